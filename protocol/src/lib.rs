@@ -1,0 +1,275 @@
+//! The signaling protocol between a Conclave client and the signaling server.
+//!
+//! Every message is one JSON text frame, an object tagged by `"type"`. The client
+//! connects to `GET /ws/{room_id}` after creating the room with `POST /api/rooms`
+//! (or receiving its id in an invite link), then sends [`ClientMessage::Join`].
+//!
+//! The server relays [`SignalPayload`]s between two named participants of one room
+//! and never interprets them. Nothing here carries key material: the meeting secret
+//! stays in the invite link's URL fragment, which browsers never send to a server.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// Largest text message either side accepts, in bytes.
+pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+
+/// Longest display name the server accepts, in characters.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 64;
+
+/// WebSocket close codes the server uses, each with a fixed reason string.
+pub mod close_code {
+    /// The room id in the URL names no room on this server.
+    pub const UNKNOWN_ROOM: u16 = 4404;
+    /// The room already holds its maximum number of participants.
+    pub const ROOM_FULL: u16 = 4409;
+    /// The client broke the protocol (for example it sent a message before `join`).
+    pub const PROTOCOL_VIOLATION: u16 = 4400;
+    /// The client did not read its messages fast enough; its send queue overflowed.
+    pub const TOO_SLOW: u16 = 4408;
+    /// A message exceeded [`super::MAX_MESSAGE_BYTES`] (standard code 1009).
+    pub const MESSAGE_TOO_BIG: u16 = 1009;
+}
+
+/// A room id: 22 characters of unpadded base64url (128 random bits), made by the server.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct RoomId(String);
+
+/// Length of a [`RoomId`] in characters.
+pub const ROOM_ID_CHARS: usize = 22;
+
+impl RoomId {
+    /// Parses a room id, accepting only [`ROOM_ID_CHARS`] base64url characters.
+    pub fn parse(text: &str) -> Result<Self, InvalidRoomId> {
+        let well_formed = text.len() == ROOM_ID_CHARS
+            && text
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if well_formed {
+            Ok(Self(text.to_owned()))
+        } else {
+            Err(InvalidRoomId)
+        }
+    }
+
+    /// The id as text, as it appears in URLs.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for RoomId {
+    type Error = InvalidRoomId;
+    fn try_from(text: String) -> Result<Self, Self::Error> {
+        Self::parse(&text)
+    }
+}
+
+impl From<RoomId> for String {
+    fn from(id: RoomId) -> Self {
+        id.0
+    }
+}
+
+impl fmt::Display for RoomId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// The text given was not a well-formed room id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InvalidRoomId;
+
+impl fmt::Display for InvalidRoomId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a room id is {ROOM_ID_CHARS} base64url characters")
+    }
+}
+
+impl std::error::Error for InvalidRoomId {}
+
+/// A participant's id within one room, assigned by the server at join.
+///
+/// It names a connection for routing only; it is not an identity and not a key id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ParticipantId(pub u64);
+
+impl fmt::Display for ParticipantId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// How a room's media travels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaMode {
+    /// Peers connect directly; the server relays SDP and ICE only.
+    Mesh,
+}
+
+/// A participant as the server knows it: a routing id and a self-chosen name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParticipantInfo {
+    /// Routing id within the room.
+    pub id: ParticipantId,
+    /// The name the participant typed in the lobby (not authenticated).
+    pub display_name: String,
+}
+
+/// Reply body of `POST /api/rooms`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedRoom {
+    /// The new room's id.
+    pub room_id: RoomId,
+}
+
+/// Messages a client sends to the server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMessage {
+    /// Enter the room named in the WebSocket URL. Must be the first message.
+    Join {
+        /// Name shown to the other participants.
+        display_name: String,
+    },
+    /// Relay `payload` to participant `to` in the same room.
+    Signal {
+        /// Recipient.
+        to: ParticipantId,
+        /// Opaque to the server.
+        payload: SignalPayload,
+    },
+    /// Leave the room; the server then closes the connection.
+    Leave,
+}
+
+/// Messages the server sends to a client.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMessage {
+    /// Reply to `join`: who you are and who is already here.
+    Joined {
+        /// The id the server gave this connection.
+        you: ParticipantId,
+        /// Everyone else in the room, in join order.
+        participants: Vec<ParticipantInfo>,
+        /// How this room's media travels. Encryption is on in every mode.
+        media_mode: MediaMode,
+    },
+    /// Someone entered the room.
+    ParticipantJoined {
+        /// The newcomer.
+        participant: ParticipantInfo,
+    },
+    /// Someone left the room or lost the connection.
+    ParticipantLeft {
+        /// Who left.
+        id: ParticipantId,
+    },
+    /// A payload relayed from another participant.
+    Signal {
+        /// Sender.
+        from: ParticipantId,
+        /// As the sender wrote it.
+        payload: SignalPayload,
+    },
+    /// A request was refused; the connection stays open unless a close follows.
+    Error {
+        /// Machine-readable cause.
+        code: ErrorCode,
+        /// Human-readable explanation.
+        message: String,
+    },
+}
+
+/// WebRTC negotiation payloads relayed between two peers (perfect negotiation is not
+/// needed: the newcomer always sends the offers).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SignalPayload {
+    /// An SDP offer.
+    Offer {
+        /// Session description.
+        sdp: String,
+    },
+    /// An SDP answer.
+    Answer {
+        /// Session description.
+        sdp: String,
+    },
+    /// A trickled ICE candidate.
+    IceCandidate {
+        /// The `candidate` attribute line.
+        candidate: String,
+        /// Media stream id the candidate belongs to.
+        sdp_mid: Option<String>,
+        /// Index of the m-line the candidate belongs to.
+        sdp_m_line_index: Option<u16>,
+    },
+}
+
+/// Why the server refused a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The message was not valid JSON for this protocol.
+    MalformedMessage,
+    /// A message other than `join` came before `join`, or `join` came twice.
+    NotJoined,
+    /// `join` was sent twice on one connection.
+    AlreadyJoined,
+    /// The display name was empty or too long.
+    InvalidDisplayName,
+    /// The recipient of a `signal` is not in this room.
+    UnknownParticipant,
+    /// The room is full.
+    RoomFull,
+    /// The room does not exist.
+    UnknownRoom,
+    /// The message exceeded the size limit.
+    MessageTooBig,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_messages_have_a_stable_json_shape() {
+        let join = ClientMessage::Join {
+            display_name: "Ada".into(),
+        };
+        assert_eq!(
+            serde_json::to_string(&join).unwrap(),
+            r#"{"type":"join","display_name":"Ada"}"#
+        );
+        let signal = ClientMessage::Signal {
+            to: ParticipantId(7),
+            payload: SignalPayload::Answer { sdp: "v=0".into() },
+        };
+        assert_eq!(
+            serde_json::to_string(&signal).unwrap(),
+            r#"{"type":"signal","to":7,"payload":{"kind":"answer","sdp":"v=0"}}"#
+        );
+    }
+
+    #[test]
+    fn room_ids_are_checked_when_parsed() {
+        assert!(RoomId::parse("AAAAAAAAAAAAAAAAAAAAAA").is_ok());
+        assert!(RoomId::parse("AAAA").is_err());
+        assert!(RoomId::parse("AAAAAAAAAAAAAAAAAAAA/A").is_err());
+        let parsed: Result<RoomId, _> = serde_json::from_str(r#""../../etc/passwd""#);
+        assert!(parsed.is_err());
+    }
+
+    #[test]
+    fn unknown_message_types_are_rejected() {
+        let parsed: Result<ClientMessage, _> = serde_json::from_str(r#"{"type":"shout"}"#);
+        assert!(parsed.is_err());
+    }
+}
