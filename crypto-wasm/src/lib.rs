@@ -1,1 +1,44 @@
-//! placeholder
+//! SFrame (RFC 9605) frame protection for Conclave.
+//!
+//! The core is plain Rust without IO, clocks or JavaScript types, so `cargo test -p
+//! crypto-wasm` runs natively. The `#[wasm_bindgen]` edge that the transform worker
+//! (`www/e2ee-worker.js`) calls lives in `wasm.rs` and is compiled only for `wasm32`.
+//!
+//! Module map (RFC 9605 sections):
+//! - [`header`]: the SFrame header, section 4.3.
+//! - [`key_schedule`]: `sframe_key` and `sframe_salt` from a base key, section 4.4.2.
+//! - [`frame`]: AEAD encryption and decryption of one frame, sections 4.4.3 and 4.4.4.
+//! - [`suite`]: the AES-GCM cipher suites, section 4.5.
+//! - [`sender`]: a sender key with its monotonic counter (sections 4.4.1 and 9.1).
+//! - [`receiver`]: the bounded ring of receive keys, looked up by KID (section 4.4.1).
+//! - [`codec`]: bytes left in clear per codec, authenticated as SFrame metadata (section 9.4).
+//! - [`meeting_secret`]: Conclave's first key source, base keys from the invite secret.
+//! - [`cryptor`]: the per-worker state the JavaScript edge drives.
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod codec;
+pub mod cryptor;
+pub mod error;
+pub mod frame;
+pub mod header;
+pub mod key_schedule;
+pub mod meeting_secret;
+pub mod receiver;
+#[cfg(feature = "test-hooks")]
+pub mod recording;
+pub mod secret;
+pub mod sender;
+pub mod suite;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use codec::Codec;
+pub use cryptor::Cryptor;
+pub use error::Error;
+pub use header::{Counter, KeyId, SframeHeader};
+pub use meeting_secret::{KeySource, MeetingSecret};
+pub use receiver::KeyRing;
+pub use sender::SenderContext;
+pub use suite::CipherSuite;

@@ -1,0 +1,108 @@
+//! Key derivation, RFC 9605 section 4.4.2.
+//!
+//! ```text
+//! sframe_secret = HKDF-Extract("", base_key)
+//! sframe_key    = HKDF-Expand(sframe_secret, "SFrame 1.0 Secret key "  + KID + cipher_suite, AEAD.Nk)
+//! sframe_salt   = HKDF-Expand(sframe_secret, "SFrame 1.0 Secret salt " + KID + cipher_suite, AEAD.Nn)
+//! ```
+//! with KID as an 8-byte and the cipher suite as a 2-byte big-endian integer, and the hash of
+//! the suite (SHA-256 for 0x0004, SHA-512 for 0x0005).
+
+use hkdf::Hkdf;
+use sha2::{Sha256, Sha512};
+use zeroize::Zeroize;
+
+use crate::header::KeyId;
+use crate::secret::SecretBytes;
+use crate::suite::{CipherSuite, NONCE_LEN};
+use crate::Error;
+
+/// Label prefix of `sframe_key`.
+pub const KEY_LABEL: &[u8] = b"SFrame 1.0 Secret key ";
+/// Label prefix of `sframe_salt`.
+pub const SALT_LABEL: &[u8] = b"SFrame 1.0 Secret salt ";
+
+/// A base key (`base_key` in RFC 9605 section 4.4.1): the secret a KID names.
+#[derive(Clone)]
+pub struct BaseKey(SecretBytes);
+
+impl BaseKey {
+    /// Wraps `bytes` as a base key.
+    ///
+    /// # Errors
+    /// [`Error::InvalidKeyLength`] if longer than 64 bytes.
+    pub fn from_slice(bytes: &[u8]) -> Result<Self, Error> {
+        SecretBytes::from_slice(bytes).map(Self)
+    }
+
+    /// Wraps already-filled secret bytes as a base key.
+    pub fn from_secret(bytes: SecretBytes) -> Self {
+        Self(bytes)
+    }
+
+    /// The key bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+/// The output of the key schedule for one (KID, suite, base key).
+pub struct KeyMaterial {
+    /// `sframe_key`, `AEAD.Nk` bytes.
+    pub key: SecretBytes,
+    /// `sframe_salt`, `AEAD.Nn` bytes.
+    pub salt: Salt,
+}
+
+/// `sframe_salt`: not secret on its own, but wiped with the key all the same.
+#[derive(Clone, Zeroize, zeroize::ZeroizeOnDrop)]
+pub struct Salt(pub [u8; NONCE_LEN]);
+
+/// The label suffix `KID (8 bytes, BE) || cipher_suite (2 bytes, BE)`.
+fn label_suffix(kid: KeyId, suite: CipherSuite) -> [u8; 10] {
+    let mut suffix = [0u8; 10];
+    suffix[..8].copy_from_slice(&kid.0.to_be_bytes());
+    suffix[8..].copy_from_slice(&suite.id().to_be_bytes());
+    suffix
+}
+
+/// `sframe_secret = HKDF-Extract("", base_key)` with the suite's hash.
+pub fn sframe_secret(suite: CipherSuite, base_key: &BaseKey) -> SecretBytes {
+    // An empty salt is HKDF's default; the PRK is Nh bytes (32 or 64).
+    match suite {
+        CipherSuite::Aes128GcmSha256_128 => {
+            let (mut prk, _) = Hkdf::<Sha256>::extract(None, base_key.as_bytes());
+            let secret = SecretBytes::from_known_len(&prk);
+            prk.as_mut_slice().zeroize();
+            secret
+        }
+        CipherSuite::Aes256GcmSha512_128 => {
+            let (mut prk, _) = Hkdf::<Sha512>::extract(None, base_key.as_bytes());
+            let secret = SecretBytes::from_known_len(&prk);
+            prk.as_mut_slice().zeroize();
+            secret
+        }
+    }
+}
+
+/// Derives `sframe_key` and `sframe_salt` for `kid` from `base_key`.
+pub fn derive_key_salt(suite: CipherSuite, kid: KeyId, base_key: &BaseKey) -> KeyMaterial {
+    let suffix = label_suffix(kid, suite);
+    let mut key = SecretBytes::from_known_len(&[0u8; 32][..suite.nk()]);
+    let mut salt = Salt([0; NONCE_LEN]);
+    // HKDF-Expand can only fail for outputs longer than 255 * Nh; ours are 12 to 32 bytes.
+    let expanded = match suite {
+        CipherSuite::Aes128GcmSha256_128 => {
+            let hk = Hkdf::<Sha256>::new(None, base_key.as_bytes());
+            hk.expand_multi_info(&[KEY_LABEL, &suffix], key.as_mut_bytes())
+                .and_then(|()| hk.expand_multi_info(&[SALT_LABEL, &suffix], &mut salt.0))
+        }
+        CipherSuite::Aes256GcmSha512_128 => {
+            let hk = Hkdf::<Sha512>::new(None, base_key.as_bytes());
+            hk.expand_multi_info(&[KEY_LABEL, &suffix], key.as_mut_bytes())
+                .and_then(|()| hk.expand_multi_info(&[SALT_LABEL, &suffix], &mut salt.0))
+        }
+    };
+    debug_assert!(expanded.is_ok(), "HKDF output lengths are fixed and small");
+    KeyMaterial { key, salt }
+}

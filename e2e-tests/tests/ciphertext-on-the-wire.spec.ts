@@ -1,0 +1,64 @@
+/**
+ * What travels between browsers is not the plaintext. The worker's test hook (compiled
+ * only into the test build) records each frame before protection at the sender and as
+ * received before unprotection at the receiver; no 16-byte run of what the encoder
+ * produced, beyond the codec's clear prefix, may appear in what arrived.
+ */
+import { test, expect, type RecordedFrame } from '../fixtures/meeting';
+
+const RUN = 16;
+
+/** Every RUN-byte window of the frames' protected parts, as latin1 strings. */
+function windowsBeyondClearPrefix(frames: RecordedFrame[]): Set<string> {
+  const windows = new Set<string>();
+  for (const frame of frames) {
+    for (let i = frame.clearBytes; i + RUN <= frame.data.length; i++) {
+      windows.add(frame.data.toString('latin1', i, i + RUN));
+    }
+  }
+  return windows;
+}
+
+/** How many RUN-byte windows of `frames` (anywhere) are in `windows`. */
+function countShared(frames: RecordedFrame[], windows: Set<string>): number {
+  let shared = 0;
+  for (const frame of frames) {
+    for (let i = 0; i + RUN <= frame.data.length; i++) {
+      if (windows.has(frame.data.toString('latin1', i, i + RUN))) shared++;
+    }
+  }
+  return shared;
+}
+
+test('no run of the sender’s plaintext reaches the receiver', async ({ newParticipant }) => {
+  const alice = await newParticipant('Alice');
+  const bob = await newParticipant('Bob');
+  const invite = await alice.createMeeting();
+  await alice.join(invite);
+  await bob.join(invite);
+  await expect(bob.tileStatus('Alice')).toHaveText('Decrypting');
+  await expect.poll(async () => (await bob.inboundVideoOf('Alice')).framesDecoded).toBeGreaterThan(30);
+
+  // Bob's only peer is Alice, so everything Bob received came from Alice.
+  const sent = (await alice.takeRecordings()).sent;
+  const received = (await bob.takeRecordings()).received;
+
+  const sentVideo = sent.filter((frame) => frame.codec !== 'opus');
+  const receivedVideo = received.filter((frame) => frame.codec !== 'opus');
+  expect(sentVideo.length, 'video frames recorded at the sender').toBeGreaterThan(30);
+  expect(receivedVideo.length, 'video frames recorded at the receiver').toBeGreaterThan(30);
+  expect(sent.some((frame) => frame.codec === 'opus'), 'audio frames recorded at the sender').toBe(true);
+  expect(received.some((frame) => frame.codec === 'opus'), 'audio frames recorded at the receiver').toBe(true);
+
+  const plaintext = windowsBeyondClearPrefix(sent);
+  // The check must be able to fail: the plaintext itself holds many such runs.
+  expect(plaintext.size).toBeGreaterThan(10_000);
+  expect(countShared(sent, plaintext)).toBeGreaterThan(10_000);
+
+  expect(countShared(received, plaintext), 'plaintext runs found in received frames').toBe(0);
+
+  // Video frames keep their VP8 clear prefix (what an SFU may read) and nothing more.
+  for (const frame of receivedVideo) {
+    expect([3, 10]).toContain(frame.clearBytes);
+  }
+});
