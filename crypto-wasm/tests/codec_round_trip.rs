@@ -1,0 +1,76 @@
+//! Round trips for VP8 key and delta frames and Opus at several sizes, including frames
+//! shorter than their clear prefix, through the same `Cryptor` the worker uses.
+
+mod common;
+
+use common::pattern;
+use crypto_wasm::codec::clear_len;
+use crypto_wasm::{CipherSuite, Codec, Cryptor, Error, KeyId};
+
+const SIZES: &[usize] = &[0, 1, 2, 3, 5, 9, 10, 11, 20, 27, 28, 40, 100, 1200, 10_000, 100_000];
+
+fn pair() -> (Cryptor, Cryptor) {
+    let secret = [0x5a; 32];
+    let mut alice = Cryptor::default();
+    let mut bob = Cryptor::default();
+    alice.use_meeting_secret(&secret, KeyId(0xdead_beef)).expect("alice");
+    bob.use_meeting_secret(&secret, KeyId(17)).expect("bob");
+    (alice, bob)
+}
+
+#[test]
+fn round_trip_every_codec_and_size() {
+    let (mut alice, mut bob) = pair();
+    let suite = CipherSuite::default();
+    for (codec, key_frame) in [
+        (Codec::Vp8, true),
+        (Codec::Vp8, false),
+        (Codec::Opus, false),
+        (Codec::Other, true),
+    ] {
+        let prefix = codec.prefix_len(key_frame);
+        for &size in SIZES {
+            let frame = pattern(size, size as u8);
+            let protected = alice.protect(&frame, codec, key_frame).expect("protects");
+            let clear = clear_len(prefix, protected.len(), suite);
+            assert!(clear <= size && clear <= prefix);
+            assert_eq!(&protected[..clear], &frame[..clear], "clear bytes stay in clear");
+            if size >= prefix + 17 {
+                assert_eq!(clear, prefix, "the full prefix is kept for real frames");
+            }
+            let back = bob.unprotect(&protected, codec, key_frame).expect("unprotects");
+            assert_eq!(back, frame, "{codec:?} key={key_frame} size={size}");
+        }
+    }
+}
+
+#[test]
+fn fails_closed_before_a_key_source() {
+    let mut fresh = Cryptor::default();
+    assert_eq!(fresh.protect(b"frame", Codec::Opus, false), Err(Error::NoKeySource));
+    let (mut alice, _) = pair();
+    let protected = alice.protect(b"frame", Codec::Opus, false).expect("protects");
+    assert_eq!(fresh.unprotect(&protected, Codec::Opus, false), Err(Error::NoKeySource));
+}
+
+#[test]
+fn sender_key_id_cannot_be_reused() {
+    let mut cryptor = Cryptor::default();
+    cryptor.use_meeting_secret(&[1; 32], KeyId(5)).expect("first");
+    assert_eq!(cryptor.use_meeting_secret(&[2; 32], KeyId(5)), Err(Error::SenderKeyIdReused));
+    assert_eq!(
+        cryptor.use_meeting_secret(&[1; 31], KeyId(6)),
+        Err(Error::InvalidKeyLength { expected: 32, actual: 31 })
+    );
+}
+
+#[test]
+fn codec_names() {
+    assert_eq!(Codec::from_name("vp8"), Codec::Vp8);
+    assert_eq!(Codec::from_name("VP8"), Codec::Vp8);
+    assert_eq!(Codec::from_name("opus"), Codec::Opus);
+    assert_eq!(Codec::from_name("h264"), Codec::Other);
+    assert_eq!(Codec::Vp8.prefix_len(true), 10);
+    assert_eq!(Codec::Vp8.prefix_len(false), 3);
+    assert_eq!(Codec::Opus.prefix_len(true), 0);
+}
