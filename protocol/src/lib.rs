@@ -128,6 +128,26 @@ pub struct CreatedRoom {
     pub room_id: RoomId,
 }
 
+/// Body of an HTTP error reply from the server's JSON API (for example `POST /api/rooms`
+/// answered with 503 when the server already holds its maximum number of rooms).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// Machine-readable cause.
+    pub code: ApiErrorCode,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+/// Why an HTTP API request was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ApiErrorCode {
+    /// The server already holds its maximum number of rooms; try again later.
+    TooManyRooms,
+    /// The server already serves its maximum number of connections; try again later.
+    ServerBusy,
+}
+
 /// Messages a client sends to the server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

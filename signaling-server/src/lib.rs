@@ -1,1 +1,82 @@
-//! placeholder
+//! Conclave's signaling server: serves the built app, creates rooms, and relays
+//! signaling between the participants of a room over WebSockets. It never sees a media
+//! key: the meeting secret stays in the invite link's URL fragment.
+//!
+//! Layout: [`config`] (flags and [`Config`]), [`rooms`] (room state, no IO),
+//! `connection` (one WebSocket), `http_api` (`POST /api/rooms`, `/healthz`),
+//! [`static_files`] (the app and the security headers), [`error`] (the one error type).
+
+pub mod config;
+mod connection;
+pub mod error;
+mod http_api;
+pub mod room_id;
+pub mod rooms;
+pub mod state;
+pub mod static_files;
+
+use std::future::Future;
+use std::time::Duration;
+
+use axum::routing::{get, post};
+use axum::Router;
+use tokio::net::TcpListener;
+use tower_http::trace::TraceLayer;
+
+pub use config::{Cli, Config};
+pub use error::Error;
+pub use state::AppState;
+
+/// How long shutdown waits for WebSocket connections to close.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// The whole HTTP surface.
+pub fn app(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/healthz", get(http_api::healthz))
+        .route("/api/rooms", post(http_api::create_room))
+        .route("/ws/{room_id}", get(connection::open_room_socket));
+    let router = api
+        .merge(static_files::routes(&state.config().www_dir))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state);
+    static_files::with_security_headers(router)
+}
+
+/// Serves on `listener` until `shutdown` completes, then closes every WebSocket
+/// (1001) and waits briefly for them to end.
+pub async fn run(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), Error> {
+    config.check_www_dir()?;
+    let state = AppState::new(config);
+    let sweeper = tokio::spawn(sweep_rooms_periodically(state.clone()));
+    let on_shutdown = state.clone();
+    let served = axum::serve(listener, app(state.clone()))
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            tracing::info!("shutting down");
+            on_shutdown.begin_shutdown();
+        })
+        .await;
+    state.begin_shutdown();
+    sweeper.abort();
+    state.wait_for_connections(SHUTDOWN_GRACE).await;
+    served.map_err(Error::Serve)
+}
+
+/// Removes rooms left empty past their TTL, checking a few times per TTL.
+async fn sweep_rooms_periodically(state: AppState) {
+    let ttl = state.config().empty_room_ttl;
+    let period = (ttl / 4).clamp(Duration::from_secs(1), Duration::from_secs(60));
+    let mut ticks = tokio::time::interval(period);
+    loop {
+        ticks.tick().await;
+        let removed = state.sweep_rooms();
+        if removed > 0 {
+            tracing::debug!(removed, "swept empty rooms");
+        }
+    }
+}

@@ -1,0 +1,318 @@
+//! One WebSocket connection to a room (`GET /ws/{room_id}`).
+//!
+//! A reader and a writer run side by side, joined by `select!`. The reader parses client
+//! messages and applies them to the rooms; everything bound for this client, whether it
+//! is a reply or a message from another participant, goes through one bounded queue that
+//! only the writer drains, so the order on the wire is the order decided under the rooms
+//! lock. A participant whose queue is full is closed with 4408; the others never wait.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use conclave_protocol::{
+    close_code, ApiErrorCode, ClientMessage, ParticipantId, RoomId, ServerMessage,
+    MAX_MESSAGE_BYTES,
+};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use tokio::sync::mpsc::error::TrySendError;
+use tokio::sync::{mpsc, watch, Notify, OwnedSemaphorePermit};
+use tokio::time::timeout;
+
+use crate::error::Error;
+use crate::http_api::api_error;
+use crate::rooms::{Delivery, DisplayName};
+use crate::state::AppState;
+
+/// Longest wait for one frame to be written before the peer counts as gone.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest wait for the final close frame to be flushed.
+const CLOSE_GRACE: Duration = Duration::from_secs(2);
+/// Close code for "going away" (RFC 6455 section 7.4.1).
+const GOING_AWAY: u16 = 1001;
+/// Close code for a normal end (RFC 6455 section 7.4.1).
+const NORMAL: u16 = 1000;
+
+/// A close frame to send: code and fixed reason.
+type Close = (u16, &'static str);
+
+/// What goes on a connection's send queue.
+#[derive(Debug)]
+pub(crate) enum Outbound {
+    /// A protocol message.
+    Message(ServerMessage),
+    /// Send this close frame, then stop.
+    Close(Close),
+}
+
+/// A participant's send queue, as the rooms hold it.
+#[derive(Clone, Debug)]
+pub struct PeerHandle {
+    queue: mpsc::Sender<Outbound>,
+    too_slow: Arc<Notify>,
+}
+
+impl PeerHandle {
+    /// Queues `message` without waiting; a full queue marks the peer too slow (it is then
+    /// closed with 4408), a closed one means the peer is already leaving.
+    fn deliver(&self, message: ServerMessage) {
+        match self.queue.try_send(Outbound::Message(message)) {
+            Ok(()) | Err(TrySendError::Closed(_)) => {}
+            Err(TrySendError::Full(_)) => self.too_slow.notify_one(),
+        }
+    }
+}
+
+fn deliver_all(deliveries: Vec<Delivery<PeerHandle>>) {
+    for delivery in deliveries {
+        delivery.to.deliver(delivery.message);
+    }
+}
+
+/// `GET /ws/{room_id}`: upgrades, then serves the room. A malformed or unknown room id is
+/// reported inside the WebSocket (error, then close 4404), because browsers cannot read
+/// the HTTP status of a failed upgrade.
+pub(crate) async fn open_room_socket(
+    Path(raw_room_id): Path<String>,
+    State(state): State<AppState>,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let Some(permit) = state.try_acquire_connection() else {
+        return api_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ApiErrorCode::ServerBusy,
+            "the server already serves its maximum number of connections",
+        );
+    };
+    let room = RoomId::parse(&raw_room_id).ok();
+    upgrade
+        .max_message_size(MAX_MESSAGE_BYTES)
+        .max_frame_size(MAX_MESSAGE_BYTES)
+        .on_upgrade(move |socket| serve_socket(socket, room, state, permit))
+        .into_response()
+}
+
+/// Serves one upgraded connection until it ends, then removes its participant.
+async fn serve_socket(
+    socket: WebSocket,
+    room: Option<RoomId>,
+    state: AppState,
+    _permit: OwnedSemaphorePermit,
+) {
+    let (sink, stream) = socket.split();
+    let (queue, queue_rx) = mpsc::channel(state.config().send_queue_capacity.max(1));
+    let me = PeerHandle {
+        queue,
+        too_slow: Arc::new(Notify::new()),
+    };
+    let writer = write_outgoing(
+        sink,
+        queue_rx,
+        Arc::clone(&me.too_slow),
+        state.shutdown_signal(),
+        state.config().ping_interval,
+    );
+    tokio::pin!(writer);
+    let mut session = Session {
+        state,
+        room,
+        me,
+        joined: None,
+    };
+    let ending = tokio::select! {
+        ending = session.read_incoming(stream) => Some(ending),
+        () = &mut writer => None,
+    };
+    session.leave_room();
+    if let Some(Some(close)) = ending {
+        // The writer sends everything queued before the close frame, then stops.
+        if session.me.queue.send(Outbound::Close(close)).await.is_ok() {
+            let _ = timeout(CLOSE_GRACE, writer).await;
+        }
+    }
+}
+
+/// The reader's side of one connection.
+struct Session {
+    state: AppState,
+    /// `None` when the URL's room id was malformed.
+    room: Option<RoomId>,
+    me: PeerHandle,
+    /// Set once `join` succeeded.
+    joined: Option<ParticipantId>,
+}
+
+/// What to do after a client message.
+enum Step {
+    /// Read the next message.
+    Continue,
+    /// Close with this frame.
+    End(Close),
+}
+
+impl Session {
+    /// Reads until the connection should end; returns the close frame to send, if any
+    /// (`None` when the client is gone or closed first).
+    async fn read_incoming(&mut self, mut stream: SplitStream<WebSocket>) -> Option<Close> {
+        let room = match self.room.clone() {
+            Some(room) if self.state.room_exists(&room) => room,
+            _ => return self.refuse(Error::UnknownRoom),
+        };
+        let idle_timeout = self.state.config().idle_timeout;
+        loop {
+            let frame = match timeout(idle_timeout, stream.next()).await {
+                Err(_idle) => return Some((GOING_AWAY, "idle timeout")),
+                Ok(None) => return None,
+                Ok(Some(Err(error))) => {
+                    if is_message_too_big(error) {
+                        return self.refuse(Error::MessageTooBig);
+                    }
+                    return None;
+                }
+                Ok(Some(Ok(frame))) => frame,
+            };
+            let text = match frame {
+                Message::Text(text) => text,
+                Message::Binary(_) => {
+                    self.refuse(Error::MalformedMessage);
+                    continue;
+                }
+                // Pings are answered by the WebSocket layer; both count as activity.
+                Message::Ping(_) | Message::Pong(_) => continue,
+                Message::Close(_) => return None,
+            };
+            if text.len() > MAX_MESSAGE_BYTES {
+                return self.refuse(Error::MessageTooBig);
+            }
+            let result = match serde_json::from_str::<ClientMessage>(text.as_str()) {
+                Ok(message) => self.handle(&room, message),
+                Err(_) => Err(Error::MalformedMessage),
+            };
+            match result {
+                Ok(Step::Continue) => {}
+                Ok(Step::End(close)) => return Some(close),
+                Err(error) => {
+                    if let Some(close) = self.refuse(error) {
+                        return Some(close);
+                    }
+                }
+            }
+        }
+    }
+
+    fn handle(&mut self, room: &RoomId, message: ClientMessage) -> Result<Step, Error> {
+        match message {
+            ClientMessage::Join { display_name } => {
+                if self.joined.is_some() {
+                    return Err(Error::AlreadyJoined);
+                }
+                let name = DisplayName::parse(&display_name)?;
+                let mut rooms = self.state.rooms();
+                let joined = rooms.join(room, name, self.me.clone())?;
+                // Queued under the lock, so `joined` precedes anything others send us.
+                self.me.deliver(joined.reply);
+                deliver_all(joined.announcements);
+                drop(rooms);
+                tracing::debug!(participant = %joined.you, "joined");
+                self.joined = Some(joined.you);
+                Ok(Step::Continue)
+            }
+            ClientMessage::Signal { to, payload } => {
+                let from = self.joined.ok_or(Error::NotJoined)?;
+                let rooms = self.state.rooms();
+                let delivery = rooms.route_signal(room, from, to, payload)?;
+                delivery.to.deliver(delivery.message);
+                Ok(Step::Continue)
+            }
+            ClientMessage::Leave => {
+                if self.joined.is_none() {
+                    return Err(Error::NotJoined);
+                }
+                self.leave_room();
+                Ok(Step::End((NORMAL, "left")))
+            }
+        }
+    }
+
+    /// Sends the client an error for `error`; returns the close frame that must follow,
+    /// if the connection ends.
+    fn refuse(&self, error: Error) -> Option<Close> {
+        if let Some(code) = error.protocol_code() {
+            self.me.deliver(ServerMessage::Error {
+                code,
+                message: error.to_string(),
+            });
+        }
+        error.close_frame()
+    }
+
+    /// Removes this participant from its room, telling the others. Idempotent.
+    fn leave_room(&mut self) {
+        let (Some(id), Some(room)) = (self.joined.take(), self.room.as_ref()) else {
+            return;
+        };
+        let mut rooms = self.state.rooms();
+        deliver_all(rooms.leave(room, id, Instant::now()));
+        drop(rooms);
+        tracing::debug!(participant = %id, "left");
+    }
+}
+
+/// Whether a read failed because a frame or message exceeded the configured limit.
+fn is_message_too_big(error: axum::Error) -> bool {
+    match error.into_inner().downcast::<tungstenite::Error>() {
+        Ok(error) => matches!(*error, tungstenite::Error::Capacity(_)),
+        Err(_) => false,
+    }
+}
+
+/// Drains the send queue onto the socket, pings the client, and sends the close frame
+/// when the queue asks for it, the peer turned out too slow, or the server shuts down.
+async fn write_outgoing(
+    mut sink: SplitSink<WebSocket, Message>,
+    mut queue: mpsc::Receiver<Outbound>,
+    too_slow: Arc<Notify>,
+    mut shutdown: watch::Receiver<bool>,
+    ping_every: Duration,
+) {
+    let start = tokio::time::Instant::now() + ping_every;
+    let mut ping = tokio::time::interval_at(start, ping_every);
+    loop {
+        let frame = tokio::select! {
+            biased;
+            () = too_slow.notified() => close_message((close_code::TOO_SLOW, "too slow")),
+            _ = shutdown.wait_for(|&down| down) => {
+                close_message((GOING_AWAY, "server shutting down"))
+            }
+            outbound = queue.recv() => match outbound {
+                Some(Outbound::Message(message)) => match serde_json::to_string(&message) {
+                    Ok(json) => Message::Text(json.into()),
+                    Err(error) => {
+                        tracing::warn!(%error, "could not serialize a server message");
+                        continue;
+                    }
+                },
+                Some(Outbound::Close(close)) => close_message(close),
+                None => return,
+            },
+            _ = ping.tick() => Message::Ping(Bytes::new()),
+        };
+        let closing = matches!(frame, Message::Close(_));
+        match timeout(WRITE_TIMEOUT, sink.send(frame)).await {
+            Ok(Ok(())) if !closing => {}
+            _ => return,
+        }
+    }
+}
+
+fn close_message((code, reason): Close) -> Message {
+    Message::Close(Some(CloseFrame {
+        code,
+        reason: Utf8Bytes::from_static(reason),
+    }))
+}

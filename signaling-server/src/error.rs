@@ -1,0 +1,87 @@
+//! The crate's one error type: configuration faults, serving faults, and every way a
+//! client's request can be refused (each refusal maps to a protocol [`ErrorCode`]).
+
+use std::path::PathBuf;
+
+use conclave_protocol::{close_code, ErrorCode};
+
+/// Everything that can go wrong in the signaling server.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The static directory has no `index.html`, so the app cannot be served.
+    #[error("the www directory {} has no index.html (build the app first, or pass --www-dir)", .dir.display())]
+    MissingIndex {
+        /// The directory that was given.
+        dir: PathBuf,
+    },
+    /// Accepting or serving HTTP connections failed.
+    #[error("serving failed: {0}")]
+    Serve(#[source] std::io::Error),
+    /// The server already holds its maximum number of rooms.
+    #[error("the server already holds its maximum number of rooms")]
+    TooManyRooms,
+    /// A freshly drawn room id collided with an existing room (128 random bits: never in practice).
+    #[error("room id already in use")]
+    RoomIdTaken,
+    /// The room named by the client does not exist (never created, or swept after its TTL).
+    #[error("unknown room")]
+    UnknownRoom,
+    /// The room already holds its maximum number of participants.
+    #[error("room full")]
+    RoomFull,
+    /// The display name was empty, too long, or held control characters.
+    #[error(
+        "a display name is 1 to {} characters, without control characters",
+        conclave_protocol::MAX_DISPLAY_NAME_CHARS
+    )]
+    InvalidDisplayName,
+    /// The recipient of a `signal` is not in the sender's room.
+    #[error("no such participant in this room")]
+    UnknownParticipant,
+    /// A message other than `join` came before `join`.
+    #[error("send join first")]
+    NotJoined,
+    /// `join` came twice on one connection.
+    #[error("already joined")]
+    AlreadyJoined,
+    /// The frame was binary, not JSON, or not a known client message.
+    #[error("malformed message: expected a JSON text frame with a known \"type\"")]
+    MalformedMessage,
+    /// A message exceeded [`conclave_protocol::MAX_MESSAGE_BYTES`].
+    #[error(
+        "message too big (limit {} bytes)",
+        conclave_protocol::MAX_MESSAGE_BYTES
+    )]
+    MessageTooBig,
+}
+
+impl Error {
+    /// The protocol error code a client is sent for this refusal, if it is one.
+    pub fn protocol_code(&self) -> Option<ErrorCode> {
+        match self {
+            Self::UnknownRoom => Some(ErrorCode::UnknownRoom),
+            Self::RoomFull => Some(ErrorCode::RoomFull),
+            Self::InvalidDisplayName => Some(ErrorCode::InvalidDisplayName),
+            Self::UnknownParticipant => Some(ErrorCode::UnknownParticipant),
+            Self::NotJoined => Some(ErrorCode::NotJoined),
+            Self::AlreadyJoined => Some(ErrorCode::AlreadyJoined),
+            Self::MalformedMessage => Some(ErrorCode::MalformedMessage),
+            Self::MessageTooBig => Some(ErrorCode::MessageTooBig),
+            Self::MissingIndex { .. } | Self::Serve(_) | Self::TooManyRooms | Self::RoomIdTaken => {
+                None
+            }
+        }
+    }
+
+    /// The WebSocket close code and reason that follow this refusal, if the connection
+    /// must end; `None` means the connection goes on.
+    pub fn close_frame(&self) -> Option<(u16, &'static str)> {
+        match self {
+            Self::UnknownRoom => Some((close_code::UNKNOWN_ROOM, "unknown room")),
+            Self::RoomFull => Some((close_code::ROOM_FULL, "room full")),
+            Self::MessageTooBig => Some((close_code::MESSAGE_TOO_BIG, "message too big")),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,447 @@
+//! Room state: which participants are in which room, and where each message goes.
+//!
+//! Plain data with no IO and no clock: the caller passes the time (`now`) and carries out
+//! the returned [`Delivery`]s. `P` is the caller's handle to a participant's outbound
+//! queue; this module only clones it and hands it back.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use conclave_protocol::{
+    MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage, SignalPayload,
+    MAX_DISPLAY_NAME_CHARS,
+};
+
+use crate::error::Error;
+
+/// A display name that passed the rules: trimmed, 1 to [`MAX_DISPLAY_NAME_CHARS`]
+/// characters, no control characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    /// Trims `raw` and checks it.
+    pub fn parse(raw: &str) -> Result<Self, Error> {
+        let trimmed = raw.trim();
+        let chars = trimmed.chars().count();
+        let acceptable =
+            (1..=MAX_DISPLAY_NAME_CHARS).contains(&chars) && !trimmed.chars().any(char::is_control);
+        if acceptable {
+            Ok(Self(trimmed.to_owned()))
+        } else {
+            Err(Error::InvalidDisplayName)
+        }
+    }
+
+    /// The name as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A message the caller must put on one participant's queue.
+#[derive(Debug)]
+pub struct Delivery<P> {
+    /// The recipient's queue handle.
+    pub to: P,
+    /// What to send.
+    pub message: ServerMessage,
+}
+
+/// The result of a successful join.
+#[derive(Debug)]
+pub struct Joined<P> {
+    /// The id given to the newcomer.
+    pub you: ParticipantId,
+    /// The `joined` reply for the newcomer.
+    pub reply: ServerMessage,
+    /// `participant_joined` for everyone else in the room.
+    pub announcements: Vec<Delivery<P>>,
+}
+
+/// Limits that apply to every room.
+#[derive(Clone, Copy, Debug)]
+pub struct RoomLimits {
+    /// Most rooms held at once.
+    pub max_rooms: usize,
+    /// Most participants in one room.
+    pub max_participants: usize,
+    /// How long a room may stay empty before [`Rooms::sweep`] removes it.
+    pub empty_room_ttl: Duration,
+}
+
+#[derive(Debug)]
+struct Member<P> {
+    info: ParticipantInfo,
+    peer: P,
+}
+
+#[derive(Debug)]
+struct Room<P> {
+    /// In join order.
+    members: Vec<Member<P>>,
+    /// Ids are never reused within a room, so a late message cannot reach a newcomer.
+    next_id: u64,
+    /// When the room last became empty; `None` while someone is in it.
+    empty_since: Option<Instant>,
+}
+
+impl<P> Room<P> {
+    fn member(&self, id: ParticipantId) -> Option<&Member<P>> {
+        self.members.iter().find(|member| member.info.id == id)
+    }
+}
+
+/// Every room on the server.
+#[derive(Debug)]
+pub struct Rooms<P> {
+    rooms: HashMap<RoomId, Room<P>>,
+    limits: RoomLimits,
+}
+
+impl<P: Clone> Rooms<P> {
+    /// No rooms yet.
+    pub fn new(limits: RoomLimits) -> Self {
+        Self {
+            rooms: HashMap::new(),
+            limits,
+        }
+    }
+
+    /// Creates an empty room; it lives at least [`RoomLimits::empty_room_ttl`] from `now`
+    /// so that its creator has time to join.
+    pub fn create(&mut self, id: RoomId, now: Instant) -> Result<(), Error> {
+        if self.rooms.len() >= self.limits.max_rooms {
+            return Err(Error::TooManyRooms);
+        }
+        if self.rooms.contains_key(&id) {
+            return Err(Error::RoomIdTaken);
+        }
+        let room = Room {
+            members: Vec::new(),
+            next_id: 1,
+            empty_since: Some(now),
+        };
+        self.rooms.insert(id, room);
+        Ok(())
+    }
+
+    /// Whether the room exists.
+    pub fn contains(&self, id: &RoomId) -> bool {
+        self.rooms.contains_key(id)
+    }
+
+    /// Number of rooms held.
+    pub fn len(&self) -> usize {
+        self.rooms.len()
+    }
+
+    /// Whether no room is held.
+    pub fn is_empty(&self) -> bool {
+        self.rooms.is_empty()
+    }
+
+    /// Adds a participant whose messages go to `peer`.
+    pub fn join(
+        &mut self,
+        room_id: &RoomId,
+        display_name: DisplayName,
+        peer: P,
+    ) -> Result<Joined<P>, Error> {
+        let room = self.rooms.get_mut(room_id).ok_or(Error::UnknownRoom)?;
+        if room.members.len() >= self.limits.max_participants {
+            return Err(Error::RoomFull);
+        }
+        let you = ParticipantId(room.next_id);
+        room.next_id = room.next_id.saturating_add(1);
+        let info = ParticipantInfo {
+            id: you,
+            display_name: display_name.0,
+        };
+        let announcements = room
+            .members
+            .iter()
+            .map(|member| Delivery {
+                to: member.peer.clone(),
+                message: ServerMessage::ParticipantJoined {
+                    participant: info.clone(),
+                },
+            })
+            .collect();
+        let reply = ServerMessage::Joined {
+            you,
+            participants: room.members.iter().map(|m| m.info.clone()).collect(),
+            media_mode: MediaMode::Mesh,
+        };
+        room.members.push(Member { info, peer });
+        room.empty_since = None;
+        Ok(Joined {
+            you,
+            reply,
+            announcements,
+        })
+    }
+
+    /// Removes a participant and tells the others. Leaving twice, or leaving a room that
+    /// is gone, yields nothing.
+    pub fn leave(
+        &mut self,
+        room_id: &RoomId,
+        who: ParticipantId,
+        now: Instant,
+    ) -> Vec<Delivery<P>> {
+        let Some(room) = self.rooms.get_mut(room_id) else {
+            return Vec::new();
+        };
+        let before = room.members.len();
+        room.members.retain(|member| member.info.id != who);
+        if room.members.len() == before {
+            return Vec::new();
+        }
+        if room.members.is_empty() {
+            room.empty_since = Some(now);
+        }
+        room.members
+            .iter()
+            .map(|member| Delivery {
+                to: member.peer.clone(),
+                message: ServerMessage::ParticipantLeft { id: who },
+            })
+            .collect()
+    }
+
+    /// Routes a `signal` from `from` to `to`, both of which must be in the room.
+    pub fn route_signal(
+        &self,
+        room_id: &RoomId,
+        from: ParticipantId,
+        to: ParticipantId,
+        payload: SignalPayload,
+    ) -> Result<Delivery<P>, Error> {
+        let room = self.rooms.get(room_id).ok_or(Error::UnknownRoom)?;
+        if room.member(from).is_none() {
+            return Err(Error::NotJoined);
+        }
+        let recipient = room.member(to).ok_or(Error::UnknownParticipant)?;
+        Ok(Delivery {
+            to: recipient.peer.clone(),
+            message: ServerMessage::Signal { from, payload },
+        })
+    }
+
+    /// Who is in the room, in join order (empty if the room does not exist).
+    pub fn participants(&self, room_id: &RoomId) -> Vec<ParticipantInfo> {
+        self.rooms
+            .get(room_id)
+            .map(|room| room.members.iter().map(|m| m.info.clone()).collect())
+            .unwrap_or_default()
+    }
+
+    /// Removes rooms that have been empty for longer than the TTL; returns how many.
+    pub fn sweep(&mut self, now: Instant) -> usize {
+        let ttl = self.limits.empty_room_ttl;
+        let before = self.rooms.len();
+        self.rooms.retain(|_, room| match room.empty_since {
+            Some(since) => now.saturating_duration_since(since) <= ttl,
+            None => true,
+        });
+        before - self.rooms.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::room_id::room_id_from_bytes;
+
+    /// Peers are plain names in these tests.
+    type Peer = &'static str;
+
+    const TTL: Duration = Duration::from_secs(60);
+
+    fn rooms(max_rooms: usize, max_participants: usize) -> Rooms<Peer> {
+        Rooms::new(RoomLimits {
+            max_rooms,
+            max_participants,
+            empty_room_ttl: TTL,
+        })
+    }
+
+    fn name(text: &str) -> DisplayName {
+        DisplayName::parse(text).unwrap()
+    }
+
+    fn room(n: u8) -> RoomId {
+        room_id_from_bytes([n; 16])
+    }
+
+    fn recipients(deliveries: &[Delivery<Peer>]) -> Vec<Peer> {
+        deliveries.iter().map(|d| d.to).collect()
+    }
+
+    #[test]
+    fn display_names_are_trimmed_and_bounded() {
+        assert_eq!(name("  Ada  ").as_str(), "Ada");
+        assert_eq!(name(&"é".repeat(64)).as_str().chars().count(), 64);
+        assert!(DisplayName::parse("").is_err());
+        assert!(DisplayName::parse("   ").is_err());
+        assert!(DisplayName::parse(&"x".repeat(65)).is_err());
+        assert!(DisplayName::parse("Ada\u{0}Lovelace").is_err());
+        assert!(DisplayName::parse("Ada\nLovelace").is_err());
+    }
+
+    #[test]
+    fn joiners_get_ids_from_one_and_see_who_is_there() {
+        let mut rooms = rooms(10, 6);
+        let now = Instant::now();
+        rooms.create(room(1), now).unwrap();
+
+        let ada = rooms.join(&room(1), name("Ada"), "ada").unwrap();
+        assert_eq!(ada.you, ParticipantId(1));
+        assert!(ada.announcements.is_empty());
+        assert_eq!(
+            ada.reply,
+            ServerMessage::Joined {
+                you: ParticipantId(1),
+                participants: vec![],
+                media_mode: MediaMode::Mesh
+            }
+        );
+
+        let bob = rooms.join(&room(1), name("Bob"), "bob").unwrap();
+        assert_eq!(bob.you, ParticipantId(2));
+        let ServerMessage::Joined { participants, .. } = &bob.reply else {
+            panic!("expected joined, got {:?}", bob.reply);
+        };
+        assert_eq!(participants.len(), 1);
+        assert_eq!(participants[0].display_name, "Ada");
+        assert_eq!(recipients(&bob.announcements), vec!["ada"]);
+        assert_eq!(rooms.participants(&room(1)).len(), 2);
+    }
+
+    #[test]
+    fn unknown_rooms_cannot_be_joined() {
+        let mut rooms = rooms(10, 6);
+        let err = rooms.join(&room(9), name("Ada"), "ada").unwrap_err();
+        assert!(matches!(err, Error::UnknownRoom));
+    }
+
+    #[test]
+    fn a_full_room_refuses_the_next_joiner() {
+        let mut rooms = rooms(10, 2);
+        rooms.create(room(1), Instant::now()).unwrap();
+        rooms.join(&room(1), name("Ada"), "ada").unwrap();
+        rooms.join(&room(1), name("Bob"), "bob").unwrap();
+        let err = rooms.join(&room(1), name("Cy"), "cy").unwrap_err();
+        assert!(matches!(err, Error::RoomFull));
+    }
+
+    #[test]
+    fn the_room_count_is_capped() {
+        let mut rooms = rooms(1, 6);
+        rooms.create(room(1), Instant::now()).unwrap();
+        assert!(matches!(
+            rooms.create(room(2), Instant::now()),
+            Err(Error::TooManyRooms)
+        ));
+        assert_eq!(rooms.len(), 1);
+    }
+
+    #[test]
+    fn the_same_id_cannot_be_created_twice() {
+        let mut rooms = rooms(10, 6);
+        rooms.create(room(1), Instant::now()).unwrap();
+        assert!(matches!(
+            rooms.create(room(1), Instant::now()),
+            Err(Error::RoomIdTaken)
+        ));
+    }
+
+    #[test]
+    fn signals_reach_only_the_named_participant() {
+        let mut rooms = rooms(10, 6);
+        rooms.create(room(1), Instant::now()).unwrap();
+        let ada = rooms.join(&room(1), name("Ada"), "ada").unwrap().you;
+        let bob = rooms.join(&room(1), name("Bob"), "bob").unwrap().you;
+        rooms.join(&room(1), name("Cy"), "cy").unwrap();
+        let payload = SignalPayload::Offer { sdp: "v=0".into() };
+        let delivery = rooms
+            .route_signal(&room(1), ada, bob, payload.clone())
+            .unwrap();
+        assert_eq!(delivery.to, "bob");
+        assert_eq!(
+            delivery.message,
+            ServerMessage::Signal { from: ada, payload }
+        );
+    }
+
+    #[test]
+    fn signals_do_not_cross_rooms() {
+        let mut rooms = rooms(10, 6);
+        rooms.create(room(1), Instant::now()).unwrap();
+        rooms.create(room(2), Instant::now()).unwrap();
+        let ada = rooms.join(&room(1), name("Ada"), "ada").unwrap().you;
+        rooms.join(&room(2), name("Bob"), "bob").unwrap();
+        rooms.join(&room(2), name("Eve"), "eve").unwrap();
+        // Eve is participant 2 of room 2; there is no participant 2 in room 1.
+        let payload = SignalPayload::Answer { sdp: "v=0".into() };
+        let err = rooms
+            .route_signal(&room(1), ada, ParticipantId(2), payload)
+            .unwrap_err();
+        assert!(matches!(err, Error::UnknownParticipant));
+    }
+
+    #[test]
+    fn leaving_tells_the_others_once() {
+        let mut rooms = rooms(10, 6);
+        let now = Instant::now();
+        rooms.create(room(1), now).unwrap();
+        let ada = rooms.join(&room(1), name("Ada"), "ada").unwrap().you;
+        rooms.join(&room(1), name("Bob"), "bob").unwrap();
+        let left = rooms.leave(&room(1), ada, now);
+        assert_eq!(recipients(&left), vec!["bob"]);
+        assert_eq!(left[0].message, ServerMessage::ParticipantLeft { id: ada });
+        assert!(rooms.leave(&room(1), ada, now).is_empty());
+        assert!(matches!(
+            rooms.route_signal(
+                &room(1),
+                ada,
+                ParticipantId(2),
+                SignalPayload::Answer { sdp: String::new() }
+            ),
+            Err(Error::NotJoined)
+        ));
+    }
+
+    #[test]
+    fn ids_are_not_reused_after_a_leave() {
+        let mut rooms = rooms(10, 6);
+        let now = Instant::now();
+        rooms.create(room(1), now).unwrap();
+        let ada = rooms.join(&room(1), name("Ada"), "ada").unwrap().you;
+        rooms.leave(&room(1), ada, now);
+        let again = rooms.join(&room(1), name("Ada"), "ada").unwrap().you;
+        assert_ne!(ada, again);
+    }
+
+    #[test]
+    fn empty_rooms_are_swept_after_the_ttl_and_occupied_ones_never() {
+        let mut rooms = rooms(10, 6);
+        let start = Instant::now();
+        rooms.create(room(1), start).unwrap();
+        rooms.create(room(2), start).unwrap();
+        let ada = rooms.join(&room(2), name("Ada"), "ada").unwrap().you;
+
+        assert_eq!(rooms.sweep(start + TTL), 0, "a new room survives its TTL");
+        assert_eq!(rooms.sweep(start + TTL + Duration::from_secs(1)), 1);
+        assert!(!rooms.contains(&room(1)));
+        assert!(rooms.contains(&room(2)));
+
+        let later = start + 10 * TTL;
+        assert_eq!(rooms.sweep(later), 0, "an occupied room is never swept");
+        rooms.leave(&room(2), ada, later);
+        assert_eq!(rooms.sweep(later + TTL), 0);
+        assert_eq!(rooms.sweep(later + TTL + Duration::from_secs(1)), 1);
+        assert!(rooms.is_empty());
+    }
+}

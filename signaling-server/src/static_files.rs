@@ -1,0 +1,77 @@
+//! The built web app: `/` and `/m/{room_id}` answer with `index.html`, every other path
+//! is looked up in the www directory (no path may leave it). Also the security headers
+//! that every response carries.
+
+use std::path::Path;
+
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+};
+use axum::http::{HeaderName, HeaderValue, Response};
+use axum::Router;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The app runs only its own scripts and wasm, talks only to its own origin, and may not
+/// be framed.
+pub const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; \
+    script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; \
+    media-src 'self' blob: mediastream:; connect-src 'self'; worker-src 'self'; \
+    object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+/// Only this origin may use the camera, microphone and screen capture.
+pub const PERMISSIONS_POLICY_VALUE: &str =
+    "camera=(self), microphone=(self), display-capture=(self)";
+
+const PERMISSIONS_POLICY: HeaderName = HeaderName::from_static("permissions-policy");
+
+/// Routes for the app's files, sharing `S` with the rest of the router.
+pub(crate) fn routes<S: Clone + Send + Sync + 'static>(www_dir: &Path) -> Router<S> {
+    let index = ServeFile::new(www_dir.join("index.html"));
+    Router::new()
+        .route_service("/", index.clone())
+        .route_service("/m/{room_id}", index)
+        .fallback_service(ServeDir::new(www_dir))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            CACHE_CONTROL,
+            cache_policy::<axum::body::Body>,
+        ))
+}
+
+/// HTML (the app shell, which names the other files) is never stored; other files are
+/// revalidated on each use, so a new build is picked up at once.
+fn cache_policy<B>(response: &Response<B>) -> Option<HeaderValue> {
+    let is_html = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"));
+    Some(HeaderValue::from_static(if is_html {
+        "no-store"
+    } else {
+        "no-cache"
+    }))
+}
+
+/// Adds the security headers to every response of `router`.
+pub(crate) fn with_security_headers<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+) -> Router<S> {
+    router
+        .layer(SetResponseHeaderLayer::overriding(
+            CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY_VALUE),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            PERMISSIONS_POLICY,
+            HeaderValue::from_static(PERMISSIONS_POLICY_VALUE),
+        ))
+}
