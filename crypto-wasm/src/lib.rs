@@ -32,7 +32,7 @@ pub mod sender;
 pub mod suite;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use codec::Codec;
 pub use cryptor::Cryptor;
@@ -42,3 +42,5 @@ pub use meeting_secret::{KeySource, MeetingSecret};
 pub use receiver::KeyRing;
 pub use sender::SenderContext;
 pub use suite::CipherSuite;
+#[cfg(target_arch = "wasm32")]
+pub use wasm::FrameCryptor;
