@@ -82,7 +82,12 @@ impl Cryptor {
     /// # Errors
     /// [`Error::NoKeySource`] before a key source is set, else as
     /// [`SenderContext::protect_frame`].
-    pub fn protect(&mut self, frame: &[u8], codec: Codec, key_frame: bool) -> Result<Vec<u8>, Error> {
+    pub fn protect(
+        &mut self,
+        frame: &[u8],
+        codec: Codec,
+        key_frame: bool,
+    ) -> Result<Vec<u8>, Error> {
         let session = self.session.as_mut().ok_or(Error::NoKeySource)?;
         let prefix_len = codec.prefix_len(key_frame);
         let protected = session.sender.protect_frame(frame, prefix_len)?;

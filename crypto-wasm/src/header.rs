@@ -138,10 +138,19 @@ mod tests {
     #[test]
     fn rejects_non_minimal_and_truncated() {
         // KID 5 written in an extension byte.
-        assert_eq!(SframeHeader::parse(&[0x80, 0x05]), Err(Error::HeaderNotMinimal));
+        assert_eq!(
+            SframeHeader::parse(&[0x80, 0x05]),
+            Err(Error::HeaderNotMinimal)
+        );
         // KID 0x10 written in two bytes.
-        assert_eq!(SframeHeader::parse(&[0x90, 0x00, 0x10]), Err(Error::HeaderNotMinimal));
+        assert_eq!(
+            SframeHeader::parse(&[0x90, 0x00, 0x10]),
+            Err(Error::HeaderNotMinimal)
+        );
         assert_eq!(SframeHeader::parse(&[]), Err(Error::HeaderTruncated));
-        assert_eq!(SframeHeader::parse(&[0xf8, 1, 2]), Err(Error::HeaderTruncated));
+        assert_eq!(
+            SframeHeader::parse(&[0xf8, 1, 2]),
+            Err(Error::HeaderTruncated)
+        );
     }
 }

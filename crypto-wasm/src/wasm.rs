@@ -81,7 +81,11 @@ impl FrameCryptor {
         let recordings = self.inner.take_recordings();
         let result = js_sys::Object::new();
         js_sys::Reflect::set(&result, &"sent".into(), &frame_list(&recordings.sent)?)?;
-        js_sys::Reflect::set(&result, &"received".into(), &frame_list(&recordings.received)?)?;
+        js_sys::Reflect::set(
+            &result,
+            &"received".into(),
+            &frame_list(&recordings.received)?,
+        )?;
         Ok(result.into())
     }
 }

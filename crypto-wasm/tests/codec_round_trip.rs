@@ -1,19 +1,26 @@
 //! Round trips for VP8 key and delta frames and Opus at several sizes, including frames
 //! shorter than their clear prefix, through the same `Cryptor` the worker uses.
 
+// Test code: the shared fixture helper below panics on setup failure by design.
+#![allow(clippy::expect_used)]
+
 mod common;
 
 use common::pattern;
 use crypto_wasm::codec::clear_len;
 use crypto_wasm::{CipherSuite, Codec, Cryptor, Error, KeyId};
 
-const SIZES: &[usize] = &[0, 1, 2, 3, 5, 9, 10, 11, 20, 27, 28, 40, 100, 1200, 10_000, 100_000];
+const SIZES: &[usize] = &[
+    0, 1, 2, 3, 5, 9, 10, 11, 20, 27, 28, 40, 100, 1200, 10_000, 100_000,
+];
 
 fn pair() -> (Cryptor, Cryptor) {
     let secret = [0x5a; 32];
     let mut alice = Cryptor::default();
     let mut bob = Cryptor::default();
-    alice.use_meeting_secret(&secret, KeyId(0xdead_beef)).expect("alice");
+    alice
+        .use_meeting_secret(&secret, KeyId(0xdead_beef))
+        .expect("alice");
     bob.use_meeting_secret(&secret, KeyId(17)).expect("bob");
     (alice, bob)
 }
@@ -34,11 +41,17 @@ fn round_trip_every_codec_and_size() {
             let protected = alice.protect(&frame, codec, key_frame).expect("protects");
             let clear = clear_len(prefix, protected.len(), suite);
             assert!(clear <= size && clear <= prefix);
-            assert_eq!(&protected[..clear], &frame[..clear], "clear bytes stay in clear");
+            assert_eq!(
+                &protected[..clear],
+                &frame[..clear],
+                "clear bytes stay in clear"
+            );
             if size >= prefix + 17 {
                 assert_eq!(clear, prefix, "the full prefix is kept for real frames");
             }
-            let back = bob.unprotect(&protected, codec, key_frame).expect("unprotects");
+            let back = bob
+                .unprotect(&protected, codec, key_frame)
+                .expect("unprotects");
             assert_eq!(back, frame, "{codec:?} key={key_frame} size={size}");
         }
     }
@@ -47,20 +60,36 @@ fn round_trip_every_codec_and_size() {
 #[test]
 fn fails_closed_before_a_key_source() {
     let mut fresh = Cryptor::default();
-    assert_eq!(fresh.protect(b"frame", Codec::Opus, false), Err(Error::NoKeySource));
+    assert_eq!(
+        fresh.protect(b"frame", Codec::Opus, false),
+        Err(Error::NoKeySource)
+    );
     let (mut alice, _) = pair();
-    let protected = alice.protect(b"frame", Codec::Opus, false).expect("protects");
-    assert_eq!(fresh.unprotect(&protected, Codec::Opus, false), Err(Error::NoKeySource));
+    let protected = alice
+        .protect(b"frame", Codec::Opus, false)
+        .expect("protects");
+    assert_eq!(
+        fresh.unprotect(&protected, Codec::Opus, false),
+        Err(Error::NoKeySource)
+    );
 }
 
 #[test]
 fn sender_key_id_cannot_be_reused() {
     let mut cryptor = Cryptor::default();
-    cryptor.use_meeting_secret(&[1; 32], KeyId(5)).expect("first");
-    assert_eq!(cryptor.use_meeting_secret(&[2; 32], KeyId(5)), Err(Error::SenderKeyIdReused));
+    cryptor
+        .use_meeting_secret(&[1; 32], KeyId(5))
+        .expect("first");
+    assert_eq!(
+        cryptor.use_meeting_secret(&[2; 32], KeyId(5)),
+        Err(Error::SenderKeyIdReused)
+    );
     assert_eq!(
         cryptor.use_meeting_secret(&[1; 31], KeyId(6)),
-        Err(Error::InvalidKeyLength { expected: 32, actual: 31 })
+        Err(Error::InvalidKeyLength {
+            expected: 32,
+            actual: 31
+        })
     );
 }
 

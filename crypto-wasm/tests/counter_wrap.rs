@@ -15,7 +15,10 @@ fn counter_is_monotonic_and_refuses_to_wrap() {
     assert!(sender.protect_frame(&pattern(20, 0), 0).is_ok());
     assert_eq!(sender.next_counter(), None);
     for _ in 0..3 {
-        assert_eq!(sender.protect_frame(&pattern(20, 0), 0), Err(Error::CounterExhausted));
+        assert_eq!(
+            sender.protect_frame(&pattern(20, 0), 0),
+            Err(Error::CounterExhausted)
+        );
     }
 }
 
@@ -27,6 +30,8 @@ fn counters_start_at_zero_and_increase_across_tracks() {
         assert_eq!(sender.next_counter(), Some(Counter(expected)));
         // Alternate codecs as two tracks sharing one key would.
         let prefix = if expected % 2 == 0 { 10 } else { 0 };
-        sender.protect_frame(&pattern(64, 1), prefix).expect("protects");
+        sender
+            .protect_frame(&pattern(64, 1), prefix)
+            .expect("protects");
     }
 }

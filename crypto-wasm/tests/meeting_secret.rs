@@ -11,7 +11,10 @@ fn base_keys_are_deterministic_and_distinct() {
     let secret = MeetingSecret::from_slice(&[3; 32]).expect("32 bytes");
     let same = MeetingSecret::from_slice(&[3; 32]).expect("32 bytes");
     let other = MeetingSecret::from_slice(&[4; 32]).expect("32 bytes");
-    for suite in [CipherSuite::Aes128GcmSha256_128, CipherSuite::Aes256GcmSha512_128] {
+    for suite in [
+        CipherSuite::Aes128GcmSha256_128,
+        CipherSuite::Aes256GcmSha512_128,
+    ] {
         let a = secret.base_key(KeyId(1), suite);
         assert_eq!(a.as_bytes().len(), suite.nh());
         assert_eq!(a.as_bytes(), same.base_key(KeyId(1), suite).as_bytes());
@@ -38,11 +41,20 @@ fn different_secret_fails_to_decrypt() {
     let mut alice = Cryptor::default();
     let mut bob = Cryptor::default();
     let mut eve = Cryptor::default();
-    alice.use_meeting_secret(&[1; 32], KeyId(100)).expect("alice");
+    alice
+        .use_meeting_secret(&[1; 32], KeyId(100))
+        .expect("alice");
     bob.use_meeting_secret(&[1; 32], KeyId(200)).expect("bob");
     eve.use_meeting_secret(&[2; 32], KeyId(300)).expect("eve");
     let frame = pattern(500, 7);
     let protected = alice.protect(&frame, Codec::Vp8, true).expect("protects");
-    assert_eq!(bob.unprotect(&protected, Codec::Vp8, true).expect("bob decrypts"), frame);
-    assert_eq!(eve.unprotect(&protected, Codec::Vp8, true), Err(Error::DecryptionFailed));
+    assert_eq!(
+        bob.unprotect(&protected, Codec::Vp8, true)
+            .expect("bob decrypts"),
+        frame
+    );
+    assert_eq!(
+        eve.unprotect(&protected, Codec::Vp8, true),
+        Err(Error::DecryptionFailed)
+    );
 }

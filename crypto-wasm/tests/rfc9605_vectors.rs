@@ -2,6 +2,9 @@
 //!
 //! Set `SFRAME_TEST_VECTORS=/path/to/file.json` to run another copy of the vectors.
 
+// Test code: loading the fixture file panics on failure by design.
+#![allow(clippy::expect_used)]
+
 mod common;
 
 use common::hex;
@@ -43,7 +46,11 @@ struct SframeVector {
 
 fn load() -> Vectors {
     let path = std::env::var("SFRAME_TEST_VECTORS").unwrap_or_else(|_| {
-        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/rfc9605-test-vectors.json").to_owned()
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/rfc9605-test-vectors.json"
+        )
+        .to_owned()
     });
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {path}: {e}"));
     serde_json::from_str(&text).expect("vector file parses")
@@ -56,7 +63,13 @@ fn header_vectors_encode_and_parse() {
     for v in &vectors {
         let header = SframeHeader::new(KeyId(v.kid), Counter(v.ctr));
         let encoded = hex(&v.encoded);
-        assert_eq!(header.encode().as_bytes(), encoded, "encode kid={} ctr={}", v.kid, v.ctr);
+        assert_eq!(
+            header.encode().as_bytes(),
+            encoded,
+            "encode kid={} ctr={}",
+            v.kid,
+            v.ctr
+        );
         assert_eq!(header.encoded_len(), encoded.len());
         assert_eq!(SframeHeader::parse(&encoded), Ok((header, encoded.len())));
         // Trailing bytes are not part of the header.
@@ -65,7 +78,10 @@ fn header_vectors_encode_and_parse() {
         assert_eq!(SframeHeader::parse(&longer), Ok((header, encoded.len())));
         // Every strict prefix is truncated.
         for cut in 0..encoded.len() {
-            assert_eq!(SframeHeader::parse(&encoded[..cut]), Err(Error::HeaderTruncated));
+            assert_eq!(
+                SframeHeader::parse(&encoded[..cut]),
+                Err(Error::HeaderTruncated)
+            );
         }
     }
 }
@@ -79,21 +95,38 @@ fn sframe_vectors_for_aes_gcm_suites() {
             // Suites 0x0001-0x0003 (AES-CTR + HMAC) are not implemented yet: a later issue.
             // They must be reported as unsupported, not silently mishandled.
             Err(e) => {
-                assert!((1..=3).contains(&v.cipher_suite), "unexpected suite {}", v.cipher_suite);
+                assert!(
+                    (1..=3).contains(&v.cipher_suite),
+                    "unexpected suite {}",
+                    v.cipher_suite
+                );
                 assert_eq!(e, Error::UnsupportedCipherSuite(v.cipher_suite));
                 continue;
             }
         };
         let kid = KeyId(v.kid);
         let header = SframeHeader::new(kid, Counter(v.ctr));
-        let suffix: Vec<u8> = v.kid.to_be_bytes().into_iter().chain(v.cipher_suite.to_be_bytes()).collect();
+        let suffix: Vec<u8> = v
+            .kid
+            .to_be_bytes()
+            .into_iter()
+            .chain(v.cipher_suite.to_be_bytes())
+            .collect();
         assert_eq!([KEY_LABEL, &suffix].concat(), hex(&v.sframe_key_label));
         assert_eq!([SALT_LABEL, &suffix].concat(), hex(&v.sframe_salt_label));
 
         let base_key = BaseKey::from_slice(&hex(&v.base_key)).expect("base key fits");
-        assert_eq!(sframe_secret(suite, &base_key).as_bytes(), hex(&v.sframe_secret));
+        assert_eq!(
+            sframe_secret(suite, &base_key).as_bytes(),
+            hex(&v.sframe_secret)
+        );
         let material = derive_key_salt(suite, kid, &base_key);
-        assert_eq!(material.key.as_bytes(), hex(&v.sframe_key), "suite {}", v.cipher_suite);
+        assert_eq!(
+            material.key.as_bytes(),
+            hex(&v.sframe_key),
+            "suite {}",
+            v.cipher_suite
+        );
         assert_eq!(material.salt.0.to_vec(), hex(&v.sframe_salt));
         assert_eq!(nonce(&material.salt, header.ctr).to_vec(), hex(&v.nonce));
         let metadata = hex(&v.metadata);
@@ -107,7 +140,10 @@ fn sframe_vectors_for_aes_gcm_suites() {
         assert_eq!(parsed, header);
         assert_eq!(pt, hex(&v.pt));
         // Wrong metadata must not decrypt.
-        assert_eq!(decrypt(&key, kid, b"other", &ct).map(|_| ()), Err(Error::DecryptionFailed));
+        assert_eq!(
+            decrypt(&key, kid, b"other", &ct).map(|_| ()),
+            Err(Error::DecryptionFailed)
+        );
 
         checked[usize::from(v.cipher_suite - 4)] += 1;
     }

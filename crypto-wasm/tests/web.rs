@@ -9,6 +9,8 @@
 //! ```
 //! (without `--features test-hooks` the recording test is compiled out).
 #![cfg(target_arch = "wasm32")]
+// Test code: `#[wasm_bindgen_test]` functions are not recognised as tests by clippy.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use crypto_wasm::wasm::FrameCryptor;
 use wasm_bindgen_test::*;
@@ -23,13 +25,23 @@ fn frame(len: usize) -> Vec<u8> {
 fn protect_then_unprotect_round_trips() {
     let mut alice = FrameCryptor::new();
     let mut bob = FrameCryptor::new();
-    alice.use_meeting_secret(&[9; 32], 0x0102_0304).expect("alice key");
+    alice
+        .use_meeting_secret(&[9; 32], 0x0102_0304)
+        .expect("alice key");
     bob.use_meeting_secret(&[9; 32], 77).expect("bob key");
-    for (codec, key) in [("vp8", true), ("vp8", false), ("opus", false), ("h264", true)] {
+    for (codec, key) in [
+        ("vp8", true),
+        ("vp8", false),
+        ("opus", false),
+        ("h264", true),
+    ] {
         let plain = frame(333);
         let protected = alice.protect(&plain, codec, key).expect("protect");
         assert_ne!(protected, plain);
-        assert_eq!(bob.unprotect(&protected, codec, key).expect("unprotect"), plain);
+        assert_eq!(
+            bob.unprotect(&protected, codec, key).expect("unprotect"),
+            plain
+        );
     }
 }
 
@@ -65,8 +77,14 @@ fn recordings_are_taken_and_cleared() {
     assert_eq!((sent.length(), received.length()), (1, 1));
     let first = sent.get(0);
     assert_eq!(get(&first, "clearBytes").as_f64(), Some(10.0));
-    assert_eq!(get(&first, "mediaKind").as_string().as_deref(), Some("video"));
-    assert_eq!(js_sys::Uint8Array::new(&get(&first, "data")).to_vec(), frame(50));
+    assert_eq!(
+        get(&first, "mediaKind").as_string().as_deref(),
+        Some("video")
+    );
+    assert_eq!(
+        js_sys::Uint8Array::new(&get(&first, "data")).to_vec(),
+        frame(50)
+    );
     let again = alice.take_recordings().expect("recordings");
     assert_eq!(js_sys::Array::from(&get(&again, "sent")).length(), 0);
 }

@@ -1,9 +1,10 @@
 //! Helpers shared by the scenario tests.
-#![allow(dead_code)]
+// Test-only helpers: panicking on malformed fixed test data is the point.
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
 use crypto_wasm::frame::FrameKey;
 use crypto_wasm::key_schedule::BaseKey;
-use crypto_wasm::{CipherSuite, KeyId, KeySource, KeyRing, MeetingSecret, SenderContext};
+use crypto_wasm::{CipherSuite, KeyId, KeyRing, KeySource, MeetingSecret, SenderContext};
 
 /// Decodes lower- or upper-case hex; panics on malformed test data.
 pub fn hex(s: &str) -> Vec<u8> {
