@@ -33,6 +33,8 @@ use crate::state::AppState;
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Longest wait for the final close frame to be flushed.
 const CLOSE_GRACE: Duration = Duration::from_secs(2);
+/// How long a connection whose stream broke stays open after its close frame was sent.
+const RESET_LINGER: Duration = Duration::from_millis(500);
 /// Close code for "going away" (RFC 6455 section 7.4.1).
 const GOING_AWAY: u16 = 1001;
 /// Close code for a normal end (RFC 6455 section 7.4.1).
@@ -104,7 +106,7 @@ async fn serve_socket(
     state: AppState,
     _permit: OwnedSemaphorePermit,
 ) {
-    let (sink, stream) = socket.split();
+    let (sink, mut stream) = socket.split();
     let (queue, queue_rx) = mpsc::channel(state.config().send_queue_capacity.max(1));
     let me = PeerHandle {
         queue,
@@ -125,16 +127,33 @@ async fn serve_socket(
         joined: None,
     };
     let ending = tokio::select! {
-        ending = session.read_incoming(stream) => Some(ending),
+        ending = session.read_incoming(&mut stream) => Some(ending),
         () = &mut writer => None,
     };
     session.leave_room();
-    if let Some(Some(close)) = ending {
-        // The writer sends everything queued before the close frame, then stops.
-        if session.me.queue.send(Outbound::Close(close)).await.is_ok() {
-            let _ = timeout(CLOSE_GRACE, writer).await;
-        }
+    let Some(Some(close)) = ending else {
+        return;
+    };
+    if session.me.queue.send(Outbound::Close(close)).await.is_err() {
+        return;
     }
+    let _ = timeout(CLOSE_GRACE, async {
+        // The writer sends everything queued before the close frame, then stops.
+        writer.await;
+        // Wait for the client's close reply, so the client sees the close frame and the
+        // connection ends cleanly.
+        while let Some(Ok(frame)) = stream.next().await {
+            if matches!(frame, Message::Close(_)) {
+                return;
+            }
+        }
+        // The stream ended without a reply: after a read error (an oversized frame) it
+        // can no longer be read, and unread bytes make closing the socket send a TCP
+        // reset that may destroy the close frame in flight. Give the client a moment to
+        // read it first.
+        tokio::time::sleep(RESET_LINGER).await;
+    })
+    .await;
 }
 
 /// The reader's side of one connection.
@@ -158,10 +177,10 @@ enum Step {
 impl Session {
     /// Reads until the connection should end; returns the close frame to send, if any
     /// (`None` when the client is gone or closed first).
-    async fn read_incoming(&mut self, mut stream: SplitStream<WebSocket>) -> Option<Close> {
+    async fn read_incoming(&mut self, stream: &mut SplitStream<WebSocket>) -> Option<Close> {
         let room = match self.room.clone() {
             Some(room) if self.state.room_exists(&room) => room,
-            _ => return self.refuse(Error::UnknownRoom),
+            _ => return self.refuse(Error::UnknownRoom).await,
         };
         let idle_timeout = self.state.config().idle_timeout;
         loop {
@@ -169,8 +188,9 @@ impl Session {
                 Err(_idle) => return Some((GOING_AWAY, "idle timeout")),
                 Ok(None) => return None,
                 Ok(Some(Err(error))) => {
+                    tracing::debug!(%error, "read failed");
                     if is_message_too_big(error) {
-                        return self.refuse(Error::MessageTooBig);
+                        return self.refuse(Error::MessageTooBig).await;
                     }
                     return None;
                 }
@@ -179,7 +199,7 @@ impl Session {
             let text = match frame {
                 Message::Text(text) => text,
                 Message::Binary(_) => {
-                    self.refuse(Error::MalformedMessage);
+                    self.refuse(Error::MalformedMessage).await;
                     continue;
                 }
                 // Pings are answered by the WebSocket layer; both count as activity.
@@ -187,7 +207,7 @@ impl Session {
                 Message::Close(_) => return None,
             };
             if text.len() > MAX_MESSAGE_BYTES {
-                return self.refuse(Error::MessageTooBig);
+                return self.refuse(Error::MessageTooBig).await;
             }
             let result = match serde_json::from_str::<ClientMessage>(text.as_str()) {
                 Ok(message) => self.handle(&room, message),
@@ -197,7 +217,7 @@ impl Session {
                 Ok(Step::Continue) => {}
                 Ok(Step::End(close)) => return Some(close),
                 Err(error) => {
-                    if let Some(close) = self.refuse(error) {
+                    if let Some(close) = self.refuse(error).await {
                         return Some(close);
                     }
                 }
@@ -240,13 +260,17 @@ impl Session {
     }
 
     /// Sends the client an error for `error`; returns the close frame that must follow,
-    /// if the connection ends.
-    fn refuse(&self, error: Error) -> Option<Close> {
+    /// if the connection ends. Unlike messages from others, a reply waits for room in
+    /// the queue: a client that floods bad requests is slowed to its own reading pace
+    /// rather than closed.
+    async fn refuse(&self, error: Error) -> Option<Close> {
         if let Some(code) = error.protocol_code() {
-            self.me.deliver(ServerMessage::Error {
+            let reply = ServerMessage::Error {
                 code,
                 message: error.to_string(),
-            });
+            };
+            // A send error means the writer is gone; the connection is ending anyway.
+            let _ = self.me.queue.send(Outbound::Message(reply)).await;
         }
         error.close_frame()
     }

@@ -1,0 +1,283 @@
+//! Shared test fixtures: a real server on `127.0.0.1:0` serving a tiny www dir, a raw
+//! HTTP/1.1 client, and a WebSocket participant that waits for messages with timeouts.
+#![allow(dead_code)] // Each test file uses a different part of this module.
+// Test fixtures: a failed setup step should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use conclave_protocol::{
+    ClientMessage, CreatedRoom, ErrorCode, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
+};
+use conclave_signaling_server::{run, Config};
+use futures_util::{SinkExt, StreamExt};
+use tempfile::TempDir;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+/// How long any single wait may take before the test fails.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// Contents of the test www dir.
+pub const INDEX_HTML: &str = "<!doctype html><title>Conclave test</title>";
+pub const APP_JS: &str = "console.log('conclave');";
+pub const WASM: &[u8] = b"\0asm\x01\0\0\0";
+
+/// A running server; dropping it stops the server.
+pub struct TestServer {
+    pub addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<Result<(), conclave_signaling_server::Error>>>,
+    _www: TempDir,
+}
+
+impl TestServer {
+    /// Starts a server with default settings.
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Starts a server after `configure` adjusted the defaults.
+    pub async fn start_with(configure: impl FnOnce(&mut Config)) -> Self {
+        let www = tempfile::tempdir().unwrap();
+        std::fs::write(www.path().join("index.html"), INDEX_HTML).unwrap();
+        std::fs::write(www.path().join("app.js"), APP_JS).unwrap();
+        std::fs::create_dir(www.path().join("pkg")).unwrap();
+        std::fs::write(www.path().join("pkg/client_bg.wasm"), WASM).unwrap();
+        let mut config = Config::new(www.path());
+        configure(&mut config);
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (shutdown, stop) = oneshot::channel::<()>();
+        let task = tokio::spawn(run(listener, config, async {
+            let _ = stop.await;
+        }));
+        Self {
+            addr,
+            shutdown: Some(shutdown),
+            task: Some(task),
+            _www: www,
+        }
+    }
+
+    /// Asks the server to shut down and waits until `run` returns.
+    pub async fn stop(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(task) = self.task.take() {
+            tokio::time::timeout(WAIT, task)
+                .await
+                .expect("server stops in time")
+                .unwrap()
+                .unwrap();
+        }
+    }
+
+    /// `POST /api/rooms`, expecting 201.
+    pub async fn create_room(&self) -> RoomId {
+        let response = http(self.addr, "POST", "/api/rooms").await;
+        assert_eq!(response.status, 201, "{response:?}");
+        let created: CreatedRoom = serde_json::from_slice(&response.body).unwrap();
+        created.room_id
+    }
+
+    /// Opens a WebSocket to `/ws/{room}` (any text, so malformed ids can be tried).
+    pub async fn connect(&self, room: &str) -> Participant {
+        let url = format!("ws://{}/ws/{room}", self.addr);
+        let (socket, _) = tokio::time::timeout(WAIT, tokio_tungstenite::connect_async(url))
+            .await
+            .expect("connects in time")
+            .unwrap();
+        Participant { socket }
+    }
+
+    /// Connects and joins as `name`; returns the participant, its id and who was there.
+    pub async fn join(
+        &self,
+        room: &RoomId,
+        name: &str,
+    ) -> (Participant, ParticipantId, Vec<ParticipantInfo>) {
+        let mut participant = self.connect(room.as_str()).await;
+        participant
+            .send(&ClientMessage::Join {
+                display_name: name.into(),
+            })
+            .await;
+        match participant.recv().await {
+            ServerMessage::Joined {
+                you, participants, ..
+            } => (participant, you, participants),
+            other => panic!("expected joined, got {other:?}"),
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// One WebSocket client.
+pub struct Participant {
+    pub socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+/// How a connection ended, as the client saw it.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Closed {
+    pub code: u16,
+    pub reason: String,
+}
+
+impl Participant {
+    pub async fn send(&mut self, message: &ClientMessage) {
+        self.send_text(&serde_json::to_string(message).unwrap())
+            .await;
+    }
+
+    pub async fn send_text(&mut self, text: &str) {
+        self.socket.send(Message::text(text)).await.unwrap();
+    }
+
+    /// The next protocol message (pings and pongs skipped); fails on close or timeout.
+    pub async fn recv(&mut self) -> ServerMessage {
+        loop {
+            let frame = tokio::time::timeout(WAIT, self.socket.next())
+                .await
+                .expect("a message arrives in time")
+                .expect("the connection is still open")
+                .unwrap();
+            match frame {
+                Message::Text(text) => return serde_json::from_str(text.as_str()).unwrap(),
+                Message::Ping(_) | Message::Pong(_) => {}
+                other => panic!("expected a text message, got {other:?}"),
+            }
+        }
+    }
+
+    /// The next message, which must be an error with `code`.
+    pub async fn expect_error(&mut self, code: ErrorCode) {
+        match self.recv().await {
+            ServerMessage::Error { code: got, .. } => assert_eq!(got, code),
+            other => panic!("expected error {code:?}, got {other:?}"),
+        }
+    }
+
+    /// Reads until the server's close frame; fails if a text message comes first.
+    pub async fn expect_close(&mut self) -> Closed {
+        loop {
+            let frame = tokio::time::timeout(WAIT, self.socket.next())
+                .await
+                .expect("the close arrives in time");
+            match frame {
+                Some(Ok(Message::Close(Some(frame)))) => {
+                    return Closed {
+                        code: u16::from(frame.code),
+                        reason: frame.reason.to_string(),
+                    }
+                }
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => {}
+                other => panic!("expected a close frame, got {other:?}"),
+            }
+        }
+    }
+
+    /// Proves nothing else is queued for this client: sends a probe that the server
+    /// answers with an error, and checks that the answer is the very next message.
+    pub async fn expect_nothing_pending(&mut self) {
+        self.send_text("probe").await;
+        self.expect_error(ErrorCode::MalformedMessage).await;
+    }
+}
+
+/// A close code as a number.
+pub fn code(close: CloseCode) -> u16 {
+    u16::from(close)
+}
+
+/// A raw HTTP/1.1 response.
+#[derive(Debug)]
+pub struct HttpResponse {
+    pub status: u16,
+    /// Header names lower-cased.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Sends one request with `Connection: close` and reads the whole response.
+pub async fn http(addr: SocketAddr, method: &str, path: &str) -> HttpResponse {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    tokio::time::timeout(WAIT, stream.read_to_end(&mut raw))
+        .await
+        .expect("the response arrives in time")
+        .unwrap();
+    parse_response(&raw)
+}
+
+fn parse_response(raw: &[u8]) -> HttpResponse {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete header block");
+    let head = std::str::from_utf8(&raw[..split]).unwrap();
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().unwrap();
+    let status = status_line.split(' ').nth(1).unwrap().parse().unwrap();
+    let headers: Vec<(String, String)> = lines
+        .map(|line| {
+            let (name, value) = line.split_once(':').unwrap();
+            (name.trim().to_ascii_lowercase(), value.trim().to_owned())
+        })
+        .collect();
+    let mut body = raw[split + 4..].to_vec();
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"));
+    if chunked {
+        body = decode_chunked(&body);
+    }
+    HttpResponse {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn decode_chunked(mut raw: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    loop {
+        let line_end = raw.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size_text = std::str::from_utf8(&raw[..line_end]).unwrap();
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).unwrap();
+        raw = &raw[line_end + 2..];
+        if size == 0 {
+            return body;
+        }
+        body.extend_from_slice(&raw[..size]);
+        raw = &raw[size + 2..];
+    }
+}

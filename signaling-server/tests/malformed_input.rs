@@ -1,0 +1,145 @@
+//! Scenario: a client sends garbage, or messages out of order. It gets an error naming
+//! the cause, and the connection goes on.
+
+mod common;
+
+use common::TestServer;
+use conclave_protocol::{ClientMessage, ErrorCode, ParticipantId, ServerMessage, SignalPayload};
+use futures_util::SinkExt;
+use tokio_tungstenite::tungstenite::Message;
+
+#[tokio::test]
+async fn malformed_json_gets_an_error_and_the_connection_goes_on() {
+    let server = TestServer::start().await;
+    let room = server.create_room().await;
+    let mut ada = server.connect(room.as_str()).await;
+    for garbage in [
+        "{",
+        "null",
+        "[]",
+        r#"{"type":"shout"}"#,
+        r#"{"type":"join"}"#,
+        r#"{"type":"join","display_name":7}"#,
+        r#"{"type":"signal","to":-1,"payload":{"kind":"offer","sdp":""}}"#,
+        r#"{"type":"signal","to":1,"payload":{"kind":"rollback"}}"#,
+        "\u{0}\u{ffff}",
+    ] {
+        ada.send_text(garbage).await;
+        ada.expect_error(ErrorCode::MalformedMessage).await;
+    }
+    ada.socket
+        .send(Message::binary(vec![0xde, 0xad, 0xbe, 0xef]))
+        .await
+        .unwrap();
+    ada.expect_error(ErrorCode::MalformedMessage).await;
+
+    ada.send(&ClientMessage::Join {
+        display_name: "Ada".into(),
+    })
+    .await;
+    assert!(matches!(ada.recv().await, ServerMessage::Joined { .. }));
+
+    // Still fine after joining too.
+    ada.send_text("{\"type\":").await;
+    ada.expect_error(ErrorCode::MalformedMessage).await;
+    let (_bob, bob_id, _) = server.join(&room, "Bob").await;
+    assert!(matches!(
+        ada.recv().await,
+        ServerMessage::ParticipantJoined { .. }
+    ));
+    ada.send(&ClientMessage::Signal {
+        to: bob_id,
+        payload: SignalPayload::Answer { sdp: "v=0".into() },
+    })
+    .await;
+    ada.expect_nothing_pending().await;
+}
+
+#[tokio::test]
+async fn messages_before_join_are_refused() {
+    let server = TestServer::start().await;
+    let room = server.create_room().await;
+    let mut ada = server.connect(room.as_str()).await;
+    ada.send(&ClientMessage::Signal {
+        to: ParticipantId(1),
+        payload: SignalPayload::Offer { sdp: "v=0".into() },
+    })
+    .await;
+    ada.expect_error(ErrorCode::NotJoined).await;
+    ada.send(&ClientMessage::Leave).await;
+    ada.expect_error(ErrorCode::NotJoined).await;
+    ada.send(&ClientMessage::Join {
+        display_name: "Ada".into(),
+    })
+    .await;
+    assert!(matches!(ada.recv().await, ServerMessage::Joined { .. }));
+}
+
+#[tokio::test]
+async fn joining_twice_is_refused() {
+    let server = TestServer::start().await;
+    let room = server.create_room().await;
+    let (mut ada, _, _) = server.join(&room, "Ada").await;
+    ada.send(&ClientMessage::Join {
+        display_name: "Ada again".into(),
+    })
+    .await;
+    ada.expect_error(ErrorCode::AlreadyJoined).await;
+    let (_bob, _, present) = server.join(&room, "Bob").await;
+    assert_eq!(present.len(), 1, "Ada is in the room once");
+}
+
+#[tokio::test]
+async fn an_invalid_display_name_can_be_corrected() {
+    let server = TestServer::start().await;
+    let room = server.create_room().await;
+    let mut ada = server.connect(room.as_str()).await;
+    for name in [
+        String::new(),
+        "   ".into(),
+        "x".repeat(65),
+        "a\u{7}b".into(),
+    ] {
+        ada.send(&ClientMessage::Join { display_name: name }).await;
+        ada.expect_error(ErrorCode::InvalidDisplayName).await;
+    }
+    ada.send(&ClientMessage::Join {
+        display_name: "é".repeat(64),
+    })
+    .await;
+    assert!(matches!(ada.recv().await, ServerMessage::Joined { .. }));
+}
+
+#[tokio::test]
+async fn a_signal_to_an_unknown_participant_is_refused_to_the_sender_only() {
+    let server = TestServer::start().await;
+    let room = server.create_room().await;
+    let (mut ada, ada_id, _) = server.join(&room, "Ada").await;
+    let (mut bob, bob_id, _) = server.join(&room, "Bob").await;
+    assert!(matches!(
+        ada.recv().await,
+        ServerMessage::ParticipantJoined { .. }
+    ));
+
+    ada.send(&ClientMessage::Signal {
+        to: ParticipantId(999),
+        payload: SignalPayload::Offer { sdp: "v=0".into() },
+    })
+    .await;
+    ada.expect_error(ErrorCode::UnknownParticipant).await;
+    bob.expect_nothing_pending().await;
+
+    // After Bob leaves, his id is unknown too.
+    bob.send(&ClientMessage::Leave).await;
+    assert_eq!(
+        ada.recv().await,
+        ServerMessage::ParticipantLeft { id: bob_id }
+    );
+    ada.send(&ClientMessage::Signal {
+        to: bob_id,
+        payload: SignalPayload::Offer { sdp: "v=0".into() },
+    })
+    .await;
+    ada.expect_error(ErrorCode::UnknownParticipant).await;
+    assert_ne!(ada_id, bob_id);
+}
