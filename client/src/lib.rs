@@ -1,1 +1,31 @@
-//! placeholder
+//! Conclave's browser app: a Yew single-page app for end-to-end encrypted meetings.
+//!
+//! Layout: pure logic at the top level ([`invite`], [`decryption_status`],
+//! [`worker_protocol`], [`codec_preferences`], [`state`]), tested natively; browser
+//! APIs behind [`services`]; UI in [`components`] with custom [`hooks`]; [`app`] is the
+//! root. The contracts with the worker and the server are in docs/ARCHITECTURE.md.
+
+pub mod app;
+pub mod codec_preferences;
+pub mod components;
+pub mod decryption_status;
+pub mod hooks;
+pub mod invite;
+pub mod services;
+pub mod state;
+pub mod worker_protocol;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Entry point, run when the wasm module is instantiated: renders [`app::App`] into
+/// the element with id `app` if the page has one, else into `<body>`.
+#[wasm_bindgen(start)]
+pub fn start() {
+    let root = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id("app"));
+    match root {
+        Some(root) => yew::Renderer::<app::App>::with_root(root).render(),
+        None => yew::Renderer::<app::App>::new().render(),
+    };
+}

@@ -1,0 +1,82 @@
+//! The root component: owns the app state, provides it as context, routes by page.
+
+use yew::prelude::*;
+
+use crate::components::{
+    BrokenInvitePage, HomePage, LeftPage, LobbyPage, MeetingPage, NotFoundPage,
+};
+use crate::hooks::AppContext;
+use crate::invite::Route;
+use crate::services::{media, navigation, storage};
+use crate::state::{Action, AppState, LocalMedia, Page};
+
+/// The page a freshly loaded (or history-popped) route shows. A meeting link always
+/// opens the lobby first.
+pub fn page_for_route(route: Route) -> Page {
+    match route {
+        Route::Home => Page::Home,
+        Route::Meeting(invite) => Page::Lobby(invite),
+        Route::BrokenInvite(error) => Page::BrokenInvite(error),
+        Route::NotFound => Page::NotFound,
+    }
+}
+
+/// The whole app.
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(|| {
+        AppState::new(
+            page_for_route(navigation::current_route()),
+            storage::remembered_display_name(),
+        )
+    });
+
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = navigation::on_history_change(move || {
+                dispatcher.dispatch(Action::Navigate(
+                    page_for_route(navigation::current_route()),
+                ))
+            });
+            move || drop(listener)
+        });
+    }
+    {
+        // Leaving the lobby or meeting by any way (back button, home) releases the camera.
+        let dispatcher = state.dispatcher();
+        let keeps_media = matches!(state.page, Page::Lobby(_) | Page::Meeting(_));
+        let local = state.local_media.clone();
+        use_effect_with(keeps_media, move |keeps_media| {
+            if !keeps_media {
+                if let LocalMedia::Live(stream) = &local {
+                    media::stop_all(stream);
+                    dispatcher.dispatch(Action::MediaReleased);
+                }
+            }
+        });
+    }
+
+    let page = match &state.page {
+        Page::Home => html! { <HomePage /> },
+        Page::BrokenInvite(error) => html! { <BrokenInvitePage error={*error} /> },
+        Page::NotFound => html! { <NotFoundPage /> },
+        Page::Lobby(_) => html! { <LobbyPage /> },
+        Page::Meeting(invite) => html! { <MeetingPage invite={invite.clone()} /> },
+        Page::Left(_) => html! { <LeftPage /> },
+    };
+    let show_brand = !matches!(state.page, Page::Home);
+    html! {
+        <ContextProvider<AppContext> context={state.clone()}>
+            if show_brand {
+                <header class="app-header">
+                    <a class="brand" href="/">
+                        <img src="/favicon.svg" alt="" width="22" height="22" />
+                        <span>{ "Conclave" }</span>
+                    </a>
+                </header>
+            }
+            { page }
+        </ContextProvider<AppContext>>
+    }
+}

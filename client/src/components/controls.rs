@@ -1,0 +1,69 @@
+use gloo::timers::callback::Timeout;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use super::MediaToggles;
+use crate::hooks::use_app;
+use crate::services::{clipboard, media, navigation};
+use crate::state::{Action, Page};
+
+/// How long "Link copied" stays, in milliseconds.
+const COPIED_NOTICE_MS: u32 = 4_000;
+
+/// The meeting's control bar: switches, "Copy invite link", "Leave".
+#[function_component(Controls)]
+pub fn controls() -> Html {
+    let app = use_app();
+    let copy_notice = use_state(|| None::<String>);
+    let notice_timer = use_mut_ref(|| None::<Timeout>);
+    let Some(app) = app else {
+        return Html::default();
+    };
+
+    let copy_link = {
+        let link = match &app.page {
+            Page::Meeting(invite) => Some(invite.link(&navigation::origin())),
+            _ => None,
+        };
+        let copy_notice = copy_notice.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(link) = link.clone() else {
+                return;
+            };
+            let copy_notice = copy_notice.clone();
+            let notice_timer = notice_timer.clone();
+            spawn_local(async move {
+                let notice = match clipboard::copy_text(&link).await {
+                    Ok(()) => "Link copied".to_owned(),
+                    Err(_) => {
+                        "Could not copy. Copy the address from the address bar instead.".to_owned()
+                    }
+                };
+                copy_notice.set(Some(notice));
+                let clear = copy_notice.clone();
+                *notice_timer.borrow_mut() =
+                    Some(Timeout::new(COPIED_NOTICE_MS, move || clear.set(None)));
+            });
+        })
+    };
+    let leave = {
+        let app = app.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(stream) = app.local_media.stream() {
+                media::stop_all(stream);
+            }
+            app.dispatch(Action::Leave);
+        })
+    };
+
+    html! {
+        <nav class="controls" aria-label="Meeting controls">
+            <MediaToggles />
+            <button type="button" onclick={copy_link}>{ "Copy invite link" }</button>
+            <button type="button" class="danger" onclick={leave}>{ "Leave" }</button>
+            <span class="copy-notice" aria-live="polite">
+                { (*copy_notice).clone().unwrap_or_default() }
+            </span>
+        </nav>
+    }
+}

@@ -1,0 +1,116 @@
+use conclave_protocol::MAX_DISPLAY_NAME_CHARS;
+use yew::prelude::*;
+
+use super::{MediaToggles, VideoView};
+use crate::hooks::{start_local_media, use_app};
+use crate::services::storage;
+use crate::state::{Action, LocalMedia};
+
+/// Name used when the name field is left empty.
+const DEFAULT_DISPLAY_NAME: &str = "Guest";
+
+/// The display name to send: trimmed, never empty, at most the server's limit.
+pub fn display_name_to_send(typed: &str) -> String {
+    let trimmed = typed.trim();
+    let name = if trimmed.is_empty() {
+        DEFAULT_DISPLAY_NAME
+    } else {
+        trimmed
+    };
+    name.chars().take(MAX_DISPLAY_NAME_CHARS).collect()
+}
+
+/// `/m/{room}#{key}` before joining: name, preview, switches.
+#[function_component(LobbyPage)]
+pub fn lobby_page() -> Html {
+    let app = use_app();
+    {
+        let app = app.clone();
+        use_effect_with((), move |_| {
+            if let Some(app) = app {
+                if matches!(app.local_media, LocalMedia::Off) {
+                    start_local_media(app, false);
+                }
+            }
+        });
+    }
+    let Some(app) = app else {
+        return Html::default();
+    };
+
+    let on_name = {
+        let app = app.clone();
+        Callback::from(move |event: InputEvent| {
+            let input: web_sys::HtmlInputElement = event.target_unchecked_into();
+            app.dispatch(Action::SetDisplayName(input.value()));
+        })
+    };
+    let join = {
+        let app = app.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let name = display_name_to_send(&app.display_name);
+            storage::remember_display_name(&name);
+            app.dispatch(Action::SetDisplayName(name));
+            app.dispatch(Action::EnterMeeting);
+        })
+    };
+
+    let starting = matches!(app.local_media, LocalMedia::Starting | LocalMedia::Off);
+    let preview_note = match &app.local_media {
+        LocalMedia::Off | LocalMedia::Starting => Some("Starting camera and microphone…"),
+        LocalMedia::Failed(_) => Some("No camera or microphone"),
+        LocalMedia::Live(_) if !app.camera_on => Some("Camera off"),
+        LocalMedia::Live(_) => None,
+    };
+    html! {
+        <main class="page lobby">
+            <h1>{ "Ready to join?" }</h1>
+            <div class="lobby-grid">
+                <section class="preview" aria-label="Camera preview">
+                    <div class="tile tile-local">
+                        <VideoView stream={app.local_media.stream().cloned()} muted=true mirrored=true />
+                        if let Some(note) = preview_note {
+                            <p class="tile-placeholder">{ note }</p>
+                        }
+                    </div>
+                    <div class="toggles">
+                        <MediaToggles />
+                    </div>
+                </section>
+                <form class="card lobby-form" onsubmit={join}>
+                    <label for="display-name">{ "Your name" }</label>
+                    <input id="display-name" type="text" autocomplete="name"
+                           maxlength={MAX_DISPLAY_NAME_CHARS.to_string()}
+                           value={app.display_name.clone()} oninput={on_name} />
+                    <button type="submit" class="primary large" disabled={starting}>
+                        { "Join meeting" }
+                    </button>
+                    <p class="muted small">
+                        { "End-to-end encrypted. The meeting key is the part of the link after #; your browser never sends it to the server." }
+                    </p>
+                </form>
+            </div>
+            if let LocalMedia::Failed(reason) = &app.local_media {
+                <p class="error" role="alert">
+                    { format!("{reason} You can still join: you will see and hear the others, but they will not see or hear you.") }
+                </p>
+            }
+        </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_names_are_trimmed_defaulted_and_capped() {
+        assert_eq!(display_name_to_send("  Ada  "), "Ada");
+        assert_eq!(display_name_to_send("   "), "Guest");
+        assert_eq!(
+            display_name_to_send(&"é".repeat(100)).chars().count(),
+            MAX_DISPLAY_NAME_CHARS
+        );
+    }
+}

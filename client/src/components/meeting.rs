@@ -1,0 +1,62 @@
+use yew::prelude::*;
+
+use super::{Controls, E2eeBanner, LocalTile, RemoteTile};
+use crate::hooks::{use_app, use_clock, use_meeting_session};
+use crate::invite::Invite;
+
+/// Properties of [`MeetingPage`].
+#[derive(Properties, PartialEq)]
+pub struct MeetingProps {
+    /// The meeting being attended.
+    pub invite: Invite,
+}
+
+/// The meeting: banner, tiles, controls. Mounting it joins; unmounting leaves.
+#[function_component(MeetingPage)]
+pub fn meeting_page(props: &MeetingProps) -> Html {
+    let app = use_app();
+    // Hooks run unconditionally; without the context (never, under `App`) they idle.
+    let dispatcher = app.as_ref().map(|app| app.dispatcher());
+    let (display_name, local) = app
+        .as_ref()
+        .map(|app| (app.display_name.clone(), app.local_media.stream().cloned()))
+        .unwrap_or_default();
+    use_clock(dispatcher.clone());
+    use_meeting_session(props.invite.clone(), display_name, local, dispatcher);
+    let Some(app) = app else {
+        return Html::default();
+    };
+    let meeting = &app.meeting;
+    let count = meeting.participants.len() + 1;
+    html! {
+        <main class="page meeting">
+            <E2eeBanner api={meeting.transform_api} ready={meeting.e2ee_ready} />
+            if let Some(message) = &meeting.fatal {
+                <div class="alert alert-fatal" role="alert">
+                    <strong>{ "Encryption is not available, so this meeting was not joined." }</strong>
+                    <span>{ format!(" {message}. No audio or video was sent.") }</span>
+                </div>
+            }
+            if let Some(reason) = &meeting.disconnected {
+                <div class="alert" role="alert">
+                    <strong>{ "Disconnected from the meeting server" }</strong>
+                    <span>{ format!(": {reason}") }</span>
+                </div>
+            }
+            if let Some(message) = &meeting.error {
+                <div class="alert alert-warning" role="alert">{ message.clone() }</div>
+            }
+            <section class={classes!("grid", format!("grid-{}", count.min(9)))} aria-label="Participants">
+                <LocalTile stream={app.local_media.stream().cloned()}
+                           camera_on={app.camera_on} microphone_on={app.microphone_on} />
+                { for meeting.participants.iter().map(|p| html! {
+                    <RemoteTile key={p.id.0} participant={p.clone()} status={app.decryption_status(p)} />
+                }) }
+            </section>
+            if meeting.participants.is_empty() && meeting.you.is_some() {
+                <p class="muted centered">{ "Nobody else is here yet. Use “Copy invite link” to invite people." }</p>
+            }
+            <Controls />
+        </main>
+    }
+}

@@ -1,0 +1,23 @@
+//! Function components, one file per part of the screen.
+
+mod broken_invite;
+mod controls;
+mod e2ee_banner;
+mod home;
+mod left;
+mod lobby;
+mod media_toggles;
+mod meeting;
+mod tile;
+mod video_view;
+
+pub use broken_invite::{BrokenInvitePage, NotFoundPage};
+pub use controls::Controls;
+pub use e2ee_banner::E2eeBanner;
+pub use home::HomePage;
+pub use left::LeftPage;
+pub use lobby::LobbyPage;
+pub use media_toggles::MediaToggles;
+pub use meeting::MeetingPage;
+pub use tile::{LocalTile, RemoteTile};
+pub use video_view::VideoView;

@@ -1,0 +1,70 @@
+use yew::prelude::*;
+
+use super::VideoView;
+use crate::decryption_status::DecryptionStatus;
+use crate::state::Participant;
+
+/// Properties of [`LocalTile`].
+#[derive(Properties, PartialEq)]
+pub struct LocalTileProps {
+    /// The local capture, if any.
+    pub stream: Option<web_sys::MediaStream>,
+    /// Whether the camera track is enabled.
+    pub camera_on: bool,
+    /// Whether the microphone track is enabled.
+    pub microphone_on: bool,
+}
+
+/// One's own preview: `<article aria-label="You">`, muted and mirrored.
+#[function_component(LocalTile)]
+pub fn local_tile(props: &LocalTileProps) -> Html {
+    let has_media = props.stream.is_some();
+    html! {
+        <article class="tile tile-local" aria-label="You">
+            <VideoView stream={props.stream.clone()} muted=true mirrored=true />
+            if !has_media {
+                <p class="tile-placeholder">{ "No camera or microphone" }</p>
+            } else if !props.camera_on {
+                <p class="tile-placeholder">{ "Camera off" }</p>
+            }
+            <div class="tile-footer">
+                <span class="tile-name">{ "You" }</span>
+                if has_media && !props.microphone_on {
+                    <span class="tile-badge">{ "Muted" }</span>
+                }
+            </div>
+        </article>
+    }
+}
+
+/// Properties of [`RemoteTile`].
+#[derive(Properties, PartialEq)]
+pub struct RemoteTileProps {
+    /// The participant shown.
+    pub participant: Participant,
+    /// Its decryption status right now.
+    pub status: DecryptionStatus,
+}
+
+/// A remote participant: `<article aria-label="{name}">` with its decrypted video
+/// (and sound), its name, and a `role="status"` line saying whether it decrypts.
+#[function_component(RemoteTile)]
+pub fn remote_tile(props: &RemoteTileProps) -> Html {
+    let name = props.participant.display_name.clone();
+    let status_class = match props.status {
+        DecryptionStatus::Decrypting => "status-ok",
+        DecryptionStatus::WaitingForKey => "status-waiting",
+        DecryptionStatus::CannotDecrypt => "status-failed",
+    };
+    html! {
+        <article class="tile" aria-label={name.clone()}>
+            <VideoView stream={props.participant.stream.clone()} muted=false />
+            <div class="tile-footer">
+                <span class="tile-name">{ name }</span>
+                <span role="status" class={classes!("tile-status", status_class)}>
+                    { props.status.label() }
+                </span>
+            </div>
+        </article>
+    }
+}

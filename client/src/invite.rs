@@ -1,0 +1,394 @@
+//! Invite links and the meeting secret they carry.
+//!
+//! An invite link is `http://HOST/m/{room_id}#{secret}` (docs/ARCHITECTURE.md, "Invite
+//! link"): the room id is made by the server, the secret is 32 random bytes from the
+//! creator's browser written as 43 characters of unpadded base64url (RFC 4648 section 5).
+//! The fragment never leaves the browser. Everything here is pure and testable natively;
+//! the random bytes come from `services::secure_random`.
+
+use std::fmt;
+use std::rc::Rc;
+
+use conclave_protocol::RoomId;
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// Length of a meeting secret in bytes.
+pub const SECRET_BYTES: usize = 32;
+
+/// Length of a meeting secret in unpadded base64url characters.
+pub const SECRET_CHARS: usize = 43;
+
+/// Path prefix of a meeting page.
+const MEETING_PATH_PREFIX: &str = "/m/";
+
+/// The meeting secret: key material for every participant's sender keys.
+///
+/// No `Debug`, no `Display`: it must never end up in a log. Zeroed on drop.
+#[derive(Zeroize, ZeroizeOnDrop)]
+pub struct MeetingSecret([u8; SECRET_BYTES]);
+
+impl MeetingSecret {
+    /// Wraps 32 bytes that the caller obtained from a secure random source.
+    pub fn from_bytes(bytes: [u8; SECRET_BYTES]) -> Self {
+        Self(bytes)
+    }
+
+    /// Parses the 43-character unpadded base64url form found in an invite fragment.
+    pub fn from_base64url(text: &str) -> Result<Self, InviteError> {
+        if text.len() != SECRET_CHARS {
+            return Err(InviteError::MalformedKey);
+        }
+        let mut decoded = base64url_decode(text).ok_or(InviteError::MalformedKey)?;
+        let result = <[u8; SECRET_BYTES]>::try_from(decoded.as_slice())
+            .map(Self)
+            .map_err(|_| InviteError::MalformedKey);
+        decoded.zeroize();
+        result
+    }
+
+    /// The secret in unpadded base64url, as it appears in an invite fragment.
+    pub fn to_base64url(&self) -> String {
+        base64url_encode(&self.0)
+    }
+
+    /// The raw bytes, for handing to the transform worker.
+    pub fn as_bytes(&self) -> &[u8; SECRET_BYTES] {
+        &self.0
+    }
+}
+
+/// A parsed invite: which room, and the key to its media.
+#[derive(Clone)]
+pub struct Invite {
+    room_id: RoomId,
+    secret: Rc<MeetingSecret>,
+}
+
+impl PartialEq for Invite {
+    fn eq(&self, other: &Self) -> bool {
+        self.room_id == other.room_id
+            && (Rc::ptr_eq(&self.secret, &other.secret)
+                || self.secret.as_bytes() == other.secret.as_bytes())
+    }
+}
+
+impl fmt::Debug for Invite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The secret is deliberately left out.
+        f.debug_struct("Invite")
+            .field("room_id", &self.room_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Invite {
+    /// Pairs a room with its secret.
+    pub fn new(room_id: RoomId, secret: MeetingSecret) -> Self {
+        Self {
+            room_id,
+            secret: Rc::new(secret),
+        }
+    }
+
+    /// The room this invite opens.
+    pub fn room_id(&self) -> &RoomId {
+        &self.room_id
+    }
+
+    /// The meeting secret.
+    pub fn secret(&self) -> &MeetingSecret {
+        &self.secret
+    }
+
+    /// The path and fragment of the meeting page: `/m/{room_id}#{secret}`.
+    pub fn path_and_fragment(&self) -> String {
+        format!(
+            "{MEETING_PATH_PREFIX}{}#{}",
+            self.room_id,
+            self.secret.to_base64url()
+        )
+    }
+
+    /// The full invite link on `origin` (for example `https://conclave.example`).
+    pub fn link(&self, origin: &str) -> String {
+        format!(
+            "{}{}",
+            origin.trim_end_matches('/'),
+            self.path_and_fragment()
+        )
+    }
+}
+
+/// Why a link or location could not be turned into an [`Invite`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InviteError {
+    /// Nothing was entered.
+    #[error("Paste the invite link you were sent.")]
+    Empty,
+    /// The text is not a link to a Conclave meeting page.
+    #[error("That is not a Conclave invite link. It should look like https://host/m/ROOM#KEY.")]
+    NotAMeetingLink,
+    /// The room id in the link is not well formed.
+    #[error("The meeting id in that link is damaged. Ask for the link again.")]
+    MalformedRoomId,
+    /// The link has no `#` fragment, so no meeting key.
+    #[error("This link has no meeting key (the part after #). Ask for the full link.")]
+    MissingKey,
+    /// The fragment is not a 43-character base64url 32-byte secret.
+    #[error("The meeting key in that link is damaged or incomplete. Ask for the link again.")]
+    MalformedKey,
+}
+
+/// Where the current location points.
+#[derive(Debug, PartialEq)]
+pub enum Route {
+    /// `/`: the home page.
+    Home,
+    /// `/m/{room_id}#{secret}` with a valid room id and key.
+    Meeting(Invite),
+    /// A meeting path whose key is missing or damaged: never join it.
+    BrokenInvite(InviteError),
+    /// Any other path.
+    NotFound,
+}
+
+/// Maps `location.pathname` and `location.hash` (with or without its `#`) to a [`Route`].
+pub fn route_from_location(pathname: &str, hash: &str) -> Route {
+    if pathname.is_empty() || pathname == "/" || pathname == "/index.html" {
+        return Route::Home;
+    }
+    let Some(room) = pathname.strip_prefix(MEETING_PATH_PREFIX) else {
+        return Route::NotFound;
+    };
+    match invite_from_parts(
+        room.trim_end_matches('/'),
+        hash.strip_prefix('#').unwrap_or(hash),
+    ) {
+        Ok(invite) => Route::Meeting(invite),
+        Err(error) => Route::BrokenInvite(error),
+    }
+}
+
+/// Parses an invite link as a person would paste it: a full URL, or just
+/// `/m/{room_id}#{secret}`. Surrounding whitespace is ignored; the host is not checked
+/// (the meeting is joined on this server).
+pub fn parse_invite_link(text: &str) -> Result<Invite, InviteError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(InviteError::Empty);
+    }
+    let without_scheme = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"));
+    let path_and_fragment = match without_scheme {
+        Some(rest) => rest.find('/').map(|slash| &rest[slash..]).unwrap_or(""),
+        None if text.starts_with('/') => text,
+        None => return Err(InviteError::NotAMeetingLink),
+    };
+    let (path, fragment) = match path_and_fragment.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (path_and_fragment, None),
+    };
+    // A query string is not part of an invite; ignore it rather than fail.
+    let path = path.split_once('?').map(|(p, _)| p).unwrap_or(path);
+    let room = path
+        .strip_prefix(MEETING_PATH_PREFIX)
+        .ok_or(InviteError::NotAMeetingLink)?;
+    invite_from_parts(room.trim_end_matches('/'), fragment.unwrap_or(""))
+}
+
+fn invite_from_parts(room: &str, fragment: &str) -> Result<Invite, InviteError> {
+    let room_id = RoomId::parse(room).map_err(|_| InviteError::MalformedRoomId)?;
+    if fragment.is_empty() {
+        return Err(InviteError::MissingKey);
+    }
+    let secret = MeetingSecret::from_base64url(fragment)?;
+    Ok(Invite::new(room_id, secret))
+}
+
+const BASE64URL_ALPHABET: &[u8; 64] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Unpadded base64url encoding (RFC 4648 section 5).
+pub fn base64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b0 = chunk[0];
+        let b1 = chunk.get(1).copied().unwrap_or(0);
+        let b2 = chunk.get(2).copied().unwrap_or(0);
+        let sextets = [
+            b0 >> 2,
+            ((b0 & 0x03) << 4) | (b1 >> 4),
+            ((b1 & 0x0f) << 2) | (b2 >> 6),
+            b2 & 0x3f,
+        ];
+        // A chunk of n bytes yields n + 1 characters without padding.
+        for &sextet in &sextets[..chunk.len() + 1] {
+            out.push(char::from(BASE64URL_ALPHABET[usize::from(sextet)]));
+        }
+    }
+    out
+}
+
+/// Strict unpadded base64url decoding: rejects padding, foreign characters, impossible
+/// lengths and non-zero trailing bits (so every byte string has exactly one encoding).
+pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+    fn sextet(c: u8) -> Option<u8> {
+        match c {
+            b'A'..=b'Z' => Some(c - b'A'),
+            b'a'..=b'z' => Some(c - b'a' + 26),
+            b'0'..=b'9' => Some(c - b'0' + 52),
+            b'-' => Some(62),
+            b'_' => Some(63),
+            _ => None,
+        }
+    }
+    let bytes = text.as_bytes();
+    if bytes.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
+    for chunk in bytes.chunks(4) {
+        let mut acc: u32 = 0;
+        for &c in chunk {
+            acc = (acc << 6) | u32::from(sextet(c)?);
+        }
+        let bits = chunk.len() * 6;
+        let whole_bytes = bits / 8;
+        let spare_bits = bits % 8;
+        if acc & ((1 << spare_bits) - 1) != 0 {
+            return None;
+        }
+        let acc = acc >> spare_bits;
+        for i in (0..whole_bytes).rev() {
+            // Truncation intended: extracting one byte of the accumulator.
+            out.push((acc >> (8 * i)) as u8);
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROOM: &str = "AbCdEfGhIjKlMnOpQrStUv";
+
+    fn secret_text() -> String {
+        MeetingSecret::from_bytes(std::array::from_fn(|i| (i * 7 + 3) as u8)).to_base64url()
+    }
+
+    #[test]
+    fn base64url_matches_rfc4648_vectors() {
+        // RFC 4648 section 10, without padding.
+        for (clear, encoded) in [
+            ("", ""),
+            ("f", "Zg"),
+            ("fo", "Zm8"),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg"),
+            ("fooba", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64url_encode(clear.as_bytes()), encoded);
+            assert_eq!(base64url_decode(encoded).unwrap(), clear.as_bytes());
+        }
+        assert_eq!(base64url_encode(&[0xfb, 0xff]), "-_8");
+    }
+
+    #[test]
+    fn base64url_decoding_is_strict() {
+        assert!(base64url_decode("Zg==").is_none());
+        assert!(base64url_decode("Zh").is_none(), "non-zero trailing bits");
+        assert!(base64url_decode("Z").is_none());
+        assert!(base64url_decode("Zm+v").is_none(), "standard alphabet");
+    }
+
+    #[test]
+    fn secrets_round_trip_through_43_characters() {
+        let text = secret_text();
+        assert_eq!(text.len(), SECRET_CHARS);
+        let secret = MeetingSecret::from_base64url(&text).unwrap();
+        assert_eq!(secret.to_base64url(), text);
+        assert_eq!(secret.as_bytes()[1], 10);
+    }
+
+    #[test]
+    fn short_long_and_damaged_secrets_are_refused() {
+        let text = secret_text();
+        assert_eq!(
+            MeetingSecret::from_base64url(&text[..42]).err(),
+            Some(InviteError::MalformedKey)
+        );
+        assert!(MeetingSecret::from_base64url(&format!("{text}A")).is_err());
+        let damaged = format!("{}*", &text[..42]);
+        assert!(MeetingSecret::from_base64url(&damaged).is_err());
+    }
+
+    #[test]
+    fn full_links_parse_and_format_back() {
+        let link = format!("https://conclave.example/m/{ROOM}#{}", secret_text());
+        let invite = parse_invite_link(&format!("  {link}\n")).unwrap();
+        assert_eq!(invite.room_id().as_str(), ROOM);
+        assert_eq!(invite.link("https://conclave.example/"), link);
+        let path_only = parse_invite_link(&invite.path_and_fragment()).unwrap();
+        assert_eq!(path_only, invite);
+    }
+
+    #[test]
+    fn malformed_links_get_a_specific_error() {
+        let key = secret_text();
+        assert_eq!(parse_invite_link("").err(), Some(InviteError::Empty));
+        assert_eq!(
+            parse_invite_link("hello there").err(),
+            Some(InviteError::NotAMeetingLink)
+        );
+        assert_eq!(
+            parse_invite_link(&format!("http://h/x/{ROOM}#{key}")).err(),
+            Some(InviteError::NotAMeetingLink)
+        );
+        assert_eq!(
+            parse_invite_link(&format!("http://h/m/short#{key}")).err(),
+            Some(InviteError::MalformedRoomId)
+        );
+        assert_eq!(
+            parse_invite_link(&format!("http://h/m/{ROOM}")).err(),
+            Some(InviteError::MissingKey)
+        );
+        assert_eq!(
+            parse_invite_link(&format!("http://h/m/{ROOM}#")).err(),
+            Some(InviteError::MissingKey)
+        );
+        assert_eq!(
+            parse_invite_link(&format!("http://h/m/{ROOM}#abc")).err(),
+            Some(InviteError::MalformedKey)
+        );
+    }
+
+    #[test]
+    fn locations_route_to_pages() {
+        let key = secret_text();
+        assert_eq!(route_from_location("/", ""), Route::Home);
+        assert_eq!(route_from_location("/elsewhere", ""), Route::NotFound);
+        assert!(matches!(
+            route_from_location(&format!("/m/{ROOM}"), &format!("#{key}")),
+            Route::Meeting(_)
+        ));
+        assert_eq!(
+            route_from_location(&format!("/m/{ROOM}"), ""),
+            Route::BrokenInvite(InviteError::MissingKey)
+        );
+        assert_eq!(
+            route_from_location(&format!("/m/{ROOM}"), "#tooshort"),
+            Route::BrokenInvite(InviteError::MalformedKey)
+        );
+    }
+
+    #[test]
+    fn debug_output_never_shows_the_secret() {
+        let key = secret_text();
+        let invite = parse_invite_link(&format!("/m/{ROOM}#{key}")).unwrap();
+        assert!(!format!("{invite:?}").contains(&key));
+    }
+}

@@ -1,0 +1,256 @@
+//! The main-thread side of end-to-end encryption: one transform worker per page, and
+//! the encoded transforms that route every sent and received frame through it.
+//!
+//! Contract: docs/ARCHITECTURE.md, "The transform worker". The page never sees a key
+//! beyond handing the meeting secret to the worker once, before any peer connection
+//! exists. Browser globals (`Worker`, `RTCRtpScriptTransform`) are looked up when
+//! called, so test init scripts that wrap them are honoured.
+
+use conclave_protocol::ParticipantId;
+use js_sys::{Array, Function, Object, Reflect, Uint8Array};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{
+    ErrorEvent, MessageEvent, RtcConfiguration, RtcRtpReceiver, RtcRtpSender, Worker,
+    WorkerOptions, WorkerType,
+};
+use yew::Callback;
+
+use super::describe_js_error;
+use crate::invite::MeetingSecret;
+use crate::worker_protocol::{
+    parse_worker_message, MediaKind, TransformApi, WorkerEvent, HANDLED_KINDS,
+};
+
+/// Where the worker bootstrap is served.
+const WORKER_URL: &str = "/e2ee-worker.js";
+
+/// Why encryption could not be set up. Every variant means: do not send media.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum E2eeError {
+    /// Neither `RTCRtpScriptTransform` nor `createEncodedStreams` exists.
+    #[error("this browser cannot encrypt media end to end (it has neither RTCRtpScriptTransform nor createEncodedStreams); use a current Chromium, Chrome, Edge, Firefox or Safari")]
+    Unsupported,
+    /// The worker could not be created.
+    #[error("the encryption worker could not be started: {0}")]
+    Worker(String),
+    /// A transform could not be attached to a sender or receiver.
+    #[error("encryption could not be attached to a {side} {kind} track: {detail}")]
+    Attach {
+        /// `send` or `receive`.
+        side: &'static str,
+        /// `audio` or `video`.
+        kind: &'static str,
+        /// The browser's error.
+        detail: String,
+    },
+}
+
+fn global(name: &str) -> Option<JsValue> {
+    Reflect::get(&js_sys::global(), &JsValue::from_str(name))
+        .ok()
+        .filter(|value| !value.is_undefined() && !value.is_null())
+}
+
+/// The encoded-transform API this browser offers, preferring the standard one.
+pub fn detect_transform_api() -> Option<TransformApi> {
+    if global("RTCRtpScriptTransform").is_some() {
+        return Some(TransformApi::ScriptTransform);
+    }
+    let prototype = global("RTCRtpSender")
+        .and_then(|sender| Reflect::get(&sender, &JsValue::from_str("prototype")).ok())?;
+    Reflect::has(
+        &prototype.unchecked_into::<Object>(),
+        &JsValue::from_str("createEncodedStreams"),
+    )
+    .ok()
+    .filter(|has| *has)
+    .map(|_| TransformApi::EncodedStreams)
+}
+
+/// The page's transform worker. Dropping it terminates the worker (and with it every
+/// transform: frames stop, they are never passed on in clear).
+pub struct E2eeWorker {
+    worker: Worker,
+    api: TransformApi,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+}
+
+impl E2eeWorker {
+    /// Starts the worker and hands it the meeting secret. `on_event` gets the worker's
+    /// `ready`, `receiveStats` and `fatal` messages (a worker script that fails to load
+    /// is reported as `fatal` too).
+    pub fn start(
+        secret: &MeetingSecret,
+        api: TransformApi,
+        on_event: Callback<WorkerEvent>,
+    ) -> Result<Self, E2eeError> {
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options(WORKER_URL, &options)
+            .map_err(|e| E2eeError::Worker(describe_js_error(&e)))?;
+
+        let on_message = {
+            let on_event = on_event.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                if let Some(parsed) = read_worker_message(&event.data()) {
+                    on_event.emit(parsed);
+                }
+            })
+        };
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+            event.prevent_default();
+            let detail = event.message();
+            on_event.emit(WorkerEvent::Fatal {
+                message: if detail.is_empty() {
+                    "the encryption worker failed to load".to_owned()
+                } else {
+                    format!("the encryption worker failed: {detail}")
+                },
+            });
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+
+        let this = Self {
+            worker,
+            api,
+            _on_message: on_message,
+            _on_error: on_error,
+        };
+        this.hand_over_secret(secret)?;
+        Ok(this)
+    }
+
+    fn hand_over_secret(&self, secret: &MeetingSecret) -> Result<(), E2eeError> {
+        let bytes = Uint8Array::from(secret.as_bytes().as_slice());
+        let message = Object::new();
+        set(&message, "kind", &JsValue::from_str("useMeetingSecret"))?;
+        set(&message, "secret", &bytes)?;
+        let posted = self.worker.post_message(&message);
+        // postMessage copied it; wipe the page's copy.
+        bytes.fill(0, 0, bytes.length());
+        posted.map_err(|e| E2eeError::Worker(describe_js_error(&e)))
+    }
+
+    /// The transform API in use.
+    pub fn api(&self) -> TransformApi {
+        self.api
+    }
+
+    /// A peer connection configuration for this API: no ICE servers (mesh on a LAN),
+    /// and `encodedInsertableStreams` when the fallback API is used.
+    pub fn peer_connection_config(&self) -> Result<RtcConfiguration, E2eeError> {
+        let config = RtcConfiguration::new();
+        config.set_ice_servers(&Array::new());
+        if self.api == TransformApi::EncodedStreams {
+            set(&config, "encodedInsertableStreams", &JsValue::TRUE)?;
+        }
+        Ok(config)
+    }
+
+    /// Routes everything `sender` sends to `participant` through the worker's encryption.
+    /// Must run before the offer or answer is created.
+    pub fn protect_sender(
+        &self,
+        sender: &RtcRtpSender,
+        participant: ParticipantId,
+        kind: MediaKind,
+    ) -> Result<(), E2eeError> {
+        self.attach(sender, "send", participant, kind)
+    }
+
+    /// Routes everything `receiver` gets from `participant` through the worker's
+    /// decryption. Call it in `ontrack`, synchronously.
+    pub fn protect_receiver(
+        &self,
+        receiver: &RtcRtpReceiver,
+        participant: ParticipantId,
+        kind: MediaKind,
+    ) -> Result<(), E2eeError> {
+        self.attach(receiver, "receive", participant, kind)
+    }
+
+    fn attach(
+        &self,
+        target: &JsValue,
+        side: &'static str,
+        participant: ParticipantId,
+        kind: MediaKind,
+    ) -> Result<(), E2eeError> {
+        let failed = |error: JsValue| E2eeError::Attach {
+            side,
+            kind: kind.as_str(),
+            detail: describe_js_error(&error),
+        };
+        let options = Object::new();
+        set(&options, "side", &JsValue::from_str(side))?;
+        set(
+            &options,
+            "participantId",
+            &JsValue::from_str(&participant.to_string()),
+        )?;
+        set(&options, "mediaKind", &JsValue::from_str(kind.as_str()))?;
+        match self.api {
+            TransformApi::ScriptTransform => {
+                let constructor: Function = global("RTCRtpScriptTransform")
+                    .ok_or(E2eeError::Unsupported)?
+                    .dyn_into()
+                    .map_err(failed)?;
+                let transform =
+                    Reflect::construct(&constructor, &Array::of2(&self.worker, &options))
+                        .map_err(failed)?;
+                Reflect::set(target, &JsValue::from_str("transform"), &transform)
+                    .map_err(failed)?;
+            }
+            TransformApi::EncodedStreams => {
+                let create: Function =
+                    Reflect::get(target, &JsValue::from_str("createEncodedStreams"))
+                        .map_err(failed)?
+                        .dyn_into()
+                        .map_err(failed)?;
+                let streams = create.call0(target).map_err(failed)?;
+                let readable =
+                    Reflect::get(&streams, &JsValue::from_str("readable")).map_err(failed)?;
+                let writable =
+                    Reflect::get(&streams, &JsValue::from_str("writable")).map_err(failed)?;
+                set(&options, "kind", &JsValue::from_str("attachStreams"))?;
+                set(&options, "readable", &readable)?;
+                set(&options, "writable", &writable)?;
+                self.worker
+                    .post_message_with_transfer(&options, &Array::of2(&readable, &writable))
+                    .map_err(failed)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for E2eeWorker {
+    fn drop(&mut self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+    }
+}
+
+fn set(target: &JsValue, key: &str, value: &JsValue) -> Result<(), E2eeError> {
+    Reflect::set(target, &JsValue::from_str(key), value)
+        .map(|_| ())
+        .map_err(|e| E2eeError::Worker(describe_js_error(&e)))
+}
+
+/// Reads a worker message if it is one the page acts on; unknown kinds (for example the
+/// test-only `recordings`) are ignored without touching their contents.
+fn read_worker_message(data: &JsValue) -> Option<WorkerEvent> {
+    let kind = Reflect::get(data, &JsValue::from_str("kind"))
+        .ok()?
+        .as_string()?;
+    if !HANDLED_KINDS.contains(&kind.as_str()) {
+        return None;
+    }
+    let json = js_sys::JSON::stringify(data).ok()?.as_string()?;
+    parse_worker_message(&json).ok()
+}

@@ -1,0 +1,473 @@
+//! The WebRTC mesh: one `RTCPeerConnection` per remote participant.
+//!
+//! Negotiation is one-way and needs no glare handling: the newcomer offers to everyone
+//! already in the room (`call`), the others answer (`handle_signal`). ICE candidates
+//! trickle both ways and are queued until the remote description is set. Every local
+//! track gets its encrypting transform before the offer or answer is created, and every
+//! remote track gets its decrypting transform inside `ontrack`, so no frame is ever sent
+//! or shown in clear. Video is forced to VP8 (the worker's clear-prefix table and the
+//! tests depend on it); audio keeps the default, Opus.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use conclave_protocol::{ParticipantId, SignalPayload};
+use js_sys::{Array, Function, Reflect};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{
+    MediaStream, MediaStreamTrack, RtcIceCandidateInit, RtcPeerConnection,
+    RtcPeerConnectionIceEvent, RtcRtpReceiver, RtcRtpTransceiver, RtcRtpTransceiverDirection,
+    RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
+};
+use yew::Callback;
+
+use super::describe_js_error;
+use super::e2ee::{E2eeError, E2eeWorker};
+use super::media::first_track;
+use crate::codec_preferences::is_allowed_video_codec;
+use crate::worker_protocol::MediaKind;
+
+/// Why a peer connection step failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum MeshError {
+    /// Encryption could not be attached: the connection is abandoned.
+    #[error(transparent)]
+    E2ee(#[from] E2eeError),
+    /// A WebRTC call failed.
+    #[error("connection to a participant failed while trying to {step}: {detail}")]
+    WebRtc {
+        /// What was being done.
+        step: &'static str,
+        /// The browser's error.
+        detail: String,
+    },
+    /// The browser offers no VP8 encoder/decoder.
+    #[error("this browser cannot use the VP8 video codec")]
+    NoVp8,
+}
+
+fn webrtc(step: &'static str) -> impl Fn(JsValue) -> MeshError {
+    move |error| MeshError::WebRtc {
+        step,
+        detail: describe_js_error(&error),
+    }
+}
+
+/// What the mesh reports to its owner.
+#[derive(Clone)]
+pub struct MeshEvents {
+    /// A payload to relay to a participant through the signaling server.
+    pub send_signal: Callback<(ParticipantId, SignalPayload)>,
+    /// A participant's (decrypted) media, with every track received so far.
+    pub remote_stream: Callback<(ParticipantId, MediaStream)>,
+    /// Something failed; the text is for the person in front of the screen.
+    pub error: Callback<String>,
+}
+
+struct Peer {
+    connection: RtcPeerConnection,
+    remote_described: bool,
+    _on_ice_candidate: Closure<dyn FnMut(RtcPeerConnectionIceEvent)>,
+    _on_track: Closure<dyn FnMut(RtcTrackEvent)>,
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        self.connection.set_onicecandidate(None);
+        self.connection.set_ontrack(None);
+        self.connection.close();
+    }
+}
+
+struct MeshInner {
+    e2ee: Rc<E2eeWorker>,
+    local: Option<MediaStream>,
+    events: MeshEvents,
+    peers: RefCell<HashMap<ParticipantId, Peer>>,
+    /// Candidates that arrived before their peer's remote description.
+    early_candidates: RefCell<HashMap<ParticipantId, Vec<RtcIceCandidateInit>>>,
+}
+
+/// All peer connections of one meeting. Cloning gives another handle to the same mesh.
+#[derive(Clone)]
+pub struct Mesh {
+    inner: Rc<MeshInner>,
+}
+
+impl Mesh {
+    /// A mesh that sends `local` (if any) to every peer, encrypted by `e2ee`.
+    pub fn new(e2ee: Rc<E2eeWorker>, local: Option<MediaStream>, events: MeshEvents) -> Self {
+        Self {
+            inner: Rc::new(MeshInner {
+                e2ee,
+                local,
+                events,
+                peers: RefCell::new(HashMap::new()),
+                early_candidates: RefCell::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// Connects to a participant who was already in the room: we send the offer.
+    pub fn call(&self, participant: ParticipantId) {
+        let mesh = self.clone();
+        spawn_local(async move {
+            if let Err(error) = mesh.offer(participant).await {
+                mesh.report(participant, &error);
+            }
+        });
+    }
+
+    /// Handles a payload relayed from `from`.
+    pub fn handle_signal(&self, from: ParticipantId, payload: SignalPayload) {
+        match payload {
+            SignalPayload::Offer { sdp } => {
+                let mesh = self.clone();
+                spawn_local(async move {
+                    if let Err(error) = mesh.answer(from, sdp).await {
+                        mesh.report(from, &error);
+                    }
+                });
+            }
+            SignalPayload::Answer { sdp } => {
+                let mesh = self.clone();
+                spawn_local(async move {
+                    if let Err(error) = mesh.accept_answer(from, sdp).await {
+                        mesh.report(from, &error);
+                    }
+                });
+            }
+            SignalPayload::IceCandidate {
+                candidate,
+                sdp_mid,
+                sdp_m_line_index,
+            } => {
+                let init = RtcIceCandidateInit::new(&candidate);
+                init.set_sdp_mid(sdp_mid.as_deref());
+                init.set_sdp_m_line_index(sdp_m_line_index);
+                let ready = self
+                    .inner
+                    .peers
+                    .borrow()
+                    .get(&from)
+                    .filter(|peer| peer.remote_described)
+                    .map(|peer| peer.connection.clone());
+                match ready {
+                    Some(connection) => add_candidate(connection, init),
+                    None => self
+                        .inner
+                        .early_candidates
+                        .borrow_mut()
+                        .entry(from)
+                        .or_default()
+                        .push(init),
+                }
+            }
+        }
+    }
+
+    /// Closes the connection to a participant who left.
+    pub fn hang_up(&self, participant: ParticipantId) {
+        let removed = self.inner.peers.borrow_mut().remove(&participant);
+        self.inner
+            .early_candidates
+            .borrow_mut()
+            .remove(&participant);
+        drop(removed);
+    }
+
+    /// Closes every connection.
+    pub fn close_all(&self) {
+        let removed: Vec<Peer> = self
+            .inner
+            .peers
+            .borrow_mut()
+            .drain()
+            .map(|(_, p)| p)
+            .collect();
+        self.inner.early_candidates.borrow_mut().clear();
+        drop(removed);
+    }
+
+    fn report(&self, participant: ParticipantId, error: &MeshError) {
+        // Errors of a connection that was closed meanwhile (the peer left) are moot.
+        let still_open = self
+            .inner
+            .peers
+            .borrow()
+            .get(&participant)
+            .is_some_and(|peer| peer.connection.signaling_state() != RtcSignalingState::Closed);
+        if still_open {
+            self.inner.events.error.emit(error.to_string());
+        }
+    }
+
+    fn send(&self, to: ParticipantId, payload: SignalPayload) {
+        self.inner.events.send_signal.emit((to, payload));
+    }
+
+    /// Creates (or replaces) the peer connection to `participant`.
+    fn open_peer(&self, participant: ParticipantId) -> Result<RtcPeerConnection, MeshError> {
+        let config = self.inner.e2ee.peer_connection_config()?;
+        let connection = RtcPeerConnection::new_with_configuration(&config)
+            .map_err(webrtc("create a peer connection"))?;
+
+        let send_signal = self.inner.events.send_signal.clone();
+        let on_ice_candidate = Closure::<dyn FnMut(RtcPeerConnectionIceEvent)>::new(
+            move |event: RtcPeerConnectionIceEvent| {
+                let Some(candidate) = event.candidate() else {
+                    return;
+                };
+                let line = candidate.candidate();
+                if line.is_empty() {
+                    return;
+                }
+                send_signal.emit((
+                    participant,
+                    SignalPayload::IceCandidate {
+                        candidate: line,
+                        sdp_mid: candidate.sdp_mid(),
+                        sdp_m_line_index: candidate.sdp_m_line_index(),
+                    },
+                ));
+            },
+        );
+
+        let e2ee = Rc::clone(&self.inner.e2ee);
+        let events = self.inner.events.clone();
+        let received: RefCell<Vec<MediaStreamTrack>> = RefCell::new(Vec::new());
+        let on_track = Closure::<dyn FnMut(RtcTrackEvent)>::new(move |event: RtcTrackEvent| {
+            let track = event.track();
+            let Some(kind) = MediaKind::parse(&track.kind()) else {
+                track.stop();
+                return;
+            };
+            // Synchronously, before any frame of this receiver reaches a decoder.
+            if let Err(error) = e2ee.protect_receiver(&event.receiver(), participant, kind) {
+                // Fail closed: a track we cannot decrypt is never shown.
+                track.stop();
+                events.error.emit(error.to_string());
+                return;
+            }
+            let tracks = Array::new();
+            {
+                let mut received = received.borrow_mut();
+                received.retain(|t| t.kind() != track.kind());
+                received.push(track);
+                for t in received.iter() {
+                    tracks.push(t);
+                }
+            }
+            match MediaStream::new_with_tracks(&tracks) {
+                Ok(stream) => events.remote_stream.emit((participant, stream)),
+                Err(error) => events.error.emit(describe_js_error(&error)),
+            }
+        });
+
+        connection.set_onicecandidate(Some(on_ice_candidate.as_ref().unchecked_ref()));
+        connection.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
+        let replaced = self.inner.peers.borrow_mut().insert(
+            participant,
+            Peer {
+                connection: connection.clone(),
+                remote_described: false,
+                _on_ice_candidate: on_ice_candidate,
+                _on_track: on_track,
+            },
+        );
+        drop(replaced);
+        Ok(connection)
+    }
+
+    fn local_track(&self, kind: MediaKind) -> Option<MediaStreamTrack> {
+        self.inner.local.as_ref().and_then(|s| first_track(s, kind))
+    }
+
+    async fn offer(&self, participant: ParticipantId) -> Result<(), MeshError> {
+        let connection = self.open_peer(participant)?;
+        for kind in MediaKind::ALL {
+            let init = RtcRtpTransceiverInit::new();
+            let transceiver = match (self.local_track(kind), &self.inner.local) {
+                (Some(track), Some(stream)) => {
+                    init.set_direction(RtcRtpTransceiverDirection::Sendrecv);
+                    init.set_streams(&Array::of1(stream));
+                    let transceiver =
+                        connection.add_transceiver_with_media_stream_track_and_init(&track, &init);
+                    self.inner
+                        .e2ee
+                        .protect_sender(&transceiver.sender(), participant, kind)?;
+                    transceiver
+                }
+                _ => {
+                    init.set_direction(RtcRtpTransceiverDirection::Recvonly);
+                    connection.add_transceiver_with_str_and_init(kind.as_str(), &init)
+                }
+            };
+            if kind == MediaKind::Video {
+                prefer_vp8(&transceiver)?;
+            }
+        }
+        let offer = JsFuture::from(connection.create_offer())
+            .await
+            .map_err(webrtc("create an offer"))?;
+        let sdp = sdp_of(&offer)?;
+        set_description(&connection, RtcSdpType::Offer, &sdp, true).await?;
+        self.send(participant, SignalPayload::Offer { sdp });
+        Ok(())
+    }
+
+    async fn answer(&self, from: ParticipantId, sdp: String) -> Result<(), MeshError> {
+        let connection = self.open_peer(from)?;
+        // `ontrack` fires in here and attaches the decrypting transforms.
+        set_description(&connection, RtcSdpType::Offer, &sdp, false).await?;
+        self.remote_described(from);
+        for transceiver in connection.get_transceivers().iter() {
+            let Ok(transceiver) = transceiver.dyn_into::<RtcRtpTransceiver>() else {
+                continue;
+            };
+            let Some(kind) = MediaKind::parse(&transceiver.receiver().track().kind()) else {
+                continue;
+            };
+            if kind == MediaKind::Video {
+                prefer_vp8(&transceiver)?;
+            }
+            let (Some(track), Some(stream)) = (self.local_track(kind), &self.inner.local) else {
+                continue;
+            };
+            let sender = transceiver.sender();
+            // Encryption first, then the track: no clear frame in between.
+            self.inner.e2ee.protect_sender(&sender, from, kind)?;
+            transceiver.set_direction(RtcRtpTransceiverDirection::Sendrecv);
+            if let Ok(set_streams) = Reflect::get(&sender, &JsValue::from_str("setStreams")) {
+                if let Ok(set_streams) = set_streams.dyn_into::<Function>() {
+                    // Only labels the track's stream for the other side; optional.
+                    let _ = set_streams.call1(&sender, stream);
+                }
+            }
+            JsFuture::from(sender.replace_track(Some(&track)))
+                .await
+                .map_err(webrtc("attach a local track"))?;
+        }
+        let answer = JsFuture::from(connection.create_answer())
+            .await
+            .map_err(webrtc("create an answer"))?;
+        let sdp = sdp_of(&answer)?;
+        set_description(&connection, RtcSdpType::Answer, &sdp, true).await?;
+        self.send(from, SignalPayload::Answer { sdp });
+        Ok(())
+    }
+
+    async fn accept_answer(&self, from: ParticipantId, sdp: String) -> Result<(), MeshError> {
+        let connection = self
+            .inner
+            .peers
+            .borrow()
+            .get(&from)
+            .map(|peer| peer.connection.clone());
+        let Some(connection) = connection else {
+            // An answer for a connection that no longer exists: nothing to do.
+            return Ok(());
+        };
+        set_description(&connection, RtcSdpType::Answer, &sdp, false).await?;
+        self.remote_described(from);
+        Ok(())
+    }
+
+    /// Marks the remote description of `participant` as set and adds queued candidates.
+    fn remote_described(&self, participant: ParticipantId) {
+        let connection = {
+            let mut peers = self.inner.peers.borrow_mut();
+            let Some(peer) = peers.get_mut(&participant) else {
+                return;
+            };
+            peer.remote_described = true;
+            peer.connection.clone()
+        };
+        let queued = self
+            .inner
+            .early_candidates
+            .borrow_mut()
+            .remove(&participant)
+            .unwrap_or_default();
+        for init in queued {
+            add_candidate(connection.clone(), init);
+        }
+    }
+}
+
+fn add_candidate(connection: RtcPeerConnection, init: RtcIceCandidateInit) {
+    spawn_local(async move {
+        // A candidate the browser rejects (for example an mDNS name it cannot resolve)
+        // only means one path fewer; the others still connect.
+        let _ = JsFuture::from(
+            connection.add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(&init)),
+        )
+        .await;
+    });
+}
+
+fn sdp_of(description: &JsValue) -> Result<String, MeshError> {
+    Reflect::get(description, &JsValue::from_str("sdp"))
+        .ok()
+        .and_then(|sdp| sdp.as_string())
+        .ok_or(MeshError::WebRtc {
+            step: "read a session description",
+            detail: "no SDP".to_owned(),
+        })
+}
+
+async fn set_description(
+    connection: &RtcPeerConnection,
+    kind: RtcSdpType,
+    sdp: &str,
+    local: bool,
+) -> Result<(), MeshError> {
+    let init = RtcSessionDescriptionInit::new(kind);
+    init.set_sdp(sdp);
+    if local {
+        JsFuture::from(connection.set_local_description(&init))
+            .await
+            .map_err(webrtc("set the local description"))?;
+    } else {
+        JsFuture::from(connection.set_remote_description(&init))
+            .await
+            .map_err(webrtc("set the remote description"))?;
+    }
+    Ok(())
+}
+
+/// Restricts a video transceiver to VP8 (plus retransmission).
+fn prefer_vp8(transceiver: &RtcRtpTransceiver) -> Result<(), MeshError> {
+    let codecs = RtcRtpReceiver::get_capabilities("video")
+        .and_then(|caps| Reflect::get(&caps, &JsValue::from_str("codecs")).ok())
+        .and_then(|codecs| codecs.dyn_into::<Array>().ok())
+        .ok_or(MeshError::NoVp8)?;
+    let wanted = Array::new();
+    let mut has_vp8 = false;
+    for codec in codecs.iter() {
+        let mime = Reflect::get(&codec, &JsValue::from_str("mimeType"))
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_default();
+        if is_allowed_video_codec(&mime) {
+            has_vp8 |= mime.eq_ignore_ascii_case("video/vp8");
+            wanted.push(&codec);
+        }
+    }
+    if !has_vp8 {
+        return Err(MeshError::NoVp8);
+    }
+    let set_preferences: Function =
+        Reflect::get(transceiver, &JsValue::from_str("setCodecPreferences"))
+            .map_err(webrtc("set codec preferences"))?
+            .dyn_into()
+            .map_err(webrtc("set codec preferences"))?;
+    set_preferences
+        .call1(transceiver, &wanted)
+        .map_err(webrtc("set codec preferences"))?;
+    Ok(())
+}

@@ -1,0 +1,50 @@
+//! Browser APIs behind small, typed services. Components and hooks call these; none of
+//! them renders anything.
+
+pub mod clipboard;
+pub mod e2ee;
+pub mod media;
+pub mod mesh;
+pub mod navigation;
+pub mod rooms;
+pub mod secure_random;
+pub mod signaling;
+pub mod storage;
+
+use wasm_bindgen::{JsCast, JsValue};
+
+/// A readable description of a JavaScript exception or rejection value.
+pub fn describe_js_error(value: &JsValue) -> String {
+    if let Some(error) = value.dyn_ref::<js_sys::Error>() {
+        let name = String::from(error.name());
+        let message = String::from(error.message());
+        if message.is_empty() {
+            name
+        } else {
+            format!("{name}: {message}")
+        }
+    } else if let Some(text) = value.as_string() {
+        text
+    } else {
+        "unknown error".to_owned()
+    }
+}
+
+/// The `name` of a JavaScript exception (`NotAllowedError`...), if it has one.
+pub fn js_error_name(value: &JsValue) -> Option<String> {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|error| String::from(error.name()))
+}
+
+/// Milliseconds since page load (`performance.now()`), the clock of the reducer.
+pub fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| js_sys::Reflect::get(&w, &JsValue::from_str("performance")).ok())
+        .and_then(|perf| {
+            let now = js_sys::Reflect::get(&perf, &JsValue::from_str("now")).ok()?;
+            let now: js_sys::Function = now.dyn_into().ok()?;
+            now.call0(&perf).ok()?.as_f64()
+        })
+        .unwrap_or_else(js_sys::Date::now)
+}

@@ -1,0 +1,192 @@
+//! The WebSocket to the signaling server (`/ws/{room_id}`, conclave-protocol JSON).
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use conclave_protocol::{close_code, ClientMessage, RoomId, ServerMessage};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
+use yew::Callback;
+
+use super::describe_js_error;
+
+/// Why the signaling connection failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SignalingError {
+    /// No `window` (not running in a page).
+    #[error("not running in a browser page")]
+    NoWindow,
+    /// The WebSocket could not be opened.
+    #[error("could not connect to the meeting server: {0}")]
+    Connect(String),
+    /// A message could not be sent.
+    #[error("could not send to the meeting server: {0}")]
+    Send(String),
+    /// A message could not be encoded.
+    #[error("could not encode a signaling message: {0}")]
+    Encode(#[from] serde_json::Error),
+}
+
+/// How the server closed the connection.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CloseInfo {
+    /// WebSocket close code.
+    pub code: u16,
+    /// Human-readable reason, never empty.
+    pub reason: String,
+}
+
+/// The WebSocket URL of a room, on the page's own origin.
+pub fn websocket_url(page_protocol: &str, host: &str, room: &RoomId) -> String {
+    let scheme = if page_protocol == "https:" {
+        "wss"
+    } else {
+        "ws"
+    };
+    format!("{scheme}://{host}/ws/{room}")
+}
+
+/// A close reason worth showing: the server's own text, or one made from the code.
+pub fn describe_close(code: u16, reason: &str) -> String {
+    if !reason.trim().is_empty() {
+        return reason.trim().to_owned();
+    }
+    match code {
+        close_code::UNKNOWN_ROOM => "This meeting does not exist on the server.".to_owned(),
+        close_code::ROOM_FULL => "The meeting is full.".to_owned(),
+        close_code::PROTOCOL_VIOLATION => "The server did not understand this client.".to_owned(),
+        close_code::TOO_SLOW => "The connection was too slow.".to_owned(),
+        close_code::MESSAGE_TOO_BIG => "A message was too large.".to_owned(),
+        1006 => "The connection was lost.".to_owned(),
+        code => format!("The server closed the connection (code {code})."),
+    }
+}
+
+/// An open signaling connection. Dropping it sends `leave` and closes the socket.
+pub struct SignalingConnection {
+    socket: WebSocket,
+    closing: Rc<Cell<bool>>,
+    _on_open: Closure<dyn FnMut()>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+impl SignalingConnection {
+    /// Connects to `room` and sends `join` as soon as the socket opens.
+    ///
+    /// `on_message` gets every server message; `on_unexpected_close` fires if the socket
+    /// closes for any reason other than this value being dropped; `on_garbage` gets
+    /// messages that were not valid protocol JSON.
+    pub fn connect(
+        room: &RoomId,
+        display_name: String,
+        on_message: Callback<ServerMessage>,
+        on_unexpected_close: Callback<CloseInfo>,
+        on_garbage: Callback<String>,
+    ) -> Result<Self, SignalingError> {
+        let location = web_sys::window()
+            .ok_or(SignalingError::NoWindow)?
+            .location();
+        let url = websocket_url(
+            &location.protocol().unwrap_or_default(),
+            &location.host().unwrap_or_default(),
+            room,
+        );
+        let socket =
+            WebSocket::new(&url).map_err(|e| SignalingError::Connect(describe_js_error(&e)))?;
+        let join = serde_json::to_string(&ClientMessage::Join { display_name })?;
+
+        let on_open = {
+            let socket = socket.clone();
+            let on_garbage = on_garbage.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                if let Err(error) = socket.send_with_str(&join) {
+                    on_garbage.emit(describe_js_error(&error));
+                }
+            })
+        };
+        let on_message_closure =
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                let Some(text) = event.data().as_string() else {
+                    on_garbage.emit("the server sent a binary message".to_owned());
+                    return;
+                };
+                match serde_json::from_str::<ServerMessage>(&text) {
+                    Ok(message) => on_message.emit(message),
+                    Err(error) => on_garbage.emit(format!("unreadable server message: {error}")),
+                }
+            });
+        let closing = Rc::new(Cell::new(false));
+        let on_close = {
+            let closing = Rc::clone(&closing);
+            Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
+                if !closing.get() {
+                    on_unexpected_close.emit(CloseInfo {
+                        code: event.code(),
+                        reason: describe_close(event.code(), &event.reason()),
+                    });
+                }
+            })
+        };
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message_closure.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        Ok(Self {
+            socket,
+            closing,
+            _on_open: on_open,
+            _on_message: on_message_closure,
+            _on_close: on_close,
+        })
+    }
+
+    /// Sends one message.
+    pub fn send(&self, message: &ClientMessage) -> Result<(), SignalingError> {
+        let text = serde_json::to_string(message)?;
+        self.socket
+            .send_with_str(&text)
+            .map_err(|e| SignalingError::Send(describe_js_error(&e)))
+    }
+}
+
+impl Drop for SignalingConnection {
+    fn drop(&mut self) {
+        self.closing.set(true);
+        if self.socket.ready_state() == WebSocket::OPEN {
+            // Best effort: the server also notices the close.
+            let _ = self.send(&ClientMessage::Leave);
+        }
+        self.socket.set_onopen(None);
+        self.socket.set_onmessage(None);
+        self.socket.set_onclose(None);
+        let _ = self.socket.close_with_code(1000);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn websocket_urls_follow_the_page_scheme() {
+        let room = RoomId::parse("AbCdEfGhIjKlMnOpQrStUv").unwrap();
+        assert_eq!(
+            websocket_url("http:", "127.0.0.1:8080", &room),
+            "ws://127.0.0.1:8080/ws/AbCdEfGhIjKlMnOpQrStUv"
+        );
+        assert_eq!(
+            websocket_url("https:", "c.example", &room),
+            "wss://c.example/ws/AbCdEfGhIjKlMnOpQrStUv"
+        );
+    }
+
+    #[test]
+    fn close_reasons_are_never_empty() {
+        assert_eq!(describe_close(4404, "unknown room"), "unknown room");
+        assert!(describe_close(close_code::ROOM_FULL, "").contains("full"));
+        assert!(describe_close(1006, " ").contains("lost"));
+        assert!(describe_close(4999, "").contains("4999"));
+    }
+}

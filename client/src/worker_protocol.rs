@@ -1,0 +1,192 @@
+//! The messages the transform worker sends to the page (docs/ARCHITECTURE.md, "The
+//! transform worker"), parsed into types. Pure: the service hands in JSON text.
+
+use conclave_protocol::ParticipantId;
+use serde::Deserialize;
+
+/// Kind of a media track, as the worker and WebRTC name it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MediaKind {
+    /// An audio track (Opus).
+    Audio,
+    /// A video track (VP8).
+    Video,
+}
+
+impl MediaKind {
+    /// Both kinds, audio first.
+    pub const ALL: [MediaKind; 2] = [MediaKind::Audio, MediaKind::Video];
+
+    /// The name WebRTC uses (`track.kind`, `mediaKind` in transform options).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MediaKind::Audio => "audio",
+            MediaKind::Video => "video",
+        }
+    }
+
+    /// Parses `track.kind`.
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "audio" => Some(MediaKind::Audio),
+            "video" => Some(MediaKind::Video),
+            _ => None,
+        }
+    }
+}
+
+/// Which encoded-transform API carries frames to the worker.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub enum TransformApi {
+    /// `RTCRtpScriptTransform` (the standard; Chromium and Firefox).
+    #[serde(rename = "script-transform")]
+    ScriptTransform,
+    /// Chromium's `createEncodedStreams()` with streams transferred to the worker.
+    #[serde(rename = "encoded-streams")]
+    EncodedStreams,
+}
+
+impl TransformApi {
+    /// The browser API's own name, shown in the encryption banner.
+    pub fn api_name(self) -> &'static str {
+        match self {
+            TransformApi::ScriptTransform => "RTCRtpScriptTransform",
+            TransformApi::EncodedStreams => "createEncodedStreams",
+        }
+    }
+}
+
+/// A message from the worker that the page acts on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum WorkerEvent {
+    /// The worker's wasm is loaded.
+    Ready {
+        /// The API the worker saw frames arrive through, if it said.
+        transform_api: Option<TransformApi>,
+    },
+    /// Running totals of frames received from one participant.
+    ReceiveStats {
+        /// The remote participant.
+        participant: ParticipantId,
+        /// Which track kind.
+        kind: MediaKind,
+        /// Frames decrypted so far.
+        decrypted: u64,
+        /// Frames that failed to decrypt so far (all dropped).
+        failed: u64,
+    },
+    /// The worker could not start: no media may flow.
+    Fatal {
+        /// What went wrong, for the person in front of the screen.
+        message: String,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(tag = "kind", rename_all = "camelCase")]
+enum WireWorkerMessage {
+    Ready {
+        #[serde(rename = "transformApi", default)]
+        transform_api: Option<TransformApi>,
+    },
+    ReceiveStats {
+        #[serde(rename = "participantId")]
+        participant_id: String,
+        #[serde(rename = "mediaKind")]
+        media_kind: MediaKind,
+        decrypted: u64,
+        failed: u64,
+    },
+    Fatal {
+        #[serde(default)]
+        message: String,
+    },
+}
+
+/// Worker message kinds the page acts on; anything else (for example the test-only
+/// `recordings`) is ignored without being parsed.
+pub const HANDLED_KINDS: [&str; 3] = ["ready", "receiveStats", "fatal"];
+
+/// Why a worker message was not understood.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WorkerMessageError {
+    /// The JSON did not match the documented shape.
+    #[error("malformed worker message: {0}")]
+    Malformed(#[from] serde_json::Error),
+    /// `participantId` was not a participant id.
+    #[error("worker message names an invalid participant id")]
+    BadParticipantId,
+}
+
+/// Parses one worker message given as JSON text.
+pub fn parse_worker_message(json: &str) -> Result<WorkerEvent, WorkerMessageError> {
+    Ok(match serde_json::from_str::<WireWorkerMessage>(json)? {
+        WireWorkerMessage::Ready { transform_api } => WorkerEvent::Ready { transform_api },
+        WireWorkerMessage::ReceiveStats {
+            participant_id,
+            media_kind,
+            decrypted,
+            failed,
+        } => WorkerEvent::ReceiveStats {
+            participant: ParticipantId(
+                participant_id
+                    .parse()
+                    .map_err(|_| WorkerMessageError::BadParticipantId)?,
+            ),
+            kind: media_kind,
+            decrypted,
+            failed,
+        },
+        WireWorkerMessage::Fatal { message } => WorkerEvent::Fatal { message },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documented_messages_parse() {
+        assert_eq!(
+            parse_worker_message(r#"{"kind":"ready","transformApi":"script-transform"}"#).unwrap(),
+            WorkerEvent::Ready {
+                transform_api: Some(TransformApi::ScriptTransform)
+            }
+        );
+        assert_eq!(
+            parse_worker_message(
+                r#"{"kind":"receiveStats","participantId":"7","mediaKind":"video","decrypted":12,"failed":1}"#
+            )
+            .unwrap(),
+            WorkerEvent::ReceiveStats {
+                participant: ParticipantId(7),
+                kind: MediaKind::Video,
+                decrypted: 12,
+                failed: 1
+            }
+        );
+        assert_eq!(
+            parse_worker_message(r#"{"kind":"fatal","message":"no wasm"}"#).unwrap(),
+            WorkerEvent::Fatal {
+                message: "no wasm".into()
+            }
+        );
+    }
+
+    #[test]
+    fn malformed_messages_are_errors() {
+        assert!(parse_worker_message(r#"{"kind":"receiveStats","participantId":"x","mediaKind":"video","decrypted":1,"failed":0}"#).is_err());
+        assert!(parse_worker_message(r#"{"kind":"shout"}"#).is_err());
+        assert!(parse_worker_message("[]").is_err());
+    }
+
+    #[test]
+    fn media_kinds_use_webrtc_names() {
+        for kind in MediaKind::ALL {
+            assert_eq!(MediaKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(MediaKind::parse("data"), None);
+    }
+}
