@@ -71,6 +71,8 @@ pub struct MeshEvents {
 struct Peer {
     connection: RtcPeerConnection,
     remote_described: bool,
+    /// Receivers that already carry a decrypting transform.
+    protected_receivers: Rc<RefCell<Vec<RtcRtpReceiver>>>,
     _on_ice_candidate: Closure<dyn FnMut(RtcPeerConnectionIceEvent)>,
     _on_track: Closure<dyn FnMut(RtcTrackEvent)>,
 }
@@ -240,18 +242,25 @@ impl Mesh {
         let e2ee = Rc::clone(&self.inner.e2ee);
         let events = self.inner.events.clone();
         let received: RefCell<Vec<MediaStreamTrack>> = RefCell::new(Vec::new());
+        let protected_receivers: Rc<RefCell<Vec<RtcRtpReceiver>>> = Rc::default();
+        let protected = Rc::clone(&protected_receivers);
         let on_track = Closure::<dyn FnMut(RtcTrackEvent)>::new(move |event: RtcTrackEvent| {
             let track = event.track();
             let Some(kind) = MediaKind::parse(&track.kind()) else {
                 track.stop();
                 return;
             };
-            // Synchronously, before any frame of this receiver reaches a decoder.
-            if let Err(error) = e2ee.protect_receiver(&event.receiver(), participant, kind) {
-                // Fail closed: a track we cannot decrypt is never shown.
-                track.stop();
-                events.error.emit(error.to_string());
-                return;
+            // Synchronously, before any frame of this receiver reaches a decoder (the
+            // offerer protected its receivers before the offer already).
+            let receiver = event.receiver();
+            if !protected.borrow().contains(&receiver) {
+                if let Err(error) = e2ee.protect_receiver(&receiver, participant, kind) {
+                    // Fail closed: a track we cannot decrypt is never shown.
+                    track.stop();
+                    events.error.emit(error.to_string());
+                    return;
+                }
+                protected.borrow_mut().push(receiver);
             }
             let tracks = Array::new();
             {
@@ -275,6 +284,7 @@ impl Mesh {
             Peer {
                 connection: connection.clone(),
                 remote_described: false,
+                protected_receivers,
                 _on_ice_candidate: on_ice_candidate,
                 _on_track: on_track,
             },
@@ -307,6 +317,9 @@ impl Mesh {
                     connection.add_transceiver_with_str_and_init(kind.as_str(), &init)
                 }
             };
+            // Chromium ignores a script transform set on a receiver as late as the
+            // offerer's `ontrack`: protect it now, before any media channel exists.
+            self.protect_receiver_early(participant, &transceiver.receiver(), kind)?;
             if kind == MediaKind::Video {
                 prefer_vp8(&transceiver)?;
             }
@@ -320,37 +333,62 @@ impl Mesh {
         Ok(())
     }
 
+    fn protect_receiver_early(
+        &self,
+        participant: ParticipantId,
+        receiver: &RtcRtpReceiver,
+        kind: MediaKind,
+    ) -> Result<(), MeshError> {
+        let protected = self
+            .inner
+            .peers
+            .borrow()
+            .get(&participant)
+            .map(|peer| Rc::clone(&peer.protected_receivers))
+            .ok_or(MeshError::WebRtc {
+                step: "protect a receiver",
+                detail: "the connection was closed".to_owned(),
+            })?;
+        self.inner
+            .e2ee
+            .protect_receiver(receiver, participant, kind)?;
+        protected.borrow_mut().push(receiver.clone());
+        Ok(())
+    }
+
     async fn answer(&self, from: ParticipantId, sdp: String) -> Result<(), MeshError> {
         let connection = self.open_peer(from)?;
-        // `ontrack` fires in here and attaches the decrypting transforms.
+        // Local tracks and their encrypting transforms go in before the offer is applied:
+        // Chromium applies a script transform only to a sender (or receiver) that has it
+        // before the remote description creates its media channel. `addTrack`
+        // transceivers are the ones the offer's m-lines then take over.
+        if let Some(stream) = &self.inner.local {
+            for kind in MediaKind::ALL {
+                let Some(track) = self.local_track(kind) else {
+                    continue;
+                };
+                let sender = connection.add_track_0(&track, stream);
+                self.inner.e2ee.protect_sender(&sender, from, kind)?;
+                let transceiver = connection
+                    .get_transceivers()
+                    .iter()
+                    .filter_map(|t| t.dyn_into::<RtcRtpTransceiver>().ok())
+                    .find(|t| t.sender() == sender);
+                if let Some(transceiver) = transceiver {
+                    self.protect_receiver_early(from, &transceiver.receiver(), kind)?;
+                }
+            }
+        }
+        // `ontrack` fires in here and protects any receiver not protected yet.
         set_description(&connection, RtcSdpType::Offer, &sdp, false).await?;
         self.remote_described(from);
         for transceiver in connection.get_transceivers().iter() {
             let Ok(transceiver) = transceiver.dyn_into::<RtcRtpTransceiver>() else {
                 continue;
             };
-            let Some(kind) = MediaKind::parse(&transceiver.receiver().track().kind()) else {
-                continue;
-            };
-            if kind == MediaKind::Video {
+            if transceiver.receiver().track().kind() == MediaKind::Video.as_str() {
                 prefer_vp8(&transceiver)?;
             }
-            let (Some(track), Some(stream)) = (self.local_track(kind), &self.inner.local) else {
-                continue;
-            };
-            let sender = transceiver.sender();
-            // Encryption first, then the track: no clear frame in between.
-            self.inner.e2ee.protect_sender(&sender, from, kind)?;
-            transceiver.set_direction(RtcRtpTransceiverDirection::Sendrecv);
-            if let Ok(set_streams) = Reflect::get(&sender, &JsValue::from_str("setStreams")) {
-                if let Ok(set_streams) = set_streams.dyn_into::<Function>() {
-                    // Only labels the track's stream for the other side; optional.
-                    let _ = set_streams.call1(&sender, stream);
-                }
-            }
-            JsFuture::from(sender.replace_track(Some(&track)))
-                .await
-                .map_err(webrtc("attach a local track"))?;
         }
         let answer = JsFuture::from(connection.create_answer())
             .await
