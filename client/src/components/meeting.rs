@@ -34,13 +34,13 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
             if let Some(message) = &meeting.fatal {
                 <div class="alert alert-fatal" role="alert">
                     <strong>{ "Encryption is not available, so this meeting was not joined." }</strong>
-                    <span>{ format!(" {message}. No audio or video was sent.") }</span>
+                    <span>{ format!(" {}. No audio or video was sent.", as_sentence(message)) }</span>
                 </div>
             }
             if let Some(reason) = &meeting.disconnected {
                 <div class="alert" role="alert">
                     <strong>{ "Disconnected from the meeting server" }</strong>
-                    <span>{ format!(": {reason}") }</span>
+                    <span>{ format!(": {}", reason) }</span>
                 </div>
             }
             if let Some(message) = &meeting.error {
@@ -58,5 +58,14 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
             }
             <Controls />
         </main>
+    }
+}
+
+/// Starts `text` with a capital letter (service errors are written lower-case).
+fn as_sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
     }
 }
