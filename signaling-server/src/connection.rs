@@ -4,7 +4,9 @@
 //! messages and applies them to the rooms; everything bound for this client, whether it
 //! is a reply or a message from another participant, goes through one bounded queue that
 //! only the writer drains, so the order on the wire is the order decided under the rooms
-//! lock. A participant whose queue is full is closed with 4408; the others never wait.
+//! lock. A participant whose queue is full when another participant's message arrives is
+//! closed with 4408; the others never wait. Replies to the client's own requests (errors)
+//! wait for room instead, so a client flooding bad requests is held to its reading pace.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -1,4 +1,8 @@
 //! `conclave-server`: parses the flags, binds, serves until Ctrl-C or SIGTERM.
+//!
+//! Standard output carries one line, `Conclave is serving on http://ADDR/`, with the
+//! address actually bound (so `--listen 127.0.0.1:0` can be used by scripts); logs go
+//! to standard error, filtered by `RUST_LOG` (default `info`).
 
 use std::process::ExitCode;
 
@@ -14,6 +18,7 @@ async fn main() -> ExitCode {
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
+        .with_writer(std::io::stderr)
         .init();
 
     let config = cli.to_config();

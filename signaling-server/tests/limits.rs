@@ -262,3 +262,21 @@ async fn a_reader_too_slow_for_its_queue_is_closed_with_4408() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_silent_connection_is_closed_after_the_idle_timeout() {
+    let server = TestServer::start_with(|config| {
+        // No pings in this test: a ping would draw a pong, which counts as activity.
+        config.ping_interval = std::time::Duration::from_secs(3600);
+        config.idle_timeout = std::time::Duration::from_millis(300);
+    })
+    .await;
+    let room = server.create_room().await;
+    // Ada joins, then sends nothing.
+    let (mut ada, _, _) = server.join(&room, "Ada").await;
+    let closed = ada.expect_close().await;
+    assert_eq!(
+        (closed.code, closed.reason.as_str()),
+        (1001, "idle timeout")
+    );
+}

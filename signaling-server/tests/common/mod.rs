@@ -1,6 +1,7 @@
 //! Shared test fixtures: a real server on `127.0.0.1:0` serving a tiny www dir, a raw
 //! HTTP/1.1 client, and a WebSocket participant that waits for messages with timeouts.
-#![allow(dead_code)] // Each test file uses a different part of this module.
+#![allow(dead_code)]
+// Each test file uses a different part of this module.
 // Test fixtures: a failed setup step should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -151,8 +152,9 @@ impl Participant {
 
     /// The next protocol message (pings and pongs skipped); fails on close or timeout.
     pub async fn recv(&mut self) -> ServerMessage {
+        let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            let frame = tokio::time::timeout(WAIT, self.socket.next())
+            let frame = tokio::time::timeout_at(deadline, self.socket.next())
                 .await
                 .expect("a message arrives in time")
                 .expect("the connection is still open")
@@ -175,8 +177,9 @@ impl Participant {
 
     /// Reads until the server's close frame; fails if a text message comes first.
     pub async fn expect_close(&mut self) -> Closed {
+        let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            let frame = tokio::time::timeout(WAIT, self.socket.next())
+            let frame = tokio::time::timeout_at(deadline, self.socket.next())
                 .await
                 .expect("the close arrives in time");
             match frame {
