@@ -2,12 +2,15 @@
 //!
 //! The cryptor keeps a copy of each frame before protection (`sent`) and each frame as
 //! received before unprotection (`received`), so a test can check what crossed the wire.
-//! Each list is capped in frames and bytes; frames beyond the cap are not recorded.
+//! Each list is capped in frames per codec (so plentiful audio frames cannot crowd out
+//! video ones) and in bytes; frames beyond the cap are not recorded.
+
+use std::collections::HashMap;
 
 use crate::codec::Codec;
 
-/// Most frames kept per list.
-pub const MAX_FRAMES: usize = 300;
+/// Most frames kept per list and codec.
+pub const MAX_FRAMES_PER_CODEC: usize = 300;
 /// Most payload bytes kept per list.
 pub const MAX_BYTES: usize = 8 * 1024 * 1024;
 
@@ -26,14 +29,17 @@ pub struct RecordedFrame {
 pub struct FrameList {
     /// The frames, oldest first.
     pub frames: Vec<RecordedFrame>,
+    frames_per_codec: HashMap<Codec, usize>,
     bytes: usize,
 }
 
 impl FrameList {
     fn push(&mut self, codec: Codec, clear_bytes: usize, data: &[u8]) {
-        if self.frames.len() >= MAX_FRAMES || self.bytes + data.len() > MAX_BYTES {
+        let frames_of_codec = self.frames_per_codec.entry(codec).or_default();
+        if *frames_of_codec >= MAX_FRAMES_PER_CODEC || self.bytes + data.len() > MAX_BYTES {
             return;
         }
+        *frames_of_codec += 1;
         self.bytes += data.len();
         self.frames.push(RecordedFrame {
             codec,

@@ -21,6 +21,20 @@ test('two participants who share the invite link see each other, decrypted', asy
   }
 });
 
+test('browsers with only createEncodedStreams encrypt and decrypt too', async ({ newParticipant }) => {
+  const alice = await newParticipant('Alice', { withoutScriptTransform: true });
+  const bob = await newParticipant('Bob', { withoutScriptTransform: true });
+  const invite = await alice.createMeeting();
+  await alice.join(invite);
+  await bob.join(invite);
+
+  for (const [viewer, remote] of [[alice, bob], [bob, alice]] as const) {
+    await expect(viewer.page.getByRole('note')).toContainText('createEncodedStreams');
+    await expect(viewer.tileStatus(remote.name)).toHaveText('Decrypting');
+    await expectRising(async () => (await viewer.inboundVideoOf(remote.name)).framesDecoded, 20);
+  }
+});
+
 test('a participant who leaves disappears from the other screens', async ({ newParticipant }) => {
   const alice = await newParticipant('Alice');
   const bob = await newParticipant('Bob');
