@@ -35,7 +35,14 @@ pub fn build(root: &Path, out: &Path, hooks: Hooks) -> Result<(), Failure> {
     }
     command::cargo(root, &crypto_args)?;
     let client_args = [
-        "build", "-p", "conclave-client", "--lib", "--target", wasm_target, "--profile", profile,
+        "build",
+        "-p",
+        "conclave-client",
+        "--lib",
+        "--target",
+        wasm_target,
+        "--profile",
+        profile,
     ];
     command::cargo(root, &client_args)?;
 
@@ -46,7 +53,10 @@ pub fn build(root: &Path, out: &Path, hooks: Hooks) -> Result<(), Failure> {
     copy_dir(&root.join("www"), out)?;
     let built = root.join("target").join(wasm_target).join(profile);
     let pkg = out.join("pkg");
-    for (wasm, name) in [("crypto_wasm.wasm", "crypto_wasm"), ("conclave_client.wasm", "client")] {
+    for (wasm, name) in [
+        ("crypto_wasm.wasm", "crypto_wasm"),
+        ("conclave_client.wasm", "client"),
+    ] {
         let wasm_path = built.join(wasm);
         command::run(
             root,
@@ -70,16 +80,30 @@ pub fn build(root: &Path, out: &Path, hooks: Hooks) -> Result<(), Failure> {
 
 fn report_size(file: &Path) {
     let raw = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
-    let gzipped = command::output_of("sh", &["-c", &format!("gzip -9c '{}' | wc -c", file.display())])
-        .and_then(|text| text.trim().parse::<u64>().ok());
+    let gzipped = command::output_of(
+        "sh",
+        &["-c", &format!("gzip -9c '{}' | wc -c", file.display())],
+    )
+    .and_then(|text| text.trim().parse::<u64>().ok());
     match gzipped {
-        Some(gz) => println!("    {}: {} KiB, {} KiB gzipped", file.display(), raw / 1024, gz / 1024),
+        Some(gz) => println!(
+            "    {}: {} KiB, {} KiB gzipped",
+            file.display(),
+            raw / 1024,
+            gz / 1024
+        ),
         None => println!("    {}: {} KiB", file.display(), raw / 1024),
     }
 }
 
 fn copy_dir(from: &Path, to: &Path) -> Result<(), Failure> {
-    let io = |e: std::io::Error| Failure::Io(format!("copying {} to {}: {e}", from.display(), to.display()));
+    let io = |e: std::io::Error| {
+        Failure::Io(format!(
+            "copying {} to {}: {e}",
+            from.display(),
+            to.display()
+        ))
+    };
     std::fs::create_dir_all(to).map_err(io)?;
     for entry in std::fs::read_dir(from).map_err(io)? {
         let entry = entry.map_err(io)?;

@@ -92,9 +92,8 @@ pub fn output_of(program: &str, args: &[&str]) -> Option<String> {
 
 /// Whether `program` can be found on PATH.
 pub fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|paths| {
-        std::env::split_paths(&paths).any(|dir| dir.join(program).is_file())
-    })
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
 fn describe(program: &OsStr, args: &[&OsStr]) -> String {

@@ -69,13 +69,23 @@ fn run(args: &[String]) -> Result<(), Failure> {
     let www = root.join("target/www");
     bundle::build(&root, &www, bundle::Hooks::None)?;
     command::step("build the signaling server (release)");
-    command::cargo(&root, &["build", "--release", "-p", "conclave-signaling-server"])?;
-    command::step(&format!("serve Conclave on http://{listen}/ (Ctrl-C stops it)"));
+    command::cargo(
+        &root,
+        &["build", "--release", "-p", "conclave-signaling-server"],
+    )?;
+    command::step(&format!(
+        "serve Conclave on http://{listen}/ (Ctrl-C stops it)"
+    ));
     let server = root.join("target/release/conclave-server");
     command::run(
         &root,
         server.as_os_str(),
-        &["--listen".as_ref(), listen.as_ref(), "--www-dir".as_ref(), www.as_os_str()],
+        &[
+            "--listen".as_ref(),
+            listen.as_ref(),
+            "--www-dir".as_ref(),
+            www.as_os_str(),
+        ],
         &[],
     )
 }

@@ -20,7 +20,10 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
 pub fn ensure_wasm_toolchain(root: &Path) -> Result<(), Failure> {
     let targets = command::output_of("rustup", &["target", "list", "--installed"])
         .ok_or_else(|| Failure::Missing("rustup is needed (https://rustup.rs)".to_owned()))?;
-    if !targets.lines().any(|t| t.trim() == "wasm32-unknown-unknown") {
+    if !targets
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
         command::step("install the wasm32-unknown-unknown target");
         command::run(
             root,
@@ -36,11 +39,19 @@ pub fn ensure_wasm_toolchain(root: &Path) -> Result<(), Failure> {
         .and_then(|text| text.split_whitespace().nth(1))
         .is_some_and(|version| version == wanted);
     if !matches {
-        command::step(&format!("install wasm-bindgen-cli {wanted} (matches the pinned crate)"));
+        command::step(&format!(
+            "install wasm-bindgen-cli {wanted} (matches the pinned crate)"
+        ));
         // Without --locked: the registry copy of this CLI lacks a usable lock file.
         command::cargo(
             root,
-            &["install", "wasm-bindgen-cli", "--version", &wanted, "--force"],
+            &[
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                &wanted,
+                "--force",
+            ],
         )?;
     }
     Ok(())

@@ -26,15 +26,33 @@ pub fn run_all() -> Result<(), Failure> {
     command::step("clippy (native)");
     command::cargo(
         &root,
-        &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
     )?;
 
     command::step("clippy (wasm32)");
-    let mut wasm_clippy = vec!["clippy", "--target", "wasm32-unknown-unknown", "--all-targets"];
+    let mut wasm_clippy = vec![
+        "clippy",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+    ];
     for krate in WASM_CRATES {
         wasm_clippy.extend(["-p", krate]);
     }
-    wasm_clippy.extend(["--features", "crypto-wasm/test-hooks", "--", "-D", "warnings"]);
+    wasm_clippy.extend([
+        "--features",
+        "crypto-wasm/test-hooks",
+        "--",
+        "-D",
+        "warnings",
+    ]);
     command::cargo(&root, &wasm_clippy)?;
 
     command::step("native tests");
@@ -44,7 +62,13 @@ pub fn run_all() -> Result<(), Failure> {
     let path = setup::path_with_cargo_bin();
     command::cargo_with_env(
         &root.join("crypto-wasm"),
-        &["test", "-p", "crypto-wasm", "--target", "wasm32-unknown-unknown"],
+        &[
+            "test",
+            "-p",
+            "crypto-wasm",
+            "--target",
+            "wasm32-unknown-unknown",
+        ],
         &[("CHROMEDRIVER", OsStr::new(CHROMEDRIVER)), ("PATH", &path)],
     )?;
 
@@ -74,7 +98,12 @@ fn e2e(root: &Path) -> Result<(), Failure> {
     let e2e_dir = root.join("e2e-tests");
     if !e2e_dir.join("node_modules/@playwright/test").is_dir() {
         command::step("install the Playwright suite's npm packages");
-        command::run(&e2e_dir, OsStr::new("npm"), &["ci", "--no-audit", "--no-fund"].map(OsStr::new), &[])?;
+        command::run(
+            &e2e_dir,
+            OsStr::new("npm"),
+            &["ci", "--no-audit", "--no-fund"].map(OsStr::new),
+            &[],
+        )?;
     }
 
     command::step("Playwright suite (in a private network namespace)");
