@@ -166,6 +166,70 @@ pub enum ClientMessage {
     },
     /// Leave the room; the server then closes the connection.
     Leave,
+    /// Start the room's MLS group with the sender as its only member. Accepted only while
+    /// the room has no group (the first wins; the others get [`ServerMessage::GroupStarted`]
+    /// naming someone else and join that group instead).
+    StartGroup,
+    /// Ask the group's members to add the sender: an MLS KeyPackage with a proof that the
+    /// sender knows the invite secret. Relayed to the group's members.
+    PublishKeyPackage {
+        /// TLS-serialized MLS KeyPackage (RFC 9420 section 10).
+        key_package: Bytes,
+        /// HMAC proving knowledge of the invite secret, bound to the room and key package.
+        invite_proof: Bytes,
+    },
+    /// An MLS Commit made in `epoch`. The server accepts only a commit for the room's
+    /// current epoch (the first wins); a late one is refused with
+    /// [`ServerMessage::CommitRejected`] so the sender can rebase.
+    Commit {
+        /// The epoch the commit was made in (the group's epoch before it).
+        epoch: u64,
+        /// TLS-serialized MLS message carrying the Commit.
+        commit: Bytes,
+        /// TLS-serialized MLS Welcome for the participants this commit adds, if any.
+        welcome: Option<Bytes>,
+        /// Participants the commit adds (the server routes the Welcome to them).
+        added: Vec<ParticipantId>,
+        /// Participants the commit removes (for the server's bookkeeping only).
+        removed: Vec<ParticipantId>,
+    },
+}
+
+/// Opaque binary data carried in JSON as unpadded base64url.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Bytes(pub Vec<u8>);
+
+impl fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Bytes({} bytes)", self.0.len())
+    }
+}
+
+impl Serialize for Bytes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use base64::Engine as _;
+        serializer.serialize_str(&base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Bytes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use base64::Engine as _;
+        let text = String::deserialize(deserializer)?;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text.as_bytes())
+            .map(Bytes)
+            .map_err(|_| serde::de::Error::custom("expected unpadded base64url"))
+    }
+}
+
+/// What the server knows of a room's MLS group: only routing facts, never content.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct GroupStatus {
+    /// The group's current epoch, or `None` if nobody has started a group yet.
+    pub epoch: Option<u64>,
+    /// Participants the accepted commits say are members (unverified by the server).
+    pub members: Vec<ParticipantId>,
 }
 
 /// Messages the server sends to a client.
@@ -180,6 +244,9 @@ pub enum ServerMessage {
         participants: Vec<ParticipantInfo>,
         /// How this room's media travels. Encryption is on in every mode.
         media_mode: MediaMode,
+        /// The room's MLS group as the server knows it.
+        #[serde(default)]
+        group: GroupStatus,
     },
     /// Someone entered the room.
     ParticipantJoined {
@@ -197,6 +264,57 @@ pub enum ServerMessage {
         from: ParticipantId,
         /// As the sender wrote it.
         payload: SignalPayload,
+    },
+    /// Someone started the room's MLS group (epoch 0, `by` its only member). Sent to
+    /// everyone in the room; if `by` is you, create the group now.
+    GroupStarted {
+        /// The group's first member.
+        by: ParticipantId,
+    },
+    /// Every member of the room's group left: the group is gone, start a new one
+    /// ([`ClientMessage::StartGroup`]).
+    GroupEnded,
+    /// A participant asks to be added (relayed to the group's members).
+    KeyPackage {
+        /// Who asks.
+        from: ParticipantId,
+        /// As published.
+        key_package: Bytes,
+        /// As published.
+        invite_proof: Bytes,
+    },
+    /// An accepted commit, in the room's total order. Sent to every group member,
+    /// including its sender (who merges its own commit only on seeing this).
+    Commit {
+        /// Who committed.
+        from: ParticipantId,
+        /// The epoch the commit was made in; the group moves to `epoch + 1`.
+        epoch: u64,
+        /// As sent.
+        commit: Bytes,
+        /// Participants it adds.
+        added: Vec<ParticipantId>,
+        /// Participants it removes.
+        removed: Vec<ParticipantId>,
+    },
+    /// A Welcome into the group, for a participant an accepted commit added.
+    Welcome {
+        /// Who committed the Add.
+        from: ParticipantId,
+        /// The epoch the Welcome brings you into.
+        epoch: u64,
+        /// TLS-serialized MLS Welcome (with the ratchet tree extension).
+        welcome: Bytes,
+    },
+    /// Your commit was not accepted: the room's group is at `current_epoch`. Process the
+    /// commits you receive, then try again if still needed.
+    CommitRejected {
+        /// The epoch your commit was made in.
+        epoch: u64,
+        /// The room's current epoch (`None` if there is no group).
+        current_epoch: Option<u64>,
+        /// Why, for logs and people.
+        reason: String,
     },
     /// A request was refused; the connection stays open unless a close follows.
     Error {
