@@ -258,6 +258,10 @@ impl Session {
                 self.leave_room();
                 Ok(Step::End((NORMAL, "left")))
             }
+            // Stopgap until the delivery service lands: MLS messages are not served yet.
+            ClientMessage::StartGroup
+            | ClientMessage::PublishKeyPackage { .. }
+            | ClientMessage::Commit { .. } => Err(Error::MalformedMessage),
         }
     }
 

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use conclave_protocol::{
-    MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage, SignalPayload,
+    GroupStatus, MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage, SignalPayload,
     MAX_DISPLAY_NAME_CHARS,
 };
 
@@ -172,6 +172,7 @@ impl<P: Clone> Rooms<P> {
             you,
             participants: room.members.iter().map(|m| m.info.clone()).collect(),
             media_mode: MediaMode::Mesh,
+            group: GroupStatus::default(),
         };
         room.members.push(Member { info, peer });
         room.empty_since = None;
@@ -304,7 +305,8 @@ mod tests {
             ServerMessage::Joined {
                 you: ParticipantId(1),
                 participants: vec![],
-                media_mode: MediaMode::Mesh
+                media_mode: MediaMode::Mesh,
+                group: GroupStatus::default(),
             }
         );
 

@@ -24,6 +24,7 @@ async fn joiners_see_who_is_there_and_are_announced() {
         you: bob_id,
         participants,
         media_mode,
+        ..
     } = bob.recv().await
     else {
         panic!("expected joined");
