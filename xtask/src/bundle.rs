@@ -11,7 +11,8 @@ use crate::setup;
 pub enum Hooks {
     /// The product as shipped.
     None,
-    /// Built for the Playwright suite (`crypto-wasm` feature `test-hooks`).
+    /// Built for the Playwright suite: the `test-hooks` features of `crypto-wasm` (frame
+    /// recordings) and `conclave-client` (keep peer connections after leaving).
     Test,
 }
 
@@ -34,7 +35,7 @@ pub fn build(root: &Path, out: &Path, hooks: Hooks) -> Result<(), Failure> {
         crypto_args.extend(["--features", "test-hooks"]);
     }
     command::cargo(root, &crypto_args)?;
-    let client_args = [
+    let mut client_args = vec![
         "build",
         "-p",
         "conclave-client",
@@ -44,6 +45,9 @@ pub fn build(root: &Path, out: &Path, hooks: Hooks) -> Result<(), Failure> {
         "--profile",
         profile,
     ];
+    if hooks == Hooks::Test {
+        client_args.extend(["--features", "test-hooks"]);
+    }
     command::cargo(root, &client_args)?;
 
     if out.exists() {

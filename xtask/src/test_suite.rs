@@ -23,13 +23,14 @@ pub fn run_all() -> Result<(), Failure> {
     command::step("format check");
     command::cargo(&root, &["fmt", "--all", "--check"])?;
 
-    command::step("clippy (native)");
+    command::step("clippy (native, every feature including the test hooks)");
     command::cargo(
         &root,
         &[
             "clippy",
             "--workspace",
             "--all-targets",
+            "--all-features",
             "--",
             "-D",
             "warnings",
@@ -48,7 +49,7 @@ pub fn run_all() -> Result<(), Failure> {
     }
     wasm_clippy.extend([
         "--features",
-        "crypto-wasm/test-hooks",
+        "crypto-wasm/test-hooks,conclave-client/test-hooks",
         "--",
         "-D",
         "warnings",
@@ -92,19 +93,26 @@ pub fn run_e2e_only() -> Result<(), Failure> {
 /// namespace, so no test traffic can leave the machine (see e2e-tests/README.md).
 fn e2e(root: &Path) -> Result<(), Failure> {
     bundle::build(root, &root.join("target/www-test"), bundle::Hooks::Test)?;
-    command::step("build the signaling server");
-    command::cargo(root, &["build", "-p", "conclave-signaling-server"])?;
+    command::step("build the signaling server (with its test-only fault switch)");
+    command::cargo(
+        root,
+        &[
+            "build",
+            "-p",
+            "conclave-signaling-server",
+            "--features",
+            "test-hooks",
+        ],
+    )?;
 
     let e2e_dir = root.join("e2e-tests");
-    if !e2e_dir.join("node_modules/@playwright/test").is_dir() {
-        command::step("install the Playwright suite's npm packages");
-        command::run(
-            &e2e_dir,
-            OsStr::new("npm"),
-            &["ci", "--no-audit", "--no-fund"].map(OsStr::new),
-            &[],
-        )?;
-    }
+    command::step("install the Playwright suite's npm packages (exactly the lock file)");
+    command::run(
+        &e2e_dir,
+        OsStr::new("npm"),
+        &["ci", "--no-audit", "--no-fund"].map(OsStr::new),
+        &[],
+    )?;
 
     command::step("Playwright suite (in a private network namespace)");
     // As root a plain network namespace; as a user, one inside a user namespace.
