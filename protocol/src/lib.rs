@@ -167,11 +167,15 @@ pub enum ClientMessage {
     /// Leave the room; the server then closes the connection.
     Leave,
     /// Start the room's MLS group with the sender as its only member. Accepted only while
-    /// the room has no group (the first wins; the others get [`ServerMessage::GroupStarted`]
-    /// naming someone else and join that group instead).
+    /// the room has no group: the first wins and everyone gets
+    /// [`ServerMessage::GroupStarted`] naming it; a later `start_group` is refused with
+    /// [`ErrorCode::GroupExists`] (its sender has already seen `group_started` naming
+    /// someone else, or `joined` showing the group, and joins that group instead).
     StartGroup,
     /// Ask the group's members to add the sender: an MLS KeyPackage with a proof that the
-    /// sender knows the invite secret. Relayed to the group's members.
+    /// sender knows the invite secret. Relayed to the group's members present (never back
+    /// to the sender). Refused with [`ErrorCode::NoGroup`] while the room has no group and
+    /// with [`ErrorCode::RateLimited`] beyond a few per minute per participant.
     PublishKeyPackage {
         /// TLS-serialized MLS KeyPackage (RFC 9420 section 10).
         key_package: Bytes,
@@ -371,6 +375,12 @@ pub enum ErrorCode {
     UnknownRoom,
     /// The message exceeded the size limit.
     MessageTooBig,
+    /// `start_group` came while the room already has a group; join that one instead.
+    GroupExists,
+    /// `publish_key_package` came while the room has no group; send `start_group`.
+    NoGroup,
+    /// The participant sent this kind of message too often; wait before sending it again.
+    RateLimited,
 }
 
 #[cfg(test)]
@@ -403,6 +413,31 @@ mod tests {
         assert!(RoomId::parse("AAAAAAAAAAAAAAAAAAAA/A").is_err());
         let parsed: Result<RoomId, _> = serde_json::from_str(r#""../../etc/passwd""#);
         assert!(parsed.is_err());
+    }
+
+    #[test]
+    fn mls_messages_have_a_stable_json_shape() {
+        let commit = ClientMessage::Commit {
+            epoch: 3,
+            commit: Bytes(vec![0xff, 0x00]),
+            welcome: None,
+            added: vec![],
+            removed: vec![ParticipantId(2)],
+        };
+        assert_eq!(
+            serde_json::to_string(&commit).unwrap(),
+            r#"{"type":"commit","epoch":3,"commit":"_wA","welcome":null,"added":[],"removed":[2]}"#
+        );
+        let error = ServerMessage::Error {
+            code: ErrorCode::GroupExists,
+            message: String::new(),
+        };
+        assert_eq!(
+            serde_json::to_string(&error).unwrap(),
+            r#"{"type":"error","code":"group_exists","message":""}"#
+        );
+        let padded: Result<Bytes, _> = serde_json::from_str(r#""_wA=""#);
+        assert!(padded.is_err(), "padding is refused");
     }
 
     #[test]
