@@ -6,7 +6,6 @@ const PORT = 8090;
 const root = path.resolve(__dirname, '..');
 
 export default defineConfig({
-  testDir: './tests',
   forbidOnly: !!process.env.CI,
   retries: 0,
   // Each test runs several real browsers with WebRTC; the machine has two cores.
@@ -36,7 +35,12 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: 'chromium' }],
+  projects: [
+    // The suites `cargo xtask test` runs.
+    { name: 'chromium', testDir: './tests' },
+    // Measurements, not pass/fail timings: `cargo xtask bench` runs them and prints figures.
+    { name: 'benchmarks', testDir: './benchmarks', testMatch: '**/*.bench.ts', timeout: 300_000 },
+  ],
   webServer: {
     command: `${root}/target/debug/conclave-server --listen 127.0.0.1:${PORT} --www-dir ${root}/target/www-test`,
     url: `http://127.0.0.1:${PORT}/healthz`,

@@ -25,6 +25,7 @@ commands:
   bundle [--test-hooks] [--out DIR]
                              build the served app tree only (default target/www)
   e2e                        build the test bundle and run only the Playwright suite
+  bench                      run the benchmarks recorded in BENCHMARKS.md
 ";
 
 fn main() -> ExitCode {
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
         Some("test") => test_suite::run_all(),
         Some("bundle") => bundle_command(&args[1..]),
         Some("e2e") => test_suite::run_e2e_only(),
+        Some("bench") => test_suite::run_benchmarks(),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())

@@ -89,9 +89,35 @@ pub fn run_e2e_only() -> Result<(), Failure> {
     e2e(&root)
 }
 
-/// Builds the test bundle and the server, then runs Playwright inside a private network
-/// namespace, so no test traffic can leave the machine (see e2e-tests/README.md).
+/// `cargo xtask bench`: the native benchmarks, then the browser ones (BENCHMARKS.md).
+pub fn run_benchmarks() -> Result<(), Failure> {
+    let root = project_root();
+    setup::ensure_test_packages(&root)?;
+    setup::ensure_wasm_toolchain(&root)?;
+    command::step("native benchmark: adding the 100th member to an MLS group");
+    command::cargo(
+        &root,
+        &[
+            "run",
+            "--release",
+            "-p",
+            "conclave-group",
+            "--example",
+            "add_100th_member",
+        ],
+    )?;
+    playwright(&root, "benchmarks")
+}
+
+/// Builds the test bundle and the server, then runs the Playwright suites.
 fn e2e(root: &Path) -> Result<(), Failure> {
+    playwright(root, "chromium")
+}
+
+/// Builds the test bundle and the server, then runs one Playwright project inside a
+/// private network namespace, so no test traffic can leave the machine (see
+/// e2e-tests/README.md).
+fn playwright(root: &Path, project: &str) -> Result<(), Failure> {
     bundle::build(root, &root.join("target/www-test"), bundle::Hooks::Test)?;
     command::step("build the signaling server (with its test-only fault switch)");
     command::cargo(
@@ -128,6 +154,8 @@ fn e2e(root: &Path) -> Result<(), Failure> {
             "npx",
             "playwright",
             "test",
+            "--project",
+            project,
         ]
         .map(OsStr::new),
         &[],
