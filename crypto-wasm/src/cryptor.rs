@@ -1,26 +1,40 @@
 //! The per-worker state behind the JavaScript `FrameCryptor`, in plain Rust.
 //!
 //! One [`Cryptor`] serves every transform of a page: one sender key (so one counter for all
-//! outgoing tracks) and one receive [`KeyRing`]. Until a key source is set, both directions
-//! fail closed with [`Error::NoKeySource`].
+//! outgoing tracks) and the receive keys. Two key sources: the meeting secret (first step,
+//! [`crate::meeting_secret`]) and MLS epochs ([`crate::mls_keys`]), which replace it for
+//! good: once an epoch key was set, the meeting secret is refused. Until a key source is
+//! set, both directions fail closed with [`Error::NoKeySource`].
 
 use crate::codec::Codec;
 use crate::header::KeyId;
 use crate::meeting_secret::{KeySource, MeetingSecret};
+use crate::mls_keys::EpochKeys;
 use crate::receiver::{KeyRing, DEFAULT_CAPACITY};
 use crate::sender::SenderContext;
 use crate::suite::CipherSuite;
 use crate::Error;
 
-struct Session {
-    sender: SenderContext,
-    receiver: KeyRing,
+enum Keys {
+    MeetingSecret {
+        sender: SenderContext,
+        receiver: KeyRing,
+    },
+    Epochs(EpochKeys),
+}
+
+/// A successfully unprotected frame.
+pub struct Unprotected {
+    /// `clear prefix || plaintext`.
+    pub frame: Vec<u8>,
+    /// The MLS epoch the frame was sent in (`None` under the meeting secret).
+    pub epoch: Option<u64>,
 }
 
 /// Protects outgoing and unprotects incoming frames for one page.
 pub struct Cryptor {
     suite: CipherSuite,
-    session: Option<Session>,
+    keys: Option<Keys>,
     /// Every KID this cryptor has sent under: reusing one would restart its counter at 0.
     used_send_kids: Vec<KeyId>,
     #[cfg(feature = "test-hooks")]
@@ -38,7 +52,7 @@ impl Cryptor {
     pub fn new(suite: CipherSuite) -> Self {
         Self {
             suite,
-            session: None,
+            keys: None,
             used_send_kids: Vec::new(),
             #[cfg(feature = "test-hooks")]
             recordings: crate::recording::Recordings::default(),
@@ -49,18 +63,23 @@ impl Cryptor {
     ///
     /// # Errors
     /// [`Error::InvalidKeyLength`] unless `secret` is 32 bytes;
-    /// [`Error::SenderKeyIdReused`] if this cryptor already sent under `sender_kid`.
+    /// [`Error::SenderKeyIdReused`] if this cryptor already sent under `sender_kid`;
+    /// [`Error::EpochKeysInUse`] once MLS epoch keys were set.
     pub fn use_meeting_secret(&mut self, secret: &[u8], sender_kid: KeyId) -> Result<(), Error> {
         let source = KeySource::MeetingSecret(MeetingSecret::from_slice(secret)?);
         self.use_key_source(source, sender_kid)
     }
 
     /// Sets the key source, sending under `sender_kid` (counter from 0). Replaces any
-    /// previous source and forgets its receive keys.
+    /// previous meeting secret and forgets its receive keys.
     ///
     /// # Errors
-    /// [`Error::SenderKeyIdReused`] if this cryptor already sent under `sender_kid`.
+    /// [`Error::SenderKeyIdReused`] if this cryptor already sent under `sender_kid`;
+    /// [`Error::EpochKeysInUse`] once MLS epoch keys were set.
     pub fn use_key_source(&mut self, source: KeySource, sender_kid: KeyId) -> Result<(), Error> {
+        if matches!(self.keys, Some(Keys::Epochs(_))) {
+            return Err(Error::EpochKeysInUse);
+        }
         if self.used_send_kids.contains(&sender_kid) {
             return Err(Error::SenderKeyIdReused);
         }
@@ -68,13 +87,43 @@ impl Cryptor {
         let sender = SenderContext::from_source(&source, self.suite, sender_kid);
         let mut receiver = KeyRing::new(source, self.suite, DEFAULT_CAPACITY);
         receiver.exclude_own_kid(sender_kid);
-        self.session = Some(Session { sender, receiver });
+        self.keys = Some(Keys::MeetingSecret { sender, receiver });
+        Ok(())
+    }
+
+    /// Adds the MLS `epoch` with its exported `base_key` and sends in it at once as leaf
+    /// `sender_index` (see [`EpochKeys::add_epoch`]). The first call replaces the meeting
+    /// secret, if any.
+    ///
+    /// # Errors
+    /// As [`EpochKeys::add_epoch`]; on error the cryptor is unchanged.
+    pub fn use_epoch_key(
+        &mut self,
+        now_ms: u64,
+        epoch: u64,
+        base_key: &[u8],
+        sender_index: u32,
+    ) -> Result<(), Error> {
+        if let Some(Keys::Epochs(epochs)) = &mut self.keys {
+            return epochs.add_epoch(now_ms, epoch, base_key, sender_index);
+        }
+        let mut epochs = EpochKeys::new(self.suite);
+        epochs.add_epoch(now_ms, epoch, base_key, sender_index)?;
+        self.keys = Some(Keys::Epochs(epochs));
         Ok(())
     }
 
     /// Whether a key source is set.
     pub fn has_key_source(&self) -> bool {
-        self.session.is_some()
+        self.keys.is_some()
+    }
+
+    /// The MLS epoch frames are sent in, once epoch keys are in use.
+    pub fn send_epoch(&self) -> Option<u64> {
+        match &self.keys {
+            Some(Keys::Epochs(epochs)) => epochs.send_epoch(),
+            _ => None,
+        }
     }
 
     /// Protects an outgoing frame (see [`SenderContext::protect_frame`]).
@@ -88,9 +137,11 @@ impl Cryptor {
         codec: Codec,
         key_frame: bool,
     ) -> Result<Vec<u8>, Error> {
-        let session = self.session.as_mut().ok_or(Error::NoKeySource)?;
         let prefix_len = codec.prefix_len(key_frame);
-        let protected = session.sender.protect_frame(frame, prefix_len)?;
+        let protected = match self.keys.as_mut().ok_or(Error::NoKeySource)? {
+            Keys::MeetingSecret { sender, .. } => sender.protect_frame(frame, prefix_len)?,
+            Keys::Epochs(epochs) => epochs.protect_frame(frame, prefix_len)?,
+        };
         #[cfg(feature = "test-hooks")]
         {
             let clear = crate::codec::clear_len(prefix_len, protected.len(), self.suite);
@@ -99,24 +150,37 @@ impl Cryptor {
         Ok(protected)
     }
 
-    /// Unprotects an incoming frame (see [`KeyRing::unprotect_frame`]).
+    /// Unprotects an incoming frame at `now_ms` (the time only matters to epoch keys).
     ///
     /// # Errors
-    /// [`Error::NoKeySource`] before a key source is set, else [`Error::DecryptionFailed`].
+    /// [`Error::NoKeySource`] before a key source is set; [`Error::NoKeyForEpoch`] if the
+    /// frame's epoch is not held; else [`Error::DecryptionFailed`].
     pub fn unprotect(
         &mut self,
+        now_ms: u64,
         frame: &[u8],
         codec: Codec,
         key_frame: bool,
-    ) -> Result<Vec<u8>, Error> {
+    ) -> Result<Unprotected, Error> {
         let prefix_len = codec.prefix_len(key_frame);
         #[cfg(feature = "test-hooks")]
         {
             let clear = crate::codec::clear_len(prefix_len, frame.len(), self.suite);
             self.recordings.record_received(codec, clear, frame);
         }
-        let session = self.session.as_mut().ok_or(Error::NoKeySource)?;
-        session.receiver.unprotect_frame(frame, prefix_len)
+        match self.keys.as_mut().ok_or(Error::NoKeySource)? {
+            Keys::MeetingSecret { receiver, .. } => Ok(Unprotected {
+                frame: receiver.unprotect_frame(frame, prefix_len)?,
+                epoch: None,
+            }),
+            Keys::Epochs(epochs) => {
+                let unprotected = epochs.unprotect_frame(now_ms, frame, prefix_len)?;
+                Ok(Unprotected {
+                    frame: unprotected.frame,
+                    epoch: Some(unprotected.epoch),
+                })
+            }
+        }
     }
 
     /// Takes the frames recorded so far (test builds only).

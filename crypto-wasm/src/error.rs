@@ -41,4 +41,29 @@ pub enum Error {
     /// The frame could not be unprotected. Deliberately says nothing about why.
     #[error("frame could not be unprotected")]
     DecryptionFailed,
+    /// The frame names an MLS epoch (its KID's low bits) that this receiver holds no key
+    /// for: not yet received, expired, or never given (a removed member). Not an
+    /// authentication failure; nothing was tried.
+    #[error("no key for this frame's epoch")]
+    NoKeyForEpoch,
+    /// An MLS epoch older than the current send epoch was offered: sending never goes back.
+    #[error("epoch {offered} is older than the current send epoch {current}")]
+    EpochWentBack {
+        /// The current send epoch.
+        current: u64,
+        /// The epoch that was offered.
+        offered: u64,
+    },
+    /// An epoch number from JavaScript was not an integer in `0..=2^53 - 1`.
+    #[error("an epoch must be an integer from 0 to 2^53 - 1")]
+    InvalidEpoch,
+    /// A KID layout whose context, index and epoch fields do not fit 64 bits.
+    #[error("KID layout has more than 64 bits of index and epoch")]
+    InvalidKidLayout,
+    /// A context or sender index too wide for its field of the KID layout.
+    #[error("a KID field does not fit its layout")]
+    KidFieldOutOfRange,
+    /// The meeting secret was offered after MLS epoch keys were in use: no going back.
+    #[error("MLS epoch keys are in use; the meeting secret cannot replace them")]
+    EpochKeysInUse,
 }

@@ -5,6 +5,9 @@
 //! random KIDs cannot push real senders' keys out. The ring never decrypts under the local
 //! sender's own KID: a base key is for encryption or decryption, never both, and this stops
 //! an SFU from reflecting our own frames back at us.
+//!
+//! [`ProtectedFrame`] (the parse of Conclave's frame layout) and [`KeyCache`] are shared with
+//! the MLS epoch key source ([`crate::mls_keys`]).
 
 use crate::codec::clear_len;
 use crate::frame::{open_in_place, with_aad, FrameKey};
@@ -16,43 +19,123 @@ use crate::Error;
 /// Default number of receive keys kept.
 pub const DEFAULT_CAPACITY: usize = 64;
 
+/// A received frame split into its parts, not yet authenticated:
+/// `clear prefix || SFrame header || ciphertext || tag`.
+pub struct ProtectedFrame<'a> {
+    prefix: &'a [u8],
+    header: SframeHeader,
+    header_bytes: &'a [u8],
+    ciphertext: &'a [u8],
+    tag: &'a [u8; TAG_LEN],
+}
+
+impl<'a> ProtectedFrame<'a> {
+    /// Splits `frame`, `prefix_len` being the codec's nominal clear prefix (see
+    /// [`crate::codec`]).
+    ///
+    /// # Errors
+    /// [`Error::DecryptionFailed`] if the frame is too short or its header malformed.
+    pub fn parse(frame: &'a [u8], prefix_len: usize, suite: CipherSuite) -> Result<Self, Error> {
+        let clear = clear_len(prefix_len, frame.len(), suite);
+        let (prefix, sframe) = frame
+            .split_at_checked(clear)
+            .ok_or(Error::DecryptionFailed)?;
+        let (header, header_len) =
+            SframeHeader::parse(sframe).map_err(|_| Error::DecryptionFailed)?;
+        let (header_bytes, body) = sframe.split_at(header_len);
+        let ct_len = body
+            .len()
+            .checked_sub(TAG_LEN)
+            .ok_or(Error::DecryptionFailed)?;
+        let (ciphertext, tag) = body.split_at(ct_len);
+        let tag: &[u8; TAG_LEN] = tag.try_into().map_err(|_| Error::DecryptionFailed)?;
+        Ok(Self {
+            prefix,
+            header,
+            header_bytes,
+            ciphertext,
+            tag,
+        })
+    }
+
+    /// The frame's KID (unauthenticated until [`ProtectedFrame::open`] succeeds).
+    pub fn kid(&self) -> KeyId {
+        self.header.kid
+    }
+
+    /// Authenticates and decrypts under `key`; returns `clear prefix || plaintext`.
+    ///
+    /// # Errors
+    /// [`Error::DecryptionFailed`] if authentication fails.
+    pub fn open(&self, key: &FrameKey) -> Result<Vec<u8>, Error> {
+        let clear = self.prefix.len();
+        let mut out = Vec::with_capacity(clear + self.ciphertext.len());
+        out.extend_from_slice(self.prefix);
+        out.extend_from_slice(self.ciphertext);
+        with_aad(self.header_bytes, self.prefix, |aad| {
+            open_in_place(key, self.header.ctr, aad, &mut out[clear..], self.tag)
+        })?;
+        Ok(out)
+    }
+}
+
 struct Entry {
     kid: KeyId,
     key: FrameKey,
     last_used: u64,
 }
 
-/// Decrypting state: the key source and the derived keys of the KIDs seen.
-pub struct KeyRing {
-    source: KeySource,
-    suite: CipherSuite,
-    own_kid: Option<KeyId>,
+/// A bounded cache of derived receive keys by KID, least recently used evicted first.
+pub struct KeyCache {
     entries: Vec<Entry>,
     capacity: usize,
     clock: u64,
 }
 
-impl KeyRing {
-    /// A ring deriving `suite` keys from `source`, holding at most `capacity` (at least 1).
-    pub fn new(source: KeySource, suite: CipherSuite, capacity: usize) -> Self {
+impl KeyCache {
+    /// A cache holding at most `capacity` keys (at least 1).
+    pub fn new(capacity: usize) -> Self {
         let capacity = capacity.max(1);
         Self {
-            source,
-            suite,
-            own_kid: None,
             entries: Vec::with_capacity(capacity),
             capacity,
             clock: 0,
         }
     }
 
-    /// Refuses frames under `kid` from now on (the local sender's key).
-    pub fn exclude_own_kid(&mut self, kid: KeyId) {
-        self.own_kid = Some(kid);
-        self.entries.retain(|e| e.kid != kid);
+    /// The cached key of `kid`, marked as just used.
+    pub fn get(&mut self, kid: KeyId) -> Option<&FrameKey> {
+        self.clock += 1;
+        let clock = self.clock;
+        let entry = self.entries.iter_mut().find(|e| e.kid == kid)?;
+        entry.last_used = clock;
+        Some(&entry.key)
     }
 
-    /// Number of keys currently cached.
+    /// Caches `key` for `kid`, evicting the least recently used key when full. Call only
+    /// with a key that authenticated a frame.
+    pub fn insert(&mut self, kid: KeyId, key: FrameKey) {
+        self.clock += 1;
+        let entry = Entry {
+            kid,
+            key,
+            last_used: self.clock,
+        };
+        if let Some(existing) = self.entries.iter_mut().find(|e| e.kid == kid) {
+            *existing = entry;
+        } else if self.entries.len() < self.capacity {
+            self.entries.push(entry);
+        } else if let Some(oldest) = self.entries.iter_mut().min_by_key(|e| e.last_used) {
+            *oldest = entry;
+        }
+    }
+
+    /// Keeps only the keys whose KID satisfies `keep`.
+    pub fn retain(&mut self, mut keep: impl FnMut(KeyId) -> bool) {
+        self.entries.retain(|e| keep(e.kid));
+    }
+
+    /// Number of keys cached.
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -60,6 +143,42 @@ impl KeyRing {
     /// Whether no key is cached.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
+    }
+}
+
+/// Decrypting state: the key source and the derived keys of the KIDs seen.
+pub struct KeyRing {
+    source: KeySource,
+    suite: CipherSuite,
+    own_kid: Option<KeyId>,
+    cache: KeyCache,
+}
+
+impl KeyRing {
+    /// A ring deriving `suite` keys from `source`, holding at most `capacity` (at least 1).
+    pub fn new(source: KeySource, suite: CipherSuite, capacity: usize) -> Self {
+        Self {
+            source,
+            suite,
+            own_kid: None,
+            cache: KeyCache::new(capacity),
+        }
+    }
+
+    /// Refuses frames under `kid` from now on (the local sender's key).
+    pub fn exclude_own_kid(&mut self, kid: KeyId) {
+        self.own_kid = Some(kid);
+        self.cache.retain(|cached| cached != kid);
+    }
+
+    /// Number of keys currently cached.
+    pub fn len(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// Whether no key is cached.
+    pub fn is_empty(&self) -> bool {
+        self.cache.is_empty()
     }
 
     /// Unprotects a frame laid out as `clear prefix || SFrame header || ciphertext || tag`,
@@ -69,55 +188,18 @@ impl KeyRing {
     /// # Errors
     /// [`Error::DecryptionFailed`] for every failure, whatever its cause.
     pub fn unprotect_frame(&mut self, frame: &[u8], prefix_len: usize) -> Result<Vec<u8>, Error> {
-        let fail = |_| Error::DecryptionFailed;
-        let clear = clear_len(prefix_len, frame.len(), self.suite);
-        let (prefix, sframe) = frame
-            .split_at_checked(clear)
-            .ok_or(Error::DecryptionFailed)?;
-        let (header, header_len) = SframeHeader::parse(sframe).map_err(fail)?;
-        if Some(header.kid) == self.own_kid {
+        let parsed = ProtectedFrame::parse(frame, prefix_len, self.suite)?;
+        let kid = parsed.kid();
+        if Some(kid) == self.own_kid {
             return Err(Error::DecryptionFailed);
         }
-        let (header_bytes, body) = sframe.split_at(header_len);
-        let ct_len = body
-            .len()
-            .checked_sub(TAG_LEN)
-            .ok_or(Error::DecryptionFailed)?;
-        let (ciphertext, tag) = body.split_at(ct_len);
-        let tag: &[u8; TAG_LEN] = tag.try_into().map_err(|_| Error::DecryptionFailed)?;
-
-        let mut out = Vec::with_capacity(clear + ct_len);
-        out.extend_from_slice(prefix);
-        out.extend_from_slice(ciphertext);
-        let open = |key: &FrameKey, out: &mut [u8]| {
-            with_aad(header_bytes, prefix, |aad| {
-                open_in_place(key, header.ctr, aad, out, tag)
-            })
-        };
-
-        self.clock += 1;
-        if let Some(entry) = self.entries.iter_mut().find(|e| e.kid == header.kid) {
-            entry.last_used = self.clock;
-            open(&entry.key, &mut out[clear..])?;
-            return Ok(out);
+        if let Some(key) = self.cache.get(kid) {
+            return parsed.open(key);
         }
-        let base_key = self.source.base_key(header.kid, self.suite);
-        let key = FrameKey::derive(self.suite, header.kid, &base_key);
-        open(&key, &mut out[clear..])?;
-        self.insert(header.kid, key);
-        Ok(out)
-    }
-
-    fn insert(&mut self, kid: KeyId, key: FrameKey) {
-        let entry = Entry {
-            kid,
-            key,
-            last_used: self.clock,
-        };
-        if self.entries.len() < self.capacity {
-            self.entries.push(entry);
-        } else if let Some(oldest) = self.entries.iter_mut().min_by_key(|e| e.last_used) {
-            *oldest = entry;
-        }
+        let base_key = self.source.base_key(kid, self.suite);
+        let key = FrameKey::derive(self.suite, kid, &base_key);
+        let plain = parsed.open(&key)?;
+        self.cache.insert(kid, key);
+        Ok(plain)
     }
 }

@@ -2,17 +2,28 @@
 //!
 //! Thin wrappers over [`crate::Cryptor`]: argument conversion, and errors turned into
 //! `JsError` here and only here (a `JsError` built in a native test would panic).
+//!
+//! `unprotect` throws one of two errors: name [`NO_KEY_ERROR_NAME`] when the frame's MLS
+//! epoch is not held (the worker counts it as "waiting for key"), otherwise a plain `Error`
+//! that says nothing about the cause.
 
 use wasm_bindgen::prelude::*;
 
 use crate::codec::Codec;
 use crate::cryptor::Cryptor;
 use crate::header::KeyId;
+use crate::mls_keys::epoch_from_js_number;
+use crate::Error;
+
+/// The `name` of the error `unprotect` throws for a frame whose epoch has no key.
+pub const NO_KEY_ERROR_NAME: &str = "NoEpochKeyError";
 
 /// Protects and unprotects the encoded frames of every transform in the worker.
 #[wasm_bindgen]
 pub struct FrameCryptor {
     inner: Cryptor,
+    /// Epoch of the last frame `unprotect` returned (`None` under the meeting secret).
+    last_epoch: Option<u64>,
 }
 
 impl Default for FrameCryptor {
@@ -24,11 +35,12 @@ impl Default for FrameCryptor {
 #[wasm_bindgen]
 impl FrameCryptor {
     /// A cryptor with the default suite (`AES_128_GCM_SHA256_128`) and no key yet: every
-    /// frame fails until `useMeetingSecret` is called.
+    /// frame fails until `useEpochKey` (or, for now, `useMeetingSecret`) is called.
     #[wasm_bindgen(constructor)]
     pub fn new() -> FrameCryptor {
         FrameCryptor {
             inner: Cryptor::default(),
+            last_epoch: None,
         }
     }
 
@@ -45,6 +57,41 @@ impl FrameCryptor {
             .map_err(to_js_error)
     }
 
+    /// Adds MLS `epoch` (an integer number, 0 to 2^53 - 1) with its `baseKey`
+    /// (`MLS-Exporter("SFrame 1.0 Base Key", "", 16)`) and sends in it at once as leaf
+    /// `senderIndex`. Older epochs still decrypt for 5 s; an epoch with the same low 4 bits
+    /// is dropped at once. Throws (and changes nothing) for a bad epoch number, a key that is
+    /// not 16 bytes, or an epoch older than the current send epoch. The first call replaces
+    /// the meeting secret for good. `nowMs`: a monotonic clock (`performance.now()`).
+    #[wasm_bindgen(js_name = useEpochKey)]
+    pub fn use_epoch_key(
+        &mut self,
+        epoch: f64,
+        #[wasm_bindgen(js_name = baseKey)] base_key: &[u8],
+        #[wasm_bindgen(js_name = senderIndex)] sender_index: u32,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> Result<(), JsError> {
+        let epoch = epoch_from_js_number(epoch).map_err(to_js_error)?;
+        self.inner
+            .use_epoch_key(millis(now_ms), epoch, base_key, sender_index)
+            .map_err(to_js_error)
+    }
+
+    /// The MLS epoch this worker sends in, or `undefined` before `useEpochKey`.
+    #[wasm_bindgen(getter, js_name = sendEpoch)]
+    pub fn send_epoch(&self) -> Option<f64> {
+        // Epochs enter through `useEpochKey`, so they are at most 2^53 - 1: exact as f64.
+        self.inner.send_epoch().map(|epoch| epoch as f64)
+    }
+
+    /// The MLS epoch of the last frame `unprotect` returned, or `undefined` (none yet, or
+    /// meeting-secret keys).
+    #[wasm_bindgen(getter, js_name = lastEpoch)]
+    pub fn last_epoch(&self) -> Option<f64> {
+        // As for `sendEpoch`: at most 2^53 - 1.
+        self.last_epoch.map(|epoch| epoch as f64)
+    }
+
     /// Protects an outgoing encoded frame. `codec`: `"vp8"`, `"opus"`, anything else keeps
     /// no byte in clear. Returns `clear prefix || SFrame header || ciphertext || tag`.
     pub fn protect(
@@ -58,16 +105,31 @@ impl FrameCryptor {
             .map_err(to_js_error)
     }
 
-    /// Unprotects an incoming frame; throws an error that says nothing about the cause.
+    /// Unprotects an incoming frame at `nowMs` (`performance.now()`). Throws an `Error`
+    /// named `"NoEpochKeyError"` if the frame's MLS epoch has no key here, otherwise one that
+    /// says nothing about the cause. On success `lastEpoch` is the frame's epoch.
     pub fn unprotect(
         &mut self,
         frame: &[u8],
         codec: &str,
         #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
-    ) -> Result<Vec<u8>, JsError> {
-        self.inner
-            .unprotect(frame, Codec::from_name(codec), is_key_frame)
-            .map_err(to_js_error)
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> Result<Vec<u8>, JsValue> {
+        match self
+            .inner
+            .unprotect(millis(now_ms), frame, Codec::from_name(codec), is_key_frame)
+        {
+            Ok(unprotected) => {
+                self.last_epoch = unprotected.epoch;
+                Ok(unprotected.frame)
+            }
+            Err(Error::NoKeyForEpoch) => {
+                let error = js_sys::Error::new(&Error::NoKeyForEpoch.to_string());
+                error.set_name(NO_KEY_ERROR_NAME);
+                Err(error.into())
+            }
+            Err(other) => Err(to_js_error(other).into()),
+        }
     }
 }
 
@@ -107,6 +169,12 @@ fn frame_list(list: &crate::recording::FrameList) -> Result<JsValue, JsValue> {
         array.push(&object);
     }
     Ok(array.into())
+}
+
+/// A JavaScript time in milliseconds as the core's `u64`: saturating, NaN and negatives
+/// become 0 (the core's clock never goes back, so a bogus 0 cannot revive an epoch).
+fn millis(now_ms: f64) -> u64 {
+    now_ms as u64
 }
 
 fn to_js_error(error: crate::Error) -> JsError {

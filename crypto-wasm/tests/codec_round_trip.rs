@@ -50,7 +50,8 @@ fn round_trip_every_codec_and_size() {
                 assert_eq!(clear, prefix, "the full prefix is kept for real frames");
             }
             let back = bob
-                .unprotect(&protected, codec, key_frame)
+                .unprotect(0, &protected, codec, key_frame)
+                .map(|u| u.frame)
                 .expect("unprotects");
             assert_eq!(back, frame, "{codec:?} key={key_frame} size={size}");
         }
@@ -69,7 +70,9 @@ fn fails_closed_before_a_key_source() {
         .protect(b"frame", Codec::Opus, false)
         .expect("protects");
     assert_eq!(
-        fresh.unprotect(&protected, Codec::Opus, false),
+        fresh
+            .unprotect(0, &protected, Codec::Opus, false)
+            .map(|u| u.frame),
         Err(Error::NoKeySource)
     );
 }

@@ -49,12 +49,14 @@ fn different_secret_fails_to_decrypt() {
     let frame = pattern(500, 7);
     let protected = alice.protect(&frame, Codec::Vp8, true).expect("protects");
     assert_eq!(
-        bob.unprotect(&protected, Codec::Vp8, true)
+        bob.unprotect(0, &protected, Codec::Vp8, true)
+            .map(|u| u.frame)
             .expect("bob decrypts"),
         frame
     );
     assert_eq!(
-        eve.unprotect(&protected, Codec::Vp8, true),
+        eve.unprotect(0, &protected, Codec::Vp8, true)
+            .map(|u| u.frame),
         Err(Error::DecryptionFailed)
     );
 }

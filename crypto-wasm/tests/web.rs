@@ -39,7 +39,8 @@ fn protect_then_unprotect_round_trips() {
         let protected = alice.protect(&plain, codec, key).expect("protect");
         assert_ne!(protected, plain);
         assert_eq!(
-            bob.unprotect(&protected, codec, key).expect("unprotect"),
+            bob.unprotect(&protected, codec, key, 0.0)
+                .expect("unprotect"),
             plain
         );
     }
@@ -52,14 +53,100 @@ fn wrong_secret_throws() {
     alice.use_meeting_secret(&[9; 32], 1).expect("alice key");
     eve.use_meeting_secret(&[8; 32], 2).expect("eve key");
     let protected = alice.protect(&frame(100), "vp8", false).expect("protect");
-    assert!(eve.unprotect(&protected, "vp8", false).is_err());
+    assert!(eve.unprotect(&protected, "vp8", false, 0.0).is_err());
 }
 
 #[wasm_bindgen_test]
 fn fails_closed_without_a_key() {
     let mut fresh = FrameCryptor::new();
     assert!(fresh.protect(&frame(10), "opus", false).is_err());
-    assert!(fresh.unprotect(&frame(40), "opus", false).is_err());
+    assert!(fresh.unprotect(&frame(40), "opus", false, 0.0).is_err());
+}
+
+fn error_name(error: &wasm_bindgen::JsValue) -> String {
+    js_sys::Reflect::get(error, &"name".into())
+        .expect("name")
+        .as_string()
+        .expect("a string")
+}
+
+#[wasm_bindgen_test]
+fn epoch_keys_round_trip_and_report_the_epoch() {
+    let base = [5u8; 16];
+    let mut alice = FrameCryptor::new();
+    let mut bob = FrameCryptor::new();
+    alice
+        .use_epoch_key(7.0, &base, 0, 1000.0)
+        .expect("alice key");
+    bob.use_epoch_key(7.0, &base, 1, 1000.0).expect("bob key");
+    assert_eq!(alice.send_epoch(), Some(7.0));
+    assert_eq!(bob.last_epoch(), None);
+    for (codec, key) in [("vp8", true), ("vp8", false), ("opus", false)] {
+        let plain = frame(222);
+        let protected = alice.protect(&plain, codec, key).expect("protect");
+        assert_eq!(
+            bob.unprotect(&protected, codec, key, 1001.0)
+                .expect("unprotect"),
+            plain
+        );
+        assert_eq!(bob.last_epoch(), Some(7.0));
+    }
+    // Bob's own frames come back reflected: refused, and not as "no key".
+    let own = bob.protect(&frame(40), "opus", false).expect("protect");
+    let error = bob
+        .unprotect(&own, "opus", false, 1002.0)
+        .expect_err("own KID");
+    assert_eq!(error_name(&error), "Error");
+}
+
+#[wasm_bindgen_test]
+fn unknown_epoch_throws_no_key_error() {
+    let mut alice = FrameCryptor::new();
+    let mut carol = FrameCryptor::new();
+    alice.use_epoch_key(3.0, &[1; 16], 0, 0.0).expect("epoch 3");
+    alice
+        .use_epoch_key(4.0, &[2; 16], 0, 10.0)
+        .expect("epoch 4");
+    carol
+        .use_epoch_key(3.0, &[1; 16], 2, 0.0)
+        .expect("carol epoch 3");
+    let protected = alice.protect(&frame(100), "vp8", false).expect("protect");
+    let error = carol
+        .unprotect(&protected, "vp8", false, 20.0)
+        .expect_err("no key");
+    assert_eq!(error_name(&error), "NoEpochKeyError");
+    // A tampered frame of a held epoch is a plain, opaque failure.
+    alice
+        .use_epoch_key(5.0, &[3; 16], 0, 30.0)
+        .expect("epoch 5");
+    carol
+        .use_epoch_key(5.0, &[3; 16], 2, 30.0)
+        .expect("carol epoch 5");
+    let mut tampered = alice.protect(&frame(100), "vp8", false).expect("protect");
+    let last = tampered.len() - 1;
+    tampered[last] ^= 1;
+    let error = carol
+        .unprotect(&tampered, "vp8", false, 40.0)
+        .expect_err("tampered");
+    assert_eq!(error_name(&error), "Error");
+    assert_eq!(carol.last_epoch(), None);
+}
+
+#[wasm_bindgen_test]
+fn use_epoch_key_rejects_bad_arguments() {
+    let mut cryptor = FrameCryptor::new();
+    for epoch in [-1.0, 1.5, f64::NAN, 9_007_199_254_740_992.0] {
+        assert!(cryptor.use_epoch_key(epoch, &[1; 16], 0, 0.0).is_err());
+    }
+    assert!(cryptor.use_epoch_key(1.0, &[1; 32], 0, 0.0).is_err());
+    assert!(cryptor.protect(&frame(10), "opus", false).is_err());
+    cryptor
+        .use_epoch_key(9_007_199_254_740_991.0, &[1; 16], 0, 0.0)
+        .expect("2^53 - 1 is accepted");
+    assert!(cryptor.use_epoch_key(5.0, &[1; 16], 0, 0.0).is_err());
+    assert_eq!(cryptor.send_epoch(), Some(9_007_199_254_740_991.0));
+    // No going back to the meeting secret either.
+    assert!(cryptor.use_meeting_secret(&[9; 32], 1).is_err());
 }
 
 #[cfg(feature = "test-hooks")]
@@ -70,7 +157,7 @@ fn recordings_are_taken_and_cleared() {
     let mut alice = FrameCryptor::new();
     alice.use_meeting_secret(&[9; 32], 1).expect("alice key");
     let protected = alice.protect(&frame(50), "vp8", true).expect("protect");
-    let _ = alice.unprotect(&protected, "vp8", true);
+    let _ = alice.unprotect(&protected, "vp8", true, 0.0);
     let recordings = alice.take_recordings().expect("recordings");
     let sent = js_sys::Array::from(&get(&recordings, "sent"));
     let received = js_sys::Array::from(&get(&recordings, "received"));
