@@ -12,12 +12,25 @@ const ERROR_LOG_INTERVAL_MS = 5000;
 let cryptor = null;
 /** True once a key source is set; until then every frame is dropped. */
 let keyed = false;
+/** `name` of the error `FrameCryptor.unprotect` throws when it holds no key for the frame's epoch. */
+const NO_KEY_ERROR_NAME = 'NoEpochKeyError';
+/**
+ * Live video send transformers (RTCRtpScriptTransform only), asked for a key frame after a send-key
+ * switch so receivers get a decodable frame under the new key quickly. The createEncodedStreams
+ * fallback has no such call.
+ */
+const videoSendTransformers = new Set();
 
 // Registered synchronously, before any await: an RTCRtpScriptTransform created right after the
 // worker starts must not find the worker without a handler.
 self.onrtctransform = (event) => {
   const transformer = event.transformer;
-  attach(transformer.options ?? {}, transformer.readable, transformer.writable);
+  const options = transformer.options ?? {};
+  const isVideoSend = options.side === 'send' && options.mediaKind !== 'audio';
+  if (isVideoSend) videoSendTransformers.add(transformer);
+  attach(options, transformer.readable, transformer.writable).finally(() => {
+    if (isVideoSend) videoSendTransformers.delete(transformer);
+  });
 };
 
 self.onmessage = (event) => {
@@ -25,6 +38,9 @@ self.onmessage = (event) => {
   switch (message?.kind) {
     case 'useMeetingSecret':
       useMeetingSecret(message.secret);
+      break;
+    case 'useEpochKey':
+      useEpochKey(message.epoch, message.baseKey, message.senderIndex);
       break;
     case 'attachStreams':
       attach(message, message.readable, message.writable);
@@ -81,6 +97,51 @@ async function useMeetingSecret(secret) {
   }
 }
 
+/**
+ * Adds an MLS epoch key and sends under it at once. A rejected key (an epoch older than the
+ * current one, a key of the wrong length) is fatal: the worker stops passing frames rather than go
+ * on under a key the group has left.
+ */
+async function useEpochKey(epoch, baseKey, senderIndex) {
+  try {
+    await ready;
+  } catch {
+    return;
+  }
+  const bytes = baseKey instanceof Uint8Array ? baseKey : new Uint8Array(baseKey ?? 0);
+  try {
+    if (!Number.isInteger(senderIndex) || senderIndex < 0 || senderIndex > 0xffffffff) {
+      throw new Error('senderIndex must be an integer from 0 to 2^32 - 1');
+    }
+    // `epoch` may arrive as a BigInt; the cryptor takes a number and rejects anything above 2^53 - 1.
+    const epochNumber = typeof epoch === 'bigint' ? Number(epoch) : epoch;
+    if (typeof epoch === 'bigint' && BigInt(epochNumber) !== epoch) {
+      throw new Error('epoch is too large');
+    }
+    cryptor.useEpochKey(epochNumber, bytes, senderIndex, performance.now());
+    keyed = true;
+  } catch (error) {
+    keyed = false;
+    self.postMessage({ kind: 'fatal', message: `the epoch key was rejected: ${describe(error)}` });
+    return;
+  } finally {
+    bytes.fill(0);
+  }
+  requestKeyFrames();
+}
+
+/** Asks every live video encoder for a key frame (under the new send key). */
+function requestKeyFrames() {
+  for (const transformer of videoSendTransformers) {
+    try {
+      const pending = transformer.generateKeyFrame?.();
+      pending?.catch?.((error) => logError('generateKeyFrame', error));
+    } catch (error) {
+      logError('generateKeyFrame', error);
+    }
+  }
+}
+
 async function attach(options, readable, writable) {
   try {
     await ready;
@@ -93,7 +154,7 @@ async function attach(options, readable, writable) {
     options.side === 'send'
       ? protectTransform(mediaKind)
       : unprotectTransform(statsEntry(String(options.participantId ?? ''), mediaKind));
-  readable
+  await readable
     .pipeThrough(new TransformStream({ transform }))
     .pipeTo(writable)
     .catch((error) => logError('pipe', error));
@@ -134,15 +195,23 @@ function unprotectTransform(stats) {
     if (!keyed) return;
     let plain;
     try {
-      plain = cryptor.unprotect(new Uint8Array(frame.data), codecOf(frame, stats.mediaKind), frame.type === 'key');
-    } catch {
+      plain = cryptor.unprotect(
+        new Uint8Array(frame.data),
+        codecOf(frame, stats.mediaKind),
+        frame.type === 'key',
+        performance.now(),
+      );
+    } catch (error) {
       // Counted, not logged: the error says nothing, and a flood of forged frames must not flood the log.
-      stats.failed++;
+      // A frame of an epoch we hold no key for is "waiting for key", not a failure.
+      if (error?.name === NO_KEY_ERROR_NAME) stats.withoutKey++;
+      else stats.failed++;
       scheduleStats(stats);
       return;
     }
     frame.data = exactBuffer(plain);
     stats.decrypted++;
+    stats.epoch = cryptor.lastEpoch ?? null;
     scheduleStats(stats);
     controller.enqueue(frame);
   };
@@ -155,7 +224,17 @@ function statsEntry(participantId, mediaKind) {
   const key = `${participantId}\u0000${mediaKind}`;
   let entry = statsByKey.get(key);
   if (entry === undefined) {
-    entry = { participantId, mediaKind, decrypted: 0, failed: 0, postedDecrypted: 0, postedFailed: 0, lastPost: -Infinity, timer: null };
+    entry = {
+      participantId,
+      mediaKind,
+      decrypted: 0,
+      failed: 0,
+      withoutKey: 0,
+      epoch: null,
+      posted: { decrypted: 0, failed: 0, withoutKey: 0, epoch: null },
+      lastPost: -Infinity,
+      timer: null,
+    };
     statsByKey.set(key, entry);
   }
   return entry;
@@ -169,16 +248,25 @@ function scheduleStats(entry) {
 
 function flushStats(entry) {
   entry.timer = null;
-  if (entry.decrypted === entry.postedDecrypted && entry.failed === entry.postedFailed) return;
+  const { posted } = entry;
+  if (
+    entry.decrypted === posted.decrypted &&
+    entry.failed === posted.failed &&
+    entry.withoutKey === posted.withoutKey &&
+    entry.epoch === posted.epoch
+  ) {
+    return;
+  }
   entry.lastPost = performance.now();
-  entry.postedDecrypted = entry.decrypted;
-  entry.postedFailed = entry.failed;
+  entry.posted = { decrypted: entry.decrypted, failed: entry.failed, withoutKey: entry.withoutKey, epoch: entry.epoch };
   self.postMessage({
     kind: 'receiveStats',
     participantId: entry.participantId,
     mediaKind: entry.mediaKind,
     decrypted: entry.decrypted,
     failed: entry.failed,
+    withoutKey: entry.withoutKey,
+    epoch: entry.epoch,
   });
 }
 
