@@ -26,6 +26,7 @@ use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{mpsc, watch, Notify, OwnedSemaphorePermit};
 use tokio::time::timeout;
 
+use crate::delivery_service::CommitRequest;
 use crate::error::Error;
 use crate::http_api::api_error;
 use crate::rooms::{Delivery, DisplayName};
@@ -258,10 +259,52 @@ impl Session {
                 self.leave_room();
                 Ok(Step::End((NORMAL, "left")))
             }
-            // Stopgap until the delivery service lands: MLS messages are not served yet.
-            ClientMessage::StartGroup
-            | ClientMessage::PublishKeyPackage { .. }
-            | ClientMessage::Commit { .. } => Err(Error::MalformedMessage),
+            ClientMessage::StartGroup => {
+                let from = self.joined.ok_or(Error::NotJoined)?;
+                let mut rooms = self.state.rooms();
+                deliver_all(rooms.start_group(room, from)?);
+                drop(rooms);
+                tracing::debug!(participant = %from, "started the group");
+                Ok(Step::Continue)
+            }
+            ClientMessage::PublishKeyPackage {
+                key_package,
+                invite_proof,
+            } => {
+                let from = self.joined.ok_or(Error::NotJoined)?;
+                let mut rooms = self.state.rooms();
+                let deliveries = rooms.publish_key_package(
+                    room,
+                    from,
+                    key_package,
+                    invite_proof,
+                    Instant::now(),
+                )?;
+                deliver_all(deliveries);
+                Ok(Step::Continue)
+            }
+            ClientMessage::Commit {
+                epoch,
+                commit,
+                welcome,
+                added,
+                removed,
+            } => {
+                let from = self.joined.ok_or(Error::NotJoined)?;
+                let request = CommitRequest {
+                    epoch,
+                    commit,
+                    welcome,
+                    added,
+                    removed,
+                };
+                let mut rooms = self.state.rooms();
+                // Queued under the lock: every member sees the room's commits in one order.
+                deliver_all(rooms.commit(room, from, request)?);
+                drop(rooms);
+                tracing::debug!(participant = %from, epoch, "accepted a commit");
+                Ok(Step::Continue)
+            }
         }
     }
 
@@ -270,11 +313,7 @@ impl Session {
     /// the queue: a client that floods bad requests is slowed to its own reading pace
     /// rather than closed.
     async fn refuse(&self, error: Error) -> Option<Close> {
-        if let Some(code) = error.protocol_code() {
-            let reply = ServerMessage::Error {
-                code,
-                message: error.to_string(),
-            };
+        if let Some(reply) = error.reply() {
             // A send error means the writer is gone; the connection is ending anyway.
             let _ = self.me.queue.send(Outbound::Message(reply)).await;
         }

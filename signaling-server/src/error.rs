@@ -3,7 +3,9 @@
 
 use std::path::PathBuf;
 
-use conclave_protocol::{close_code, ErrorCode};
+use conclave_protocol::{close_code, ErrorCode, ServerMessage};
+
+use crate::delivery_service::CommitRejection;
 
 /// Everything that can go wrong in the signaling server.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +56,33 @@ pub enum Error {
         conclave_protocol::MAX_MESSAGE_BYTES
     )]
     MessageTooBig,
+    /// `start_group` came while the room already has an MLS group.
+    #[error("the room already has a group: join it instead of starting one")]
+    GroupExists,
+    /// `publish_key_package` came while the room has no MLS group.
+    #[error("the room has no group: send start_group first")]
+    NoGroup,
+    /// A participant published more KeyPackages than the rate limit allows.
+    #[error(
+        "too many key packages: at most {} per {} s",
+        crate::delivery_service::KEY_PACKAGES_PER_WINDOW,
+        crate::delivery_service::KEY_PACKAGE_WINDOW.as_secs()
+    )]
+    KeyPackageRateLimited,
+    /// A commit was not accepted (answered with `commit_rejected`, not `error`).
+    #[error("commit for epoch {epoch} rejected: {rejection}")]
+    CommitRejected {
+        /// The epoch the commit was made in.
+        epoch: u64,
+        /// The room's epoch, if it has a group.
+        current_epoch: Option<u64>,
+        /// Why.
+        rejection: CommitRejection,
+    },
+    /// A test-hooks request was refused (for example too many faults armed at once).
+    #[cfg(feature = "test-hooks")]
+    #[error("test hooks: {0}")]
+    TestHooks(&'static str),
 }
 
 impl Error {
@@ -68,10 +97,38 @@ impl Error {
             Self::AlreadyJoined => Some(ErrorCode::AlreadyJoined),
             Self::MalformedMessage => Some(ErrorCode::MalformedMessage),
             Self::MessageTooBig => Some(ErrorCode::MessageTooBig),
-            Self::MissingIndex { .. } | Self::Serve(_) | Self::TooManyRooms | Self::RoomIdTaken => {
-                None
-            }
+            Self::GroupExists => Some(ErrorCode::GroupExists),
+            Self::NoGroup => Some(ErrorCode::NoGroup),
+            Self::KeyPackageRateLimited => Some(ErrorCode::RateLimited),
+            Self::MissingIndex { .. }
+            | Self::Serve(_)
+            | Self::TooManyRooms
+            | Self::RoomIdTaken
+            | Self::CommitRejected { .. } => None,
+            #[cfg(feature = "test-hooks")]
+            Self::TestHooks(_) => None,
         }
+    }
+
+    /// The message a client is sent for this refusal, if any: `commit_rejected` for a
+    /// commit, `error` with the [`Self::protocol_code`] otherwise.
+    pub fn reply(&self) -> Option<ServerMessage> {
+        if let Self::CommitRejected {
+            epoch,
+            current_epoch,
+            rejection,
+        } = self
+        {
+            return Some(ServerMessage::CommitRejected {
+                epoch: *epoch,
+                current_epoch: *current_epoch,
+                reason: rejection.to_string(),
+            });
+        }
+        self.protocol_code().map(|code| ServerMessage::Error {
+            code,
+            message: self.to_string(),
+        })
     }
 
     /// The WebSocket close code and reason that follow this refusal, if the connection

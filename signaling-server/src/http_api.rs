@@ -1,4 +1,5 @@
-//! The JSON API and health check: `POST /api/rooms`, `GET /healthz`.
+//! The JSON API and health check: `POST /api/rooms`, `GET /healthz`; with the feature
+//! `test-hooks`, `/test/faults` too.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -42,4 +43,35 @@ pub(crate) fn api_error(status: StatusCode, code: ApiErrorCode, message: &str) -
         message: message.to_owned(),
     };
     (status, Json(body)).into_response()
+}
+
+/// `GET /test/faults`: what is armed (feature `test-hooks`).
+#[cfg(feature = "test-hooks")]
+pub(crate) async fn faults(
+    State(state): State<AppState>,
+) -> Json<crate::handshake_faults::FaultsStatus> {
+    Json(state.rooms().faults())
+}
+
+/// `POST /test/faults`: arms the faults the body names (feature `test-hooks`); 200 with
+/// what is armed, or 409 when too many are armed already.
+#[cfg(feature = "test-hooks")]
+pub(crate) async fn arm_faults(
+    State(state): State<AppState>,
+    Json(request): Json<crate::handshake_faults::FaultRequest>,
+) -> Response {
+    let armed = state.rooms().arm_faults(request);
+    match armed {
+        Ok(status) => Json(status).into_response(),
+        Err(error) => (StatusCode::CONFLICT, error.to_string()).into_response(),
+    }
+}
+
+/// `DELETE /test/faults`: disarms everything and drops held commits (feature
+/// `test-hooks`).
+#[cfg(feature = "test-hooks")]
+pub(crate) async fn clear_faults(
+    State(state): State<AppState>,
+) -> Json<crate::handshake_faults::FaultsStatus> {
+    Json(state.rooms().clear_faults())
 }

@@ -2,13 +2,22 @@
 //! signaling between the participants of a room over WebSockets. It never sees a media
 //! key: the meeting secret stays in the invite link's URL fragment.
 //!
+//! For each room it is also the MLS Delivery Service (RFC 9420 section 14): it orders the
+//! group's commits, relays KeyPackages and routes Welcomes, without reading any of them.
+//!
 //! Layout: [`config`] (flags and [`Config`]), [`rooms`] (room state, no IO),
-//! `connection` (one WebSocket), `http_api` (`POST /api/rooms`, `/healthz`),
-//! [`static_files`] (the app and the security headers), [`error`] (the one error type).
+//! [`delivery_service`] (a room's MLS handshake ordering, no IO), `connection` (one
+//! WebSocket), `http_api` (`POST /api/rooms`, `/healthz`), [`static_files`] (the app and
+//! the security headers), [`error`] (the one error type). With the cargo feature
+//! `test-hooks` only: `handshake_faults` (fault injection for the end-to-end suite,
+//! `POST /test/faults`).
 
 pub mod config;
 mod connection;
+pub mod delivery_service;
 pub mod error;
+#[cfg(feature = "test-hooks")]
+pub mod handshake_faults;
 mod http_api;
 pub mod room_id;
 pub mod rooms;
@@ -36,6 +45,13 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(http_api::healthz))
         .route("/api/rooms", post(http_api::create_room))
         .route("/ws/{room_id}", get(connection::open_room_socket));
+    #[cfg(feature = "test-hooks")]
+    let api = api.route(
+        "/test/faults",
+        get(http_api::faults)
+            .post(http_api::arm_faults)
+            .delete(http_api::clear_faults),
+    );
     let router = api
         .merge(static_files::routes(&state.config().www_dir))
         .layer(TraceLayer::new_for_http())
@@ -51,6 +67,8 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
     config.check_www_dir()?;
+    #[cfg(feature = "test-hooks")]
+    tracing::warn!("built with test-hooks: POST /test/faults can drop handshake messages");
     let state = AppState::new(config);
     let sweeper = tokio::spawn(sweep_rooms_periodically(state.clone()));
     let on_shutdown = state.clone();

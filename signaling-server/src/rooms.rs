@@ -2,17 +2,21 @@
 //!
 //! Plain data with no IO and no clock: the caller passes the time (`now`) and carries out
 //! the returned [`Delivery`]s. `P` is the caller's handle to a participant's outbound
-//! queue; this module only clones it and hands it back.
+//! queue; this module only clones it and hands it back. Each room's MLS handshake
+//! messages are ordered by its [`DeliveryService`].
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use conclave_protocol::{
-    GroupStatus, MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage, SignalPayload,
+    Bytes, MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage, SignalPayload,
     MAX_DISPLAY_NAME_CHARS,
 };
 
+use crate::delivery_service::{CommitRequest, DeliveryService, KeyPackageBudget, Routed};
 use crate::error::Error;
+#[cfg(feature = "test-hooks")]
+use crate::handshake_faults::{FaultRequest, FaultsStatus, HandshakeFaults};
 
 /// A display name that passed the rules: trimmed, 1 to [`MAX_DISPLAY_NAME_CHARS`]
 /// characters, no control characters.
@@ -74,6 +78,7 @@ pub struct RoomLimits {
 struct Member<P> {
     info: ParticipantInfo,
     peer: P,
+    key_packages: KeyPackageBudget,
 }
 
 #[derive(Debug)]
@@ -84,11 +89,36 @@ struct Room<P> {
     next_id: u64,
     /// When the room last became empty; `None` while someone is in it.
     empty_since: Option<Instant>,
+    /// The room's MLS group, as far as the server knows it.
+    delivery: DeliveryService,
 }
 
-impl<P> Room<P> {
+impl<P: Clone> Room<P> {
     fn member(&self, id: ParticipantId) -> Option<&Member<P>> {
         self.members.iter().find(|member| member.info.id == id)
+    }
+
+    fn member_mut(&mut self, id: ParticipantId) -> Option<&mut Member<P>> {
+        self.members.iter_mut().find(|member| member.info.id == id)
+    }
+
+    /// Who is in the room, in join order.
+    fn present(&self) -> Vec<ParticipantId> {
+        self.members.iter().map(|member| member.info.id).collect()
+    }
+
+    /// Puts queue handles on messages addressed by id, skipping ids no longer present.
+    fn address(&self, routed: Vec<Routed>) -> Vec<Delivery<P>> {
+        routed
+            .into_iter()
+            .filter_map(|routed| {
+                let member = self.member(routed.to)?;
+                Some(Delivery {
+                    to: member.peer.clone(),
+                    message: routed.message,
+                })
+            })
+            .collect()
     }
 }
 
@@ -97,6 +127,9 @@ impl<P> Room<P> {
 pub struct Rooms<P> {
     rooms: HashMap<RoomId, Room<P>>,
     limits: RoomLimits,
+    /// Test-only handshake faults (feature `test-hooks`).
+    #[cfg(feature = "test-hooks")]
+    faults: HandshakeFaults,
 }
 
 impl<P: Clone> Rooms<P> {
@@ -105,6 +138,8 @@ impl<P: Clone> Rooms<P> {
         Self {
             rooms: HashMap::new(),
             limits,
+            #[cfg(feature = "test-hooks")]
+            faults: HandshakeFaults::default(),
         }
     }
 
@@ -121,6 +156,7 @@ impl<P: Clone> Rooms<P> {
             members: Vec::new(),
             next_id: 1,
             empty_since: Some(now),
+            delivery: DeliveryService::new(),
         };
         self.rooms.insert(id, room);
         Ok(())
@@ -172,9 +208,13 @@ impl<P: Clone> Rooms<P> {
             you,
             participants: room.members.iter().map(|m| m.info.clone()).collect(),
             media_mode: MediaMode::Mesh,
-            group: GroupStatus::default(),
+            group: room.delivery.status(),
         };
-        room.members.push(Member { info, peer });
+        room.members.push(Member {
+            info,
+            peer,
+            key_packages: KeyPackageBudget::default(),
+        });
         room.empty_since = None;
         Ok(Joined {
             you,
@@ -202,13 +242,109 @@ impl<P: Clone> Rooms<P> {
         if room.members.is_empty() {
             room.empty_since = Some(now);
         }
-        room.members
+        let mut deliveries: Vec<Delivery<P>> = room
+            .members
             .iter()
             .map(|member| Delivery {
                 to: member.peer.clone(),
                 message: ServerMessage::ParticipantLeft { id: who },
             })
-            .collect()
+            .collect();
+        let present = room.present();
+        let ended = room.delivery.participant_left(&present);
+        deliveries.extend(room.address(ended));
+        #[cfg(feature = "test-hooks")]
+        if room.delivery.group().is_none() {
+            self.faults.forget_room(room_id);
+        }
+        deliveries
+    }
+
+    /// `start_group` from `from`: see [`DeliveryService::start_group`].
+    pub fn start_group(
+        &mut self,
+        room_id: &RoomId,
+        from: ParticipantId,
+    ) -> Result<Vec<Delivery<P>>, Error> {
+        let room = self.rooms.get_mut(room_id).ok_or(Error::UnknownRoom)?;
+        if room.member(from).is_none() {
+            return Err(Error::NotJoined);
+        }
+        let present = room.present();
+        let routed = room.delivery.start_group(from, &present)?;
+        Ok(room.address(routed))
+    }
+
+    /// `publish_key_package` from `from`, counted against its rate limit at `now`: see
+    /// [`DeliveryService::relay_key_package`].
+    pub fn publish_key_package(
+        &mut self,
+        room_id: &RoomId,
+        from: ParticipantId,
+        key_package: Bytes,
+        invite_proof: Bytes,
+        now: Instant,
+    ) -> Result<Vec<Delivery<P>>, Error> {
+        let room = self.rooms.get_mut(room_id).ok_or(Error::UnknownRoom)?;
+        if room.delivery.group().is_none() {
+            return Err(Error::NoGroup);
+        }
+        room.member_mut(from)
+            .ok_or(Error::NotJoined)?
+            .key_packages
+            .spend(now)?;
+        let present = room.present();
+        let routed = room
+            .delivery
+            .relay_key_package(from, &present, key_package, invite_proof)?;
+        Ok(room.address(routed))
+    }
+
+    /// `commit` from `from`: see [`DeliveryService::commit`]. A rejection is
+    /// [`Error::CommitRejected`], answered to the sender only.
+    pub fn commit(
+        &mut self,
+        room_id: &RoomId,
+        from: ParticipantId,
+        request: CommitRequest,
+    ) -> Result<Vec<Delivery<P>>, Error> {
+        let room = self.rooms.get_mut(room_id).ok_or(Error::UnknownRoom)?;
+        if room.member(from).is_none() {
+            return Err(Error::NotJoined);
+        }
+        let present = room.present();
+        let epoch = request.epoch;
+        let routed = room
+            .delivery
+            .commit(from, &present, request)
+            .map_err(|rejection| Error::CommitRejected {
+                epoch,
+                current_epoch: room.delivery.group().map(|group| group.epoch()),
+                rejection,
+            })?;
+        #[cfg(feature = "test-hooks")]
+        let routed = self.faults.apply_to_commit(room_id, from, routed);
+        Ok(room.address(routed))
+    }
+
+    /// Arms test-only handshake faults (feature `test-hooks`).
+    #[cfg(feature = "test-hooks")]
+    pub fn arm_faults(&mut self, request: FaultRequest) -> Result<FaultsStatus, Error> {
+        self.faults.arm(request)?;
+        Ok(self.faults.status())
+    }
+
+    /// Disarms every test-only handshake fault and drops held commits.
+    #[cfg(feature = "test-hooks")]
+    pub fn clear_faults(&mut self) -> FaultsStatus {
+        self.faults.clear();
+        self.faults.status()
+    }
+
+    /// The armed test-only handshake faults.
+    #[cfg(feature = "test-hooks")]
+    pub fn faults(&self) -> FaultsStatus {
+        self.faults.status()
     }
 
     /// Routes a `signal` from `from` to `to`, both of which must be in the room.
@@ -254,6 +390,7 @@ impl<P: Clone> Rooms<P> {
 mod tests {
     use super::*;
     use crate::room_id::room_id_from_bytes;
+    use conclave_protocol::GroupStatus;
 
     /// Peers are plain names in these tests.
     type Peer = &'static str;

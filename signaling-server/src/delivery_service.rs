@@ -1,0 +1,622 @@
+//! The MLS Delivery Service of one room: the total order of handshake messages.
+//!
+//! MLS (RFC 9420 section 14, "Sequencing of State Changes") needs every member to apply
+//! the same Commit for each epoch. This module is that sequencer for a room: it accepts a
+//! Commit only if it was made in the group's current epoch (the first one wins, later
+//! ones are rejected so their senders rebase), relays KeyPackages to the members, routes
+//! each Welcome to the participants the accepted Commit added, and forgets the group
+//! when no member is present any more.
+//!
+//! It never parses the MLS bytes and stores nothing secret: it keeps the epoch number
+//! and the set of participants the accepted commits say are members (as the committers
+//! declared them, unverified). Nothing is stored after it is relayed. Plain data with no
+//! IO and no clock: the caller passes the present participants and the time, and
+//! carries out the returned [`Routed`] messages in order.
+
+use std::collections::{BTreeSet, VecDeque};
+use std::time::{Duration, Instant};
+
+use conclave_protocol::{Bytes, GroupStatus, ParticipantId, ServerMessage};
+
+use crate::error::Error;
+
+/// Most KeyPackages one participant may publish per [`KEY_PACKAGE_WINDOW`].
+pub const KEY_PACKAGES_PER_WINDOW: usize = 10;
+
+/// The sliding window of the KeyPackage rate limit.
+pub const KEY_PACKAGE_WINDOW: Duration = Duration::from_secs(60);
+
+/// A message for one participant, addressed by id (the room maps ids to queues and skips
+/// ids no longer present).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Routed {
+    /// The recipient.
+    pub to: ParticipantId,
+    /// What to send.
+    pub message: ServerMessage,
+}
+
+/// What the server knows of a room's MLS group: routing facts only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupState {
+    /// The group's current epoch (0 when started, +1 per accepted commit).
+    epoch: u64,
+    /// Participants the accepted commits say are members; never empty while the group
+    /// exists, and every one is a participant the room has seen (so bounded by the ids
+    /// handed out, and by the room's capacity when all are present).
+    members: BTreeSet<ParticipantId>,
+}
+
+impl GroupState {
+    /// The current epoch.
+    pub fn epoch(&self) -> u64 {
+        self.epoch
+    }
+
+    /// The members, in id order.
+    pub fn members(&self) -> &BTreeSet<ParticipantId> {
+        &self.members
+    }
+}
+
+/// A commit as a member submitted it ([`conclave_protocol::ClientMessage::Commit`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommitRequest {
+    /// The epoch it was made in.
+    pub epoch: u64,
+    /// The MLS message, relayed as is.
+    pub commit: Bytes,
+    /// The Welcome for the added participants, if any.
+    pub welcome: Option<Bytes>,
+    /// Participants it adds.
+    pub added: Vec<ParticipantId>,
+    /// Participants it removes.
+    pub removed: Vec<ParticipantId>,
+}
+
+/// Why a commit was not accepted; its text is the `reason` of
+/// [`ServerMessage::CommitRejected`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CommitRejection {
+    /// The room has no group.
+    #[error("no group: the room has no MLS group (send start_group)")]
+    NoGroup,
+    /// The sender is not one of the group's members.
+    #[error("not a member: only a member of the room's group may commit")]
+    NotAMember,
+    /// Another commit for this epoch was accepted first.
+    #[error("stale epoch: the room is at {current}")]
+    StaleEpoch {
+        /// The room's epoch.
+        current: u64,
+    },
+    /// The commit names an epoch the group has not reached.
+    #[error("future epoch: the room is at {current}")]
+    FutureEpoch {
+        /// The room's epoch.
+        current: u64,
+    },
+    /// A participant appears twice in `added` or twice in `removed`.
+    #[error("participant {0} is listed twice")]
+    Duplicate(ParticipantId),
+    /// An added participant is not in the room (never was, or left).
+    #[error("participant {0} cannot be added: not in the room")]
+    AddedNotPresent(ParticipantId),
+    /// An added participant is a member already and the commit does not remove it.
+    #[error("participant {0} is already a member (remove its old leaf in the same commit)")]
+    AddedAlreadyMember(ParticipantId),
+    /// A removed participant is not a member.
+    #[error("participant {0} cannot be removed: not a member")]
+    RemovedNotMember(ParticipantId),
+    /// The sender removes itself (RFC 9420 section 12.2: a commit's proposals may not remove
+    /// the committer).
+    #[error("a commit cannot remove its own sender")]
+    RemovesSender,
+    /// The commit adds participants but carries no Welcome for them.
+    #[error("the commit adds participants but carries no welcome")]
+    MissingWelcome,
+    /// The commit carries a Welcome but adds nobody.
+    #[error("the commit carries a welcome but adds nobody")]
+    WelcomeWithoutAdded,
+}
+
+/// The delivery service of one room. `present` arguments list the participants in the
+/// room, in join order (that is the order of broadcasts).
+#[derive(Clone, Debug, Default)]
+pub struct DeliveryService {
+    group: Option<GroupState>,
+}
+
+impl DeliveryService {
+    /// No group yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The group, if one exists.
+    pub fn group(&self) -> Option<&GroupState> {
+        self.group.as_ref()
+    }
+
+    /// The group as `joined` reports it.
+    pub fn status(&self) -> GroupStatus {
+        match &self.group {
+            Some(group) => GroupStatus {
+                epoch: Some(group.epoch),
+                members: group.members.iter().copied().collect(),
+            },
+            None => GroupStatus::default(),
+        }
+    }
+
+    /// `start_group` from `sender`: the group starts at epoch 0 with `sender` as its only
+    /// member, and everyone present hears of it. Refused while a group exists.
+    pub fn start_group(
+        &mut self,
+        sender: ParticipantId,
+        present: &[ParticipantId],
+    ) -> Result<Vec<Routed>, Error> {
+        if self.group.is_some() {
+            return Err(Error::GroupExists);
+        }
+        self.group = Some(GroupState {
+            epoch: 0,
+            members: BTreeSet::from([sender]),
+        });
+        Ok(present
+            .iter()
+            .map(|&to| Routed {
+                to,
+                message: ServerMessage::GroupStarted { by: sender },
+            })
+            .collect())
+    }
+
+    /// `publish_key_package` from `from`: relayed to every member present but the sender
+    /// (a member may publish too: it re-syncs after losing its state). The caller applies
+    /// the rate limit ([`KeyPackageBudget`]) first.
+    pub fn relay_key_package(
+        &self,
+        from: ParticipantId,
+        present: &[ParticipantId],
+        key_package: Bytes,
+        invite_proof: Bytes,
+    ) -> Result<Vec<Routed>, Error> {
+        let group = self.group.as_ref().ok_or(Error::NoGroup)?;
+        Ok(present
+            .iter()
+            .filter(|&&to| to != from && group.members.contains(&to))
+            .map(|&to| Routed {
+                to,
+                message: ServerMessage::KeyPackage {
+                    from,
+                    key_package: key_package.clone(),
+                    invite_proof: invite_proof.clone(),
+                },
+            })
+            .collect())
+    }
+
+    /// `commit` from `from`. If accepted the group moves to the next epoch and the
+    /// result holds, in order: the commit for every present participant that was a
+    /// member before it (the sender and removed ones included), then the Welcome for each
+    /// added participant. A rejected commit changes nothing.
+    pub fn commit(
+        &mut self,
+        from: ParticipantId,
+        present: &[ParticipantId],
+        request: CommitRequest,
+    ) -> Result<Vec<Routed>, CommitRejection> {
+        let group = self.group.as_mut().ok_or(CommitRejection::NoGroup)?;
+        check_commit(group, from, present, &request)?;
+        let CommitRequest {
+            epoch,
+            commit,
+            welcome,
+            added,
+            removed,
+        } = request;
+
+        let mut routed: Vec<Routed> = present
+            .iter()
+            .filter(|to| group.members.contains(to))
+            .map(|&to| Routed {
+                to,
+                message: ServerMessage::Commit {
+                    from,
+                    epoch,
+                    commit: commit.clone(),
+                    added: added.clone(),
+                    removed: removed.clone(),
+                },
+            })
+            .collect();
+        group.epoch = epoch.saturating_add(1);
+        for id in &removed {
+            group.members.remove(id);
+        }
+        group.members.extend(added.iter().copied());
+        if let Some(welcome) = welcome {
+            routed.extend(added.iter().map(|&to| Routed {
+                to,
+                message: ServerMessage::Welcome {
+                    from,
+                    epoch: group.epoch,
+                    welcome: welcome.clone(),
+                },
+            }));
+        }
+        Ok(routed)
+    }
+
+    /// Someone left; `present` are those still in the room. If no present participant
+    /// is a member any more, the group is gone and the others are told (`group_ended`),
+    /// so that one of them starts a new one. The server never removes a member itself:
+    /// the remaining members commit the removal.
+    pub fn participant_left(&mut self, present: &[ParticipantId]) -> Vec<Routed> {
+        let Some(group) = &self.group else {
+            return Vec::new();
+        };
+        if present.iter().any(|id| group.members.contains(id)) {
+            return Vec::new();
+        }
+        self.group = None;
+        present
+            .iter()
+            .map(|&to| Routed {
+                to,
+                message: ServerMessage::GroupEnded,
+            })
+            .collect()
+    }
+}
+
+/// The rules a commit must meet (see [`CommitRejection`] for each).
+fn check_commit(
+    group: &GroupState,
+    from: ParticipantId,
+    present: &[ParticipantId],
+    request: &CommitRequest,
+) -> Result<(), CommitRejection> {
+    if !group.members.contains(&from) {
+        return Err(CommitRejection::NotAMember);
+    }
+    if request.epoch < group.epoch {
+        return Err(CommitRejection::StaleEpoch {
+            current: group.epoch,
+        });
+    }
+    if request.epoch > group.epoch {
+        return Err(CommitRejection::FutureEpoch {
+            current: group.epoch,
+        });
+    }
+    let removed = distinct(&request.removed)?;
+    let added = distinct(&request.added)?;
+    if removed.contains(&from) {
+        return Err(CommitRejection::RemovesSender);
+    }
+    if let Some(&id) = removed.iter().find(|id| !group.members.contains(id)) {
+        return Err(CommitRejection::RemovedNotMember(id));
+    }
+    if let Some(&id) = added.iter().find(|id| !present.contains(id)) {
+        return Err(CommitRejection::AddedNotPresent(id));
+    }
+    if let Some(&id) = added
+        .iter()
+        .find(|id| group.members.contains(id) && !removed.contains(id))
+    {
+        return Err(CommitRejection::AddedAlreadyMember(id));
+    }
+    match (added.is_empty(), request.welcome.is_some()) {
+        (false, false) => Err(CommitRejection::MissingWelcome),
+        (true, true) => Err(CommitRejection::WelcomeWithoutAdded),
+        _ => Ok(()),
+    }
+}
+
+/// The ids as a set, refusing duplicates.
+fn distinct(ids: &[ParticipantId]) -> Result<BTreeSet<ParticipantId>, CommitRejection> {
+    let mut set = BTreeSet::new();
+    for &id in ids {
+        if !set.insert(id) {
+            return Err(CommitRejection::Duplicate(id));
+        }
+    }
+    Ok(set)
+}
+
+/// One participant's KeyPackage rate limit: at most [`KEY_PACKAGES_PER_WINDOW`] in any
+/// [`KEY_PACKAGE_WINDOW`]. Holds at most that many instants.
+#[derive(Clone, Debug, Default)]
+pub struct KeyPackageBudget {
+    /// When the recent publications were accepted, oldest first.
+    recent: VecDeque<Instant>,
+}
+
+impl KeyPackageBudget {
+    /// Counts one publication at `now`, or refuses it if the window is full.
+    pub fn spend(&mut self, now: Instant) -> Result<(), Error> {
+        while let Some(&oldest) = self.recent.front() {
+            if now.saturating_duration_since(oldest) >= KEY_PACKAGE_WINDOW {
+                self.recent.pop_front();
+            } else {
+                break;
+            }
+        }
+        if self.recent.len() >= KEY_PACKAGES_PER_WINDOW {
+            return Err(Error::KeyPackageRateLimited);
+        }
+        self.recent.push_back(now);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ADA: ParticipantId = ParticipantId(1);
+    const BOB: ParticipantId = ParticipantId(2);
+    const CY: ParticipantId = ParticipantId(3);
+    const DEE: ParticipantId = ParticipantId(4);
+
+    fn bytes(text: &str) -> Bytes {
+        Bytes(text.as_bytes().to_vec())
+    }
+
+    fn request(epoch: u64, added: &[ParticipantId], removed: &[ParticipantId]) -> CommitRequest {
+        CommitRequest {
+            epoch,
+            commit: bytes("commit"),
+            welcome: (!added.is_empty()).then(|| bytes("welcome")),
+            added: added.to_vec(),
+            removed: removed.to_vec(),
+        }
+    }
+
+    fn recipients(routed: &[Routed]) -> Vec<ParticipantId> {
+        routed.iter().map(|r| r.to).collect()
+    }
+
+    /// A group of Ada (started) and Bob (added at epoch 0), with Cy present outside it.
+    fn ada_and_bob() -> DeliveryService {
+        let mut ds = DeliveryService::new();
+        ds.start_group(ADA, &[ADA, BOB, CY]).unwrap();
+        ds.commit(ADA, &[ADA, BOB, CY], request(0, &[BOB], &[]))
+            .unwrap();
+        ds
+    }
+
+    #[test]
+    fn the_first_start_group_wins_and_everyone_hears_of_it() {
+        let mut ds = DeliveryService::new();
+        assert_eq!(ds.status(), GroupStatus::default());
+        let routed = ds.start_group(BOB, &[ADA, BOB]).unwrap();
+        assert_eq!(recipients(&routed), vec![ADA, BOB]);
+        assert!(routed
+            .iter()
+            .all(|r| r.message == ServerMessage::GroupStarted { by: BOB }));
+        assert!(matches!(
+            ds.start_group(ADA, &[ADA, BOB]),
+            Err(Error::GroupExists)
+        ));
+        assert_eq!(
+            ds.status(),
+            GroupStatus {
+                epoch: Some(0),
+                members: vec![BOB]
+            }
+        );
+    }
+
+    #[test]
+    fn key_packages_go_to_present_members_but_not_back() {
+        let ds = DeliveryService::new();
+        assert!(matches!(
+            ds.relay_key_package(BOB, &[ADA, BOB], bytes("kp"), bytes("proof")),
+            Err(Error::NoGroup)
+        ));
+        let ds = ada_and_bob();
+        let routed = ds
+            .relay_key_package(DEE, &[ADA, BOB, CY, DEE], bytes("kp"), bytes("proof"))
+            .unwrap();
+        assert_eq!(recipients(&routed), vec![ADA, BOB]);
+        assert_eq!(
+            routed[0].message,
+            ServerMessage::KeyPackage {
+                from: DEE,
+                key_package: bytes("kp"),
+                invite_proof: bytes("proof")
+            }
+        );
+        // A member re-syncing publishes too; it does not get its own back.
+        let routed = ds
+            .relay_key_package(BOB, &[ADA, BOB, CY], bytes("kp"), bytes("proof"))
+            .unwrap();
+        assert_eq!(recipients(&routed), vec![ADA]);
+    }
+
+    #[test]
+    fn an_accepted_commit_goes_to_the_old_members_and_the_welcome_to_the_added() {
+        let mut ds = DeliveryService::new();
+        ds.start_group(ADA, &[ADA, BOB]).unwrap();
+        let routed = ds
+            .commit(ADA, &[ADA, BOB], request(0, &[BOB], &[]))
+            .unwrap();
+        assert_eq!(
+            routed,
+            vec![
+                Routed {
+                    to: ADA,
+                    message: ServerMessage::Commit {
+                        from: ADA,
+                        epoch: 0,
+                        commit: bytes("commit"),
+                        added: vec![BOB],
+                        removed: vec![],
+                    }
+                },
+                Routed {
+                    to: BOB,
+                    message: ServerMessage::Welcome {
+                        from: ADA,
+                        epoch: 1,
+                        welcome: bytes("welcome"),
+                    }
+                },
+            ]
+        );
+        assert_eq!(
+            ds.status(),
+            GroupStatus {
+                epoch: Some(1),
+                members: vec![ADA, BOB]
+            }
+        );
+    }
+
+    #[test]
+    fn the_first_commit_of_an_epoch_wins() {
+        let mut ds = ada_and_bob();
+        let present = [ADA, BOB, CY];
+        ds.commit(BOB, &present, request(1, &[CY], &[])).unwrap();
+        assert_eq!(
+            ds.commit(ADA, &present, request(1, &[CY], &[])),
+            Err(CommitRejection::StaleEpoch { current: 2 })
+        );
+        assert_eq!(
+            ds.commit(ADA, &present, request(5, &[], &[])),
+            Err(CommitRejection::FutureEpoch { current: 2 })
+        );
+        assert_eq!(ds.group().map(GroupState::epoch), Some(2));
+    }
+
+    #[test]
+    fn removed_members_still_get_the_commit_that_removes_them() {
+        let mut ds = ada_and_bob();
+        let routed = ds
+            .commit(ADA, &[ADA, BOB], request(1, &[], &[BOB]))
+            .unwrap();
+        assert_eq!(recipients(&routed), vec![ADA, BOB]);
+        assert_eq!(ds.status().members, vec![ADA]);
+        // Absent members are removed too (they left; the server never removes anyone).
+        let mut ds = ada_and_bob();
+        let routed = ds.commit(ADA, &[ADA, CY], request(1, &[], &[BOB])).unwrap();
+        assert_eq!(recipients(&routed), vec![ADA]);
+    }
+
+    #[test]
+    fn a_re_syncing_member_is_removed_and_added_in_one_commit() {
+        let mut ds = ada_and_bob();
+        let routed = ds
+            .commit(ADA, &[ADA, BOB], request(1, &[BOB], &[BOB]))
+            .unwrap();
+        assert_eq!(recipients(&routed), vec![ADA, BOB, BOB]);
+        assert!(matches!(
+            routed[2].message,
+            ServerMessage::Welcome { epoch: 2, .. }
+        ));
+        assert_eq!(ds.status().members, vec![ADA, BOB]);
+    }
+
+    #[test]
+    fn inconsistent_commits_are_rejected_and_change_nothing() {
+        let present = [ADA, BOB, CY];
+        let cases = [
+            (CY, request(1, &[], &[]), CommitRejection::NotAMember),
+            (
+                ADA,
+                request(1, &[DEE], &[]),
+                CommitRejection::AddedNotPresent(DEE),
+            ),
+            (
+                ADA,
+                request(1, &[BOB], &[]),
+                CommitRejection::AddedAlreadyMember(BOB),
+            ),
+            (
+                ADA,
+                request(1, &[], &[CY]),
+                CommitRejection::RemovedNotMember(CY),
+            ),
+            (ADA, request(1, &[], &[ADA]), CommitRejection::RemovesSender),
+            (
+                ADA,
+                request(1, &[CY, CY], &[]),
+                CommitRejection::Duplicate(CY),
+            ),
+            (
+                ADA,
+                request(1, &[], &[BOB, BOB]),
+                CommitRejection::Duplicate(BOB),
+            ),
+            (
+                ADA,
+                CommitRequest {
+                    welcome: None,
+                    ..request(1, &[CY], &[])
+                },
+                CommitRejection::MissingWelcome,
+            ),
+            (
+                ADA,
+                CommitRequest {
+                    welcome: Some(bytes("welcome")),
+                    ..request(1, &[], &[])
+                },
+                CommitRejection::WelcomeWithoutAdded,
+            ),
+        ];
+        for (from, request, expected) in cases {
+            let mut ds = ada_and_bob();
+            let before = ds.status();
+            assert_eq!(ds.commit(from, &present, request), Err(expected));
+            assert_eq!(ds.status(), before);
+        }
+        let mut ds = DeliveryService::new();
+        assert_eq!(
+            ds.commit(ADA, &present, request(0, &[], &[])),
+            Err(CommitRejection::NoGroup)
+        );
+    }
+
+    #[test]
+    fn the_group_ends_when_no_member_is_present() {
+        let mut ds = ada_and_bob();
+        // Bob left: Ada is still a member, so the group stays (Ada commits Bob's removal).
+        assert!(ds.participant_left(&[ADA, CY]).is_empty());
+        assert_eq!(ds.status().members, vec![ADA, BOB]);
+        // Ada left too: only Cy, who is no member, remains.
+        let routed = ds.participant_left(&[CY]);
+        assert_eq!(
+            routed,
+            vec![Routed {
+                to: CY,
+                message: ServerMessage::GroupEnded
+            }]
+        );
+        assert_eq!(ds.group(), None);
+        // And nothing more is said when the room empties.
+        assert!(ds.participant_left(&[]).is_empty());
+    }
+
+    #[test]
+    fn the_key_package_budget_refills_over_the_window() {
+        let mut budget = KeyPackageBudget::default();
+        let start = Instant::now();
+        for i in 0..KEY_PACKAGES_PER_WINDOW {
+            budget.spend(start + Duration::from_secs(i as u64)).unwrap();
+        }
+        let late = start + Duration::from_secs(30);
+        assert!(matches!(
+            budget.spend(late),
+            Err(Error::KeyPackageRateLimited)
+        ));
+        // The first publication leaves the window after a minute.
+        budget.spend(start + KEY_PACKAGE_WINDOW).unwrap();
+        assert!(budget.spend(start + KEY_PACKAGE_WINDOW).is_err());
+        assert_eq!(budget.recent.len(), KEY_PACKAGES_PER_WINDOW);
+    }
+}
