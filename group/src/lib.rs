@@ -1,0 +1,31 @@
+//! The MLS (RFC 9420) group of a Conclave meeting, as a sans-IO state machine.
+//!
+//! The client feeds [`MeetingGroup`] every [`conclave_protocol::ServerMessage`] and the
+//! current time, and carries out the [`GroupEvent`]s it returns: messages for the
+//! signaling server (the MLS Delivery Service, RFC 9420 section 3), per-epoch base keys
+//! for the SFrame worker (RFC 9605 section 5.2) and roster changes to render. Nothing
+//! here touches a socket, a clock or the DOM.
+//!
+//! Modules:
+//! - [`identity`]: a browser's long-term signature key pair (RFC 9420 section 5.1.2).
+//! - [`meeting_group`]: the group state machine (RFC 9420 sections 12 and 14).
+//! - [`security_code`]: words from the epoch authenticator (RFC 9420 section 8.7).
+//! - `credential`, `invite_proof`: the member credential and the invite-secret proof.
+
+mod credential;
+mod error;
+pub mod identity;
+mod invite_proof;
+pub mod meeting_group;
+pub mod security_code;
+
+pub use error::GroupError;
+pub use identity::{Fingerprint, Identity};
+pub use meeting_group::{
+    EpochKeys, GroupEvent, Member, MeetingConfig, MeetingGroup, MembershipStatus, Roster,
+};
+pub use security_code::SecurityCode;
+
+/// The MLS ciphersuite every Conclave group uses (RFC 9420 section 17.1, value 0x0001).
+pub const CIPHERSUITE: openmls::prelude::Ciphersuite =
+    openmls::prelude::Ciphersuite::MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519;
