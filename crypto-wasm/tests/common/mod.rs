@@ -40,3 +40,10 @@ pub fn pattern(len: usize, seed: u8) -> Vec<u8> {
         .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
         .collect()
 }
+
+/// A stand-in for `MLS-Exporter("SFrame 1.0 Base Key", "", 16)` of `epoch` in group `group`.
+pub fn epoch_base_key(group: u8, epoch: u64) -> [u8; 16] {
+    let mut key = [group; 16];
+    key[8..].copy_from_slice(&epoch.to_be_bytes());
+    key
+}
