@@ -115,8 +115,8 @@ async function useEpochKey(epoch, baseKey, senderIndex) {
     }
     // `epoch` may arrive as a BigInt; the cryptor takes a number and rejects anything above 2^53 - 1.
     const epochNumber = typeof epoch === 'bigint' ? Number(epoch) : epoch;
-    if (typeof epoch === 'bigint' && BigInt(epochNumber) !== epoch) {
-      throw new Error('epoch is too large');
+    if (typeof epochNumber !== 'number' || (typeof epoch === 'bigint' && BigInt(epochNumber) !== epoch)) {
+      throw new Error('epoch must be an integer from 0 to 2^53 - 1');
     }
     cryptor.useEpochKey(epochNumber, bytes, senderIndex, performance.now());
     keyed = true;
