@@ -211,7 +211,12 @@ function unprotectTransform(stats) {
     }
     frame.data = exactBuffer(plain);
     stats.decrypted++;
-    stats.epoch = cryptor.lastEpoch ?? null;
+    const epoch = cryptor.lastEpoch ?? null;
+    if (epoch !== stats.epoch) {
+      stats.epoch = epoch;
+      // When this sender's frames first decrypted under the epoch: what the key-switch benchmark reads.
+      stats.epochSince = Date.now();
+    }
     scheduleStats(stats);
     controller.enqueue(frame);
   };
@@ -231,6 +236,7 @@ function statsEntry(participantId, mediaKind) {
       failed: 0,
       withoutKey: 0,
       epoch: null,
+      epochSince: null,
       posted: { decrypted: 0, failed: 0, withoutKey: 0, epoch: null },
       lastPost: -Infinity,
       timer: null,
@@ -267,6 +273,7 @@ function flushStats(entry) {
     failed: entry.failed,
     withoutKey: entry.withoutKey,
     epoch: entry.epoch,
+    epochSince: entry.epochSince,
   });
 }
 
