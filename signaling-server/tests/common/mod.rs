@@ -9,7 +9,8 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use conclave_protocol::{
-    ClientMessage, CreatedRoom, ErrorCode, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
+    Bytes, ClientMessage, CreatedRoom, ErrorCode, GroupStatus, ParticipantId, ParticipantInfo,
+    RoomId, ServerMessage,
 };
 use conclave_signaling_server::{run, Config};
 use futures_util::{SinkExt, StreamExt};
@@ -128,6 +129,32 @@ impl Drop for TestServer {
     }
 }
 
+/// Opaque test bytes standing in for an MLS message.
+pub fn bytes(text: &str) -> Bytes {
+    Bytes(text.as_bytes().to_vec())
+}
+
+impl TestServer {
+    /// Connects and joins as `name`; returns the participant, its id and the group as
+    /// `joined` reported it.
+    pub async fn join_seeing_group(
+        &self,
+        room: &RoomId,
+        name: &str,
+    ) -> (Participant, ParticipantId, GroupStatus) {
+        let mut participant = self.connect(room.as_str()).await;
+        participant
+            .send(&ClientMessage::Join {
+                display_name: name.into(),
+            })
+            .await;
+        match participant.recv().await {
+            ServerMessage::Joined { you, group, .. } => (participant, you, group),
+            other => panic!("expected joined, got {other:?}"),
+        }
+    }
+}
+
 /// One WebSocket client.
 pub struct Participant {
     pub socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
@@ -164,6 +191,29 @@ impl Participant {
                 Message::Ping(_) | Message::Pong(_) => {}
                 other => panic!("expected a text message, got {other:?}"),
             }
+        }
+    }
+
+    /// The next message that is not `participant_joined` or `participant_left`.
+    pub async fn recv_skipping_presence(&mut self) -> ServerMessage {
+        loop {
+            match self.recv().await {
+                ServerMessage::ParticipantJoined { .. } | ServerMessage::ParticipantLeft { .. } => {
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Like [`Self::expect_nothing_pending`], but presence messages may come first.
+    pub async fn expect_no_handshake_pending(&mut self) {
+        self.send_text("probe").await;
+        match self.recv_skipping_presence().await {
+            ServerMessage::Error {
+                code: ErrorCode::MalformedMessage,
+                ..
+            } => {}
+            other => panic!("expected nothing more, got {other:?}"),
         }
     }
 
@@ -233,6 +283,21 @@ pub async fn http(addr: SocketAddr, method: &str, path: &str) -> HttpResponse {
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
     );
     stream.write_all(request.as_bytes()).await.unwrap();
+    read_response(stream).await
+}
+
+/// Sends one request with a JSON body and `Connection: close`; reads the whole response.
+pub async fn http_json(addr: SocketAddr, method: &str, path: &str, json: &str) -> HttpResponse {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{json}",
+        json.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    read_response(stream).await
+}
+
+async fn read_response(mut stream: TcpStream) -> HttpResponse {
     let mut raw = Vec::new();
     tokio::time::timeout(WAIT, stream.read_to_end(&mut raw))
         .await
@@ -283,4 +348,58 @@ fn decode_chunked(mut raw: &[u8]) -> Vec<u8> {
         body.extend_from_slice(&raw[..size]);
         raw = &raw[size + 2..];
     }
+}
+
+/// A `commit` made in `epoch` that adds `added` (with a Welcome when it adds anyone) and
+/// removes `removed`; its bytes name the epoch, so tests can tell commits apart.
+pub fn commit(epoch: u64, added: &[ParticipantId], removed: &[ParticipantId]) -> ClientMessage {
+    ClientMessage::Commit {
+        epoch,
+        commit: bytes(&format!("commit in epoch {epoch}")),
+        welcome: (!added.is_empty()).then(|| bytes(&format!("welcome to epoch {}", epoch + 1))),
+        added: added.to_vec(),
+        removed: removed.to_vec(),
+    }
+}
+
+/// The `commit` broadcast of [`commit`], as the server relays it.
+pub fn relayed_commit(
+    from: ParticipantId,
+    epoch: u64,
+    added: &[ParticipantId],
+    removed: &[ParticipantId],
+) -> ServerMessage {
+    ServerMessage::Commit {
+        from,
+        epoch,
+        commit: bytes(&format!("commit in epoch {epoch}")),
+        added: added.to_vec(),
+        removed: removed.to_vec(),
+    }
+}
+
+/// The `welcome` of [`commit`] made in `epoch`, as the server routes it.
+pub fn routed_welcome(from: ParticipantId, epoch: u64) -> ServerMessage {
+    ServerMessage::Welcome {
+        from,
+        epoch: epoch + 1,
+        welcome: bytes(&format!("welcome to epoch {}", epoch + 1)),
+    }
+}
+
+/// A `publish_key_package` whose bytes name `who`.
+pub fn key_package(who: &str) -> ClientMessage {
+    ClientMessage::PublishKeyPackage {
+        key_package: bytes(&format!("key package of {who}")),
+        invite_proof: bytes(&format!("proof of {who}")),
+    }
+}
+
+/// `participant` starts the room's group; it sees `group_started` naming itself.
+pub async fn start_group(participant: &mut Participant, id: ParticipantId) {
+    participant.send(&ClientMessage::StartGroup).await;
+    assert_eq!(
+        participant.recv_skipping_presence().await,
+        ServerMessage::GroupStarted { by: id }
+    );
 }
