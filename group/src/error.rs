@@ -34,6 +34,9 @@ pub enum GroupError {
     /// Serializing an MLS message failed.
     #[error("could not serialize an MLS message")]
     Serialize,
+    /// A commit removed us from the group.
+    #[error("removed from the group")]
+    Removed,
     /// The MLS exporter failed.
     #[error("could not export the epoch key")]
     Export,

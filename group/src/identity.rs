@@ -40,7 +40,8 @@ impl Identity {
         }
         let key_pair = SignatureKeyPair::tls_deserialize(&mut rest)
             .map_err(|_| GroupError::MalformedIdentity)?;
-        if !rest.is_empty() || key_pair.signature_scheme() != crate::CIPHERSUITE.signature_algorithm()
+        if !rest.is_empty()
+            || key_pair.signature_scheme() != crate::CIPHERSUITE.signature_algorithm()
         {
             return Err(GroupError::MalformedIdentity);
         }
@@ -49,7 +50,12 @@ impl Identity {
             .sign(probe)
             .map_err(|_| GroupError::MalformedIdentity)?;
         RustCrypto::default()
-            .verify_signature(key_pair.signature_scheme(), probe, key_pair.public(), &signature)
+            .verify_signature(
+                key_pair.signature_scheme(),
+                probe,
+                key_pair.public(),
+                &signature,
+            )
             .map_err(|_| GroupError::MalformedIdentity)?;
         Ok(Identity { key_pair })
     }

@@ -43,7 +43,10 @@ impl InviteProofKey {
 
     /// The proof for `key_package` in `room_id`.
     pub(crate) fn prove(&self, room_id: &RoomId, key_package: &[u8]) -> Vec<u8> {
-        self.mac(room_id, key_package).finalize().into_bytes().to_vec()
+        self.mac(room_id, key_package)
+            .finalize()
+            .into_bytes()
+            .to_vec()
     }
 
     /// Checks a proof in constant time.

@@ -22,7 +22,7 @@ pub mod security_code;
 pub use error::GroupError;
 pub use identity::{Fingerprint, Identity};
 pub use meeting_group::{
-    EpochKeys, GroupEvent, Member, MeetingConfig, MeetingGroup, MembershipStatus, Roster,
+    EpochKeys, GroupEvent, MeetingConfig, MeetingGroup, Member, MembershipStatus, Roster,
 };
 pub use security_code::SecurityCode;
 

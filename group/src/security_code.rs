@@ -74,7 +74,10 @@ mod tests {
     fn code_uses_the_first_five_bytes() {
         let code = SecurityCode::from_epoch_authenticator(3, &[0, 1, 255, 2, 3, 9, 9]);
         let list = word_list();
-        assert_eq!(code.words, vec![list[0], list[1], list[255], list[2], list[3]]);
+        assert_eq!(
+            code.words,
+            vec![list[0], list[1], list[255], list[2], list[3]]
+        );
         assert_eq!(code.to_string(), code.words.join(" "));
     }
 }
