@@ -194,7 +194,8 @@ pub enum ClientMessage {
         welcome: Option<Bytes>,
         /// Participants the commit adds (the server routes the Welcome to them).
         added: Vec<ParticipantId>,
-        /// Participants the commit removes (for the server's bookkeeping only).
+        /// Participants the commit removes (for the server's bookkeeping only). The server
+        /// never removes a member itself, not even one that left the room.
         removed: Vec<ParticipantId>,
     },
 }
@@ -287,8 +288,10 @@ pub enum ServerMessage {
         /// As published.
         invite_proof: Bytes,
     },
-    /// An accepted commit, in the room's total order. Sent to every group member,
-    /// including its sender (who merges its own commit only on seeing this).
+    /// An accepted commit, in the room's total order. Sent to every present participant
+    /// that was a group member before it: its sender (who merges its own commit only on
+    /// seeing this) and the members it removes included, the participants it adds not
+    /// (they get [`ServerMessage::Welcome`], right after).
     Commit {
         /// Who committed.
         from: ParticipantId,
