@@ -113,6 +113,18 @@ pub enum CommitRejection {
     /// the committer).
     #[error("a commit cannot remove its own sender")]
     RemovesSender,
+    /// The group would outgrow the room (members that left still count until a commit
+    /// removes them).
+    #[error(
+        "too many members: the group would have {members}, the room holds {capacity} \
+         (remove members that left first)"
+    )]
+    TooManyMembers {
+        /// Members after the commit.
+        members: usize,
+        /// The room's capacity.
+        capacity: usize,
+    },
     /// The commit adds participants but carries no Welcome for them.
     #[error("the commit adds participants but carries no welcome")]
     MissingWelcome,
@@ -123,15 +135,20 @@ pub enum CommitRejection {
 
 /// The delivery service of one room. `present` arguments list the participants in the
 /// room, in join order (that is the order of broadcasts).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct DeliveryService {
     group: Option<GroupState>,
+    /// Most members the group may have: the room's capacity.
+    max_members: usize,
 }
 
 impl DeliveryService {
-    /// No group yet.
-    pub fn new() -> Self {
-        Self::default()
+    /// No group yet; the group may grow to `max_members` (the room's capacity).
+    pub fn new(max_members: usize) -> Self {
+        Self {
+            group: None,
+            max_members,
+        }
     }
 
     /// The group, if one exists.
@@ -209,7 +226,7 @@ impl DeliveryService {
         request: CommitRequest,
     ) -> Result<Vec<Routed>, CommitRejection> {
         let group = self.group.as_mut().ok_or(CommitRejection::NoGroup)?;
-        check_commit(group, from, present, &request)?;
+        check_commit(group, from, present, &request, self.max_members)?;
         let CommitRequest {
             epoch,
             commit,
@@ -278,6 +295,7 @@ fn check_commit(
     from: ParticipantId,
     present: &[ParticipantId],
     request: &CommitRequest,
+    max_members: usize,
 ) -> Result<(), CommitRejection> {
     if !group.members.contains(&from) {
         return Err(CommitRejection::NotAMember);
@@ -308,6 +326,14 @@ fn check_commit(
         .find(|id| group.members.contains(id) && !removed.contains(id))
     {
         return Err(CommitRejection::AddedAlreadyMember(id));
+    }
+    // No underflow: `removed` is a set of members (checked above).
+    let members = group.members.len() - removed.len() + added.len();
+    if members > max_members {
+        return Err(CommitRejection::TooManyMembers {
+            members,
+            capacity: max_members,
+        });
     }
     match (added.is_empty(), request.welcome.is_some()) {
         (false, false) => Err(CommitRejection::MissingWelcome),
@@ -361,6 +387,7 @@ mod tests {
     const BOB: ParticipantId = ParticipantId(2);
     const CY: ParticipantId = ParticipantId(3);
     const DEE: ParticipantId = ParticipantId(4);
+    const CAPACITY: usize = 6;
 
     fn bytes(text: &str) -> Bytes {
         Bytes(text.as_bytes().to_vec())
@@ -382,7 +409,7 @@ mod tests {
 
     /// A group of Ada (started) and Bob (added at epoch 0), with Cy present outside it.
     fn ada_and_bob() -> DeliveryService {
-        let mut ds = DeliveryService::new();
+        let mut ds = DeliveryService::new(CAPACITY);
         ds.start_group(ADA, &[ADA, BOB, CY]).unwrap();
         ds.commit(ADA, &[ADA, BOB, CY], request(0, &[BOB], &[]))
             .unwrap();
@@ -391,7 +418,7 @@ mod tests {
 
     #[test]
     fn the_first_start_group_wins_and_everyone_hears_of_it() {
-        let mut ds = DeliveryService::new();
+        let mut ds = DeliveryService::new(CAPACITY);
         assert_eq!(ds.status(), GroupStatus::default());
         let routed = ds.start_group(BOB, &[ADA, BOB]).unwrap();
         assert_eq!(recipients(&routed), vec![ADA, BOB]);
@@ -413,7 +440,7 @@ mod tests {
 
     #[test]
     fn key_packages_go_to_present_members_but_not_back() {
-        let ds = DeliveryService::new();
+        let ds = DeliveryService::new(CAPACITY);
         assert!(matches!(
             ds.relay_key_package(BOB, &[ADA, BOB], bytes("kp"), bytes("proof")),
             Err(Error::NoGroup)
@@ -440,7 +467,7 @@ mod tests {
 
     #[test]
     fn an_accepted_commit_goes_to_the_old_members_and_the_welcome_to_the_added() {
-        let mut ds = DeliveryService::new();
+        let mut ds = DeliveryService::new(CAPACITY);
         ds.start_group(ADA, &[ADA, BOB]).unwrap();
         let routed = ds
             .commit(ADA, &[ADA, BOB], request(0, &[BOB], &[]))
@@ -575,11 +602,31 @@ mod tests {
             assert_eq!(ds.commit(from, &present, request), Err(expected));
             assert_eq!(ds.status(), before);
         }
-        let mut ds = DeliveryService::new();
+        let mut ds = DeliveryService::new(CAPACITY);
         assert_eq!(
             ds.commit(ADA, &present, request(0, &[], &[])),
             Err(CommitRejection::NoGroup)
         );
+    }
+
+    #[test]
+    fn the_group_never_outgrows_the_room() {
+        let mut ds = DeliveryService::new(2);
+        ds.start_group(ADA, &[ADA, BOB]).unwrap();
+        ds.commit(ADA, &[ADA, BOB], request(0, &[BOB], &[]))
+            .unwrap();
+        // Bob left (still a member); Cy took his place in the full room.
+        assert_eq!(
+            ds.commit(ADA, &[ADA, CY], request(1, &[CY], &[])),
+            Err(CommitRejection::TooManyMembers {
+                members: 3,
+                capacity: 2
+            })
+        );
+        // Removing Bob in the same commit fits.
+        ds.commit(ADA, &[ADA, CY], request(1, &[CY], &[BOB]))
+            .unwrap();
+        assert_eq!(ds.status().members, vec![ADA, CY]);
     }
 
     #[test]

@@ -156,7 +156,7 @@ impl<P: Clone> Rooms<P> {
             members: Vec::new(),
             next_id: 1,
             empty_since: Some(now),
-            delivery: DeliveryService::new(),
+            delivery: DeliveryService::new(self.limits.max_participants),
         };
         self.rooms.insert(id, room);
         Ok(())
