@@ -1,0 +1,433 @@
+//! An in-memory delivery service that follows the signaling server's MLS rules
+//! (room presence, `StartGroup` first wins, KeyPackage relay to members, first commit per
+//! epoch wins, Welcome routing, `GroupEnded`), with hooks to drop, hold and reorder
+//! messages. Time is simulated.
+
+#![allow(dead_code)]
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use conclave_group::{
+    GroupEvent, Identity, MeetingConfig, MeetingGroup, MembershipStatus, SecurityCode,
+};
+use conclave_protocol::{
+    ClientMessage, GroupStatus, MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
+};
+use zeroize::Zeroizing;
+
+/// The invite secret every honest participant knows.
+pub const SECRET: [u8; 32] = [42; 32];
+
+/// One browser in the meeting.
+pub struct Client {
+    pub id: ParticipantId,
+    pub name: String,
+    pub group: MeetingGroup,
+    pub inbox: VecDeque<ServerMessage>,
+    /// Base keys this client was handed, by epoch.
+    pub keys: BTreeMap<u64, Vec<u8>>,
+    /// How many times its status became `Resyncing`.
+    pub resyncs: usize,
+    /// How many `CommitRejected` it received.
+    pub rejections: usize,
+    /// How many `Commit`s it sent.
+    pub commits_sent: usize,
+    last_status: MembershipStatus,
+}
+
+/// The room and its delivery service.
+pub struct Meeting {
+    pub now_ms: u64,
+    pub room_id: RoomId,
+    next_id: u64,
+    pub clients: BTreeMap<ParticipantId, Client>,
+    epoch: Option<u64>,
+    members: BTreeSet<ParticipantId>,
+    uplink: VecDeque<(ParticipantId, ClientMessage)>,
+    /// Messages from these participants wait in `held_uplink` until released.
+    pub hold_uplink_from: BTreeSet<ParticipantId>,
+    pub held_uplink: Vec<(ParticipantId, ClientMessage)>,
+    /// Drop this many of the next `Commit`s delivered to a participant.
+    pub drop_commits_to: BTreeMap<ParticipantId, usize>,
+    /// Hold `Commit`s to this participant until two are held, then deliver them swapped.
+    pub reorder_commits_to: Option<ParticipantId>,
+    reorder_held: Vec<ServerMessage>,
+    /// Every `Send` of every client, for inspection.
+    pub accepted_commits: usize,
+}
+
+impl Default for Meeting {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Meeting {
+    pub fn new() -> Meeting {
+        Meeting {
+            now_ms: 1_000,
+            room_id: RoomId::parse("AAAAAAAAAAAAAAAAAAAAAA").unwrap(),
+            next_id: 1,
+            clients: BTreeMap::new(),
+            epoch: None,
+            members: BTreeSet::new(),
+            uplink: VecDeque::new(),
+            hold_uplink_from: BTreeSet::new(),
+            held_uplink: Vec::new(),
+            drop_commits_to: BTreeMap::new(),
+            reorder_commits_to: None,
+            reorder_held: Vec::new(),
+            accepted_commits: 0,
+        }
+    }
+
+    /// A participant with the right invite secret joins (messages not yet pumped).
+    pub fn join(&mut self, name: &str) -> ParticipantId {
+        self.join_with(name, SECRET, None)
+    }
+
+    /// Joins with a given secret; `claimed_id` makes the client believe a different id
+    /// (a client lying in its credential).
+    pub fn join_with(
+        &mut self,
+        name: &str,
+        secret: [u8; 32],
+        claimed_id: Option<ParticipantId>,
+    ) -> ParticipantId {
+        let id = ParticipantId(self.next_id);
+        self.next_id += 1;
+        let config = MeetingConfig {
+            room_id: self.room_id.clone(),
+            invite_secret: Zeroizing::new(secret),
+            display_name: name.to_owned(),
+        };
+        let group = MeetingGroup::new(Identity::generate().unwrap(), config);
+        let participants: Vec<ParticipantInfo> = self
+            .clients
+            .values()
+            .map(|c| ParticipantInfo {
+                id: c.id,
+                display_name: c.name.clone(),
+            })
+            .collect();
+        let info = ParticipantInfo {
+            id,
+            display_name: name.to_owned(),
+        };
+        for other in self.clients.keys().copied().collect::<Vec<_>>() {
+            self.deliver(
+                other,
+                ServerMessage::ParticipantJoined {
+                    participant: info.clone(),
+                },
+            );
+        }
+        let mut client = Client {
+            id,
+            name: name.to_owned(),
+            group,
+            inbox: VecDeque::new(),
+            keys: BTreeMap::new(),
+            resyncs: 0,
+            rejections: 0,
+            commits_sent: 0,
+            last_status: MembershipStatus::Connecting,
+        };
+        client.inbox.push_back(ServerMessage::Joined {
+            you: claimed_id.unwrap_or(id),
+            participants,
+            media_mode: MediaMode::Mesh,
+            group: GroupStatus {
+                epoch: self.epoch,
+                members: self.members.iter().copied().collect(),
+            },
+        });
+        self.clients.insert(id, client);
+        id
+    }
+
+    /// A participant leaves the room.
+    pub fn leave(&mut self, id: ParticipantId) {
+        self.clients.remove(&id);
+        self.members.remove(&id);
+        for other in self.clients.keys().copied().collect::<Vec<_>>() {
+            self.deliver(other, ServerMessage::ParticipantLeft { id });
+        }
+        if self.epoch.is_some() && self.members.is_empty() {
+            self.epoch = None;
+            for other in self.clients.keys().copied().collect::<Vec<_>>() {
+                self.deliver(other, ServerMessage::GroupEnded);
+            }
+        }
+    }
+
+    /// Enqueues a server message for a participant, applying the fault hooks.
+    pub fn deliver(&mut self, to: ParticipantId, message: ServerMessage) {
+        if matches!(message, ServerMessage::Commit { .. }) {
+            if let Some(n) = self.drop_commits_to.get_mut(&to) {
+                if *n > 0 {
+                    *n -= 1;
+                    return;
+                }
+            }
+            if self.reorder_commits_to == Some(to) {
+                self.reorder_held.push(message);
+                if self.reorder_held.len() == 2 {
+                    self.reorder_commits_to = None;
+                    let mut held = std::mem::take(&mut self.reorder_held);
+                    held.reverse();
+                    for message in held {
+                        self.push_inbox(to, message);
+                    }
+                }
+                return;
+            }
+        }
+        self.push_inbox(to, message);
+    }
+
+    fn push_inbox(&mut self, to: ParticipantId, message: ServerMessage) {
+        if let Some(client) = self.clients.get_mut(&to) {
+            client.inbox.push_back(message);
+        }
+    }
+
+    /// The server's handling of one client message.
+    fn serve(&mut self, from: ParticipantId, message: ClientMessage) {
+        if !self.clients.contains_key(&from) {
+            return;
+        }
+        match message {
+            ClientMessage::StartGroup => {
+                if self.epoch.is_none() {
+                    self.epoch = Some(0);
+                    self.members = BTreeSet::from([from]);
+                    for to in self.clients.keys().copied().collect::<Vec<_>>() {
+                        self.deliver(to, ServerMessage::GroupStarted { by: from });
+                    }
+                }
+            }
+            ClientMessage::PublishKeyPackage {
+                key_package,
+                invite_proof,
+            } => {
+                for to in self.members.iter().copied().collect::<Vec<_>>() {
+                    if to != from {
+                        self.deliver(
+                            to,
+                            ServerMessage::KeyPackage {
+                                from,
+                                key_package: key_package.clone(),
+                                invite_proof: invite_proof.clone(),
+                            },
+                        );
+                    }
+                }
+            }
+            ClientMessage::Commit {
+                epoch,
+                commit,
+                welcome,
+                added,
+                removed,
+            } => {
+                if self.epoch != Some(epoch) || !self.members.contains(&from) {
+                    if let Some(client) = self.clients.get_mut(&from) {
+                        client.rejections += 1;
+                    }
+                    self.deliver(
+                        from,
+                        ServerMessage::CommitRejected {
+                            epoch,
+                            current_epoch: self.epoch,
+                            reason: "stale epoch".into(),
+                        },
+                    );
+                    return;
+                }
+                self.accepted_commits += 1;
+                self.epoch = Some(epoch + 1);
+                let recipients: Vec<_> = self.members.iter().copied().collect();
+                for to in recipients {
+                    self.deliver(
+                        to,
+                        ServerMessage::Commit {
+                            from,
+                            epoch,
+                            commit: commit.clone(),
+                            added: added.clone(),
+                            removed: removed.clone(),
+                        },
+                    );
+                }
+                for id in &removed {
+                    self.members.remove(id);
+                }
+                for id in &added {
+                    if self.clients.contains_key(id) {
+                        self.members.insert(*id);
+                        if let Some(welcome) = &welcome {
+                            self.deliver(
+                                *id,
+                                ServerMessage::Welcome {
+                                    from,
+                                    epoch: epoch + 1,
+                                    welcome: welcome.clone(),
+                                },
+                            );
+                        }
+                    }
+                }
+            }
+            ClientMessage::Join { .. } | ClientMessage::Signal { .. } | ClientMessage::Leave => {}
+        }
+    }
+
+    fn take_events(&mut self, id: ParticipantId, events: Vec<GroupEvent>) {
+        let Some(client) = self.clients.get_mut(&id) else {
+            return;
+        };
+        for event in events {
+            match event {
+                GroupEvent::Send(message) => {
+                    if matches!(message, ClientMessage::Commit { .. }) {
+                        client.commits_sent += 1;
+                    }
+                    if self.hold_uplink_from.contains(&id) {
+                        self.held_uplink.push((id, message));
+                    } else {
+                        self.uplink.push_back((id, message));
+                    }
+                }
+                GroupEvent::EpochKeys(keys) => {
+                    let previous = client.keys.insert(keys.epoch, keys.base_key.to_vec());
+                    // A member may re-enter an epoch only via resync, with the same key.
+                    if let Some(previous) = previous {
+                        assert_eq!(previous, keys.base_key.to_vec(), "epoch key changed");
+                    }
+                }
+                GroupEvent::Changed => {}
+            }
+        }
+        let status = client.group.roster().status;
+        if status == MembershipStatus::Resyncing && client.last_status != status {
+            client.resyncs += 1;
+        }
+        client.last_status = status;
+    }
+
+    /// Delivers the next message in `id`'s inbox. False if it was empty.
+    pub fn pump_one(&mut self, id: ParticipantId) -> bool {
+        let now = self.now_ms;
+        let Some(client) = self.clients.get_mut(&id) else {
+            return false;
+        };
+        let Some(message) = client.inbox.pop_front() else {
+            return false;
+        };
+        let events = client.group.handle_server_message(now, &message);
+        self.take_events(id, events);
+        true
+    }
+
+    /// Serves all queued client messages.
+    pub fn serve_uplink(&mut self) {
+        while let Some((from, message)) = self.uplink.pop_front() {
+            self.serve(from, message);
+        }
+    }
+
+    /// Pumps until nothing moves (held messages stay held). No time passes.
+    pub fn settle(&mut self) {
+        for _ in 0..100_000 {
+            self.serve_uplink();
+            let mut moved = false;
+            for id in self.clients.keys().copied().collect::<Vec<_>>() {
+                moved |= self.pump_one(id);
+            }
+            if !moved && self.uplink.is_empty() {
+                return;
+            }
+        }
+        panic!("the meeting did not settle");
+    }
+
+    /// Lets `ms` pass in 100 ms steps, with timeouts and settling at each step.
+    pub fn advance(&mut self, ms: u64) {
+        let end = self.now_ms + ms;
+        while self.now_ms < end {
+            self.now_ms += 100;
+            let now = self.now_ms;
+            for id in self.clients.keys().copied().collect::<Vec<_>>() {
+                if let Some(client) = self.clients.get_mut(&id) {
+                    let events = client.group.handle_timeout(now);
+                    self.take_events(id, events);
+                }
+            }
+            self.settle();
+        }
+    }
+
+    /// Moves held client messages to the server, in the given order of senders.
+    pub fn release_uplink(&mut self, order: &[ParticipantId]) {
+        for sender in order {
+            self.hold_uplink_from.remove(sender);
+            let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.held_uplink)
+                .into_iter()
+                .partition(|(from, _)| from == sender);
+            self.held_uplink = rest;
+            self.uplink.extend(mine);
+        }
+    }
+
+    pub fn client(&self, id: ParticipantId) -> &Client {
+        &self.clients[&id]
+    }
+
+    pub fn code(&self, id: ParticipantId) -> Option<SecurityCode> {
+        self.client(id).group.security_code()
+    }
+
+    /// Every client in `ids` is a member in the same epoch with the same code, the same
+    /// key, and the same roster of `expected` members naming exactly `ids`.
+    pub fn assert_converged(&self, ids: &[ParticipantId]) {
+        let first = self.client(ids[0]);
+        let epoch = first.group.epoch().expect("member");
+        let code = first.group.security_code().expect("member");
+        let roster_of = |c: &Client| {
+            c.group
+                .roster()
+                .members
+                .into_iter()
+                .map(|m| (m.leaf_index, m.participant_id, m.fingerprint))
+                .collect::<Vec<_>>()
+        };
+        let roster = roster_of(first);
+        assert_eq!(roster.len(), ids.len(), "roster size");
+        let named: BTreeSet<_> = roster.iter().filter_map(|m| m.1).collect();
+        assert_eq!(named, ids.iter().copied().collect::<BTreeSet<_>>());
+        for id in ids {
+            let client = self.client(*id);
+            let r = client.group.roster();
+            assert_eq!(r.status, MembershipStatus::Member, "{} status", client.name);
+            assert_eq!(client.group.epoch(), Some(epoch), "{} epoch", client.name);
+            assert_eq!(client.group.security_code().as_ref(), Some(&code));
+            assert_eq!(roster_of(client), roster, "{} roster", client.name);
+            assert_eq!(r.members.iter().filter(|m| m.is_self).count(), 1);
+            assert_eq!(client.keys.get(&epoch), first.keys.get(&epoch));
+        }
+        self.assert_keys_consistent();
+    }
+
+    /// No two clients ever held different base keys for the same epoch.
+    pub fn assert_keys_consistent(&self) {
+        let mut by_epoch: BTreeMap<u64, &Vec<u8>> = BTreeMap::new();
+        for client in self.clients.values() {
+            for (epoch, key) in &client.keys {
+                let seen = by_epoch.entry(*epoch).or_insert(key);
+                assert_eq!(*seen, key, "different keys in epoch {epoch}");
+                assert_eq!(key.len(), 16);
+            }
+        }
+    }
+}
