@@ -1,0 +1,62 @@
+//! A Commit is dropped on its way to one member. When the next one arrives it sees a gap,
+//! waits briefly, then re-syncs (fresh KeyPackage, its old leaf replaced) and ends in the
+//! same epoch with the same code and keys as the others. No silent key mismatch.
+
+mod common;
+
+use common::Meeting;
+use conclave_group::MembershipStatus;
+
+#[test]
+fn dropped_commit_resyncs() {
+    let mut meeting = Meeting::new();
+    let alice = meeting.join("Alice");
+    meeting.settle();
+    let bob = meeting.join("Bob");
+    meeting.settle();
+    let carol = meeting.join("Carol");
+    meeting.settle();
+
+    // Dave's add never reaches Bob.
+    meeting.drop_commits_to.insert(bob, 1);
+    let dave = meeting.join("Dave");
+    meeting.settle();
+    assert_eq!(meeting.client(bob).group.epoch(), Some(2));
+    assert_eq!(meeting.client(alice).group.epoch(), Some(3));
+
+    // Erin's add reaches Bob: a gap (epoch 3 while Bob is at 2).
+    let erin = meeting.join("Erin");
+    meeting.settle();
+    assert_eq!(
+        meeting.client(bob).group.epoch(),
+        Some(2),
+        "waits, does not guess"
+    );
+    meeting.advance(2_000);
+    assert!(meeting.client(bob).resyncs >= 1);
+    meeting.settle();
+    meeting.advance(500);
+    assert_eq!(
+        meeting.client(bob).group.roster().status,
+        MembershipStatus::Member
+    );
+    meeting.assert_converged(&[alice, bob, carol, dave, erin]);
+    meeting.assert_keys_consistent();
+}
+
+#[test]
+fn dropped_commit_with_nothing_after_is_caught_by_a_later_one() {
+    let mut meeting = Meeting::new();
+    let alice = meeting.join("Alice");
+    meeting.settle();
+    let bob = meeting.join("Bob");
+    meeting.settle();
+    meeting.drop_commits_to.insert(bob, 1);
+    let carol = meeting.join("Carol");
+    meeting.settle();
+    // Bob is behind but does not know yet; the next membership change reveals it.
+    meeting.leave(carol);
+    meeting.settle();
+    meeting.advance(3_000);
+    meeting.assert_converged(&[alice, bob]);
+}
