@@ -52,7 +52,9 @@ pub struct Meeting {
     /// Hold `Commit`s to this participant until two are held, then deliver them swapped.
     pub reorder_commits_to: Option<ParticipantId>,
     reorder_held: Vec<ServerMessage>,
-    /// Every `Send` of every client, for inspection.
+    /// Drop this many of the next `Welcome`s delivered to a participant.
+    pub drop_welcomes_to: BTreeMap<ParticipantId, usize>,
+    /// How many commits the server accepted.
     pub accepted_commits: usize,
 }
 
@@ -77,6 +79,7 @@ impl Meeting {
             drop_commits_to: BTreeMap::new(),
             reorder_commits_to: None,
             reorder_held: Vec::new(),
+            drop_welcomes_to: BTreeMap::new(),
             accepted_commits: 0,
         }
     }
@@ -163,6 +166,14 @@ impl Meeting {
 
     /// Enqueues a server message for a participant, applying the fault hooks.
     pub fn deliver(&mut self, to: ParticipantId, message: ServerMessage) {
+        if matches!(message, ServerMessage::Welcome { .. }) {
+            if let Some(n) = self.drop_welcomes_to.get_mut(&to) {
+                if *n > 0 {
+                    *n -= 1;
+                    return;
+                }
+            }
+        }
         if matches!(message, ServerMessage::Commit { .. }) {
             if let Some(n) = self.drop_commits_to.get_mut(&to) {
                 if *n > 0 {
