@@ -4,7 +4,6 @@
 //! `cargo run --release -p conclave-group --example add_100th_member`
 
 #[path = "../tests/common/mod.rs"]
-#[allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 mod common;
 
 use std::time::{Duration, Instant};

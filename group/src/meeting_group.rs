@@ -119,6 +119,14 @@ struct BufferedCommit {
     commit: Vec<u8>,
 }
 
+/// A commit we built, serialized for the server.
+struct CreatedCommit {
+    /// The epoch it was made in.
+    epoch: u64,
+    commit: Vec<u8>,
+    welcome: Option<Vec<u8>>,
+}
+
 /// Our commit sent to the server, not yet echoed back.
 struct OwnCommit {
     epoch: u64,
@@ -831,7 +839,11 @@ impl MeetingGroup {
             return;
         }
         match self.create_commit(key_packages, removals.clone()) {
-            Ok((epoch, commit, welcome)) => {
+            Ok(CreatedCommit {
+                epoch,
+                commit,
+                welcome,
+            }) => {
                 self.own_commit = Some(OwnCommit {
                     epoch,
                     sent_at_ms: now_ms,
@@ -858,7 +870,7 @@ impl MeetingGroup {
         &mut self,
         key_packages: Vec<KeyPackage>,
         removals: Vec<LeafNodeIndex>,
-    ) -> Result<(u64, Vec<u8>, Option<Vec<u8>>), GroupError> {
+    ) -> Result<CreatedCommit, GroupError> {
         let group = self.group.as_mut().ok_or(GroupError::NotReady)?;
         let epoch = group.epoch().as_u64();
         let bundle = group
@@ -884,7 +896,11 @@ impl MeetingGroup {
                 .map(|welcome| (commit, welcome))
         });
         match serialized {
-            Ok((commit, welcome)) => Ok((epoch, commit, welcome)),
+            Ok((commit, welcome)) => Ok(CreatedCommit {
+                epoch,
+                commit,
+                welcome,
+            }),
             Err(_) => {
                 let _ = group.clear_pending_commit(self.provider.storage());
                 Err(GroupError::Serialize)

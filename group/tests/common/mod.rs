@@ -3,7 +3,8 @@
 //! epoch wins, Welcome routing, `GroupEnded`), with hooks to drop, hold and reorder
 //! messages. Time is simulated.
 
-#![allow(dead_code)]
+// A test harness: a failed unwrap is a failed test.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
