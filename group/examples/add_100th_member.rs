@@ -33,6 +33,11 @@ fn main() {
             meeting.join(&format!("member {i}"));
         }
         meeting.settle();
+        // At most 64 requests wait at once; the rest ask again after 5 s.
+        while meeting.client(first).group.roster().members.len() < 99 {
+            meeting.advance(1_000);
+        }
+        meeting.settle();
         let ids: Vec<_> = meeting.clients.keys().copied().collect();
         assert_eq!(meeting.client(first).group.roster().members.len(), 99);
         let other = ids[50];
