@@ -11,7 +11,8 @@ pub const RECENT_MS: f64 = 2_000.0;
 /// The decryption state of one remote participant, as shown on its tile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DecryptionStatus {
-    /// No frame has been decrypted recently, and none failed either.
+    /// No frame has been decrypted recently, and none failed either (frames of an
+    /// epoch whose key has not arrived yet count here, not as failures).
     WaitingForKey,
     /// Frames (audio or video) decrypted within the last [`RECENT_MS`].
     Decrypting,
@@ -30,26 +31,44 @@ impl DecryptionStatus {
     }
 }
 
+/// One `receiveStats` message's running totals (docs/ARCHITECTURE.md, "The transform
+/// worker"; `without_key` is 0 from a worker that does not count it).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrameTotals {
+    /// Frames decrypted so far.
+    pub decrypted: u64,
+    /// Frames that failed to decrypt so far (all dropped).
+    pub failed: u64,
+    /// Frames dropped because their epoch's key has not arrived (or is gone).
+    pub without_key: u64,
+}
+
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 struct KindHistory {
-    decrypted: u64,
-    failed: u64,
+    totals: FrameTotals,
     last_decrypted_at: Option<f64>,
     last_failed_at: Option<f64>,
+    last_without_key_at: Option<f64>,
+}
+
+/// Whether a running total moved: totals only grow, so a smaller one means a new
+/// transform started counting from zero, and anything above zero in it is news.
+fn is_news(before: u64, now: u64) -> bool {
+    now > before || (now < before && now > 0)
 }
 
 impl KindHistory {
-    fn record(&mut self, decrypted: u64, failed: u64, now_ms: f64) {
-        // Running totals only grow; a smaller total means a new transform started
-        // counting from zero, and anything above zero in it is news.
-        if decrypted > self.decrypted || (decrypted < self.decrypted && decrypted > 0) {
+    fn record(&mut self, totals: FrameTotals, now_ms: f64) {
+        if is_news(self.totals.decrypted, totals.decrypted) {
             self.last_decrypted_at = Some(now_ms);
         }
-        if failed > self.failed || (failed < self.failed && failed > 0) {
+        if is_news(self.totals.failed, totals.failed) {
             self.last_failed_at = Some(now_ms);
         }
-        self.decrypted = decrypted;
-        self.failed = failed;
+        if is_news(self.totals.without_key, totals.without_key) {
+            self.last_without_key_at = Some(now_ms);
+        }
+        self.totals = totals;
     }
 }
 
@@ -62,10 +81,10 @@ pub struct ReceiveHistory {
 
 impl ReceiveHistory {
     /// Takes in one `receiveStats` message received at `now_ms`.
-    pub fn record(&mut self, kind: MediaKind, decrypted: u64, failed: u64, now_ms: f64) {
+    pub fn record(&mut self, kind: MediaKind, totals: FrameTotals, now_ms: f64) {
         match kind {
-            MediaKind::Audio => self.audio.record(decrypted, failed, now_ms),
-            MediaKind::Video => self.video.record(decrypted, failed, now_ms),
+            MediaKind::Audio => self.audio.record(totals, now_ms),
+            MediaKind::Video => self.video.record(totals, now_ms),
         }
     }
 
@@ -77,18 +96,22 @@ impl ReceiveHistory {
         };
         let success = latest(self.audio.last_decrypted_at, self.video.last_decrypted_at);
         let failure = latest(self.audio.last_failed_at, self.video.last_failed_at);
+        let waiting = latest(
+            self.audio.last_without_key_at,
+            self.video.last_without_key_at,
+        );
         let recent = |at: Option<f64>| at.is_some_and(|at| now_ms - at <= RECENT_MS);
+        // A failure is the verdict only if nothing newer (a success, or frames of an
+        // epoch whose key is still on its way) came after it.
+        let failure_is_latest = failure
+            .is_some_and(|f| success.is_none_or(|s| f >= s) && waiting.is_none_or(|w| f >= w));
         if recent(success) {
             DecryptionStatus::Decrypting
-        } else if recent(failure) {
+        } else if failure_is_latest {
+            // Failures were the last thing we saw: that does not heal by silence.
             DecryptionStatus::CannotDecrypt
         } else {
-            match (success, failure) {
-                // Failures were the last thing we saw: that does not heal by silence.
-                (None, Some(_)) => DecryptionStatus::CannotDecrypt,
-                (Some(s), Some(f)) if f >= s => DecryptionStatus::CannotDecrypt,
-                _ => DecryptionStatus::WaitingForKey,
-            }
+            DecryptionStatus::WaitingForKey
         }
     }
 }
@@ -96,6 +119,14 @@ impl ReceiveHistory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn totals(decrypted: u64, failed: u64, without_key: u64) -> FrameTotals {
+        FrameTotals {
+            decrypted,
+            failed,
+            without_key,
+        }
+    }
 
     #[test]
     fn nothing_received_means_waiting_for_key() {
@@ -108,16 +139,16 @@ mod tests {
     #[test]
     fn recent_successes_in_either_kind_mean_decrypting() {
         let mut history = ReceiveHistory::default();
-        history.record(MediaKind::Audio, 5, 0, 1_000.0);
+        history.record(MediaKind::Audio, totals(5, 0, 0), 1_000.0);
         assert_eq!(history.status(1_500.0), DecryptionStatus::Decrypting);
-        history.record(MediaKind::Video, 0, 3, 1_600.0);
+        history.record(MediaKind::Video, totals(0, 3, 0), 1_600.0);
         assert_eq!(history.status(1_700.0), DecryptionStatus::Decrypting);
     }
 
     #[test]
     fn failures_without_successes_mean_cannot_decrypt() {
         let mut history = ReceiveHistory::default();
-        history.record(MediaKind::Video, 0, 4, 1_000.0);
+        history.record(MediaKind::Video, totals(0, 4, 0), 1_000.0);
         assert_eq!(history.status(1_100.0), DecryptionStatus::CannotDecrypt);
         assert_eq!(history.status(9_000.0), DecryptionStatus::CannotDecrypt);
     }
@@ -125,21 +156,51 @@ mod tests {
     #[test]
     fn old_successes_do_not_hide_new_failures() {
         let mut history = ReceiveHistory::default();
-        history.record(MediaKind::Video, 10, 0, 1_000.0);
-        history.record(MediaKind::Video, 10, 5, 4_000.0);
+        history.record(MediaKind::Video, totals(10, 0, 0), 1_000.0);
+        history.record(MediaKind::Video, totals(10, 5, 0), 4_000.0);
         assert_eq!(history.status(4_100.0), DecryptionStatus::CannotDecrypt);
         // Unchanged totals are not news.
-        history.record(MediaKind::Video, 10, 5, 7_000.0);
+        history.record(MediaKind::Video, totals(10, 5, 0), 7_000.0);
         assert_eq!(history.status(7_000.0), DecryptionStatus::CannotDecrypt);
-        history.record(MediaKind::Video, 11, 5, 7_500.0);
+        history.record(MediaKind::Video, totals(11, 5, 0), 7_500.0);
         assert_eq!(history.status(7_600.0), DecryptionStatus::Decrypting);
     }
 
     #[test]
     fn silence_after_success_goes_back_to_waiting() {
         let mut history = ReceiveHistory::default();
-        history.record(MediaKind::Audio, 10, 0, 1_000.0);
+        history.record(MediaKind::Audio, totals(10, 0, 0), 1_000.0);
         assert_eq!(history.status(3_500.0), DecryptionStatus::WaitingForKey);
+    }
+
+    #[test]
+    fn frames_without_a_key_mean_waiting_not_failure() {
+        let mut history = ReceiveHistory::default();
+        history.record(MediaKind::Video, totals(0, 0, 40), 1_000.0);
+        assert_eq!(history.status(1_100.0), DecryptionStatus::WaitingForKey);
+        assert_eq!(history.status(9_000.0), DecryptionStatus::WaitingForKey);
+    }
+
+    #[test]
+    fn an_epoch_switch_after_failures_goes_back_to_waiting() {
+        let mut history = ReceiveHistory::default();
+        history.record(MediaKind::Video, totals(0, 3, 0), 1_000.0);
+        assert_eq!(history.status(1_100.0), DecryptionStatus::CannotDecrypt);
+        history.record(MediaKind::Video, totals(0, 3, 8), 1_500.0);
+        assert_eq!(history.status(1_600.0), DecryptionStatus::WaitingForKey);
+        history.record(MediaKind::Video, totals(0, 9, 8), 2_000.0);
+        assert_eq!(history.status(2_100.0), DecryptionStatus::CannotDecrypt);
+        history.record(MediaKind::Audio, totals(4, 0, 0), 2_500.0);
+        assert_eq!(history.status(2_600.0), DecryptionStatus::Decrypting);
+    }
+
+    #[test]
+    fn a_removed_member_sees_its_decrypting_stop() {
+        // Decrypting, then everything arrives under an epoch it has no key for.
+        let mut history = ReceiveHistory::default();
+        history.record(MediaKind::Video, totals(100, 0, 0), 1_000.0);
+        history.record(MediaKind::Video, totals(100, 0, 50), 4_000.0);
+        assert_eq!(history.status(4_100.0), DecryptionStatus::WaitingForKey);
     }
 
     #[test]

@@ -3,14 +3,17 @@
 //! The reducer is pure: time arrives inside actions, browser objects (media streams)
 //! are carried as values and never touched here.
 
+use std::collections::HashSet;
 use std::rc::Rc;
 
 use conclave_protocol::{ParticipantId, ParticipantInfo};
 use web_sys::MediaStream;
 use yew::Reducible;
 
-use crate::decryption_status::{DecryptionStatus, ReceiveHistory};
+use crate::decryption_status::{DecryptionStatus, FrameTotals, ReceiveHistory};
 use crate::invite::{Invite, InviteError};
+use crate::roster::{EncryptionStatus, GroupView};
+use crate::security_code::CodeCheck;
 use crate::worker_protocol::{MediaKind, TransformApi};
 
 /// Which page is on screen.
@@ -54,12 +57,13 @@ impl LocalMedia {
     }
 }
 
-/// A remote participant as the meeting page shows it.
+/// A remote participant as the server reports it, with what arrived from them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Participant {
     /// Routing id from the server.
     pub id: ParticipantId,
-    /// Self-chosen name (not authenticated).
+    /// Self-chosen name as the server relays it (not authenticated: tiles show the
+    /// MLS credential's name instead).
     pub display_name: String,
     /// Their decrypted media, once a track arrived.
     pub stream: Option<MediaStream>,
@@ -84,6 +88,29 @@ pub struct MeetingState {
     pub disconnected: Option<String>,
     /// The latest error the server or a peer connection reported.
     pub error: Option<String>,
+    /// The MLS group as last reported (`None` until the group state machine runs).
+    pub group: Option<GroupView>,
+    /// When the group's status last changed, in ms (for "if this lasts" hints).
+    pub group_status_since_ms: f64,
+    /// Fingerprints (hex) this browser had met before this meeting, as loaded at join.
+    pub seen_before: HashSet<String>,
+    /// Whether this browser's key is kept for next time (`None` until loaded).
+    pub key_remembered: Option<bool>,
+    /// Whether the security code was checked aloud.
+    pub code_check: CodeCheck,
+}
+
+/// A remote MLS member's tile.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RemoteTileView {
+    /// A stable key (the member's leaf index).
+    pub key: u32,
+    /// The name the member's MLS credential carries.
+    pub display_name: String,
+    /// Their decrypted media, once a track arrived.
+    pub stream: Option<MediaStream>,
+    /// Whether their frames decrypt.
+    pub status: DecryptionStatus,
 }
 
 /// The whole app state.
@@ -122,6 +149,35 @@ impl AppState {
     /// The status line of a remote participant's tile right now.
     pub fn decryption_status(&self, participant: &Participant) -> DecryptionStatus {
         participant.history.status(self.now_ms)
+    }
+
+    /// One tile per remote member of the MLS group, named by its credential; media and
+    /// counters come from the participant its credential names.
+    pub fn remote_tiles(&self) -> Vec<RemoteTileView> {
+        let Some(group) = &self.meeting.group else {
+            return Vec::new();
+        };
+        group
+            .remote_members()
+            .map(|member| {
+                let participant = member
+                    .participant_id
+                    .and_then(|id| self.meeting.participants.iter().find(|p| p.id == id));
+                RemoteTileView {
+                    key: member.leaf_index,
+                    display_name: member.display_name.clone(),
+                    stream: participant.and_then(|p| p.stream.clone()),
+                    status: participant.map_or(DecryptionStatus::WaitingForKey, |p| {
+                        self.decryption_status(p)
+                    }),
+                }
+            })
+            .collect()
+    }
+
+    /// Our membership status in the MLS group, once it runs.
+    pub fn encryption_status(&self) -> Option<EncryptionStatus> {
+        self.meeting.group.as_ref().map(|group| group.status)
     }
 }
 
@@ -176,13 +232,28 @@ pub enum Action {
         participant: ParticipantId,
         /// Audio or video.
         kind: MediaKind,
-        /// Frames decrypted so far.
-        decrypted: u64,
-        /// Frames failed so far.
-        failed: u64,
+        /// Frames decrypted, failed and without a key so far.
+        totals: FrameTotals,
         /// When the message arrived.
         now_ms: f64,
     },
+    /// This browser's identity is loaded (or made); `seen_before` holds the
+    /// fingerprints (hex) stored before this meeting.
+    IdentityReady {
+        /// Whether it is kept in this browser (false: IndexedDB unavailable).
+        remembered: bool,
+        /// Fingerprints met in earlier meetings.
+        seen_before: HashSet<String>,
+    },
+    /// The MLS group's roster, status or security code changed.
+    GroupChanged {
+        /// The group as it is now.
+        view: GroupView,
+        /// When, in ms.
+        now_ms: f64,
+    },
+    /// "Mark as checked" was pressed for the security code on screen.
+    MarkSecurityCodeChecked,
     /// The clock moved on (tile statuses depend on it).
     Tick(f64),
     /// An error from the server or a peer connection.
@@ -244,21 +315,38 @@ impl AppState {
             Action::ReceiveStats {
                 participant,
                 kind,
-                decrypted,
-                failed,
+                totals,
                 now_ms,
             } => {
                 self.now_ms = self.now_ms.max(now_ms);
                 if let Some(p) = self.participant_mut(participant) {
-                    p.history.record(kind, decrypted, failed, now_ms);
+                    p.history.record(kind, totals, now_ms);
                 }
             }
+            Action::IdentityReady {
+                remembered,
+                seen_before,
+            } => {
+                self.meeting.key_remembered = Some(remembered);
+                self.meeting.seen_before = seen_before;
+            }
+            Action::GroupChanged { view, now_ms } => {
+                self.now_ms = self.now_ms.max(now_ms);
+                if self.encryption_status() != Some(view.status) {
+                    self.meeting.group_status_since_ms = now_ms;
+                }
+                self.meeting.code_check.observe(view.security_code.as_ref());
+                self.meeting.group = Some(view);
+            }
+            Action::MarkSecurityCodeChecked => self.meeting.code_check.mark_checked(),
             Action::Tick(now_ms) => self.now_ms = self.now_ms.max(now_ms),
             Action::MeetingError(message) => self.meeting.error = Some(message),
             Action::Disconnected(reason) => {
                 self.meeting.disconnected = Some(reason);
-                // Without the server the mesh is closed: nobody is connected any more.
+                // Without the server the mesh and the MLS group are closed: nobody is
+                // connected any more, and the roster and keys shown would be stale.
                 self.meeting.participants.clear();
+                self.meeting.group = None;
             }
             Action::Leave => {
                 if let Page::Meeting(invite) = &self.page {
@@ -298,6 +386,8 @@ impl Reducible for AppState {
 mod tests {
     use super::*;
     use crate::invite::parse_invite_link;
+    use crate::roster::tests::{member, view as roster_view};
+    use conclave_group::MembershipStatus;
 
     fn invite() -> Invite {
         parse_invite_link("/m/AbCdEfGhIjKlMnOpQrStUv#AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
@@ -351,8 +441,10 @@ mod tests {
         state.apply(Action::ReceiveStats {
             participant: ParticipantId(1),
             kind: MediaKind::Video,
-            decrypted: 30,
-            failed: 0,
+            totals: FrameTotals {
+                decrypted: 30,
+                ..FrameTotals::default()
+            },
             now_ms: 500.0,
         });
         let grace = state.meeting.participants[0].clone();
@@ -367,6 +459,90 @@ mod tests {
         );
         state.apply(Action::ParticipantLeft(ParticipantId(1)));
         assert!(state.meeting.participants.is_empty());
+    }
+
+    #[test]
+    fn tiles_are_the_mls_members_named_by_their_credentials() {
+        let mut state = in_meeting();
+        state.apply(Action::Joined {
+            you: ParticipantId(3),
+            participants: vec![info(1, "Grace (server name)"), info(2, "Mallory")],
+        });
+        assert!(state.remote_tiles().is_empty(), "no group, no tiles");
+        let view = roster_view(
+            MembershipStatus::Member,
+            vec![member(0, 1, "Grace", false), member(1, 3, "Ada", true)],
+        );
+        state.apply(Action::GroupChanged {
+            view,
+            now_ms: 100.0,
+        });
+        state.apply(Action::ReceiveStats {
+            participant: ParticipantId(1),
+            kind: MediaKind::Audio,
+            totals: FrameTotals {
+                decrypted: 5,
+                ..FrameTotals::default()
+            },
+            now_ms: 200.0,
+        });
+        state.apply(Action::ReceiveStats {
+            participant: ParticipantId(2),
+            kind: MediaKind::Audio,
+            totals: FrameTotals {
+                decrypted: 5,
+                ..FrameTotals::default()
+            },
+            now_ms: 200.0,
+        });
+        let tiles = state.remote_tiles();
+        assert_eq!(tiles.len(), 1, "Mallory is in the room, not in the group");
+        assert_eq!(tiles[0].display_name, "Grace");
+        assert_eq!(tiles[0].status, DecryptionStatus::Decrypting);
+    }
+
+    #[test]
+    fn a_lost_server_connection_clears_the_group() {
+        let mut state = in_meeting();
+        state.apply(Action::Joined {
+            you: ParticipantId(3),
+            participants: vec![info(1, "Grace")],
+        });
+        state.apply(Action::GroupChanged {
+            view: roster_view(
+                MembershipStatus::Member,
+                vec![member(0, 1, "Grace", false), member(1, 3, "Ada", true)],
+            ),
+            now_ms: 100.0,
+        });
+        assert_eq!(state.remote_tiles().len(), 1);
+        state.apply(Action::Disconnected("gone".into()));
+        assert!(state.remote_tiles().is_empty());
+        assert_eq!(state.encryption_status(), None);
+    }
+
+    #[test]
+    fn the_status_clock_restarts_only_when_the_status_changes() {
+        let mut state = in_meeting();
+        let waiting = || roster_view(MembershipStatus::WaitingToBeAdded, vec![]);
+        state.apply(Action::GroupChanged {
+            view: waiting(),
+            now_ms: 1_000.0,
+        });
+        state.apply(Action::GroupChanged {
+            view: waiting(),
+            now_ms: 4_000.0,
+        });
+        assert_eq!(
+            state.encryption_status(),
+            Some(EncryptionStatus::WaitingToBeAdded)
+        );
+        assert_eq!(state.meeting.group_status_since_ms, 1_000.0);
+        state.apply(Action::GroupChanged {
+            view: roster_view(MembershipStatus::Member, vec![member(0, 3, "Ada", true)]),
+            now_ms: 5_000.0,
+        });
+        assert_eq!(state.meeting.group_status_since_ms, 5_000.0);
     }
 
     #[test]

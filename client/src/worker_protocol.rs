@@ -4,6 +4,8 @@
 use conclave_protocol::ParticipantId;
 use serde::Deserialize;
 
+use crate::decryption_status::FrameTotals;
+
 /// Kind of a media track, as the worker and WebRTC name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -71,10 +73,10 @@ pub enum WorkerEvent {
         participant: ParticipantId,
         /// Which track kind.
         kind: MediaKind,
-        /// Frames decrypted so far.
-        decrypted: u64,
-        /// Frames that failed to decrypt so far (all dropped).
-        failed: u64,
+        /// Running totals: decrypted, failed, without a key.
+        totals: FrameTotals,
+        /// The epoch of the last frame decrypted, if the worker said.
+        epoch: Option<u64>,
     },
     /// The worker could not start: no media may flow.
     Fatal {
@@ -97,6 +99,10 @@ enum WireWorkerMessage {
         media_kind: MediaKind,
         decrypted: u64,
         failed: u64,
+        #[serde(rename = "withoutKey", default)]
+        without_key: u64,
+        #[serde(default)]
+        epoch: Option<u64>,
     },
     Fatal {
         #[serde(default)]
@@ -129,6 +135,8 @@ pub fn parse_worker_message(json: &str) -> Result<WorkerEvent, WorkerMessageErro
             media_kind,
             decrypted,
             failed,
+            without_key,
+            epoch,
         } => WorkerEvent::ReceiveStats {
             participant: ParticipantId(
                 participant_id
@@ -136,8 +144,12 @@ pub fn parse_worker_message(json: &str) -> Result<WorkerEvent, WorkerMessageErro
                     .map_err(|_| WorkerMessageError::BadParticipantId)?,
             ),
             kind: media_kind,
-            decrypted,
-            failed,
+            totals: FrameTotals {
+                decrypted,
+                failed,
+                without_key,
+            },
+            epoch,
         },
         WireWorkerMessage::Fatal { message } => WorkerEvent::Fatal { message },
     })
@@ -163,8 +175,28 @@ mod tests {
             WorkerEvent::ReceiveStats {
                 participant: ParticipantId(7),
                 kind: MediaKind::Video,
-                decrypted: 12,
-                failed: 1
+                totals: FrameTotals {
+                    decrypted: 12,
+                    failed: 1,
+                    without_key: 0
+                },
+                epoch: None
+            }
+        );
+        assert_eq!(
+            parse_worker_message(
+                r#"{"kind":"receiveStats","participantId":"7","mediaKind":"audio","decrypted":12,"failed":0,"withoutKey":5,"epoch":3}"#
+            )
+            .unwrap(),
+            WorkerEvent::ReceiveStats {
+                participant: ParticipantId(7),
+                kind: MediaKind::Audio,
+                totals: FrameTotals {
+                    decrypted: 12,
+                    failed: 0,
+                    without_key: 5
+                },
+                epoch: Some(3)
             }
         );
         assert_eq!(

@@ -87,7 +87,7 @@ pub fn lobby_page() -> Html {
                         { "Join meeting" }
                     </button>
                     <p class="muted small">
-                        { "End-to-end encrypted. The meeting key is the part of the link after #; your browser never sends it to the server." }
+                        { "End-to-end encrypted. The invite secret is the part of the link after #: your browser never sends it to the server, and only people who have it can be let in." }
                     </p>
                 </form>
             </div>

@@ -1,6 +1,9 @@
 use yew::prelude::*;
 
-use super::{Controls, E2eeBanner, LocalTile, RemoteTile};
+use super::{
+    Controls, E2eeBanner, EncryptionStatusLine, LocalTile, RemoteTile, RosterPanel,
+    SecurityCodePanel,
+};
 use crate::hooks::{use_app, use_clock, use_meeting_session};
 use crate::invite::Invite;
 
@@ -11,7 +14,8 @@ pub struct MeetingProps {
     pub invite: Invite,
 }
 
-/// The meeting: banner, tiles, controls. Mounting it joins; unmounting leaves.
+/// The meeting: banner, encryption status, tiles (one per remote MLS member), the
+/// roster and the security code, controls. Mounting it joins; unmounting leaves.
 #[function_component(MeetingPage)]
 pub fn meeting_page(props: &MeetingProps) -> Html {
     let app = use_app();
@@ -27,10 +31,16 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
         return Html::default();
     };
     let meeting = &app.meeting;
-    let count = meeting.participants.len() + 1;
+    let tiles = app.remote_tiles();
+    let count = tiles.len() + 1;
+    let alone = meeting
+        .group
+        .as_ref()
+        .is_some_and(|group| group.members.len() == 1 && group.outsiders.is_empty());
     html! {
         <main class="page meeting">
             <E2eeBanner api={meeting.transform_api} ready={meeting.e2ee_ready} />
+            <EncryptionStatusLine />
             if let Some(message) = &meeting.fatal {
                 <div class="alert alert-fatal" role="alert">
                     <strong>{ "Encryption is not available, so this meeting was not joined." }</strong>
@@ -46,16 +56,24 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
             if let Some(message) = &meeting.error {
                 <div class="alert alert-warning" role="alert">{ message.clone() }</div>
             }
-            <section class={classes!("grid", format!("grid-{}", count.min(9)))} aria-label="Participants">
-                <LocalTile stream={app.local_media.stream().cloned()}
-                           camera_on={app.camera_on} microphone_on={app.microphone_on} />
-                { for meeting.participants.iter().map(|p| html! {
-                    <RemoteTile key={p.id.0} participant={p.clone()} status={app.decryption_status(p)} />
-                }) }
-            </section>
-            if meeting.participants.is_empty() && meeting.you.is_some() {
-                <p class="muted centered">{ "Nobody else is here yet. Use “Copy invite link” to invite people." }</p>
-            }
+            <div class="meeting-layout">
+                <div class="meeting-main">
+                    <section class={classes!("grid", format!("grid-{}", count.min(9)))} aria-label="Video">
+                        <LocalTile stream={app.local_media.stream().cloned()}
+                                   camera_on={app.camera_on} microphone_on={app.microphone_on} />
+                        { for tiles.into_iter().map(|tile| html! {
+                            <RemoteTile key={tile.key} tile={tile.clone()} />
+                        }) }
+                    </section>
+                    if alone {
+                        <p class="muted centered">{ "Nobody else is here yet. Use “Copy invite link” to invite people." }</p>
+                    }
+                </div>
+                <aside class="meeting-side">
+                    <RosterPanel />
+                    <SecurityCodePanel />
+                </aside>
+            </div>
             <Controls />
         </main>
     }

@@ -2,7 +2,7 @@ use yew::prelude::*;
 
 use super::VideoView;
 use crate::decryption_status::DecryptionStatus;
-use crate::state::Participant;
+use crate::state::RemoteTileView;
 
 /// Properties of [`LocalTile`].
 #[derive(Properties, PartialEq)]
@@ -40,29 +40,29 @@ pub fn local_tile(props: &LocalTileProps) -> Html {
 /// Properties of [`RemoteTile`].
 #[derive(Properties, PartialEq)]
 pub struct RemoteTileProps {
-    /// The participant shown.
-    pub participant: Participant,
-    /// Its decryption status right now.
-    pub status: DecryptionStatus,
+    /// The member shown, with its media and decryption status right now.
+    pub tile: RemoteTileView,
 }
 
-/// A remote participant: `<article aria-label="{name}">` with its decrypted video
-/// (and sound), its name, and a `role="status"` line saying whether it decrypts.
+/// A remote MLS member: `<article aria-label="{name}">` (the name its credential
+/// carries) with its decrypted video (and sound), its name, and a `role="status"` line
+/// saying whether it decrypts.
 #[function_component(RemoteTile)]
 pub fn remote_tile(props: &RemoteTileProps) -> Html {
-    let name = props.participant.display_name.clone();
-    let status_class = match props.status {
+    let tile = &props.tile;
+    let name = tile.display_name.clone();
+    let status_class = match tile.status {
         DecryptionStatus::Decrypting => "status-ok",
         DecryptionStatus::WaitingForKey => "status-waiting",
         DecryptionStatus::CannotDecrypt => "status-failed",
     };
     html! {
         <article class="tile" aria-label={name.clone()}>
-            <VideoView stream={props.participant.stream.clone()} muted=false />
+            <VideoView stream={tile.stream.clone()} muted=false />
             <div class="tile-footer">
                 <span class="tile-name">{ name }</span>
                 <span role="status" class={classes!("tile-status", status_class)}>
-                    { props.status.label() }
+                    { tile.status.label() }
                 </span>
             </div>
         </article>

@@ -1,24 +1,32 @@
-//! The meeting session: worker, signaling and mesh wired together, driven by the
-//! server's messages and reporting into the app state.
+//! The meeting session: worker, identity, MLS group, signaling and mesh wired
+//! together, driven by the server's messages and reporting into the app state.
 //!
-//! Order matters for E2EE: the worker is created and given the meeting secret first;
-//! only when it reports `ready` does the page connect to the server, and only then do
-//! peer connections (each transform-protected) exist. If encryption is unavailable or
-//! fails, the session never joins and tears down whatever it had.
+//! Order matters for E2EE: the worker starts first and this browser's identity is
+//! loaded (IndexedDB) meanwhile; only when both are ready does the page connect to the
+//! server. Every server message goes to the MLS group ([`KeyAgreement`]) first; each
+//! epoch's key goes to the worker before anything else happens. Peer connections exist
+//! only with members of the MLS group ([`crate::peering`]). If encryption is
+//! unavailable or fails, the session never joins and tears down whatever it had.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use conclave_protocol::{ClientMessage, ServerMessage};
+use conclave_group::{EpochKeys, MeetingConfig};
+use conclave_protocol::{ClientMessage, ServerMessage, SignalPayload};
 use gloo::timers::callback::Timeout;
 use web_sys::MediaStream;
 use yew::prelude::*;
+use zeroize::Zeroizing;
 
 use crate::invite::Invite;
+use crate::peering::{OfferDecision, Peering};
+use crate::roster::GroupView;
 use crate::services::e2ee::{detect_transform_api, E2eeError, E2eeWorker};
+use crate::services::identity_store::{load_identity, LoadedIdentity, SeenKeys};
+use crate::services::key_agreement::{KeyAgreement, KeyAgreementEvents};
 use crate::services::mesh::{Mesh, MeshEvents};
 use crate::services::now_ms;
-use crate::services::signaling::SignalingConnection;
+use crate::services::signaling::{CloseInfo, SignalingConnection};
 use crate::state::{Action, AppState};
 use crate::worker_protocol::WorkerEvent;
 
@@ -53,6 +61,14 @@ struct SessionInner {
     local: Option<MediaStream>,
     dispatcher: UseReducerDispatcher<AppState>,
     e2ee: Option<Rc<E2eeWorker>>,
+    worker_ready: bool,
+    /// This browser's identity, from load until the group takes it.
+    identity: Option<LoadedIdentity>,
+    seen_keys: Option<SeenKeys>,
+    key_agreement: Option<KeyAgreement>,
+    /// The group as last reported.
+    group: Option<GroupView>,
+    peering: Peering,
     mesh: Option<Mesh>,
     signaling: Option<SignalingConnection>,
     start_timeout: Option<Timeout>,
@@ -76,6 +92,12 @@ impl MeetingSession {
             local,
             dispatcher: dispatcher.clone(),
             e2ee: None,
+            worker_ready: false,
+            identity: None,
+            seen_keys: None,
+            key_agreement: None,
+            group: None,
+            peering: Peering::default(),
             mesh: None,
             signaling: None,
             start_timeout: None,
@@ -91,11 +113,7 @@ impl MeetingSession {
 
         let weak = Rc::downgrade(&session.inner);
         let on_event = Callback::from(move |event| on_worker_event(&weak, event));
-        let started = {
-            let inner = session.inner.borrow();
-            E2eeWorker::start(inner.invite.secret(), api, on_event)
-        };
-        match started {
+        match E2eeWorker::start(api, on_event) {
             Ok(worker) => {
                 let weak = Rc::downgrade(&session.inner);
                 let timeout = Timeout::new(WORKER_START_TIMEOUT_MS, move || {
@@ -109,23 +127,63 @@ impl MeetingSession {
                 inner.e2ee = Some(Rc::new(worker));
                 inner.start_timeout = Some(timeout);
             }
-            Err(error) => dispatcher.dispatch(Action::E2eeFatal(error.to_string())),
+            Err(error) => {
+                dispatcher.dispatch(Action::E2eeFatal(error.to_string()));
+                return session;
+            }
         }
+
+        let weak = Rc::downgrade(&session.inner);
+        wasm_bindgen_futures::spawn_local(async move {
+            let loaded = load_identity().await;
+            let Some(inner) = weak.upgrade() else {
+                return;
+            };
+            match loaded {
+                Ok(loaded) => {
+                    let dispatcher = inner.borrow().dispatcher.clone();
+                    dispatcher.dispatch(Action::IdentityReady {
+                        remembered: loaded.remembered,
+                        seen_before: loaded.seen_before.clone(),
+                    });
+                    inner.borrow_mut().identity = Some(loaded);
+                    connect(&inner);
+                }
+                Err(error) => fail(
+                    &weak,
+                    format!("no signature key could be made for this browser ({error})"),
+                ),
+            }
+        });
         session
     }
 
     fn stop(self) {
-        let (mesh, signaling, e2ee) = {
+        let (mesh, signaling, e2ee, key_agreement) = {
             let mut inner = self.inner.borrow_mut();
             inner.stopped = true;
             inner.start_timeout = None;
-            (inner.mesh.take(), inner.signaling.take(), inner.e2ee.take())
+            inner.seen_keys = None;
+            (
+                inner.mesh.take(),
+                inner.signaling.take(),
+                inner.e2ee.take(),
+                inner.key_agreement.take(),
+            )
         };
+        // Dropping these sends `leave`, closes the socket and stops the group's timer.
+        drop(signaling);
+        drop(key_agreement);
+        #[cfg(feature = "test-hooks")]
+        if crate::services::test_hooks::keep_peer_connections() {
+            // Test hook: the peer connections and the worker outlive the meeting page.
+            crate::services::test_hooks::keep_alive(Box::new((mesh, e2ee)));
+            return;
+        }
         if let Some(mesh) = mesh {
             mesh.close_all();
         }
-        // Dropping these sends `leave`, closes the socket and terminates the worker.
-        drop(signaling);
+        // Terminates the worker.
         drop(e2ee);
     }
 }
@@ -137,20 +195,23 @@ fn on_worker_event(weak: &Weak<RefCell<SessionInner>>, event: WorkerEvent) {
     let dispatcher = inner.borrow().dispatcher.clone();
     match event {
         WorkerEvent::Ready { .. } => {
-            inner.borrow_mut().start_timeout = None;
+            {
+                let mut inner = inner.borrow_mut();
+                inner.start_timeout = None;
+                inner.worker_ready = true;
+            }
             dispatcher.dispatch(Action::E2eeReady);
             connect(&inner);
         }
         WorkerEvent::ReceiveStats {
             participant,
             kind,
-            decrypted,
-            failed,
+            totals,
+            ..
         } => dispatcher.dispatch(Action::ReceiveStats {
             participant,
             kind,
-            decrypted,
-            failed,
+            totals,
             now_ms: now_ms(),
         }),
         WorkerEvent::Fatal { message } => fail(weak, message),
@@ -162,7 +223,7 @@ fn fail(weak: &Weak<RefCell<SessionInner>>, message: String) {
     let Some(inner) = weak.upgrade() else {
         return;
     };
-    let (dispatcher, mesh, signaling) = {
+    let (dispatcher, mesh, signaling, key_agreement) = {
         let mut inner = inner.borrow_mut();
         inner.stopped = true;
         inner.start_timeout = None;
@@ -170,24 +231,30 @@ fn fail(weak: &Weak<RefCell<SessionInner>>, message: String) {
             inner.dispatcher.clone(),
             inner.mesh.take(),
             inner.signaling.take(),
+            inner.key_agreement.take(),
         )
     };
     if let Some(mesh) = mesh {
         mesh.close_all();
     }
     drop(signaling);
+    drop(key_agreement);
     dispatcher.dispatch(Action::E2eeFatal(message));
 }
 
-/// The worker is ready: build the mesh and join the room.
+/// The worker is ready and the identity loaded: start the group, build the mesh and
+/// join the room. Does nothing until both are ready, or once connected.
 fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
     let weak = Rc::downgrade(inner_rc);
-    let (e2ee, local, dispatcher, room, display_name) = {
-        let inner = inner_rc.borrow();
-        if inner.stopped || inner.signaling.is_some() {
+    let (e2ee, local, dispatcher, room, display_name, loaded, invite_secret) = {
+        let mut inner = inner_rc.borrow_mut();
+        if inner.stopped || inner.signaling.is_some() || !inner.worker_ready {
             return;
         }
         let Some(e2ee) = inner.e2ee.clone() else {
+            return;
+        };
+        let Some(loaded) = inner.identity.take() else {
             return;
         };
         (
@@ -196,23 +263,42 @@ fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
             inner.dispatcher.clone(),
             inner.invite.room_id().clone(),
             inner.display_name.clone(),
+            loaded,
+            {
+                let mut secret = Zeroizing::new([0; 32]);
+                secret.copy_from_slice(inner.invite.secret().as_bytes());
+                secret
+            },
         )
     };
 
+    let key_agreement = KeyAgreement::start(
+        loaded.identity,
+        MeetingConfig {
+            room_id: room.clone(),
+            // Only for the invite proof: media keys come from the MLS exporter.
+            invite_secret,
+            display_name: display_name.clone(),
+        },
+        KeyAgreementEvents {
+            send: {
+                let weak = weak.clone();
+                Callback::from(move |message: ClientMessage| send(&weak, &message))
+            },
+            epoch_keys: {
+                let weak = weak.clone();
+                Callback::from(move |keys: EpochKeys| use_epoch_key(&weak, &keys))
+            },
+            changed: {
+                let weak = weak.clone();
+                Callback::from(move |view: GroupView| on_group_changed(&weak, view))
+            },
+        },
+    );
+
     let send_signal = {
         let weak = weak.clone();
-        let dispatcher = dispatcher.clone();
-        Callback::from(move |(to, payload)| {
-            let Some(inner) = weak.upgrade() else {
-                return;
-            };
-            let inner = inner.borrow();
-            if let Some(signaling) = inner.signaling.as_ref() {
-                if let Err(error) = signaling.send(&ClientMessage::Signal { to, payload }) {
-                    dispatcher.dispatch(Action::MeetingError(error.to_string()));
-                }
-            }
-        })
+        Callback::from(move |(to, payload)| send(&weak, &ClientMessage::Signal { to, payload }))
     };
     let remote_stream = {
         let dispatcher = dispatcher.clone();
@@ -238,63 +324,181 @@ fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
     );
 
     let on_message = {
-        let mesh = mesh.clone();
-        let dispatcher = dispatcher.clone();
-        Callback::from(move |message| on_server_message(&mesh, &dispatcher, message))
+        let weak = weak.clone();
+        Callback::from(move |message| on_server_message(&weak, message))
     };
     let on_close = {
         let weak = weak.clone();
         let dispatcher = dispatcher.clone();
-        Callback::from(move |close: crate::services::signaling::CloseInfo| {
+        Callback::from(move |close: CloseInfo| {
             if let Some(inner) = weak.upgrade() {
-                let mesh = inner.borrow_mut().mesh.take();
+                let (mesh, key_agreement) = {
+                    let mut inner = inner.borrow_mut();
+                    (inner.mesh.take(), inner.key_agreement.take())
+                };
                 if let Some(mesh) = mesh {
                     mesh.close_all();
                 }
+                drop(key_agreement);
             }
             dispatcher.dispatch(Action::Disconnected(close.reason));
         })
     };
+    {
+        let mut inner = inner_rc.borrow_mut();
+        inner.seen_keys = Some(loaded.seen_keys);
+        inner.key_agreement = Some(key_agreement);
+        inner.mesh = Some(mesh);
+    }
     match SignalingConnection::connect(&room, display_name, on_message, on_close, mesh_error) {
-        Ok(signaling) => {
-            let mut inner = inner_rc.borrow_mut();
-            inner.mesh = Some(mesh);
-            inner.signaling = Some(signaling);
+        Ok(signaling) => inner_rc.borrow_mut().signaling = Some(signaling),
+        Err(error) => {
+            let (mesh, key_agreement) = {
+                let mut inner = inner_rc.borrow_mut();
+                (inner.mesh.take(), inner.key_agreement.take())
+            };
+            drop((mesh, key_agreement));
+            dispatcher.dispatch(Action::Disconnected(error.to_string()));
         }
-        Err(error) => dispatcher.dispatch(Action::Disconnected(error.to_string())),
     }
 }
 
-fn on_server_message(
-    mesh: &Mesh,
-    dispatcher: &UseReducerDispatcher<AppState>,
-    message: ServerMessage,
-) {
+/// Sends one message to the server, if connected.
+fn send(weak: &Weak<RefCell<SessionInner>>, message: &ClientMessage) {
+    let Some(inner) = weak.upgrade() else {
+        return;
+    };
+    let inner = inner.borrow();
+    if let Some(signaling) = inner.signaling.as_ref() {
+        if let Err(error) = signaling.send(message) {
+            inner
+                .dispatcher
+                .dispatch(Action::MeetingError(error.to_string()));
+        }
+    }
+}
+
+/// A new epoch: the worker switches to its key at once.
+fn use_epoch_key(weak: &Weak<RefCell<SessionInner>>, keys: &EpochKeys) {
+    let e2ee = weak.upgrade().and_then(|inner| inner.borrow().e2ee.clone());
+    if let Some(e2ee) = e2ee {
+        if let Err(error) = e2ee.use_epoch_key(keys) {
+            fail(weak, error.to_string());
+        }
+    }
+}
+
+/// The group changed: show it, remember the keys met, connect to new members.
+fn on_group_changed(weak: &Weak<RefCell<SessionInner>>, view: GroupView) {
+    let Some(inner) = weak.upgrade() else {
+        return;
+    };
+    let (dispatcher, mesh, actions) = {
+        let mut inner = inner.borrow_mut();
+        if let Some(seen_keys) = inner.seen_keys.as_mut() {
+            seen_keys.record_members(&view);
+        }
+        let actions = inner.peering.on_group_change(&view);
+        inner.group = Some(view.clone());
+        (inner.dispatcher.clone(), inner.mesh.clone(), actions)
+    };
+    dispatcher.dispatch(Action::GroupChanged {
+        view,
+        now_ms: now_ms(),
+    });
+    let Some(mesh) = mesh else {
+        return;
+    };
+    for (from, sdp) in actions.answer {
+        mesh.handle_signal(from, SignalPayload::Offer { sdp });
+    }
+    for participant in actions.call {
+        mesh.call(participant);
+    }
+}
+
+fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage) {
+    let Some(inner) = weak.upgrade() else {
+        return;
+    };
+    if let ServerMessage::Joined { you, .. } = &message {
+        inner.borrow_mut().peering.joined(*you);
+    }
+    let (dispatcher, mesh, key_agreement) = {
+        let inner = inner.borrow();
+        (
+            inner.dispatcher.clone(),
+            inner.mesh.clone(),
+            inner.key_agreement.clone(),
+        )
+    };
+    // The group sees every message first (its callbacks borrow the session again).
+    if let Some(key_agreement) = &key_agreement {
+        key_agreement.handle_server_message(&message);
+    }
+    let Some(mesh) = mesh else {
+        return;
+    };
     match message {
         ServerMessage::Joined {
             you, participants, ..
-        } => {
-            let others: Vec<_> = participants
-                .iter()
-                .map(|p| p.id)
-                .filter(|id| *id != you)
-                .collect();
-            dispatcher.dispatch(Action::Joined { you, participants });
-            // The newcomer offers to everyone already here.
-            for id in others {
-                mesh.call(id);
-            }
-        }
+        } => dispatcher.dispatch(Action::Joined { you, participants }),
         ServerMessage::ParticipantJoined { participant } => {
             dispatcher.dispatch(Action::ParticipantJoined(participant));
         }
         ServerMessage::ParticipantLeft { id } => {
-            mesh.hang_up(id);
+            if !keeps_peer_connections() {
+                mesh.hang_up(id);
+            }
+            inner.borrow_mut().peering.participant_left(id);
             dispatcher.dispatch(Action::ParticipantLeft(id));
         }
-        ServerMessage::Signal { from, payload } => mesh.handle_signal(from, payload),
+        ServerMessage::Signal {
+            from,
+            payload: SignalPayload::Offer { sdp },
+        } => {
+            let decision = {
+                let mut inner = inner.borrow_mut();
+                let inner = &mut *inner;
+                inner.peering.on_offer(inner.group.as_ref(), from, sdp)
+            };
+            match decision {
+                OfferDecision::Answer(sdp) => {
+                    mesh.handle_signal(from, SignalPayload::Offer { sdp })
+                }
+                OfferDecision::Held { first: true } => gloo::console::warn!(format!(
+                    "Conclave: not answering participant {from}: not in the encrypted meeting (yet)"
+                )),
+                OfferDecision::Held { first: false } => {}
+            }
+        }
+        ServerMessage::Signal { from, payload } => {
+            if inner.borrow().peering.expects_signal_from(from) {
+                mesh.handle_signal(from, payload);
+            }
+        }
         ServerMessage::Error { message, .. } => {
             dispatcher.dispatch(Action::MeetingError(format!("The server said: {message}")));
         }
+        // Handled by the group.
+        ServerMessage::GroupStarted { .. }
+        | ServerMessage::GroupEnded
+        | ServerMessage::KeyPackage { .. }
+        | ServerMessage::Commit { .. }
+        | ServerMessage::Welcome { .. }
+        | ServerMessage::CommitRejected { .. } => {}
     }
+}
+
+/// Test builds: whether the e2e suite asked to keep peer connections of people who
+/// left (`services::test_hooks`).
+#[cfg(feature = "test-hooks")]
+fn keeps_peer_connections() -> bool {
+    crate::services::test_hooks::keep_peer_connections()
+}
+
+/// Release builds: peer connections of people who left are always closed.
+#[cfg(not(feature = "test-hooks"))]
+fn keeps_peer_connections() -> bool {
+    false
 }

@@ -1,10 +1,12 @@
 //! The main-thread side of end-to-end encryption: one transform worker per page, and
 //! the encoded transforms that route every sent and received frame through it.
 //!
-//! Contract: docs/ARCHITECTURE.md, "The transform worker". The page never sees a key
-//! beyond handing the meeting secret to the worker once, before any peer connection
-//! exists. Browser globals (`Worker`, `RTCRtpScriptTransform`) are looked up when
-//! called, so test init scripts that wrap them are honoured.
+//! Contract: docs/ARCHITECTURE.md, "The transform worker" and "Keys by MLS". The page
+//! holds a key only on its way to the worker: each MLS epoch's SFrame base key is
+//! posted with `useEpochKey` and the page's copies are wiped at once. Until the first
+//! epoch key arrives the worker drops every frame. Browser globals (`Worker`,
+//! `RTCRtpScriptTransform`) are looked up when called, so test init scripts that wrap
+//! them are honoured.
 
 use conclave_protocol::ParticipantId;
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
@@ -16,8 +18,9 @@ use web_sys::{
 };
 use yew::Callback;
 
+use conclave_group::EpochKeys;
+
 use super::describe_js_error;
-use crate::invite::MeetingSecret;
 use crate::worker_protocol::{
     parse_worker_message, MediaKind, TransformApi, WorkerEvent, HANDLED_KINDS,
 };
@@ -79,14 +82,10 @@ pub struct E2eeWorker {
 }
 
 impl E2eeWorker {
-    /// Starts the worker and hands it the meeting secret. `on_event` gets the worker's
-    /// `ready`, `receiveStats` and `fatal` messages (a worker script that fails to load
-    /// is reported as `fatal` too).
-    pub fn start(
-        secret: &MeetingSecret,
-        api: TransformApi,
-        on_event: Callback<WorkerEvent>,
-    ) -> Result<Self, E2eeError> {
+    /// Starts the worker (it drops every frame until [`E2eeWorker::use_epoch_key`]).
+    /// `on_event` gets the worker's `ready`, `receiveStats` and `fatal` messages (a
+    /// worker script that fails to load is reported as `fatal` too).
+    pub fn start(api: TransformApi, on_event: Callback<WorkerEvent>) -> Result<Self, E2eeError> {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         let worker = Worker::new_with_options(WORKER_URL, &options)
@@ -114,25 +113,40 @@ impl E2eeWorker {
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
 
-        let this = Self {
+        Ok(Self {
             worker,
             api,
             _on_message: on_message,
             _on_error: on_error,
-        };
-        this.hand_over_secret(secret)?;
-        Ok(this)
+        })
     }
 
-    fn hand_over_secret(&self, secret: &MeetingSecret) -> Result<(), E2eeError> {
-        let bytes = Uint8Array::from(secret.as_bytes().as_slice());
+    /// Hands the worker a new epoch's SFrame base key (RFC 9605 section 5.2): it sends
+    /// under it at once, as sender `own_leaf_index`, and derives every member's
+    /// receive keys from it.
+    pub fn use_epoch_key(&self, keys: &EpochKeys) -> Result<(), E2eeError> {
+        let base_key = Uint8Array::from(keys.base_key.as_slice());
+        let posted = self.post_epoch_key(keys, &base_key);
+        // postMessage copied it (or failed); wipe the page's JavaScript copy. The Rust
+        // copy is zeroized when `keys` drops.
+        base_key.fill(0, 0, base_key.length());
+        posted
+    }
+
+    fn post_epoch_key(&self, keys: &EpochKeys, base_key: &Uint8Array) -> Result<(), E2eeError> {
         let message = Object::new();
-        set(&message, "kind", &JsValue::from_str("useMeetingSecret"))?;
-        set(&message, "secret", &bytes)?;
-        let posted = self.worker.post_message(&message);
-        // postMessage copied it; wipe the page's copy.
-        bytes.fill(0, 0, bytes.length());
-        posted.map_err(|e| E2eeError::Worker(describe_js_error(&e)))
+        set(&message, "kind", &JsValue::from_str("useEpochKey"))?;
+        // Epochs count membership changes: far below 2^53, exact as a JS number.
+        set(&message, "epoch", &JsValue::from_f64(keys.epoch as f64))?;
+        set(&message, "baseKey", base_key)?;
+        set(
+            &message,
+            "senderIndex",
+            &JsValue::from_f64(f64::from(keys.own_leaf_index)),
+        )?;
+        self.worker
+            .post_message(&message)
+            .map_err(|e| E2eeError::Worker(describe_js_error(&e)))
     }
 
     /// The transform API in use.

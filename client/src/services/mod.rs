@@ -1,8 +1,12 @@
-//! Browser APIs behind small, typed services. Components and hooks call these; none of
-//! them renders anything.
+//! Browser APIs behind small, typed services, and the MLS group state machine at the
+//! page's edge ([`key_agreement`]). Components and hooks call these; none of them
+//! renders anything.
 
 pub mod clipboard;
 pub mod e2ee;
+pub mod idb;
+pub mod identity_store;
+pub mod key_agreement;
 pub mod media;
 pub mod mesh;
 pub mod navigation;
@@ -10,6 +14,8 @@ pub mod rooms;
 pub mod secure_random;
 pub mod signaling;
 pub mod storage;
+#[cfg(feature = "test-hooks")]
+pub mod test_hooks;
 
 use wasm_bindgen::{JsCast, JsValue};
 

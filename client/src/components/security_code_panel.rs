@@ -1,0 +1,44 @@
+use yew::prelude::*;
+
+use crate::hooks::use_app;
+use crate::state::Action;
+
+/// The meeting's security code: `<section aria-label="Security code">` with the words
+/// (`data-testid="security-code"`), how to use them, and "Mark as checked", which
+/// turns into "Checked aloud" until the code changes. Shown while a member.
+#[function_component(SecurityCodePanel)]
+pub fn security_code_panel() -> Html {
+    let Some(app) = use_app() else {
+        return Html::default();
+    };
+    let check = &app.meeting.code_check;
+    let Some(code) = app
+        .meeting
+        .group
+        .as_ref()
+        .and_then(|group| group.security_code.as_ref())
+    else {
+        return Html::default();
+    };
+    let mark = {
+        let app = app.clone();
+        Callback::from(move |_: MouseEvent| app.dispatch(Action::MarkSecurityCodeChecked))
+    };
+    html! {
+        <section class="card side-card security-code" aria-label="Security code">
+            <h2>{ "Security code" }</h2>
+            <p class="security-code-words" data-testid="security-code">{ code.words.clone() }</p>
+            <p class="muted small">
+                { "Read these words aloud: if everyone sees the same, nobody is in the middle." }
+            </p>
+            if check.changed() {
+                <p class="code-changed">{ "The security code changed: someone joined or left" }</p>
+            }
+            if check.is_checked(code) {
+                <p class="code-checked">{ "Checked aloud" }</p>
+            } else {
+                <button type="button" onclick={mark}>{ "Mark as checked" }</button>
+            }
+        </section>
+    }
+}

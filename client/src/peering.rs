@@ -1,0 +1,273 @@
+//! Who connects to whom in the mesh once keys come from MLS: only members of the
+//! meeting's MLS group get a peer connection (docs/ARCHITECTURE.md, "Keys by MLS").
+//!
+//! - Once we are a member, we offer to every other member whose participant id is
+//!   lower than ours. The server numbers participants in join order, so the newcomer
+//!   offers to everyone already there and later joiners offer to us; two people added
+//!   by the same commit do not both offer (no glare).
+//! - We answer an offer only from a participant the MLS roster lists. An offer from
+//!   anyone else is held (the latest per participant, logged once): if its sender is
+//!   added later (the commit may still be on its way, or we are re-syncing), it is
+//!   answered then; otherwise it is dropped when they leave.
+//! - Answers and ICE candidates are taken only from participants we offered to,
+//!   answered, or hold an offer from: anyone else in the room (who may be an attacker)
+//!   cannot make the mesh buffer candidates for a connection that will never exist.
+//!
+//! Pure state; the session carries out what it returns.
+
+use std::collections::{HashMap, HashSet};
+
+use conclave_protocol::ParticipantId;
+
+use crate::roster::{EncryptionStatus, GroupView};
+
+/// Whether `me` sends the offer to `them` (both being members): the later arrival does.
+pub fn offers_to(me: ParticipantId, them: ParticipantId) -> bool {
+    them < me
+}
+
+/// What to do with an offer that just arrived.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OfferDecision {
+    /// The sender is a member: answer it.
+    Answer(String),
+    /// The sender is not a member (yet): held. `first` is true the first time this
+    /// participant's offer is held (log it then, not on every retry).
+    Held {
+        /// First offer held from this participant.
+        first: bool,
+    },
+}
+
+/// What the mesh should do after the group changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PeeringActions {
+    /// Members to send an offer to.
+    pub call: Vec<ParticipantId>,
+    /// Held offers whose senders are members now: answer them.
+    pub answer: Vec<(ParticipantId, String)>,
+}
+
+/// The mesh's admission state for one meeting.
+#[derive(Debug, Default)]
+pub struct Peering {
+    me: Option<ParticipantId>,
+    /// Participants we offered to or answered: never offered to again.
+    connected: HashSet<ParticipantId>,
+    /// The latest offer (SDP) from each participant who is not a member.
+    held_offers: HashMap<ParticipantId, String>,
+    /// Participants whose held offer was logged.
+    logged: HashSet<ParticipantId>,
+}
+
+impl Peering {
+    /// The server told us our participant id.
+    pub fn joined(&mut self, me: ParticipantId) {
+        self.me = Some(me);
+    }
+
+    /// Decides on an offer from `from`, given the group as it is now (`None`: no group
+    /// state yet).
+    pub fn on_offer(
+        &mut self,
+        group: Option<&GroupView>,
+        from: ParticipantId,
+        sdp: String,
+    ) -> OfferDecision {
+        if group.is_some_and(|group| group.is_remote_member(from)) {
+            self.held_offers.remove(&from);
+            self.connected.insert(from);
+            OfferDecision::Answer(sdp)
+        } else {
+            self.held_offers.insert(from, sdp);
+            OfferDecision::Held {
+                first: self.logged.insert(from),
+            }
+        }
+    }
+
+    /// The group changed: whom to call, which held offers to answer.
+    pub fn on_group_change(&mut self, group: &GroupView) -> PeeringActions {
+        let mut actions = PeeringActions::default();
+        let Some(me) = self.me else {
+            return actions;
+        };
+        for participant in group
+            .remote_members()
+            .filter_map(|member| member.participant_id)
+        {
+            if let Some(sdp) = self.held_offers.remove(&participant) {
+                self.connected.insert(participant);
+                actions.answer.push((participant, sdp));
+            } else if group.status == EncryptionStatus::Member
+                && offers_to(me, participant)
+                && self.connected.insert(participant)
+            {
+                actions.call.push(participant);
+            }
+        }
+        actions
+    }
+
+    /// Whether an answer or ICE candidate from `from` belongs to a connection we have
+    /// or may still answer (an offer of theirs is held). Candidates follow their offer
+    /// on the same ordered connection to the server, so none arrives before it.
+    pub fn expects_signal_from(&self, from: ParticipantId) -> bool {
+        self.connected.contains(&from) || self.held_offers.contains_key(&from)
+    }
+
+    /// A participant left the room: forget them (a returning person has a new id).
+    pub fn participant_left(&mut self, participant: ParticipantId) {
+        self.connected.remove(&participant);
+        self.held_offers.remove(&participant);
+        self.logged.remove(&participant);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roster::tests::{member, view};
+    use conclave_group::MembershipStatus;
+
+    fn ids(list: &[u64]) -> Vec<ParticipantId> {
+        list.iter().copied().map(ParticipantId).collect()
+    }
+
+    #[test]
+    fn the_newcomer_calls_everyone_already_there_once() {
+        let mut peering = Peering::default();
+        peering.joined(ParticipantId(3));
+        let waiting = view(MembershipStatus::WaitingToBeAdded, vec![]);
+        assert_eq!(peering.on_group_change(&waiting), PeeringActions::default());
+
+        let added = view(
+            MembershipStatus::Member,
+            vec![
+                member(0, 1, "Ada", false),
+                member(1, 2, "Grace", false),
+                member(2, 3, "Alan", true),
+            ],
+        );
+        assert_eq!(peering.on_group_change(&added).call, ids(&[1, 2]));
+        assert!(peering.on_group_change(&added).call.is_empty(), "only once");
+    }
+
+    #[test]
+    fn later_joiners_are_not_called_they_call_us() {
+        let mut peering = Peering::default();
+        peering.joined(ParticipantId(1));
+        let group = view(
+            MembershipStatus::Member,
+            vec![member(0, 1, "Ada", true), member(1, 4, "Grace", false)],
+        );
+        assert!(peering.on_group_change(&group).call.is_empty());
+        assert_eq!(
+            peering.on_offer(Some(&group), ParticipantId(4), "offer".into()),
+            OfferDecision::Answer("offer".into())
+        );
+    }
+
+    #[test]
+    fn two_added_together_do_not_both_offer() {
+        let members = |me: u64| {
+            vec![
+                member(0, 1, "Ada", me == 1),
+                member(1, 5, "Grace", me == 5),
+                member(2, 6, "Alan", me == 6),
+            ]
+        };
+        let mut grace = Peering::default();
+        grace.joined(ParticipantId(5));
+        let mut alan = Peering::default();
+        alan.joined(ParticipantId(6));
+        let to_grace = grace.on_group_change(&view(MembershipStatus::Member, members(5)));
+        let to_alan = alan.on_group_change(&view(MembershipStatus::Member, members(6)));
+        assert_eq!(to_grace.call, ids(&[1]));
+        assert_eq!(to_alan.call, ids(&[1, 5]));
+    }
+
+    #[test]
+    fn offers_from_outsiders_are_held_logged_once_and_answered_if_they_are_added() {
+        let mut peering = Peering::default();
+        peering.joined(ParticipantId(1));
+        let alone = view(MembershipStatus::Member, vec![member(0, 1, "Ada", true)]);
+        assert_eq!(
+            peering.on_offer(Some(&alone), ParticipantId(7), "first".into()),
+            OfferDecision::Held { first: true }
+        );
+        assert_eq!(
+            peering.on_offer(None, ParticipantId(7), "second".into()),
+            OfferDecision::Held { first: false }
+        );
+        assert_eq!(peering.on_group_change(&alone), PeeringActions::default());
+
+        let added = view(
+            MembershipStatus::Member,
+            vec![member(0, 1, "Ada", true), member(1, 7, "Grace", false)],
+        );
+        let actions = peering.on_group_change(&added);
+        assert_eq!(actions.answer, vec![(ParticipantId(7), "second".into())]);
+        assert!(actions.call.is_empty());
+        assert_eq!(peering.on_group_change(&added), PeeringActions::default());
+    }
+
+    #[test]
+    fn signals_are_taken_only_for_connections_we_have_or_may_answer() {
+        let mut peering = Peering::default();
+        peering.joined(ParticipantId(5));
+        let group = view(
+            MembershipStatus::Member,
+            vec![
+                member(0, 1, "Ada", false),
+                member(1, 5, "Alan", true),
+                member(2, 8, "Grace", false),
+            ],
+        );
+        assert!(!peering.expects_signal_from(ParticipantId(1)));
+        peering.on_group_change(&group);
+        assert!(
+            peering.expects_signal_from(ParticipantId(1)),
+            "we called Ada"
+        );
+        assert!(
+            !peering.expects_signal_from(ParticipantId(8)),
+            "Grace has not offered yet"
+        );
+        peering.on_offer(Some(&group), ParticipantId(8), "offer".into());
+        assert!(peering.expects_signal_from(ParticipantId(8)), "we answered");
+
+        assert!(
+            !peering.expects_signal_from(ParticipantId(9)),
+            "an outsider"
+        );
+        peering.on_offer(Some(&group), ParticipantId(9), "offer".into());
+        assert!(peering.expects_signal_from(ParticipantId(9)), "held offer");
+        peering.participant_left(ParticipantId(9));
+        assert!(!peering.expects_signal_from(ParticipantId(9)), "gone");
+    }
+
+    #[test]
+    fn held_offers_of_people_who_left_are_dropped() {
+        let mut peering = Peering::default();
+        peering.joined(ParticipantId(1));
+        peering.on_offer(None, ParticipantId(7), "offer".into());
+        peering.participant_left(ParticipantId(7));
+        let with_seven = view(
+            MembershipStatus::Member,
+            vec![member(0, 1, "Ada", true), member(1, 7, "Grace", false)],
+        );
+        assert!(peering.on_group_change(&with_seven).answer.is_empty());
+    }
+
+    #[test]
+    fn nobody_is_called_while_resyncing() {
+        let mut peering = Peering::default();
+        peering.joined(ParticipantId(9));
+        let resyncing = view(
+            MembershipStatus::Resyncing,
+            vec![member(0, 1, "Ada", false), member(1, 9, "Alan", true)],
+        );
+        assert!(peering.on_group_change(&resyncing).call.is_empty());
+    }
+}

@@ -1,0 +1,114 @@
+//! Small futures over IndexedDB's event-based API (web-sys `Idb*`): open a database,
+//! await a request, await a transaction. Each wraps the request's `success`/`error`
+//! (or the transaction's `complete`/`error`/`abort`) in a `Promise`; the handlers are
+//! removed once it settles.
+
+use js_sys::{Function, Promise};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{IdbDatabase, IdbOpenDbRequest, IdbRequest, IdbTransaction, IdbVersionChangeEvent};
+
+/// Why an IndexedDB step failed. The browser may refuse IndexedDB altogether (some
+/// private modes) or run out of quota.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum IdbError {
+    /// This page has no IndexedDB (no window, or the browser refuses it).
+    #[error("IndexedDB is not available: {0}")]
+    Unavailable(String),
+    /// A request or transaction failed; the text is the browser's error name.
+    #[error("an IndexedDB request failed: {0}")]
+    Failed(String),
+}
+
+fn failed(value: &JsValue) -> IdbError {
+    IdbError::Failed(super::describe_js_error(value))
+}
+
+/// The reason a settled request failed, from its `error` attribute.
+fn request_error(request: &IdbRequest) -> IdbError {
+    match request.error() {
+        Ok(Some(exception)) => IdbError::Failed(exception.name()),
+        Ok(None) => IdbError::Failed("unknown error".to_owned()),
+        Err(value) => failed(&value),
+    }
+}
+
+/// Waits for `request` to succeed and returns its `result`.
+pub async fn request_result(request: &IdbRequest) -> Result<JsValue, IdbError> {
+    let promise = Promise::new(&mut |resolve: Function, reject: Function| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    let settled = JsFuture::from(promise).await;
+    request.set_onsuccess(None);
+    request.set_onerror(None);
+    match settled {
+        Ok(_) => request.result().map_err(|value| failed(&value)),
+        Err(_) => Err(request_error(request)),
+    }
+}
+
+/// Waits for `transaction` to commit (an abort or error is an error).
+pub async fn transaction_done(transaction: &IdbTransaction) -> Result<(), IdbError> {
+    let promise = Promise::new(&mut |resolve: Function, reject: Function| {
+        transaction.set_oncomplete(Some(&resolve));
+        transaction.set_onerror(Some(&reject));
+        transaction.set_onabort(Some(&reject));
+    });
+    let settled = JsFuture::from(promise).await;
+    transaction.set_oncomplete(None);
+    transaction.set_onerror(None);
+    transaction.set_onabort(None);
+    settled.map(|_| ()).map_err(|_| {
+        IdbError::Failed(
+            transaction
+                .error()
+                .map_or_else(|| "transaction aborted".to_owned(), |e| e.name()),
+        )
+    })
+}
+
+/// Opens database `name` at `version`; `upgrade` runs when it is new or older, with the
+/// database to create object stores in.
+pub async fn open(
+    name: &str,
+    version: u32,
+    upgrade: impl Fn(&IdbDatabase) -> Result<(), JsValue> + 'static,
+) -> Result<IdbDatabase, IdbError> {
+    let factory = web_sys::window()
+        .ok_or_else(|| IdbError::Unavailable("not running in a browser page".to_owned()))?
+        .indexed_db()
+        .map_err(|value| IdbError::Unavailable(super::describe_js_error(&value)))?
+        .ok_or_else(|| IdbError::Unavailable("this browser offers none".to_owned()))?;
+    let request: IdbOpenDbRequest = factory
+        .open_with_u32(name, version)
+        .map_err(|value| IdbError::Unavailable(super::describe_js_error(&value)))?;
+
+    let on_upgrade = {
+        let request = request.clone();
+        Closure::<dyn FnMut(IdbVersionChangeEvent)>::new(move |_event: IdbVersionChangeEvent| {
+            let database = request
+                .result()
+                .ok()
+                .and_then(|result| result.dyn_into::<IdbDatabase>().ok());
+            if let Some(database) = database {
+                // A failed upgrade aborts its transaction, which fails the open request.
+                if upgrade(&database).is_err() {
+                    if let Some(transaction) = request.transaction() {
+                        let _ = transaction.abort();
+                    }
+                }
+            }
+        })
+    };
+    request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+    // Only one version exists, so no older connection can block this open.
+    let result = request_result(&request).await;
+    request.set_onupgradeneeded(None);
+    drop(on_upgrade);
+    result?
+        .dyn_into::<IdbDatabase>()
+        .map_err(|_| IdbError::Failed("open returned no database".to_owned()))
+}

@@ -1,0 +1,130 @@
+//! The meeting's MLS group at the page's edge (docs/ARCHITECTURE.md, "Keys by MLS").
+//!
+//! [`KeyAgreement`] owns `conclave-group`'s sans-IO [`MeetingGroup`]: it feeds it every
+//! server message and a timeout every [`TIMEOUT_INTERVAL_MS`], and carries out what the
+//! group returns through three callbacks: messages for the server (`send`), each
+//! epoch's SFrame base key for the worker (`epoch_keys`), and the roster and security
+//! code after a change (`changed`, at most once per batch, after the keys). MLS state
+//! never reaches a component: they get [`GroupView`] copies through the app state.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use conclave_group::{EpochKeys, GroupEvent, Identity, MeetingConfig, MeetingGroup};
+use conclave_protocol::{ClientMessage, ServerMessage};
+use gloo::timers::callback::Interval;
+use yew::Callback;
+
+use super::now_ms;
+use crate::roster::GroupView;
+
+/// How often the group gets `handle_timeout` (it asks for at most 500 ms).
+pub const TIMEOUT_INTERVAL_MS: u32 = 250;
+
+/// Where [`KeyAgreement`] sends what the group asks for.
+#[derive(Clone)]
+pub struct KeyAgreementEvents {
+    /// A message for the signaling server (the MLS Delivery Service).
+    pub send: Callback<ClientMessage>,
+    /// A new epoch's base key: hand it to the worker (the keys zeroize when dropped).
+    pub epoch_keys: Callback<EpochKeys>,
+    /// The roster, the status or the security code changed.
+    pub changed: Callback<GroupView>,
+}
+
+struct Inner {
+    group: RefCell<MeetingGroup>,
+    events: KeyAgreementEvents,
+    timer: RefCell<Option<Interval>>,
+}
+
+/// The meeting's MLS group, driven by server messages and a timer. Cloning gives
+/// another handle to the same group; the timer stops when the last handle drops.
+#[derive(Clone)]
+pub struct KeyAgreement {
+    inner: Rc<Inner>,
+}
+
+/// The group's clock: milliseconds on the page's monotonic clock.
+fn group_now_ms() -> u64 {
+    // performance.now() is non-negative and far below 2^53 ms.
+    now_ms().max(0.0) as u64
+}
+
+impl KeyAgreement {
+    /// Starts the group state machine for one meeting with this browser's identity.
+    pub fn start(identity: Identity, config: MeetingConfig, events: KeyAgreementEvents) -> Self {
+        let inner = Rc::new(Inner {
+            group: RefCell::new(MeetingGroup::new(identity, config)),
+            events,
+            timer: RefCell::new(None),
+        });
+        let weak: Weak<Inner> = Rc::downgrade(&inner);
+        let timer = Interval::new(TIMEOUT_INTERVAL_MS, move || {
+            if let Some(inner) = weak.upgrade() {
+                KeyAgreement { inner }.on_timeout();
+            }
+        });
+        *inner.timer.borrow_mut() = Some(timer);
+        Self { inner }
+    }
+
+    /// Feeds one server message (every one, in order) and carries out the result.
+    pub fn handle_server_message(&self, message: &ServerMessage) {
+        let events = self.with_group(|group| group.handle_server_message(group_now_ms(), message));
+        self.carry_out(events);
+    }
+
+    fn on_timeout(&self) {
+        let events = self.with_group(|group| group.handle_timeout(group_now_ms()));
+        self.carry_out(events);
+    }
+
+    /// The group as it is now.
+    pub fn view(&self) -> GroupView {
+        let group = self.inner.group.borrow();
+        GroupView::new(group.roster(), group.security_code())
+    }
+
+    /// Runs `step` on the group. The callbacks run only after the borrow ends and never
+    /// feed the group themselves (server messages and timer ticks are separate browser
+    /// tasks), so the group is never borrowed twice; if it were, the step is skipped
+    /// rather than panicking, and the timer retries.
+    fn with_group(
+        &self,
+        step: impl FnOnce(&mut MeetingGroup) -> Vec<GroupEvent>,
+    ) -> Vec<GroupEvent> {
+        match self.inner.group.try_borrow_mut() {
+            Ok(mut group) => step(&mut group),
+            Err(_) => {
+                gloo::console::error!("Conclave: the MLS group was re-entered; step skipped");
+                Vec::new()
+            }
+        }
+    }
+
+    fn carry_out(&self, events: Vec<GroupEvent>) {
+        let mut changed = false;
+        for event in events {
+            match event {
+                GroupEvent::Send(message) => self.inner.events.send.emit(message),
+                GroupEvent::EpochKeys(keys) => {
+                    changed = true;
+                    self.inner.events.epoch_keys.emit(keys);
+                }
+                GroupEvent::Changed => changed = true,
+            }
+        }
+        if changed {
+            self.inner.events.changed.emit(self.view());
+        }
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(timer) = self.timer.get_mut().take() {
+            timer.cancel();
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! Test builds only (cargo feature `test-hooks`; the e2e suite's bundle): behaviour the
+//! Playwright suite switches on from the page, to show what a removed member can and
+//! cannot decrypt. A release build has none of this code.
+//!
+//! `window.__conclaveTestHooks = { keepPeerConnections: true }` (set before the app
+//! runs) makes the meeting keep peer connections open when the server says a
+//! participant left, and makes "Leave" close only the signaling connection, keeping
+//! this page's peer connections and worker alive.
+
+use std::any::Any;
+use std::cell::RefCell;
+
+use js_sys::Reflect;
+use wasm_bindgen::JsValue;
+
+thread_local! {
+    /// What a left meeting kept alive (peer connections, the worker), never dropped.
+    static KEPT: RefCell<Vec<Box<dyn Any>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Whether `window.__conclaveTestHooks.keepPeerConnections === true`.
+pub fn keep_peer_connections() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    Reflect::get(&window, &JsValue::from_str("__conclaveTestHooks"))
+        .ok()
+        .filter(|hooks| hooks.is_object())
+        .and_then(|hooks| Reflect::get(&hooks, &JsValue::from_str("keepPeerConnections")).ok())
+        .is_some_and(|value| value == JsValue::TRUE)
+}
+
+/// Keeps `value` alive for the rest of the page's life.
+pub fn keep_alive(value: Box<dyn Any>) {
+    KEPT.with(|kept| kept.borrow_mut().push(value));
+}
