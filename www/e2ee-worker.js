@@ -13,6 +13,7 @@ let cryptor = null;
 /** True once a key source is set; until then every frame is dropped. */
 let keyed = false;
 /** `name` of the error `FrameCryptor.unprotect` throws when it holds no key for the frame's epoch. */
+const NEWER_EPOCH_ERROR_NAME = 'NewerEpochKeyError';
 const NO_KEY_ERROR_NAME = 'NoEpochKeyError';
 /**
  * Live video send transformers (RTCRtpScriptTransform only), asked for a key frame after a send-key
@@ -204,8 +205,15 @@ function unprotectTransform(stats) {
     } catch (error) {
       // Counted, not logged: the error says nothing, and a flood of forged frames must not flood the log.
       // A frame of an epoch we hold no key for is "waiting for key", not a failure.
-      if (error?.name === NO_KEY_ERROR_NAME) stats.withoutKey++;
-      else stats.failed++;
+      if (error?.name === NO_KEY_ERROR_NAME) {
+        stats.withoutKey++;
+      } else if (error?.name === NEWER_EPOCH_ERROR_NAME) {
+        // The sender is in a later epoch than any we hold: the page re-syncs if this lasts.
+        stats.withoutKey++;
+        stats.newerEpoch++;
+      } else {
+        stats.failed++;
+      }
       scheduleStats(stats);
       return;
     }
@@ -235,9 +243,10 @@ function statsEntry(participantId, mediaKind) {
       decrypted: 0,
       failed: 0,
       withoutKey: 0,
+      newerEpoch: 0,
       epoch: null,
       epochSince: null,
-      posted: { decrypted: 0, failed: 0, withoutKey: 0, epoch: null },
+      posted: { decrypted: 0, failed: 0, withoutKey: 0, newerEpoch: 0, epoch: null },
       lastPost: -Infinity,
       timer: null,
     };
@@ -259,12 +268,19 @@ function flushStats(entry) {
     entry.decrypted === posted.decrypted &&
     entry.failed === posted.failed &&
     entry.withoutKey === posted.withoutKey &&
+    entry.newerEpoch === posted.newerEpoch &&
     entry.epoch === posted.epoch
   ) {
     return;
   }
   entry.lastPost = performance.now();
-  entry.posted = { decrypted: entry.decrypted, failed: entry.failed, withoutKey: entry.withoutKey, epoch: entry.epoch };
+  entry.posted = {
+    decrypted: entry.decrypted,
+    failed: entry.failed,
+    withoutKey: entry.withoutKey,
+    newerEpoch: entry.newerEpoch,
+    epoch: entry.epoch,
+  };
   self.postMessage({
     kind: 'receiveStats',
     participantId: entry.participantId,
@@ -272,6 +288,7 @@ function flushStats(entry) {
     decrypted: entry.decrypted,
     failed: entry.failed,
     withoutKey: entry.withoutKey,
+    newerEpoch: entry.newerEpoch,
     epoch: entry.epoch,
     epochSince: entry.epochSince,
   });

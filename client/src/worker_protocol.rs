@@ -77,6 +77,9 @@ pub enum WorkerEvent {
         totals: FrameTotals,
         /// The epoch of the last frame decrypted, if the worker said.
         epoch: Option<u64>,
+        /// Running total of frames that came under an epoch newer than any this page
+        /// holds (a sign that this page missed a commit).
+        newer_epoch: u64,
     },
     /// The worker could not start: no media may flow.
     Fatal {
@@ -103,6 +106,8 @@ enum WireWorkerMessage {
         without_key: u64,
         #[serde(default)]
         epoch: Option<u64>,
+        #[serde(rename = "newerEpoch", default)]
+        newer_epoch: u64,
     },
     Fatal {
         #[serde(default)]
@@ -137,6 +142,7 @@ pub fn parse_worker_message(json: &str) -> Result<WorkerEvent, WorkerMessageErro
             failed,
             without_key,
             epoch,
+            newer_epoch,
         } => WorkerEvent::ReceiveStats {
             participant: ParticipantId(
                 participant_id
@@ -150,6 +156,7 @@ pub fn parse_worker_message(json: &str) -> Result<WorkerEvent, WorkerMessageErro
                 without_key,
             },
             epoch,
+            newer_epoch,
         },
         WireWorkerMessage::Fatal { message } => WorkerEvent::Fatal { message },
     })
@@ -180,12 +187,13 @@ mod tests {
                     failed: 1,
                     without_key: 0
                 },
-                epoch: None
+                epoch: None,
+                newer_epoch: 0
             }
         );
         assert_eq!(
             parse_worker_message(
-                r#"{"kind":"receiveStats","participantId":"7","mediaKind":"audio","decrypted":12,"failed":0,"withoutKey":5,"epoch":3}"#
+                r#"{"kind":"receiveStats","participantId":"7","mediaKind":"audio","decrypted":12,"failed":0,"withoutKey":5,"newerEpoch":4,"epoch":3}"#
             )
             .unwrap(),
             WorkerEvent::ReceiveStats {
@@ -196,7 +204,8 @@ mod tests {
                     failed: 0,
                     without_key: 5
                 },
-                epoch: Some(3)
+                epoch: Some(3),
+                newer_epoch: 4
             }
         );
         assert_eq!(

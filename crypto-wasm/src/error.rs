@@ -46,6 +46,11 @@ pub enum Error {
     /// authentication failure; nothing was tried.
     #[error("no key for this frame's epoch")]
     NoKeyForEpoch,
+    /// Like [`Error::NoKeyForEpoch`], but the frame's epoch bits are a little ahead of our
+    /// newest epoch: the sender is in a later epoch, so this receiver has fallen behind
+    /// (a handshake message did not reach it) and should re-sync its group state.
+    #[error("no key for this frame's epoch, which is newer than ours")]
+    NoKeyForNewerEpoch,
     /// An MLS epoch older than the current send epoch was offered: sending never goes back.
     #[error("epoch {offered} is older than the current send epoch {current}")]
     EpochWentBack {

@@ -307,6 +307,22 @@ impl EpochKeys {
     }
 
     /// Moves the clock to `now_ms` (never back) and drops expired epochs and their keys.
+    /// Which "no key" a frame gets: [`Error::NoKeyForNewerEpoch`] when its epoch bits are
+    /// 1 to 2^(E-1)-1 steps ahead of our send epoch (the sender moved on without us),
+    /// else [`Error::NoKeyForEpoch`] (an expired or foreign epoch).
+    fn missing_epoch_error(&self, kid: KeyId) -> Error {
+        let Some(newest) = self.send_epoch() else {
+            return Error::NoKeyForEpoch;
+        };
+        let window = 1u64 << EPOCH_BITS;
+        let steps_ahead = (epoch_bits_of(kid) + window - (newest & low_mask(EPOCH_BITS))) % window;
+        if (1..window / 2).contains(&steps_ahead) {
+            Error::NoKeyForNewerEpoch
+        } else {
+            Error::NoKeyForEpoch
+        }
+    }
+
     fn advance(&mut self, now_ms: u64) {
         self.now_ms = self.now_ms.max(now_ms);
         let now = self.now_ms;
@@ -351,7 +367,7 @@ impl EpochKeys {
             .epochs
             .iter()
             .find(|e| e.number & low_mask(EPOCH_BITS) == epoch_bits_of(kid))
-            .ok_or(Error::NoKeyForEpoch)?;
+            .ok_or_else(|| self.missing_epoch_error(kid))?;
         if kid == epoch.own_kid {
             return Err(Error::DecryptionFailed);
         }

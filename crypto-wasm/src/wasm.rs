@@ -17,6 +17,8 @@ use crate::Error;
 
 /// The `name` of the error `unprotect` throws for a frame whose epoch has no key.
 pub const NO_KEY_ERROR_NAME: &str = "NoEpochKeyError";
+/// `name` of the error thrown when the frame's epoch is newer than ours (we fell behind).
+pub const NEWER_EPOCH_ERROR_NAME: &str = "NewerEpochKeyError";
 
 /// Protects and unprotects the encoded frames of every transform in the worker.
 #[wasm_bindgen]
@@ -123,9 +125,13 @@ impl FrameCryptor {
                 self.last_epoch = unprotected.epoch;
                 Ok(unprotected.frame)
             }
-            Err(Error::NoKeyForEpoch) => {
-                let error = js_sys::Error::new(&Error::NoKeyForEpoch.to_string());
-                error.set_name(NO_KEY_ERROR_NAME);
+            Err(missing @ (Error::NoKeyForEpoch | Error::NoKeyForNewerEpoch)) => {
+                let error = js_sys::Error::new(&missing.to_string());
+                error.set_name(if matches!(missing, Error::NoKeyForNewerEpoch) {
+                    NEWER_EPOCH_ERROR_NAME
+                } else {
+                    NO_KEY_ERROR_NAME
+                });
                 Err(error.into())
             }
             Err(other) => Err(to_js_error(other).into()),

@@ -50,7 +50,12 @@ fn every_bit_flip_is_rejected() {
             let result = bob.unprotect_frame(1, &bad, prefix).map(|u| u.frame);
             if header_bits.contains(&bit) {
                 assert!(
-                    matches!(result, Err(Error::DecryptionFailed | Error::NoKeyForEpoch)),
+                    matches!(
+                        result,
+                        Err(Error::DecryptionFailed
+                            | Error::NoKeyForEpoch
+                            | Error::NoKeyForNewerEpoch)
+                    ),
                     "{codec:?} key={key_frame} header bit {bit}"
                 );
             } else {
@@ -77,7 +82,7 @@ fn truncated_extended_and_junk_input_is_rejected() {
                 matches!(
                     bob.unprotect_frame(1, &protected[..cut], prefix)
                         .map(|u| u.frame),
-                    Err(Error::DecryptionFailed | Error::NoKeyForEpoch)
+                    Err(Error::DecryptionFailed | Error::NoKeyForEpoch | Error::NoKeyForNewerEpoch)
                 ),
                 "prefix {prefix} cut at {cut}"
             );
@@ -92,7 +97,7 @@ fn truncated_extended_and_junk_input_is_rejected() {
     for junk in [&[][..], &[0u8], &[0xff; 5], &[0xff; 40]] {
         assert!(matches!(
             bob.unprotect_frame(1, junk, 10).map(|u| u.frame),
-            Err(Error::DecryptionFailed | Error::NoKeyForEpoch)
+            Err(Error::DecryptionFailed | Error::NoKeyForEpoch | Error::NoKeyForNewerEpoch)
         ));
     }
 }
@@ -105,7 +110,7 @@ fn a_frame_under_the_wrong_clear_prefix_is_rejected() {
     for wrong in [0, 3] {
         assert!(matches!(
             bob.unprotect_frame(1, &protected, wrong).map(|u| u.frame),
-            Err(Error::DecryptionFailed | Error::NoKeyForEpoch)
+            Err(Error::DecryptionFailed | Error::NoKeyForEpoch | Error::NoKeyForNewerEpoch)
         ));
     }
 }

@@ -28,6 +28,12 @@ const SFRAME_EXPORTER_LABEL: &str = "SFrame 1.0 Base Key";
 pub const WELCOME_TIMEOUT_MS: u64 = 5_000;
 /// A member that misses a commit waits this long for it before re-syncing.
 pub const GAP_TIMEOUT_MS: u64 = 1_500;
+/// Media from a newer epoch than ours arriving for this long (with no pause longer than
+/// [`NEWER_EPOCH_MEDIA_PAUSE_MS`]) means we missed a commit nobody will follow up: re-sync.
+/// Longer than the normal lag between members switching epochs.
+pub const NEWER_EPOCH_MEDIA_TIMEOUT_MS: u64 = 2_000;
+/// A pause this long in newer-epoch media reports starts the observation afresh.
+pub const NEWER_EPOCH_MEDIA_PAUSE_MS: u64 = 1_000;
 /// Our own commit not echoed by the server within this time is abandoned.
 pub const OWN_COMMIT_TIMEOUT_MS: u64 = 5_000;
 /// Wait after a refused commit before trying again if no newer commit arrived.
@@ -159,6 +165,8 @@ pub struct MeetingGroup {
     buffered_commits: BTreeMap<u64, BufferedCommit>,
     /// Since when we wait for a missing commit.
     gap_since_ms: Option<u64>,
+    /// Newer-epoch media seen while in this epoch: (our epoch, first report, last report).
+    newer_epoch_media: Option<(u64, u64, u64)>,
     own_commit: Option<OwnCommit>,
     /// No new commit before this time (after a refusal).
     commit_not_before_ms: u64,
@@ -183,6 +191,7 @@ impl MeetingGroup {
             pending_key_packages: BTreeMap::new(),
             buffered_commits: BTreeMap::new(),
             gap_since_ms: None,
+            newer_epoch_media: None,
             own_commit: None,
             commit_not_before_ms: 0,
         }
@@ -241,6 +250,38 @@ impl MeetingGroup {
             }
             ServerMessage::CommitRejected { epoch, .. } => self.on_commit_rejected(now_ms, *epoch),
             ServerMessage::Signal { .. } | ServerMessage::Error { .. } => {}
+        }
+        events
+    }
+
+    /// The worker reports frames sent under an epoch newer than ours (RFC 9605 KID epoch
+    /// bits a little ahead of our epoch). A commit can be lost with no later one to show
+    /// the gap; the media shows it instead. If such reports go on for
+    /// [`NEWER_EPOCH_MEDIA_TIMEOUT_MS`] within one of our epochs, we re-sync rather than
+    /// keep keys that no longer match the group's.
+    pub fn handle_newer_epoch_media(&mut self, now_ms: u64) -> Vec<GroupEvent> {
+        let mut events = Vec::new();
+        let Some(epoch) = self
+            .epoch()
+            .filter(|_| self.status == MembershipStatus::Member)
+        else {
+            self.newer_epoch_media = None;
+            return events;
+        };
+        let (first, last) = match self.newer_epoch_media {
+            Some((seen_in, first, last))
+                if seen_in == epoch
+                    && now_ms.saturating_sub(last) <= NEWER_EPOCH_MEDIA_PAUSE_MS =>
+            {
+                (first, now_ms.max(last))
+            }
+            _ => (now_ms, now_ms),
+        };
+        if last.saturating_sub(first) >= NEWER_EPOCH_MEDIA_TIMEOUT_MS {
+            self.newer_epoch_media = None;
+            self.resync(now_ms, &mut events);
+        } else {
+            self.newer_epoch_media = Some((epoch, first, last));
         }
         events
     }

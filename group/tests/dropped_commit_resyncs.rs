@@ -60,3 +60,36 @@ fn dropped_commit_with_nothing_after_is_caught_by_a_later_one() {
     meeting.advance(3_000);
     meeting.assert_converged(&[alice, bob]);
 }
+
+#[test]
+fn dropped_commit_with_nothing_after_is_caught_by_the_media() {
+    let mut meeting = Meeting::new();
+    let alice = meeting.join("Alice");
+    meeting.settle();
+    let bob = meeting.join("Bob");
+    meeting.settle();
+    meeting.drop_commits_to.insert(bob, 1);
+    let carol = meeting.join("Carol");
+    meeting.settle();
+    assert_eq!(meeting.client(bob).group.epoch(), Some(1));
+
+    // A short burst of newer-epoch frames is normal lag at an epoch switch: no re-sync.
+    meeting.report_newer_epoch_media(bob);
+    meeting.advance(1_500);
+    meeting.report_newer_epoch_media(bob);
+    assert_eq!(
+        meeting.client(bob).resyncs,
+        0,
+        "a pause restarts the observation"
+    );
+
+    // Alice's and Carol's frames keep arriving under epoch 2: Bob is behind and re-syncs.
+    for _ in 0..10 {
+        meeting.report_newer_epoch_media(bob);
+        meeting.advance(250);
+    }
+    assert!(meeting.client(bob).resyncs >= 1);
+    meeting.advance(1_000);
+    meeting.assert_converged(&[alice, bob, carol]);
+    meeting.assert_keys_consistent();
+}

@@ -143,6 +143,7 @@ fn playwright(root: &Path, project: &str) -> Result<(), Failure> {
     command::step("Playwright suite (in a private network namespace)");
     // As root a plain network namespace; as a user, one inside a user namespace.
     let unshare_flags = if setup::is_root() { "-n" } else { "-rn" };
+    let project = format!("--project={project}");
     command::run(
         &e2e_dir,
         OsStr::new("unshare"),
@@ -154,8 +155,7 @@ fn playwright(root: &Path, project: &str) -> Result<(), Failure> {
             "npx",
             "playwright",
             "test",
-            "--project",
-            project,
+            &project,
         ]
         .map(OsStr::new),
         &[],

@@ -9,10 +9,11 @@
 //! unavailable or fails, the session never joins and tears down whatever it had.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use conclave_group::{EpochKeys, MeetingConfig};
-use conclave_protocol::{ClientMessage, ServerMessage, SignalPayload};
+use conclave_protocol::{ClientMessage, ParticipantId, ServerMessage, SignalPayload};
 use gloo::timers::callback::Timeout;
 use web_sys::MediaStream;
 use yew::prelude::*;
@@ -28,7 +29,7 @@ use crate::services::mesh::{Mesh, MeshEvents};
 use crate::services::now_ms;
 use crate::services::signaling::{CloseInfo, SignalingConnection};
 use crate::state::{Action, AppState};
-use crate::worker_protocol::WorkerEvent;
+use crate::worker_protocol::{MediaKind, WorkerEvent};
 
 /// How long the worker may take to load before the page gives up, in milliseconds.
 const WORKER_START_TIMEOUT_MS: u32 = 20_000;
@@ -73,6 +74,8 @@ struct SessionInner {
     signaling: Option<SignalingConnection>,
     start_timeout: Option<Timeout>,
     stopped: bool,
+    /// The worker's running count of newer-epoch frames, per sender and kind.
+    newer_epoch_frames: HashMap<(ParticipantId, MediaKind), u64>,
 }
 
 struct MeetingSession {
@@ -102,6 +105,7 @@ impl MeetingSession {
             signaling: None,
             start_timeout: None,
             stopped: false,
+            newer_epoch_frames: HashMap::new(),
         }));
         let session = Self { inner };
 
@@ -207,14 +211,41 @@ fn on_worker_event(weak: &Weak<RefCell<SessionInner>>, event: WorkerEvent) {
             participant,
             kind,
             totals,
+            newer_epoch,
             ..
-        } => dispatcher.dispatch(Action::ReceiveStats {
-            participant,
-            kind,
-            totals,
-            now_ms: now_ms(),
-        }),
+        } => {
+            report_newer_epoch_media(&inner, participant, kind, newer_epoch);
+            dispatcher.dispatch(Action::ReceiveStats {
+                participant,
+                kind,
+                totals,
+                now_ms: now_ms(),
+            })
+        }
         WorkerEvent::Fatal { message } => fail(weak, message),
+    }
+}
+
+/// Tells the group when frames keep coming under an epoch newer than ours.
+fn report_newer_epoch_media(
+    inner: &Rc<RefCell<SessionInner>>,
+    participant: ParticipantId,
+    kind: MediaKind,
+    total: u64,
+) {
+    let key_agreement = {
+        let mut inner = inner.borrow_mut();
+        let seen = inner
+            .newer_epoch_frames
+            .insert((participant, kind), total)
+            .unwrap_or(0);
+        if total <= seen {
+            return;
+        }
+        inner.key_agreement.clone()
+    };
+    if let Some(key_agreement) = key_agreement {
+        key_agreement.report_newer_epoch_media();
     }
 }
 

@@ -75,6 +75,13 @@ impl KeyAgreement {
         self.carry_out(events);
     }
 
+    /// The worker saw more frames under an epoch newer than ours: the group re-syncs if
+    /// that lasts (a commit was lost and nothing followed it).
+    pub fn report_newer_epoch_media(&self) {
+        let events = self.with_group(|group| group.handle_newer_epoch_media(group_now_ms()));
+        self.carry_out(events);
+    }
+
     fn on_timeout(&self) {
         let events = self.with_group(|group| group.handle_timeout(group_now_ms()));
         self.carry_out(events);

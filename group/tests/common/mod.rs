@@ -392,6 +392,15 @@ impl Meeting {
         }
     }
 
+    /// `id`'s worker reports frames under an epoch newer than its own, at the current time.
+    pub fn report_newer_epoch_media(&mut self, id: ParticipantId) {
+        let now = self.now_ms;
+        if let Some(client) = self.clients.get_mut(&id) {
+            let events = client.group.handle_newer_epoch_media(now);
+            self.take_events(id, events);
+        }
+    }
+
     pub fn client(&self, id: ParticipantId) -> &Client {
         &self.clients[&id]
     }

@@ -1,0 +1,82 @@
+/**
+ * Key agreement latencies in a real 3-party mesh meeting (run: `cargo xtask bench`):
+ * - join: from clicking "Join meeting" to the joiner's first decrypted video frame;
+ * - leave: from a member clicking "Leave" to every remaining receiver decrypting every
+ *   remaining sender's video under the new epoch's keys.
+ * Figures are printed and appended to test-results/benchmarks.jsonl; BENCHMARKS.md
+ * records them. Nothing here is a pass/fail timing.
+ */
+import * as fs from 'node:fs';
+import { test, expect, type Participant } from '../fixtures/meeting';
+
+const ROUNDS = 5;
+
+function summary(samples: number[]): { median: number; max: number; samples: number[] } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], max: sorted[sorted.length - 1], samples };
+}
+
+function record(name: string, samples: number[]): void {
+  const line = { benchmark: name, unit: 'ms', ...summary(samples), at: new Date().toISOString() };
+  console.log(JSON.stringify(line));
+  fs.mkdirSync('test-results', { recursive: true });
+  fs.appendFileSync('test-results/benchmarks.jsonl', JSON.stringify(line) + '\n');
+}
+
+/** When `viewer` first decrypted video from a participant under an epoch newer than `epoch`. */
+async function newEpochSince(viewer: Participant, epochBefore: number): Promise<number[]> {
+  const log = await viewer.receiveStatsLog();
+  const firsts = new Map<string, number>();
+  for (const stats of log) {
+    if (stats.mediaKind !== 'video' || stats.epoch == null || stats.epoch <= epochBefore) continue;
+    const since = stats.epochSince ?? stats.at;
+    const known = firsts.get(stats.participantId);
+    if (known === undefined || since < known) firsts.set(stats.participantId, since);
+  }
+  return [...firsts.values()];
+}
+
+async function latestEpoch(viewer: Participant): Promise<number> {
+  const log = await viewer.receiveStatsLog();
+  return Math.max(-1, ...log.map((stats) => stats.epoch ?? -1));
+}
+
+test('join and leave latencies of the MLS key switch', async ({ newParticipant }) => {
+  const joins: number[] = [];
+  const leaves: number[] = [];
+  const alice = await newParticipant('Alice');
+  const bob = await newParticipant('Bob');
+  const invite = await alice.createMeeting();
+  await alice.join(invite);
+  await bob.join(invite);
+  await expect(alice.tileStatus('Bob')).toHaveText('Decrypting');
+
+  for (let round = 0; round < ROUNDS; round++) {
+    const carol = await newParticipant(`Carol ${round}`);
+    await carol.page.goto(invite);
+    await carol.page.getByLabel('Your name').fill(carol.name);
+    const joinButton = carol.page.getByRole('button', { name: 'Join meeting' });
+    await expect(joinButton).toBeEnabled();
+    const clickedAt = await carol.now();
+    await joinButton.click();
+    await expect.poll(async () => (await carol.receiveStatsLog()).some((s) => s.mediaKind === 'video' && s.decrypted > 0)).toBe(true);
+    const firstDecrypted = Math.min(
+      ...(await carol.receiveStatsLog()).filter((s) => s.mediaKind === 'video' && s.decrypted > 0).map((s) => s.at),
+    );
+    joins.push(firstDecrypted - clickedAt);
+    await expect(alice.tileStatus(carol.name)).toHaveText('Decrypting');
+    await expect(bob.tileStatus(carol.name)).toHaveText('Decrypting');
+
+    const epochBefore = Math.max(await latestEpoch(alice), await latestEpoch(bob));
+    const leftAt = await carol.now();
+    await carol.page.getByRole('button', { name: 'Leave' }).click();
+    // Each of Alice and Bob must decrypt the other under a newer epoch.
+    await expect.poll(async () => (await newEpochSince(alice, epochBefore)).length).toBeGreaterThanOrEqual(1);
+    await expect.poll(async () => (await newEpochSince(bob, epochBefore)).length).toBeGreaterThanOrEqual(1);
+    const switched = [...(await newEpochSince(alice, epochBefore)), ...(await newEpochSince(bob, epochBefore))];
+    leaves.push(Math.max(...switched) - leftAt);
+    await carol.context.close();
+  }
+  record('join to first decrypted video frame (3-party mesh)', joins);
+  record('leave to every remaining sender decrypted under the new epoch (mesh)', leaves);
+});

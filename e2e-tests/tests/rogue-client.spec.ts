@@ -1,0 +1,48 @@
+/**
+ * A rogue client: a script that speaks the signaling protocol but does not have the invite
+ * secret. It asks to be added with a KeyPackage and a made-up proof. No member adds it, it
+ * receives no Welcome and no key, and the members list it as not in the encrypted meeting.
+ */
+import { randomBytes } from 'node:crypto';
+import { test, expect } from '../fixtures/meeting';
+import { SignalingClient, base64url } from '../support/signaling-client';
+
+test('a client without the invite secret is never added to the encrypted meeting', async ({ newParticipant, baseURL }) => {
+  const alice = await newParticipant('Alice');
+  const bob = await newParticipant('Bob');
+  const carol = await newParticipant('Carol');
+  const invite = await alice.createMeeting();
+  await alice.join(invite);
+  await bob.join(invite);
+  await expect(alice.tileStatus('Bob')).toHaveText('Decrypting');
+
+  const rogue = await SignalingClient.connect(baseURL!, invite);
+  try {
+    rogue.send({ type: 'join', display_name: 'Rogue' });
+    const joined = await rogue.next('joined');
+    expect((joined.group as { epoch: number | null }).epoch).not.toBeNull();
+    // Without the secret, the best it can do is a guess at the proof.
+    rogue.send({
+      type: 'publish_key_package',
+      key_package: base64url(randomBytes(300)),
+      invite_proof: base64url(randomBytes(32)),
+    });
+
+    for (const member of [alice, bob]) {
+      await expect(member.outsiders()).toHaveText([/Rogue - not in the encrypted meeting - cannot see or hear you/]);
+    }
+    // Carol, who has the link, joins after the rogue's request: the server orders her
+    // addition after it, so once she is in, the rogue's request has been dealt with.
+    await carol.join(invite);
+    const code = await carol.securityCode();
+    for (const member of [alice, bob, carol]) {
+      await expect.poll(() => member.securityCode()).toBe(code);
+      expect(await member.rosterNames()).toEqual(['Alice', 'Bob', 'Carol']);
+      await expect(member.outsiders()).toHaveText([/Rogue - not in the encrypted meeting - cannot see or hear you/]);
+    }
+    expect(rogue.received.map((message) => message.type)).not.toContain('welcome');
+    expect(rogue.received.map((message) => message.type)).not.toContain('commit');
+  } finally {
+    rogue.close();
+  }
+});
