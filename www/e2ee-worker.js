@@ -15,6 +15,8 @@ let keyed = false;
 /** `name` of the error `FrameCryptor.unprotect` throws when it holds no key for the frame's epoch. */
 const NEWER_EPOCH_ERROR_NAME = 'NewerEpochKeyError';
 const NO_KEY_ERROR_NAME = 'NoEpochKeyError';
+/** `name` of the error for an authentic frame seen before or older than the replay window (RFC 9605 section 9.3). */
+const REPLAYED_ERROR_NAME = 'ReplayedFrameError';
 /**
  * Live video send transformers (RTCRtpScriptTransform only), asked for a key frame after a send-key
  * switch so receivers get a decodable frame under the new key quickly. The createEncodedStreams
@@ -39,6 +41,9 @@ self.onmessage = (event) => {
   switch (message?.kind) {
     case 'useMeetingSecret':
       useMeetingSecret(message.secret);
+      break;
+    case 'useSuite':
+      useSuite(message.suite);
       break;
     case 'useEpochKey':
       useEpochKey(message.epoch, message.baseKey, message.senderIndex);
@@ -69,6 +74,25 @@ const ready = init().then(
 );
 // Every user of `ready` handles its rejection; this only silences the unhandled-rejection report.
 ready.catch(() => {});
+
+/**
+ * Sets the meeting's SFrame cipher suite (RFC 9605 identifier 1-5; 4 if never sent). Must come
+ * before the first key; a refused suite is fatal, so no frame passes under a suite the meeting
+ * did not choose.
+ */
+async function useSuite(suite) {
+  try {
+    await ready;
+  } catch {
+    return;
+  }
+  try {
+    cryptor.useSuite(suite);
+  } catch (error) {
+    keyed = false;
+    self.postMessage({ kind: 'fatal', message: `the cipher suite was rejected: ${describe(error)}` });
+  }
+}
 
 async function useMeetingSecret(secret) {
   try {
@@ -211,6 +235,9 @@ function unprotectTransform(stats) {
         // The sender is in a later epoch than any we hold: the page re-syncs if this lasts.
         stats.withoutKey++;
         stats.newerEpoch++;
+      } else if (error?.name === REPLAYED_ERROR_NAME) {
+        // Authentic but seen before (or far too late): dropped, counted apart from forgeries.
+        stats.replayed++;
       } else {
         stats.failed++;
       }
@@ -242,11 +269,12 @@ function statsEntry(participantId, mediaKind) {
       mediaKind,
       decrypted: 0,
       failed: 0,
+      replayed: 0,
       withoutKey: 0,
       newerEpoch: 0,
       epoch: null,
       epochSince: null,
-      posted: { decrypted: 0, failed: 0, withoutKey: 0, newerEpoch: 0, epoch: null },
+      posted: { decrypted: 0, failed: 0, replayed: 0, withoutKey: 0, newerEpoch: 0, epoch: null },
       lastPost: -Infinity,
       timer: null,
     };
@@ -267,6 +295,7 @@ function flushStats(entry) {
   if (
     entry.decrypted === posted.decrypted &&
     entry.failed === posted.failed &&
+    entry.replayed === posted.replayed &&
     entry.withoutKey === posted.withoutKey &&
     entry.newerEpoch === posted.newerEpoch &&
     entry.epoch === posted.epoch
@@ -277,6 +306,7 @@ function flushStats(entry) {
   entry.posted = {
     decrypted: entry.decrypted,
     failed: entry.failed,
+    replayed: entry.replayed,
     withoutKey: entry.withoutKey,
     newerEpoch: entry.newerEpoch,
     epoch: entry.epoch,
@@ -287,6 +317,7 @@ function flushStats(entry) {
     mediaKind: entry.mediaKind,
     decrypted: entry.decrypted,
     failed: entry.failed,
+    replayed: entry.replayed,
     withoutKey: entry.withoutKey,
     newerEpoch: entry.newerEpoch,
     epoch: entry.epoch,

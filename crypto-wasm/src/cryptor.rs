@@ -59,6 +59,24 @@ impl Cryptor {
         }
     }
 
+    /// The cipher suite frames are protected with.
+    pub fn suite(&self) -> CipherSuite {
+        self.suite
+    }
+
+    /// Sets the cipher suite (a meeting policy: every participant must use the same one).
+    /// Only before the first key source: keys are derived for one suite.
+    ///
+    /// # Errors
+    /// [`Error::SuiteAfterKey`] once a key source was set (even with the same suite).
+    pub fn use_suite(&mut self, suite: CipherSuite) -> Result<(), Error> {
+        if self.keys.is_some() {
+            return Err(Error::SuiteAfterKey);
+        }
+        self.suite = suite;
+        Ok(())
+    }
+
     /// Sets the key source to the meeting secret, sending under `sender_kid`.
     ///
     /// # Errors

@@ -1,8 +1,9 @@
 //! The crate's one error type.
 //!
 //! Parsing and caller misuse get precise variants. Everything that goes wrong while
-//! unprotecting a received frame collapses into [`Error::DecryptionFailed`], which says
-//! nothing about the cause (RFC 9605 section 4.4.4: invalid ciphertexts are discarded in a way
+//! unprotecting a received frame collapses into [`Error::DecryptionFailed`] (apart from a
+//! missing epoch, decided from the clear header, and a replay of an authentic frame), which
+//! says nothing about the cause (RFC 9605 section 4.4.4: invalid ciphertexts are discarded in a way
 //! an observer cannot tell apart). No variant ever carries key material.
 
 /// Everything that can fail in SFrame protection.
@@ -18,6 +19,9 @@ pub enum Error {
     /// The cipher suite identifier is not one this crate implements.
     #[error("unsupported SFrame cipher suite {0:#06x}")]
     UnsupportedCipherSuite(u16),
+    /// The cipher suite was changed after a key source was set: keys belong to one suite.
+    #[error("the cipher suite can only be chosen before the first key")]
+    SuiteAfterKey,
     /// Key material (a base key or a meeting secret) had the wrong length.
     #[error("key material has the wrong length: expected {expected} bytes, got {actual}")]
     InvalidKeyLength {
@@ -41,6 +45,11 @@ pub enum Error {
     /// The frame could not be unprotected. Deliberately says nothing about why.
     #[error("frame could not be unprotected")]
     DecryptionFailed,
+    /// The frame authenticated before, or its counter is older than the sender key's
+    /// anti-replay window (RFC 9605 section 9.3): dropped as a replay. Says nothing the
+    /// header does not already show.
+    #[error("frame replayed or too old")]
+    Replayed,
     /// The frame names an MLS epoch (its KID's low bits) that this receiver holds no key
     /// for: not yet received, expired, or never given (a removed member). Not an
     /// authentication failure; nothing was tried.

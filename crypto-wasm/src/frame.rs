@@ -5,10 +5,16 @@
 //! (`header || ciphertext || tag`); the sender and receiver use the in-place primitives
 //! [`seal_in_place`] and [`open_in_place`] to write Conclave's frame layout with a single
 //! output buffer.
+//!
+//! The AEAD is the suite's: AES-GCM (0x0004, 0x0005) from `aes-gcm`, or the AES-CTR + HMAC
+//! construction of section 4.5.1 ([`crate::ctr_hmac`]) for 0x0001-0x0003. Tags are `Nt`
+//! bytes: 16, 10, 8 or 4.
 
 use aes_gcm::aead::AeadInOut;
 use aes_gcm::{Aes128Gcm, Aes256Gcm, KeyInit};
 
+use crate::ctr_hmac::CtrHmacKey;
+pub use crate::ctr_hmac::Tag;
 use crate::header::{Counter, KeyId, SframeHeader};
 use crate::key_schedule::{derive_key_salt, BaseKey, KeyMaterial, Salt};
 use crate::suite::{CipherSuite, NONCE_LEN, TAG_LEN};
@@ -21,10 +27,12 @@ const STACK_AAD_LEN: usize = 64;
 enum Aead {
     Aes128(Box<Aes128Gcm>),
     Aes256(Box<Aes256Gcm>),
+    AesCtrHmac(Box<CtrHmacKey>),
 }
 
 /// An `sframe_key` ready for AEAD use, with its `sframe_salt`. Wiped on drop (the AES key
-/// schedule through `aes-gcm`'s `zeroize` feature, the salt by [`Salt`]); no `Debug`.
+/// schedules and HMAC state through the `aes` and `hmac` crates' `zeroize` features, the
+/// salt by [`Salt`]); no `Debug`.
 pub struct FrameKey {
     suite: CipherSuite,
     aead: Aead,
@@ -48,6 +56,11 @@ impl FrameKey {
             }
             CipherSuite::Aes256GcmSha512_128 => {
                 Aead::Aes256(Box::new(Aes256Gcm::new_from_slice(key).map_err(wrong_len)?))
+            }
+            CipherSuite::Aes128CtrHmacSha256_80
+            | CipherSuite::Aes128CtrHmacSha256_64
+            | CipherSuite::Aes128CtrHmacSha256_32 => {
+                Aead::AesCtrHmac(Box::new(CtrHmacKey::new(key, suite.nt())?))
             }
         };
         Ok(Self {
@@ -98,7 +111,7 @@ pub fn with_aad<R>(header: &[u8], metadata: &[u8], f: impl FnOnce(&[u8]) -> R) -
     }
 }
 
-/// Encrypts `buffer` in place under (`key`, `ctr`) with `aad`; returns the tag.
+/// Encrypts `buffer` in place under (`key`, `ctr`) with `aad`; returns the `Nt`-byte tag.
 ///
 /// # Errors
 /// [`Error::FrameTooLong`] if the plaintext exceeds the AEAD's limit.
@@ -107,17 +120,18 @@ pub fn seal_in_place(
     ctr: Counter,
     aad: &[u8],
     buffer: &mut [u8],
-) -> Result<[u8; TAG_LEN], Error> {
-    let nonce = nonce(&key.salt, ctr).into();
-    let tag = match &key.aead {
-        Aead::Aes128(aead) => aead.encrypt_inout_detached(&nonce, aad, buffer.into()),
-        Aead::Aes256(aead) => aead.encrypt_inout_detached(&nonce, aad, buffer.into()),
+) -> Result<Tag, Error> {
+    let nonce = nonce(&key.salt, ctr);
+    let gcm_tag = match &key.aead {
+        Aead::Aes128(aead) => aead.encrypt_inout_detached(&nonce.into(), aad, buffer.into()),
+        Aead::Aes256(aead) => aead.encrypt_inout_detached(&nonce.into(), aad, buffer.into()),
+        Aead::AesCtrHmac(aead) => return aead.seal_in_place(&nonce, aad, buffer),
     }
     .map_err(|_| Error::FrameTooLong)?;
-    Ok(tag.into())
+    Ok(Tag::truncated(&gcm_tag, TAG_LEN))
 }
 
-/// Decrypts `buffer` in place under (`key`, `ctr`) with `aad`, checking `tag`.
+/// Decrypts `buffer` in place under (`key`, `ctr`) with `aad`, checking `tag` (`Nt` bytes).
 ///
 /// # Errors
 /// [`Error::DecryptionFailed`] if authentication fails, for whatever reason.
@@ -126,15 +140,25 @@ pub fn open_in_place(
     ctr: Counter,
     aad: &[u8],
     buffer: &mut [u8],
-    tag: &[u8; TAG_LEN],
+    tag: &[u8],
 ) -> Result<(), Error> {
-    let nonce = nonce(&key.salt, ctr).into();
-    let tag = (*tag).into();
-    match &key.aead {
-        Aead::Aes128(aead) => aead.decrypt_inout_detached(&nonce, aad, buffer.into(), &tag),
-        Aead::Aes256(aead) => aead.decrypt_inout_detached(&nonce, aad, buffer.into(), &tag),
-    }
-    .map_err(|_| Error::DecryptionFailed)
+    let nonce = nonce(&key.salt, ctr);
+    // AES-GCM tags are 16 bytes; anything else cannot authenticate.
+    let gcm_tag = || -> Result<aes_gcm::Tag, Error> {
+        <[u8; TAG_LEN]>::try_from(tag)
+            .map(Into::into)
+            .map_err(|_| Error::DecryptionFailed)
+    };
+    let opened = match &key.aead {
+        Aead::Aes128(aead) => {
+            aead.decrypt_inout_detached(&nonce.into(), aad, buffer.into(), &gcm_tag()?)
+        }
+        Aead::Aes256(aead) => {
+            aead.decrypt_inout_detached(&nonce.into(), aad, buffer.into(), &gcm_tag()?)
+        }
+        Aead::AesCtrHmac(aead) => return aead.open_in_place(&nonce, aad, buffer, tag),
+    };
+    opened.map_err(|_| Error::DecryptionFailed)
 }
 
 /// RFC 9605 `encrypt(CTR, KID, metadata, plaintext)`: returns `header || ciphertext || tag`.
@@ -148,13 +172,13 @@ pub fn encrypt(
     plaintext: &[u8],
 ) -> Result<Vec<u8>, Error> {
     let encoded = header.encode();
-    let mut out = Vec::with_capacity(encoded.len() + plaintext.len() + TAG_LEN);
+    let mut out = Vec::with_capacity(encoded.len() + plaintext.len() + key.suite.nt());
     out.extend_from_slice(encoded.as_bytes());
     out.extend_from_slice(plaintext);
     let tag = with_aad(encoded.as_bytes(), metadata, |aad| {
         seal_in_place(key, header.ctr, aad, &mut out[encoded.len()..])
     })?;
-    out.extend_from_slice(&tag);
+    out.extend_from_slice(tag.as_bytes());
     Ok(out)
 }
 
@@ -177,10 +201,9 @@ pub fn decrypt(
     let body = &sframe_ciphertext[header_len..];
     let ct_len = body
         .len()
-        .checked_sub(TAG_LEN)
+        .checked_sub(key.suite.nt())
         .ok_or(Error::DecryptionFailed)?;
     let (ciphertext, tag) = body.split_at(ct_len);
-    let tag: &[u8; TAG_LEN] = tag.try_into().map_err(|_| Error::DecryptionFailed)?;
     let mut plaintext = ciphertext.to_vec();
     with_aad(&sframe_ciphertext[..header_len], metadata, |aad| {
         open_in_place(key, header.ctr, aad, &mut plaintext, tag)

@@ -6,15 +6,16 @@
 //! sframe_salt   = HKDF-Expand(sframe_secret, "SFrame 1.0 Secret salt " + KID + cipher_suite, AEAD.Nn)
 //! ```
 //! with KID as an 8-byte and the cipher suite as a 2-byte big-endian integer, and the hash of
-//! the suite (SHA-256 for 0x0004, SHA-512 for 0x0005).
+//! the suite (SHA-512 for 0x0005, SHA-256 for every other suite). For the AES-CTR suites
+//! `sframe_key` is 48 bytes, split into `enc_key || auth_key` by [`crate::frame`].
 
 use hkdf::Hkdf;
 use sha2::{Sha256, Sha512};
 use zeroize::Zeroize;
 
 use crate::header::KeyId;
-use crate::secret::SecretBytes;
-use crate::suite::{CipherSuite, NONCE_LEN};
+use crate::secret::{SecretBytes, MAX_SECRET_LEN};
+use crate::suite::{CipherSuite, SuiteHash, NONCE_LEN};
 use crate::Error;
 
 /// Label prefix of `sframe_key`.
@@ -69,14 +70,14 @@ fn label_suffix(kid: KeyId, suite: CipherSuite) -> [u8; 10] {
 /// `sframe_secret = HKDF-Extract("", base_key)` with the suite's hash.
 pub fn sframe_secret(suite: CipherSuite, base_key: &BaseKey) -> SecretBytes {
     // An empty salt is HKDF's default; the PRK is Nh bytes (32 or 64).
-    match suite {
-        CipherSuite::Aes128GcmSha256_128 => {
+    match suite.hash() {
+        SuiteHash::Sha256 => {
             let (mut prk, _) = Hkdf::<Sha256>::extract(None, base_key.as_bytes());
             let secret = SecretBytes::from_known_len(&prk);
             prk.as_mut_slice().zeroize();
             secret
         }
-        CipherSuite::Aes256GcmSha512_128 => {
+        SuiteHash::Sha512 => {
             let (mut prk, _) = Hkdf::<Sha512>::extract(None, base_key.as_bytes());
             let secret = SecretBytes::from_known_len(&prk);
             prk.as_mut_slice().zeroize();
@@ -88,16 +89,17 @@ pub fn sframe_secret(suite: CipherSuite, base_key: &BaseKey) -> SecretBytes {
 /// Derives `sframe_key` and `sframe_salt` for `kid` from `base_key`.
 pub fn derive_key_salt(suite: CipherSuite, kid: KeyId, base_key: &BaseKey) -> KeyMaterial {
     let suffix = label_suffix(kid, suite);
-    let mut key = SecretBytes::from_known_len(&[0u8; 32][..suite.nk()]);
+    // `Nk` is at most 48 bytes, below `MAX_SECRET_LEN`.
+    let mut key = SecretBytes::from_known_len(&[0u8; MAX_SECRET_LEN][..suite.nk()]);
     let mut salt = Salt([0; NONCE_LEN]);
-    // HKDF-Expand can only fail for outputs longer than 255 * Nh; ours are 12 to 32 bytes.
-    let expanded = match suite {
-        CipherSuite::Aes128GcmSha256_128 => {
+    // HKDF-Expand can only fail for outputs longer than 255 * Nh; ours are 12 to 48 bytes.
+    let expanded = match suite.hash() {
+        SuiteHash::Sha256 => {
             let hk = Hkdf::<Sha256>::new(None, base_key.as_bytes());
             hk.expand_multi_info(&[KEY_LABEL, &suffix], key.as_mut_bytes())
                 .and_then(|()| hk.expand_multi_info(&[SALT_LABEL, &suffix], &mut salt.0))
         }
-        CipherSuite::Aes256GcmSha512_128 => {
+        SuiteHash::Sha512 => {
             let hk = Hkdf::<Sha512>::new(None, base_key.as_bytes());
             hk.expand_multi_info(&[KEY_LABEL, &suffix], key.as_mut_bytes())
                 .and_then(|()| hk.expand_multi_info(&[SALT_LABEL, &suffix], &mut salt.0))

@@ -8,7 +8,9 @@
 //! - [`header`]: the SFrame header, section 4.3.
 //! - [`key_schedule`]: `sframe_key` and `sframe_salt` from a base key, section 4.4.2.
 //! - [`frame`]: AEAD encryption and decryption of one frame, sections 4.4.3 and 4.4.4.
-//! - [`suite`]: the AES-GCM cipher suites, section 4.5.
+//! - [`suite`]: the five cipher suites, section 4.5.
+//! - [`ctr_hmac`]: the AES-CTR + HMAC AEAD of suites 0x0001-0x0003, section 4.5.1.
+//! - [`replay`]: the receiver's sliding anti-replay window per sender key, section 9.3.
 //! - [`sender`]: a sender key with its monotonic counter (sections 4.4.1 and 9.1).
 //! - [`receiver`]: the bounded ring of receive keys, looked up by KID (section 4.4.1).
 //! - [`codec`]: bytes left in clear per codec, authenticated as SFrame metadata (section 9.4).
@@ -20,6 +22,7 @@
 
 pub mod codec;
 pub mod cryptor;
+pub mod ctr_hmac;
 pub mod error;
 pub mod frame;
 pub mod header;
@@ -29,6 +32,7 @@ pub mod mls_keys;
 pub mod receiver;
 #[cfg(feature = "test-hooks")]
 pub mod recording;
+pub mod replay;
 pub mod secret;
 pub mod sender;
 pub mod suite;

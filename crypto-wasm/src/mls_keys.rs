@@ -25,7 +25,8 @@
 //!   so at most 2^E epochs are held and the low bits of a KID name exactly one of them;
 //! - a frame whose epoch bits name no held epoch fails with [`Error::NoKeyForEpoch`], told
 //!   apart from authentication failures ([`Error::DecryptionFailed`]);
-//! - frames under our own KIDs are never decrypted (reflection by an SFU).
+//! - frames under our own KIDs are never decrypted (reflection by an SFU);
+//! - each (sender, epoch) KID has its own anti-replay window ([`crate::replay`]).
 //!
 //! Nonce uniqueness: the send counter is one counter for the lifetime of the ring. A new send
 //! key continues it rather than restarting at 0, so no (key, CTR) pair can repeat whatever
@@ -40,7 +41,7 @@
 use crate::frame::FrameKey;
 use crate::header::{Counter, KeyId};
 use crate::key_schedule::BaseKey;
-use crate::receiver::{KeyCache, ProtectedFrame, DEFAULT_CAPACITY};
+use crate::receiver::{KeyCache, ProtectedFrame, ReceiveKey, DEFAULT_CAPACITY};
 use crate::sender::SenderContext;
 use crate::suite::CipherSuite;
 use crate::Error;
@@ -352,6 +353,8 @@ impl EpochKeys {
     ///
     /// # Errors
     /// [`Error::NoKeyForEpoch`] if the KID's epoch bits name no held epoch;
+    /// [`Error::Replayed`] for a replayed or too old counter of a known sender key
+    /// ([`crate::replay`]);
     /// [`Error::DecryptionFailed`] for every other failure, whatever its cause (malformed,
     /// our own KID, failed authentication).
     pub fn unprotect_frame(
@@ -373,11 +376,11 @@ impl EpochKeys {
         }
         let number = epoch.number;
         let frame = if let Some(key) = self.cache.get(kid) {
-            parsed.open(key)?
+            key.open(&parsed)?
         } else {
             let key = FrameKey::derive(self.suite, kid, &epoch.base_key);
             let plain = parsed.open(&key)?;
-            self.cache.insert(kid, key);
+            self.cache.insert(kid, ReceiveKey::new(key, parsed.ctr()));
             plain
         };
         Ok(DecryptedInEpoch {

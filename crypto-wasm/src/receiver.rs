@@ -6,14 +6,20 @@
 //! sender's own KID: a base key is for encryption or decryption, never both, and this stops
 //! an SFU from reflecting our own frames back at us.
 //!
+//! Each cached key carries its anti-replay window ([`crate::replay`], RFC 9605 section 9.3):
+//! an authentic frame whose counter the window refuses fails with [`Error::Replayed`], and the
+//! window moves only once a frame authenticated.
+//!
 //! [`ProtectedFrame`] (the parse of Conclave's frame layout) and [`KeyCache`] are shared with
 //! the MLS epoch key source ([`crate::mls_keys`]).
 
 use crate::codec::clear_len;
 use crate::frame::{open_in_place, with_aad, FrameKey};
+use crate::header::Counter;
 use crate::header::{KeyId, SframeHeader};
 use crate::meeting_secret::KeySource;
-use crate::suite::{CipherSuite, TAG_LEN};
+use crate::replay::ReplayWindow;
+use crate::suite::CipherSuite;
 use crate::Error;
 
 /// Default number of receive keys kept.
@@ -26,7 +32,8 @@ pub struct ProtectedFrame<'a> {
     header: SframeHeader,
     header_bytes: &'a [u8],
     ciphertext: &'a [u8],
-    tag: &'a [u8; TAG_LEN],
+    /// `Nt` bytes.
+    tag: &'a [u8],
 }
 
 impl<'a> ProtectedFrame<'a> {
@@ -45,10 +52,9 @@ impl<'a> ProtectedFrame<'a> {
         let (header_bytes, body) = sframe.split_at(header_len);
         let ct_len = body
             .len()
-            .checked_sub(TAG_LEN)
+            .checked_sub(suite.nt())
             .ok_or(Error::DecryptionFailed)?;
         let (ciphertext, tag) = body.split_at(ct_len);
-        let tag: &[u8; TAG_LEN] = tag.try_into().map_err(|_| Error::DecryptionFailed)?;
         Ok(Self {
             prefix,
             header,
@@ -61,6 +67,11 @@ impl<'a> ProtectedFrame<'a> {
     /// The frame's KID (unauthenticated until [`ProtectedFrame::open`] succeeds).
     pub fn kid(&self) -> KeyId {
         self.header.kid
+    }
+
+    /// The frame's counter (unauthenticated until [`ProtectedFrame::open`] succeeds).
+    pub fn ctr(&self) -> Counter {
+        self.header.ctr
     }
 
     /// Authenticates and decrypts under `key`; returns `clear prefix || plaintext`.
@@ -79,9 +90,44 @@ impl<'a> ProtectedFrame<'a> {
     }
 }
 
+/// A receive key with its anti-replay window.
+pub struct ReceiveKey {
+    key: FrameKey,
+    window: ReplayWindow,
+}
+
+impl ReceiveKey {
+    /// A key that has authenticated `first` (the frame it was derived for).
+    pub fn new(key: FrameKey, first: Counter) -> Self {
+        let mut window = ReplayWindow::new();
+        window.accept(first);
+        Self { key, window }
+    }
+
+    /// The anti-replay window of this key.
+    pub fn window(&self) -> &ReplayWindow {
+        &self.window
+    }
+
+    /// Authenticates and decrypts the frame, then checks its counter against the window and
+    /// records it. The window is consulted only for authentic frames, so a forgery is always
+    /// [`Error::DecryptionFailed`] and never moves the window.
+    ///
+    /// # Errors
+    /// [`Error::DecryptionFailed`] if authentication fails; [`Error::Replayed`] if the frame
+    /// is authentic but its counter was already accepted or is older than the window (its
+    /// plaintext is dropped). The window changes only on success.
+    pub fn open(&mut self, frame: &ProtectedFrame<'_>) -> Result<Vec<u8>, Error> {
+        let plain = frame.open(&self.key)?;
+        self.window.check(frame.ctr())?;
+        self.window.accept(frame.ctr());
+        Ok(plain)
+    }
+}
+
 struct Entry {
     kid: KeyId,
-    key: FrameKey,
+    key: ReceiveKey,
     last_used: u64,
 }
 
@@ -104,17 +150,17 @@ impl KeyCache {
     }
 
     /// The cached key of `kid`, marked as just used.
-    pub fn get(&mut self, kid: KeyId) -> Option<&FrameKey> {
+    pub fn get(&mut self, kid: KeyId) -> Option<&mut ReceiveKey> {
         self.clock += 1;
         let clock = self.clock;
         let entry = self.entries.iter_mut().find(|e| e.kid == kid)?;
         entry.last_used = clock;
-        Some(&entry.key)
+        Some(&mut entry.key)
     }
 
     /// Caches `key` for `kid`, evicting the least recently used key when full. Call only
     /// with a key that authenticated a frame.
-    pub fn insert(&mut self, kid: KeyId, key: FrameKey) {
+    pub fn insert(&mut self, kid: KeyId, key: ReceiveKey) {
         self.clock += 1;
         let entry = Entry {
             kid,
@@ -186,7 +232,8 @@ impl KeyRing {
     /// `clear prefix || plaintext`.
     ///
     /// # Errors
-    /// [`Error::DecryptionFailed`] for every failure, whatever its cause.
+    /// [`Error::Replayed`] for a replayed or too old counter of a known sender key;
+    /// [`Error::DecryptionFailed`] for every other failure, whatever its cause.
     pub fn unprotect_frame(&mut self, frame: &[u8], prefix_len: usize) -> Result<Vec<u8>, Error> {
         let parsed = ProtectedFrame::parse(frame, prefix_len, self.suite)?;
         let kid = parsed.kid();
@@ -194,12 +241,12 @@ impl KeyRing {
             return Err(Error::DecryptionFailed);
         }
         if let Some(key) = self.cache.get(kid) {
-            return parsed.open(key);
+            return key.open(&parsed);
         }
         let base_key = self.source.base_key(kid, self.suite);
         let key = FrameKey::derive(self.suite, kid, &base_key);
         let plain = parsed.open(&key)?;
-        self.cache.insert(kid, key);
+        self.cache.insert(kid, ReceiveKey::new(key, parsed.ctr()));
         Ok(plain)
     }
 }

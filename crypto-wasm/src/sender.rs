@@ -9,7 +9,7 @@ use crate::codec::clear_len;
 use crate::frame::{seal_in_place, with_aad, FrameKey};
 use crate::header::{Counter, KeyId, SframeHeader};
 use crate::meeting_secret::KeySource;
-use crate::suite::{CipherSuite, TAG_LEN};
+use crate::suite::CipherSuite;
 use crate::Error;
 
 /// Encrypting state for one sender key.
@@ -74,7 +74,7 @@ impl SenderContext {
     pub fn protect_frame(&mut self, frame: &[u8], prefix_len: usize) -> Result<Vec<u8>, Error> {
         let ctr = self.take_counter()?;
         let header = SframeHeader::new(self.kid, ctr).encode();
-        let protected_len = frame.len() + header.len() + TAG_LEN;
+        let protected_len = frame.len() + header.len() + self.key.suite().nt();
         let clear = clear_len(prefix_len, protected_len, self.key.suite());
         // `clear_len` never exceeds `frame.len()` (see its documentation).
         let (prefix, payload) = frame.split_at_checked(clear).ok_or(Error::FrameTooLong)?;
@@ -87,7 +87,7 @@ impl SenderContext {
         let tag = with_aad(header.as_bytes(), prefix, |aad| {
             seal_in_place(&self.key, ctr, aad, &mut out[body_start..])
         })?;
-        out.extend_from_slice(&tag);
+        out.extend_from_slice(tag.as_bytes());
         Ok(out)
     }
 }

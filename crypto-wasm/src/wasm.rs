@@ -3,9 +3,10 @@
 //! Thin wrappers over [`crate::Cryptor`]: argument conversion, and errors turned into
 //! `JsError` here and only here (a `JsError` built in a native test would panic).
 //!
-//! `unprotect` throws one of two errors: name [`NO_KEY_ERROR_NAME`] when the frame's MLS
-//! epoch is not held (the worker counts it as "waiting for key"), otherwise a plain `Error`
-//! that says nothing about the cause.
+//! `unprotect` throws: name [`NO_KEY_ERROR_NAME`] (or [`NEWER_EPOCH_ERROR_NAME`]) when the
+//! frame's MLS epoch is not held (the worker counts it as "waiting for key"),
+//! [`REPLAYED_ERROR_NAME`] for an authentic frame seen before (counted as `replayed`),
+//! otherwise a plain `Error` that says nothing about the cause.
 
 use wasm_bindgen::prelude::*;
 
@@ -19,6 +20,9 @@ use crate::Error;
 pub const NO_KEY_ERROR_NAME: &str = "NoEpochKeyError";
 /// `name` of the error thrown when the frame's epoch is newer than ours (we fell behind).
 pub const NEWER_EPOCH_ERROR_NAME: &str = "NewerEpochKeyError";
+/// `name` of the error `unprotect` throws for an authentic frame already accepted, or older
+/// than the sender key's replay window (RFC 9605 section 9.3).
+pub const REPLAYED_ERROR_NAME: &str = "ReplayedFrameError";
 
 /// Protects and unprotects the encoded frames of every transform in the worker.
 #[wasm_bindgen]
@@ -44,6 +48,30 @@ impl FrameCryptor {
             inner: Cryptor::default(),
             last_epoch: None,
         }
+    }
+
+    /// Chooses the cipher suite by its RFC 9605 identifier (1-5; the meeting's policy, the
+    /// same for every participant). Only before the first key; the default is 4,
+    /// `AES_128_GCM_SHA256_128`. With suites 1-3 (AES-CTR + HMAC) an MLS base key is 48
+    /// bytes. Throws for an unknown identifier or once a key was set.
+    #[wasm_bindgen(js_name = useSuite)]
+    pub fn use_suite(&mut self, suite: f64) -> Result<(), JsError> {
+        // Only an exact integer 0..=65535 names a suite; anything else is refused, not wrapped.
+        let id = if (0.0..=f64::from(u16::MAX)).contains(&suite) && suite.fract() == 0.0 {
+            suite as u16
+        } else {
+            return Err(JsError::new(&format!(
+                "unsupported SFrame cipher suite {suite}"
+            )));
+        };
+        let suite = crate::CipherSuite::from_id(id).map_err(to_js_error)?;
+        self.inner.use_suite(suite).map_err(to_js_error)
+    }
+
+    /// The cipher suite in use, as its RFC 9605 identifier.
+    #[wasm_bindgen(getter)]
+    pub fn suite(&self) -> u16 {
+        self.inner.suite().id()
     }
 
     /// Derives keys from the 32-byte meeting secret; this worker sends under `senderKeyId`
@@ -132,6 +160,11 @@ impl FrameCryptor {
                 } else {
                     NO_KEY_ERROR_NAME
                 });
+                Err(error.into())
+            }
+            Err(Error::Replayed) => {
+                let error = js_sys::Error::new(&Error::Replayed.to_string());
+                error.set_name(REPLAYED_ERROR_NAME);
                 Err(error.into())
             }
             Err(other) => Err(to_js_error(other).into()),

@@ -8,6 +8,7 @@
 mod common;
 
 use common::hex;
+use crypto_wasm::ctr_hmac::CtrHmacKey;
 use crypto_wasm::frame::{decrypt, encrypt, nonce, FrameKey};
 use crypto_wasm::key_schedule::{derive_key_salt, sframe_secret, BaseKey, KEY_LABEL, SALT_LABEL};
 use crypto_wasm::{CipherSuite, Counter, Error, KeyId, SframeHeader};
@@ -16,7 +17,21 @@ use serde::Deserialize;
 #[derive(Deserialize)]
 struct Vectors {
     header: Vec<HeaderVector>,
+    aes_ctr_hmac: Vec<AesCtrHmacVector>,
     sframe: Vec<SframeVector>,
+}
+
+/// Appendix C.2: the AES-CTR + HMAC AEAD on its own.
+#[derive(Deserialize)]
+struct AesCtrHmacVector {
+    cipher_suite: u16,
+    key: String,
+    enc_key: String,
+    auth_key: String,
+    nonce: String,
+    aad: String,
+    pt: String,
+    ct: String,
 }
 
 #[derive(Deserialize)]
@@ -87,23 +102,66 @@ fn header_vectors_encode_and_parse() {
 }
 
 #[test]
-fn sframe_vectors_for_aes_gcm_suites() {
-    let mut checked = [0usize; 2];
+fn aes_ctr_hmac_vectors_for_suites_1_to_3() {
+    let mut seen = Vec::new();
+    for v in &load().aes_ctr_hmac {
+        let suite = CipherSuite::from_id(v.cipher_suite).expect("suites 1-3 are implemented");
+        assert!(suite.is_ctr_hmac(), "suite {}", v.cipher_suite);
+        let key = hex(&v.key);
+        assert_eq!(key.len(), suite.nk());
+        // Section 4.5.1: enc_key is the first Nka bytes, auth_key the remaining Nh.
+        assert_eq!(key[..16], hex(&v.enc_key)[..]);
+        assert_eq!(key[16..], hex(&v.auth_key)[..]);
+        let aead = CtrHmacKey::new(&key, suite.nt()).expect("48-byte key");
+        let nonce: [u8; 12] = hex(&v.nonce).try_into().expect("12-byte nonce");
+        let (aad, pt, expected) = (hex(&v.aad), hex(&v.pt), hex(&v.ct));
+
+        let mut buffer = pt.clone();
+        let tag = aead
+            .seal_in_place(&nonce, &aad, &mut buffer)
+            .expect("seals");
+        assert_eq!(tag.as_bytes().len(), suite.nt());
+        assert_eq!([buffer.as_slice(), tag.as_bytes()].concat(), expected);
+
+        let (ct, tag) = expected.split_at(expected.len() - suite.nt());
+        let mut buffer = ct.to_vec();
+        aead.open_in_place(&nonce, &aad, &mut buffer, tag)
+            .expect("opens");
+        assert_eq!(buffer, pt);
+        // Any flipped bit of ciphertext, tag or AAD fails, and leaves the buffer alone.
+        for bit in 0..expected.len() * 8 {
+            let mut forged = expected.clone();
+            forged[bit / 8] ^= 1 << (bit % 8);
+            let (ct, tag) = forged.split_at(forged.len() - suite.nt());
+            let mut buffer = ct.to_vec();
+            assert_eq!(
+                aead.open_in_place(&nonce, &aad, &mut buffer, tag),
+                Err(Error::DecryptionFailed)
+            );
+            assert_eq!(buffer, ct);
+        }
+        let mut bad_aad = aad.clone();
+        bad_aad.push(0);
+        assert_eq!(
+            aead.open_in_place(&nonce, &bad_aad, &mut ct.to_vec(), tag),
+            Err(Error::DecryptionFailed)
+        );
+        // A tag of the wrong length (e.g. the full HMAC) never authenticates.
+        assert_eq!(
+            aead.open_in_place(&nonce, &aad, &mut ct.to_vec(), &[tag, &[0]].concat()),
+            Err(Error::DecryptionFailed)
+        );
+        seen.push(v.cipher_suite);
+    }
+    seen.sort_unstable();
+    assert_eq!(seen, [1, 2, 3], "one C.2 vector per AES-CTR suite");
+}
+
+#[test]
+fn sframe_vectors_for_every_suite() {
+    let mut checked = [0usize; 5];
     for v in &load().sframe {
-        let suite = match CipherSuite::from_id(v.cipher_suite) {
-            Ok(suite) => suite,
-            // Suites 0x0001-0x0003 (AES-CTR + HMAC) are not implemented yet: a later issue.
-            // They must be reported as unsupported, not silently mishandled.
-            Err(e) => {
-                assert!(
-                    (1..=3).contains(&v.cipher_suite),
-                    "unexpected suite {}",
-                    v.cipher_suite
-                );
-                assert_eq!(e, Error::UnsupportedCipherSuite(v.cipher_suite));
-                continue;
-            }
-        };
+        let suite = CipherSuite::from_id(v.cipher_suite).expect("every RFC suite is implemented");
         let kid = KeyId(v.kid);
         let header = SframeHeader::new(kid, Counter(v.ctr));
         let suffix: Vec<u8> = v
@@ -127,6 +185,7 @@ fn sframe_vectors_for_aes_gcm_suites() {
             "suite {}",
             v.cipher_suite
         );
+        assert_eq!(material.key.len(), suite.nk());
         assert_eq!(material.salt.0.to_vec(), hex(&v.sframe_salt));
         assert_eq!(nonce(&material.salt, header.ctr).to_vec(), hex(&v.nonce));
         let metadata = hex(&v.metadata);
@@ -144,9 +203,24 @@ fn sframe_vectors_for_aes_gcm_suites() {
             decrypt(&key, kid, b"other", &ct).map(|_| ()),
             Err(Error::DecryptionFailed)
         );
+        // Neither must a flipped bit anywhere in the frame.
+        for bit in 0..ct.len() * 8 {
+            let mut forged = ct.clone();
+            forged[bit / 8] ^= 1 << (bit % 8);
+            assert!(
+                decrypt(&key, kid, &metadata, &forged).is_err(),
+                "suite {} bit {bit}",
+                v.cipher_suite
+            );
+        }
 
-        checked[usize::from(v.cipher_suite - 4)] += 1;
+        checked[usize::from(v.cipher_suite - 1)] += 1;
     }
-    assert!(checked[0] > 0, "no vector for suite 0x0004 was found");
-    assert!(checked[1] > 0, "no vector for suite 0x0005 was found");
+    for (index, count) in checked.iter().enumerate() {
+        assert!(
+            *count > 0,
+            "no vector for suite {:#06x} was found",
+            index + 1
+        );
+    }
 }

@@ -1,0 +1,94 @@
+//! `Cryptor::unprotect` against fuzzer-made frames, for every suite and both key sources
+//! (meeting secret and MLS epochs). Two modes:
+//! - raw: the bytes are the frame. Nothing may panic, and nothing may decrypt.
+//! - tampered: a real frame from a keyed sender, XORed with the fuzzer's mask and extended by
+//!   its extra bytes. It must decrypt to the original exactly when the mask changes nothing,
+//!   and fail otherwise.
+//!
+//! Input: `suite (mod 5) | flags | rest`; flags bit 0 MLS, bits 1-2 codec, bit 3 key frame,
+//! bit 4 tampered mode. In tampered mode `rest` is `plaintext length (2 bytes, mod 4096) |
+//! mask`.
+#![no_main]
+
+use crypto_wasm::{CipherSuite, Codec, Cryptor, Error, KeyId};
+use libfuzzer_sys::fuzz_target;
+
+fn keyed(suite: CipherSuite, mls: bool, sender: bool) -> Option<Cryptor> {
+    let mut cryptor = Cryptor::new(suite);
+    let index = if sender { 3 } else { 8 };
+    if mls {
+        // Two epochs held; frames are sent in the newest.
+        for epoch in [17u64, 18] {
+            let base_key: Vec<u8> = (0..suite.nk()).map(|i| i as u8 ^ epoch as u8).collect();
+            cryptor.use_epoch_key(0, epoch, &base_key, index).ok()?;
+        }
+    } else {
+        cryptor
+            .use_meeting_secret(&[0x42; 32], KeyId(u64::from(index) * 1000 + 7))
+            .ok()?;
+    }
+    Some(cryptor)
+}
+
+fuzz_target!(|data: &[u8]| {
+    let [suite, flags, rest @ ..] = data else {
+        return;
+    };
+    let suite = CipherSuite::ALL[usize::from(*suite) % CipherSuite::ALL.len()];
+    let mls = flags & 1 != 0;
+    let codec = [Codec::Vp8, Codec::Opus, Codec::Other, Codec::Vp8][usize::from(flags >> 1) & 3];
+    let key_frame = flags & 8 != 0;
+    let Some(mut receiver) = keyed(suite, mls, false) else {
+        panic!("a receiver can always be keyed");
+    };
+
+    if flags & 16 == 0 {
+        let result = receiver.unprotect(1, rest, codec, key_frame);
+        // A 4-byte tag (suite 0x0003) is forged by chance once in 2^32 tries, which a long
+        // run may reach; from 8 bytes on a forgery is a bug.
+        if suite.nt() >= 8 {
+            assert!(
+                matches!(
+                    result.as_ref().map(|_| ()),
+                    Err(Error::DecryptionFailed | Error::NoKeyForEpoch | Error::NoKeyForNewerEpoch)
+                ),
+                "raw bytes must never decrypt"
+            );
+        }
+        return;
+    }
+
+    let [len_hi, len_lo, mask @ ..] = rest else {
+        return;
+    };
+    let len = usize::from(u16::from_be_bytes([*len_hi, *len_lo])) % 4096;
+    let plain: Vec<u8> = (0..len).map(|i| (i * 7 + 1) as u8).collect();
+    let Some(mut sender) = keyed(suite, mls, true) else {
+        panic!("a sender can always be keyed");
+    };
+    let Ok(original) = sender.protect(&plain, codec, key_frame) else {
+        panic!("a fresh sender protects any small frame");
+    };
+    let mut frame = original.clone();
+    for (byte, m) in frame.iter_mut().zip(mask) {
+        *byte ^= m;
+    }
+    if mask.len() > original.len() {
+        frame.extend_from_slice(&mask[original.len()..]);
+    }
+    let result = receiver.unprotect(1, &frame, codec, key_frame);
+    if frame == original {
+        let Ok(unprotected) = result else {
+            panic!("an intact frame must decrypt");
+        };
+        assert_eq!(unprotected.frame, plain);
+        // Once accepted, the same frame is a replay.
+        assert_eq!(
+            receiver.unprotect(1, &frame, codec, key_frame).map(|_| ()),
+            Err(Error::Replayed)
+        );
+    } else if suite.nt() >= 8 {
+        // As above: only the 4-byte tag may be hit by chance.
+        assert!(result.is_err(), "a tampered frame decrypted");
+    }
+});
