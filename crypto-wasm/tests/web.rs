@@ -111,8 +111,18 @@ fn unknown_epoch_throws_no_key_error() {
         .use_epoch_key(3.0, &[1; 16], 2, 0.0)
         .expect("carol epoch 3");
     let protected = alice.protect(&frame(100), "vp8", false).expect("protect");
+    // Epoch 4 is just ahead of Carol's newest: she fell behind, and is told so.
     let error = carol
         .unprotect(&protected, "vp8", false, 20.0)
+        .expect_err("no key");
+    assert_eq!(error_name(&error), "NewerEpochKeyError");
+    // A frame of an epoch far from hers (or expired) is plain "no key".
+    let mut dave = FrameCryptor::new();
+    dave.use_epoch_key(12.0, &[9; 16], 1, 0.0)
+        .expect("dave epoch 12");
+    let far = dave.protect(&frame(100), "vp8", false).expect("protect");
+    let error = carol
+        .unprotect(&far, "vp8", false, 20.0)
         .expect_err("no key");
     assert_eq!(error_name(&error), "NoEpochKeyError");
     // A tampered frame of a held epoch is a plain, opaque failure.
