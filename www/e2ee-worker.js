@@ -185,12 +185,24 @@ async function attach(options, readable, writable) {
     .catch((error) => logError('pipe', error));
 }
 
-/** The codec name crypto-wasm expects, from the frame's metadata. */
+/** crypto-wasm's codec names by encoded frame `mimeType` (lower case); docs/FRAME_FORMAT.md. */
+const CODEC_BY_MIME_TYPE = new Map([
+  ['video/vp8', 'vp8'],
+  ['video/vp9', 'vp9'],
+  ['video/h264', 'h264'],
+  ['video/av1', 'av1'],
+  ['audio/opus', 'opus'],
+]);
+
+/**
+ * The codec name crypto-wasm expects, from the frame's metadata, never from its bytes. An unknown
+ * codec is "other": fully encrypted. Without a mimeType (older browsers) the codec is the one
+ * Conclave negotiates by default: VP8 for video, Opus for audio.
+ */
 function codecOf(frame, mediaKind) {
-  if (mediaKind === 'audio') return 'opus';
   const mimeType = frame.getMetadata().mimeType;
-  if (mimeType === undefined) return 'vp8'; // Conclave negotiates VP8 only.
-  return mimeType.toLowerCase() === 'video/vp8' ? 'vp8' : 'unknown';
+  if (typeof mimeType !== 'string') return mediaKind === 'audio' ? 'opus' : 'vp8';
+  return CODEC_BY_MIME_TYPE.get(mimeType.toLowerCase()) ?? 'other';
 }
 
 /** The frame's new payload as an ArrayBuffer of exactly its length. */

@@ -6,7 +6,7 @@
 //! good: once an epoch key was set, the meeting secret is refused. Until a key source is
 //! set, both directions fail closed with [`Error::NoKeySource`].
 
-use crate::codec::Codec;
+use crate::codec::{structured, Codec, Layout};
 use crate::header::KeyId;
 use crate::meeting_secret::{KeySource, MeetingSecret};
 use crate::mls_keys::EpochKeys;
@@ -155,14 +155,19 @@ impl Cryptor {
         codec: Codec,
         key_frame: bool,
     ) -> Result<Vec<u8>, Error> {
-        let prefix_len = codec.prefix_len(key_frame);
-        let protected = match self.keys.as_mut().ok_or(Error::NoKeySource)? {
-            Keys::MeetingSecret { sender, .. } => sender.protect_frame(frame, prefix_len)?,
-            Keys::Epochs(epochs) => epochs.protect_frame(frame, prefix_len)?,
+        let keys = self.keys.as_mut().ok_or(Error::NoKeySource)?;
+        let mut seal = |frame: &[u8], prefix_len: usize| match keys {
+            Keys::MeetingSecret { sender, .. } => sender.protect_frame(frame, prefix_len),
+            Keys::Epochs(epochs) => epochs.protect_frame(frame, prefix_len),
+        };
+        let layout = codec.layout(key_frame);
+        let protected = match layout {
+            Layout::ClearPrefix(prefix_len) => seal(frame, prefix_len)?,
+            Layout::Structured(format) => structured::protect(format, frame, seal)?,
         };
         #[cfg(feature = "test-hooks")]
         {
-            let clear = crate::codec::clear_len(prefix_len, protected.len(), self.suite);
+            let clear = Self::recorded_clear_len(layout, protected.len(), self.suite);
             self.recordings.record_sent(codec, clear, frame);
         }
         Ok(protected)
@@ -180,24 +185,37 @@ impl Cryptor {
         codec: Codec,
         key_frame: bool,
     ) -> Result<Unprotected, Error> {
-        let prefix_len = codec.prefix_len(key_frame);
+        let layout = codec.layout(key_frame);
         #[cfg(feature = "test-hooks")]
         {
-            let clear = crate::codec::clear_len(prefix_len, frame.len(), self.suite);
+            let clear = Self::recorded_clear_len(layout, frame.len(), self.suite);
             self.recordings.record_received(codec, clear, frame);
         }
-        match self.keys.as_mut().ok_or(Error::NoKeySource)? {
-            Keys::MeetingSecret { receiver, .. } => Ok(Unprotected {
-                frame: receiver.unprotect_frame(frame, prefix_len)?,
-                epoch: None,
-            }),
-            Keys::Epochs(epochs) => {
-                let unprotected = epochs.unprotect_frame(now_ms, frame, prefix_len)?;
-                Ok(Unprotected {
-                    frame: unprotected.frame,
-                    epoch: Some(unprotected.epoch),
-                })
+        let keys = self.keys.as_mut().ok_or(Error::NoKeySource)?;
+        let mut open = |frame: &[u8], prefix_len: usize| match keys {
+            Keys::MeetingSecret { receiver, .. } => receiver
+                .unprotect_frame(frame, prefix_len)
+                .map(|frame| (frame, None)),
+            Keys::Epochs(epochs) => epochs
+                .unprotect_frame(now_ms, frame, prefix_len)
+                .map(|unprotected| (unprotected.frame, Some(unprotected.epoch))),
+        };
+        let (frame, epoch) = match layout {
+            Layout::ClearPrefix(prefix_len) => open(frame, prefix_len)?,
+            Layout::Structured(format) => structured::unprotect(format, frame, open)?,
+        };
+        Ok(Unprotected { frame, epoch })
+    }
+
+    /// The leading clear bytes a recording reports: the prefix, or 0 for structured codecs,
+    /// whose clear bytes are spread over the frame.
+    #[cfg(feature = "test-hooks")]
+    fn recorded_clear_len(layout: Layout, protected_len: usize, suite: CipherSuite) -> usize {
+        match layout {
+            Layout::ClearPrefix(prefix_len) => {
+                crate::codec::clear_len(prefix_len, protected_len, suite)
             }
+            Layout::Structured(_) => 0,
         }
     }
 

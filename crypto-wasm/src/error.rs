@@ -42,6 +42,10 @@ pub enum Error {
     /// The frame is longer than the AEAD can protect.
     #[error("frame is too long to protect")]
     FrameTooLong,
+    /// A frame to protect does not parse as its codec (H.264, AV1): dropped, never sent in
+    /// clear.
+    #[error("frame to protect is malformed: {0}")]
+    MalformedFrame(#[from] crate::codec::MalformedFrame),
     /// The frame could not be unprotected. Deliberately says nothing about why.
     #[error("frame could not be unprotected")]
     DecryptionFailed,

@@ -27,7 +27,7 @@ use yew::Callback;
 use super::describe_js_error;
 use super::e2ee::{E2eeError, E2eeWorker};
 use super::media::first_track;
-use crate::codec_preferences::is_allowed_video_codec;
+use crate::codec_preferences::VideoCodec;
 use crate::worker_protocol::MediaKind;
 
 /// Why a peer connection step failed.
@@ -45,9 +45,9 @@ pub enum MeshError {
         /// The browser's error.
         detail: String,
     },
-    /// The browser offers no VP8 encoder/decoder.
-    #[error("this browser cannot use the VP8 video codec")]
-    NoVp8,
+    /// The browser offers no encoder/decoder for the meeting's video codec.
+    #[error("this browser cannot use the {} video codec", .0.name())]
+    NoVideoCodec(VideoCodec),
 }
 
 fn webrtc(step: &'static str) -> impl Fn(JsValue) -> MeshError {
@@ -321,7 +321,7 @@ impl Mesh {
             // offerer's `ontrack`: protect it now, before any media channel exists.
             self.protect_receiver_early(participant, &transceiver.receiver(), kind)?;
             if kind == MediaKind::Video {
-                prefer_vp8(&transceiver)?;
+                prefer_video_codec(&transceiver, meeting_video_codec())?;
             }
         }
         let offer = JsFuture::from(connection.create_offer())
@@ -387,7 +387,7 @@ impl Mesh {
                 continue;
             };
             if transceiver.receiver().track().kind() == MediaKind::Video.as_str() {
-                prefer_vp8(&transceiver)?;
+                prefer_video_codec(&transceiver, meeting_video_codec())?;
             }
         }
         let answer = JsFuture::from(connection.create_answer())
@@ -478,26 +478,35 @@ async fn set_description(
     Ok(())
 }
 
-/// Restricts a video transceiver to VP8 (plus retransmission).
-fn prefer_vp8(transceiver: &RtcRtpTransceiver) -> Result<(), MeshError> {
+/// The meeting's video codec: VP8, unless a test build was told otherwise.
+fn meeting_video_codec() -> VideoCodec {
+    #[cfg(feature = "test-hooks")]
+    if let Some(codec) = super::test_hooks::video_codec() {
+        return codec;
+    }
+    VideoCodec::default()
+}
+
+/// Restricts a video transceiver to `codec` (plus retransmission).
+fn prefer_video_codec(transceiver: &RtcRtpTransceiver, codec: VideoCodec) -> Result<(), MeshError> {
     let codecs = RtcRtpReceiver::get_capabilities("video")
         .and_then(|caps| Reflect::get(&caps, &JsValue::from_str("codecs")).ok())
         .and_then(|codecs| codecs.dyn_into::<Array>().ok())
-        .ok_or(MeshError::NoVp8)?;
+        .ok_or(MeshError::NoVideoCodec(codec))?;
     let wanted = Array::new();
-    let mut has_vp8 = false;
-    for codec in codecs.iter() {
-        let mime = Reflect::get(&codec, &JsValue::from_str("mimeType"))
+    let mut has_codec = false;
+    for capability in codecs.iter() {
+        let mime = Reflect::get(&capability, &JsValue::from_str("mimeType"))
             .ok()
             .and_then(|m| m.as_string())
             .unwrap_or_default();
-        if is_allowed_video_codec(&mime) {
-            has_vp8 |= mime.eq_ignore_ascii_case("video/vp8");
-            wanted.push(&codec);
+        if codec.allows(&mime) {
+            has_codec |= codec.matches(&mime);
+            wanted.push(&capability);
         }
     }
-    if !has_vp8 {
-        return Err(MeshError::NoVp8);
+    if !has_codec {
+        return Err(MeshError::NoVideoCodec(codec));
     }
     let set_preferences: Function =
         Reflect::get(transceiver, &JsValue::from_str("setCodecPreferences"))

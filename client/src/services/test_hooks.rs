@@ -6,6 +6,9 @@
 //! runs) makes the meeting keep peer connections open when the server says a
 //! participant left, and makes "Leave" close only the signaling connection, keeping
 //! this page's peer connections and worker alive.
+//!
+//! `window.__conclaveTestHooks.videoCodec = 'VP8' | 'VP9' | 'H264' | 'AV1'` makes the
+//! meeting negotiate that video codec instead of VP8.
 
 use std::any::Any;
 use std::cell::RefCell;
@@ -28,6 +31,18 @@ pub fn keep_peer_connections() -> bool {
         .filter(|hooks| hooks.is_object())
         .and_then(|hooks| Reflect::get(&hooks, &JsValue::from_str("keepPeerConnections")).ok())
         .is_some_and(|value| value == JsValue::TRUE)
+}
+
+/// The video codec `window.__conclaveTestHooks.videoCodec` names, if any.
+pub fn video_codec() -> Option<crate::codec_preferences::VideoCodec> {
+    let window = web_sys::window()?;
+    let hooks = Reflect::get(&window, &JsValue::from_str("__conclaveTestHooks"))
+        .ok()
+        .filter(|hooks| hooks.is_object())?;
+    let name = Reflect::get(&hooks, &JsValue::from_str("videoCodec"))
+        .ok()?
+        .as_string()?;
+    crate::codec_preferences::VideoCodec::from_name(&name)
 }
 
 /// Keeps `value` alive for the rest of the page's life.
