@@ -13,6 +13,9 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Crates that are also built for the browser, so clippy checks them for wasm32 too.
 const WASM_CRATES: &[&str] = &["crypto-wasm", "conclave-client"];
 
+/// The cargo-fuzz targets in `crypto-wasm/fuzz`, each with a committed corpus.
+const FUZZ_TARGETS: &[&str] = &["header_parse", "unprotect", "frame_layout"];
+
 /// Runs every suite; stops at the first failure.
 pub fn run_all() -> Result<(), Failure> {
     let started = Instant::now();
@@ -58,6 +61,8 @@ pub fn run_all() -> Result<(), Failure> {
 
     command::step("native tests");
     command::cargo(&root, &["test", "--workspace"])?;
+
+    fuzz_corpus_replay(&root)?;
 
     command::step("crypto-wasm tests in headless Chromium");
     let path = setup::path_with_cargo_bin();
@@ -107,6 +112,40 @@ pub fn run_benchmarks() -> Result<(), Failure> {
         ],
     )?;
     playwright(&root, "benchmarks")
+}
+
+/// Builds the fuzz targets (a crate outside the workspace) and runs each over its committed
+/// corpus once, without fuzzing: they still build, and no past crasher crashes again.
+/// Needs the nightly toolchain (skipped, with the reason, without it) and cargo-fuzz
+/// (installed when missing). A debug build: the corpus is small, compiling is what costs.
+fn fuzz_corpus_replay(root: &Path) -> Result<(), Failure> {
+    command::step("fuzz targets: build and replay their corpora (cargo +nightly fuzz)");
+    if command::output_of("rustup", &["run", "nightly", "rustc", "--version"]).is_none() {
+        println!(
+            "    skipped: no nightly Rust toolchain (cargo-fuzz needs one; \
+             `rustup toolchain install nightly` enables this step)"
+        );
+        return Ok(());
+    }
+    let path = setup::path_with_cargo_bin();
+    if !setup::cargo_bin_dir().join("cargo-fuzz").is_file() && !command::on_path("cargo-fuzz") {
+        command::step("install cargo-fuzz");
+        command::cargo(root, &["install", "--locked", "cargo-fuzz"])?;
+    }
+    let fuzz_dir = root.join("crypto-wasm/fuzz");
+    // The rustup proxy, not `$CARGO`: only the proxy understands `+nightly`.
+    let cargo = OsStr::new("cargo");
+    let env = [("PATH", path.as_os_str())];
+    let build = ["+nightly", "fuzz", "build", "--dev"].map(OsStr::new);
+    command::run(&fuzz_dir, cargo, &build, &env)?;
+    for target in FUZZ_TARGETS {
+        let corpus = format!("corpus/{target}");
+        let args = [
+            "+nightly", "fuzz", "run", "--dev", target, &corpus, "--", "-runs=0",
+        ];
+        command::run(&fuzz_dir, cargo, &args.map(OsStr::new), &env)?;
+    }
+    Ok(())
 }
 
 /// Builds the test bundle and the server, then runs the Playwright suites.
