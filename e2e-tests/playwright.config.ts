@@ -4,6 +4,8 @@ import * as path from 'node:path';
 /** The server the suite starts; inside the private namespace no other process uses it. */
 const PORT = 8090;
 const root = path.resolve(__dirname, '..');
+/** The served tree; CONCLAVE_WWW_DIR lets a benchmark run serve a bundle built elsewhere. */
+const wwwDir = process.env.CONCLAVE_WWW_DIR ?? `${root}/target/www-test`;
 
 export default defineConfig({
   forbidOnly: !!process.env.CI,
@@ -42,7 +44,7 @@ export default defineConfig({
     { name: 'benchmarks', testDir: './benchmarks', testMatch: '**/*.bench.ts', timeout: 300_000 },
   ],
   webServer: {
-    command: `${root}/target/debug/conclave-server --listen 127.0.0.1:${PORT} --www-dir ${root}/target/www-test`,
+    command: `${root}/target/debug/conclave-server --listen 127.0.0.1:${PORT} --www-dir ${wwwDir}`,
     url: `http://127.0.0.1:${PORT}/healthz`,
     reuseExistingServer: false,
     stdout: 'pipe',

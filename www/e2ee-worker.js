@@ -4,12 +4,15 @@
 // protected or unprotected is dropped, never passed on.
 
 import init, { FrameCryptor } from './pkg/crypto_wasm.js';
+import { FrameCrypto } from './frame-crypto.js';
 
 const STATS_INTERVAL_MS = 250;
 const ERROR_LOG_INTERVAL_MS = 5000;
 
 /** @type {FrameCryptor | null} */
 let cryptor = null;
+/** Frame protection over `cryptor`: Wasm for small frames, WebCrypto's AES-GCM for large ones. */
+let frameCrypto = null;
 /** True once a key source is set; until then every frame is dropped. */
 let keyed = false;
 /** `name` of the error `FrameCryptor.unprotect` throws when it holds no key for the frame's epoch. */
@@ -63,6 +66,7 @@ self.onmessage = (event) => {
 const ready = init().then(
   () => {
     cryptor = new FrameCryptor();
+    frameCrypto = new FrameCrypto(cryptor);
     const transformApi =
       typeof self.RTCRtpScriptTransformer !== 'undefined' ? 'script-transform' : 'encoded-streams';
     self.postMessage({ kind: 'ready', transformApi });
@@ -212,33 +216,31 @@ function exactBuffer(bytes) {
     : bytes.slice().buffer;
 }
 
+// Small frames are protected synchronously in Wasm; large ones return a promise (WebCrypto), which
+// the TransformStream awaits before the next frame, so frames keep their order.
 function protectTransform(mediaKind) {
   return (frame, controller) => {
     if (!keyed) return;
-    let protectedBytes;
+    const enqueue = (protectedBytes) => {
+      frame.data = exactBuffer(protectedBytes);
+      controller.enqueue(frame);
+    };
+    let result;
     try {
-      protectedBytes = cryptor.protect(new Uint8Array(frame.data), codecOf(frame, mediaKind), frame.type === 'key');
+      result = frameCrypto.protect(new Uint8Array(frame.data), codecOf(frame, mediaKind), frame.type === 'key');
     } catch (error) {
       logError('protect', error);
       return;
     }
-    frame.data = exactBuffer(protectedBytes);
-    controller.enqueue(frame);
+    if (result instanceof Promise) return result.then(enqueue, (error) => logError('protect', error));
+    enqueue(result);
   };
 }
 
 function unprotectTransform(stats) {
   return (frame, controller) => {
     if (!keyed) return;
-    let plain;
-    try {
-      plain = cryptor.unprotect(
-        new Uint8Array(frame.data),
-        codecOf(frame, stats.mediaKind),
-        frame.type === 'key',
-        performance.now(),
-      );
-    } catch (error) {
+    const failed = (error) => {
       // Counted, not logged: the error says nothing, and a flood of forged frames must not flood the log.
       // A frame of an epoch we hold no key for is "waiting for key", not a failure.
       if (error?.name === NO_KEY_ERROR_NAME) {
@@ -254,19 +256,37 @@ function unprotectTransform(stats) {
         stats.failed++;
       }
       scheduleStats(stats);
+    };
+    let result;
+    try {
+      result = frameCrypto.unprotect(
+        new Uint8Array(frame.data),
+        codecOf(frame, stats.mediaKind),
+        frame.type === 'key',
+        performance.now(),
+      );
+    } catch (error) {
+      failed(error);
       return;
     }
-    frame.data = exactBuffer(plain);
-    stats.decrypted++;
-    const epoch = cryptor.lastEpoch ?? null;
-    if (epoch !== stats.epoch) {
-      stats.epoch = epoch;
-      // When this sender's frames first decrypted under the epoch: what the key-switch benchmark reads.
-      stats.epochSince = Date.now();
+    if (result instanceof Promise) {
+      return result.then((plain) => passDecrypted(frame, controller, stats, plain), failed);
     }
-    scheduleStats(stats);
-    controller.enqueue(frame);
+    passDecrypted(frame, controller, stats, result);
   };
+}
+
+/** Passes a decrypted frame on and counts it; `plain` is `{ data, epoch }`. */
+function passDecrypted(frame, controller, stats, plain) {
+  frame.data = exactBuffer(plain.data);
+  stats.decrypted++;
+  if (plain.epoch !== stats.epoch) {
+    stats.epoch = plain.epoch;
+    // When this sender's frames first decrypted under the epoch: what the key-switch benchmark reads.
+    stats.epochSince = Date.now();
+  }
+  scheduleStats(stats);
+  controller.enqueue(frame);
 }
 
 /** Running totals per (participantId, mediaKind). */

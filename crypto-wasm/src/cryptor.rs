@@ -15,6 +15,8 @@ use crate::sender::SenderContext;
 use crate::suite::CipherSuite;
 use crate::Error;
 
+pub mod split_aead;
+
 enum Keys {
     MeetingSecret {
         sender: SenderContext,
@@ -37,6 +39,8 @@ pub struct Cryptor {
     keys: Option<Keys>,
     /// Every KID this cryptor has sent under: reusing one would restart its counter at 0.
     used_send_kids: Vec<KeyId>,
+    /// Names the current key set for the split AEAD path's WebCrypto key cache.
+    key_generation: split_aead::KeyGeneration,
     #[cfg(feature = "test-hooks")]
     recordings: crate::recording::Recordings,
 }
@@ -54,6 +58,7 @@ impl Cryptor {
             suite,
             keys: None,
             used_send_kids: Vec::new(),
+            key_generation: split_aead::KeyGeneration::default(),
             #[cfg(feature = "test-hooks")]
             recordings: crate::recording::Recordings::default(),
         }
@@ -106,6 +111,7 @@ impl Cryptor {
         let mut receiver = KeyRing::new(source, self.suite, DEFAULT_CAPACITY);
         receiver.exclude_own_kid(sender_kid);
         self.keys = Some(Keys::MeetingSecret { sender, receiver });
+        self.key_generation.bump();
         Ok(())
     }
 
@@ -123,11 +129,13 @@ impl Cryptor {
         sender_index: u32,
     ) -> Result<(), Error> {
         if let Some(Keys::Epochs(epochs)) = &mut self.keys {
-            return epochs.add_epoch(now_ms, epoch, base_key, sender_index);
+            epochs.add_epoch(now_ms, epoch, base_key, sender_index)?;
+        } else {
+            let mut epochs = EpochKeys::new(self.suite);
+            epochs.add_epoch(now_ms, epoch, base_key, sender_index)?;
+            self.keys = Some(Keys::Epochs(epochs));
         }
-        let mut epochs = EpochKeys::new(self.suite);
-        epochs.add_epoch(now_ms, epoch, base_key, sender_index)?;
-        self.keys = Some(Keys::Epochs(epochs));
+        self.key_generation.bump();
         Ok(())
     }
 

@@ -84,6 +84,12 @@ impl FrameKey {
     pub fn suite(&self) -> CipherSuite {
         self.suite
     }
+
+    /// The nonce of counter `ctr` under this key (see [`nonce`]), for the split AEAD path
+    /// ([`crate::split_aead`]), where the AEAD call itself happens outside Rust.
+    pub fn nonce_for(&self, ctr: Counter) -> [u8; NONCE_LEN] {
+        nonce(&self.salt, ctr)
+    }
 }
 
 /// The one place a nonce is built: `sframe_salt XOR encode_big_endian(CTR, Nn)`.

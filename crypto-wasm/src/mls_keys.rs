@@ -39,11 +39,11 @@
 //! can produce a frame that authenticates.
 
 use crate::frame::FrameKey;
-use crate::header::{Counter, KeyId};
-use crate::key_schedule::BaseKey;
+use crate::header::{Counter, KeyId, SframeHeader};
+use crate::key_schedule::{derive_key_salt, BaseKey, KeyMaterial};
 use crate::receiver::{KeyCache, ProtectedFrame, ReceiveKey, DEFAULT_CAPACITY};
 use crate::sender::SenderContext;
-use crate::suite::CipherSuite;
+use crate::suite::{CipherSuite, NONCE_LEN};
 use crate::Error;
 
 /// E: low-order epoch bits in Conclave's KIDs.
@@ -387,6 +387,78 @@ impl EpochKeys {
             frame,
             epoch: number,
         })
+    }
+
+    // The split AEAD path (`crate::split_aead`): the rules of `protect_frame` and
+    // `unprotect_frame`, the AEAD call left to the caller.
+
+    /// Takes the send key's next counter: the frame's header and nonce.
+    ///
+    /// # Errors
+    /// [`Error::NoKeySource`] before any epoch was added; [`Error::CounterExhausted`].
+    pub fn next_send_header_and_nonce(&mut self) -> Result<(SframeHeader, [u8; NONCE_LEN]), Error> {
+        let (_, sender) = self.sender.as_mut().ok_or(Error::NoKeySource)?;
+        sender.next_header_and_nonce()
+    }
+
+    /// The held epoch whose low bits `kid` names, unless `kid` is our own send KID there.
+    fn receive_epoch(&self, kid: KeyId) -> Option<&Epoch> {
+        self.epochs
+            .iter()
+            .find(|e| e.number & low_mask(EPOCH_BITS) == epoch_bits_of(kid))
+            .filter(|e| e.own_kid != kid)
+    }
+
+    /// At `now_ms`, the nonce of (`kid`, `ctr`) and the epoch of `kid`, if a frame under
+    /// `kid` may be opened outside Rust: its epoch is held, it is not our own KID, its key is
+    /// cached (it already authenticated a frame in Rust) and its replay window would accept
+    /// `ctr`. `None` otherwise: the caller then takes the all-Rust path, which decides the
+    /// error.
+    pub fn split_open_nonce(
+        &mut self,
+        now_ms: u64,
+        kid: KeyId,
+        ctr: Counter,
+    ) -> Option<([u8; NONCE_LEN], u64)> {
+        self.advance(now_ms);
+        let number = self.receive_epoch(kid)?.number;
+        let nonce = self.cache.get(kid)?.split_open_nonce(ctr).ok()?;
+        Some((nonce, number))
+    }
+
+    /// Records that a frame under (`kid`, `ctr`) authenticated outside Rust.
+    ///
+    /// # Errors
+    /// [`Error::DecryptionFailed`] if `kid` is no longer cached (its epoch was dropped in
+    /// between); [`Error::Replayed`] if its window now refuses `ctr`.
+    pub fn split_accept(&mut self, kid: KeyId, ctr: Counter) -> Result<(), Error> {
+        if self.receive_epoch(kid).is_none() {
+            return Err(Error::DecryptionFailed);
+        }
+        self.cache
+            .get(kid)
+            .ok_or(Error::DecryptionFailed)?
+            .split_accept(ctr)
+    }
+
+    /// Number of epochs held.
+    pub fn held_epochs(&self) -> usize {
+        self.epochs.len()
+    }
+
+    /// The raw `sframe_key` and salt of the send key, to import into WebCrypto.
+    pub fn send_key_material(&self) -> Option<KeyMaterial> {
+        let (number, sender) = self.sender.as_ref()?;
+        let epoch = self.epochs.iter().find(|e| e.number == *number)?;
+        Some(derive_key_salt(self.suite, sender.kid(), &epoch.base_key))
+    }
+
+    /// The raw `sframe_key` and salt of a receive KID whose key is cached (it authenticated
+    /// a frame) in a held epoch, to import into WebCrypto.
+    pub fn receive_key_material(&mut self, kid: KeyId) -> Option<KeyMaterial> {
+        self.cache.get(kid)?;
+        let epoch = self.receive_epoch(kid)?;
+        Some(derive_key_salt(self.suite, kid, &epoch.base_key))
     }
 }
 

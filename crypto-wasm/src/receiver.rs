@@ -109,6 +109,28 @@ impl ReceiveKey {
         &self.window
     }
 
+    /// For the split AEAD path ([`crate::split_aead`], the AEAD call outside Rust): the
+    /// nonce of `ctr` under this key, if the window would accept `ctr`.
+    ///
+    /// # Errors
+    /// [`Error::Replayed`] if the window refuses the counter.
+    pub fn split_open_nonce(&self, ctr: Counter) -> Result<[u8; crate::suite::NONCE_LEN], Error> {
+        self.window.check(ctr)?;
+        Ok(self.key.nonce_for(ctr))
+    }
+
+    /// For the split AEAD path: records `ctr` once a frame under this key authenticated
+    /// outside Rust, checking the window again (another frame with the same counter may
+    /// have authenticated in between).
+    ///
+    /// # Errors
+    /// [`Error::Replayed`] if the window now refuses the counter.
+    pub fn split_accept(&mut self, ctr: Counter) -> Result<(), Error> {
+        self.window.check(ctr)?;
+        self.window.accept(ctr);
+        Ok(())
+    }
+
     /// Authenticates and decrypts the frame, then checks its counter against the window and
     /// records it. The window is consulted only for authentic frames, so a forgery is always
     /// [`Error::DecryptionFailed`] and never moves the window.

@@ -65,6 +65,18 @@ impl SenderContext {
         Ok(ctr)
     }
 
+    /// Takes the next counter and returns the frame's header and nonce, for the split AEAD
+    /// path ([`crate::split_aead`]) that seals outside Rust.
+    ///
+    /// # Errors
+    /// [`Error::CounterExhausted`] when the key's counter is used up.
+    pub fn next_header_and_nonce(
+        &mut self,
+    ) -> Result<(SframeHeader, [u8; crate::suite::NONCE_LEN]), Error> {
+        let ctr = self.take_counter()?;
+        Ok((SframeHeader::new(self.kid, ctr), self.key.nonce_for(ctr)))
+    }
+
     /// Protects `frame`, keeping up to `prefix_len` leading bytes in clear (see
     /// [`crate::codec`]). Returns `clear prefix || SFrame header || ciphertext || tag`.
     ///

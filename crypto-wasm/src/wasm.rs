@@ -172,6 +172,116 @@ impl FrameCryptor {
     }
 }
 
+/// The split AEAD path (see `crate::cryptor::split_aead`): the worker seals and opens large
+/// frames with WebCrypto, everything SFrame stays here.
+#[wasm_bindgen]
+impl FrameCryptor {
+    /// A plan to seal a frame of `frameLen` bytes with WebCrypto, `head` being its first
+    /// bytes (at least the clear prefix). Takes a counter. `undefined`: call `protect`.
+    #[wasm_bindgen(js_name = prepareProtect)]
+    pub fn prepare_protect(
+        &mut self,
+        head: &[u8],
+        #[wasm_bindgen(js_name = frameLen)] frame_len: usize,
+        codec: &str,
+        #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
+    ) -> Option<Vec<u8>> {
+        self.inner
+            .prepare_seal(head, frame_len, Codec::from_name(codec), is_key_frame)
+    }
+
+    /// A plan to open a received frame of `frameLen` bytes with WebCrypto at `nowMs`, `head`
+    /// being its first bytes (at least clear prefix and header). `undefined`: call
+    /// `unprotect`. After WebCrypto authenticated the frame, call `confirmUnprotect(plan)`.
+    #[wasm_bindgen(js_name = prepareUnprotect)]
+    pub fn prepare_unprotect(
+        &mut self,
+        head: &[u8],
+        #[wasm_bindgen(js_name = frameLen)] frame_len: usize,
+        codec: &str,
+        #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> Option<Vec<u8>> {
+        self.inner.prepare_open(
+            millis(now_ms),
+            head,
+            frame_len,
+            Codec::from_name(codec),
+            is_key_frame,
+        )
+    }
+
+    /// Records that the frame of an unprotect plan authenticated (replay window, `lastEpoch`).
+    /// Throws if it may not be passed on (its counter was accepted meanwhile, its key gone).
+    #[wasm_bindgen(js_name = confirmUnprotect)]
+    pub fn confirm_unprotect(&mut self, plan: &[u8]) -> Result<(), JsError> {
+        self.inner.confirm_open(plan).map_err(to_js_error)?;
+        let epoch = plan
+            .get(24..32)
+            .and_then(|b| <[u8; 8]>::try_from(b).ok())
+            .map(f64::from_le_bytes)
+            .and_then(|e| epoch_from_js_number(e).ok());
+        self.last_epoch = epoch;
+        Ok(())
+    }
+
+    /// The raw AES key of the send key, only to import at once as a non-extractable
+    /// `CryptoKey` (then zero the array). Never keep or log it. Throws off the split path.
+    #[wasm_bindgen(js_name = sendKeyForImport)]
+    pub fn send_key_for_import(&mut self) -> Result<js_sys::Uint8Array, JsError> {
+        let key = self
+            .inner
+            .send_key_for_import()
+            .ok_or_else(|| JsError::new("no send key for WebCrypto"))?;
+        Ok(js_sys::Uint8Array::from(key.as_bytes()))
+    }
+
+    /// The raw AES key of receive KID `kid` (a plan's KID, which authenticated a frame
+    /// before); as `sendKeyForImport`.
+    #[wasm_bindgen(js_name = receiveKeyForImport)]
+    pub fn receive_key_for_import(&mut self, kid: f64) -> Result<js_sys::Uint8Array, JsError> {
+        let no_key = || JsError::new("no receive key for WebCrypto");
+        // Plans carry KIDs up to 2^53 - 1, exact as numbers.
+        if !(0.0..=9_007_199_254_740_991.0).contains(&kid) || kid.fract() != 0.0 {
+            return Err(no_key());
+        }
+        let key = self
+            .inner
+            .receive_key_for_import(KeyId(kid as u64))
+            .ok_or_else(no_key)?;
+        Ok(js_sys::Uint8Array::from(key.as_bytes()))
+    }
+}
+
+#[cfg(feature = "test-hooks")]
+#[wasm_bindgen]
+impl FrameCryptor {
+    /// Test builds only: records a frame the worker protected with WebCrypto.
+    #[wasm_bindgen(js_name = recordSplitSent)]
+    pub fn record_split_sent(
+        &mut self,
+        frame: &[u8],
+        codec: &str,
+        #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
+        #[wasm_bindgen(js_name = protectedLen)] protected_len: usize,
+    ) {
+        self.inner
+            .record_split_sent(frame, Codec::from_name(codec), is_key_frame, protected_len);
+    }
+
+    /// Test builds only: records a frame the worker unprotects with WebCrypto.
+    #[wasm_bindgen(js_name = recordSplitReceived)]
+    pub fn record_split_received(
+        &mut self,
+        frame: &[u8],
+        codec: &str,
+        #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
+    ) {
+        self.inner
+            .record_split_received(frame, Codec::from_name(codec), is_key_frame);
+    }
+}
+
 #[cfg(feature = "test-hooks")]
 #[wasm_bindgen]
 impl FrameCryptor {

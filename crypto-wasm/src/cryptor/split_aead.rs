@@ -1,0 +1,259 @@
+//! The split AEAD path: SFrame in Rust, the AES-GCM call itself outside (WebCrypto).
+//!
+//! In Chromium, WebCrypto's AES-GCM (AES-NI underneath) is far faster than software AES in
+//! Wasm on large frames, while Wasm wins on small ones (no async hop). So for large frames
+//! the transform worker asks this module for a *plan*, runs `crypto.subtle.encrypt` or
+//! `decrypt` itself, and assembles the frame. Everything SFrame stays here: the counter,
+//! header and KID (RFC 9605 section 4.3), the nonce (built by [`crate::frame::nonce`], section
+//! 4.4.3), the AAD (`header || clear prefix`), the key schedule (section 4.4.2), the epoch and
+//! own-KID checks and the replay window (section 9.3). Both paths give identical bytes (tests
+//! compare them).
+//!
+//! Rules, all failing closed:
+//! - Only the AES-GCM suites (0x0004, 0x0005) and MLS epoch keys; anything else gets no plan
+//!   and the caller takes the all-Rust path, which decides the error.
+//! - A receive KID gets a plan only once its key authenticated a frame in Rust, so a forged
+//!   KID never makes the worker import a key. The replay window is checked when the plan is
+//!   made and again, then moved, by [`Cryptor::confirm_open`] after WebCrypto authenticated.
+//! - Raw `sframe_key`s leave Rust only through [`Cryptor::send_key_for_import`] and
+//!   [`Cryptor::receive_key_for_import`], to be imported at once as non-extractable keys. The
+//!   worker caches them under [`KeyGeneration`], which changes whenever the key set does.
+//!
+//! Plan layout (little-endian), [`PLAN_FIXED_LEN`] bytes then the AAD:
+//!
+//! | offset | field |
+//! |---|---|
+//! | 0 | key generation, u32 |
+//! | 4 | clear prefix length, u16 |
+//! | 6 | SFrame header length, u8 |
+//! | 7 | reserved, 0 |
+//! | 8 | KID, f64 (exact: plans are only made for KIDs up to 2^53 - 1) |
+//! | 16 | CTR, u64 |
+//! | 24 | MLS epoch, f64 |
+//! | 32 | nonce, 12 bytes |
+//! | 44 | AAD = header `||` clear prefix |
+
+use super::{Cryptor, Keys};
+use crate::codec::{clear_len, Codec};
+use crate::header::{Counter, KeyId, SframeHeader};
+use crate::secret::SecretBytes;
+use crate::suite::{CipherSuite, NONCE_LEN};
+use crate::Error;
+
+/// Bytes of a plan before its AAD.
+pub const PLAN_FIXED_LEN: usize = 44;
+/// The AES-GCM tag length (`Nt` of 0x0004 and 0x0005).
+const GCM_TAG_LEN: usize = 16;
+/// Largest KID a plan carries: exact as a JavaScript number.
+const MAX_PLAN_KID: u64 = (1 << 53) - 1;
+
+/// Names the cryptor's current key set. The worker's WebCrypto key cache is valid for one
+/// generation only; it changes on every new key source or epoch and when an epoch expires.
+#[derive(Default)]
+pub struct KeyGeneration {
+    value: u32,
+    held_epochs: usize,
+}
+
+impl KeyGeneration {
+    /// The key set changed.
+    pub(super) fn bump(&mut self) {
+        // 2^32 key changes within one worker cannot happen (one per MLS epoch).
+        self.value = self.value.wrapping_add(1);
+    }
+
+    fn track_held_epochs(&mut self, held: usize) {
+        if held != self.held_epochs {
+            self.held_epochs = held;
+            self.bump();
+        }
+    }
+}
+
+/// Whether `suite` is an AES-GCM suite, the only ones WebCrypto runs for us.
+fn is_gcm(suite: CipherSuite) -> bool {
+    matches!(
+        suite,
+        CipherSuite::Aes128GcmSha256_128 | CipherSuite::Aes256GcmSha512_128
+    )
+}
+
+/// The fields of one plan.
+struct PlanFields<'a> {
+    generation: u32,
+    header: &'a [u8],
+    prefix: &'a [u8],
+    kid: KeyId,
+    ctr: Counter,
+    epoch: Option<u64>,
+    nonce: [u8; NONCE_LEN],
+}
+
+impl PlanFields<'_> {
+    fn encode(&self) -> Option<Vec<u8>> {
+        if self.kid.0 > MAX_PLAN_KID {
+            return None;
+        }
+        let clear = u16::try_from(self.prefix.len()).ok()?;
+        let header_len = u8::try_from(self.header.len()).ok()?;
+        let mut plan = Vec::with_capacity(PLAN_FIXED_LEN + self.header.len() + self.prefix.len());
+        plan.extend_from_slice(&self.generation.to_le_bytes());
+        plan.extend_from_slice(&clear.to_le_bytes());
+        plan.push(header_len);
+        plan.push(0);
+        // At most 2^53 - 1 (checked above): exact as an f64.
+        plan.extend_from_slice(&(self.kid.0 as f64).to_le_bytes());
+        plan.extend_from_slice(&self.ctr.0.to_le_bytes());
+        // Epochs enter through JavaScript numbers, so they are exact as f64.
+        let epoch = self.epoch.map_or(f64::NAN, |e| e as f64);
+        plan.extend_from_slice(&epoch.to_le_bytes());
+        plan.extend_from_slice(&self.nonce);
+        plan.extend_from_slice(self.header);
+        plan.extend_from_slice(self.prefix);
+        Some(plan)
+    }
+}
+
+/// The KID and CTR of a plan made by [`Cryptor::prepare_open`].
+pub fn plan_kid_ctr(plan: &[u8]) -> Option<(KeyId, Counter)> {
+    let kid = f64::from_le_bytes(plan.get(8..16)?.try_into().ok()?);
+    let ctr = u64::from_le_bytes(plan.get(16..24)?.try_into().ok()?);
+    // Plans carry only integer KIDs up to 2^53 - 1; anything else is refused.
+    if !(0.0..=MAX_PLAN_KID as f64).contains(&kid) || kid.fract() != 0.0 {
+        return None;
+    }
+    Some((KeyId(kid as u64), Counter(ctr)))
+}
+
+impl Cryptor {
+    fn split_epochs(&mut self) -> Option<&mut crate::mls_keys::EpochKeys> {
+        if !is_gcm(self.suite) {
+            return None;
+        }
+        match self.keys.as_mut()? {
+            Keys::Epochs(epochs) => Some(epochs),
+            Keys::MeetingSecret { .. } => None,
+        }
+    }
+
+    /// A plan to seal a frame of `frame_len` bytes outside Rust, `head` being its first
+    /// bytes (at least the codec's clear prefix). Takes a counter. `None`: use
+    /// [`Cryptor::protect`] (not an AES-GCM suite, no epoch key, `head` too short, counter
+    /// used up).
+    pub fn prepare_seal(
+        &mut self,
+        head: &[u8],
+        frame_len: usize,
+        codec: Codec,
+        key_frame: bool,
+    ) -> Option<Vec<u8>> {
+        // Structured codecs (H.264, AV1) have no clear prefix: only the all-Rust path.
+        let crate::codec::Layout::ClearPrefix(prefix_len) = codec.layout(key_frame) else {
+            return None;
+        };
+        if head.len() > frame_len || (head.len() < prefix_len && head.len() < frame_len) {
+            return None;
+        }
+        let suite = self.suite;
+        let generation = self.key_generation.value;
+        let (header, nonce) = self.split_epochs()?.next_send_header_and_nonce().ok()?;
+        let encoded = header.encode();
+        let clear = clear_len(prefix_len, frame_len + encoded.len() + GCM_TAG_LEN, suite);
+        PlanFields {
+            generation,
+            header: encoded.as_bytes(),
+            prefix: head.get(..clear)?,
+            kid: header.kid,
+            ctr: header.ctr,
+            epoch: self.send_epoch(),
+            nonce,
+        }
+        .encode()
+    }
+
+    /// A plan to open a received frame of `frame_len` bytes outside Rust at `now_ms`, `head`
+    /// being its first bytes (at least clear prefix and SFrame header). Returns the plan; the
+    /// ciphertext and tag are the frame's bytes from `clear + header length` on. `None`: use
+    /// [`Cryptor::unprotect`] (see the module documentation).
+    pub fn prepare_open(
+        &mut self,
+        now_ms: u64,
+        head: &[u8],
+        frame_len: usize,
+        codec: Codec,
+        key_frame: bool,
+    ) -> Option<Vec<u8>> {
+        // Structured codecs (H.264, AV1) have no clear prefix: only the all-Rust path.
+        let crate::codec::Layout::ClearPrefix(prefix_len) = codec.layout(key_frame) else {
+            return None;
+        };
+        if head.len() > frame_len {
+            return None;
+        }
+        let clear = clear_len(prefix_len, frame_len, self.suite);
+        let (prefix, sframe) = head.split_at_checked(clear)?;
+        let (header, header_len) = SframeHeader::parse(sframe).ok()?;
+        if frame_len < clear + header_len + GCM_TAG_LEN {
+            return None;
+        }
+        let epochs = self.split_epochs()?;
+        let (nonce, epoch) = epochs.split_open_nonce(now_ms, header.kid, header.ctr)?;
+        let held = epochs.held_epochs();
+        self.key_generation.track_held_epochs(held);
+        PlanFields {
+            generation: self.key_generation.value,
+            header: sframe.get(..header_len)?,
+            prefix,
+            kid: header.kid,
+            ctr: header.ctr,
+            epoch: Some(epoch),
+            nonce,
+        }
+        .encode()
+    }
+
+    /// Records that the frame of an open plan authenticated outside Rust (moves its replay
+    /// window).
+    ///
+    /// # Errors
+    /// [`Error::DecryptionFailed`] if the plan is malformed or its key is gone;
+    /// [`Error::Replayed`] if the counter was accepted in the meantime.
+    pub fn confirm_open(&mut self, plan: &[u8]) -> Result<(), Error> {
+        let (kid, ctr) = plan_kid_ctr(plan).ok_or(Error::DecryptionFailed)?;
+        self.split_epochs()
+            .ok_or(Error::DecryptionFailed)?
+            .split_accept(kid, ctr)
+    }
+
+    /// The raw `sframe_key` of the send key, to import into WebCrypto at once as a
+    /// non-extractable key (never to be kept or logged). `None` off the split path.
+    pub fn send_key_for_import(&mut self) -> Option<SecretBytes> {
+        Some(self.split_epochs()?.send_key_material()?.key)
+    }
+
+    /// The raw `sframe_key` of receive KID `kid`, only once it authenticated a frame in a
+    /// held epoch; as [`Cryptor::send_key_for_import`].
+    pub fn receive_key_for_import(&mut self, kid: KeyId) -> Option<SecretBytes> {
+        Some(self.split_epochs()?.receive_key_material(kid)?.key)
+    }
+
+    /// Test builds: records a frame sent on the split path (as [`Cryptor::protect`] does).
+    #[cfg(feature = "test-hooks")]
+    pub fn record_split_sent(
+        &mut self,
+        frame: &[u8],
+        codec: Codec,
+        key_frame: bool,
+        protected_len: usize,
+    ) {
+        let clear = clear_len(codec.prefix_len(key_frame), protected_len, self.suite);
+        self.recordings.record_sent(codec, clear, frame);
+    }
+
+    /// Test builds: records a frame received on the split path (as [`Cryptor::unprotect`]).
+    #[cfg(feature = "test-hooks")]
+    pub fn record_split_received(&mut self, frame: &[u8], codec: Codec, key_frame: bool) {
+        let clear = clear_len(codec.prefix_len(key_frame), frame.len(), self.suite);
+        self.recordings.record_received(codec, clear, frame);
+    }
+}

@@ -1,0 +1,166 @@
+// Frame protection for the transform worker: crypto-wasm's SFrame, with the AES-GCM call of
+// large frames handed to WebCrypto (AES-NI underneath), small frames all in Wasm.
+// Design: crypto-wasm/src/cryptor/split_aead.rs; figures and crossover: BENCHMARKS.md.
+// Everything SFrame (counter, header, KID, nonce, AAD, key schedule, epochs, replay window)
+// stays in Rust; this module only runs `crypto.subtle.encrypt`/`decrypt` on a Rust-made plan and
+// assembles `clear prefix || header || ciphertext || tag`. Fail closed: any error throws or
+// rejects, and the caller drops the frame.
+
+/**
+ * Frames of at least this many bytes go to WebCrypto, smaller ones stay in Wasm. Measured
+ * crossover in Chromium (BENCHMARKS.md): below it the async hop of WebCrypto costs more than
+ * software AES-GCM in Wasm.
+ */
+export const WEBCRYPTO_MIN_FRAME_BYTES = 512;
+
+/** Bytes handed to Rust to plan a frame: enough for any clear prefix plus the longest header (17). */
+const HEAD_BYTES = 64;
+/** Receive keys kept imported at once (one per sender and epoch; Rust keeps 64 too). */
+const MAX_RECEIVE_KEYS = 64;
+/** Plan layout: see split_aead.rs. */
+const PLAN_AAD_OFFSET = 44;
+
+/** Imports a raw AES key as a non-extractable CryptoKey, then wipes the raw bytes. */
+function importAesKey(raw, usage) {
+  try {
+    return crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, [usage]);
+  } finally {
+    raw.fill(0);
+  }
+}
+
+/** A key being imported: `key` once ready, `pending` until then. */
+function keyEntry(promise) {
+  const entry = { key: null, pending: promise };
+  promise.then(
+    (key) => {
+      entry.key = key;
+    },
+    () => {},
+  );
+  return entry;
+}
+
+/**
+ * Imported WebCrypto keys, valid for one key generation of the cryptor (a new epoch, key source
+ * or an expired epoch starts a new one and drops every key).
+ */
+class WebCryptoKeys {
+  generation = -1;
+  send = null;
+  receive = new Map();
+
+  sync(generation) {
+    if (generation === this.generation) return;
+    this.generation = generation;
+    this.send = null;
+    this.receive.clear();
+  }
+
+  sendEntry(cryptor) {
+    this.send ??= keyEntry(importAesKey(cryptor.sendKeyForImport(), 'encrypt'));
+    return this.send;
+  }
+
+  receiveEntry(cryptor, kid) {
+    let entry = this.receive.get(kid);
+    if (entry === undefined) {
+      if (this.receive.size >= MAX_RECEIVE_KEYS) {
+        // Drop the oldest import (Map iterates in insertion order).
+        this.receive.delete(this.receive.keys().next().value);
+      }
+      entry = keyEntry(importAesKey(cryptor.receiveKeyForImport(kid), 'decrypt'));
+      this.receive.set(kid, entry);
+      entry.pending.catch(() => {
+        if (this.receive.get(kid) === entry) this.receive.delete(kid);
+      });
+    }
+    return entry;
+  }
+}
+
+function gcmParams(plan) {
+  return { name: 'AES-GCM', iv: plan.subarray(32, 44), additionalData: plan.subarray(PLAN_AAD_OFFSET), tagLength: 128 };
+}
+
+/** Protects and unprotects frames with one `FrameCryptor`, choosing Wasm or WebCrypto by size. */
+export class FrameCrypto {
+  #keys = new WebCryptoKeys();
+
+  /**
+   * @param cryptor a crypto-wasm `FrameCryptor`
+   * @param minWebCryptoBytes the crossover (tests and benchmarks may move it)
+   */
+  constructor(cryptor, minWebCryptoBytes = WEBCRYPTO_MIN_FRAME_BYTES) {
+    this.cryptor = cryptor;
+    this.minWebCryptoBytes = minWebCryptoBytes;
+    /** Test builds: records frames that take the WebCrypto path, as the Wasm path does itself. */
+    this.recording = typeof cryptor.recordSplitSent === 'function';
+  }
+
+  /**
+   * Protects `data` (Uint8Array). Returns the protected bytes, or a promise of them for frames on
+   * the WebCrypto path. Throws (or rejects) when the frame must be dropped.
+   */
+  protect(data, codec, isKeyFrame) {
+    if (data.byteLength >= this.minWebCryptoBytes) {
+      const plan = this.cryptor.prepareProtect(data.subarray(0, HEAD_BYTES), data.byteLength, codec, isKeyFrame);
+      if (plan !== undefined) return this.#seal(plan, data, codec, isKeyFrame);
+    }
+    return this.cryptor.protect(data, codec, isKeyFrame);
+  }
+
+  /**
+   * Unprotects `data` at `nowMs` (`performance.now()`). Returns `{ data, epoch }` (epoch `null`
+   * under the meeting secret), or a promise of it on the WebCrypto path. Throws (or rejects)
+   * when the frame must be dropped; errors named `NoEpochKeyError`/`NewerEpochKeyError` come from
+   * Rust as before.
+   */
+  unprotect(data, codec, isKeyFrame, nowMs) {
+    if (data.byteLength >= this.minWebCryptoBytes) {
+      const plan = this.cryptor.prepareUnprotect(data.subarray(0, HEAD_BYTES), data.byteLength, codec, isKeyFrame, nowMs);
+      if (plan !== undefined) return this.#open(plan, data, codec, isKeyFrame);
+    }
+    const plain = this.cryptor.unprotect(data, codec, isKeyFrame, nowMs);
+    return { data: plain, epoch: this.cryptor.lastEpoch ?? null };
+  }
+
+  async #seal(plan, data, codec, isKeyFrame) {
+    const view = new DataView(plan.buffer, plan.byteOffset, plan.byteLength);
+    this.#keys.sync(view.getUint32(0, true));
+    const clear = view.getUint16(4, true);
+    const headerLen = plan[6];
+    const entry = this.#keys.sendEntry(this.cryptor);
+    const key = entry.key ?? (await entry.pending);
+    const sealed = new Uint8Array(await crypto.subtle.encrypt(gcmParams(plan), key, data.subarray(clear)));
+    const out = new Uint8Array(clear + headerLen + sealed.byteLength);
+    out.set(data.subarray(0, clear));
+    out.set(plan.subarray(PLAN_AAD_OFFSET, PLAN_AAD_OFFSET + headerLen), clear);
+    out.set(sealed, clear + headerLen);
+    if (this.recording) this.cryptor.recordSplitSent(data, codec, isKeyFrame, out.byteLength);
+    return out;
+  }
+
+  async #open(plan, data, codec, isKeyFrame) {
+    if (this.recording) this.cryptor.recordSplitReceived(data, codec, isKeyFrame);
+    const view = new DataView(plan.buffer, plan.byteOffset, plan.byteLength);
+    this.#keys.sync(view.getUint32(0, true));
+    const clear = view.getUint16(4, true);
+    const headerLen = plan[6];
+    const epoch = view.getFloat64(24, true);
+    const entry = this.#keys.receiveEntry(this.cryptor, view.getFloat64(8, true));
+    const key = entry.key ?? (await entry.pending);
+    const opened = await crypto.subtle.decrypt(gcmParams(plan), key, data.subarray(clear + headerLen));
+    // Authenticated: Rust moves the replay window (and throws if the counter was taken meanwhile).
+    this.cryptor.confirmUnprotect(plan);
+    let out;
+    if (clear === 0) {
+      out = new Uint8Array(opened);
+    } else {
+      out = new Uint8Array(clear + opened.byteLength);
+      out.set(data.subarray(0, clear));
+      out.set(new Uint8Array(opened), clear);
+    }
+    return { data: out, epoch: Number.isNaN(epoch) ? null : epoch };
+  }
+}
