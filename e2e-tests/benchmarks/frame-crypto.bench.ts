@@ -250,7 +250,8 @@ test('frame protection: per-frame cost, sustained load', async ({ page }) => {
   });
   await page.evaluate((seconds) => (self as unknown as { loadWorker: Worker }).loadWorker.postMessage({ senders: 49, seconds }), seconds);
   await expect.poll(() => page.evaluate(() => (self as unknown as { loadReady?: boolean }).loadReady === true), { timeout: 240_000 }).toBe(true);
-  // Idle baseline of the renderer for 3 s, then the run.
+  // Idle baseline of the renderer over a fixed 3 s window (a measurement interval, not a wait
+  // for something to happen), then the run.
   const idle0 = await rendererCpuSeconds(page);
   const idleStart = Date.now();
   await page.waitForTimeout(3000);
