@@ -249,7 +249,9 @@ impl MeetingGroup {
                 self.on_welcome(now_ms, *epoch, welcome, &mut events)
             }
             ServerMessage::CommitRejected { epoch, .. } => self.on_commit_rejected(now_ms, *epoch),
-            ServerMessage::Signal { .. } | ServerMessage::Error { .. } => {}
+            ServerMessage::Signal { .. }
+            | ServerMessage::Error { .. }
+            | ServerMessage::SfuRoomReady { .. } => {}
         }
         events
     }

@@ -110,6 +110,67 @@ impl fmt::Display for ParticipantId {
 pub enum MediaMode {
     /// Peers connect directly; the server relays SDP and ICE only.
     Mesh,
+    /// A Janus VideoRoom forwards the (end-to-end encrypted) media; the server sends
+    /// [`ServerMessage::SfuRoomReady`] once the room exists on Janus.
+    Janus,
+}
+
+/// A STUN or TURN server, in the shape of WebRTC's `RTCIceServer`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IceServer {
+    /// `stun:`, `turn:` or `turns:` URLs.
+    pub urls: Vec<String>,
+    /// TURN user name (for TURN REST credentials, `EXPIRY:NAME`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    /// TURN password (for TURN REST credentials, the base64 HMAC-SHA1 of the user name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential: Option<String>,
+}
+
+impl fmt::Debug for IceServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The credential opens the TURN server: never print it.
+        f.debug_struct("IceServer")
+            .field("urls", &self.urls)
+            .field("username", &self.username)
+            .field(
+                "credential",
+                &self.credential.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
+/// How a participant reaches the room on the SFU. It opens the SFU room, not the media:
+/// every frame on the SFU is SFrame-encrypted with keys only group members hold.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SfuAccess {
+    /// A Janus VideoRoom, reached through the Janus WebSocket API (`janus-protocol`).
+    Janus {
+        /// The Janus WebSocket URL (`ws://` or `wss://`).
+        url: String,
+        /// The VideoRoom's numeric id (below 2^53, so JavaScript holds it exactly).
+        room: u64,
+        /// The room's pin, required to join it.
+        pin: String,
+        /// Janus' `api_secret`, if the operator set one (Janus requires it on every request).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        api_secret: Option<String>,
+    },
+}
+
+impl fmt::Debug for SfuAccess {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Janus { url, room, .. } => f
+                .debug_struct("Janus")
+                .field("url", url)
+                .field("room", room)
+                .finish_non_exhaustive(),
+        }
+    }
 }
 
 /// A participant as the server knows it: a routing id and a self-chosen name.
@@ -252,6 +313,17 @@ pub enum ServerMessage {
         /// The room's MLS group as the server knows it.
         #[serde(default)]
         group: GroupStatus,
+        /// STUN/TURN servers for this participant's peer connections (TURN credentials
+        /// minted for this participant, time-limited).
+        #[serde(default)]
+        ice_servers: Vec<IceServer>,
+    },
+    /// The room on the SFU exists (again): connect to it, or reconnect after losing it.
+    /// Sent after `joined` in SFU modes, and again to everyone after the server had to
+    /// recreate the room (for example after the SFU restarted).
+    SfuRoomReady {
+        /// Where and how to join the SFU room.
+        access: SfuAccess,
     },
     /// Someone entered the room.
     ParticipantJoined {
@@ -384,6 +456,9 @@ pub enum ErrorCode {
     NoGroup,
     /// The participant sent this kind of message too often; wait before sending it again.
     RateLimited,
+    /// The room's SFU cannot be reached or refused to create the room; the server keeps
+    /// trying and sends `sfu_room_ready` once it succeeds.
+    SfuUnavailable,
 }
 
 #[cfg(test)]

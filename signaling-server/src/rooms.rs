@@ -209,6 +209,7 @@ impl<P: Clone> Rooms<P> {
             participants: room.members.iter().map(|m| m.info.clone()).collect(),
             media_mode: MediaMode::Mesh,
             group: room.delivery.status(),
+            ice_servers: Vec::new(),
         };
         room.members.push(Member {
             info,
@@ -443,6 +444,7 @@ mod tests {
                 you: ParticipantId(1),
                 participants: vec![],
                 media_mode: MediaMode::Mesh,
+                ice_servers: Vec::new(),
                 group: GroupStatus::default(),
             }
         );

@@ -145,6 +145,7 @@ impl Meeting {
                 epoch: self.epoch,
                 members: self.members.iter().copied().collect(),
             },
+            ice_servers: Vec::new(),
         });
         self.clients.insert(id, client);
         id
