@@ -182,7 +182,7 @@ async function attach(options, readable, writable) {
   const transform =
     options.side === 'send'
       ? protectTransform(mediaKind)
-      : unprotectTransform(statsEntry(String(options.participantId ?? ''), mediaKind));
+      : unprotectTransform(statsEntry(sourceOf(options), mediaKind));
   await readable
     .pipeThrough(new TransformStream({ transform }))
     .pipeTo(writable)
@@ -280,6 +280,7 @@ function unprotectTransform(stats) {
 function passDecrypted(frame, controller, stats, plain) {
   frame.data = exactBuffer(plain.data);
   stats.decrypted++;
+  stats.senderIndex = plain.senderIndex ?? null;
   if (plain.epoch !== stats.epoch) {
     stats.epoch = plain.epoch;
     // When this sender's frames first decrypted under the epoch: what the key-switch benchmark reads.
@@ -289,16 +290,26 @@ function passDecrypted(frame, controller, stats, plain) {
   controller.enqueue(frame);
 }
 
-/** Running totals per (participantId, mediaKind). */
+/**
+ * Where a receiver's frames come from, as the page named it: a mesh peer (`participantId`) or an
+ * SFU feed (`feedId`, whose sender only the decrypting key tells).
+ */
+function sourceOf(options) {
+  if (options.feedId !== undefined) return { feedId: String(options.feedId) };
+  return { participantId: String(options.participantId ?? '') };
+}
+
+/** Running totals per (source, mediaKind). */
 const statsByKey = new Map();
 
-function statsEntry(participantId, mediaKind) {
-  const key = `${participantId}\u0000${mediaKind}`;
+function statsEntry(source, mediaKind) {
+  const key = `${source.feedId ?? ''}\u0000${source.participantId ?? ''}\u0000${mediaKind}`;
   let entry = statsByKey.get(key);
   if (entry === undefined) {
     entry = {
-      participantId,
+      source,
       mediaKind,
+      senderIndex: null,
       decrypted: 0,
       failed: 0,
       replayed: 0,
@@ -306,7 +317,7 @@ function statsEntry(participantId, mediaKind) {
       newerEpoch: 0,
       epoch: null,
       epochSince: null,
-      posted: { decrypted: 0, failed: 0, replayed: 0, withoutKey: 0, newerEpoch: 0, epoch: null },
+      posted: { decrypted: 0, failed: 0, replayed: 0, withoutKey: 0, newerEpoch: 0, epoch: null, senderIndex: null },
       lastPost: -Infinity,
       timer: null,
     };
@@ -330,7 +341,8 @@ function flushStats(entry) {
     entry.replayed === posted.replayed &&
     entry.withoutKey === posted.withoutKey &&
     entry.newerEpoch === posted.newerEpoch &&
-    entry.epoch === posted.epoch
+    entry.epoch === posted.epoch &&
+    entry.senderIndex === posted.senderIndex
   ) {
     return;
   }
@@ -342,10 +354,12 @@ function flushStats(entry) {
     withoutKey: entry.withoutKey,
     newerEpoch: entry.newerEpoch,
     epoch: entry.epoch,
+    senderIndex: entry.senderIndex,
   };
   self.postMessage({
     kind: 'receiveStats',
-    participantId: entry.participantId,
+    ...entry.source,
+    senderIndex: entry.senderIndex,
     mediaKind: entry.mediaKind,
     decrypted: entry.decrypted,
     failed: entry.failed,

@@ -111,8 +111,8 @@ export class FrameCrypto {
   }
 
   /**
-   * Unprotects `data` at `nowMs` (`performance.now()`). Returns `{ data, epoch }` (epoch `null`
-   * under the meeting secret), or a promise of it on the WebCrypto path. Throws (or rejects)
+   * Unprotects `data` at `nowMs` (`performance.now()`). Returns `{ data, epoch, senderIndex }`
+   * (both `null` under the meeting secret; `senderIndex` is the MLS leaf whose key authenticated it), or a promise of it on the WebCrypto path. Throws (or rejects)
    * when the frame must be dropped; errors named `NoEpochKeyError`/`NewerEpochKeyError` come from
    * Rust as before.
    */
@@ -122,7 +122,11 @@ export class FrameCrypto {
       if (plan !== undefined) return this.#open(plan, data, codec, isKeyFrame);
     }
     const plain = this.cryptor.unprotect(data, codec, isKeyFrame, nowMs);
-    return { data: plain, epoch: this.cryptor.lastEpoch ?? null };
+    return {
+      data: plain,
+      epoch: this.cryptor.lastEpoch ?? null,
+      senderIndex: this.cryptor.lastSenderIndex ?? null,
+    };
   }
 
   async #seal(plan, data, codec, isKeyFrame) {
@@ -161,6 +165,7 @@ export class FrameCrypto {
       out.set(data.subarray(0, clear));
       out.set(new Uint8Array(opened), clear);
     }
-    return { data: out, epoch: Number.isNaN(epoch) ? null : epoch };
+    const senderIndex = Number.isNaN(epoch) ? null : this.cryptor.constructor.senderIndexOfKid(view.getFloat64(8, true));
+    return { data: out, epoch: Number.isNaN(epoch) ? null : epoch, senderIndex };
   }
 }

@@ -7,13 +7,14 @@ use std::collections::HashSet;
 use std::rc::Rc;
 
 use conclave_protocol::{ParticipantId, ParticipantInfo};
-use web_sys::MediaStream;
+use web_sys::{MediaStream, MediaStreamTrack};
 use yew::Reducible;
 
 use crate::decryption_status::{DecryptionStatus, FrameTotals, ReceiveHistory};
 use crate::invite::{Invite, InviteError};
 use crate::roster::{EncryptionStatus, GroupView};
 use crate::security_code::CodeCheck;
+use crate::services::transport::TransportState;
 use crate::worker_protocol::{MediaKind, TransformApi};
 
 /// Which page is on screen.
@@ -98,6 +99,8 @@ pub struct MeetingState {
     pub key_remembered: Option<bool>,
     /// Whether the security code was checked aloud.
     pub code_check: CodeCheck,
+    /// The media transport's state (`None` before the server said how media travels).
+    pub transport: Option<TransportState>,
 }
 
 /// A remote MLS member's tile.
@@ -126,6 +129,8 @@ pub struct AppState {
     pub microphone_on: bool,
     /// Whether the camera track is enabled.
     pub camera_on: bool,
+    /// The screen being shared (sent instead of the camera), if any.
+    pub screen: Option<MediaStreamTrack>,
     /// The current meeting.
     pub meeting: MeetingState,
     /// Latest clock reading from a [`Action::Tick`] or stats message, in ms.
@@ -141,6 +146,7 @@ impl AppState {
             local_media: LocalMedia::Off,
             microphone_on: true,
             camera_on: true,
+            screen: None,
             meeting: MeetingState::default(),
             now_ms: 0.0,
         }
@@ -262,6 +268,10 @@ pub enum Action {
     Disconnected(String),
     /// "Leave" was pressed.
     Leave,
+    /// The media transport connected, or lost its connection.
+    TransportState(TransportState),
+    /// Screen sharing started (the screen's track) or stopped (`None`).
+    ShareScreen(Option<MediaStreamTrack>),
 }
 
 impl AppState {
@@ -286,6 +296,8 @@ impl AppState {
                 }
             }
             Action::E2eeChosen(api) => self.meeting.transform_api = Some(api),
+            Action::TransportState(state) => self.meeting.transport = Some(state),
+            Action::ShareScreen(track) => self.screen = track,
             Action::E2eeReady => self.meeting.e2ee_ready = true,
             Action::E2eeFatal(message) => self.meeting.fatal = Some(message),
             Action::Joined { you, participants } => {
@@ -349,6 +361,7 @@ impl AppState {
                 self.meeting.group = None;
             }
             Action::Leave => {
+                self.screen = None;
                 if let Page::Meeting(invite) = &self.page {
                     self.page = Page::Left(invite.clone());
                 }

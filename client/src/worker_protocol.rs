@@ -59,6 +59,26 @@ impl TransformApi {
     }
 }
 
+/// A Janus publisher's feed id: names an SFU stream, never a person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FeedId(pub u64);
+
+impl std::fmt::Display for FeedId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// Where a receiver's frames come from, as the page named it when it attached the
+/// transform.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MediaSource {
+    /// A mesh peer connection to this participant.
+    Peer(ParticipantId),
+    /// An SFU feed: who sent it only the decrypting key tells (`sender_index`).
+    SfuFeed(FeedId),
+}
+
 /// A message from the worker that the page acts on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WorkerEvent {
@@ -67,10 +87,12 @@ pub enum WorkerEvent {
         /// The API the worker saw frames arrive through, if it said.
         transform_api: Option<TransformApi>,
     },
-    /// Running totals of frames received from one participant.
+    /// Running totals of frames received from one source.
     ReceiveStats {
-        /// The remote participant.
-        participant: ParticipantId,
+        /// The receiver's source.
+        source: MediaSource,
+        /// The MLS leaf index whose key authenticated the last decrypted frame.
+        sender_index: Option<u32>,
         /// Which track kind.
         kind: MediaKind,
         /// Running totals: decrypted, failed, without a key.
@@ -96,8 +118,12 @@ enum WireWorkerMessage {
         transform_api: Option<TransformApi>,
     },
     ReceiveStats {
-        #[serde(rename = "participantId")]
-        participant_id: String,
+        #[serde(rename = "participantId", default)]
+        participant_id: Option<String>,
+        #[serde(rename = "feedId", default)]
+        feed_id: Option<String>,
+        #[serde(rename = "senderIndex", default)]
+        sender_index: Option<u32>,
         #[serde(rename = "mediaKind")]
         media_kind: MediaKind,
         decrypted: u64,
@@ -126,9 +152,9 @@ pub enum WorkerMessageError {
     /// The JSON did not match the documented shape.
     #[error("malformed worker message: {0}")]
     Malformed(#[from] serde_json::Error),
-    /// `participantId` was not a participant id.
-    #[error("worker message names an invalid participant id")]
-    BadParticipantId,
+    /// The message named neither exactly one valid `participantId` nor one valid `feedId`.
+    #[error("worker message names no valid participant or feed id")]
+    BadSource,
 }
 
 /// Parses one worker message given as JSON text.
@@ -137,6 +163,8 @@ pub fn parse_worker_message(json: &str) -> Result<WorkerEvent, WorkerMessageErro
         WireWorkerMessage::Ready { transform_api } => WorkerEvent::Ready { transform_api },
         WireWorkerMessage::ReceiveStats {
             participant_id,
+            feed_id,
+            sender_index,
             media_kind,
             decrypted,
             failed,
@@ -144,11 +172,18 @@ pub fn parse_worker_message(json: &str) -> Result<WorkerEvent, WorkerMessageErro
             epoch,
             newer_epoch,
         } => WorkerEvent::ReceiveStats {
-            participant: ParticipantId(
-                participant_id
-                    .parse()
-                    .map_err(|_| WorkerMessageError::BadParticipantId)?,
-            ),
+            source: match (participant_id, feed_id) {
+                (Some(participant), None) => MediaSource::Peer(ParticipantId(
+                    participant
+                        .parse()
+                        .map_err(|_| WorkerMessageError::BadSource)?,
+                )),
+                (None, Some(feed)) => MediaSource::SfuFeed(FeedId(
+                    feed.parse().map_err(|_| WorkerMessageError::BadSource)?,
+                )),
+                _ => return Err(WorkerMessageError::BadSource),
+            },
+            sender_index,
             kind: media_kind,
             totals: FrameTotals {
                 decrypted,
@@ -180,7 +215,8 @@ mod tests {
             )
             .unwrap(),
             WorkerEvent::ReceiveStats {
-                participant: ParticipantId(7),
+                source: MediaSource::Peer(ParticipantId(7)),
+                sender_index: None,
                 kind: MediaKind::Video,
                 totals: FrameTotals {
                     decrypted: 12,
@@ -197,7 +233,8 @@ mod tests {
             )
             .unwrap(),
             WorkerEvent::ReceiveStats {
-                participant: ParticipantId(7),
+                source: MediaSource::Peer(ParticipantId(7)),
+                sender_index: None,
                 kind: MediaKind::Audio,
                 totals: FrameTotals {
                     decrypted: 12,
@@ -214,6 +251,30 @@ mod tests {
                 message: "no wasm".into()
             }
         );
+    }
+
+    #[test]
+    fn sfu_feeds_carry_the_decrypting_sender() {
+        assert_eq!(
+            parse_worker_message(
+                r#"{"kind":"receiveStats","feedId":"81","senderIndex":2,"mediaKind":"video","decrypted":3,"failed":0}"#
+            )
+            .unwrap(),
+            WorkerEvent::ReceiveStats {
+                source: MediaSource::SfuFeed(FeedId(81)),
+                sender_index: Some(2),
+                kind: MediaKind::Video,
+                totals: FrameTotals {
+                    decrypted: 3,
+                    failed: 0,
+                    without_key: 0
+                },
+                epoch: None,
+                newer_epoch: 0
+            }
+        );
+        let both = r#"{"kind":"receiveStats","feedId":"81","participantId":"2","mediaKind":"video","decrypted":3,"failed":0}"#;
+        assert!(parse_worker_message(both).is_err());
     }
 
     #[test]

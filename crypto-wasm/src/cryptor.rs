@@ -31,6 +31,8 @@ pub struct Unprotected {
     pub frame: Vec<u8>,
     /// The MLS epoch the frame was sent in (`None` under the meeting secret).
     pub epoch: Option<u64>,
+    /// The sender's MLS leaf index (`None` under the meeting secret).
+    pub sender_index: Option<u64>,
 }
 
 /// Protects outgoing and unprotects incoming frames for one page.
@@ -204,15 +206,24 @@ impl Cryptor {
             Keys::MeetingSecret { receiver, .. } => receiver
                 .unprotect_frame(frame, prefix_len)
                 .map(|frame| (frame, None)),
-            Keys::Epochs(epochs) => epochs
-                .unprotect_frame(now_ms, frame, prefix_len)
-                .map(|unprotected| (unprotected.frame, Some(unprotected.epoch))),
+            Keys::Epochs(epochs) => {
+                epochs
+                    .unprotect_frame(now_ms, frame, prefix_len)
+                    .map(|unprotected| {
+                        let source = (unprotected.epoch, unprotected.sender_index);
+                        (unprotected.frame, Some(source))
+                    })
+            }
         };
-        let (frame, epoch) = match layout {
+        let (frame, source) = match layout {
             Layout::ClearPrefix(prefix_len) => open(frame, prefix_len)?,
             Layout::Structured(format) => structured::unprotect(format, frame, open)?,
         };
-        Ok(Unprotected { frame, epoch })
+        Ok(Unprotected {
+            frame,
+            epoch: source.map(|(epoch, _)| epoch),
+            sender_index: source.map(|(_, sender)| sender),
+        })
     }
 
     /// The leading clear bytes a recording reports: the prefix, or 0 for structured codecs,

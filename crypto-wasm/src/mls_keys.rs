@@ -141,6 +141,11 @@ impl KidLayout {
     }
 }
 
+/// The sender's leaf index in a KID of Conclave's layout (context 0).
+pub fn sender_index_of(kid: KeyId) -> u64 {
+    kid.0 >> EPOCH_BITS
+}
+
 /// Conclave's KID for `sender_index` in `epoch`: context 0, E = [`EPOCH_BITS`], any S.
 pub fn conclave_kid(sender_index: u32, epoch: u64) -> KeyId {
     KeyId((u64::from(sender_index) << EPOCH_BITS) | (epoch & low_mask(EPOCH_BITS)))
@@ -188,6 +193,8 @@ pub struct DecryptedInEpoch {
     pub frame: Vec<u8>,
     /// The full MLS epoch number whose key authenticated the frame.
     pub epoch: u64,
+    /// The sender's MLS leaf index, from the KID that authenticated the frame.
+    pub sender_index: u64,
 }
 
 /// The epochs a worker holds, the send key of the newest, and the cache of derived receive
@@ -386,6 +393,7 @@ impl EpochKeys {
         Ok(DecryptedInEpoch {
             frame,
             epoch: number,
+            sender_index: sender_index_of(kid),
         })
     }
 

@@ -30,6 +30,8 @@ pub struct FrameCryptor {
     inner: Cryptor,
     /// Epoch of the last frame `unprotect` returned (`None` under the meeting secret).
     last_epoch: Option<u64>,
+    /// Sender leaf index of the last frame `unprotect` returned (`None` likewise).
+    last_sender_index: Option<u64>,
 }
 
 impl Default for FrameCryptor {
@@ -47,6 +49,7 @@ impl FrameCryptor {
         FrameCryptor {
             inner: Cryptor::default(),
             last_epoch: None,
+            last_sender_index: None,
         }
     }
 
@@ -122,6 +125,24 @@ impl FrameCryptor {
         self.last_epoch.map(|epoch| epoch as f64)
     }
 
+    /// The MLS leaf index of the sender of the last frame `unprotect` returned, or
+    /// `undefined`. It comes from the key that authenticated the frame, so it says who sent
+    /// it whatever the transport claims.
+    #[wasm_bindgen(getter, js_name = lastSenderIndex)]
+    pub fn last_sender_index(&self) -> Option<f64> {
+        // Leaf indices are below 2^32 (KIDs are u64 with 4 epoch bits): exact as f64.
+        self.last_sender_index.map(|sender| sender as f64)
+    }
+
+    /// The MLS leaf index of the sender named by `kid` (Conclave's KID layout), as the
+    /// split path's plan carries the KID.
+    #[wasm_bindgen(js_name = senderIndexOfKid)]
+    pub fn sender_index_of_kid(kid: f64) -> f64 {
+        // The plan's KID came from a parsed header as u64 -> f64; KIDs above 2^53 cannot
+        // decrypt under Conclave's keys, so precision loss there is moot.
+        crate::mls_keys::sender_index_of(KeyId(kid as u64)) as f64
+    }
+
     /// Protects an outgoing encoded frame. `codec`: `"vp8"`, `"opus"`, anything else keeps
     /// no byte in clear. Returns `clear prefix || SFrame header || ciphertext || tag`.
     pub fn protect(
@@ -151,6 +172,7 @@ impl FrameCryptor {
         {
             Ok(unprotected) => {
                 self.last_epoch = unprotected.epoch;
+                self.last_sender_index = unprotected.sender_index;
                 Ok(unprotected.frame)
             }
             Err(missing @ (Error::NoKeyForEpoch | Error::NoKeyForNewerEpoch)) => {

@@ -1,4 +1,6 @@
 use gloo::timers::callback::Timeout;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -52,13 +54,48 @@ pub fn controls() -> Html {
             if let Some(stream) = app.local_media.stream() {
                 media::stop_all(stream);
             }
+            if let Some(screen) = &app.screen {
+                screen.stop();
+            }
             app.dispatch(Action::Leave);
+        })
+    };
+
+    let sharing = app.screen.is_some();
+    let toggle_screen = {
+        let app = app.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(screen) = app.screen.clone() {
+                screen.stop();
+                app.dispatch(Action::ShareScreen(None));
+                return;
+            }
+            let app = app.clone();
+            spawn_local(async move {
+                match media::start_screen_capture().await {
+                    Ok(screen) => {
+                        // The browser's own "Stop sharing" ends the track: back to the camera.
+                        let dispatcher = app.dispatcher();
+                        let ended = Closure::once_into_js(move || {
+                            dispatcher.dispatch(Action::ShareScreen(None))
+                        });
+                        screen.set_onended(Some(ended.unchecked_ref()));
+                        app.dispatch(Action::ShareScreen(Some(screen)));
+                    }
+                    Err(error) => app.dispatch(Action::MeetingError(format!(
+                        "Screen sharing did not start: {error}"
+                    ))),
+                }
+            });
         })
     };
 
     html! {
         <nav class="controls" aria-label="Meeting controls">
             <MediaToggles />
+            <button type="button" aria-pressed={sharing.to_string()} onclick={toggle_screen}>
+                { if sharing { "Stop sharing" } else { "Share screen" } }
+            </button>
             <button type="button" onclick={copy_link}>{ "Copy invite link" }</button>
             <button type="button" class="danger" onclick={leave}>{ "Leave" }</button>
             <span class="copy-notice" aria-live="polite">

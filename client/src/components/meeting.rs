@@ -6,6 +6,7 @@ use super::{
 };
 use crate::hooks::{use_app, use_clock, use_meeting_session};
 use crate::invite::Invite;
+use crate::services::transport::TransportState;
 
 /// Properties of [`MeetingPage`].
 #[derive(Properties, PartialEq)]
@@ -21,12 +22,24 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
     let app = use_app();
     // Hooks run unconditionally; without the context (never, under `App`) they idle.
     let dispatcher = app.as_ref().map(|app| app.dispatcher());
-    let (display_name, local) = app
+    let (display_name, local, screen) = app
         .as_ref()
-        .map(|app| (app.display_name.clone(), app.local_media.stream().cloned()))
+        .map(|app| {
+            (
+                app.display_name.clone(),
+                app.local_media.stream().cloned(),
+                app.screen.clone(),
+            )
+        })
         .unwrap_or_default();
     use_clock(dispatcher.clone());
-    use_meeting_session(props.invite.clone(), display_name, local, dispatcher);
+    use_meeting_session(
+        props.invite.clone(),
+        display_name,
+        local,
+        screen,
+        dispatcher,
+    );
     let Some(app) = app else {
         return Html::default();
     };
@@ -51,6 +64,12 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                 <div class="alert" role="alert">
                     <strong>{ "Disconnected from the meeting server" }</strong>
                     <span>{ format!(": {}", reason) }</span>
+                </div>
+            }
+            if meeting.transport == Some(TransportState::Reconnecting) {
+                <div class="alert alert-warning" role="status">
+                    <strong>{ "Reconnecting to the media server…" }</strong>
+                    <span>{ " Audio and video resume by themselves; encryption stays on." }</span>
                 </div>
             }
             if let Some(message) = &meeting.error {

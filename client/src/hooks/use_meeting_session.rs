@@ -1,35 +1,39 @@
-//! The meeting session: worker, identity, MLS group, signaling and mesh wired
-//! together, driven by the server's messages and reporting into the app state.
+//! The meeting session: worker, identity, MLS group, signaling and the media transport
+//! wired together, driven by the server's messages and reporting into the app state.
 //!
 //! Order matters for E2EE: the worker starts first and this browser's identity is
 //! loaded (IndexedDB) meanwhile; only when both are ready does the page connect to the
 //! server. Every server message goes to the MLS group ([`KeyAgreement`]) first; each
-//! epoch's key goes to the worker before anything else happens. Peer connections exist
-//! only with members of the MLS group ([`crate::peering`]). If encryption is
-//! unavailable or fails, the session never joins and tears down whatever it had.
+//! epoch's key goes to the worker before anything else happens. The transport (mesh or
+//! Janus, as the server's `joined` says) is made on `joined`. Mesh peer connections
+//! exist only with members of the MLS group ([`crate::peering`]); an SFU feed is shown
+//! under a member's name only once the worker decrypted it with that member's key. If
+//! encryption is unavailable or fails, the session never joins and tears down whatever
+//! it had.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use conclave_group::{EpochKeys, MeetingConfig};
-use conclave_protocol::{ClientMessage, ParticipantId, ServerMessage, SignalPayload};
+use conclave_protocol::{ClientMessage, MediaMode, ParticipantId, ServerMessage};
 use gloo::timers::callback::Timeout;
-use web_sys::MediaStream;
+use web_sys::{MediaStream, MediaStreamTrack};
 use yew::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::invite::Invite;
-use crate::peering::{OfferDecision, Peering};
 use crate::roster::GroupView;
 use crate::services::e2ee::{detect_transform_api, E2eeError, E2eeWorker};
 use crate::services::identity_store::{load_identity, LoadedIdentity, SeenKeys};
 use crate::services::key_agreement::{KeyAgreement, KeyAgreementEvents};
-use crate::services::mesh::{Mesh, MeshEvents};
 use crate::services::now_ms;
 use crate::services::signaling::{CloseInfo, SignalingConnection};
+use crate::services::transport::janus::Janus;
+use crate::services::transport::mesh::Mesh;
+use crate::services::transport::{MediaTransport, TransportEvents};
 use crate::state::{Action, AppState};
-use crate::worker_protocol::{MediaKind, WorkerEvent};
+use crate::worker_protocol::{FeedId, MediaKind, MediaSource, WorkerEvent};
 
 /// How long the worker may take to load before the page gives up, in milliseconds.
 const WORKER_START_TIMEOUT_MS: u32 = 20_000;
@@ -37,23 +41,48 @@ const WORKER_START_TIMEOUT_MS: u32 = 20_000;
 /// Runs a meeting session while the calling component is mounted (and restarts it if
 /// the invite changes). Unmounting leaves the meeting and closes everything. Without a
 /// dispatcher (no app context) it does nothing.
+/// `screen` is the screen being shared, if any: sent instead of the camera.
 #[hook]
 pub fn use_meeting_session(
     invite: Invite,
     display_name: String,
     local: Option<MediaStream>,
+    screen: Option<MediaStreamTrack>,
     dispatcher: Option<UseReducerDispatcher<AppState>>,
 ) {
-    use_effect_with(invite, move |invite| {
-        let session = dispatcher.map(|dispatcher| {
-            MeetingSession::start(invite.clone(), display_name, local, dispatcher)
-        });
-        move || {
-            if let Some(session) = session {
-                session.stop();
+    let current = use_mut_ref(|| None::<Weak<RefCell<SessionInner>>>);
+    {
+        let current = current.clone();
+        use_effect_with(invite, move |invite| {
+            let session = dispatcher.map(|dispatcher| {
+                MeetingSession::start(invite.clone(), display_name, local, dispatcher)
+            });
+            *current.borrow_mut() = session.as_ref().map(|s| Rc::downgrade(&s.inner));
+            move || {
+                if let Some(session) = session {
+                    session.stop();
+                }
             }
+        });
+    }
+    use_effect_with(screen, move |screen| {
+        let inner = current.borrow().as_ref().and_then(Weak::upgrade);
+        if let Some(inner) = inner {
+            replace_video(&inner, screen.clone());
         }
     });
+}
+
+/// Sends `screen` (or the camera again, for `None`) as the outgoing video.
+fn replace_video(inner: &Rc<RefCell<SessionInner>>, screen: Option<MediaStreamTrack>) {
+    let transport = {
+        let mut inner = inner.borrow_mut();
+        inner.screen = screen.clone();
+        inner.transport.clone()
+    };
+    if let Some(transport) = transport {
+        transport.replace_video(screen);
+    }
 }
 
 struct SessionInner {
@@ -69,8 +98,13 @@ struct SessionInner {
     key_agreement: Option<KeyAgreement>,
     /// The group as last reported.
     group: Option<GroupView>,
-    peering: Peering,
-    mesh: Option<Mesh>,
+    /// Made on `joined`, as the server's media mode says.
+    transport: Option<Rc<dyn MediaTransport>>,
+    /// The screen being shared, if any.
+    screen: Option<MediaStreamTrack>,
+    /// SFU feeds received, and the member each was bound to by its decrypting key.
+    feeds: HashMap<FeedId, MediaStream>,
+    feed_owners: HashMap<FeedId, ParticipantId>,
     signaling: Option<SignalingConnection>,
     start_timeout: Option<Timeout>,
     stopped: bool,
@@ -100,8 +134,10 @@ impl MeetingSession {
             seen_keys: None,
             key_agreement: None,
             group: None,
-            peering: Peering::default(),
-            mesh: None,
+            transport: None,
+            screen: None,
+            feeds: HashMap::new(),
+            feed_owners: HashMap::new(),
             signaling: None,
             start_timeout: None,
             stopped: false,
@@ -163,13 +199,13 @@ impl MeetingSession {
     }
 
     fn stop(self) {
-        let (mesh, signaling, e2ee, key_agreement) = {
+        let (transport, signaling, e2ee, key_agreement) = {
             let mut inner = self.inner.borrow_mut();
             inner.stopped = true;
             inner.start_timeout = None;
             inner.seen_keys = None;
             (
-                inner.mesh.take(),
+                inner.transport.take(),
                 inner.signaling.take(),
                 inner.e2ee.take(),
                 inner.key_agreement.take(),
@@ -181,11 +217,11 @@ impl MeetingSession {
         #[cfg(feature = "test-hooks")]
         if crate::services::test_hooks::keep_peer_connections() {
             // Test hook: the peer connections and the worker outlive the meeting page.
-            crate::services::test_hooks::keep_alive(Box::new((mesh, e2ee)));
+            crate::services::test_hooks::keep_alive(Box::new((transport, e2ee)));
             return;
         }
-        if let Some(mesh) = mesh {
-            mesh.close_all();
+        if let Some(transport) = transport {
+            transport.close();
         }
         // Terminates the worker.
         drop(e2ee);
@@ -208,12 +244,16 @@ fn on_worker_event(weak: &Weak<RefCell<SessionInner>>, event: WorkerEvent) {
             connect(&inner);
         }
         WorkerEvent::ReceiveStats {
-            participant,
+            source,
+            sender_index,
             kind,
             totals,
             newer_epoch,
             ..
         } => {
+            let Some(participant) = participant_of(&inner, source, sender_index) else {
+                return;
+            };
             report_newer_epoch_media(&inner, participant, kind, newer_epoch);
             dispatcher.dispatch(Action::ReceiveStats {
                 participant,
@@ -223,6 +263,75 @@ fn on_worker_event(weak: &Weak<RefCell<SessionInner>>, event: WorkerEvent) {
             })
         }
         WorkerEvent::Fatal { message } => fail(weak, message),
+    }
+}
+
+/// Whose frames these are. A mesh peer is who it is; an SFU feed belongs to the member
+/// whose key decrypted it (never to whoever Janus says). Binding a feed for the first
+/// time (or anew) shows its stream in that member's tile.
+fn participant_of(
+    inner: &Rc<RefCell<SessionInner>>,
+    source: MediaSource,
+    sender_index: Option<u32>,
+) -> Option<ParticipantId> {
+    let feed = match source {
+        MediaSource::Peer(participant) => return Some(participant),
+        MediaSource::SfuFeed(feed) => feed,
+    };
+    let (dispatcher, owner, stream) = {
+        let mut inner = inner.borrow_mut();
+        let by_key = sender_index.and_then(|leaf| {
+            inner
+                .group
+                .as_ref()?
+                .remote_members()
+                .find(|member| member.leaf_index == leaf)?
+                .participant_id
+        });
+        let Some(owner) = by_key else {
+            // Nothing decrypted yet (or not under a current member's key): keep what we had.
+            return inner.feed_owners.get(&feed).copied();
+        };
+        if inner.feed_owners.insert(feed, owner) == Some(owner) {
+            return Some(owner);
+        }
+        (
+            inner.dispatcher.clone(),
+            owner,
+            inner.feeds.get(&feed).cloned(),
+        )
+    };
+    if let Some(stream) = stream {
+        dispatcher.dispatch(Action::RemoteStream {
+            participant: owner,
+            stream,
+        });
+    }
+    Some(owner)
+}
+
+/// A transport delivered decrypted media: a mesh peer's goes to its tile at once, an
+/// SFU feed's once its owner is known.
+fn on_remote_stream(weak: &Weak<RefCell<SessionInner>>, source: MediaSource, stream: MediaStream) {
+    let Some(inner) = weak.upgrade() else {
+        return;
+    };
+    let (dispatcher, owner) = {
+        let mut inner = inner.borrow_mut();
+        let owner = match source {
+            MediaSource::Peer(participant) => Some(participant),
+            MediaSource::SfuFeed(feed) => {
+                inner.feeds.insert(feed, stream.clone());
+                inner.feed_owners.get(&feed).copied()
+            }
+        };
+        (inner.dispatcher.clone(), owner)
+    };
+    if let Some(participant) = owner {
+        dispatcher.dispatch(Action::RemoteStream {
+            participant,
+            stream,
+        });
     }
 }
 
@@ -254,43 +363,40 @@ fn fail(weak: &Weak<RefCell<SessionInner>>, message: String) {
     let Some(inner) = weak.upgrade() else {
         return;
     };
-    let (dispatcher, mesh, signaling, key_agreement) = {
+    let (dispatcher, transport, signaling, key_agreement) = {
         let mut inner = inner.borrow_mut();
         inner.stopped = true;
         inner.start_timeout = None;
         (
             inner.dispatcher.clone(),
-            inner.mesh.take(),
+            inner.transport.take(),
             inner.signaling.take(),
             inner.key_agreement.take(),
         )
     };
-    if let Some(mesh) = mesh {
-        mesh.close_all();
+    if let Some(transport) = transport {
+        transport.close();
     }
     drop(signaling);
     drop(key_agreement);
     dispatcher.dispatch(Action::E2eeFatal(message));
 }
 
-/// The worker is ready and the identity loaded: start the group, build the mesh and
-/// join the room. Does nothing until both are ready, or once connected.
+/// The worker is ready and the identity loaded: start the group and join the room. Does nothing until both are ready, or once connected.
 fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
     let weak = Rc::downgrade(inner_rc);
-    let (e2ee, local, dispatcher, room, display_name, loaded, invite_secret) = {
+    let (dispatcher, room, display_name, loaded, invite_secret) = {
         let mut inner = inner_rc.borrow_mut();
         if inner.stopped || inner.signaling.is_some() || !inner.worker_ready {
             return;
         }
-        let Some(e2ee) = inner.e2ee.clone() else {
+        if inner.e2ee.is_none() {
             return;
-        };
+        }
         let Some(loaded) = inner.identity.take() else {
             return;
         };
         (
-            e2ee,
-            inner.local.clone(),
             inner.dispatcher.clone(),
             inner.invite.room_id().clone(),
             inner.display_name.clone(),
@@ -327,32 +433,10 @@ fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
         },
     );
 
-    let send_signal = {
-        let weak = weak.clone();
-        Callback::from(move |(to, payload)| send(&weak, &ClientMessage::Signal { to, payload }))
-    };
-    let remote_stream = {
-        let dispatcher = dispatcher.clone();
-        Callback::from(move |(participant, stream)| {
-            dispatcher.dispatch(Action::RemoteStream {
-                participant,
-                stream,
-            })
-        })
-    };
-    let mesh_error = {
+    let meeting_error = {
         let dispatcher = dispatcher.clone();
         Callback::from(move |message| dispatcher.dispatch(Action::MeetingError(message)))
     };
-    let mesh = Mesh::new(
-        e2ee,
-        local,
-        MeshEvents {
-            send_signal,
-            remote_stream,
-            error: mesh_error.clone(),
-        },
-    );
 
     let on_message = {
         let weak = weak.clone();
@@ -363,12 +447,12 @@ fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
         let dispatcher = dispatcher.clone();
         Callback::from(move |close: CloseInfo| {
             if let Some(inner) = weak.upgrade() {
-                let (mesh, key_agreement) = {
+                let (transport, key_agreement) = {
                     let mut inner = inner.borrow_mut();
-                    (inner.mesh.take(), inner.key_agreement.take())
+                    (inner.transport.take(), inner.key_agreement.take())
                 };
-                if let Some(mesh) = mesh {
-                    mesh.close_all();
+                if let Some(transport) = transport {
+                    transport.close();
                 }
                 drop(key_agreement);
             }
@@ -379,16 +463,12 @@ fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
         let mut inner = inner_rc.borrow_mut();
         inner.seen_keys = Some(loaded.seen_keys);
         inner.key_agreement = Some(key_agreement);
-        inner.mesh = Some(mesh);
     }
-    match SignalingConnection::connect(&room, display_name, on_message, on_close, mesh_error) {
+    match SignalingConnection::connect(&room, display_name, on_message, on_close, meeting_error) {
         Ok(signaling) => inner_rc.borrow_mut().signaling = Some(signaling),
         Err(error) => {
-            let (mesh, key_agreement) = {
-                let mut inner = inner_rc.borrow_mut();
-                (inner.mesh.take(), inner.key_agreement.take())
-            };
-            drop((mesh, key_agreement));
+            let key_agreement = inner_rc.borrow_mut().key_agreement.take();
+            drop(key_agreement);
             dispatcher.dispatch(Action::Disconnected(error.to_string()));
         }
     }
@@ -424,52 +504,109 @@ fn on_group_changed(weak: &Weak<RefCell<SessionInner>>, view: GroupView) {
     let Some(inner) = weak.upgrade() else {
         return;
     };
-    let (dispatcher, mesh, actions) = {
+    let (dispatcher, transport) = {
         let mut inner = inner.borrow_mut();
         if let Some(seen_keys) = inner.seen_keys.as_mut() {
             seen_keys.record_members(&view);
         }
-        let actions = inner.peering.on_group_change(&view);
         inner.group = Some(view.clone());
-        (inner.dispatcher.clone(), inner.mesh.clone(), actions)
+        // A feed whose owner left the group is nobody's until a member's key decrypts it.
+        let members: Vec<ParticipantId> = view
+            .remote_members()
+            .filter_map(|member| member.participant_id)
+            .collect();
+        inner.feed_owners.retain(|_, owner| members.contains(owner));
+        (inner.dispatcher.clone(), inner.transport.clone())
     };
     dispatcher.dispatch(Action::GroupChanged {
-        view,
+        view: view.clone(),
         now_ms: now_ms(),
     });
-    let Some(mesh) = mesh else {
-        return;
+    if let Some(transport) = transport {
+        transport.on_group_changed(&view);
+    }
+}
+
+/// Makes the transport the server's media mode asks for. Encryption does not depend on
+/// it: every transport attaches the same worker to every sender and receiver.
+fn start_transport(
+    inner_rc: &Rc<RefCell<SessionInner>>,
+    media_mode: MediaMode,
+    ice_servers: Vec<conclave_protocol::IceServer>,
+) -> Option<Rc<dyn MediaTransport>> {
+    let weak = Rc::downgrade(inner_rc);
+    let (e2ee, local, dispatcher, screen) = {
+        let inner = inner_rc.borrow();
+        if inner.transport.is_some() {
+            return inner.transport.clone();
+        }
+        (
+            inner.e2ee.clone()?,
+            inner.local.clone(),
+            inner.dispatcher.clone(),
+            inner.screen.clone(),
+        )
     };
-    for (from, sdp) in actions.answer {
-        mesh.handle_signal(from, SignalPayload::Offer { sdp });
+    let events = TransportEvents {
+        send: {
+            let weak = weak.clone();
+            Callback::from(move |message: ClientMessage| send(&weak, &message))
+        },
+        remote_stream: {
+            let weak = weak.clone();
+            Callback::from(move |(source, stream)| on_remote_stream(&weak, source, stream))
+        },
+        state: {
+            let dispatcher = dispatcher.clone();
+            Callback::from(move |state| dispatcher.dispatch(Action::TransportState(state)))
+        },
+        error: Callback::from(move |message| dispatcher.dispatch(Action::MeetingError(message))),
+    };
+    let transport: Rc<dyn MediaTransport> = match media_mode {
+        MediaMode::Mesh => Rc::new(Mesh::new(
+            e2ee,
+            local,
+            ice_servers,
+            keeps_peer_connections(),
+            events,
+        )),
+        MediaMode::Janus => Rc::new(Janus::new(e2ee, local, ice_servers, events)),
+    };
+    if screen.is_some() {
+        transport.replace_video(screen);
     }
-    for participant in actions.call {
-        mesh.call(participant);
-    }
+    inner_rc.borrow_mut().transport = Some(Rc::clone(&transport));
+    Some(transport)
 }
 
 fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage) {
     let Some(inner) = weak.upgrade() else {
         return;
     };
-    if let ServerMessage::Joined { you, .. } = &message {
-        inner.borrow_mut().peering.joined(*you);
+    if let ServerMessage::Joined {
+        media_mode,
+        ice_servers,
+        ..
+    } = &message
+    {
+        start_transport(&inner, *media_mode, ice_servers.clone());
     }
-    let (dispatcher, mesh, key_agreement) = {
+    let (dispatcher, key_agreement) = {
         let inner = inner.borrow();
-        (
-            inner.dispatcher.clone(),
-            inner.mesh.clone(),
-            inner.key_agreement.clone(),
-        )
+        (inner.dispatcher.clone(), inner.key_agreement.clone())
     };
     // The group sees every message first (its callbacks borrow the session again).
     if let Some(key_agreement) = &key_agreement {
         key_agreement.handle_server_message(&message);
     }
-    let Some(mesh) = mesh else {
+    let (transport, group) = {
+        let inner = inner.borrow();
+        (inner.transport.clone(), inner.group.clone())
+    };
+    let Some(transport) = transport else {
         return;
     };
+    transport.on_server_message(&message, group.as_ref());
     match message {
         ServerMessage::Joined {
             you, participants, ..
@@ -478,41 +615,15 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
             dispatcher.dispatch(Action::ParticipantJoined(participant));
         }
         ServerMessage::ParticipantLeft { id } => {
-            if !keeps_peer_connections() {
-                mesh.hang_up(id);
-            }
-            inner.borrow_mut().peering.participant_left(id);
             dispatcher.dispatch(Action::ParticipantLeft(id));
-        }
-        ServerMessage::Signal {
-            from,
-            payload: SignalPayload::Offer { sdp },
-        } => {
-            let decision = {
-                let mut inner = inner.borrow_mut();
-                let inner = &mut *inner;
-                inner.peering.on_offer(inner.group.as_ref(), from, sdp)
-            };
-            match decision {
-                OfferDecision::Answer(sdp) => {
-                    mesh.handle_signal(from, SignalPayload::Offer { sdp })
-                }
-                OfferDecision::Held { first: true } => gloo::console::warn!(format!(
-                    "Conclave: not answering participant {from}: not in the encrypted meeting (yet)"
-                )),
-                OfferDecision::Held { first: false } => {}
-            }
-        }
-        ServerMessage::Signal { from, payload } => {
-            if inner.borrow().peering.expects_signal_from(from) {
-                mesh.handle_signal(from, payload);
-            }
         }
         ServerMessage::Error { message, .. } => {
             dispatcher.dispatch(Action::MeetingError(format!("The server said: {message}")));
         }
-        // Handled by the group.
-        ServerMessage::GroupStarted { .. }
+        // Handled by the group or the transport.
+        ServerMessage::Signal { .. }
+        | ServerMessage::SfuRoomReady { .. }
+        | ServerMessage::GroupStarted { .. }
         | ServerMessage::GroupEnded
         | ServerMessage::KeyPackage { .. }
         | ServerMessage::Commit { .. }

@@ -8,7 +8,7 @@
 //! `RTCRtpScriptTransform`) are looked up when called, so test init scripts that wrap
 //! them are honoured.
 
-use conclave_protocol::ParticipantId;
+use conclave_protocol::IceServer;
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -22,7 +22,7 @@ use conclave_group::EpochKeys;
 
 use super::describe_js_error;
 use crate::worker_protocol::{
-    parse_worker_message, MediaKind, TransformApi, WorkerEvent, HANDLED_KINDS,
+    parse_worker_message, MediaKind, MediaSource, TransformApi, WorkerEvent, HANDLED_KINDS,
 };
 
 /// Where the worker bootstrap is served.
@@ -154,44 +154,55 @@ impl E2eeWorker {
         self.api
     }
 
-    /// A peer connection configuration for this API: no ICE servers (mesh on a LAN),
-    /// and `encodedInsertableStreams` when the fallback API is used.
-    pub fn peer_connection_config(&self) -> Result<RtcConfiguration, E2eeError> {
+    /// A peer connection configuration for this API: the ICE servers the signaling server
+    /// gave, and `encodedInsertableStreams` when the fallback API is used.
+    pub fn peer_connection_config(
+        &self,
+        ice_servers: &[IceServer],
+    ) -> Result<RtcConfiguration, E2eeError> {
         let config = RtcConfiguration::new();
-        config.set_ice_servers(&Array::new());
+        let servers = Array::new();
+        for server in ice_servers {
+            let entry = Object::new();
+            let urls: Array = server.urls.iter().map(|u| JsValue::from_str(u)).collect();
+            set(&entry, "urls", &urls)?;
+            if let Some(username) = &server.username {
+                set(&entry, "username", &JsValue::from_str(username))?;
+            }
+            if let Some(credential) = &server.credential {
+                set(&entry, "credential", &JsValue::from_str(credential))?;
+            }
+            servers.push(&entry);
+        }
+        set(&config, "iceServers", &servers)?;
         if self.api == TransformApi::EncodedStreams {
             set(&config, "encodedInsertableStreams", &JsValue::TRUE)?;
         }
         Ok(config)
     }
 
-    /// Routes everything `sender` sends to `participant` through the worker's encryption.
-    /// Must run before the offer or answer is created.
-    pub fn protect_sender(
-        &self,
-        sender: &RtcRtpSender,
-        participant: ParticipantId,
-        kind: MediaKind,
-    ) -> Result<(), E2eeError> {
-        self.attach(sender, "send", participant, kind)
+    /// Routes everything `sender` sends (to a peer, or to the SFU) through the worker's
+    /// encryption. Must run before the offer or answer is created.
+    pub fn protect_sender(&self, sender: &RtcRtpSender, kind: MediaKind) -> Result<(), E2eeError> {
+        self.attach(sender, "send", None, kind)
     }
 
-    /// Routes everything `receiver` gets from `participant` through the worker's
-    /// decryption. Call it in `ontrack`, synchronously.
+    /// Routes everything `receiver` gets from `source` through the worker's decryption.
+    /// Call it in `ontrack`, synchronously.
     pub fn protect_receiver(
         &self,
         receiver: &RtcRtpReceiver,
-        participant: ParticipantId,
+        source: MediaSource,
         kind: MediaKind,
     ) -> Result<(), E2eeError> {
-        self.attach(receiver, "receive", participant, kind)
+        self.attach(receiver, "receive", Some(source), kind)
     }
 
     fn attach(
         &self,
         target: &JsValue,
         side: &'static str,
-        participant: ParticipantId,
+        source: Option<MediaSource>,
         kind: MediaKind,
     ) -> Result<(), E2eeError> {
         let failed = |error: JsValue| E2eeError::Attach {
@@ -201,11 +212,17 @@ impl E2eeWorker {
         };
         let options = Object::new();
         set(&options, "side", &JsValue::from_str(side))?;
-        set(
-            &options,
-            "participantId",
-            &JsValue::from_str(&participant.to_string()),
-        )?;
+        match source {
+            Some(MediaSource::Peer(participant)) => set(
+                &options,
+                "participantId",
+                &JsValue::from_str(&participant.to_string()),
+            )?,
+            Some(MediaSource::SfuFeed(feed)) => {
+                set(&options, "feedId", &JsValue::from_str(&feed.to_string()))?
+            }
+            None => {}
+        }
         set(&options, "mediaKind", &JsValue::from_str(kind.as_str()))?;
         match self.api {
             TransformApi::ScriptTransform => {

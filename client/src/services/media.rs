@@ -80,6 +80,27 @@ pub async fn start_local_media() -> Result<MediaStream, MediaError> {
     Err(first_error.unwrap_or(MediaError::Unsupported))
 }
 
+/// Asks the person to pick a screen, window or tab; returns its video track.
+pub async fn start_screen_capture() -> Result<MediaStreamTrack, MediaError> {
+    let devices = web_sys::window()
+        .ok_or(MediaError::Unsupported)?
+        .navigator()
+        .media_devices()
+        .map_err(|_| MediaError::Unsupported)?;
+    let promise = devices
+        .get_display_media()
+        .map_err(|_| MediaError::Unsupported)?;
+    let stream = JsFuture::from(promise)
+        .await
+        .map_err(|error| MediaError::Refused {
+            name: js_error_name(&error),
+            detail: describe_js_error(&error),
+        })?
+        .dyn_into::<MediaStream>()
+        .map_err(|_| MediaError::Unsupported)?;
+    first_track(&stream, MediaKind::Video).ok_or(MediaError::Unsupported)
+}
+
 /// The stream's first track of `kind`.
 pub fn first_track(stream: &MediaStream, kind: MediaKind) -> Option<MediaStreamTrack> {
     let tracks = match kind {

@@ -8,7 +8,6 @@ pub mod idb;
 pub mod identity_store;
 pub mod key_agreement;
 pub mod media;
-pub mod mesh;
 pub mod navigation;
 pub mod rooms;
 pub mod secure_random;
@@ -16,6 +15,7 @@ pub mod signaling;
 pub mod storage;
 #[cfg(feature = "test-hooks")]
 pub mod test_hooks;
+pub mod transport;
 
 use wasm_bindgen::{JsCast, JsValue};
 

@@ -1,4 +1,5 @@
-//! The WebRTC mesh: one `RTCPeerConnection` per remote participant.
+//! The mesh transport: one `RTCPeerConnection` per remote MLS member
+//! ([`crate::peering`] decides who connects to whom).
 //!
 //! Negotiation is one-way and needs no glare handling: the newcomer offers to everyone
 //! already in the room (`call`), the others answer (`handle_signal`). ICE candidates
@@ -12,7 +13,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use conclave_protocol::{ParticipantId, SignalPayload};
+use conclave_protocol::{ClientMessage, IceServer, ParticipantId, ServerMessage, SignalPayload};
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -22,13 +23,15 @@ use web_sys::{
     RtcPeerConnectionIceEvent, RtcRtpReceiver, RtcRtpTransceiver, RtcRtpTransceiverDirection,
     RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
 };
-use yew::Callback;
 
-use super::describe_js_error;
-use super::e2ee::{E2eeError, E2eeWorker};
-use super::media::first_track;
+use super::{MediaTransport, TransportEvents, TransportState};
 use crate::codec_preferences::VideoCodec;
-use crate::worker_protocol::MediaKind;
+use crate::peering::{OfferDecision, Peering};
+use crate::roster::GroupView;
+use crate::services::describe_js_error;
+use crate::services::e2ee::{E2eeError, E2eeWorker};
+use crate::services::media::first_track;
+use crate::worker_protocol::{MediaKind, MediaSource};
 
 /// Why a peer connection step failed.
 #[derive(Debug, thiserror::Error)]
@@ -50,22 +53,11 @@ pub enum MeshError {
     NoVideoCodec(VideoCodec),
 }
 
-fn webrtc(step: &'static str) -> impl Fn(JsValue) -> MeshError {
+pub(super) fn webrtc(step: &'static str) -> impl Fn(JsValue) -> MeshError {
     move |error| MeshError::WebRtc {
         step,
         detail: describe_js_error(&error),
     }
-}
-
-/// What the mesh reports to its owner.
-#[derive(Clone)]
-pub struct MeshEvents {
-    /// A payload to relay to a participant through the signaling server.
-    pub send_signal: Callback<(ParticipantId, SignalPayload)>,
-    /// A participant's (decrypted) media, with every track received so far.
-    pub remote_stream: Callback<(ParticipantId, MediaStream)>,
-    /// Something failed; the text is for the person in front of the screen.
-    pub error: Callback<String>,
 }
 
 struct Peer {
@@ -88,7 +80,11 @@ impl Drop for Peer {
 struct MeshInner {
     e2ee: Rc<E2eeWorker>,
     local: Option<MediaStream>,
-    events: MeshEvents,
+    ice_servers: Vec<IceServer>,
+    events: TransportEvents,
+    peering: RefCell<Peering>,
+    /// Whether people who left keep their connections (a test hook; false in products).
+    keep_connections_of_leavers: bool,
     peers: RefCell<HashMap<ParticipantId, Peer>>,
     /// Candidates that arrived before their peer's remote description.
     early_candidates: RefCell<HashMap<ParticipantId, Vec<RtcIceCandidateInit>>>,
@@ -102,12 +98,22 @@ pub struct Mesh {
 
 impl Mesh {
     /// A mesh that sends `local` (if any) to every peer, encrypted by `e2ee`.
-    pub fn new(e2ee: Rc<E2eeWorker>, local: Option<MediaStream>, events: MeshEvents) -> Self {
+    pub fn new(
+        e2ee: Rc<E2eeWorker>,
+        local: Option<MediaStream>,
+        ice_servers: Vec<IceServer>,
+        keep_connections_of_leavers: bool,
+        events: TransportEvents,
+    ) -> Self {
+        events.state.emit(TransportState::Connected);
         Self {
             inner: Rc::new(MeshInner {
                 e2ee,
                 local,
+                ice_servers,
                 events,
+                peering: RefCell::new(Peering::default()),
+                keep_connections_of_leavers,
                 peers: RefCell::new(HashMap::new()),
                 early_candidates: RefCell::new(HashMap::new()),
             }),
@@ -209,16 +215,22 @@ impl Mesh {
     }
 
     fn send(&self, to: ParticipantId, payload: SignalPayload) {
-        self.inner.events.send_signal.emit((to, payload));
+        self.inner
+            .events
+            .send
+            .emit(ClientMessage::Signal { to, payload });
     }
 
     /// Creates (or replaces) the peer connection to `participant`.
     fn open_peer(&self, participant: ParticipantId) -> Result<RtcPeerConnection, MeshError> {
-        let config = self.inner.e2ee.peer_connection_config()?;
+        let config = self
+            .inner
+            .e2ee
+            .peer_connection_config(&self.inner.ice_servers)?;
         let connection = RtcPeerConnection::new_with_configuration(&config)
             .map_err(webrtc("create a peer connection"))?;
 
-        let send_signal = self.inner.events.send_signal.clone();
+        let send = self.inner.events.send.clone();
         let on_ice_candidate = Closure::<dyn FnMut(RtcPeerConnectionIceEvent)>::new(
             move |event: RtcPeerConnectionIceEvent| {
                 let Some(candidate) = event.candidate() else {
@@ -228,14 +240,14 @@ impl Mesh {
                 if line.is_empty() {
                     return;
                 }
-                send_signal.emit((
-                    participant,
-                    SignalPayload::IceCandidate {
+                send.emit(ClientMessage::Signal {
+                    to: participant,
+                    payload: SignalPayload::IceCandidate {
                         candidate: line,
                         sdp_mid: candidate.sdp_mid(),
                         sdp_m_line_index: candidate.sdp_m_line_index(),
                     },
-                ));
+                });
             },
         );
 
@@ -254,7 +266,9 @@ impl Mesh {
             // offerer protected its receivers before the offer already).
             let receiver = event.receiver();
             if !protected.borrow().contains(&receiver) {
-                if let Err(error) = e2ee.protect_receiver(&receiver, participant, kind) {
+                if let Err(error) =
+                    e2ee.protect_receiver(&receiver, MediaSource::Peer(participant), kind)
+                {
                     // Fail closed: a track we cannot decrypt is never shown.
                     track.stop();
                     events.error.emit(error.to_string());
@@ -272,7 +286,9 @@ impl Mesh {
                 }
             }
             match MediaStream::new_with_tracks(&tracks) {
-                Ok(stream) => events.remote_stream.emit((participant, stream)),
+                Ok(stream) => events
+                    .remote_stream
+                    .emit((MediaSource::Peer(participant), stream)),
                 Err(error) => events.error.emit(describe_js_error(&error)),
             }
         });
@@ -309,7 +325,7 @@ impl Mesh {
                         connection.add_transceiver_with_media_stream_track_and_init(&track, &init);
                     self.inner
                         .e2ee
-                        .protect_sender(&transceiver.sender(), participant, kind)?;
+                        .protect_sender(&transceiver.sender(), kind)?;
                     transceiver
                 }
                 _ => {
@@ -351,7 +367,7 @@ impl Mesh {
             })?;
         self.inner
             .e2ee
-            .protect_receiver(receiver, participant, kind)?;
+            .protect_receiver(receiver, MediaSource::Peer(participant), kind)?;
         protected.borrow_mut().push(receiver.clone());
         Ok(())
     }
@@ -368,7 +384,7 @@ impl Mesh {
                     continue;
                 };
                 let sender = connection.add_track_0(&track, stream);
-                self.inner.e2ee.protect_sender(&sender, from, kind)?;
+                self.inner.e2ee.protect_sender(&sender, kind)?;
                 let transceiver = connection
                     .get_transceivers()
                     .iter()
@@ -437,7 +453,96 @@ impl Mesh {
     }
 }
 
-fn add_candidate(connection: RtcPeerConnection, init: RtcIceCandidateInit) {
+impl MediaTransport for Mesh {
+    fn on_server_message(&self, message: &ServerMessage, group: Option<&GroupView>) {
+        match message {
+            ServerMessage::Joined { you, .. } => self.inner.peering.borrow_mut().joined(*you),
+            ServerMessage::ParticipantLeft { id } => {
+                if !self.inner.keep_connections_of_leavers {
+                    self.hang_up(*id);
+                }
+                self.inner.peering.borrow_mut().participant_left(*id);
+            }
+            ServerMessage::Signal {
+                from,
+                payload: SignalPayload::Offer { sdp },
+            } => {
+                let decision = self
+                    .inner
+                    .peering
+                    .borrow_mut()
+                    .on_offer(group, *from, sdp.clone());
+                match decision {
+                    OfferDecision::Answer(sdp) => {
+                        self.handle_signal(*from, SignalPayload::Offer { sdp })
+                    }
+                    OfferDecision::Held { first: true } => gloo::console::warn!(format!(
+                        "Conclave: not answering participant {from}: not in the encrypted meeting (yet)"
+                    )),
+                    OfferDecision::Held { first: false } => {}
+                }
+            }
+            ServerMessage::Signal { from, payload }
+                if self.inner.peering.borrow().expects_signal_from(*from) =>
+            {
+                self.handle_signal(*from, payload.clone());
+            }
+            _ => {}
+        }
+    }
+
+    fn on_group_changed(&self, view: &GroupView) {
+        let actions = self.inner.peering.borrow_mut().on_group_change(view);
+        for (from, sdp) in actions.answer {
+            self.handle_signal(from, SignalPayload::Offer { sdp });
+        }
+        for participant in actions.call {
+            self.call(participant);
+        }
+    }
+
+    fn replace_video(&self, track: Option<MediaStreamTrack>) {
+        let senders: Vec<_> = self
+            .inner
+            .peers
+            .borrow()
+            .values()
+            .flat_map(|peer| peer.connection.get_senders().iter().collect::<Vec<_>>())
+            .filter_map(|sender| sender.dyn_into::<web_sys::RtcRtpSender>().ok())
+            .collect();
+        for sender in senders {
+            replace_video_track(&sender, track.as_ref());
+        }
+    }
+
+    fn close(&self) {
+        self.close_all();
+    }
+}
+
+/// Replaces the track of `sender` if it sends video; a failure leaves the old track on.
+pub(super) fn replace_video_track(
+    sender: &web_sys::RtcRtpSender,
+    track: Option<&MediaStreamTrack>,
+) {
+    let sends_video = sender
+        .track()
+        .is_some_and(|current| current.kind() == MediaKind::Video.as_str());
+    if !sends_video {
+        return;
+    }
+    let pending = sender.replace_track(track);
+    spawn_local(async move {
+        if let Err(error) = JsFuture::from(pending).await {
+            gloo::console::warn!(format!(
+                "Conclave: could not switch the video source: {}",
+                describe_js_error(&error)
+            ));
+        }
+    });
+}
+
+pub(super) fn add_candidate(connection: RtcPeerConnection, init: RtcIceCandidateInit) {
     spawn_local(async move {
         // A candidate the browser rejects (for example an mDNS name it cannot resolve)
         // only means one path fewer; the others still connect.
@@ -448,7 +553,7 @@ fn add_candidate(connection: RtcPeerConnection, init: RtcIceCandidateInit) {
     });
 }
 
-fn sdp_of(description: &JsValue) -> Result<String, MeshError> {
+pub(super) fn sdp_of(description: &JsValue) -> Result<String, MeshError> {
     Reflect::get(description, &JsValue::from_str("sdp"))
         .ok()
         .and_then(|sdp| sdp.as_string())
@@ -458,7 +563,7 @@ fn sdp_of(description: &JsValue) -> Result<String, MeshError> {
         })
 }
 
-async fn set_description(
+pub(super) async fn set_description(
     connection: &RtcPeerConnection,
     kind: RtcSdpType,
     sdp: &str,
@@ -479,16 +584,19 @@ async fn set_description(
 }
 
 /// The meeting's video codec: VP8, unless a test build was told otherwise.
-fn meeting_video_codec() -> VideoCodec {
+pub(super) fn meeting_video_codec() -> VideoCodec {
     #[cfg(feature = "test-hooks")]
-    if let Some(codec) = super::test_hooks::video_codec() {
+    if let Some(codec) = crate::services::test_hooks::video_codec() {
         return codec;
     }
     VideoCodec::default()
 }
 
 /// Restricts a video transceiver to `codec` (plus retransmission).
-fn prefer_video_codec(transceiver: &RtcRtpTransceiver, codec: VideoCodec) -> Result<(), MeshError> {
+pub(super) fn prefer_video_codec(
+    transceiver: &RtcRtpTransceiver,
+    codec: VideoCodec,
+) -> Result<(), MeshError> {
     let codecs = RtcRtpReceiver::get_capabilities("video")
         .and_then(|caps| Reflect::get(&caps, &JsValue::from_str("codecs")).ok())
         .and_then(|codecs| codecs.dyn_into::<Array>().ok())

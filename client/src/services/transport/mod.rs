@@ -1,0 +1,61 @@
+//! Media transports: how a meeting's (already encrypted) media travels. The session
+//! talks to one [`MediaTransport`] and never to a peer connection or an SFU directly.
+//!
+//! - [`mesh`]: one `RTCPeerConnection` per MLS member; the signaling server relays SDP.
+//! - [`janus`]: a Janus VideoRoom; the browser speaks the Janus WebSocket API itself.
+//!
+//! A second SFU is a third module implementing the trait. Every transport attaches the
+//! worker's encrypting transform to each sender before negotiating, and its decrypting
+//! transform to each receiver before a frame arrives; none of them can send in clear.
+
+pub mod janus;
+pub mod mesh;
+
+use conclave_protocol::{ClientMessage, ServerMessage};
+use web_sys::{MediaStream, MediaStreamTrack};
+use yew::Callback;
+
+use crate::roster::GroupView;
+use crate::worker_protocol::MediaSource;
+
+/// What a transport reports to the session.
+#[derive(Clone)]
+pub struct TransportEvents {
+    /// A message for the signaling server (mesh signaling).
+    pub send: Callback<ClientMessage>,
+    /// Decrypted media from one source, with every track received from it so far.
+    /// SFU feeds name no person: the session binds a feed to a member only once the
+    /// worker has decrypted its frames under that member's key.
+    pub remote_stream: Callback<(MediaSource, MediaStream)>,
+    /// The transport's connection state changed.
+    pub state: Callback<TransportState>,
+    /// Something failed; the text is for the person in front of the screen.
+    pub error: Callback<String>,
+}
+
+/// Whether the media path is up, as shown to the user.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransportState {
+    /// Connecting for the first time.
+    Connecting,
+    /// Connected (for the mesh: ready to connect to peers).
+    Connected,
+    /// The connection to the SFU was lost; trying again.
+    Reconnecting,
+}
+
+/// One meeting's media path. Methods take `&self`: transports are shared handles.
+pub trait MediaTransport {
+    /// A server message, after the MLS group has seen it. `group` is the group now.
+    fn on_server_message(&self, message: &ServerMessage, group: Option<&GroupView>);
+
+    /// The MLS group changed (someone was added or removed).
+    fn on_group_changed(&self, view: &GroupView);
+
+    /// Sends `track` as the outgoing video from now on (camera or screen), through the
+    /// same encrypting sender: no renegotiation, never a frame in clear.
+    fn replace_video(&self, track: Option<MediaStreamTrack>);
+
+    /// Leaves: unpublishes and closes every connection.
+    fn close(&self);
+}
