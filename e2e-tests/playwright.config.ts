@@ -1,8 +1,10 @@
 import { defineConfig } from '@playwright/test';
 import * as path from 'node:path';
+import { JANUS_WS_URL } from './support/janus';
 
-/** The server the suite starts; inside the private namespace no other process uses it. */
-const PORT = 8090;
+/** The servers the suite starts; inside the private namespace no other process uses them. */
+const MESH_PORT = 8090;
+const JANUS_MODE_PORT = 8091;
 const root = path.resolve(__dirname, '..');
 /** The served tree; CONCLAVE_WWW_DIR lets a benchmark run serve a bundle built elsewhere. */
 const wwwDir = process.env.CONCLAVE_WWW_DIR ?? `${root}/target/www-test`;
@@ -16,8 +18,10 @@ export default defineConfig({
   timeout: 90_000,
   expect: { timeout: 20_000 },
   reporter: [['list']],
+  // The real Janus for the SFU-mode project (support/janus.ts).
+  globalSetup: './support/global-setup.ts',
+  globalTeardown: './support/global-teardown.ts',
   use: {
-    baseURL: `http://127.0.0.1:${PORT}`,
     trace: 'retain-on-failure',
     permissions: ['camera', 'microphone', 'clipboard-read', 'clipboard-write'],
     launchOptions: {
@@ -38,17 +42,45 @@ export default defineConfig({
     },
   },
   projects: [
-    // The suites `cargo xtask test` runs.
-    { name: 'chromium', testDir: './tests' },
+    // The suites `cargo xtask test` runs: every scenario in mesh mode, and again with the
+    // media carried by a real Janus (plus the SFU-only scenarios in tests/sfu/).
+    {
+      name: 'chromium',
+      testDir: './tests',
+      testIgnore: '**/sfu/**',
+      use: { baseURL: `http://127.0.0.1:${MESH_PORT}` },
+    },
+    {
+      name: 'janus',
+      testDir: './tests',
+      use: { baseURL: `http://127.0.0.1:${JANUS_MODE_PORT}` },
+    },
     // Measurements, not pass/fail timings: `cargo xtask bench` runs them and prints figures.
-    { name: 'benchmarks', testDir: './benchmarks', testMatch: '**/*.bench.ts', timeout: 300_000 },
+    {
+      name: 'benchmarks',
+      testDir: './benchmarks',
+      testMatch: '**/*.bench.ts',
+      timeout: 300_000,
+      use: { baseURL: `http://127.0.0.1:${MESH_PORT}` },
+    },
   ],
-  webServer: {
-    command: `${root}/target/debug/conclave-server --listen 127.0.0.1:${PORT} --www-dir ${wwwDir}`,
-    url: `http://127.0.0.1:${PORT}/healthz`,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    timeout: 30_000,
-  },
+  webServer: [
+    {
+      command: `${root}/target/debug/conclave-server --listen 127.0.0.1:${MESH_PORT} --www-dir ${wwwDir}`,
+      url: `http://127.0.0.1:${MESH_PORT}/healthz`,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      timeout: 30_000,
+    },
+    {
+      command: `${root}/target/debug/conclave-server --listen 127.0.0.1:${JANUS_MODE_PORT} --www-dir ${wwwDir}`,
+      url: `http://127.0.0.1:${JANUS_MODE_PORT}/healthz`,
+      env: { CONCLAVE_MEDIA_MODE: 'janus', CONCLAVE_JANUS_URL: JANUS_WS_URL },
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      timeout: 30_000,
+    },
+  ],
 });
