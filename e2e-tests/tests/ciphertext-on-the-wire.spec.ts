@@ -4,31 +4,8 @@
  * received before unprotection at the receiver; no 16-byte run of what the encoder
  * produced, beyond the codec's clear prefix, may appear in what arrived.
  */
-import { test, expect, type RecordedFrame } from '../fixtures/meeting';
-
-const RUN = 16;
-
-/** Every RUN-byte window of the frames' protected parts, as latin1 strings. */
-function windowsBeyondClearPrefix(frames: RecordedFrame[]): Set<string> {
-  const windows = new Set<string>();
-  for (const frame of frames) {
-    for (let i = frame.clearBytes; i + RUN <= frame.data.length; i++) {
-      windows.add(frame.data.toString('latin1', i, i + RUN));
-    }
-  }
-  return windows;
-}
-
-/** How many RUN-byte windows of `frames` (anywhere) are in `windows`. */
-function countShared(frames: RecordedFrame[], windows: Set<string>): number {
-  let shared = 0;
-  for (const frame of frames) {
-    for (let i = 0; i + RUN <= frame.data.length; i++) {
-      if (windows.has(frame.data.toString('latin1', i, i + RUN))) shared++;
-    }
-  }
-  return shared;
-}
+import { test, expect } from '../fixtures/meeting';
+import { countShared, windowsBeyondClearPrefix } from '../support/plaintext-runs';
 
 test('no run of a sender’s plaintext reaches the receiver, in either direction', async ({ newParticipant }) => {
   const alice = await newParticipant('Alice');
