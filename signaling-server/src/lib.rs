@@ -32,7 +32,7 @@ use axum::Router;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
-pub use config::{Cli, Config};
+pub use config::{Cli, Config, Settings};
 pub use error::Error;
 pub use state::AppState;
 
