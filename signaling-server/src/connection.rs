@@ -29,7 +29,8 @@ use tokio::time::timeout;
 use crate::delivery_service::CommitRequest;
 use crate::error::Error;
 use crate::http_api::api_error;
-use crate::rooms::{Delivery, DisplayName};
+use crate::rooms::{Delivery, DisplayName, JoinContext};
+use crate::sfu::random_room_spec;
 use crate::state::AppState;
 
 /// Longest wait for one frame to be written before the peer counts as gone.
@@ -73,7 +74,8 @@ impl PeerHandle {
     }
 }
 
-fn deliver_all(deliveries: Vec<Delivery<PeerHandle>>) {
+/// Queues each delivery on its recipient's queue (see [`PeerHandle::deliver`]).
+pub(crate) fn deliver_all(deliveries: Vec<Delivery<PeerHandle>>) {
     for delivery in deliveries {
         delivery.to.deliver(delivery.message);
     }
@@ -235,11 +237,22 @@ impl Session {
                     return Err(Error::AlreadyJoined);
                 }
                 let name = DisplayName::parse(&display_name)?;
+                let context = JoinContext {
+                    unix_now: unix_now(),
+                    fresh_sfu_room: random_room_spec,
+                };
                 let mut rooms = self.state.rooms();
-                let joined = rooms.join(room, name, self.me.clone())?;
-                // Queued under the lock, so `joined` precedes anything others send us.
+                let joined = rooms.join(room, name, self.me.clone(), context)?;
+                // Queued under the lock, so `joined` (then the SFU room's status) precedes
+                // anything others send us.
                 self.me.deliver(joined.reply);
+                if let Some(notice) = joined.sfu_notice {
+                    self.me.deliver(notice);
+                }
                 deliver_all(joined.announcements);
+                if let Some(command) = joined.sfu_command {
+                    self.state.send_sfu_command(&mut rooms, command);
+                }
                 drop(rooms);
                 tracing::debug!(participant = %joined.you, "joined");
                 self.joined = Some(joined.you);
@@ -326,10 +339,22 @@ impl Session {
             return;
         };
         let mut rooms = self.state.rooms();
-        deliver_all(rooms.leave(room, id, Instant::now()));
+        let left = rooms.leave(room, id, Instant::now());
+        deliver_all(left.deliveries);
+        if let Some(command) = left.sfu_command {
+            self.state.send_sfu_command(&mut rooms, command);
+        }
         drop(rooms);
         tracing::debug!(participant = %id, "left");
     }
+}
+
+/// Seconds since the Unix epoch (0 if the clock is before it), for TURN credentials.
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs())
+        .unwrap_or(0)
 }
 
 /// Whether a read failed because a frame or message exceeded the configured limit.

@@ -17,6 +17,35 @@ pub enum Error {
         /// The directory that was given.
         dir: PathBuf,
     },
+    /// A configuration setting is missing, out of range or contradicts another one.
+    #[error("{key}: {problem}")]
+    InvalidConfig {
+        /// The key as the administrator wrote it: `janus.url`, `CONCLAVE_MEDIA_MODE`...
+        key: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// The configuration file could not be read.
+    #[error("cannot read the configuration file {}: {source}", .path.display())]
+    ConfigFile {
+        /// The file named by `--config` or `CONCLAVE_CONFIG`.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The configuration file is not valid TOML, has an unknown key or a value of the
+    /// wrong type (the message quotes the line).
+    #[error("configuration file {}: {message}", .path.display())]
+    ConfigSyntax {
+        /// The file.
+        path: PathBuf,
+        /// The TOML parser's message, naming the line and key.
+        message: String,
+    },
+    /// The room's SFU cannot be reached or refused to create the room (the server retries).
+    #[error("the media server (SFU) is unavailable; retrying")]
+    SfuUnavailable,
     /// Accepting or serving HTTP connections failed.
     #[error("serving failed: {0}")]
     Serve(#[source] std::io::Error),
@@ -100,7 +129,11 @@ impl Error {
             Self::GroupExists => Some(ErrorCode::GroupExists),
             Self::NoGroup => Some(ErrorCode::NoGroup),
             Self::KeyPackageRateLimited => Some(ErrorCode::RateLimited),
+            Self::SfuUnavailable => Some(ErrorCode::SfuUnavailable),
             Self::MissingIndex { .. }
+            | Self::InvalidConfig { .. }
+            | Self::ConfigFile { .. }
+            | Self::ConfigSyntax { .. }
             | Self::Serve(_)
             | Self::TooManyRooms
             | Self::RoomIdTaken

@@ -8,7 +8,8 @@
 //! Layout: [`config`] (flags and [`Config`]), [`rooms`] (room state, no IO),
 //! [`delivery_service`] (a room's MLS handshake ordering, no IO), `connection` (one
 //! WebSocket), `http_api` (`POST /api/rooms`, `/healthz`), [`static_files`] (the app and
-//! the security headers), [`error`] (the one error type). With the cargo feature
+//! the security headers), [`sfu`] (SFU rooms: their lifecycle, no IO, and the Janus
+//! adapter, an actor at the edge), [`error`] (the one error type). With the cargo feature
 //! `test-hooks` only: `handshake_faults` (fault injection for the end-to-end suite,
 //! `POST /test/faults`).
 
@@ -21,6 +22,7 @@ pub mod handshake_faults;
 mod http_api;
 pub mod room_id;
 pub mod rooms;
+pub mod sfu;
 pub mod state;
 pub mod static_files;
 
@@ -30,14 +32,17 @@ use std::time::Duration;
 use axum::routing::{get, post};
 use axum::Router;
 use tokio::net::TcpListener;
+use tokio::sync::mpsc;
 use tower_http::trace::TraceLayer;
 
-pub use config::{Cli, Config};
+pub use config::{Cli, Config, Settings};
 pub use error::Error;
 pub use state::AppState;
 
 /// How long shutdown waits for WebSocket connections to close.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+/// How long shutdown waits for the SFU actor to take the last commands.
+const SFU_SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
 /// The whole HTTP surface.
 pub fn app(state: AppState) -> Router {
@@ -69,8 +74,18 @@ pub async fn run(
     config.check_www_dir()?;
     #[cfg(feature = "test-hooks")]
     tracing::warn!("built with test-hooks: POST /test/faults can drop handshake messages");
-    let state = AppState::new(config);
+    let (sfu, sfu_events) = match sfu::endpoint_for(&config.media) {
+        Some(endpoint) => {
+            let (events, receiver) = mpsc::channel(sfu::EVENT_QUEUE);
+            let handle = sfu::spawn(&endpoint, config.max_participants, events);
+            (Some(handle), Some(receiver))
+        }
+        None => (None, None),
+    };
+    let state = AppState::new(config, sfu.as_ref().map(|handle| handle.commands.clone()));
     let sweeper = tokio::spawn(sweep_rooms_periodically(state.clone()));
+    let sfu_reports =
+        sfu_events.map(|events| tokio::spawn(apply_sfu_events(state.clone(), events)));
     let on_shutdown = state.clone();
     let served = axum::serve(listener, app(state.clone()))
         .with_graceful_shutdown(async move {
@@ -82,7 +97,22 @@ pub async fn run(
     state.begin_shutdown();
     sweeper.abort();
     state.wait_for_connections(SHUTDOWN_GRACE).await;
+    if let Some(sfu) = sfu {
+        // Let the actor destroy the SFU rooms of the meetings that just ended.
+        state.wait_for_sfu_commands(SFU_SHUTDOWN_GRACE).await;
+        sfu.task.abort();
+    }
+    if let Some(reports) = sfu_reports {
+        reports.abort();
+    }
     served.map_err(Error::Serve)
+}
+
+/// Hands the SFU actor's reports to the rooms.
+async fn apply_sfu_events(state: AppState, mut events: mpsc::Receiver<sfu::SfuEvent>) {
+    while let Some(event) = events.recv().await {
+        state.apply_sfu_event(&event);
+    }
 }
 
 /// Removes rooms left empty past their TTL, checking a few times per TTL.

@@ -1,4 +1,5 @@
-//! `conclave-server`: parses the flags, binds, serves until Ctrl-C or SIGTERM.
+//! `conclave-server`: reads the configuration (flags, `CONCLAVE_*` environment, TOML
+//! file), binds, serves until Ctrl-C or SIGTERM.
 //!
 //! Standard output carries one line, `Conclave is serving on http://ADDR/`, with the
 //! address actually bound (so `--listen 127.0.0.1:0` can be used by scripts); logs go
@@ -7,7 +8,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use conclave_signaling_server::{run, Cli};
+use conclave_signaling_server::{run, Cli, Settings};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -21,24 +22,28 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
 
-    let config = cli.to_config();
+    let settings = match Settings::load(&cli, &|name| std::env::var(name).ok()) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("conclave-server: invalid configuration: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let Settings { listen, config } = settings;
     if let Err(error) = config.check_www_dir() {
         eprintln!("conclave-server: {error}");
         return ExitCode::FAILURE;
     }
-    let listener = match TcpListener::bind(cli.listen).await {
+    let listener = match TcpListener::bind(listen).await {
         Ok(listener) => listener,
         Err(error) => {
-            eprintln!(
-                "conclave-server: cannot listen on {} (--listen): {error}",
-                cli.listen
-            );
+            eprintln!("conclave-server: cannot listen on {listen} (--listen): {error}");
             return ExitCode::FAILURE;
         }
     };
     match listener.local_addr() {
         Ok(addr) => println!("Conclave is serving on http://{addr}/"),
-        Err(_) => println!("Conclave is serving on http://{}/", cli.listen),
+        Err(_) => println!("Conclave is serving on http://{listen}/"),
     }
     match run(listener, config, shutdown_signal()).await {
         Ok(()) => ExitCode::SUCCESS,

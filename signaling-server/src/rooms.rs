@@ -3,15 +3,21 @@
 //! Plain data with no IO and no clock: the caller passes the time (`now`) and carries out
 //! the returned [`Delivery`]s. `P` is the caller's handle to a participant's outbound
 //! queue; this module only clones it and hands it back. Each room's MLS handshake
-//! messages are ordered by its [`DeliveryService`].
+//! messages are ordered by its [`DeliveryService`]; in SFU mode each room's room on the
+//! SFU follows its [`SfuRoomLifecycle`], and the [`SfuCommand`]s returned here are for the
+//! caller to hand to the SFU actor.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use conclave_protocol::{
-    Bytes, MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage, SignalPayload,
-    MAX_DISPLAY_NAME_CHARS,
+    Bytes, IceServer, MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
+    SignalPayload, MAX_DISPLAY_NAME_CHARS,
 };
+
+use crate::config::ice::ice_servers_for;
+use crate::config::TurnConfig;
+use crate::sfu::lifecycle::{SfuCommand, SfuEndpoint, SfuEvent, SfuRoomLifecycle, SfuRoomSpec};
 
 use crate::delivery_service::{CommitRequest, DeliveryService, KeyPackageBudget, Routed};
 use crate::error::Error;
@@ -59,8 +65,50 @@ pub struct Joined<P> {
     pub you: ParticipantId,
     /// The `joined` reply for the newcomer.
     pub reply: ServerMessage,
+    /// For the newcomer right after `joined`: `sfu_room_ready` or `error sfu_unavailable`.
+    pub sfu_notice: Option<ServerMessage>,
     /// `participant_joined` for everyone else in the room.
     pub announcements: Vec<Delivery<P>>,
+    /// For the SFU actor: create the room's SFU room (first participant only).
+    pub sfu_command: Option<SfuCommand>,
+}
+
+/// The result of a leave.
+#[derive(Debug)]
+pub struct Left<P> {
+    /// `participant_left` (and perhaps `group_ended`) for those remaining.
+    pub deliveries: Vec<Delivery<P>>,
+    /// For the SFU actor: destroy the room's SFU room (the room emptied).
+    pub sfu_command: Option<SfuCommand>,
+}
+
+/// How the rooms' media travel and which ICE servers participants get.
+#[derive(Clone, Debug, Default)]
+pub struct MediaPolicy {
+    /// The SFU, or `None` for mesh.
+    pub sfu: Option<SfuEndpoint>,
+    /// ICE servers given to everyone as they are.
+    pub ice_servers: Vec<IceServer>,
+    /// A TURN server with per-participant credentials.
+    pub turn: Option<TurnConfig>,
+}
+
+impl MediaPolicy {
+    fn mode(&self) -> MediaMode {
+        match self.sfu {
+            None => MediaMode::Mesh,
+            Some(SfuEndpoint::Janus(_)) => MediaMode::Janus,
+        }
+    }
+}
+
+/// What a join needs from outside: the wall-clock time (TURN credentials expire) and a
+/// source of fresh SFU rooms (random numbers and pins).
+pub struct JoinContext<F: FnOnce() -> SfuRoomSpec> {
+    /// Seconds since the Unix epoch.
+    pub unix_now: u64,
+    /// Draws the room's SFU room, if the join has to create it.
+    pub fresh_sfu_room: F,
 }
 
 /// Limits that apply to every room.
@@ -91,6 +139,8 @@ struct Room<P> {
     empty_since: Option<Instant>,
     /// The room's MLS group, as far as the server knows it.
     delivery: DeliveryService,
+    /// The room's room on the SFU (always empty in mesh mode).
+    sfu: SfuRoomLifecycle,
 }
 
 impl<P: Clone> Room<P> {
@@ -127,17 +177,24 @@ impl<P: Clone> Room<P> {
 pub struct Rooms<P> {
     rooms: HashMap<RoomId, Room<P>>,
     limits: RoomLimits,
+    media: MediaPolicy,
     /// Test-only handshake faults (feature `test-hooks`).
     #[cfg(feature = "test-hooks")]
     faults: HandshakeFaults,
 }
 
 impl<P: Clone> Rooms<P> {
-    /// No rooms yet.
+    /// No rooms yet; mesh media, no ICE servers.
     pub fn new(limits: RoomLimits) -> Self {
+        Self::with_media(limits, MediaPolicy::default())
+    }
+
+    /// No rooms yet; media as `media` says.
+    pub fn with_media(limits: RoomLimits, media: MediaPolicy) -> Self {
         Self {
             rooms: HashMap::new(),
             limits,
+            media,
             #[cfg(feature = "test-hooks")]
             faults: HandshakeFaults::default(),
         }
@@ -157,6 +214,7 @@ impl<P: Clone> Rooms<P> {
             next_id: 1,
             empty_since: Some(now),
             delivery: DeliveryService::new(self.limits.max_participants),
+            sfu: SfuRoomLifecycle::default(),
         };
         self.rooms.insert(id, room);
         Ok(())
@@ -177,12 +235,14 @@ impl<P: Clone> Rooms<P> {
         self.rooms.is_empty()
     }
 
-    /// Adds a participant whose messages go to `peer`.
-    pub fn join(
+    /// Adds a participant whose messages go to `peer`. In SFU mode the first participant
+    /// makes the room's SFU room (see [`SfuRoomLifecycle::participant_joined`]).
+    pub fn join<F: FnOnce() -> SfuRoomSpec>(
         &mut self,
         room_id: &RoomId,
         display_name: DisplayName,
         peer: P,
+        context: JoinContext<F>,
     ) -> Result<Joined<P>, Error> {
         let room = self.rooms.get_mut(room_id).ok_or(Error::UnknownRoom)?;
         if room.members.len() >= self.limits.max_participants {
@@ -207,9 +267,21 @@ impl<P: Clone> Rooms<P> {
         let reply = ServerMessage::Joined {
             you,
             participants: room.members.iter().map(|m| m.info.clone()).collect(),
-            media_mode: MediaMode::Mesh,
+            media_mode: self.media.mode(),
             group: room.delivery.status(),
-            ice_servers: Vec::new(),
+            ice_servers: ice_servers_for(
+                &self.media.ice_servers,
+                self.media.turn.as_ref(),
+                you,
+                context.unix_now,
+            ),
+        };
+        let (sfu_command, sfu_notice) = match &self.media.sfu {
+            Some(endpoint) => {
+                room.sfu
+                    .participant_joined(room_id, endpoint, context.fresh_sfu_room)
+            }
+            None => (None, None),
         };
         room.members.push(Member {
             info,
@@ -220,28 +292,31 @@ impl<P: Clone> Rooms<P> {
         Ok(Joined {
             you,
             reply,
+            sfu_notice,
             announcements,
+            sfu_command,
         })
     }
 
     /// Removes a participant and tells the others. Leaving twice, or leaving a room that
-    /// is gone, yields nothing.
-    pub fn leave(
-        &mut self,
-        room_id: &RoomId,
-        who: ParticipantId,
-        now: Instant,
-    ) -> Vec<Delivery<P>> {
+    /// is gone, yields nothing. The last one out destroys the room's SFU room.
+    pub fn leave(&mut self, room_id: &RoomId, who: ParticipantId, now: Instant) -> Left<P> {
+        let nothing = || Left {
+            deliveries: Vec::new(),
+            sfu_command: None,
+        };
         let Some(room) = self.rooms.get_mut(room_id) else {
-            return Vec::new();
+            return nothing();
         };
         let before = room.members.len();
         room.members.retain(|member| member.info.id != who);
         if room.members.len() == before {
-            return Vec::new();
+            return nothing();
         }
+        let mut sfu_command = None;
         if room.members.is_empty() {
             room.empty_since = Some(now);
+            sfu_command = room.sfu.room_emptied(room_id);
         }
         let mut deliveries: Vec<Delivery<P>> = room
             .members
@@ -258,7 +333,31 @@ impl<P: Clone> Rooms<P> {
         if room.delivery.group().is_none() {
             self.faults.forget_room(room_id);
         }
-        deliveries
+        Left {
+            deliveries,
+            sfu_command,
+        }
+    }
+
+    /// Applies the SFU actor's report about a room: everyone present hears
+    /// `sfu_room_ready` or (once) `error sfu_unavailable`. Stale reports yield nothing.
+    pub fn apply_sfu_event(&mut self, event: &SfuEvent) -> Vec<Delivery<P>> {
+        let room_id = match event {
+            SfuEvent::Ready { room, .. } | SfuEvent::Unavailable { room, .. } => room,
+        };
+        let (Some(room), Some(endpoint)) = (self.rooms.get_mut(room_id), &self.media.sfu) else {
+            return Vec::new();
+        };
+        let Some(message) = room.sfu.apply(event, endpoint) else {
+            return Vec::new();
+        };
+        room.members
+            .iter()
+            .map(|member| Delivery {
+                to: member.peer.clone(),
+                message: message.clone(),
+            })
+            .collect()
     }
 
     /// `start_group` from `from`: see [`DeliveryService::start_group`].
@@ -414,6 +513,18 @@ mod tests {
         room_id_from_bytes([n; 16])
     }
 
+    fn no_sfu_room() -> SfuRoomSpec {
+        panic!("a mesh room makes no SFU room")
+    }
+
+    /// A join in mesh mode at Unix time 0.
+    fn mesh() -> JoinContext<fn() -> SfuRoomSpec> {
+        JoinContext {
+            unix_now: 0,
+            fresh_sfu_room: no_sfu_room,
+        }
+    }
+
     fn recipients(deliveries: &[Delivery<Peer>]) -> Vec<Peer> {
         deliveries.iter().map(|d| d.to).collect()
     }
@@ -435,7 +546,7 @@ mod tests {
         let now = Instant::now();
         rooms.create(room(1), now).unwrap();
 
-        let ada = rooms.join(&room(1), name("Ada"), "ada").unwrap();
+        let ada = rooms.join(&room(1), name("Ada"), "ada", mesh()).unwrap();
         assert_eq!(ada.you, ParticipantId(1));
         assert!(ada.announcements.is_empty());
         assert_eq!(
@@ -449,7 +560,7 @@ mod tests {
             }
         );
 
-        let bob = rooms.join(&room(1), name("Bob"), "bob").unwrap();
+        let bob = rooms.join(&room(1), name("Bob"), "bob", mesh()).unwrap();
         assert_eq!(bob.you, ParticipantId(2));
         let ServerMessage::Joined { participants, .. } = &bob.reply else {
             panic!("expected joined, got {:?}", bob.reply);
@@ -463,7 +574,9 @@ mod tests {
     #[test]
     fn unknown_rooms_cannot_be_joined() {
         let mut rooms = rooms(10, 6);
-        let err = rooms.join(&room(9), name("Ada"), "ada").unwrap_err();
+        let err = rooms
+            .join(&room(9), name("Ada"), "ada", mesh())
+            .unwrap_err();
         assert!(matches!(err, Error::UnknownRoom));
     }
 
@@ -471,9 +584,9 @@ mod tests {
     fn a_full_room_refuses_the_next_joiner() {
         let mut rooms = rooms(10, 2);
         rooms.create(room(1), Instant::now()).unwrap();
-        rooms.join(&room(1), name("Ada"), "ada").unwrap();
-        rooms.join(&room(1), name("Bob"), "bob").unwrap();
-        let err = rooms.join(&room(1), name("Cy"), "cy").unwrap_err();
+        rooms.join(&room(1), name("Ada"), "ada", mesh()).unwrap();
+        rooms.join(&room(1), name("Bob"), "bob", mesh()).unwrap();
+        let err = rooms.join(&room(1), name("Cy"), "cy", mesh()).unwrap_err();
         assert!(matches!(err, Error::RoomFull));
     }
 
@@ -502,9 +615,15 @@ mod tests {
     fn signals_reach_only_the_named_participant() {
         let mut rooms = rooms(10, 6);
         rooms.create(room(1), Instant::now()).unwrap();
-        let ada = rooms.join(&room(1), name("Ada"), "ada").unwrap().you;
-        let bob = rooms.join(&room(1), name("Bob"), "bob").unwrap().you;
-        rooms.join(&room(1), name("Cy"), "cy").unwrap();
+        let ada = rooms
+            .join(&room(1), name("Ada"), "ada", mesh())
+            .unwrap()
+            .you;
+        let bob = rooms
+            .join(&room(1), name("Bob"), "bob", mesh())
+            .unwrap()
+            .you;
+        rooms.join(&room(1), name("Cy"), "cy", mesh()).unwrap();
         let payload = SignalPayload::Offer { sdp: "v=0".into() };
         let delivery = rooms
             .route_signal(&room(1), ada, bob, payload.clone())
@@ -521,9 +640,12 @@ mod tests {
         let mut rooms = rooms(10, 6);
         rooms.create(room(1), Instant::now()).unwrap();
         rooms.create(room(2), Instant::now()).unwrap();
-        let ada = rooms.join(&room(1), name("Ada"), "ada").unwrap().you;
-        rooms.join(&room(2), name("Bob"), "bob").unwrap();
-        rooms.join(&room(2), name("Eve"), "eve").unwrap();
+        let ada = rooms
+            .join(&room(1), name("Ada"), "ada", mesh())
+            .unwrap()
+            .you;
+        rooms.join(&room(2), name("Bob"), "bob", mesh()).unwrap();
+        rooms.join(&room(2), name("Eve"), "eve", mesh()).unwrap();
         // Eve is participant 2 of room 2; there is no participant 2 in room 1.
         let payload = SignalPayload::Answer { sdp: "v=0".into() };
         let err = rooms
@@ -537,12 +659,15 @@ mod tests {
         let mut rooms = rooms(10, 6);
         let now = Instant::now();
         rooms.create(room(1), now).unwrap();
-        let ada = rooms.join(&room(1), name("Ada"), "ada").unwrap().you;
-        rooms.join(&room(1), name("Bob"), "bob").unwrap();
-        let left = rooms.leave(&room(1), ada, now);
+        let ada = rooms
+            .join(&room(1), name("Ada"), "ada", mesh())
+            .unwrap()
+            .you;
+        rooms.join(&room(1), name("Bob"), "bob", mesh()).unwrap();
+        let left = rooms.leave(&room(1), ada, now).deliveries;
         assert_eq!(recipients(&left), vec!["bob"]);
         assert_eq!(left[0].message, ServerMessage::ParticipantLeft { id: ada });
-        assert!(rooms.leave(&room(1), ada, now).is_empty());
+        assert!(rooms.leave(&room(1), ada, now).deliveries.is_empty());
         assert!(matches!(
             rooms.route_signal(
                 &room(1),
@@ -559,9 +684,15 @@ mod tests {
         let mut rooms = rooms(10, 6);
         let now = Instant::now();
         rooms.create(room(1), now).unwrap();
-        let ada = rooms.join(&room(1), name("Ada"), "ada").unwrap().you;
+        let ada = rooms
+            .join(&room(1), name("Ada"), "ada", mesh())
+            .unwrap()
+            .you;
         rooms.leave(&room(1), ada, now);
-        let again = rooms.join(&room(1), name("Ada"), "ada").unwrap().you;
+        let again = rooms
+            .join(&room(1), name("Ada"), "ada", mesh())
+            .unwrap()
+            .you;
         assert_ne!(ada, again);
     }
 
@@ -571,7 +702,10 @@ mod tests {
         let start = Instant::now();
         rooms.create(room(1), start).unwrap();
         rooms.create(room(2), start).unwrap();
-        let ada = rooms.join(&room(2), name("Ada"), "ada").unwrap().you;
+        let ada = rooms
+            .join(&room(2), name("Ada"), "ada", mesh())
+            .unwrap()
+            .you;
 
         assert_eq!(rooms.sweep(start + TTL), 0, "a new room survives its TTL");
         assert_eq!(rooms.sweep(start + TTL + Duration::from_secs(1)), 1);
@@ -584,5 +718,172 @@ mod tests {
         assert_eq!(rooms.sweep(later + TTL), 0);
         assert_eq!(rooms.sweep(later + TTL + Duration::from_secs(1)), 1);
         assert!(rooms.is_empty());
+    }
+
+    mod in_sfu_mode {
+        use super::*;
+        use crate::config::{JanusConfig, Secret};
+        use conclave_protocol::{ErrorCode, SfuAccess};
+
+        fn janus_rooms() -> Rooms<Peer> {
+            let turn = TurnConfig::new(
+                "turn.urls",
+                vec!["turn:turn.example.org".into()],
+                Secret::new("turn-secret"),
+                TTL,
+            )
+            .unwrap();
+            Rooms::with_media(
+                RoomLimits {
+                    max_rooms: 10,
+                    max_participants: 6,
+                    empty_room_ttl: TTL,
+                },
+                MediaPolicy {
+                    sfu: Some(SfuEndpoint::Janus(JanusConfig {
+                        url: "wss://janus.example.org/ws".into(),
+                        api_secret: None,
+                    })),
+                    ice_servers: Vec::new(),
+                    turn: Some(turn),
+                },
+            )
+        }
+
+        fn spec(number: u64) -> SfuRoomSpec {
+            SfuRoomSpec {
+                number,
+                pin: Secret::new("the-pin"),
+                secret: Secret::new("the-secret"),
+            }
+        }
+
+        fn at(unix_now: u64, number: u64) -> JoinContext<impl FnOnce() -> SfuRoomSpec> {
+            JoinContext {
+                unix_now,
+                fresh_sfu_room: move || spec(number),
+            }
+        }
+
+        fn ready_for(number: u64) -> ServerMessage {
+            ServerMessage::SfuRoomReady {
+                access: SfuAccess::Janus {
+                    url: "wss://janus.example.org/ws".into(),
+                    room: number,
+                    pin: "the-pin".into(),
+                    api_secret: None,
+                },
+            }
+        }
+
+        #[test]
+        fn a_meeting_gets_one_sfu_room_from_first_join_to_last_leave() {
+            let mut rooms = janus_rooms();
+            let now = Instant::now();
+            rooms.create(room(1), now).unwrap();
+
+            let ada = rooms
+                .join(&room(1), name("Ada"), "ada", at(1000, 42))
+                .unwrap();
+            let ServerMessage::Joined {
+                media_mode,
+                ice_servers,
+                ..
+            } = &ada.reply
+            else {
+                panic!("expected joined, got {:?}", ada.reply);
+            };
+            assert_eq!(*media_mode, MediaMode::Janus);
+            assert_eq!(ice_servers[0].username.as_deref(), Some("1060:1"));
+            assert_eq!(
+                ada.sfu_command,
+                Some(SfuCommand::Create {
+                    room: room(1),
+                    spec: spec(42)
+                })
+            );
+            assert_eq!(ada.sfu_notice, None);
+
+            let told = rooms.apply_sfu_event(&SfuEvent::Ready {
+                room: room(1),
+                number: 42,
+            });
+            assert_eq!(recipients(&told), vec!["ada"]);
+            assert_eq!(told[0].message, ready_for(42));
+
+            let bob = rooms
+                .join(&room(1), name("Bob"), "bob", at(1000, 43))
+                .unwrap();
+            assert_eq!(bob.sfu_command, None, "one SFU room per meeting");
+            assert_eq!(bob.sfu_notice, Some(ready_for(42)));
+
+            let left = rooms.leave(&room(1), ada.you, now);
+            assert_eq!(left.sfu_command, None, "bob is still there");
+            let left = rooms.leave(&room(1), bob.you, now);
+            assert_eq!(
+                left.sfu_command,
+                Some(SfuCommand::Destroy {
+                    room: room(1),
+                    spec: spec(42)
+                })
+            );
+        }
+
+        #[test]
+        fn an_unavailable_sfu_is_told_and_a_recreated_room_is_announced_again() {
+            let mut rooms = janus_rooms();
+            rooms.create(room(1), Instant::now()).unwrap();
+            rooms.join(&room(1), name("Ada"), "ada", at(0, 42)).unwrap();
+            let down = SfuEvent::Unavailable {
+                room: room(1),
+                number: 42,
+            };
+            let told = rooms.apply_sfu_event(&down);
+            assert!(matches!(
+                told[0].message,
+                ServerMessage::Error {
+                    code: ErrorCode::SfuUnavailable,
+                    ..
+                }
+            ));
+            assert!(rooms.apply_sfu_event(&down).is_empty(), "told once");
+            let bob = rooms.join(&room(1), name("Bob"), "bob", at(0, 43)).unwrap();
+            assert!(matches!(
+                bob.sfu_notice,
+                Some(ServerMessage::Error {
+                    code: ErrorCode::SfuUnavailable,
+                    ..
+                })
+            ));
+            let told = rooms.apply_sfu_event(&SfuEvent::Ready {
+                room: room(1),
+                number: 42,
+            });
+            assert_eq!(recipients(&told), vec!["ada", "bob"]);
+            assert!(told.iter().all(|d| d.message == ready_for(42)));
+        }
+
+        #[test]
+        fn reports_about_a_gone_room_reach_nobody() {
+            let mut rooms = janus_rooms();
+            let now = Instant::now();
+            rooms.create(room(1), now).unwrap();
+            let ada = rooms
+                .join(&room(1), name("Ada"), "ada", at(0, 42))
+                .unwrap()
+                .you;
+            rooms.leave(&room(1), ada, now);
+            rooms.join(&room(1), name("Bob"), "bob", at(0, 43)).unwrap();
+            let stale = SfuEvent::Ready {
+                room: room(1),
+                number: 42,
+            };
+            assert!(rooms.apply_sfu_event(&stale).is_empty());
+            let unknown = SfuEvent::Ready {
+                room: room(9),
+                number: 42,
+            };
+            assert!(rooms.apply_sfu_event(&unknown).is_empty());
+        }
     }
 }

@@ -1,17 +1,19 @@
-//! State shared by every request: configuration, the rooms, the connection cap and the
-//! shutdown signal.
+//! State shared by every request: configuration, the rooms, the connection cap, the
+//! shutdown signal and the SFU actor's command queue.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use conclave_protocol::RoomId;
-use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::mpsc::error::TrySendError;
+use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 
 use crate::config::Config;
-use crate::connection::PeerHandle;
+use crate::connection::{deliver_all, PeerHandle};
 use crate::error::Error;
 use crate::room_id::random_room_id;
-use crate::rooms::{RoomLimits, Rooms};
+use crate::rooms::{MediaPolicy, RoomLimits, Rooms};
+use crate::sfu::{endpoint_for, SfuCommand, SfuEvent};
 
 /// Cheap to clone: everything lives behind one `Arc`.
 #[derive(Clone)]
@@ -25,16 +27,24 @@ struct Shared {
     rooms: Mutex<Rooms<PeerHandle>>,
     connections: Arc<Semaphore>,
     shutdown_tx: watch::Sender<bool>,
+    /// The SFU actor's queue; `None` in mesh mode.
+    sfu_commands: Option<mpsc::Sender<SfuCommand>>,
 }
 
 impl AppState {
-    /// Fresh state with no rooms.
-    pub fn new(config: Config) -> Self {
-        let rooms = Rooms::new(RoomLimits {
+    /// Fresh state with no rooms; in SFU mode, room changes go to `sfu_commands`.
+    pub fn new(config: Config, sfu_commands: Option<mpsc::Sender<SfuCommand>>) -> Self {
+        let limits = RoomLimits {
             max_rooms: config.max_rooms,
             max_participants: config.max_participants,
             empty_room_ttl: config.empty_room_ttl,
-        });
+        };
+        let media = MediaPolicy {
+            sfu: endpoint_for(&config.media),
+            ice_servers: config.ice_servers.clone(),
+            turn: config.turn.clone(),
+        };
+        let rooms = Rooms::with_media(limits, media);
         let connections = Arc::new(Semaphore::new(config.max_connections as usize));
         let (shutdown_tx, _) = watch::channel(false);
         Self {
@@ -43,6 +53,7 @@ impl AppState {
                 rooms: Mutex::new(rooms),
                 connections,
                 shutdown_tx,
+                sfu_commands,
             }),
         }
     }
@@ -59,6 +70,49 @@ impl AppState {
             .rooms
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Hands `command` to the SFU actor. Called under the rooms lock, so the actor sees
+    /// each room's commands in the order the rooms decided them. A full queue (far more
+    /// room changes at once than a server sees) fails the creation: the room's
+    /// participants are told `sfu_unavailable`.
+    pub(crate) fn send_sfu_command(&self, rooms: &mut Rooms<PeerHandle>, command: SfuCommand) {
+        let Some(queue) = &self.inner.sfu_commands else {
+            tracing::error!("an SFU command in mesh mode");
+            return;
+        };
+        match queue.try_send(command) {
+            Ok(()) => {}
+            Err(TrySendError::Full(command) | TrySendError::Closed(command)) => {
+                tracing::error!("the SFU command queue is full or closed; dropping a command");
+                if let SfuCommand::Create { room, spec } = command {
+                    let failed = SfuEvent::Unavailable {
+                        room,
+                        number: spec.number,
+                    };
+                    deliver_all(rooms.apply_sfu_event(&failed));
+                }
+            }
+        }
+    }
+
+    /// Tells the participants what the SFU actor reported.
+    pub(crate) fn apply_sfu_event(&self, event: &SfuEvent) {
+        let mut rooms = self.rooms();
+        deliver_all(rooms.apply_sfu_event(event));
+    }
+
+    /// Waits until the SFU actor has taken every queued command (or `grace` passed).
+    pub async fn wait_for_sfu_commands(&self, grace: Duration) {
+        let Some(queue) = &self.inner.sfu_commands else {
+            return;
+        };
+        let _ = tokio::time::timeout(grace, async {
+            while queue.capacity() < queue.max_capacity() {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await;
     }
 
     /// Creates a room with a fresh random id.

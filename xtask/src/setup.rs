@@ -14,6 +14,8 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
     ("chromium", "chromium"),
     ("chromium-driver", "chromedriver"),
     ("iproute2", "ip"),
+    // The SFU of the Janus-mode suites (signaling-server/tests/janus_rooms.rs, Playwright).
+    ("janus", "janus"),
 ];
 
 /// The wasm32 target and the `wasm-bindgen` CLI of exactly the pinned crate version.

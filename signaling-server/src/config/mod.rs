@@ -1,0 +1,513 @@
+//! Server configuration: defaults, a TOML file (`--config PATH` or `CONCLAVE_CONFIG`),
+//! `CONCLAVE_*` environment variables and command-line flags, in rising precedence
+//! (flag > environment > file > default), checked once at start into a [`Config`].
+//!
+//! Submodules: `file` (the file's shape), [`secret`] (secrets that never print),
+//! [`ice`] (ICE servers and TURN REST credentials).
+//!
+//! An invalid setting stops the server with [`Error::InvalidConfig`], which names the key
+//! (`janus.url`, `CONCLAVE_MEDIA_MODE`, `--max-rooms`...) and the problem.
+
+mod file;
+pub mod ice;
+pub mod secret;
+
+use std::net::SocketAddr;
+use std::ops::RangeInclusive;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::builder::RangedU64ValueParser;
+use clap::Parser;
+use conclave_protocol::{IceServer, MediaMode};
+
+use crate::error::Error;
+pub use ice::TurnConfig;
+pub use secret::Secret;
+
+/// Default listen address.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+
+/// Accepted ranges, shared by the flags, the environment and the file.
+const PARTICIPANTS: RangeInclusive<u64> = 1..=256;
+const ROOMS: RangeInclusive<u64> = 1..=10_000_000;
+const ROOM_TTL_SECS: RangeInclusive<u64> = 1..=7 * 24 * 3600;
+const CONNECTIONS: RangeInclusive<u64> = 1..=1_000_000;
+const TURN_TTL_SECS: RangeInclusive<u64> = 60..=7 * 24 * 3600;
+
+/// Default lifetime of minted TURN credentials.
+const DEFAULT_TURN_TTL: Duration = Duration::from_secs(12 * 3600);
+
+/// How the server's rooms carry media, and where the SFU is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MediaConfig {
+    /// Browsers connect to each other; the default.
+    Mesh,
+    /// A Janus VideoRoom per meeting, created by the server.
+    Janus(JanusConfig),
+}
+
+impl MediaConfig {
+    /// The mode announced in `joined`.
+    pub fn mode(&self) -> MediaMode {
+        match self {
+            Self::Mesh => MediaMode::Mesh,
+            Self::Janus(_) => MediaMode::Janus,
+        }
+    }
+}
+
+/// Where the Janus WebSocket API is. Participants are given the same URL and secret,
+/// because browsers speak to Janus directly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JanusConfig {
+    /// `ws://` or `wss://` URL of Janus' WebSocket transport.
+    pub url: String,
+    /// Janus' `api_secret`, when Janus is configured with one.
+    pub api_secret: Option<Secret>,
+}
+
+/// Settings of a running server. [`Config::new`] gives the defaults.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Config {
+    /// Directory served as the web app; must hold `index.html`.
+    pub www_dir: PathBuf,
+    /// Most participants in one room.
+    pub max_participants: usize,
+    /// Most rooms held at once; `POST /api/rooms` answers 503 beyond it.
+    pub max_rooms: usize,
+    /// How long a room may stay empty (including right after creation) before it is removed.
+    pub empty_room_ttl: Duration,
+    /// Most WebSocket connections at once; further upgrades are answered 503.
+    pub max_connections: u32,
+    /// Messages queued for one connection before it counts as too slow and is closed (4408).
+    pub send_queue_capacity: usize,
+    /// How often the server pings each WebSocket (browsers answer pings, never send them).
+    pub ping_interval: Duration,
+    /// A connection that sends nothing (not even a pong) for this long is closed.
+    pub idle_timeout: Duration,
+    /// Mesh or an SFU.
+    pub media: MediaConfig,
+    /// STUN/TURN servers given to every participant as they are.
+    pub ice_servers: Vec<IceServer>,
+    /// A TURN server for which each participant gets its own time-limited credentials.
+    pub turn: Option<TurnConfig>,
+}
+
+impl Config {
+    /// Defaults, serving `www_dir`: mesh media, no ICE servers.
+    pub fn new(www_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            www_dir: www_dir.into(),
+            max_participants: 6,
+            max_rooms: 10_000,
+            empty_room_ttl: Duration::from_secs(30 * 60),
+            max_connections: 1024,
+            send_queue_capacity: 256,
+            ping_interval: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(75),
+            media: MediaConfig::Mesh,
+            ice_servers: Vec::new(),
+            turn: None,
+        }
+    }
+
+    /// Checks that the www directory holds `index.html`.
+    pub fn check_www_dir(&self) -> Result<(), Error> {
+        if self.www_dir.join("index.html").is_file() {
+            Ok(())
+        } else {
+            Err(Error::MissingIndex {
+                dir: self.www_dir.clone(),
+            })
+        }
+    }
+}
+
+/// Conclave's signaling server: serves the app, creates rooms and relays signaling.
+///
+/// Each setting can also come from a `CONCLAVE_*` environment variable or the TOML file
+/// (see the README); a flag wins over both.
+#[derive(Debug, Parser)]
+#[command(name = "conclave-server", version, about)]
+pub struct Cli {
+    /// TOML configuration file [env: CONCLAVE_CONFIG].
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+
+    /// Address and port to listen on [env: CONCLAVE_LISTEN] [default: 127.0.0.1:8080].
+    #[arg(long)]
+    pub listen: Option<SocketAddr>,
+
+    /// Directory holding the built web app [env: CONCLAVE_WWW_DIR] [default: target/www].
+    #[arg(long)]
+    pub www_dir: Option<PathBuf>,
+
+    /// Most participants in one room [env: CONCLAVE_MAX_PARTICIPANTS] [default: 6].
+    #[arg(long, value_parser = RangedU64ValueParser::<usize>::new().range(PARTICIPANTS))]
+    pub max_participants: Option<usize>,
+
+    /// Most rooms held at once [env: CONCLAVE_MAX_ROOMS] [default: 10000].
+    #[arg(long, value_parser = RangedU64ValueParser::<usize>::new().range(ROOMS))]
+    pub max_rooms: Option<usize>,
+
+    /// Seconds a room may stay empty before it is removed [env: CONCLAVE_ROOM_TTL_SECS]
+    /// [default: 1800].
+    #[arg(long, value_parser = RangedU64ValueParser::<u64>::new().range(ROOM_TTL_SECS))]
+    pub room_ttl_secs: Option<u64>,
+
+    /// Most WebSocket connections at once [env: CONCLAVE_MAX_CONNECTIONS] [default: 1024].
+    #[arg(long, value_parser = RangedU64ValueParser::<u32>::new().range(CONNECTIONS))]
+    pub max_connections: Option<u32>,
+}
+
+/// Everything `main` needs: the address to bind and the library configuration.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Where to listen.
+    pub listen: SocketAddr,
+    /// The rest.
+    pub config: Config,
+}
+
+/// The settings one source (file, environment or flags) gives, each with the key it
+/// came from, so a later check can name it.
+#[derive(Default)]
+struct Layer {
+    listen: Option<SocketAddr>,
+    www_dir: Option<PathBuf>,
+    max_participants: Option<usize>,
+    max_rooms: Option<usize>,
+    room_ttl_secs: Option<u64>,
+    max_connections: Option<u32>,
+    media_mode: Option<MediaMode>,
+    janus_url: Option<Keyed<String>>,
+    janus_api_secret: Option<Secret>,
+    turn_secret: Option<Keyed<Secret>>,
+}
+
+/// A value and the key that set it.
+struct Keyed<T> {
+    key: &'static str,
+    value: T,
+}
+
+impl Layer {
+    /// `self` with `over` on top.
+    fn overlaid_by(self, over: Layer) -> Layer {
+        Layer {
+            listen: over.listen.or(self.listen),
+            www_dir: over.www_dir.or(self.www_dir),
+            max_participants: over.max_participants.or(self.max_participants),
+            max_rooms: over.max_rooms.or(self.max_rooms),
+            room_ttl_secs: over.room_ttl_secs.or(self.room_ttl_secs),
+            max_connections: over.max_connections.or(self.max_connections),
+            media_mode: over.media_mode.or(self.media_mode),
+            janus_url: over.janus_url.or(self.janus_url),
+            janus_api_secret: over.janus_api_secret.or(self.janus_api_secret),
+            turn_secret: over.turn_secret.or(self.turn_secret),
+        }
+    }
+}
+
+fn invalid(key: &str, problem: impl Into<String>) -> Error {
+    Error::InvalidConfig {
+        key: key.to_owned(),
+        problem: problem.into(),
+    }
+}
+
+/// `value` if it lies in `range`, converted to `T`.
+fn in_range<T: TryFrom<u64>>(
+    key: &str,
+    value: u64,
+    range: RangeInclusive<u64>,
+) -> Result<T, Error> {
+    if range.contains(&value) {
+        T::try_from(value)
+            .map_err(|_| invalid(key, format!("{value} does not fit on this machine")))
+    } else {
+        Err(invalid(
+            key,
+            format!(
+                "{value} is out of range, expected {} to {}",
+                range.start(),
+                range.end()
+            ),
+        ))
+    }
+}
+
+/// Parses a decimal number from the environment, then checks its range.
+fn env_number<T: TryFrom<u64>>(
+    key: &'static str,
+    text: &str,
+    range: RangeInclusive<u64>,
+) -> Result<T, Error> {
+    let value: u64 = text
+        .trim()
+        .parse()
+        .map_err(|_| invalid(key, format!("expected a whole number, got {text:?}")))?;
+    in_range(key, value, range)
+}
+
+fn parse_listen(key: &str, text: &str) -> Result<SocketAddr, Error> {
+    text.trim()
+        .parse()
+        .map_err(|_| invalid(key, format!("expected IP:PORT, got {text:?}")))
+}
+
+fn parse_mode(key: &str, text: &str) -> Result<MediaMode, Error> {
+    match text {
+        "mesh" => Ok(MediaMode::Mesh),
+        "janus" => Ok(MediaMode::Janus),
+        other => Err(invalid(
+            key,
+            format!("unknown value {other:?}, expected \"mesh\" or \"janus\""),
+        )),
+    }
+}
+
+/// Checks a Janus WebSocket URL: `ws://` or `wss://`, a host, no spaces.
+fn check_janus_url(key: &str, url: &str) -> Result<(), Error> {
+    let rest = url
+        .strip_prefix("ws://")
+        .or_else(|| url.strip_prefix("wss://"))
+        .ok_or_else(|| invalid(key, format!("expected a ws:// or wss:// URL, got {url:?}")))?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(invalid(key, format!("not a usable URL: {url:?}")));
+    }
+    Ok(())
+}
+
+/// A secret from the environment or file: refuses an empty one.
+fn non_empty_secret(key: &str, text: String) -> Result<Secret, Error> {
+    if text.is_empty() {
+        Err(invalid(key, "is empty"))
+    } else {
+        Ok(Secret::new(text))
+    }
+}
+
+impl Settings {
+    /// Reads the configuration file named by `--config` or `CONCLAVE_CONFIG` (if any),
+    /// then applies the environment (`env` looks a variable up) and the flags.
+    pub fn load(cli: &Cli, env: &dyn Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let path = cli
+            .config
+            .clone()
+            .or_else(|| env("CONCLAVE_CONFIG").map(PathBuf::from));
+        let text = match &path {
+            Some(path) => {
+                Some(
+                    std::fs::read_to_string(path).map_err(|source| Error::ConfigFile {
+                        path: path.clone(),
+                        source,
+                    })?,
+                )
+            }
+            None => None,
+        };
+        Self::from_sources(text.as_deref(), path.as_deref(), cli, env)
+    }
+
+    /// Like [`Self::load`], with the file's text given (`None`: no file).
+    fn from_sources(
+        file_text: Option<&str>,
+        path: Option<&Path>,
+        cli: &Cli,
+        env: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<Self, Error> {
+        let file: file::FileConfig = match file_text {
+            Some(text) => toml::from_str(text).map_err(|error| Error::ConfigSyntax {
+                path: path.map(Path::to_path_buf).unwrap_or_default(),
+                message: error.to_string(),
+            })?,
+            None => file::FileConfig::default(),
+        };
+        let from_file = file_layer(&file)?;
+        let from_env = env_layer(env)?;
+        let from_flags = flag_layer(cli);
+        let merged = from_file.overlaid_by(from_env).overlaid_by(from_flags);
+        build(merged, file)
+    }
+}
+
+fn file_layer(file: &file::FileConfig) -> Result<Layer, Error> {
+    let janus = file.janus.as_ref();
+    Ok(Layer {
+        listen: file
+            .listen
+            .as_deref()
+            .map(|text| parse_listen("listen", text))
+            .transpose()?,
+        www_dir: file.www_dir.clone(),
+        max_participants: file
+            .max_participants
+            .map(|v| in_range("max_participants", v, PARTICIPANTS))
+            .transpose()?,
+        max_rooms: file
+            .max_rooms
+            .map(|v| in_range("max_rooms", v, ROOMS))
+            .transpose()?,
+        room_ttl_secs: file
+            .room_ttl_secs
+            .map(|v| in_range("room_ttl_secs", v, ROOM_TTL_SECS))
+            .transpose()?,
+        max_connections: file
+            .max_connections
+            .map(|v| in_range("max_connections", v, CONNECTIONS))
+            .transpose()?,
+        media_mode: file
+            .media
+            .as_ref()
+            .and_then(|media| media.mode.as_deref())
+            .map(|mode| parse_mode("media.mode", mode))
+            .transpose()?,
+        janus_url: janus.and_then(|j| j.url.clone()).map(|value| Keyed {
+            key: "janus.url",
+            value,
+        }),
+        janus_api_secret: janus
+            .and_then(|j| j.api_secret.clone())
+            .map(|text| non_empty_secret("janus.api_secret", text))
+            .transpose()?,
+        turn_secret: file
+            .turn
+            .as_ref()
+            .and_then(|turn| turn.shared_secret.clone())
+            .map(|text| {
+                non_empty_secret("turn.shared_secret", text).map(|value| Keyed {
+                    key: "turn.shared_secret",
+                    value,
+                })
+            })
+            .transpose()?,
+    })
+}
+
+fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, Error> {
+    Ok(Layer {
+        listen: env("CONCLAVE_LISTEN")
+            .map(|text| parse_listen("CONCLAVE_LISTEN", &text))
+            .transpose()?,
+        www_dir: env("CONCLAVE_WWW_DIR").map(PathBuf::from),
+        max_participants: env("CONCLAVE_MAX_PARTICIPANTS")
+            .map(|t| env_number("CONCLAVE_MAX_PARTICIPANTS", &t, PARTICIPANTS))
+            .transpose()?,
+        max_rooms: env("CONCLAVE_MAX_ROOMS")
+            .map(|t| env_number("CONCLAVE_MAX_ROOMS", &t, ROOMS))
+            .transpose()?,
+        room_ttl_secs: env("CONCLAVE_ROOM_TTL_SECS")
+            .map(|t| env_number("CONCLAVE_ROOM_TTL_SECS", &t, ROOM_TTL_SECS))
+            .transpose()?,
+        max_connections: env("CONCLAVE_MAX_CONNECTIONS")
+            .map(|t| env_number("CONCLAVE_MAX_CONNECTIONS", &t, CONNECTIONS))
+            .transpose()?,
+        media_mode: env("CONCLAVE_MEDIA_MODE")
+            .map(|mode| parse_mode("CONCLAVE_MEDIA_MODE", &mode))
+            .transpose()?,
+        janus_url: env("CONCLAVE_JANUS_URL").map(|value| Keyed {
+            key: "CONCLAVE_JANUS_URL",
+            value,
+        }),
+        janus_api_secret: env("CONCLAVE_JANUS_API_SECRET")
+            .map(|text| non_empty_secret("CONCLAVE_JANUS_API_SECRET", text))
+            .transpose()?,
+        turn_secret: env("CONCLAVE_TURN_SECRET")
+            .map(|text| {
+                non_empty_secret("CONCLAVE_TURN_SECRET", text).map(|value| Keyed {
+                    key: "CONCLAVE_TURN_SECRET",
+                    value,
+                })
+            })
+            .transpose()?,
+    })
+}
+
+fn flag_layer(cli: &Cli) -> Layer {
+    Layer {
+        listen: cli.listen,
+        www_dir: cli.www_dir.clone(),
+        max_participants: cli.max_participants,
+        max_rooms: cli.max_rooms,
+        room_ttl_secs: cli.room_ttl_secs,
+        max_connections: cli.max_connections,
+        ..Layer::default()
+    }
+}
+
+/// Applies the merged layer to the defaults and checks what depends on several keys.
+fn build(merged: Layer, file: file::FileConfig) -> Result<Settings, Error> {
+    let mut config = Config::new(
+        merged
+            .www_dir
+            .unwrap_or_else(|| PathBuf::from("target/www")),
+    );
+    if let Some(value) = merged.max_participants {
+        config.max_participants = value;
+    }
+    if let Some(value) = merged.max_rooms {
+        config.max_rooms = value;
+    }
+    if let Some(secs) = merged.room_ttl_secs {
+        config.empty_room_ttl = Duration::from_secs(secs);
+    }
+    if let Some(value) = merged.max_connections {
+        config.max_connections = value;
+    }
+    config.media = match merged.media_mode.unwrap_or(MediaMode::Mesh) {
+        MediaMode::Mesh => MediaConfig::Mesh,
+        MediaMode::Janus => {
+            let url = merged
+                .janus_url
+                .ok_or_else(|| invalid("janus.url", "required when media.mode = \"janus\""))?;
+            check_janus_url(url.key, &url.value)?;
+            MediaConfig::Janus(JanusConfig {
+                url: url.value,
+                api_secret: merged.janus_api_secret,
+            })
+        }
+    };
+    config.ice_servers = file
+        .ice_servers
+        .into_iter()
+        .enumerate()
+        .map(|(index, server)| ice::check_static_server(&format!("ice_servers[{index}]"), server))
+        .collect::<Result<_, _>>()?;
+    config.turn = match (file.turn, merged.turn_secret) {
+        (None, None) => None,
+        (None, Some(secret)) => {
+            return Err(invalid(
+                secret.key,
+                "set, but the configuration file has no [turn] section with the TURN urls",
+            ))
+        }
+        (Some(_), None) => {
+            return Err(invalid(
+                "turn.shared_secret",
+                "required when [turn] is set (or set CONCLAVE_TURN_SECRET)",
+            ))
+        }
+        (Some(turn), Some(secret)) => {
+            let ttl = match turn.credential_ttl_secs {
+                Some(secs) => {
+                    Duration::from_secs(in_range("turn.credential_ttl_secs", secs, TURN_TTL_SECS)?)
+                }
+                None => DEFAULT_TURN_TTL,
+            };
+            Some(TurnConfig::new("turn.urls", turn.urls, secret.value, ttl)?)
+        }
+    };
+    let listen = match merged.listen {
+        Some(listen) => listen,
+        None => parse_listen("listen", DEFAULT_LISTEN)?,
+    };
+    Ok(Settings { listen, config })
+}
+
+#[cfg(test)]
+mod tests;

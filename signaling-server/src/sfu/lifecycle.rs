@@ -1,0 +1,369 @@
+//! A meeting's room on the SFU, as the server tracks it: plain data, no IO, no clock, no
+//! randomness (the caller draws [`SfuRoomSpec`]s). The actor in [`super::janus`] carries
+//! out the [`SfuCommand`]s and reports [`SfuEvent`]s back.
+//!
+//! ```text
+//!  (no SFU room) --first participant joins--> Creating --Ready--> Ready
+//!        ^                                       |  ^               |
+//!        |                          Unavailable  v  | Ready         | Unavailable
+//!        +------room empties (Destroy)------ Unavailable <----------+
+//! ```
+//! Every `Ready` (also a repeated one, after the SFU restarted and the room was recreated
+//! with the same number and pin) sends `sfu_room_ready` to everyone present; the first
+//! `Unavailable` after a success or a request sends `error sfu_unavailable` once. A joiner
+//! gets whatever the room's current status says, right after `joined`.
+
+use std::fmt;
+
+use conclave_protocol::{RoomId, ServerMessage, SfuAccess};
+
+use crate::config::{JanusConfig, Secret};
+use crate::error::Error;
+
+/// Largest SFU room number plus one: numbers stay below 2^53 so JavaScript holds them
+/// exactly.
+pub const SFU_ROOM_NUMBER_LIMIT: u64 = 1 << 53;
+
+/// The SFU a server uses, and how participants reach it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SfuEndpoint {
+    /// Janus' WebSocket API.
+    Janus(JanusConfig),
+}
+
+impl SfuEndpoint {
+    /// What a participant needs to join the room `spec` describes. It includes the pin
+    /// (and Janus' API secret), because browsers speak to the SFU directly.
+    pub fn access(&self, spec: &SfuRoomSpec) -> SfuAccess {
+        match self {
+            Self::Janus(janus) => SfuAccess::Janus {
+                url: janus.url.clone(),
+                room: spec.number,
+                pin: spec.pin.expose().to_owned(),
+                api_secret: janus
+                    .api_secret
+                    .as_ref()
+                    .map(|secret| secret.expose().to_owned()),
+            },
+        }
+    }
+}
+
+/// The identity of one room on the SFU: its number, the pin participants need and the
+/// secret that lets the server (only) destroy it. Kept across SFU restarts, so a
+/// recreated room is the same room to the participants.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SfuRoomSpec {
+    /// The room's number on the SFU, in `1..2^53`.
+    pub number: u64,
+    /// Required to join; handed to every participant of the signaling room.
+    pub pin: Secret,
+    /// Required to destroy or edit the room; never leaves the server.
+    pub secret: Secret,
+}
+
+impl fmt::Debug for SfuRoomSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SfuRoomSpec")
+            .field("number", &self.number)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Work for the SFU actor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SfuCommand {
+    /// Create the room (and keep it: recreate it after the SFU comes back).
+    Create {
+        /// The signaling room it serves.
+        room: RoomId,
+        /// Its number, pin and secret.
+        spec: SfuRoomSpec,
+    },
+    /// Destroy the room and forget it.
+    Destroy {
+        /// The signaling room it served.
+        room: RoomId,
+        /// Its number, pin and secret.
+        spec: SfuRoomSpec,
+    },
+}
+
+/// What the SFU actor reports about one room.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SfuEvent {
+    /// The room exists on the SFU (created, or recreated after a restart).
+    Ready {
+        /// The signaling room.
+        room: RoomId,
+        /// The SFU room number it was created with.
+        number: u64,
+    },
+    /// The SFU cannot be reached or refused the room; the actor keeps trying.
+    Unavailable {
+        /// The signaling room.
+        room: RoomId,
+        /// The SFU room number it tried.
+        number: u64,
+    },
+}
+
+/// Where a room's SFU room stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SfuStatus {
+    /// Asked for; no outcome yet.
+    Creating,
+    /// Exists on the SFU; participants were told.
+    Ready,
+    /// Could not be created (or was lost); participants were told; the actor retries.
+    Unavailable,
+}
+
+/// One signaling room's SFU room, if it has one.
+#[derive(Debug, Default)]
+pub struct SfuRoomLifecycle {
+    current: Option<(SfuRoomSpec, SfuStatus)>,
+}
+
+impl SfuRoomLifecycle {
+    /// The SFU room's number and status, if there is one.
+    pub fn status(&self) -> Option<(u64, SfuStatus)> {
+        self.current
+            .as_ref()
+            .map(|(spec, status)| (spec.number, *status))
+    }
+
+    /// A participant joined `room`. The first one makes the SFU room (with the spec
+    /// `fresh` draws); returns the command for the actor, if any, and the message the
+    /// joiner gets right after `joined`, if any.
+    pub fn participant_joined(
+        &mut self,
+        room: &RoomId,
+        endpoint: &SfuEndpoint,
+        fresh: impl FnOnce() -> SfuRoomSpec,
+    ) -> (Option<SfuCommand>, Option<ServerMessage>) {
+        match &self.current {
+            None => {
+                let spec = fresh();
+                self.current = Some((spec.clone(), SfuStatus::Creating));
+                let command = SfuCommand::Create {
+                    room: room.clone(),
+                    spec,
+                };
+                (Some(command), None)
+            }
+            Some((_, SfuStatus::Creating)) => (None, None),
+            Some((spec, SfuStatus::Ready)) => (None, Some(ready_message(endpoint, spec))),
+            Some((_, SfuStatus::Unavailable)) => (None, unavailable_message()),
+        }
+    }
+
+    /// The signaling room emptied: the SFU room goes (the next joiner makes a new one).
+    pub fn room_emptied(&mut self, room: &RoomId) -> Option<SfuCommand> {
+        self.current.take().map(|(spec, _)| SfuCommand::Destroy {
+            room: room.clone(),
+            spec,
+        })
+    }
+
+    /// Applies the actor's report; returns the message for everyone present, if any.
+    /// Reports about another number (a room already destroyed) are ignored.
+    pub fn apply(&mut self, event: &SfuEvent, endpoint: &SfuEndpoint) -> Option<ServerMessage> {
+        let (number, ready) = match event {
+            SfuEvent::Ready { number, .. } => (*number, true),
+            SfuEvent::Unavailable { number, .. } => (*number, false),
+        };
+        let (spec, status) = self.current.as_mut()?;
+        if spec.number != number {
+            return None;
+        }
+        if ready {
+            *status = SfuStatus::Ready;
+            Some(ready_message(endpoint, spec))
+        } else if *status == SfuStatus::Unavailable {
+            None
+        } else {
+            *status = SfuStatus::Unavailable;
+            unavailable_message()
+        }
+    }
+}
+
+fn ready_message(endpoint: &SfuEndpoint, spec: &SfuRoomSpec) -> ServerMessage {
+    ServerMessage::SfuRoomReady {
+        access: endpoint.access(spec),
+    }
+}
+
+fn unavailable_message() -> Option<ServerMessage> {
+    Error::SfuUnavailable.reply()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::room_id::room_id_from_bytes;
+    use conclave_protocol::ErrorCode;
+
+    fn endpoint() -> SfuEndpoint {
+        SfuEndpoint::Janus(JanusConfig {
+            url: "wss://janus.example.org".into(),
+            api_secret: Some(Secret::new("api")),
+        })
+    }
+
+    fn spec(number: u64) -> SfuRoomSpec {
+        SfuRoomSpec {
+            number,
+            pin: Secret::new(format!("pin-{number}")),
+            secret: Secret::new(format!("secret-{number}")),
+        }
+    }
+
+    fn room() -> RoomId {
+        room_id_from_bytes([7; 16])
+    }
+
+    fn is_ready_for(message: &ServerMessage, number: u64) -> bool {
+        matches!(
+            message,
+            ServerMessage::SfuRoomReady { access: SfuAccess::Janus { room, pin, api_secret, .. } }
+                if *room == number && *pin == format!("pin-{number}") && api_secret.as_deref() == Some("api")
+        )
+    }
+
+    fn is_unavailable(message: &ServerMessage) -> bool {
+        matches!(
+            message,
+            ServerMessage::Error {
+                code: ErrorCode::SfuUnavailable,
+                ..
+            }
+        )
+    }
+
+    #[test]
+    fn the_first_joiner_creates_the_room_and_later_ones_wait_for_it() {
+        let mut sfu = SfuRoomLifecycle::default();
+        let (command, message) = sfu.participant_joined(&room(), &endpoint(), || spec(5));
+        assert_eq!(
+            command,
+            Some(SfuCommand::Create {
+                room: room(),
+                spec: spec(5)
+            })
+        );
+        assert_eq!(message, None, "nothing to say until the SFU answers");
+        let (command, message) =
+            sfu.participant_joined(&room(), &endpoint(), || panic!("no second room"));
+        assert_eq!((command, message), (None, None));
+        assert_eq!(sfu.status(), Some((5, SfuStatus::Creating)));
+    }
+
+    #[test]
+    fn ready_tells_everyone_then_each_joiner() {
+        let mut sfu = SfuRoomLifecycle::default();
+        sfu.participant_joined(&room(), &endpoint(), || spec(5));
+        let told = sfu
+            .apply(
+                &SfuEvent::Ready {
+                    room: room(),
+                    number: 5,
+                },
+                &endpoint(),
+            )
+            .unwrap();
+        assert!(is_ready_for(&told, 5));
+        let (command, message) = sfu.participant_joined(&room(), &endpoint(), || spec(6));
+        assert_eq!(command, None);
+        assert!(is_ready_for(&message.unwrap(), 5));
+    }
+
+    #[test]
+    fn a_failure_is_told_once_and_recovery_tells_ready_again() {
+        let mut sfu = SfuRoomLifecycle::default();
+        sfu.participant_joined(&room(), &endpoint(), || spec(5));
+        let failed = SfuEvent::Unavailable {
+            room: room(),
+            number: 5,
+        };
+        assert!(is_unavailable(&sfu.apply(&failed, &endpoint()).unwrap()));
+        assert_eq!(sfu.apply(&failed, &endpoint()), None, "retries are silent");
+        let (_, message) = sfu.participant_joined(&room(), &endpoint(), || spec(6));
+        assert!(
+            is_unavailable(&message.unwrap()),
+            "a joiner learns the SFU is down"
+        );
+        let ready = SfuEvent::Ready {
+            room: room(),
+            number: 5,
+        };
+        assert!(is_ready_for(&sfu.apply(&ready, &endpoint()).unwrap(), 5));
+    }
+
+    #[test]
+    fn an_sfu_restart_recreates_the_same_room_and_tells_ready_again() {
+        let mut sfu = SfuRoomLifecycle::default();
+        sfu.participant_joined(&room(), &endpoint(), || spec(5));
+        let ready = SfuEvent::Ready {
+            room: room(),
+            number: 5,
+        };
+        let first = sfu.apply(&ready, &endpoint()).unwrap();
+        assert!(is_unavailable(
+            &sfu.apply(
+                &SfuEvent::Unavailable {
+                    room: room(),
+                    number: 5
+                },
+                &endpoint()
+            )
+            .unwrap()
+        ));
+        let again = sfu.apply(&ready, &endpoint()).unwrap();
+        assert_eq!(first, again, "same number, same pin");
+    }
+
+    #[test]
+    fn the_last_leaver_destroys_the_room_and_late_reports_are_ignored() {
+        let mut sfu = SfuRoomLifecycle::default();
+        sfu.participant_joined(&room(), &endpoint(), || spec(5));
+        assert_eq!(
+            sfu.room_emptied(&room()),
+            Some(SfuCommand::Destroy {
+                room: room(),
+                spec: spec(5)
+            })
+        );
+        assert_eq!(sfu.room_emptied(&room()), None);
+        let late = SfuEvent::Ready {
+            room: room(),
+            number: 5,
+        };
+        assert_eq!(sfu.apply(&late, &endpoint()), None);
+        let (command, _) = sfu.participant_joined(&room(), &endpoint(), || spec(9));
+        assert!(matches!(command, Some(SfuCommand::Create { spec, .. }) if spec.number == 9));
+        assert_eq!(
+            sfu.apply(&late, &endpoint()),
+            None,
+            "the old number is stale"
+        );
+        assert_eq!(sfu.status(), Some((9, SfuStatus::Creating)));
+    }
+
+    #[test]
+    fn debug_shows_neither_pin_nor_secret() {
+        let printed = format!(
+            "{:?}",
+            SfuCommand::Create {
+                room: room(),
+                spec: spec(5)
+            }
+        );
+        assert!(
+            !printed.contains("pin-5") && !printed.contains("secret-5"),
+            "{printed}"
+        );
+    }
+}
