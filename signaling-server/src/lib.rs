@@ -57,11 +57,15 @@ pub fn app(state: AppState) -> Router {
             .post(http_api::arm_faults)
             .delete(http_api::clear_faults),
     );
+    let sfu_url = match &state.config().media {
+        config::MediaConfig::Janus(janus) => Some(janus.url.clone()),
+        config::MediaConfig::Mesh => None,
+    };
     let router = api
         .merge(static_files::routes(&state.config().www_dir))
         .layer(TraceLayer::new_for_http())
         .with_state(state);
-    static_files::with_security_headers(router)
+    static_files::with_security_headers(router, sfu_url.as_deref())
 }
 
 /// Serves on `listener` until `shutdown` completes, then closes every WebSocket

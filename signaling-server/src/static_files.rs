@@ -53,14 +53,42 @@ fn cache_policy<B>(response: &Response<B>) -> Option<HeaderValue> {
     }))
 }
 
-/// Adds the security headers to every response of `router`.
+/// The Content-Security-Policy: [`CONTENT_SECURITY_POLICY_VALUE`], with `connect-src`
+/// widened to the SFU's WebSocket origin when browsers must reach one.
+pub fn content_security_policy(sfu_url: Option<&str>) -> String {
+    match sfu_url.and_then(websocket_origin) {
+        Some(origin) => CONTENT_SECURITY_POLICY_VALUE.replace(
+            "connect-src 'self';",
+            &format!("connect-src 'self' {origin};"),
+        ),
+        None => CONTENT_SECURITY_POLICY_VALUE.to_owned(),
+    }
+}
+
+/// `ws[s]://host[:port]` of a WebSocket URL, if it is one made only of characters that
+/// cannot change the meaning of a CSP header.
+fn websocket_origin(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("ws://")
+        .or_else(|| url.strip_prefix("wss://"))?;
+    let authority_len = rest.find('/').unwrap_or(rest.len());
+    let origin = url.get(..url.len() - rest.len() + authority_len)?;
+    let harmless = |c: char| c.is_ascii_alphanumeric() || ".-:[]/".contains(c);
+    (authority_len > 0 && origin.chars().all(harmless)).then_some(origin)
+}
+
+/// Adds the security headers to every response of `router`; `sfu_url` is the SFU
+/// WebSocket the browsers must be allowed to reach, if any.
 pub(crate) fn with_security_headers<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
+    sfu_url: Option<&str>,
 ) -> Router<S> {
+    let policy = HeaderValue::from_str(&content_security_policy(sfu_url))
+        .unwrap_or_else(|_| HeaderValue::from_static(CONTENT_SECURITY_POLICY_VALUE));
     router
         .layer(SetResponseHeaderLayer::overriding(
             CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(CONTENT_SECURITY_POLICY_VALUE),
+            policy,
         ))
         .layer(SetResponseHeaderLayer::overriding(
             REFERRER_POLICY,
@@ -74,4 +102,23 @@ pub(crate) fn with_security_headers<S: Clone + Send + Sync + 'static>(
             PERMISSIONS_POLICY,
             HeaderValue::from_static(PERMISSIONS_POLICY_VALUE),
         ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_lets_browsers_reach_the_sfu_origin_only() {
+        let policy = content_security_policy(Some("wss://sfu.example.org:8989/janus"));
+        assert!(policy.contains("connect-src 'self' wss://sfu.example.org:8989;"));
+        assert_eq!(content_security_policy(None), CONTENT_SECURITY_POLICY_VALUE);
+        for hostile in ["wss://a.example; script-src *", "https://a.example", "wss://", "ws://a b"] {
+            assert_eq!(
+                content_security_policy(Some(hostile)),
+                CONTENT_SECURITY_POLICY_VALUE,
+                "{hostile}"
+            );
+        }
+    }
 }
