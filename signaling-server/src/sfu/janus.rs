@@ -318,7 +318,8 @@ impl Session {
     }
 
     /// Creates the VideoRoom `spec` describes: end-to-end encryption required, private,
-    /// pin-protected, not saved to Janus' configuration. An existing room with that
+    /// pin-protected, recording locked behind the secret, not saved to Janus'
+    /// configuration. An existing room with that
     /// number (the WebSocket dropped but Janus did not restart) counts as created.
     async fn create_room(&mut self, spec: &SfuRoomSpec, publishers: usize) -> Result<(), SfuError> {
         let body = json!({
@@ -332,6 +333,9 @@ impl Session {
             "videocodec": VIDEO_CODECS,
             "audiocodec": AUDIO_CODECS,
             "permanent": false,
+            // Only the holder of the room secret (the server) may start a recording;
+            // participants, who all hold the pin, may not.
+            "lock_record": true,
         });
         match self.videoroom("videoroom create", body).await {
             Ok(data) if data["videoroom"] == "created" => Ok(()),
