@@ -111,7 +111,7 @@ pub fn run_benchmarks() -> Result<(), Failure> {
             "add_100th_member",
         ],
     )?;
-    playwright(&root, "benchmarks")
+    playwright(&root, &["benchmarks"])
 }
 
 /// Builds the fuzz targets (a crate outside the workspace) and runs each over its committed
@@ -148,15 +148,16 @@ fn fuzz_corpus_replay(root: &Path) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Builds the test bundle and the server, then runs the Playwright suites.
+/// Builds the test bundle and the server, then runs the Playwright suites: every
+/// scenario in mesh mode (`chromium`) and with a real Janus carrying the media (`janus`).
 fn e2e(root: &Path) -> Result<(), Failure> {
-    playwright(root, "chromium")
+    playwright(root, &["chromium", "janus"])
 }
 
 /// Builds the test bundle and the server, then runs one Playwright project inside a
 /// private network namespace, so no test traffic can leave the machine (see
 /// e2e-tests/README.md).
-fn playwright(root: &Path, project: &str) -> Result<(), Failure> {
+fn playwright(root: &Path, projects: &[&str]) -> Result<(), Failure> {
     bundle::build(root, &root.join("target/www-test"), bundle::Hooks::Test)?;
     command::step("build the signaling server (with its test-only fault switch)");
     command::cargo(
@@ -182,21 +183,22 @@ fn playwright(root: &Path, project: &str) -> Result<(), Failure> {
     command::step("Playwright suite (in a private network namespace)");
     // As root a plain network namespace; as a user, one inside a user namespace.
     let unshare_flags = if setup::is_root() { "-n" } else { "-rn" };
-    let project = format!("--project={project}");
-    command::run(
-        &e2e_dir,
-        OsStr::new("unshare"),
-        &[
-            unshare_flags,
-            "--",
-            "bash",
-            "scripts/in-private-network.sh",
-            "npx",
-            "playwright",
-            "test",
-            &project,
-        ]
-        .map(OsStr::new),
-        &[],
-    )
+    let mut args: Vec<String> = [
+        unshare_flags,
+        "--",
+        "bash",
+        "scripts/in-private-network.sh",
+        "npx",
+        "playwright",
+        "test",
+    ]
+    .map(String::from)
+    .to_vec();
+    args.extend(
+        projects
+            .iter()
+            .map(|project| format!("--project={project}")),
+    );
+    let args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+    command::run(&e2e_dir, OsStr::new("unshare"), &args, &[])
 }
