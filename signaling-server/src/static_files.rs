@@ -113,7 +113,12 @@ mod tests {
         let policy = content_security_policy(Some("wss://sfu.example.org:8989/janus"));
         assert!(policy.contains("connect-src 'self' wss://sfu.example.org:8989;"));
         assert_eq!(content_security_policy(None), CONTENT_SECURITY_POLICY_VALUE);
-        for hostile in ["wss://a.example; script-src *", "https://a.example", "wss://", "ws://a b"] {
+        for hostile in [
+            "wss://a.example; script-src *",
+            "https://a.example",
+            "wss://",
+            "ws://a b",
+        ] {
             assert_eq!(
                 content_security_policy(Some(hostile)),
                 CONTENT_SECURITY_POLICY_VALUE,
