@@ -1,0 +1,102 @@
+/**
+ * SFU mode figures (run: `cargo xtask bench`), beside mesh mode for comparison:
+ * - join: from clicking "Join meeting" to the joiner's first decrypted video frame, with a
+ *   real Janus carrying the media;
+ * - CPU: renderer-process CPU time per second of wall time of each participant of a
+ *   3-party meeting (each sends camera and microphone and receives the other two), read
+ *   from Chromium's own `ProcessTime` metric (encoding, decoding, the E2EE worker and the
+ *   page itself all run in the renderer).
+ * Figures are printed and appended to test-results/benchmarks.jsonl; BENCHMARKS.md records
+ * them. Nothing here is a pass/fail timing.
+ */
+import * as fs from 'node:fs';
+import { test, expect, type Participant } from '../fixtures/meeting';
+
+const MODES = [
+  { mode: 'mesh', baseURL: 'http://127.0.0.1:8090' },
+  { mode: 'janus', baseURL: 'http://127.0.0.1:8091' },
+];
+const JOIN_ROUNDS = 5;
+const CPU_WINDOW_MS = 20_000;
+
+function record(name: string, unit: string, samples: number[]): void {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const line = {
+    benchmark: name,
+    unit,
+    median: sorted[Math.floor(sorted.length / 2)],
+    max: sorted[sorted.length - 1],
+    samples,
+    at: new Date().toISOString(),
+  };
+  console.log(JSON.stringify(line));
+  fs.mkdirSync('test-results', { recursive: true });
+  fs.appendFileSync('test-results/benchmarks.jsonl', JSON.stringify(line) + '\n');
+}
+
+/** Seconds of CPU the participant's renderer process has used so far. */
+async function processSeconds(person: Participant): Promise<number> {
+  const session = await person.context.newCDPSession(person.page);
+  await session.send('Performance.enable');
+  const { metrics } = await session.send('Performance.getMetrics');
+  await session.detach();
+  const processTime = metrics.find((metric) => metric.name === 'ProcessTime');
+  if (!processTime) throw new Error('Chromium reported no ProcessTime metric');
+  return processTime.value;
+}
+
+for (const { mode, baseURL } of MODES) {
+  test.describe(`${mode} mode`, () => {
+    test.use({ baseURL });
+
+    test(`join to first decrypted video frame (${mode})`, async ({ newParticipant }) => {
+      test.setTimeout(240_000);
+      const joins: number[] = [];
+      const alice = await newParticipant('Alice');
+      const bob = await newParticipant('Bob');
+      const invite = await alice.createMeeting();
+      await alice.join(invite);
+      await bob.join(invite);
+      await expect(alice.tileStatus('Bob')).toHaveText('Decrypting');
+      for (let round = 0; round < JOIN_ROUNDS; round++) {
+        const carol = await newParticipant(`Carol ${round}`);
+        await carol.page.goto(invite);
+        await carol.page.getByLabel('Your name').fill(carol.name);
+        const joinButton = carol.page.getByRole('button', { name: 'Join meeting' });
+        await expect(joinButton).toBeEnabled();
+        const clickedAt = await carol.now();
+        await joinButton.click();
+        const decryptedVideo = async () =>
+          (await carol.receiveStatsLog()).filter((s) => s.mediaKind === 'video' && s.decrypted > 0);
+        await expect.poll(async () => (await decryptedVideo()).length).toBeGreaterThan(0);
+        joins.push(Math.min(...(await decryptedVideo()).map((s) => s.at)) - clickedAt);
+        await expect(alice.tileStatus(carol.name)).toHaveText('Decrypting');
+        await carol.page.getByRole('button', { name: 'Leave' }).click();
+        await expect(alice.roster()).toHaveCount(2);
+        await carol.context.close();
+      }
+      record(`join to first decrypted video frame (3-party, ${mode})`, 'ms', joins);
+    });
+
+    test(`CPU per second of a 3-party meeting (${mode})`, async ({ newParticipant }) => {
+      test.setTimeout(180_000);
+      const people = [await newParticipant('Alice'), await newParticipant('Bob'), await newParticipant('Carol')];
+      const invite = await people[0].createMeeting();
+      for (const person of people) await person.join(invite);
+      for (const viewer of people) {
+        for (const remote of people.filter((p) => p !== viewer)) {
+          await expect(viewer.tileStatus(remote.name)).toHaveText('Decrypting');
+        }
+      }
+      // Let bandwidth estimation and simulcast settle before measuring.
+      await expect.poll(async () => (await people[2].inboundVideoOf('Alice')).framesDecoded, { timeout: 30_000 }).toBeGreaterThan(150);
+      const before = await Promise.all(people.map(processSeconds));
+      const startedAt = Date.now();
+      await people[0].page.waitForTimeout(CPU_WINDOW_MS);
+      const after = await Promise.all(people.map(processSeconds));
+      const wallSeconds = (Date.now() - startedAt) / 1000;
+      const percentOfACore = people.map((_, i) => Math.round(((after[i] - before[i]) / wallSeconds) * 1000) / 10);
+      record(`renderer CPU per participant, 3-party meeting (${mode}; each sends 1, receives 2)`, '% of a core', percentOfACore);
+    });
+  });
+}
