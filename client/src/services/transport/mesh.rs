@@ -85,6 +85,8 @@ struct MeshInner {
     peering: RefCell<Peering>,
     /// Whether people who left keep their connections (a test hook; false in products).
     keep_connections_of_leavers: bool,
+    /// The shared screen, sent instead of the camera (also to peers who connect later).
+    screen: RefCell<Option<MediaStreamTrack>>,
     peers: RefCell<HashMap<ParticipantId, Peer>>,
     /// Candidates that arrived before their peer's remote description.
     early_candidates: RefCell<HashMap<ParticipantId, Vec<RtcIceCandidateInit>>>,
@@ -114,6 +116,7 @@ impl Mesh {
                 events,
                 peering: RefCell::new(Peering::default()),
                 keep_connections_of_leavers,
+                screen: RefCell::new(None),
                 peers: RefCell::new(HashMap::new()),
                 early_candidates: RefCell::new(HashMap::new()),
             }),
@@ -310,7 +313,11 @@ impl Mesh {
     }
 
     fn local_track(&self, kind: MediaKind) -> Option<MediaStreamTrack> {
-        self.inner.local.as_ref().and_then(|s| first_track(s, kind))
+        let camera_or_microphone = self.inner.local.as_ref().and_then(|s| first_track(s, kind));
+        match kind {
+            MediaKind::Video => self.inner.screen.borrow().clone().or(camera_or_microphone),
+            MediaKind::Audio => camera_or_microphone,
+        }
     }
 
     async fn offer(&self, participant: ParticipantId) -> Result<(), MeshError> {
@@ -502,6 +509,9 @@ impl MediaTransport for Mesh {
     }
 
     fn replace_video(&self, track: Option<MediaStreamTrack>) {
+        *self.inner.screen.borrow_mut() = track;
+        // `None`: back to the camera.
+        let track = self.local_track(MediaKind::Video);
         let senders: Vec<_> = self
             .inner
             .peers
