@@ -570,7 +570,17 @@ fn start_transport(
             keeps_peer_connections(),
             events,
         )),
-        MediaMode::Janus => Rc::new(Janus::new(e2ee, local, ice_servers, events)),
+        MediaMode::Janus => {
+            let janus = Janus::new(e2ee, local, ice_servers, events);
+            #[cfg(feature = "test-hooks")]
+            {
+                let janus = janus.clone();
+                crate::services::test_hooks::expose_substream_choice(move |layer| {
+                    janus.choose_substream(layer)
+                });
+            }
+            Rc::new(janus)
+        }
     };
     if screen.is_some() {
         transport.replace_video(screen);

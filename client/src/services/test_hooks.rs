@@ -9,6 +9,9 @@
 //!
 //! `window.__conclaveTestHooks.videoCodec = 'VP8' | 'VP9' | 'H264' | 'AV1'` makes the
 //! meeting negotiate that video codec instead of VP8.
+//!
+//! In Janus mode the app sets `window.__conclaveTestHooks.chooseSubstream(layer)`: it asks
+//! Janus for simulcast layer `layer` (0 lowest, 2 highest) of every video it forwards here.
 
 use std::any::Any;
 use std::cell::RefCell;
@@ -43,6 +46,31 @@ pub fn video_codec() -> Option<crate::codec_preferences::VideoCodec> {
         .ok()?
         .as_string()?;
     crate::codec_preferences::VideoCodec::from_name(&name)
+}
+
+/// Publishes `choose(layer)` as `window.__conclaveTestHooks.chooseSubstream`.
+pub fn expose_substream_choice(choose: impl Fn(u8) + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(hooks) = Reflect::get(&window, &JsValue::from_str("__conclaveTestHooks"))
+        .ok()
+        .filter(|hooks| hooks.is_object())
+    else {
+        return;
+    };
+    let function = wasm_bindgen::closure::Closure::<dyn Fn(JsValue)>::new(move |layer: JsValue| {
+        if let Some(layer) = layer.as_f64().filter(|l| (0.0..=2.0).contains(l)) {
+            // Checked to be 0, 1 or 2 (fractions truncate).
+            choose(layer as u8);
+        }
+    });
+    let _ = Reflect::set(
+        &hooks,
+        &JsValue::from_str("chooseSubstream"),
+        function.as_ref(),
+    );
+    keep_alive(Box::new(function));
 }
 
 /// Keeps `value` alive for the rest of the page's life.
