@@ -171,8 +171,9 @@ pub fn status_line(status: Option<EncryptionStatus>, since_ms: f64, now_ms: f64)
             text: "Re-syncing keys…",
             hint: None,
         },
+        // The banner above already says "End-to-end encrypted"; this says who holds the keys.
         Some(EncryptionStatus::Member) => StatusLine {
-            text: "End-to-end encrypted",
+            text: "Keys agreed: only the people listed under Participants can see and hear this meeting.",
             hint: None,
         },
     }
@@ -283,7 +284,7 @@ pub(crate) mod tests {
         );
         assert_eq!(
             status_line(Some(EncryptionStatus::Member), 0.0, 0.0).text,
-            "End-to-end encrypted"
+            "Keys agreed: only the people listed under Participants can see and hear this meeting."
         );
     }
 }
