@@ -158,20 +158,36 @@ impl AppState {
     }
 
     /// One tile per remote member of the MLS group, named by its credential; media and
-    /// counters come from the participant its credential names.
+    /// counters come from the participant its credential names. A name that two members
+    /// share (names are self-chosen) gets the first group of the member's key fingerprint,
+    /// as the roster shows it, so the tiles can be told apart.
     pub fn remote_tiles(&self) -> Vec<RemoteTileView> {
         let Some(group) = &self.meeting.group else {
             return Vec::new();
         };
+        let shared_name = |name: &str| {
+            group
+                .members
+                .iter()
+                .filter(|member| member.display_name == name)
+                .count()
+                > 1
+        };
         group
             .remote_members()
             .map(|member| {
+                let display_name = if shared_name(&member.display_name) {
+                    let key = member.fingerprint.split(' ').next().unwrap_or_default();
+                    format!("{} ({key})", member.display_name)
+                } else {
+                    member.display_name.clone()
+                };
                 let participant = member
                     .participant_id
                     .and_then(|id| self.meeting.participants.iter().find(|p| p.id == id));
                 RemoteTileView {
                     key: member.leaf_index,
-                    display_name: member.display_name.clone(),
+                    display_name,
                     stream: participant.and_then(|p| p.stream.clone()),
                     status: participant.map_or(DecryptionStatus::WaitingForKey, |p| {
                         self.decryption_status(p)
@@ -512,6 +528,32 @@ mod tests {
         assert_eq!(tiles.len(), 1, "Mallory is in the room, not in the group");
         assert_eq!(tiles[0].display_name, "Grace");
         assert_eq!(tiles[0].status, DecryptionStatus::Decrypting);
+    }
+
+    #[test]
+    fn members_who_share_a_name_are_told_apart_by_their_key() {
+        let mut state = in_meeting();
+        state.apply(Action::GroupChanged {
+            view: roster_view(
+                MembershipStatus::Member,
+                vec![
+                    member(0, 1, "Grace", false),
+                    member(1, 2, "Ada", true),
+                    member(2, 4, "Ada", false),
+                ],
+            ),
+            now_ms: 100.0,
+        });
+        let names: Vec<String> = state
+            .remote_tiles()
+            .into_iter()
+            .map(|tile| tile.display_name)
+            .collect();
+        assert_eq!(names.len(), 2);
+        assert_eq!(names[0], "Grace");
+        let other_ada = &state.meeting.group.as_ref().unwrap().members[2];
+        let key = other_ada.fingerprint.split(' ').next().unwrap();
+        assert_eq!(names[1], format!("Ada ({key})"));
     }
 
     #[test]
