@@ -59,6 +59,8 @@ pub fn run_all() -> Result<(), Failure> {
     ]);
     command::cargo(&root, &wasm_clippy)?;
 
+    dependency_policy(&root)?;
+
     command::step("native tests");
     command::cargo(&root, &["test", "--workspace"])?;
 
@@ -112,6 +114,30 @@ pub fn run_benchmarks() -> Result<(), Failure> {
         ],
     )?;
     playwright(&root, &["benchmarks"])
+}
+
+/// Checks every dependency against `deny.toml`: licenses, banned crates, and sources
+/// (crates.io only). cargo-deny is installed when missing. Its advisory check is not run:
+/// it fetches the advisory database from GitHub, which this network does not reach.
+fn dependency_policy(root: &Path) -> Result<(), Failure> {
+    command::step("dependency policy: licenses, bans, sources (cargo deny)");
+    let path = setup::path_with_cargo_bin();
+    if !setup::cargo_bin_dir().join("cargo-deny").is_file() && !command::on_path("cargo-deny") {
+        command::step("install cargo-deny");
+        command::cargo(root, &["install", "--locked", "cargo-deny"])?;
+    }
+    command::cargo_with_env(
+        root,
+        &[
+            "deny",
+            "--all-features",
+            "check",
+            "bans",
+            "licenses",
+            "sources",
+        ],
+        &[("PATH", &path)],
+    )
 }
 
 /// Builds the fuzz targets (a crate outside the workspace) and runs each over its committed
