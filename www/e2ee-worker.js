@@ -42,9 +42,6 @@ self.onrtctransform = (event) => {
 self.onmessage = (event) => {
   const message = event.data;
   switch (message?.kind) {
-    case 'useMeetingSecret':
-      useMeetingSecret(message.secret);
-      break;
     case 'useSuite':
       useSuite(message.suite);
       break;
@@ -95,34 +92,6 @@ async function useSuite(suite) {
   } catch (error) {
     keyed = false;
     self.postMessage({ kind: 'fatal', message: `the cipher suite was rejected: ${describe(error)}` });
-  }
-}
-
-async function useMeetingSecret(secret) {
-  try {
-    await ready;
-  } catch {
-    return;
-  }
-  try {
-    const bytes = secret instanceof Uint8Array ? secret : new Uint8Array(secret ?? 0);
-    // The KID names this worker's sender key; a fresh random one per key source.
-    let lastError = null;
-    for (let attempt = 0; attempt < 4; attempt++) {
-      const senderKeyId = self.crypto.getRandomValues(new Uint32Array(1))[0];
-      try {
-        cryptor.useMeetingSecret(bytes, senderKeyId);
-        keyed = true;
-        lastError = null;
-        break;
-      } catch (error) {
-        lastError = error;
-      }
-    }
-    bytes.fill(0);
-    if (lastError !== null) throw lastError;
-  } catch (error) {
-    self.postMessage({ kind: 'fatal', message: `the meeting key was rejected: ${describe(error)}` });
   }
 }
 
