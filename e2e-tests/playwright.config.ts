@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import * as path from 'node:path';
-import { JANUS_WS_URL } from './support/janus';
+import { JANUS_ADMIN_KEY, JANUS_WS_URL } from './support/janus';
 
 /** The servers the suite starts; inside the private namespace no other process uses them. */
 const MESH_PORT = 8090;
@@ -76,7 +76,7 @@ export default defineConfig({
     {
       command: `${root}/target/debug/conclave-server --listen 127.0.0.1:${JANUS_MODE_PORT} --www-dir ${wwwDir}`,
       url: `http://127.0.0.1:${JANUS_MODE_PORT}/healthz`,
-      env: { CONCLAVE_MEDIA_MODE: 'janus', CONCLAVE_JANUS_URL: JANUS_WS_URL },
+      env: { CONCLAVE_MEDIA_MODE: 'janus', CONCLAVE_JANUS_URL: JANUS_WS_URL, CONCLAVE_JANUS_ADMIN_KEY: JANUS_ADMIN_KEY },
       reuseExistingServer: false,
       stdout: 'pipe',
       stderr: 'pipe',

@@ -11,6 +11,9 @@
 # WS_IP    the address the Janus WebSocket API binds to (for example 127.0.0.1)
 # WS_PORT  its port
 #
+# With JANUS_VIDEOROOM_ADMIN_KEY set, the VideoRoom requires that key to create rooms (as an
+# operator should configure it: Conclave's server holds the key, participants do not).
+#
 # Used by signaling-server/tests/janus_rooms.rs and by the Playwright harness. The script
 # ends by exec'ing janus, so the caller's process id is Janus' own: stop it with SIGTERM.
 set -euo pipefail
@@ -94,8 +97,13 @@ admin: {
 }
 JCFG
 
+admin_key_line=""
+if [ -n "${JANUS_VIDEOROOM_ADMIN_KEY:-}" ]; then
+  admin_key_line="admin_key = \"$JANUS_VIDEOROOM_ADMIN_KEY\""
+fi
 cat > "$dir/janus.plugin.videoroom.jcfg" <<JCFG
 general: {
+	$admin_key_line
 }
 JCFG
 

@@ -14,6 +14,8 @@ export const JANUS_IP = '198.18.0.1';
 export const JANUS_INTERFACE = 've0';
 export const JANUS_WS_PORT = 8188;
 export const JANUS_WS_URL = `ws://${JANUS_IP}:${JANUS_WS_PORT}`;
+/** The VideoRoom admin key: only the Conclave server may create rooms, as in production. */
+export const JANUS_ADMIN_KEY = 'e2e-videoroom-admin-key';
 
 const root = path.resolve(__dirname, '..');
 const configDir = path.join(root, 'test-results', 'janus');
@@ -26,7 +28,7 @@ export async function startJanus(): Promise<void> {
   const child = spawn(
     'bash',
     [path.join(root, 'scripts', 'start-janus.sh'), configDir, JANUS_INTERFACE, JANUS_IP, String(JANUS_WS_PORT)],
-    { detached: true, stdio: ['ignore', log, log] },
+    { detached: true, stdio: ['ignore', log, log], env: { ...process.env, JANUS_VIDEOROOM_ADMIN_KEY: JANUS_ADMIN_KEY } },
   );
   child.unref();
   if (child.pid === undefined) throw new Error('Janus could not be started');

@@ -743,6 +743,7 @@ mod tests {
                     sfu: Some(SfuEndpoint::Janus(JanusConfig {
                         url: "wss://janus.example.org/ws".into(),
                         api_secret: None,
+                        admin_key: None,
                     })),
                     ice_servers: Vec::new(),
                     turn: Some(turn),

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use common::{Participant, TestServer};
 use conclave_protocol::{ClientMessage, ErrorCode, MediaMode, ServerMessage, SfuAccess};
-use conclave_signaling_server::config::{JanusConfig, MediaConfig};
+use conclave_signaling_server::config::{JanusConfig, MediaConfig, Secret};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tempfile::TempDir;
@@ -73,11 +73,15 @@ fn start_script() -> PathBuf {
 }
 
 /// Starts Janus and waits until its WebSocket port accepts connections.
+/// The VideoRoom admin key the test's Janus requires to create rooms; only the server has it.
+const ADMIN_KEY: &str = "test-videoroom-admin-key";
+
 async fn spawn_janus(dir: &TempDir, port: u16) -> Child {
     let mut child = Command::new("bash")
         .arg(start_script())
         .arg(dir.path())
         .args(["lo", "127.0.0.1", &port.to_string()])
+        .env("JANUS_VIDEOROOM_ADMIN_KEY", ADMIN_KEY)
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .kill_on_drop(true)
@@ -106,6 +110,7 @@ async fn janus_server(janus: &JanusProcess) -> TestServer {
         config.media = MediaConfig::Janus(JanusConfig {
             url,
             api_secret: None,
+            admin_key: Some(Secret::new(ADMIN_KEY)),
         });
     })
     .await
@@ -287,6 +292,17 @@ async fn a_meeting_gets_a_pin_protected_e2ee_room_on_janus_until_the_last_leaves
         no_pin["error_code"].is_number(),
         "no pin is refused: {no_pin}"
     );
+
+    // Participants hold the pin, not the admin key: they cannot make rooms of their own.
+    let creator = client.attach().await;
+    let unauthorized = client
+        .videoroom(creator, json!({"request": "create", "room": 42}), None)
+        .await;
+    assert!(
+        unauthorized["error_code"].is_number(),
+        "creating a room without the admin key is refused: {unauthorized}"
+    );
+    assert!(!client.room_exists(42).await);
 
     let clear_publisher = client.attach().await;
     let body =

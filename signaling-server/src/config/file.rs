@@ -37,6 +37,7 @@ pub(super) struct MediaSection {
 pub(super) struct JanusSection {
     pub url: Option<String>,
     pub api_secret: Option<String>,
+    pub admin_key: Option<String>,
 }
 
 /// One `[[ice_servers]]` entry.

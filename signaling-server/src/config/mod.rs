@@ -66,6 +66,9 @@ pub struct JanusConfig {
     pub url: String,
     /// Janus' `api_secret`, when Janus is configured with one.
     pub api_secret: Option<Secret>,
+    /// The VideoRoom plugin's `admin_key`, when Janus is configured with one: only holders
+    /// may create rooms. Kept on the server, never handed to participants.
+    pub admin_key: Option<Secret>,
 }
 
 /// Settings of a running server. [`Config::new`] gives the defaults.
@@ -185,6 +188,7 @@ struct Layer {
     media_mode: Option<MediaMode>,
     janus_url: Option<Keyed<String>>,
     janus_api_secret: Option<Secret>,
+    janus_admin_key: Option<Secret>,
     turn_secret: Option<Keyed<Secret>>,
 }
 
@@ -207,6 +211,7 @@ impl Layer {
             media_mode: over.media_mode.or(self.media_mode),
             janus_url: over.janus_url.or(self.janus_url),
             janus_api_secret: over.janus_api_secret.or(self.janus_api_secret),
+            janus_admin_key: over.janus_admin_key.or(self.janus_admin_key),
             turn_secret: over.turn_secret.or(self.turn_secret),
         }
     }
@@ -375,6 +380,10 @@ fn file_layer(file: &file::FileConfig) -> Result<Layer, Error> {
             .and_then(|j| j.api_secret.clone())
             .map(|text| non_empty_secret("janus.api_secret", text))
             .transpose()?,
+        janus_admin_key: janus
+            .and_then(|j| j.admin_key.clone())
+            .map(|text| non_empty_secret("janus.admin_key", text))
+            .transpose()?,
         turn_secret: file
             .turn
             .as_ref()
@@ -416,6 +425,9 @@ fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, Error> {
         }),
         janus_api_secret: env("CONCLAVE_JANUS_API_SECRET")
             .map(|text| non_empty_secret("CONCLAVE_JANUS_API_SECRET", text))
+            .transpose()?,
+        janus_admin_key: env("CONCLAVE_JANUS_ADMIN_KEY")
+            .map(|text| non_empty_secret("CONCLAVE_JANUS_ADMIN_KEY", text))
             .transpose()?,
         turn_secret: env("CONCLAVE_TURN_SECRET")
             .map(|text| {
@@ -469,6 +481,7 @@ fn build(merged: Layer, file: file::FileConfig) -> Result<Settings, Error> {
             MediaConfig::Janus(JanusConfig {
                 url: url.value,
                 api_secret: merged.janus_api_secret,
+                admin_key: merged.janus_admin_key,
             })
         }
     };

@@ -41,6 +41,7 @@ mode = "janus"
 [janus]
 url = "wss://janus.example.org/janus-ws"
 api_secret = "janus-api-secret-value"
+admin_key = "videoroom-admin-key"
 
 [[ice_servers]]
 urls = ["stun:stun.example.org:3478"]
@@ -85,6 +86,7 @@ fn a_full_file_is_read() {
         MediaConfig::Janus(JanusConfig {
             url: "wss://janus.example.org/janus-ws".into(),
             api_secret: Some(Secret::new("janus-api-secret-value")),
+            admin_key: Some(Secret::new("videoroom-admin-key")),
         })
     );
     assert_eq!(config.media.mode(), MediaMode::Janus);
@@ -188,6 +190,7 @@ fn the_environment_overrides_the_file_and_flags_override_both() {
         MediaConfig::Janus(JanusConfig {
             url: "ws://127.0.0.1:8188".into(),
             api_secret: Some(Secret::new("from-env")),
+            admin_key: None,
         })
     );
 }

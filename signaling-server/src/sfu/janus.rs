@@ -274,6 +274,8 @@ impl Connected<'_> {
 struct Session {
     socket: Socket,
     api_secret: Option<String>,
+    /// The VideoRoom `admin_key`, sent with `create` only.
+    admin_key: Option<String>,
     session_id: u64,
     handle_id: u64,
 }
@@ -300,6 +302,7 @@ impl Session {
                 .api_secret
                 .as_ref()
                 .map(|secret| secret.expose().to_owned()),
+            admin_key: config.admin_key.as_ref().map(|key| key.expose().to_owned()),
             session_id: 0,
             handle_id: 0,
         };
@@ -322,7 +325,7 @@ impl Session {
     /// configuration. An existing room with that
     /// number (the WebSocket dropped but Janus did not restart) counts as created.
     async fn create_room(&mut self, spec: &SfuRoomSpec, publishers: usize) -> Result<(), SfuError> {
-        let body = json!({
+        let mut body = json!({
             "request": "create",
             "room": spec.number,
             "pin": spec.pin.expose(),
@@ -337,6 +340,11 @@ impl Session {
             // participants, who all hold the pin, may not.
             "lock_record": true,
         });
+        if let Some(admin_key) = &self.admin_key {
+            // With an admin_key in Janus, only its holders may create rooms: participants,
+            // who hold the pin and the api_secret, cannot.
+            body["admin_key"] = Value::from(admin_key.as_str());
+        }
         match self.videoroom("videoroom create", body).await {
             Ok(data) if data["videoroom"] == "created" => Ok(()),
             Ok(_) => Err(SfuError::UnexpectedAnswer {

@@ -210,6 +210,7 @@ mod tests {
         SfuEndpoint::Janus(JanusConfig {
             url: "wss://janus.example.org".into(),
             api_secret: Some(Secret::new("api")),
+            admin_key: Some(Secret::new("admin")),
         })
     }
 
