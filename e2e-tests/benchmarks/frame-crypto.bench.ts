@@ -14,17 +14,11 @@
  * Figures are printed and appended to test-results/benchmarks.jsonl; BENCHMARKS.md records
  * them. Nothing here is a pass/fail timing.
  */
-import * as fs from 'node:fs';
 import { test, expect, type Page } from '@playwright/test';
+import { writeLine } from './report';
 
 type Row = Record<string, unknown>;
 
-function record(line: Row): void {
-  const full = { ...line, at: new Date().toISOString() };
-  console.log(JSON.stringify(full));
-  fs.mkdirSync('test-results', { recursive: true });
-  fs.appendFileSync('test-results/benchmarks.jsonl', JSON.stringify(full) + '\n');
-}
 
 /** Runs in the page: per-frame costs of (a), (b), (c) at `sizes`. */
 async function measurePaths(page: Page, sizes: number[], paths: string[], targetBatchMs: number) {
@@ -225,11 +219,11 @@ test('frame protection: per-frame cost, sustained load', async ({ page }) => {
   await page.goto('/');
   const paths = ['a-conclave-shipped', 'b-wasm-software', 'c-webcrypto-per-frame'];
   for (const row of await measurePaths(page, [160, 1200, 10 * 1024, 100 * 1024], paths, 3)) {
-    record({ benchmark: 'frame protection per frame (Chromium)', ...row });
+    writeLine({ benchmark: 'frame protection per frame (Chromium)', ...row });
   }
   // Crossover scan: pure Wasm against Conclave's WebCrypto path forced on at every size.
   for (const row of await measurePaths(page, [160, 256, 384, 512, 768, 1024], ['b-wasm-software', 'a-webcrypto-at-every-size'], 3)) {
-    record({ benchmark: 'frame protection crossover scan (Chromium)', ...row });
+    writeLine({ benchmark: 'frame protection crossover scan (Chromium)', ...row });
   }
 
   // Sustained load: 49 senders of 720p30 video plus audio into one receiving worker.
@@ -263,7 +257,7 @@ test('frame protection: per-frame cost, sustained load', async ({ page }) => {
   const done = (await page.evaluate(() => (self as unknown as { loadDone: Promise<unknown> }).loadDone)) as Row & { wallMs: number; workerSyncBusyMs: number };
   const cpu = (await rendererCpuSeconds(page)) - cpu0;
   const wall = (Date.now() - wall0) / 1000;
-  record({
+  writeLine({
     benchmark: 'sustained unprotect load: 49 senders of 720p30 video (8 KiB, 100 KiB key frame every 2 s) + 50 fps audio (160 B), one worker',
     seconds,
     ...done,

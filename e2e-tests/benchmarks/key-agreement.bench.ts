@@ -6,22 +6,10 @@
  * Figures are printed and appended to test-results/benchmarks.jsonl; BENCHMARKS.md
  * records them. Nothing here is a pass/fail timing.
  */
-import * as fs from 'node:fs';
 import { test, expect, type Participant } from '../fixtures/meeting';
+import { recordSamples } from './report';
 
 const ROUNDS = 5;
-
-function summary(samples: number[]): { median: number; max: number; samples: number[] } {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return { median: sorted[Math.floor(sorted.length / 2)], max: sorted[sorted.length - 1], samples };
-}
-
-function record(name: string, samples: number[]): void {
-  const line = { benchmark: name, unit: 'ms', ...summary(samples), at: new Date().toISOString() };
-  console.log(JSON.stringify(line));
-  fs.mkdirSync('test-results', { recursive: true });
-  fs.appendFileSync('test-results/benchmarks.jsonl', JSON.stringify(line) + '\n');
-}
 
 /** When `viewer` first decrypted video from a participant under an epoch newer than `epoch`. */
 async function newEpochSince(viewer: Participant, epochBefore: number): Promise<number[]> {
@@ -77,6 +65,6 @@ test('join and leave latencies of the MLS key switch', async ({ newParticipant }
     leaves.push(Math.max(...switched) - leftAt);
     await carol.context.close();
   }
-  record('join to first decrypted video frame (3-party mesh)', joins);
-  record('leave to every remaining sender decrypted under the new epoch (mesh)', leaves);
+  recordSamples('join to first decrypted video frame (3-party mesh)', 'ms', joins);
+  recordSamples('leave to every remaining sender decrypted under the new epoch (mesh)', 'ms', leaves);
 });

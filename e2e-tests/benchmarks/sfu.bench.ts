@@ -9,8 +9,8 @@
  * Figures are printed and appended to test-results/benchmarks.jsonl; BENCHMARKS.md records
  * them. Nothing here is a pass/fail timing.
  */
-import * as fs from 'node:fs';
 import { test, expect, type Participant } from '../fixtures/meeting';
+import { recordSamples } from './report';
 
 const MODES = [
   { mode: 'mesh', baseURL: 'http://127.0.0.1:8090' },
@@ -18,21 +18,6 @@ const MODES = [
 ];
 const JOIN_ROUNDS = 5;
 const CPU_WINDOW_MS = 20_000;
-
-function record(name: string, unit: string, samples: number[]): void {
-  const sorted = [...samples].sort((a, b) => a - b);
-  const line = {
-    benchmark: name,
-    unit,
-    median: sorted[Math.floor(sorted.length / 2)],
-    max: sorted[sorted.length - 1],
-    samples,
-    at: new Date().toISOString(),
-  };
-  console.log(JSON.stringify(line));
-  fs.mkdirSync('test-results', { recursive: true });
-  fs.appendFileSync('test-results/benchmarks.jsonl', JSON.stringify(line) + '\n');
-}
 
 /** Seconds of CPU the participant's renderer process has used so far. */
 async function processSeconds(person: Participant): Promise<number> {
@@ -75,7 +60,7 @@ for (const { mode, baseURL } of MODES) {
         await expect(alice.roster()).toHaveCount(2);
         await carol.context.close();
       }
-      record(`join to first decrypted video frame (3-party, ${mode})`, 'ms', joins);
+      recordSamples(`join to first decrypted video frame (3-party, ${mode})`, 'ms', joins);
     });
 
     test(`CPU per second of a 3-party meeting (${mode})`, async ({ newParticipant }) => {
@@ -92,11 +77,12 @@ for (const { mode, baseURL } of MODES) {
       await expect.poll(async () => (await people[2].inboundVideoOf('Alice')).framesDecoded, { timeout: 30_000 }).toBeGreaterThan(150);
       const before = await Promise.all(people.map(processSeconds));
       const startedAt = Date.now();
+      // The measurement window itself: CPU used per second of a meeting left alone.
       await people[0].page.waitForTimeout(CPU_WINDOW_MS);
       const after = await Promise.all(people.map(processSeconds));
       const wallSeconds = (Date.now() - startedAt) / 1000;
       const percentOfACore = people.map((_, i) => Math.round(((after[i] - before[i]) / wallSeconds) * 1000) / 10);
-      record(`renderer CPU per participant, 3-party meeting (${mode}; each sends 1, receives 2)`, '% of a core', percentOfACore);
+      recordSamples(`renderer CPU per participant, 3-party meeting (${mode}; each sends 1, receives 2)`, '% of a core', percentOfACore);
     });
   });
 }

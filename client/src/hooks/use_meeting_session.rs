@@ -533,15 +533,15 @@ fn start_transport(
     inner_rc: &Rc<RefCell<SessionInner>>,
     media_mode: MediaMode,
     ice_servers: Vec<conclave_protocol::IceServer>,
-) -> Option<Rc<dyn MediaTransport>> {
+) {
     let weak = Rc::downgrade(inner_rc);
     let (e2ee, local, dispatcher, screen) = {
         let inner = inner_rc.borrow();
-        if inner.transport.is_some() {
-            return inner.transport.clone();
-        }
+        let Some(e2ee) = inner.e2ee.clone().filter(|_| inner.transport.is_none()) else {
+            return;
+        };
         (
-            inner.e2ee.clone()?,
+            e2ee,
             inner.local.clone(),
             inner.dispatcher.clone(),
             inner.screen.clone(),
@@ -585,8 +585,7 @@ fn start_transport(
     if screen.is_some() {
         transport.replace_video(screen);
     }
-    inner_rc.borrow_mut().transport = Some(Rc::clone(&transport));
-    Some(transport)
+    inner_rc.borrow_mut().transport = Some(transport);
 }
 
 fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage) {

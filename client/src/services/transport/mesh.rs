@@ -24,7 +24,7 @@ use web_sys::{
     RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
 };
 
-use super::{MediaTransport, TransportEvents, TransportState};
+use super::{report_track, MediaTransport, TransportEvents, TransportState};
 use crate::codec_preferences::VideoCodec;
 use crate::peering::{OfferDecision, Peering};
 use crate::roster::GroupView;
@@ -279,21 +279,12 @@ impl Mesh {
                 }
                 protected.borrow_mut().push(receiver);
             }
-            let tracks = Array::new();
-            {
-                let mut received = received.borrow_mut();
-                received.retain(|t| t.kind() != track.kind());
-                received.push(track);
-                for t in received.iter() {
-                    tracks.push(t);
-                }
-            }
-            match MediaStream::new_with_tracks(&tracks) {
-                Ok(stream) => events
-                    .remote_stream
-                    .emit((MediaSource::Peer(participant), stream)),
-                Err(error) => events.error.emit(describe_js_error(&error)),
-            }
+            report_track(
+                &events,
+                MediaSource::Peer(participant),
+                &mut received.borrow_mut(),
+                track,
+            );
         });
 
         connection.set_onicecandidate(Some(on_ice_candidate.as_ref().unchecked_ref()));

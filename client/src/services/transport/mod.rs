@@ -33,6 +33,25 @@ pub struct TransportEvents {
     pub error: Callback<String>,
 }
 
+/// Adds `track` to the tracks received from `source` (replacing one of the same kind) and
+/// reports the source's media as one stream with all of them.
+pub(crate) fn report_track(
+    events: &TransportEvents,
+    source: MediaSource,
+    received: &mut Vec<MediaStreamTrack>,
+    track: MediaStreamTrack,
+) {
+    received.retain(|t| t.kind() != track.kind());
+    received.push(track);
+    let tracks: js_sys::Array = received.iter().collect();
+    match MediaStream::new_with_tracks(&tracks) {
+        Ok(stream) => events.remote_stream.emit((source, stream)),
+        Err(error) => events
+            .error
+            .emit(crate::services::describe_js_error(&error)),
+    }
+}
+
 /// Whether the media path is up, as shown to the user.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TransportState {

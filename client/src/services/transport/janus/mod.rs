@@ -38,9 +38,8 @@ use super::mesh::{
     add_candidate, meeting_video_codec, prefer_video_codec, replace_video_track, sdp_of,
     set_description, webrtc,
 };
-use super::{MediaTransport, TransportEvents, TransportState};
+use super::{report_track, MediaTransport, TransportEvents, TransportState};
 use crate::roster::GroupView;
-use crate::services::describe_js_error;
 use crate::services::e2ee::E2eeWorker;
 use crate::services::media::first_track;
 use crate::services::transport::mesh::MeshError;
@@ -299,7 +298,6 @@ impl Janus {
             Some(SfuAccess::Janus { api_secret, .. }) => api_secret.clone(),
             None => None,
         };
-        let (opened, _) = oneshot::channel();
         let link = Rc::new(Link {
             generation,
             socket: socket.clone(),
@@ -309,7 +307,7 @@ impl Janus {
             }),
             next_transaction: Cell::new(0),
             pending: RefCell::new(HashMap::new()),
-            opened: RefCell::new(Some(opened)),
+            opened: RefCell::new(None),
             publisher: Cell::new(None),
             subscriber: Cell::new(None),
             publish_connection: RefCell::new(None),
@@ -649,22 +647,9 @@ impl Janus {
                 receivers.retain(|(r, _)| *r != receiver);
                 receivers.push((receiver, feed));
             }
-            let tracks = Array::new();
-            {
-                let mut received = link.received.borrow_mut();
-                let feed_tracks = received.entry(feed).or_default();
-                feed_tracks.retain(|t| t.kind() != track.kind());
-                feed_tracks.push(track);
-                for t in feed_tracks.iter() {
-                    tracks.push(t);
-                }
-            }
-            match MediaStream::new_with_tracks(&tracks) {
-                Ok(stream) => events
-                    .remote_stream
-                    .emit((MediaSource::SfuFeed(feed), stream)),
-                Err(error) => events.error.emit(describe_js_error(&error)),
-            }
+            let mut received = link.received.borrow_mut();
+            let feed_tracks = received.entry(feed).or_default();
+            report_track(&events, MediaSource::SfuFeed(feed), feed_tracks, track);
         });
         connection.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
         link.closures.borrow_mut().push(Box::new(on_track));
@@ -797,7 +782,7 @@ impl MediaTransport for Janus {
                 // A new room, or the same room recreated (Janus restarted): (re)connect
                 // now rather than at the next backoff tick.
                 let healthy = self.current_link().is_some() && self.inner.retry.borrow().is_none();
-                if !healthy || self.inner.generation.get() == 0 {
+                if !healthy {
                     self.connect();
                 }
             }
