@@ -3,12 +3,15 @@
 //! An invite link is `http://HOST/m/{room_id}#{secret}` (docs/ARCHITECTURE.md, "Invite
 //! link"): the room id is made by the server, the secret is 32 random bytes from the
 //! creator's browser written as 43 characters of unpadded base64url (RFC 4648 section 5).
-//! The fragment never leaves the browser. Everything here is pure and testable natively;
+//! A meeting whose creator chose a frame suite other than the default adds it after a dot:
+//! `#{secret}.{suite id}` (RFC 9605 identifier, decimal). The fragment never leaves the
+//! browser. Everything here is pure and testable natively;
 //! the random bytes come from `services::secure_random`.
 
 use std::fmt;
 use std::rc::Rc;
 
+use conclave_group::FrameSuite;
 use conclave_protocol::RoomId;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -20,6 +23,9 @@ pub const SECRET_CHARS: usize = 43;
 
 /// Path prefix of a meeting page.
 const MEETING_PATH_PREFIX: &str = "/m/";
+
+/// Separates the secret from a non-default frame suite in the fragment.
+const SUITE_SEPARATOR: char = '.';
 
 /// The meeting secret: key material for every participant's sender keys.
 ///
@@ -57,16 +63,18 @@ impl MeetingSecret {
     }
 }
 
-/// A parsed invite: which room, and the key to its media.
+/// A parsed invite: which room, the key to its media, and the meeting's frame suite.
 #[derive(Clone)]
 pub struct Invite {
     room_id: RoomId,
     secret: Rc<MeetingSecret>,
+    frame_suite: FrameSuite,
 }
 
 impl PartialEq for Invite {
     fn eq(&self, other: &Self) -> bool {
         self.room_id == other.room_id
+            && self.frame_suite == other.frame_suite
             && (Rc::ptr_eq(&self.secret, &other.secret)
                 || self.secret.as_bytes() == other.secret.as_bytes())
     }
@@ -77,16 +85,18 @@ impl fmt::Debug for Invite {
         // The secret is deliberately left out.
         f.debug_struct("Invite")
             .field("room_id", &self.room_id)
+            .field("frame_suite", &self.frame_suite)
             .finish_non_exhaustive()
     }
 }
 
 impl Invite {
-    /// Pairs a room with its secret.
-    pub fn new(room_id: RoomId, secret: MeetingSecret) -> Self {
+    /// Pairs a room with its secret and the frame suite its creator chose.
+    pub fn new(room_id: RoomId, secret: MeetingSecret, frame_suite: FrameSuite) -> Self {
         Self {
             room_id,
             secret: Rc::new(secret),
+            frame_suite,
         }
     }
 
@@ -100,10 +110,21 @@ impl Invite {
         &self.secret
     }
 
-    /// The path and fragment of the meeting page: `/m/{room_id}#{secret}`.
+    /// The meeting's SFrame suite.
+    pub fn frame_suite(&self) -> FrameSuite {
+        self.frame_suite
+    }
+
+    /// The path and fragment of the meeting page: `/m/{room_id}#{secret}`, with
+    /// `.{suite id}` after the secret unless the suite is the default.
     pub fn path_and_fragment(&self) -> String {
+        let suite = if self.frame_suite == FrameSuite::default() {
+            String::new()
+        } else {
+            format!("{SUITE_SEPARATOR}{}", self.frame_suite.id())
+        };
         format!(
-            "{MEETING_PATH_PREFIX}{}#{}",
+            "{MEETING_PATH_PREFIX}{}#{}{suite}",
             self.room_id,
             self.secret.to_base64url()
         )
@@ -138,6 +159,11 @@ pub enum InviteError {
     /// The fragment is not a 43-character base64url 32-byte secret.
     #[error("The meeting key in that link is damaged or incomplete. Ask for the link again.")]
     MalformedKey,
+    /// The fragment names a frame suite that is not one of RFC 9605's.
+    #[error(
+        "That link asks for an encryption policy this app does not know. Ask for the link again."
+    )]
+    UnknownFrameSuite,
 }
 
 /// Where the current location points.
@@ -203,8 +229,25 @@ fn invite_from_parts(room: &str, fragment: &str) -> Result<Invite, InviteError> 
     if fragment.is_empty() {
         return Err(InviteError::MissingKey);
     }
-    let secret = MeetingSecret::from_base64url(fragment)?;
-    Ok(Invite::new(room_id, secret))
+    let (secret, suite) = match fragment.split_once(SUITE_SEPARATOR) {
+        Some((secret, suite)) => (secret, Some(suite)),
+        None => (fragment, None),
+    };
+    let secret = MeetingSecret::from_base64url(secret)?;
+    let frame_suite = match suite {
+        None => FrameSuite::default(),
+        Some(text) => frame_suite_from_text(text).ok_or(InviteError::UnknownFrameSuite)?,
+    };
+    Ok(Invite::new(room_id, secret, frame_suite))
+}
+
+/// A suite id as written in a link: decimal, no sign, no leading zero (one spelling each).
+fn frame_suite_from_text(text: &str) -> Option<FrameSuite> {
+    let digits_only = text.bytes().all(|b| b.is_ascii_digit());
+    if text.is_empty() || text.len() > 5 || !digits_only || text.starts_with('0') {
+        return None;
+    }
+    FrameSuite::from_id(text.parse().ok()?)
 }
 
 const BASE64URL_ALPHABET: &[u8; 64] =
@@ -382,6 +425,49 @@ mod tests {
         assert_eq!(
             route_from_location(&format!("/m/{ROOM}"), "#tooshort"),
             Route::BrokenInvite(InviteError::MalformedKey)
+        );
+    }
+
+    #[test]
+    fn a_chosen_frame_suite_travels_in_the_fragment() {
+        let key = secret_text();
+        let standard = parse_invite_link(&format!("/m/{ROOM}#{key}")).unwrap();
+        assert_eq!(standard.frame_suite(), FrameSuite::Aes128GcmSha256_128);
+        assert!(!standard.path_and_fragment().contains('.'));
+        let high = parse_invite_link(&format!("/m/{ROOM}#{key}.5")).unwrap();
+        assert_eq!(high.frame_suite(), FrameSuite::Aes256GcmSha512_128);
+        assert!(high.path_and_fragment().ends_with(&format!("#{key}.5")));
+        assert_eq!(parse_invite_link(&high.path_and_fragment()).unwrap(), high);
+        assert_ne!(high, standard);
+        for suite in FrameSuite::ALL {
+            let invite = parse_invite_link(&format!("/m/{ROOM}#{key}.{}", suite.id())).unwrap();
+            assert_eq!(invite.frame_suite(), suite);
+        }
+    }
+
+    #[test]
+    fn unknown_or_malformed_suites_are_refused() {
+        let key = secret_text();
+        for bad in [
+            "6",
+            "0",
+            "05",
+            "",
+            "+5",
+            "05x",
+            "65541",
+            "99999999999",
+            "4.5",
+        ] {
+            assert_eq!(
+                parse_invite_link(&format!("/m/{ROOM}#{key}.{bad}")).err(),
+                Some(InviteError::UnknownFrameSuite),
+                "suite {bad:?}"
+            );
+        }
+        assert_eq!(
+            parse_invite_link(&format!("/m/{ROOM}#.5")).err(),
+            Some(InviteError::MalformedKey)
         );
     }
 

@@ -1,13 +1,18 @@
 //! The invite proof: a joiner's evidence that it holds the invite secret from the link,
-//! bound to the room and to the exact KeyPackage (RFC 9420 section 10) it publishes.
+//! bound to the room, to the meeting's frame suite and to the exact KeyPackage (RFC 9420
+//! section 10) it publishes.
 //!
 //! `K = HKDF-SHA256(salt = "Conclave 1.0 invite", ikm = invite secret,
 //! info = "invite proof key", L = 32)`;
-//! `proof = HMAC-SHA256(K, "Conclave 1.0 invite proof" || room_id || key_package)`.
+//! `proof = HMAC-SHA256(K, "Conclave 1.0 invite proof" || suite_id (2 bytes, big-endian)
+//! || room_id || key_package)`.
 //! A server (or anyone without the link) cannot produce it, so it cannot get a member
-//! of its own added.
+//! of its own added; and a link whose suite was changed gives proofs no member accepts, so
+//! the whole group runs the one suite the meeting's creator chose.
 
 use conclave_protocol::RoomId;
+
+use crate::FrameSuite;
 use hkdf::Hkdf;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -17,25 +22,30 @@ const KEY_SALT: &[u8] = b"Conclave 1.0 invite";
 const KEY_INFO: &[u8] = b"invite proof key";
 const PROOF_LABEL: &[u8] = b"Conclave 1.0 invite proof";
 
-/// The HMAC key derived from the invite secret. Zeroized on drop, no `Debug`.
-pub(crate) struct InviteProofKey(Zeroizing<[u8; 32]>);
+/// The HMAC key derived from the invite secret, and the suite the proofs vouch for.
+/// Zeroized on drop, no `Debug`.
+pub(crate) struct InviteProofKey {
+    key: Zeroizing<[u8; 32]>,
+    frame_suite: FrameSuite,
+}
 
 impl InviteProofKey {
     /// Derives the proof key from the invite secret.
-    pub(crate) fn derive(invite_secret: &[u8; 32]) -> InviteProofKey {
+    pub(crate) fn derive(invite_secret: &[u8; 32], frame_suite: FrameSuite) -> InviteProofKey {
         let hkdf = Hkdf::<Sha256>::new(Some(KEY_SALT), invite_secret);
         let mut key = Zeroizing::new([0u8; 32]);
         // 32 bytes is far below HKDF-SHA256's limit of 255 * 32, so expand cannot fail.
         let _ = hkdf.expand(KEY_INFO, key.as_mut_slice());
-        InviteProofKey(key)
+        InviteProofKey { key, frame_suite }
     }
 
     fn mac(&self, room_id: &RoomId, key_package: &[u8]) -> Hmac<Sha256> {
         // HMAC accepts keys of any length, so this cannot fail; an empty MAC would
         // only make every proof fail to verify.
-        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(self.0.as_slice())
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(self.key.as_slice())
             .unwrap_or_else(|_| <Hmac<Sha256> as KeyInit>::new(&Default::default()));
         mac.update(PROOF_LABEL);
+        mac.update(&self.frame_suite.id().to_be_bytes());
         mac.update(room_id.as_str().as_bytes());
         mac.update(key_package);
         mac
@@ -65,13 +75,22 @@ mod tests {
 
     #[test]
     fn proof_round_trips_and_binds_everything() {
-        let key = InviteProofKey::derive(&[7; 32]);
+        let key = InviteProofKey::derive(&[7; 32], FrameSuite::default());
         let proof = key.prove(&room(), b"kp");
         assert!(key.verify(&room(), b"kp", &proof));
         assert!(!key.verify(&room(), b"kq", &proof));
         let other_room = RoomId::parse("BAAAAAAAAAAAAAAAAAAAAA").unwrap();
         assert!(!key.verify(&other_room, b"kp", &proof));
-        assert!(!InviteProofKey::derive(&[8; 32]).verify(&room(), b"kp", &proof));
+        assert!(
+            !InviteProofKey::derive(&[8; 32], FrameSuite::default()).verify(&room(), b"kp", &proof)
+        );
+        assert!(
+            !InviteProofKey::derive(&[7; 32], FrameSuite::Aes256GcmSha512_128).verify(
+                &room(),
+                b"kp",
+                &proof
+            )
+        );
         let mut tampered = proof.clone();
         tampered[0] ^= 1;
         assert!(!key.verify(&room(), b"kp", &tampered));

@@ -10,16 +10,19 @@
 //! - [`identity`]: a browser's long-term signature key pair (RFC 9420 section 5.1.2).
 //! - [`meeting_group`]: the group state machine (RFC 9420 sections 12 and 14).
 //! - [`security_code`]: words from the epoch authenticator (RFC 9420 section 8.7).
+//! - [`FrameSuite`]: the meeting's SFrame suite policy (RFC 9605 section 4.5).
 //! - `credential`, `invite_proof`: the member credential and the invite-secret proof.
 
 mod credential;
 mod error;
+mod frame_suite;
 pub mod identity;
 mod invite_proof;
 pub mod meeting_group;
 pub mod security_code;
 
 pub use error::GroupError;
+pub use frame_suite::FrameSuite;
 pub use identity::{Fingerprint, Identity};
 pub use meeting_group::{
     EpochKeys, GroupEvent, MeetingConfig, MeetingGroup, Member, MembershipStatus, Roster,

@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 
 use crate::credential::CredentialInfo;
 use crate::invite_proof::InviteProofKey;
-use crate::{Fingerprint, GroupError, Identity, SecurityCode, CIPHERSUITE};
+use crate::{Fingerprint, FrameSuite, GroupError, Identity, SecurityCode, CIPHERSUITE};
 
 /// Exporter label of the SFrame base key (RFC 9605 section 5.2).
 const SFRAME_EXPORTER_LABEL: &str = "SFrame 1.0 Base Key";
@@ -53,6 +53,8 @@ pub struct MeetingConfig {
     pub invite_secret: Zeroizing<[u8; 32]>,
     /// Our name as typed in the lobby (trimmed and capped at 64 characters).
     pub display_name: String,
+    /// The meeting's SFrame suite, from the invite link.
+    pub frame_suite: FrameSuite,
 }
 
 /// What the client must do after feeding the group a message or a timeout.
@@ -69,7 +71,7 @@ pub enum GroupEvent {
 pub struct EpochKeys {
     /// The MLS epoch.
     pub epoch: u64,
-    /// `MLS-Exporter("SFrame 1.0 Base Key", "", AEAD.Nk)`.
+    /// `MLS-Exporter("SFrame 1.0 Base Key", "", AEAD.Nk)`, `Nk` of the meeting's frame suite.
     pub base_key: Zeroizing<Vec<u8>>,
     /// Our leaf index in this epoch (the SFrame sender index).
     pub own_leaf_index: u32,
@@ -148,6 +150,7 @@ pub struct MeetingGroup {
     room_id: RoomId,
     display_name: String,
     proof_key: InviteProofKey,
+    frame_suite: FrameSuite,
     provider: OpenMlsRustCrypto,
     /// Our participant id, from `Joined`.
     you: Option<ParticipantId>,
@@ -177,7 +180,8 @@ impl MeetingGroup {
     pub fn new(identity: Identity, config: MeetingConfig) -> Self {
         MeetingGroup {
             identity,
-            proof_key: InviteProofKey::derive(&config.invite_secret),
+            proof_key: InviteProofKey::derive(&config.invite_secret, config.frame_suite),
+            frame_suite: config.frame_suite,
             room_id: config.room_id,
             display_name: config.display_name,
             provider: OpenMlsRustCrypto::default(),
@@ -322,6 +326,11 @@ impl MeetingGroup {
             MembershipStatus::Connecting => {}
         }
         events
+    }
+
+    /// The meeting's SFrame suite (from the invite link).
+    pub fn frame_suite(&self) -> FrameSuite {
+        self.frame_suite
     }
 
     /// The current roster: the MLS members in leaf order, and the room's other
@@ -802,7 +811,7 @@ impl MeetingGroup {
             self.provider.crypto(),
             SFRAME_EXPORTER_LABEL,
             b"",
-            CIPHERSUITE.aead_key_length(),
+            self.frame_suite.key_len(),
         ) else {
             return;
         };

@@ -1,5 +1,6 @@
+use conclave_group::FrameSuite;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::hooks::use_app;
@@ -15,6 +16,7 @@ pub fn home_page() -> Html {
     let create_error = use_state(|| None::<String>);
     let link_error = use_state(|| None::<String>);
     let link_input = use_node_ref();
+    let suite_select = use_node_ref();
     let Some(app) = app else {
         return Html::default();
     };
@@ -31,7 +33,13 @@ pub fn home_page() -> Html {
         let creating = creating.clone();
         let create_error = create_error.clone();
         let open_lobby = open_lobby.clone();
+        let suite_select = suite_select.clone();
         Callback::from(move |_: MouseEvent| {
+            let frame_suite = suite_select
+                .cast::<HtmlSelectElement>()
+                .and_then(|select| select.value().parse().ok())
+                .and_then(FrameSuite::from_id)
+                .unwrap_or_default();
             creating.set(true);
             create_error.set(None);
             let creating = creating.clone();
@@ -40,7 +48,7 @@ pub fn home_page() -> Html {
             spawn_local(async move {
                 let created = match rooms::create_room().await {
                     Ok(room_id) => secure_random::new_meeting_secret()
-                        .map(|secret| Invite::new(room_id, secret))
+                        .map(|secret| Invite::new(room_id, secret, frame_suite))
                         .map_err(|e| e.to_string()),
                     Err(error) => Err(error.to_string()),
                 };
@@ -81,9 +89,25 @@ pub fn home_page() -> Html {
                 <p class="lede">
                     { "Video meetings that only the people in them can see and hear: every frame is encrypted in your browser, and the key never reaches a server." }
                 </p>
-                <button type="button" class="primary large" onclick={new_meeting} disabled={*creating}>
-                    { if *creating { "Starting…" } else { "New meeting" } }
-                </button>
+                <div class="new-meeting">
+                    <button type="button" class="primary large" onclick={new_meeting} disabled={*creating}>
+                        { if *creating { "Starting…" } else { "New meeting" } }
+                    </button>
+                    <div class="suite-choice">
+                        <label for="frame-suite">{ "Frame encryption" }</label>
+                        <select id="frame-suite" ref={suite_select} aria-describedby="frame-suite-help">
+                            { for FrameSuite::ALL.iter().rev().map(|suite| html! {
+                                <option value={suite.id().to_string()}
+                                        selected={*suite == FrameSuite::default()}>
+                                    { suite.label() }
+                                </option>
+                            }) }
+                        </select>
+                        <p id="frame-suite-help" class="hint">
+                            { "Everyone who joins uses this cipher; the invite link carries the choice." }
+                        </p>
+                    </div>
+                </div>
                 if let Some(message) = (*create_error).clone() {
                     <p class="error" role="alert">{ message }</p>
                 }

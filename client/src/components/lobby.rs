@@ -4,7 +4,7 @@ use yew::prelude::*;
 use super::{MediaToggles, VideoView};
 use crate::hooks::{start_local_media, use_app};
 use crate::services::storage;
-use crate::state::{Action, LocalMedia};
+use crate::state::{Action, LocalMedia, Page};
 
 /// Name used when the name field is left empty.
 const DEFAULT_DISPLAY_NAME: &str = "Guest";
@@ -86,6 +86,11 @@ pub fn lobby_page() -> Html {
                     <button type="submit" class="primary large" disabled={starting}>
                         { "Join meeting" }
                     </button>
+                    if let Page::Lobby(invite) = &app.page {
+                        <p class="small" data-testid="frame-suite">
+                            { format!("Frame encryption: {}", invite.frame_suite().label()) }
+                        </p>
+                    }
                     <p class="muted small">
                         { "End-to-end encrypted. The invite secret is the part of the link after #: your browser never sends it to the server, and only people who have it can be let in." }
                     </p>

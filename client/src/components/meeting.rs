@@ -90,7 +90,7 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                 </div>
                 <aside class="meeting-side">
                     <RosterPanel />
-                    <SecurityCodePanel />
+                    <SecurityCodePanel frame_suite={props.invite.frame_suite()} />
                 </aside>
             </div>
             <Controls />

@@ -1,13 +1,22 @@
+use conclave_group::FrameSuite;
 use yew::prelude::*;
 
 use crate::hooks::use_app;
 use crate::state::Action;
 
+/// What the security panel shows besides the group's code.
+#[derive(Properties, PartialEq)]
+pub struct SecurityCodePanelProps {
+    /// The meeting's frame suite (from the invite link).
+    pub frame_suite: FrameSuite,
+}
+
 /// The meeting's security code: `<section aria-label="Security code">` with the words
 /// (`data-testid="security-code"`), how to use them, and "Mark as checked", which
-/// turns into "Checked aloud" until the code changes. Shown while a member.
+/// turns into "Checked aloud" until the code changes; below, the cipher every frame is
+/// sealed with (`data-testid="frame-suite"`). Shown while a member.
 #[function_component(SecurityCodePanel)]
-pub fn security_code_panel() -> Html {
+pub fn security_code_panel(props: &SecurityCodePanelProps) -> Html {
     let Some(app) = use_app() else {
         return Html::default();
     };
@@ -39,6 +48,10 @@ pub fn security_code_panel() -> Html {
             } else {
                 <button type="button" onclick={mark}>{ "Mark as checked" }</button>
             }
+            <p class="muted small" data-testid="frame-suite"
+               title={format!("SFrame cipher suite {} (0x{:04x})", props.frame_suite.rfc_name(), props.frame_suite.id())}>
+                { format!("Frames sealed with {}", props.frame_suite.label()) }
+            </p>
         </section>
     }
 }

@@ -153,7 +153,8 @@ impl MeetingSession {
 
         let weak = Rc::downgrade(&session.inner);
         let on_event = Callback::from(move |event| on_worker_event(&weak, event));
-        match E2eeWorker::start(api, on_event) {
+        let frame_suite = session.inner.borrow().invite.frame_suite();
+        match E2eeWorker::start(api, frame_suite, on_event) {
             Ok(worker) => {
                 let weak = Rc::downgrade(&session.inner);
                 let timeout = Timeout::new(WORKER_START_TIMEOUT_MS, move || {
@@ -385,7 +386,7 @@ fn fail(weak: &Weak<RefCell<SessionInner>>, message: String) {
 /// The worker is ready and the identity loaded: start the group and join the room. Does nothing until both are ready, or once connected.
 fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
     let weak = Rc::downgrade(inner_rc);
-    let (dispatcher, room, display_name, loaded, invite_secret) = {
+    let (dispatcher, room, display_name, loaded, invite_secret, frame_suite) = {
         let mut inner = inner_rc.borrow_mut();
         if inner.stopped || inner.signaling.is_some() || !inner.worker_ready {
             return;
@@ -406,6 +407,7 @@ fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
                 secret.copy_from_slice(inner.invite.secret().as_bytes());
                 secret
             },
+            inner.invite.frame_suite(),
         )
     };
 
@@ -416,6 +418,7 @@ fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
             // Only for the invite proof: media keys come from the MLS exporter.
             invite_secret,
             display_name: display_name.clone(),
+            frame_suite,
         },
         KeyAgreementEvents {
             send: {

@@ -18,7 +18,7 @@ use web_sys::{
 };
 use yew::Callback;
 
-use conclave_group::EpochKeys;
+use conclave_group::{EpochKeys, FrameSuite};
 
 use super::describe_js_error;
 use crate::worker_protocol::{
@@ -82,10 +82,15 @@ pub struct E2eeWorker {
 }
 
 impl E2eeWorker {
-    /// Starts the worker (it drops every frame until [`E2eeWorker::use_epoch_key`]).
-    /// `on_event` gets the worker's `ready`, `receiveStats` and `fatal` messages (a
-    /// worker script that fails to load is reported as `fatal` too).
-    pub fn start(api: TransformApi, on_event: Callback<WorkerEvent>) -> Result<Self, E2eeError> {
+    /// Starts the worker under the meeting's frame suite (it drops every frame until
+    /// [`E2eeWorker::use_epoch_key`]). `on_event` gets the worker's `ready`,
+    /// `receiveStats` and `fatal` messages (a worker script that fails to load, or a
+    /// suite it refuses, is reported as `fatal` too).
+    pub fn start(
+        api: TransformApi,
+        frame_suite: FrameSuite,
+        on_event: Callback<WorkerEvent>,
+    ) -> Result<Self, E2eeError> {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         let worker = Worker::new_with_options(WORKER_URL, &options)
@@ -112,6 +117,17 @@ impl E2eeWorker {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        // Before any key: the worker applies messages in order once its module is loaded.
+        let use_suite = Object::new();
+        set(&use_suite, "kind", &JsValue::from_str("useSuite"))?;
+        set(
+            &use_suite,
+            "suite",
+            &JsValue::from_f64(f64::from(frame_suite.id())),
+        )?;
+        worker
+            .post_message(&use_suite)
+            .map_err(|e| E2eeError::Worker(describe_js_error(&e)))?;
 
         Ok(Self {
             worker,

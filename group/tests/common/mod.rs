@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use conclave_group::{
-    GroupEvent, Identity, MeetingConfig, MeetingGroup, MembershipStatus, SecurityCode,
+    FrameSuite, GroupEvent, Identity, MeetingConfig, MeetingGroup, MembershipStatus, SecurityCode,
 };
 use conclave_protocol::{
     ClientMessage, GroupStatus, MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
@@ -90,6 +90,11 @@ impl Meeting {
         self.join_with(name, SECRET, None)
     }
 
+    /// Joins with the right secret but a link naming `frame_suite`.
+    pub fn join_with_suite(&mut self, name: &str, frame_suite: FrameSuite) -> ParticipantId {
+        self.join_as(name, SECRET, None, frame_suite)
+    }
+
     /// Joins with a given secret; `claimed_id` makes the client believe a different id
     /// (a client lying in its credential).
     pub fn join_with(
@@ -98,12 +103,23 @@ impl Meeting {
         secret: [u8; 32],
         claimed_id: Option<ParticipantId>,
     ) -> ParticipantId {
+        self.join_as(name, secret, claimed_id, FrameSuite::default())
+    }
+
+    fn join_as(
+        &mut self,
+        name: &str,
+        secret: [u8; 32],
+        claimed_id: Option<ParticipantId>,
+        frame_suite: FrameSuite,
+    ) -> ParticipantId {
         let id = ParticipantId(self.next_id);
         self.next_id += 1;
         let config = MeetingConfig {
             room_id: self.room_id.clone(),
             invite_secret: Zeroizing::new(secret),
             display_name: name.to_owned(),
+            frame_suite,
         };
         let group = MeetingGroup::new(Identity::generate().unwrap(), config);
         let participants: Vec<ParticipantInfo> = self
@@ -448,7 +464,7 @@ impl Meeting {
             for (epoch, key) in &client.keys {
                 let seen = by_epoch.entry(*epoch).or_insert(key);
                 assert_eq!(*seen, key, "different keys in epoch {epoch}");
-                assert_eq!(key.len(), 16);
+                assert_eq!(key.len(), client.group.frame_suite().key_len());
             }
         }
     }
