@@ -11,7 +11,7 @@
  * crossover in Chromium (BENCHMARKS.md): below it the async hop of WebCrypto costs more than
  * software AES-GCM in Wasm.
  */
-export const WEBCRYPTO_MIN_FRAME_BYTES = 512;
+export const WEBCRYPTO_MIN_FRAME_BYTES = 768;
 
 /** Bytes handed to Rust to plan a frame: enough for any clear prefix plus the longest header (17). */
 const HEAD_BYTES = 64;

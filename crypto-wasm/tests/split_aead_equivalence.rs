@@ -103,7 +103,7 @@ fn split_and_rust_paths_give_identical_bytes() {
     let mut split_sender = member(1);
     let mut receiver = member(2);
     let mut lens: Vec<usize> = (0..80).collect();
-    lens.extend([100, 159, 160, 161, 511, 512, 1200, 4096, 10_240, 102_400]);
+    lens.extend([100, 159, 160, 161, 511, 512, 767, 768, 1200, 4096, 10_240, 102_400]);
     for (codec, key_frame) in [
         (Codec::Vp8, true),
         (Codec::Vp8, false),

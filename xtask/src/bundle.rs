@@ -19,7 +19,10 @@ pub enum Hooks {
 /// Builds both wasm crates in release and assembles `out/` (see docs/ARCHITECTURE.md).
 pub fn build(root: &Path, out: &Path, hooks: Hooks) -> Result<(), Failure> {
     let wasm_target = "wasm32-unknown-unknown";
-    let profile = "wasm-release";
+    // The worker's wasm is built for speed, the app's for size (see the profiles in
+    // Cargo.toml).
+    let worker_profile = "wasm-worker";
+    let app_profile = "wasm-release";
     command::step(&format!("build the app into {}", out.display()));
     let mut crypto_args = vec![
         "build",
@@ -29,7 +32,7 @@ pub fn build(root: &Path, out: &Path, hooks: Hooks) -> Result<(), Failure> {
         "--target",
         wasm_target,
         "--profile",
-        profile,
+        worker_profile,
     ];
     if hooks == Hooks::Test {
         crypto_args.extend(["--features", "test-hooks"]);
@@ -43,7 +46,7 @@ pub fn build(root: &Path, out: &Path, hooks: Hooks) -> Result<(), Failure> {
         "--target",
         wasm_target,
         "--profile",
-        profile,
+        app_profile,
     ];
     if hooks == Hooks::Test {
         client_args.extend(["--features", "test-hooks"]);
@@ -55,13 +58,13 @@ pub fn build(root: &Path, out: &Path, hooks: Hooks) -> Result<(), Failure> {
             .map_err(|e| Failure::Io(format!("cannot clear {}: {e}", out.display())))?;
     }
     copy_dir(&root.join("www"), out)?;
-    let built = root.join("target").join(wasm_target).join(profile);
+    let built = root.join("target").join(wasm_target);
     let pkg = out.join("pkg");
-    for (wasm, name) in [
-        ("crypto_wasm.wasm", "crypto_wasm"),
-        ("conclave_client.wasm", "client"),
+    for (profile, wasm, name) in [
+        (worker_profile, "crypto_wasm.wasm", "crypto_wasm"),
+        (app_profile, "conclave_client.wasm", "client"),
     ] {
-        let wasm_path = built.join(wasm);
+        let wasm_path = built.join(profile).join(wasm);
         command::run(
             root,
             setup::wasm_bindgen_path().as_os_str(),
