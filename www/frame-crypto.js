@@ -155,8 +155,9 @@ export class FrameCrypto {
     const entry = this.#keys.receiveEntry(this.cryptor, view.getFloat64(8, true));
     const key = entry.key ?? (await entry.pending);
     const opened = await crypto.subtle.decrypt(gcmParams(plan), key, data.subarray(clear + headerLen));
-    // Authenticated: Rust moves the replay window (and throws if the counter was taken meanwhile).
-    this.cryptor.confirmUnprotect(plan);
+    // Authenticated: Rust moves the replay window (and throws if the counter was taken meanwhile)
+    // and names the sender by the key's KID.
+    const senderIndex = this.cryptor.confirmUnprotect(plan);
     let out;
     if (clear === 0) {
       out = new Uint8Array(opened);
@@ -165,7 +166,6 @@ export class FrameCrypto {
       out.set(data.subarray(0, clear));
       out.set(new Uint8Array(opened), clear);
     }
-    const senderIndex = Number.isNaN(epoch) ? null : this.cryptor.constructor.senderIndexOfKid(view.getFloat64(8, true));
-    return { data: out, epoch: Number.isNaN(epoch) ? null : epoch, senderIndex };
+    return { data: out, epoch: Number.isNaN(epoch) ? null : epoch, senderIndex: Number.isNaN(epoch) ? null : senderIndex };
   }
 }

@@ -134,15 +134,6 @@ impl FrameCryptor {
         self.last_sender_index.map(|sender| sender as f64)
     }
 
-    /// The MLS leaf index of the sender named by `kid` (Conclave's KID layout), as the
-    /// split path's plan carries the KID.
-    #[wasm_bindgen(js_name = senderIndexOfKid)]
-    pub fn sender_index_of_kid(kid: f64) -> f64 {
-        // The plan's KID came from a parsed header as u64 -> f64; KIDs above 2^53 cannot
-        // decrypt under Conclave's keys, so precision loss there is moot.
-        crate::mls_keys::sender_index_of(KeyId(kid as u64)) as f64
-    }
-
     /// Protects an outgoing encoded frame. `codec`: `"vp8"`, `"opus"`, anything else keeps
     /// no byte in clear. Returns `clear prefix || SFrame header || ciphertext || tag`.
     pub fn protect(
@@ -233,18 +224,22 @@ impl FrameCryptor {
         )
     }
 
-    /// Records that the frame of an unprotect plan authenticated (replay window, `lastEpoch`).
-    /// Throws if it may not be passed on (its counter was accepted meanwhile, its key gone).
+    /// Records that the frame of an unprotect plan authenticated (replay window, `lastEpoch`,
+    /// `lastSenderIndex`) and returns the MLS leaf index of its sender (one call instead of
+    /// two on every large frame). Throws if it may not be passed on (its counter was accepted
+    /// meanwhile, its key gone).
     #[wasm_bindgen(js_name = confirmUnprotect)]
-    pub fn confirm_unprotect(&mut self, plan: &[u8]) -> Result<(), JsError> {
-        self.inner.confirm_open(plan).map_err(to_js_error)?;
+    pub fn confirm_unprotect(&mut self, plan: &[u8]) -> Result<f64, JsError> {
+        let sender = self.inner.confirm_open(plan).map_err(to_js_error)?;
         let epoch = plan
             .get(24..32)
             .and_then(|b| <[u8; 8]>::try_from(b).ok())
             .map(f64::from_le_bytes)
             .and_then(|e| epoch_from_js_number(e).ok());
         self.last_epoch = epoch;
-        Ok(())
+        self.last_sender_index = Some(sender);
+        // Leaf indices are below 2^32 (KIDs are u64 with 4 epoch bits): exact as f64.
+        Ok(sender as f64)
     }
 
     /// The raw AES key of the send key, only to import at once as a non-extractable

@@ -88,8 +88,10 @@ fn split_unprotect(
     ) else {
         return Some(Err(()));
     };
-    if receiver.confirm_open(&plan).is_err() {
-        return Some(Err(()));
+    match receiver.confirm_open(&plan) {
+        // Every sender in these tests is leaf 1: the KID names it.
+        Ok(sender_index) => assert_eq!(sender_index, 1),
+        Err(_) => return Some(Err(())),
     }
     let mut out = data[..p.clear].to_vec();
     out.extend_from_slice(&plain);
@@ -103,7 +105,9 @@ fn split_and_rust_paths_give_identical_bytes() {
     let mut split_sender = member(1);
     let mut receiver = member(2);
     let mut lens: Vec<usize> = (0..80).collect();
-    lens.extend([100, 159, 160, 161, 511, 512, 767, 768, 1200, 4096, 10_240, 102_400]);
+    lens.extend([
+        100, 159, 160, 161, 511, 512, 767, 768, 1200, 4096, 10_240, 102_400,
+    ]);
     for (codec, key_frame) in [
         (Codec::Vp8, true),
         (Codec::Vp8, false),

@@ -213,16 +213,17 @@ impl Cryptor {
     }
 
     /// Records that the frame of an open plan authenticated outside Rust (moves its replay
-    /// window).
+    /// window), and returns the MLS leaf index of its sender, read from the KID.
     ///
     /// # Errors
     /// [`Error::DecryptionFailed`] if the plan is malformed or its key is gone;
     /// [`Error::Replayed`] if the counter was accepted in the meantime.
-    pub fn confirm_open(&mut self, plan: &[u8]) -> Result<(), Error> {
+    pub fn confirm_open(&mut self, plan: &[u8]) -> Result<u64, Error> {
         let (kid, ctr) = plan_kid_ctr(plan).ok_or(Error::DecryptionFailed)?;
         self.split_epochs()
             .ok_or(Error::DecryptionFailed)?
-            .split_accept(kid, ctr)
+            .split_accept(kid, ctr)?;
+        Ok(crate::mls_keys::sender_index_of(kid))
     }
 
     /// The raw `sframe_key` of the send key, to import into WebCrypto at once as a
