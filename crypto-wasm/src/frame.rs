@@ -86,7 +86,7 @@ impl FrameKey {
     }
 
     /// The nonce of counter `ctr` under this key (see [`nonce`]), for the split AEAD path
-    /// ([`crate::split_aead`]), where the AEAD call itself happens outside Rust.
+    /// ([`crate::cryptor::split_aead`]), where the AEAD call itself happens outside Rust.
     pub fn nonce_for(&self, ctr: Counter) -> [u8; NONCE_LEN] {
         nonce(&self.salt, ctr)
     }

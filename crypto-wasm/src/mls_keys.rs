@@ -397,7 +397,7 @@ impl EpochKeys {
         })
     }
 
-    // The split AEAD path (`crate::split_aead`): the rules of `protect_frame` and
+    // The split AEAD path (`crate::cryptor::split_aead`): the rules of `protect_frame` and
     // `unprotect_frame`, the AEAD call left to the caller.
 
     /// Takes the send key's next counter: the frame's header and nonce.

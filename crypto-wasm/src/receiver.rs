@@ -109,7 +109,7 @@ impl ReceiveKey {
         &self.window
     }
 
-    /// For the split AEAD path ([`crate::split_aead`], the AEAD call outside Rust): the
+    /// For the split AEAD path ([`crate::cryptor::split_aead`], the AEAD call outside Rust): the
     /// nonce of `ctr` under this key, if the window would accept `ctr`.
     ///
     /// # Errors

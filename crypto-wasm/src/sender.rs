@@ -66,7 +66,7 @@ impl SenderContext {
     }
 
     /// Takes the next counter and returns the frame's header and nonce, for the split AEAD
-    /// path ([`crate::split_aead`]) that seals outside Rust.
+    /// path ([`crate::cryptor::split_aead`]) that seals outside Rust.
     ///
     /// # Errors
     /// [`Error::CounterExhausted`] when the key's counter is used up.
