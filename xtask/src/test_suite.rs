@@ -59,6 +59,13 @@ pub fn run_all() -> Result<(), Failure> {
     ]);
     command::cargo(&root, &wasm_clippy)?;
 
+    command::step("API documentation builds without a warning (broken links included)");
+    command::cargo_with_env(
+        &root,
+        &["doc", "--workspace", "--no-deps"],
+        &[("RUSTDOCFLAGS", OsStr::new("-D warnings"))],
+    )?;
+
     dependency_policy(&root)?;
 
     command::step("native tests");
