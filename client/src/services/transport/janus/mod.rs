@@ -412,10 +412,12 @@ impl Janus {
             return Err(JanusApiError::Malformed.into());
         };
         link.own_feed.set(Some(own_feed));
+        // The subscription is negotiated on its own handle while we publish: the first
+        // frames from the others need not wait for our own offer and answer.
+        self.subscribe(link, publishers);
         self.publish(link, publisher).await?;
         self.inner.failures.set(0);
         self.inner.events.state.emit(TransportState::Connected);
-        self.subscribe(link, publishers);
         Ok(())
     }
 
