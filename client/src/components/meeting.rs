@@ -84,7 +84,7 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                         // One fully keyed list: someone joining or leaving adds or removes
                         // their tile and moves no other. A `<video>` that is taken out of the
                         // page and put back (as an unkeyed diff does) froze the camera for
-                        // about 2 s on every join (BENCHMARKS.md, "Where the join time goes").
+                        // about 2 s on every join (BENCHMARKS.md, "Where the join time went").
                         <LocalTile key={LOCAL_TILE_KEY} stream={app.local_media.stream().cloned()}
                                    camera_on={app.camera_on} microphone_on={app.microphone_on} />
                         { for tiles.into_iter().map(|tile| html! {

@@ -39,7 +39,7 @@ pub fn video_view(props: &VideoViewProps) -> Html {
             // Let go of the stream as soon as the element leaves the page (or shows another
             // stream): a removed `<video>` still bound to the camera holds capture buffers
             // until it is garbage-collected, and the camera froze for about 2 s for every
-            // consumer, peer connections included (BENCHMARKS.md, "Where the join time goes").
+            // consumer, peer connections included (BENCHMARKS.md, "Where the join time went").
             move || {
                 if let Some(video) = video {
                     video.set_src_object(None);

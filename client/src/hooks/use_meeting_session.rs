@@ -3,13 +3,13 @@
 //!
 //! Order matters for E2EE: the worker starts first and this browser's identity is
 //! loaded (IndexedDB) meanwhile (both usually in the lobby already, see `app.rs`); only
-//! when both are ready does the page connect to the server. Every server message goes to the MLS group ([`KeyAgreement`]) first; each
-//! epoch's key goes to the worker before anything else happens. The transport (mesh or
-//! Janus, as the server's `joined` says) is made on `joined`. Mesh peer connections
-//! exist only with members of the MLS group ([`crate::peering`]); an SFU feed is shown
-//! under a member's name only once the worker decrypted it with that member's key. If
-//! encryption is unavailable or fails, the session never joins and tears down whatever
-//! it had.
+//! when both are ready does the page connect to the server. Every server message goes to
+//! the MLS group ([`KeyAgreement`]) first; each epoch's key goes to the worker before
+//! anything else happens. The transport (mesh or Janus, as the server's `joined` says) is
+//! made on `joined`. Mesh peer connections exist only with members of the MLS group
+//! ([`crate::peering`]); an SFU feed is shown under a member's name only once the worker
+//! decrypted it with that member's key. If encryption is unavailable or fails, the session
+//! never joins and tears down whatever it had.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
