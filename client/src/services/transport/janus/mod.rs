@@ -750,7 +750,7 @@ impl Janus {
     }
 
     /// Asks Janus for simulcast layer `substream` of every video stream we receive
-    /// (0 lowest, 2 highest), and once more after [`SUBSTREAM_REQUEST_AGAIN_MS`]: Janus
+    /// (0 lowest, 2 highest), and once more 1.1 s later: Janus
     /// switches only on a key frame of the new layer, and drops (for good) the key frame
     /// request it would send the sender within a second of an earlier one, as right
     /// after someone subscribed. Asking again for the layer in use changes nothing.
