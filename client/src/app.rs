@@ -7,7 +7,7 @@ use crate::components::{
 };
 use crate::hooks::AppContext;
 use crate::invite::Route;
-use crate::services::{media, navigation, storage};
+use crate::services::{e2ee, identity_store, media, navigation, storage};
 use crate::state::{Action, AppState, LocalMedia, Page};
 
 /// The page a freshly loaded (or history-popped) route shows. A meeting link always
@@ -53,6 +53,25 @@ pub fn app() -> Html {
                     media::stop_all(stream);
                     dispatcher.dispatch(Action::MediaReleased);
                 }
+            }
+        });
+    }
+
+    {
+        // The encryption worker and this browser's identity load while the person is in
+        // the lobby, so joining waits for neither; the worker holds no key before the
+        // meeting's MLS group gives it one. The meeting session takes both; leaving the
+        // lobby for anything but the meeting terminates the worker and drops the identity.
+        let in_lobby = matches!(state.page, Page::Lobby(_));
+        let keeps_them = matches!(state.page, Page::Lobby(_) | Page::Meeting(_));
+        use_effect_with((in_lobby, keeps_them), |(in_lobby, keeps_them)| {
+            if *in_lobby {
+                e2ee::prestart_worker();
+                identity_store::preload_identity();
+            }
+            if !*keeps_them {
+                e2ee::discard_prestarted_worker();
+                identity_store::discard_preloaded_identity();
             }
         });
     }

@@ -22,7 +22,8 @@ pub fn video_view(props: &VideoViewProps) -> Html {
         let node = node.clone();
         let muted = props.muted;
         use_effect_with(props.stream.clone(), move |stream| {
-            if let Some(video) = node.cast::<HtmlVideoElement>() {
+            let video = node.cast::<HtmlVideoElement>();
+            if let Some(video) = &video {
                 video.set_muted(muted);
                 video.set_src_object(stream.as_ref());
                 if stream.is_some() {
@@ -33,6 +34,15 @@ pub fn video_view(props: &VideoViewProps) -> Html {
                             let _ = JsFuture::from(playing).await;
                         });
                     }
+                }
+            }
+            // Let go of the stream as soon as the element leaves the page (or shows another
+            // stream): a removed `<video>` still bound to the camera holds capture buffers
+            // until it is garbage-collected, and the camera froze for about 2 s for every
+            // consumer, peer connections included (BENCHMARKS.md, "Where the join time went").
+            move || {
+                if let Some(video) = video {
+                    video.set_src_object(None);
                 }
             }
         });

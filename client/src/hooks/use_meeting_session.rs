@@ -2,14 +2,14 @@
 //! wired together, driven by the server's messages and reporting into the app state.
 //!
 //! Order matters for E2EE: the worker starts first and this browser's identity is
-//! loaded (IndexedDB) meanwhile; only when both are ready does the page connect to the
-//! server. Every server message goes to the MLS group ([`KeyAgreement`]) first; each
-//! epoch's key goes to the worker before anything else happens. The transport (mesh or
-//! Janus, as the server's `joined` says) is made on `joined`. Mesh peer connections
-//! exist only with members of the MLS group ([`crate::peering`]); an SFU feed is shown
-//! under a member's name only once the worker decrypted it with that member's key. If
-//! encryption is unavailable or fails, the session never joins and tears down whatever
-//! it had.
+//! loaded (IndexedDB) meanwhile (both usually in the lobby already, see `app.rs`); only
+//! when both are ready does the page connect to the server. Every server message goes to
+//! the MLS group ([`KeyAgreement`]) first; each epoch's key goes to the worker before
+//! anything else happens. The transport (mesh or Janus, as the server's `joined` says) is
+//! made on `joined`. Mesh peer connections exist only with members of the MLS group
+//! ([`crate::peering`]); an SFU feed is shown under a member's name only once the worker
+//! decrypted it with that member's key. If encryption is unavailable or fails, the session
+//! never joins and tears down whatever it had.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -25,7 +25,7 @@ use zeroize::Zeroizing;
 use crate::invite::Invite;
 use crate::roster::GroupView;
 use crate::services::e2ee::{detect_transform_api, E2eeError, E2eeWorker};
-use crate::services::identity_store::{load_identity, LoadedIdentity, SeenKeys};
+use crate::services::identity_store::{take_identity, LoadedIdentity, SeenKeys};
 use crate::services::key_agreement::{KeyAgreement, KeyAgreementEvents};
 use crate::services::now_ms;
 use crate::services::signaling::{CloseInfo, SignalingConnection};
@@ -176,7 +176,7 @@ impl MeetingSession {
 
         let weak = Rc::downgrade(&session.inner);
         wasm_bindgen_futures::spawn_local(async move {
-            let loaded = load_identity().await;
+            let loaded = take_identity().await;
             let Some(inner) = weak.upgrade() else {
                 return;
             };

@@ -8,6 +8,9 @@
 //! `RTCRtpScriptTransform`) are looked up when called, so test init scripts that wrap
 //! them are honoured.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use conclave_protocol::IceServer;
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
@@ -77,64 +80,148 @@ pub fn detect_transform_api() -> Option<TransformApi> {
 pub struct E2eeWorker {
     worker: Worker,
     api: TransformApi,
+    events: Rc<EventSink>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(ErrorEvent)>,
 }
 
+/// Where the worker's events go: held back until someone listens (a worker started in
+/// the lobby reports `ready` before the meeting session exists).
+#[derive(Default)]
+struct EventSink {
+    listener: RefCell<Option<Callback<WorkerEvent>>>,
+    held: RefCell<Vec<WorkerEvent>>,
+}
+
+impl EventSink {
+    fn emit(&self, event: WorkerEvent) {
+        let listener = self.listener.borrow().clone();
+        match listener {
+            Some(listener) => listener.emit(event),
+            None => self.held.borrow_mut().push(event),
+        }
+    }
+}
+
+thread_local! {
+    /// A worker started ahead of the meeting ([`prestart_worker`]): never given a key,
+    /// taken by the meeting session or terminated.
+    static PRESTARTED: RefCell<Option<E2eeWorker>> = const { RefCell::new(None) };
+}
+
+/// Starts the transform worker ahead of joining (in the lobby), so that joining does not
+/// wait for it to load its Wasm. It holds no key until the meeting's MLS group gives it
+/// one, and no transform is attached to it before then. Does nothing if one is waiting
+/// already or the browser has no encoded-transform API (the session reports that).
+pub fn prestart_worker() {
+    let Some(api) = detect_transform_api() else {
+        return;
+    };
+    PRESTARTED.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        if slot.is_none() {
+            // A failure here is reported when the session starts a worker itself.
+            *slot = E2eeWorker::start_unheard(api).ok();
+        }
+    });
+}
+
+/// Terminates the worker started ahead of joining, if nobody took it.
+pub fn discard_prestarted_worker() {
+    let discarded = PRESTARTED.with(|slot| slot.borrow_mut().take());
+    drop(discarded);
+}
+
 impl E2eeWorker {
-    /// Starts the worker under the meeting's frame suite (it drops every frame until
+    /// The worker started ahead of joining, if one is waiting and uses `api`, else a new
+    /// one, set to the meeting's frame suite (it drops every frame until
     /// [`E2eeWorker::use_epoch_key`]). `on_event` gets the worker's `ready`,
     /// `receiveStats` and `fatal` messages (a worker script that fails to load, or a
-    /// suite it refuses, is reported as `fatal` too).
+    /// suite it refuses, is reported as `fatal` too), the ones sent before this call
+    /// included; none is delivered inside this call.
     pub fn start(
         api: TransformApi,
         frame_suite: FrameSuite,
         on_event: Callback<WorkerEvent>,
     ) -> Result<Self, E2eeError> {
+        let prestarted = PRESTARTED
+            .with(|slot| slot.borrow_mut().take())
+            .filter(|worker| worker.api == api);
+        let worker = match prestarted {
+            Some(worker) => worker,
+            None => Self::start_unheard(api)?,
+        };
+        // Before any key: the worker applies messages in order once its module is loaded.
+        worker.post_suite(frame_suite)?;
+        worker.deliver_events_to(on_event);
+        Ok(worker)
+    }
+
+    fn post_suite(&self, frame_suite: FrameSuite) -> Result<(), E2eeError> {
+        let message = Object::new();
+        set(&message, "kind", &JsValue::from_str("useSuite"))?;
+        set(
+            &message,
+            "suite",
+            &JsValue::from_f64(f64::from(frame_suite.id())),
+        )?;
+        self.worker
+            .post_message(&message)
+            .map_err(|e| E2eeError::Worker(describe_js_error(&e)))
+    }
+
+    /// Starts a worker whose events are held until [`E2eeWorker::deliver_events_to`].
+    fn start_unheard(api: TransformApi) -> Result<Self, E2eeError> {
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
         let worker = Worker::new_with_options(WORKER_URL, &options)
             .map_err(|e| E2eeError::Worker(describe_js_error(&e)))?;
 
+        let events = Rc::new(EventSink::default());
         let on_message = {
-            let on_event = on_event.clone();
+            let events = Rc::clone(&events);
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
                 if let Some(parsed) = read_worker_message(&event.data()) {
-                    on_event.emit(parsed);
+                    events.emit(parsed);
                 }
             })
         };
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
-            event.prevent_default();
-            let detail = event.message();
-            on_event.emit(WorkerEvent::Fatal {
-                message: if detail.is_empty() {
-                    "the encryption worker failed to load".to_owned()
-                } else {
-                    format!("the encryption worker failed: {detail}")
-                },
-            });
-        });
+        let on_error = {
+            let events = Rc::clone(&events);
+            Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+                event.prevent_default();
+                let detail = event.message();
+                events.emit(WorkerEvent::Fatal {
+                    message: if detail.is_empty() {
+                        "the encryption worker failed to load".to_owned()
+                    } else {
+                        format!("the encryption worker failed: {detail}")
+                    },
+                });
+            })
+        };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        // Before any key: the worker applies messages in order once its module is loaded.
-        let use_suite = Object::new();
-        set(&use_suite, "kind", &JsValue::from_str("useSuite"))?;
-        set(
-            &use_suite,
-            "suite",
-            &JsValue::from_f64(f64::from(frame_suite.id())),
-        )?;
-        worker
-            .post_message(&use_suite)
-            .map_err(|e| E2eeError::Worker(describe_js_error(&e)))?;
-
         Ok(Self {
             worker,
             api,
+            events,
             _on_message: on_message,
             _on_error: on_error,
         })
+    }
+
+    /// From the next microtask on, sends the held events and every later one to
+    /// `on_event`, in order (never re-entrantly, inside the caller).
+    fn deliver_events_to(&self, on_event: Callback<WorkerEvent>) {
+        let events = Rc::clone(&self.events);
+        wasm_bindgen_futures::spawn_local(async move {
+            let held = std::mem::take(&mut *events.held.borrow_mut());
+            *events.listener.borrow_mut() = Some(on_event.clone());
+            for event in held {
+                on_event.emit(event);
+            }
+        });
     }
 
     /// Hands the worker a new epoch's SFrame base key (RFC 9605 section 5.2): it sends

@@ -10,10 +10,12 @@
 //! If IndexedDB is unavailable (some private modes), the identity lives in memory for
 //! this meeting only and the page says so; nothing is marked "seen before".
 
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
 
 use conclave_group::{GroupError, Identity};
+use futures_channel::oneshot;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
@@ -39,6 +41,47 @@ pub struct LoadedIdentity {
     pub seen_before: HashSet<String>,
     /// Where to record the keys met in this meeting.
     pub seen_keys: SeenKeys,
+}
+
+thread_local! {
+    /// The identity being loaded ahead of joining ([`preload_identity`]), not yet taken.
+    static PRELOADED: RefCell<Option<oneshot::Receiver<Result<LoadedIdentity, GroupError>>>> =
+        const { RefCell::new(None) };
+}
+
+/// Starts loading this browser's identity ahead of joining (in the lobby), so joining
+/// does not wait for IndexedDB. Does nothing if one is loaded or loading already.
+pub fn preload_identity() {
+    PRELOADED.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        if slot.is_some() {
+            return;
+        }
+        let (sender, receiver) = oneshot::channel();
+        *slot = Some(receiver);
+        spawn_local(async move {
+            // Nobody listens any more if it was discarded: the identity is dropped.
+            let _ = sender.send(load_identity().await);
+        });
+    });
+}
+
+/// Drops the identity loaded ahead of joining, if nobody took it.
+pub fn discard_preloaded_identity() {
+    let discarded = PRELOADED.with(|slot| slot.borrow_mut().take());
+    drop(discarded);
+}
+
+/// This browser's identity for a meeting: the one loaded ahead of joining if there is
+/// one, else [`load_identity`] now.
+pub async fn take_identity() -> Result<LoadedIdentity, GroupError> {
+    let preloaded = PRELOADED.with(|slot| slot.borrow_mut().take());
+    if let Some(receiver) = preloaded {
+        if let Ok(loaded) = receiver.await {
+            return loaded;
+        }
+    }
+    load_identity().await
 }
 
 /// Loads this browser's identity, or makes and stores one. Falls back to a fresh

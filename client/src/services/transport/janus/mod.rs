@@ -51,6 +51,9 @@ const KEEPALIVE_MS: u32 = 25_000;
 const FIRST_RETRY_MS: u32 = 250;
 /// Longest wait between reconnection attempts.
 const MAX_RETRY_MS: u32 = 2_000;
+/// When a simulcast layer request is sent again: just over Janus' one key frame request
+/// per second and stream (`janus_videoroom_reqpli`).
+const SUBSTREAM_REQUEST_AGAIN_MS: u32 = 1_100;
 /// Simulcast layers of the camera: rid, downscale factor, bitrate cap (bit/s). Janus
 /// forwards one of them to each subscriber; all share one SFrame counter (one sender).
 const SIMULCAST_LAYERS: [(&str, f64, f64); 3] = [
@@ -412,10 +415,12 @@ impl Janus {
             return Err(JanusApiError::Malformed.into());
         };
         link.own_feed.set(Some(own_feed));
+        // The subscription is negotiated on its own handle while we publish: the first
+        // frames from the others need not wait for our own offer and answer.
+        self.subscribe(link, publishers);
         self.publish(link, publisher).await?;
         self.inner.failures.set(0);
         self.inner.events.state.emit(TransportState::Connected);
-        self.subscribe(link, publishers);
         Ok(())
     }
 
@@ -745,11 +750,25 @@ impl Janus {
     }
 
     /// Asks Janus for simulcast layer `substream` of every video stream we receive
-    /// (0 lowest, 2 highest).
+    /// (0 lowest, 2 highest), and once more 1.1 s later: Janus
+    /// switches only on a key frame of the new layer, and drops (for good) the key frame
+    /// request it would send the sender within a second of an earlier one, as right
+    /// after someone subscribed. Asking again for the layer in use changes nothing.
     pub fn choose_substream(&self, substream: u8) {
         let Some(link) = self.current_link() else {
             return;
         };
+        Self::request_substream(&link, substream);
+        let weak = Rc::downgrade(&link);
+        Timeout::new(SUBSTREAM_REQUEST_AGAIN_MS, move || {
+            if let Some(link) = weak.upgrade() {
+                Self::request_substream(&link, substream);
+            }
+        })
+        .forget();
+    }
+
+    fn request_substream(link: &Rc<Link>, substream: u8) {
         let Some(handle) = link.subscriber.get() else {
             return;
         };
