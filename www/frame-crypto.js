@@ -129,23 +129,28 @@ export class FrameCrypto {
     };
   }
 
-  async #seal(plan, data, codec, isKeyFrame) {
+  // #seal and #open chain the WebCrypto promise with `then` rather than being async functions:
+  // one promise less per frame, on the path every large frame takes.
+  #seal(plan, data, codec, isKeyFrame) {
     const view = new DataView(plan.buffer, plan.byteOffset, plan.byteLength);
     this.#keys.sync(view.getUint32(0, true));
     const clear = view.getUint16(4, true);
     const headerLen = plan[6];
     const entry = this.#keys.sendEntry(this.cryptor);
-    const key = entry.key ?? (await entry.pending);
-    const sealed = new Uint8Array(await crypto.subtle.encrypt(gcmParams(plan), key, data.subarray(clear)));
-    const out = new Uint8Array(clear + headerLen + sealed.byteLength);
-    out.set(data.subarray(0, clear));
-    out.set(plan.subarray(PLAN_AAD_OFFSET, PLAN_AAD_OFFSET + headerLen), clear);
-    out.set(sealed, clear + headerLen);
-    if (this.recording) this.cryptor.recordSplitSent(data, codec, isKeyFrame, out.byteLength);
-    return out;
+    const encrypt = (key) => crypto.subtle.encrypt(gcmParams(plan), key, data.subarray(clear));
+    const sealing = entry.key !== null ? encrypt(entry.key) : entry.pending.then(encrypt);
+    return sealing.then((sealedBuffer) => {
+      const sealed = new Uint8Array(sealedBuffer);
+      const out = new Uint8Array(clear + headerLen + sealed.byteLength);
+      out.set(data.subarray(0, clear));
+      out.set(plan.subarray(PLAN_AAD_OFFSET, PLAN_AAD_OFFSET + headerLen), clear);
+      out.set(sealed, clear + headerLen);
+      if (this.recording) this.cryptor.recordSplitSent(data, codec, isKeyFrame, out.byteLength);
+      return out;
+    });
   }
 
-  async #open(plan, data, codec, isKeyFrame) {
+  #open(plan, data, codec, isKeyFrame) {
     if (this.recording) this.cryptor.recordSplitReceived(data, codec, isKeyFrame);
     const view = new DataView(plan.buffer, plan.byteOffset, plan.byteLength);
     this.#keys.sync(view.getUint32(0, true));
@@ -153,19 +158,22 @@ export class FrameCrypto {
     const headerLen = plan[6];
     const epoch = view.getFloat64(24, true);
     const entry = this.#keys.receiveEntry(this.cryptor, view.getFloat64(8, true));
-    const key = entry.key ?? (await entry.pending);
-    const opened = await crypto.subtle.decrypt(gcmParams(plan), key, data.subarray(clear + headerLen));
-    // Authenticated: Rust moves the replay window (and throws if the counter was taken meanwhile)
-    // and names the sender by the key's KID.
-    const senderIndex = this.cryptor.confirmUnprotect(plan);
-    let out;
-    if (clear === 0) {
-      out = new Uint8Array(opened);
-    } else {
-      out = new Uint8Array(clear + opened.byteLength);
-      out.set(data.subarray(0, clear));
-      out.set(new Uint8Array(opened), clear);
-    }
-    return { data: out, epoch: Number.isNaN(epoch) ? null : epoch, senderIndex: Number.isNaN(epoch) ? null : senderIndex };
+    const decrypt = (key) => crypto.subtle.decrypt(gcmParams(plan), key, data.subarray(clear + headerLen));
+    const opening = entry.key !== null ? decrypt(entry.key) : entry.pending.then(decrypt);
+    return opening.then((opened) => {
+      // Authenticated: Rust moves the replay window (and throws if the counter was taken
+      // meanwhile) and names the sender by the key's KID.
+      const senderIndex = this.cryptor.confirmUnprotect(plan);
+      let out;
+      if (clear === 0) {
+        out = new Uint8Array(opened);
+      } else {
+        out = new Uint8Array(clear + opened.byteLength);
+        out.set(data.subarray(0, clear));
+        out.set(new Uint8Array(opened), clear);
+      }
+      const known = !Number.isNaN(epoch);
+      return { data: out, epoch: known ? epoch : null, senderIndex: known ? senderIndex : null };
+    });
   }
 }
