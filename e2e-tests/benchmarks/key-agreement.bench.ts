@@ -1,6 +1,7 @@
 /**
  * Key agreement latencies in a real 3-party mesh meeting (run: `cargo xtask bench`):
- * - join: from clicking "Join meeting" to the joiner's first decrypted video frame;
+ * - join: from the page receiving the click on "Join meeting" to the joiner's first
+ *   decrypted video frame;
  * - leave: from a member clicking "Leave" to every remaining receiver decrypting every
  *   remaining sender's video under the new epoch's keys.
  * Figures are printed and appended to test-results/benchmarks.jsonl; BENCHMARKS.md
@@ -45,8 +46,7 @@ test('join and leave latencies of the MLS key switch', async ({ newParticipant }
     await carol.page.getByLabel('Your name').fill(carol.name);
     const joinButton = carol.page.getByRole('button', { name: 'Join meeting' });
     await expect(joinButton).toBeEnabled();
-    const clickedAt = await carol.now();
-    await joinButton.click();
+    const clickedAt = await carol.clickTimed(joinButton);
     await expect.poll(async () => (await carol.receiveStatsLog()).some((s) => s.mediaKind === 'video' && s.decrypted > 0)).toBe(true);
     const firstDecrypted = Math.min(
       ...(await carol.receiveStatsLog()).filter((s) => s.mediaKind === 'video' && s.decrypted > 0).map((s) => s.at),
@@ -56,8 +56,7 @@ test('join and leave latencies of the MLS key switch', async ({ newParticipant }
     await expect(bob.tileStatus(carol.name)).toHaveText('Decrypting');
 
     const epochBefore = Math.max(await latestEpoch(alice), await latestEpoch(bob));
-    const leftAt = await carol.now();
-    await carol.page.getByRole('button', { name: 'Leave' }).click();
+    const leftAt = await carol.clickTimed(carol.page.getByRole('button', { name: 'Leave' }));
     // Each of Alice and Bob must decrypt the other under a newer epoch.
     await expect.poll(async () => (await newEpochSince(alice, epochBefore)).length).toBeGreaterThanOrEqual(1);
     await expect.poll(async () => (await newEpochSince(bob, epochBefore)).length).toBeGreaterThanOrEqual(1);

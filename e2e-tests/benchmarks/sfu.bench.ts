@@ -1,7 +1,7 @@
 /**
  * SFU mode figures (run: `cargo xtask bench`), beside mesh mode for comparison:
- * - join: from clicking "Join meeting" to the joiner's first decrypted video frame, with a
- *   real Janus carrying the media;
+ * - join: from the page receiving the click on "Join meeting" to the joiner's first
+ *   decrypted video frame, with a real Janus carrying the media;
  * - CPU: renderer-process CPU time per second of wall time of each participant of a
  *   3-party meeting (each sends camera and microphone and receives the other two), read
  *   from Chromium's own `ProcessTime` metric (encoding, decoding, the E2EE worker and the
@@ -49,8 +49,7 @@ for (const { mode, baseURL } of MODES) {
         await carol.page.getByLabel('Your name').fill(carol.name);
         const joinButton = carol.page.getByRole('button', { name: 'Join meeting' });
         await expect(joinButton).toBeEnabled();
-        const clickedAt = await carol.now();
-        await joinButton.click();
+        const clickedAt = await carol.clickTimed(joinButton);
         const decryptedVideo = async () =>
           (await carol.receiveStatsLog()).filter((s) => s.mediaKind === 'video' && s.decrypted > 0);
         await expect.poll(async () => (await decryptedVideo()).length).toBeGreaterThan(0);
