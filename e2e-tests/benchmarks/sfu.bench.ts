@@ -45,15 +45,7 @@ for (const { mode, baseURL } of MODES) {
       await expect(alice.tileStatus('Bob')).toHaveText('Decrypting');
       for (let round = 0; round < JOIN_ROUNDS; round++) {
         const carol = await newParticipant(`Carol ${round}`);
-        await carol.page.goto(invite);
-        await carol.page.getByLabel('Your name').fill(carol.name);
-        const joinButton = carol.page.getByRole('button', { name: 'Join meeting' });
-        await expect(joinButton).toBeEnabled();
-        const clickedAt = await carol.clickTimed(joinButton);
-        const decryptedVideo = async () =>
-          (await carol.receiveStatsLog()).filter((s) => s.mediaKind === 'video' && s.decrypted > 0);
-        await expect.poll(async () => (await decryptedVideo()).length).toBeGreaterThan(0);
-        joins.push(Math.min(...(await decryptedVideo()).map((s) => s.at)) - clickedAt);
+        joins.push(await carol.timeJoinToFirstVideo(invite));
         await expect(alice.tileStatus(carol.name)).toHaveText('Decrypting');
         await carol.page.getByRole('button', { name: 'Leave' }).click();
         await expect(alice.roster()).toHaveCount(2);

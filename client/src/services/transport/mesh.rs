@@ -338,11 +338,7 @@ impl Mesh {
                 prefer_video_codec(&transceiver, meeting_video_codec())?;
             }
         }
-        let offer = JsFuture::from(connection.create_offer())
-            .await
-            .map_err(webrtc("create an offer"))?;
-        let sdp = sdp_of(&offer)?;
-        set_description(&connection, RtcSdpType::Offer, &sdp, true).await?;
+        let sdp = create_local_description(&connection, RtcSdpType::Offer).await?;
         self.send(participant, SignalPayload::Offer { sdp });
         Ok(())
     }
@@ -404,11 +400,7 @@ impl Mesh {
                 prefer_video_codec(&transceiver, meeting_video_codec())?;
             }
         }
-        let answer = JsFuture::from(connection.create_answer())
-            .await
-            .map_err(webrtc("create an answer"))?;
-        let sdp = sdp_of(&answer)?;
-        set_description(&connection, RtcSdpType::Answer, &sdp, true).await?;
+        let sdp = create_local_description(&connection, RtcSdpType::Answer).await?;
         self.send(from, SignalPayload::Answer { sdp });
         Ok(())
     }
@@ -554,7 +546,7 @@ pub(super) fn add_candidate(connection: RtcPeerConnection, init: RtcIceCandidate
     });
 }
 
-pub(super) fn sdp_of(description: &JsValue) -> Result<String, MeshError> {
+fn sdp_of(description: &JsValue) -> Result<String, MeshError> {
     Reflect::get(description, &JsValue::from_str("sdp"))
         .ok()
         .and_then(|sdp| sdp.as_string())
@@ -562,6 +554,21 @@ pub(super) fn sdp_of(description: &JsValue) -> Result<String, MeshError> {
             step: "read a session description",
             detail: "no SDP".to_owned(),
         })
+}
+
+/// Creates our offer or answer (`kind`), sets it as the local description and returns its SDP.
+pub(super) async fn create_local_description(
+    connection: &RtcPeerConnection,
+    kind: RtcSdpType,
+) -> Result<String, MeshError> {
+    let (created, step) = match kind {
+        RtcSdpType::Answer => (connection.create_answer(), "create an answer"),
+        _ => (connection.create_offer(), "create an offer"),
+    };
+    let description = JsFuture::from(created).await.map_err(webrtc(step))?;
+    let sdp = sdp_of(&description)?;
+    set_description(connection, kind, &sdp, true).await?;
+    Ok(sdp)
 }
 
 pub(super) async fn set_description(

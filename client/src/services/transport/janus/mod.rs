@@ -26,7 +26,7 @@ use js_sys::{Array, Object, Reflect};
 use serde_json::Value;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::spawn_local;
 use web_sys::{
     CloseEvent, MediaStream, MediaStreamTrack, MessageEvent, RtcIceCandidateInit,
     RtcPeerConnection, RtcPeerConnectionIceEvent, RtcRtpReceiver, RtcRtpSender,
@@ -35,8 +35,8 @@ use web_sys::{
 
 use self::api::{body, room_event, Incoming, JanusApiError, JanusId, Jsep, Requests, RoomEvent};
 use super::mesh::{
-    add_candidate, meeting_video_codec, prefer_video_codec, replace_video_track, sdp_of,
-    set_description, webrtc,
+    add_candidate, create_local_description, meeting_video_codec, prefer_video_codec,
+    replace_video_track, set_description, webrtc,
 };
 use super::{report_track, MediaTransport, TransportEvents, TransportState};
 use crate::roster::GroupView;
@@ -455,11 +455,7 @@ impl Janus {
                 prefer_video_codec(&transceiver, meeting_video_codec())?;
             }
         }
-        let offer = JsFuture::from(connection.create_offer())
-            .await
-            .map_err(webrtc("create an offer"))?;
-        let sdp = sdp_of(&offer)?;
-        set_description(&connection, RtcSdpType::Offer, &sdp, true).await?;
+        let sdp = create_local_description(&connection, RtcSdpType::Offer).await?;
         let offer = Jsep {
             kind: "offer".into(),
             sdp,
@@ -602,11 +598,7 @@ impl Janus {
         };
         // `ontrack` fires in here: each receiver gets its decrypting transform first.
         set_description(&connection, RtcSdpType::Offer, &offer.sdp, false).await?;
-        let answer = JsFuture::from(connection.create_answer())
-            .await
-            .map_err(webrtc("create an answer"))?;
-        let sdp = sdp_of(&answer)?;
-        set_description(&connection, RtcSdpType::Answer, &sdp, true).await?;
+        let sdp = create_local_description(&connection, RtcSdpType::Answer).await?;
         let answer = Jsep {
             kind: "answer".into(),
             sdp,
