@@ -3,7 +3,7 @@
 // Contract: docs/ARCHITECTURE.md, "The transform worker". Fail closed: a frame that cannot be
 // protected or unprotected is dropped, never passed on.
 
-import init, { FrameCryptor } from './pkg/crypto_wasm.js';
+import init, { FrameCodec, FrameCryptor } from './pkg/crypto_wasm.js';
 import { FrameCrypto } from './frame-crypto.js';
 
 const STATS_INTERVAL_MS = 250;
@@ -158,24 +158,24 @@ async function attach(options, readable, writable) {
     .catch((error) => logError('pipe', error));
 }
 
-/** crypto-wasm's codec names by encoded frame `mimeType` (lower case); docs/FRAME_FORMAT.md. */
+/** crypto-wasm's codecs by encoded frame `mimeType` (lower case); docs/FRAME_FORMAT.md. */
 const CODEC_BY_MIME_TYPE = new Map([
-  ['video/vp8', 'vp8'],
-  ['video/vp9', 'vp9'],
-  ['video/h264', 'h264'],
-  ['video/av1', 'av1'],
-  ['audio/opus', 'opus'],
+  ['video/vp8', FrameCodec.Vp8],
+  ['video/vp9', FrameCodec.Vp9],
+  ['video/h264', FrameCodec.H264],
+  ['video/av1', FrameCodec.Av1],
+  ['audio/opus', FrameCodec.Opus],
 ]);
 
 /**
- * The codec name crypto-wasm expects, from the frame's metadata, never from its bytes. An unknown
- * codec is "other": fully encrypted. Without a mimeType (older browsers) the codec is the one
+ * The `FrameCodec` crypto-wasm expects, from the frame's metadata, never from its bytes. An unknown
+ * codec is `Other`: fully encrypted. Without a mimeType (older browsers) the codec is the one
  * Conclave negotiates by default: VP8 for video, Opus for audio.
  */
 function codecOf(frame, mediaKind) {
   const mimeType = frame.getMetadata().mimeType;
-  if (typeof mimeType !== 'string') return mediaKind === 'audio' ? 'opus' : 'vp8';
-  return CODEC_BY_MIME_TYPE.get(mimeType.toLowerCase()) ?? 'other';
+  if (typeof mimeType !== 'string') return mediaKind === 'audio' ? FrameCodec.Opus : FrameCodec.Vp8;
+  return CODEC_BY_MIME_TYPE.get(mimeType.toLowerCase()) ?? FrameCodec.Other;
 }
 
 /** The frame's new payload as an ArrayBuffer of exactly its length. */

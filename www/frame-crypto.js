@@ -83,9 +83,20 @@ function gcmParams(plan) {
   return { name: 'AES-GCM', iv: plan.subarray(32, 44), additionalData: plan.subarray(PLAN_AAD_OFFSET), tagLength: 128 };
 }
 
-/** Protects and unprotects frames with one `FrameCryptor`, choosing Wasm or WebCrypto by size. */
+/**
+ * Protects and unprotects frames with one `FrameCryptor`, choosing Wasm or WebCrypto by size.
+ * Small frames go through the cryptor's buffers in Wasm memory (see `protectInBuffer` in
+ * crypto-wasm/src/wasm.rs): one copy in, one copy out, no allocation in Wasm.
+ */
 export class FrameCrypto {
   #keys = new WebCryptoKeys();
+  #memory;
+  /** Views of Wasm memory; rebuilt when it grows (its buffer is then replaced). */
+  #heap;
+  #source;
+  #inputPtr;
+  #outputPtr;
+  #bufferFrameBytes;
 
   /**
    * @param cryptor a crypto-wasm `FrameCryptor`
@@ -94,18 +105,38 @@ export class FrameCrypto {
   constructor(cryptor, minWebCryptoBytes = WEBCRYPTO_MIN_FRAME_BYTES) {
     this.cryptor = cryptor;
     this.minWebCryptoBytes = minWebCryptoBytes;
+    this.#memory = cryptor.memory;
+    this.#inputPtr = cryptor.inputPtr;
+    this.#outputPtr = cryptor.outputPtr;
+    this.#bufferFrameBytes = cryptor.bufferFrameBytes;
+    this.#views();
     /** Test builds: records frames that take the WebCrypto path, as the Wasm path does itself. */
     this.recording = typeof cryptor.recordSplitSent === 'function';
   }
 
+  /** The heap view, taken again if Wasm memory grew (which detaches the old views). */
+  #views() {
+    if (this.#heap?.buffer !== this.#memory.buffer) {
+      this.#heap = new Uint8Array(this.#memory.buffer);
+      this.#source = new Float64Array(this.#memory.buffer, this.cryptor.sourcePtr, 2);
+    }
+    return this.#heap;
+  }
+
   /**
-   * Protects `data` (Uint8Array). Returns the protected bytes, or a promise of them for frames on
-   * the WebCrypto path. Throws (or rejects) when the frame must be dropped.
+   * Protects `data` (Uint8Array); `codec` is a crypto-wasm `FrameCodec`. Returns the protected
+   * bytes, or a promise of them for frames on the WebCrypto path. Throws (or rejects) when the
+   * frame must be dropped.
    */
   protect(data, codec, isKeyFrame) {
     if (data.byteLength >= this.minWebCryptoBytes) {
       const plan = this.cryptor.prepareProtect(data.subarray(0, HEAD_BYTES), data.byteLength, codec, isKeyFrame);
       if (plan !== undefined) return this.#seal(plan, data, codec, isKeyFrame);
+    }
+    if (data.byteLength <= this.#bufferFrameBytes) {
+      this.#views().set(data, this.#inputPtr);
+      const len = this.cryptor.protectInBuffer(data.byteLength, codec, isKeyFrame);
+      return this.#views().slice(this.#outputPtr, this.#outputPtr + len);
     }
     return this.cryptor.protect(data, codec, isKeyFrame);
   }
@@ -121,11 +152,21 @@ export class FrameCrypto {
       const plan = this.cryptor.prepareUnprotect(data.subarray(0, HEAD_BYTES), data.byteLength, codec, isKeyFrame, nowMs);
       if (plan !== undefined) return this.#open(plan, data, codec, isKeyFrame);
     }
-    const plain = this.cryptor.unprotect(data, codec, isKeyFrame, nowMs);
+    let plain;
+    if (data.byteLength <= this.#bufferFrameBytes) {
+      this.#views().set(data, this.#inputPtr);
+      const len = this.cryptor.unprotectInBuffer(data.byteLength, codec, isKeyFrame, nowMs);
+      plain = this.#views().slice(this.#outputPtr, this.#outputPtr + len);
+    } else {
+      plain = this.cryptor.unprotect(data, codec, isKeyFrame, nowMs);
+      this.#views();
+    }
+    const epoch = this.#source[0];
+    const senderIndex = this.#source[1];
     return {
       data: plain,
-      epoch: this.cryptor.lastEpoch ?? null,
-      senderIndex: this.cryptor.lastSenderIndex ?? null,
+      epoch: Number.isNaN(epoch) ? null : epoch,
+      senderIndex: Number.isNaN(senderIndex) ? null : senderIndex,
     };
   }
 

@@ -6,15 +6,15 @@
 //! [`seal_in_place`] and [`open_in_place`] to write Conclave's frame layout with a single
 //! output buffer.
 //!
-//! The AEAD is the suite's: AES-GCM (0x0004, 0x0005) from `aes-gcm`, or the AES-CTR + HMAC
+//! The AEAD is the suite's: AES-GCM (0x0004, 0x0005) from [`crate::gcm`], or the AES-CTR + HMAC
 //! construction of section 4.5.1 ([`crate::ctr_hmac`]) for 0x0001-0x0003. Tags are `Nt`
 //! bytes: 16, 10, 8 or 4.
 
-use aes_gcm::aead::AeadInOut;
-use aes_gcm::{Aes128Gcm, Aes256Gcm, KeyInit};
+use aes::{Aes128, Aes256};
 
 use crate::ctr_hmac::CtrHmacKey;
 pub use crate::ctr_hmac::Tag;
+use crate::gcm::AesGcm;
 use crate::header::{Counter, KeyId, SframeHeader};
 use crate::key_schedule::{derive_key_salt, BaseKey, KeyMaterial, Salt};
 use crate::suite::{CipherSuite, NONCE_LEN, TAG_LEN};
@@ -25,14 +25,14 @@ const STACK_AAD_LEN: usize = 64;
 
 /// The AEAD instance of one suite, key schedule already expanded.
 enum Aead {
-    Aes128(Box<Aes128Gcm>),
-    Aes256(Box<Aes256Gcm>),
+    Aes128(Box<AesGcm<Aes128>>),
+    Aes256(Box<AesGcm<Aes256>>),
     AesCtrHmac(Box<CtrHmacKey>),
 }
 
 /// An `sframe_key` ready for AEAD use, with its `sframe_salt`. Wiped on drop (the AES key
-/// schedules and HMAC state through the `aes` and `hmac` crates' `zeroize` features, the
-/// salt by [`Salt`]); no `Debug`.
+/// schedules, GHASH key and HMAC state through the `aes`, `ghash` and `hmac` crates'
+/// `zeroize` features, the salt by [`Salt`]); no `Debug`.
 pub struct FrameKey {
     suite: CipherSuite,
     aead: Aead,
@@ -52,10 +52,10 @@ impl FrameKey {
         };
         let aead = match suite {
             CipherSuite::Aes128GcmSha256_128 => {
-                Aead::Aes128(Box::new(Aes128Gcm::new_from_slice(key).map_err(wrong_len)?))
+                Aead::Aes128(Box::new(AesGcm::new(key).map_err(wrong_len)?))
             }
             CipherSuite::Aes256GcmSha512_128 => {
-                Aead::Aes256(Box::new(Aes256Gcm::new_from_slice(key).map_err(wrong_len)?))
+                Aead::Aes256(Box::new(AesGcm::new(key).map_err(wrong_len)?))
             }
             CipherSuite::Aes128CtrHmacSha256_80
             | CipherSuite::Aes128CtrHmacSha256_64
@@ -129,8 +129,8 @@ pub fn seal_in_place(
 ) -> Result<Tag, Error> {
     let nonce = nonce(&key.salt, ctr);
     let gcm_tag = match &key.aead {
-        Aead::Aes128(aead) => aead.encrypt_inout_detached(&nonce.into(), aad, buffer.into()),
-        Aead::Aes256(aead) => aead.encrypt_inout_detached(&nonce.into(), aad, buffer.into()),
+        Aead::Aes128(aead) => aead.seal_in_place(&nonce, aad, buffer),
+        Aead::Aes256(aead) => aead.seal_in_place(&nonce, aad, buffer),
         Aead::AesCtrHmac(aead) => return aead.seal_in_place(&nonce, aad, buffer),
     }
     .map_err(|_| Error::FrameTooLong)?;
@@ -150,18 +150,10 @@ pub fn open_in_place(
 ) -> Result<(), Error> {
     let nonce = nonce(&key.salt, ctr);
     // AES-GCM tags are 16 bytes; anything else cannot authenticate.
-    let gcm_tag = || -> Result<aes_gcm::Tag, Error> {
-        <[u8; TAG_LEN]>::try_from(tag)
-            .map(Into::into)
-            .map_err(|_| Error::DecryptionFailed)
-    };
+    let gcm_tag = || <&[u8; TAG_LEN]>::try_from(tag).map_err(|_| Error::DecryptionFailed);
     let opened = match &key.aead {
-        Aead::Aes128(aead) => {
-            aead.decrypt_inout_detached(&nonce.into(), aad, buffer.into(), &gcm_tag()?)
-        }
-        Aead::Aes256(aead) => {
-            aead.decrypt_inout_detached(&nonce.into(), aad, buffer.into(), &gcm_tag()?)
-        }
+        Aead::Aes128(aead) => aead.open_in_place(&nonce, aad, buffer, gcm_tag()?),
+        Aead::Aes256(aead) => aead.open_in_place(&nonce, aad, buffer, gcm_tag()?),
         Aead::AesCtrHmac(aead) => return aead.open_in_place(&nonce, aad, buffer, tag),
     };
     opened.map_err(|_| Error::DecryptionFailed)

@@ -9,6 +9,7 @@
 //! - [`key_schedule`]: `sframe_key` and `sframe_salt` from a base key, section 4.4.2.
 //! - [`frame`]: AEAD encryption and decryption of one frame, sections 4.4.3 and 4.4.4.
 //! - [`suite`]: the five cipher suites, section 4.5.
+//! - [`gcm`]: the AES-GCM AEAD of suites 0x0004 and 0x0005 (NIST SP 800-38D).
 //! - [`ctr_hmac`]: the AES-CTR + HMAC AEAD of suites 0x0001-0x0003, section 4.5.1.
 //! - [`replay`]: the receiver's sliding anti-replay window per sender key, section 9.3.
 //! - [`sender`]: a sender key with its monotonic counter (sections 4.4.1 and 9.1).
@@ -25,6 +26,7 @@ pub mod cryptor;
 pub mod ctr_hmac;
 pub mod error;
 pub mod frame;
+pub mod gcm;
 pub mod header;
 pub mod key_schedule;
 pub mod meeting_secret;

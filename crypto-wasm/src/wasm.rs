@@ -11,7 +11,7 @@
 use wasm_bindgen::prelude::*;
 
 use crate::codec::Codec;
-use crate::cryptor::Cryptor;
+use crate::cryptor::{Cryptor, Unprotected};
 use crate::header::KeyId;
 use crate::mls_keys::epoch_from_js_number;
 use crate::Error;
@@ -28,10 +28,8 @@ pub const REPLAYED_ERROR_NAME: &str = "ReplayedFrameError";
 #[wasm_bindgen]
 pub struct FrameCryptor {
     inner: Cryptor,
-    /// Epoch of the last frame `unprotect` returned (`None` under the meeting secret).
-    last_epoch: Option<u64>,
-    /// Sender leaf index of the last frame `unprotect` returned (`None` likewise).
-    last_sender_index: Option<u64>,
+    /// Where small frames are handed over without the glue's allocations.
+    buffers: FrameBuffers,
 }
 
 impl Default for FrameCryptor {
@@ -48,8 +46,7 @@ impl FrameCryptor {
     pub fn new() -> FrameCryptor {
         FrameCryptor {
             inner: Cryptor::default(),
-            last_epoch: None,
-            last_sender_index: None,
+            buffers: FrameBuffers::new(),
         }
     }
 
@@ -117,72 +114,215 @@ impl FrameCryptor {
         self.inner.send_epoch().map(|epoch| epoch as f64)
     }
 
-    /// The MLS epoch of the last frame `unprotect` returned, or `undefined` (none yet, or
-    /// meeting-secret keys).
-    #[wasm_bindgen(getter, js_name = lastEpoch)]
-    pub fn last_epoch(&self) -> Option<f64> {
-        // As for `sendEpoch`: at most 2^53 - 1.
-        self.last_epoch.map(|epoch| epoch as f64)
-    }
-
-    /// The MLS leaf index of the sender of the last frame `unprotect` returned, or
-    /// `undefined`. It comes from the key that authenticated the frame, so it says who sent
-    /// it whatever the transport claims.
-    #[wasm_bindgen(getter, js_name = lastSenderIndex)]
-    pub fn last_sender_index(&self) -> Option<f64> {
-        // Leaf indices are below 2^32 (KIDs are u64 with 4 epoch bits): exact as f64.
-        self.last_sender_index.map(|sender| sender as f64)
-    }
-
-    /// Protects an outgoing encoded frame. `codec`: `"vp8"`, `"opus"`, anything else keeps
-    /// no byte in clear. Returns `clear prefix || SFrame header || ciphertext || tag`.
+    /// Protects an outgoing encoded frame. `codec` from its metadata (`FrameCodec`; `Other`
+    /// keeps no byte in clear). Returns `clear prefix || SFrame header || ciphertext || tag`.
     pub fn protect(
         &mut self,
         frame: &[u8],
-        codec: &str,
+        codec: FrameCodec,
         #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
     ) -> Result<Vec<u8>, JsError> {
         self.inner
-            .protect(frame, Codec::from_name(codec), is_key_frame)
+            .protect(frame, codec.into(), is_key_frame)
             .map_err(to_js_error)
     }
 
     /// Unprotects an incoming frame at `nowMs` (`performance.now()`). Throws an `Error`
     /// named `"NoEpochKeyError"` if the frame's MLS epoch has no key here, otherwise one that
-    /// says nothing about the cause. On success `lastEpoch` is the frame's epoch.
+    /// says nothing about the cause. On success the frame's source is at `sourcePtr`.
     pub fn unprotect(
         &mut self,
         frame: &[u8],
-        codec: &str,
+        codec: FrameCodec,
         #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> Result<Vec<u8>, JsValue> {
-        match self
+        let unprotected = self
             .inner
-            .unprotect(millis(now_ms), frame, Codec::from_name(codec), is_key_frame)
-        {
-            Ok(unprotected) => {
-                self.last_epoch = unprotected.epoch;
-                self.last_sender_index = unprotected.sender_index;
-                Ok(unprotected.frame)
-            }
-            Err(missing @ (Error::NoKeyForEpoch | Error::NoKeyForNewerEpoch)) => {
-                let error = js_sys::Error::new(&missing.to_string());
-                error.set_name(if matches!(missing, Error::NoKeyForNewerEpoch) {
-                    NEWER_EPOCH_ERROR_NAME
-                } else {
-                    NO_KEY_ERROR_NAME
-                });
-                Err(error.into())
-            }
-            Err(Error::Replayed) => {
-                let error = js_sys::Error::new(&Error::Replayed.to_string());
-                error.set_name(REPLAYED_ERROR_NAME);
-                Err(error.into())
-            }
-            Err(other) => Err(to_js_error(other).into()),
+            .unprotect(millis(now_ms), frame, codec.into(), is_key_frame)
+            .map_err(unprotect_error)?;
+        self.buffers.set_source(&unprotected);
+        Ok(unprotected.frame)
+    }
+}
+
+/// The in-memory path for frames of up to `bufferFrameBytes`: the worker writes the frame
+/// into Wasm memory at `inputPtr` and reads the result at `outputPtr`, so a small frame costs
+/// the wasm-bindgen glue no allocation, no string and no extra copy (the glue was a quarter
+/// of a 160-byte audio frame's time; BENCHMARKS.md). Views of Wasm memory go stale when it
+/// grows (any call may grow it): take them again after each call.
+#[wasm_bindgen]
+impl FrameCryptor {
+    /// Wasm memory (a `WebAssembly.Memory`), for views at the pointers below.
+    #[wasm_bindgen(getter)]
+    pub fn memory(&self) -> JsValue {
+        wasm_bindgen::memory()
+    }
+
+    /// The longest frame the in-memory path takes.
+    #[wasm_bindgen(getter, js_name = bufferFrameBytes)]
+    pub fn buffer_frame_bytes(&self) -> usize {
+        BUFFER_FRAME_BYTES
+    }
+
+    /// Address of the input buffer (`bufferFrameBytes` long) in Wasm memory.
+    #[wasm_bindgen(getter, js_name = inputPtr)]
+    pub fn input_ptr(&self) -> usize {
+        self.buffers.input.as_ptr() as usize
+    }
+
+    /// Address of the output buffer in Wasm memory.
+    #[wasm_bindgen(getter, js_name = outputPtr)]
+    pub fn output_ptr(&self) -> usize {
+        self.buffers.output.as_ptr() as usize
+    }
+
+    /// Address (8-byte aligned) of two `f64`: the MLS epoch and the sender's leaf index of
+    /// the last frame `unprotect` or `unprotectInBuffer` returned, NaN when not known (none
+    /// yet, or meeting-secret keys). The index comes from the key that authenticated the
+    /// frame, so it says who sent it whatever the transport claims.
+    #[wasm_bindgen(getter, js_name = sourcePtr)]
+    pub fn source_ptr(&self) -> usize {
+        self.buffers.source.as_ptr() as usize
+    }
+
+    /// `protect` for the `frameLen` bytes at `inputPtr`; the result is at `outputPtr`, its
+    /// length returned. Throws as `protect` does, or if `frameLen` exceeds `bufferFrameBytes`.
+    #[wasm_bindgen(js_name = protectInBuffer)]
+    pub fn protect_in_buffer(
+        &mut self,
+        #[wasm_bindgen(js_name = frameLen)] frame_len: usize,
+        codec: FrameCodec,
+        #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
+    ) -> Result<usize, JsError> {
+        let frame = self.buffers.input(frame_len)?;
+        let protected = self
+            .inner
+            .protect(frame, codec.into(), is_key_frame)
+            .map_err(to_js_error)?;
+        self.buffers.set_output(&protected)
+    }
+
+    /// `unprotect` for the `frameLen` bytes at `inputPtr`; the result is at `outputPtr`, its
+    /// length returned, its source at `sourcePtr`. Throws as `unprotect` does, or if
+    /// `frameLen` exceeds `bufferFrameBytes`.
+    #[wasm_bindgen(js_name = unprotectInBuffer)]
+    pub fn unprotect_in_buffer(
+        &mut self,
+        #[wasm_bindgen(js_name = frameLen)] frame_len: usize,
+        codec: FrameCodec,
+        #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
+        #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+    ) -> Result<usize, JsValue> {
+        let frame = self.buffers.input(frame_len)?;
+        let unprotected = self
+            .inner
+            .unprotect(millis(now_ms), frame, codec.into(), is_key_frame)
+            .map_err(unprotect_error)?;
+        let len = self.buffers.set_output(&unprotected.frame)?;
+        self.buffers.set_source(&unprotected);
+        Ok(len)
+    }
+}
+
+/// The longest frame of the in-memory path: above every frame under the WebCrypto crossover
+/// (`WEBCRYPTO_MIN_FRAME_BYTES`, 768), with room for the crossover to move.
+pub const BUFFER_FRAME_BYTES: usize = 4096;
+/// Protection adds a header and a tag (at most 17 + 16 bytes), and H.264 escaping at most one
+/// byte in two of the ciphertext plus a trailer per NAL unit: twice the frame bounds it.
+const OUTPUT_BUFFER_BYTES: usize = 2 * BUFFER_FRAME_BYTES + 64;
+
+/// The buffers of the in-memory path. Allocated once and never resized, so their addresses
+/// hold for the cryptor's life. They carry media, never key material.
+struct FrameBuffers {
+    input: Box<[u8]>,
+    output: Box<[u8]>,
+    /// `[epoch, sender leaf index]` of the last unprotected frame, NaN when not known.
+    source: Box<[f64; 2]>,
+}
+
+impl FrameBuffers {
+    fn new() -> Self {
+        Self {
+            input: vec![0; BUFFER_FRAME_BYTES].into_boxed_slice(),
+            output: vec![0; OUTPUT_BUFFER_BYTES].into_boxed_slice(),
+            source: Box::new([f64::NAN; 2]),
         }
     }
+
+    /// The first `len` bytes of the input buffer.
+    fn input(&self, len: usize) -> Result<&[u8], JsError> {
+        self.input
+            .get(..len)
+            .ok_or_else(|| JsError::new("frame is longer than the frame buffer"))
+    }
+
+    /// Copies `frame` into the output buffer; returns its length.
+    fn set_output(&mut self, frame: &[u8]) -> Result<usize, JsError> {
+        let out = self
+            .output
+            .get_mut(..frame.len())
+            .ok_or_else(|| JsError::new("frame is longer than the frame buffer"))?;
+        out.copy_from_slice(frame);
+        Ok(frame.len())
+    }
+
+    fn set_source(&mut self, unprotected: &Unprotected) {
+        // Epochs are at most 2^53 - 1 (they enter through `useEpochKey`) and leaf indices
+        // below 2^32: both exact as f64.
+        *self.source = [
+            unprotected.epoch.map_or(f64::NAN, |epoch| epoch as f64),
+            unprotected
+                .sender_index
+                .map_or(f64::NAN, |sender| sender as f64),
+        ];
+    }
+}
+
+/// A frame's codec, from the encoded frame's metadata (the worker's `codecOf`), never from
+/// its bytes; a number, so that the per-frame calls pass no string.
+#[wasm_bindgen]
+#[derive(Clone, Copy)]
+pub enum FrameCodec {
+    /// VP8 video.
+    Vp8 = 0,
+    /// VP9 video.
+    Vp9 = 1,
+    /// H.264 video (Annex B).
+    H264 = 2,
+    /// AV1 video.
+    Av1 = 3,
+    /// Opus audio.
+    Opus = 4,
+    /// Anything else: no byte is left in clear.
+    Other = 5,
+}
+
+impl From<FrameCodec> for Codec {
+    fn from(codec: FrameCodec) -> Self {
+        match codec {
+            FrameCodec::Vp8 => Codec::Vp8,
+            FrameCodec::Vp9 => Codec::Vp9,
+            FrameCodec::H264 => Codec::H264,
+            FrameCodec::Av1 => Codec::Av1,
+            FrameCodec::Opus => Codec::Opus,
+            FrameCodec::Other => Codec::Other,
+        }
+    }
+}
+
+/// The error `unprotect` throws: named for a missing key or a replay (the worker counts
+/// those apart), otherwise one that says nothing about the cause.
+fn unprotect_error(error: Error) -> JsValue {
+    let name = match error {
+        Error::NoKeyForEpoch => NO_KEY_ERROR_NAME,
+        Error::NoKeyForNewerEpoch => NEWER_EPOCH_ERROR_NAME,
+        Error::Replayed => REPLAYED_ERROR_NAME,
+        other => return to_js_error(other).into(),
+    };
+    let named = js_sys::Error::new(&error.to_string());
+    named.set_name(name);
+    named.into()
 }
 
 /// The split AEAD path (see `crate::cryptor::split_aead`): the worker seals and opens large
@@ -196,11 +336,11 @@ impl FrameCryptor {
         &mut self,
         head: &[u8],
         #[wasm_bindgen(js_name = frameLen)] frame_len: usize,
-        codec: &str,
+        codec: FrameCodec,
         #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
     ) -> Option<Vec<u8>> {
         self.inner
-            .prepare_seal(head, frame_len, Codec::from_name(codec), is_key_frame)
+            .prepare_seal(head, frame_len, codec.into(), is_key_frame)
     }
 
     /// A plan to open a received frame of `frameLen` bytes with WebCrypto at `nowMs`, `head`
@@ -211,33 +351,20 @@ impl FrameCryptor {
         &mut self,
         head: &[u8],
         #[wasm_bindgen(js_name = frameLen)] frame_len: usize,
-        codec: &str,
+        codec: FrameCodec,
         #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> Option<Vec<u8>> {
-        self.inner.prepare_open(
-            millis(now_ms),
-            head,
-            frame_len,
-            Codec::from_name(codec),
-            is_key_frame,
-        )
+        self.inner
+            .prepare_open(millis(now_ms), head, frame_len, codec.into(), is_key_frame)
     }
 
-    /// Records that the frame of an unprotect plan authenticated (replay window, `lastEpoch`,
-    /// `lastSenderIndex`) and returns the MLS leaf index of its sender (one call instead of
-    /// two on every large frame). Throws if it may not be passed on (its counter was accepted
+    /// Records that the frame of an unprotect plan authenticated (its replay window) and
+    /// returns the MLS leaf index of its sender (the plan holds its epoch). Throws if it may not be passed on (its counter was accepted
     /// meanwhile, its key gone).
     #[wasm_bindgen(js_name = confirmUnprotect)]
     pub fn confirm_unprotect(&mut self, plan: &[u8]) -> Result<f64, JsError> {
         let sender = self.inner.confirm_open(plan).map_err(to_js_error)?;
-        let epoch = plan
-            .get(24..32)
-            .and_then(|b| <[u8; 8]>::try_from(b).ok())
-            .map(f64::from_le_bytes)
-            .and_then(|e| epoch_from_js_number(e).ok());
-        self.last_epoch = epoch;
-        self.last_sender_index = Some(sender);
         // Leaf indices are below 2^32 (KIDs are u64 with 4 epoch bits): exact as f64.
         Ok(sender as f64)
     }
@@ -278,12 +405,12 @@ impl FrameCryptor {
     pub fn record_split_sent(
         &mut self,
         frame: &[u8],
-        codec: &str,
+        codec: FrameCodec,
         #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
         #[wasm_bindgen(js_name = protectedLen)] protected_len: usize,
     ) {
         self.inner
-            .record_split_sent(frame, Codec::from_name(codec), is_key_frame, protected_len);
+            .record_split_sent(frame, codec.into(), is_key_frame, protected_len);
     }
 
     /// Test builds only: records a frame the worker unprotects with WebCrypto.
@@ -291,11 +418,11 @@ impl FrameCryptor {
     pub fn record_split_received(
         &mut self,
         frame: &[u8],
-        codec: &str,
+        codec: FrameCodec,
         #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
     ) {
         self.inner
-            .record_split_received(frame, Codec::from_name(codec), is_key_frame);
+            .record_split_received(frame, codec.into(), is_key_frame);
     }
 }
 

@@ -12,13 +12,118 @@
 // Test code: `#[wasm_bindgen_test]` functions are not recognised as tests by clippy.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use crypto_wasm::wasm::FrameCryptor;
+use crypto_wasm::wasm::{FrameCodec, FrameCryptor};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn frame(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 7 + 3) as u8).collect()
+}
+
+/// A view of `len` bytes of Wasm memory at `ptr`, as the worker takes it.
+fn memory_view(cryptor: &FrameCryptor, ptr: usize, len: usize) -> js_sys::Uint8Array {
+    let memory: js_sys::WebAssembly::Memory = cryptor.memory().into();
+    js_sys::Uint8Array::new_with_byte_offset_and_length(&memory.buffer(), ptr as u32, len as u32)
+}
+
+/// `(epoch, sender index)` at `sourcePtr`, as the worker reads them (NaN is "not known").
+fn source_of(cryptor: &FrameCryptor) -> (Option<f64>, Option<f64>) {
+    let memory: js_sys::WebAssembly::Memory = cryptor.memory().into();
+    let source = js_sys::Float64Array::new_with_byte_offset_and_length(
+        &memory.buffer(),
+        cryptor.source_ptr() as u32,
+        2,
+    );
+    let known = |value: f64| (!value.is_nan()).then_some(value);
+    (known(source.get_index(0)), known(source.get_index(1)))
+}
+
+/// `protectInBuffer` as the worker calls it: copy in, call, copy out.
+fn protect_in_buffer(
+    cryptor: &mut FrameCryptor,
+    plain: &[u8],
+    codec: FrameCodec,
+) -> Result<Vec<u8>, wasm_bindgen::JsValue> {
+    memory_view(cryptor, cryptor.input_ptr(), plain.len()).copy_from(plain);
+    let len = cryptor.protect_in_buffer(plain.len(), codec, false)?;
+    Ok(memory_view(cryptor, cryptor.output_ptr(), len).to_vec())
+}
+
+/// `unprotectInBuffer` as the worker calls it.
+fn unprotect_in_buffer(
+    cryptor: &mut FrameCryptor,
+    protected: &[u8],
+    codec: FrameCodec,
+) -> Result<Vec<u8>, wasm_bindgen::JsValue> {
+    memory_view(cryptor, cryptor.input_ptr(), protected.len()).copy_from(protected);
+    let len = cryptor.unprotect_in_buffer(protected.len(), codec, false, 1000.0)?;
+    Ok(memory_view(cryptor, cryptor.output_ptr(), len).to_vec())
+}
+
+#[wasm_bindgen_test]
+fn the_in_memory_path_matches_the_plain_calls() {
+    let base = [4u8; 16];
+    let mut alice = FrameCryptor::new();
+    let mut bob = FrameCryptor::new();
+    alice.use_epoch_key(2.0, &base, 3, 0.0).expect("alice key");
+    bob.use_epoch_key(2.0, &base, 5, 0.0).expect("bob key");
+    // The longest leaves room for header and tag: the protected frame must fit the buffer too.
+    for len in [0, 1, 160, 767, cryptor_limit() - 40] {
+        for codec in [FrameCodec::Opus, FrameCodec::Vp8] {
+            let plain = frame(len);
+            // In the buffer one way, through the plain calls the other, and both in the buffer.
+            let sealed = protect_in_buffer(&mut alice, &plain, codec).expect("protect in buffer");
+            assert_eq!(
+                bob.unprotect(&sealed, codec, false, 1000.0)
+                    .expect("unprotect"),
+                plain
+            );
+            let sealed = alice.protect(&plain, codec, false).expect("protect");
+            assert_eq!(
+                unprotect_in_buffer(&mut bob, &sealed, codec).expect("unprotect in buffer"),
+                plain
+            );
+            assert_eq!(source_of(&bob), (Some(2.0), Some(3.0)));
+            let sealed = protect_in_buffer(&mut alice, &plain, codec).expect("protect in buffer");
+            assert_eq!(
+                unprotect_in_buffer(&mut bob, &sealed, codec).expect("unprotect in buffer"),
+                plain
+            );
+        }
+    }
+}
+
+fn cryptor_limit() -> usize {
+    FrameCryptor::new().buffer_frame_bytes()
+}
+
+#[wasm_bindgen_test]
+fn the_in_memory_path_refuses_what_does_not_fit_and_fails_closed() {
+    let base = [4u8; 16];
+    let mut alice = FrameCryptor::new();
+    let mut bob = FrameCryptor::new();
+    alice.use_epoch_key(2.0, &base, 3, 0.0).expect("alice key");
+    bob.use_epoch_key(2.0, &base, 5, 0.0).expect("bob key");
+    let limit = alice.buffer_frame_bytes();
+    assert!(alice
+        .protect_in_buffer(limit + 1, FrameCodec::Opus, false)
+        .is_err());
+    assert!(bob
+        .unprotect_in_buffer(limit + 1, FrameCodec::Opus, false, 0.0)
+        .is_err());
+    // A forged frame in the buffer: an opaque error, and no source reported.
+    let mut forged = protect_in_buffer(&mut alice, &frame(100), FrameCodec::Opus).expect("protect");
+    forged[20] ^= 1;
+    let error = unprotect_in_buffer(&mut bob, &forged, FrameCodec::Opus).expect_err("forged");
+    assert_eq!(error_name(&error), "Error");
+    assert_eq!(source_of(&bob), (None, None));
+    // Nothing else changed: the next frame goes through.
+    let next = protect_in_buffer(&mut alice, &frame(100), FrameCodec::Opus).expect("protect");
+    assert_eq!(
+        unprotect_in_buffer(&mut bob, &next, FrameCodec::Opus).expect("unprotect"),
+        frame(100)
+    );
 }
 
 #[wasm_bindgen_test]
@@ -30,10 +135,10 @@ fn protect_then_unprotect_round_trips() {
         .expect("alice key");
     bob.use_meeting_secret(&[9; 32], 77).expect("bob key");
     for (codec, key) in [
-        ("vp8", true),
-        ("vp8", false),
-        ("opus", false),
-        ("av9-unknown", true),
+        (FrameCodec::Vp8, true),
+        (FrameCodec::Vp8, false),
+        (FrameCodec::Opus, false),
+        (FrameCodec::Other, true),
     ] {
         let plain = frame(333);
         let protected = alice.protect(&plain, codec, key).expect("protect");
@@ -52,15 +157,21 @@ fn wrong_secret_throws() {
     let mut eve = FrameCryptor::new();
     alice.use_meeting_secret(&[9; 32], 1).expect("alice key");
     eve.use_meeting_secret(&[8; 32], 2).expect("eve key");
-    let protected = alice.protect(&frame(100), "vp8", false).expect("protect");
-    assert!(eve.unprotect(&protected, "vp8", false, 0.0).is_err());
+    let protected = alice
+        .protect(&frame(100), FrameCodec::Vp8, false)
+        .expect("protect");
+    assert!(eve
+        .unprotect(&protected, FrameCodec::Vp8, false, 0.0)
+        .is_err());
 }
 
 #[wasm_bindgen_test]
 fn fails_closed_without_a_key() {
     let mut fresh = FrameCryptor::new();
-    assert!(fresh.protect(&frame(10), "opus", false).is_err());
-    assert!(fresh.unprotect(&frame(40), "opus", false, 0.0).is_err());
+    assert!(fresh.protect(&frame(10), FrameCodec::Opus, false).is_err());
+    assert!(fresh
+        .unprotect(&frame(40), FrameCodec::Opus, false, 0.0)
+        .is_err());
 }
 
 fn error_name(error: &wasm_bindgen::JsValue) -> String {
@@ -80,8 +191,12 @@ fn epoch_keys_round_trip_and_report_the_epoch() {
         .expect("alice key");
     bob.use_epoch_key(7.0, &base, 1, 1000.0).expect("bob key");
     assert_eq!(alice.send_epoch(), Some(7.0));
-    assert_eq!(bob.last_epoch(), None);
-    for (codec, key) in [("vp8", true), ("vp8", false), ("opus", false)] {
+    assert_eq!(source_of(&bob), (None, None));
+    for (codec, key) in [
+        (FrameCodec::Vp8, true),
+        (FrameCodec::Vp8, false),
+        (FrameCodec::Opus, false),
+    ] {
         let plain = frame(222);
         let protected = alice.protect(&plain, codec, key).expect("protect");
         assert_eq!(
@@ -89,12 +204,14 @@ fn epoch_keys_round_trip_and_report_the_epoch() {
                 .expect("unprotect"),
             plain
         );
-        assert_eq!(bob.last_epoch(), Some(7.0));
+        assert_eq!(source_of(&bob), (Some(7.0), Some(0.0)));
     }
     // Bob's own frames come back reflected: refused, and not as "no key".
-    let own = bob.protect(&frame(40), "opus", false).expect("protect");
+    let own = bob
+        .protect(&frame(40), FrameCodec::Opus, false)
+        .expect("protect");
     let error = bob
-        .unprotect(&own, "opus", false, 1002.0)
+        .unprotect(&own, FrameCodec::Opus, false, 1002.0)
         .expect_err("own KID");
     assert_eq!(error_name(&error), "Error");
 }
@@ -110,19 +227,23 @@ fn unknown_epoch_throws_no_key_error() {
     carol
         .use_epoch_key(3.0, &[1; 16], 2, 0.0)
         .expect("carol epoch 3");
-    let protected = alice.protect(&frame(100), "vp8", false).expect("protect");
+    let protected = alice
+        .protect(&frame(100), FrameCodec::Vp8, false)
+        .expect("protect");
     // Epoch 4 is just ahead of Carol's newest: she fell behind, and is told so.
     let error = carol
-        .unprotect(&protected, "vp8", false, 20.0)
+        .unprotect(&protected, FrameCodec::Vp8, false, 20.0)
         .expect_err("no key");
     assert_eq!(error_name(&error), "NewerEpochKeyError");
     // A frame of an epoch far from hers (or expired) is plain "no key".
     let mut dave = FrameCryptor::new();
     dave.use_epoch_key(12.0, &[9; 16], 1, 0.0)
         .expect("dave epoch 12");
-    let far = dave.protect(&frame(100), "vp8", false).expect("protect");
+    let far = dave
+        .protect(&frame(100), FrameCodec::Vp8, false)
+        .expect("protect");
     let error = carol
-        .unprotect(&far, "vp8", false, 20.0)
+        .unprotect(&far, FrameCodec::Vp8, false, 20.0)
         .expect_err("no key");
     assert_eq!(error_name(&error), "NoEpochKeyError");
     // A tampered frame of a held epoch is a plain, opaque failure.
@@ -132,14 +253,16 @@ fn unknown_epoch_throws_no_key_error() {
     carol
         .use_epoch_key(5.0, &[3; 16], 2, 30.0)
         .expect("carol epoch 5");
-    let mut tampered = alice.protect(&frame(100), "vp8", false).expect("protect");
+    let mut tampered = alice
+        .protect(&frame(100), FrameCodec::Vp8, false)
+        .expect("protect");
     let last = tampered.len() - 1;
     tampered[last] ^= 1;
     let error = carol
-        .unprotect(&tampered, "vp8", false, 40.0)
+        .unprotect(&tampered, FrameCodec::Vp8, false, 40.0)
         .expect_err("tampered");
     assert_eq!(error_name(&error), "Error");
-    assert_eq!(carol.last_epoch(), None);
+    assert_eq!(source_of(&carol), (None, None));
 }
 
 #[wasm_bindgen_test]
@@ -149,7 +272,9 @@ fn use_epoch_key_rejects_bad_arguments() {
         assert!(cryptor.use_epoch_key(epoch, &[1; 16], 0, 0.0).is_err());
     }
     assert!(cryptor.use_epoch_key(1.0, &[1; 32], 0, 0.0).is_err());
-    assert!(cryptor.protect(&frame(10), "opus", false).is_err());
+    assert!(cryptor
+        .protect(&frame(10), FrameCodec::Opus, false)
+        .is_err());
     cryptor
         .use_epoch_key(9_007_199_254_740_991.0, &[1; 16], 0, 0.0)
         .expect("2^53 - 1 is accepted");
@@ -166,8 +291,10 @@ fn recordings_are_taken_and_cleared() {
     let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &k.into()).expect("property");
     let mut alice = FrameCryptor::new();
     alice.use_meeting_secret(&[9; 32], 1).expect("alice key");
-    let protected = alice.protect(&frame(50), "vp8", true).expect("protect");
-    let _ = alice.unprotect(&protected, "vp8", true, 0.0);
+    let protected = alice
+        .protect(&frame(50), FrameCodec::Vp8, true)
+        .expect("protect");
+    let _ = alice.unprotect(&protected, FrameCodec::Vp8, true, 0.0);
     let recordings = alice.take_recordings().expect("recordings");
     let sent = js_sys::Array::from(&get(&recordings, "sent"));
     let received = js_sys::Array::from(&get(&recordings, "received"));

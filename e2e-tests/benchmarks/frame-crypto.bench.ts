@@ -93,9 +93,9 @@ async function measurePaths(page: Page, sizes: number[], paths: string[], target
         // extra async layer that (c) does not have either.
         const plainOf = (result: { data: Uint8Array }) => result.data;
         return {
-          protect: (data: Uint8Array) => sender.protect(data, 'vp8', false),
+          protect: (data: Uint8Array) => sender.protect(data, wasm.FrameCodec.Vp8, false),
           unprotect: (data: Uint8Array) => {
-            const result = receiver.unprotect(data, 'vp8', false, performance.now());
+            const result = receiver.unprotect(data, wasm.FrameCodec.Vp8, false, performance.now());
             return result instanceof Promise ? result.then(plainOf) : result.data;
           },
         };
@@ -163,7 +163,7 @@ async function measurePaths(page: Page, sizes: number[], paths: string[], target
 
 /** The worker of the sustained-load run, served at a same-origin URL by `page.route`. */
 const LOAD_WORKER = `
-import init, { FrameCryptor } from '/pkg/crypto_wasm.js';
+import init, { FrameCodec, FrameCryptor } from '/pkg/crypto_wasm.js';
 import { FrameCrypto } from '/frame-crypto.js';
 self.onmessage = async ({ data: { senders, seconds, harnessOnly } }) => {
   await init();
@@ -183,9 +183,9 @@ self.onmessage = async ({ data: { senders, seconds, harnessOnly } }) => {
     const video = [], sound = [];
     for (let i = 0; i < seconds * 30 + 1; i++) {
       const isKey = i % 60 === 0;
-      video.push({ at: (i * 1000) / 30 + s, data: await sender.protect(isKey ? key : delta, 'vp8', isKey), codec: 'vp8', isKey });
+      video.push({ at: (i * 1000) / 30 + s, data: await sender.protect(isKey ? key : delta, FrameCodec.Vp8, isKey), codec: FrameCodec.Vp8, isKey });
     }
-    for (let i = 0; i < seconds * 50 + 1; i++) sound.push({ at: i * 20 + s / 2, data: await sender.protect(audio, 'opus', false), codec: 'opus', isKey: false });
+    for (let i = 0; i < seconds * 50 + 1; i++) sound.push({ at: i * 20 + s / 2, data: await sender.protect(audio, FrameCodec.Opus, false), codec: FrameCodec.Opus, isKey: false });
     streams.push(video, sound);
   }
   // Warm-up: the first frame of each sender authenticates its KID in Rust.

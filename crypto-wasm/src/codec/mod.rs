@@ -112,15 +112,6 @@ pub enum MalformedFrame {
 }
 
 impl Codec {
-    /// Maps the worker's codec name (`"vp8"`, `"vp9"`, `"h264"`, `"av1"`, `"opus"`, any
-    /// case); anything else is [`Codec::Other`].
-    pub fn from_name(name: &str) -> Self {
-        [Self::Vp8, Self::Vp9, Self::H264, Self::Av1, Self::Opus]
-            .into_iter()
-            .find(|codec| name.eq_ignore_ascii_case(codec.name()))
-            .unwrap_or(Self::Other)
-    }
-
     /// The lower-case name of the codec (`"other"` for [`Codec::Other`]).
     pub fn name(self) -> &'static str {
         match self {
