@@ -123,6 +123,16 @@ export class FrameCrypto {
     return this.#heap;
   }
 
+  /** Copies `bytes` (at most `bufferFrameBytes`) to the cryptor's input buffer. */
+  #input(bytes) {
+    this.#views().set(bytes, this.#inputPtr);
+  }
+
+  /** A copy of the first `len` bytes of the cryptor's output buffer. */
+  #output(len) {
+    return this.#views().slice(this.#outputPtr, this.#outputPtr + len);
+  }
+
   /**
    * Protects `data` (Uint8Array); `codec` is a crypto-wasm `FrameCodec`. Returns the protected
    * bytes, or a promise of them for frames on the WebCrypto path. Throws (or rejects) when the
@@ -130,33 +140,35 @@ export class FrameCrypto {
    */
   protect(data, codec, isKeyFrame) {
     if (data.byteLength >= this.minWebCryptoBytes) {
-      const plan = this.cryptor.prepareProtect(data.subarray(0, HEAD_BYTES), data.byteLength, codec, isKeyFrame);
-      if (plan !== undefined) return this.#seal(plan, data, codec, isKeyFrame);
+      const head = data.subarray(0, HEAD_BYTES);
+      this.#input(head);
+      const planLen = this.cryptor.prepareProtectInBuffer(head.byteLength, data.byteLength, codec, isKeyFrame);
+      if (planLen !== 0) return this.#seal(this.#output(planLen), data, codec, isKeyFrame);
     }
     if (data.byteLength <= this.#bufferFrameBytes) {
-      this.#views().set(data, this.#inputPtr);
-      const len = this.cryptor.protectInBuffer(data.byteLength, codec, isKeyFrame);
-      return this.#views().slice(this.#outputPtr, this.#outputPtr + len);
+      this.#input(data);
+      return this.#output(this.cryptor.protectInBuffer(data.byteLength, codec, isKeyFrame));
     }
     return this.cryptor.protect(data, codec, isKeyFrame);
   }
 
   /**
    * Unprotects `data` at `nowMs` (`performance.now()`). Returns `{ data, epoch, senderIndex }`
-   * (both `null` under the meeting secret; `senderIndex` is the MLS leaf whose key authenticated it), or a promise of it on the WebCrypto path. Throws (or rejects)
-   * when the frame must be dropped; errors named `NoEpochKeyError`/`NewerEpochKeyError` come from
-   * Rust as before.
+   * (both `null` under the meeting secret; `senderIndex` is the MLS leaf whose key authenticated
+   * it), or a promise of it on the WebCrypto path. Throws (or rejects) when the frame must be
+   * dropped; errors named `NoEpochKeyError`/`NewerEpochKeyError` come from Rust as before.
    */
   unprotect(data, codec, isKeyFrame, nowMs) {
     if (data.byteLength >= this.minWebCryptoBytes) {
-      const plan = this.cryptor.prepareUnprotect(data.subarray(0, HEAD_BYTES), data.byteLength, codec, isKeyFrame, nowMs);
-      if (plan !== undefined) return this.#open(plan, data, codec, isKeyFrame);
+      const head = data.subarray(0, HEAD_BYTES);
+      this.#input(head);
+      const planLen = this.cryptor.prepareUnprotectInBuffer(head.byteLength, data.byteLength, codec, isKeyFrame, nowMs);
+      if (planLen !== 0) return this.#open(this.#output(planLen), data, codec, isKeyFrame);
     }
     let plain;
     if (data.byteLength <= this.#bufferFrameBytes) {
-      this.#views().set(data, this.#inputPtr);
-      const len = this.cryptor.unprotectInBuffer(data.byteLength, codec, isKeyFrame, nowMs);
-      plain = this.#views().slice(this.#outputPtr, this.#outputPtr + len);
+      this.#input(data);
+      plain = this.#output(this.cryptor.unprotectInBuffer(data.byteLength, codec, isKeyFrame, nowMs));
     } else {
       plain = this.cryptor.unprotect(data, codec, isKeyFrame, nowMs);
       this.#views();
@@ -204,7 +216,8 @@ export class FrameCrypto {
     return opening.then((opened) => {
       // Authenticated: Rust moves the replay window (and throws if the counter was taken
       // meanwhile) and names the sender by the key's KID.
-      const senderIndex = this.cryptor.confirmUnprotect(plan);
+      this.#input(plan);
+      const senderIndex = this.cryptor.confirmUnprotectInBuffer(plan.byteLength);
       let out;
       if (clear === 0) {
         out = new Uint8Array(opened);

@@ -329,41 +329,60 @@ fn unprotect_error(error: Error) -> JsValue {
 /// frames with WebCrypto, everything SFrame stays here.
 #[wasm_bindgen]
 impl FrameCryptor {
-    /// A plan to seal a frame of `frameLen` bytes with WebCrypto, `head` being its first
-    /// bytes (at least the clear prefix). Takes a counter. `undefined`: call `protect`.
-    #[wasm_bindgen(js_name = prepareProtect)]
-    pub fn prepare_protect(
+    /// A plan to seal a frame of `frameLen` bytes with WebCrypto, from its first `headLen`
+    /// bytes (at least the clear prefix) written at `inputPtr`. Takes a counter. Returns the
+    /// plan's length, the plan being at `outputPtr`; 0: no plan, call `protect`.
+    #[wasm_bindgen(js_name = prepareProtectInBuffer)]
+    pub fn prepare_protect_in_buffer(
         &mut self,
-        head: &[u8],
+        #[wasm_bindgen(js_name = headLen)] head_len: usize,
         #[wasm_bindgen(js_name = frameLen)] frame_len: usize,
         codec: FrameCodec,
         #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
-    ) -> Option<Vec<u8>> {
-        self.inner
+    ) -> Result<usize, JsError> {
+        let head = self.buffers.input(head_len)?;
+        match self
+            .inner
             .prepare_seal(head, frame_len, codec.into(), is_key_frame)
+        {
+            Some(plan) => self.buffers.set_output(&plan),
+            None => Ok(0),
+        }
     }
 
-    /// A plan to open a received frame of `frameLen` bytes with WebCrypto at `nowMs`, `head`
-    /// being its first bytes (at least clear prefix and header). `undefined`: call
-    /// `unprotect`. After WebCrypto authenticated the frame, call `confirmUnprotect(plan)`.
-    #[wasm_bindgen(js_name = prepareUnprotect)]
-    pub fn prepare_unprotect(
+    /// A plan to open a received frame of `frameLen` bytes with WebCrypto at `nowMs`, from
+    /// its first `headLen` bytes (at least clear prefix and header) written at `inputPtr`.
+    /// Returns the plan's length, the plan being at `outputPtr`; 0: no plan, call
+    /// `unprotect`. After WebCrypto authenticated the frame, call `confirmUnprotectInBuffer`.
+    #[wasm_bindgen(js_name = prepareUnprotectInBuffer)]
+    pub fn prepare_unprotect_in_buffer(
         &mut self,
-        head: &[u8],
+        #[wasm_bindgen(js_name = headLen)] head_len: usize,
         #[wasm_bindgen(js_name = frameLen)] frame_len: usize,
         codec: FrameCodec,
         #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
-    ) -> Option<Vec<u8>> {
-        self.inner
+    ) -> Result<usize, JsError> {
+        let head = self.buffers.input(head_len)?;
+        match self
+            .inner
             .prepare_open(millis(now_ms), head, frame_len, codec.into(), is_key_frame)
+        {
+            Some(plan) => self.buffers.set_output(&plan),
+            None => Ok(0),
+        }
     }
 
-    /// Records that the frame of an unprotect plan authenticated (its replay window) and
-    /// returns the MLS leaf index of its sender (the plan holds its epoch). Throws if it may not be passed on (its counter was accepted
-    /// meanwhile, its key gone).
-    #[wasm_bindgen(js_name = confirmUnprotect)]
-    pub fn confirm_unprotect(&mut self, plan: &[u8]) -> Result<f64, JsError> {
+    /// Records that the frame of an unprotect plan (its `planLen` bytes written at
+    /// `inputPtr`) authenticated, moving its replay window, and returns the MLS leaf index of
+    /// its sender (the plan holds its epoch). Throws if it may not be passed on (its counter
+    /// was accepted meanwhile, its key gone).
+    #[wasm_bindgen(js_name = confirmUnprotectInBuffer)]
+    pub fn confirm_unprotect_in_buffer(
+        &mut self,
+        #[wasm_bindgen(js_name = planLen)] plan_len: usize,
+    ) -> Result<f64, JsError> {
+        let plan = self.buffers.input(plan_len)?;
         let sender = self.inner.confirm_open(plan).map_err(to_js_error)?;
         // Leaf indices are below 2^32 (KIDs are u64 with 4 epoch bits): exact as f64.
         Ok(sender as f64)

@@ -312,3 +312,51 @@ fn recordings_are_taken_and_cleared() {
     let again = alice.take_recordings().expect("recordings");
     assert_eq!(js_sys::Array::from(&get(&again, "sent")).length(), 0);
 }
+
+#[wasm_bindgen_test]
+fn plans_for_webcrypto_go_through_the_buffers() {
+    let base = [6u8; 16];
+    let mut alice = FrameCryptor::new();
+    let mut bob = FrameCryptor::new();
+    alice.use_epoch_key(1.0, &base, 0, 0.0).expect("alice key");
+    bob.use_epoch_key(1.0, &base, 1, 0.0).expect("bob key");
+    let big = frame(2000);
+    // A plan comes only for a KID that authenticated a frame in Rust before.
+    let first = alice
+        .protect(&big, FrameCodec::Vp8, false)
+        .expect("protect");
+    bob.unprotect(&first, FrameCodec::Vp8, false, 1.0)
+        .expect("unprotect");
+
+    let head = &big[..64];
+    memory_view(&alice, alice.input_ptr(), head.len()).copy_from(head);
+    let plan_len = alice
+        .prepare_protect_in_buffer(head.len(), big.len(), FrameCodec::Vp8, false)
+        .expect("protect plan");
+    assert!(plan_len > 44, "a plan: fixed fields, then the AAD");
+
+    let second = alice
+        .protect(&big, FrameCodec::Vp8, false)
+        .expect("protect");
+    memory_view(&bob, bob.input_ptr(), 64).copy_from(&second[..64]);
+    let plan_len = bob
+        .prepare_unprotect_in_buffer(64, second.len(), FrameCodec::Vp8, false, 2.0)
+        .expect("unprotect plan");
+    assert!(plan_len > 44);
+    let plan = memory_view(&bob, bob.output_ptr(), plan_len).to_vec();
+    // Confirmed once (as after WebCrypto authenticated it): named by the sender's leaf;
+    // confirmed again: a replay.
+    memory_view(&bob, bob.input_ptr(), plan.len()).copy_from(&plan);
+    assert_eq!(
+        bob.confirm_unprotect_in_buffer(plan.len())
+            .expect("confirm"),
+        0.0
+    );
+    memory_view(&bob, bob.input_ptr(), plan.len()).copy_from(&plan);
+    assert!(bob.confirm_unprotect_in_buffer(plan.len()).is_err());
+    // A head longer than the buffer is refused.
+    let too_long = bob.buffer_frame_bytes() + 1;
+    assert!(bob
+        .prepare_unprotect_in_buffer(too_long, 9000, FrameCodec::Vp8, false, 3.0)
+        .is_err());
+}
