@@ -19,6 +19,8 @@ const HEAD_BYTES = 64;
 const MAX_RECEIVE_KEYS = 64;
 /** Plan layout: see split_aead.rs. */
 const PLAN_AAD_OFFSET = 44;
+/** AES-GCM's tag (`Nt` of suites 0x0004 and 0x0005, the only ones with plans). */
+const GCM_TAG_BYTES = 16;
 
 /** Imports a raw AES key as a non-extractable CryptoKey, then wipes the raw bytes. */
 function importAesKey(raw, usage) {
@@ -79,9 +81,6 @@ class WebCryptoKeys {
   }
 }
 
-function gcmParams(plan) {
-  return { name: 'AES-GCM', iv: plan.subarray(32, 44), additionalData: plan.subarray(PLAN_AAD_OFFSET), tagLength: 128 };
-}
 
 /**
  * Protects and unprotects frames with one `FrameCryptor`, choosing Wasm or WebCrypto by size.
@@ -93,6 +92,7 @@ export class FrameCrypto {
   #memory;
   /** Views of Wasm memory; rebuilt when it grows (its buffer is then replaced). */
   #heap;
+  #heapData;
   #source;
   #inputPtr;
   #outputPtr;
@@ -118,6 +118,7 @@ export class FrameCrypto {
   #views() {
     if (this.#heap?.buffer !== this.#memory.buffer) {
       this.#heap = new Uint8Array(this.#memory.buffer);
+      this.#heapData = new DataView(this.#memory.buffer);
       this.#source = new Float64Array(this.#memory.buffer, this.cryptor.sourcePtr, 2);
     }
     return this.#heap;
@@ -143,7 +144,7 @@ export class FrameCrypto {
       const head = data.subarray(0, HEAD_BYTES);
       this.#input(head);
       const planLen = this.cryptor.prepareProtectInBuffer(head.byteLength, data.byteLength, codec, isKeyFrame);
-      if (planLen !== 0) return this.#seal(this.#output(planLen), data, codec, isKeyFrame);
+      if (planLen !== 0) return this.#seal(planLen, data, codec, isKeyFrame);
     }
     if (data.byteLength <= this.#bufferFrameBytes) {
       this.#input(data);
@@ -163,7 +164,7 @@ export class FrameCrypto {
       const head = data.subarray(0, HEAD_BYTES);
       this.#input(head);
       const planLen = this.cryptor.prepareUnprotectInBuffer(head.byteLength, data.byteLength, codec, isKeyFrame, nowMs);
-      if (planLen !== 0) return this.#open(this.#output(planLen), data, codec, isKeyFrame);
+      if (planLen !== 0) return this.#open(planLen, data, codec, isKeyFrame);
     }
     let plain;
     if (data.byteLength <= this.#bufferFrameBytes) {
@@ -182,42 +183,69 @@ export class FrameCrypto {
     };
   }
 
-  // #seal and #open chain the WebCrypto promise with `then` rather than being async functions:
-  // one promise less per frame, on the path every large frame takes.
-  #seal(plan, data, codec, isKeyFrame) {
-    const view = new DataView(plan.buffer, plan.byteOffset, plan.byteLength);
-    this.#keys.sync(view.getUint32(0, true));
-    const clear = view.getUint16(4, true);
-    const headerLen = plan[6];
+  // #seal and #open read the plan where Rust wrote it (at `outputPtr`; split_aead.rs has the
+  // layout) before anything else can overwrite it, and chain the WebCrypto promise with `then`
+  // rather than being async functions: one promise less per frame, on the path every large
+  // frame takes. A call into Wasm (a key export, a recording) may grow its memory, so the views
+  // are taken again after one.
+
+  /**
+   * AES-GCM parameters from the plan: views of Wasm memory when WebCrypto is called at once (it
+   * copies them before returning), copies when the call waits for a key import.
+   */
+  #gcmParams(planLen, now) {
+    const heap = this.#views();
+    const at = this.#outputPtr;
+    const iv = heap.subarray(at + 32, at + PLAN_AAD_OFFSET);
+    const additionalData = heap.subarray(at + PLAN_AAD_OFFSET, at + planLen);
+    return now
+      ? { name: 'AES-GCM', iv, additionalData, tagLength: 128 }
+      : { name: 'AES-GCM', iv: iv.slice(), additionalData: additionalData.slice(), tagLength: 128 };
+  }
+
+  #seal(planLen, data, codec, isKeyFrame) {
+    this.#views();
+    const at = this.#outputPtr;
+    this.#keys.sync(this.#heapData.getUint32(at, true));
     const entry = this.#keys.sendEntry(this.cryptor);
-    const encrypt = (key) => crypto.subtle.encrypt(gcmParams(plan), key, data.subarray(clear));
+    const heap = this.#views();
+    const clear = this.#heapData.getUint16(at + 4, true);
+    const headerLen = heap[at + 6];
+    // The frame is built around the ciphertext: prefix and header now, while the plan is here.
+    const sealedLen = data.byteLength - clear + GCM_TAG_BYTES;
+    const out = new Uint8Array(clear + headerLen + sealedLen);
+    out.set(data.subarray(0, clear));
+    out.set(heap.subarray(at + PLAN_AAD_OFFSET, at + PLAN_AAD_OFFSET + headerLen), clear);
+    const params = this.#gcmParams(planLen, entry.key !== null);
+    const encrypt = (key) => crypto.subtle.encrypt(params, key, data.subarray(clear));
     const sealing = entry.key !== null ? encrypt(entry.key) : entry.pending.then(encrypt);
-    return sealing.then((sealedBuffer) => {
-      const sealed = new Uint8Array(sealedBuffer);
-      const out = new Uint8Array(clear + headerLen + sealed.byteLength);
-      out.set(data.subarray(0, clear));
-      out.set(plan.subarray(PLAN_AAD_OFFSET, PLAN_AAD_OFFSET + headerLen), clear);
-      out.set(sealed, clear + headerLen);
+    return sealing.then((sealed) => {
+      // A length other than planned throws, and the frame is dropped.
+      out.set(new Uint8Array(sealed), clear + headerLen);
       if (this.recording) this.cryptor.recordSplitSent(data, codec, isKeyFrame, out.byteLength);
       return out;
     });
   }
 
-  #open(plan, data, codec, isKeyFrame) {
+  #open(planLen, data, codec, isKeyFrame) {
     if (this.recording) this.cryptor.recordSplitReceived(data, codec, isKeyFrame);
-    const view = new DataView(plan.buffer, plan.byteOffset, plan.byteLength);
-    this.#keys.sync(view.getUint32(0, true));
-    const clear = view.getUint16(4, true);
-    const headerLen = plan[6];
-    const epoch = view.getFloat64(24, true);
-    const entry = this.#keys.receiveEntry(this.cryptor, view.getFloat64(8, true));
-    const decrypt = (key) => crypto.subtle.decrypt(gcmParams(plan), key, data.subarray(clear + headerLen));
+    this.#views();
+    const at = this.#outputPtr;
+    const plan = this.#heapData;
+    this.#keys.sync(plan.getUint32(at, true));
+    const clear = plan.getUint16(at + 4, true);
+    const headerLen = plan.getUint8(at + 6);
+    const kid = plan.getFloat64(at + 8, true);
+    const ctr = plan.getFloat64(at + 16, true);
+    const epoch = plan.getFloat64(at + 24, true);
+    const entry = this.#keys.receiveEntry(this.cryptor, kid);
+    const params = this.#gcmParams(planLen, entry.key !== null);
+    const decrypt = (key) => crypto.subtle.decrypt(params, key, data.subarray(clear + headerLen));
     const opening = entry.key !== null ? decrypt(entry.key) : entry.pending.then(decrypt);
     return opening.then((opened) => {
       // Authenticated: Rust moves the replay window (and throws if the counter was taken
       // meanwhile) and names the sender by the key's KID.
-      this.#input(plan);
-      const senderIndex = this.cryptor.confirmUnprotectInBuffer(plan.byteLength);
+      const senderIndex = this.cryptor.confirmUnprotect(kid, ctr);
       let out;
       if (clear === 0) {
         out = new Uint8Array(opened);

@@ -11,8 +11,9 @@
 use wasm_bindgen::prelude::*;
 
 use crate::codec::Codec;
+use crate::cryptor::split_aead::MAX_PLAN_NUMBER;
 use crate::cryptor::{Cryptor, Unprotected};
-use crate::header::KeyId;
+use crate::header::{Counter, KeyId};
 use crate::mls_keys::epoch_from_js_number;
 use crate::Error;
 
@@ -373,17 +374,19 @@ impl FrameCryptor {
         }
     }
 
-    /// Records that the frame of an unprotect plan (its `planLen` bytes written at
-    /// `inputPtr`) authenticated, moving its replay window, and returns the MLS leaf index of
-    /// its sender (the plan holds its epoch). Throws if it may not be passed on (its counter
-    /// was accepted meanwhile, its key gone).
-    #[wasm_bindgen(js_name = confirmUnprotectInBuffer)]
-    pub fn confirm_unprotect_in_buffer(
-        &mut self,
-        #[wasm_bindgen(js_name = planLen)] plan_len: usize,
-    ) -> Result<f64, JsError> {
-        let plan = self.buffers.input(plan_len)?;
-        let sender = self.inner.confirm_open(plan).map_err(to_js_error)?;
+    /// Records that the frame of an unprotect plan authenticated (its `kid` and `ctr`, both
+    /// read from the plan), moving its replay window, and returns the MLS leaf index of its
+    /// sender (the plan holds its epoch). Throws if it may not be passed on (its counter was
+    /// accepted meanwhile, its key gone, or the numbers are not a plan's).
+    #[wasm_bindgen(js_name = confirmUnprotect)]
+    pub fn confirm_unprotect(&mut self, kid: f64, ctr: f64) -> Result<f64, JsError> {
+        let (Some(kid), Some(ctr)) = (plan_number(kid), plan_number(ctr)) else {
+            return Err(to_js_error(Error::DecryptionFailed));
+        };
+        let sender = self
+            .inner
+            .confirm_open(KeyId(kid), Counter(ctr))
+            .map_err(to_js_error)?;
         // Leaf indices are below 2^32 (KIDs are u64 with 4 epoch bits): exact as f64.
         Ok(sender as f64)
     }
@@ -404,16 +407,19 @@ impl FrameCryptor {
     #[wasm_bindgen(js_name = receiveKeyForImport)]
     pub fn receive_key_for_import(&mut self, kid: f64) -> Result<js_sys::Uint8Array, JsError> {
         let no_key = || JsError::new("no receive key for WebCrypto");
-        // Plans carry KIDs up to 2^53 - 1, exact as numbers.
-        if !(0.0..=9_007_199_254_740_991.0).contains(&kid) || kid.fract() != 0.0 {
-            return Err(no_key());
-        }
+        let kid = plan_number(kid).ok_or_else(no_key)?;
         let key = self
             .inner
-            .receive_key_for_import(KeyId(kid as u64))
+            .receive_key_for_import(KeyId(kid))
             .ok_or_else(no_key)?;
         Ok(js_sys::Uint8Array::from(key.as_bytes()))
     }
+}
+
+/// A plan's KID or CTR back from JavaScript: an integer up to 2^53 - 1, else `None`.
+fn plan_number(value: f64) -> Option<u64> {
+    let max = MAX_PLAN_NUMBER as f64;
+    ((0.0..=max).contains(&value) && value.fract() == 0.0).then_some(value as u64)
 }
 
 #[cfg(feature = "test-hooks")]

@@ -1,13 +1,14 @@
 //! The split AEAD path (SFrame in Rust, AES-GCM elsewhere) gives the same bytes as the
 //! all-Rust path, in both directions, and fails closed: tampering, replays and unknown KIDs.
 //! Here the "elsewhere" is the `aes-gcm` crate driven only by the plan and the raw key the
-//! cryptor hands out; `tests/web.rs` does the same with WebCrypto in Chromium.
+//! cryptor hands out; `e2e-tests/tests/frame-crypto-paths.spec.ts` does the same with
+//! WebCrypto in Chromium, through the worker's `www/frame-crypto.js`.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
 use aes_gcm::aead::{Aead, Payload};
 use aes_gcm::{Aes128Gcm, KeyInit};
 use crypto_wasm::cryptor::split_aead::PLAN_FIXED_LEN;
-use crypto_wasm::{Codec, Cryptor};
+use crypto_wasm::{Codec, Counter, Cryptor, KeyId};
 
 const BASE: [u8; 16] = [7; 16];
 
@@ -27,6 +28,7 @@ struct Plan<'a> {
     clear: usize,
     header_len: usize,
     kid: f64,
+    ctr: f64,
     nonce: [u8; 12],
     aad: &'a [u8],
 }
@@ -36,6 +38,7 @@ fn read(plan: &[u8]) -> Plan<'_> {
         clear: usize::from(u16::from_le_bytes([plan[4], plan[5]])),
         header_len: usize::from(plan[6]),
         kid: f64::from_le_bytes(plan[8..16].try_into().expect("8 bytes")),
+        ctr: f64::from_le_bytes(plan[16..24].try_into().expect("8 bytes")),
         nonce: plan[32..44].try_into().expect("12 bytes"),
         aad: &plan[PLAN_FIXED_LEN..],
     }
@@ -76,7 +79,7 @@ fn split_unprotect(
     let plan = receiver.prepare_open(10, head, data.len(), codec, key_frame)?;
     let p = read(&plan);
     let key = receiver
-        .receive_key_for_import(crypto_wasm::KeyId(p.kid as u64))
+        .receive_key_for_import(KeyId(p.kid as u64))
         .expect("receive key");
     let aead = Aes128Gcm::new_from_slice(key.as_bytes()).expect("16 bytes");
     let Ok(plain) = aead.decrypt(
@@ -88,7 +91,8 @@ fn split_unprotect(
     ) else {
         return Some(Err(()));
     };
-    match receiver.confirm_open(&plan) {
+    let (kid, ctr) = (KeyId(p.kid as u64), Counter(p.ctr as u64));
+    match receiver.confirm_open(kid, ctr) {
         // Every sender in these tests is leaf 1: the KID names it.
         Ok(sender_index) => assert_eq!(sender_index, 1),
         Err(_) => return Some(Err(())),

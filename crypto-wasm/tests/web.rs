@@ -345,15 +345,16 @@ fn plans_for_webcrypto_go_through_the_buffers() {
     assert!(plan_len > 44);
     let plan = memory_view(&bob, bob.output_ptr(), plan_len).to_vec();
     // Confirmed once (as after WebCrypto authenticated it): named by the sender's leaf;
-    // confirmed again: a replay.
-    memory_view(&bob, bob.input_ptr(), plan.len()).copy_from(&plan);
-    assert_eq!(
-        bob.confirm_unprotect_in_buffer(plan.len())
-            .expect("confirm"),
-        0.0
-    );
-    memory_view(&bob, bob.input_ptr(), plan.len()).copy_from(&plan);
-    assert!(bob.confirm_unprotect_in_buffer(plan.len()).is_err());
+    // confirmed again: a replay. KID and CTR are the plan's numbers.
+    let number = |at: usize| f64::from_le_bytes(plan[at..at + 8].try_into().expect("8 bytes"));
+    let (kid, ctr) = (number(8), number(16));
+    assert_eq!(bob.confirm_unprotect(kid, ctr).expect("confirm"), 0.0);
+    assert!(bob.confirm_unprotect(kid, ctr).is_err());
+    // Numbers that no plan holds are refused.
+    for bad in [-1.0, 0.5, f64::NAN, 9_007_199_254_740_992.0] {
+        assert!(bob.confirm_unprotect(bad, ctr + 1.0).is_err());
+        assert!(bob.confirm_unprotect(kid, bad).is_err());
+    }
     // A head longer than the buffer is refused.
     let too_long = bob.buffer_frame_bytes() + 1;
     assert!(bob

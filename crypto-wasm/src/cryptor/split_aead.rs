@@ -15,6 +15,8 @@
 //! - A receive KID gets a plan only once its key authenticated a frame in Rust, so a forged
 //!   KID never makes the worker import a key. The replay window is checked when the plan is
 //!   made and again, then moved, by [`Cryptor::confirm_open`] after WebCrypto authenticated.
+//! - Plans carry KID and CTR as JavaScript numbers, so only values up to 2^53 - 1 get one
+//!   (far beyond any real counter); anything larger takes the all-Rust path.
 //! - Raw `sframe_key`s leave Rust only through [`Cryptor::send_key_for_import`] and
 //!   [`Cryptor::receive_key_for_import`], to be imported at once as non-extractable keys. The
 //!   worker caches them under [`KeyGeneration`], which changes whenever the key set does.
@@ -28,7 +30,7 @@
 //! | 6 | SFrame header length, u8 |
 //! | 7 | reserved, 0 |
 //! | 8 | KID, f64 (exact: plans are only made for KIDs up to 2^53 - 1) |
-//! | 16 | CTR, u64 |
+//! | 16 | CTR, f64 (exact likewise) |
 //! | 24 | MLS epoch, f64 |
 //! | 32 | nonce, 12 bytes |
 //! | 44 | AAD = header `||` clear prefix |
@@ -44,8 +46,8 @@ use crate::Error;
 pub const PLAN_FIXED_LEN: usize = 44;
 /// The AES-GCM tag length (`Nt` of 0x0004 and 0x0005).
 const GCM_TAG_LEN: usize = 16;
-/// Largest KID a plan carries: exact as a JavaScript number.
-const MAX_PLAN_KID: u64 = (1 << 53) - 1;
+/// Largest KID or CTR a plan carries: exact as a JavaScript number.
+pub const MAX_PLAN_NUMBER: u64 = (1 << 53) - 1;
 
 /// Names the cryptor's current key set. The worker's WebCrypto key cache is valid for one
 /// generation only; it changes on every new key source or epoch and when an epoch expires.
@@ -91,7 +93,7 @@ struct PlanFields<'a> {
 
 impl PlanFields<'_> {
     fn encode(&self) -> Option<Vec<u8>> {
-        if self.kid.0 > MAX_PLAN_KID {
+        if self.kid.0 > MAX_PLAN_NUMBER || self.ctr.0 > MAX_PLAN_NUMBER {
             return None;
         }
         let clear = u16::try_from(self.prefix.len()).ok()?;
@@ -101,9 +103,9 @@ impl PlanFields<'_> {
         plan.extend_from_slice(&clear.to_le_bytes());
         plan.push(header_len);
         plan.push(0);
-        // At most 2^53 - 1 (checked above): exact as an f64.
+        // At most 2^53 - 1 (checked above): exact as f64.
         plan.extend_from_slice(&(self.kid.0 as f64).to_le_bytes());
-        plan.extend_from_slice(&self.ctr.0.to_le_bytes());
+        plan.extend_from_slice(&(self.ctr.0 as f64).to_le_bytes());
         // Epochs enter through JavaScript numbers, so they are exact as f64.
         let epoch = self.epoch.map_or(f64::NAN, |e| e as f64);
         plan.extend_from_slice(&epoch.to_le_bytes());
@@ -112,17 +114,6 @@ impl PlanFields<'_> {
         plan.extend_from_slice(self.prefix);
         Some(plan)
     }
-}
-
-/// The KID and CTR of a plan made by [`Cryptor::prepare_open`].
-pub fn plan_kid_ctr(plan: &[u8]) -> Option<(KeyId, Counter)> {
-    let kid = f64::from_le_bytes(plan.get(8..16)?.try_into().ok()?);
-    let ctr = u64::from_le_bytes(plan.get(16..24)?.try_into().ok()?);
-    // Plans carry only integer KIDs up to 2^53 - 1; anything else is refused.
-    if !(0.0..=MAX_PLAN_KID as f64).contains(&kid) || kid.fract() != 0.0 {
-        return None;
-    }
-    Some((KeyId(kid as u64), Counter(ctr)))
 }
 
 impl Cryptor {
@@ -212,14 +203,14 @@ impl Cryptor {
         .encode()
     }
 
-    /// Records that the frame of an open plan authenticated outside Rust (moves its replay
-    /// window), and returns the MLS leaf index of its sender, read from the KID.
+    /// Records that the frame of an open plan (its `kid` and `ctr`) authenticated outside
+    /// Rust (moves its replay window), and returns the MLS leaf index of its sender, read
+    /// from the KID.
     ///
     /// # Errors
-    /// [`Error::DecryptionFailed`] if the plan is malformed or its key is gone;
-    /// [`Error::Replayed`] if the counter was accepted in the meantime.
-    pub fn confirm_open(&mut self, plan: &[u8]) -> Result<u64, Error> {
-        let (kid, ctr) = plan_kid_ctr(plan).ok_or(Error::DecryptionFailed)?;
+    /// [`Error::DecryptionFailed`] if the key is gone; [`Error::Replayed`] if the counter
+    /// was accepted in the meantime.
+    pub fn confirm_open(&mut self, kid: KeyId, ctr: Counter) -> Result<u64, Error> {
         self.split_epochs()
             .ok_or(Error::DecryptionFailed)?
             .split_accept(kid, ctr)?;
