@@ -114,9 +114,12 @@ export class FrameCrypto {
     this.recording = typeof cryptor.recordSplitSent === 'function';
   }
 
-  /** The heap view, taken again if Wasm memory grew (which detaches the old views). */
+  /**
+   * The heap view, taken again if Wasm memory grew: growing detaches the old buffer, and a view
+   * of a detached buffer has length 0 (cheaper to read than `memory.buffer`, a call into V8).
+   */
   #views() {
-    if (this.#heap?.buffer !== this.#memory.buffer) {
+    if (this.#heap === undefined || this.#heap.byteLength === 0) {
       this.#heap = new Uint8Array(this.#memory.buffer);
       this.#heapData = new DataView(this.#memory.buffer);
       this.#source = new Float64Array(this.#memory.buffer, this.cryptor.sourcePtr, 2);
