@@ -253,17 +253,12 @@ impl FrameBuffers {
 
     /// The first `len` bytes of the input buffer.
     fn input(&self, len: usize) -> Result<&[u8], JsError> {
-        self.input
-            .get(..len)
-            .ok_or_else(|| JsError::new("frame is longer than the frame buffer"))
+        self.input.get(..len).ok_or_else(too_long)
     }
 
     /// Copies `frame` into the output buffer; returns its length.
     fn set_output(&mut self, frame: &[u8]) -> Result<usize, JsError> {
-        let out = self
-            .output
-            .get_mut(..frame.len())
-            .ok_or_else(|| JsError::new("frame is longer than the frame buffer"))?;
+        let out = self.output.get_mut(..frame.len()).ok_or_else(too_long)?;
         out.copy_from_slice(frame);
         Ok(frame.len())
     }
@@ -278,6 +273,10 @@ impl FrameBuffers {
                 .map_or(f64::NAN, |sender| sender as f64),
         ];
     }
+}
+
+fn too_long() -> JsError {
+    JsError::new("frame is longer than the frame buffer")
 }
 
 /// A frame's codec, from the encoded frame's metadata (the worker's `codecOf`), never from
@@ -341,14 +340,12 @@ impl FrameCryptor {
         codec: FrameCodec,
         #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
     ) -> Result<usize, JsError> {
-        let head = self.buffers.input(head_len)?;
-        match self
+        let FrameBuffers { input, output, .. } = &mut self.buffers;
+        let head = input.get(..head_len).ok_or_else(too_long)?;
+        Ok(self
             .inner
-            .prepare_seal(head, frame_len, codec.into(), is_key_frame)
-        {
-            Some(plan) => self.buffers.set_output(&plan),
-            None => Ok(0),
-        }
+            .prepare_seal(head, frame_len, codec.into(), is_key_frame, output)
+            .unwrap_or(0))
     }
 
     /// A plan to open a received frame of `frameLen` bytes with WebCrypto at `nowMs`, from
@@ -364,14 +361,13 @@ impl FrameCryptor {
         #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
     ) -> Result<usize, JsError> {
-        let head = self.buffers.input(head_len)?;
-        match self
+        let FrameBuffers { input, output, .. } = &mut self.buffers;
+        let head = input.get(..head_len).ok_or_else(too_long)?;
+        let (now, codec) = (millis(now_ms), codec.into());
+        Ok(self
             .inner
-            .prepare_open(millis(now_ms), head, frame_len, codec.into(), is_key_frame)
-        {
-            Some(plan) => self.buffers.set_output(&plan),
-            None => Ok(0),
-        }
+            .prepare_open(now, head, frame_len, codec, is_key_frame, output)
+            .unwrap_or(0))
     }
 
     /// Records that the frame of an unprotect plan authenticated (its `kid` and `ctr`, both

@@ -7,7 +7,7 @@
 
 use aes_gcm::aead::{Aead, Payload};
 use aes_gcm::{Aes128Gcm, KeyInit};
-use crypto_wasm::cryptor::split_aead::PLAN_FIXED_LEN;
+use crypto_wasm::cryptor::split_aead::{MAX_PLAN_LEN, PLAN_FIXED_LEN};
 use crypto_wasm::{Codec, Counter, Cryptor, KeyId};
 
 const BASE: [u8; 16] = [7; 16];
@@ -47,10 +47,11 @@ fn read(plan: &[u8]) -> Plan<'_> {
 /// Seals as the worker does with WebCrypto: `clear || header || AES-GCM(ct || tag)`.
 fn split_protect(sender: &mut Cryptor, data: &[u8], codec: Codec, key_frame: bool) -> Vec<u8> {
     let head = &data[..data.len().min(64)];
-    let plan = sender
-        .prepare_seal(head, data.len(), codec, key_frame)
+    let mut plan = [0u8; MAX_PLAN_LEN];
+    let plan_len = sender
+        .prepare_seal(head, data.len(), codec, key_frame, &mut plan)
         .expect("a plan");
-    let p = read(&plan);
+    let p = read(&plan[..plan_len]);
     let key = sender.send_key_for_import().expect("send key");
     let aead = Aes128Gcm::new_from_slice(key.as_bytes()).expect("16 bytes");
     let sealed = aead
@@ -76,8 +77,9 @@ fn split_unprotect(
     key_frame: bool,
 ) -> Option<Result<Vec<u8>, ()>> {
     let head = &data[..data.len().min(64)];
-    let plan = receiver.prepare_open(10, head, data.len(), codec, key_frame)?;
-    let p = read(&plan);
+    let mut plan = [0u8; MAX_PLAN_LEN];
+    let plan_len = receiver.prepare_open(10, head, data.len(), codec, key_frame, &mut plan)?;
+    let p = read(&plan[..plan_len]);
     let key = receiver
         .receive_key_for_import(KeyId(p.kid as u64))
         .expect("receive key");
@@ -182,7 +184,7 @@ fn split_open_fails_closed() {
 fn no_plan_without_epoch_keys() {
     let mut fresh = Cryptor::default();
     assert!(fresh
-        .prepare_seal(&frame(64), 1000, Codec::Vp8, false)
+        .prepare_seal(&frame(64), 1000, Codec::Vp8, false, &mut [0; MAX_PLAN_LEN])
         .is_none());
     assert!(fresh.send_key_for_import().is_none());
     let mut legacy = Cryptor::default();
@@ -190,6 +192,6 @@ fn no_plan_without_epoch_keys() {
         .use_meeting_secret(&[1; 32], crypto_wasm::KeyId(5))
         .expect("secret");
     assert!(legacy
-        .prepare_seal(&frame(64), 1000, Codec::Vp8, false)
+        .prepare_seal(&frame(64), 1000, Codec::Vp8, false, &mut [0; MAX_PLAN_LEN])
         .is_none());
 }

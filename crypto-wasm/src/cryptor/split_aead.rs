@@ -44,6 +44,9 @@ use crate::Error;
 
 /// Bytes of a plan before its AAD.
 pub const PLAN_FIXED_LEN: usize = 44;
+/// The longest plan: the fixed fields, the longest header and the longest clear prefix.
+pub const MAX_PLAN_LEN: usize =
+    PLAN_FIXED_LEN + crate::header::MAX_HEADER_LEN + crate::codec::VP8_KEY_FRAME_PREFIX;
 /// The AES-GCM tag length (`Nt` of 0x0004 and 0x0005).
 const GCM_TAG_LEN: usize = 16;
 /// Largest KID or CTR a plan carries: exact as a JavaScript number.
@@ -92,27 +95,31 @@ struct PlanFields<'a> {
 }
 
 impl PlanFields<'_> {
-    fn encode(&self) -> Option<Vec<u8>> {
+    /// Writes the plan into `out`; returns its length. `None` if it does not fit `out` or
+    /// its KID or CTR is above [`MAX_PLAN_NUMBER`].
+    fn encode(&self, out: &mut [u8]) -> Option<usize> {
         if self.kid.0 > MAX_PLAN_NUMBER || self.ctr.0 > MAX_PLAN_NUMBER {
             return None;
         }
         let clear = u16::try_from(self.prefix.len()).ok()?;
         let header_len = u8::try_from(self.header.len()).ok()?;
-        let mut plan = Vec::with_capacity(PLAN_FIXED_LEN + self.header.len() + self.prefix.len());
-        plan.extend_from_slice(&self.generation.to_le_bytes());
-        plan.extend_from_slice(&clear.to_le_bytes());
-        plan.push(header_len);
-        plan.push(0);
+        let len = PLAN_FIXED_LEN + self.header.len() + self.prefix.len();
+        let plan = out.get_mut(..len)?;
+        plan[0..4].copy_from_slice(&self.generation.to_le_bytes());
+        plan[4..6].copy_from_slice(&clear.to_le_bytes());
+        plan[6] = header_len;
+        plan[7] = 0;
         // At most 2^53 - 1 (checked above): exact as f64.
-        plan.extend_from_slice(&(self.kid.0 as f64).to_le_bytes());
-        plan.extend_from_slice(&(self.ctr.0 as f64).to_le_bytes());
+        plan[8..16].copy_from_slice(&(self.kid.0 as f64).to_le_bytes());
+        plan[16..24].copy_from_slice(&(self.ctr.0 as f64).to_le_bytes());
         // Epochs enter through JavaScript numbers, so they are exact as f64.
         let epoch = self.epoch.map_or(f64::NAN, |e| e as f64);
-        plan.extend_from_slice(&epoch.to_le_bytes());
-        plan.extend_from_slice(&self.nonce);
-        plan.extend_from_slice(self.header);
-        plan.extend_from_slice(self.prefix);
-        Some(plan)
+        plan[24..32].copy_from_slice(&epoch.to_le_bytes());
+        plan[32..PLAN_FIXED_LEN].copy_from_slice(&self.nonce);
+        let (header, prefix) = plan[PLAN_FIXED_LEN..].split_at_mut(self.header.len());
+        header.copy_from_slice(self.header);
+        prefix.copy_from_slice(self.prefix);
+        Some(len)
     }
 }
 
@@ -128,7 +135,8 @@ impl Cryptor {
     }
 
     /// A plan to seal a frame of `frame_len` bytes outside Rust, `head` being its first
-    /// bytes (at least the codec's clear prefix). Takes a counter. `None`: use
+    /// bytes (at least the codec's clear prefix), written into `plan` ([`MAX_PLAN_LEN`]
+    /// bytes are always enough). Takes a counter. Returns the plan's length; `None`: use
     /// [`Cryptor::protect`] (not an AES-GCM suite, no epoch key, `head` too short, counter
     /// used up).
     pub fn prepare_seal(
@@ -137,7 +145,8 @@ impl Cryptor {
         frame_len: usize,
         codec: Codec,
         key_frame: bool,
-    ) -> Option<Vec<u8>> {
+        plan: &mut [u8],
+    ) -> Option<usize> {
         // Structured codecs (H.264, AV1) have no clear prefix: only the all-Rust path.
         let crate::codec::Layout::ClearPrefix(prefix_len) = codec.layout(key_frame) else {
             return None;
@@ -159,12 +168,13 @@ impl Cryptor {
             epoch: self.send_epoch(),
             nonce,
         }
-        .encode()
+        .encode(plan)
     }
 
     /// A plan to open a received frame of `frame_len` bytes outside Rust at `now_ms`, `head`
-    /// being its first bytes (at least clear prefix and SFrame header). Returns the plan; the
-    /// ciphertext and tag are the frame's bytes from `clear + header length` on. `None`: use
+    /// being its first bytes (at least clear prefix and SFrame header), written into `plan`
+    /// ([`MAX_PLAN_LEN`] bytes are always enough). Returns the plan's length; the ciphertext
+    /// and tag are the frame's bytes from `clear + header length` on. `None`: use
     /// [`Cryptor::unprotect`] (see the module documentation).
     pub fn prepare_open(
         &mut self,
@@ -173,7 +183,8 @@ impl Cryptor {
         frame_len: usize,
         codec: Codec,
         key_frame: bool,
-    ) -> Option<Vec<u8>> {
+        plan: &mut [u8],
+    ) -> Option<usize> {
         // Structured codecs (H.264, AV1) have no clear prefix: only the all-Rust path.
         let crate::codec::Layout::ClearPrefix(prefix_len) = codec.layout(key_frame) else {
             return None;
@@ -200,7 +211,7 @@ impl Cryptor {
             epoch: Some(epoch),
             nonce,
         }
-        .encode()
+        .encode(plan)
     }
 
     /// Records that the frame of an open plan (its `kid` and `ctr`) authenticated outside
