@@ -7,7 +7,7 @@ use crate::components::{
 };
 use crate::hooks::AppContext;
 use crate::invite::Route;
-use crate::services::{e2ee, identity_store, media, navigation, storage};
+use crate::services::{e2ee, identity_store, media, navigation, signaling, storage};
 use crate::state::{Action, AppState, LocalMedia, Page};
 
 /// The page a freshly loaded (or history-popped) route shows. A meeting link always
@@ -72,6 +72,25 @@ pub fn app() -> Html {
             if !*keeps_them {
                 e2ee::discard_prestarted_worker();
                 identity_store::discard_preloaded_identity();
+            }
+        });
+    }
+
+    {
+        // The signaling socket opens in the lobby too, so that joining only sends `join`
+        // (it holds no room slot before that); leaving the lobby for anything but the
+        // meeting closes it.
+        let lobby_room = match &state.page {
+            Page::Lobby(invite) => Some(invite.room_id().clone()),
+            _ => None,
+        };
+        let keeps_it = matches!(state.page, Page::Lobby(_) | Page::Meeting(_));
+        use_effect_with((lobby_room, keeps_it), |(lobby_room, keeps_it)| {
+            if let Some(room) = lobby_room {
+                signaling::preconnect(room);
+            }
+            if !*keeps_it {
+                signaling::discard_preconnection();
             }
         });
     }
