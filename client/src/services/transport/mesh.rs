@@ -1,8 +1,9 @@
 //! The mesh transport: one `RTCPeerConnection` per remote MLS member
 //! ([`crate::peering`] decides who connects to whom).
 //!
-//! Negotiation is one-way and needs no glare handling: the newcomer offers to everyone
-//! already in the room (`call`), the others answer (`handle_signal`). ICE candidates
+//! Negotiation is one-way and needs no glare handling: the members already in the room
+//! offer to a newcomer (`call`) as soon as the commit that adds it is processed, and the
+//! newcomer answers (`handle_signal`) once its Welcome made it a member. ICE candidates
 //! trickle both ways and are queued until the remote description is set. Every local
 //! track gets its encrypting transform before the offer or answer is created, and every
 //! remote track gets its decrypting transform inside `ontrack`, so no frame is ever sent
@@ -123,7 +124,7 @@ impl Mesh {
         }
     }
 
-    /// Connects to a participant who was already in the room: we send the offer.
+    /// Connects to a member who joined after us: we send the offer.
     pub fn call(&self, participant: ParticipantId) {
         let mesh = self.clone();
         spawn_local(async move {
