@@ -7,7 +7,7 @@ use crate::components::{
 };
 use crate::hooks::AppContext;
 use crate::invite::Route;
-use crate::services::{e2ee, identity_store, media, navigation, storage};
+use crate::services::{e2ee, identity_store, key_agreement, media, navigation, signaling, storage};
 use crate::state::{Action, AppState, LocalMedia, Page};
 
 /// The page a freshly loaded (or history-popped) route shows. A meeting link always
@@ -59,19 +59,43 @@ pub fn app() -> Html {
 
     {
         // The encryption worker and this browser's identity load while the person is in
-        // the lobby, so joining waits for neither; the worker holds no key before the
+        // the lobby, and a join is rehearsed in memory (the browser compiles the MLS
+        // code then), so joining waits for none of it; the worker holds no key before the
         // meeting's MLS group gives it one. The meeting session takes both; leaving the
         // lobby for anything but the meeting terminates the worker and drops the identity.
-        let in_lobby = matches!(state.page, Page::Lobby(_));
+        let lobby_suite = match &state.page {
+            Page::Lobby(invite) => Some(invite.frame_suite()),
+            _ => None,
+        };
         let keeps_them = matches!(state.page, Page::Lobby(_) | Page::Meeting(_));
-        use_effect_with((in_lobby, keeps_them), |(in_lobby, keeps_them)| {
-            if *in_lobby {
+        use_effect_with((lobby_suite, keeps_them), |(lobby_suite, keeps_them)| {
+            if let Some(frame_suite) = lobby_suite {
                 e2ee::prestart_worker();
                 identity_store::preload_identity();
+                key_agreement::rehearse_join_soon(*frame_suite);
             }
             if !*keeps_them {
                 e2ee::discard_prestarted_worker();
                 identity_store::discard_preloaded_identity();
+            }
+        });
+    }
+
+    {
+        // The signaling socket opens in the lobby too, so that joining only sends `join`
+        // (it holds no room slot before that); leaving the lobby for anything but the
+        // meeting closes it.
+        let lobby_room = match &state.page {
+            Page::Lobby(invite) => Some(invite.room_id().clone()),
+            _ => None,
+        };
+        let keeps_it = matches!(state.page, Page::Lobby(_) | Page::Meeting(_));
+        use_effect_with((lobby_room, keeps_it), |(lobby_room, keeps_it)| {
+            if let Some(room) = lobby_room {
+                signaling::preconnect(room);
+            }
+            if !*keeps_it {
+                signaling::discard_preconnection();
             }
         });
     }

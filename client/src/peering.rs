@@ -2,9 +2,10 @@
 //! meeting's MLS group get a peer connection (docs/ARCHITECTURE.md, "Keys by MLS").
 //!
 //! - Once we are a member, we offer to every other member whose participant id is
-//!   lower than ours. The server numbers participants in join order, so the newcomer
-//!   offers to everyone already there and later joiners offer to us; two people added
-//!   by the same commit do not both offer (no glare).
+//!   higher than ours. The server numbers participants in join order, so everyone
+//!   already there offers to the newcomer as soon as they process the commit that adds
+//!   it, while the newcomer is still processing its Welcome (the offers wait for it,
+//!   below); two people added by the same commit do not both offer (no glare).
 //! - We answer an offer only from a participant the MLS roster lists. An offer from
 //!   anyone else is held (the latest per participant, logged once): if its sender is
 //!   added later (the commit may still be on its way, or we are re-syncing), it is
@@ -21,9 +22,9 @@ use conclave_protocol::ParticipantId;
 
 use crate::roster::{EncryptionStatus, GroupView};
 
-/// Whether `me` sends the offer to `them` (both being members): the later arrival does.
+/// Whether `me` sends the offer to `them` (both being members): the earlier arrival does.
 pub fn offers_to(me: ParticipantId, them: ParticipantId) -> bool {
-    them < me
+    them > me
 }
 
 /// What to do with an offer that just arrived.
@@ -135,9 +136,29 @@ mod tests {
     }
 
     #[test]
-    fn the_newcomer_calls_everyone_already_there_once() {
+    fn members_call_the_newcomer_once_when_it_is_added() {
+        let mut peering = Peering::default();
+        peering.joined(ParticipantId(1));
+        let alone = view(MembershipStatus::Member, vec![member(0, 1, "Ada", true)]);
+        assert_eq!(peering.on_group_change(&alone), PeeringActions::default());
+
+        let added = view(
+            MembershipStatus::Member,
+            vec![member(0, 1, "Ada", true), member(1, 4, "Grace", false)],
+        );
+        assert_eq!(peering.on_group_change(&added).call, ids(&[4]));
+        assert!(peering.on_group_change(&added).call.is_empty(), "only once");
+    }
+
+    #[test]
+    fn the_newcomer_calls_nobody_and_answers_the_offers_it_held() {
         let mut peering = Peering::default();
         peering.joined(ParticipantId(3));
+        // The members' offers arrive while the Welcome is still being processed.
+        assert_eq!(
+            peering.on_offer(None, ParticipantId(1), "from Ada".into()),
+            OfferDecision::Held { first: true }
+        );
         let waiting = view(MembershipStatus::WaitingToBeAdded, vec![]);
         assert_eq!(peering.on_group_change(&waiting), PeeringActions::default());
 
@@ -149,22 +170,13 @@ mod tests {
                 member(2, 3, "Alan", true),
             ],
         );
-        assert_eq!(peering.on_group_change(&added).call, ids(&[1, 2]));
-        assert!(peering.on_group_change(&added).call.is_empty(), "only once");
-    }
-
-    #[test]
-    fn later_joiners_are_not_called_they_call_us() {
-        let mut peering = Peering::default();
-        peering.joined(ParticipantId(1));
-        let group = view(
-            MembershipStatus::Member,
-            vec![member(0, 1, "Ada", true), member(1, 4, "Grace", false)],
-        );
-        assert!(peering.on_group_change(&group).call.is_empty());
+        let actions = peering.on_group_change(&added);
+        assert!(actions.call.is_empty());
+        assert_eq!(actions.answer, vec![(ParticipantId(1), "from Ada".into())]);
+        // Grace's offer comes after the Welcome: answered at once.
         assert_eq!(
-            peering.on_offer(Some(&group), ParticipantId(4), "offer".into()),
-            OfferDecision::Answer("offer".into())
+            peering.on_offer(Some(&added), ParticipantId(2), "from Grace".into()),
+            OfferDecision::Answer("from Grace".into())
         );
     }
 
@@ -177,14 +189,18 @@ mod tests {
                 member(2, 6, "Alan", me == 6),
             ]
         };
+        let mut ada = Peering::default();
+        ada.joined(ParticipantId(1));
         let mut grace = Peering::default();
         grace.joined(ParticipantId(5));
         let mut alan = Peering::default();
         alan.joined(ParticipantId(6));
-        let to_grace = grace.on_group_change(&view(MembershipStatus::Member, members(5)));
-        let to_alan = alan.on_group_change(&view(MembershipStatus::Member, members(6)));
-        assert_eq!(to_grace.call, ids(&[1]));
-        assert_eq!(to_alan.call, ids(&[1, 5]));
+        let by_ada = ada.on_group_change(&view(MembershipStatus::Member, members(1)));
+        let by_grace = grace.on_group_change(&view(MembershipStatus::Member, members(5)));
+        let by_alan = alan.on_group_change(&view(MembershipStatus::Member, members(6)));
+        assert_eq!(by_ada.call, ids(&[5, 6]));
+        assert_eq!(by_grace.call, ids(&[6]));
+        assert!(by_alan.call.is_empty());
     }
 
     #[test]
@@ -224,18 +240,18 @@ mod tests {
                 member(2, 8, "Grace", false),
             ],
         );
-        assert!(!peering.expects_signal_from(ParticipantId(1)));
+        assert!(!peering.expects_signal_from(ParticipantId(8)));
         peering.on_group_change(&group);
         assert!(
-            peering.expects_signal_from(ParticipantId(1)),
-            "we called Ada"
+            peering.expects_signal_from(ParticipantId(8)),
+            "we called Grace"
         );
         assert!(
-            !peering.expects_signal_from(ParticipantId(8)),
-            "Grace has not offered yet"
+            !peering.expects_signal_from(ParticipantId(1)),
+            "Ada has not offered yet"
         );
-        peering.on_offer(Some(&group), ParticipantId(8), "offer".into());
-        assert!(peering.expects_signal_from(ParticipantId(8)), "we answered");
+        peering.on_offer(Some(&group), ParticipantId(1), "offer".into());
+        assert!(peering.expects_signal_from(ParticipantId(1)), "we answered");
 
         assert!(
             !peering.expects_signal_from(ParticipantId(9)),
@@ -263,10 +279,10 @@ mod tests {
     #[test]
     fn nobody_is_called_while_resyncing() {
         let mut peering = Peering::default();
-        peering.joined(ParticipantId(9));
+        peering.joined(ParticipantId(1));
         let resyncing = view(
             MembershipStatus::Resyncing,
-            vec![member(0, 1, "Ada", false), member(1, 9, "Alan", true)],
+            vec![member(0, 1, "Ada", true), member(1, 9, "Alan", false)],
         );
         assert!(peering.on_group_change(&resyncing).call.is_empty());
     }

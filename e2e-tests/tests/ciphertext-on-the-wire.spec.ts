@@ -13,7 +13,7 @@ test('no run of a sender’s plaintext reaches the receiver, in either direction
   const invite = await alice.createMeeting();
   await alice.join(invite);
   await bob.join(invite);
-  // Bob joined last, so he sent the offer and Alice answered: both roles are covered.
+  // Alice was there first, so she sent the offer and Bob answered: both roles are covered.
   for (const [viewer, remote] of [[alice, bob], [bob, alice]] as const) {
     await expect(viewer.tileStatus(remote.name)).toHaveText('Decrypting');
     await expect.poll(async () => (await viewer.inboundVideoOf(remote.name)).framesDecoded).toBeGreaterThan(30);

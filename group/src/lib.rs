@@ -10,6 +10,7 @@
 //! - [`identity`]: a browser's long-term signature key pair (RFC 9420 section 5.1.2).
 //! - [`meeting_group`]: the group state machine (RFC 9420 sections 12 and 14).
 //! - [`security_code`]: words from the epoch authenticator (RFC 9420 section 8.7).
+//! - [`rehearsal`]: a join run in memory ahead of the real one, to warm the page's code.
 //! - [`FrameSuite`]: the meeting's SFrame suite policy (RFC 9605 section 4.5).
 //! - `credential`, `invite_proof`: the member credential and the invite-secret proof.
 
@@ -19,6 +20,7 @@ mod frame_suite;
 pub mod identity;
 mod invite_proof;
 pub mod meeting_group;
+pub mod rehearsal;
 pub mod security_code;
 
 pub use error::GroupError;
@@ -27,6 +29,7 @@ pub use identity::{Fingerprint, Identity};
 pub use meeting_group::{
     EpochKeys, GroupEvent, MeetingConfig, MeetingGroup, Member, MembershipStatus, Roster,
 };
+pub use rehearsal::rehearse_join;
 pub use security_code::SecurityCode;
 
 /// The MLS ciphersuite every Conclave group uses (RFC 9420 section 17.1, value 0x0001).

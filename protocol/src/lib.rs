@@ -405,7 +405,7 @@ pub enum ServerMessage {
 }
 
 /// WebRTC negotiation payloads relayed between two peers (perfect negotiation is not
-/// needed: the newcomer always sends the offers).
+/// needed: of two members, the earlier arrival always sends the offer).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SignalPayload {

@@ -24,7 +24,7 @@ use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{mpsc, watch, Notify, OwnedSemaphorePermit};
-use tokio::time::timeout;
+use tokio::time::{timeout, timeout_at};
 
 use crate::delivery_service::CommitRequest;
 use crate::error::Error;
@@ -188,8 +188,15 @@ impl Session {
             _ => return self.refuse(Error::UnknownRoom).await,
         };
         let idle_timeout = self.state.config().idle_timeout;
+        let join_deadline = tokio::time::Instant::now() + self.state.config().join_timeout;
         loop {
-            let frame = match timeout(idle_timeout, stream.next()).await {
+            let idle_deadline = tokio::time::Instant::now() + idle_timeout;
+            let deadline = match self.joined {
+                None => idle_deadline.min(join_deadline),
+                Some(_) => idle_deadline,
+            };
+            let frame = match timeout_at(deadline, stream.next()).await {
+                Err(_) if deadline < idle_deadline => return Some((GOING_AWAY, "join timeout")),
                 Err(_idle) => return Some((GOING_AWAY, "idle timeout")),
                 Ok(None) => return None,
                 Ok(Some(Err(error))) => {

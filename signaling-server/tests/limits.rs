@@ -280,3 +280,37 @@ async fn a_silent_connection_is_closed_after_the_idle_timeout() {
         (1001, "idle timeout")
     );
 }
+
+#[tokio::test]
+async fn a_connection_that_never_joins_is_closed_after_the_join_timeout() {
+    let server = TestServer::start_with(|config| {
+        // Pongs (activity) keep the idle timeout away; only the join timeout applies.
+        config.ping_interval = std::time::Duration::from_millis(50);
+        config.join_timeout = std::time::Duration::from_millis(300);
+    })
+    .await;
+    let room = server.create_room().await;
+    let mut lobby = server.connect(room.as_str()).await;
+    let closed = lobby.expect_close().await;
+    assert_eq!(
+        (closed.code, closed.reason.as_str()),
+        (1001, "join timeout")
+    );
+}
+
+#[tokio::test]
+async fn a_joined_connection_outlives_the_join_timeout() {
+    let server = TestServer::start_with(|config| {
+        config.ping_interval = std::time::Duration::from_millis(50);
+        config.join_timeout = std::time::Duration::from_millis(200);
+    })
+    .await;
+    let room = server.create_room().await;
+    let (mut ada, _, _) = server.join(&room, "Ada").await;
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    ada.send(&ClientMessage::StartGroup).await;
+    assert!(matches!(
+        ada.recv().await,
+        ServerMessage::GroupStarted { .. }
+    ));
+}

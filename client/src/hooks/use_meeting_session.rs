@@ -521,13 +521,14 @@ fn on_group_changed(weak: &Weak<RefCell<SessionInner>>, view: GroupView) {
         inner.feed_owners.retain(|_, owner| members.contains(owner));
         (inner.dispatcher.clone(), inner.transport.clone())
     };
-    dispatcher.dispatch(Action::GroupChanged {
-        view: view.clone(),
-        now_ms: now_ms(),
-    });
+    // Connections first: their WebRTC work then runs beside the page's re-render.
     if let Some(transport) = transport {
         transport.on_group_changed(&view);
     }
+    dispatcher.dispatch(Action::GroupChanged {
+        view,
+        now_ms: now_ms(),
+    });
 }
 
 /// Makes the transport the server's media mode asks for. Encryption does not depend on

@@ -7,12 +7,12 @@
 //! code after a change (`changed`, at most once per batch, after the keys). MLS state
 //! never reaches a component: they get [`GroupView`] copies through the app state.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use conclave_group::{EpochKeys, GroupEvent, Identity, MeetingConfig, MeetingGroup};
+use conclave_group::{EpochKeys, FrameSuite, GroupEvent, Identity, MeetingConfig, MeetingGroup};
 use conclave_protocol::{ClientMessage, ServerMessage};
-use gloo::timers::callback::Interval;
+use gloo::timers::callback::{Interval, Timeout};
 use yew::Callback;
 
 use super::now_ms;
@@ -20,6 +20,26 @@ use crate::roster::GroupView;
 
 /// How often the group gets `handle_timeout` (it asks for at most 500 ms).
 pub const TIMEOUT_INTERVAL_MS: u32 = 250;
+
+thread_local! {
+    /// Whether this page rehearsed a join already ([`rehearse_join_soon`]).
+    static REHEARSED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Rehearses a join in memory once per page, in a task of its own right after the current
+/// one (the lobby calls it): the browser then compiles the MLS code while the person is in
+/// the lobby, not while the joining page waits for its Welcome
+/// ([`conclave_group::rehearsal`]). Nothing of the rehearsal leaves memory.
+pub fn rehearse_join_soon(frame_suite: FrameSuite) {
+    if REHEARSED.with(|done| done.replace(true)) {
+        return;
+    }
+    Timeout::new(0, move || {
+        // A failure only means the real join compiles the rest itself.
+        let _ = conclave_group::rehearse_join(frame_suite, group_now_ms());
+    })
+    .forget();
+}
 
 /// Where [`KeyAgreement`] sends what the group asks for.
 #[derive(Clone)]

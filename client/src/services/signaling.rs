@@ -1,6 +1,11 @@
 //! The WebSocket to the signaling server (`/ws/{room_id}`, conclave-protocol JSON).
+//!
+//! The lobby opens the socket ahead of the click ([`preconnect`]), so joining only sends
+//! `join`: the TCP and WebSocket handshakes are done while the person types their name.
+//! A socket that has not joined holds no room slot on the server and is closed by it
+//! after a while (the server's join timeout); the click then opens a fresh one.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use conclave_protocol::{close_code, ClientMessage, RoomId, ServerMessage};
@@ -64,6 +69,100 @@ pub fn describe_close(code: u16, reason: &str) -> String {
     }
 }
 
+/// A socket opened in the lobby, not joined yet.
+struct Preconnected {
+    room: RoomId,
+    socket: WebSocket,
+    /// The server said something before `join` (it only does to refuse the connection,
+    /// for example an unknown room): not reused, so the session sees the refusal itself.
+    spoiled: Rc<Cell<bool>>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+impl Drop for Preconnected {
+    fn drop(&mut self) {
+        self.socket.set_onmessage(None);
+    }
+}
+
+thread_local! {
+    /// The lobby's socket ([`preconnect`]): taken by [`SignalingConnection::connect`] for
+    /// the same room, or closed.
+    static PRECONNECTED: RefCell<Option<Preconnected>> = const { RefCell::new(None) };
+}
+
+/// Opens the socket to `room` ahead of joining (in the lobby). Nothing is sent on it
+/// before [`SignalingConnection::connect`] takes it. Does nothing if one to `room` is
+/// already open or opening; a failure here only means the join opens its own.
+pub fn preconnect(room: &RoomId) {
+    let usable = PRECONNECTED.with(|slot| {
+        slot.borrow()
+            .as_ref()
+            .is_some_and(|pre| &pre.room == room && is_usable(&pre.socket, &pre.spoiled))
+    });
+    if usable {
+        return;
+    }
+    discard_preconnection();
+    let Ok(socket) = open_socket(room) else {
+        return;
+    };
+    let spoiled = Rc::new(Cell::new(false));
+    let on_message = {
+        let spoiled = Rc::clone(&spoiled);
+        Closure::<dyn FnMut(MessageEvent)>::new(move |_: MessageEvent| spoiled.set(true))
+    };
+    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    let pre = Preconnected {
+        room: room.clone(),
+        socket,
+        spoiled,
+        _on_message: on_message,
+    };
+    PRECONNECTED.with(|slot| *slot.borrow_mut() = Some(pre));
+}
+
+/// Closes the lobby's socket, if nobody took it.
+pub fn discard_preconnection() {
+    let discarded = PRECONNECTED.with(|slot| slot.borrow_mut().take());
+    if let Some(pre) = discarded {
+        let _ = pre.socket.close_with_code(1000);
+    }
+}
+
+/// The lobby's socket to `room`, if it is open (or opening) and the server has not
+/// refused it.
+fn take_preconnected(room: &RoomId) -> Option<WebSocket> {
+    let pre = PRECONNECTED.with(|slot| slot.borrow_mut().take())?;
+    if &pre.room == room && is_usable(&pre.socket, &pre.spoiled) {
+        pre.socket.set_onmessage(None);
+        return Some(pre.socket.clone());
+    }
+    let _ = pre.socket.close_with_code(1000);
+    None
+}
+
+fn is_usable(socket: &WebSocket, spoiled: &Cell<bool>) -> bool {
+    !spoiled.get()
+        && matches!(
+            socket.ready_state(),
+            WebSocket::CONNECTING | WebSocket::OPEN
+        )
+}
+
+/// Opens a WebSocket to `room` on the page's own origin.
+fn open_socket(room: &RoomId) -> Result<WebSocket, SignalingError> {
+    let location = web_sys::window()
+        .ok_or(SignalingError::NoWindow)?
+        .location();
+    let url = websocket_url(
+        &location.protocol().unwrap_or_default(),
+        &location.host().unwrap_or_default(),
+        room,
+    );
+    WebSocket::new(&url).map_err(|e| SignalingError::Connect(describe_js_error(&e)))
+}
+
 /// An open signaling connection. Dropping it sends `leave` and closes the socket.
 pub struct SignalingConnection {
     socket: WebSocket,
@@ -74,7 +173,8 @@ pub struct SignalingConnection {
 }
 
 impl SignalingConnection {
-    /// Connects to `room` and sends `join` as soon as the socket opens.
+    /// Connects to `room` (taking the lobby's socket if it is still good) and sends `join`
+    /// as soon as the socket is open.
     ///
     /// `on_message` gets every server message; `on_unexpected_close` fires if the socket
     /// closes for any reason other than this value being dropped; `on_garbage` gets
@@ -86,26 +186,27 @@ impl SignalingConnection {
         on_unexpected_close: Callback<CloseInfo>,
         on_garbage: Callback<String>,
     ) -> Result<Self, SignalingError> {
-        let location = web_sys::window()
-            .ok_or(SignalingError::NoWindow)?
-            .location();
-        let url = websocket_url(
-            &location.protocol().unwrap_or_default(),
-            &location.host().unwrap_or_default(),
-            room,
-        );
-        let socket =
-            WebSocket::new(&url).map_err(|e| SignalingError::Connect(describe_js_error(&e)))?;
+        let socket = match take_preconnected(room) {
+            Some(socket) => socket,
+            None => open_socket(room)?,
+        };
         let join = serde_json::to_string(&ClientMessage::Join { display_name })?;
-
-        let on_open = {
+        let send_join = {
             let socket = socket.clone();
             let on_garbage = on_garbage.clone();
-            Closure::<dyn FnMut()>::new(move || {
+            move || {
                 if let Err(error) = socket.send_with_str(&join) {
                     on_garbage.emit(describe_js_error(&error));
                 }
-            })
+            }
+        };
+        // An open socket gets `join` now; a connecting one when it opens (the `open` event
+        // is a later task, so the handler set below cannot miss it).
+        let on_open = if socket.ready_state() == WebSocket::OPEN {
+            send_join();
+            Closure::<dyn FnMut()>::new(|| {})
+        } else {
+            Closure::<dyn FnMut()>::new(send_join)
         };
         let on_message_closure =
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {

@@ -91,6 +91,10 @@ pub struct Config {
     pub ping_interval: Duration,
     /// A connection that sends nothing (not even a pong) for this long is closed.
     pub idle_timeout: Duration,
+    /// A connection that has not sent `join` this long after opening is closed. The lobby
+    /// opens its connection ahead of the click (pongs keep it from the idle timeout): a
+    /// lobby left open must not hold a connection forever.
+    pub join_timeout: Duration,
     /// Mesh or an SFU.
     pub media: MediaConfig,
     /// STUN/TURN servers given to every participant as they are.
@@ -111,6 +115,7 @@ impl Config {
             send_queue_capacity: 256,
             ping_interval: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(75),
+            join_timeout: Duration::from_secs(10 * 60),
             media: MediaConfig::Mesh,
             ice_servers: Vec::new(),
             turn: None,

@@ -1,19 +1,23 @@
 //! The mesh transport: one `RTCPeerConnection` per remote MLS member
 //! ([`crate::peering`] decides who connects to whom).
 //!
-//! Negotiation is one-way and needs no glare handling: the newcomer offers to everyone
-//! already in the room (`call`), the others answer (`handle_signal`). ICE candidates
+//! Negotiation is one-way and needs no glare handling: the members already in the room
+//! offer to a newcomer (`call`) as soon as the commit that adds it is processed, and the
+//! newcomer answers (`handle_signal`) once its Welcome made it a member. ICE candidates
 //! trickle both ways and are queued until the remote description is set. Every local
 //! track gets its encrypting transform before the offer or answer is created, and every
 //! remote track gets its decrypting transform inside `ontrack`, so no frame is ever sent
 //! or shown in clear. Video is forced to VP8 (the worker's clear-prefix table and the
 //! tests depend on it); audio keeps the default, Opus.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use conclave_protocol::{ClientMessage, IceServer, ParticipantId, ServerMessage, SignalPayload};
+use gloo::timers::callback::Timeout;
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -77,6 +81,9 @@ impl Drop for Peer {
     }
 }
 
+/// One offer, answer or answer-acceptance, run after the ones queued before it.
+type NegotiationStep = Pin<Box<dyn Future<Output = ()>>>;
+
 struct MeshInner {
     e2ee: Rc<E2eeWorker>,
     local: Option<MediaStream>,
@@ -90,6 +97,12 @@ struct MeshInner {
     peers: RefCell<HashMap<ParticipantId, Peer>>,
     /// Candidates that arrived before their peer's remote description.
     early_candidates: RefCell<HashMap<ParticipantId, Vec<RtcIceCandidateInit>>>,
+    /// Negotiation steps waiting for the one running ([`Mesh::negotiate`]).
+    negotiations: RefCell<VecDeque<NegotiationStep>>,
+    /// Whether a negotiation step is running.
+    negotiating: Cell<bool>,
+    /// Every connection was closed (the meeting ended): queued steps do nothing.
+    closed: Cell<bool>,
 }
 
 /// All peer connections of one meeting. Cloning gives another handle to the same mesh.
@@ -119,14 +132,51 @@ impl Mesh {
                 screen: RefCell::new(None),
                 peers: RefCell::new(HashMap::new()),
                 early_candidates: RefCell::new(HashMap::new()),
+                negotiations: RefCell::new(VecDeque::new()),
+                negotiating: Cell::new(false),
+                closed: Cell::new(false),
             }),
         }
     }
 
-    /// Connects to a participant who was already in the room: we send the offer.
-    pub fn call(&self, participant: ParticipantId) {
+    /// Runs `step` once every step queued before it has finished. One at a time: the
+    /// browser's WebRTC work for several peers at once would interleave and finish them
+    /// all late, while one after the other gets the first connection (and the first
+    /// picture) up soonest and the last no later.
+    fn negotiate(&self, step: impl Future<Output = ()> + 'static) {
+        self.inner
+            .negotiations
+            .borrow_mut()
+            .push_back(Box::pin(step));
+        if self.inner.negotiating.replace(true) {
+            return;
+        }
         let mesh = self.clone();
         spawn_local(async move {
+            loop {
+                let next = mesh.inner.negotiations.borrow_mut().pop_front();
+                let Some(step) = next else {
+                    break;
+                };
+                run_with_patience(step).await;
+            }
+            mesh.inner.negotiating.set(false);
+        });
+    }
+
+    /// Whether a queued step for `participant` should still run: the meeting goes on and
+    /// they are still someone we connect to.
+    fn still_wanted(&self, participant: ParticipantId) -> bool {
+        !self.inner.closed.get() && self.inner.peering.borrow().expects_signal_from(participant)
+    }
+
+    /// Connects to a member who joined after us: we send the offer.
+    pub fn call(&self, participant: ParticipantId) {
+        let mesh = self.clone();
+        self.negotiate(async move {
+            if !mesh.still_wanted(participant) {
+                return;
+            }
             if let Err(error) = mesh.offer(participant).await {
                 mesh.report(participant, &error);
             }
@@ -138,7 +188,10 @@ impl Mesh {
         match payload {
             SignalPayload::Offer { sdp } => {
                 let mesh = self.clone();
-                spawn_local(async move {
+                self.negotiate(async move {
+                    if !mesh.still_wanted(from) {
+                        return;
+                    }
                     if let Err(error) = mesh.answer(from, sdp).await {
                         mesh.report(from, &error);
                     }
@@ -146,7 +199,7 @@ impl Mesh {
             }
             SignalPayload::Answer { sdp } => {
                 let mesh = self.clone();
-                spawn_local(async move {
+                self.negotiate(async move {
                     if let Err(error) = mesh.accept_answer(from, sdp).await {
                         mesh.report(from, &error);
                     }
@@ -193,6 +246,7 @@ impl Mesh {
 
     /// Closes every connection.
     pub fn close_all(&self) {
+        self.inner.closed.set(true);
         let removed: Vec<Peer> = self
             .inner
             .peers
@@ -511,6 +565,28 @@ impl MediaTransport for Mesh {
     fn close(&self) {
         self.close_all();
     }
+}
+
+/// How long one negotiation step may hold the next back. A browser may never settle a
+/// step whose connection was closed meanwhile; the step still runs on, unawaited.
+const STEP_PATIENCE_MS: u32 = 2_000;
+
+/// Runs `step` and waits until it finishes or [`STEP_PATIENCE_MS`] passed.
+async fn run_with_patience(step: NegotiationStep) {
+    let (done, finished) = futures_channel::oneshot::channel::<()>();
+    let done = Rc::new(RefCell::new(Some(done)));
+    let finish = move || {
+        if let Some(done) = done.borrow_mut().take() {
+            let _ = done.send(());
+        }
+    };
+    let on_finish = finish.clone();
+    spawn_local(async move {
+        step.await;
+        on_finish();
+    });
+    let _patience = Timeout::new(STEP_PATIENCE_MS, finish);
+    let _ = finished.await;
 }
 
 /// Replaces the track of `sender` if it sends video; a failure leaves the old track on.
