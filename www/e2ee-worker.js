@@ -8,6 +8,16 @@ import { FrameCrypto } from './frame-crypto.js';
 
 const STATS_INTERVAL_MS = 250;
 const ERROR_LOG_INTERVAL_MS = 5000;
+/**
+ * How often the frame clock is read. Frames are unprotected at `frameClockMs`, a `performance.now()`
+ * taken by a timer, not by a call per frame (one costs about a twentieth of an audio frame's whole
+ * unprotection); what the time decides, the 5 s grace of an old epoch, needs no finer clock.
+ */
+const FRAME_CLOCK_TICK_MS = 50;
+let frameClockMs = performance.now();
+setInterval(() => {
+  frameClockMs = performance.now();
+}, FRAME_CLOCK_TICK_MS);
 
 /** @type {FrameCryptor | null} */
 let cryptor = null;
@@ -232,7 +242,7 @@ function unprotectTransform(stats) {
         new Uint8Array(frame.data),
         codecOf(frame, stats.mediaKind),
         frame.type === 'key',
-        performance.now(),
+        frameClockMs,
       );
     } catch (error) {
       failed(error);

@@ -249,6 +249,7 @@ export class FrameCrypto {
       // Authenticated: Rust moves the replay window (and throws if the counter was taken
       // meanwhile) and names the sender by the key's KID.
       const senderIndex = this.cryptor.confirmUnprotect(kid, ctr);
+      if (senderIndex < 0) throw new Error('frame could not be unprotected');
       let out;
       if (clear === 0) {
         out = new Uint8Array(opened);

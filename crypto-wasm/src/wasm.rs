@@ -331,7 +331,8 @@ fn unprotect_error(error: Error) -> JsValue {
 impl FrameCryptor {
     /// A plan to seal a frame of `frameLen` bytes with WebCrypto, from its first `headLen`
     /// bytes (at least the clear prefix) written at `inputPtr`. Takes a counter. Returns the
-    /// plan's length, the plan being at `outputPtr`; 0: no plan, call `protect`.
+    /// plan's length, the plan being at `outputPtr`; 0: no plan (also for a `headLen` above
+    /// `bufferFrameBytes`), call `protect`. Never throws: one call per large frame, kept lean.
     #[wasm_bindgen(js_name = prepareProtectInBuffer)]
     pub fn prepare_protect_in_buffer(
         &mut self,
@@ -339,19 +340,22 @@ impl FrameCryptor {
         #[wasm_bindgen(js_name = frameLen)] frame_len: usize,
         codec: FrameCodec,
         #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
-    ) -> Result<usize, JsError> {
+    ) -> usize {
         let FrameBuffers { input, output, .. } = &mut self.buffers;
-        let head = input.get(..head_len).ok_or_else(too_long)?;
-        Ok(self
-            .inner
-            .prepare_seal(head, frame_len, codec.into(), is_key_frame, output)
-            .unwrap_or(0))
+        input
+            .get(..head_len)
+            .and_then(|head| {
+                self.inner
+                    .prepare_seal(head, frame_len, codec.into(), is_key_frame, output)
+            })
+            .unwrap_or(0)
     }
 
     /// A plan to open a received frame of `frameLen` bytes with WebCrypto at `nowMs`, from
     /// its first `headLen` bytes (at least clear prefix and header) written at `inputPtr`.
-    /// Returns the plan's length, the plan being at `outputPtr`; 0: no plan, call
-    /// `unprotect`. After WebCrypto authenticated the frame, call `confirmUnprotectInBuffer`.
+    /// Returns the plan's length, the plan being at `outputPtr`; 0: no plan (also for a
+    /// `headLen` above `bufferFrameBytes`), call `unprotect`. After WebCrypto authenticated
+    /// the frame, call `confirmUnprotect`. Never throws.
     #[wasm_bindgen(js_name = prepareUnprotectInBuffer)]
     pub fn prepare_unprotect_in_buffer(
         &mut self,
@@ -360,31 +364,33 @@ impl FrameCryptor {
         codec: FrameCodec,
         #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
-    ) -> Result<usize, JsError> {
+    ) -> usize {
         let FrameBuffers { input, output, .. } = &mut self.buffers;
-        let head = input.get(..head_len).ok_or_else(too_long)?;
         let (now, codec) = (millis(now_ms), codec.into());
-        Ok(self
-            .inner
-            .prepare_open(now, head, frame_len, codec, is_key_frame, output)
-            .unwrap_or(0))
+        input
+            .get(..head_len)
+            .and_then(|head| {
+                self.inner
+                    .prepare_open(now, head, frame_len, codec, is_key_frame, output)
+            })
+            .unwrap_or(0)
     }
 
     /// Records that the frame of an unprotect plan authenticated (its `kid` and `ctr`, both
     /// read from the plan), moving its replay window, and returns the MLS leaf index of its
-    /// sender (the plan holds its epoch). Throws if it may not be passed on (its counter was
-    /// accepted meanwhile, its key gone, or the numbers are not a plan's).
+    /// sender (the plan holds its epoch); -1 if the frame may not be passed on (its counter
+    /// was accepted meanwhile, its key gone, or the numbers are not a plan's). A number, not
+    /// an exception: one call per large frame, kept lean.
     #[wasm_bindgen(js_name = confirmUnprotect)]
-    pub fn confirm_unprotect(&mut self, kid: f64, ctr: f64) -> Result<f64, JsError> {
+    pub fn confirm_unprotect(&mut self, kid: f64, ctr: f64) -> f64 {
         let (Some(kid), Some(ctr)) = (plan_number(kid), plan_number(ctr)) else {
-            return Err(to_js_error(Error::DecryptionFailed));
+            return -1.0;
         };
-        let sender = self
-            .inner
-            .confirm_open(KeyId(kid), Counter(ctr))
-            .map_err(to_js_error)?;
-        // Leaf indices are below 2^32 (KIDs are u64 with 4 epoch bits): exact as f64.
-        Ok(sender as f64)
+        match self.inner.confirm_open(KeyId(kid), Counter(ctr)) {
+            // Leaf indices are below 2^32 (KIDs are u64 with 4 epoch bits): exact as f64.
+            Ok(sender) => sender as f64,
+            Err(_) => -1.0,
+        }
     }
 
     /// The raw AES key of the send key, only to import at once as a non-extractable

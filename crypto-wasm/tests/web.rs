@@ -330,34 +330,31 @@ fn plans_for_webcrypto_go_through_the_buffers() {
 
     let head = &big[..64];
     memory_view(&alice, alice.input_ptr(), head.len()).copy_from(head);
-    let plan_len = alice
-        .prepare_protect_in_buffer(head.len(), big.len(), FrameCodec::Vp8, false)
-        .expect("protect plan");
+    let plan_len = alice.prepare_protect_in_buffer(head.len(), big.len(), FrameCodec::Vp8, false);
     assert!(plan_len > 44, "a plan: fixed fields, then the AAD");
 
     let second = alice
         .protect(&big, FrameCodec::Vp8, false)
         .expect("protect");
     memory_view(&bob, bob.input_ptr(), 64).copy_from(&second[..64]);
-    let plan_len = bob
-        .prepare_unprotect_in_buffer(64, second.len(), FrameCodec::Vp8, false, 2.0)
-        .expect("unprotect plan");
+    let plan_len = bob.prepare_unprotect_in_buffer(64, second.len(), FrameCodec::Vp8, false, 2.0);
     assert!(plan_len > 44);
     let plan = memory_view(&bob, bob.output_ptr(), plan_len).to_vec();
     // Confirmed once (as after WebCrypto authenticated it): named by the sender's leaf;
     // confirmed again: a replay. KID and CTR are the plan's numbers.
     let number = |at: usize| f64::from_le_bytes(plan[at..at + 8].try_into().expect("8 bytes"));
     let (kid, ctr) = (number(8), number(16));
-    assert_eq!(bob.confirm_unprotect(kid, ctr).expect("confirm"), 0.0);
-    assert!(bob.confirm_unprotect(kid, ctr).is_err());
+    assert_eq!(bob.confirm_unprotect(kid, ctr), 0.0);
+    assert_eq!(bob.confirm_unprotect(kid, ctr), -1.0);
     // Numbers that no plan holds are refused.
     for bad in [-1.0, 0.5, f64::NAN, 9_007_199_254_740_992.0] {
-        assert!(bob.confirm_unprotect(bad, ctr + 1.0).is_err());
-        assert!(bob.confirm_unprotect(kid, bad).is_err());
+        assert_eq!(bob.confirm_unprotect(bad, ctr + 1.0), -1.0);
+        assert_eq!(bob.confirm_unprotect(kid, bad), -1.0);
     }
-    // A head longer than the buffer is refused.
+    // A head longer than the buffer gets no plan.
     let too_long = bob.buffer_frame_bytes() + 1;
-    assert!(bob
-        .prepare_unprotect_in_buffer(too_long, 9000, FrameCodec::Vp8, false, 3.0)
-        .is_err());
+    assert_eq!(
+        bob.prepare_unprotect_in_buffer(too_long, 9000, FrameCodec::Vp8, false, 3.0),
+        0
+    );
 }
