@@ -157,7 +157,7 @@ export class FrameCrypto {
   }
 
   /**
-   * Unprotects `data` at `nowMs` (`performance.now()`). Returns `{ data, epoch, senderIndex }`
+   * Unprotects `data` at `nowMs` (a monotonic clock: the worker's frame clock). Returns `{ data, epoch, senderIndex }`
    * (both `null` under the meeting secret; `senderIndex` is the MLS leaf whose key authenticated
    * it), or a promise of it on the WebCrypto path. Throws (or rejects) when the frame must be
    * dropped; errors named `NoEpochKeyError`/`NewerEpochKeyError` come from Rust as before.
@@ -246,8 +246,8 @@ export class FrameCrypto {
     const decrypt = (key) => crypto.subtle.decrypt(params, key, data.subarray(clear + headerLen));
     const opening = entry.key !== null ? decrypt(entry.key) : entry.pending.then(decrypt);
     return opening.then((opened) => {
-      // Authenticated: Rust moves the replay window (and throws if the counter was taken
-      // meanwhile) and names the sender by the key's KID.
+      // Authenticated: Rust moves the replay window and names the sender by the key's KID, or
+      // returns -1 if the counter was taken meanwhile (or the key is gone).
       const senderIndex = this.cryptor.confirmUnprotect(kid, ctr);
       if (senderIndex < 0) throw new Error('frame could not be unprotected');
       let out;

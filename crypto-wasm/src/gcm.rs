@@ -156,7 +156,9 @@ impl<'a, C: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16>> Keystream<'a, C
             tag_mask: Block::default(),
         };
         keystream.refill();
-        keystream.tag_mask = keystream.next_block();
+        keystream.tag_mask = keystream.batch[0];
+        keystream.batch_pos = 1;
+        keystream.blocks_left -= 1;
         keystream
     }
 
@@ -175,16 +177,6 @@ impl<'a, C: BlockCipherEncrypt + BlockSizeUser<BlockSize = U16>> Keystream<'a, C
         self.cipher.encrypt_blocks(&mut self.batch[..len]);
         self.batch_len = wanted;
         self.batch_pos = 0;
-    }
-
-    fn next_block(&mut self) -> Block {
-        if self.batch_pos == self.batch_len {
-            self.refill();
-        }
-        let block = self.batch[self.batch_pos];
-        self.batch_pos += 1;
-        self.blocks_left -= 1;
-        block
     }
 
     /// XORs the keystream into `buffer` (the whole message, from its start), a batch at a
