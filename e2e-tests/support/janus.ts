@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
+import WebSocket from 'ws';
 
 /** Where Janus listens: the namespace's veth address (libnice ignores loopback alone). */
 export const JANUS_IP = '198.18.0.1';
@@ -20,6 +21,8 @@ export const JANUS_ADMIN_KEY = 'e2e-videoroom-admin-key';
 const root = path.resolve(__dirname, '..');
 const configDir = path.join(root, 'test-results', 'janus');
 const pidFile = path.join(root, 'test-results', 'janus.pid');
+/** How the last Janus started here ended, when the process that started it saw it end. */
+const exitFile = path.join(root, 'test-results', 'janus.exit');
 
 /** Starts Janus and resolves once its WebSocket port accepts connections. */
 export async function startJanus(): Promise<void> {
@@ -33,19 +36,19 @@ export async function startJanus(): Promise<void> {
   child.unref();
   if (child.pid === undefined) throw new Error('Janus could not be started');
   fs.writeFileSync(pidFile, String(child.pid));
+  fs.rmSync(exitFile, { force: true });
+  // Heard only while the starting process lives (the runner does for the whole run).
+  child.on('exit', (code, signal) => {
+    fs.writeFileSync(exitFile, signal ? `killed by ${signal}` : `exited with status ${code}`);
+  });
   await waitForPort(JANUS_IP, JANUS_WS_PORT, 15_000);
 }
 
 /** Stops the Janus the harness started (SIGTERM, then SIGKILL), if it runs. */
 export async function stopJanus(): Promise<void> {
-  let pid: number;
-  try {
-    pid = Number(fs.readFileSync(pidFile, 'utf8'));
-  } catch {
-    return;
-  }
+  const pid = readPid();
   fs.rmSync(pidFile, { force: true });
-  if (!Number.isInteger(pid) || pid <= 0) return;
+  if (pid === null) return;
   try {
     process.kill(pid, 'SIGTERM');
   } catch {
@@ -59,6 +62,78 @@ export async function stopJanus(): Promise<void> {
     process.kill(pid, 'SIGKILL');
   } catch {
     // Already gone.
+  }
+}
+
+/**
+ * Whether the harness's Janus still serves the VideoRoom: it answers a session, an attach
+ * and a VideoRoom `list` within `timeoutMs`. Returns why not, or null when it does. A
+ * process that lives but no longer answers (a deadlock) fails this as a dead one does.
+ */
+export async function janusTrouble(timeoutMs = 5_000): Promise<string | null> {
+  const socket = new WebSocket(JANUS_WS_URL, 'janus-protocol');
+  const answers = new Map<string, (message: any) => void>();
+  socket.on('message', (data) => {
+    const message = JSON.parse(data.toString());
+    if (message.janus !== 'ack') answers.get(message.transaction)?.(message);
+  });
+  let step = 'connect';
+  const request = (body: object): Promise<any> =>
+    new Promise((resolve) => {
+      const transaction = Math.random().toString(36).slice(2);
+      answers.set(transaction, resolve);
+      socket.send(JSON.stringify({ ...body, transaction }));
+    });
+  const conversation = async (): Promise<void> => {
+    await new Promise((resolve, reject) => {
+      socket.once('open', resolve);
+      socket.once('error', reject);
+    });
+    step = 'create';
+    const session = (await request({ janus: 'create' })).data.id;
+    step = 'attach';
+    const handle = (await request({ janus: 'attach', session_id: session, plugin: 'janus.plugin.videoroom' })).data.id;
+    step = 'videoroom list';
+    await request({ janus: 'message', session_id: session, handle_id: handle, body: { request: 'list' } });
+    step = 'destroy';
+    await request({ janus: 'destroy', session_id: session });
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`Janus gave no answer to "${step}" within ${timeoutMs} ms`), timeoutMs);
+  });
+  let trouble: string | null;
+  try {
+    trouble = await Promise.race([conversation().then(() => null), deadline]);
+  } catch (error) {
+    trouble = `Janus failed at "${step}": ${error}`;
+  } finally {
+    clearTimeout(timer);
+    socket.terminate();
+  }
+  if (trouble === null) return null;
+  // A process that died is the better explanation (its exit is recorded a moment later).
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  const pid = readPid();
+  if (pid !== null && fs.existsSync(exitFile)) return `Janus (pid ${pid}) ${fs.readFileSync(exitFile, 'utf8')}`;
+  return trouble;
+}
+
+/** The last `lines` lines of Janus' log, for a failure message. */
+export function janusLogTail(lines = 30): string {
+  try {
+    return fs.readFileSync(path.join(configDir, 'janus.log'), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no Janus log)';
+  }
+}
+
+function readPid(): number | null {
+  try {
+    const pid = Number(fs.readFileSync(pidFile, 'utf8'));
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
   }
 }
 
