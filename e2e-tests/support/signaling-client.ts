@@ -6,6 +6,9 @@ import WebSocket from 'ws';
 
 export type ServerMessage = { type: string; [field: string]: unknown };
 
+/** `PROTOCOL_VERSION` in protocol/src/lib.rs: the server admits only clients of its own. */
+export const PROTOCOL_VERSION = 2;
+
 export class SignalingClient {
   readonly received: ServerMessage[] = [];
   private waiters: { match: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
@@ -36,6 +39,11 @@ export class SignalingClient {
 
   send(message: object): void {
     this.socket.send(JSON.stringify(message));
+  }
+
+  /** Joins the room as a client of this protocol version does. */
+  join(displayName: string): void {
+    this.send({ type: 'join', display_name: displayName, protocol: PROTOCOL_VERSION });
   }
 
   /** The first message (already received or still to come) of the given type. */

@@ -18,7 +18,7 @@ test('a client without the invite secret is never added to the encrypted meeting
 
   const rogue = await SignalingClient.connect(baseURL!, invite);
   try {
-    rogue.send({ type: 'join', display_name: 'Rogue' });
+    rogue.join('Rogue');
     const joined = await rogue.next('joined');
     expect((joined.group as { epoch: number | null }).epoch).not.toBeNull();
     // Without the secret, the best it can do is a guess at the proof.

@@ -15,6 +15,14 @@ use serde::{Deserialize, Serialize};
 /// Largest text message either side accepts, in bytes.
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 
+/// The version of the rules clients must share, sent in [`ClientMessage::Join`]. The server
+/// admits only clients of its own version: a page loaded before an upgrade is told to
+/// reload instead of meeting clients that follow other rules.
+///
+/// - 1 (sent no version): the newcomer offered to each member.
+/// - 2: each member offers to a newcomer as soon as it processes the commit adding it.
+pub const PROTOCOL_VERSION: u32 = 2;
+
 /// Longest display name the server accepts, in characters.
 pub const MAX_DISPLAY_NAME_CHARS: usize = 64;
 
@@ -217,6 +225,9 @@ pub enum ClientMessage {
     Join {
         /// Name shown to the other participants.
         display_name: String,
+        /// The sender's [`PROTOCOL_VERSION`]; 0 from clients older than this field.
+        #[serde(default)]
+        protocol: u32,
     },
     /// Relay `payload` to participant `to` in the same room.
     Signal {
@@ -404,6 +415,16 @@ pub enum ServerMessage {
     },
 }
 
+impl ClientMessage {
+    /// `join` as this version of the protocol sends it.
+    pub fn join(display_name: impl Into<String>) -> Self {
+        Self::Join {
+            display_name: display_name.into(),
+            protocol: PROTOCOL_VERSION,
+        }
+    }
+}
+
 /// WebRTC negotiation payloads relayed between two peers (perfect negotiation is not
 /// needed: of two members, the earlier arrival always sends the offer).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -459,6 +480,9 @@ pub enum ErrorCode {
     /// The room's SFU cannot be reached or refused to create the room; the server keeps
     /// trying and sends `sfu_room_ready` once it succeeds.
     SfuUnavailable,
+    /// `join` came from a client of another [`PROTOCOL_VERSION`] (a page loaded before the
+    /// server was upgraded); reload the page.
+    ProtocolMismatch,
 }
 
 #[cfg(test)]
@@ -467,12 +491,19 @@ mod tests {
 
     #[test]
     fn client_messages_have_a_stable_json_shape() {
-        let join = ClientMessage::Join {
-            display_name: "Ada".into(),
-        };
         assert_eq!(
-            serde_json::to_string(&join).unwrap(),
-            r#"{"type":"join","display_name":"Ada"}"#
+            serde_json::to_string(&ClientMessage::join("Ada")).unwrap(),
+            r#"{"type":"join","display_name":"Ada","protocol":2}"#
+        );
+        // A client from before the version field reads as version 0.
+        let unversioned: ClientMessage =
+            serde_json::from_str(r#"{"type":"join","display_name":"Ada"}"#).unwrap();
+        assert_eq!(
+            unversioned,
+            ClientMessage::Join {
+                display_name: "Ada".into(),
+                protocol: 0
+            }
         );
         let signal = ClientMessage::Signal {
             to: ParticipantId(7),

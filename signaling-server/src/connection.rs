@@ -18,7 +18,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use conclave_protocol::{
     close_code, ApiErrorCode, ClientMessage, ParticipantId, RoomId, ServerMessage,
-    MAX_MESSAGE_BYTES,
+    MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
 };
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
@@ -239,9 +239,15 @@ impl Session {
 
     fn handle(&mut self, room: &RoomId, message: ClientMessage) -> Result<Step, Error> {
         match message {
-            ClientMessage::Join { display_name } => {
+            ClientMessage::Join {
+                display_name,
+                protocol,
+            } => {
                 if self.joined.is_some() {
                     return Err(Error::AlreadyJoined);
+                }
+                if protocol != PROTOCOL_VERSION {
+                    return Err(Error::ProtocolMismatch { client: protocol });
                 }
                 let name = DisplayName::parse(&display_name)?;
                 let context = JoinContext {

@@ -76,6 +76,15 @@ pub enum Error {
     /// `join` came twice on one connection.
     #[error("already joined")]
     AlreadyJoined,
+    /// `join` came from a client of another protocol version.
+    #[error(
+        "this page is from another version of Conclave (protocol {client}, the server's is {}): reload the page to join",
+        conclave_protocol::PROTOCOL_VERSION
+    )]
+    ProtocolMismatch {
+        /// The version the client sent (0: none).
+        client: u32,
+    },
     /// The frame was binary, not JSON, or not a known client message.
     #[error("malformed message: expected a JSON text frame with a known \"type\"")]
     MalformedMessage,
@@ -124,6 +133,7 @@ impl Error {
             Self::UnknownParticipant => Some(ErrorCode::UnknownParticipant),
             Self::NotJoined => Some(ErrorCode::NotJoined),
             Self::AlreadyJoined => Some(ErrorCode::AlreadyJoined),
+            Self::ProtocolMismatch { .. } => Some(ErrorCode::ProtocolMismatch),
             Self::MalformedMessage => Some(ErrorCode::MalformedMessage),
             Self::MessageTooBig => Some(ErrorCode::MessageTooBig),
             Self::GroupExists => Some(ErrorCode::GroupExists),

@@ -235,11 +235,7 @@ async fn join_janus_room(
     name: &str,
 ) -> Participant {
     let mut participant = server.connect(room.as_str()).await;
-    participant
-        .send(&ClientMessage::Join {
-            display_name: name.into(),
-        })
-        .await;
+    participant.send(&ClientMessage::join(name)).await;
     match participant.recv().await {
         ServerMessage::Joined { media_mode, .. } => assert_eq!(media_mode, MediaMode::Janus),
         other => panic!("expected joined, got {other:?}"),

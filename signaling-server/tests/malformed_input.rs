@@ -4,7 +4,9 @@
 mod common;
 
 use common::TestServer;
-use conclave_protocol::{ClientMessage, ErrorCode, ParticipantId, ServerMessage, SignalPayload};
+use conclave_protocol::{
+    ClientMessage, ErrorCode, ParticipantId, ServerMessage, SignalPayload, PROTOCOL_VERSION,
+};
 use futures_util::SinkExt;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -33,10 +35,7 @@ async fn malformed_json_gets_an_error_and_the_connection_goes_on() {
         .unwrap();
     ada.expect_error(ErrorCode::MalformedMessage).await;
 
-    ada.send(&ClientMessage::Join {
-        display_name: "Ada".into(),
-    })
-    .await;
+    ada.send(&ClientMessage::join("Ada")).await;
     assert!(matches!(ada.recv().await, ServerMessage::Joined { .. }));
 
     // Still fine after joining too.
@@ -68,10 +67,7 @@ async fn messages_before_join_are_refused() {
     ada.expect_error(ErrorCode::NotJoined).await;
     ada.send(&ClientMessage::Leave).await;
     ada.expect_error(ErrorCode::NotJoined).await;
-    ada.send(&ClientMessage::Join {
-        display_name: "Ada".into(),
-    })
-    .await;
+    ada.send(&ClientMessage::join("Ada")).await;
     assert!(matches!(ada.recv().await, ServerMessage::Joined { .. }));
 }
 
@@ -80,10 +76,7 @@ async fn joining_twice_is_refused() {
     let server = TestServer::start().await;
     let room = server.create_room().await;
     let (mut ada, _, _) = server.join(&room, "Ada").await;
-    ada.send(&ClientMessage::Join {
-        display_name: "Ada again".into(),
-    })
-    .await;
+    ada.send(&ClientMessage::join("Ada again")).await;
     ada.expect_error(ErrorCode::AlreadyJoined).await;
     let (_bob, _, present) = server.join(&room, "Bob").await;
     assert_eq!(present.len(), 1, "Ada is in the room once");
@@ -100,14 +93,41 @@ async fn an_invalid_display_name_can_be_corrected() {
         "x".repeat(65),
         "a\u{7}b".into(),
     ] {
-        ada.send(&ClientMessage::Join { display_name: name }).await;
+        ada.send(&ClientMessage::join(name)).await;
         ada.expect_error(ErrorCode::InvalidDisplayName).await;
     }
-    ada.send(&ClientMessage::Join {
-        display_name: "é".repeat(64),
-    })
-    .await;
+    ada.send(&ClientMessage::join("é".repeat(64))).await;
     assert!(matches!(ada.recv().await, ServerMessage::Joined { .. }));
+}
+
+#[tokio::test]
+async fn a_client_of_another_protocol_version_is_told_to_reload_and_not_admitted() {
+    let server = TestServer::start().await;
+    let room = server.create_room().await;
+    let (mut ada, _, _) = server.join(&room, "Ada").await;
+    let mut stale = server.connect(room.as_str()).await;
+    // A page from before the version field, then ones from other versions.
+    stale
+        .send_text(r#"{"type":"join","display_name":"Old page"}"#)
+        .await;
+    stale.expect_error(ErrorCode::ProtocolMismatch).await;
+    for protocol in [1, PROTOCOL_VERSION + 1, u32::MAX] {
+        stale
+            .send(&ClientMessage::Join {
+                display_name: "Other page".into(),
+                protocol,
+            })
+            .await;
+        stale.expect_error(ErrorCode::ProtocolMismatch).await;
+    }
+    ada.expect_nothing_pending().await;
+    // The same connection joins once it speaks this version.
+    stale.send(&ClientMessage::join("Reloaded")).await;
+    assert!(matches!(stale.recv().await, ServerMessage::Joined { .. }));
+    assert!(matches!(
+        ada.recv().await,
+        ServerMessage::ParticipantJoined { .. }
+    ));
 }
 
 #[tokio::test]

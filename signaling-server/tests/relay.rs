@@ -16,10 +16,7 @@ async fn joiners_see_who_is_there_and_are_announced() {
     assert!(present.is_empty());
 
     let mut bob = server.connect(room.as_str()).await;
-    bob.send(&ClientMessage::Join {
-        display_name: "Bob".into(),
-    })
-    .await;
+    bob.send(&ClientMessage::join("Bob")).await;
     let ServerMessage::Joined {
         you: bob_id,
         participants,

@@ -190,7 +190,7 @@ impl SignalingConnection {
             Some(socket) => socket,
             None => open_socket(room)?,
         };
-        let join = serde_json::to_string(&ClientMessage::Join { display_name })?;
+        let join = serde_json::to_string(&ClientMessage::join(display_name))?;
         let send_join = {
             let socket = socket.clone();
             let on_garbage = on_garbage.clone();

@@ -107,11 +107,7 @@ impl TestServer {
         name: &str,
     ) -> (Participant, ParticipantId, Vec<ParticipantInfo>) {
         let mut participant = self.connect(room.as_str()).await;
-        participant
-            .send(&ClientMessage::Join {
-                display_name: name.into(),
-            })
-            .await;
+        participant.send(&ClientMessage::join(name)).await;
         match participant.recv().await {
             ServerMessage::Joined {
                 you, participants, ..
@@ -143,11 +139,7 @@ impl TestServer {
         name: &str,
     ) -> (Participant, ParticipantId, GroupStatus) {
         let mut participant = self.connect(room.as_str()).await;
-        participant
-            .send(&ClientMessage::Join {
-                display_name: name.into(),
-            })
-            .await;
+        participant.send(&ClientMessage::join(name)).await;
         match participant.recv().await {
             ServerMessage::Joined { you, group, .. } => (participant, you, group),
             other => panic!("expected joined, got {other:?}"),
