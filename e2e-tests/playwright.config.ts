@@ -42,8 +42,9 @@ export default defineConfig({
     },
   },
   projects: [
-    // The suites `cargo xtask test` runs: every scenario in mesh mode, and again with the
-    // media carried by a real Janus (plus the SFU-only scenarios in tests/sfu/).
+    // The suites `cargo xtask test` runs: every scenario in mesh mode (plus the mesh-only
+    // ones in tests/mesh/), and again with the media carried by a real Janus (plus the
+    // SFU-only scenarios in tests/sfu/).
     {
       name: 'chromium',
       testDir: './tests',
@@ -53,6 +54,8 @@ export default defineConfig({
     {
       name: 'janus',
       testDir: './tests',
+      // Mesh-only scenarios (the SFU mode has its own in tests/sfu/).
+      testIgnore: '**/mesh/**',
       use: { baseURL: `http://127.0.0.1:${JANUS_MODE_PORT}` },
     },
     // Measurements, not pass/fail timings: `cargo xtask bench` runs them and prints figures.

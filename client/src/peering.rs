@@ -117,6 +117,13 @@ impl Peering {
         self.connected.contains(&from) || self.held_offers.contains_key(&from)
     }
 
+    /// Whether we offer again when the connection to `participant` fails: we offered to
+    /// them in the first place (the other side waits for our new offer and answers it).
+    pub fn reoffers_to(&self, participant: ParticipantId) -> bool {
+        self.me.is_some_and(|me| offers_to(me, participant))
+            && self.connected.contains(&participant)
+    }
+
     /// A participant left the room: forget them (a returning person has a new id).
     pub fn participant_left(&mut self, participant: ParticipantId) {
         self.connected.remove(&participant);

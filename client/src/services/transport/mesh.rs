@@ -9,6 +9,10 @@
 //! remote track gets its decrypting transform inside `ontrack`, so no frame is ever sent
 //! or shown in clear. Video is forced to VP8 (the worker's clear-prefix table and the
 //! tests depend on it); audio keeps the default, Opus.
+//!
+//! A connection that fails (ICE found no working path: the network dropped or changed)
+//! is made again from scratch by the side that offered it, after 1 s, then 2, 4 and 8 s
+//! while it keeps failing; the other side answers the new offer as it answered the first.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
@@ -24,8 +28,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
     MediaStream, MediaStreamTrack, RtcIceCandidateInit, RtcPeerConnection,
-    RtcPeerConnectionIceEvent, RtcRtpReceiver, RtcRtpTransceiver, RtcRtpTransceiverDirection,
-    RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit, RtcSignalingState, RtcTrackEvent,
+    RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcRtpReceiver, RtcRtpTransceiver,
+    RtcRtpTransceiverDirection, RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit,
+    RtcSignalingState, RtcTrackEvent,
 };
 
 use super::{report_track, MediaTransport, TransportEvents, TransportState};
@@ -71,14 +76,27 @@ struct Peer {
     protected_receivers: Rc<RefCell<Vec<RtcRtpReceiver>>>,
     _on_ice_candidate: Closure<dyn FnMut(RtcPeerConnectionIceEvent)>,
     _on_track: Closure<dyn FnMut(RtcTrackEvent)>,
+    _on_state_change: Closure<dyn FnMut()>,
 }
 
 impl Drop for Peer {
     fn drop(&mut self) {
         self.connection.set_onicecandidate(None);
         self.connection.set_ontrack(None);
+        self.connection.set_onconnectionstatechange(None);
         self.connection.close();
     }
+}
+
+/// The first wait before a failed connection is made again; it doubles up to the cap.
+const RECONNECT_FIRST_MS: u32 = 1_000;
+const RECONNECT_CAP_MS: u32 = 8_000;
+
+/// A failed connection waiting to be made again.
+struct Reconnect {
+    /// Attempts since the connection last worked.
+    attempts: u32,
+    _timer: Option<Timeout>,
 }
 
 /// One offer, answer or answer-acceptance, run after the ones queued before it.
@@ -103,6 +121,8 @@ struct MeshInner {
     negotiating: Cell<bool>,
     /// Every connection was closed (the meeting ended): queued steps do nothing.
     closed: Cell<bool>,
+    /// Failed connections we are making again, by participant.
+    reconnects: RefCell<HashMap<ParticipantId, Reconnect>>,
 }
 
 /// All peer connections of one meeting. Cloning gives another handle to the same mesh.
@@ -135,6 +155,7 @@ impl Mesh {
                 negotiations: RefCell::new(VecDeque::new()),
                 negotiating: Cell::new(false),
                 closed: Cell::new(false),
+                reconnects: RefCell::new(HashMap::new()),
             }),
         }
     }
@@ -187,6 +208,11 @@ impl Mesh {
     pub fn handle_signal(&self, from: ParticipantId, payload: SignalPayload) {
         match payload {
             SignalPayload::Offer { sdp } => {
+                // A new offer replaces any connection to them: the candidates that follow
+                // it wait for the new connection instead of going to the old one.
+                if let Some(peer) = self.inner.peers.borrow_mut().get_mut(&from) {
+                    peer.remote_described = false;
+                }
                 let mesh = self.clone();
                 self.negotiate(async move {
                     if !mesh.still_wanted(from) {
@@ -241,7 +267,54 @@ impl Mesh {
             .early_candidates
             .borrow_mut()
             .remove(&participant);
+        self.inner.reconnects.borrow_mut().remove(&participant);
         drop(removed);
+    }
+
+    /// The connection to `participant` changed state: a failed one is made again by
+    /// the side that offered it; a working one ends the backoff.
+    fn connection_state_changed(&self, participant: ParticipantId, connection: &RtcPeerConnection) {
+        let current = self
+            .inner
+            .peers
+            .borrow()
+            .get(&participant)
+            .is_some_and(|peer| peer.connection == *connection);
+        if !current || self.inner.closed.get() {
+            return;
+        }
+        match connection.connection_state() {
+            RtcPeerConnectionState::Connected => {
+                self.inner.reconnects.borrow_mut().remove(&participant);
+            }
+            RtcPeerConnectionState::Failed
+                if self.inner.peering.borrow().reoffers_to(participant) =>
+            {
+                self.reconnect_later(participant);
+            }
+            _ => {}
+        }
+    }
+
+    fn reconnect_later(&self, participant: ParticipantId) {
+        let mut reconnects = self.inner.reconnects.borrow_mut();
+        let reconnect = reconnects.entry(participant).or_insert(Reconnect {
+            attempts: 0,
+            _timer: None,
+        });
+        let delay = RECONNECT_FIRST_MS
+            .saturating_mul(1 << reconnect.attempts.min(3))
+            .min(RECONNECT_CAP_MS);
+        reconnect.attempts += 1;
+        gloo::console::warn!(format!(
+            "Conclave: the connection to participant {participant} failed; connecting again in {delay} ms"
+        ));
+        let weak = Rc::downgrade(&self.inner);
+        reconnect._timer = Some(Timeout::new(delay, move || {
+            if let Some(inner) = weak.upgrade() {
+                Mesh { inner }.call(participant);
+            }
+        }));
     }
 
     /// Closes every connection.
@@ -255,6 +328,7 @@ impl Mesh {
             .map(|(_, p)| p)
             .collect();
         self.inner.early_candidates.borrow_mut().clear();
+        self.inner.reconnects.borrow_mut().clear();
         drop(removed);
     }
 
@@ -341,8 +415,17 @@ impl Mesh {
             );
         });
 
+        let weak = Rc::downgrade(&self.inner);
+        let watched = connection.clone();
+        let on_state_change = Closure::<dyn FnMut()>::new(move || {
+            if let Some(inner) = weak.upgrade() {
+                Mesh { inner }.connection_state_changed(participant, &watched);
+            }
+        });
+
         connection.set_onicecandidate(Some(on_ice_candidate.as_ref().unchecked_ref()));
         connection.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
+        connection.set_onconnectionstatechange(Some(on_state_change.as_ref().unchecked_ref()));
         let replaced = self.inner.peers.borrow_mut().insert(
             participant,
             Peer {
@@ -351,6 +434,7 @@ impl Mesh {
                 protected_receivers,
                 _on_ice_candidate: on_ice_candidate,
                 _on_track: on_track,
+                _on_state_change: on_state_change,
             },
         );
         drop(replaced);
