@@ -218,7 +218,12 @@ function protectTransform(mediaKind) {
 
 function unprotectTransform(stats) {
   return (frame, controller) => {
-    if (!keyed) return;
+    if (!keyed) {
+      // Media before the meeting's first key: dropped, and shown as waiting for it.
+      stats.withoutKey++;
+      scheduleStats(stats);
+      return;
+    }
     const failed = (error) => {
       // Counted, not logged: the error says nothing, and a flood of forged frames must not flood the log.
       // A frame of an epoch we hold no key for is "waiting for key", not a failure.
