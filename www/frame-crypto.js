@@ -94,6 +94,8 @@ export class FrameCrypto {
   #heap;
   #heapData;
   #source;
+  /** AES-GCM parameters over the plan's IV and AAD, by plan length; views of the heap too. */
+  #gcmParamsByPlanLen = [];
   #inputPtr;
   #outputPtr;
   #bufferFrameBytes;
@@ -123,6 +125,7 @@ export class FrameCrypto {
       this.#heap = new Uint8Array(this.#memory.buffer);
       this.#heapData = new DataView(this.#memory.buffer);
       this.#source = new Float64Array(this.#memory.buffer, this.cryptor.sourcePtr, 2);
+      this.#gcmParamsByPlanLen = [];
     }
     return this.#heap;
   }
@@ -193,17 +196,25 @@ export class FrameCrypto {
   // are taken again after one.
 
   /**
-   * AES-GCM parameters from the plan: views of Wasm memory when WebCrypto is called at once (it
-   * copies them before returning), copies when the call waits for a key import.
+   * AES-GCM parameters from the plan. When WebCrypto is called at once (it copies them before
+   * returning), they are views of where every plan sits, one object per plan length, made once
+   * per heap; when the call waits for a key import, copies.
    */
   #gcmParams(planLen, now) {
     const heap = this.#views();
-    const at = this.#outputPtr;
-    const iv = heap.subarray(at + 32, at + PLAN_AAD_OFFSET);
-    const additionalData = heap.subarray(at + PLAN_AAD_OFFSET, at + planLen);
-    return now
-      ? { name: 'AES-GCM', iv, additionalData, tagLength: 128 }
-      : { name: 'AES-GCM', iv: iv.slice(), additionalData: additionalData.slice(), tagLength: 128 };
+    let params = now ? this.#gcmParamsByPlanLen[planLen] : undefined;
+    if (params === undefined) {
+      const at = this.#outputPtr;
+      params = {
+        name: 'AES-GCM',
+        iv: heap.subarray(at + 32, at + PLAN_AAD_OFFSET),
+        additionalData: heap.subarray(at + PLAN_AAD_OFFSET, at + planLen),
+        tagLength: 128,
+      };
+      if (!now) return { ...params, iv: params.iv.slice(), additionalData: params.additionalData.slice() };
+      this.#gcmParamsByPlanLen[planLen] = params;
+    }
+    return params;
   }
 
   #seal(planLen, data, codec, isKeyFrame) {
