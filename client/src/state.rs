@@ -70,6 +70,8 @@ pub struct Participant {
     pub stream: Option<MediaStream>,
     /// Frame counters from the worker.
     pub history: ReceiveHistory,
+    /// Mesh: the connection to them lost its path and is being made again.
+    pub reconnecting: bool,
 }
 
 /// Where the connection to the meeting stands.
@@ -114,6 +116,9 @@ pub struct RemoteTileView {
     pub stream: Option<MediaStream>,
     /// Whether their frames decrypt.
     pub status: DecryptionStatus,
+    /// The connection to them lost its path and is being made again (shown instead of
+    /// the status, which would only say that no frames arrive).
+    pub reconnecting: bool,
 }
 
 /// The whole app state.
@@ -192,6 +197,7 @@ impl AppState {
                     status: participant.map_or(DecryptionStatus::WaitingForKey, |p| {
                         self.decryption_status(p)
                     }),
+                    reconnecting: participant.is_some_and(|p| p.reconnecting),
                 }
             })
             .collect()
@@ -247,6 +253,13 @@ pub enum Action {
         participant: ParticipantId,
         /// Their tracks.
         stream: MediaStream,
+    },
+    /// Mesh: the connection to a participant lost (`up: false`) or regained its path.
+    PeerLink {
+        /// Whose connection.
+        participant: ParticipantId,
+        /// Whether it carries media again.
+        up: bool,
     },
     /// The worker's running totals for one participant and kind.
     ReceiveStats {
@@ -340,6 +353,11 @@ impl AppState {
                     p.stream = Some(stream);
                 }
             }
+            Action::PeerLink { participant, up } => {
+                if let Some(p) = self.participant_mut(participant) {
+                    p.reconnecting = !up;
+                }
+            }
             Action::ReceiveStats {
                 participant,
                 kind,
@@ -398,6 +416,7 @@ fn new_participant(info: ParticipantInfo) -> Participant {
         display_name: info.display_name,
         stream: None,
         history: ReceiveHistory::default(),
+        reconnecting: false,
     }
 }
 
@@ -528,6 +547,17 @@ mod tests {
         assert_eq!(tiles.len(), 1, "Mallory is in the room, not in the group");
         assert_eq!(tiles[0].display_name, "Grace");
         assert_eq!(tiles[0].status, DecryptionStatus::Decrypting);
+        assert!(!tiles[0].reconnecting);
+
+        // The connection to Grace loses its path, then gets it back.
+        let link = |up| Action::PeerLink {
+            participant: ParticipantId(1),
+            up,
+        };
+        state.apply(link(false));
+        assert!(state.remote_tiles()[0].reconnecting);
+        state.apply(link(true));
+        assert!(!state.remote_tiles()[0].reconnecting);
     }
 
     #[test]

@@ -37,6 +37,9 @@ pub fn local_tile(props: &LocalTileProps) -> Html {
     }
 }
 
+/// A remote tile's status while the connection to that member is being made again.
+const RECONNECTING: &str = "Reconnecting…";
+
 /// Properties of [`RemoteTile`].
 #[derive(Properties, PartialEq)]
 pub struct RemoteTileProps {
@@ -46,15 +49,16 @@ pub struct RemoteTileProps {
 
 /// A remote MLS member: `<article aria-label="{name}">` (the name its credential
 /// carries) with its decrypted video (and sound), its name, and a `role="status"` line
-/// saying whether it decrypts.
+/// saying whether it decrypts (or that the connection to them is being made again).
 #[function_component(RemoteTile)]
 pub fn remote_tile(props: &RemoteTileProps) -> Html {
     let tile = &props.tile;
     let name = tile.display_name.clone();
-    let status_class = match tile.status {
-        DecryptionStatus::Decrypting => "status-ok",
-        DecryptionStatus::WaitingForKey => "status-waiting",
-        DecryptionStatus::CannotDecrypt => "status-failed",
+    let (status_class, label) = match tile.status {
+        _ if tile.reconnecting => ("status-waiting", RECONNECTING),
+        DecryptionStatus::Decrypting => ("status-ok", tile.status.label()),
+        DecryptionStatus::WaitingForKey => ("status-waiting", tile.status.label()),
+        DecryptionStatus::CannotDecrypt => ("status-failed", tile.status.label()),
     };
     html! {
         <article class="tile" aria-label={name.clone()}>
@@ -62,7 +66,7 @@ pub fn remote_tile(props: &RemoteTileProps) -> Html {
             <div class="tile-footer">
                 <span class="tile-name">{ name }</span>
                 <span role="status" class={classes!("tile-status", status_class)}>
-                    { tile.status.label() }
+                    { label }
                 </span>
             </div>
         </article>

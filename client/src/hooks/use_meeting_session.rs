@@ -564,6 +564,12 @@ fn start_transport(
             let dispatcher = dispatcher.clone();
             Callback::from(move |state| dispatcher.dispatch(Action::TransportState(state)))
         },
+        peer_link: {
+            let dispatcher = dispatcher.clone();
+            Callback::from(move |(participant, up)| {
+                dispatcher.dispatch(Action::PeerLink { participant, up });
+            })
+        },
         error: Callback::from(move |message| dispatcher.dispatch(Action::MeetingError(message))),
     };
     let transport: Rc<dyn MediaTransport> = match media_mode {

@@ -1,8 +1,8 @@
 /**
  * The network drops out for longer than ICE waits (a laptop changing networks, a dead
- * Wi-Fi): the peer connections fail. Once the network is back, the meeting reconnects by
- * itself, the side that offered each connection making it again, and both decrypt each
- * other again. Mesh only: the SFU mode has its own reconnection (sfu/janus-restart).
+ * Wi-Fi): the peer connections fail, and each tile says "Reconnecting…". Once the network
+ * is back, the meeting reconnects by itself, the side that offered each connection making
+ * it again, and both decrypt each other again. Mesh only: the SFU mode has its own reconnection (sfu/janus-restart).
  */
 import { test, expect, expectRising } from '../../fixtures/meeting';
 import { cutMediaPaths, restoreMediaPaths } from '../../support/network-outage';
@@ -23,8 +23,13 @@ test('after a network outage the mesh connects again by itself and decrypts agai
   cutMediaPaths();
   try {
     // Chromium gives up on a connection whose every path went silent.
-    for (const person of [alice, bob]) {
-      await expect.poll(() => person.peerConnectionStates(), { timeout: 90_000 }).toContain('failed');
+    for (const [viewer, remote] of [
+      [alice, bob],
+      [bob, alice],
+    ] as const) {
+      await expect.poll(() => viewer.peerConnectionStates(), { timeout: 90_000 }).toContain('failed');
+      // The tile says what is wrong: the connection, not the keys.
+      await expect(viewer.tileStatus(remote.name)).toHaveText('Reconnecting…');
     }
   } finally {
     restoreMediaPaths();

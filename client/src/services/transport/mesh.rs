@@ -283,14 +283,19 @@ impl Mesh {
         if !current || self.inner.closed.get() {
             return;
         }
-        match connection.connection_state() {
+        let state = connection.connection_state();
+        match state {
             RtcPeerConnectionState::Connected => {
                 self.inner.reconnects.borrow_mut().remove(&participant);
+                self.inner.events.peer_link.emit((participant, true));
             }
-            RtcPeerConnectionState::Failed
-                if self.inner.peering.borrow().reoffers_to(participant) =>
-            {
-                self.reconnect_later(participant);
+            RtcPeerConnectionState::Disconnected | RtcPeerConnectionState::Failed => {
+                self.inner.events.peer_link.emit((participant, false));
+                if state == RtcPeerConnectionState::Failed
+                    && self.inner.peering.borrow().reoffers_to(participant)
+                {
+                    self.reconnect_later(participant);
+                }
             }
             _ => {}
         }

@@ -11,7 +11,7 @@
 pub mod janus;
 pub mod mesh;
 
-use conclave_protocol::{ClientMessage, ServerMessage};
+use conclave_protocol::{ClientMessage, ParticipantId, ServerMessage};
 use web_sys::{MediaStream, MediaStreamTrack};
 use yew::Callback;
 
@@ -29,6 +29,9 @@ pub struct TransportEvents {
     pub remote_stream: Callback<(MediaSource, MediaStream)>,
     /// The transport's connection state changed.
     pub state: Callback<TransportState>,
+    /// Mesh: whether the connection to one participant carries media (false while it is
+    /// disconnected, or failed and being made again).
+    pub peer_link: Callback<(ParticipantId, bool)>,
     /// Something failed; the text is for the person in front of the screen.
     pub error: Callback<String>,
 }
