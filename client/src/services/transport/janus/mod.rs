@@ -29,8 +29,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{
     CloseEvent, MediaStream, MediaStreamTrack, MessageEvent, RtcIceCandidateInit,
-    RtcPeerConnection, RtcPeerConnectionIceEvent, RtcRtpReceiver, RtcRtpSender,
-    RtcRtpTransceiverDirection, RtcRtpTransceiverInit, RtcSdpType, RtcTrackEvent, WebSocket,
+    RtcPeerConnection, RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcRtpReceiver,
+    RtcRtpSender, RtcRtpTransceiverDirection, RtcRtpTransceiverInit, RtcSdpType, RtcTrackEvent,
+    WebSocket,
 };
 
 use self::api::{body, room_event, Incoming, JanusApiError, JanusId, Jsep, Requests, RoomEvent};
@@ -75,6 +76,10 @@ pub enum JanusError {
     /// A WebRTC step failed (or encryption could not be attached: fail closed).
     #[error(transparent)]
     WebRtc(#[from] MeshError),
+    /// A peer connection to Janus failed: every ICE path went silent (the network
+    /// dropped or changed).
+    #[error("the media path to the media server failed")]
+    MediaPathFailed,
 }
 
 /// The Janus media transport. Cloning gives another handle to the same transport.
@@ -220,6 +225,7 @@ impl Link {
             if let Some(connection) = connection.borrow_mut().take() {
                 connection.set_onicecandidate(None);
                 connection.set_ontrack(None);
+                connection.set_onconnectionstatechange(None);
                 connection.close();
             }
         }
@@ -502,6 +508,20 @@ impl Janus {
         );
         connection.set_onicecandidate(Some(on_candidate.as_ref().unchecked_ref()));
         link.closures.borrow_mut().push(Box::new(on_candidate));
+        // Janus does not hang up a connection whose paths went silent: we start over.
+        let weak = Rc::downgrade(&self.inner);
+        let generation = link.generation;
+        let watched = connection.clone();
+        let on_state_change = Closure::<dyn FnMut()>::new(move || {
+            if watched.connection_state() != RtcPeerConnectionState::Failed {
+                return;
+            }
+            if let Some(inner) = weak.upgrade() {
+                Janus { inner }.connection_lost(generation, &JanusError::MediaPathFailed);
+            }
+        });
+        connection.set_onconnectionstatechange(Some(on_state_change.as_ref().unchecked_ref()));
+        link.closures.borrow_mut().push(Box::new(on_state_change));
         if link.publisher.get() == Some(handle) {
             *link.publish_connection.borrow_mut() = Some(connection.clone());
         } else {
