@@ -16,10 +16,12 @@ use serde::{Deserialize, Serialize};
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 
 /// The version of the rules clients must share, sent in [`ClientMessage::Join`]. The server
-/// admits only clients of its own version: a page loaded before an upgrade is told to
-/// reload instead of meeting clients that follow other rules.
+/// admits only clients of its own version and closes any other's connection with
+/// [`close_code::OTHER_VERSION`] and a reason asking to reload, instead of letting it meet
+/// clients that follow other rules.
 ///
-/// - 1 (sent no version): the newcomer offered to each member.
+/// - 1: the newcomer offered to each member. Clients of version 1 sent no version (read
+///   as 0).
 /// - 2: each member offers to a newcomer as soon as it processes the commit adding it.
 pub const PROTOCOL_VERSION: u32 = 2;
 
@@ -38,6 +40,10 @@ pub mod close_code {
     pub const TOO_SLOW: u16 = 4408;
     /// A message exceeded [`super::MAX_MESSAGE_BYTES`] (standard code 1009).
     pub const MESSAGE_TOO_BIG: u16 = 1009;
+    /// `join` came from a client of another [`super::PROTOCOL_VERSION`] (a page loaded
+    /// before the server was upgraded): reload the page. A close, not an `error` message,
+    /// because a page of any version shows a close's reason.
+    pub const OTHER_VERSION: u16 = 4426;
 }
 
 /// A room id: 22 characters of unpadded base64url (128 random bits), made by the server.
@@ -480,9 +486,6 @@ pub enum ErrorCode {
     /// The room's SFU cannot be reached or refused to create the room; the server keeps
     /// trying and sends `sfu_room_ready` once it succeeds.
     SfuUnavailable,
-    /// `join` came from a client of another [`PROTOCOL_VERSION`] (a page loaded before the
-    /// server was upgraded); reload the page.
-    ProtocolMismatch,
 }
 
 #[cfg(test)]

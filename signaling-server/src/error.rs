@@ -76,7 +76,8 @@ pub enum Error {
     /// `join` came twice on one connection.
     #[error("already joined")]
     AlreadyJoined,
-    /// `join` came from a client of another protocol version.
+    /// `join` came from a client of another protocol version; it is closed, with a reason
+    /// any version of the page shows.
     #[error(
         "this page is from another version of Conclave (protocol {client}, the server's is {}): reload the page to join",
         conclave_protocol::PROTOCOL_VERSION
@@ -133,7 +134,6 @@ impl Error {
             Self::UnknownParticipant => Some(ErrorCode::UnknownParticipant),
             Self::NotJoined => Some(ErrorCode::NotJoined),
             Self::AlreadyJoined => Some(ErrorCode::AlreadyJoined),
-            Self::ProtocolMismatch { .. } => Some(ErrorCode::ProtocolMismatch),
             Self::MalformedMessage => Some(ErrorCode::MalformedMessage),
             Self::MessageTooBig => Some(ErrorCode::MessageTooBig),
             Self::GroupExists => Some(ErrorCode::GroupExists),
@@ -147,6 +147,7 @@ impl Error {
             | Self::Serve(_)
             | Self::TooManyRooms
             | Self::RoomIdTaken
+            | Self::ProtocolMismatch { .. }
             | Self::CommitRejected { .. } => None,
             #[cfg(feature = "test-hooks")]
             Self::TestHooks(_) => None,
@@ -181,6 +182,10 @@ impl Error {
             Self::UnknownRoom => Some((close_code::UNKNOWN_ROOM, "unknown room")),
             Self::RoomFull => Some((close_code::ROOM_FULL, "room full")),
             Self::MessageTooBig => Some((close_code::MESSAGE_TOO_BIG, "message too big")),
+            Self::ProtocolMismatch { .. } => Some((
+                close_code::OTHER_VERSION,
+                "This page is from another version of Conclave: reload it to join.",
+            )),
             _ => None,
         }
     }

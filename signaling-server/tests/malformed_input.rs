@@ -5,7 +5,8 @@ mod common;
 
 use common::TestServer;
 use conclave_protocol::{
-    ClientMessage, ErrorCode, ParticipantId, ServerMessage, SignalPayload, PROTOCOL_VERSION,
+    close_code, ClientMessage, ErrorCode, ParticipantId, ServerMessage, SignalPayload,
+    PROTOCOL_VERSION,
 };
 use futures_util::SinkExt;
 use tokio_tungstenite::tungstenite::Message;
@@ -101,33 +102,29 @@ async fn an_invalid_display_name_can_be_corrected() {
 }
 
 #[tokio::test]
-async fn a_client_of_another_protocol_version_is_told_to_reload_and_not_admitted() {
+async fn a_client_of_another_protocol_version_is_closed_with_a_reason_to_reload() {
     let server = TestServer::start().await;
     let room = server.create_room().await;
     let (mut ada, _, _) = server.join(&room, "Ada").await;
-    let mut stale = server.connect(room.as_str()).await;
-    // A page from before the version field, then ones from other versions.
-    stale
-        .send_text(r#"{"type":"join","display_name":"Old page"}"#)
-        .await;
-    stale.expect_error(ErrorCode::ProtocolMismatch).await;
-    for protocol in [1, PROTOCOL_VERSION + 1, u32::MAX] {
-        stale
-            .send(&ClientMessage::Join {
-                display_name: "Other page".into(),
-                protocol,
-            })
-            .await;
-        stale.expect_error(ErrorCode::ProtocolMismatch).await;
+    // A page from before the version field, then pages of other versions.
+    let unversioned = r#"{"type":"join","display_name":"Old page"}"#.to_owned();
+    let others = [0, 1, PROTOCOL_VERSION + 1, u32::MAX].map(|protocol| {
+        serde_json::to_string(&ClientMessage::Join {
+            display_name: "Other page".into(),
+            protocol,
+        })
+        .unwrap()
+    });
+    for join in std::iter::once(unversioned).chain(others) {
+        let mut stale = server.connect(room.as_str()).await;
+        stale.send_text(&join).await;
+        let closed = stale.expect_close().await;
+        assert_eq!(closed.code, close_code::OTHER_VERSION);
+        assert!(closed.reason.contains("reload"), "{}", closed.reason);
     }
     ada.expect_nothing_pending().await;
-    // The same connection joins once it speaks this version.
-    stale.send(&ClientMessage::join("Reloaded")).await;
-    assert!(matches!(stale.recv().await, ServerMessage::Joined { .. }));
-    assert!(matches!(
-        ada.recv().await,
-        ServerMessage::ParticipantJoined { .. }
-    ));
+    let (_bob, _, present) = server.join(&room, "Bob").await;
+    assert_eq!(present.len(), 1, "only Ada was admitted before Bob");
 }
 
 #[tokio::test]
