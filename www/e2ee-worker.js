@@ -219,7 +219,8 @@ function protectTransform(mediaKind) {
 function unprotectTransform(stats) {
   return (frame, controller) => {
     if (!keyed) {
-      // Media before the meeting's first key: dropped, and shown as waiting for it.
+      // Media before the meeting's first key (or after a key the worker refused, which the
+      // page shows as fatal): dropped, and counted as waiting for a key.
       stats.withoutKey++;
       scheduleStats(stats);
       return;

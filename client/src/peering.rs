@@ -27,6 +27,14 @@ pub fn offers_to(me: ParticipantId, them: ParticipantId) -> bool {
     them > me
 }
 
+/// How long the mesh waits before making a failed connection again, after `attempts`
+/// earlier attempts since it last worked: 1 s, doubling to 8 s.
+pub fn reconnect_delay_ms(attempts: u32) -> u32 {
+    const FIRST_MS: u32 = 1_000;
+    const CAP_MS: u32 = 8_000;
+    FIRST_MS.saturating_mul(1 << attempts.min(3)).min(CAP_MS)
+}
+
 /// What to do with an offer that just arrived.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OfferDecision {
@@ -53,8 +61,11 @@ pub struct PeeringActions {
 #[derive(Debug, Default)]
 pub struct Peering {
     me: Option<ParticipantId>,
-    /// Participants we offered to or answered: never offered to again.
+    /// Participants we offered to or answered: not offered to again, unless the
+    /// connection fails ([`Self::reoffers_to`]).
     connected: HashSet<ParticipantId>,
+    /// The remote members of the group as it was last seen.
+    members: HashSet<ParticipantId>,
     /// The latest offer (SDP) from each participant who is not a member.
     held_offers: HashMap<ParticipantId, String>,
     /// Participants whose held offer was logged.
@@ -90,6 +101,10 @@ impl Peering {
     /// The group changed: whom to call, which held offers to answer.
     pub fn on_group_change(&mut self, group: &GroupView) -> PeeringActions {
         let mut actions = PeeringActions::default();
+        self.members = group
+            .remote_members()
+            .filter_map(|member| member.participant_id)
+            .collect();
         let Some(me) = self.me else {
             return actions;
         };
@@ -117,11 +132,13 @@ impl Peering {
         self.connected.contains(&from) || self.held_offers.contains_key(&from)
     }
 
-    /// Whether we offer again when the connection to `participant` fails: we offered to
-    /// them in the first place (the other side waits for our new offer and answers it).
+    /// Whether we offer again when the connection to `participant` fails: they are still
+    /// a member, and we offered to them in the first place (the other side waits for our
+    /// new offer and answers it).
     pub fn reoffers_to(&self, participant: ParticipantId) -> bool {
         self.me.is_some_and(|me| offers_to(me, participant))
             && self.connected.contains(&participant)
+            && self.members.contains(&participant)
     }
 
     /// A participant left the room: forget them (a returning person has a new id).
@@ -140,6 +157,45 @@ mod tests {
 
     fn ids(list: &[u64]) -> Vec<ParticipantId> {
         list.iter().copied().map(ParticipantId).collect()
+    }
+
+    #[test]
+    fn failed_connections_are_made_again_after_1_2_4_then_every_8_seconds() {
+        let delays: Vec<u32> = (0..6).map(reconnect_delay_ms).collect();
+        assert_eq!(delays, [1_000, 2_000, 4_000, 8_000, 8_000, 8_000]);
+        assert_eq!(reconnect_delay_ms(u32::MAX), 8_000);
+    }
+
+    #[test]
+    fn only_the_offerer_offers_again_and_only_to_a_member() {
+        let both = view(
+            MembershipStatus::Member,
+            vec![member(0, 1, "Ada", true), member(1, 4, "Grace", false)],
+        );
+        let mut ada = Peering::default();
+        ada.joined(ParticipantId(1));
+        ada.on_group_change(&both);
+        assert!(ada.reoffers_to(ParticipantId(4)));
+        assert!(!ada.reoffers_to(ParticipantId(9)), "never connected");
+
+        let seen_by_grace = view(
+            MembershipStatus::Member,
+            vec![member(0, 1, "Ada", false), member(1, 4, "Grace", true)],
+        );
+        let mut grace = Peering::default();
+        grace.joined(ParticipantId(4));
+        grace.on_group_change(&seen_by_grace);
+        let answered = grace.on_offer(Some(&seen_by_grace), ParticipantId(1), "from Ada".into());
+        assert_eq!(answered, OfferDecision::Answer("from Ada".into()));
+        assert!(
+            !grace.reoffers_to(ParticipantId(1)),
+            "Grace answered; Ada offers"
+        );
+
+        // Removed from the group (still in the room): no new offer.
+        let alone = view(MembershipStatus::Member, vec![member(0, 1, "Ada", true)]);
+        ada.on_group_change(&alone);
+        assert!(!ada.reoffers_to(ParticipantId(4)));
     }
 
     #[test]

@@ -70,7 +70,8 @@ pub struct Participant {
     pub stream: Option<MediaStream>,
     /// Frame counters from the worker.
     pub history: ReceiveHistory,
-    /// Mesh: the connection to them lost its path and is being made again.
+    /// Mesh: the connection to them lost its path (disconnected, which the browser may
+    /// heal alone, or failed and being made again).
     pub reconnecting: bool,
 }
 
@@ -116,8 +117,8 @@ pub struct RemoteTileView {
     pub stream: Option<MediaStream>,
     /// Whether their frames decrypt.
     pub status: DecryptionStatus,
-    /// The connection to them lost its path and is being made again (shown instead of
-    /// the status, which would only say that no frames arrive).
+    /// The connection to them lost its path, for now or until it is made again (shown
+    /// instead of the status, which would only say that no frames arrive).
     pub reconnecting: bool,
 }
 

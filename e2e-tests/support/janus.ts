@@ -31,7 +31,13 @@ export async function startJanus(): Promise<void> {
   const child = spawn(
     'bash',
     [path.join(root, 'scripts', 'start-janus.sh'), configDir, JANUS_INTERFACE, JANUS_IP, String(JANUS_WS_PORT)],
-    { detached: true, stdio: ['ignore', log, log], env: { ...process.env, JANUS_VIDEOROOM_ADMIN_KEY: JANUS_ADMIN_KEY } },
+    {
+      // In test-results, so that a core dump of a crashed Janus never lands in the source tree.
+      cwd: configDir,
+      detached: true,
+      stdio: ['ignore', log, log],
+      env: { ...process.env, JANUS_VIDEOROOM_ADMIN_KEY: JANUS_ADMIN_KEY },
+    },
   );
   child.unref();
   if (child.pid === undefined) throw new Error('Janus could not be started');

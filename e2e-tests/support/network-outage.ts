@@ -17,8 +17,21 @@ function tc(...args: string[]): void {
   execFileSync('tc', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-/** Starts the outage. */
+/**
+ * Starts the outage. The `newParticipant` fixture ends it after every test, also one that
+ * timed out before its own `finally`.
+ */
 export function cutMediaPaths(): void {
+  restoreMediaPaths();
+  try {
+    holdBackAllButServers();
+  } catch (error) {
+    restoreMediaPaths();
+    throw error;
+  }
+}
+
+function holdBackAllButServers(): void {
   tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '20');
   tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '10gbit');
   tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:20', 'htb', 'rate', '8bit', 'ceil', '8bit');

@@ -24,7 +24,7 @@ test('after a network outage the meeting reconnects to Janus by itself and decry
   cutMediaPaths();
   try {
     for (const person of [alice, bob]) {
-      await expect(person.page.getByText('Reconnecting to the media server')).toBeVisible({ timeout: 90_000 });
+      await expect(person.page.getByText('Reconnecting to the media server')).toBeVisible({ timeout: 45_000 });
     }
   } finally {
     restoreMediaPaths();

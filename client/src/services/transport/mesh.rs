@@ -12,7 +12,8 @@
 //!
 //! A connection that fails (ICE found no working path: the network dropped or changed)
 //! is made again from scratch by the side that offered it, after 1 s, then 2, 4 and 8 s
-//! while it keeps failing; the other side answers the new offer as it answered the first.
+//! while it keeps failing or an attempt does not connect within 15 s; the other side
+//! answers the new offer as it answered the first.
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
@@ -35,7 +36,7 @@ use web_sys::{
 
 use super::{report_track, MediaTransport, TransportEvents, TransportState};
 use crate::codec_preferences::VideoCodec;
-use crate::peering::{OfferDecision, Peering};
+use crate::peering::{reconnect_delay_ms, OfferDecision, Peering};
 use crate::roster::GroupView;
 use crate::services::describe_js_error;
 use crate::services::e2ee::{E2eeError, E2eeWorker};
@@ -88,15 +89,18 @@ impl Drop for Peer {
     }
 }
 
-/// The first wait before a failed connection is made again; it doubles up to the cap.
-const RECONNECT_FIRST_MS: u32 = 1_000;
-const RECONNECT_CAP_MS: u32 = 8_000;
+/// How long a connection made again may take to connect before it counts as failed too
+/// (its answer may never come, and a connection that never started cannot fail).
+const RECONNECT_ATTEMPT_MS: u32 = 15_000;
 
-/// A failed connection waiting to be made again.
+/// A failed connection being made again.
 struct Reconnect {
     /// Attempts since the connection last worked.
     attempts: u32,
-    _timer: Option<Timeout>,
+    /// Fires the next attempt.
+    _attempt: Option<Timeout>,
+    /// Fires if that attempt did not connect in time.
+    _deadline: Option<Timeout>,
 }
 
 /// One offer, answer or answer-acceptance, run after the ones queued before it.
@@ -305,21 +309,40 @@ impl Mesh {
         let mut reconnects = self.inner.reconnects.borrow_mut();
         let reconnect = reconnects.entry(participant).or_insert(Reconnect {
             attempts: 0,
-            _timer: None,
+            _attempt: None,
+            _deadline: None,
         });
-        let delay = RECONNECT_FIRST_MS
-            .saturating_mul(1 << reconnect.attempts.min(3))
-            .min(RECONNECT_CAP_MS);
+        let delay = reconnect_delay_ms(reconnect.attempts);
         reconnect.attempts += 1;
         gloo::console::warn!(format!(
             "Conclave: the connection to participant {participant} failed; connecting again in {delay} ms"
         ));
         let weak = Rc::downgrade(&self.inner);
-        reconnect._timer = Some(Timeout::new(delay, move || {
+        reconnect._attempt = Some(Timeout::new(delay, move || {
             if let Some(inner) = weak.upgrade() {
-                Mesh { inner }.call(participant);
+                let mesh = Mesh { inner };
+                mesh.call(participant);
+                mesh.give_attempt_a_deadline(participant);
             }
         }));
+    }
+
+    /// Tries again if the attempt just made to `participant` has not connected within
+    /// [`RECONNECT_ATTEMPT_MS`] (reaching `connected` removes the whole entry first).
+    fn give_attempt_a_deadline(&self, participant: ParticipantId) {
+        let weak = Rc::downgrade(&self.inner);
+        let deadline = Timeout::new(RECONNECT_ATTEMPT_MS, move || {
+            let Some(inner) = weak.upgrade() else {
+                return;
+            };
+            let mesh = Mesh { inner };
+            if !mesh.inner.closed.get() && mesh.inner.peering.borrow().reoffers_to(participant) {
+                mesh.reconnect_later(participant);
+            }
+        });
+        if let Some(reconnect) = self.inner.reconnects.borrow_mut().get_mut(&participant) {
+            reconnect._deadline = Some(deadline);
+        }
     }
 
     /// Closes every connection.
@@ -455,6 +478,11 @@ impl Mesh {
     }
 
     async fn offer(&self, participant: ParticipantId) -> Result<(), MeshError> {
+        // Candidates still queued belong to a connection this offer replaces.
+        self.inner
+            .early_candidates
+            .borrow_mut()
+            .remove(&participant);
         let connection = self.open_peer(participant)?;
         for kind in MediaKind::ALL {
             let init = RtcRtpTransceiverInit::new();
