@@ -486,6 +486,10 @@ pub enum ErrorCode {
     /// The room's SFU cannot be reached or refused to create the room; the server keeps
     /// trying and sends `sfu_room_ready` once it succeeds.
     SfuUnavailable,
+    /// A code this version does not know (sent by a newer server); the message still says
+    /// what happened.
+    #[serde(other)]
+    Unknown,
 }
 
 #[cfg(test)]
@@ -497,6 +501,16 @@ mod tests {
         assert_eq!(
             serde_json::to_string(&ClientMessage::join("Ada")).unwrap(),
             r#"{"type":"join","display_name":"Ada","protocol":2}"#
+        );
+        // A code from a newer server still reads, as `Unknown`, with its message.
+        let newer: ServerMessage =
+            serde_json::from_str(r#"{"type":"error","code":"new_in_v3","message":"m"}"#).unwrap();
+        assert_eq!(
+            newer,
+            ServerMessage::Error {
+                code: ErrorCode::Unknown,
+                message: "m".into()
+            }
         );
         // A client from before the version field reads as version 0.
         let unversioned: ClientMessage =
