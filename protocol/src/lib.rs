@@ -44,6 +44,9 @@ pub mod close_code {
     /// before the server was upgraded): reload the page. A close, not an `error` message,
     /// because a page of any version shows a close's reason.
     pub const OTHER_VERSION: u16 = 4426;
+    /// The reason sent with [`OTHER_VERSION`].
+    pub const OTHER_VERSION_REASON: &str =
+        "This page is from another version of Conclave: reload it to join.";
 }
 
 /// A room id: 22 characters of unpadded base64url (128 random bits), made by the server.

@@ -182,10 +182,9 @@ impl Error {
             Self::UnknownRoom => Some((close_code::UNKNOWN_ROOM, "unknown room")),
             Self::RoomFull => Some((close_code::ROOM_FULL, "room full")),
             Self::MessageTooBig => Some((close_code::MESSAGE_TOO_BIG, "message too big")),
-            Self::ProtocolMismatch { .. } => Some((
-                close_code::OTHER_VERSION,
-                "This page is from another version of Conclave: reload it to join.",
-            )),
+            Self::ProtocolMismatch { .. } => {
+                Some((close_code::OTHER_VERSION, close_code::OTHER_VERSION_REASON))
+            }
             _ => None,
         }
     }

@@ -64,9 +64,7 @@ pub fn describe_close(code: u16, reason: &str) -> String {
         close_code::PROTOCOL_VIOLATION => "The server did not understand this client.".to_owned(),
         close_code::TOO_SLOW => "The connection was too slow.".to_owned(),
         close_code::MESSAGE_TOO_BIG => "A message was too large.".to_owned(),
-        close_code::OTHER_VERSION => {
-            "This page is from another version of Conclave: reload it to join.".to_owned()
-        }
+        close_code::OTHER_VERSION => close_code::OTHER_VERSION_REASON.to_owned(),
         1006 => "The connection was lost.".to_owned(),
         code => format!("The server closed the connection (code {code})."),
     }

@@ -3,7 +3,7 @@
  * Wi-Fi): the peer connections fail, and each tile says "Reconnecting…". The side that
  * offered each connection makes it again (still without a path, so again and again); once
  * the network is back, one of those attempts connects and both decrypt each other again.
- * The SFU mode has its own scenario (sfu/network-outage).
+ * The SFU mode has its own scenario (sfu/reconnection).
  */
 import { test, expect, expectRising } from '../../fixtures/meeting';
 import { cutMediaPaths, restoreMediaPaths } from '../../support/network-outage';
