@@ -3,7 +3,7 @@
 //! Pure and clock-free: every call takes `now_ms` (milliseconds on any monotonic clock
 //! that the caller uses consistently).
 
-use crate::worker_protocol::MediaKind;
+use crate::media_source::MediaKind;
 
 /// How far back "recently" reaches, in milliseconds.
 pub const RECENT_MS: f64 = 2_000.0;

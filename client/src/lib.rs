@@ -1,7 +1,7 @@
 //! Conclave's browser app: a Yew single-page app for end-to-end encrypted meetings.
 //!
 //! Layout: pure logic at the top level ([`invite`], [`decryption_status`],
-//! [`worker_protocol`], [`codec_preferences`], [`roster`], [`security_code`],
+//! [`worker_protocol`], [`media_source`], [`codec_preferences`], [`roster`], [`security_code`],
 //! [`peering`], [`state`]), tested natively; browser APIs and the MLS group state
 //! machine behind [`services`]; UI in [`components`] with custom [`hooks`]; [`app`] is
 //! the root. The contracts with the worker and the server are in docs/ARCHITECTURE.md.
@@ -12,6 +12,7 @@ pub mod components;
 pub mod decryption_status;
 pub mod hooks;
 pub mod invite;
+pub mod media_source;
 pub mod peering;
 pub mod roster;
 pub mod security_code;

@@ -12,10 +12,11 @@ use yew::Reducible;
 
 use crate::decryption_status::{DecryptionStatus, FrameTotals, ReceiveHistory};
 use crate::invite::{Invite, InviteError};
+use crate::media_source::MediaKind;
 use crate::roster::{EncryptionStatus, GroupView};
 use crate::security_code::CodeCheck;
 use crate::services::transport::TransportState;
-use crate::worker_protocol::{MediaKind, TransformApi};
+use crate::worker_protocol::TransformApi;
 
 /// Which page is on screen.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,9 +1,9 @@
 use yew::prelude::*;
 
 use crate::hooks::use_app;
+use crate::media_source::MediaKind;
 use crate::services::media::set_kind_enabled;
 use crate::state::Action;
-use crate::worker_protocol::MediaKind;
 
 /// The microphone and camera switches ("Mute microphone"/"Unmute microphone",
 /// "Turn camera off"/"Turn camera on"). They flip `track.enabled`; a disabled track

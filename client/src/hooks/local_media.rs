@@ -1,9 +1,9 @@
 use wasm_bindgen_futures::spawn_local;
 
 use super::AppContext;
+use crate::media_source::MediaKind;
 use crate::services::media::{self, set_kind_enabled};
 use crate::state::Action;
-use crate::worker_protocol::MediaKind;
 
 /// Starts the camera and microphone for the app (the switches' current positions are
 /// applied to the new tracks); with `then_enter`, enters the meeting afterwards,

@@ -23,6 +23,7 @@ use yew::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::invite::Invite;
+use crate::media_source::{FeedId, MediaKind, MediaSource};
 use crate::roster::GroupView;
 use crate::services::e2ee::{detect_transform_api, E2eeError, E2eeWorker};
 use crate::services::identity_store::{take_identity, LoadedIdentity, SeenKeys};
@@ -33,7 +34,7 @@ use crate::services::transport::janus::Janus;
 use crate::services::transport::mesh::Mesh;
 use crate::services::transport::{MediaTransport, TransportEvents};
 use crate::state::{Action, AppState};
-use crate::worker_protocol::{FeedId, MediaKind, MediaSource, WorkerEvent};
+use crate::worker_protocol::WorkerEvent;
 
 /// How long the worker may take to load before the page gives up, in milliseconds.
 const WORKER_START_TIMEOUT_MS: u32 = 20_000;

@@ -24,9 +24,8 @@ use yew::Callback;
 use conclave_group::{EpochKeys, FrameSuite};
 
 use super::describe_js_error;
-use crate::worker_protocol::{
-    parse_worker_message, MediaKind, MediaSource, TransformApi, WorkerEvent, HANDLED_KINDS,
-};
+use crate::media_source::{MediaKind, MediaSource};
+use crate::worker_protocol::{parse_worker_message, TransformApi, WorkerEvent, HANDLED_KINDS};
 
 /// Where the worker bootstrap is served.
 const WORKER_URL: &str = "/e2ee-worker.js";

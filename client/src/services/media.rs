@@ -5,7 +5,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{MediaStream, MediaStreamConstraints, MediaStreamTrack};
 
 use super::{describe_js_error, js_error_name};
-use crate::worker_protocol::MediaKind;
+use crate::media_source::MediaKind;
 
 /// Why the camera and microphone could not be started.
 #[derive(Debug, thiserror::Error)]

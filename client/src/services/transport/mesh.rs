@@ -36,12 +36,12 @@ use web_sys::{
 
 use super::{report_track, MediaTransport, TransportEvents, TransportState};
 use crate::codec_preferences::VideoCodec;
+use crate::media_source::{MediaKind, MediaSource};
 use crate::peering::{reconnect_delay_ms, OfferDecision, Peering};
 use crate::roster::GroupView;
 use crate::services::describe_js_error;
 use crate::services::e2ee::{E2eeError, E2eeWorker};
 use crate::services::media::first_track;
-use crate::worker_protocol::{MediaKind, MediaSource};
 
 /// Why a peer connection step failed.
 #[derive(Debug, thiserror::Error)]

@@ -15,8 +15,8 @@ use conclave_protocol::{ClientMessage, ParticipantId, ServerMessage};
 use web_sys::{MediaStream, MediaStreamTrack};
 use yew::Callback;
 
+use crate::media_source::MediaSource;
 use crate::roster::GroupView;
-use crate::worker_protocol::MediaSource;
 
 /// What a transport reports to the session.
 #[derive(Clone)]

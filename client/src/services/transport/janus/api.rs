@@ -10,7 +10,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::worker_protocol::{FeedId, MediaKind};
+use crate::media_source::{FeedId, MediaKind};
 
 /// The WebSocket subprotocol Janus requires.
 pub const SUBPROTOCOL: &str = "janus-protocol";
@@ -413,7 +413,7 @@ impl Requests {
 pub mod body {
     use serde_json::{json, Value};
 
-    use crate::worker_protocol::FeedId;
+    use crate::media_source::FeedId;
 
     /// Join `room` as a publisher. `display` is the signaling participant id: a routing
     /// hint for logs only, never shown (names come from the MLS roster).

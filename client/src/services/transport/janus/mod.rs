@@ -40,11 +40,11 @@ use super::mesh::{
     replace_video_track, set_description, webrtc,
 };
 use super::{report_track, MediaTransport, TransportEvents, TransportState};
+use crate::media_source::{FeedId, MediaKind, MediaSource};
 use crate::roster::GroupView;
 use crate::services::e2ee::E2eeWorker;
 use crate::services::media::first_track;
 use crate::services::transport::mesh::MeshError;
-use crate::worker_protocol::{FeedId, MediaKind, MediaSource};
 
 /// Janus closes sessions idle for 60 s by default; keep ours alive well within that.
 const KEEPALIVE_MS: u32 = 25_000;
