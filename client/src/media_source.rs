@@ -3,6 +3,8 @@
 //! or an SFU stream). Shared by the worker protocol, the decryption status and the
 //! transports, and depending on none of them.
 
+use std::rc::Rc;
+
 use conclave_protocol::ParticipantId;
 use serde::Deserialize;
 
@@ -38,24 +40,38 @@ impl MediaKind {
     }
 }
 
-/// A Janus publisher's feed id: names an SFU stream, never a person.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct FeedId(pub u64);
+/// An SFU's name for one incoming stream: opaque to everyone but the SFU adapter that made
+/// it (Janus names feeds with numbers, other SFUs with strings). It names a stream, never a
+/// person: only the key that decrypts its frames tells whose it is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SfuStreamId(Rc<str>);
 
-impl std::fmt::Display for FeedId {
+impl SfuStreamId {
+    /// The stream id an adapter chose, as text.
+    pub fn new(id: &str) -> Self {
+        SfuStreamId(Rc::from(id))
+    }
+
+    /// The id as text, as the worker's transform options carry it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for SfuStreamId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0)
+        f.write_str(&self.0)
     }
 }
 
 /// Where a receiver's frames come from, as the page named it when it attached the
 /// transform.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum MediaSource {
     /// A mesh peer connection to this participant.
     Peer(ParticipantId),
-    /// An SFU feed: who sent it only the decrypting key tells (`sender_index`).
-    SfuFeed(FeedId),
+    /// An SFU stream: who sent it only the decrypting key tells (`sender_index`).
+    SfuStream(SfuStreamId),
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use conclave_protocol::ParticipantId;
 use serde::Deserialize;
 
 use crate::decryption_status::FrameTotals;
-use crate::media_source::{FeedId, MediaKind, MediaSource};
+use crate::media_source::{MediaKind, MediaSource, SfuStreamId};
 
 /// Which encoded-transform API carries frames to the worker.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -127,9 +127,9 @@ pub fn parse_worker_message(json: &str) -> Result<WorkerEvent, WorkerMessageErro
                         .parse()
                         .map_err(|_| WorkerMessageError::BadSource)?,
                 )),
-                (None, Some(feed)) => MediaSource::SfuFeed(FeedId(
-                    feed.parse().map_err(|_| WorkerMessageError::BadSource)?,
-                )),
+                (None, Some(stream)) if !stream.is_empty() => {
+                    MediaSource::SfuStream(SfuStreamId::new(&stream))
+                }
                 _ => return Err(WorkerMessageError::BadSource),
             },
             sender_index,
@@ -210,7 +210,7 @@ mod tests {
             )
             .unwrap(),
             WorkerEvent::ReceiveStats {
-                source: MediaSource::SfuFeed(FeedId(81)),
+                source: MediaSource::SfuStream(SfuStreamId::new("81")),
                 sender_index: Some(2),
                 kind: MediaKind::Video,
                 totals: FrameTotals {

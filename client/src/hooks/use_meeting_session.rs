@@ -23,7 +23,7 @@ use yew::prelude::*;
 use zeroize::Zeroizing;
 
 use crate::invite::Invite;
-use crate::media_source::{FeedId, MediaKind, MediaSource};
+use crate::media_source::{MediaKind, MediaSource, SfuStreamId};
 use crate::roster::GroupView;
 use crate::services::e2ee::{detect_transform_api, E2eeError, E2eeWorker};
 use crate::services::identity_store::{take_identity, LoadedIdentity, SeenKeys};
@@ -104,8 +104,8 @@ struct SessionInner {
     /// The screen being shared, if any.
     screen: Option<MediaStreamTrack>,
     /// SFU feeds received, and the member each was bound to by its decrypting key.
-    feeds: HashMap<FeedId, MediaStream>,
-    feed_owners: HashMap<FeedId, ParticipantId>,
+    feeds: HashMap<SfuStreamId, MediaStream>,
+    feed_owners: HashMap<SfuStreamId, ParticipantId>,
     signaling: Option<SignalingConnection>,
     start_timeout: Option<Timeout>,
     stopped: bool,
@@ -278,7 +278,7 @@ fn participant_of(
 ) -> Option<ParticipantId> {
     let feed = match source {
         MediaSource::Peer(participant) => return Some(participant),
-        MediaSource::SfuFeed(feed) => feed,
+        MediaSource::SfuStream(feed) => feed,
     };
     let (dispatcher, owner, stream) = {
         let mut inner = inner.borrow_mut();
@@ -294,7 +294,7 @@ fn participant_of(
             // Nothing decrypted yet (or not under a current member's key): keep what we had.
             return inner.feed_owners.get(&feed).copied();
         };
-        if inner.feed_owners.insert(feed, owner) == Some(owner) {
+        if inner.feed_owners.insert(feed.clone(), owner) == Some(owner) {
             return Some(owner);
         }
         (
@@ -322,9 +322,10 @@ fn on_remote_stream(weak: &Weak<RefCell<SessionInner>>, source: MediaSource, str
         let mut inner = inner.borrow_mut();
         let owner = match source {
             MediaSource::Peer(participant) => Some(participant),
-            MediaSource::SfuFeed(feed) => {
+            MediaSource::SfuStream(feed) => {
+                let owner = inner.feed_owners.get(&feed).copied();
                 inner.feeds.insert(feed, stream.clone());
-                inner.feed_owners.get(&feed).copied()
+                owner
             }
         };
         (inner.dispatcher.clone(), owner)

@@ -320,8 +320,8 @@ impl E2eeWorker {
                 "participantId",
                 &JsValue::from_str(&participant.to_string()),
             )?,
-            Some(MediaSource::SfuFeed(feed)) => {
-                set(&options, "feedId", &JsValue::from_str(&feed.to_string()))?
+            Some(MediaSource::SfuStream(stream)) => {
+                set(&options, "feedId", &JsValue::from_str(stream.as_str()))?
             }
             None => {}
         }

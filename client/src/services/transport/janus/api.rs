@@ -10,7 +10,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::media_source::{FeedId, MediaKind};
+use crate::media_source::{MediaKind, SfuStreamId};
 
 /// The WebSocket subprotocol Janus requires.
 pub const SUBPROTOCOL: &str = "janus-protocol";
@@ -21,6 +21,24 @@ pub const NO_SUCH_ROOM: i64 = 426;
 
 /// A Janus session or plugin handle id.
 pub type JanusId = u64;
+
+/// A VideoRoom publisher's feed id: Janus' number for one published stream, never a
+/// person. Outside this adapter it travels as an opaque [`SfuStreamId`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FeedId(pub u64);
+
+impl FeedId {
+    /// The feed as the rest of the client names SFU streams.
+    pub fn stream_id(self) -> SfuStreamId {
+        SfuStreamId::new(&self.0.to_string())
+    }
+}
+
+impl std::fmt::Display for FeedId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
 
 /// Why a Janus reply could not be used.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -413,7 +431,7 @@ impl Requests {
 pub mod body {
     use serde_json::{json, Value};
 
-    use crate::media_source::FeedId;
+    use super::FeedId;
 
     /// Join `room` as a publisher. `display` is the signaling participant id: a routing
     /// hint for logs only, never shown (names come from the MLS roster).

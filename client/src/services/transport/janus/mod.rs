@@ -34,13 +34,15 @@ use web_sys::{
     WebSocket,
 };
 
-use self::api::{body, room_event, Incoming, JanusApiError, JanusId, Jsep, Requests, RoomEvent};
+use self::api::{
+    body, room_event, FeedId, Incoming, JanusApiError, JanusId, Jsep, Requests, RoomEvent,
+};
 use super::mesh::{
     add_candidate, create_local_description, meeting_video_codec, prefer_video_codec,
     replace_video_track, set_description, webrtc,
 };
 use super::{report_track, MediaTransport, TransportEvents, TransportState};
-use crate::media_source::{FeedId, MediaKind, MediaSource};
+use crate::media_source::{MediaKind, MediaSource};
 use crate::roster::GroupView;
 use crate::services::e2ee::E2eeWorker;
 use crate::services::media::first_track;
@@ -653,7 +655,7 @@ impl Janus {
                 .map(|(_, f)| *f);
             if attached_for != Some(feed) {
                 if let Err(error) =
-                    e2ee.protect_receiver(&receiver, MediaSource::SfuFeed(feed), kind)
+                    e2ee.protect_receiver(&receiver, MediaSource::SfuStream(feed.stream_id()), kind)
                 {
                     // Fail closed: a track we cannot decrypt is never shown.
                     track.stop();
@@ -666,7 +668,12 @@ impl Janus {
             }
             let mut received = link.received.borrow_mut();
             let feed_tracks = received.entry(feed).or_default();
-            report_track(&events, MediaSource::SfuFeed(feed), feed_tracks, track);
+            report_track(
+                &events,
+                MediaSource::SfuStream(feed.stream_id()),
+                feed_tracks,
+                track,
+            );
         });
         connection.set_ontrack(Some(on_track.as_ref().unchecked_ref()));
         link.closures.borrow_mut().push(Box::new(on_track));
