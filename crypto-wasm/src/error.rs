@@ -19,13 +19,13 @@ pub enum Error {
     /// The cipher suite identifier is not one this crate implements.
     #[error("unsupported SFrame cipher suite {0:#06x}")]
     UnsupportedCipherSuite(u16),
-    /// The cipher suite was changed after a key source was set: keys belong to one suite.
+    /// The cipher suite was changed after the first key: keys belong to one suite.
     #[error("the cipher suite can only be chosen before the first key")]
     SuiteAfterKey,
-    /// Key material (a base key or a meeting secret) had the wrong length.
+    /// A base key had the wrong length.
     #[error("key material has the wrong length: expected {expected} bytes, got {actual}")]
     InvalidKeyLength {
-        /// The length the suite or key source requires.
+        /// The length the suite requires.
         expected: usize,
         /// The length that was given.
         actual: usize,
@@ -33,11 +33,8 @@ pub enum Error {
     /// The sender key's counter is used up: encrypting again would reuse a nonce.
     #[error("the sender key's counter is exhausted; a new sender key is needed")]
     CounterExhausted,
-    /// A sender key id was offered that this cryptor already used for sending.
-    #[error("this sender key id was already used; pick a fresh one")]
-    SenderKeyIdReused,
-    /// A frame was given to protect or unprotect before any key source was set.
-    #[error("no key source is set; frames are dropped until one is")]
+    /// A frame was given to protect or unprotect before the first epoch key.
+    #[error("no key is set; frames are dropped until one is")]
     NoKeySource,
     /// The frame is longer than the AEAD can protect.
     #[error("frame is too long to protect")]
@@ -81,7 +78,4 @@ pub enum Error {
     /// A context or sender index too wide for its field of the KID layout.
     #[error("a KID field does not fit its layout")]
     KidFieldOutOfRange,
-    /// The meeting secret was offered after MLS epoch keys were in use: no going back.
-    #[error("MLS epoch keys are in use; the meeting secret cannot replace them")]
-    EpochKeysInUse,
 }

@@ -15,8 +15,7 @@
 //! - [`sender`]: a sender key with its monotonic counter (sections 4.4.1 and 9.1).
 //! - [`receiver`]: the bounded ring of receive keys, looked up by KID (section 4.4.1).
 //! - [`codec`]: bytes left in clear per codec, authenticated as SFrame metadata (section 9.4).
-//! - [`meeting_secret`]: Conclave's first key source, base keys from the invite secret.
-//! - [`mls_keys`]: the MLS key source, one base key per epoch and KIDs of section 5.2.
+//! - [`mls_keys`]: the key source, one MLS base key per epoch and KIDs of section 5.2.
 //! - [`cryptor`]: the per-worker state the JavaScript edge drives.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
@@ -29,7 +28,6 @@ pub mod frame;
 pub mod gcm;
 pub mod header;
 pub mod key_schedule;
-pub mod meeting_secret;
 pub mod mls_keys;
 pub mod receiver;
 #[cfg(feature = "test-hooks")]
@@ -46,9 +44,7 @@ pub use codec::Codec;
 pub use cryptor::Cryptor;
 pub use error::Error;
 pub use header::{Counter, KeyId, SframeHeader};
-pub use meeting_secret::{KeySource, MeetingSecret};
 pub use mls_keys::{EpochKeys, KidLayout, KidParts};
-pub use receiver::KeyRing;
 pub use sender::SenderContext;
 pub use suite::CipherSuite;
 #[cfg(target_arch = "wasm32")]

@@ -1,23 +1,19 @@
-//! The receive key ring (RFC 9605 section 4.4.1: keys selected by the KID in the header).
+//! The receive side's parts (RFC 9605 section 4.4.1: keys selected by the KID in the header),
+//! used by the MLS epoch ring ([`crate::mls_keys`]).
 //!
-//! A bounded cache of derived keys, least recently used evicted first. A key derived for an
-//! unknown KID enters the ring only after it authenticated a frame, so forged frames with
-//! random KIDs cannot push real senders' keys out. The ring never decrypts under the local
-//! sender's own KID: a base key is for encryption or decryption, never both, and this stops
-//! an SFU from reflecting our own frames back at us.
+//! [`ProtectedFrame`] parses Conclave's frame layout. [`KeyCache`] is a bounded cache of
+//! derived keys, least recently used evicted first; a key derived for an unknown KID enters
+//! it only after it authenticated a frame, so forged frames with random KIDs cannot push real
+//! senders' keys out.
 //!
-//! Each cached key carries its anti-replay window ([`crate::replay`], RFC 9605 section 9.3):
-//! an authentic frame whose counter the window refuses fails with [`Error::Replayed`], and the
-//! window moves only once a frame authenticated.
-//!
-//! [`ProtectedFrame`] (the parse of Conclave's frame layout) and [`KeyCache`] are shared with
-//! the MLS epoch key source ([`crate::mls_keys`]).
+//! Each cached [`ReceiveKey`] carries its anti-replay window ([`crate::replay`], RFC 9605
+//! section 9.3): an authentic frame whose counter the window refuses fails with
+//! [`Error::Replayed`], and the window moves only once a frame authenticated.
 
 use crate::codec::clear_len;
 use crate::frame::{open_in_place, with_aad, FrameKey};
 use crate::header::Counter;
 use crate::header::{KeyId, SframeHeader};
-use crate::meeting_secret::KeySource;
 use crate::replay::ReplayWindow;
 use crate::suite::CipherSuite;
 use crate::Error;
@@ -211,64 +207,5 @@ impl KeyCache {
     /// Whether no key is cached.
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
-    }
-}
-
-/// Decrypting state: the key source and the derived keys of the KIDs seen.
-pub struct KeyRing {
-    source: KeySource,
-    suite: CipherSuite,
-    own_kid: Option<KeyId>,
-    cache: KeyCache,
-}
-
-impl KeyRing {
-    /// A ring deriving `suite` keys from `source`, holding at most `capacity` (at least 1).
-    pub fn new(source: KeySource, suite: CipherSuite, capacity: usize) -> Self {
-        Self {
-            source,
-            suite,
-            own_kid: None,
-            cache: KeyCache::new(capacity),
-        }
-    }
-
-    /// Refuses frames under `kid` from now on (the local sender's key).
-    pub fn exclude_own_kid(&mut self, kid: KeyId) {
-        self.own_kid = Some(kid);
-        self.cache.retain(|cached| cached != kid);
-    }
-
-    /// Number of keys currently cached.
-    pub fn len(&self) -> usize {
-        self.cache.len()
-    }
-
-    /// Whether no key is cached.
-    pub fn is_empty(&self) -> bool {
-        self.cache.is_empty()
-    }
-
-    /// Unprotects a frame laid out as `clear prefix || SFrame header || ciphertext || tag`,
-    /// `prefix_len` being the codec's nominal prefix (see [`crate::codec`]). Returns
-    /// `clear prefix || plaintext`.
-    ///
-    /// # Errors
-    /// [`Error::Replayed`] for a replayed or too old counter of a known sender key;
-    /// [`Error::DecryptionFailed`] for every other failure, whatever its cause.
-    pub fn unprotect_frame(&mut self, frame: &[u8], prefix_len: usize) -> Result<Vec<u8>, Error> {
-        let parsed = ProtectedFrame::parse(frame, prefix_len, self.suite)?;
-        let kid = parsed.kid();
-        if Some(kid) == self.own_kid {
-            return Err(Error::DecryptionFailed);
-        }
-        if let Some(key) = self.cache.get(kid) {
-            return key.open(&parsed);
-        }
-        let base_key = self.source.base_key(kid, self.suite);
-        let key = FrameKey::derive(self.suite, kid, &base_key);
-        let plain = parsed.open(&key)?;
-        self.cache.insert(kid, ReceiveKey::new(key, parsed.ctr()));
-        Ok(plain)
     }
 }

@@ -8,7 +8,6 @@
 use crate::codec::clear_len;
 use crate::frame::{seal_in_place, with_aad, FrameKey};
 use crate::header::{Counter, KeyId, SframeHeader};
-use crate::meeting_secret::KeySource;
 use crate::suite::CipherSuite;
 use crate::Error;
 
@@ -24,12 +23,6 @@ impl SenderContext {
     /// A sender context for `kid` whose first frame uses counter 0.
     pub fn new(kid: KeyId, key: FrameKey) -> Self {
         Self::with_first_counter(kid, key, Counter(0))
-    }
-
-    /// A sender context for `kid` with the base key from `source`.
-    pub fn from_source(source: &KeySource, suite: CipherSuite, kid: KeyId) -> Self {
-        let base_key = source.base_key(kid, suite);
-        Self::new(kid, FrameKey::derive(suite, kid, &base_key))
     }
 
     /// A sender context whose first frame uses counter `first`: for resuming a key whose

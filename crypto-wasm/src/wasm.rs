@@ -6,11 +6,14 @@
 //! `unprotect` throws: name [`NO_KEY_ERROR_NAME`] (or [`NEWER_EPOCH_ERROR_NAME`]) when the
 //! frame's MLS epoch is not held (the worker counts it as "waiting for key"),
 //! [`REPLAYED_ERROR_NAME`] for an authentic frame seen before (counted as `replayed`),
-//! otherwise a plain `Error` that says nothing about the cause.
+//! otherwise a plain `Error` that says nothing about the cause. The worker reads these names
+//! from the module ([`no_epoch_key_error_name`] and its siblings), and the WebCrypto plan's
+//! layout from [`PlanOffset`]: each is defined here once, never copied into JavaScript.
 
 use wasm_bindgen::prelude::*;
 
 use crate::codec::Codec;
+pub use crate::cryptor::split_aead::PlanOffset;
 use crate::cryptor::split_aead::MAX_PLAN_NUMBER;
 use crate::cryptor::{Cryptor, Unprotected};
 use crate::header::{Counter, KeyId};
@@ -24,6 +27,24 @@ pub const NEWER_EPOCH_ERROR_NAME: &str = "NewerEpochKeyError";
 /// `name` of the error `unprotect` throws for an authentic frame already accepted, or older
 /// than the sender key's replay window (RFC 9605 section 9.3).
 pub const REPLAYED_ERROR_NAME: &str = "ReplayedFrameError";
+
+/// [`NO_KEY_ERROR_NAME`], for the worker to tell the error apart.
+#[wasm_bindgen(js_name = noEpochKeyErrorName)]
+pub fn no_epoch_key_error_name() -> String {
+    NO_KEY_ERROR_NAME.to_owned()
+}
+
+/// [`NEWER_EPOCH_ERROR_NAME`], for the worker to tell the error apart.
+#[wasm_bindgen(js_name = newerEpochKeyErrorName)]
+pub fn newer_epoch_key_error_name() -> String {
+    NEWER_EPOCH_ERROR_NAME.to_owned()
+}
+
+/// [`REPLAYED_ERROR_NAME`], for the worker to tell the error apart.
+#[wasm_bindgen(js_name = replayedFrameErrorName)]
+pub fn replayed_frame_error_name() -> String {
+    REPLAYED_ERROR_NAME.to_owned()
+}
 
 /// Protects and unprotects the encoded frames of every transform in the worker.
 #[wasm_bindgen]
@@ -42,7 +63,7 @@ impl Default for FrameCryptor {
 #[wasm_bindgen]
 impl FrameCryptor {
     /// A cryptor with the default suite (`AES_128_GCM_SHA256_128`) and no key yet: every
-    /// frame fails until `useEpochKey` (or, for now, `useMeetingSecret`) is called.
+    /// frame fails until `useEpochKey` is called.
     #[wasm_bindgen(constructor)]
     pub fn new() -> FrameCryptor {
         FrameCryptor {
@@ -75,25 +96,12 @@ impl FrameCryptor {
         self.inner.suite().id()
     }
 
-    /// Derives keys from the 32-byte meeting secret; this worker sends under `senderKeyId`
-    /// (random, chosen by the worker; never reuse one).
-    #[wasm_bindgen(js_name = useMeetingSecret)]
-    pub fn use_meeting_secret(
-        &mut self,
-        secret: &[u8],
-        #[wasm_bindgen(js_name = senderKeyId)] sender_key_id: u32,
-    ) -> Result<(), JsError> {
-        self.inner
-            .use_meeting_secret(secret, KeyId(u64::from(sender_key_id)))
-            .map_err(to_js_error)
-    }
-
     /// Adds MLS `epoch` (an integer number, 0 to 2^53 - 1) with its `baseKey`
     /// (`MLS-Exporter("SFrame 1.0 Base Key", "", 16)`) and sends in it at once as leaf
     /// `senderIndex`. Older epochs still decrypt for 5 s; an epoch with the same low 4 bits
     /// is dropped at once. Throws (and changes nothing) for a bad epoch number, a key that is
-    /// not 16 bytes, or an epoch older than the current send epoch. The first call replaces
-    /// the meeting secret for good. `nowMs`: a monotonic clock (`performance.now()`).
+    /// not 16 bytes, or an epoch older than the current send epoch. `nowMs`: a monotonic
+    /// clock (`performance.now()`).
     #[wasm_bindgen(js_name = useEpochKey)]
     pub fn use_epoch_key(
         &mut self,
@@ -179,9 +187,9 @@ impl FrameCryptor {
     }
 
     /// Address (8-byte aligned) of two `f64`: the MLS epoch and the sender's leaf index of
-    /// the last frame `unprotect` or `unprotectInBuffer` returned, NaN when not known (none
-    /// yet, or meeting-secret keys). The index comes from the key that authenticated the
-    /// frame, so it says who sent it whatever the transport claims.
+    /// the last frame `unprotect` or `unprotectInBuffer` returned (NaN before the first). The
+    /// index comes from the key that authenticated the frame, so it says who sent it
+    /// whatever the transport claims.
     #[wasm_bindgen(getter, js_name = sourcePtr)]
     pub fn source_ptr(&self) -> usize {
         self.buffers.source.as_ptr() as usize
@@ -238,7 +246,7 @@ const OUTPUT_BUFFER_BYTES: usize = 2 * BUFFER_FRAME_BYTES + 64;
 struct FrameBuffers {
     input: Box<[u8]>,
     output: Box<[u8]>,
-    /// `[epoch, sender leaf index]` of the last unprotected frame, NaN when not known.
+    /// `[epoch, sender leaf index]` of the last unprotected frame, NaN before the first.
     source: Box<[f64; 2]>,
 }
 
@@ -266,12 +274,7 @@ impl FrameBuffers {
     fn set_source(&mut self, unprotected: &Unprotected) {
         // Epochs are at most 2^53 - 1 (they enter through `useEpochKey`) and leaf indices
         // below 2^32: both exact as f64.
-        *self.source = [
-            unprotected.epoch.map_or(f64::NAN, |epoch| epoch as f64),
-            unprotected
-                .sender_index
-                .map_or(f64::NAN, |sender| sender as f64),
-        ];
+        *self.source = [unprotected.epoch as f64, unprotected.sender_index as f64];
     }
 }
 

@@ -6,17 +6,13 @@
 
 mod common;
 
-use common::pattern;
+use common::{members, pattern};
 use crypto_wasm::codec::av1::{read_leb128, write_leb128};
 use crypto_wasm::codec::MalformedFrame;
-use crypto_wasm::{Codec, Cryptor, Error, KeyId};
+use crypto_wasm::{Codec, Cryptor, Error};
 
 fn pair() -> (Cryptor, Cryptor) {
-    let mut alice = Cryptor::default();
-    let mut bob = Cryptor::default();
-    alice.use_meeting_secret(&[5; 32], KeyId(0xabcdef)).unwrap();
-    bob.use_meeting_secret(&[5; 32], KeyId(12)).unwrap();
-    (alice, bob)
+    members(5)
 }
 
 const TEMPORAL_DELIMITER: u8 = 2 << 3;

@@ -6,19 +6,13 @@
 
 mod common;
 
-use common::pattern;
+use common::{members, pattern};
 use crypto_wasm::codec::h264::{contains_start_code, escape_into, unescape};
 use crypto_wasm::codec::MalformedFrame;
-use crypto_wasm::{Codec, Cryptor, Error, KeyId};
+use crypto_wasm::{Codec, Cryptor, Error};
 
 fn pair() -> (Cryptor, Cryptor) {
-    let mut alice = Cryptor::default();
-    let mut bob = Cryptor::default();
-    alice
-        .use_meeting_secret(&[9; 32], KeyId(0x1234_5678))
-        .unwrap();
-    bob.use_meeting_secret(&[9; 32], KeyId(77)).unwrap();
-    (alice, bob)
+    members(9)
 }
 
 const SC4: &[u8] = &[0, 0, 0, 1];

@@ -1,6 +1,7 @@
-//! Tampering with epoch-keyed frames: every bit flip and every truncation is rejected with an
-//! error that says nothing about the cause. A flip in the KID's epoch bits may name an epoch
-//! not held ("no key"); nothing else is ever reported, and nothing panics.
+//! Tampering: every bit flip and every truncation is rejected, as is a frame under another
+//! group's key, with an error that says nothing about the cause. A flip in the KID's epoch
+//! bits may name an epoch not held ("no key"); nothing else is ever reported, and nothing
+//! panics.
 // Test helpers: panicking on fixed test data is the point.
 #![allow(clippy::expect_used)]
 
@@ -113,4 +114,24 @@ fn a_frame_under_the_wrong_clear_prefix_is_rejected() {
             Err(Error::DecryptionFailed | Error::NoKeyForEpoch | Error::NoKeyForNewerEpoch)
         ));
     }
+}
+
+#[test]
+fn a_frame_under_another_groups_key_is_rejected_and_not_cached() {
+    let (mut alice, _) = members();
+    let mut outsider = EpochKeys::new(CipherSuite::default());
+    // The same epoch number, so the KID names a held epoch: only the key is wrong.
+    outsider
+        .add_epoch(0, 7, &epoch_base_key(2, 7), 1)
+        .expect("outsider");
+    let protected = alice.protect_frame(&pattern(100, 1), 3).expect("protects");
+    assert_eq!(
+        outsider.unprotect_frame(1, &protected, 3).map(|u| u.frame),
+        Err(Error::DecryptionFailed)
+    );
+    assert_eq!(
+        outsider.cached_keys(),
+        0,
+        "a key that failed to authenticate is not cached"
+    );
 }

@@ -1,28 +1,31 @@
 //! Anti-replay (RFC 9605 section 9.3): per sender key, a frame is accepted once; frames out of
 //! order within the window are fine, older ones and repeats are `Replayed`; forgeries never move
-//! the window. Run for both key sources and every suite.
+//! the window. Run for every suite, and across epochs.
 // Test code: panicking on setup failure is the point.
 #![allow(clippy::expect_used)]
 
 mod common;
 
-use common::{epoch_base_key, pattern, source};
+use common::{member_kid, pattern, suite_base_key, EPOCH};
 use crypto_wasm::frame::FrameKey;
 use crypto_wasm::header::SframeHeader;
+use crypto_wasm::key_schedule::BaseKey;
 use crypto_wasm::replay::REPLAY_WINDOW;
-use crypto_wasm::{CipherSuite, Counter, EpochKeys, Error, KeyId, KeyRing, SenderContext};
+use crypto_wasm::{CipherSuite, Counter, EpochKeys, Error, KeyId, SenderContext};
 
-const KID: KeyId = KeyId(0x0bad_cafe);
-
-/// A meeting-secret sender whose next frame uses counter `first`.
-fn sender_at(suite: CipherSuite, first: u64) -> SenderContext {
-    let base_key = source(3).base_key(KID, suite);
-    SenderContext::with_first_counter(KID, FrameKey::derive(suite, KID, &base_key), Counter(first))
+/// The group every key here belongs to.
+const GROUP: u8 = 3;
+/// A sender under `kid` (a member's KID in epoch [`EPOCH`]) whose next frame uses counter
+/// `first`: the key [`EpochKeys`] derives, at a counter it would take long to reach.
+fn sender_at(suite: CipherSuite, kid: KeyId, first: u64) -> SenderContext {
+    let base_key =
+        BaseKey::from_slice(&suite_base_key(suite, GROUP, EPOCH)).expect("an Nk-byte key");
+    SenderContext::with_first_counter(kid, FrameKey::derive(suite, kid, &base_key), Counter(first))
 }
 
 /// Frames with counters `first..first + n`.
 fn frames(suite: CipherSuite, first: u64, n: usize) -> Vec<Vec<u8>> {
-    let mut sender = sender_at(suite, first);
+    let mut sender = sender_at(suite, member_kid(1), first);
     (0..n)
         .map(|i| {
             sender
@@ -32,8 +35,22 @@ fn frames(suite: CipherSuite, first: u64, n: usize) -> Vec<Vec<u8>> {
         .collect()
 }
 
-fn ring(suite: CipherSuite) -> KeyRing {
-    KeyRing::new(source(3), suite, 64)
+/// Another member of the group (leaf 2), receiving.
+struct Receiver(EpochKeys);
+
+fn ring(suite: CipherSuite) -> Receiver {
+    let mut keys = EpochKeys::new(suite);
+    keys.add_epoch(0, EPOCH, &suite_base_key(suite, GROUP, EPOCH), 2)
+        .expect("first epoch");
+    Receiver(keys)
+}
+
+impl Receiver {
+    fn unprotect_frame(&mut self, frame: &[u8], prefix_len: usize) -> Result<Vec<u8>, Error> {
+        self.0
+            .unprotect_frame(0, frame, prefix_len)
+            .map(|u| u.frame)
+    }
 }
 
 #[test]
@@ -102,7 +119,7 @@ fn a_forged_huge_counter_does_not_move_the_window() {
         assert!(ring.unprotect_frame(&sent[2], 0).is_ok());
         // Same KID, counter u64::MAX, the old body and tag: it cannot authenticate.
         let (_, header_len) = SframeHeader::parse(&sent[2]).expect("header");
-        let forged_header = SframeHeader::new(KID, Counter(u64::MAX)).encode();
+        let forged_header = SframeHeader::new(member_kid(1), Counter(u64::MAX)).encode();
         let forged = [forged_header.as_bytes(), &sent[2][header_len..]].concat();
         assert_eq!(
             ring.unprotect_frame(&forged, 0),
@@ -117,9 +134,7 @@ fn a_forged_huge_counter_does_not_move_the_window() {
 fn each_sender_key_has_its_own_window() {
     let suite = CipherSuite::default();
     let mut ring = ring(suite);
-    let other_kid = KeyId(77);
-    let base_key = source(3).base_key(other_kid, suite);
-    let mut other = SenderContext::new(other_kid, FrameKey::derive(suite, other_kid, &base_key));
+    let mut other = sender_at(suite, member_kid(7), 0);
     let mine = frames(suite, 0, 1);
     let theirs = other.protect_frame(&pattern(50, 0), 0).expect("protects");
     // Both use counter 0; neither is a replay of the other.
@@ -131,12 +146,7 @@ fn each_sender_key_has_its_own_window() {
 #[test]
 fn mls_epoch_frames_are_replay_protected() {
     for suite in CipherSuite::ALL {
-        let base_key = |epoch: u64| {
-            let mut key = vec![0u8; suite.nk()];
-            let short = epoch_base_key(4, epoch);
-            key[..16].copy_from_slice(&short);
-            key
-        };
+        let base_key = |epoch: u64| suite_base_key(suite, 4, epoch);
         let mut alice = EpochKeys::new(suite);
         let mut bob = EpochKeys::new(suite);
         alice.add_epoch(0, 1, &base_key(1), 5).expect("alice");

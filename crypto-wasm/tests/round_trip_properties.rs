@@ -1,12 +1,15 @@
-//! Property tests: for every suite, codec (VP8 key and delta frames, Opus, other), both key
-//! sources and frame sizes from 0 to 100 000 bytes (mostly small, some large), protecting
+//! Property tests: for every suite, codec (VP8 key and delta frames, Opus, other), members
+//! keyed by an MLS epoch and frame sizes from 0 to 100 000 bytes (mostly small, some large), protecting
 //! then unprotecting gives the frame back, and flipping any single bit of the protected
 //! frame makes it fail.
 #![cfg(not(target_arch = "wasm32"))]
 // Test code: panicking on setup failure is the point.
 #![allow(clippy::expect_used)]
 
-use crypto_wasm::{CipherSuite, Codec, Cryptor, Error, KeyId};
+mod common;
+
+use common::member;
+use crypto_wasm::{CipherSuite, Codec, Error};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
@@ -48,22 +51,6 @@ fn frame(len: usize, seed: u64) -> Vec<u8> {
         .collect()
 }
 
-fn pair(suite: CipherSuite, mls: bool) -> (Cryptor, Cryptor) {
-    let mut alice = Cryptor::new(suite);
-    let mut bob = Cryptor::new(suite);
-    if mls {
-        let base_key = vec![0x6d; suite.nk()];
-        alice.use_epoch_key(0, 9, &base_key, 1).expect("alice");
-        bob.use_epoch_key(0, 9, &base_key, 2).expect("bob");
-    } else {
-        alice
-            .use_meeting_secret(&[0x5a; 32], KeyId(0x1234_5678))
-            .expect("alice");
-        bob.use_meeting_secret(&[0x5a; 32], KeyId(99)).expect("bob");
-    }
-    (alice, bob)
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
@@ -71,12 +58,11 @@ proptest! {
     fn protect_then_unprotect_is_the_identity(
         suite in suite(),
         (codec, key_frame) in codec(),
-        mls in any::<bool>(),
         len in size(),
         seed in any::<u64>(),
         frames_before in 0usize..3,
     ) {
-        let (mut alice, mut bob) = pair(suite, mls);
+        let (mut alice, mut bob) = (member(suite, 0x6d, 1), member(suite, 0x6d, 2));
         // Some frames first, so counters and headers vary.
         for _ in 0..frames_before {
             let earlier = alice.protect(&[1, 2, 3], codec, key_frame).expect("protects");
@@ -93,19 +79,18 @@ proptest! {
     fn any_single_bit_flip_fails(
         suite in suite(),
         (codec, key_frame) in codec(),
-        mls in any::<bool>(),
         len in size(),
         seed in any::<u64>(),
         bit in any::<Index>(),
     ) {
-        let (mut alice, mut bob) = pair(suite, mls);
+        let (mut alice, mut bob) = (member(suite, 0x6d, 1), member(suite, 0x6d, 2));
         let plain = frame(len, seed);
         let protected = alice.protect(&plain, codec, key_frame).expect("protects");
         let bit = bit.index(protected.len() * 8);
         let mut flipped = protected.clone();
         flipped[bit / 8] ^= 1 << (bit % 8);
         let result = bob.unprotect(0, &flipped, codec, key_frame).map(|u| u.frame);
-        // A flip in an MLS KID's epoch bits names an epoch not held: "no key", also a drop.
+        // A flip in the KID's epoch bits names an epoch not held: "no key", also a drop.
         prop_assert!(
             matches!(
                 result,

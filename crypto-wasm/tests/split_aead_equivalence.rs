@@ -187,11 +187,4 @@ fn no_plan_without_epoch_keys() {
         .prepare_seal(&frame(64), 1000, Codec::Vp8, false, &mut [0; MAX_PLAN_LEN])
         .is_none());
     assert!(fresh.send_key_for_import().is_none());
-    let mut legacy = Cryptor::default();
-    legacy
-        .use_meeting_secret(&[1; 32], crypto_wasm::KeyId(5))
-        .expect("secret");
-    assert!(legacy
-        .prepare_seal(&frame(64), 1000, Codec::Vp8, false, &mut [0; MAX_PLAN_LEN])
-        .is_none());
 }

@@ -21,6 +21,16 @@ fn frame(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i * 7 + 3) as u8).collect()
 }
 
+/// A cryptor as the worker holds it after its first `useEpochKey`: epoch 2 under `base`,
+/// sending as leaf `leaf`.
+fn member(base: &[u8], leaf: u32) -> FrameCryptor {
+    let mut cryptor = FrameCryptor::new();
+    cryptor
+        .use_epoch_key(2.0, base, leaf, 0.0)
+        .expect("epoch key");
+    cryptor
+}
+
 /// A view of `len` bytes of Wasm memory at `ptr`, as the worker takes it.
 fn memory_view(cryptor: &FrameCryptor, ptr: usize, len: usize) -> js_sys::Uint8Array {
     let memory: js_sys::WebAssembly::Memory = cryptor.memory().into();
@@ -63,11 +73,8 @@ fn unprotect_in_buffer(
 
 #[wasm_bindgen_test]
 fn the_in_memory_path_matches_the_plain_calls() {
-    let base = [4u8; 16];
-    let mut alice = FrameCryptor::new();
-    let mut bob = FrameCryptor::new();
-    alice.use_epoch_key(2.0, &base, 3, 0.0).expect("alice key");
-    bob.use_epoch_key(2.0, &base, 5, 0.0).expect("bob key");
+    let mut alice = member(&[4; 16], 3);
+    let mut bob = member(&[4; 16], 5);
     // The longest leaves room for header and tag: the protected frame must fit the buffer too.
     for len in [0, 1, 160, 767, cryptor_limit() - 40] {
         for codec in [FrameCodec::Opus, FrameCodec::Vp8] {
@@ -100,11 +107,8 @@ fn cryptor_limit() -> usize {
 
 #[wasm_bindgen_test]
 fn the_in_memory_path_refuses_what_does_not_fit_and_fails_closed() {
-    let base = [4u8; 16];
-    let mut alice = FrameCryptor::new();
-    let mut bob = FrameCryptor::new();
-    alice.use_epoch_key(2.0, &base, 3, 0.0).expect("alice key");
-    bob.use_epoch_key(2.0, &base, 5, 0.0).expect("bob key");
+    let mut alice = member(&[4; 16], 3);
+    let mut bob = member(&[4; 16], 5);
     let limit = alice.buffer_frame_bytes();
     assert!(alice
         .protect_in_buffer(limit + 1, FrameCodec::Opus, false)
@@ -128,12 +132,8 @@ fn the_in_memory_path_refuses_what_does_not_fit_and_fails_closed() {
 
 #[wasm_bindgen_test]
 fn protect_then_unprotect_round_trips() {
-    let mut alice = FrameCryptor::new();
-    let mut bob = FrameCryptor::new();
-    alice
-        .use_meeting_secret(&[9; 32], 0x0102_0304)
-        .expect("alice key");
-    bob.use_meeting_secret(&[9; 32], 77).expect("bob key");
+    let mut alice = member(&[9; 16], 1);
+    let mut bob = member(&[9; 16], 77);
     for (codec, key) in [
         (FrameCodec::Vp8, true),
         (FrameCodec::Vp8, false),
@@ -152,11 +152,9 @@ fn protect_then_unprotect_round_trips() {
 }
 
 #[wasm_bindgen_test]
-fn wrong_secret_throws() {
-    let mut alice = FrameCryptor::new();
-    let mut eve = FrameCryptor::new();
-    alice.use_meeting_secret(&[9; 32], 1).expect("alice key");
-    eve.use_meeting_secret(&[8; 32], 2).expect("eve key");
+fn wrong_key_throws() {
+    let mut alice = member(&[9; 16], 1);
+    let mut eve = member(&[8; 16], 2);
     let protected = alice
         .protect(&frame(100), FrameCodec::Vp8, false)
         .expect("protect");
@@ -280,8 +278,6 @@ fn use_epoch_key_rejects_bad_arguments() {
         .expect("2^53 - 1 is accepted");
     assert!(cryptor.use_epoch_key(5.0, &[1; 16], 0, 0.0).is_err());
     assert_eq!(cryptor.send_epoch(), Some(9_007_199_254_740_991.0));
-    // No going back to the meeting secret either.
-    assert!(cryptor.use_meeting_secret(&[9; 32], 1).is_err());
 }
 
 #[cfg(feature = "test-hooks")]
@@ -289,8 +285,7 @@ fn use_epoch_key_rejects_bad_arguments() {
 fn recordings_are_taken_and_cleared() {
     use wasm_bindgen::JsValue;
     let get = |v: &JsValue, k: &str| js_sys::Reflect::get(v, &k.into()).expect("property");
-    let mut alice = FrameCryptor::new();
-    alice.use_meeting_secret(&[9; 32], 1).expect("alice key");
+    let mut alice = member(&[9; 16], 1);
     let protected = alice
         .protect(&frame(50), FrameCodec::Vp8, true)
         .expect("protect");

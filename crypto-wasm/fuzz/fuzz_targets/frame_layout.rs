@@ -9,13 +9,14 @@
 
 use arbitrary::Arbitrary;
 use crypto_wasm::codec::{clear_len, Layout};
-use crypto_wasm::{CipherSuite, Codec, Cryptor, Error, KeyId, SframeHeader};
+use crypto_wasm::{CipherSuite, Codec, Cryptor, Error, SframeHeader};
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Debug, Arbitrary)]
 struct Input {
     suite: u8,
-    mls: bool,
+    /// Both members hold an older epoch too (they send in the newest).
+    two_epochs: bool,
     frames: Vec<(u8, bool, Vec<u8>)>,
     junk: Vec<(u8, bool, Vec<u8>)>,
 }
@@ -35,16 +36,12 @@ fuzz_target!(|input: Input| {
     let suite = CipherSuite::ALL[usize::from(input.suite) % CipherSuite::ALL.len()];
     let mut alice = Cryptor::new(suite);
     let mut bob = Cryptor::new(suite);
-    if input.mls {
-        let base_key = vec![0x17; suite.nk()];
+    let epochs: &[u64] = if input.two_epochs { &[4, 5] } else { &[5] };
+    for &epoch in epochs {
+        let base_key = vec![0x17 ^ epoch as u8; suite.nk()];
         let keyed = alice
-            .use_epoch_key(0, 5, &base_key, 1)
-            .and_then(|()| bob.use_epoch_key(0, 5, &base_key, 2));
-        assert_eq!(keyed, Ok(()));
-    } else {
-        let keyed = alice
-            .use_meeting_secret(&[9; 32], KeyId(1))
-            .and_then(|()| bob.use_meeting_secret(&[9; 32], KeyId(2)));
+            .use_epoch_key(0, epoch, &base_key, 1)
+            .and_then(|()| bob.use_epoch_key(0, epoch, &base_key, 2));
         assert_eq!(keyed, Ok(()));
     }
 

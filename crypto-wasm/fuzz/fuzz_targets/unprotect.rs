@@ -1,5 +1,5 @@
-//! `Cryptor::unprotect` against fuzzer-made frames, for every suite and both key sources
-//! (meeting secret and MLS epochs). Two modes:
+//! `Cryptor::unprotect` against fuzzer-made frames, for every suite, with one MLS epoch held
+//! or two. Two modes:
 //! - raw: the bytes are the frame. Nothing may panic, and nothing may decrypt but a genuine
 //!   frame of the harness's own sender (the fuzzer can learn one: the tampered mode compares
 //!   it, and libFuzzer records the bytes of comparisons).
@@ -7,27 +7,22 @@
 //!   its extra bytes. It must decrypt to the original exactly when the mask changes nothing,
 //!   and fail otherwise.
 //!
-//! Input: `suite (mod 5) | flags | rest`; flags bit 0 MLS, bits 1-2 and 5 codec, bit 3 key
-//! frame, bit 4 tampered mode. In tampered mode `rest` is `plaintext length (2 bytes, mod 4096) |
-//! mask`.
+//! Input: `suite (mod 5) | flags | rest`; flags bit 0 two epochs, bits 1-2 and 5 codec, bit 3
+//! key frame, bit 4 tampered mode. In tampered mode `rest` is `plaintext length (2 bytes, mod
+//! 4096) | mask`.
 #![no_main]
 
-use crypto_wasm::{CipherSuite, Codec, Cryptor, Error, KeyId};
+use crypto_wasm::{CipherSuite, Codec, Cryptor, Error};
 use libfuzzer_sys::fuzz_target;
 
-fn keyed(suite: CipherSuite, mls: bool, sender: bool) -> Option<Cryptor> {
+fn keyed(suite: CipherSuite, two_epochs: bool, sender: bool) -> Option<Cryptor> {
     let mut cryptor = Cryptor::new(suite);
     let index = if sender { 3 } else { 8 };
-    if mls {
-        // Two epochs held; frames are sent in the newest.
-        for epoch in [17u64, 18] {
-            let base_key: Vec<u8> = (0..suite.nk()).map(|i| i as u8 ^ epoch as u8).collect();
-            cryptor.use_epoch_key(0, epoch, &base_key, index).ok()?;
-        }
-    } else {
-        cryptor
-            .use_meeting_secret(&[0x42; 32], KeyId(u64::from(index) * 1000 + 7))
-            .ok()?;
+    // Frames are sent in the newest epoch held.
+    let epochs: &[u64] = if two_epochs { &[17, 18] } else { &[18] };
+    for &epoch in epochs {
+        let base_key: Vec<u8> = (0..suite.nk()).map(|i| i as u8 ^ epoch as u8).collect();
+        cryptor.use_epoch_key(0, epoch, &base_key, index).ok()?;
     }
     Some(cryptor)
 }
@@ -37,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let suite = CipherSuite::ALL[usize::from(*suite) % CipherSuite::ALL.len()];
-    let mls = flags & 1 != 0;
+    let two_epochs = flags & 1 != 0;
     let codec = [
         Codec::Vp8,
         Codec::Opus,
@@ -49,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
         Codec::H264,
     ][usize::from(flags >> 1) & 3 | usize::from(flags >> 5 & 1) << 2];
     let key_frame = flags & 8 != 0;
-    let Some(mut receiver) = keyed(suite, mls, false) else {
+    let Some(mut receiver) = keyed(suite, two_epochs, false) else {
         panic!("a receiver can always be keyed");
     };
 
@@ -60,7 +55,7 @@ fuzz_target!(|data: &[u8]| {
                 // counter 0) authenticates. A 4-byte tag (suite 0x0003) is forged by chance
                 // once in 2^32 tries, which a long run may reach; from 8 bytes on a forgery
                 // is a bug.
-                let Some(mut sender) = keyed(suite, mls, true) else {
+                let Some(mut sender) = keyed(suite, two_epochs, true) else {
                     panic!("a sender can always be keyed");
                 };
                 let genuine = sender.protect(&unprotected.frame, codec, key_frame);
@@ -81,7 +76,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let len = usize::from(u16::from_be_bytes([*len_hi, *len_lo])) % 4096;
     let plain: Vec<u8> = (0..len).map(|i| (i * 7 + 1) as u8).collect();
-    let Some(mut sender) = keyed(suite, mls, true) else {
+    let Some(mut sender) = keyed(suite, two_epochs, true) else {
         panic!("a sender can always be keyed");
     };
     // Structured codecs (H.264, AV1) refuse frames that do not parse as theirs.

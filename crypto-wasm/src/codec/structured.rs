@@ -209,7 +209,7 @@ pub fn protect(
 }
 
 /// Unprotects a `format` frame. `open(linear, prefix_len)` is the SFrame receiver (for
-/// example [`crate::KeyRing::unprotect_frame`]): given `metadata || SFrame ciphertext` it
+/// example [`crate::EpochKeys::unprotect_frame`]): given `metadata || SFrame ciphertext` it
 /// returns `metadata || plaintext` and whatever else it reports.
 ///
 /// # Errors

@@ -10,8 +10,8 @@
 //! compare them).
 //!
 //! Rules, all failing closed:
-//! - Only the AES-GCM suites (0x0004, 0x0005) and MLS epoch keys; anything else gets no plan
-//!   and the caller takes the all-Rust path, which decides the error.
+//! - Only the AES-GCM suites (0x0004, 0x0005), once an epoch key is set; anything else gets
+//!   no plan and the caller takes the all-Rust path, which decides the error.
 //! - A receive KID gets a plan only once its key authenticated a frame in Rust, so a forged
 //!   KID never makes the worker import a key. The replay window is checked when the plan is
 //!   made and again, then moved, by [`Cryptor::confirm_open`] after WebCrypto authenticated.
@@ -21,7 +21,9 @@
 //!   [`Cryptor::receive_key_for_import`], to be imported at once as non-extractable keys. The
 //!   worker caches them under [`KeyGeneration`], which changes whenever the key set does.
 //!
-//! Plan layout (little-endian), [`PLAN_FIXED_LEN`] bytes then the AAD:
+//! Plan layout (little-endian), [`PLAN_FIXED_LEN`] bytes then the AAD. The offsets are
+//! [`PlanOffset`], which the wasm module exports, so the worker's `frame-crypto.js` reads
+//! them from this one definition:
 //!
 //! | offset | field |
 //! |---|---|
@@ -35,15 +37,48 @@
 //! | 32 | nonce, 12 bytes |
 //! | 44 | AAD = header `||` clear prefix |
 
-use super::{Cryptor, Keys};
+use super::Cryptor;
 use crate::codec::{clear_len, Codec};
 use crate::header::{Counter, KeyId, SframeHeader};
 use crate::secret::SecretBytes;
 use crate::suite::{CipherSuite, NONCE_LEN};
 use crate::Error;
 
+/// Where each field of a plan starts (see the module documentation). Exported to
+/// JavaScript as `PlanOffset` (a frozen object of numbers), so the worker never keeps its own
+/// copy of the layout.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen::prelude::wasm_bindgen)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanOffset {
+    /// The key generation, u32.
+    KeyGeneration = 0,
+    /// The clear prefix length, u16.
+    ClearLen = 4,
+    /// The SFrame header length, u8.
+    HeaderLen = 6,
+    /// Reserved, 0.
+    Reserved = 7,
+    /// The KID, f64.
+    Kid = 8,
+    /// The CTR, f64.
+    Ctr = 16,
+    /// The MLS epoch, f64.
+    Epoch = 24,
+    /// The nonce, [`NONCE_LEN`] bytes.
+    Nonce = 32,
+    /// The AAD, `header || clear prefix`, to the plan's end; the SFrame header is its start.
+    Aad = 44,
+}
+
+impl PlanOffset {
+    /// The field's offset in a plan.
+    pub const fn at(self) -> usize {
+        self as usize
+    }
+}
+
 /// Bytes of a plan before its AAD.
-pub const PLAN_FIXED_LEN: usize = 44;
+pub const PLAN_FIXED_LEN: usize = PlanOffset::Aad.at();
 /// The longest plan: the fixed fields, the longest header and the longest clear prefix.
 pub const MAX_PLAN_LEN: usize =
     PLAN_FIXED_LEN + crate::header::MAX_HEADER_LEN + crate::codec::VP8_KEY_FRAME_PREFIX;
@@ -53,7 +88,7 @@ const GCM_TAG_LEN: usize = 16;
 pub const MAX_PLAN_NUMBER: u64 = (1 << 53) - 1;
 
 /// Names the cryptor's current key set. The worker's WebCrypto key cache is valid for one
-/// generation only; it changes on every new key source or epoch and when an epoch expires.
+/// generation only; it changes on every new epoch key and when an epoch expires.
 #[derive(Default)]
 pub struct KeyGeneration {
     value: u32,
@@ -90,7 +125,7 @@ struct PlanFields<'a> {
     prefix: &'a [u8],
     kid: KeyId,
     ctr: Counter,
-    epoch: Option<u64>,
+    epoch: u64,
     nonce: [u8; NONCE_LEN],
 }
 
@@ -105,17 +140,19 @@ impl PlanFields<'_> {
         let header_len = u8::try_from(self.header.len()).ok()?;
         let len = PLAN_FIXED_LEN + self.header.len() + self.prefix.len();
         let plan = out.get_mut(..len)?;
-        plan[0..4].copy_from_slice(&self.generation.to_le_bytes());
-        plan[4..6].copy_from_slice(&clear.to_le_bytes());
-        plan[6] = header_len;
-        plan[7] = 0;
+        let mut field = |offset: PlanOffset, bytes: &[u8]| {
+            plan[offset.at()..offset.at() + bytes.len()].copy_from_slice(bytes);
+        };
+        field(PlanOffset::KeyGeneration, &self.generation.to_le_bytes());
+        field(PlanOffset::ClearLen, &clear.to_le_bytes());
+        field(PlanOffset::HeaderLen, &[header_len]);
+        field(PlanOffset::Reserved, &[0]);
         // At most 2^53 - 1 (checked above): exact as f64.
-        plan[8..16].copy_from_slice(&(self.kid.0 as f64).to_le_bytes());
-        plan[16..24].copy_from_slice(&(self.ctr.0 as f64).to_le_bytes());
+        field(PlanOffset::Kid, &(self.kid.0 as f64).to_le_bytes());
+        field(PlanOffset::Ctr, &(self.ctr.0 as f64).to_le_bytes());
         // Epochs enter through JavaScript numbers, so they are exact as f64.
-        let epoch = self.epoch.map_or(f64::NAN, |e| e as f64);
-        plan[24..32].copy_from_slice(&epoch.to_le_bytes());
-        plan[32..PLAN_FIXED_LEN].copy_from_slice(&self.nonce);
+        field(PlanOffset::Epoch, &(self.epoch as f64).to_le_bytes());
+        field(PlanOffset::Nonce, &self.nonce);
         let (header, prefix) = plan[PLAN_FIXED_LEN..].split_at_mut(self.header.len());
         header.copy_from_slice(self.header);
         prefix.copy_from_slice(self.prefix);
@@ -128,10 +165,7 @@ impl Cryptor {
         if !is_gcm(self.suite) {
             return None;
         }
-        match self.keys.as_mut()? {
-            Keys::Epochs(epochs) => Some(epochs),
-            Keys::MeetingSecret { .. } => None,
-        }
+        self.keys.as_mut()
     }
 
     /// A plan to seal a frame of `frame_len` bytes outside Rust, `head` being its first
@@ -156,7 +190,9 @@ impl Cryptor {
         }
         let suite = self.suite;
         let generation = self.key_generation.value;
-        let (header, nonce) = self.split_epochs()?.next_send_header_and_nonce().ok()?;
+        let epochs = self.split_epochs()?;
+        let epoch = epochs.send_epoch()?;
+        let (header, nonce) = epochs.next_send_header_and_nonce().ok()?;
         let encoded = header.encode();
         let clear = clear_len(prefix_len, frame_len + encoded.len() + GCM_TAG_LEN, suite);
         PlanFields {
@@ -165,7 +201,7 @@ impl Cryptor {
             prefix: head.get(..clear)?,
             kid: header.kid,
             ctr: header.ctr,
-            epoch: self.send_epoch(),
+            epoch,
             nonce,
         }
         .encode(plan)
@@ -208,7 +244,7 @@ impl Cryptor {
             prefix,
             kid: header.kid,
             ctr: header.ctr,
-            epoch: Some(epoch),
+            epoch,
             nonce,
         }
         .encode(plan)

@@ -4,7 +4,7 @@
 
 use crypto_wasm::frame::FrameKey;
 use crypto_wasm::key_schedule::BaseKey;
-use crypto_wasm::{CipherSuite, KeyId, KeyRing, KeySource, MeetingSecret, SenderContext};
+use crypto_wasm::{CipherSuite, Cryptor, KeyId};
 
 /// Decodes lower- or upper-case hex; panics on malformed test data.
 pub fn hex(s: &str) -> Vec<u8> {
@@ -13,19 +13,6 @@ pub fn hex(s: &str) -> Vec<u8> {
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex digit"))
         .collect()
-}
-
-/// A meeting-secret key source from a one-byte pattern.
-pub fn source(fill: u8) -> KeySource {
-    KeySource::MeetingSecret(MeetingSecret::from_slice(&[fill; 32]).expect("32 bytes"))
-}
-
-/// A sender under `kid` and a receiver ring, both from the secret `[fill; 32]`.
-pub fn pair(fill: u8, kid: u64) -> (SenderContext, KeyRing) {
-    let suite = CipherSuite::default();
-    let sender = SenderContext::from_source(&source(fill), suite, KeyId(kid));
-    let ring = KeyRing::new(source(fill), suite, 64);
-    (sender, ring)
 }
 
 /// A frame key from a fixed base key.
@@ -46,4 +33,36 @@ pub fn epoch_base_key(group: u8, epoch: u64) -> [u8; 16] {
     let mut key = [group; 16];
     key[8..].copy_from_slice(&epoch.to_be_bytes());
     key
+}
+
+/// The MLS epoch the members of [`member`] and [`members`] are keyed in.
+pub const EPOCH: u64 = 3;
+
+/// A stand-in for the exported base key of `epoch` in group `group`, `suite.nk()` bytes long
+/// (48 for the AES-CTR suites): [`epoch_base_key`] padded with `group`.
+pub fn suite_base_key(suite: CipherSuite, group: u8, epoch: u64) -> Vec<u8> {
+    let mut key = vec![group; suite.nk()];
+    key[..16].copy_from_slice(&epoch_base_key(group, epoch));
+    key
+}
+
+/// A `Cryptor` for `suite` as the worker holds it after its first `useEpochKey`: leaf `leaf`
+/// of group `group`, in epoch [`EPOCH`].
+pub fn member(suite: CipherSuite, group: u8, leaf: u32) -> Cryptor {
+    let mut cryptor = Cryptor::new(suite);
+    cryptor
+        .use_epoch_key(0, EPOCH, &suite_base_key(suite, group, EPOCH), leaf)
+        .expect("an Nk-byte base key for a first epoch");
+    cryptor
+}
+
+/// Two members of group `group` with the default suite: leaves 1 (`alice`) and 2 (`bob`).
+pub fn members(group: u8) -> (Cryptor, Cryptor) {
+    let suite = CipherSuite::default();
+    (member(suite, group, 1), member(suite, group, 2))
+}
+
+/// The KID a [`member`] at `leaf` sends under.
+pub fn member_kid(leaf: u32) -> KeyId {
+    crypto_wasm::mls_keys::conclave_kid(leaf, EPOCH)
 }
