@@ -1,4 +1,4 @@
-//! Invite links and the meeting secret they carry.
+//! Invite links and the invite secret they carry.
 //!
 //! An invite link is `http://HOST/m/{room_id}#{secret}` (docs/ARCHITECTURE.md, "Invite
 //! link"): the room id is made by the server, the secret is 32 random bytes from the
@@ -15,10 +15,10 @@ use conclave_group::FrameSuite;
 use conclave_protocol::RoomId;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-/// Length of a meeting secret in bytes.
+/// Length of an invite secret in bytes.
 pub const SECRET_BYTES: usize = 32;
 
-/// Length of a meeting secret in unpadded base64url characters.
+/// Length of an invite secret in unpadded base64url characters.
 pub const SECRET_CHARS: usize = 43;
 
 /// Path prefix of a meeting page.
@@ -27,13 +27,15 @@ const MEETING_PATH_PREFIX: &str = "/m/";
 /// Separates the secret from a non-default frame suite in the fragment.
 const SUITE_SEPARATOR: char = '.';
 
-/// The meeting secret: key material for every participant's sender keys.
+/// The invite secret: it gates who may be added to the meeting's MLS group (the invite
+/// proof, `conclave_group::invite_proof`), both ways. Media keys come from the group, never
+/// from it.
 ///
 /// No `Debug`, no `Display`: it must never end up in a log. Zeroed on drop.
 #[derive(Zeroize, ZeroizeOnDrop)]
-pub struct MeetingSecret([u8; SECRET_BYTES]);
+pub struct InviteSecret([u8; SECRET_BYTES]);
 
-impl MeetingSecret {
+impl InviteSecret {
     /// Wraps 32 bytes that the caller obtained from a secure random source.
     pub fn from_bytes(bytes: [u8; SECRET_BYTES]) -> Self {
         Self(bytes)
@@ -57,17 +59,18 @@ impl MeetingSecret {
         base64url_encode(&self.0)
     }
 
-    /// The raw bytes, for handing to the transform worker.
+    /// The raw bytes, from which the invite proof key is derived.
     pub fn as_bytes(&self) -> &[u8; SECRET_BYTES] {
         &self.0
     }
 }
 
-/// A parsed invite: which room, the key to its media, and the meeting's frame suite.
+/// A parsed invite: which room, the secret that gates its membership, and the meeting's
+/// frame suite.
 #[derive(Clone)]
 pub struct Invite {
     room_id: RoomId,
-    secret: Rc<MeetingSecret>,
+    secret: Rc<InviteSecret>,
     frame_suite: FrameSuite,
 }
 
@@ -92,7 +95,7 @@ impl fmt::Debug for Invite {
 
 impl Invite {
     /// Pairs a room with its secret and the frame suite its creator chose.
-    pub fn new(room_id: RoomId, secret: MeetingSecret, frame_suite: FrameSuite) -> Self {
+    pub fn new(room_id: RoomId, secret: InviteSecret, frame_suite: FrameSuite) -> Self {
         Self {
             room_id,
             secret: Rc::new(secret),
@@ -105,8 +108,8 @@ impl Invite {
         &self.room_id
     }
 
-    /// The meeting secret.
-    pub fn secret(&self) -> &MeetingSecret {
+    /// The invite secret.
+    pub fn secret(&self) -> &InviteSecret {
         &self.secret
     }
 
@@ -233,7 +236,7 @@ fn invite_from_parts(room: &str, fragment: &str) -> Result<Invite, InviteError> 
         Some((secret, suite)) => (secret, Some(suite)),
         None => (fragment, None),
     };
-    let secret = MeetingSecret::from_base64url(secret)?;
+    let secret = InviteSecret::from_base64url(secret)?;
     let frame_suite = match suite {
         None => FrameSuite::default(),
         Some(text) => frame_suite_from_text(text).ok_or(InviteError::UnknownFrameSuite)?,
@@ -319,7 +322,7 @@ mod tests {
     const ROOM: &str = "AbCdEfGhIjKlMnOpQrStUv";
 
     fn secret_text() -> String {
-        MeetingSecret::from_bytes(std::array::from_fn(|i| (i * 7 + 3) as u8)).to_base64url()
+        InviteSecret::from_bytes(std::array::from_fn(|i| (i * 7 + 3) as u8)).to_base64url()
     }
 
     #[test]
@@ -352,7 +355,7 @@ mod tests {
     fn secrets_round_trip_through_43_characters() {
         let text = secret_text();
         assert_eq!(text.len(), SECRET_CHARS);
-        let secret = MeetingSecret::from_base64url(&text).unwrap();
+        let secret = InviteSecret::from_base64url(&text).unwrap();
         assert_eq!(secret.to_base64url(), text);
         assert_eq!(secret.as_bytes()[1], 10);
     }
@@ -361,12 +364,12 @@ mod tests {
     fn short_long_and_damaged_secrets_are_refused() {
         let text = secret_text();
         assert_eq!(
-            MeetingSecret::from_base64url(&text[..42]).err(),
+            InviteSecret::from_base64url(&text[..42]).err(),
             Some(InviteError::MalformedKey)
         );
-        assert!(MeetingSecret::from_base64url(&format!("{text}A")).is_err());
+        assert!(InviteSecret::from_base64url(&format!("{text}A")).is_err());
         let damaged = format!("{}*", &text[..42]);
-        assert!(MeetingSecret::from_base64url(&damaged).is_err());
+        assert!(InviteSecret::from_base64url(&damaged).is_err());
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub fn home_page() -> Html {
             let open_lobby = open_lobby.clone();
             spawn_local(async move {
                 let created = match rooms::create_room().await {
-                    Ok(room_id) => secure_random::new_meeting_secret()
+                    Ok(room_id) => secure_random::new_invite_secret()
                         .map(|secret| Invite::new(room_id, secret, frame_suite))
                         .map_err(|e| e.to_string()),
                     Err(error) => Err(error.to_string()),

@@ -2,15 +2,15 @@
 
 use zeroize::Zeroize;
 
-use crate::invite::{MeetingSecret, SECRET_BYTES};
+use crate::invite::{InviteSecret, SECRET_BYTES};
 
 /// The browser offered no secure random source.
 #[derive(Debug, thiserror::Error)]
 #[error("this browser offers no secure random number generator")]
 pub struct NoSecureRandom;
 
-/// A fresh meeting secret: 32 bytes from `crypto.getRandomValues`.
-pub fn new_meeting_secret() -> Result<MeetingSecret, NoSecureRandom> {
+/// A fresh invite secret: 32 bytes from `crypto.getRandomValues`.
+pub fn new_invite_secret() -> Result<InviteSecret, NoSecureRandom> {
     let crypto = web_sys::window()
         .ok_or(NoSecureRandom)?
         .crypto()
@@ -19,7 +19,7 @@ pub fn new_meeting_secret() -> Result<MeetingSecret, NoSecureRandom> {
     crypto
         .get_random_values_with_u8_array(&mut bytes)
         .map_err(|_| NoSecureRandom)?;
-    let secret = MeetingSecret::from_bytes(bytes);
+    let secret = InviteSecret::from_bytes(bytes);
     bytes.zeroize();
     Ok(secret)
 }
