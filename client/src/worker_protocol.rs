@@ -1,11 +1,123 @@
-//! The messages the transform worker sends to the page (docs/ARCHITECTURE.md, "The
-//! transform worker"), parsed into types. Pure: the service hands in JSON text.
+//! The worker contract (docs/ARCHITECTURE.md, "The worker contract"): every message between
+//! the page and its transform worker, typed. [`PageToWorker`] and the transform options
+//! ([`TransformOptions`]) go to the worker; [`WorkerToPage`] comes back. Pure: the page's edge
+//! (`services::e2ee`) builds the JavaScript object of an outgoing message from
+//! [`PageToWorker::fields`] (the one place its wire names are written) and hands each incoming
+//! message in as JSON text. The worker's side is `www/e2ee-worker.js` (JSDoc types checked by
+//! `tsc`).
 
+use conclave_group::{EpochKeys, FrameSuite};
 use conclave_protocol::ParticipantId;
 use serde::Deserialize;
 
 use crate::decryption_status::FrameTotals;
 use crate::media_source::{MediaKind, MediaSource, SfuStreamId};
+
+/// One field of a message to the worker, as the worker reads it.
+pub enum Field<'a> {
+    /// A string.
+    Text(String),
+    /// A number.
+    Number(f64),
+    /// Key material: a `Uint8Array` that the page wipes once it is posted (`postMessage`
+    /// copies it). No `Debug`, so it never reaches a log.
+    Secret(&'a [u8]),
+}
+
+/// Which way a transform's frames go.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Protects what a sender sends (to every peer, or to the SFU: it names no source).
+    Send,
+    /// Unprotects what a receiver gets from one source.
+    Receive(MediaSource),
+}
+
+impl Direction {
+    /// The transform's `side`: `send` or `receive`.
+    pub fn side(&self) -> &'static str {
+        match self {
+            Direction::Send => "send",
+            Direction::Receive(_) => "receive",
+        }
+    }
+}
+
+/// A transform's options: the second argument of `new RTCRtpScriptTransform(worker,
+/// options)`, and the fields of [`PageToWorker::AttachStreams`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TransformOptions {
+    /// Which way its frames go, and from where for a receiver.
+    pub direction: Direction,
+    /// The track's kind.
+    pub kind: MediaKind,
+}
+
+impl TransformOptions {
+    /// `{ side, participantId? | feedId?, mediaKind }`.
+    pub fn fields(&self) -> Vec<(&'static str, Field<'static>)> {
+        let mut fields = vec![("side", Field::Text(self.direction.side().to_owned()))];
+        match &self.direction {
+            Direction::Send => {}
+            Direction::Receive(MediaSource::Peer(participant)) => {
+                fields.push(("participantId", Field::Text(participant.to_string())));
+            }
+            Direction::Receive(MediaSource::SfuStream(stream)) => {
+                fields.push(("feedId", Field::Text(stream.as_str().to_owned())));
+            }
+        }
+        fields.push(("mediaKind", Field::Text(self.kind.as_str().to_owned())));
+        fields
+    }
+}
+
+/// A message from the page to the worker, tagged on `kind`.
+pub enum PageToWorker<'a> {
+    /// `useSuite`: the meeting's SFrame cipher suite, before any key (a suite the worker
+    /// refuses is `fatal`).
+    UseSuite(FrameSuite),
+    /// `useEpochKey`: an MLS epoch's SFrame base key (RFC 9605 section 5.2). The worker sends
+    /// under it at once, as sender `own_leaf_index`, and derives every member's receive keys
+    /// from it. Before the first, every frame is dropped.
+    UseEpochKey(&'a EpochKeys),
+    /// `attachStreams`: the `createEncodedStreams()` fallback, a transform's options whose
+    /// `readable` and `writable` streams the edge adds and transfers.
+    AttachStreams(&'a TransformOptions),
+    /// `takeRecordings`: test builds only (feature `test-hooks`), sent by the end-to-end
+    /// tests, never by the page; answered with `recordings`.
+    TakeRecordings,
+}
+
+impl PageToWorker<'_> {
+    /// The message's `kind`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PageToWorker::UseSuite(_) => "useSuite",
+            PageToWorker::UseEpochKey(_) => "useEpochKey",
+            PageToWorker::AttachStreams(_) => "attachStreams",
+            PageToWorker::TakeRecordings => "takeRecordings",
+        }
+    }
+
+    /// The message as the worker reads it: `kind` first, then its fields.
+    pub fn fields(&self) -> Vec<(&'static str, Field<'_>)> {
+        let mut fields = vec![("kind", Field::Text(self.kind().to_owned()))];
+        match self {
+            PageToWorker::UseSuite(suite) => {
+                fields.push(("suite", Field::Number(f64::from(suite.id()))));
+            }
+            PageToWorker::UseEpochKey(keys) => {
+                // Epochs count membership changes: far below 2^53, exact as a JS number.
+                fields.push(("epoch", Field::Number(keys.epoch as f64)));
+                fields.push(("baseKey", Field::Secret(keys.base_key.as_slice())));
+                fields.push(("senderIndex", Field::Number(f64::from(keys.own_leaf_index))));
+            }
+            PageToWorker::AttachStreams(options) => fields.extend(options.fields()),
+            PageToWorker::TakeRecordings => {}
+        }
+        fields
+    }
+}
 
 /// Which encoded-transform API carries frames to the worker.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -28,9 +140,10 @@ impl TransformApi {
     }
 }
 
-/// A message from the worker that the page acts on.
+/// A message from the worker that the page acts on (the test-only `recordings` is left to
+/// the end-to-end tests).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum WorkerEvent {
+pub enum WorkerToPage {
     /// The worker's wasm is loaded.
     Ready {
         /// The API the worker saw frames arrive through, if it said.
@@ -52,7 +165,7 @@ pub enum WorkerEvent {
         /// holds (a sign that this page missed a commit).
         newer_epoch: u64,
     },
-    /// The worker could not start: no media may flow.
+    /// The worker could not start, or refused a suite or key: no media may flow.
     Fatal {
         /// What went wrong, for the person in front of the screen.
         message: String,
@@ -106,10 +219,11 @@ pub enum WorkerMessageError {
     BadSource,
 }
 
-/// Parses one worker message given as JSON text.
-pub fn parse_worker_message(json: &str) -> Result<WorkerEvent, WorkerMessageError> {
+/// Parses one worker message given as JSON text: the one place the worker's messages are
+/// read.
+pub fn parse_worker_message(json: &str) -> Result<WorkerToPage, WorkerMessageError> {
     Ok(match serde_json::from_str::<WireWorkerMessage>(json)? {
-        WireWorkerMessage::Ready { transform_api } => WorkerEvent::Ready { transform_api },
+        WireWorkerMessage::Ready { transform_api } => WorkerToPage::Ready { transform_api },
         WireWorkerMessage::ReceiveStats {
             participant_id,
             feed_id,
@@ -120,7 +234,7 @@ pub fn parse_worker_message(json: &str) -> Result<WorkerEvent, WorkerMessageErro
             without_key,
             epoch,
             newer_epoch,
-        } => WorkerEvent::ReceiveStats {
+        } => WorkerToPage::ReceiveStats {
             source: match (participant_id, feed_id) {
                 (Some(participant), None) => MediaSource::Peer(ParticipantId(
                     participant
@@ -142,7 +256,7 @@ pub fn parse_worker_message(json: &str) -> Result<WorkerEvent, WorkerMessageErro
             epoch,
             newer_epoch,
         },
-        WireWorkerMessage::Fatal { message } => WorkerEvent::Fatal { message },
+        WireWorkerMessage::Fatal { message } => WorkerToPage::Fatal { message },
     })
 }
 
@@ -150,11 +264,79 @@ pub fn parse_worker_message(json: &str) -> Result<WorkerEvent, WorkerMessageErro
 mod tests {
     use super::*;
 
+    /// The fields as `name=value` text, secrets shown by length only.
+    fn wire(fields: &[(&'static str, Field<'_>)]) -> Vec<String> {
+        fields
+            .iter()
+            .map(|(name, value)| match value {
+                Field::Text(text) => format!("{name}={text}"),
+                Field::Number(number) => format!("{name}={number}"),
+                Field::Secret(bytes) => format!("{name}=<{} bytes>", bytes.len()),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn page_messages_have_the_documented_shape() {
+        assert_eq!(
+            wire(&PageToWorker::UseSuite(FrameSuite::default()).fields()),
+            ["kind=useSuite", "suite=4"]
+        );
+        let keys = EpochKeys {
+            epoch: 7,
+            base_key: vec![1; 16].into(),
+            own_leaf_index: 2,
+        };
+        assert_eq!(
+            wire(&PageToWorker::UseEpochKey(&keys).fields()),
+            [
+                "kind=useEpochKey",
+                "epoch=7",
+                "baseKey=<16 bytes>",
+                "senderIndex=2"
+            ]
+        );
+        let receiver = TransformOptions {
+            direction: Direction::Receive(MediaSource::Peer(ParticipantId(9))),
+            kind: MediaKind::Audio,
+        };
+        assert_eq!(
+            wire(&PageToWorker::AttachStreams(&receiver).fields()),
+            [
+                "kind=attachStreams",
+                "side=receive",
+                "participantId=9",
+                "mediaKind=audio"
+            ]
+        );
+        assert_eq!(
+            wire(&PageToWorker::TakeRecordings.fields()),
+            ["kind=takeRecordings"]
+        );
+    }
+
+    #[test]
+    fn transform_options_name_a_receivers_source_only() {
+        let sender = TransformOptions {
+            direction: Direction::Send,
+            kind: MediaKind::Video,
+        };
+        assert_eq!(wire(&sender.fields()), ["side=send", "mediaKind=video"]);
+        let feed = TransformOptions {
+            direction: Direction::Receive(MediaSource::SfuStream(SfuStreamId::new("81"))),
+            kind: MediaKind::Video,
+        };
+        assert_eq!(
+            wire(&feed.fields()),
+            ["side=receive", "feedId=81", "mediaKind=video"]
+        );
+    }
+
     #[test]
     fn documented_messages_parse() {
         assert_eq!(
             parse_worker_message(r#"{"kind":"ready","transformApi":"script-transform"}"#).unwrap(),
-            WorkerEvent::Ready {
+            WorkerToPage::Ready {
                 transform_api: Some(TransformApi::ScriptTransform)
             }
         );
@@ -163,7 +345,7 @@ mod tests {
                 r#"{"kind":"receiveStats","participantId":"7","mediaKind":"video","decrypted":12,"failed":1}"#
             )
             .unwrap(),
-            WorkerEvent::ReceiveStats {
+            WorkerToPage::ReceiveStats {
                 source: MediaSource::Peer(ParticipantId(7)),
                 sender_index: None,
                 kind: MediaKind::Video,
@@ -181,7 +363,7 @@ mod tests {
                 r#"{"kind":"receiveStats","participantId":"7","mediaKind":"audio","decrypted":12,"failed":0,"withoutKey":5,"newerEpoch":4,"epoch":3}"#
             )
             .unwrap(),
-            WorkerEvent::ReceiveStats {
+            WorkerToPage::ReceiveStats {
                 source: MediaSource::Peer(ParticipantId(7)),
                 sender_index: None,
                 kind: MediaKind::Audio,
@@ -196,7 +378,7 @@ mod tests {
         );
         assert_eq!(
             parse_worker_message(r#"{"kind":"fatal","message":"no wasm"}"#).unwrap(),
-            WorkerEvent::Fatal {
+            WorkerToPage::Fatal {
                 message: "no wasm".into()
             }
         );
@@ -209,7 +391,7 @@ mod tests {
                 r#"{"kind":"receiveStats","feedId":"81","senderIndex":2,"mediaKind":"video","decrypted":3,"failed":0}"#
             )
             .unwrap(),
-            WorkerEvent::ReceiveStats {
+            WorkerToPage::ReceiveStats {
                 source: MediaSource::SfuStream(SfuStreamId::new("81")),
                 sender_index: Some(2),
                 kind: MediaKind::Video,

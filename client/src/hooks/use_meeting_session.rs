@@ -34,7 +34,7 @@ use crate::services::transport::janus::Janus;
 use crate::services::transport::mesh::Mesh;
 use crate::services::transport::{MediaTransport, TransportEvents};
 use crate::state::{Action, AppState};
-use crate::worker_protocol::WorkerEvent;
+use crate::worker_protocol::WorkerToPage;
 
 /// How long the worker may take to load before the page gives up, in milliseconds.
 const WORKER_START_TIMEOUT_MS: u32 = 20_000;
@@ -230,13 +230,13 @@ impl MeetingSession {
     }
 }
 
-fn on_worker_event(weak: &Weak<RefCell<SessionInner>>, event: WorkerEvent) {
+fn on_worker_event(weak: &Weak<RefCell<SessionInner>>, event: WorkerToPage) {
     let Some(inner) = weak.upgrade() else {
         return;
     };
     let dispatcher = inner.borrow().dispatcher.clone();
     match event {
-        WorkerEvent::Ready { .. } => {
+        WorkerToPage::Ready { .. } => {
             {
                 let mut inner = inner.borrow_mut();
                 inner.start_timeout = None;
@@ -245,7 +245,7 @@ fn on_worker_event(weak: &Weak<RefCell<SessionInner>>, event: WorkerEvent) {
             dispatcher.dispatch(Action::E2eeReady);
             connect(&inner);
         }
-        WorkerEvent::ReceiveStats {
+        WorkerToPage::ReceiveStats {
             source,
             sender_index,
             kind,
@@ -264,7 +264,7 @@ fn on_worker_event(weak: &Weak<RefCell<SessionInner>>, event: WorkerEvent) {
                 now_ms: now_ms(),
             })
         }
-        WorkerEvent::Fatal { message } => fail(weak, message),
+        WorkerToPage::Fatal { message } => fail(weak, message),
     }
 }
 

@@ -1,12 +1,13 @@
 //! The main-thread side of end-to-end encryption: one transform worker per page, and
 //! the encoded transforms that route every sent and received frame through it.
 //!
-//! Contract: docs/ARCHITECTURE.md, "The transform worker" and "Keys by MLS". The page
-//! holds a key only on its way to the worker: each MLS epoch's SFrame base key is
-//! posted with `useEpochKey` and the page's copies are wiped at once. Until the first
-//! epoch key arrives the worker drops every frame. Browser globals (`Worker`,
-//! `RTCRtpScriptTransform`) are looked up when called, so test init scripts that wrap
-//! them are honoured.
+//! Contract: docs/ARCHITECTURE.md, "The worker contract", typed in
+//! [`crate::worker_protocol`]; this edge turns its messages into JavaScript objects in one
+//! place (`js_object`). The page holds a key only on its way to the worker: each MLS
+//! epoch's SFrame base key is posted with `useEpochKey` and the page's copies are wiped at
+//! once. Until the first epoch key arrives the worker drops every frame. Browser globals
+//! (`Worker`, `RTCRtpScriptTransform`) are looked up when called, so test init scripts that
+//! wrap them are honoured.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -25,7 +26,10 @@ use conclave_group::{EpochKeys, FrameSuite};
 
 use super::describe_js_error;
 use crate::media_source::{MediaKind, MediaSource};
-use crate::worker_protocol::{parse_worker_message, TransformApi, WorkerEvent, HANDLED_KINDS};
+use crate::worker_protocol::{
+    parse_worker_message, Direction, Field, PageToWorker, TransformApi, TransformOptions,
+    WorkerToPage, HANDLED_KINDS,
+};
 
 /// Where the worker bootstrap is served.
 const WORKER_URL: &str = "/e2ee-worker.js";
@@ -88,12 +92,12 @@ pub struct E2eeWorker {
 /// the lobby reports `ready` before the meeting session exists).
 #[derive(Default)]
 struct EventSink {
-    listener: RefCell<Option<Callback<WorkerEvent>>>,
-    held: RefCell<Vec<WorkerEvent>>,
+    listener: RefCell<Option<Callback<WorkerToPage>>>,
+    held: RefCell<Vec<WorkerToPage>>,
 }
 
 impl EventSink {
-    fn emit(&self, event: WorkerEvent) {
+    fn emit(&self, event: WorkerToPage) {
         let listener = self.listener.borrow().clone();
         match listener {
             Some(listener) => listener.emit(event),
@@ -141,7 +145,7 @@ impl E2eeWorker {
     pub fn start(
         api: TransformApi,
         frame_suite: FrameSuite,
-        on_event: Callback<WorkerEvent>,
+        on_event: Callback<WorkerToPage>,
     ) -> Result<Self, E2eeError> {
         let prestarted = PRESTARTED
             .with(|slot| slot.borrow_mut().take())
@@ -157,16 +161,19 @@ impl E2eeWorker {
     }
 
     fn post_suite(&self, frame_suite: FrameSuite) -> Result<(), E2eeError> {
-        let message = Object::new();
-        set(&message, "kind", &JsValue::from_str("useSuite"))?;
-        set(
-            &message,
-            "suite",
-            &JsValue::from_f64(f64::from(frame_suite.id())),
-        )?;
-        self.worker
-            .post_message(&message)
-            .map_err(|e| E2eeError::Worker(describe_js_error(&e)))
+        self.post(&PageToWorker::UseSuite(frame_suite))
+    }
+
+    /// Posts `message`; the page's copies of any key material in it are wiped once it is
+    /// posted (`postMessage` copied them) or failed.
+    fn post(&self, message: &PageToWorker<'_>) -> Result<(), E2eeError> {
+        let (object, secrets) = js_object(&message.fields())?;
+        let posted = self
+            .worker
+            .post_message(&object)
+            .map_err(|e| E2eeError::Worker(describe_js_error(&e)));
+        wipe(&secrets);
+        posted
     }
 
     /// Starts a worker whose events are held until [`E2eeWorker::deliver_events_to`].
@@ -190,7 +197,7 @@ impl E2eeWorker {
             Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
                 event.prevent_default();
                 let detail = event.message();
-                events.emit(WorkerEvent::Fatal {
+                events.emit(WorkerToPage::Fatal {
                     message: if detail.is_empty() {
                         "the encryption worker failed to load".to_owned()
                     } else {
@@ -212,7 +219,7 @@ impl E2eeWorker {
 
     /// From the next microtask on, sends the held events and every later one to
     /// `on_event`, in order (never re-entrantly, inside the caller).
-    fn deliver_events_to(&self, on_event: Callback<WorkerEvent>) {
+    fn deliver_events_to(&self, on_event: Callback<WorkerToPage>) {
         let events = Rc::clone(&self.events);
         wasm_bindgen_futures::spawn_local(async move {
             let held = std::mem::take(&mut *events.held.borrow_mut());
@@ -227,28 +234,9 @@ impl E2eeWorker {
     /// under it at once, as sender `own_leaf_index`, and derives every member's
     /// receive keys from it.
     pub fn use_epoch_key(&self, keys: &EpochKeys) -> Result<(), E2eeError> {
-        let base_key = Uint8Array::from(keys.base_key.as_slice());
-        let posted = self.post_epoch_key(keys, &base_key);
-        // postMessage copied it (or failed); wipe the page's JavaScript copy. The Rust
-        // copy is zeroized when `keys` drops.
-        base_key.fill(0, 0, base_key.length());
-        posted
-    }
-
-    fn post_epoch_key(&self, keys: &EpochKeys, base_key: &Uint8Array) -> Result<(), E2eeError> {
-        let message = Object::new();
-        set(&message, "kind", &JsValue::from_str("useEpochKey"))?;
-        // Epochs count membership changes: far below 2^53, exact as a JS number.
-        set(&message, "epoch", &JsValue::from_f64(keys.epoch as f64))?;
-        set(&message, "baseKey", base_key)?;
-        set(
-            &message,
-            "senderIndex",
-            &JsValue::from_f64(f64::from(keys.own_leaf_index)),
-        )?;
-        self.worker
-            .post_message(&message)
-            .map_err(|e| E2eeError::Worker(describe_js_error(&e)))
+        // `post` wipes the page's JavaScript copy; the Rust copy is zeroized when `keys`
+        // drops.
+        self.post(&PageToWorker::UseEpochKey(keys))
     }
 
     /// The transform API in use.
@@ -286,7 +274,11 @@ impl E2eeWorker {
     /// Routes everything `sender` sends (to a peer, or to the SFU) through the worker's
     /// encryption. Must run before the offer or answer is created.
     pub fn protect_sender(&self, sender: &RtcRtpSender, kind: MediaKind) -> Result<(), E2eeError> {
-        self.attach(sender, "send", None, kind)
+        let options = TransformOptions {
+            direction: Direction::Send,
+            kind,
+        };
+        self.attach(sender, &options)
     }
 
     /// Routes everything `receiver` gets from `source` through the worker's decryption.
@@ -297,37 +289,22 @@ impl E2eeWorker {
         source: MediaSource,
         kind: MediaKind,
     ) -> Result<(), E2eeError> {
-        self.attach(receiver, "receive", Some(source), kind)
+        let options = TransformOptions {
+            direction: Direction::Receive(source),
+            kind,
+        };
+        self.attach(receiver, &options)
     }
 
-    fn attach(
-        &self,
-        target: &JsValue,
-        side: &'static str,
-        source: Option<MediaSource>,
-        kind: MediaKind,
-    ) -> Result<(), E2eeError> {
+    fn attach(&self, target: &JsValue, options: &TransformOptions) -> Result<(), E2eeError> {
         let failed = |error: JsValue| E2eeError::Attach {
-            side,
-            kind: kind.as_str(),
+            side: options.direction.side(),
+            kind: options.kind.as_str(),
             detail: describe_js_error(&error),
         };
-        let options = Object::new();
-        set(&options, "side", &JsValue::from_str(side))?;
-        match source {
-            Some(MediaSource::Peer(participant)) => set(
-                &options,
-                "participantId",
-                &JsValue::from_str(&participant.to_string()),
-            )?,
-            Some(MediaSource::SfuStream(stream)) => {
-                set(&options, "feedId", &JsValue::from_str(stream.as_str()))?
-            }
-            None => {}
-        }
-        set(&options, "mediaKind", &JsValue::from_str(kind.as_str()))?;
         match self.api {
             TransformApi::ScriptTransform => {
+                let (options, _) = js_object(&options.fields())?;
                 let constructor: Function = global("RTCRtpScriptTransform")
                     .ok_or(E2eeError::Unsupported)?
                     .dyn_into()
@@ -349,11 +326,12 @@ impl E2eeWorker {
                     Reflect::get(&streams, &JsValue::from_str("readable")).map_err(failed)?;
                 let writable =
                     Reflect::get(&streams, &JsValue::from_str("writable")).map_err(failed)?;
-                set(&options, "kind", &JsValue::from_str("attachStreams"))?;
-                set(&options, "readable", &readable)?;
-                set(&options, "writable", &writable)?;
+                // The streams are no data of the contract: added here, and transferred.
+                let (message, _) = js_object(&PageToWorker::AttachStreams(options).fields())?;
+                set(&message, "readable", &readable)?;
+                set(&message, "writable", &writable)?;
                 self.worker
-                    .post_message_with_transfer(&options, &Array::of2(&readable, &writable))
+                    .post_message_with_transfer(&message, &Array::of2(&readable, &writable))
                     .map_err(failed)?;
             }
         }
@@ -369,6 +347,37 @@ impl Drop for E2eeWorker {
     }
 }
 
+/// The one place a message to the worker (or a transform's options) becomes a JavaScript
+/// object. Returns it with the `Uint8Array`s of its key material, which the caller wipes
+/// (`wipe`) once the object is posted.
+fn js_object(fields: &[(&'static str, Field<'_>)]) -> Result<(Object, Vec<Uint8Array>), E2eeError> {
+    let object = Object::new();
+    let mut secrets = Vec::new();
+    for (name, value) in fields {
+        let value = match value {
+            Field::Text(text) => JsValue::from_str(text),
+            Field::Number(number) => JsValue::from_f64(*number),
+            Field::Secret(bytes) => {
+                let array = Uint8Array::from(*bytes);
+                secrets.push(array.clone());
+                array.into()
+            }
+        };
+        if let Err(error) = set(&object, name, &value) {
+            wipe(&secrets);
+            return Err(error);
+        }
+    }
+    Ok((object, secrets))
+}
+
+/// Zeroes the page's JavaScript copies of key material.
+fn wipe(secrets: &[Uint8Array]) {
+    for secret in secrets {
+        secret.fill(0, 0, secret.length());
+    }
+}
+
 fn set(target: &JsValue, key: &str, value: &JsValue) -> Result<(), E2eeError> {
     Reflect::set(target, &JsValue::from_str(key), value)
         .map(|_| ())
@@ -377,7 +386,7 @@ fn set(target: &JsValue, key: &str, value: &JsValue) -> Result<(), E2eeError> {
 
 /// Reads a worker message if it is one the page acts on; unknown kinds (for example the
 /// test-only `recordings`) are ignored without touching their contents.
-fn read_worker_message(data: &JsValue) -> Option<WorkerEvent> {
+fn read_worker_message(data: &JsValue) -> Option<WorkerToPage> {
     let kind = Reflect::get(data, &JsValue::from_str("kind"))
         .ok()?
         .as_string()?;
