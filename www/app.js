@@ -1,3 +1,4 @@
+// @ts-check
 // Boots the Conclave client (Rust compiled to WebAssembly). The wasm module's start
 // function renders the app into #app. No key material passes through this file.
 import init from './pkg/client.js';

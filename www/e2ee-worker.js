@@ -1,10 +1,59 @@
+// @ts-check
 // Conclave's transform worker: every encoded audio and video frame of the page passes through
 // here and is protected (send) or unprotected (receive) with SFrame by crypto-wasm.
-// Contract: docs/ARCHITECTURE.md, "The transform worker". Fail closed: a frame that cannot be
-// protected or unprotected is dropped, never passed on.
+// Contract: docs/ARCHITECTURE.md, "The worker contract" (the page's side is
+// client/src/worker_protocol.rs). Fail closed: a frame that cannot be protected or unprotected
+// is dropped, never passed on.
 
-import init, { FrameCodec, FrameCryptor } from './pkg/crypto_wasm.js';
+import init, {
+  FrameCodec,
+  FrameCryptor,
+  newerEpochKeyErrorName,
+  noEpochKeyErrorName,
+  replayedFrameErrorName,
+} from './pkg/crypto_wasm.js';
 import { FrameCrypto } from './frame-crypto.js';
+
+// The worker contract. Messages are tagged on `kind`.
+/** @typedef {'audio' | 'video'} MediaKind */
+/**
+ * Where a receiver's frames come from, as the page named it: a mesh peer or an SFU stream
+ * (whose sender only the decrypting key tells).
+ * @typedef {{ participantId: string, feedId?: undefined } | { feedId: string, participantId?: undefined }} Source
+ */
+/**
+ * A transform's options (`new RTCRtpScriptTransform(worker, options)`, or inside
+ * `attachStreams`). Senders name no source: one sender serves every peer or the SFU.
+ * @typedef {{ side: 'send' | 'receive', participantId?: string, feedId?: string, mediaKind: MediaKind }} TransformOptions
+ */
+/**
+ * A message from the page (the client's `PageToWorker`).
+ * @typedef {{ kind: 'useSuite', suite: number }
+ *   | { kind: 'useEpochKey', epoch: number | bigint, baseKey: Uint8Array<ArrayBuffer>, senderIndex: number }
+ *   | TransformOptions & { kind: 'attachStreams', readable: ReadableStream<EncodedFrame>, writable: WritableStream<EncodedFrame> }
+ *   | { kind: 'takeRecordings' }} PageToWorker
+ */
+/**
+ * The running totals of one receiver. Their names are listed once, in `COUNTERS`.
+ * @typedef {Record<typeof COUNTERS[number], number>} Counters
+ */
+/**
+ * A message to the page (the client's `WorkerToPage`); `recordings` only in test builds.
+ * @typedef {{ kind: 'ready', transformApi: 'script-transform' | 'encoded-streams' }
+ *   | Source & Counters & { kind: 'receiveStats', mediaKind: MediaKind, senderIndex: number | null, epoch: number | null, epochSince: number | null }
+ *   | { kind: 'fatal', message: string }
+ *   | { kind: 'recordings', sent: unknown[], received: unknown[] }} WorkerToPage
+ */
+/** @typedef {RTCEncodedAudioFrame | RTCEncodedVideoFrame} EncodedFrame */
+
+/**
+ * Posts a message to the page.
+ * @param {WorkerToPage} message
+ * @param {Transferable[]} [transfer]
+ */
+function post(message, transfer = []) {
+  self.postMessage(message, transfer);
+}
 
 const STATS_INTERVAL_MS = 250;
 const ERROR_LOG_INTERVAL_MS = 5000;
@@ -19,21 +68,25 @@ setInterval(() => {
   frameClockMs = performance.now();
 }, FRAME_CLOCK_TICK_MS);
 
-/** @type {FrameCryptor | null} */
-let cryptor = null;
-/** Frame protection over `cryptor`: Wasm for small frames, WebCrypto's AES-GCM for large ones. */
-let frameCrypto = null;
-/** True once a key source is set; until then every frame is dropped. */
+/** Set once the wasm is loaded; everything that uses it awaits `ready` first. @type {FrameCryptor} */
+let cryptor;
+/** Frame protection over `cryptor`: Wasm for small frames, WebCrypto's AES-GCM for large ones. @type {FrameCrypto} */
+let frameCrypto;
+/** True once an epoch key is set; until then every frame is dropped. */
 let keyed = false;
-/** `name` of the error `FrameCryptor.unprotect` throws when it holds no key for the frame's epoch. */
-const NEWER_EPOCH_ERROR_NAME = 'NewerEpochKeyError';
-const NO_KEY_ERROR_NAME = 'NoEpochKeyError';
-/** `name` of the error for an authentic frame seen before or older than the replay window (RFC 9605 section 9.3). */
-const REPLAYED_ERROR_NAME = 'ReplayedFrameError';
+/**
+ * `name`s of the errors `FrameCryptor.unprotect` throws that are counted apart, read from
+ * crypto-wasm once it is loaded: no key for the frame's epoch, an epoch newer than ours, and an
+ * authentic frame seen before or older than the replay window (RFC 9605 section 9.3).
+ */
+let noEpochKeyError = '';
+let newerEpochKeyError = '';
+let replayedFrameError = '';
 /**
  * Live video send transformers (RTCRtpScriptTransform only), asked for a key frame after a send-key
  * switch so receivers get a decodable frame under the new key quickly. The createEncodedStreams
  * fallback has no such call.
+ * @type {Set<RTCRtpScriptTransformer>}
  */
 const videoSendTransformers = new Set();
 
@@ -41,7 +94,7 @@ const videoSendTransformers = new Set();
 // worker starts must not find the worker without a handler.
 self.onrtctransform = (event) => {
   const transformer = event.transformer;
-  const options = transformer.options ?? {};
+  const options = /** @type {TransformOptions} */ (transformer.options ?? {});
   const isVideoSend = options.side === 'send' && options.mediaKind !== 'audio';
   if (isVideoSend) videoSendTransformers.add(transformer);
   attach(options, transformer.readable, transformer.writable).finally(() => {
@@ -49,6 +102,7 @@ self.onrtctransform = (event) => {
   });
 };
 
+/** @param {MessageEvent<PageToWorker>} event */
 self.onmessage = (event) => {
   const message = event.data;
   switch (message?.kind) {
@@ -74,12 +128,15 @@ const ready = init().then(
   () => {
     cryptor = new FrameCryptor();
     frameCrypto = new FrameCrypto(cryptor);
+    noEpochKeyError = noEpochKeyErrorName();
+    newerEpochKeyError = newerEpochKeyErrorName();
+    replayedFrameError = replayedFrameErrorName();
     const transformApi =
       typeof self.RTCRtpScriptTransformer !== 'undefined' ? 'script-transform' : 'encoded-streams';
-    self.postMessage({ kind: 'ready', transformApi });
+    post({ kind: 'ready', transformApi });
   },
   (error) => {
-    self.postMessage({ kind: 'fatal', message: `the encryption module could not be loaded: ${describe(error)}` });
+    post({ kind: 'fatal', message: `the encryption module could not be loaded: ${describe(error)}` });
     throw error;
   },
 );
@@ -90,6 +147,7 @@ ready.catch(() => {});
  * Sets the meeting's SFrame cipher suite (RFC 9605 identifier 1-5; 4 if never sent). Must come
  * before the first key; a refused suite is fatal, so no frame passes under a suite the meeting
  * did not choose.
+ * @param {number} suite
  */
 async function useSuite(suite) {
   try {
@@ -101,7 +159,7 @@ async function useSuite(suite) {
     cryptor.useSuite(suite);
   } catch (error) {
     keyed = false;
-    self.postMessage({ kind: 'fatal', message: `the cipher suite was rejected: ${describe(error)}` });
+    post({ kind: 'fatal', message: `the cipher suite was rejected: ${describe(error)}` });
   }
 }
 
@@ -109,6 +167,9 @@ async function useSuite(suite) {
  * Adds an MLS epoch key and sends under it at once. A rejected key (an epoch older than the
  * current one, a key of the wrong length) is fatal: the worker stops passing frames rather than go
  * on under a key the group has left.
+ * @param {number | bigint} epoch
+ * @param {Uint8Array<ArrayBuffer> | undefined} baseKey
+ * @param {number} senderIndex
  */
 async function useEpochKey(epoch, baseKey, senderIndex) {
   try {
@@ -130,7 +191,7 @@ async function useEpochKey(epoch, baseKey, senderIndex) {
     keyed = true;
   } catch (error) {
     keyed = false;
-    self.postMessage({ kind: 'fatal', message: `the epoch key was rejected: ${describe(error)}` });
+    post({ kind: 'fatal', message: `the epoch key was rejected: ${describe(error)}` });
     return;
   } finally {
     bytes.fill(0);
@@ -143,13 +204,19 @@ function requestKeyFrames() {
   for (const transformer of videoSendTransformers) {
     try {
       const pending = transformer.generateKeyFrame?.();
-      pending?.catch?.((error) => logError('generateKeyFrame', error));
+      pending?.catch?.((/** @type {unknown} */ error) => logError('generateKeyFrame', error));
     } catch (error) {
       logError('generateKeyFrame', error);
     }
   }
 }
 
+/**
+ * Pipes a sender's or receiver's frames through protection or unprotection.
+ * @param {TransformOptions} options
+ * @param {ReadableStream<EncodedFrame>} readable
+ * @param {WritableStream<EncodedFrame>} writable
+ */
 async function attach(options, readable, writable) {
   try {
     await ready;
@@ -168,7 +235,7 @@ async function attach(options, readable, writable) {
     .catch((error) => logError('pipe', error));
 }
 
-/** crypto-wasm's codecs by encoded frame `mimeType` (lower case); docs/FRAME_FORMAT.md. */
+/** crypto-wasm's codecs by encoded frame `mimeType` (lower case); docs/FRAME_FORMAT.md. @type {Map<string, FrameCodec>} */
 const CODEC_BY_MIME_TYPE = new Map([
   ['video/vp8', FrameCodec.Vp8],
   ['video/vp9', FrameCodec.Vp9],
@@ -181,6 +248,9 @@ const CODEC_BY_MIME_TYPE = new Map([
  * The `FrameCodec` crypto-wasm expects, from the frame's metadata, never from its bytes. An unknown
  * codec is `Other`: fully encrypted. Without a mimeType (older browsers) the codec is the one
  * Conclave negotiates by default: VP8 for video, Opus for audio.
+ * @param {EncodedFrame} frame
+ * @param {MediaKind} mediaKind
+ * @returns {FrameCodec}
  */
 function codecOf(frame, mediaKind) {
   const mimeType = frame.getMetadata().mimeType;
@@ -188,25 +258,35 @@ function codecOf(frame, mediaKind) {
   return CODEC_BY_MIME_TYPE.get(mimeType.toLowerCase()) ?? FrameCodec.Other;
 }
 
-/** The frame's new payload as an ArrayBuffer of exactly its length. */
+/**
+ * The frame's new payload as an ArrayBuffer of exactly its length.
+ * @param {Uint8Array} bytes never a view of shared memory (crypto-wasm's is not shared)
+ * @returns {ArrayBuffer}
+ */
 function exactBuffer(bytes) {
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-    ? bytes.buffer
+    ? /** @type {ArrayBuffer} */ (bytes.buffer)
     : bytes.slice().buffer;
 }
 
 // Small frames are protected synchronously in Wasm; large ones return a promise (WebCrypto), which
 // the TransformStream awaits before the next frame, so frames keep their order.
+/**
+ * @param {MediaKind} mediaKind
+ * @returns {TransformerTransformCallback<EncodedFrame, EncodedFrame>}
+ */
 function protectTransform(mediaKind) {
   return (frame, controller) => {
     if (!keyed) return;
+    /** @param {Uint8Array} protectedBytes */
     const enqueue = (protectedBytes) => {
       frame.data = exactBuffer(protectedBytes);
       controller.enqueue(frame);
     };
     let result;
     try {
-      result = frameCrypto.protect(new Uint8Array(frame.data), codecOf(frame, mediaKind), frame.type === 'key');
+      const isKeyFrame = /** @type {RTCEncodedVideoFrame} */ (frame).type === 'key';
+      result = frameCrypto.protect(new Uint8Array(frame.data), codecOf(frame, mediaKind), isKeyFrame);
     } catch (error) {
       logError('protect', error);
       return;
@@ -216,29 +296,36 @@ function protectTransform(mediaKind) {
   };
 }
 
+/**
+ * @param {ReceiveStats} stats
+ * @returns {TransformerTransformCallback<EncodedFrame, EncodedFrame>}
+ */
 function unprotectTransform(stats) {
+  const { counts } = stats;
   return (frame, controller) => {
     if (!keyed) {
       // Media before the meeting's first key (or after a key the worker refused, which the
       // page shows as fatal): dropped, and counted as waiting for a key.
-      stats.withoutKey++;
+      counts.withoutKey++;
       scheduleStats(stats);
       return;
     }
+    /** @param {any} error whatever `unprotect` threw or rejected with */
     const failed = (error) => {
       // Counted, not logged: the error says nothing, and a flood of forged frames must not flood the log.
       // A frame of an epoch we hold no key for is "waiting for key", not a failure.
-      if (error?.name === NO_KEY_ERROR_NAME) {
-        stats.withoutKey++;
-      } else if (error?.name === NEWER_EPOCH_ERROR_NAME) {
+      const name = error?.name;
+      if (name === noEpochKeyError) {
+        counts.withoutKey++;
+      } else if (name === newerEpochKeyError) {
         // The sender is in a later epoch than any we hold: the page re-syncs if this lasts.
-        stats.withoutKey++;
-        stats.newerEpoch++;
-      } else if (error?.name === REPLAYED_ERROR_NAME) {
+        counts.withoutKey++;
+        counts.newerEpoch++;
+      } else if (name === replayedFrameError) {
         // Authentic but seen before (or far too late): dropped, counted apart from forgeries.
-        stats.replayed++;
+        counts.replayed++;
       } else {
-        stats.failed++;
+        counts.failed++;
       }
       scheduleStats(stats);
     };
@@ -247,7 +334,8 @@ function unprotectTransform(stats) {
       result = frameCrypto.unprotect(
         new Uint8Array(frame.data),
         codecOf(frame, stats.mediaKind),
-        frame.type === 'key',
+        // Audio frames have no `type`: never key frames.
+        /** @type {RTCEncodedVideoFrame} */ (frame).type === 'key',
         frameClockMs,
       );
     } catch (error) {
@@ -261,11 +349,17 @@ function unprotectTransform(stats) {
   };
 }
 
-/** Passes a decrypted frame on and counts it; `plain` is `{ data, epoch }`. */
+/**
+ * Passes a decrypted frame on and counts it.
+ * @param {EncodedFrame} frame
+ * @param {TransformStreamDefaultController<EncodedFrame>} controller
+ * @param {ReceiveStats} stats
+ * @param {import('./frame-crypto.js').Unprotected} plain
+ */
 function passDecrypted(frame, controller, stats, plain) {
   frame.data = exactBuffer(plain.data);
-  stats.decrypted++;
-  stats.senderIndex = plain.senderIndex ?? null;
+  stats.counts.decrypted++;
+  stats.senderIndex = plain.senderIndex;
   if (plain.epoch !== stats.epoch) {
     stats.epoch = plain.epoch;
     // When this sender's frames first decrypted under the epoch: what the key-switch benchmark reads.
@@ -278,15 +372,46 @@ function passDecrypted(frame, controller, stats, plain) {
 /**
  * Where a receiver's frames come from, as the page named it: a mesh peer (`participantId`) or an
  * SFU feed (`feedId`, whose sender only the decrypting key tells).
+ * @param {TransformOptions} options
+ * @returns {Source}
  */
 function sourceOf(options) {
   if (options.feedId !== undefined) return { feedId: String(options.feedId) };
   return { participantId: String(options.participantId ?? '') };
 }
 
-/** Running totals per (source, mediaKind). */
+/** The running totals each receiver counts and `receiveStats` carries: listed here only. */
+const COUNTERS = /** @type {const} */ (['decrypted', 'failed', 'replayed', 'withoutKey', 'newerEpoch']);
+
+/** @returns {Counters} */
+function zeroCounters() {
+  const counters = /** @type {Counters} */ ({});
+  for (const name of COUNTERS) counters[name] = 0;
+  return counters;
+}
+
+/**
+ * One receiver's stats, as last posted too.
+ * @typedef {object} ReceiveStats
+ * @property {Source} source
+ * @property {MediaKind} mediaKind
+ * @property {number | null} senderIndex the MLS leaf whose key authenticated the last frame
+ * @property {Counters} counts
+ * @property {number | null} epoch the epoch of the last frame decrypted
+ * @property {number | null} epochSince `Date.now()` when this sender's frames first decrypted under `epoch`
+ * @property {{ counts: Counters, epoch: number | null, senderIndex: number | null }} posted
+ * @property {number} lastPost
+ * @property {ReturnType<typeof setTimeout> | null} timer
+ */
+
+/** Running totals per (source, mediaKind). @type {Map<string, ReceiveStats>} */
 const statsByKey = new Map();
 
+/**
+ * @param {Source} source
+ * @param {MediaKind} mediaKind
+ * @returns {ReceiveStats}
+ */
 function statsEntry(source, mediaKind) {
   const key = `${source.feedId ?? ''}\u0000${source.participantId ?? ''}\u0000${mediaKind}`;
   let entry = statsByKey.get(key);
@@ -295,14 +420,10 @@ function statsEntry(source, mediaKind) {
       source,
       mediaKind,
       senderIndex: null,
-      decrypted: 0,
-      failed: 0,
-      replayed: 0,
-      withoutKey: 0,
-      newerEpoch: 0,
+      counts: zeroCounters(),
       epoch: null,
       epochSince: null,
-      posted: { decrypted: 0, failed: 0, replayed: 0, withoutKey: 0, newerEpoch: 0, epoch: null, senderIndex: null },
+      posted: { counts: zeroCounters(), epoch: null, senderIndex: null },
       lastPost: -Infinity,
       timer: null,
     };
@@ -311,46 +432,32 @@ function statsEntry(source, mediaKind) {
   return entry;
 }
 
+/** @param {ReceiveStats} entry */
 function scheduleStats(entry) {
   if (entry.timer !== null) return;
   const wait = Math.max(0, entry.lastPost + STATS_INTERVAL_MS - performance.now());
   entry.timer = setTimeout(flushStats, wait, entry);
 }
 
+/** @param {ReceiveStats} entry */
 function flushStats(entry) {
   entry.timer = null;
-  const { posted } = entry;
+  const { counts, posted } = entry;
   if (
-    entry.decrypted === posted.decrypted &&
-    entry.failed === posted.failed &&
-    entry.replayed === posted.replayed &&
-    entry.withoutKey === posted.withoutKey &&
-    entry.newerEpoch === posted.newerEpoch &&
+    COUNTERS.every((name) => counts[name] === posted.counts[name]) &&
     entry.epoch === posted.epoch &&
     entry.senderIndex === posted.senderIndex
   ) {
     return;
   }
   entry.lastPost = performance.now();
-  entry.posted = {
-    decrypted: entry.decrypted,
-    failed: entry.failed,
-    replayed: entry.replayed,
-    withoutKey: entry.withoutKey,
-    newerEpoch: entry.newerEpoch,
-    epoch: entry.epoch,
-    senderIndex: entry.senderIndex,
-  };
-  self.postMessage({
+  entry.posted = { counts: { ...counts }, epoch: entry.epoch, senderIndex: entry.senderIndex };
+  post({
     kind: 'receiveStats',
     ...entry.source,
     senderIndex: entry.senderIndex,
     mediaKind: entry.mediaKind,
-    decrypted: entry.decrypted,
-    failed: entry.failed,
-    replayed: entry.replayed,
-    withoutKey: entry.withoutKey,
-    newerEpoch: entry.newerEpoch,
+    ...counts,
     epoch: entry.epoch,
     epochSince: entry.epochSince,
   });
@@ -364,15 +471,20 @@ async function takeRecordings() {
   }
   // Present only in test builds (cargo feature `test-hooks`).
   if (typeof cryptor.takeRecordings !== 'function') return;
+  /** @type {{ sent: { data: Uint8Array<ArrayBuffer> }[], received: { data: Uint8Array<ArrayBuffer> }[] }} */
   const { sent, received } = cryptor.takeRecordings();
   const buffers = [...sent, ...received].map((frame) => frame.data.buffer);
-  self.postMessage({ kind: 'recordings', sent, received }, buffers);
+  post({ kind: 'recordings', sent, received }, buffers);
 }
 
 let lastErrorLog = -Infinity;
 let errorsSinceLog = 0;
 
-/** Logs at most one error line per interval, with the number of errors it stands for. */
+/**
+ * Logs at most one error line per interval, with the number of errors it stands for.
+ * @param {string} where
+ * @param {unknown} error
+ */
 function logError(where, error) {
   errorsSinceLog++;
   const now = performance.now();
@@ -382,6 +494,7 @@ function logError(where, error) {
   errorsSinceLog = 0;
 }
 
+/** @param {unknown} error */
 function describe(error) {
   return error instanceof Error ? error.message : String(error);
 }

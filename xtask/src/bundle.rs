@@ -65,21 +65,20 @@ pub fn build(root: &Path, out: &Path, hooks: Hooks) -> Result<(), Failure> {
         (app_profile, "conclave_client.wasm", "client"),
     ] {
         let wasm_path = built.join(profile).join(wasm);
-        command::run(
-            root,
-            setup::wasm_bindgen_path().as_os_str(),
-            &[
-                OsStr::new("--target"),
-                OsStr::new("web"),
-                OsStr::new("--no-typescript"),
-                OsStr::new("--out-dir"),
-                pkg.as_os_str(),
-                OsStr::new("--out-name"),
-                OsStr::new(name),
-                wasm_path.as_os_str(),
-            ],
-            &[],
-        )?;
+        let mut args = vec![OsStr::new("--target"), OsStr::new("web")];
+        // The test tree keeps the modules' TypeScript declarations: `cargo xtask test`
+        // type-checks www/*.js against them. The served tree has no use for them.
+        if hooks == Hooks::None {
+            args.push(OsStr::new("--no-typescript"));
+        }
+        args.extend([
+            OsStr::new("--out-dir"),
+            pkg.as_os_str(),
+            OsStr::new("--out-name"),
+            OsStr::new(name),
+            wasm_path.as_os_str(),
+        ]);
+        command::run(root, setup::wasm_bindgen_path().as_os_str(), &args, &[])?;
         report_size(&pkg.join(format!("{name}_bg.wasm")));
     }
     Ok(())

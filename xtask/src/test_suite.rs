@@ -187,6 +187,24 @@ fn e2e(root: &Path) -> Result<(), Failure> {
     playwright(root, &["chromium", "janus"])
 }
 
+/// The TypeScript configurations that type-check `www/*.js` (`// @ts-check`, JSDoc types)
+/// against the test bundle's wasm module declarations: the worker and the page each have
+/// their own global scope.
+const WWW_TSCONFIGS: &[&str] = &["tsconfig.www-worker.json", "tsconfig.www-page.json"];
+
+/// `tsc --noEmit` over the page's scripts, with the compiler the Playwright suite's npm
+/// packages installed. Needs the test bundle (`target/www-test`, which keeps the wasm
+/// modules' declarations).
+fn type_check_www(e2e_dir: &Path) -> Result<(), Failure> {
+    command::step("type-check www/*.js against the wasm modules' declarations (tsc --noEmit)");
+    let tsc = e2e_dir.join("node_modules/.bin/tsc");
+    for config in WWW_TSCONFIGS {
+        let args = ["--noEmit", "-p", config].map(OsStr::new);
+        command::run(e2e_dir, tsc.as_os_str(), &args, &[])?;
+    }
+    Ok(())
+}
+
 /// Builds the test bundle and the server, then runs one Playwright project inside a
 /// private network namespace, so no test traffic can leave the machine (see
 /// e2e-tests/README.md).
@@ -212,6 +230,8 @@ fn playwright(root: &Path, projects: &[&str]) -> Result<(), Failure> {
         &["ci", "--no-audit", "--no-fund"].map(OsStr::new),
         &[],
     )?;
+
+    type_check_www(&e2e_dir)?;
 
     command::step("Playwright suite (in a private network namespace)");
     // As root a plain network namespace; as a user, one inside a user namespace.
