@@ -50,23 +50,28 @@ use crate::Error;
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen::prelude::wasm_bindgen)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PlanOffset {
-    /// The key generation, u32.
+    /// The key generation, u32: the worker's imported WebCrypto keys are valid for one
+    /// generation ([`KeyGeneration`]).
     KeyGeneration = 0,
     /// The clear prefix length, u16.
     ClearLen = 4,
-    /// The SFrame header length, u8.
+    /// The SFrame header length, u8 (the header opens the AAD, so the worker copies it into
+    /// the frame from there).
     HeaderLen = 6,
     /// Reserved, 0.
     Reserved = 7,
-    /// The KID, f64.
+    /// The KID, f64: exact, since plans are only made for KIDs up to
+    /// [`MAX_PLAN_NUMBER`].
     Kid = 8,
-    /// The CTR, f64.
+    /// The CTR, f64 (exact likewise).
     Ctr = 16,
-    /// The MLS epoch, f64.
+    /// The MLS epoch whose key the frame is under, f64 (epochs enter as JavaScript
+    /// numbers: exact).
     Epoch = 24,
     /// The nonce, [`NONCE_LEN`] bytes.
     Nonce = 32,
-    /// The AAD, `header || clear prefix`, to the plan's end; the SFrame header is its start.
+    /// The AAD, `header || clear prefix`, running to the plan's end: the IV is everything
+    /// from [`PlanOffset::Nonce`] to here.
     Aad = 44,
 }
 
