@@ -353,3 +353,14 @@ fn plans_for_webcrypto_go_through_the_buffers() {
         0
     );
 }
+
+#[wasm_bindgen_test]
+fn the_worker_reads_the_names_unprotect_throws() {
+    use crypto_wasm::wasm::{
+        newer_epoch_key_error_name, no_epoch_key_error_name, replayed_frame_error_name,
+    };
+    // The names the tests above see thrown are the ones the module hands the worker.
+    assert_eq!(no_epoch_key_error_name(), "NoEpochKeyError");
+    assert_eq!(newer_epoch_key_error_name(), "NewerEpochKeyError");
+    assert_eq!(replayed_frame_error_name(), "ReplayedFrameError");
+}
