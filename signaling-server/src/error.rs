@@ -1,9 +1,13 @@
 //! The crate's one error type: configuration faults, serving faults, and every way a
-//! client's request can be refused (each refusal maps to a protocol [`ErrorCode`]).
+//! client's request can be refused (each refusal maps to a protocol [`ErrorCode`]), and
+//! the JSON body an HTTP refusal carries (`api_error`).
 
 use std::path::PathBuf;
 
-use conclave_protocol::{close_code, ErrorCode, ServerMessage};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use conclave_protocol::{close_code, ApiError, ApiErrorCode, ErrorCode, ServerMessage};
 
 use crate::delivery_service::CommitRejection;
 
@@ -188,4 +192,14 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// A JSON error reply of the HTTP API (`POST /api/rooms`, or a WebSocket upgrade refused
+/// before it happens).
+pub(crate) fn api_error(status: StatusCode, code: ApiErrorCode, message: &str) -> Response {
+    let body = ApiError {
+        code,
+        message: message.to_owned(),
+    };
+    (status, Json(body)).into_response()
 }
