@@ -51,7 +51,8 @@ pub struct MeetingConfig {
     pub room_id: RoomId,
     /// The invite secret from the link's fragment; it only gates who may be added.
     pub invite_secret: Zeroizing<[u8; 32]>,
-    /// Our name as typed in the lobby (trimmed and capped at 64 characters).
+    /// Our name as typed in the lobby; the credential carries it as the protocol's
+    /// [`conclave_protocol::DisplayName::clean`] makes it.
     pub display_name: String,
     /// The meeting's SFrame suite, from the invite link.
     pub frame_suite: FrameSuite,

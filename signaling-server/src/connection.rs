@@ -18,7 +18,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use conclave_protocol::{
-    close_code, ApiErrorCode, ClientMessage, ParticipantId, RoomId, MAX_MESSAGE_BYTES,
+    close_code, ApiErrorCode, ClientMessage, DisplayName, ParticipantId, RoomId, MAX_MESSAGE_BYTES,
     PROTOCOL_VERSION,
 };
 use futures_util::stream::{SplitSink, SplitStream};
@@ -29,7 +29,7 @@ use tokio::time::{timeout, timeout_at};
 use crate::delivery_service::CommitRequest;
 use crate::error::{api_error, Error};
 use crate::peer::{deliver_all, Close, Outbound, PeerHandle};
-use crate::rooms::{DisplayName, JoinContext};
+use crate::rooms::JoinContext;
 use crate::sfu::random_room_spec;
 use crate::state::AppState;
 
@@ -213,7 +213,7 @@ impl Session {
                 if protocol != PROTOCOL_VERSION {
                     return Err(Error::ProtocolMismatch { client: protocol });
                 }
-                let name = DisplayName::parse(&display_name)?;
+                let name = DisplayName::parse(&display_name).map_err(Error::InvalidDisplayName)?;
                 let context = JoinContext {
                     unix_now: unix_now(),
                     fresh_sfu_room: random_room_spec,

@@ -7,7 +7,9 @@ use std::path::PathBuf;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use conclave_protocol::{close_code, ApiError, ApiErrorCode, ErrorCode, ServerMessage};
+use conclave_protocol::{
+    close_code, ApiError, ApiErrorCode, DisplayNameError, ErrorCode, ServerMessage,
+};
 
 use crate::delivery_service::CommitRejection;
 
@@ -70,7 +72,7 @@ pub enum Error {
         "a display name is 1 to {} characters, without control characters",
         conclave_protocol::MAX_DISPLAY_NAME_CHARS
     )]
-    InvalidDisplayName,
+    InvalidDisplayName(#[source] DisplayNameError),
     /// The recipient of a `signal` is not in the sender's room.
     #[error("no such participant in this room")]
     UnknownParticipant,
@@ -134,7 +136,7 @@ impl Error {
         match self {
             Self::UnknownRoom => Some(ErrorCode::UnknownRoom),
             Self::RoomFull => Some(ErrorCode::RoomFull),
-            Self::InvalidDisplayName => Some(ErrorCode::InvalidDisplayName),
+            Self::InvalidDisplayName(_) => Some(ErrorCode::InvalidDisplayName),
             Self::UnknownParticipant => Some(ErrorCode::UnknownParticipant),
             Self::NotJoined => Some(ErrorCode::NotJoined),
             Self::AlreadyJoined => Some(ErrorCode::AlreadyJoined),
