@@ -191,16 +191,16 @@ impl MeetingGroup {
             .propose_adds(key_packages)
             .propose_removals(removals)
             .load_psks(self.provider.storage())
-            .map_err(|_| GroupError::CreateCommit)?
+            .map_err(GroupError::CreateCommit)?
             .build(
                 self.provider.rand(),
                 self.provider.crypto(),
                 &self.identity.key_pair,
                 |_| true,
             )
-            .map_err(|_| GroupError::CreateCommit)?
+            .map_err(GroupError::CreateCommit)?
             .stage_commit(&self.provider)
-            .map_err(|_| GroupError::CreateCommit)?;
+            .map_err(GroupError::StageCommit)?;
         let (commit, welcome, _group_info) = bundle.into_messages();
         let serialized = commit.to_bytes().and_then(|commit| {
             welcome
@@ -214,9 +214,9 @@ impl MeetingGroup {
                 commit,
                 welcome,
             }),
-            Err(_) => {
+            Err(error) => {
                 let _ = group.clear_pending_commit(self.provider.storage());
-                Err(GroupError::Serialize)
+                Err(GroupError::Serialize(error))
             }
         }
     }

@@ -87,12 +87,12 @@ impl MeetingGroup {
         if Some(from) == self.you {
             if !own {
                 // Our own commit whose secrets we dropped: we cannot follow it.
-                return Err(GroupError::ProcessCommit);
+                return Err(GroupError::OwnCommitNotPending);
             }
             self.own_commit = None;
             group
                 .merge_pending_commit(&self.provider)
-                .map_err(|_| GroupError::MergeCommit)?;
+                .map_err(GroupError::MergeCommit)?;
             return Ok(());
         }
         if own {
@@ -100,25 +100,25 @@ impl MeetingGroup {
             self.own_commit = None;
             group
                 .clear_pending_commit(self.provider.storage())
-                .map_err(|_| GroupError::ProcessCommit)?;
+                .map_err(GroupError::Storage)?;
         }
         let message =
-            MlsMessageIn::tls_deserialize_exact(commit).map_err(|_| GroupError::ProcessCommit)?;
+            MlsMessageIn::tls_deserialize_exact(commit).map_err(GroupError::DecodeMessage)?;
         let protocol_message = message
             .try_into_protocol_message()
-            .map_err(|_| GroupError::ProcessCommit)?;
+            .map_err(GroupError::ReadCommit)?;
         let processed = group
             .process_message(&self.provider, protocol_message)
-            .map_err(|_| GroupError::ProcessCommit)?;
+            .map_err(GroupError::ProcessCommit)?;
         let ProcessedMessageContent::StagedCommitMessage(staged) = processed.into_content() else {
-            return Err(GroupError::ProcessCommit);
+            return Err(GroupError::UnexpectedMessage);
         };
         if staged.self_removed() {
             return Err(GroupError::Removed);
         }
         group
             .merge_staged_commit(&self.provider, *staged)
-            .map_err(|_| GroupError::ProcessCommit)?;
+            .map_err(GroupError::MergeStagedCommit)?;
         Ok(())
     }
 

@@ -150,13 +150,13 @@ impl MeetingGroup {
                 &self.identity.key_pair,
                 self.credential_with_key(you),
             )
-            .map_err(|_| GroupError::KeyPackage)?;
+            .map_err(GroupError::KeyPackage)?;
         let key_package = bundle.key_package();
         let reference = key_package
             .hash_ref(self.provider.crypto())
-            .map_err(|_| GroupError::KeyPackage)?;
+            .map_err(GroupError::Library)?;
         let bytes = openmls::prelude::tls_codec::Serialize::tls_serialize_detached(key_package)
-            .map_err(|_| GroupError::Serialize)?;
+            .map_err(GroupError::EncodeKeyPackage)?;
         Ok((bytes, reference))
     }
 
@@ -175,27 +175,27 @@ impl MeetingGroup {
             GroupId::from_slice(&id),
             self.credential_with_key(you),
         )
-        .map_err(|_| GroupError::CreateGroup)
+        .map_err(GroupError::CreateGroup)
     }
 
     fn join_from_welcome(&self, welcome: &[u8]) -> Result<MlsGroup, GroupError> {
         let message =
-            MlsMessageIn::tls_deserialize_exact(welcome).map_err(|_| GroupError::ProcessWelcome)?;
+            MlsMessageIn::tls_deserialize_exact(welcome).map_err(GroupError::DecodeMessage)?;
         let MlsMessageBodyIn::Welcome(welcome) = message.extract() else {
-            return Err(GroupError::ProcessWelcome);
+            return Err(GroupError::UnexpectedMessage);
         };
         let config = MlsGroupJoinConfig::builder()
             .use_ratchet_tree_extension(true)
             .build();
         let group = StagedWelcome::build_from_welcome(&self.provider, &config, welcome)
-            .map_err(|_| GroupError::ProcessWelcome)?
+            .map_err(GroupError::ProcessWelcome)?
             .replace_old_group()
             .build()
-            .map_err(|_| GroupError::ProcessWelcome)?
+            .map_err(GroupError::ProcessWelcome)?
             .into_group(&self.provider)
-            .map_err(|_| GroupError::ProcessWelcome)?;
+            .map_err(GroupError::ProcessWelcome)?;
         if group.ciphersuite() != CIPHERSUITE {
-            return Err(GroupError::ProcessWelcome);
+            return Err(GroupError::UnexpectedMessage);
         }
         Ok(group)
     }
