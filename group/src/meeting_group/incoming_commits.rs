@@ -7,6 +7,7 @@ use openmls::prelude::tls_codec::Deserialize as _;
 use openmls::prelude::{MlsMessageIn, ProcessedMessageContent};
 use openmls_traits::OpenMlsProvider as _;
 
+use super::resync::ResyncReason;
 use super::{GroupEvent, MeetingGroup, MembershipStatus, MAX_BUFFERED_COMMITS};
 use crate::GroupError;
 
@@ -41,14 +42,14 @@ impl MeetingGroup {
         if epoch > current {
             // A gap: an earlier commit was dropped or is late. Wait briefly for it.
             if !self.buffer_commit(from, epoch, commit) {
-                self.resync(now_ms, events);
+                self.resync(now_ms, ResyncReason::TooManyLaterCommits, events);
                 return;
             }
             self.gap_since_ms.get_or_insert(now_ms);
             return;
         }
-        if self.apply_commit(from, epoch, &commit.0).is_err() {
-            self.resync(now_ms, events);
+        if let Err(error) = self.apply_commit(from, epoch, &commit.0) {
+            self.resync(now_ms, ResyncReason::for_commit_error(&error), events);
             return;
         }
         self.after_epoch_change(now_ms, events);
@@ -133,8 +134,8 @@ impl MeetingGroup {
             };
             // Hand out every epoch's key: frames of it may still be in flight.
             self.push_epoch_keys(events);
-            if self.apply_commit(next.from, current, &next.commit).is_err() {
-                self.resync(now_ms, events);
+            if let Err(error) = self.apply_commit(next.from, current, &next.commit) {
+                self.resync(now_ms, ResyncReason::for_commit_error(&error), events);
                 return;
             }
         }

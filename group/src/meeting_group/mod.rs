@@ -37,6 +37,7 @@ use committing::{OwnCommit, PendingKeyPackage};
 use incoming_commits::BufferedCommit;
 
 pub use keys::EpochKeys;
+pub use resync::ResyncReason;
 pub use roster::{Member, MembershipStatus, Roster};
 
 /// A joiner re-publishes a fresh KeyPackage when no Welcome came within this time.
@@ -79,6 +80,12 @@ pub enum GroupEvent {
     EpochKeys(EpochKeys),
     /// The roster, the security code or the status changed: re-render.
     Changed,
+    /// We lost track of the group, dropped its keys and asked to be added again (the
+    /// status is now [`MembershipStatus::Resyncing`]).
+    Resynced {
+        /// What showed that we could no longer follow the group.
+        reason: ResyncReason,
+    },
 }
 
 /// The meeting's MLS state machine. No `Debug` (it holds keys).
@@ -219,7 +226,7 @@ impl MeetingGroup {
                     .gap_since_ms
                     .is_some_and(|since| now_ms.saturating_sub(since) >= GAP_TIMEOUT_MS);
                 if gap_expired {
-                    self.resync(now_ms, &mut events);
+                    self.resync(now_ms, ResyncReason::MissedCommit, &mut events);
                     return events;
                 }
                 let own_commit_lost = self.own_commit.as_ref().is_some_and(|own| {

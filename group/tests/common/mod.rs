@@ -9,7 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use conclave_group::{
-    FrameSuite, GroupEvent, Identity, MeetingConfig, MeetingGroup, MembershipStatus, SecurityCode,
+    FrameSuite, GroupEvent, Identity, MeetingConfig, MeetingGroup, MembershipStatus, ResyncReason,
+    SecurityCode,
 };
 use conclave_protocol::{
     ClientMessage, GroupStatus, MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
@@ -29,6 +30,8 @@ pub struct Client {
     pub keys: BTreeMap<u64, Vec<u8>>,
     /// How many times its status became `Resyncing`.
     pub resyncs: usize,
+    /// The reasons of its `Resynced` events, in order.
+    pub resync_reasons: Vec<ResyncReason>,
     /// How many `CommitRejected` it received.
     pub rejections: usize,
     /// How many `Commit`s it sent.
@@ -149,6 +152,7 @@ impl Meeting {
             inbox: VecDeque::new(),
             keys: BTreeMap::new(),
             resyncs: 0,
+            resync_reasons: Vec::new(),
             rejections: 0,
             commits_sent: 0,
             last_status: MembershipStatus::Connecting,
@@ -336,6 +340,7 @@ impl Meeting {
                     }
                 }
                 GroupEvent::Changed => {}
+                GroupEvent::Resynced { reason } => client.resync_reasons.push(reason),
             }
         }
         let status = client.group.roster().status;
