@@ -85,7 +85,7 @@ pub enum GroupError {
     /// Serializing an MLS message failed.
     #[error("could not serialize an MLS message")]
     Serialize(#[source] MlsMessageError),
-    /// Serializing or reading a KeyPackage in its TLS encoding failed.
+    /// Serializing a KeyPackage we built (its TLS encoding) failed.
     #[error("could not encode a key package")]
     EncodeKeyPackage(#[source] tls_codec::Error),
     /// A commit removed us from the group.

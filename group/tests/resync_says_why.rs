@@ -1,6 +1,6 @@
 //! A member that re-syncs says why: a commit lost on its way (seen as a gap when the next
-//! one arrives, or by newer-epoch media when nothing follows) or a commit it cannot apply is
-//! named as such, once per re-sync.
+//! one arrives, or by newer-epoch media when nothing follows) or a commit it cannot apply
+//! is named as such, once per re-sync.
 
 mod common;
 
@@ -10,14 +10,9 @@ use conclave_protocol::{Bytes, ServerMessage};
 
 #[test]
 fn a_gap_that_does_not_close_is_a_missed_commit() {
-    let mut meeting = Meeting::new();
-    let alice = meeting.join("Alice");
-    meeting.settle();
-    let bob = meeting.join("Bob");
-    meeting.settle();
-    meeting.drop_commits_to.insert(bob, 1);
-    let carol = meeting.join("Carol");
-    meeting.settle();
+    let (mut meeting, ids) = Meeting::of(&["Alice", "Bob"]);
+    let (alice, bob) = (ids[0], ids[1]);
+    let carol = meeting.join_unseen_by("Carol", bob);
     let dave = meeting.join("Dave");
     meeting.settle();
     assert!(meeting.client(bob).resync_reasons.is_empty(), "waits first");
@@ -36,14 +31,9 @@ fn a_gap_that_does_not_close_is_a_missed_commit() {
 
 #[test]
 fn newer_epoch_media_with_no_commit_after_is_named() {
-    let mut meeting = Meeting::new();
-    let alice = meeting.join("Alice");
-    meeting.settle();
-    let bob = meeting.join("Bob");
-    meeting.settle();
-    meeting.drop_commits_to.insert(bob, 1);
-    let carol = meeting.join("Carol");
-    meeting.settle();
+    let (mut meeting, ids) = Meeting::of(&["Alice", "Bob"]);
+    let (alice, bob) = (ids[0], ids[1]);
+    let carol = meeting.join_unseen_by("Carol", bob);
     for _ in 0..10 {
         meeting.report_newer_epoch_media(bob);
         meeting.advance(250);
@@ -58,11 +48,8 @@ fn newer_epoch_media_with_no_commit_after_is_named() {
 
 #[test]
 fn a_commit_that_cannot_be_applied_is_named() {
-    let mut meeting = Meeting::new();
-    let alice = meeting.join("Alice");
-    meeting.settle();
-    let bob = meeting.join("Bob");
-    meeting.settle();
+    let (mut meeting, ids) = Meeting::of(&["Alice", "Bob"]);
+    let (alice, bob) = (ids[0], ids[1]);
     let epoch = meeting.client(bob).group.epoch().unwrap();
     // A commit of Bob's epoch that is not an MLS message at all.
     meeting.deliver(

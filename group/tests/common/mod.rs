@@ -93,6 +93,29 @@ impl Meeting {
         self.join_with(name, SECRET, None)
     }
 
+    /// A meeting that `names` joined one after the other, each settled before the next.
+    pub fn of(names: &[&str]) -> (Meeting, Vec<ParticipantId>) {
+        let mut meeting = Meeting::new();
+        let ids = names
+            .iter()
+            .map(|name| {
+                let id = meeting.join(name);
+                meeting.settle();
+                id
+            })
+            .collect();
+        (meeting, ids)
+    }
+
+    /// `name` joins and the meeting settles, with the commit adding it never reaching
+    /// `missed_by`.
+    pub fn join_unseen_by(&mut self, name: &str, missed_by: ParticipantId) -> ParticipantId {
+        self.drop_commits_to.insert(missed_by, 1);
+        let id = self.join(name);
+        self.settle();
+        id
+    }
+
     /// Joins with the right secret but a link naming `frame_suite`.
     pub fn join_with_suite(&mut self, name: &str, frame_suite: FrameSuite) -> ParticipantId {
         self.join_as(name, SECRET, None, frame_suite)
