@@ -3,7 +3,7 @@
 //! server's participants. Others' credentials are parsed defensively: anything malformed
 //! reads as an unknown name with no participant.
 
-use conclave_protocol::{ParticipantId, MAX_DISPLAY_NAME_CHARS};
+use conclave_protocol::{DisplayName, ParticipantId};
 use serde::{Deserialize, Serialize};
 
 /// Name shown for a member whose credential cannot be read.
@@ -17,7 +17,7 @@ pub(crate) struct CredentialInfo {
 }
 
 impl CredentialInfo {
-    /// A credential for us: the name trimmed and capped at the protocol's limit.
+    /// A credential for us: the name made a [`DisplayName`] (see [`clean_name`]).
     pub(crate) fn new(display_name: &str, participant_id: ParticipantId) -> CredentialInfo {
         CredentialInfo {
             display_name: clean_name(display_name),
@@ -46,23 +46,16 @@ impl CredentialInfo {
     }
 }
 
-/// Trims, drops control characters and caps the name at [`MAX_DISPLAY_NAME_CHARS`].
+/// The protocol's one rule for names ([`DisplayName::clean`]: control characters dropped,
+/// trimmed, capped); a name with nothing left reads as [`UNKNOWN_NAME`].
 fn clean_name(name: &str) -> String {
-    let cleaned: String = name
-        .trim()
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(MAX_DISPLAY_NAME_CHARS)
-        .collect();
-    if cleaned.is_empty() {
-        UNKNOWN_NAME.to_owned()
-    } else {
-        cleaned
-    }
+    DisplayName::clean(name).map_or_else(|| UNKNOWN_NAME.to_owned(), String::from)
 }
 
 #[cfg(test)]
 mod tests {
+    use conclave_protocol::MAX_DISPLAY_NAME_CHARS;
+
     use super::*;
 
     #[test]

@@ -8,7 +8,8 @@ use openmls::prelude::tls_codec::{Deserialize as _, Serialize as _};
 use openmls_basic_credential::SignatureKeyPair;
 use openmls_rust_crypto::RustCrypto;
 use openmls_traits::crypto::OpenMlsCrypto;
-use openmls_traits::signatures::Signer;
+use openmls_traits::signatures::{Signer, SignerError};
+use openmls_traits::types::CryptoError;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
@@ -27,7 +28,7 @@ impl Identity {
     /// Generates a fresh key pair for the default ciphersuite's signature scheme.
     pub fn generate() -> Result<Identity, GroupError> {
         let scheme = crate::CIPHERSUITE.signature_algorithm();
-        let key_pair = SignatureKeyPair::new(scheme).map_err(|_| GroupError::Crypto)?;
+        let key_pair = SignatureKeyPair::new(scheme).map_err(GroupError::Crypto)?;
         Ok(Identity { key_pair })
     }
 
@@ -39,7 +40,7 @@ impl Identity {
             return Err(GroupError::MalformedIdentity);
         }
         let key_pair = SignatureKeyPair::tls_deserialize(&mut rest)
-            .map_err(|_| GroupError::MalformedIdentity)?;
+            .map_err(GroupError::MalformedIdentityKeys)?;
         if !rest.is_empty()
             || key_pair.signature_scheme() != crate::CIPHERSUITE.signature_algorithm()
         {
@@ -48,7 +49,7 @@ impl Identity {
         let probe = b"Conclave 1.0 stored identity check";
         let signature = key_pair
             .sign(probe)
-            .map_err(|_| GroupError::MalformedIdentity)?;
+            .map_err(|error| GroupError::MismatchedIdentityKeys(signing_failure(error)))?;
         RustCrypto::default()
             .verify_signature(
                 key_pair.signature_scheme(),
@@ -56,7 +57,7 @@ impl Identity {
                 key_pair.public(),
                 &signature,
             )
-            .map_err(|_| GroupError::MalformedIdentity)?;
+            .map_err(GroupError::MismatchedIdentityKeys)?;
         Ok(Identity { key_pair })
     }
 
@@ -78,6 +79,16 @@ impl Identity {
     /// The public signature key.
     pub(crate) fn public_key(&self) -> &[u8] {
         self.key_pair.public()
+    }
+}
+
+/// openmls' signer reports its failures as a [`SignerError`], which is not a
+/// `std::error::Error`; the same causes exist as [`CryptoError`]s, which are.
+fn signing_failure(error: SignerError) -> CryptoError {
+    match error {
+        SignerError::CryptoError(cause) => cause,
+        SignerError::InvalidSignature => CryptoError::InvalidSignature,
+        SignerError::SigningError => CryptoError::SigningError,
     }
 }
 

@@ -27,7 +27,8 @@ pub use error::GroupError;
 pub use frame_suite::FrameSuite;
 pub use identity::{Fingerprint, Identity};
 pub use meeting_group::{
-    EpochKeys, GroupEvent, MeetingConfig, MeetingGroup, Member, MembershipStatus, Roster,
+    EpochKeys, GroupEvent, MeetingConfig, MeetingGroup, Member, MembershipStatus, ResyncReason,
+    Roster,
 };
 pub use rehearsal::rehearse_join;
 pub use security_code::SecurityCode;

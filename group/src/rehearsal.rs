@@ -11,7 +11,8 @@
 //! is dropped (and its secrets zeroized) at the end.
 
 use conclave_protocol::{
-    ClientMessage, GroupStatus, MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
+    ClientMessage, GroupStatus, InvalidRoomId, MediaMode, ParticipantId, ParticipantInfo, RoomId,
+    ServerMessage,
 };
 use openmls_rust_crypto::OpenMlsRustCrypto;
 use openmls_traits::random::OpenMlsRand as _;
@@ -29,11 +30,12 @@ const ROOM: &str = "RehearsalRehearsal0000";
 /// `Ok` once the joiner became a member; an error only means that the real join
 /// compiles what the rehearsal did not reach.
 pub fn rehearse_join(frame_suite: FrameSuite, now_ms: u64) -> Result<(), GroupError> {
-    let room_id = RoomId::parse(ROOM).map_err(|_| GroupError::NotReady)?;
+    let room_id = RoomId::parse(ROOM)
+        .map_err(|InvalidRoomId| GroupError::RehearsalStopped("its room id is malformed"))?;
     let secret: [u8; 32] = OpenMlsRustCrypto::default()
         .rand()
         .random_array()
-        .map_err(|_| GroupError::Crypto)?;
+        .map_err(GroupError::Random)?;
     let secret = Zeroizing::new(secret);
     let config = |display_name: &str| MeetingConfig {
         room_id: room_id.clone(),
@@ -79,7 +81,7 @@ pub fn rehearse_join(frame_suite: FrameSuite, now_ms: u64) -> Result<(), GroupEr
         invite_proof,
     }) = published
     else {
-        return Err(GroupError::KeyPackage);
+        return Err(GroupError::RehearsalStopped("no KeyPackage published"));
     };
     let committed = deliver(
         &mut host_group,
@@ -98,7 +100,7 @@ pub fn rehearse_join(frame_suite: FrameSuite, now_ms: u64) -> Result<(), GroupEr
         removed,
     }) = committed
     else {
-        return Err(GroupError::CreateCommit);
+        return Err(GroupError::RehearsalStopped("no commit with a Welcome"));
     };
     deliver(
         &mut host_group,
@@ -122,7 +124,7 @@ pub fn rehearse_join(frame_suite: FrameSuite, now_ms: u64) -> Result<(), GroupEr
     )?;
     match guest_group.roster().status {
         MembershipStatus::Member => Ok(()),
-        _ => Err(GroupError::ProcessWelcome),
+        _ => Err(GroupError::RehearsalStopped("the Welcome made no member")),
     }
 }
 
@@ -135,12 +137,12 @@ fn deliver(
 ) -> Result<Option<ClientMessage>, GroupError> {
     let message: ServerMessage = serde_json::to_string(&message)
         .and_then(|json| serde_json::from_str(&json))
-        .map_err(|_| GroupError::Serialize)?;
+        .map_err(GroupError::RehearsalJson)?;
     let mut sent = None;
     for event in group.handle_server_message(now_ms, &message) {
         if let GroupEvent::Send(message) = event {
-            let json = serde_json::to_string(&message).map_err(|_| GroupError::Serialize)?;
-            sent = Some(serde_json::from_str(&json).map_err(|_| GroupError::Serialize)?);
+            let json = serde_json::to_string(&message).map_err(GroupError::RehearsalJson)?;
+            sent = Some(serde_json::from_str(&json).map_err(GroupError::RehearsalJson)?);
         }
     }
     Ok(sent)

@@ -12,6 +12,10 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+mod display_name;
+
+pub use display_name::{DisplayName, DisplayNameError, MAX_DISPLAY_NAME_CHARS};
+
 /// Largest text message either side accepts, in bytes.
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 
@@ -24,9 +28,6 @@ pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 ///   as 0).
 /// - 2: each member offers to a newcomer as soon as it processes the commit adding it.
 pub const PROTOCOL_VERSION: u32 = 2;
-
-/// Longest display name the server accepts, in characters.
-pub const MAX_DISPLAY_NAME_CHARS: usize = 64;
 
 /// WebSocket close codes the server uses, each with a fixed reason string.
 pub mod close_code {
@@ -195,7 +196,9 @@ impl fmt::Debug for SfuAccess {
 pub struct ParticipantInfo {
     /// Routing id within the room.
     pub id: ParticipantId,
-    /// The name the participant typed in the lobby (not authenticated).
+    /// The name the participant typed in the lobby (not authenticated): a
+    /// [`DisplayName`] when the server made it, kept as text here so that a client reads
+    /// the roster whatever a server sends.
     pub display_name: String,
 }
 
@@ -232,7 +235,10 @@ pub enum ApiErrorCode {
 pub enum ClientMessage {
     /// Enter the room named in the WebSocket URL. Must be the first message.
     Join {
-        /// Name shown to the other participants.
+        /// Name shown to the other participants, as text: the server reads it with
+        /// [`DisplayName::parse`] and answers a name that breaks the rule with
+        /// [`ErrorCode::InvalidDisplayName`], so the page can let the person correct it
+        /// (a message it could not read at all gets `malformed_message`).
         display_name: String,
         /// The sender's [`PROTOCOL_VERSION`]; 0 from clients older than this field.
         #[serde(default)]

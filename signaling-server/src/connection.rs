@@ -7,6 +7,7 @@
 //! lock. A participant whose queue is full when another participant's message arrives is
 //! closed with 4408; the others never wait. Replies to the client's own requests (errors)
 //! wait for room instead, so a client flooding bad requests is held to its reading pace.
+//! The queue and the handle the rooms hold to it are in `peer`.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,19 +18,18 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use conclave_protocol::{
-    close_code, ApiErrorCode, ClientMessage, ParticipantId, RoomId, ServerMessage,
-    MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
+    close_code, ApiErrorCode, ClientMessage, DisplayName, ParticipantId, RoomId, MAX_MESSAGE_BYTES,
+    PROTOCOL_VERSION,
 };
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
-use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{mpsc, watch, Notify, OwnedSemaphorePermit};
 use tokio::time::{timeout, timeout_at};
 
 use crate::delivery_service::CommitRequest;
-use crate::error::Error;
-use crate::http_api::api_error;
-use crate::rooms::{Delivery, DisplayName, JoinContext};
+use crate::error::{api_error, Error};
+use crate::peer::{deliver_all, Close, Outbound, PeerHandle};
+use crate::rooms::JoinContext;
 use crate::sfu::random_room_spec;
 use crate::state::AppState;
 
@@ -43,43 +43,6 @@ const RESET_LINGER: Duration = Duration::from_millis(500);
 const GOING_AWAY: u16 = 1001;
 /// Close code for a normal end (RFC 6455 section 7.4.1).
 const NORMAL: u16 = 1000;
-
-/// A close frame to send: code and fixed reason.
-type Close = (u16, &'static str);
-
-/// What goes on a connection's send queue.
-#[derive(Debug)]
-pub(crate) enum Outbound {
-    /// A protocol message.
-    Message(ServerMessage),
-    /// Send this close frame, then stop.
-    Close(Close),
-}
-
-/// A participant's send queue, as the rooms hold it.
-#[derive(Clone, Debug)]
-pub struct PeerHandle {
-    queue: mpsc::Sender<Outbound>,
-    too_slow: Arc<Notify>,
-}
-
-impl PeerHandle {
-    /// Queues `message` without waiting; a full queue marks the peer too slow (it is then
-    /// closed with 4408), a closed one means the peer is already leaving.
-    fn deliver(&self, message: ServerMessage) {
-        match self.queue.try_send(Outbound::Message(message)) {
-            Ok(()) | Err(TrySendError::Closed(_)) => {}
-            Err(TrySendError::Full(_)) => self.too_slow.notify_one(),
-        }
-    }
-}
-
-/// Queues each delivery on its recipient's queue (see [`PeerHandle::deliver`]).
-pub(crate) fn deliver_all(deliveries: Vec<Delivery<PeerHandle>>) {
-    for delivery in deliveries {
-        delivery.to.deliver(delivery.message);
-    }
-}
 
 /// `GET /ws/{room_id}`: upgrades, then serves the room. A malformed or unknown room id is
 /// reported inside the WebSocket (error, then close 4404), because browsers cannot read
@@ -112,15 +75,11 @@ async fn serve_socket(
     _permit: OwnedSemaphorePermit,
 ) {
     let (sink, mut stream) = socket.split();
-    let (queue, queue_rx) = mpsc::channel(state.config().send_queue_capacity.max(1));
-    let me = PeerHandle {
-        queue,
-        too_slow: Arc::new(Notify::new()),
-    };
+    let (me, queue_rx) = PeerHandle::channel(state.config().send_queue_capacity);
     let writer = write_outgoing(
         sink,
         queue_rx,
-        Arc::clone(&me.too_slow),
+        me.too_slow_signal(),
         state.shutdown_signal(),
         state.config().ping_interval,
     );
@@ -139,7 +98,12 @@ async fn serve_socket(
     let Some(Some(close)) = ending else {
         return;
     };
-    if session.me.queue.send(Outbound::Close(close)).await.is_err() {
+    if session
+        .me
+        .send_waiting(Outbound::Close(close))
+        .await
+        .is_err()
+    {
         return;
     }
     let _ = timeout(CLOSE_GRACE, async {
@@ -249,7 +213,7 @@ impl Session {
                 if protocol != PROTOCOL_VERSION {
                     return Err(Error::ProtocolMismatch { client: protocol });
                 }
-                let name = DisplayName::parse(&display_name)?;
+                let name = DisplayName::parse(&display_name).map_err(Error::InvalidDisplayName)?;
                 let context = JoinContext {
                     unix_now: unix_now(),
                     fresh_sfu_room: random_room_spec,
@@ -341,7 +305,7 @@ impl Session {
     async fn refuse(&self, error: Error) -> Option<Close> {
         if let Some(reply) = error.reply() {
             // A send error means the writer is gone; the connection is ending anyway.
-            let _ = self.me.queue.send(Outbound::Message(reply)).await;
+            let _ = self.me.send_waiting(Outbound::Message(reply)).await;
         }
         error.close_frame()
     }

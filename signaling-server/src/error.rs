@@ -1,9 +1,15 @@
 //! The crate's one error type: configuration faults, serving faults, and every way a
-//! client's request can be refused (each refusal maps to a protocol [`ErrorCode`]).
+//! client's request can be refused (each refusal maps to a protocol [`ErrorCode`]), and
+//! the JSON body an HTTP refusal carries (`api_error`).
 
 use std::path::PathBuf;
 
-use conclave_protocol::{close_code, ErrorCode, ServerMessage};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use conclave_protocol::{
+    close_code, ApiError, ApiErrorCode, DisplayNameError, ErrorCode, ServerMessage,
+};
 
 use crate::delivery_service::CommitRejection;
 
@@ -66,7 +72,7 @@ pub enum Error {
         "a display name is 1 to {} characters, without control characters",
         conclave_protocol::MAX_DISPLAY_NAME_CHARS
     )]
-    InvalidDisplayName,
+    InvalidDisplayName(#[source] DisplayNameError),
     /// The recipient of a `signal` is not in the sender's room.
     #[error("no such participant in this room")]
     UnknownParticipant,
@@ -130,7 +136,7 @@ impl Error {
         match self {
             Self::UnknownRoom => Some(ErrorCode::UnknownRoom),
             Self::RoomFull => Some(ErrorCode::RoomFull),
-            Self::InvalidDisplayName => Some(ErrorCode::InvalidDisplayName),
+            Self::InvalidDisplayName(_) => Some(ErrorCode::InvalidDisplayName),
             Self::UnknownParticipant => Some(ErrorCode::UnknownParticipant),
             Self::NotJoined => Some(ErrorCode::NotJoined),
             Self::AlreadyJoined => Some(ErrorCode::AlreadyJoined),
@@ -188,4 +194,14 @@ impl Error {
             _ => None,
         }
     }
+}
+
+/// A JSON error reply of the HTTP API (`POST /api/rooms`, or a WebSocket upgrade refused
+/// before it happens).
+pub(crate) fn api_error(status: StatusCode, code: ApiErrorCode, message: &str) -> Response {
+    let body = ApiError {
+        code,
+        message: message.to_owned(),
+    };
+    (status, Json(body)).into_response()
 }

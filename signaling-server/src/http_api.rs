@@ -5,9 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use conclave_protocol::{ApiError, ApiErrorCode, CreatedRoom};
+use conclave_protocol::{ApiErrorCode, CreatedRoom};
 
-use crate::error::Error;
+use crate::error::{api_error, Error};
 use crate::state::AppState;
 
 /// `GET /healthz`: the process is up and serving.
@@ -34,15 +34,6 @@ pub(crate) async fn create_room(State(state): State<AppState>) -> Response {
             )
         }
     }
-}
-
-/// A JSON error reply.
-pub(crate) fn api_error(status: StatusCode, code: ApiErrorCode, message: &str) -> Response {
-    let body = ApiError {
-        code,
-        message: message.to_owned(),
-    };
-    (status, Json(body)).into_response()
 }
 
 /// `GET /test/faults`: what is armed (feature `test-hooks`).

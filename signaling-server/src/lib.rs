@@ -7,7 +7,8 @@
 //!
 //! Layout: [`config`] (flags and [`Config`]), [`rooms`] (room state, no IO),
 //! [`delivery_service`] (a room's MLS handshake ordering, no IO), `connection` (one
-//! WebSocket), `http_api` (`POST /api/rooms`, `/healthz`), [`static_files`] (the app and
+//! WebSocket), `peer` (a participant's outbound queue, as the rooms hold it), `http_api`
+//! (`POST /api/rooms`, `/healthz`), [`static_files`] (the app and
 //! the security headers), [`sfu`] (SFU rooms: their lifecycle, no IO, and the Janus
 //! adapter, an actor at the edge), [`error`] (the one error type). With the cargo feature
 //! `test-hooks` only: `handshake_faults` (fault injection for the end-to-end suite,
@@ -20,6 +21,7 @@ pub mod error;
 #[cfg(feature = "test-hooks")]
 pub mod handshake_faults;
 mod http_api;
+mod peer;
 pub mod room_id;
 pub mod rooms;
 pub mod sfu;

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use conclave_protocol::{
-    Bytes, IceServer, MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
-    SignalPayload, MAX_DISPLAY_NAME_CHARS,
+    Bytes, DisplayName, IceServer, MediaMode, ParticipantId, ParticipantInfo, RoomId,
+    ServerMessage, SignalPayload,
 };
 
 use crate::config::ice::ice_servers_for;
@@ -23,31 +23,6 @@ use crate::delivery_service::{CommitRequest, DeliveryService, KeyPackageBudget, 
 use crate::error::Error;
 #[cfg(feature = "test-hooks")]
 use crate::handshake_faults::{FaultRequest, FaultsStatus, HandshakeFaults};
-
-/// A display name that passed the rules: trimmed, 1 to [`MAX_DISPLAY_NAME_CHARS`]
-/// characters, no control characters.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DisplayName(String);
-
-impl DisplayName {
-    /// Trims `raw` and checks it.
-    pub fn parse(raw: &str) -> Result<Self, Error> {
-        let trimmed = raw.trim();
-        let chars = trimmed.chars().count();
-        let acceptable =
-            (1..=MAX_DISPLAY_NAME_CHARS).contains(&chars) && !trimmed.chars().any(char::is_control);
-        if acceptable {
-            Ok(Self(trimmed.to_owned()))
-        } else {
-            Err(Error::InvalidDisplayName)
-        }
-    }
-
-    /// The name as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
 
 /// A message the caller must put on one participant's queue.
 #[derive(Debug)]
@@ -252,7 +227,7 @@ impl<P: Clone> Rooms<P> {
         room.next_id = room.next_id.saturating_add(1);
         let info = ParticipantInfo {
             id: you,
-            display_name: display_name.0,
+            display_name: display_name.into(),
         };
         let announcements = room
             .members
@@ -527,17 +502,6 @@ mod tests {
 
     fn recipients(deliveries: &[Delivery<Peer>]) -> Vec<Peer> {
         deliveries.iter().map(|d| d.to).collect()
-    }
-
-    #[test]
-    fn display_names_are_trimmed_and_bounded() {
-        assert_eq!(name("  Ada  ").as_str(), "Ada");
-        assert_eq!(name(&"é".repeat(64)).as_str().chars().count(), 64);
-        assert!(DisplayName::parse("").is_err());
-        assert!(DisplayName::parse("   ").is_err());
-        assert!(DisplayName::parse(&"x".repeat(65)).is_err());
-        assert!(DisplayName::parse("Ada\u{0}Lovelace").is_err());
-        assert!(DisplayName::parse("Ada\nLovelace").is_err());
     }
 
     #[test]

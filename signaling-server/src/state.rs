@@ -9,8 +9,8 @@ use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 
 use crate::config::Config;
-use crate::connection::{deliver_all, PeerHandle};
 use crate::error::Error;
+use crate::peer::{deliver_all, PeerHandle};
 use crate::room_id::random_room_id;
 use crate::rooms::{MediaPolicy, RoomLimits, Rooms};
 use crate::sfu::{endpoint_for, SfuCommand, SfuEvent};

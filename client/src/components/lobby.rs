@@ -1,4 +1,4 @@
-use conclave_protocol::MAX_DISPLAY_NAME_CHARS;
+use conclave_protocol::{DisplayName, MAX_DISPLAY_NAME_CHARS};
 use yew::prelude::*;
 
 use super::{MediaToggles, VideoView};
@@ -9,15 +9,11 @@ use crate::state::{Action, LocalMedia, Page};
 /// Name used when the name field is left empty.
 const DEFAULT_DISPLAY_NAME: &str = "Guest";
 
-/// The display name to send: trimmed, never empty, at most the server's limit.
+/// The display name to send: the typed text made a [`DisplayName`] (the protocol's one
+/// rule: control characters dropped, trimmed, at most [`MAX_DISPLAY_NAME_CHARS`]), or
+/// [`DEFAULT_DISPLAY_NAME`] when nothing is left.
 pub fn display_name_to_send(typed: &str) -> String {
-    let trimmed = typed.trim();
-    let name = if trimmed.is_empty() {
-        DEFAULT_DISPLAY_NAME
-    } else {
-        trimmed
-    };
-    name.chars().take(MAX_DISPLAY_NAME_CHARS).collect()
+    DisplayName::clean(typed).map_or_else(|| DEFAULT_DISPLAY_NAME.to_owned(), String::from)
 }
 
 /// `/m/{room}#{key}` before joining: name, preview, switches.
@@ -113,6 +109,11 @@ mod tests {
     fn display_names_are_trimmed_defaulted_and_capped() {
         assert_eq!(display_name_to_send("  Ada  "), "Ada");
         assert_eq!(display_name_to_send("   "), "Guest");
+        assert_eq!(
+            display_name_to_send("Ada\tL."),
+            "AdaL.",
+            "no control characters"
+        );
         assert_eq!(
             display_name_to_send(&"é".repeat(100)).chars().count(),
             MAX_DISPLAY_NAME_CHARS

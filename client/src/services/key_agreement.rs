@@ -140,6 +140,7 @@ impl KeyAgreement {
                     self.inner.events.epoch_keys.emit(keys);
                 }
                 GroupEvent::Changed => changed = true,
+                GroupEvent::Resynced { .. } => {}
             }
         }
         if changed {

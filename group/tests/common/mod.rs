@@ -9,7 +9,8 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use conclave_group::{
-    FrameSuite, GroupEvent, Identity, MeetingConfig, MeetingGroup, MembershipStatus, SecurityCode,
+    FrameSuite, GroupEvent, Identity, MeetingConfig, MeetingGroup, MembershipStatus, ResyncReason,
+    SecurityCode,
 };
 use conclave_protocol::{
     ClientMessage, GroupStatus, MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
@@ -29,6 +30,8 @@ pub struct Client {
     pub keys: BTreeMap<u64, Vec<u8>>,
     /// How many times its status became `Resyncing`.
     pub resyncs: usize,
+    /// The reasons of its `Resynced` events, in order.
+    pub resync_reasons: Vec<ResyncReason>,
     /// How many `CommitRejected` it received.
     pub rejections: usize,
     /// How many `Commit`s it sent.
@@ -90,6 +93,29 @@ impl Meeting {
         self.join_with(name, SECRET, None)
     }
 
+    /// A meeting that `names` joined one after the other, each settled before the next.
+    pub fn of(names: &[&str]) -> (Meeting, Vec<ParticipantId>) {
+        let mut meeting = Meeting::new();
+        let ids = names
+            .iter()
+            .map(|name| {
+                let id = meeting.join(name);
+                meeting.settle();
+                id
+            })
+            .collect();
+        (meeting, ids)
+    }
+
+    /// `name` joins and the meeting settles, with the commit adding it never reaching
+    /// `missed_by`.
+    pub fn join_unseen_by(&mut self, name: &str, missed_by: ParticipantId) -> ParticipantId {
+        self.drop_commits_to.insert(missed_by, 1);
+        let id = self.join(name);
+        self.settle();
+        id
+    }
+
     /// Joins with the right secret but a link naming `frame_suite`.
     pub fn join_with_suite(&mut self, name: &str, frame_suite: FrameSuite) -> ParticipantId {
         self.join_as(name, SECRET, None, frame_suite)
@@ -149,6 +175,7 @@ impl Meeting {
             inbox: VecDeque::new(),
             keys: BTreeMap::new(),
             resyncs: 0,
+            resync_reasons: Vec::new(),
             rejections: 0,
             commits_sent: 0,
             last_status: MembershipStatus::Connecting,
@@ -336,6 +363,7 @@ impl Meeting {
                     }
                 }
                 GroupEvent::Changed => {}
+                GroupEvent::Resynced { reason } => client.resync_reasons.push(reason),
             }
         }
         let status = client.group.roster().status;

@@ -1,0 +1,254 @@
+//! Adding and removing members. Every member verifies the join requests relayed to it;
+//! only the committer (the member with the lowest leaf index still in the room) commits
+//! Adds for them and Removes for members that left, and waits for the server to echo
+//! its commit before merging it (RFC 9420 sections 12.1, 12.4 and 14).
+
+use conclave_protocol::{Bytes, ClientMessage, ParticipantId};
+use openmls::prelude::tls_codec::Deserialize as _;
+use openmls::prelude::{KeyPackage, KeyPackageIn, LeafNodeIndex, ProtocolVersion};
+use openmls_traits::OpenMlsProvider as _;
+
+use super::roster::credential_info;
+use super::{
+    GroupEvent, MeetingGroup, MembershipStatus, COMMIT_RETRY_MS, MAX_PENDING_KEY_PACKAGES,
+};
+use crate::{GroupError, CIPHERSUITE};
+
+/// A verified request to be added.
+pub(super) struct PendingKeyPackage {
+    key_package: KeyPackage,
+}
+
+/// A commit we built, serialized for the server.
+struct CreatedCommit {
+    /// The epoch it was made in.
+    epoch: u64,
+    commit: Vec<u8>,
+    welcome: Option<Vec<u8>>,
+}
+
+/// Our commit sent to the server, not yet echoed back.
+pub(super) struct OwnCommit {
+    pub(super) epoch: u64,
+    pub(super) sent_at_ms: u64,
+}
+
+impl MeetingGroup {
+    pub(super) fn on_key_package(
+        &mut self,
+        now_ms: u64,
+        from: ParticipantId,
+        key_package: &Bytes,
+        invite_proof: &Bytes,
+        events: &mut Vec<GroupEvent>,
+    ) {
+        if self.status != MembershipStatus::Member
+            || Some(from) == self.you
+            || !self.presence.contains_key(&from)
+        {
+            return;
+        }
+        let Some(verified) = self.verify_key_package(from, key_package, invite_proof) else {
+            return;
+        };
+        if !self.pending_key_packages.contains_key(&from)
+            && self.pending_key_packages.len() >= MAX_PENDING_KEY_PACKAGES
+        {
+            return;
+        }
+        // Latest wins: a fresh request replaces an older one.
+        self.pending_key_packages.insert(
+            from,
+            PendingKeyPackage {
+                key_package: verified,
+            },
+        );
+        self.maybe_commit(now_ms, events);
+    }
+
+    /// Checks the invite proof (constant time), the KeyPackage's signatures and lifetime
+    /// (RFC 9420 section 10.1), its suite, and that its credential names the participant
+    /// the server relayed it from. `None` drops it silently.
+    fn verify_key_package(
+        &self,
+        from: ParticipantId,
+        key_package: &Bytes,
+        invite_proof: &Bytes,
+    ) -> Option<KeyPackage> {
+        if !self
+            .proof_key
+            .verify(&self.room_id, &key_package.0, &invite_proof.0)
+        {
+            return None;
+        }
+        let key_package_in = KeyPackageIn::tls_deserialize_exact(key_package.0.as_slice()).ok()?;
+        let key_package = key_package_in
+            .validate(self.provider.crypto(), ProtocolVersion::Mls10)
+            .ok()?;
+        if key_package.ciphersuite() != CIPHERSUITE {
+            return None;
+        }
+        let info = credential_info(key_package.leaf_node().credential());
+        if info.participant_id != Some(from) {
+            return None;
+        }
+        Some(key_package)
+    }
+
+    /// The committer is the member with the lowest leaf index whose participant is still
+    /// in the room. Only it commits: Adds for all verified requests, Removes for members
+    /// that left and for old leaves of participants asking to be re-added.
+    pub(super) fn maybe_commit(&mut self, now_ms: u64, events: &mut Vec<GroupEvent>) {
+        if self.own_commit.is_some()
+            || now_ms < self.commit_not_before_ms
+            || !self.buffered_commits.is_empty()
+        {
+            return;
+        }
+        let Some(you) = self.you else { return };
+        let Some(group) = self.member_group() else {
+            return;
+        };
+        let own_index = group.own_leaf_index();
+        let members: Vec<(LeafNodeIndex, Option<ParticipantId>)> = group
+            .members()
+            .map(|m| (m.index, credential_info(&m.credential).participant_id))
+            .collect();
+        let present = |index: LeafNodeIndex, pid: Option<ParticipantId>| {
+            index == own_index || pid.is_some_and(|p| self.presence.contains_key(&p))
+        };
+        let committer = members
+            .iter()
+            .filter(|(index, pid)| present(*index, *pid))
+            .map(|(index, _)| *index)
+            .min();
+        if committer != Some(own_index) {
+            return;
+        }
+        let mut removals = Vec::new();
+        let mut removed = Vec::new();
+        for (index, pid) in &members {
+            if *index == own_index {
+                continue;
+            }
+            let gone = !present(*index, *pid);
+            let replaced = pid.is_some_and(|p| self.pending_key_packages.contains_key(&p));
+            if gone || replaced {
+                removals.push(*index);
+                if let Some(p) = pid {
+                    if !removed.contains(p) {
+                        removed.push(*p);
+                    }
+                }
+            }
+        }
+        let (added, key_packages): (Vec<ParticipantId>, Vec<KeyPackage>) = self
+            .pending_key_packages
+            .iter()
+            .filter(|(pid, _)| self.presence.contains_key(pid) && **pid != you)
+            .map(|(pid, pending)| (*pid, pending.key_package.clone()))
+            .unzip();
+        if removals.is_empty() && key_packages.is_empty() {
+            return;
+        }
+        match self.create_commit(key_packages, removals.clone()) {
+            Ok(CreatedCommit {
+                epoch,
+                commit,
+                welcome,
+            }) => {
+                self.own_commit = Some(OwnCommit {
+                    epoch,
+                    sent_at_ms: now_ms,
+                });
+                events.push(GroupEvent::Send(ClientMessage::Commit {
+                    epoch,
+                    commit: Bytes(commit),
+                    welcome: welcome.map(Bytes),
+                    added,
+                    removed,
+                }));
+            }
+            Err(_) if !self.pending_key_packages.is_empty() => {
+                // One of the requests cannot go into the tree (for example a duplicate
+                // key). Drop them all (joiners ask again) and still commit the removals.
+                self.pending_key_packages.clear();
+                self.maybe_commit(now_ms, events);
+            }
+            Err(_) => {}
+        }
+    }
+
+    fn create_commit(
+        &mut self,
+        key_packages: Vec<KeyPackage>,
+        removals: Vec<LeafNodeIndex>,
+    ) -> Result<CreatedCommit, GroupError> {
+        let group = self.group.as_mut().ok_or(GroupError::NotReady)?;
+        let epoch = group.epoch().as_u64();
+        let bundle = group
+            .commit_builder()
+            .propose_adds(key_packages)
+            .propose_removals(removals)
+            .load_psks(self.provider.storage())
+            .map_err(GroupError::CreateCommit)?
+            .build(
+                self.provider.rand(),
+                self.provider.crypto(),
+                &self.identity.key_pair,
+                |_| true,
+            )
+            .map_err(GroupError::CreateCommit)?
+            .stage_commit(&self.provider)
+            .map_err(GroupError::StageCommit)?;
+        let (commit, welcome, _group_info) = bundle.into_messages();
+        let serialized = commit.to_bytes().and_then(|commit| {
+            welcome
+                .map(|w| w.to_bytes())
+                .transpose()
+                .map(|welcome| (commit, welcome))
+        });
+        match serialized {
+            Ok((commit, welcome)) => Ok(CreatedCommit {
+                epoch,
+                commit,
+                welcome,
+            }),
+            Err(error) => {
+                let _ = group.clear_pending_commit(self.provider.storage());
+                Err(GroupError::Serialize(error))
+            }
+        }
+    }
+
+    pub(super) fn on_commit_rejected(&mut self, now_ms: u64, epoch: u64) {
+        if self
+            .own_commit
+            .as_ref()
+            .is_some_and(|own| own.epoch == epoch)
+        {
+            self.abandon_own_commit();
+            // Newer commits will arrive and re-trigger us; otherwise retry a bit later.
+            self.commit_not_before_ms = now_ms.saturating_add(COMMIT_RETRY_MS);
+        }
+    }
+
+    pub(super) fn abandon_own_commit(&mut self) {
+        self.own_commit = None;
+        if let Some(group) = self.group.as_mut() {
+            let _ = group.clear_pending_commit(self.provider.storage());
+        }
+    }
+
+    /// Drops requests whose KeyPackage is now in the tree (someone's commit added it).
+    pub(super) fn forget_satisfied_key_packages(&mut self) {
+        let Some(group) = self.member_group() else {
+            return;
+        };
+        let in_tree: Vec<Vec<u8>> = group.members().map(|m| m.encryption_key).collect();
+        self.pending_key_packages.retain(|_, pending| {
+            let key = pending.key_package.leaf_node().encryption_key();
+            !in_tree.iter().any(|k| *key == k.clone().into())
+        });
+    }
+}

@@ -1,0 +1,52 @@
+//! What the group hands out: the SFrame base key of each epoch, from the MLS exporter
+//! (RFC 9605 section 5.2, RFC 9420 section 8.5), and the security code from the epoch
+//! authenticator (RFC 9420 section 8.7).
+
+use openmls_traits::OpenMlsProvider as _;
+use zeroize::Zeroizing;
+
+use super::{GroupEvent, MeetingGroup};
+use crate::SecurityCode;
+
+/// Exporter label of the SFrame base key (RFC 9605 section 5.2).
+const SFRAME_EXPORTER_LABEL: &str = "SFrame 1.0 Base Key";
+
+/// The SFrame base key of one epoch (RFC 9605 section 5.2). No `Debug`; zeroized on drop.
+pub struct EpochKeys {
+    /// The MLS epoch.
+    pub epoch: u64,
+    /// `MLS-Exporter("SFrame 1.0 Base Key", "", AEAD.Nk)`, `Nk` of the meeting's frame suite.
+    pub base_key: Zeroizing<Vec<u8>>,
+    /// Our leaf index in this epoch (the SFrame sender index).
+    pub own_leaf_index: u32,
+}
+
+impl MeetingGroup {
+    pub(super) fn push_epoch_keys(&self, events: &mut Vec<GroupEvent>) {
+        let Some(group) = self.member_group() else {
+            return;
+        };
+        let Ok(base_key) = group.export_secret(
+            self.provider.crypto(),
+            SFRAME_EXPORTER_LABEL,
+            b"",
+            self.frame_suite.key_len(),
+        ) else {
+            return;
+        };
+        events.push(GroupEvent::EpochKeys(EpochKeys {
+            epoch: group.epoch().as_u64(),
+            base_key: Zeroizing::new(base_key),
+            own_leaf_index: group.own_leaf_index().u32(),
+        }));
+    }
+
+    /// The security code of the current epoch; `None` while not a member.
+    pub fn security_code(&self) -> Option<SecurityCode> {
+        let group = self.member_group()?;
+        Some(SecurityCode::from_epoch_authenticator(
+            group.epoch().as_u64(),
+            group.epoch_authenticator().as_slice(),
+        ))
+    }
+}

@@ -1,0 +1,250 @@
+//! The meeting's MLS group as a sans-IO state machine (RFC 9420 section 12 for
+//! proposals and commits, section 12.4.3 for Welcome, section 14 for the ordering the
+//! Delivery Service provides, section 8.5 for the exporter behind the SFrame keys).
+//!
+//! [`MeetingGroup`] is one state machine; its methods are kept by concern:
+//! - `joining`: `joined`, starting the group, publishing KeyPackages, entering by Welcome
+//!   (RFC 9420 sections 10 and 12.4.3).
+//! - `committing`: verifying join requests and, as the committer, committing Adds and
+//!   Removes; our own commit until the server echoes it (RFC 9420 section 12.4).
+//! - `incoming_commits`: others' commits applied in epoch order, future ones buffered
+//!   (RFC 9420 sections 12.4.2 and 14).
+//! - `resync`: giving up on a group we can no longer follow, and why.
+//! - `keys`: the SFrame base key of each epoch (RFC 9605 section 5.2) and the security
+//!   code (RFC 9420 section 8.7).
+//! - `roster`: who is in the meeting, as the group says.
+//!
+//! This file holds the state itself, the limits and timeouts, and the entry points that
+//! dispatch to those modules.
+
+mod committing;
+mod incoming_commits;
+mod joining;
+mod keys;
+mod resync;
+mod roster;
+
+use std::collections::BTreeMap;
+
+use conclave_protocol::{ClientMessage, ParticipantId, ParticipantInfo, RoomId, ServerMessage};
+use openmls::prelude::{KeyPackageRef, MlsGroup};
+use openmls_rust_crypto::OpenMlsRustCrypto;
+use zeroize::Zeroizing;
+
+use crate::invite_proof::InviteProofKey;
+use crate::{FrameSuite, Identity};
+use committing::{OwnCommit, PendingKeyPackage};
+use incoming_commits::BufferedCommit;
+
+pub use keys::EpochKeys;
+pub use resync::ResyncReason;
+pub use roster::{Member, MembershipStatus, Roster};
+
+/// A joiner re-publishes a fresh KeyPackage when no Welcome came within this time.
+pub const WELCOME_TIMEOUT_MS: u64 = 5_000;
+/// A member that misses a commit waits this long for it before re-syncing.
+pub const GAP_TIMEOUT_MS: u64 = 1_500;
+/// Media from a newer epoch than ours arriving for this long (with no pause longer than
+/// [`NEWER_EPOCH_MEDIA_PAUSE_MS`]) means we missed a commit nobody will follow up: re-sync.
+/// Longer than the normal lag between members switching epochs.
+pub const NEWER_EPOCH_MEDIA_TIMEOUT_MS: u64 = 2_000;
+/// A pause this long in newer-epoch media reports starts the observation afresh.
+pub const NEWER_EPOCH_MEDIA_PAUSE_MS: u64 = 1_000;
+/// Our own commit not echoed by the server within this time is abandoned.
+pub const OWN_COMMIT_TIMEOUT_MS: u64 = 5_000;
+/// Wait after a refused commit before trying again if no newer commit arrived.
+pub const COMMIT_RETRY_MS: u64 = 500;
+/// Most commits of future epochs kept while waiting for a missing one.
+pub const MAX_BUFFERED_COMMITS: usize = 8;
+/// Most pending join requests (verified KeyPackages), one per participant.
+pub const MAX_PENDING_KEY_PACKAGES: usize = 64;
+
+/// What a meeting needs to know to run its group.
+pub struct MeetingConfig {
+    /// The room, as in the invite link.
+    pub room_id: RoomId,
+    /// The invite secret from the link's fragment; it only gates who may be added.
+    pub invite_secret: Zeroizing<[u8; 32]>,
+    /// Our name as typed in the lobby; the credential carries it as the protocol's
+    /// [`conclave_protocol::DisplayName::clean`] makes it.
+    pub display_name: String,
+    /// The meeting's SFrame suite, from the invite link.
+    pub frame_suite: FrameSuite,
+}
+
+/// What the client must do after feeding the group a message or a timeout.
+pub enum GroupEvent {
+    /// Send this message to the server.
+    Send(ClientMessage),
+    /// A new epoch began: hand its base key to the SFrame worker.
+    EpochKeys(EpochKeys),
+    /// The roster, the security code or the status changed: re-render.
+    Changed,
+    /// We lost track of the group, dropped its keys and asked to be added again (the
+    /// status is now [`MembershipStatus::Resyncing`]).
+    Resynced {
+        /// What showed that we could no longer follow the group.
+        reason: ResyncReason,
+    },
+}
+
+/// The meeting's MLS state machine. No `Debug` (it holds keys).
+///
+/// Sans-IO: it never reads a clock or a socket. openmls itself reads the system clock
+/// only to check KeyPackage and leaf lifetimes (RFC 9420 section 7.2).
+pub struct MeetingGroup {
+    identity: Identity,
+    room_id: RoomId,
+    display_name: String,
+    proof_key: InviteProofKey,
+    frame_suite: FrameSuite,
+    provider: OpenMlsRustCrypto,
+    /// Our participant id, from `Joined`.
+    you: Option<ParticipantId>,
+    /// Everyone else in the server's room.
+    presence: BTreeMap<ParticipantId, ParticipantInfo>,
+    status: MembershipStatus,
+    group: Option<MlsGroup>,
+    /// We sent `StartGroup` and wait for `GroupStarted`.
+    start_requested: bool,
+    /// When we last published a KeyPackage (while not a member).
+    published_at_ms: Option<u64>,
+    /// Our published KeyPackages, oldest first (to delete their private keys later).
+    own_key_packages: Vec<KeyPackageRef>,
+    pending_key_packages: BTreeMap<ParticipantId, PendingKeyPackage>,
+    buffered_commits: BTreeMap<u64, BufferedCommit>,
+    /// Since when we wait for a missing commit.
+    gap_since_ms: Option<u64>,
+    /// Newer-epoch media seen while in this epoch: (our epoch, first report, last report).
+    newer_epoch_media: Option<(u64, u64, u64)>,
+    own_commit: Option<OwnCommit>,
+    /// No new commit before this time (after a refusal).
+    commit_not_before_ms: u64,
+}
+
+impl MeetingGroup {
+    /// A group state machine for one meeting, not yet joined.
+    pub fn new(identity: Identity, config: MeetingConfig) -> Self {
+        MeetingGroup {
+            identity,
+            proof_key: InviteProofKey::derive(&config.invite_secret, config.frame_suite),
+            frame_suite: config.frame_suite,
+            room_id: config.room_id,
+            display_name: config.display_name,
+            provider: OpenMlsRustCrypto::default(),
+            you: None,
+            presence: BTreeMap::new(),
+            status: MembershipStatus::Connecting,
+            group: None,
+            start_requested: false,
+            published_at_ms: None,
+            own_key_packages: Vec::new(),
+            pending_key_packages: BTreeMap::new(),
+            buffered_commits: BTreeMap::new(),
+            gap_since_ms: None,
+            newer_epoch_media: None,
+            own_commit: None,
+            commit_not_before_ms: 0,
+        }
+    }
+
+    /// Feed every message the server sends (`Signal` and `Error` are ignored).
+    pub fn handle_server_message(
+        &mut self,
+        now_ms: u64,
+        message: &ServerMessage,
+    ) -> Vec<GroupEvent> {
+        let mut events = Vec::new();
+        match message {
+            ServerMessage::Joined {
+                you,
+                participants,
+                group,
+                ..
+            } => self.on_joined(now_ms, *you, participants, group, &mut events),
+            ServerMessage::ParticipantJoined { participant } => {
+                if Some(participant.id) != self.you {
+                    self.presence.insert(participant.id, participant.clone());
+                    events.push(GroupEvent::Changed);
+                }
+            }
+            ServerMessage::ParticipantLeft { id } => {
+                self.presence.remove(id);
+                self.pending_key_packages.remove(id);
+                events.push(GroupEvent::Changed);
+                self.maybe_commit(now_ms, &mut events);
+            }
+            ServerMessage::GroupStarted { by } => self.on_group_started(now_ms, *by, &mut events),
+            ServerMessage::GroupEnded => {
+                if self.you.is_some() {
+                    self.drop_group_state();
+                    self.status = MembershipStatus::Connecting;
+                    self.start_requested = true;
+                    self.published_at_ms = None;
+                    events.push(GroupEvent::Send(ClientMessage::StartGroup));
+                    events.push(GroupEvent::Changed);
+                }
+            }
+            ServerMessage::KeyPackage {
+                from,
+                key_package,
+                invite_proof,
+            } => self.on_key_package(now_ms, *from, key_package, invite_proof, &mut events),
+            ServerMessage::Commit {
+                from,
+                epoch,
+                commit,
+                ..
+            } => self.on_commit(now_ms, *from, *epoch, commit, &mut events),
+            ServerMessage::Welcome { epoch, welcome, .. } => {
+                self.on_welcome(now_ms, *epoch, welcome, &mut events)
+            }
+            ServerMessage::CommitRejected { epoch, .. } => self.on_commit_rejected(now_ms, *epoch),
+            ServerMessage::Signal { .. }
+            | ServerMessage::Error { .. }
+            | ServerMessage::SfuRoomReady { .. } => {}
+        }
+        events
+    }
+
+    /// Call at least every 500 ms: re-publishes when no Welcome came, gives up on a
+    /// commit gap (re-sync), abandons an own commit never echoed, retries commits.
+    pub fn handle_timeout(&mut self, now_ms: u64) -> Vec<GroupEvent> {
+        let mut events = Vec::new();
+        match self.status {
+            MembershipStatus::WaitingToBeAdded | MembershipStatus::Resyncing => {
+                let stale = self
+                    .published_at_ms
+                    .is_some_and(|at| now_ms.saturating_sub(at) >= WELCOME_TIMEOUT_MS);
+                if stale {
+                    // The Welcome may have been lost: ask again with a fresh KeyPackage.
+                    self.publish_key_package(now_ms, &mut events);
+                }
+            }
+            MembershipStatus::Member => {
+                let gap_expired = self
+                    .gap_since_ms
+                    .is_some_and(|since| now_ms.saturating_sub(since) >= GAP_TIMEOUT_MS);
+                if gap_expired {
+                    self.resync(now_ms, ResyncReason::MissedCommit, &mut events);
+                    return events;
+                }
+                let own_commit_lost = self.own_commit.as_ref().is_some_and(|own| {
+                    now_ms.saturating_sub(own.sent_at_ms) >= OWN_COMMIT_TIMEOUT_MS
+                });
+                if own_commit_lost {
+                    self.abandon_own_commit();
+                    self.commit_not_before_ms = now_ms;
+                }
+                self.maybe_commit(now_ms, &mut events);
+            }
+            MembershipStatus::Connecting => {}
+        }
+        events
+    }
+
+    /// The meeting's SFrame suite (from the invite link).
+    pub fn frame_suite(&self) -> FrameSuite {
+        self.frame_suite
+    }
+}

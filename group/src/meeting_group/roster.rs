@@ -1,0 +1,106 @@
+//! Who is in the meeting, as the MLS group says: its members in leaf order, read from
+//! their credentials, and the room's other participants (never from the server's word
+//! alone).
+
+use conclave_protocol::{ParticipantId, ParticipantInfo};
+use openmls::prelude::{BasicCredential, Credential, MlsGroup};
+
+use super::MeetingGroup;
+use crate::credential::CredentialInfo;
+use crate::Fingerprint;
+
+/// Where we are in the meeting's group.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MembershipStatus {
+    /// Not yet joined the room, or waiting for the group to start.
+    Connecting,
+    /// Published a KeyPackage, waiting for a member to add us.
+    WaitingToBeAdded,
+    /// A member of the group, holding its keys.
+    Member,
+    /// Lost track of the group (missed or bad commit, or removed): waiting to be re-added.
+    Resyncing,
+}
+
+/// One member of the MLS group.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    /// Leaf index in the ratchet tree (the SFrame sender index).
+    pub leaf_index: u32,
+    /// The server participant its credential names, if readable.
+    pub participant_id: Option<ParticipantId>,
+    /// The name its credential carries ("unknown" if unreadable).
+    pub display_name: String,
+    /// SHA-256 of its signature key.
+    pub fingerprint: Fingerprint,
+    /// Whether this member is us.
+    pub is_self: bool,
+}
+
+/// Who is in the meeting, as the MLS group says (never from the server's word alone).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Roster {
+    /// Our membership status.
+    pub status: MembershipStatus,
+    /// The MLS group's members, in leaf order (empty while we are not a member).
+    pub members: Vec<Member>,
+    /// Participants in the server's room that no member's credential names (never us).
+    pub outsiders: Vec<ParticipantInfo>,
+}
+
+impl MeetingGroup {
+    /// The current roster: the MLS members in leaf order, and the room's other
+    /// participants that no member's credential names.
+    pub fn roster(&self) -> Roster {
+        let members: Vec<Member> = match self.member_group() {
+            Some(group) => {
+                let own = group.own_leaf_index();
+                group
+                    .members()
+                    .map(|member| {
+                        let info = credential_info(&member.credential);
+                        Member {
+                            leaf_index: member.index.u32(),
+                            participant_id: info.participant_id,
+                            display_name: info.display_name,
+                            fingerprint: Fingerprint::of_public_key(&member.signature_key),
+                            is_self: member.index == own,
+                        }
+                    })
+                    .collect()
+            }
+            None => Vec::new(),
+        };
+        let outsiders = self
+            .presence
+            .values()
+            .filter(|p| !members.iter().any(|m| m.participant_id == Some(p.id)))
+            .cloned()
+            .collect();
+        Roster {
+            status: self.status,
+            members,
+            outsiders,
+        }
+    }
+
+    /// The current epoch; `None` while not a member.
+    pub fn epoch(&self) -> Option<u64> {
+        self.member_group().map(|group| group.epoch().as_u64())
+    }
+
+    pub(super) fn member_group(&self) -> Option<&MlsGroup> {
+        match self.status {
+            MembershipStatus::Member => self.group.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// What a member's credential says, read defensively.
+pub(super) fn credential_info(credential: &Credential) -> CredentialInfo {
+    match BasicCredential::try_from(credential.clone()) {
+        Ok(basic) => CredentialInfo::parse(basic.identity()),
+        Err(_) => CredentialInfo::parse(b""),
+    }
+}

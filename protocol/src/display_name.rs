@@ -1,0 +1,193 @@
+//! The one rule for a participant's display name, as a type ("parse, don't validate").
+//!
+//! A [`DisplayName`] is 1 to [`MAX_DISPLAY_NAME_CHARS`] characters (Unicode scalar
+//! values), with no whitespace at either end and no control characters. Two ways lead to
+//! one:
+//! - [`DisplayName::parse`] refuses text that breaks the rule once trimmed: the server
+//!   answers such a `join` with `invalid_display_name`, and deserializing refuses it.
+//! - [`DisplayName::clean`] makes a name out of any text, for names a person typed (the
+//!   lobby) and names read from another member's MLS credential: control characters are
+//!   dropped and the text is trimmed and cut at the limit.
+//!
+//! The rule is the one the server already held: every name it accepted is still accepted,
+//! and a name it accepted reads the same through `clean` (so the lobby, the credential and
+//! the server agree on it).
+
+use std::fmt;
+
+use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
+
+/// Longest display name, in characters (Unicode scalar values).
+pub const MAX_DISPLAY_NAME_CHARS: usize = 64;
+
+/// A participant's display name (see the module docs for the rule). On the wire it is a
+/// JSON string; deserializing refuses one that breaks the rule.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    /// Trims `text` and accepts it if what remains is a display name.
+    pub fn parse(text: &str) -> Result<Self, DisplayNameError> {
+        let trimmed = text.trim();
+        if trimmed.is_empty() {
+            return Err(DisplayNameError::Empty);
+        }
+        if trimmed.chars().any(char::is_control) {
+            return Err(DisplayNameError::ControlCharacter);
+        }
+        if trimmed.chars().count() > MAX_DISPLAY_NAME_CHARS {
+            return Err(DisplayNameError::TooLong);
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    /// The display name `text` makes, whatever it holds: control characters dropped,
+    /// surrounding whitespace trimmed, the first [`MAX_DISPLAY_NAME_CHARS`] characters
+    /// kept. `None` when nothing is left. Equal to [`DisplayName::parse`] on every text
+    /// that `parse` accepts.
+    pub fn clean(text: &str) -> Option<Self> {
+        let printable: String = text.chars().filter(|c| !c.is_control()).collect();
+        let capped: String = printable
+            .trim()
+            .chars()
+            .take(MAX_DISPLAY_NAME_CHARS)
+            .collect();
+        let name = capped.trim_end();
+        (!name.is_empty()).then(|| Self(name.to_owned()))
+    }
+
+    /// The name as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for DisplayName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for DisplayName {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for DisplayName {
+    /// A JSON string that [`DisplayName::parse`] accepts; otherwise an error naming the
+    /// rule it breaks.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Self::parse(&text).map_err(de::Error::custom)
+    }
+}
+
+impl From<DisplayName> for String {
+    fn from(name: DisplayName) -> Self {
+        name.0
+    }
+}
+
+/// Why a text is not a display name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DisplayNameError {
+    /// Nothing but whitespace.
+    Empty,
+    /// More than [`MAX_DISPLAY_NAME_CHARS`] characters once trimmed.
+    TooLong,
+    /// A control character (a line break, a tab, NUL...).
+    ControlCharacter,
+}
+
+impl fmt::Display for DisplayNameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str("a display name cannot be empty"),
+            Self::TooLong => write!(
+                f,
+                "a display name is at most {MAX_DISPLAY_NAME_CHARS} characters"
+            ),
+            Self::ControlCharacter => f.write_str("a display name cannot hold control characters"),
+        }
+    }
+}
+
+impl std::error::Error for DisplayNameError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(DisplayName::parse("  Ada  ").unwrap().as_str(), "Ada");
+        let longest = "é".repeat(MAX_DISPLAY_NAME_CHARS);
+        assert_eq!(DisplayName::parse(&longest).unwrap().as_str(), longest);
+        assert_eq!(DisplayName::parse(""), Err(DisplayNameError::Empty));
+        assert_eq!(DisplayName::parse(" \t "), Err(DisplayNameError::Empty));
+        assert_eq!(
+            DisplayName::parse(&"x".repeat(MAX_DISPLAY_NAME_CHARS + 1)),
+            Err(DisplayNameError::TooLong)
+        );
+        for name in ["Ada\u{0}Lovelace", "Ada\nLovelace", "a\u{7}b", "a\u{85}b"] {
+            assert_eq!(
+                DisplayName::parse(name),
+                Err(DisplayNameError::ControlCharacter)
+            );
+        }
+    }
+
+    #[test]
+    fn the_wire_form_is_a_json_string_and_invalid_names_are_refused() {
+        let name = DisplayName::parse("Ada Lovelace").unwrap();
+        assert_eq!(serde_json::to_string(&name).unwrap(), r#""Ada Lovelace""#);
+        let read: DisplayName = serde_json::from_str(r#"" Ada ""#).unwrap();
+        assert_eq!(read.as_str(), "Ada");
+        for (json, why) in [
+            (r#""   ""#, "cannot be empty"),
+            (r#""a\u0007b""#, "control characters"),
+            (r#"7"#, "a string"),
+        ] {
+            let error = serde_json::from_str::<DisplayName>(json).unwrap_err();
+            assert!(error.to_string().contains(why), "{json}: {error}");
+        }
+        let too_long = serde_json::to_string(&"x".repeat(65)).unwrap();
+        let error = serde_json::from_str::<DisplayName>(&too_long).unwrap_err();
+        assert!(
+            error.to_string().contains("at most 64 characters"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn cleaning_makes_a_name_of_any_text() {
+        let clean = |text: &str| DisplayName::clean(text).map(String::from);
+        assert_eq!(clean("  Ada  ").as_deref(), Some("Ada"));
+        assert_eq!(clean("A\u{7}da\n").as_deref(), Some("Ada"));
+        assert_eq!(clean("\u{1} Ada").as_deref(), Some("Ada"));
+        assert_eq!(clean(" \t\u{0} "), None);
+        let capped = clean(&"é".repeat(100)).unwrap();
+        assert_eq!(capped.chars().count(), MAX_DISPLAY_NAME_CHARS);
+        // Cut before a space: no trailing whitespace.
+        let cut = format!("{} tail", "x".repeat(MAX_DISPLAY_NAME_CHARS - 1));
+        assert_eq!(clean(&cut).unwrap(), "x".repeat(MAX_DISPLAY_NAME_CHARS - 1));
+    }
+
+    #[test]
+    fn cleaning_keeps_every_name_parse_accepts() {
+        for text in [
+            "Ada",
+            "  Ada Lovelace ",
+            "李小龍",
+            "Zoë 🎉",
+            &"é".repeat(MAX_DISPLAY_NAME_CHARS),
+        ] {
+            assert_eq!(
+                DisplayName::clean(text).unwrap(),
+                DisplayName::parse(text).unwrap()
+            );
+        }
+    }
+}

@@ -1,0 +1,74 @@
+//! A participant's outbound queue, as the rooms hold it.
+//!
+//! Everything bound for one client (replies to its own requests, messages from the
+//! other participants, the final close frame) goes through one bounded queue of
+//! [`Outbound`]s that only its connection's writer drains. The rooms hold a
+//! [`PeerHandle`] to that queue; [`deliver_all`] carries out what the rooms decided.
+//! Messages from others never wait: a full queue marks the peer too slow (its writer
+//! then closes it with 4408). The queue policy as a whole is stated in `connection`.
+
+use std::sync::Arc;
+
+use conclave_protocol::ServerMessage;
+use tokio::sync::mpsc::error::{SendError, TrySendError};
+use tokio::sync::{mpsc, Notify};
+
+use crate::rooms::Delivery;
+
+/// A close frame to send: code and fixed reason.
+pub(crate) type Close = (u16, &'static str);
+
+/// What goes on a connection's send queue.
+#[derive(Debug)]
+pub(crate) enum Outbound {
+    /// A protocol message.
+    Message(ServerMessage),
+    /// Send this close frame, then stop.
+    Close(Close),
+}
+
+/// A participant's send queue, as the rooms hold it.
+#[derive(Clone, Debug)]
+pub struct PeerHandle {
+    queue: mpsc::Sender<Outbound>,
+    too_slow: Arc<Notify>,
+}
+
+impl PeerHandle {
+    /// A queue of `capacity` (at least 1) and the receiving end its writer drains.
+    pub(crate) fn channel(capacity: usize) -> (PeerHandle, mpsc::Receiver<Outbound>) {
+        let (queue, receiver) = mpsc::channel(capacity.max(1));
+        let handle = PeerHandle {
+            queue,
+            too_slow: Arc::new(Notify::new()),
+        };
+        (handle, receiver)
+    }
+
+    /// Queues `message` without waiting; a full queue marks the peer too slow (it is then
+    /// closed with 4408), a closed one means the peer is already leaving.
+    pub(crate) fn deliver(&self, message: ServerMessage) {
+        match self.queue.try_send(Outbound::Message(message)) {
+            Ok(()) | Err(TrySendError::Closed(_)) => {}
+            Err(TrySendError::Full(_)) => self.too_slow.notify_one(),
+        }
+    }
+
+    /// Queues `outbound`, waiting for room: for replies to the client's own requests and
+    /// the final close frame. An error means the writer is gone.
+    pub(crate) async fn send_waiting(&self, outbound: Outbound) -> Result<(), SendError<Outbound>> {
+        self.queue.send(outbound).await
+    }
+
+    /// Notified when a delivery found the queue full; the writer then closes the peer.
+    pub(crate) fn too_slow_signal(&self) -> Arc<Notify> {
+        Arc::clone(&self.too_slow)
+    }
+}
+
+/// Queues each delivery on its recipient's queue (see [`PeerHandle::deliver`]).
+pub(crate) fn deliver_all(deliveries: Vec<Delivery<PeerHandle>>) {
+    for delivery in deliveries {
+        delivery.to.deliver(delivery.message);
+    }
+}
