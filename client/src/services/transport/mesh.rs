@@ -7,8 +7,9 @@
 //! trickle both ways and are queued until the remote description is set. Every local
 //! track gets its encrypting transform before the offer or answer is created, and every
 //! remote track gets its decrypting transform inside `ontrack`, so no frame is ever sent
-//! or shown in clear. Video is forced to VP8 (the worker's clear-prefix table and the
-//! tests depend on it); audio keeps the default, Opus.
+//! or shown in clear. Video uses the meeting's one codec
+//! (`webrtc::meeting_video_codec`); audio keeps the default, Opus. The WebRTC
+//! steps themselves are shared with the other transports ([`super::webrtc`]).
 //!
 //! A connection that fails (ICE found no working path: the network dropped or changed)
 //! is made again from scratch by the side that offered it, after 1 s, then 2, 4 and 8 s
@@ -23,52 +24,28 @@ use std::rc::Rc;
 
 use conclave_protocol::{ClientMessage, IceServer, ParticipantId, ServerMessage, SignalPayload};
 use gloo::timers::callback::Timeout;
-use js_sys::{Array, Function, Reflect};
+use js_sys::Array;
 use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
 use web_sys::{
     MediaStream, MediaStreamTrack, RtcIceCandidateInit, RtcPeerConnection,
     RtcPeerConnectionIceEvent, RtcPeerConnectionState, RtcRtpReceiver, RtcRtpTransceiver,
-    RtcRtpTransceiverDirection, RtcRtpTransceiverInit, RtcSdpType, RtcSessionDescriptionInit,
-    RtcSignalingState, RtcTrackEvent,
+    RtcRtpTransceiverDirection, RtcRtpTransceiverInit, RtcSdpType, RtcSignalingState,
+    RtcTrackEvent,
 };
 
-use super::{report_track, MediaTransport, TransportEvents, TransportState};
-use crate::codec_preferences::VideoCodec;
+use super::webrtc::{
+    add_candidate, close_peer_connection, create_local_description, meeting_video_codec,
+    new_peer_connection, prefer_video_codec, protect_received_track, replace_video_track,
+    report_track, set_description, WebRtcError,
+};
+use super::{MediaTransport, TransportEvents, TransportState};
 use crate::media_source::{MediaKind, MediaSource};
 use crate::peering::{reconnect_delay_ms, OfferDecision, Peering};
 use crate::roster::GroupView;
-use crate::services::describe_js_error;
-use crate::services::e2ee::{E2eeError, E2eeWorker};
+use crate::services::e2ee::E2eeWorker;
 use crate::services::media::first_track;
-
-/// Why a peer connection step failed.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum MeshError {
-    /// Encryption could not be attached: the connection is abandoned.
-    #[error(transparent)]
-    E2ee(#[from] E2eeError),
-    /// A WebRTC call failed.
-    #[error("connection to a participant failed while trying to {step}: {detail}")]
-    WebRtc {
-        /// What was being done.
-        step: &'static str,
-        /// The browser's error.
-        detail: String,
-    },
-    /// The browser offers no encoder/decoder for the meeting's video codec.
-    #[error("this browser cannot use the {} video codec", .0.name())]
-    NoVideoCodec(VideoCodec),
-}
-
-pub(super) fn webrtc(step: &'static str) -> impl Fn(JsValue) -> MeshError {
-    move |error| MeshError::WebRtc {
-        step,
-        detail: describe_js_error(&error),
-    }
-}
 
 struct Peer {
     connection: RtcPeerConnection,
@@ -82,10 +59,7 @@ struct Peer {
 
 impl Drop for Peer {
     fn drop(&mut self) {
-        self.connection.set_onicecandidate(None);
-        self.connection.set_ontrack(None);
-        self.connection.set_onconnectionstatechange(None);
-        self.connection.close();
+        close_peer_connection(&self.connection);
     }
 }
 
@@ -360,7 +334,7 @@ impl Mesh {
         drop(removed);
     }
 
-    fn report(&self, participant: ParticipantId, error: &MeshError) {
+    fn report(&self, participant: ParticipantId, error: &WebRtcError) {
         // Errors of a connection that was closed meanwhile (the peer left) are moot.
         let still_open = self
             .inner
@@ -381,13 +355,8 @@ impl Mesh {
     }
 
     /// Creates (or replaces) the peer connection to `participant`.
-    fn open_peer(&self, participant: ParticipantId) -> Result<RtcPeerConnection, MeshError> {
-        let config = self
-            .inner
-            .e2ee
-            .peer_connection_config(&self.inner.ice_servers)?;
-        let connection = RtcPeerConnection::new_with_configuration(&config)
-            .map_err(webrtc("create a peer connection"))?;
+    fn open_peer(&self, participant: ParticipantId) -> Result<RtcPeerConnection, WebRtcError> {
+        let connection = new_peer_connection(&self.inner.e2ee, &self.inner.ice_servers)?;
 
         let send = self.inner.events.send.clone();
         let on_ice_candidate = Closure::<dyn FnMut(RtcPeerConnectionIceEvent)>::new(
@@ -425,12 +394,8 @@ impl Mesh {
             // offerer protected its receivers before the offer already).
             let receiver = event.receiver();
             if !protected.borrow().contains(&receiver) {
-                if let Err(error) =
-                    e2ee.protect_receiver(&receiver, MediaSource::Peer(participant), kind)
-                {
-                    // Fail closed: a track we cannot decrypt is never shown.
-                    track.stop();
-                    events.error.emit(error.to_string());
+                let source = MediaSource::Peer(participant);
+                if !protect_received_track(&e2ee, &events, &receiver, source, kind, &track) {
                     return;
                 }
                 protected.borrow_mut().push(receiver);
@@ -477,7 +442,7 @@ impl Mesh {
         }
     }
 
-    async fn offer(&self, participant: ParticipantId) -> Result<(), MeshError> {
+    async fn offer(&self, participant: ParticipantId) -> Result<(), WebRtcError> {
         // Candidates still queued belong to a connection this offer replaces.
         self.inner
             .early_candidates
@@ -519,14 +484,14 @@ impl Mesh {
         participant: ParticipantId,
         receiver: &RtcRtpReceiver,
         kind: MediaKind,
-    ) -> Result<(), MeshError> {
+    ) -> Result<(), WebRtcError> {
         let protected = self
             .inner
             .peers
             .borrow()
             .get(&participant)
             .map(|peer| Rc::clone(&peer.protected_receivers))
-            .ok_or(MeshError::WebRtc {
+            .ok_or(WebRtcError::Step {
                 step: "protect a receiver",
                 detail: "the connection was closed".to_owned(),
             })?;
@@ -537,7 +502,7 @@ impl Mesh {
         Ok(())
     }
 
-    async fn answer(&self, from: ParticipantId, sdp: String) -> Result<(), MeshError> {
+    async fn answer(&self, from: ParticipantId, sdp: String) -> Result<(), WebRtcError> {
         let connection = self.open_peer(from)?;
         // Local tracks and their encrypting transforms go in before the offer is applied:
         // Chromium applies a script transform only to a sender (or receiver) that has it
@@ -576,7 +541,7 @@ impl Mesh {
         Ok(())
     }
 
-    async fn accept_answer(&self, from: ParticipantId, sdp: String) -> Result<(), MeshError> {
+    async fn accept_answer(&self, from: ParticipantId, sdp: String) -> Result<(), WebRtcError> {
         let connection = self
             .inner
             .peers
@@ -704,126 +669,4 @@ async fn run_with_patience(step: NegotiationStep) {
     });
     let _patience = Timeout::new(STEP_PATIENCE_MS, finish);
     let _ = finished.await;
-}
-
-/// Replaces the track of `sender` if it sends video; a failure leaves the old track on.
-pub(super) fn replace_video_track(
-    sender: &web_sys::RtcRtpSender,
-    track: Option<&MediaStreamTrack>,
-) {
-    let sends_video = sender
-        .track()
-        .is_some_and(|current| current.kind() == MediaKind::Video.as_str());
-    if !sends_video {
-        return;
-    }
-    let pending = sender.replace_track(track);
-    spawn_local(async move {
-        if let Err(error) = JsFuture::from(pending).await {
-            gloo::console::warn!(format!(
-                "Conclave: could not switch the video source: {}",
-                describe_js_error(&error)
-            ));
-        }
-    });
-}
-
-pub(super) fn add_candidate(connection: RtcPeerConnection, init: RtcIceCandidateInit) {
-    spawn_local(async move {
-        // A candidate the browser rejects (for example an mDNS name it cannot resolve)
-        // only means one path fewer; the others still connect.
-        let _ = JsFuture::from(
-            connection.add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(&init)),
-        )
-        .await;
-    });
-}
-
-fn sdp_of(description: &JsValue) -> Result<String, MeshError> {
-    Reflect::get(description, &JsValue::from_str("sdp"))
-        .ok()
-        .and_then(|sdp| sdp.as_string())
-        .ok_or(MeshError::WebRtc {
-            step: "read a session description",
-            detail: "no SDP".to_owned(),
-        })
-}
-
-/// Creates our offer or answer (`kind`), sets it as the local description and returns its SDP.
-pub(super) async fn create_local_description(
-    connection: &RtcPeerConnection,
-    kind: RtcSdpType,
-) -> Result<String, MeshError> {
-    let (created, step) = match kind {
-        RtcSdpType::Answer => (connection.create_answer(), "create an answer"),
-        _ => (connection.create_offer(), "create an offer"),
-    };
-    let description = JsFuture::from(created).await.map_err(webrtc(step))?;
-    let sdp = sdp_of(&description)?;
-    set_description(connection, kind, &sdp, true).await?;
-    Ok(sdp)
-}
-
-pub(super) async fn set_description(
-    connection: &RtcPeerConnection,
-    kind: RtcSdpType,
-    sdp: &str,
-    local: bool,
-) -> Result<(), MeshError> {
-    let init = RtcSessionDescriptionInit::new(kind);
-    init.set_sdp(sdp);
-    if local {
-        JsFuture::from(connection.set_local_description(&init))
-            .await
-            .map_err(webrtc("set the local description"))?;
-    } else {
-        JsFuture::from(connection.set_remote_description(&init))
-            .await
-            .map_err(webrtc("set the remote description"))?;
-    }
-    Ok(())
-}
-
-/// The meeting's video codec: VP8, unless a test build was told otherwise.
-pub(super) fn meeting_video_codec() -> VideoCodec {
-    #[cfg(feature = "test-hooks")]
-    if let Some(codec) = crate::services::test_hooks::video_codec() {
-        return codec;
-    }
-    VideoCodec::default()
-}
-
-/// Restricts a video transceiver to `codec` (plus retransmission).
-pub(super) fn prefer_video_codec(
-    transceiver: &RtcRtpTransceiver,
-    codec: VideoCodec,
-) -> Result<(), MeshError> {
-    let codecs = RtcRtpReceiver::get_capabilities("video")
-        .and_then(|caps| Reflect::get(&caps, &JsValue::from_str("codecs")).ok())
-        .and_then(|codecs| codecs.dyn_into::<Array>().ok())
-        .ok_or(MeshError::NoVideoCodec(codec))?;
-    let wanted = Array::new();
-    let mut has_codec = false;
-    for capability in codecs.iter() {
-        let mime = Reflect::get(&capability, &JsValue::from_str("mimeType"))
-            .ok()
-            .and_then(|m| m.as_string())
-            .unwrap_or_default();
-        if codec.allows(&mime) {
-            has_codec |= codec.matches(&mime);
-            wanted.push(&capability);
-        }
-    }
-    if !has_codec {
-        return Err(MeshError::NoVideoCodec(codec));
-    }
-    let set_preferences: Function =
-        Reflect::get(transceiver, &JsValue::from_str("setCodecPreferences"))
-            .map_err(webrtc("set codec preferences"))?
-            .dyn_into()
-            .map_err(webrtc("set codec preferences"))?;
-    set_preferences
-        .call1(transceiver, &wanted)
-        .map_err(webrtc("set codec preferences"))?;
-    Ok(())
 }

@@ -10,6 +10,7 @@
 
 pub mod janus;
 pub mod mesh;
+pub mod webrtc;
 
 use conclave_protocol::{ClientMessage, ParticipantId, ServerMessage};
 use web_sys::{MediaStream, MediaStreamTrack};
@@ -34,25 +35,6 @@ pub struct TransportEvents {
     pub peer_link: Callback<(ParticipantId, bool)>,
     /// Something failed; the text is for the person in front of the screen.
     pub error: Callback<String>,
-}
-
-/// Adds `track` to the tracks received from `source` (replacing one of the same kind) and
-/// reports the source's media as one stream with all of them.
-pub(crate) fn report_track(
-    events: &TransportEvents,
-    source: MediaSource,
-    received: &mut Vec<MediaStreamTrack>,
-    track: MediaStreamTrack,
-) {
-    received.retain(|t| t.kind() != track.kind());
-    received.push(track);
-    let tracks: js_sys::Array = received.iter().collect();
-    match MediaStream::new_with_tracks(&tracks) {
-        Ok(stream) => events.remote_stream.emit((source, stream)),
-        Err(error) => events
-            .error
-            .emit(crate::services::describe_js_error(&error)),
-    }
 }
 
 /// Whether the media path is up, as shown to the user.

@@ -37,16 +37,16 @@ use web_sys::{
 use self::api::{
     body, room_event, FeedId, Incoming, JanusApiError, JanusId, Jsep, Requests, RoomEvent,
 };
-use super::mesh::{
-    add_candidate, create_local_description, meeting_video_codec, prefer_video_codec,
-    replace_video_track, set_description, webrtc,
+use super::webrtc::{
+    add_candidate, close_peer_connection, create_local_description, meeting_video_codec,
+    new_peer_connection, prefer_video_codec, protect_received_track, replace_video_track,
+    report_track, set_description, step_failed, WebRtcError,
 };
-use super::{report_track, MediaTransport, TransportEvents, TransportState};
+use super::{MediaTransport, TransportEvents, TransportState};
 use crate::media_source::{MediaKind, MediaSource};
 use crate::roster::GroupView;
 use crate::services::e2ee::E2eeWorker;
 use crate::services::media::first_track;
-use crate::services::transport::mesh::MeshError;
 
 /// Janus closes sessions idle for 60 s by default; keep ours alive well within that.
 const KEEPALIVE_MS: u32 = 25_000;
@@ -77,7 +77,7 @@ pub enum JanusError {
     Api(#[from] JanusApiError),
     /// A WebRTC step failed (or encryption could not be attached: fail closed).
     #[error(transparent)]
-    WebRtc(#[from] MeshError),
+    WebRtc(#[from] WebRtcError),
     /// A peer connection to Janus failed: every ICE path went silent (the network
     /// dropped or changed).
     #[error("the media path to the media server failed")]
@@ -225,10 +225,7 @@ impl Link {
         self.keepalive.borrow_mut().take();
         for connection in [&self.publish_connection, &self.subscribe_connection] {
             if let Some(connection) = connection.borrow_mut().take() {
-                connection.set_onicecandidate(None);
-                connection.set_ontrack(None);
-                connection.set_onconnectionstatechange(None);
-                connection.close();
+                close_peer_connection(&connection);
             }
         }
         self.pending.borrow_mut().clear();
@@ -458,7 +455,7 @@ impl Janus {
             self.inner
                 .e2ee
                 .protect_sender(&transceiver.sender(), kind)
-                .map_err(MeshError::from)?;
+                .map_err(WebRtcError::from)?;
             if kind == MediaKind::Video {
                 prefer_video_codec(&transceiver, meeting_video_codec())?;
             }
@@ -482,13 +479,7 @@ impl Janus {
         link: &Rc<Link>,
         handle: JanusId,
     ) -> Result<RtcPeerConnection, JanusError> {
-        let config = self
-            .inner
-            .e2ee
-            .peer_connection_config(&self.inner.ice_servers)
-            .map_err(MeshError::from)?;
-        let connection = RtcPeerConnection::new_with_configuration(&config)
-            .map_err(webrtc("create a peer connection"))?;
+        let connection = new_peer_connection(&self.inner.e2ee, &self.inner.ice_servers)?;
         let weak = Rc::downgrade(link);
         let on_candidate = Closure::<dyn FnMut(RtcPeerConnectionIceEvent)>::new(
             move |event: RtcPeerConnectionIceEvent| {
@@ -654,12 +645,8 @@ impl Janus {
                 .find(|(r, _)| *r == receiver)
                 .map(|(_, f)| *f);
             if attached_for != Some(feed) {
-                if let Err(error) =
-                    e2ee.protect_receiver(&receiver, MediaSource::SfuStream(feed.stream_id()), kind)
-                {
-                    // Fail closed: a track we cannot decrypt is never shown.
-                    track.stop();
-                    events.error.emit(error.to_string());
+                let source = MediaSource::SfuStream(feed.stream_id());
+                if !protect_received_track(&e2ee, &events, &receiver, source, kind, &track) {
                     return;
                 }
                 let mut receivers = link.receivers.borrow_mut();
@@ -887,8 +874,8 @@ fn simulcast_encodings() -> JsValue {
     layers.into()
 }
 
-fn set_js(target: &JsValue, key: &str, value: &JsValue) -> Result<(), MeshError> {
+fn set_js(target: &JsValue, key: &str, value: &JsValue) -> Result<(), WebRtcError> {
     Reflect::set(target, &JsValue::from_str(key), value)
         .map(|_| ())
-        .map_err(webrtc("configure simulcast"))
+        .map_err(step_failed("configure simulcast"))
 }
