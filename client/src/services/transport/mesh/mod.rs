@@ -1,5 +1,5 @@
 //! The mesh transport: one `RTCPeerConnection` per remote MLS member
-//! ([`crate::peering`] decides who connects to whom).
+//! ([`peering`] decides who connects to whom, as pure state tested natively).
 //!
 //! Negotiation is one-way and needs no glare handling: the members already in the room
 //! offer to a newcomer (`call`) as soon as the commit that adds it is processed, and the
@@ -15,6 +15,8 @@
 //! is made again from scratch by the side that offered it, after 1 s, then 2, 4 and 8 s
 //! while it keeps failing or an attempt does not connect within 15 s; the other side
 //! answers the new offer as it answered the first.
+
+pub mod peering;
 
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
@@ -35,6 +37,7 @@ use web_sys::{
     RtcTrackEvent,
 };
 
+use self::peering::{reconnect_delay_ms, OfferDecision, Peering};
 use super::webrtc::{
     add_candidate, close_peer_connection, create_local_description, meeting_video_codec,
     new_peer_connection, prefer_video_codec, protect_received_track, replace_video_track,
@@ -42,7 +45,6 @@ use super::webrtc::{
 };
 use super::{MediaTransport, TransportEvents, TransportState};
 use crate::media_source::{MediaKind, MediaSource};
-use crate::peering::{reconnect_delay_ms, OfferDecision, Peering};
 use crate::roster::GroupView;
 use crate::services::e2ee::E2eeWorker;
 use crate::services::media::first_track;
