@@ -2,11 +2,18 @@
 //! talks to one [`MediaTransport`] and never to a peer connection or an SFU directly.
 //!
 //! - [`mesh`]: one `RTCPeerConnection` per MLS member; the signaling server relays SDP.
-//! - [`janus`]: a Janus VideoRoom; the browser speaks the Janus WebSocket API itself.
+//!   Who offers to whom is the pure [`mesh::peering`].
+//! - [`janus`]: a Janus VideoRoom; the browser speaks the Janus WebSocket API itself
+//!   ([`janus::api`]), in a session with a publisher and a subscriber handle.
+//! - [`webrtc`]: the WebRTC steps both take, and their error, [`webrtc::WebRtcError`].
 //!
-//! A second SFU is a third module implementing the trait. Every transport attaches the
-//! worker's encrypting transform to each sender before negotiating, and its decrypting
-//! transform to each receiver before a frame arrives; none of them can send in clear.
+//! Every transport attaches the worker's encrypting transform to each sender before
+//! negotiating, and its decrypting transform to each receiver before a frame arrives; none
+//! of them can send in clear. A second SFU is a module beside `janus` implementing
+//! [`MediaTransport`] (its streams named by [`crate::media_source::SfuStreamId`], its
+//! access read from its `SfuAccess` variant), plus one `MediaMode` arm where the session
+//! makes its transport; docs/ARCHITECTURE.md ("Adding a second SFU adapter") lists the
+//! protocol and server side.
 
 pub mod janus;
 pub mod mesh;
