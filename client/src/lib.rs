@@ -2,9 +2,10 @@
 //!
 //! Layout: pure logic at the top level ([`invite`], [`decryption_status`],
 //! [`worker_protocol`], [`media_source`], [`codec_preferences`], [`roster`], [`security_code`],
-//! [`peering`], [`state`]), tested natively; browser APIs and the MLS group state
-//! machine behind [`services`]; UI in [`components`] with custom [`hooks`]; [`app`] is
-//! the root. The contracts with the worker and the server are in docs/ARCHITECTURE.md.
+//! [`state`]), tested natively, as are the pure cores beside the browser code they drive
+//! (the mesh's [`services::transport::mesh::peering`]); browser APIs and the MLS group
+//! state machine behind [`services`]; UI in [`components`] with custom [`hooks`]; [`app`]
+//! is the root. The contracts with the worker and the server are in docs/ARCHITECTURE.md.
 
 pub mod app;
 pub mod codec_preferences;
@@ -13,7 +14,6 @@ pub mod decryption_status;
 pub mod hooks;
 pub mod invite;
 pub mod media_source;
-pub mod peering;
 pub mod roster;
 pub mod security_code;
 pub mod services;

@@ -162,6 +162,11 @@ impl fmt::Debug for IceServer {
 
 /// How a participant reaches the room on the SFU. It opens the SFU room, not the media:
 /// every frame on the SFU is SFrame-encrypted with keys only group members hold.
+///
+/// The server makes it for each participant (each gets their own `sfu_room_ready`), so an
+/// SFU that admits participants with a token of their own (a URL and a per-participant
+/// access token) is one more variant, tagged with its own `kind`. Janus' access is the
+/// same for everyone in the room.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SfuAccess {
@@ -573,6 +578,35 @@ mod tests {
         );
         let padded: Result<Bytes, _> = serde_json::from_str(r#""_wA=""#);
         assert!(padded.is_err(), "padding is refused");
+    }
+
+    #[test]
+    fn sfu_access_has_a_stable_json_shape() {
+        let ready = ServerMessage::SfuRoomReady {
+            access: SfuAccess::Janus {
+                url: "wss://sfu.example.org/janus".into(),
+                room: 42,
+                pin: "p1n".into(),
+                api_secret: None,
+            },
+        };
+        let text = r#"{"type":"sfu_room_ready","access":{"kind":"janus","url":"wss://sfu.example.org/janus","room":42,"pin":"p1n"}}"#;
+        assert_eq!(serde_json::to_string(&ready).unwrap(), text);
+        assert_eq!(serde_json::from_str::<ServerMessage>(text).unwrap(), ready);
+        let with_secret = SfuAccess::Janus {
+            url: "ws://198.18.0.1:8188".into(),
+            room: 7,
+            pin: "p".into(),
+            api_secret: Some("s".into()),
+        };
+        assert_eq!(
+            serde_json::to_string(&with_secret).unwrap(),
+            r#"{"kind":"janus","url":"ws://198.18.0.1:8188","room":7,"pin":"p","api_secret":"s"}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&MediaMode::Janus).unwrap(),
+            r#""janus""#
+        );
     }
 
     #[test]

@@ -70,10 +70,9 @@ pub struct MediaPolicy {
 
 impl MediaPolicy {
     fn mode(&self) -> MediaMode {
-        match self.sfu {
-            None => MediaMode::Mesh,
-            Some(SfuEndpoint::Janus(_)) => MediaMode::Janus,
-        }
+        self.sfu
+            .as_ref()
+            .map_or(MediaMode::Mesh, SfuEndpoint::media_mode)
     }
 }
 
@@ -254,7 +253,7 @@ impl<P: Clone> Rooms<P> {
         let (sfu_command, sfu_notice) = match &self.media.sfu {
             Some(endpoint) => {
                 room.sfu
-                    .participant_joined(room_id, endpoint, context.fresh_sfu_room)
+                    .participant_joined(room_id, endpoint, context.fresh_sfu_room, you)
             }
             None => (None, None),
         };
@@ -315,7 +314,8 @@ impl<P: Clone> Rooms<P> {
     }
 
     /// Applies the SFU actor's report about a room: everyone present hears
-    /// `sfu_room_ready` or (once) `error sfu_unavailable`. Stale reports yield nothing.
+    /// `sfu_room_ready` (with access made for them) or (once) `error sfu_unavailable`.
+    /// Stale reports yield nothing.
     pub fn apply_sfu_event(&mut self, event: &SfuEvent) -> Vec<Delivery<P>> {
         let room_id = match event {
             SfuEvent::Ready { room, .. } | SfuEvent::Unavailable { room, .. } => room,
@@ -323,14 +323,16 @@ impl<P: Clone> Rooms<P> {
         let (Some(room), Some(endpoint)) = (self.rooms.get_mut(room_id), &self.media.sfu) else {
             return Vec::new();
         };
-        let Some(message) = room.sfu.apply(event, endpoint) else {
+        let Some(notice) = room.sfu.apply(event) else {
             return Vec::new();
         };
         room.members
             .iter()
-            .map(|member| Delivery {
-                to: member.peer.clone(),
-                message: message.clone(),
+            .filter_map(|member| {
+                Some(Delivery {
+                    to: member.peer.clone(),
+                    message: notice.message_for(endpoint, member.info.id)?,
+                })
             })
             .collect()
     }

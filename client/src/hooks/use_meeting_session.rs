@@ -7,7 +7,7 @@
 //! the MLS group ([`KeyAgreement`]) first; each epoch's key goes to the worker before
 //! anything else happens. The transport (mesh or Janus, as the server's `joined` says) is
 //! made on `joined`. Mesh peer connections exist only with members of the MLS group
-//! ([`crate::peering`]); an SFU feed is shown under a member's name only once the worker
+//! ([`crate::services::transport::mesh::peering`]); an SFU feed is shown under a member's name only once the worker
 //! decrypted it with that member's key. If encryption is unavailable or fails, the session
 //! never joins and tears down whatever it had.
 

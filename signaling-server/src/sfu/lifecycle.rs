@@ -12,10 +12,14 @@
 //! with the same number and pin) sends `sfu_room_ready` to everyone present; the first
 //! `Unavailable` after a success or a request sends `error sfu_unavailable` once. A joiner
 //! gets whatever the room's current status says, right after `joined`.
+//!
+//! Each participant's `sfu_room_ready` is made for that participant
+//! ([`SfuEndpoint::access`] takes their id), so an SFU that admits each participant with
+//! a token of their own fits; Janus gives everyone the room's pin.
 
 use std::fmt;
 
-use conclave_protocol::{RoomId, ServerMessage, SfuAccess};
+use conclave_protocol::{MediaMode, ParticipantId, RoomId, ServerMessage, SfuAccess};
 
 use crate::config::{JanusConfig, Secret};
 use crate::error::Error;
@@ -33,9 +37,20 @@ pub enum SfuEndpoint {
 }
 
 impl SfuEndpoint {
-    /// What a participant needs to join the room `spec` describes. It includes the pin
-    /// (and Janus' API secret), because browsers speak to the SFU directly.
-    pub fn access(&self, spec: &SfuRoomSpec) -> SfuAccess {
+    /// The mode announced in `joined`: which transport the browsers use.
+    pub fn media_mode(&self) -> MediaMode {
+        match self {
+            Self::Janus(_) => MediaMode::Janus,
+        }
+    }
+
+    /// What `participant` needs to join the room `spec` describes. It includes the pin
+    /// (and Janus' API secret), because browsers speak to the SFU directly. Janus gives
+    /// every participant the same access; an SFU with per-participant tokens mints
+    /// `participant`'s here.
+    pub fn access(&self, spec: &SfuRoomSpec, participant: ParticipantId) -> SfuAccess {
+        // The room's pin opens a Janus room to anyone who holds it.
+        let _ = participant;
         match self {
             Self::Janus(janus) => SfuAccess::Janus {
                 url: janus.url.clone(),
@@ -109,6 +124,32 @@ pub enum SfuEvent {
     },
 }
 
+/// What everyone in a room must hear about its SFU room. [`Self::message_for`] makes each
+/// participant's message, since access may differ per participant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SfuNotice {
+    /// The room exists: `sfu_room_ready`, with each participant's access to it.
+    Ready(SfuRoomSpec),
+    /// The room cannot be had for now: `error sfu_unavailable`.
+    Unavailable,
+}
+
+impl SfuNotice {
+    /// The message for `participant`, if any.
+    pub fn message_for(
+        &self,
+        endpoint: &SfuEndpoint,
+        participant: ParticipantId,
+    ) -> Option<ServerMessage> {
+        match self {
+            Self::Ready(spec) => Some(ServerMessage::SfuRoomReady {
+                access: endpoint.access(spec, participant),
+            }),
+            Self::Unavailable => Error::SfuUnavailable.reply(),
+        }
+    }
+}
+
 /// Where a room's SFU room stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SfuStatus {
@@ -134,7 +175,7 @@ impl SfuRoomLifecycle {
             .map(|(spec, status)| (spec.number, *status))
     }
 
-    /// A participant joined `room`. The first one makes the SFU room (with the spec
+    /// Participant `joiner` joined `room`. The first one makes the SFU room (with the spec
     /// `fresh` draws); returns the command for the actor, if any, and the message the
     /// joiner gets right after `joined`, if any.
     pub fn participant_joined(
@@ -142,6 +183,7 @@ impl SfuRoomLifecycle {
         room: &RoomId,
         endpoint: &SfuEndpoint,
         fresh: impl FnOnce() -> SfuRoomSpec,
+        joiner: ParticipantId,
     ) -> (Option<SfuCommand>, Option<ServerMessage>) {
         match &self.current {
             None => {
@@ -154,8 +196,13 @@ impl SfuRoomLifecycle {
                 (Some(command), None)
             }
             Some((_, SfuStatus::Creating)) => (None, None),
-            Some((spec, SfuStatus::Ready)) => (None, Some(ready_message(endpoint, spec))),
-            Some((_, SfuStatus::Unavailable)) => (None, unavailable_message()),
+            Some((spec, SfuStatus::Ready)) => (
+                None,
+                SfuNotice::Ready(spec.clone()).message_for(endpoint, joiner),
+            ),
+            Some((_, SfuStatus::Unavailable)) => {
+                (None, SfuNotice::Unavailable.message_for(endpoint, joiner))
+            }
         }
     }
 
@@ -167,9 +214,9 @@ impl SfuRoomLifecycle {
         })
     }
 
-    /// Applies the actor's report; returns the message for everyone present, if any.
+    /// Applies the actor's report; returns what everyone present must hear, if anything.
     /// Reports about another number (a room already destroyed) are ignored.
-    pub fn apply(&mut self, event: &SfuEvent, endpoint: &SfuEndpoint) -> Option<ServerMessage> {
+    pub fn apply(&mut self, event: &SfuEvent) -> Option<SfuNotice> {
         let (number, ready) = match event {
             SfuEvent::Ready { number, .. } => (*number, true),
             SfuEvent::Unavailable { number, .. } => (*number, false),
@@ -180,24 +227,14 @@ impl SfuRoomLifecycle {
         }
         if ready {
             *status = SfuStatus::Ready;
-            Some(ready_message(endpoint, spec))
+            Some(SfuNotice::Ready(spec.clone()))
         } else if *status == SfuStatus::Unavailable {
             None
         } else {
             *status = SfuStatus::Unavailable;
-            unavailable_message()
+            Some(SfuNotice::Unavailable)
         }
     }
-}
-
-fn ready_message(endpoint: &SfuEndpoint, spec: &SfuRoomSpec) -> ServerMessage {
-    ServerMessage::SfuRoomReady {
-        access: endpoint.access(spec),
-    }
-}
-
-fn unavailable_message() -> Option<ServerMessage> {
-    Error::SfuUnavailable.reply()
 }
 
 #[cfg(test)]
@@ -226,6 +263,11 @@ mod tests {
         room_id_from_bytes([7; 16])
     }
 
+    /// Applies `event` and returns the message participant 1 is sent, if any.
+    fn told(sfu: &mut SfuRoomLifecycle, event: &SfuEvent) -> Option<ServerMessage> {
+        sfu.apply(event)?.message_for(&endpoint(), ParticipantId(1))
+    }
+
     fn is_ready_for(message: &ServerMessage, number: u64) -> bool {
         matches!(
             message,
@@ -247,7 +289,8 @@ mod tests {
     #[test]
     fn the_first_joiner_creates_the_room_and_later_ones_wait_for_it() {
         let mut sfu = SfuRoomLifecycle::default();
-        let (command, message) = sfu.participant_joined(&room(), &endpoint(), || spec(5));
+        let (command, message) =
+            sfu.participant_joined(&room(), &endpoint(), || spec(5), ParticipantId(1));
         assert_eq!(
             command,
             Some(SfuCommand::Create {
@@ -256,8 +299,12 @@ mod tests {
             })
         );
         assert_eq!(message, None, "nothing to say until the SFU answers");
-        let (command, message) =
-            sfu.participant_joined(&room(), &endpoint(), || panic!("no second room"));
+        let (command, message) = sfu.participant_joined(
+            &room(),
+            &endpoint(),
+            || panic!("no second room"),
+            ParticipantId(1),
+        );
         assert_eq!((command, message), (None, None));
         assert_eq!(sfu.status(), Some((5, SfuStatus::Creating)));
     }
@@ -265,18 +312,18 @@ mod tests {
     #[test]
     fn ready_tells_everyone_then_each_joiner() {
         let mut sfu = SfuRoomLifecycle::default();
-        sfu.participant_joined(&room(), &endpoint(), || spec(5));
-        let told = sfu
-            .apply(
-                &SfuEvent::Ready {
-                    room: room(),
-                    number: 5,
-                },
-                &endpoint(),
-            )
-            .unwrap();
-        assert!(is_ready_for(&told, 5));
-        let (command, message) = sfu.participant_joined(&room(), &endpoint(), || spec(6));
+        sfu.participant_joined(&room(), &endpoint(), || spec(5), ParticipantId(1));
+        let everyone = told(
+            &mut sfu,
+            &SfuEvent::Ready {
+                room: room(),
+                number: 5,
+            },
+        )
+        .unwrap();
+        assert!(is_ready_for(&everyone, 5));
+        let (command, message) =
+            sfu.participant_joined(&room(), &endpoint(), || spec(6), ParticipantId(1));
         assert_eq!(command, None);
         assert!(is_ready_for(&message.unwrap(), 5));
     }
@@ -284,14 +331,15 @@ mod tests {
     #[test]
     fn a_failure_is_told_once_and_recovery_tells_ready_again() {
         let mut sfu = SfuRoomLifecycle::default();
-        sfu.participant_joined(&room(), &endpoint(), || spec(5));
+        sfu.participant_joined(&room(), &endpoint(), || spec(5), ParticipantId(1));
         let failed = SfuEvent::Unavailable {
             room: room(),
             number: 5,
         };
-        assert!(is_unavailable(&sfu.apply(&failed, &endpoint()).unwrap()));
-        assert_eq!(sfu.apply(&failed, &endpoint()), None, "retries are silent");
-        let (_, message) = sfu.participant_joined(&room(), &endpoint(), || spec(6));
+        assert!(is_unavailable(&told(&mut sfu, &failed).unwrap()));
+        assert_eq!(told(&mut sfu, &failed), None, "retries are silent");
+        let (_, message) =
+            sfu.participant_joined(&room(), &endpoint(), || spec(6), ParticipantId(1));
         assert!(
             is_unavailable(&message.unwrap()),
             "a joiner learns the SFU is down"
@@ -300,36 +348,36 @@ mod tests {
             room: room(),
             number: 5,
         };
-        assert!(is_ready_for(&sfu.apply(&ready, &endpoint()).unwrap(), 5));
+        assert!(is_ready_for(&told(&mut sfu, &ready).unwrap(), 5));
     }
 
     #[test]
     fn an_sfu_restart_recreates_the_same_room_and_tells_ready_again() {
         let mut sfu = SfuRoomLifecycle::default();
-        sfu.participant_joined(&room(), &endpoint(), || spec(5));
+        sfu.participant_joined(&room(), &endpoint(), || spec(5), ParticipantId(1));
         let ready = SfuEvent::Ready {
             room: room(),
             number: 5,
         };
-        let first = sfu.apply(&ready, &endpoint()).unwrap();
+        let first = told(&mut sfu, &ready).unwrap();
         assert!(is_unavailable(
-            &sfu.apply(
+            &told(
+                &mut sfu,
                 &SfuEvent::Unavailable {
                     room: room(),
                     number: 5
-                },
-                &endpoint()
+                }
             )
             .unwrap()
         ));
-        let again = sfu.apply(&ready, &endpoint()).unwrap();
+        let again = told(&mut sfu, &ready).unwrap();
         assert_eq!(first, again, "same number, same pin");
     }
 
     #[test]
     fn the_last_leaver_destroys_the_room_and_late_reports_are_ignored() {
         let mut sfu = SfuRoomLifecycle::default();
-        sfu.participant_joined(&room(), &endpoint(), || spec(5));
+        sfu.participant_joined(&room(), &endpoint(), || spec(5), ParticipantId(1));
         assert_eq!(
             sfu.room_emptied(&room()),
             Some(SfuCommand::Destroy {
@@ -342,15 +390,21 @@ mod tests {
             room: room(),
             number: 5,
         };
-        assert_eq!(sfu.apply(&late, &endpoint()), None);
-        let (command, _) = sfu.participant_joined(&room(), &endpoint(), || spec(9));
+        assert_eq!(told(&mut sfu, &late), None);
+        let (command, _) =
+            sfu.participant_joined(&room(), &endpoint(), || spec(9), ParticipantId(1));
         assert!(matches!(command, Some(SfuCommand::Create { spec, .. }) if spec.number == 9));
-        assert_eq!(
-            sfu.apply(&late, &endpoint()),
-            None,
-            "the old number is stale"
-        );
+        assert_eq!(told(&mut sfu, &late), None, "the old number is stale");
         assert_eq!(sfu.status(), Some((9, SfuStatus::Creating)));
+    }
+
+    #[test]
+    fn each_participant_gets_access_made_for_them_which_for_janus_is_the_room_pin() {
+        let notice = SfuNotice::Ready(spec(5));
+        let ada = notice.message_for(&endpoint(), ParticipantId(1)).unwrap();
+        let bob = notice.message_for(&endpoint(), ParticipantId(2)).unwrap();
+        assert!(is_ready_for(&ada, 5));
+        assert_eq!(ada, bob, "a Janus room opens to anyone with its pin");
     }
 
     #[test]

@@ -4,8 +4,13 @@
 //! - [`lifecycle`]: each signaling room's SFU room as plain state (no IO), driven by the
 //!   room state in [`crate::rooms`].
 //! - [`janus`]: the adapter for Janus VideoRoom, an actor task that owns the WebSocket to
-//!   Janus, carries out [`SfuCommand`]s and reports [`SfuEvent`]s. A second SFU is a new
-//!   [`SfuEndpoint`] variant and a new adapter beside it.
+//!   Janus, carries out [`SfuCommand`]s and reports [`SfuEvent`]s.
+//!
+//! A second SFU is a new [`SfuEndpoint`] variant (its `media_mode`, and its `access`, made
+//! for each participant, where a per-participant token would be minted), a new adapter
+//! beside [`janus`], and its arms in [`endpoint_for`] and [`spawn`]; the configuration, the
+//! protocol and the client's side are listed in docs/ARCHITECTURE.md ("Adding a second SFU
+//! adapter").
 
 pub mod janus;
 pub mod lifecycle;
@@ -16,7 +21,9 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::config::{MediaConfig, Secret};
-pub use lifecycle::{SfuCommand, SfuEndpoint, SfuEvent, SfuRoomSpec, SFU_ROOM_NUMBER_LIMIT};
+pub use lifecycle::{
+    SfuCommand, SfuEndpoint, SfuEvent, SfuNotice, SfuRoomSpec, SFU_ROOM_NUMBER_LIMIT,
+};
 
 /// Commands queued for the actor before room changes count as failing (each is one room
 /// appearing or going, so this is far above what a server sees at once).

@@ -2,14 +2,22 @@
 //! talks to one [`MediaTransport`] and never to a peer connection or an SFU directly.
 //!
 //! - [`mesh`]: one `RTCPeerConnection` per MLS member; the signaling server relays SDP.
-//! - [`janus`]: a Janus VideoRoom; the browser speaks the Janus WebSocket API itself.
+//!   Who offers to whom is the pure [`mesh::peering`].
+//! - [`janus`]: a Janus VideoRoom; the browser speaks the Janus WebSocket API itself
+//!   ([`janus::api`]), in a session with a publisher and a subscriber handle.
+//! - [`webrtc`]: the WebRTC steps both take, and their error, [`webrtc::WebRtcError`].
 //!
-//! A second SFU is a third module implementing the trait. Every transport attaches the
-//! worker's encrypting transform to each sender before negotiating, and its decrypting
-//! transform to each receiver before a frame arrives; none of them can send in clear.
+//! Every transport attaches the worker's encrypting transform to each sender before
+//! negotiating, and its decrypting transform to each receiver before a frame arrives; none
+//! of them can send in clear. A second SFU is a module beside `janus` implementing
+//! [`MediaTransport`] (its streams named by [`crate::media_source::SfuStreamId`], its
+//! access read from its `SfuAccess` variant), plus one `MediaMode` arm where the session
+//! makes its transport; docs/ARCHITECTURE.md ("Adding a second SFU adapter") lists the
+//! protocol and server side.
 
 pub mod janus;
 pub mod mesh;
+pub mod webrtc;
 
 use conclave_protocol::{ClientMessage, ParticipantId, ServerMessage};
 use web_sys::{MediaStream, MediaStreamTrack};
@@ -34,25 +42,6 @@ pub struct TransportEvents {
     pub peer_link: Callback<(ParticipantId, bool)>,
     /// Something failed; the text is for the person in front of the screen.
     pub error: Callback<String>,
-}
-
-/// Adds `track` to the tracks received from `source` (replacing one of the same kind) and
-/// reports the source's media as one stream with all of them.
-pub(crate) fn report_track(
-    events: &TransportEvents,
-    source: MediaSource,
-    received: &mut Vec<MediaStreamTrack>,
-    track: MediaStreamTrack,
-) {
-    received.retain(|t| t.kind() != track.kind());
-    received.push(track);
-    let tracks: js_sys::Array = received.iter().collect();
-    match MediaStream::new_with_tracks(&tracks) {
-        Ok(stream) => events.remote_stream.emit((source, stream)),
-        Err(error) => events
-            .error
-            .emit(crate::services::describe_js_error(&error)),
-    }
 }
 
 /// Whether the media path is up, as shown to the user.

@@ -14,7 +14,7 @@
 //!   answered, or hold an offer from: anyone else in the room (who may be an attacker)
 //!   cannot make the mesh buffer candidates for a connection that will never exist.
 //!
-//! Pure state; the session carries out what it returns.
+//! Pure state, tested natively; the mesh transport ([`super`]) carries out what it returns.
 
 use std::collections::{HashMap, HashSet};
 

@@ -1,0 +1,225 @@
+//! The WebRTC steps every transport takes, and their one error type: making a peer
+//! connection with the meeting's ICE servers and closing it, offers and answers, trickled
+//! candidates, the meeting's video codec, swapping the outgoing video track, and reporting
+//! what a receiver got. The transports ([`super::mesh`], [`super::janus`]) decide when to
+//! take them; nothing here knows who is at the other end.
+
+use js_sys::{Array, Function, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+use web_sys::{
+    MediaStream, MediaStreamTrack, RtcIceCandidateInit, RtcPeerConnection, RtcRtpReceiver,
+    RtcRtpSender, RtcRtpTransceiver, RtcSdpType, RtcSessionDescriptionInit,
+};
+
+use super::TransportEvents;
+use crate::codec_preferences::VideoCodec;
+use crate::media_source::{MediaKind, MediaSource};
+use crate::services::describe_js_error;
+use crate::services::e2ee::{E2eeError, E2eeWorker};
+use conclave_protocol::IceServer;
+
+/// Why a WebRTC step failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WebRtcError {
+    /// Encryption could not be attached: the connection is abandoned.
+    #[error(transparent)]
+    E2ee(#[from] E2eeError),
+    /// A WebRTC call failed.
+    #[error("connection to a participant failed while trying to {step}: {detail}")]
+    Step {
+        /// What was being done.
+        step: &'static str,
+        /// The browser's error.
+        detail: String,
+    },
+    /// The browser offers no encoder/decoder for the meeting's video codec.
+    #[error("this browser cannot use the {} video codec", .0.name())]
+    NoVideoCodec(VideoCodec),
+}
+
+/// Turns the browser's rejection of `step` into a [`WebRtcError::Step`].
+pub(super) fn step_failed(step: &'static str) -> impl Fn(JsValue) -> WebRtcError {
+    move |error| WebRtcError::Step {
+        step,
+        detail: describe_js_error(&error),
+    }
+}
+
+/// A new peer connection with the meeting's ICE servers and the configuration the
+/// worker's transforms need.
+pub(super) fn new_peer_connection(
+    e2ee: &E2eeWorker,
+    ice_servers: &[IceServer],
+) -> Result<RtcPeerConnection, WebRtcError> {
+    let config = e2ee.peer_connection_config(ice_servers)?;
+    RtcPeerConnection::new_with_configuration(&config)
+        .map_err(step_failed("create a peer connection"))
+}
+
+/// Unhooks the handlers a transport set on `connection` and closes it.
+pub(super) fn close_peer_connection(connection: &RtcPeerConnection) {
+    connection.set_onicecandidate(None);
+    connection.set_ontrack(None);
+    connection.set_onconnectionstatechange(None);
+    connection.close();
+}
+
+/// Puts `receiver` behind the worker's decrypting transform for `source`. Fail closed: if
+/// that fails, `track` is stopped (never shown), the error reported, and `false` returned.
+pub(super) fn protect_received_track(
+    e2ee: &E2eeWorker,
+    events: &TransportEvents,
+    receiver: &RtcRtpReceiver,
+    source: MediaSource,
+    kind: MediaKind,
+    track: &MediaStreamTrack,
+) -> bool {
+    match e2ee.protect_receiver(receiver, source, kind) {
+        Ok(()) => true,
+        Err(error) => {
+            track.stop();
+            events.error.emit(error.to_string());
+            false
+        }
+    }
+}
+
+/// Adds `track` to the tracks received from `source` (replacing one of the same kind) and
+/// reports the source's media as one stream with all of them.
+pub(super) fn report_track(
+    events: &TransportEvents,
+    source: MediaSource,
+    received: &mut Vec<MediaStreamTrack>,
+    track: MediaStreamTrack,
+) {
+    received.retain(|t| t.kind() != track.kind());
+    received.push(track);
+    let tracks: Array = received.iter().collect();
+    match MediaStream::new_with_tracks(&tracks) {
+        Ok(stream) => events.remote_stream.emit((source, stream)),
+        Err(error) => events.error.emit(describe_js_error(&error)),
+    }
+}
+
+/// Replaces the track of `sender` if it sends video; a failure leaves the old track on.
+pub(super) fn replace_video_track(sender: &RtcRtpSender, track: Option<&MediaStreamTrack>) {
+    let sends_video = sender
+        .track()
+        .is_some_and(|current| current.kind() == MediaKind::Video.as_str());
+    if !sends_video {
+        return;
+    }
+    let pending = sender.replace_track(track);
+    spawn_local(async move {
+        if let Err(error) = JsFuture::from(pending).await {
+            gloo::console::warn!(format!(
+                "Conclave: could not switch the video source: {}",
+                describe_js_error(&error)
+            ));
+        }
+    });
+}
+
+/// Adds a remote ICE candidate to `connection`, in the background.
+pub(super) fn add_candidate(connection: RtcPeerConnection, init: RtcIceCandidateInit) {
+    spawn_local(async move {
+        // A candidate the browser rejects (for example an mDNS name it cannot resolve)
+        // only means one path fewer; the others still connect.
+        let _ = JsFuture::from(
+            connection.add_ice_candidate_with_opt_rtc_ice_candidate_init(Some(&init)),
+        )
+        .await;
+    });
+}
+
+fn sdp_of(description: &JsValue) -> Result<String, WebRtcError> {
+    Reflect::get(description, &JsValue::from_str("sdp"))
+        .ok()
+        .and_then(|sdp| sdp.as_string())
+        .ok_or(WebRtcError::Step {
+            step: "read a session description",
+            detail: "no SDP".to_owned(),
+        })
+}
+
+/// Creates our offer or answer (`kind`), sets it as the local description and returns its SDP.
+pub(super) async fn create_local_description(
+    connection: &RtcPeerConnection,
+    kind: RtcSdpType,
+) -> Result<String, WebRtcError> {
+    let (created, step) = match kind {
+        RtcSdpType::Answer => (connection.create_answer(), "create an answer"),
+        _ => (connection.create_offer(), "create an offer"),
+    };
+    let description = JsFuture::from(created).await.map_err(step_failed(step))?;
+    let sdp = sdp_of(&description)?;
+    set_description(connection, kind, &sdp, true).await?;
+    Ok(sdp)
+}
+
+/// Sets `sdp` as the local (`local`) or remote description of `connection`.
+pub(super) async fn set_description(
+    connection: &RtcPeerConnection,
+    kind: RtcSdpType,
+    sdp: &str,
+    local: bool,
+) -> Result<(), WebRtcError> {
+    let init = RtcSessionDescriptionInit::new(kind);
+    init.set_sdp(sdp);
+    if local {
+        JsFuture::from(connection.set_local_description(&init))
+            .await
+            .map_err(step_failed("set the local description"))?;
+    } else {
+        JsFuture::from(connection.set_remote_description(&init))
+            .await
+            .map_err(step_failed("set the remote description"))?;
+    }
+    Ok(())
+}
+
+/// The meeting's video codec: VP8, unless a test build was told otherwise.
+pub(super) fn meeting_video_codec() -> VideoCodec {
+    #[cfg(feature = "test-hooks")]
+    if let Some(codec) = crate::services::test_hooks::video_codec() {
+        return codec;
+    }
+    VideoCodec::default()
+}
+
+/// Restricts a video transceiver to `codec` (plus retransmission).
+pub(super) fn prefer_video_codec(
+    transceiver: &RtcRtpTransceiver,
+    codec: VideoCodec,
+) -> Result<(), WebRtcError> {
+    let codecs = RtcRtpReceiver::get_capabilities("video")
+        .and_then(|caps| Reflect::get(&caps, &JsValue::from_str("codecs")).ok())
+        .and_then(|codecs| codecs.dyn_into::<Array>().ok())
+        .ok_or(WebRtcError::NoVideoCodec(codec))?;
+    let wanted = Array::new();
+    let mut has_codec = false;
+    for capability in codecs.iter() {
+        let mime = Reflect::get(&capability, &JsValue::from_str("mimeType"))
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_default();
+        if codec.allows(&mime) {
+            has_codec |= codec.matches(&mime);
+            wanted.push(&capability);
+        }
+    }
+    if !has_codec {
+        return Err(WebRtcError::NoVideoCodec(codec));
+    }
+    let set_preferences: Function =
+        Reflect::get(transceiver, &JsValue::from_str("setCodecPreferences"))
+            .map_err(step_failed("set codec preferences"))?
+            .dyn_into()
+            .map_err(step_failed("set codec preferences"))?;
+    set_preferences
+        .call1(transceiver, &wanted)
+        .map_err(step_failed("set codec preferences"))?;
+    Ok(())
+}
