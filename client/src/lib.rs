@@ -3,8 +3,10 @@
 //! Layout: pure logic at the top level ([`invite`], [`decryption_status`],
 //! [`worker_protocol`], [`media_source`], [`codec_preferences`], [`roster`], [`security_code`],
 //! [`peering`], [`state`]), tested natively; browser APIs and the MLS group state
-//! machine behind [`services`]; UI in [`components`] with custom [`hooks`]; [`app`] is
-//! the root. The contracts with the worker and the server are in docs/ARCHITECTURE.md.
+//! machine behind [`services`]; the meeting session that wires them together in
+//! [`session`], with the handle components call; UI in [`components`] with custom
+//! [`hooks`]; [`app`] is the root. The contracts with the worker and the server are in
+//! docs/ARCHITECTURE.md.
 
 pub mod app;
 pub mod codec_preferences;
@@ -17,6 +19,7 @@ pub mod peering;
 pub mod roster;
 pub mod security_code;
 pub mod services;
+pub mod session;
 pub mod state;
 pub mod worker_protocol;
 
