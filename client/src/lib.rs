@@ -3,9 +3,11 @@
 //! Layout: pure logic at the top level ([`invite`], [`decryption_status`],
 //! [`worker_protocol`], [`media_source`], [`codec_preferences`], [`roster`], [`security_code`],
 //! [`state`]), tested natively, as are the pure cores beside the browser code they drive
-//! (the mesh's [`services::transport::mesh::peering`]); browser APIs and the MLS group
-//! state machine behind [`services`]; UI in [`components`] with custom [`hooks`]; [`app`]
-//! is the root. The contracts with the worker and the server are in docs/ARCHITECTURE.md.
+//! (the mesh's [`services::transport::mesh::peering`], the session's
+//! [`session::stream_binding`]); browser APIs and the MLS group state machine behind
+//! [`services`]; the meeting session that wires them together in [`session`], with the
+//! handle components call; UI in [`components`] with custom [`hooks`]; [`app`] is the
+//! root. The contracts with the worker and the server are in docs/ARCHITECTURE.md.
 
 pub mod app;
 pub mod codec_preferences;
@@ -17,6 +19,7 @@ pub mod media_source;
 pub mod roster;
 pub mod security_code;
 pub mod services;
+pub mod session;
 pub mod state;
 pub mod worker_protocol;
 

@@ -1,24 +1,24 @@
 use gloo::timers::callback::Timeout;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use super::MediaToggles;
-use crate::hooks::use_app;
-use crate::services::{clipboard, media, navigation};
-use crate::state::{Action, Page};
+use crate::hooks::{use_app, use_session};
+use crate::services::{clipboard, navigation};
+use crate::state::Page;
 
 /// How long "Link copied" stays, in milliseconds.
 const COPIED_NOTICE_MS: u32 = 4_000;
 
-/// The meeting's control bar: switches, "Copy invite link", "Leave".
+/// The meeting's control bar: switches, "Share screen", "Copy invite link", "Leave".
+/// Sharing and leaving are commands to the session ([`crate::session::SessionHandle`]).
 #[function_component(Controls)]
 pub fn controls() -> Html {
     let app = use_app();
+    let session = use_session();
     let copy_notice = use_state(|| None::<String>);
     let notice_timer = use_mut_ref(|| None::<Timeout>);
-    let Some(app) = app else {
+    let (Some(app), Some(session)) = (app, session) else {
         return Html::default();
     };
 
@@ -49,46 +49,18 @@ pub fn controls() -> Html {
         })
     };
     let leave = {
-        let app = app.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(stream) = app.local_media.stream() {
-                media::stop_all(stream);
-            }
-            if let Some(screen) = &app.screen {
-                screen.stop();
-            }
-            app.dispatch(Action::Leave);
-        })
+        let session = session.clone();
+        Callback::from(move |_: MouseEvent| session.leave())
     };
 
     let sharing = app.screen.is_some();
-    let toggle_screen = {
-        let app = app.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(screen) = app.screen.clone() {
-                screen.stop();
-                app.dispatch(Action::ShareScreen(None));
-                return;
-            }
-            let app = app.clone();
-            spawn_local(async move {
-                match media::start_screen_capture().await {
-                    Ok(screen) => {
-                        // The browser's own "Stop sharing" ends the track: back to the camera.
-                        let dispatcher = app.dispatcher();
-                        let ended = Closure::once_into_js(move || {
-                            dispatcher.dispatch(Action::ShareScreen(None))
-                        });
-                        screen.set_onended(Some(ended.unchecked_ref()));
-                        app.dispatch(Action::ShareScreen(Some(screen)));
-                    }
-                    Err(error) => app.dispatch(Action::MeetingError(format!(
-                        "Screen sharing did not start: {error}"
-                    ))),
-                }
-            });
-        })
-    };
+    let toggle_screen = Callback::from(move |_: MouseEvent| {
+        if sharing {
+            session.stop_sharing();
+        } else {
+            session.share_screen();
+        }
+    });
 
     html! {
         <nav class="controls" aria-label="Meeting controls">

@@ -7,6 +7,7 @@ use super::{
 use crate::hooks::{use_app, use_clock, use_meeting_session};
 use crate::invite::Invite;
 use crate::services::transport::TransportState;
+use crate::session::SessionHandle;
 
 /// The local tile's key among the remote tiles' keys (MLS leaf indices, all numeric).
 const LOCAL_TILE_KEY: &str = "local";
@@ -19,7 +20,8 @@ pub struct MeetingProps {
 }
 
 /// The meeting: banner, encryption status, tiles (one per remote MLS member), the
-/// roster and the security code, controls. Mounting it joins; unmounting leaves.
+/// roster and the security code, controls. Mounting it joins; unmounting leaves. It
+/// provides the session's [`SessionHandle`] to everything inside it.
 #[function_component(MeetingPage)]
 pub fn meeting_page(props: &MeetingProps) -> Html {
     let app = use_app();
@@ -36,14 +38,14 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
         })
         .unwrap_or_default();
     use_clock(dispatcher.clone());
-    use_meeting_session(
+    let session = use_meeting_session(
         props.invite.clone(),
         display_name,
         local,
         screen,
         dispatcher,
     );
-    let Some(app) = app else {
+    let (Some(app), Some(session)) = (app, session) else {
         return Html::default();
     };
     let meeting = &app.meeting;
@@ -54,54 +56,56 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
         .as_ref()
         .is_some_and(|group| group.members.len() == 1 && group.outsiders.is_empty());
     html! {
-        <main class="page meeting">
-            <E2eeBanner api={meeting.transform_api} ready={meeting.e2ee_ready} />
-            <EncryptionStatusLine />
-            if let Some(message) = &meeting.fatal {
-                <div class="alert alert-fatal" role="alert">
-                    <strong>{ "Encryption is not available, so this meeting was not joined." }</strong>
-                    <span>{ format!(" {}. No audio or video was sent.", as_sentence(message)) }</span>
+        <ContextProvider<SessionHandle> context={session}>
+            <main class="page meeting">
+                <E2eeBanner api={meeting.transform_api} ready={meeting.e2ee_ready} />
+                <EncryptionStatusLine />
+                if let Some(message) = &meeting.fatal {
+                    <div class="alert alert-fatal" role="alert">
+                        <strong>{ "Encryption is not available, so this meeting was not joined." }</strong>
+                        <span>{ format!(" {}. No audio or video was sent.", as_sentence(message)) }</span>
+                    </div>
+                }
+                if let Some(reason) = &meeting.disconnected {
+                    <div class="alert" role="alert">
+                        <strong>{ "Disconnected from the meeting server" }</strong>
+                        <span>{ format!(": {}", reason) }</span>
+                    </div>
+                }
+                if meeting.transport == Some(TransportState::Reconnecting) {
+                    <div class="alert alert-warning" role="status">
+                        <strong>{ "Reconnecting to the media server…" }</strong>
+                        <span>{ " Audio and video resume by themselves; encryption stays on." }</span>
+                    </div>
+                }
+                if let Some(message) = &meeting.error {
+                    <div class="alert alert-warning" role="alert">{ message.clone() }</div>
+                }
+                <div class="meeting-layout">
+                    <div class="meeting-main">
+                        <section class={classes!("grid", format!("grid-{}", count.min(9)))} aria-label="Video">
+                            // One fully keyed list: someone joining or leaving adds or removes
+                            // their tile and moves no other. A `<video>` that is taken out of the
+                            // page and put back (as an unkeyed diff does) froze the camera for
+                            // about 2 s on every join (BENCHMARKS.md, "Where the join time went").
+                            <LocalTile key={LOCAL_TILE_KEY} stream={app.local_media.stream().cloned()}
+                                       camera_on={app.camera_on} microphone_on={app.microphone_on} />
+                            { for tiles.into_iter().map(|tile| html! {
+                                <RemoteTile key={tile.key} tile={tile.clone()} />
+                            }) }
+                        </section>
+                        if alone {
+                            <p class="muted centered">{ "Nobody else is here yet. Use “Copy invite link” to invite people." }</p>
+                        }
+                    </div>
+                    <aside class="meeting-side">
+                        <RosterPanel />
+                        <SecurityCodePanel frame_suite={props.invite.frame_suite()} />
+                    </aside>
                 </div>
-            }
-            if let Some(reason) = &meeting.disconnected {
-                <div class="alert" role="alert">
-                    <strong>{ "Disconnected from the meeting server" }</strong>
-                    <span>{ format!(": {}", reason) }</span>
-                </div>
-            }
-            if meeting.transport == Some(TransportState::Reconnecting) {
-                <div class="alert alert-warning" role="status">
-                    <strong>{ "Reconnecting to the media server…" }</strong>
-                    <span>{ " Audio and video resume by themselves; encryption stays on." }</span>
-                </div>
-            }
-            if let Some(message) = &meeting.error {
-                <div class="alert alert-warning" role="alert">{ message.clone() }</div>
-            }
-            <div class="meeting-layout">
-                <div class="meeting-main">
-                    <section class={classes!("grid", format!("grid-{}", count.min(9)))} aria-label="Video">
-                        // One fully keyed list: someone joining or leaving adds or removes
-                        // their tile and moves no other. A `<video>` that is taken out of the
-                        // page and put back (as an unkeyed diff does) froze the camera for
-                        // about 2 s on every join (BENCHMARKS.md, "Where the join time went").
-                        <LocalTile key={LOCAL_TILE_KEY} stream={app.local_media.stream().cloned()}
-                                   camera_on={app.camera_on} microphone_on={app.microphone_on} />
-                        { for tiles.into_iter().map(|tile| html! {
-                            <RemoteTile key={tile.key} tile={tile.clone()} />
-                        }) }
-                    </section>
-                    if alone {
-                        <p class="muted centered">{ "Nobody else is here yet. Use “Copy invite link” to invite people." }</p>
-                    }
-                </div>
-                <aside class="meeting-side">
-                    <RosterPanel />
-                    <SecurityCodePanel frame_suite={props.invite.frame_suite()} />
-                </aside>
-            </div>
-            <Controls />
-        </main>
+                <Controls />
+            </main>
+        </ContextProvider<SessionHandle>>
     }
 }
 

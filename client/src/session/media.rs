@@ -1,0 +1,148 @@
+//! The session's media: the transport the server's media mode asks for, the decrypted
+//! streams it delivers (a mesh peer's to its tile at once, an SFU stream's once
+//! [`super::stream_binding`] knows whose it is), and the video it sends.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use conclave_protocol::{ClientMessage, IceServer, MediaMode, ParticipantId};
+use web_sys::{MediaStream, MediaStreamTrack};
+use yew::Callback;
+
+use super::{keeps_peer_connections, server, SessionInner};
+use crate::media_source::MediaSource;
+use crate::services::transport::janus::Janus;
+use crate::services::transport::mesh::Mesh;
+use crate::services::transport::{MediaTransport, TransportEvents};
+use crate::state::Action;
+
+/// Makes the transport the server's media mode asks for. Encryption does not depend on
+/// it: every transport attaches the same worker to every sender and receiver.
+pub(super) fn start_transport(
+    inner_rc: &Rc<RefCell<SessionInner>>,
+    media_mode: MediaMode,
+    ice_servers: Vec<IceServer>,
+) {
+    let weak = Rc::downgrade(inner_rc);
+    let (e2ee, local, dispatcher, screen) = {
+        let inner = inner_rc.borrow();
+        let Some(e2ee) = inner.e2ee.clone().filter(|_| inner.transport.is_none()) else {
+            return;
+        };
+        (
+            e2ee,
+            inner.local.clone(),
+            inner.dispatcher.clone(),
+            inner.screen.clone(),
+        )
+    };
+    let events = TransportEvents {
+        send: {
+            let weak = weak.clone();
+            Callback::from(move |message: ClientMessage| server::send(&weak, &message))
+        },
+        remote_stream: {
+            let weak = weak.clone();
+            Callback::from(move |(source, stream)| on_remote_stream(&weak, source, stream))
+        },
+        state: {
+            let dispatcher = dispatcher.clone();
+            Callback::from(move |state| dispatcher.dispatch(Action::TransportState(state)))
+        },
+        peer_link: {
+            let dispatcher = dispatcher.clone();
+            Callback::from(move |(participant, up)| {
+                dispatcher.dispatch(Action::PeerLink { participant, up });
+            })
+        },
+        error: Callback::from(move |message| dispatcher.dispatch(Action::MeetingError(message))),
+    };
+    let transport: Rc<dyn MediaTransport> = match media_mode {
+        MediaMode::Mesh => Rc::new(Mesh::new(
+            e2ee,
+            local,
+            ice_servers,
+            keeps_peer_connections(),
+            events,
+        )),
+        MediaMode::Janus => {
+            let janus = Janus::new(e2ee, local, ice_servers, events);
+            #[cfg(feature = "test-hooks")]
+            {
+                let janus = janus.clone();
+                crate::services::test_hooks::expose_substream_choice(move |layer| {
+                    janus.choose_substream(layer)
+                });
+            }
+            Rc::new(janus)
+        }
+    };
+    if screen.is_some() {
+        transport.replace_video(screen);
+    }
+    inner_rc.borrow_mut().transport = Some(transport);
+}
+
+/// Sends `screen` (or the camera again, for `None`) as the outgoing video, now if the
+/// transport is made, else from its start.
+pub(super) fn replace_video(inner: &Rc<RefCell<SessionInner>>, screen: Option<MediaStreamTrack>) {
+    let transport = {
+        let mut inner = inner.borrow_mut();
+        inner.screen = screen.clone();
+        inner.transport.clone()
+    };
+    if let Some(transport) = transport {
+        transport.replace_video(screen);
+    }
+}
+
+/// Whose frames these are. A mesh peer is who it is; an SFU stream belongs to the member
+/// whose key decrypted it (never to whoever the SFU says). Binding a stream for the first
+/// time (or anew) shows it in that member's tile.
+pub(super) fn participant_of(
+    inner: &Rc<RefCell<SessionInner>>,
+    source: MediaSource,
+    sender_index: Option<u32>,
+) -> Option<ParticipantId> {
+    let stream = match source {
+        MediaSource::Peer(participant) => return Some(participant),
+        MediaSource::SfuStream(stream) => stream,
+    };
+    let (dispatcher, decrypted) = {
+        let mut inner = inner.borrow_mut();
+        let decrypted = inner.streams.frames_decrypted(&stream, sender_index);
+        (inner.dispatcher.clone(), decrypted)
+    };
+    if let Some(shown) = decrypted.shown {
+        dispatcher.dispatch(Action::RemoteStream {
+            participant: shown.owner,
+            stream: shown.stream,
+        });
+    }
+    decrypted.owner
+}
+
+/// A transport delivered decrypted media: a mesh peer's goes to its tile at once, an
+/// SFU stream's once its owner is known.
+fn on_remote_stream(weak: &Weak<RefCell<SessionInner>>, source: MediaSource, stream: MediaStream) {
+    let Some(inner) = weak.upgrade() else {
+        return;
+    };
+    let (dispatcher, shown) = {
+        let mut inner = inner.borrow_mut();
+        let shown = match source {
+            MediaSource::Peer(participant) => Some((participant, stream)),
+            MediaSource::SfuStream(id) => inner
+                .streams
+                .stream_arrived(id, stream)
+                .map(|shown| (shown.owner, shown.stream)),
+        };
+        (inner.dispatcher.clone(), shown)
+    };
+    if let Some((participant, stream)) = shown {
+        dispatcher.dispatch(Action::RemoteStream {
+            participant,
+            stream,
+        });
+    }
+}

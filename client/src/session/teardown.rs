@@ -1,0 +1,67 @@
+//! The one way a session ends, whatever ended it: the person left (or the page stopped
+//! showing the meeting), encryption failed, or the server connection closed. Each time
+//! the signaling connection is dropped (sending `leave` if it is still open), the MLS
+//! group and its timer stop, the transport closes every connection, the worker is
+//! terminated with the keys it held, and what the session knew of the meeting is
+//! cleared. Only what the page is told depends on why ([`Ending`]).
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::SessionInner;
+use crate::state::Action;
+
+/// Why a session ended.
+pub(super) enum Ending {
+    /// The person left, or the page stopped showing the meeting: nothing to tell it.
+    Left,
+    /// Encryption is unavailable or failed (the text says why): the page says the
+    /// meeting was not joined.
+    EncryptionFailed(String),
+    /// The signaling connection closed, or could not be opened (the text says why).
+    Disconnected(String),
+}
+
+/// Ends the session for `ending`. Nothing happens if it has ended already: the first
+/// reason is the one shown.
+pub(super) fn end(inner_rc: &Rc<RefCell<SessionInner>>, ending: Ending) {
+    let (dispatcher, signaling, key_agreement, transport, e2ee) = {
+        let mut inner = inner_rc.borrow_mut();
+        if inner.ended {
+            return;
+        }
+        inner.ended = true;
+        inner.start_timeout = None;
+        inner.identity = None;
+        inner.seen_keys = None;
+        inner.group = None;
+        inner.streams = Default::default();
+        inner.newer_epoch_frames.clear();
+        (
+            inner.dispatcher.clone(),
+            inner.signaling.take(),
+            inner.key_agreement.take(),
+            inner.transport.take(),
+            inner.e2ee.take(),
+        )
+    };
+    // Dropping these sends `leave`, closes the socket and stops the group's timer.
+    drop(signaling);
+    drop(key_agreement);
+    #[cfg(feature = "test-hooks")]
+    if matches!(ending, Ending::Left) && crate::services::test_hooks::keep_peer_connections() {
+        // Test hook: the peer connections and the worker outlive the meeting page.
+        crate::services::test_hooks::keep_alive(Box::new((transport, e2ee)));
+        return;
+    }
+    if let Some(transport) = transport {
+        transport.close();
+    }
+    // Terminates the worker.
+    drop(e2ee);
+    match ending {
+        Ending::Left => {}
+        Ending::EncryptionFailed(message) => dispatcher.dispatch(Action::E2eeFatal(message)),
+        Ending::Disconnected(reason) => dispatcher.dispatch(Action::Disconnected(reason)),
+    }
+}
