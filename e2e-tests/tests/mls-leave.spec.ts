@@ -28,4 +28,6 @@ test('after a member leaves, the rest switch keys and the leaver decodes nothing
   const later = await carol.inboundVideoTotals();
   // A frame or two may still have been in the decoder when the keys changed.
   expect(later.framesDecoded - afterSwitch.framesDecoded).toBeLessThanOrEqual(2);
+  // Her worker gets the new frames and refuses them: their epoch is ahead of every key she holds.
+  await expectRising(async () => (await carol.frameCounts()).newerEpoch, 20);
 });

@@ -27,6 +27,8 @@ test('with simulcast on, a late joiner and a leaver leave the others decrypting'
     await expectRising(() => viewer.framesDecodedOf(remote.name), 20);
   }
   for (const viewer of staying) {
-    expect((await viewer.frameCounts()).failed, `${viewer.name}: frames that failed to decrypt`).toBe(0);
+    const counts = await viewer.frameCounts();
+    expect(counts.failed, `${viewer.name}: frames that failed to decrypt`).toBe(0);
+    expect(counts.replayed, `${viewer.name}: frames refused as replayed`).toBe(0);
   }
 });
