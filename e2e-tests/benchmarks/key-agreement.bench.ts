@@ -19,8 +19,9 @@ async function newEpochSince(viewer: Participant, epochBefore: number): Promise<
   for (const stats of log) {
     if (stats.mediaKind !== 'video' || stats.epoch == null || stats.epoch <= epochBefore) continue;
     const since = stats.epochSince ?? stats.at;
-    const known = firsts.get(stats.participantId);
-    if (known === undefined || since < known) firsts.set(stats.participantId, since);
+    const sender = String(stats.participantId);
+    const known = firsts.get(sender);
+    if (known === undefined || since < known) firsts.set(sender, since);
   }
   return [...firsts.values()];
 }
@@ -30,19 +31,14 @@ async function latestEpoch(viewer: Participant): Promise<number> {
   return Math.max(-1, ...log.map((stats) => stats.epoch ?? -1));
 }
 
-test('join and leave latencies of the MLS key switch', async ({ newParticipant }) => {
+test('join and leave latencies of the MLS key switch', async ({ meeting, newParticipant }) => {
   const joins: number[] = [];
   const leaves: number[] = [];
-  const alice = await newParticipant('Alice');
-  const bob = await newParticipant('Bob');
-  const invite = await alice.createMeeting();
-  await alice.join(invite);
-  await bob.join(invite);
-  await expect(alice.tileStatus('Bob')).toHaveText('Decrypting');
+  const [alice, bob] = await meeting(['Alice', 'Bob']);
 
   for (let round = 0; round < ROUNDS; round++) {
     const carol = await newParticipant(`Carol ${round}`);
-    joins.push(await carol.timeJoinToFirstVideo(invite));
+    joins.push(await carol.timeJoinToFirstVideo(alice.invite));
     await expect(alice.tileStatus(carol.name)).toHaveText('Decrypting');
     await expect(bob.tileStatus(carol.name)).toHaveText('Decrypting');
 

@@ -34,18 +34,13 @@ for (const { mode, baseURL } of MODES) {
   test.describe(`${mode} mode`, () => {
     test.use({ baseURL });
 
-    test(`join to first decrypted video frame (${mode})`, async ({ newParticipant }) => {
+    test(`join to first decrypted video frame (${mode})`, async ({ meeting, newParticipant }) => {
       test.setTimeout(240_000);
       const joins: number[] = [];
-      const alice = await newParticipant('Alice');
-      const bob = await newParticipant('Bob');
-      const invite = await alice.createMeeting();
-      await alice.join(invite);
-      await bob.join(invite);
-      await expect(alice.tileStatus('Bob')).toHaveText('Decrypting');
+      const [alice] = await meeting(['Alice', 'Bob']);
       for (let round = 0; round < JOIN_ROUNDS; round++) {
         const carol = await newParticipant(`Carol ${round}`);
-        joins.push(await carol.timeJoinToFirstVideo(invite));
+        joins.push(await carol.timeJoinToFirstVideo(alice.invite));
         await expect(alice.tileStatus(carol.name)).toHaveText('Decrypting');
         await carol.page.getByRole('button', { name: 'Leave' }).click();
         await expect(alice.roster()).toHaveCount(2);
@@ -54,18 +49,11 @@ for (const { mode, baseURL } of MODES) {
       recordSamples(`join to first decrypted video frame (3-party, ${mode})`, 'ms', joins);
     });
 
-    test(`CPU per second of a 3-party meeting (${mode})`, async ({ newParticipant }) => {
+    test(`CPU per second of a 3-party meeting (${mode})`, async ({ meeting }) => {
       test.setTimeout(180_000);
-      const people = [await newParticipant('Alice'), await newParticipant('Bob'), await newParticipant('Carol')];
-      const invite = await people[0].createMeeting();
-      for (const person of people) await person.join(invite);
-      for (const viewer of people) {
-        for (const remote of people.filter((p) => p !== viewer)) {
-          await expect(viewer.tileStatus(remote.name)).toHaveText('Decrypting');
-        }
-      }
+      const people = await meeting(['Alice', 'Bob', 'Carol']);
       // Let bandwidth estimation and simulcast settle before measuring.
-      await expect.poll(async () => (await people[2].inboundVideoOf('Alice')).framesDecoded, { timeout: 30_000 }).toBeGreaterThan(150);
+      await expect.poll(() => people[2].framesDecodedOf('Alice'), { timeout: 30_000 }).toBeGreaterThan(150);
       const before = await Promise.all(people.map(processSeconds));
       const startedAt = Date.now();
       // The measurement window itself: CPU used per second of a meeting left alone.

@@ -18,8 +18,8 @@ function tc(...args: string[]): void {
 }
 
 /**
- * Starts the outage. The `newParticipant` fixture ends it after every test, also one that
- * timed out before its own `finally`.
+ * Starts the outage. Specs use the `networkOutage` fixture (fixtures/meeting.ts), which ends
+ * it after the test however the test ended (a failed expectation, a timeout).
  */
 export function cutMediaPaths(): void {
   restoreMediaPaths();

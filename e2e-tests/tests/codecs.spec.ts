@@ -5,7 +5,7 @@
  * codec it offers is tested.
  */
 import type { Browser } from '@playwright/test';
-import { test, expect, expectRising, type VideoCodecName } from '../fixtures/meeting';
+import { test, expect, expectRising, viewingPairs, type VideoCodecName } from '../fixtures/meeting';
 
 const CODECS: VideoCodecName[] = ['VP8', 'VP9', 'H264', 'AV1'];
 
@@ -28,7 +28,7 @@ async function availableCodecs(browser: Browser): Promise<Set<string>> {
 let available: Set<string> | null = null;
 
 for (const codec of CODECS) {
-  test(`encrypted ${codec} video decodes on both sides (when this browser offers ${codec})`, async ({ newParticipant, browser }) => {
+  test(`encrypted ${codec} video decodes on both sides (when this browser offers ${codec})`, async ({ meeting, browser }) => {
     available ??= await availableCodecs(browser);
     if (!available.has(codec)) {
       // Not a skip: the test passes and says, in the report, that it could not run here.
@@ -41,24 +41,17 @@ for (const codec of CODECS) {
     }
     test.info().annotations.push({ type: 'codec', description: `${codec} offered and tested` });
 
-    const alice = await newParticipant('Alice', { videoCodec: codec });
-    const bob = await newParticipant('Bob', { videoCodec: codec });
-    const invite = await alice.createMeeting();
-    await alice.join(invite);
-    await bob.join(invite);
-
-    for (const [viewer, remote] of [[alice, bob], [bob, alice]] as const) {
+    const people = await meeting(['Alice', 'Bob'], { videoCodec: codec });
+    for (const [viewer, remote] of viewingPairs(people)) {
       await expect(viewer.tile(remote.name)).toBeVisible();
-      await expect(viewer.tileStatus(remote.name)).toHaveText('Decrypting');
-      await expectRising(async () => (await viewer.inboundVideoOf(remote.name)).framesDecoded, 20);
+      await expectRising(() => viewer.framesDecodedOf(remote.name), 20);
       await expect.poll(() => viewer.inboundVideoCodecsOf(remote.name)).toEqual([`video/${codec}`]);
       // A decoded picture has the fake camera's contrast; garbage or a blank picture has not.
       await expect.poll(() => viewer.pictureContrastOf(remote.name)).toBeGreaterThan(10);
     }
     // Every received frame decrypted: none failed authentication.
-    for (const viewer of [alice, bob]) {
-      const log = await viewer.receiveStatsLog();
-      const video = log.filter((stats) => stats.mediaKind === 'video');
+    for (const viewer of people) {
+      const video = (await viewer.receiveStatsLog()).filter((stats) => stats.mediaKind === 'video');
       expect(video.length).toBeGreaterThan(0);
       expect(video[video.length - 1].failed).toBe(0);
     }

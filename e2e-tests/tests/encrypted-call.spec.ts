@@ -2,46 +2,30 @@
  * Two people join through the invite link and see each other: every frame between them
  * went through the SFrame worker, and the receivers decode it.
  */
-import { test, expect, expectRising } from '../fixtures/meeting';
+import { test, expect, expectRising, viewingPairs } from '../fixtures/meeting';
 
-test('two participants who share the invite link see each other, decrypted', async ({ newParticipant }) => {
-  const alice = await newParticipant('Alice');
-  const bob = await newParticipant('Bob');
+test('two participants who share the invite link see each other, decrypted', async ({ meeting }) => {
+  const people = await meeting(['Alice', 'Bob']);
 
-  const invite = await alice.createMeeting();
-  await alice.join(invite);
-  await bob.join(invite);
-
-  for (const [viewer, remote] of [[alice, bob], [bob, alice]] as const) {
+  for (const [viewer, remote] of viewingPairs(people)) {
     await expect(viewer.tile(remote.name)).toBeVisible();
-    await expect(viewer.tileStatus(remote.name)).toHaveText('Decrypting');
-    await expectRising(async () => (await viewer.inboundVideoOf(remote.name)).framesDecoded, 20);
+    await expectRising(() => viewer.framesDecodedOf(remote.name), 20);
     // The fake camera draws a pattern: a decoded picture has contrast, a blank one has none.
     await expect.poll(() => viewer.pictureContrastOf(remote.name)).toBeGreaterThan(10);
   }
 });
 
-test('browsers with only createEncodedStreams encrypt and decrypt too', async ({ newParticipant }) => {
-  const alice = await newParticipant('Alice', { withoutScriptTransform: true });
-  const bob = await newParticipant('Bob', { withoutScriptTransform: true });
-  const invite = await alice.createMeeting();
-  await alice.join(invite);
-  await bob.join(invite);
+test('browsers with only createEncodedStreams encrypt and decrypt too', async ({ meeting }) => {
+  const people = await meeting(['Alice', 'Bob'], { withoutScriptTransform: true });
 
-  for (const [viewer, remote] of [[alice, bob], [bob, alice]] as const) {
+  for (const [viewer, remote] of viewingPairs(people)) {
     await expect(viewer.page.getByRole('note')).toContainText('createEncodedStreams');
-    await expect(viewer.tileStatus(remote.name)).toHaveText('Decrypting');
-    await expectRising(async () => (await viewer.inboundVideoOf(remote.name)).framesDecoded, 20);
+    await expectRising(() => viewer.framesDecodedOf(remote.name), 20);
   }
 });
 
-test('a participant who leaves disappears from the other screens', async ({ newParticipant }) => {
-  const alice = await newParticipant('Alice');
-  const bob = await newParticipant('Bob');
-  const invite = await alice.createMeeting();
-  await alice.join(invite);
-  await bob.join(invite);
-  await expect(alice.tileStatus('Bob')).toHaveText('Decrypting');
+test('a participant who leaves disappears from the other screens', async ({ meeting }) => {
+  const [alice, bob] = await meeting(['Alice', 'Bob']);
 
   await bob.page.getByRole('button', { name: 'Leave' }).click();
   await expect(bob.page.getByText('You left the meeting')).toBeVisible();

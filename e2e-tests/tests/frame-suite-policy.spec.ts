@@ -3,7 +3,7 @@
  * the invite link carries it, everyone who joins seals frames with it, and a link whose
  * suite was changed (a downgrade) gets nobody added: its invite proof covers the suite.
  */
-import { test, expect, expectRising, withFrameSuite } from '../fixtures/meeting';
+import { test, expect, expectEveryoneDecrypting, expectRising, withFrameSuite } from '../fixtures/meeting';
 import { matchingAudioRuns } from '../support/sframe-overhead';
 
 test('a high-assurance meeting runs AES-256-GCM and refuses a downgraded link', async ({ newParticipant }) => {
@@ -16,12 +16,11 @@ test('a high-assurance meeting runs AES-256-GCM and refuses a downgraded link', 
   await expect(alice.page.getByTestId('frame-suite')).toHaveText('Frame encryption: AES-256-GCM (high assurance)');
   await alice.join(invite);
   await bob.join(invite);
-  await expect(alice.tileStatus('Bob')).toHaveText('Decrypting');
-  await expect(bob.tileStatus('Alice')).toHaveText('Decrypting');
+  await expectEveryoneDecrypting([alice, bob]);
   for (const member of [alice, bob]) {
     await expect(member.page.getByTestId('frame-suite')).toHaveText('Frames sealed with AES-256-GCM (high assurance)');
   }
-  await expectRising(async () => (await bob.inboundVideoOf('Alice')).framesDecoded, 20);
+  await expectRising(() => bob.framesDecodedOf('Alice'), 20);
 
   // Eve has the secret but a link rewritten to the standard suite: nobody adds her.
   await eve.join(withFrameSuite(invite, 4));
@@ -30,32 +29,24 @@ test('a high-assurance meeting runs AES-256-GCM and refuses a downgraded link', 
     expect(await member.rosterNames()).toEqual(['Alice', 'Bob']);
   }
   await expect(eve.page.getByLabel('Encryption status')).toContainText('Waiting to be added');
-  await expectRising(async () => (await alice.inboundVideoOf('Bob')).framesDecoded, 20);
+  await expectRising(() => alice.framesDecodedOf('Bob'), 20);
   expect((await eve.inboundVideoTotals()).framesDecoded).toBe(0);
 });
 
 test('a meeting on an AES-CTR + HMAC suite decodes for everyone, with its 10-byte tag on the wire', async ({
-  newParticipant,
+  meeting,
 }) => {
-  const alice = await newParticipant('Alice');
-  const bob = await newParticipant('Bob');
-
-  const invite = await alice.createMeeting('AES-128-CTR + HMAC, 80-bit tag');
-  expect(invite).toMatch(/\.1$/);
-  await alice.join(invite);
-  await bob.join(invite);
-  await expect(alice.tileStatus('Bob')).toHaveText('Decrypting');
-  await expect(bob.tileStatus('Alice')).toHaveText('Decrypting');
-  await expectRising(async () => (await alice.inboundVideoOf('Bob')).framesDecoded, 20);
-  await expectRising(async () => (await bob.inboundVideoOf('Alice')).framesDecoded, 20);
-  const failures = (await bob.receiveStatsLog()).reduce((most, s) => Math.max(most, s.failed), 0);
-  expect(failures).toBe(0);
+  const [alice, bob] = await meeting(['Alice', 'Bob'], { frameEncryption: 'AES-128-CTR + HMAC, 80-bit tag' });
+  expect(alice.invite).toMatch(/\.1$/);
+  await expectRising(() => alice.framesDecodedOf('Bob'), 20);
+  await expectRising(() => bob.framesDecodedOf('Alice'), 20);
+  expect((await bob.frameCounts()).failed).toBe(0);
 
   // The wire shows the suite: Alice's audio reaches Bob 10 bytes (Nt of 0x0001) longer than
   // header plus plaintext, never 16 (the AES-GCM suites' tag).
   await alice.takeRecordings();
   await bob.takeRecordings();
-  await expectRising(async () => (await bob.inboundVideoOf('Alice')).framesDecoded, 60);
+  await expectRising(() => bob.framesDecodedOf('Alice'), 60);
   const sent = (await alice.takeRecordings()).sent;
   const received = (await bob.takeRecordings()).received;
   expect(matchingAudioRuns(sent, received, 10)).toBeGreaterThan(5);

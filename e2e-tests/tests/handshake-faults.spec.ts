@@ -3,12 +3,13 @@
  * `POST /test/faults`, compiled only into the test build). Clients must notice and
  * recover to one shared epoch, never carry on with mismatched keys.
  */
-import { test, expect, type Participant } from '../fixtures/meeting';
+import { test, expect, expectEveryoneDecrypting, type Participant } from '../fixtures/meeting';
 
 type Fault = 'drop_next_commit' | 'reorder_next_commit' | 'drop_next_welcome';
 
-async function arm(participant: Participant, invite: string, fault: Fault): Promise<void> {
-  const roomId = new URL(invite).pathname.split('/').pop();
+/** Arms `fault` for the room of the meeting `participant` is in. */
+async function arm(participant: Participant, fault: Fault): Promise<void> {
+  const roomId = new URL(participant.invite).pathname.split('/').pop();
   const reply = await participant.page.request.post('/test/faults', { data: { room_id: roomId, [fault]: true } });
   expect(reply.status()).toBe(200);
 }
@@ -17,10 +18,8 @@ async function arm(participant: Participant, invite: string, fault: Fault): Prom
 async function expectOneMeeting(everyone: Participant[]): Promise<void> {
   for (const viewer of everyone) {
     await expect(viewer.roster()).toHaveCount(everyone.length);
-    for (const remote of everyone.filter((p) => p !== viewer)) {
-      await expect(viewer.tileStatus(remote.name)).toHaveText('Decrypting');
-    }
   }
+  await expectEveryoneDecrypting(everyone);
   const code = await everyone[0].securityCode();
   for (const viewer of everyone) {
     await expect.poll(() => viewer.securityCode()).toBe(code);
@@ -28,35 +27,27 @@ async function expectOneMeeting(everyone: Participant[]): Promise<void> {
   }
 }
 
-test('a member who misses a commit re-syncs and the meeting converges', async ({ newParticipant }) => {
-  const alice = await newParticipant('Alice');
-  const bob = await newParticipant('Bob');
-  const carol = await newParticipant('Carol');
-  const invite = await alice.createMeeting();
-  await alice.join(invite);
-  await bob.join(invite);
+test('a member who misses a commit re-syncs and the meeting converges', async ({ meeting, newParticipant }) => {
+  const [alice, bob] = await meeting(['Alice', 'Bob']);
   await expectOneMeeting([alice, bob]);
 
   // The commit that adds Carol never reaches Bob.
-  await arm(alice, invite, 'drop_next_commit');
-  await carol.join(invite);
+  const carol = await newParticipant('Carol');
+  await arm(alice, 'drop_next_commit');
+  await carol.join(alice.invite);
   await expectOneMeeting([alice, bob, carol]);
 });
 
-test('commits delivered out of order are applied in order', async ({ newParticipant }) => {
-  const alice = await newParticipant('Alice');
-  const bob = await newParticipant('Bob');
-  const carol = await newParticipant('Carol');
-  const dave = await newParticipant('Dave');
-  const invite = await alice.createMeeting();
-  await alice.join(invite);
-  await bob.join(invite);
+test('commits delivered out of order are applied in order', async ({ meeting, newParticipant }) => {
+  const [alice, bob] = await meeting(['Alice', 'Bob']);
   await expectOneMeeting([alice, bob]);
 
   // Bob gets the commit adding Carol only after the one adding Dave.
-  await arm(alice, invite, 'reorder_next_commit');
-  await carol.join(invite);
-  await dave.join(invite);
+  const carol = await newParticipant('Carol');
+  const dave = await newParticipant('Dave');
+  await arm(alice, 'reorder_next_commit');
+  await carol.join(alice.invite);
+  await dave.join(alice.invite);
   await expectOneMeeting([alice, bob, carol, dave]);
 });
 
@@ -65,7 +56,7 @@ test('a joiner whose Welcome was dropped asks again and is added', async ({ newP
   const bob = await newParticipant('Bob');
   const invite = await alice.createMeeting();
   await alice.join(invite);
-  await arm(alice, invite, 'drop_next_welcome');
+  await arm(alice, 'drop_next_welcome');
   await bob.join(invite);
   await expectOneMeeting([alice, bob]);
 });

@@ -21,7 +21,7 @@ test('three participants share one roster and one security code', async ({ newPa
     await expect(viewer.roster()).toHaveCount(3);
     for (const remote of everyone.filter((p) => p !== viewer)) {
       await expect(viewer.tileStatus(remote.name)).toHaveText('Decrypting');
-      await expectRising(async () => (await viewer.inboundVideoOf(remote.name)).framesDecoded, 10);
+      await expectRising(() => viewer.framesDecodedOf(remote.name), 10);
     }
   }
 

@@ -7,16 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { test, expect } from '../fixtures/meeting';
 import { SignalingClient, base64url } from '../support/signaling-client';
 
-test('a client without the invite secret is never added to the encrypted meeting', async ({ newParticipant, baseURL }) => {
-  const alice = await newParticipant('Alice');
-  const bob = await newParticipant('Bob');
+test('a client without the invite secret is never added to the encrypted meeting', async ({ meeting, newParticipant, baseURL }) => {
+  const [alice, bob] = await meeting(['Alice', 'Bob']);
   const carol = await newParticipant('Carol');
-  const invite = await alice.createMeeting();
-  await alice.join(invite);
-  await bob.join(invite);
-  await expect(alice.tileStatus('Bob')).toHaveText('Decrypting');
 
-  const rogue = await SignalingClient.connect(baseURL!, invite);
+  const rogue = await SignalingClient.connect(baseURL!, alice.invite);
   try {
     rogue.join('Rogue');
     const joined = await rogue.next('joined');
@@ -33,7 +28,7 @@ test('a client without the invite secret is never added to the encrypted meeting
     }
     // Carol, who has the link, joins after the rogue's request: the server orders her
     // addition after it, so once she is in, the rogue's request has been dealt with.
-    await carol.join(invite);
+    await carol.join(alice.invite);
     const code = await carol.securityCode();
     for (const member of [alice, bob, carol]) {
       await expect.poll(() => member.securityCode()).toBe(code);

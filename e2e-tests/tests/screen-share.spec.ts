@@ -7,21 +7,12 @@ import { test, expect, expectRising, type Participant } from '../fixtures/meetin
 
 /** Width / height of the picture in a remote tile (0 before any picture). */
 async function aspectOf(viewer: Participant, remoteName: string): Promise<number> {
-  return viewer.page.evaluate((name) => {
-    const video = [...document.querySelectorAll('article')]
-      .find((tile) => tile.getAttribute('aria-label') === name)
-      ?.querySelector('video');
-    return video && video.videoHeight > 0 ? video.videoWidth / video.videoHeight : 0;
-  }, remoteName);
+  const { width, height } = await viewer.pictureSizeOf(remoteName);
+  return height > 0 ? width / height : 0;
 }
 
-test('a shared screen reaches the others decrypted, and the camera comes back after', async ({ newParticipant }) => {
-  const alice = await newParticipant('Alice');
-  const bob = await newParticipant('Bob');
-  const invite = await alice.createMeeting();
-  await alice.join(invite);
-  await bob.join(invite);
-  await expect(bob.tileStatus('Alice')).toHaveText('Decrypting');
+test('a shared screen reaches the others decrypted, and the camera comes back after', async ({ meeting }) => {
+  const [alice, bob] = await meeting(['Alice', 'Bob']);
   // Chromium's fake camera is 4:3; its fake screen is 16:9.
   await expect.poll(() => aspectOf(bob, 'Alice')).toBeCloseTo(4 / 3, 1);
 
@@ -29,7 +20,7 @@ test('a shared screen reaches the others decrypted, and the camera comes back af
   await expect(alice.page.getByRole('button', { name: 'Stop sharing' })).toBeVisible();
   await expect.poll(() => aspectOf(bob, 'Alice')).toBeCloseTo(16 / 9, 1);
   await expect(bob.tileStatus('Alice')).toHaveText('Decrypting');
-  await expectRising(async () => (await bob.inboundVideoOf('Alice')).framesDecoded, 20);
+  await expectRising(() => bob.framesDecodedOf('Alice'), 20);
 
   await alice.page.getByRole('button', { name: 'Stop sharing' }).click();
   await expect(alice.page.getByRole('button', { name: 'Share screen' })).toBeVisible();

@@ -5,19 +5,12 @@
  */
 import { test, expect, expectRising, withWrongSecret } from '../fixtures/meeting';
 
-test('a participant with a wrong secret is never added and decodes nothing', async ({ newParticipant }) => {
-  const alice = await newParticipant('Alice');
-  const bob = await newParticipant('Bob');
-  const mallory = await newParticipant('Mallory');
-
-  const invite = await alice.createMeeting();
-  await alice.join(invite);
-  await bob.join(invite);
-  await expect(alice.tileStatus('Bob')).toHaveText('Decrypting');
-  await expect(bob.tileStatus('Alice')).toHaveText('Decrypting');
+test('a participant with a wrong secret is never added and decodes nothing', async ({ meeting, newParticipant }) => {
+  const [alice, bob] = await meeting(['Alice', 'Bob']);
   const code = await alice.securityCode();
 
-  await mallory.join(withWrongSecret(invite));
+  const mallory = await newParticipant('Mallory');
+  await mallory.join(withWrongSecret(alice.invite));
 
   // Listed apart on the members' screens; never in the roster.
   for (const member of [alice, bob]) {
@@ -30,7 +23,7 @@ test('a participant with a wrong secret is never added and decodes nothing', asy
   expect((await mallory.inboundVideoTotals()).framesDecoded).toBe(0);
 
   // Alice and Bob are unaffected.
-  await expectRising(async () => (await alice.inboundVideoOf('Bob')).framesDecoded, 20);
-  await expectRising(async () => (await bob.inboundVideoOf('Alice')).framesDecoded, 20);
+  await expectRising(() => alice.framesDecodedOf('Bob'), 20);
+  await expectRising(() => bob.framesDecodedOf('Alice'), 20);
   expect((await mallory.inboundVideoTotals()).framesDecoded).toBe(0);
 });

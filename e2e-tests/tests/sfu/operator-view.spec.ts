@@ -9,20 +9,14 @@ import { countShared, windowsBeyondClearPrefix } from '../../support/plaintext-r
 import { SignalingClient } from '../../support/signaling-client';
 
 test('a plain Janus subscriber receives packets, decodes nothing and sees no plaintext', async ({
-  newParticipant,
+  meeting,
   browser,
   baseURL,
 }) => {
-  const alice = await newParticipant('Alice');
-  const bob = await newParticipant('Bob');
-  const invite = await alice.createMeeting();
-  await alice.join(invite);
-  await bob.join(invite);
-  await expect(alice.tileStatus('Bob')).toHaveText('Decrypting');
-  await expect(bob.tileStatus('Alice')).toHaveText('Decrypting');
+  const [alice, bob] = await meeting(['Alice', 'Bob']);
 
   // The operator's way in: the room id and pin, as the signaling server hands them out.
-  const operator = await SignalingClient.connect(baseURL!, invite);
+  const operator = await SignalingClient.connect(baseURL!, alice.invite);
   operator.join('Operator');
   const ready = await operator.next('sfu_room_ready');
   const access = ready.access as JanusRoomAccess & { kind: string };

@@ -8,44 +8,24 @@
  * again, and decrypt each other again within a bound of the path being back. The mesh has
  * its own outage scenario (mesh/network-outage).
  */
-import { test, expect, expectRising, type Participant } from '../../fixtures/meeting';
-import { cutMediaPaths, restoreMediaPaths } from '../../support/network-outage';
+import { test, expect, expectRising, viewingPairs, type Participant } from '../../fixtures/meeting';
 import { startJanus, stopJanus } from '../../support/janus';
 
 const RECONNECTING = 'Reconnecting to the media server';
 
-/** Alice and Bob in one meeting through Janus, decrypting each other. */
-async function meetingOfTwo(
-  newParticipant: (name: string) => Promise<Participant>,
-): Promise<[Participant, Participant]> {
-  const alice = await newParticipant('Alice');
-  const bob = await newParticipant('Bob');
-  const invite = await alice.createMeeting();
-  await alice.join(invite);
-  await bob.join(invite);
-  await expect(alice.tileStatus('Bob')).toHaveText('Decrypting');
-  await expect(bob.tileStatus('Alice')).toHaveText('Decrypting');
-  return [alice, bob];
-}
-
-/** Within `recoveryMs` both stop showing the banner and decrypt each other's new frames. */
-async function expectBackWithin(alice: Participant, bob: Participant, recoveryMs: number): Promise<void> {
-  for (const [viewer, remote] of [
-    [alice, bob],
-    [bob, alice],
-  ] as const) {
+/** Within `recoveryMs` everyone stops showing the banner and decrypts the others' new frames. */
+async function expectBackWithin(people: Participant[], recoveryMs: number): Promise<void> {
+  for (const [viewer, remote] of viewingPairs(people)) {
     await expect(viewer.page.getByText(RECONNECTING)).toBeHidden({ timeout: recoveryMs });
-    await expect
-      .poll(async () => (await viewer.inboundVideoOf(remote.name)).framesDecoded, { timeout: recoveryMs })
-      .toBeGreaterThan(0);
-    await expectRising(async () => (await viewer.inboundVideoOf(remote.name)).framesDecoded, 20);
+    await expect.poll(() => viewer.framesDecodedOf(remote.name), { timeout: recoveryMs }).toBeGreaterThan(0);
+    await expectRising(() => viewer.framesDecodedOf(remote.name), 20);
     await expect(viewer.tileStatus(remote.name)).toHaveText('Decrypting');
   }
 }
 
-test('after a Janus restart the meeting reconnects and decrypts again', async ({ newParticipant }) => {
+test('after a Janus restart the meeting reconnects and decrypts again', async ({ meeting }) => {
   test.setTimeout(120_000);
-  const [alice, bob] = await meetingOfTwo(newParticipant);
+  const [alice, bob] = await meeting(['Alice', 'Bob']);
 
   await stopJanus();
   for (const person of [alice, bob]) {
@@ -54,22 +34,22 @@ test('after a Janus restart the meeting reconnects and decrypts again', async ({
   await startJanus();
 
   // The bound we promise: from Janus accepting connections again to decrypting again.
-  await expectBackWithin(alice, bob, 15_000);
+  await expectBackWithin([alice, bob], 15_000);
 });
 
-test('after a network outage the meeting reconnects to Janus by itself and decrypts again', async ({ newParticipant }) => {
+test('after a network outage the meeting reconnects to Janus by itself and decrypts again', async ({
+  meeting,
+  networkOutage,
+}) => {
   test.setTimeout(180_000);
-  const [alice, bob] = await meetingOfTwo(newParticipant);
+  const [alice, bob] = await meeting(['Alice', 'Bob']);
 
-  cutMediaPaths();
-  try {
-    for (const person of [alice, bob]) {
-      await expect(person.page.getByText(RECONNECTING)).toBeVisible({ timeout: 45_000 });
-    }
-  } finally {
-    restoreMediaPaths();
+  networkOutage.start();
+  for (const person of [alice, bob]) {
+    await expect(person.page.getByText(RECONNECTING)).toBeVisible({ timeout: 45_000 });
   }
+  networkOutage.end();
 
   // The bound we promise: from the network coming back to decrypting again.
-  await expectBackWithin(alice, bob, 20_000);
+  await expectBackWithin([alice, bob], 20_000);
 });
