@@ -221,7 +221,7 @@ export class FrameCrypto {
    * Unprotects `data` at `nowMs` (a monotonic clock: the worker's frame clock). Returns `{ data, epoch, senderIndex }`
    * (`senderIndex` is the MLS leaf whose key authenticated it), or a promise of it on the
    * WebCrypto path. Throws (or rejects) when the frame must be dropped; errors named
-   * `NoEpochKeyError`/`NewerEpochKeyError` come from Rust as before.
+   * `NoEpochKeyError`/`NewerEpochKeyError` are thrown by Rust under the names crypto-wasm exports.
    * @param {Uint8Array<ArrayBuffer>} data
    * @param {FrameCodec} codec
    * @param {boolean} isKeyFrame

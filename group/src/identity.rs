@@ -93,7 +93,7 @@ fn signing_failure(error: SignerError) -> CryptoError {
 }
 
 /// SHA-256 of a member's public signature key: what people compare to know it is the
-/// same browser as before.
+/// same browser they met in an earlier meeting.
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct Fingerprint([u8; 32]);
 

@@ -5,8 +5,9 @@
 //! (or receiving its id in an invite link), then sends [`ClientMessage::Join`].
 //!
 //! The server relays [`SignalPayload`]s between two named participants of one room
-//! and never interprets them. Nothing here carries key material: the meeting secret
-//! stays in the invite link's URL fragment, which browsers never send to a server.
+//! and never interprets them. Nothing here carries key material: media keys come
+//! from the participants' MLS group, and the invite secret stays in the invite link's URL
+//! fragment, which browsers never send to a server.
 
 use std::fmt;
 

@@ -1,6 +1,7 @@
 //! Conclave's signaling server: serves the built app, creates rooms, and relays
 //! signaling between the participants of a room over WebSockets. It never sees a media
-//! key: the meeting secret stays in the invite link's URL fragment.
+//! key (those come from the participants' MLS group), nor the invite secret, which stays in
+//! the invite link's URL fragment.
 //!
 //! For each room it is also the MLS Delivery Service (RFC 9420 section 14): it orders the
 //! group's commits, relays KeyPackages and routes Welcomes, without reading any of them.

@@ -7,9 +7,10 @@
 //! the MLS group ([`KeyAgreement`]) first; each epoch's key goes to the worker before
 //! anything else happens. The transport (mesh or Janus, as the server's `joined` says) is
 //! made on `joined`. Mesh peer connections exist only with members of the MLS group
-//! ([`crate::services::transport::mesh::peering`]); an SFU stream is shown under a member's name only once the worker
-//! decrypted it with that member's key ([`stream_binding`]). If encryption is unavailable
-//! or fails, the session never joins and tears down whatever it had.
+//! ([`crate::services::transport::mesh::peering`]); an SFU stream is shown under a
+//! member's name only once the worker decrypted it with that member's key
+//! ([`stream_binding`]). If encryption is unavailable or fails, the session never joins
+//! and tears down whatever it had.
 //!
 //! - this file: what a session holds, and its start (worker and identity);
 //! - `server`: the MLS group and the signaling connection: joining, every server message;
