@@ -41,12 +41,20 @@ impl DisplayName {
         Ok(Self(trimmed.to_owned()))
     }
 
-    /// The display name `text` makes, whatever it holds: control characters dropped,
-    /// surrounding whitespace trimmed, the first [`MAX_DISPLAY_NAME_CHARS`] characters
-    /// kept. `None` when nothing is left. Equal to [`DisplayName::parse`] on every text
-    /// that `parse` accepts.
+    /// The display name `text` makes, whatever it holds: control characters that are
+    /// whitespace (a tab, a line break) become a space, so "Ada\nLovelace" keeps its two
+    /// words, and the other control characters are dropped; surrounding whitespace
+    /// trimmed, the first [`MAX_DISPLAY_NAME_CHARS`] characters kept. `None` when nothing
+    /// is left. Equal to [`DisplayName::parse`] on every text that `parse` accepts.
     pub fn clean(text: &str) -> Option<Self> {
-        let printable: String = text.chars().filter(|c| !c.is_control()).collect();
+        let printable: String = text
+            .chars()
+            .filter_map(|c| match c {
+                c if c.is_control() && c.is_whitespace() => Some(' '),
+                c if c.is_control() => None,
+                c => Some(c),
+            })
+            .collect();
         let capped: String = printable
             .trim()
             .chars()
@@ -167,6 +175,8 @@ mod tests {
         assert_eq!(clean("  Ada  ").as_deref(), Some("Ada"));
         assert_eq!(clean("A\u{7}da\n").as_deref(), Some("Ada"));
         assert_eq!(clean("\u{1} Ada").as_deref(), Some("Ada"));
+        assert_eq!(clean("Ada\nLovelace").as_deref(), Some("Ada Lovelace"));
+        assert_eq!(clean("Ada\tLovelace").as_deref(), Some("Ada Lovelace"));
         assert_eq!(clean(" \t\u{0} "), None);
         let capped = clean(&"é".repeat(100)).unwrap();
         assert_eq!(capped.chars().count(), MAX_DISPLAY_NAME_CHARS);

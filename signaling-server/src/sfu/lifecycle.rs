@@ -49,7 +49,7 @@ impl SfuEndpoint {
     /// every participant the same access; an SFU with per-participant tokens mints
     /// `participant`'s here.
     pub fn access(&self, spec: &SfuRoomSpec, participant: ParticipantId) -> SfuAccess {
-        // The room's pin opens a Janus room to anyone who holds it.
+        // The room's pin opens a Janus room to anyone who holds it: no per-participant part.
         let _ = participant;
         match self {
             Self::Janus(janus) => SfuAccess::Janus {
