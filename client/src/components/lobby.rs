@@ -10,7 +10,8 @@ use crate::state::{Action, LocalMedia, Page};
 const DEFAULT_DISPLAY_NAME: &str = "Guest";
 
 /// The display name to send: the typed text made a [`DisplayName`] (the protocol's one
-/// rule: control characters dropped, trimmed, at most [`MAX_DISPLAY_NAME_CHARS`]), or
+/// rule: tabs and line breaks made spaces, other control characters dropped, trimmed, at
+/// most [`MAX_DISPLAY_NAME_CHARS`]), or
 /// [`DEFAULT_DISPLAY_NAME`] when nothing is left.
 pub fn display_name_to_send(typed: &str) -> String {
     DisplayName::clean(typed).map_or_else(|| DEFAULT_DISPLAY_NAME.to_owned(), String::from)
@@ -111,9 +112,10 @@ mod tests {
         assert_eq!(display_name_to_send("   "), "Guest");
         assert_eq!(
             display_name_to_send("Ada\tL."),
-            "AdaL.",
-            "no control characters"
+            "Ada L.",
+            "a tab is a space, no control character stays"
         );
+        assert_eq!(display_name_to_send("Ada\u{7}"), "Ada");
         assert_eq!(
             display_name_to_send(&"é".repeat(100)).chars().count(),
             MAX_DISPLAY_NAME_CHARS
