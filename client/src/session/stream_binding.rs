@@ -238,4 +238,16 @@ mod tests {
         assert_eq!(frames.owner, Some(GRACE));
         assert_eq!(frames.shown, None, "still hers: nothing to show anew");
     }
+
+    #[test]
+    fn a_bound_stream_is_never_moved_by_another_members_frames() {
+        // A hostile SFU feeds Alan's frames into the stream bound to Grace: her tile must
+        // not show his media, and the stream stays hers.
+        let mut bindings = meeting();
+        bindings.stream_arrived(feed("7"), "grace's feed");
+        assert_eq!(bindings.frames_decrypted(&feed("7"), Some(1)).owner, Some(GRACE));
+        let swapped = bindings.frames_decrypted(&feed("7"), Some(2));
+        assert_eq!(swapped.owner, Some(GRACE), "never re-bound silently");
+        assert_eq!(swapped.shown, None, "not shown in Alan's tile");
+    }
 }
