@@ -5,6 +5,7 @@
 //! page hands over. Until the first epoch key, both directions fail closed with
 //! [`Error::NoKeySource`].
 
+use crate::binding::SenderBinding;
 use crate::codec::{structured, Codec, Layout};
 use crate::mls_keys::EpochKeys;
 use crate::suite::CipherSuite;
@@ -20,6 +21,9 @@ pub struct Unprotected {
     pub epoch: u64,
     /// The sender's MLS leaf index, from the KID whose key authenticated the frame.
     pub sender_index: u64,
+    /// Whether this frame bound its receiver to `sender_index` (an SFU feed's first
+    /// authenticated frame, or its first since a release): the page is to be told.
+    pub bound_now: bool,
 }
 
 /// Protects outgoing and unprotects incoming frames for one page.
@@ -97,6 +101,12 @@ impl Cryptor {
         self.keys.is_some()
     }
 
+    /// Mesh: the page names the leaf a peer receiver accepts (`None`: none), bound from the
+    /// current send epoch on if it changed ([`SenderBinding::expect`]).
+    pub fn expect_sender(&self, binding: &mut SenderBinding, sender: Option<u32>) {
+        binding.expect(sender, self.send_epoch());
+    }
+
     /// The MLS epoch frames are sent in, once epoch keys are in use.
     pub fn send_epoch(&self) -> Option<u64> {
         self.keys.as_ref().and_then(EpochKeys::send_epoch)
@@ -128,17 +138,20 @@ impl Cryptor {
         Ok(protected)
     }
 
-    /// Unprotects an incoming frame at `now_ms` (it decides the grace of old epochs).
+    /// Unprotects an incoming frame at `now_ms` (it decides the grace of old epochs) for the
+    /// receiver bound by `binding` ([`crate::binding`]): frames of any other sender are
+    /// refused before authentication, and an authenticated frame may bind it.
     ///
     /// # Errors
     /// [`Error::NoKeySource`] before the first epoch key; else as
-    /// [`EpochKeys::unprotect_frame`].
+    /// [`EpochKeys::unprotect_frame_from`].
     pub fn unprotect(
         &mut self,
         now_ms: u64,
         frame: &[u8],
         codec: Codec,
         key_frame: bool,
+        binding: &mut SenderBinding,
     ) -> Result<Unprotected, Error> {
         let layout = codec.layout(key_frame);
         #[cfg(feature = "test-hooks")]
@@ -148,13 +161,17 @@ impl Cryptor {
         }
         let keys = self.keys.as_mut().ok_or(Error::NoKeySource)?;
         let mut open = |frame: &[u8], prefix_len: usize| {
-            keys.unprotect_frame(now_ms, frame, prefix_len)
+            keys.unprotect_frame_from(now_ms, frame, prefix_len, binding)
                 .map(|unprotected| {
-                    let source = (unprotected.epoch, unprotected.sender_index);
+                    let source = (
+                        unprotected.epoch,
+                        unprotected.sender_index,
+                        unprotected.bound_now,
+                    );
                     (unprotected.frame, source)
                 })
         };
-        let (frame, (epoch, sender_index)) = match layout {
+        let (frame, (epoch, sender_index, bound_now)) = match layout {
             Layout::ClearPrefix(prefix_len) => open(frame, prefix_len)?,
             Layout::Structured(format) => structured::unprotect(format, frame, open)?,
         };
@@ -162,6 +179,7 @@ impl Cryptor {
             frame,
             epoch,
             sender_index,
+            bound_now,
         })
     }
 

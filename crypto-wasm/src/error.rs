@@ -61,6 +61,20 @@ pub enum Error {
     /// (a handshake message did not reach it) and should re-sync its group state.
     #[error("no key for this frame's epoch, which is newer than ours")]
     NoKeyForNewerEpoch,
+    /// The frame's KID names another sender than the one its receiver is bound to
+    /// ([`crate::binding`]): dropped before authentication. Says nothing the header does not
+    /// show.
+    #[error("frame is not from this receiver's sender")]
+    WrongSender,
+    /// The frame is under an older epoch than one its sender already sent in here: once a
+    /// sender's frames of a newer epoch authenticated, its old-epoch frames are refused (a
+    /// member removed at the change still holds the old key). Dropped before authentication.
+    #[error("frame is under an epoch its sender has left")]
+    SenderMovedOn,
+    /// The frame's key reached its cap of failed authentications (suite 0x0003, RFC 9605
+    /// section 7.5) and is refused until the next epoch. Dropped before authentication.
+    #[error("frame key refused after too many failed authentications")]
+    KeyLocked,
     /// An MLS epoch older than the current send epoch was offered: sending never goes back.
     #[error("epoch {offered} is older than the current send epoch {current}")]
     EpochWentBack {

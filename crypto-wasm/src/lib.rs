@@ -14,12 +14,14 @@
 //! - [`replay`]: the receiver's sliding anti-replay window per sender key, section 9.3.
 //! - [`sender`]: a sender key with its monotonic counter (sections 4.4.1 and 9.1).
 //! - [`receiver`]: the bounded ring of receive keys, looked up by KID (section 4.4.1).
+//! - [`binding`]: the one sender leaf each receiver accepts (section 5.2's KIDs).
 //! - [`codec`]: bytes left in clear per codec, authenticated as SFrame metadata (section 9.4).
 //! - [`mls_keys`]: the key source, one MLS base key per epoch and KIDs of section 5.2.
 //! - [`cryptor`]: the per-worker state the JavaScript edge drives.
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod binding;
 pub mod codec;
 pub mod cryptor;
 pub mod ctr_hmac;
@@ -40,6 +42,7 @@ pub mod suite;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 
+pub use binding::SenderBinding;
 pub use codec::Codec;
 pub use cryptor::Cryptor;
 pub use error::Error;

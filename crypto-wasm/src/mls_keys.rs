@@ -26,7 +26,21 @@
 //! - a frame whose epoch bits name no held epoch fails with [`Error::NoKeyForEpoch`], told
 //!   apart from authentication failures ([`Error::DecryptionFailed`]);
 //! - frames under our own KIDs are never decrypted (reflection by an SFU);
-//! - each (sender, epoch) KID has its own anti-replay window ([`crate::replay`]).
+//! - each (sender, epoch) KID has its own anti-replay window ([`crate::replay`]), kept with
+//!   its epoch from the KID's first authenticated frame until the epoch is dropped, apart
+//!   from the bounded cache of derived keys: a key evicted from the cache and derived again
+//!   still refuses the counters it accepted. At most [`MAX_KIDS_PER_EPOCH`] KIDs per epoch
+//!   get one (only holders of the epoch's base key can make a KID authenticate); a frame
+//!   under a further KID is refused;
+//! - once a sender's frames of a newer epoch authenticated, its frames of older epochs are
+//!   refused ([`Error::SenderMovedOn`]): during the grace period a member removed at the
+//!   change still holds the old base key and could make frames under any member's old KID;
+//! - with a suite whose tag is short (0x0003), failed authentications are counted per KID
+//!   (and once for all KIDs that never authenticated); at
+//!   [`CipherSuite::failed_authentication_cap`] the KID is refused until its epoch is dropped
+//!   ([`Error::KeyLocked`], RFC 9605 section 7.5);
+//! - a receiver may be bound to one sender ([`crate::binding`]): frames of other senders are
+//!   refused before authentication ([`EpochKeys::unprotect_frame_from`]).
 //!
 //! Nonce uniqueness: the send counter is one counter for the lifetime of the ring. A new send
 //! key continues it rather than restarting at 0, so no (key, CTR) pair can repeat whatever
@@ -38,10 +52,16 @@
 //! context: the key schedule binds the whole KID, so only a holder of the epoch's base key
 //! can produce a frame that authenticates.
 
+use std::collections::HashMap;
+
+use subtle::ConstantTimeEq;
+
+use crate::binding::{Admitted, SenderBinding};
 use crate::frame::FrameKey;
 use crate::header::{Counter, KeyId, SframeHeader};
 use crate::key_schedule::{derive_key_salt, BaseKey, KeyMaterial};
-use crate::receiver::{KeyCache, ProtectedFrame, ReceiveKey, DEFAULT_CAPACITY};
+use crate::receiver::{KeyCache, ProtectedFrame, DEFAULT_CAPACITY};
+use crate::replay::ReplayWindow;
 use crate::sender::SenderContext;
 use crate::suite::{CipherSuite, NONCE_LEN};
 use crate::Error;
@@ -54,6 +74,10 @@ pub const CONTEXT: u64 = 0;
 pub const OLD_EPOCH_GRACE_MS: u64 = 5_000;
 /// Largest epoch number JavaScript can pass exactly as a number (2^53 - 1).
 pub const MAX_JS_EPOCH: u64 = (1 << 53) - 1;
+/// Most KIDs of one epoch that keep receive state (a replay window, a failure count: about
+/// 140 bytes each). Far above any meeting's senders; it bounds what a member forging KIDs
+/// can make a receiver hold (16 epochs of 1024 KIDs: about 2.3 MB).
+pub const MAX_KIDS_PER_EPOCH: usize = 1024;
 
 /// A mask of the `bits` low-order bits.
 const fn low_mask(bits: u32) -> u64 {
@@ -171,6 +195,15 @@ pub fn epoch_from_js_number(value: f64) -> Result<u64, Error> {
     }
 }
 
+/// The receive state of one KID in one epoch, from its first authenticated frame on.
+#[derive(Default)]
+struct KidState {
+    /// Which counters were accepted (RFC 9605 section 9.3).
+    window: ReplayWindow,
+    /// Failed authentications under this KID (counted only for suites with a cap).
+    failed: u32,
+}
+
 /// One held epoch. No `Debug`: it holds the base key.
 struct Epoch {
     number: u64,
@@ -178,6 +211,10 @@ struct Epoch {
     own_kid: KeyId,
     /// When a newer epoch was added; decryption ends [`OLD_EPOCH_GRACE_MS`] later.
     superseded_at_ms: Option<u64>,
+    /// Every KID that authenticated a frame in this epoch (at most [`MAX_KIDS_PER_EPOCH`]).
+    kids: HashMap<KeyId, KidState>,
+    /// Failed authentications under KIDs that never authenticated, counted together.
+    unseen_failed: u32,
 }
 
 impl Epoch {
@@ -185,6 +222,24 @@ impl Epoch {
         self.superseded_at_ms
             .is_some_and(|t| now_ms >= t.saturating_add(OLD_EPOCH_GRACE_MS))
     }
+
+    fn same_bits(&self, kid: KeyId) -> bool {
+        self.number & low_mask(EPOCH_BITS) == epoch_bits_of(kid)
+    }
+
+    /// The failures counted against `kid`: its own, or the shared count of unseen KIDs.
+    fn failures_of(&mut self, kid: KeyId) -> &mut u32 {
+        match self.kids.get_mut(&kid) {
+            Some(state) => &mut state.failed,
+            None => &mut self.unseen_failed,
+        }
+    }
+}
+
+/// The KID of `kid`'s sender (and context) in another epoch: the same high bits, that
+/// epoch's low bits.
+fn kid_in_epoch(kid: KeyId, epoch: u64) -> KeyId {
+    KeyId((kid.0 & !low_mask(EPOCH_BITS)) | (epoch & low_mask(EPOCH_BITS)))
 }
 
 /// A successfully unprotected frame and the epoch it was sent in.
@@ -195,6 +250,8 @@ pub struct DecryptedInEpoch {
     pub epoch: u64,
     /// The sender's MLS leaf index, from the KID that authenticated the frame.
     pub sender_index: u64,
+    /// Whether this frame bound its receiver ([`crate::binding`]; always false without one).
+    pub bound_now: bool,
 }
 
 /// The epochs a worker holds, the send key of the newest, and the cache of derived receive
@@ -252,6 +309,11 @@ impl EpochKeys {
         self.cache.len()
     }
 
+    /// Number of KIDs, over every held epoch, whose receive state (replay window) is kept.
+    pub fn tracked_kids(&self) -> usize {
+        self.epochs.iter().map(|e| e.kids.len()).sum()
+    }
+
     /// Adds `epoch` with its `base_key` (`AEAD.Nk` bytes, from the MLS exporter) and makes it
     /// the send epoch at once, sending as leaf `own_sender_index`. Older epochs stay usable
     /// for decryption for [`OLD_EPOCH_GRACE_MS`]; a held epoch with the same low bits is
@@ -289,6 +351,14 @@ impl EpochKeys {
         self.advance(now_ms);
 
         let bits = epoch & low_mask(EPOCH_BITS);
+        // The same epoch with the same key handed again keeps what its KIDs accepted, so
+        // handing a key twice cannot reopen its replay windows.
+        let (kids, unseen_failed) = match self.epochs.iter_mut().find(|e| {
+            e.number == epoch && bool::from(e.base_key.as_bytes().ct_eq(base_key.as_bytes()))
+        }) {
+            Some(same) => (std::mem::take(&mut same.kids), same.unseen_failed),
+            None => (HashMap::new(), 0),
+        };
         self.epochs
             .retain(|e| e.number & low_mask(EPOCH_BITS) != bits);
         self.cache.retain(|kid| epoch_bits_of(kid) != bits);
@@ -310,6 +380,8 @@ impl EpochKeys {
             base_key,
             own_kid,
             superseded_at_ms: None,
+            kids,
+            unseen_failed,
         });
         Ok(())
     }
@@ -335,13 +407,11 @@ impl EpochKeys {
         self.now_ms = self.now_ms.max(now_ms);
         let now = self.now_ms;
         if self.epochs.iter().any(|e| e.expired(now)) {
+            // Dropping an epoch drops its KIDs' receive state with it.
             self.epochs.retain(|e| !e.expired(now));
             let epochs = &self.epochs;
-            self.cache.retain(|kid| {
-                epochs
-                    .iter()
-                    .any(|e| e.number & low_mask(EPOCH_BITS) == epoch_bits_of(kid))
-            });
+            self.cache
+                .retain(|kid| epochs.iter().any(|e| e.same_bits(kid)));
         }
     }
 
@@ -356,10 +426,14 @@ impl EpochKeys {
     }
 
     /// Unprotects a frame laid out as `clear prefix || SFrame header || ciphertext || tag`
-    /// at `now_ms`, returning `clear prefix || plaintext` and its epoch.
+    /// at `now_ms`, returning `clear prefix || plaintext` and its epoch, from whichever
+    /// sender (the key ring's rules only; a receiver uses
+    /// [`EpochKeys::unprotect_frame_from`]).
     ///
     /// # Errors
     /// [`Error::NoKeyForEpoch`] if the KID's epoch bits name no held epoch;
+    /// [`Error::SenderMovedOn`] for an old-epoch frame of a sender already seen in a newer
+    /// one; [`Error::KeyLocked`] for a key at its failure cap;
     /// [`Error::Replayed`] for a replayed or too old counter of a known sender key
     /// ([`crate::replay`]);
     /// [`Error::DecryptionFailed`] for every other failure, whatever its cause (malformed,
@@ -370,31 +444,108 @@ impl EpochKeys {
         frame: &[u8],
         prefix_len: usize,
     ) -> Result<DecryptedInEpoch, Error> {
+        self.open_frame(now_ms, frame, prefix_len, None)
+    }
+
+    /// [`EpochKeys::unprotect_frame`] for a receiver bound by `binding`: a frame whose KID
+    /// names another sender is refused before authentication, and an authenticated frame
+    /// may bind it ([`crate::binding`]).
+    ///
+    /// # Errors
+    /// [`Error::WrongSender`] as [`SenderBinding::admit`]; otherwise as
+    /// [`EpochKeys::unprotect_frame`].
+    pub fn unprotect_frame_from(
+        &mut self,
+        now_ms: u64,
+        frame: &[u8],
+        prefix_len: usize,
+        binding: &mut SenderBinding,
+    ) -> Result<DecryptedInEpoch, Error> {
+        self.open_frame(now_ms, frame, prefix_len, Some(binding))
+    }
+
+    fn open_frame(
+        &mut self,
+        now_ms: u64,
+        frame: &[u8],
+        prefix_len: usize,
+        binding: Option<&mut SenderBinding>,
+    ) -> Result<DecryptedInEpoch, Error> {
         self.advance(now_ms);
         let parsed = ProtectedFrame::parse(frame, prefix_len, self.suite)?;
         let kid = parsed.kid();
-        let epoch = self
-            .epochs
-            .iter()
-            .find(|e| e.number & low_mask(EPOCH_BITS) == epoch_bits_of(kid))
-            .ok_or_else(|| self.missing_epoch_error(kid))?;
-        if kid == epoch.own_kid {
+        let at = self.admit(kid, binding.as_deref())?;
+        let cap = self.suite.failed_authentication_cap();
+        let epoch = &mut self.epochs[at];
+        if cap.is_some_and(|cap| *epoch.failures_of(kid) >= cap) {
+            return Err(Error::KeyLocked);
+        }
+        if !epoch.kids.contains_key(&kid) && epoch.kids.len() >= MAX_KIDS_PER_EPOCH {
             return Err(Error::DecryptionFailed);
         }
-        let number = epoch.number;
-        let frame = if let Some(key) = self.cache.get(kid) {
-            key.open(&parsed)?
-        } else {
-            let key = FrameKey::derive(self.suite, kid, &epoch.base_key);
-            let plain = parsed.open(&key)?;
-            self.cache.insert(kid, ReceiveKey::new(key, parsed.ctr()));
-            plain
+        let opened = match self.cache.get(kid) {
+            Some(key) => parsed.open(key),
+            None => {
+                let key = FrameKey::derive(self.suite, kid, &epoch.base_key);
+                let opened = parsed.open(&key);
+                if opened.is_ok() {
+                    self.cache.insert(kid, key);
+                }
+                opened
+            }
         };
+        let frame = match opened {
+            Ok(frame) => frame,
+            Err(error) => {
+                if cap.is_some() {
+                    let failures = epoch.failures_of(kid);
+                    *failures = failures.saturating_add(1);
+                }
+                return Err(error);
+            }
+        };
+        let window = &mut epoch.kids.entry(kid).or_default().window;
+        window.check(parsed.ctr())?;
+        window.accept(parsed.ctr());
+        let (number, sender_index) = (epoch.number, sender_index_of(kid));
+        let Admitted { bound_now } = binding.map_or(Admitted { bound_now: false }, |binding| {
+            binding.authenticated(sender_index, number)
+        });
         Ok(DecryptedInEpoch {
             frame,
             epoch: number,
-            sender_index: sender_index_of(kid),
+            sender_index,
+            bound_now,
         })
+    }
+
+    /// The index of the held epoch `kid` may be opened in, before authentication: its epoch
+    /// is held, it is not our own KID, the receiver's binding admits its sender, and that
+    /// sender has not moved on to a newer epoch.
+    fn admit(&self, kid: KeyId, binding: Option<&SenderBinding>) -> Result<usize, Error> {
+        let at = self
+            .epochs
+            .iter()
+            .position(|e| e.same_bits(kid))
+            .ok_or_else(|| self.missing_epoch_error(kid))?;
+        let epoch = &self.epochs[at];
+        if kid == epoch.own_kid {
+            return Err(Error::DecryptionFailed);
+        }
+        if let Some(binding) = binding {
+            let newest = self.send_epoch() == Some(epoch.number);
+            binding.admit(sender_index_of(kid), epoch.number, newest)?;
+        }
+        // Only superseded epochs have newer ones to look at (the send epoch is the newest).
+        if epoch.superseded_at_ms.is_some()
+            && self.epochs.iter().any(|newer| {
+                newer.number > epoch.number
+                    && newer.kids.contains_key(&kid_in_epoch(kid, newer.number))
+            })
+        {
+            return Err(Error::SenderMovedOn);
+        }
+        Ok(at)
     }
 
     // The split AEAD path (`crate::cryptor::split_aead`): the rules of `protect_frame` and
@@ -413,40 +564,60 @@ impl EpochKeys {
     fn receive_epoch(&self, kid: KeyId) -> Option<&Epoch> {
         self.epochs
             .iter()
-            .find(|e| e.number & low_mask(EPOCH_BITS) == epoch_bits_of(kid))
+            .find(|e| e.same_bits(kid))
             .filter(|e| e.own_kid != kid)
     }
 
     /// At `now_ms`, the nonce of (`kid`, `ctr`) and the epoch of `kid`, if a frame under
-    /// `kid` may be opened outside Rust: its epoch is held, it is not our own KID, its key is
-    /// cached (it already authenticated a frame in Rust) and its replay window would accept
-    /// `ctr`. `None` otherwise: the caller then takes the all-Rust path, which decides the
-    /// error.
+    /// `kid` may be opened outside Rust for a receiver bound by `binding`: the rules of
+    /// [`EpochKeys::unprotect_frame_from`] admit it, the receiver is bound to its sender
+    /// already (only the all-Rust path binds), its key is cached (it already authenticated
+    /// a frame in Rust) and its replay window would accept `ctr`. `None` otherwise: the
+    /// caller then takes the all-Rust path, which decides the error.
     pub fn split_open_nonce(
         &mut self,
         now_ms: u64,
         kid: KeyId,
         ctr: Counter,
+        binding: &SenderBinding,
     ) -> Option<([u8; NONCE_LEN], u64)> {
         self.advance(now_ms);
-        let number = self.receive_epoch(kid)?.number;
-        let nonce = self.cache.get(kid)?.split_open_nonce(ctr).ok()?;
+        if binding.bound_sender() != Some(sender_index_of(kid)) {
+            return None;
+        }
+        let at = self.admit(kid, Some(binding)).ok()?;
+        let number = self.epochs[at].number;
+        self.epochs[at].kids.get(&kid)?.window.check(ctr).ok()?;
+        let nonce = self.cache.get(kid)?.nonce_for(ctr);
         Some((nonce, number))
     }
 
-    /// Records that a frame under (`kid`, `ctr`) authenticated outside Rust.
+    /// Records that a frame under (`kid`, `ctr`) authenticated outside Rust, for a receiver
+    /// bound by `binding`, checking the rules again (they may have changed in between).
     ///
     /// # Errors
-    /// [`Error::DecryptionFailed`] if `kid` is no longer cached (its epoch was dropped in
-    /// between); [`Error::Replayed`] if its window now refuses `ctr`.
-    pub fn split_accept(&mut self, kid: KeyId, ctr: Counter) -> Result<(), Error> {
-        if self.receive_epoch(kid).is_none() {
-            return Err(Error::DecryptionFailed);
+    /// [`Error::DecryptionFailed`] if `kid` has no receive state (its epoch was dropped in
+    /// between); [`Error::WrongSender`] or [`Error::SenderMovedOn`] as
+    /// [`EpochKeys::unprotect_frame_from`]; [`Error::Replayed`] if its window now refuses
+    /// `ctr`.
+    pub fn split_accept(
+        &mut self,
+        kid: KeyId,
+        ctr: Counter,
+        binding: &SenderBinding,
+    ) -> Result<(), Error> {
+        if binding.bound_sender() != Some(sender_index_of(kid)) {
+            return Err(Error::WrongSender);
         }
-        self.cache
-            .get(kid)
+        let at = self.admit(kid, Some(binding))?;
+        let window = &mut self.epochs[at]
+            .kids
+            .get_mut(&kid)
             .ok_or(Error::DecryptionFailed)?
-            .split_accept(ctr)
+            .window;
+        window.check(ctr)?;
+        window.accept(ctr);
+        Ok(())
     }
 
     /// Number of epochs held.

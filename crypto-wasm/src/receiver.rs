@@ -6,15 +6,14 @@
 //! it only after it authenticated a frame, so forged frames with random KIDs cannot push real
 //! senders' keys out.
 //!
-//! Each cached [`ReceiveKey`] carries its anti-replay window ([`crate::replay`], RFC 9605
-//! section 9.3): an authentic frame whose counter the window refuses fails with
-//! [`Error::Replayed`], and the window moves only once a frame authenticated.
+//! The cache holds keys only, never anti-replay state: a key evicted and derived again must
+//! not forget the counters it accepted, so the replay windows ([`crate::replay`]) live with
+//! their epoch in [`crate::mls_keys`], for every KID of every held epoch.
 
 use crate::codec::clear_len;
 use crate::frame::{open_in_place, with_aad, FrameKey};
 use crate::header::Counter;
 use crate::header::{KeyId, SframeHeader};
-use crate::replay::ReplayWindow;
 use crate::suite::CipherSuite;
 use crate::Error;
 
@@ -86,70 +85,14 @@ impl<'a> ProtectedFrame<'a> {
     }
 }
 
-/// A receive key with its anti-replay window.
-pub struct ReceiveKey {
-    key: FrameKey,
-    window: ReplayWindow,
-}
-
-impl ReceiveKey {
-    /// A key that has authenticated `first` (the frame it was derived for).
-    pub fn new(key: FrameKey, first: Counter) -> Self {
-        let mut window = ReplayWindow::new();
-        window.accept(first);
-        Self { key, window }
-    }
-
-    /// The anti-replay window of this key.
-    pub fn window(&self) -> &ReplayWindow {
-        &self.window
-    }
-
-    /// For the split AEAD path ([`crate::cryptor::split_aead`], the AEAD call outside Rust): the
-    /// nonce of `ctr` under this key, if the window would accept `ctr`.
-    ///
-    /// # Errors
-    /// [`Error::Replayed`] if the window refuses the counter.
-    pub fn split_open_nonce(&self, ctr: Counter) -> Result<[u8; crate::suite::NONCE_LEN], Error> {
-        self.window.check(ctr)?;
-        Ok(self.key.nonce_for(ctr))
-    }
-
-    /// For the split AEAD path: records `ctr` once a frame under this key authenticated
-    /// outside Rust, checking the window again (another frame with the same counter may
-    /// have authenticated in between).
-    ///
-    /// # Errors
-    /// [`Error::Replayed`] if the window now refuses the counter.
-    pub fn split_accept(&mut self, ctr: Counter) -> Result<(), Error> {
-        self.window.check(ctr)?;
-        self.window.accept(ctr);
-        Ok(())
-    }
-
-    /// Authenticates and decrypts the frame, then checks its counter against the window and
-    /// records it. The window is consulted only for authentic frames, so a forgery is always
-    /// [`Error::DecryptionFailed`] and never moves the window.
-    ///
-    /// # Errors
-    /// [`Error::DecryptionFailed`] if authentication fails; [`Error::Replayed`] if the frame
-    /// is authentic but its counter was already accepted or is older than the window (its
-    /// plaintext is dropped). The window changes only on success.
-    pub fn open(&mut self, frame: &ProtectedFrame<'_>) -> Result<Vec<u8>, Error> {
-        let plain = frame.open(&self.key)?;
-        self.window.check(frame.ctr())?;
-        self.window.accept(frame.ctr());
-        Ok(plain)
-    }
-}
-
 struct Entry {
     kid: KeyId,
-    key: ReceiveKey,
+    key: FrameKey,
     last_used: u64,
 }
 
-/// A bounded cache of derived receive keys by KID, least recently used evicted first.
+/// A bounded cache of derived receive keys by KID, least recently used evicted first. It
+/// holds no anti-replay state: evicting a key forgets nothing but the derivation.
 pub struct KeyCache {
     entries: Vec<Entry>,
     capacity: usize,
@@ -168,17 +111,17 @@ impl KeyCache {
     }
 
     /// The cached key of `kid`, marked as just used.
-    pub fn get(&mut self, kid: KeyId) -> Option<&mut ReceiveKey> {
+    pub fn get(&mut self, kid: KeyId) -> Option<&FrameKey> {
         self.clock += 1;
         let clock = self.clock;
         let entry = self.entries.iter_mut().find(|e| e.kid == kid)?;
         entry.last_used = clock;
-        Some(&mut entry.key)
+        Some(&entry.key)
     }
 
     /// Caches `key` for `kid`, evicting the least recently used key when full. Call only
     /// with a key that authenticated a frame.
-    pub fn insert(&mut self, kid: KeyId, key: ReceiveKey) {
+    pub fn insert(&mut self, kid: KeyId, key: FrameKey) {
         self.clock += 1;
         let entry = Entry {
             kid,

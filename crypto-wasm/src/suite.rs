@@ -142,7 +142,24 @@ impl CipherSuite {
             Self::Aes128GcmSha256_128 | Self::Aes256GcmSha512_128 => TAG_LEN,
         }
     }
+
+    /// How many failed authentications a receive key takes before it is refused for the
+    /// rest of its epoch (RFC 9605 section 7.5, "Risks Due to Short Tags"), `None`: no cap.
+    /// Only the 4-byte tag of 0x0003 has one: [`SHORT_TAG_FAILURE_CAP`] guesses succeed
+    /// with probability at most 2^10 / 2^32 = 2^-22 per key. An 8-byte tag (0x0002) needs
+    /// 2^64 guesses on average, which no media link carries.
+    pub const fn failed_authentication_cap(self) -> Option<u32> {
+        match self {
+            Self::Aes128CtrHmacSha256_32 => Some(SHORT_TAG_FAILURE_CAP),
+            _ => None,
+        }
+    }
 }
+
+/// Failed authentications a key of suite 0x0003 takes before it is refused until the next
+/// epoch (docs/FRAME_FORMAT.md, "Receiving"). Genuine frames never fail: only a forger or
+/// a corrupted path makes failures, and both can stop media anyway.
+pub const SHORT_TAG_FAILURE_CAP: u32 = 1024;
 
 /// `AEAD.Nn` of every suite.
 pub const NONCE_LEN: usize = 12;

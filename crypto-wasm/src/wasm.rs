@@ -6,12 +6,16 @@
 //! `unprotect` throws: name [`NO_KEY_ERROR_NAME`] (or [`NEWER_EPOCH_ERROR_NAME`]) when the
 //! frame's MLS epoch is not held (the worker counts it as "waiting for key"),
 //! [`REPLAYED_ERROR_NAME`] for an authentic frame seen before (counted as `replayed`),
+//! [`WRONG_SENDER_ERROR_NAME`] for a frame of another sender than the receiver's
+//! ([`ReceiverBinding`]), [`STALE_EPOCH_ERROR_NAME`] for an old-epoch frame of a sender that
+//! moved on, [`KEY_LOCKED_ERROR_NAME`] for a key at its cap of failed authentications,
 //! otherwise a plain `Error` that says nothing about the cause. The worker reads these names
 //! from the module ([`no_epoch_key_error_name`] and its siblings), and the WebCrypto plan's
 //! layout from [`PlanOffset`]: each is defined here once, never copied into JavaScript.
 
 use wasm_bindgen::prelude::*;
 
+use crate::binding::SenderBinding;
 use crate::codec::Codec;
 pub use crate::cryptor::split_aead::PlanOffset;
 use crate::cryptor::split_aead::MAX_PLAN_NUMBER;
@@ -27,6 +31,84 @@ pub const NEWER_EPOCH_ERROR_NAME: &str = "NewerEpochKeyError";
 /// `name` of the error `unprotect` throws for an authentic frame already accepted, or older
 /// than the sender key's replay window (RFC 9605 section 9.3).
 pub const REPLAYED_ERROR_NAME: &str = "ReplayedFrameError";
+
+/// `name` of the error `unprotect` throws for a frame whose KID names another sender than
+/// the one its receiver is bound to.
+pub const WRONG_SENDER_ERROR_NAME: &str = "WrongSenderError";
+/// `name` of the error `unprotect` throws for an old-epoch frame of a sender whose frames
+/// of a newer epoch already authenticated.
+pub const STALE_EPOCH_ERROR_NAME: &str = "StaleEpochError";
+/// `name` of the error `unprotect` throws for a frame whose key reached its cap of failed
+/// authentications (suite 0x0003) and is refused until the next epoch.
+pub const KEY_LOCKED_ERROR_NAME: &str = "KeyLockedError";
+
+/// [`WRONG_SENDER_ERROR_NAME`], for the worker to tell the error apart.
+#[wasm_bindgen(js_name = wrongSenderErrorName)]
+pub fn wrong_sender_error_name() -> String {
+    WRONG_SENDER_ERROR_NAME.to_owned()
+}
+
+/// [`STALE_EPOCH_ERROR_NAME`], for the worker to tell the error apart.
+#[wasm_bindgen(js_name = staleEpochErrorName)]
+pub fn stale_epoch_error_name() -> String {
+    STALE_EPOCH_ERROR_NAME.to_owned()
+}
+
+/// [`KEY_LOCKED_ERROR_NAME`], for the worker to tell the error apart.
+#[wasm_bindgen(js_name = keyLockedErrorName)]
+pub fn key_locked_error_name() -> String {
+    KEY_LOCKED_ERROR_NAME.to_owned()
+}
+
+/// The one sender leaf a receiver accepts frames from (`crate::binding`): one per source
+/// (a mesh peer, or an SFU feed), shared by its audio and video receivers, passed to every
+/// `unprotect` call for them. Holds no key material.
+#[wasm_bindgen]
+pub struct ReceiverBinding {
+    inner: SenderBinding,
+}
+
+#[wasm_bindgen]
+impl ReceiverBinding {
+    /// A mesh peer's receivers: frames only from the leaf the page names with
+    /// `expectSender`, none before.
+    #[wasm_bindgen(js_name = forPeer)]
+    pub fn for_peer() -> ReceiverBinding {
+        ReceiverBinding {
+            inner: SenderBinding::peer(),
+        }
+    }
+
+    /// An SFU feed's receivers: bound by the first frame that authenticates in the newest
+    /// epoch; re-bound only after `release`.
+    #[wasm_bindgen(js_name = forFeed)]
+    pub fn for_feed() -> ReceiverBinding {
+        ReceiverBinding {
+            inner: SenderBinding::feed(),
+        }
+    }
+
+    /// Mesh: the page names the peer's leaf (`undefined`: the peer is no member, refuse
+    /// all), bound from `cryptor`'s current send epoch on if it changed. Ignored by a feed.
+    #[wasm_bindgen(js_name = expectSender)]
+    pub fn expect_sender(&mut self, sender: Option<u32>, cryptor: &FrameCryptor) {
+        cryptor.inner.expect_sender(&mut self.inner, sender);
+    }
+
+    /// SFU: leaf `sender` left the group; a feed bound to it is unbound (its next binding is
+    /// reported). Returns whether it was bound to `sender`. Ignored by a peer.
+    pub fn release(&mut self, sender: u32) -> bool {
+        self.inner.release(sender)
+    }
+
+    /// The leaf this receiver is bound to, or `undefined`.
+    #[wasm_bindgen(getter, js_name = boundSender)]
+    pub fn bound_sender(&self) -> Option<f64> {
+        // Leaf indices from KIDs are below 2^60; bindings hold leaves that authenticated or
+        // that the page named (u32): exact as f64.
+        self.inner.bound_sender().map(|sender| sender as f64)
+    }
+}
 
 /// [`NO_KEY_ERROR_NAME`], for the worker to tell the error apart.
 #[wasm_bindgen(js_name = noEpochKeyErrorName)]
@@ -136,19 +218,27 @@ impl FrameCryptor {
             .map_err(to_js_error)
     }
 
-    /// Unprotects an incoming frame at `nowMs` (`performance.now()`). Throws an `Error`
-    /// named `"NoEpochKeyError"` if the frame's MLS epoch has no key here, otherwise one that
-    /// says nothing about the cause. On success the frame's source is at `sourcePtr`.
+    /// Unprotects an incoming frame at `nowMs` (`performance.now()`) for the receiver bound
+    /// by `binding`. Throws an `Error` named `"NoEpochKeyError"` if the frame's MLS epoch has
+    /// no key here (or another of the names above), otherwise one that says nothing about
+    /// the cause. On success the frame's source is at `sourcePtr`.
     pub fn unprotect(
         &mut self,
         frame: &[u8],
         codec: FrameCodec,
         #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+        binding: &mut ReceiverBinding,
     ) -> Result<Vec<u8>, JsValue> {
         let unprotected = self
             .inner
-            .unprotect(millis(now_ms), frame, codec.into(), is_key_frame)
+            .unprotect(
+                millis(now_ms),
+                frame,
+                codec.into(),
+                is_key_frame,
+                &mut binding.inner,
+            )
             .map_err(unprotect_error)?;
         self.buffers.set_source(&unprotected);
         Ok(unprotected.frame)
@@ -186,10 +276,10 @@ impl FrameCryptor {
         self.buffers.output.as_ptr() as usize
     }
 
-    /// Address (8-byte aligned) of two `f64`: the MLS epoch and the sender's leaf index of
-    /// the last frame `unprotect` or `unprotectInBuffer` returned (NaN before the first). The
-    /// index comes from the key that authenticated the frame, so it says who sent it
-    /// whatever the transport claims.
+    /// Address (8-byte aligned) of three `f64`: the MLS epoch, the sender's leaf index, and
+    /// 1 if it bound its receiver (else 0), of the last frame `unprotect` or
+    /// `unprotectInBuffer` returned (NaN before the first). The index comes from the key that
+    /// authenticated the frame, so it says who sent it whatever the transport claims.
     #[wasm_bindgen(getter, js_name = sourcePtr)]
     pub fn source_ptr(&self) -> usize {
         self.buffers.source.as_ptr() as usize
@@ -222,11 +312,18 @@ impl FrameCryptor {
         codec: FrameCodec,
         #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+        binding: &mut ReceiverBinding,
     ) -> Result<usize, JsValue> {
         let frame = self.buffers.input(frame_len)?;
         let unprotected = self
             .inner
-            .unprotect(millis(now_ms), frame, codec.into(), is_key_frame)
+            .unprotect(
+                millis(now_ms),
+                frame,
+                codec.into(),
+                is_key_frame,
+                &mut binding.inner,
+            )
             .map_err(unprotect_error)?;
         let len = self.buffers.set_output(&unprotected.frame)?;
         self.buffers.set_source(&unprotected);
@@ -246,8 +343,9 @@ const OUTPUT_BUFFER_BYTES: usize = 2 * BUFFER_FRAME_BYTES + 64;
 struct FrameBuffers {
     input: Box<[u8]>,
     output: Box<[u8]>,
-    /// `[epoch, sender leaf index]` of the last unprotected frame, NaN before the first.
-    source: Box<[f64; 2]>,
+    /// `[epoch, sender leaf index, bound now (1 or 0)]` of the last unprotected frame, NaN
+    /// before the first.
+    source: Box<[f64; 3]>,
 }
 
 impl FrameBuffers {
@@ -255,7 +353,7 @@ impl FrameBuffers {
         Self {
             input: vec![0; BUFFER_FRAME_BYTES].into_boxed_slice(),
             output: vec![0; OUTPUT_BUFFER_BYTES].into_boxed_slice(),
-            source: Box::new([f64::NAN; 2]),
+            source: Box::new([f64::NAN; 3]),
         }
     }
 
@@ -274,7 +372,11 @@ impl FrameBuffers {
     fn set_source(&mut self, unprotected: &Unprotected) {
         // Epochs are at most 2^53 - 1 (they enter through `useEpochKey`) and leaf indices
         // below 2^32: both exact as f64.
-        *self.source = [unprotected.epoch as f64, unprotected.sender_index as f64];
+        *self.source = [
+            unprotected.epoch as f64,
+            unprotected.sender_index as f64,
+            f64::from(u8::from(unprotected.bound_now)),
+        ];
     }
 }
 
@@ -314,13 +416,17 @@ impl From<FrameCodec> for Codec {
     }
 }
 
-/// The error `unprotect` throws: named for a missing key or a replay (the worker counts
-/// those apart), otherwise one that says nothing about the cause.
+/// The error `unprotect` throws: named for a missing key, a replay, a wrong sender, a sender
+/// that moved on or a locked key (the worker counts those apart), otherwise one that says
+/// nothing about the cause.
 fn unprotect_error(error: Error) -> JsValue {
     let name = match error {
         Error::NoKeyForEpoch => NO_KEY_ERROR_NAME,
         Error::NoKeyForNewerEpoch => NEWER_EPOCH_ERROR_NAME,
         Error::Replayed => REPLAYED_ERROR_NAME,
+        Error::WrongSender => WRONG_SENDER_ERROR_NAME,
+        Error::SenderMovedOn => STALE_EPOCH_ERROR_NAME,
+        Error::KeyLocked => KEY_LOCKED_ERROR_NAME,
         other => return to_js_error(other).into(),
     };
     let named = js_sys::Error::new(&error.to_string());
@@ -354,11 +460,12 @@ impl FrameCryptor {
             .unwrap_or(0)
     }
 
-    /// A plan to open a received frame of `frameLen` bytes with WebCrypto at `nowMs`, from
-    /// its first `headLen` bytes (at least clear prefix and header) written at `inputPtr`.
-    /// Returns the plan's length, the plan being at `outputPtr`; 0: no plan (also for a
-    /// `headLen` above `bufferFrameBytes`), call `unprotect`. After WebCrypto authenticated
-    /// the frame, call `confirmUnprotect`. Never throws.
+    /// A plan to open a received frame of `frameLen` bytes with WebCrypto at `nowMs` for the
+    /// receiver bound by `binding`, from its first `headLen` bytes (at least clear prefix and
+    /// header) written at `inputPtr`. Returns the plan's length, the plan being at
+    /// `outputPtr`; 0: no plan (also for a `headLen` above `bufferFrameBytes`, or a receiver
+    /// not bound yet), call `unprotect`. After WebCrypto authenticated the frame, call
+    /// `confirmUnprotect`. Never throws.
     #[wasm_bindgen(js_name = prepareUnprotectInBuffer)]
     pub fn prepare_unprotect_in_buffer(
         &mut self,
@@ -367,29 +474,41 @@ impl FrameCryptor {
         codec: FrameCodec,
         #[wasm_bindgen(js_name = isKeyFrame)] is_key_frame: bool,
         #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+        binding: &ReceiverBinding,
     ) -> usize {
         let FrameBuffers { input, output, .. } = &mut self.buffers;
         let (now, codec) = (millis(now_ms), codec.into());
         input
             .get(..head_len)
             .and_then(|head| {
-                self.inner
-                    .prepare_open(now, head, frame_len, codec, is_key_frame, output)
+                self.inner.prepare_open(
+                    now,
+                    head,
+                    frame_len,
+                    codec,
+                    is_key_frame,
+                    &binding.inner,
+                    output,
+                )
             })
             .unwrap_or(0)
     }
 
     /// Records that the frame of an unprotect plan authenticated (its `kid` and `ctr`, both
-    /// read from the plan), moving its replay window, and returns the MLS leaf index of its
-    /// sender (the plan holds its epoch); -1 if the frame may not be passed on (its counter
-    /// was accepted meanwhile, its key gone, or the numbers are not a plan's). A number, not
-    /// an exception: one call per large frame, kept lean.
+    /// read from the plan) for the receiver bound by `binding`, moving its replay window, and
+    /// returns the MLS leaf index of its sender (the plan holds its epoch); -1 if the frame
+    /// may not be passed on (its counter was accepted meanwhile, its key gone, the receiver
+    /// re-bound, or the numbers are not a plan's). A number, not an exception: one call per
+    /// large frame, kept lean.
     #[wasm_bindgen(js_name = confirmUnprotect)]
-    pub fn confirm_unprotect(&mut self, kid: f64, ctr: f64) -> f64 {
+    pub fn confirm_unprotect(&mut self, kid: f64, ctr: f64, binding: &ReceiverBinding) -> f64 {
         let (Some(kid), Some(ctr)) = (plan_number(kid), plan_number(ctr)) else {
             return -1.0;
         };
-        match self.inner.confirm_open(KeyId(kid), Counter(ctr)) {
+        match self
+            .inner
+            .confirm_open(KeyId(kid), Counter(ctr), &binding.inner)
+        {
             // Leaf indices are below 2^32 (KIDs are u64 with 4 epoch bits): exact as f64.
             Ok(sender) => sender as f64,
             Err(_) => -1.0,

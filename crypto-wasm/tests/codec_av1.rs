@@ -86,9 +86,15 @@ fn frames_round_trip_with_and_without_size_fields_and_extensions() {
     for frame in frames {
         let protected = alice.protect(&frame, Codec::Av1, false).unwrap();
         assert_eq!(
-            bob.unprotect(0, &protected, Codec::Av1, false)
-                .unwrap()
-                .frame,
+            bob.unprotect(
+                0,
+                &protected,
+                Codec::Av1,
+                false,
+                &mut crypto_wasm::SenderBinding::feed()
+            )
+            .unwrap()
+            .frame,
             frame
         );
     }
@@ -121,7 +127,15 @@ fn what_rtp_changes_still_authenticates() {
     let protected = alice.protect(&frame, Codec::Av1, true).unwrap();
     let received = through_rtp(&protected);
     assert_ne!(received, protected);
-    let back = bob.unprotect(0, &received, Codec::Av1, true).unwrap();
+    let back = bob
+        .unprotect(
+            0,
+            &received,
+            Codec::Av1,
+            true,
+            &mut crypto_wasm::SenderBinding::feed(),
+        )
+        .unwrap();
     assert_eq!(back.frame, through_rtp(&frame));
 }
 
@@ -136,7 +150,15 @@ fn padding_obus_never_leave_the_sender() {
     .concat();
     let protected = alice.protect(&frame, Codec::Av1, false).unwrap();
     assert!(!protected.windows(16).any(|w| w == &secret_padding[..16]));
-    let back = bob.unprotect(0, &protected, Codec::Av1, false).unwrap();
+    let back = bob
+        .unprotect(
+            0,
+            &protected,
+            Codec::Av1,
+            false,
+            &mut crypto_wasm::SenderBinding::feed(),
+        )
+        .unwrap();
     assert_eq!(back.frame, obu(FRAME | HAS_SIZE, None, &pattern(200, 9)));
 }
 
@@ -156,7 +178,14 @@ fn tampering_with_headers_or_moving_ciphertext_fails() {
         let mut forged = protected.clone();
         forged[at] ^= mask;
         assert!(
-            bob.unprotect(0, &forged, Codec::Av1, true).is_err(),
+            bob.unprotect(
+                0,
+                &forged,
+                Codec::Av1,
+                true,
+                &mut crypto_wasm::SenderBinding::feed()
+            )
+            .is_err(),
             "byte {at}"
         );
     }
@@ -171,12 +200,34 @@ fn tampering_with_headers_or_moving_ciphertext_fails() {
         obu(FRAME | HAS_SIZE, Some(0x08), &second_payload),
     ]
     .concat();
-    assert!(bob.unprotect(0, &shifted, Codec::Av1, true).is_err());
+    assert!(bob
+        .unprotect(
+            0,
+            &shifted,
+            Codec::Av1,
+            true,
+            &mut crypto_wasm::SenderBinding::feed()
+        )
+        .is_err());
     // Removing an OBU fails.
     assert!(bob
-        .unprotect(0, &protected[second..], Codec::Av1, true)
+        .unprotect(
+            0,
+            &protected[second..],
+            Codec::Av1,
+            true,
+            &mut crypto_wasm::SenderBinding::feed()
+        )
         .is_err());
-    assert!(bob.unprotect(0, &protected, Codec::Av1, true).is_ok());
+    assert!(bob
+        .unprotect(
+            0,
+            &protected,
+            Codec::Av1,
+            true,
+            &mut crypto_wasm::SenderBinding::feed()
+        )
+        .is_ok());
 }
 
 #[test]
@@ -250,9 +301,9 @@ mod properties {
         fn arbitrary_input_never_panics(frame in proptest::collection::vec(any::<u8>(), 0..200)) {
             let (mut alice, mut bob) = pair();
             if let Ok(protected) = alice.protect(&frame, Codec::Av1, false) {
-                prop_assert!(bob.unprotect(0, &protected, Codec::Av1, false).is_ok());
+                prop_assert!(bob.unprotect(0, &protected, Codec::Av1, false, &mut crypto_wasm::SenderBinding::feed()).is_ok());
             }
-            let _ = bob.unprotect(0, &frame, Codec::Av1, false);
+            let _ = bob.unprotect(0, &frame, Codec::Av1, false, &mut crypto_wasm::SenderBinding::feed());
         }
     }
 }

@@ -101,7 +101,15 @@ fn key_and_delta_frames_round_trip() {
         annex_b(&[(SC3, &idr_slice(&[]))]),
     ] {
         let protected = alice.protect(&frame, Codec::H264, false).unwrap();
-        let back = bob.unprotect(0, &protected, Codec::H264, false).unwrap();
+        let back = bob
+            .unprotect(
+                0,
+                &protected,
+                Codec::H264,
+                false,
+                &mut crypto_wasm::SenderBinding::feed(),
+            )
+            .unwrap();
         assert_eq!(back.frame, frame);
     }
 }
@@ -157,7 +165,15 @@ fn receiver_may_see_other_start_codes() {
     let protected = alice.protect(&frame, Codec::H264, false).unwrap();
     let received = with_four_byte_start_codes(&protected);
     assert_ne!(received, protected);
-    let back = bob.unprotect(0, &received, Codec::H264, false).unwrap();
+    let back = bob
+        .unprotect(
+            0,
+            &received,
+            Codec::H264,
+            false,
+            &mut crypto_wasm::SenderBinding::feed(),
+        )
+        .unwrap();
     assert_eq!(back.frame, with_four_byte_start_codes(&frame));
 }
 
@@ -177,7 +193,14 @@ fn tampering_with_any_clear_part_fails() {
         let mut forged = protected.clone();
         forged[at] ^= mask;
         assert!(
-            bob.unprotect(0, &forged, Codec::H264, true).is_err(),
+            bob.unprotect(
+                0,
+                &forged,
+                Codec::H264,
+                true,
+                &mut crypto_wasm::SenderBinding::feed()
+            )
+            .is_err(),
             "byte {at}"
         );
     }
@@ -193,11 +216,35 @@ fn tampering_with_any_clear_part_fails() {
     let last_cipher = starts[1] - 4 - 2; // before the first unit's trailer
     let byte = moved.remove(last_cipher);
     moved.insert(starts[1] - 1 + 3, byte);
-    assert!(bob.unprotect(0, &moved, Codec::H264, true).is_err());
+    assert!(bob
+        .unprotect(
+            0,
+            &moved,
+            Codec::H264,
+            true,
+            &mut crypto_wasm::SenderBinding::feed()
+        )
+        .is_err());
     // Dropping a NAL unit fails too.
     let dropped = protected[..starts[1] - 4].to_vec();
-    assert!(bob.unprotect(0, &dropped, Codec::H264, true).is_err());
-    assert!(bob.unprotect(0, &protected, Codec::H264, true).is_ok());
+    assert!(bob
+        .unprotect(
+            0,
+            &dropped,
+            Codec::H264,
+            true,
+            &mut crypto_wasm::SenderBinding::feed()
+        )
+        .is_err());
+    assert!(bob
+        .unprotect(
+            0,
+            &protected,
+            Codec::H264,
+            true,
+            &mut crypto_wasm::SenderBinding::feed()
+        )
+        .is_ok());
 }
 
 #[test]
@@ -272,7 +319,7 @@ mod properties {
             let frame = annex_b(&units);
             let protected = alice.protect(&frame, Codec::H264, false).unwrap();
             prop_assert_eq!(nal_starts(&protected).len(), nals.len());
-            let back = bob.unprotect(0, &protected, Codec::H264, false).unwrap();
+            let back = bob.unprotect(0, &protected, Codec::H264, false, &mut crypto_wasm::SenderBinding::feed()).unwrap();
             prop_assert_eq!(back.frame, frame);
         }
 
@@ -280,7 +327,7 @@ mod properties {
         fn arbitrary_input_never_panics(frame in proptest::collection::vec(0u8..4, 0..200)) {
             let (mut alice, mut bob) = pair();
             let _ = alice.protect(&frame, Codec::H264, false);
-            let _ = bob.unprotect(0, &frame, Codec::H264, false);
+            let _ = bob.unprotect(0, &frame, Codec::H264, false, &mut crypto_wasm::SenderBinding::feed());
         }
     }
 }

@@ -43,7 +43,13 @@ fn round_trip_every_codec_and_size() {
                 assert_eq!(clear, prefix, "the full prefix is kept for real frames");
             }
             let back = bob
-                .unprotect(0, &protected, codec, key_frame)
+                .unprotect(
+                    0,
+                    &protected,
+                    codec,
+                    key_frame,
+                    &mut crypto_wasm::SenderBinding::feed(),
+                )
                 .map(|u| u.frame)
                 .expect("unprotects");
             assert_eq!(back, frame, "{codec:?} key={key_frame} size={size}");
@@ -64,7 +70,13 @@ fn fails_closed_before_the_first_epoch_key() {
         .expect("protects");
     assert_eq!(
         fresh
-            .unprotect(0, &protected, Codec::Opus, false)
+            .unprotect(
+                0,
+                &protected,
+                Codec::Opus,
+                false,
+                &mut crypto_wasm::SenderBinding::feed()
+            )
             .map(|u| u.frame),
         Err(Error::NoKeySource)
     );

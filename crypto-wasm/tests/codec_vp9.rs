@@ -19,13 +19,27 @@ fn vp9_round_trips_with_no_clear_byte_and_fails_when_tampered() {
         assert_eq!(header.kid, member_kid(1));
         assert_eq!(protected.len(), header_len + size + 16);
         assert_eq!(
-            bob.unprotect(0, &protected, Codec::Vp9, true)
-                .unwrap()
-                .frame,
+            bob.unprotect(
+                0,
+                &protected,
+                Codec::Vp9,
+                true,
+                &mut crypto_wasm::SenderBinding::feed()
+            )
+            .unwrap()
+            .frame,
             frame
         );
         let mut forged = protected.clone();
         forged[0] ^= 0x01;
-        assert!(bob.unprotect(0, &forged, Codec::Vp9, true).is_err());
+        assert!(bob
+            .unprotect(
+                0,
+                &forged,
+                Codec::Vp9,
+                true,
+                &mut crypto_wasm::SenderBinding::feed()
+            )
+            .is_err());
     }
 }

@@ -28,7 +28,13 @@ fn frames_from_a_few_epochs_ahead_say_newer_epoch() {
             .expect("protects");
         assert_eq!(
             behind
-                .unprotect(1, &protected, Codec::Opus, false)
+                .unprotect(
+                    1,
+                    &protected,
+                    Codec::Opus,
+                    false,
+                    &mut crypto_wasm::SenderBinding::feed()
+                )
                 .map(|u| u.frame),
             Err(Error::NoKeyForNewerEpoch),
             "{ahead} epochs ahead"
@@ -47,7 +53,13 @@ fn frames_from_older_or_far_epochs_say_no_key() {
             .expect("protects");
         assert_eq!(
             receiver
-                .unprotect(1, &protected, Codec::Opus, false)
+                .unprotect(
+                    1,
+                    &protected,
+                    Codec::Opus,
+                    false,
+                    &mut crypto_wasm::SenderBinding::feed()
+                )
                 .map(|u| u.frame),
             Err(Error::NoKeyForEpoch),
             "sender in epoch {sender_epoch}"

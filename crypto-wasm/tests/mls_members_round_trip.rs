@@ -21,12 +21,26 @@ fn members_with_the_same_epoch_key_decrypt_each_other() {
     ] {
         let frame = pattern(400, 3);
         let to_bob = alice.protect(&frame, codec, key_frame).expect("protects");
-        let got = bob.unprotect(10, &to_bob, codec, key_frame).expect("bob");
+        let got = bob
+            .unprotect(
+                10,
+                &to_bob,
+                codec,
+                key_frame,
+                &mut crypto_wasm::SenderBinding::feed(),
+            )
+            .expect("bob");
         assert_eq!((got.frame, got.epoch), (frame.clone(), 3));
         let to_alice = bob.protect(&frame, codec, key_frame).expect("protects");
         assert_ne!(to_alice, to_bob, "different KIDs, different keys");
         let got = alice
-            .unprotect(10, &to_alice, codec, key_frame)
+            .unprotect(
+                10,
+                &to_alice,
+                codec,
+                key_frame,
+                &mut crypto_wasm::SenderBinding::feed(),
+            )
             .expect("alice");
         assert_eq!((got.frame, got.epoch), (frame, 3));
     }

@@ -24,7 +24,13 @@ fn own_kid_is_rejected_in_every_held_epoch() {
     for reflected in [&in_30, &in_31] {
         assert_eq!(
             alice
-                .unprotect(20, reflected, Codec::Vp8, true)
+                .unprotect(
+                    20,
+                    reflected,
+                    Codec::Vp8,
+                    true,
+                    &mut crypto_wasm::SenderBinding::feed()
+                )
                 .map(|u| u.frame),
             Err(Error::DecryptionFailed)
         );
@@ -51,10 +57,24 @@ fn a_new_leaf_index_moves_the_own_kid() {
     let own = alice
         .protect(&pattern(40, 4), Codec::Opus, false)
         .expect("protects");
-    assert!(alice.unprotect(2, &from_bob, Codec::Opus, false).is_ok());
+    assert!(alice
+        .unprotect(
+            2,
+            &from_bob,
+            Codec::Opus,
+            false,
+            &mut crypto_wasm::SenderBinding::feed()
+        )
+        .is_ok());
     assert_eq!(
         alice
-            .unprotect(2, &own, Codec::Opus, false)
+            .unprotect(
+                2,
+                &own,
+                Codec::Opus,
+                false,
+                &mut crypto_wasm::SenderBinding::feed()
+            )
             .map(|u| u.frame),
         Err(Error::DecryptionFailed)
     );

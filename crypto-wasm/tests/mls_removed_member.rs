@@ -20,7 +20,15 @@ fn removed_member_has_no_key_for_the_next_epoch() {
     }
     let frame = pattern(300, 4);
     let in_n = alice.protect(&frame, Codec::Vp8, false).expect("protects");
-    assert!(mallory.unprotect(1, &in_n, Codec::Vp8, false).is_ok());
+    assert!(mallory
+        .unprotect(
+            1,
+            &in_n,
+            Codec::Vp8,
+            false,
+            &mut crypto_wasm::SenderBinding::feed()
+        )
+        .is_ok());
 
     // Mallory is removed: only Alice and Bob get epoch N + 1.
     for (who, index) in [(&mut alice, 0), (&mut bob, 1)] {
@@ -31,12 +39,26 @@ fn removed_member_has_no_key_for_the_next_epoch() {
         let in_next = alice.protect(&frame, Codec::Vp8, false).expect("protects");
         assert_eq!(
             mallory
-                .unprotect(t, &in_next, Codec::Vp8, false)
+                .unprotect(
+                    t,
+                    &in_next,
+                    Codec::Vp8,
+                    false,
+                    &mut crypto_wasm::SenderBinding::feed()
+                )
                 .map(|u| u.frame),
             // Told apart from an expired epoch: the sender is ahead, so this member fell behind.
             Err(Error::NoKeyForNewerEpoch)
         );
-        let got = bob.unprotect(t, &in_next, Codec::Vp8, false).expect("bob");
+        let got = bob
+            .unprotect(
+                t,
+                &in_next,
+                Codec::Vp8,
+                false,
+                &mut crypto_wasm::SenderBinding::feed(),
+            )
+            .expect("bob");
         assert_eq!(got.epoch, n + 1);
     }
 }
@@ -58,7 +80,13 @@ fn guessing_the_next_base_key_fails_authentication() {
         .expect("protects");
     assert_eq!(
         mallory
-            .unprotect(1, &protected, Codec::Opus, false)
+            .unprotect(
+                1,
+                &protected,
+                Codec::Opus,
+                false,
+                &mut crypto_wasm::SenderBinding::feed()
+            )
             .map(|u| u.frame),
         Err(Error::DecryptionFailed)
     );
@@ -76,7 +104,13 @@ fn before_any_epoch_every_frame_fails_closed() {
         .expect("protects");
     assert_eq!(
         newcomer
-            .unprotect(1, &protected, Codec::Opus, false)
+            .unprotect(
+                1,
+                &protected,
+                Codec::Opus,
+                false,
+                &mut crypto_wasm::SenderBinding::feed()
+            )
             .map(|u| u.frame),
         Err(Error::NoKeySource)
     );

@@ -8,7 +8,7 @@
 mod common;
 
 use common::{epoch_base_key, pattern};
-use crypto_wasm::{CipherSuite, EpochKeys};
+use crypto_wasm::{CipherSuite, EpochKeys, Error};
 
 const N: u64 = 20;
 
@@ -52,11 +52,12 @@ fn a_removed_members_old_epoch_frame_claiming_a_sender_is_refused_once_that_send
         .protect_frame(&pattern(100, 4), 0)
         .expect("protects");
     for (at, frame) in [(1_004, &forged), (2_000, &forged_early)] {
-        let refused = bob.unprotect_frame(at, frame, 0);
+        let refused = bob.unprotect_frame(at, frame, 0).map(|u| u.frame);
         assert!(
             refused.is_err(),
             "an old-epoch frame of a sender who moved on is refused"
         );
+        assert_eq!(refused, Err(Error::SenderMovedOn));
     }
 }
 

@@ -9,7 +9,7 @@
 mod common;
 
 use common::member;
-use crypto_wasm::{CipherSuite, Codec, Error};
+use crypto_wasm::{CipherSuite, Codec, Error, SenderBinding};
 use proptest::prelude::*;
 use proptest::sample::Index;
 
@@ -66,12 +66,12 @@ proptest! {
         // Some frames first, so counters and headers vary.
         for _ in 0..frames_before {
             let earlier = alice.protect(&[1, 2, 3], codec, key_frame).expect("protects");
-            bob.unprotect(0, &earlier, codec, key_frame).expect("opens");
+            bob.unprotect(0, &earlier, codec, key_frame, &mut SenderBinding::feed()).expect("opens");
         }
         let plain = frame(len, seed);
         let protected = alice.protect(&plain, codec, key_frame).expect("protects");
         prop_assert!(protected.len() > plain.len() + suite.nt());
-        let opened = bob.unprotect(0, &protected, codec, key_frame).expect("opens");
+        let opened = bob.unprotect(0, &protected, codec, key_frame, &mut SenderBinding::feed()).expect("opens");
         prop_assert_eq!(opened.frame, plain);
     }
 
@@ -89,7 +89,7 @@ proptest! {
         let bit = bit.index(protected.len() * 8);
         let mut flipped = protected.clone();
         flipped[bit / 8] ^= 1 << (bit % 8);
-        let result = bob.unprotect(0, &flipped, codec, key_frame).map(|u| u.frame);
+        let result = bob.unprotect(0, &flipped, codec, key_frame, &mut SenderBinding::feed()).map(|u| u.frame);
         // A flip in the KID's epoch bits names an epoch not held: "no key", also a drop.
         prop_assert!(
             matches!(
@@ -99,7 +99,7 @@ proptest! {
             "bit {} of {}: {:?}", bit, protected.len(), result.map(|f| f.len())
         );
         // The intact frame still opens afterwards: the failure changed nothing.
-        let opened = bob.unprotect(0, &protected, codec, key_frame).expect("opens");
+        let opened = bob.unprotect(0, &protected, codec, key_frame, &mut SenderBinding::feed()).expect("opens");
         prop_assert_eq!(opened.frame, plain);
     }
 }

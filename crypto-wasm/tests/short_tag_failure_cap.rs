@@ -8,12 +8,22 @@
 mod common;
 
 use common::{pattern, suite_base_key};
-use crypto_wasm::{CipherSuite, EpochKeys};
+use crypto_wasm::suite::SHORT_TAG_FAILURE_CAP;
+use crypto_wasm::{CipherSuite, EpochKeys, Error};
 
 const SHORT: CipherSuite = CipherSuite::Aes128CtrHmacSha256_32;
 const EPOCH: u64 = 7;
 /// The cap Conclave states in docs/FRAME_FORMAT.md.
 const CAP: usize = 1024;
+
+#[test]
+fn the_cap_is_the_documented_one() {
+    assert_eq!(SHORT_TAG_FAILURE_CAP as usize, CAP);
+    assert_eq!(
+        SHORT.failed_authentication_cap(),
+        Some(SHORT_TAG_FAILURE_CAP)
+    );
+}
 
 fn member(suite: CipherSuite, leaf: u32, epoch: u64) -> EpochKeys {
     let mut keys = EpochKeys::new(suite);
@@ -39,7 +49,9 @@ fn a_short_tag_key_is_refused_once_its_failures_reach_the_cap() {
 
     // A forger (the SFU) guesses tags under alice's key.
     for i in 0..CAP {
-        let guess = alice.protect_frame(&pattern(90, i as u8), 0).expect("protects");
+        let guess = alice
+            .protect_frame(&pattern(90, i as u8), 0)
+            .expect("protects");
         assert!(bob.unprotect_frame(1, &forged(&guess), 0).is_err());
     }
     // The cap is reached: even alice's genuine frames are refused in this epoch (fail closed).
@@ -47,6 +59,10 @@ fn a_short_tag_key_is_refused_once_its_failures_reach_the_cap() {
     assert!(
         bob.unprotect_frame(2, &genuine, 0).is_err(),
         "the key is refused once the cap was reached"
+    );
+    assert_eq!(
+        bob.unprotect_frame(2, &genuine, 0).map(|u| u.frame),
+        Err(Error::KeyLocked)
     );
 
     // The next epoch brings a fresh key, and it decrypts again.
@@ -66,21 +82,31 @@ fn a_senders_first_frame_after_the_cap_on_unseen_kids_is_refused() {
     let mut bob = member(SHORT, 2, EPOCH);
     for leaf in 0..CAP as u32 {
         let mut stranger = member(SHORT, 100 + leaf, EPOCH);
-        let guess = stranger.protect_frame(&pattern(40, 9), 0).expect("protects");
+        let guess = stranger
+            .protect_frame(&pattern(40, 9), 0)
+            .expect("protects");
         assert!(bob.unprotect_frame(1, &forged(&guess), 0).is_err());
     }
     let mut carol = member(SHORT, 3, EPOCH);
     let genuine = carol.protect_frame(&pattern(40, 1), 0).expect("protects");
-    assert!(bob.unprotect_frame(2, &genuine, 0).is_err());
+    assert_eq!(
+        bob.unprotect_frame(2, &genuine, 0).map(|u| u.frame),
+        Err(Error::KeyLocked)
+    );
 }
 
 #[test]
 fn full_tags_have_no_cap() {
-    for suite in [CipherSuite::Aes128GcmSha256_128, CipherSuite::Aes128CtrHmacSha256_80] {
+    for suite in [
+        CipherSuite::Aes128GcmSha256_128,
+        CipherSuite::Aes128CtrHmacSha256_80,
+    ] {
         let mut alice = member(suite, 1, EPOCH);
         let mut bob = member(suite, 2, EPOCH);
         for i in 0..CAP + 10 {
-            let guess = alice.protect_frame(&pattern(60, i as u8), 0).expect("protects");
+            let guess = alice
+                .protect_frame(&pattern(60, i as u8), 0)
+                .expect("protects");
             assert!(bob.unprotect_frame(1, &forged(&guess), 0).is_err());
         }
         let genuine = alice.protect_frame(&pattern(60, 1), 0).expect("protects");

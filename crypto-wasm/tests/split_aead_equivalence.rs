@@ -8,7 +8,7 @@
 use aes_gcm::aead::{Aead, Payload};
 use aes_gcm::{Aes128Gcm, KeyInit};
 use crypto_wasm::cryptor::split_aead::{MAX_PLAN_LEN, PLAN_FIXED_LEN};
-use crypto_wasm::{Codec, Counter, Cryptor, KeyId};
+use crypto_wasm::{Codec, Counter, Cryptor, KeyId, SenderBinding};
 
 const BASE: [u8; 16] = [7; 16];
 
@@ -75,10 +75,12 @@ fn split_unprotect(
     data: &[u8],
     codec: Codec,
     key_frame: bool,
+    binding: &SenderBinding,
 ) -> Option<Result<Vec<u8>, ()>> {
     let head = &data[..data.len().min(64)];
     let mut plan = [0u8; MAX_PLAN_LEN];
-    let plan_len = receiver.prepare_open(10, head, data.len(), codec, key_frame, &mut plan)?;
+    let plan_len =
+        receiver.prepare_open(10, head, data.len(), codec, key_frame, binding, &mut plan)?;
     let p = read(&plan[..plan_len]);
     let key = receiver
         .receive_key_for_import(KeyId(p.kid as u64))
@@ -94,7 +96,7 @@ fn split_unprotect(
         return Some(Err(()));
     };
     let (kid, ctr) = (KeyId(p.kid as u64), Counter(p.ctr as u64));
-    match receiver.confirm_open(kid, ctr) {
+    match receiver.confirm_open(kid, ctr, binding) {
         // Every sender in these tests is leaf 1: the KID names it.
         Ok(sender_index) => assert_eq!(sender_index, 1),
         Err(_) => return Some(Err(())),
@@ -110,6 +112,7 @@ fn split_and_rust_paths_give_identical_bytes() {
     let mut rust_sender = member(1);
     let mut split_sender = member(1);
     let mut receiver = member(2);
+    let mut feed = SenderBinding::feed();
     let mut lens: Vec<usize> = (0..80).collect();
     lens.extend([
         100, 159, 160, 161, 511, 512, 767, 768, 1200, 4096, 10_240, 102_400,
@@ -125,10 +128,10 @@ fn split_and_rust_paths_give_identical_bytes() {
             let by_split = split_protect(&mut split_sender, &data, codec, key_frame);
             assert_eq!(by_rust, by_split, "protect, {codec:?} {len} bytes");
             // Receive: the first frame of the KID authenticates in Rust, then the split path.
-            match split_unprotect(&mut receiver, &by_split, codec, key_frame) {
+            match split_unprotect(&mut receiver, &by_split, codec, key_frame, &feed) {
                 Some(opened) => assert_eq!(opened, Ok(data.clone()), "{codec:?} {len}"),
                 None => {
-                    let opened = receiver.unprotect(10, &by_rust, codec, key_frame);
+                    let opened = receiver.unprotect(10, &by_rust, codec, key_frame, &mut feed);
                     assert_eq!(opened.expect("rust open").frame, data);
                 }
             }
@@ -143,11 +146,28 @@ fn split_open_fails_closed() {
     let first = sender
         .protect(&frame(300), Codec::Vp8, false)
         .expect("protect");
-    // No plan before the KID authenticated a frame in Rust.
-    assert!(split_unprotect(&mut receiver, &first, Codec::Vp8, false).is_none());
+    let mut feed = SenderBinding::feed();
+    // No plan before the KID authenticated a frame in Rust (and bound the feed).
+    assert!(split_unprotect(&mut receiver, &first, Codec::Vp8, false, &feed).is_none());
     receiver
-        .unprotect(10, &first, Codec::Vp8, false)
+        .unprotect(10, &first, Codec::Vp8, false, &mut feed)
         .expect("rust open");
+    // A receiver bound to another sender gets no plan for it, nor a confirmation.
+    let mut elsewhere = SenderBinding::peer();
+    receiver.expect_sender(&mut elsewhere, Some(3));
+    let other = sender
+        .protect(&frame(300), Codec::Vp8, false)
+        .expect("protect");
+    assert!(split_unprotect(&mut receiver, &other, Codec::Vp8, false, &elsewhere).is_none());
+    assert_eq!(
+        receiver.confirm_open(KeyId(0x13), Counter(1), &elsewhere),
+        Err(crypto_wasm::Error::WrongSender)
+    );
+    assert_eq!(
+        split_unprotect(&mut receiver, &other, Codec::Vp8, false, &feed),
+        Some(Ok(frame(300))),
+        "the feed bound to the sender still opens it"
+    );
     for len in [1, 16, 300, 5000] {
         let good = sender
             .protect(&frame(len), Codec::Vp8, false)
@@ -155,29 +175,33 @@ fn split_open_fails_closed() {
         for at in [0, 2, 3, good.len() / 2, good.len() - 1] {
             let mut bad = good.clone();
             bad[at] ^= 0x01;
-            let split = split_unprotect(&mut receiver, &bad, Codec::Vp8, false);
+            let split = split_unprotect(&mut receiver, &bad, Codec::Vp8, false, &feed);
             assert!(
                 !matches!(split, Some(Ok(_))),
                 "split accepted a tampered byte {at}"
             );
-            assert!(receiver.unprotect(10, &bad, Codec::Vp8, false).is_err());
+            assert!(receiver
+                .unprotect(10, &bad, Codec::Vp8, false, &mut feed)
+                .is_err());
         }
         // The untouched frame still opens once, and a replay does not.
         assert_eq!(
-            split_unprotect(&mut receiver, &good, Codec::Vp8, false),
+            split_unprotect(&mut receiver, &good, Codec::Vp8, false, &feed),
             Some(Ok(frame(len)))
         );
         assert!(!matches!(
-            split_unprotect(&mut receiver, &good, Codec::Vp8, false),
+            split_unprotect(&mut receiver, &good, Codec::Vp8, false, &feed),
             Some(Ok(_))
         ));
-        assert!(receiver.unprotect(10, &good, Codec::Vp8, false).is_err());
+        assert!(receiver
+            .unprotect(10, &good, Codec::Vp8, false, &mut feed)
+            .is_err());
     }
     // Our own frames reflected back never get a plan.
     let own = receiver
         .protect(&frame(300), Codec::Vp8, false)
         .expect("own");
-    assert!(split_unprotect(&mut receiver, &own, Codec::Vp8, false).is_none());
+    assert!(split_unprotect(&mut receiver, &own, Codec::Vp8, false, &feed).is_none());
 }
 
 #[test]

@@ -92,7 +92,13 @@ fn every_suite_round_trips_and_grows_by_header_and_nt() {
                 suite.name()
             );
             let plain = bob
-                .unprotect(0, &protected, codec, key_frame)
+                .unprotect(
+                    0,
+                    &protected,
+                    codec,
+                    key_frame,
+                    &mut crypto_wasm::SenderBinding::feed(),
+                )
                 .expect("opens");
             assert_eq!(plain.frame, frame, "{}", suite.name());
         }
@@ -114,8 +120,14 @@ fn another_suite_cannot_read_the_frames() {
                 .protect(&pattern(200, 1), Codec::Other, false)
                 .expect("protects");
             assert_eq!(
-                bob.unprotect(0, &protected, Codec::Other, false)
-                    .map(|u| u.frame),
+                bob.unprotect(
+                    0,
+                    &protected,
+                    Codec::Other,
+                    false,
+                    &mut crypto_wasm::SenderBinding::feed()
+                )
+                .map(|u| u.frame),
                 Err(Error::DecryptionFailed),
                 "{} -> {}",
                 sender_suite.name(),

@@ -12,7 +12,7 @@
 // Test code: `#[wasm_bindgen_test]` functions are not recognised as tests by clippy.
 #![allow(clippy::expect_used, clippy::unwrap_used)]
 
-use crypto_wasm::wasm::{FrameCodec, FrameCryptor};
+use crypto_wasm::wasm::{FrameCodec, FrameCryptor, ReceiverBinding};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -67,7 +67,13 @@ fn unprotect_in_buffer(
     codec: FrameCodec,
 ) -> Result<Vec<u8>, wasm_bindgen::JsValue> {
     memory_view(cryptor, cryptor.input_ptr(), protected.len()).copy_from(protected);
-    let len = cryptor.unprotect_in_buffer(protected.len(), codec, false, 1000.0)?;
+    let len = cryptor.unprotect_in_buffer(
+        protected.len(),
+        codec,
+        false,
+        1000.0,
+        &mut ReceiverBinding::for_feed(),
+    )?;
     Ok(memory_view(cryptor, cryptor.output_ptr(), len).to_vec())
 }
 
@@ -82,8 +88,14 @@ fn the_in_memory_path_matches_the_plain_calls() {
             // In the buffer one way, through the plain calls the other, and both in the buffer.
             let sealed = protect_in_buffer(&mut alice, &plain, codec).expect("protect in buffer");
             assert_eq!(
-                bob.unprotect(&sealed, codec, false, 1000.0)
-                    .expect("unprotect"),
+                bob.unprotect(
+                    &sealed,
+                    codec,
+                    false,
+                    1000.0,
+                    &mut ReceiverBinding::for_feed()
+                )
+                .expect("unprotect"),
                 plain
             );
             let sealed = alice.protect(&plain, codec, false).expect("protect");
@@ -114,7 +126,13 @@ fn the_in_memory_path_refuses_what_does_not_fit_and_fails_closed() {
         .protect_in_buffer(limit + 1, FrameCodec::Opus, false)
         .is_err());
     assert!(bob
-        .unprotect_in_buffer(limit + 1, FrameCodec::Opus, false, 0.0)
+        .unprotect_in_buffer(
+            limit + 1,
+            FrameCodec::Opus,
+            false,
+            0.0,
+            &mut ReceiverBinding::for_feed()
+        )
         .is_err());
     // A forged frame in the buffer: an opaque error, and no source reported.
     let mut forged = protect_in_buffer(&mut alice, &frame(100), FrameCodec::Opus).expect("protect");
@@ -144,8 +162,14 @@ fn protect_then_unprotect_round_trips() {
         let protected = alice.protect(&plain, codec, key).expect("protect");
         assert_ne!(protected, plain);
         assert_eq!(
-            bob.unprotect(&protected, codec, key, 0.0)
-                .expect("unprotect"),
+            bob.unprotect(
+                &protected,
+                codec,
+                key,
+                0.0,
+                &mut ReceiverBinding::for_feed()
+            )
+            .expect("unprotect"),
             plain
         );
     }
@@ -159,7 +183,13 @@ fn wrong_key_throws() {
         .protect(&frame(100), FrameCodec::Vp8, false)
         .expect("protect");
     assert!(eve
-        .unprotect(&protected, FrameCodec::Vp8, false, 0.0)
+        .unprotect(
+            &protected,
+            FrameCodec::Vp8,
+            false,
+            0.0,
+            &mut ReceiverBinding::for_feed()
+        )
         .is_err());
 }
 
@@ -168,7 +198,13 @@ fn fails_closed_without_a_key() {
     let mut fresh = FrameCryptor::new();
     assert!(fresh.protect(&frame(10), FrameCodec::Opus, false).is_err());
     assert!(fresh
-        .unprotect(&frame(40), FrameCodec::Opus, false, 0.0)
+        .unprotect(
+            &frame(40),
+            FrameCodec::Opus,
+            false,
+            0.0,
+            &mut ReceiverBinding::for_feed()
+        )
         .is_err());
 }
 
@@ -198,8 +234,14 @@ fn epoch_keys_round_trip_and_report_the_epoch() {
         let plain = frame(222);
         let protected = alice.protect(&plain, codec, key).expect("protect");
         assert_eq!(
-            bob.unprotect(&protected, codec, key, 1001.0)
-                .expect("unprotect"),
+            bob.unprotect(
+                &protected,
+                codec,
+                key,
+                1001.0,
+                &mut ReceiverBinding::for_feed()
+            )
+            .expect("unprotect"),
             plain
         );
         assert_eq!(source_of(&bob), (Some(7.0), Some(0.0)));
@@ -209,7 +251,13 @@ fn epoch_keys_round_trip_and_report_the_epoch() {
         .protect(&frame(40), FrameCodec::Opus, false)
         .expect("protect");
     let error = bob
-        .unprotect(&own, FrameCodec::Opus, false, 1002.0)
+        .unprotect(
+            &own,
+            FrameCodec::Opus,
+            false,
+            1002.0,
+            &mut ReceiverBinding::for_feed(),
+        )
         .expect_err("own KID");
     assert_eq!(error_name(&error), "Error");
 }
@@ -230,7 +278,13 @@ fn unknown_epoch_throws_no_key_error() {
         .expect("protect");
     // Epoch 4 is just ahead of Carol's newest: she fell behind, and is told so.
     let error = carol
-        .unprotect(&protected, FrameCodec::Vp8, false, 20.0)
+        .unprotect(
+            &protected,
+            FrameCodec::Vp8,
+            false,
+            20.0,
+            &mut ReceiverBinding::for_feed(),
+        )
         .expect_err("no key");
     assert_eq!(error_name(&error), "NewerEpochKeyError");
     // A frame of an epoch far from hers (or expired) is plain "no key".
@@ -241,7 +295,13 @@ fn unknown_epoch_throws_no_key_error() {
         .protect(&frame(100), FrameCodec::Vp8, false)
         .expect("protect");
     let error = carol
-        .unprotect(&far, FrameCodec::Vp8, false, 20.0)
+        .unprotect(
+            &far,
+            FrameCodec::Vp8,
+            false,
+            20.0,
+            &mut ReceiverBinding::for_feed(),
+        )
         .expect_err("no key");
     assert_eq!(error_name(&error), "NoEpochKeyError");
     // A tampered frame of a held epoch is a plain, opaque failure.
@@ -257,7 +317,13 @@ fn unknown_epoch_throws_no_key_error() {
     let last = tampered.len() - 1;
     tampered[last] ^= 1;
     let error = carol
-        .unprotect(&tampered, FrameCodec::Vp8, false, 40.0)
+        .unprotect(
+            &tampered,
+            FrameCodec::Vp8,
+            false,
+            40.0,
+            &mut ReceiverBinding::for_feed(),
+        )
         .expect_err("tampered");
     assert_eq!(error_name(&error), "Error");
     assert_eq!(source_of(&carol), (None, None));
@@ -289,7 +355,13 @@ fn recordings_are_taken_and_cleared() {
     let protected = alice
         .protect(&frame(50), FrameCodec::Vp8, true)
         .expect("protect");
-    let _ = alice.unprotect(&protected, FrameCodec::Vp8, true, 0.0);
+    let _ = alice.unprotect(
+        &protected,
+        FrameCodec::Vp8,
+        true,
+        0.0,
+        &mut ReceiverBinding::for_feed(),
+    );
     let recordings = alice.take_recordings().expect("recordings");
     let sent = js_sys::Array::from(&get(&recordings, "sent"));
     let received = js_sys::Array::from(&get(&recordings, "received"));
@@ -320,8 +392,14 @@ fn plans_for_webcrypto_go_through_the_buffers() {
     let first = alice
         .protect(&big, FrameCodec::Vp8, false)
         .expect("protect");
-    bob.unprotect(&first, FrameCodec::Vp8, false, 1.0)
+    let mut feed = ReceiverBinding::for_feed();
+    bob.unprotect(&first, FrameCodec::Vp8, false, 1.0, &mut feed)
         .expect("unprotect");
+    assert_eq!(
+        feed.bound_sender(),
+        Some(0.0),
+        "the first frame bound the feed"
+    );
 
     let head = &big[..64];
     memory_view(&alice, alice.input_ptr(), head.len()).copy_from(head);
@@ -332,24 +410,29 @@ fn plans_for_webcrypto_go_through_the_buffers() {
         .protect(&big, FrameCodec::Vp8, false)
         .expect("protect");
     memory_view(&bob, bob.input_ptr(), 64).copy_from(&second[..64]);
-    let plan_len = bob.prepare_unprotect_in_buffer(64, second.len(), FrameCodec::Vp8, false, 2.0);
+    let plan_len =
+        bob.prepare_unprotect_in_buffer(64, second.len(), FrameCodec::Vp8, false, 2.0, &feed);
     assert!(plan_len > 44);
     let plan = memory_view(&bob, bob.output_ptr(), plan_len).to_vec();
     // Confirmed once (as after WebCrypto authenticated it): named by the sender's leaf;
     // confirmed again: a replay. KID and CTR are the plan's numbers.
     let number = |at: usize| f64::from_le_bytes(plan[at..at + 8].try_into().expect("8 bytes"));
     let (kid, ctr) = (number(8), number(16));
-    assert_eq!(bob.confirm_unprotect(kid, ctr), 0.0);
-    assert_eq!(bob.confirm_unprotect(kid, ctr), -1.0);
+    // A receiver bound elsewhere cannot confirm it.
+    let mut peer = ReceiverBinding::for_peer();
+    peer.expect_sender(Some(4), &bob);
+    assert_eq!(bob.confirm_unprotect(kid, ctr, &peer), -1.0);
+    assert_eq!(bob.confirm_unprotect(kid, ctr, &feed), 0.0);
+    assert_eq!(bob.confirm_unprotect(kid, ctr, &feed), -1.0);
     // Numbers that no plan holds are refused.
     for bad in [-1.0, 0.5, f64::NAN, 9_007_199_254_740_992.0] {
-        assert_eq!(bob.confirm_unprotect(bad, ctr + 1.0), -1.0);
-        assert_eq!(bob.confirm_unprotect(kid, bad), -1.0);
+        assert_eq!(bob.confirm_unprotect(bad, ctr + 1.0, &feed), -1.0);
+        assert_eq!(bob.confirm_unprotect(kid, bad, &feed), -1.0);
     }
     // A head longer than the buffer gets no plan.
     let too_long = bob.buffer_frame_bytes() + 1;
     assert_eq!(
-        bob.prepare_unprotect_in_buffer(too_long, 9000, FrameCodec::Vp8, false, 3.0),
+        bob.prepare_unprotect_in_buffer(too_long, 9000, FrameCodec::Vp8, false, 3.0, &feed),
         0
     );
 }
@@ -357,10 +440,14 @@ fn plans_for_webcrypto_go_through_the_buffers() {
 #[wasm_bindgen_test]
 fn the_worker_reads_the_names_unprotect_throws() {
     use crypto_wasm::wasm::{
-        newer_epoch_key_error_name, no_epoch_key_error_name, replayed_frame_error_name,
+        key_locked_error_name, newer_epoch_key_error_name, no_epoch_key_error_name,
+        replayed_frame_error_name, stale_epoch_error_name, wrong_sender_error_name,
     };
     // The names the tests above see thrown are the ones the module hands the worker.
     assert_eq!(no_epoch_key_error_name(), "NoEpochKeyError");
     assert_eq!(newer_epoch_key_error_name(), "NewerEpochKeyError");
     assert_eq!(replayed_frame_error_name(), "ReplayedFrameError");
+    assert_eq!(wrong_sender_error_name(), "WrongSenderError");
+    assert_eq!(stale_epoch_error_name(), "StaleEpochError");
+    assert_eq!(key_locked_error_name(), "KeyLockedError");
 }

@@ -13,8 +13,10 @@
 //! - Only the AES-GCM suites (0x0004, 0x0005), once an epoch key is set; anything else gets
 //!   no plan and the caller takes the all-Rust path, which decides the error.
 //! - A receive KID gets a plan only once its key authenticated a frame in Rust, so a forged
-//!   KID never makes the worker import a key. The replay window is checked when the plan is
-//!   made and again, then moved, by [`Cryptor::confirm_open`] after WebCrypto authenticated.
+//!   KID never makes the worker import a key, and only for a receiver already bound to its
+//!   sender ([`crate::binding`]: only the all-Rust path binds). The binding, the epoch rules
+//!   and the replay window are checked when the plan is made and again, then the window
+//!   moved, by [`Cryptor::confirm_open`] after WebCrypto authenticated.
 //! - Plans carry KID and CTR as JavaScript numbers, so only values up to 2^53 - 1 get one
 //!   (far beyond any real counter); anything larger takes the all-Rust path.
 //! - Raw `sframe_key`s leave Rust only through [`Cryptor::send_key_for_import`] and
@@ -38,6 +40,7 @@
 //! | 44 | AAD = header `||` clear prefix |
 
 use super::Cryptor;
+use crate::binding::SenderBinding;
 use crate::codec::{clear_len, Codec};
 use crate::header::{Counter, KeyId, SframeHeader};
 use crate::secret::SecretBytes;
@@ -212,11 +215,13 @@ impl Cryptor {
         .encode(plan)
     }
 
-    /// A plan to open a received frame of `frame_len` bytes outside Rust at `now_ms`, `head`
-    /// being its first bytes (at least clear prefix and SFrame header), written into `plan`
-    /// ([`MAX_PLAN_LEN`] bytes are always enough). Returns the plan's length; the ciphertext
-    /// and tag are the frame's bytes from `clear + header length` on. `None`: use
-    /// [`Cryptor::unprotect`] (see the module documentation).
+    /// A plan to open a received frame of `frame_len` bytes outside Rust at `now_ms` for the
+    /// receiver bound by `binding`, `head` being its first bytes (at least clear prefix and
+    /// SFrame header), written into `plan` ([`MAX_PLAN_LEN`] bytes are always enough).
+    /// Returns the plan's length; the ciphertext and tag are the frame's bytes from
+    /// `clear + header length` on. `None`: use [`Cryptor::unprotect`] (see the module
+    /// documentation).
+    #[allow(clippy::too_many_arguments)] // The frame's parts as the worker hands them over.
     pub fn prepare_open(
         &mut self,
         now_ms: u64,
@@ -224,6 +229,7 @@ impl Cryptor {
         frame_len: usize,
         codec: Codec,
         key_frame: bool,
+        binding: &SenderBinding,
         plan: &mut [u8],
     ) -> Option<usize> {
         // Structured codecs (H.264, AV1) have no clear prefix: only the all-Rust path.
@@ -240,7 +246,7 @@ impl Cryptor {
             return None;
         }
         let epochs = self.split_epochs()?;
-        let (nonce, epoch) = epochs.split_open_nonce(now_ms, header.kid, header.ctr)?;
+        let (nonce, epoch) = epochs.split_open_nonce(now_ms, header.kid, header.ctr, binding)?;
         let held = epochs.held_epochs();
         self.key_generation.track_held_epochs(held);
         PlanFields {
@@ -256,16 +262,22 @@ impl Cryptor {
     }
 
     /// Records that the frame of an open plan (its `kid` and `ctr`) authenticated outside
-    /// Rust (moves its replay window), and returns the MLS leaf index of its sender, read
-    /// from the KID.
+    /// Rust for the receiver bound by `binding` (moves its replay window), and returns the
+    /// MLS leaf index of its sender, read from the KID.
     ///
     /// # Errors
-    /// [`Error::DecryptionFailed`] if the key is gone; [`Error::Replayed`] if the counter
-    /// was accepted in the meantime.
-    pub fn confirm_open(&mut self, kid: KeyId, ctr: Counter) -> Result<u64, Error> {
+    /// [`Error::DecryptionFailed`] if the key's epoch is gone; [`Error::WrongSender`] or
+    /// [`Error::SenderMovedOn`] if the rules now refuse it; [`Error::Replayed`] if the
+    /// counter was accepted in the meantime.
+    pub fn confirm_open(
+        &mut self,
+        kid: KeyId,
+        ctr: Counter,
+        binding: &SenderBinding,
+    ) -> Result<u64, Error> {
         self.split_epochs()
             .ok_or(Error::DecryptionFailed)?
-            .split_accept(kid, ctr)?;
+            .split_accept(kid, ctr, binding)?;
         Ok(crate::mls_keys::sender_index_of(kid))
     }
 
