@@ -8,9 +8,13 @@
 import init, {
   FrameCodec,
   FrameCryptor,
+  ReceiverBinding,
+  keyLockedErrorName,
   newerEpochKeyErrorName,
   noEpochKeyErrorName,
   replayedFrameErrorName,
+  staleEpochErrorName,
+  wrongSenderErrorName,
 } from './pkg/crypto_wasm.js';
 import { FrameCrypto } from './frame-crypto.js';
 
@@ -31,6 +35,8 @@ import { FrameCrypto } from './frame-crypto.js';
  * @typedef {{ kind: 'useSuite', suite: number }
  *   | { kind: 'useEpochKey', epoch: number | bigint, baseKey: Uint8Array<ArrayBuffer>, senderIndex: number }
  *   | TransformOptions & { kind: 'attachStreams', readable: ReadableStream<EncodedFrame>, writable: WritableStream<EncodedFrame> }
+ *   | { kind: 'expectSender', participantId: string, senderIndex: number | null }
+ *   | { kind: 'senderLeft', senderIndex: number }
  *   | { kind: 'takeRecordings' }} PageToWorker
  */
 /**
@@ -41,6 +47,7 @@ import { FrameCrypto } from './frame-crypto.js';
  * A message to the page (the client's `WorkerToPage`); `recordings` only in test builds.
  * @typedef {{ kind: 'ready', transformApi: 'script-transform' | 'encoded-streams' }
  *   | Source & Counters & { kind: 'receiveStats', mediaKind: MediaKind, senderIndex: number | null, epoch: number | null, epochSince: number | null }
+ *   | { kind: 'feedBound', feedId: string, senderIndex: number, epoch: number }
  *   | { kind: 'fatal', message: string }
  *   | { kind: 'recordings', sent: unknown[], received: unknown[] }} WorkerToPage
  */
@@ -83,6 +90,14 @@ let noEpochKeyError = '';
 let newerEpochKeyError = '';
 let replayedFrameError = '';
 /**
+ * `name`s of the errors for frames refused before authentication: of another sender than the
+ * receiver's, of an old epoch its sender has left, under a key locked after too many failed
+ * authentications (suite 0x0003).
+ */
+let wrongSenderError = '';
+let staleEpochError = '';
+let keyLockedError = '';
+/**
  * Live video send transformers (RTCRtpScriptTransform only), asked for a key frame after a send-key
  * switch so receivers get a decodable frame under the new key quickly. The createEncodedStreams
  * fallback has no such call.
@@ -115,6 +130,12 @@ self.onmessage = (event) => {
     case 'attachStreams':
       attach(message, message.readable, message.writable);
       break;
+    case 'expectSender':
+      expectSender(message.participantId, message.senderIndex);
+      break;
+    case 'senderLeft':
+      senderLeft(message.senderIndex);
+      break;
     case 'takeRecordings':
       takeRecordings();
       break;
@@ -131,6 +152,9 @@ const ready = init().then(
     noEpochKeyError = noEpochKeyErrorName();
     newerEpochKeyError = newerEpochKeyErrorName();
     replayedFrameError = replayedFrameErrorName();
+    wrongSenderError = wrongSenderErrorName();
+    staleEpochError = staleEpochErrorName();
+    keyLockedError = keyLockedErrorName();
     const transformApi =
       typeof self.RTCRtpScriptTransformer !== 'undefined' ? 'script-transform' : 'encoded-streams';
     post({ kind: 'ready', transformApi });
@@ -199,6 +223,69 @@ async function useEpochKey(epoch, baseKey, senderIndex) {
   requestKeyFrames();
 }
 
+/**
+ * Every receiver accepts frames from exactly one MLS sender leaf (crypto-wasm's
+ * `ReceiverBinding`), one binding per source, shared by its audio and video receivers: a mesh
+ * peer's is the leaf the page names (`expectSender`), an SFU feed's its first authenticated
+ * frame of the newest epoch, re-bound only after the page says that leaf left (`senderLeft`).
+ * @type {Map<string, ReceiverBinding>}
+ */
+const bindingBySource = new Map();
+
+/**
+ * @param {Source} source
+ * @returns {string}
+ */
+function sourceKey(source) {
+  return source.feedId !== undefined ? `feed\u0000${source.feedId}` : `peer\u0000${source.participantId}`;
+}
+
+/**
+ * The binding of `source`'s receivers, made on first use. Call only once the wasm is loaded.
+ * @param {Source} source
+ * @returns {ReceiverBinding}
+ */
+function bindingOf(source) {
+  const key = sourceKey(source);
+  let binding = bindingBySource.get(key);
+  if (binding === undefined) {
+    binding = source.feedId !== undefined ? ReceiverBinding.forFeed() : ReceiverBinding.forPeer();
+    bindingBySource.set(key, binding);
+  }
+  return binding;
+}
+
+/**
+ * Mesh: the page names the MLS leaf of a peer (`null`: not a member). Its receivers accept that
+ * leaf's frames only; a leaf that changed is accepted from the current send epoch on.
+ * @param {string} participantId
+ * @param {number | null} senderIndex
+ */
+async function expectSender(participantId, senderIndex) {
+  try {
+    await ready;
+  } catch {
+    return;
+  }
+  const leaf = Number.isInteger(senderIndex) && senderIndex !== null && senderIndex >= 0 && senderIndex <= 0xffffffff ? senderIndex : undefined;
+  bindingOf({ participantId: String(participantId) }).expectSender(leaf, cryptor);
+}
+
+/**
+ * SFU: the page says MLS leaf `senderIndex` left the group. Feeds bound to it are unbound; their
+ * next authenticated frame of the newest epoch binds them again, and that is reported.
+ * @param {number} senderIndex
+ */
+async function senderLeft(senderIndex) {
+  try {
+    await ready;
+  } catch {
+    return;
+  }
+  if (!Number.isInteger(senderIndex) || senderIndex < 0 || senderIndex > 0xffffffff) return;
+  for (const binding of bindingBySource.values()) binding.release(senderIndex);
+}
+
 /** Asks every live video encoder for a key frame (under the new send key). */
 function requestKeyFrames() {
   for (const transformer of videoSendTransformers) {
@@ -225,10 +312,11 @@ async function attach(options, readable, writable) {
     return;
   }
   const mediaKind = options.mediaKind === 'audio' ? 'audio' : 'video';
+  const source = sourceOf(options);
   const transform =
     options.side === 'send'
       ? protectTransform(mediaKind)
-      : unprotectTransform(statsEntry(sourceOf(options), mediaKind));
+      : unprotectTransform(statsEntry(source, mediaKind), bindingOf(source));
   await readable
     .pipeThrough(new TransformStream({ transform }))
     .pipeTo(writable)
@@ -298,9 +386,10 @@ function protectTransform(mediaKind) {
 
 /**
  * @param {ReceiveStats} stats
+ * @param {ReceiverBinding} binding the one sender this receiver's source accepts
  * @returns {TransformerTransformCallback<EncodedFrame, EncodedFrame>}
  */
-function unprotectTransform(stats) {
+function unprotectTransform(stats, binding) {
   const { counts } = stats;
   return (frame, controller) => {
     if (!keyed) {
@@ -324,6 +413,16 @@ function unprotectTransform(stats) {
       } else if (name === replayedFrameError) {
         // Authentic but seen before (or far too late): dropped, counted apart from forgeries.
         counts.replayed++;
+      } else if (name === wrongSenderError) {
+        // Another member's frame on this receiver (a relay swapping streams), never tried.
+        counts.wrongSender++;
+      } else if (name === staleEpochError) {
+        // An old-epoch frame of a sender already seen in a newer one (late, or forged by a
+        // member removed at the change).
+        counts.staleEpoch++;
+      } else if (name === keyLockedError) {
+        // A key refused after too many failed authentications (suite 0x0003), until the next epoch.
+        counts.keyLocked++;
       } else {
         counts.failed++;
       }
@@ -337,6 +436,7 @@ function unprotectTransform(stats) {
         // Audio frames have no `type`: never key frames.
         /** @type {RTCEncodedVideoFrame} */ (frame).type === 'key',
         frameClockMs,
+        binding,
       );
     } catch (error) {
       failed(error);
@@ -360,6 +460,10 @@ function passDecrypted(frame, controller, stats, plain) {
   frame.data = exactBuffer(plain.data);
   stats.counts.decrypted++;
   stats.senderIndex = plain.senderIndex;
+  if (plain.boundNow && stats.source.feedId !== undefined) {
+    // Every (re)binding of a feed is told at once: the page shows the feed in that member's tile.
+    post({ kind: 'feedBound', feedId: stats.source.feedId, senderIndex: plain.senderIndex, epoch: plain.epoch });
+  }
   if (plain.epoch !== stats.epoch) {
     stats.epoch = plain.epoch;
     // When this sender's frames first decrypted under the epoch: what the key-switch benchmark reads.
@@ -381,7 +485,16 @@ function sourceOf(options) {
 }
 
 /** The running totals each receiver counts and `receiveStats` carries: listed here only. */
-const COUNTERS = /** @type {const} */ (['decrypted', 'failed', 'replayed', 'withoutKey', 'newerEpoch']);
+const COUNTERS = /** @type {const} */ ([
+  'decrypted',
+  'failed',
+  'replayed',
+  'withoutKey',
+  'newerEpoch',
+  'wrongSender',
+  'staleEpoch',
+  'keyLocked',
+]);
 
 /** @returns {Counters} */
 function zeroCounters() {

@@ -11,12 +11,14 @@ import { PlanOffset } from './pkg/crypto_wasm.js';
 
 /** @typedef {import('./pkg/crypto_wasm.js').FrameCryptor} FrameCryptor */
 /** @typedef {import('./pkg/crypto_wasm.js').FrameCodec} FrameCodec */
+/** @typedef {import('./pkg/crypto_wasm.js').ReceiverBinding} ReceiverBinding */
 /**
  * A frame that unprotected.
  * @typedef {object} Unprotected
  * @property {Uint8Array} data `clear prefix || plaintext`
  * @property {number} epoch the MLS epoch whose key authenticated it
  * @property {number} senderIndex the MLS leaf index of its sender, from that key's KID
+ * @property {boolean} boundNow whether it bound its receiver (an SFU feed's first authenticated frame)
  */
 /** A key being imported: `key` once ready, `pending` until then. @typedef {{ key: CryptoKey | null, pending: Promise<CryptoKey> }} KeyEntry */
 
@@ -136,7 +138,7 @@ export class FrameCrypto {
   #heap;
   /** @type {DataView<ArrayBuffer>} */
   #heapData;
-  /** `[epoch, sender leaf index]` of the last frame Rust unprotected. @type {Float64Array<ArrayBuffer>} */
+  /** `[epoch, sender leaf index, bound now]` of the last frame Rust unprotected. @type {Float64Array<ArrayBuffer>} */
   #source;
   /** AES-GCM parameters over the plan's IV and AAD, by plan length; views of the heap too. @type {AesGcmParams[]} */
   #gcmParamsByPlanLen = [];
@@ -172,7 +174,7 @@ export class FrameCrypto {
     if (this.#heap === undefined || this.#heap.byteLength === 0) {
       this.#heap = new Uint8Array(this.#memory.buffer);
       this.#heapData = new DataView(this.#memory.buffer);
-      this.#source = new Float64Array(this.#memory.buffer, this.cryptor.sourcePtr, 2);
+      this.#source = new Float64Array(this.#memory.buffer, this.cryptor.sourcePtr, 3);
       this.#gcmParamsByPlanLen = [];
     }
     return this.#heap;
@@ -218,33 +220,38 @@ export class FrameCrypto {
   }
 
   /**
-   * Unprotects `data` at `nowMs` (a monotonic clock: the worker's frame clock). Returns `{ data, epoch, senderIndex }`
-   * (`senderIndex` is the MLS leaf whose key authenticated it), or a promise of it on the
-   * WebCrypto path. Throws (or rejects) when the frame must be dropped; errors named
-   * `NoEpochKeyError`/`NewerEpochKeyError` are thrown by Rust under the names crypto-wasm exports.
+   * Unprotects `data` at `nowMs` (a monotonic clock: the worker's frame clock) for the receiver
+   * bound by `binding` (crypto-wasm's `ReceiverBinding`: frames of any other sender are refused
+   * before authentication). Returns `{ data, epoch, senderIndex, boundNow }` (`senderIndex` is
+   * the MLS leaf whose key authenticated it), or a promise of it on the WebCrypto path, which
+   * only bound receivers take. Throws (or rejects) when the frame must be dropped; errors named
+   * `NoEpochKeyError`, `WrongSenderError` and their siblings are thrown by Rust under the names
+   * crypto-wasm exports.
    * @param {Uint8Array<ArrayBuffer>} data
    * @param {FrameCodec} codec
    * @param {boolean} isKeyFrame
    * @param {number} nowMs
+   * @param {ReceiverBinding} binding
    * @returns {Unprotected | Promise<Unprotected>}
    */
-  unprotect(data, codec, isKeyFrame, nowMs) {
+  unprotect(data, codec, isKeyFrame, nowMs, binding) {
     if (data.byteLength >= this.minWebCryptoBytes) {
       const head = data.subarray(0, HEAD_BYTES);
       this.#input(head);
-      const planLen = this.cryptor.prepareUnprotectInBuffer(head.byteLength, data.byteLength, codec, isKeyFrame, nowMs);
-      if (planLen !== 0) return this.#open(planLen, data, codec, isKeyFrame);
+      const planLen = this.cryptor.prepareUnprotectInBuffer(head.byteLength, data.byteLength, codec, isKeyFrame, nowMs, binding);
+      if (planLen !== 0) return this.#open(planLen, data, codec, isKeyFrame, binding);
     }
     /** @type {Uint8Array} */
     let plain;
     if (data.byteLength <= this.#bufferFrameBytes) {
       this.#input(data);
-      plain = this.#output(this.cryptor.unprotectInBuffer(data.byteLength, codec, isKeyFrame, nowMs));
+      plain = this.#output(this.cryptor.unprotectInBuffer(data.byteLength, codec, isKeyFrame, nowMs, binding));
     } else {
-      plain = this.cryptor.unprotect(data, codec, isKeyFrame, nowMs);
+      plain = this.cryptor.unprotect(data, codec, isKeyFrame, nowMs, binding);
       this.#views();
     }
-    return { data: plain, epoch: this.#source[0], senderIndex: this.#source[1] };
+    const source = this.#source;
+    return { data: plain, epoch: source[0], senderIndex: source[1], boundNow: source[2] === 1 };
   }
 
   // #seal and #open read the plan where Rust wrote it (at `outputPtr`; split_aead.rs has the
@@ -312,9 +319,10 @@ export class FrameCrypto {
    * @param {Uint8Array<ArrayBuffer>} data
    * @param {FrameCodec} codec
    * @param {boolean} isKeyFrame
+   * @param {ReceiverBinding} binding
    * @returns {Promise<Unprotected>}
    */
-  #open(planLen, data, codec, isKeyFrame) {
+  #open(planLen, data, codec, isKeyFrame, binding) {
     if (this.recording) this.cryptor.recordSplitReceived(data, codec, isKeyFrame);
     this.#views();
     const at = this.#outputPtr;
@@ -332,8 +340,9 @@ export class FrameCrypto {
     const opening = entry.key !== null ? decrypt(entry.key) : entry.pending.then(decrypt);
     return opening.then((opened) => {
       // Authenticated: Rust moves the replay window and names the sender by the key's KID, or
-      // returns -1 if the counter was taken meanwhile (or the key is gone).
-      const senderIndex = this.cryptor.confirmUnprotect(kid, ctr);
+      // returns -1 if the counter was taken meanwhile (or the key is gone, or the receiver's
+      // binding changed).
+      const senderIndex = this.cryptor.confirmUnprotect(kid, ctr, binding);
       if (senderIndex < 0) throw new Error('frame could not be unprotected');
       let out;
       if (clear === 0) {
@@ -343,7 +352,8 @@ export class FrameCrypto {
         out.set(data.subarray(0, clear));
         out.set(new Uint8Array(opened), clear);
       }
-      return { data: out, epoch, senderIndex };
+      // Only receivers bound already get a plan: a frame here never binds one.
+      return { data: out, epoch, senderIndex, boundNow: false };
     });
   }
 }

@@ -19,6 +19,8 @@ pub enum Field<'a> {
     Text(String),
     /// A number.
     Number(f64),
+    /// `null`.
+    Null,
     /// Key material: a `Uint8Array` that the page wipes once it is posted (`postMessage`
     /// copies it). No `Debug`, so it never reaches a log.
     Secret(&'a [u8]),
@@ -83,6 +85,20 @@ pub enum PageToWorker<'a> {
     /// `attachStreams`: the `createEncodedStreams()` fallback, a transform's options whose
     /// `readable` and `writable` streams the edge adds and transfers.
     AttachStreams(&'a TransformOptions),
+    /// `expectSender`: mesh, the MLS leaf whose frames a peer's receivers accept (the leaf of
+    /// the member whose credential names that participant; `None`: no member, refuse all).
+    ExpectSender {
+        /// The peer.
+        participant: ParticipantId,
+        /// Its leaf in the current roster.
+        sender_index: Option<u32>,
+    },
+    /// `senderLeft`: SFU, the member at this MLS leaf left the group; feeds bound to it are
+    /// unbound, and their next binding is reported (`feedBound`).
+    SenderLeft {
+        /// The leaf that left.
+        sender_index: u32,
+    },
     /// `takeRecordings`: test builds only (feature `test-hooks`), sent by the end-to-end
     /// tests, never by the page; answered with `recordings`.
     TakeRecordings,
@@ -95,6 +111,8 @@ impl PageToWorker<'_> {
             PageToWorker::UseSuite(_) => "useSuite",
             PageToWorker::UseEpochKey(_) => "useEpochKey",
             PageToWorker::AttachStreams(_) => "attachStreams",
+            PageToWorker::ExpectSender { .. } => "expectSender",
+            PageToWorker::SenderLeft { .. } => "senderLeft",
             PageToWorker::TakeRecordings => "takeRecordings",
         }
     }
@@ -113,6 +131,19 @@ impl PageToWorker<'_> {
                 fields.push(("senderIndex", Field::Number(f64::from(keys.own_leaf_index))));
             }
             PageToWorker::AttachStreams(options) => fields.extend(options.fields()),
+            PageToWorker::ExpectSender {
+                participant,
+                sender_index,
+            } => {
+                fields.push(("participantId", Field::Text(participant.to_string())));
+                fields.push((
+                    "senderIndex",
+                    sender_index.map_or(Field::Null, |leaf| Field::Number(f64::from(leaf))),
+                ));
+            }
+            PageToWorker::SenderLeft { sender_index } => {
+                fields.push(("senderIndex", Field::Number(f64::from(*sender_index))));
+            }
             PageToWorker::TakeRecordings => {}
         }
         fields
@@ -164,12 +195,41 @@ pub enum WorkerToPage {
         /// Running total of frames that came under an epoch newer than any this page
         /// holds (a sign that this page missed a commit).
         newer_epoch: u64,
+        /// Frames refused before authentication: another sender's than the receiver's
+        /// (`wrongSender`), an old epoch of a sender that moved on (`staleEpoch`), a key
+        /// locked after too many failed authentications (`keyLocked`).
+        refused: RefusedFrames,
+    },
+    /// An SFU feed was bound (first, or again after `senderLeft`) to the MLS leaf whose key
+    /// authenticated its first frame of the newest epoch; the feed accepts no other leaf.
+    FeedBound {
+        /// The feed.
+        stream: SfuStreamId,
+        /// The leaf it is bound to.
+        sender_index: u32,
+        /// The epoch of the frame that bound it.
+        epoch: u64,
     },
     /// The worker could not start, or refused a suite or key: no media may flow.
     Fatal {
         /// What went wrong, for the person in front of the screen.
         message: String,
     },
+}
+
+/// Running totals of frames a receiver refused before authentication.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RefusedFrames {
+    /// Under another sender's KID than the receiver is bound to.
+    #[serde(default)]
+    pub wrong_sender: u64,
+    /// Under an old epoch of a sender whose newer-epoch frames arrived.
+    #[serde(default)]
+    pub stale_epoch: u64,
+    /// Under a key locked after too many failed authentications (suite 0x0003).
+    #[serde(default)]
+    pub key_locked: u64,
 }
 
 #[derive(Deserialize)]
@@ -196,6 +256,15 @@ enum WireWorkerMessage {
         epoch: Option<u64>,
         #[serde(rename = "newerEpoch", default)]
         newer_epoch: u64,
+        #[serde(flatten)]
+        refused: RefusedFrames,
+    },
+    FeedBound {
+        #[serde(rename = "feedId")]
+        feed_id: String,
+        #[serde(rename = "senderIndex")]
+        sender_index: u32,
+        epoch: u64,
     },
     Fatal {
         #[serde(default)]
@@ -205,7 +274,7 @@ enum WireWorkerMessage {
 
 /// Worker message kinds the page acts on; anything else (for example the test-only
 /// `recordings`) is ignored without being parsed.
-pub const HANDLED_KINDS: [&str; 3] = ["ready", "receiveStats", "fatal"];
+pub const HANDLED_KINDS: [&str; 4] = ["ready", "receiveStats", "feedBound", "fatal"];
 
 /// Why a worker message was not understood.
 #[derive(Debug, thiserror::Error)]
@@ -234,6 +303,7 @@ pub fn parse_worker_message(json: &str) -> Result<WorkerToPage, WorkerMessageErr
             without_key,
             epoch,
             newer_epoch,
+            refused,
         } => WorkerToPage::ReceiveStats {
             source: match (participant_id, feed_id) {
                 (Some(participant), None) => MediaSource::Peer(ParticipantId(
@@ -255,7 +325,18 @@ pub fn parse_worker_message(json: &str) -> Result<WorkerToPage, WorkerMessageErr
             },
             epoch,
             newer_epoch,
+            refused,
         },
+        WireWorkerMessage::FeedBound {
+            feed_id,
+            sender_index,
+            epoch,
+        } if !feed_id.is_empty() => WorkerToPage::FeedBound {
+            stream: SfuStreamId::new(&feed_id),
+            sender_index,
+            epoch,
+        },
+        WireWorkerMessage::FeedBound { .. } => return Err(WorkerMessageError::BadSource),
         WireWorkerMessage::Fatal { message } => WorkerToPage::Fatal { message },
     })
 }
@@ -271,6 +352,7 @@ mod tests {
             .map(|(name, value)| match value {
                 Field::Text(text) => format!("{name}={text}"),
                 Field::Number(number) => format!("{name}={number}"),
+                Field::Null => format!("{name}=null"),
                 Field::Secret(bytes) => format!("{name}=<{} bytes>", bytes.len()),
             })
             .collect()
@@ -312,6 +394,62 @@ mod tests {
         assert_eq!(
             wire(&PageToWorker::TakeRecordings.fields()),
             ["kind=takeRecordings"]
+        );
+        assert_eq!(
+            wire(
+                &PageToWorker::ExpectSender {
+                    participant: ParticipantId(9),
+                    sender_index: Some(3)
+                }
+                .fields()
+            ),
+            ["kind=expectSender", "participantId=9", "senderIndex=3"]
+        );
+        assert_eq!(
+            wire(
+                &PageToWorker::ExpectSender {
+                    participant: ParticipantId(9),
+                    sender_index: None
+                }
+                .fields()
+            ),
+            ["kind=expectSender", "participantId=9", "senderIndex=null"]
+        );
+        assert_eq!(
+            wire(&PageToWorker::SenderLeft { sender_index: 4 }.fields()),
+            ["kind=senderLeft", "senderIndex=4"]
+        );
+    }
+
+    #[test]
+    fn bindings_and_refused_frames_are_reported() {
+        assert_eq!(
+            parse_worker_message(r#"{"kind":"feedBound","feedId":"81","senderIndex":2,"epoch":5}"#)
+                .unwrap(),
+            WorkerToPage::FeedBound {
+                stream: SfuStreamId::new("81"),
+                sender_index: 2,
+                epoch: 5
+            }
+        );
+        assert!(parse_worker_message(
+            r#"{"kind":"feedBound","feedId":"","senderIndex":2,"epoch":5}"#
+        )
+        .is_err());
+        let stats = parse_worker_message(
+            r#"{"kind":"receiveStats","feedId":"81","mediaKind":"video","decrypted":3,"failed":0,"wrongSender":7,"staleEpoch":2,"keyLocked":1}"#,
+        )
+        .unwrap();
+        let WorkerToPage::ReceiveStats { refused, .. } = stats else {
+            panic!("receiveStats");
+        };
+        assert_eq!(
+            refused,
+            RefusedFrames {
+                wrong_sender: 7,
+                stale_epoch: 2,
+                key_locked: 1
+            }
         );
     }
 
@@ -355,7 +493,8 @@ mod tests {
                     without_key: 0
                 },
                 epoch: None,
-                newer_epoch: 0
+                newer_epoch: 0,
+                refused: RefusedFrames::default()
             }
         );
         assert_eq!(
@@ -373,7 +512,8 @@ mod tests {
                     without_key: 5
                 },
                 epoch: Some(3),
-                newer_epoch: 4
+                newer_epoch: 4,
+                refused: RefusedFrames::default()
             }
         );
         assert_eq!(
@@ -401,7 +541,8 @@ mod tests {
                     without_key: 0
                 },
                 epoch: None,
-                newer_epoch: 0
+                newer_epoch: 0,
+                refused: RefusedFrames::default()
             }
         );
         let both = r#"{"kind":"receiveStats","feedId":"81","participantId":"2","mediaKind":"video","decrypted":3,"failed":0}"#;

@@ -86,6 +86,8 @@ async function measurePaths(page: Page, sizes: number[], paths: string[], target
         const minBytes = { 'b-wasm-software': Infinity, 'a-webcrypto-at-every-size': 0 }[path];
         const sender = new FrameCrypto(cryptor(1), minBytes);
         const receiver = new FrameCrypto(cryptor(2), minBytes);
+        // The receiver's source, bound to the sender by its first frame, as a worker's feed is.
+        const binding = wasm.ReceiverBinding.forFeed();
         // The served test bundle has the recording hooks; the product has none.
         sender.recording = false;
         receiver.recording = false;
@@ -94,7 +96,7 @@ async function measurePaths(page: Page, sizes: number[], paths: string[], target
         // the worker's one `then`).
         return {
           protect: (data: Uint8Array) => sender.protect(data, wasm.FrameCodec.Vp8, false),
-          unprotect: (data: Uint8Array) => receiver.unprotect(data, wasm.FrameCodec.Vp8, false, clockMs),
+          unprotect: (data: Uint8Array) => receiver.unprotect(data, wasm.FrameCodec.Vp8, false, clockMs, binding),
         };
       }
 
@@ -167,7 +169,7 @@ async function measurePaths(page: Page, sizes: number[], paths: string[], target
 
 /** The worker of the sustained-load run, served at a same-origin URL by `page.route`. */
 const LOAD_WORKER = `
-import init, { FrameCodec, FrameCryptor } from '/pkg/crypto_wasm.js';
+import init, { FrameCodec, FrameCryptor, ReceiverBinding } from '/pkg/crypto_wasm.js';
 import { FrameCrypto } from '/frame-crypto.js';
 self.onmessage = async ({ data: { senders, seconds, harnessOnly } }) => {
   await init();
@@ -180,6 +182,8 @@ self.onmessage = async ({ data: { senders, seconds, harnessOnly } }) => {
   const delta = random(8 * 1024), key = random(100 * 1024), audio = random(160);
   // Pre-protect every frame of the run (unique counters: the replay window refuses repeats).
   const streams = [];
+  // One binding per sender's feed (its video and audio), as the worker keeps them.
+  const bindings = [];
   for (let s = 0; s < senders; s++) {
     const c = new FrameCryptor();
     c.useEpochKey(1, base.slice(), s + 1, performance.now());
@@ -191,11 +195,13 @@ self.onmessage = async ({ data: { senders, seconds, harnessOnly } }) => {
     }
     for (let i = 0; i < seconds * 50 + 1; i++) sound.push({ at: i * 20 + s / 2, data: await sender.protect(audio, FrameCodec.Opus, false), codec: FrameCodec.Opus, isKey: false });
     streams.push(video, sound);
+    const binding = ReceiverBinding.forFeed();
+    bindings.push(binding, binding);
   }
   // Warm-up: the first frame of each sender authenticates its KID in Rust.
-  for (const stream of streams) {
+  for (const [i, stream] of streams.entries()) {
     const f = stream.shift();
-    await receiver.unprotect(f.data, f.codec, f.isKey, performance.now());
+    await receiver.unprotect(f.data, f.codec, f.isKey, performance.now(), bindings[i]);
   }
   self.postMessage({ kind: 'ready' });
   await new Promise((resolve) => { self.onmessage = resolve; });
@@ -214,7 +220,7 @@ self.onmessage = async ({ data: { senders, seconds, harnessOnly } }) => {
             const t0 = performance.now();
             try {
               // The control run hands each frame on untouched: what is left is the harness.
-              const r = harnessOnly ? f.data : receiver.unprotect(f.data, f.codec, f.isKey, t0);
+              const r = harnessOnly ? f.data : receiver.unprotect(f.data, f.codec, f.isKey, t0, bindings[i]);
               busy += performance.now() - t0;
               if (r instanceof Promise) await r;
               decrypted++;

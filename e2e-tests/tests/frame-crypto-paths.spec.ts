@@ -28,6 +28,9 @@ test('the Wasm and WebCrypto frame paths agree byte for byte and fail closed', a
     const wasmReceiver = party(2, Infinity);
     const webCryptoReceiver = party(2, 0);
     const { Vp8, Opus } = wasm.FrameCodec;
+    // Each receiver's source, bound to the sender by its first frame (an SFU feed's rule).
+    const wasmFeed = wasm.ReceiverBinding.forFeed();
+    const webCryptoFeed = wasm.ReceiverBinding.forFeed();
     const mismatches: string[] = [];
     for (const size of [0, 1, 100, 160, 767, 768, 1200, 4000, 4096, 5000, 100_000]) {
       for (const [codec, isKey] of [[Vp8, false], [Vp8, true], [Opus, false]] as const) {
@@ -36,8 +39,8 @@ test('the Wasm and WebCrypto frame paths agree byte for byte and fail closed', a
         const viaWebCrypto = await webCryptoSender.protect(plain, codec, isKey);
         if (!equal(viaWasm, viaWebCrypto)) mismatches.push(`protect ${size} ${codec} ${isKey}`);
         const opened = [
-          await wasmReceiver.unprotect(viaWebCrypto, codec, isKey, performance.now()),
-          await webCryptoReceiver.unprotect(viaWasm, codec, isKey, performance.now()),
+          await wasmReceiver.unprotect(viaWebCrypto, codec, isKey, performance.now(), wasmFeed),
+          await webCryptoReceiver.unprotect(viaWasm, codec, isKey, performance.now(), webCryptoFeed),
         ];
         for (const { data, epoch, senderIndex } of opened) {
           if (!equal(data, plain) || epoch !== 1 || senderIndex !== 1) mismatches.push(`unprotect ${size} ${codec} ${isKey}`);
@@ -46,7 +49,7 @@ test('the Wasm and WebCrypto frame paths agree byte for byte and fail closed', a
     }
     const refused = async (frame: Uint8Array) => {
       try {
-        await webCryptoReceiver.unprotect(frame, Vp8, false, performance.now());
+        await webCryptoReceiver.unprotect(frame, Vp8, false, performance.now(), webCryptoFeed);
         return false;
       } catch {
         return true;
@@ -56,14 +59,14 @@ test('the Wasm and WebCrypto frame paths agree byte for byte and fail closed', a
     const tampered = await webCryptoSender.protect(big, Vp8, false);
     tampered[tampered.byteLength - 20] ^= 1;
     const replayed = await webCryptoSender.protect(big, Vp8, false);
-    const firstOpen = await webCryptoReceiver.unprotect(replayed, Vp8, false, performance.now());
+    const firstOpen = await webCryptoReceiver.unprotect(replayed, Vp8, false, performance.now(), webCryptoFeed);
     const next = await webCryptoSender.protect(big, Vp8, false);
     return {
       mismatches,
       tamperedRefused: await refused(tampered),
       replayOpenedOnce: equal(firstOpen.data, big),
       replayRefused: await refused(replayed),
-      nextOpens: equal((await webCryptoReceiver.unprotect(next, Vp8, false, performance.now())).data, big),
+      nextOpens: equal((await webCryptoReceiver.unprotect(next, Vp8, false, performance.now(), webCryptoFeed)).data, big),
     };
   });
   expect(result.mismatches).toEqual([]);

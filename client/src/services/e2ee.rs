@@ -12,7 +12,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use conclave_protocol::IceServer;
+use conclave_protocol::{IceServer, ParticipantId};
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -239,6 +239,26 @@ impl E2eeWorker {
         self.post(&PageToWorker::UseEpochKey(keys))
     }
 
+    /// Mesh: the receivers of `participant`'s peer connection accept frames only from MLS
+    /// leaf `sender_index` (the leaf of the member whose credential names `participant`);
+    /// `None`: no member, every frame is refused.
+    pub fn expect_sender(
+        &self,
+        participant: ParticipantId,
+        sender_index: Option<u32>,
+    ) -> Result<(), E2eeError> {
+        self.post(&PageToWorker::ExpectSender {
+            participant,
+            sender_index,
+        })
+    }
+
+    /// SFU: the member at MLS leaf `sender_index` left the group; feeds bound to it are
+    /// unbound, and their next binding is reported as [`WorkerToPage::FeedBound`].
+    pub fn sender_left(&self, sender_index: u32) -> Result<(), E2eeError> {
+        self.post(&PageToWorker::SenderLeft { sender_index })
+    }
+
     /// The transform API in use.
     pub fn api(&self) -> TransformApi {
         self.api
@@ -357,6 +377,7 @@ fn js_object(fields: &[(&'static str, Field<'_>)]) -> Result<(Object, Vec<Uint8A
         let value = match value {
             Field::Text(text) => JsValue::from_str(text),
             Field::Number(number) => JsValue::from_f64(*number),
+            Field::Null => JsValue::NULL,
             Field::Secret(bytes) => {
                 let array = Uint8Array::from(*bytes);
                 secrets.push(array.clone());

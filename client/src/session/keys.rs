@@ -32,13 +32,12 @@ pub(super) fn on_worker_event(weak: &Weak<RefCell<SessionInner>>, event: WorkerT
         }
         WorkerToPage::ReceiveStats {
             source,
-            sender_index,
             kind,
             totals,
             newer_epoch,
             ..
         } => {
-            let Some(participant) = media::participant_of(&inner, source, sender_index) else {
+            let Some(participant) = media::participant_of(&inner, source) else {
                 return;
             };
             report_newer_epoch_media(&inner, participant, kind, newer_epoch);
@@ -49,6 +48,11 @@ pub(super) fn on_worker_event(weak: &Weak<RefCell<SessionInner>>, event: WorkerT
                 now_ms: now_ms(),
             })
         }
+        WorkerToPage::FeedBound {
+            stream,
+            sender_index,
+            ..
+        } => media::feed_bound(&inner, &stream, sender_index),
         WorkerToPage::Fatal { message } => fail(weak, message),
     }
 }
@@ -97,9 +101,9 @@ pub(super) fn on_group_changed(weak: &Weak<RefCell<SessionInner>>, view: GroupVi
             seen_keys.record_members(&view);
         }
         inner.group = Some(view.clone());
-        inner.streams.roster_changed(&view);
         (inner.dispatcher.clone(), inner.transport.clone())
     };
+    media::bind_to_roster(&inner, &view);
     // Connections first: their WebRTC work then runs beside the page's re-render.
     if let Some(transport) = transport {
         transport.on_group_changed(&view);

@@ -1,6 +1,7 @@
 //! The session's media: the transport the server's media mode asks for, the decrypted
 //! streams it delivers (a mesh peer's to its tile at once, an SFU stream's once
-//! [`super::stream_binding`] knows whose it is), and the video it sends.
+//! [`super::stream_binding`] knows whose it is), the sender each receiver is bound to (told
+//! to the worker on every roster change), and the video it sends.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -10,7 +11,8 @@ use web_sys::{MediaStream, MediaStreamTrack};
 use yew::Callback;
 
 use super::{keeps_peer_connections, server, SessionInner};
-use crate::media_source::MediaSource;
+use crate::media_source::{MediaSource, SfuStreamId};
+use crate::roster::GroupView;
 use crate::services::transport::janus::Janus;
 use crate::services::transport::mesh::Mesh;
 use crate::services::transport::{MediaTransport, TransportEvents};
@@ -96,30 +98,68 @@ pub(super) fn replace_video(inner: &Rc<RefCell<SessionInner>>, screen: Option<Me
     }
 }
 
-/// Whose frames these are. A mesh peer is who it is; an SFU stream belongs to the member
-/// whose key decrypted it (never to whoever the SFU says). Binding a stream for the first
-/// time (or anew) shows it in that member's tile.
+/// Whose frames these are. A mesh peer is who it is (the worker passes only its member's
+/// leaf); an SFU stream is the member's the worker bound it to (`feedBound`), never
+/// whoever the SFU or a decrypted-frame report says.
 pub(super) fn participant_of(
     inner: &Rc<RefCell<SessionInner>>,
     source: MediaSource,
-    sender_index: Option<u32>,
 ) -> Option<ParticipantId> {
-    let stream = match source {
-        MediaSource::Peer(participant) => return Some(participant),
-        MediaSource::SfuStream(stream) => stream,
-    };
-    let (dispatcher, decrypted) = {
+    match source {
+        MediaSource::Peer(participant) => Some(participant),
+        MediaSource::SfuStream(stream) => inner.borrow().streams.owner_of(&stream),
+    }
+}
+
+/// The worker bound an SFU stream to `sender_leaf` (first, or again after `senderLeft`):
+/// shown in that member's tile.
+pub(super) fn feed_bound(
+    inner: &Rc<RefCell<SessionInner>>,
+    stream: &SfuStreamId,
+    sender_leaf: u32,
+) {
+    let (dispatcher, shown) = {
         let mut inner = inner.borrow_mut();
-        let decrypted = inner.streams.frames_decrypted(&stream, sender_index);
-        (inner.dispatcher.clone(), decrypted)
+        let shown = inner.streams.stream_bound(stream, sender_leaf);
+        (inner.dispatcher.clone(), shown)
     };
-    if let Some(shown) = decrypted.shown {
+    if let Some(shown) = shown {
         dispatcher.dispatch(Action::RemoteStream {
             participant: shown.owner,
             stream: shown.stream,
         });
     }
-    decrypted.owner
+}
+
+/// The roster changed: the worker learns each mesh peer's leaf and which bound leaves left,
+/// and streams bound to a leaf the roster now lists are shown.
+pub(super) fn bind_to_roster(inner: &Rc<RefCell<SessionInner>>, view: &GroupView) {
+    let (dispatcher, e2ee, change) = {
+        let mut inner = inner.borrow_mut();
+        let change = inner.streams.roster_changed(view);
+        (inner.dispatcher.clone(), inner.e2ee.clone(), change)
+    };
+    if let Some(e2ee) = e2ee {
+        let told = change
+            .expect
+            .iter()
+            .try_for_each(|(participant, leaf)| e2ee.expect_sender(*participant, *leaf))
+            .and_then(|()| {
+                change
+                    .left
+                    .iter()
+                    .try_for_each(|leaf| e2ee.sender_left(*leaf))
+            });
+        if let Err(error) = told {
+            dispatcher.dispatch(Action::MeetingError(error.to_string()));
+        }
+    }
+    for shown in change.shown {
+        dispatcher.dispatch(Action::RemoteStream {
+            participant: shown.owner,
+            stream: shown.stream,
+        });
+    }
 }
 
 /// A transport delivered decrypted media: a mesh peer's goes to its tile at once, an

@@ -1,11 +1,19 @@
-//! Whose an SFU stream is (docs/ARCHITECTURE.md, "Who a feed is").
+//! Whose a received stream is (docs/ARCHITECTURE.md, "Who a feed is"): every receiver is
+//! bound to exactly one MLS sender leaf, and the worker drops frames of any other leaf
+//! before authenticating them. This module keeps the page's side of those bindings.
 //!
-//! An SFU names streams, not people, and its word on who sends one is never taken. A
-//! stream belongs to the remote member whose key decrypted its frames (the worker reports
-//! the sender's MLS leaf), looked up in the current roster: until then it is shown in no
-//! tile, a frame under another member's key moves it to that member, and a member who
-//! leaves the group loses it. A leaf that is not a remote member (ourselves, someone
-//! removed) binds nothing.
+//! - **Mesh.** A peer connection belongs to the server participant it was made with; its
+//!   receivers accept the leaf of the member whose MLS credential names that participant.
+//!   On every roster change the worker is told each peer's leaf (`expectSender`), or that a
+//!   peer is no member (`None`: every frame refused). A participant id that two members'
+//!   credentials claim binds neither.
+//! - **SFU.** An SFU names streams, not people, and its word on who sends one is never
+//!   taken. The worker binds a feed to the leaf whose key authenticated its first frame of
+//!   the newest epoch and reports it once (`feedBound`); reports of decrypted frames never
+//!   bind or move it. The stream is shown in the tile of the member at that leaf in the
+//!   current roster, named by that member's credential. When that member leaves (the leaf
+//!   is gone, or now holds someone else), the stream is nobody's and the worker is told
+//!   (`senderLeft`): only then may the feed be bound again, and that is reported anew.
 //!
 //! Pure and generic over the stream (a `MediaStream` in the page), so it is tested natively.
 
@@ -25,23 +33,31 @@ pub struct Shown<S> {
     pub stream: S,
 }
 
-/// What decrypted frames of a stream mean.
+/// What a roster change asks of the page.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Decrypted<S> {
-    /// Whose frames they are (`None`: nobody's yet).
-    pub owner: Option<ParticipantId>,
-    /// The stream to show in its owner's tile, when these frames bound it for the first
-    /// time or to another member, and it has arrived already.
-    pub shown: Option<Shown<S>>,
+pub struct RosterChange<S> {
+    /// Streams whose leaf the roster now lists: show them in that member's tile.
+    pub shown: Vec<Shown<S>>,
+    /// Leaves whose member left while a stream was bound to them: tell the worker
+    /// (`senderLeft`), so that the feed may be bound again.
+    pub left: Vec<u32>,
+    /// Mesh peers whose leaf changed (`None`: no longer a member): tell the worker
+    /// (`expectSender`).
+    pub expect: Vec<(ParticipantId, Option<u32>)>,
 }
 
-/// SFU streams received, and the member each is bound to by its decrypting key.
+/// Received streams and the sender each is bound to.
 pub struct StreamBindings<S> {
-    /// Every remote member's participant, by MLS leaf, from the latest roster.
+    /// Every remote member's participant, by MLS leaf, from the latest roster (a participant
+    /// that two members claim is in neither).
     members: HashMap<u32, ParticipantId>,
+    /// Mesh: the leaf the worker was last told for each peer.
+    peer_leaves: HashMap<ParticipantId, u32>,
     /// The streams the SFU delivered.
     streams: HashMap<SfuStreamId, S>,
-    /// The member each stream is bound to.
+    /// The leaf the worker bound each SFU stream to.
+    bound: HashMap<SfuStreamId, u32>,
+    /// The member each bound stream is shown as: the member at its leaf.
     owners: HashMap<SfuStreamId, ParticipantId>,
 }
 
@@ -49,56 +65,119 @@ impl<S> Default for StreamBindings<S> {
     fn default() -> Self {
         Self {
             members: HashMap::new(),
+            peer_leaves: HashMap::new(),
             streams: HashMap::new(),
+            bound: HashMap::new(),
             owners: HashMap::new(),
         }
     }
 }
 
+/// Remote members by leaf; a participant id claimed by two members' credentials is left
+/// out, so that neither gets the other's media.
+fn unique_members(view: &GroupView) -> HashMap<u32, ParticipantId> {
+    let mut claims: HashMap<ParticipantId, usize> = HashMap::new();
+    for participant in view.members.iter().filter_map(|m| m.participant_id) {
+        *claims.entry(participant).or_default() += 1;
+    }
+    view.remote_members()
+        .filter_map(|member| Some((member.leaf_index, member.participant_id?)))
+        .filter(|(_, participant)| claims.get(participant) == Some(&1))
+        .collect()
+}
+
 impl<S: Clone> StreamBindings<S> {
-    /// The roster changed: later frames are looked up in it, and a stream whose owner is
-    /// no longer a remote member is nobody's until a member's key decrypts it.
-    pub fn roster_changed(&mut self, view: &GroupView) {
-        self.members = view
-            .remote_members()
-            .filter_map(|member| Some((member.leaf_index, member.participant_id?)))
+    /// The roster changed: peers' leaves are looked up again, bound streams follow the
+    /// member at their leaf, and a stream whose member left is nobody's until the worker
+    /// binds it again.
+    pub fn roster_changed(&mut self, view: &GroupView) -> RosterChange<S> {
+        self.members = unique_members(view);
+        let leaves: HashMap<ParticipantId, u32> = self
+            .members
+            .iter()
+            .map(|(leaf, participant)| (*participant, *leaf))
             .collect();
-        let members = &self.members;
-        self.owners
-            .retain(|_, owner| members.values().any(|member| member == owner));
+        let mut expect: Vec<(ParticipantId, Option<u32>)> = leaves
+            .iter()
+            .filter(|(participant, leaf)| self.peer_leaves.get(participant) != Some(leaf))
+            .map(|(participant, leaf)| (*participant, Some(*leaf)))
+            .collect();
+        expect.extend(
+            self.peer_leaves
+                .keys()
+                .filter(|participant| !leaves.contains_key(participant))
+                .map(|participant| (*participant, None)),
+        );
+        expect.sort_by_key(|(participant, _)| participant.0);
+        self.peer_leaves = leaves;
+
+        let mut shown = Vec::new();
+        let mut left = Vec::new();
+        let bound: Vec<(SfuStreamId, u32)> = self
+            .bound
+            .iter()
+            .map(|(id, leaf)| (id.clone(), *leaf))
+            .collect();
+        for (id, leaf) in bound {
+            let now = self.members.get(&leaf).copied();
+            match (self.owners.get(&id).copied(), now) {
+                (Some(before), Some(now)) if before == now => {}
+                (Some(_), _) => {
+                    self.owners.remove(&id);
+                    self.bound.remove(&id);
+                    if !left.contains(&leaf) {
+                        left.push(leaf);
+                    }
+                }
+                (None, Some(now)) => {
+                    self.owners.insert(id.clone(), now);
+                    if let Some(stream) = self.streams.get(&id) {
+                        shown.push(Shown {
+                            owner: now,
+                            stream: stream.clone(),
+                        });
+                    }
+                }
+                (None, None) => {}
+            }
+        }
+        left.sort_unstable();
+        RosterChange {
+            shown,
+            left,
+            expect,
+        }
     }
 
     /// The SFU delivered `stream` as `id` (first or with new tracks). It is to be shown
-    /// now if `id` is bound already.
+    /// now if `id` is bound to a member already.
     pub fn stream_arrived(&mut self, id: SfuStreamId, stream: S) -> Option<Shown<S>> {
         let owner = self.owners.get(&id).copied();
         self.streams.insert(id, stream.clone());
         owner.map(|owner| Shown { owner, stream })
     }
 
-    /// The worker decrypted frames of `id`, the last under the key of leaf `sender_leaf`
-    /// (`None`: nothing decrypted yet). Binds `id` to that leaf's member if it is a remote
-    /// member; otherwise keeps the binding it had.
-    pub fn frames_decrypted(&mut self, id: &SfuStreamId, sender_leaf: Option<u32>) -> Decrypted<S> {
-        let by_key = sender_leaf.and_then(|leaf| self.members.get(&leaf).copied());
-        let Some(owner) = by_key else {
-            return Decrypted {
-                owner: self.owners.get(id).copied(),
-                shown: None,
-            };
+    /// The worker bound `id` to leaf `sender_leaf` (its first authenticated frame of the
+    /// newest epoch, first or after a release). Shown in that member's tile if the roster
+    /// lists the leaf (else once it does) and the stream has arrived.
+    pub fn stream_bound(&mut self, id: &SfuStreamId, sender_leaf: u32) -> Option<Shown<S>> {
+        self.bound.insert(id.clone(), sender_leaf);
+        let Some(owner) = self.members.get(&sender_leaf).copied() else {
+            self.owners.remove(id);
+            return None;
         };
-        let shown = if self.owners.insert(id.clone(), owner) == Some(owner) {
-            None
-        } else {
-            self.streams.get(id).map(|stream| Shown {
-                owner,
-                stream: stream.clone(),
-            })
-        };
-        Decrypted {
-            owner: Some(owner),
-            shown,
+        if self.owners.insert(id.clone(), owner) == Some(owner) {
+            return None;
         }
+        self.streams.get(id).map(|stream| Shown {
+            owner,
+            stream: stream.clone(),
+        })
+    }
+
+    /// The member an SFU stream is shown as, if it is bound to one.
+    pub fn owner_of(&self, id: &SfuStreamId) -> Option<ParticipantId> {
+        self.owners.get(id).copied()
     }
 }
 
@@ -139,34 +218,31 @@ mod tests {
     }
 
     #[test]
-    fn a_stream_is_shown_once_its_first_frame_decrypts_under_a_members_key() {
+    fn a_stream_is_shown_once_the_worker_bound_it_to_a_member() {
         let mut bindings = meeting();
         assert_eq!(bindings.stream_arrived(feed("7"), "grace's"), None);
-        let nothing_yet = bindings.frames_decrypted(&feed("7"), None);
-        assert_eq!(nothing_yet.owner, None);
-        assert_eq!(nothing_yet.shown, None);
-
-        let first = bindings.frames_decrypted(&feed("7"), Some(1));
-        assert_eq!(first.owner, Some(GRACE));
-        assert_eq!(first.shown, shown(GRACE, "grace's"));
-
-        let again = bindings.frames_decrypted(&feed("7"), Some(1));
-        assert_eq!(again.owner, Some(GRACE));
-        assert_eq!(again.shown, None, "shown once, not on every report");
-        let undecided = bindings.frames_decrypted(&feed("7"), None);
+        assert_eq!(bindings.owner_of(&feed("7")), None, "nothing bound yet");
         assert_eq!(
-            undecided.owner,
-            Some(GRACE),
-            "a report without a key keeps it"
+            bindings.stream_bound(&feed("7"), 1),
+            shown(GRACE, "grace's")
+        );
+        assert_eq!(bindings.owner_of(&feed("7")), Some(GRACE));
+        assert_eq!(
+            bindings.stream_bound(&feed("7"), 1),
+            None,
+            "shown once, not on every report"
         );
     }
 
     #[test]
     fn a_stream_arriving_after_its_binding_is_shown_at_once() {
         let mut bindings = meeting();
-        let bound = bindings.frames_decrypted(&feed("7"), Some(2));
-        assert_eq!(bound.owner, Some(ALAN));
-        assert_eq!(bound.shown, None, "nothing to show yet");
+        assert_eq!(
+            bindings.stream_bound(&feed("7"), 2),
+            None,
+            "nothing to show yet"
+        );
+        assert_eq!(bindings.owner_of(&feed("7")), Some(ALAN));
         assert_eq!(
             bindings.stream_arrived(feed("7"), "alan's"),
             shown(ALAN, "alan's")
@@ -183,71 +259,127 @@ mod tests {
         let mut bindings = meeting();
         bindings.stream_arrived(feed("7"), "whose?");
         for leaf in [0, 5] {
-            let frames = bindings.frames_decrypted(&feed("7"), Some(leaf));
-            assert_eq!(frames.owner, None, "leaf {leaf} is ourselves or nobody");
-            assert_eq!(frames.shown, None);
+            assert_eq!(bindings.stream_bound(&feed("7"), leaf), None);
+            assert_eq!(
+                bindings.owner_of(&feed("7")),
+                None,
+                "leaf {leaf} is ourselves or nobody"
+            );
         }
         assert_eq!(bindings.stream_arrived(feed("7"), "whose?"), None);
     }
 
     #[test]
-    fn another_members_key_moves_the_stream_to_that_member() {
-        let mut bindings = meeting();
-        bindings.stream_arrived(feed("7"), "the stream");
-        bindings.frames_decrypted(&feed("7"), Some(1));
-        let moved = bindings.frames_decrypted(&feed("7"), Some(2));
-        assert_eq!(moved.owner, Some(ALAN));
-        assert_eq!(moved.shown, shown(ALAN, "the stream"));
+    fn a_bound_leaf_joining_the_roster_later_shows_the_stream() {
+        let mut bindings = StreamBindings::default();
+        bindings.stream_arrived(feed("7"), "grace's");
+        assert_eq!(bindings.stream_bound(&feed("7"), 1), None, "no roster yet");
+        let change = bindings.roster_changed(&roster(&[(1, 1, "Grace")]));
         assert_eq!(
-            bindings.stream_arrived(feed("7"), "the stream"),
-            shown(ALAN, "the stream")
+            change.shown,
+            vec![Shown {
+                owner: GRACE,
+                stream: "grace's"
+            }]
         );
+        assert!(change.left.is_empty());
     }
 
     #[test]
-    fn a_member_who_leaves_loses_their_stream() {
+    fn a_member_who_leaves_loses_their_stream_and_the_worker_is_told() {
         let mut bindings = meeting();
         bindings.stream_arrived(feed("7"), "grace's");
         bindings.stream_arrived(feed("8"), "alan's");
-        bindings.frames_decrypted(&feed("7"), Some(1));
-        bindings.frames_decrypted(&feed("8"), Some(2));
+        bindings.stream_bound(&feed("7"), 1);
+        bindings.stream_bound(&feed("8"), 2);
 
-        bindings.roster_changed(&roster(&[(2, 2, "Alan")]));
-        assert_eq!(bindings.frames_decrypted(&feed("7"), None).owner, None);
-        assert_eq!(
-            bindings.frames_decrypted(&feed("7"), Some(1)).owner,
-            None,
-            "her old leaf is nobody's now"
-        );
+        let change = bindings.roster_changed(&roster(&[(2, 2, "Alan")]));
+        assert_eq!(change.left, vec![1], "the worker may bind her feed again");
+        assert_eq!(change.expect, vec![(GRACE, None)]);
+        assert_eq!(bindings.owner_of(&feed("7")), None);
         assert_eq!(bindings.stream_arrived(feed("7"), "grace's"), None);
         assert_eq!(
-            bindings.frames_decrypted(&feed("8"), None).owner,
+            bindings.owner_of(&feed("8")),
             Some(ALAN),
             "who stays keeps theirs"
         );
     }
 
     #[test]
-    fn a_member_whose_leaf_changed_keeps_their_stream() {
+    fn a_leaf_that_now_holds_someone_else_releases_the_stream() {
         let mut bindings = meeting();
         bindings.stream_arrived(feed("7"), "grace's");
-        bindings.frames_decrypted(&feed("7"), Some(1));
+        bindings.stream_bound(&feed("7"), 1);
+        // One commit removes Grace and adds Carol (participant 4) at her leaf.
+        let change = bindings.roster_changed(&roster(&[(1, 4, "Carol"), (2, 2, "Alan")]));
+        assert_eq!(change.left, vec![1]);
+        assert!(change.shown.is_empty(), "Grace's stream is not Carol's");
+        assert_eq!(bindings.owner_of(&feed("7")), None);
+        // The worker binds it again from Carol's frames of the new epoch: then it is hers.
+        assert_eq!(
+            bindings.stream_bound(&feed("7"), 1),
+            shown(ParticipantId(4), "grace's")
+        );
+    }
+
+    #[test]
+    fn a_member_who_resyncs_is_bound_again_at_their_new_leaf() {
+        let mut bindings = meeting();
+        bindings.stream_arrived(feed("7"), "grace's");
+        bindings.stream_bound(&feed("7"), 1);
         // Grace re-synced: the same participant at another leaf.
-        bindings.roster_changed(&roster(&[(2, 2, "Alan"), (3, 1, "Grace")]));
-        let frames = bindings.frames_decrypted(&feed("7"), Some(3));
-        assert_eq!(frames.owner, Some(GRACE));
-        assert_eq!(frames.shown, None, "still hers: nothing to show anew");
+        let change = bindings.roster_changed(&roster(&[(2, 2, "Alan"), (3, 1, "Grace")]));
+        assert_eq!(change.left, vec![1]);
+        assert_eq!(change.expect, vec![(GRACE, Some(3))]);
+        assert_eq!(
+            bindings.stream_bound(&feed("7"), 3),
+            shown(GRACE, "grace's")
+        );
+    }
+
+    #[test]
+    fn mesh_peers_are_told_their_leaf_once_and_again_when_it_changes() {
+        let mut bindings = StreamBindings::<&str>::default();
+        let first = bindings.roster_changed(&roster(&[(1, 1, "Grace"), (2, 2, "Alan")]));
+        assert_eq!(first.expect, vec![(GRACE, Some(1)), (ALAN, Some(2))]);
+        let same = bindings.roster_changed(&roster(&[(1, 1, "Grace"), (2, 2, "Alan")]));
+        assert!(same.expect.is_empty(), "nothing changed");
+        let moved = bindings.roster_changed(&roster(&[(2, 2, "Alan"), (4, 1, "Grace")]));
+        assert_eq!(moved.expect, vec![(GRACE, Some(4))]);
+    }
+
+    #[test]
+    fn a_participant_two_members_claim_is_bound_to_neither() {
+        // Mallory's credential claims Grace's participant id: neither leaf gets her tile.
+        let mut bindings = StreamBindings::default();
+        let change = bindings.roster_changed(&roster(&[
+            (1, 1, "Grace"),
+            (2, 2, "Alan"),
+            (3, 1, "Mallory"),
+        ]));
+        assert_eq!(change.expect, vec![(ALAN, Some(2))]);
+        bindings.stream_arrived(feed("7"), "mallory's");
+        assert_eq!(bindings.stream_bound(&feed("7"), 3), None);
+        assert_eq!(bindings.owner_of(&feed("7")), None);
     }
 
     #[test]
     fn a_bound_stream_is_never_moved_by_another_members_frames() {
-        // A hostile SFU feeds Alan's frames into the stream bound to Grace: her tile must
-        // not show his media, and the stream stays hers.
+        // A hostile SFU feeds Alan's frames into the stream bound to Grace: the worker
+        // drops them (wrongSender) and reports no new binding, and the stream stays hers;
+        // decrypted-frame reports do not bind at all.
         let mut bindings = meeting();
         bindings.stream_arrived(feed("7"), "grace's feed");
-        assert_eq!(bindings.frames_decrypted(&feed("7"), Some(1)).owner, Some(GRACE));
-        let swapped = bindings.frames_decrypted(&feed("7"), Some(2));
-        assert_eq!(swapped.owner, Some(GRACE), "never re-bound silently");
-        assert_eq!(swapped.shown, None, "not shown in Alan's tile");
+        assert_eq!(
+            bindings.stream_bound(&feed("7"), 1),
+            shown(GRACE, "grace's feed")
+        );
+        let change = bindings.roster_changed(&roster(&[(1, 1, "Grace"), (2, 2, "Alan")]));
+        assert!(change.left.is_empty() && change.shown.is_empty());
+        assert_eq!(
+            bindings.owner_of(&feed("7")),
+            Some(GRACE),
+            "never re-bound silently"
+        );
     }
 }
