@@ -63,12 +63,25 @@ fuzz_target!(|input: Input| {
             assert_eq!(protected.len(), frame.len() + header_len + suite.nt());
         }
 
-        let unprotected = match bob.unprotect(1, &protected, codec, *key_frame, &mut crypto_wasm::SenderBinding::feed()) {
+        let unprotected = match bob.unprotect(
+            1,
+            &protected,
+            codec,
+            *key_frame,
+            &mut crypto_wasm::SenderBinding::feed(),
+        ) {
             Ok(unprotected) => unprotected,
             Err(error) => panic!("a protected {codec:?} frame must unprotect: {error:?}"),
         };
         assert_eq!(
-            bob.unprotect(1, &protected, codec, *key_frame, &mut crypto_wasm::SenderBinding::feed()).map(|_| ()),
+            bob.unprotect(
+                1,
+                &protected,
+                codec,
+                *key_frame,
+                &mut crypto_wasm::SenderBinding::feed()
+            )
+            .map(|_| ()),
             Err(Error::Replayed)
         );
         if let Layout::ClearPrefix(_) = layout {
@@ -81,7 +94,15 @@ fuzz_target!(|input: Input| {
             let Ok(again) = again else {
                 panic!("the normal form of a {codec:?} frame must protect: {again:?}");
             };
-            let opened = bob.unprotect(1, &again, codec, *key_frame, &mut crypto_wasm::SenderBinding::feed()).map(|u| u.frame);
+            let opened = bob
+                .unprotect(
+                    1,
+                    &again,
+                    codec,
+                    *key_frame,
+                    &mut crypto_wasm::SenderBinding::feed(),
+                )
+                .map(|u| u.frame);
             assert_eq!(
                 opened.as_ref(),
                 Ok(&unprotected.frame),
@@ -91,6 +112,12 @@ fuzz_target!(|input: Input| {
     }
 
     for (selector, key_frame, junk) in input.junk.iter().take(16) {
-        let _ = bob.unprotect(2, junk, codec_of(*selector), *key_frame, &mut crypto_wasm::SenderBinding::feed());
+        let _ = bob.unprotect(
+            2,
+            junk,
+            codec_of(*selector),
+            *key_frame,
+            &mut crypto_wasm::SenderBinding::feed(),
+        );
     }
 });

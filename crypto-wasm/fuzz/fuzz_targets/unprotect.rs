@@ -49,7 +49,13 @@ fuzz_target!(|data: &[u8]| {
     };
 
     if flags & 16 == 0 {
-        match receiver.unprotect(1, rest, codec, key_frame, &mut crypto_wasm::SenderBinding::feed()) {
+        match receiver.unprotect(
+            1,
+            rest,
+            codec,
+            key_frame,
+            &mut crypto_wasm::SenderBinding::feed(),
+        ) {
             Ok(unprotected) => {
                 // Only the frame the harness's sender makes of this plaintext (its first,
                 // counter 0) authenticates. A 4-byte tag (suite 0x0003) is forged by chance
@@ -90,7 +96,13 @@ fuzz_target!(|data: &[u8]| {
     if mask.len() > original.len() {
         frame.extend_from_slice(&mask[original.len()..]);
     }
-    let result = receiver.unprotect(1, &frame, codec, key_frame, &mut crypto_wasm::SenderBinding::feed());
+    let result = receiver.unprotect(
+        1,
+        &frame,
+        codec,
+        key_frame,
+        &mut crypto_wasm::SenderBinding::feed(),
+    );
     if frame == original {
         let Ok(unprotected) = result else {
             panic!("an intact frame must decrypt");
@@ -98,7 +110,15 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(unprotected.frame, plain);
         // Once accepted, the same frame is a replay.
         assert_eq!(
-            receiver.unprotect(1, &frame, codec, key_frame, &mut crypto_wasm::SenderBinding::feed()).map(|_| ()),
+            receiver
+                .unprotect(
+                    1,
+                    &frame,
+                    codec,
+                    key_frame,
+                    &mut crypto_wasm::SenderBinding::feed()
+                )
+                .map(|_| ()),
             Err(Error::Replayed)
         );
     } else if suite.nt() >= 8 {
