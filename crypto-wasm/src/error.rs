@@ -1,8 +1,9 @@
 //! The crate's one error type.
 //!
 //! Parsing and caller misuse get precise variants. Everything that goes wrong while
-//! unprotecting a received frame collapses into [`Error::DecryptionFailed`] (apart from a
-//! missing epoch, decided from the clear header, and a replay of an authentic frame), which
+//! unprotecting a received frame collapses into [`Error::DecryptionFailed`] (apart from what
+//! the clear header alone decides: a missing epoch, another sender than the receiver's, a
+//! sender that moved on, a locked key; and a replay of an authentic frame), which
 //! says nothing about the cause (RFC 9605 section 4.4.4: invalid ciphertexts are discarded in a way
 //! an observer cannot tell apart). No variant ever carries key material.
 

@@ -14,10 +14,11 @@
 //! Width: Conclave's sender uses one counter for every track under its key (audio, camera,
 //! every simulcast layer), about 100-200 counters per second, and a receiver sees those
 //! tracks through separate jitter buffers and retransmissions. 1024 counters is several seconds
-//! of reordering across tracks, for 128 bytes per key. There is one window per cached receive
-//! key (per KID; under MLS a KID names a sender in one epoch), and the key cache is bounded,
-//! so memory is bounded too. A key evicted from the cache loses its window; it comes back only
-//! after a frame authenticates under it again.
+//! of reordering across tracks, for 128 bytes per key. There is one window per KID (under MLS
+//! a KID names a sender in one epoch), kept with its epoch in [`crate::mls_keys`] from the
+//! KID's first authenticated frame until the epoch is dropped, apart from the bounded cache of
+//! derived keys: a key evicted from the cache and derived again keeps its window. At most
+//! [`crate::mls_keys::MAX_KIDS_PER_EPOCH`] KIDs per epoch get one, so memory is bounded.
 
 use crate::header::Counter;
 use crate::Error;
