@@ -30,6 +30,7 @@ pub use meeting_group::{
     EpochKeys, GroupEvent, MeetingConfig, MeetingGroup, Member, MembershipStatus, ResyncReason,
     Roster,
 };
+pub use meeting_group::signal_auth::{SessionDescriptionKind, SignalAuthError};
 pub use rehearsal::rehearse_join;
 pub use security_code::SecurityCode;
 
