@@ -26,11 +26,11 @@ pub mod security_code;
 pub use error::GroupError;
 pub use frame_suite::FrameSuite;
 pub use identity::{Fingerprint, Identity};
+pub use meeting_group::signal_auth::{SessionDescriptionKind, SignalAuthError};
 pub use meeting_group::{
     EpochKeys, GroupEvent, MeetingConfig, MeetingGroup, Member, MembershipStatus, ResyncReason,
     Roster,
 };
-pub use meeting_group::signal_auth::{SessionDescriptionKind, SignalAuthError};
 pub use rehearsal::rehearse_join;
 pub use security_code::SecurityCode;
 

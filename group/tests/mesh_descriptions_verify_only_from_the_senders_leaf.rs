@@ -28,10 +28,7 @@ const OFFER: &str = "v=0\r\n\
 
 /// The same offer with the fingerprint of a certificate the server holds.
 fn with_servers_fingerprint(sdp: &str) -> String {
-    sdp.replace(
-        "5B:0F:2C:7A:19:8E:42:D1",
-        "DE:AD:BE:EF:19:8E:42:D1",
-    )
+    sdp.replace("5B:0F:2C:7A:19:8E:42:D1", "DE:AD:BE:EF:19:8E:42:D1")
 }
 
 #[test]
@@ -85,10 +82,12 @@ fn a_changed_dtls_fingerprint_is_refused() {
     // Any other byte too, and a signature that was cut or flipped.
     let one_byte_more = format!("{OFFER}a=x\r\n");
     assert_eq!(
-        meeting
-            .client(bob)
-            .group
-            .verify_session_description(alice, Offer, &one_byte_more, &signature),
+        meeting.client(bob).group.verify_session_description(
+            alice,
+            Offer,
+            &one_byte_more,
+            &signature
+        ),
         Err(SignalAuthError::BadSignature)
     );
     let mut flipped = signature.clone();

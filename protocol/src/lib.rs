@@ -545,7 +545,10 @@ mod tests {
         );
         let signal = ClientMessage::Signal {
             to: ParticipantId(7),
-            payload: SignalPayload::Answer { sdp: "v=0".into(), signature: Bytes::default() },
+            payload: SignalPayload::Answer {
+                sdp: "v=0".into(),
+                signature: Bytes::default(),
+            },
         };
         assert_eq!(
             serde_json::to_string(&signal).unwrap(),

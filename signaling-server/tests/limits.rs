@@ -49,7 +49,10 @@ async fn an_oversized_message_closes_only_its_sender_with_1009() {
     ));
     cy.send(&ClientMessage::Signal {
         to: ada_id,
-        payload: SignalPayload::Offer { sdp: "v=0".into(), signature: Bytes::default() },
+        payload: SignalPayload::Offer {
+            sdp: "v=0".into(),
+            signature: Bytes::default(),
+        },
     })
     .await;
     assert!(matches!(ada.recv().await, ServerMessage::Signal { from, .. } if from == cy_id));
@@ -101,13 +104,19 @@ async fn a_message_at_the_limit_is_accepted() {
     ));
     let envelope = serde_json::to_string(&ClientMessage::Signal {
         to: ada_id,
-        payload: SignalPayload::Offer { sdp: String::new(), signature: Bytes::default() },
+        payload: SignalPayload::Offer {
+            sdp: String::new(),
+            signature: Bytes::default(),
+        },
     })
     .unwrap();
     let sdp = "a".repeat(MAX_MESSAGE_BYTES - envelope.len());
     bob.send(&ClientMessage::Signal {
         to: ada_id,
-        payload: SignalPayload::Offer { sdp: sdp.clone(), signature: Bytes::default() },
+        payload: SignalPayload::Offer {
+            sdp: sdp.clone(),
+            signature: Bytes::default(),
+        },
     })
     .await;
     match ada.recv().await {

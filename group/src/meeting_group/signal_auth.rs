@@ -30,9 +30,9 @@
 
 use conclave_protocol::ParticipantId;
 use openmls::prelude::tls_codec::{Serialize as _, VLBytes};
+use openmls_traits::crypto::OpenMlsCrypto as _;
 use openmls_traits::signatures::Signer as _;
 use openmls_traits::OpenMlsProvider as _;
-use openmls_traits::crypto::OpenMlsCrypto as _;
 
 use super::roster::credential_info;
 use super::MeetingGroup;

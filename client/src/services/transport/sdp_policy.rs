@@ -135,7 +135,8 @@ mod tests {
         assert!(has_audio_level_extension(CHROMIUM_AUDIO));
         assert!(!has_audio_level_extension(&sdp));
         assert!(!sdp.contains("audio-level"));
-        assert!(sdp.contains("a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\r\n"));
+        assert!(sdp
+            .contains("a=extmap:2 http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time\r\n"));
         assert!(sdp.contains("transport-wide-cc"));
     }
 
@@ -143,14 +144,18 @@ mod tests {
     fn opus_gets_constant_bitrate_and_other_formats_are_untouched() {
         let sdp = apply_audio_privacy(CHROMIUM_AUDIO);
         assert!(sdp.contains("a=fmtp:111 minptime=10;useinbandfec=1;cbr=1\r\n"));
-        assert!(sdp.contains("a=fmtp:63 111/111\r\n"), "RED keeps its parameters");
+        assert!(
+            sdp.contains("a=fmtp:63 111/111\r\n"),
+            "RED keeps its parameters"
+        );
         assert!(!sdp.contains("a=fmtp:9 "), "G722 gets no parameters");
         assert!(sdp.ends_with("a=rtpmap:9 G722/8000\r\n"));
     }
 
     #[test]
     fn a_variable_bitrate_request_is_overridden() {
-        let sdp = "m=audio 9 RTP/SAVPF 109\na=rtpmap:109 OPUS/48000/2\na=fmtp:109 cbr=0; stereo=1\n";
+        let sdp =
+            "m=audio 9 RTP/SAVPF 109\na=rtpmap:109 OPUS/48000/2\na=fmtp:109 cbr=0; stereo=1\n";
         assert_eq!(
             apply_audio_privacy(sdp),
             "m=audio 9 RTP/SAVPF 109\na=rtpmap:109 OPUS/48000/2\na=fmtp:109 stereo=1;cbr=1\n"

@@ -194,9 +194,7 @@ impl Mesh {
                 {
                     Ok(()) => {}
                     // Removed from the group meanwhile: that connection is moot.
-                    Err(SignalAuthError::SenderNotInRoster | SignalAuthError::NotAMember) => {
-                        return
-                    }
+                    Err(SignalAuthError::SenderNotInRoster | SignalAuthError::NotAMember) => return,
                     Err(error) => return self.refuse(from, &error),
                 }
                 let mesh = self.clone();
