@@ -1,5 +1,5 @@
 //! The meeting's security code as the page shows it, and whether people have checked
-//! it aloud (docs/ARCHITECTURE.md, "Security code": words from the MLS epoch
+//! it aloud (docs/ARCHITECTURE.md, "Security code": 25 digits from the MLS epoch
 //! authenticator, RFC 9420 section 8.7).
 //!
 //! A check belongs to one code: when the code changes (someone joined or left), the
@@ -12,15 +12,15 @@ use conclave_group::SecurityCode;
 pub struct SecurityCodeView {
     /// The MLS epoch it belongs to.
     pub epoch: u64,
-    /// The words, joined by single spaces.
-    pub words: String,
+    /// Five groups of five digits, joined by single spaces.
+    pub digits: String,
 }
 
 impl From<&SecurityCode> for SecurityCodeView {
     fn from(code: &SecurityCode) -> Self {
         Self {
             epoch: code.epoch,
-            words: code.words.join(" "),
+            digits: code.to_string(),
         }
     }
 }
@@ -73,22 +73,22 @@ impl CodeCheck {
 mod tests {
     use super::*;
 
-    fn code(epoch: u64, words: &str) -> SecurityCodeView {
+    fn code(epoch: u64, digits: &str) -> SecurityCodeView {
         SecurityCodeView {
             epoch,
-            words: words.into(),
+            digits: digits.into(),
         }
     }
 
     #[test]
-    fn words_are_joined_by_single_spaces() {
+    fn groups_keep_leading_zeros_and_are_joined_by_single_spaces() {
         let code = SecurityCode {
             epoch: 4,
-            words: vec!["amber", "delta", "lunar", "ocean", "tiger"],
+            groups: [3_815, 99_120, 45_007, 12_873, 7],
         };
         assert_eq!(
             SecurityCodeView::from(&code),
-            self::code(4, "amber delta lunar ocean tiger")
+            self::code(4, "03815 99120 45007 12873 00007")
         );
     }
 
@@ -124,7 +124,7 @@ mod tests {
     }
 
     #[test]
-    fn same_words_in_another_epoch_are_another_code() {
+    fn same_digits_in_another_epoch_are_another_code() {
         let mut check = CodeCheck::default();
         check.observe(Some(&code(1, "a b c d e")));
         check.mark_checked();

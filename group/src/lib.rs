@@ -9,7 +9,7 @@
 //! Modules:
 //! - [`identity`]: a browser's long-term signature key pair (RFC 9420 section 5.1.2).
 //! - [`meeting_group`]: the group state machine (RFC 9420 sections 12 and 14).
-//! - [`security_code`]: words from the epoch authenticator (RFC 9420 section 8.7).
+//! - [`security_code`]: 25 digits from the epoch authenticator (RFC 9420 section 8.7).
 //! - [`rehearsal`]: a join run in memory ahead of the real one, to warm the page's code.
 //! - [`FrameSuite`]: the meeting's SFrame suite policy (RFC 9605 section 4.5).
 //! - `credential`, `invite_proof`: the member credential and the invite-secret proof.
@@ -26,6 +26,7 @@ pub mod security_code;
 pub use error::GroupError;
 pub use frame_suite::FrameSuite;
 pub use identity::{Fingerprint, Identity};
+pub use meeting_group::signal_auth::{SessionDescriptionKind, SignalAuthError};
 pub use meeting_group::{
     EpochKeys, GroupEvent, MeetingConfig, MeetingGroup, Member, MembershipStatus, ResyncReason,
     Roster,

@@ -22,7 +22,7 @@ fn one_member_leaves() {
     meeting.assert_converged(&[bob, carol]);
     let after = meeting.code(bob).unwrap();
     assert_eq!(after.epoch, before.epoch + 1);
-    assert_ne!(after.words, before.words);
+    assert_ne!(after.groups, before.groups);
     assert!(meeting.client(bob).group.roster().outsiders.is_empty());
 
     // A non-committer leaves.

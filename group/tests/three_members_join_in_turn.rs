@@ -23,8 +23,12 @@ fn three_members_join_in_turn() {
     meeting.settle();
     meeting.assert_converged(&[alice, bob, carol]);
     let code_three = meeting.code(carol).unwrap();
-    assert_ne!(code_two.words, code_three.words);
-    assert_eq!(code_three.words.len(), 5);
+    assert_ne!(code_two.groups, code_three.groups);
+    assert_eq!(
+        code_three.to_string().len(),
+        29,
+        "five groups of five digits"
+    );
     assert_eq!(meeting.client(carol).group.epoch(), Some(2));
 
     let roster = meeting.client(bob).group.roster();

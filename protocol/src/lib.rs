@@ -455,11 +455,17 @@ pub enum SignalPayload {
     Offer {
         /// Session description.
         sdp: String,
+        /// The sender's MLS signature over `sdp`, bound to the room, the group, both
+        /// participants and the kind (`conclave_group`'s `signal_auth`): the receiver
+        /// refuses an offer whose DTLS fingerprint (or anything else) was changed.
+        signature: Bytes,
     },
     /// An SDP answer.
     Answer {
         /// Session description.
         sdp: String,
+        /// As for [`SignalPayload::Offer`].
+        signature: Bytes,
     },
     /// A trickled ICE candidate.
     IceCandidate {
@@ -539,11 +545,14 @@ mod tests {
         );
         let signal = ClientMessage::Signal {
             to: ParticipantId(7),
-            payload: SignalPayload::Answer { sdp: "v=0".into() },
+            payload: SignalPayload::Answer {
+                sdp: "v=0".into(),
+                signature: Bytes::default(),
+            },
         };
         assert_eq!(
             serde_json::to_string(&signal).unwrap(),
-            r#"{"type":"signal","to":7,"payload":{"kind":"answer","sdp":"v=0"}}"#
+            r#"{"type":"signal","to":7,"payload":{"kind":"answer","sdp":"v=0","signature":""}}"#
         );
     }
 

@@ -590,7 +590,10 @@ mod tests {
             .unwrap()
             .you;
         rooms.join(&room(1), name("Cy"), "cy", mesh()).unwrap();
-        let payload = SignalPayload::Offer { sdp: "v=0".into() };
+        let payload = SignalPayload::Offer {
+            sdp: "v=0".into(),
+            signature: Bytes::default(),
+        };
         let delivery = rooms
             .route_signal(&room(1), ada, bob, payload.clone())
             .unwrap();
@@ -613,7 +616,10 @@ mod tests {
         rooms.join(&room(2), name("Bob"), "bob", mesh()).unwrap();
         rooms.join(&room(2), name("Eve"), "eve", mesh()).unwrap();
         // Eve is participant 2 of room 2; there is no participant 2 in room 1.
-        let payload = SignalPayload::Answer { sdp: "v=0".into() };
+        let payload = SignalPayload::Answer {
+            sdp: "v=0".into(),
+            signature: Bytes::default(),
+        };
         let err = rooms
             .route_signal(&room(1), ada, ParticipantId(2), payload)
             .unwrap_err();
@@ -639,7 +645,10 @@ mod tests {
                 &room(1),
                 ada,
                 ParticipantId(2),
-                SignalPayload::Answer { sdp: String::new() }
+                SignalPayload::Answer {
+                    sdp: String::new(),
+                    signature: Bytes::default()
+                }
             ),
             Err(Error::NotJoined)
         ));

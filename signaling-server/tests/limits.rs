@@ -6,7 +6,7 @@ mod common;
 
 use common::{http, TestServer};
 use conclave_protocol::{
-    ApiError, ApiErrorCode, ClientMessage, ErrorCode, ServerMessage, SignalPayload,
+    ApiError, ApiErrorCode, Bytes, ClientMessage, ErrorCode, ServerMessage, SignalPayload,
     MAX_MESSAGE_BYTES,
 };
 use futures_util::{SinkExt, StreamExt};
@@ -27,6 +27,7 @@ async fn an_oversized_message_closes_only_its_sender_with_1009() {
         to: ada_id,
         payload: SignalPayload::Offer {
             sdp: "a".repeat(MAX_MESSAGE_BYTES),
+            signature: Bytes::default(),
         },
     };
     bob.send(&huge).await;
@@ -48,7 +49,10 @@ async fn an_oversized_message_closes_only_its_sender_with_1009() {
     ));
     cy.send(&ClientMessage::Signal {
         to: ada_id,
-        payload: SignalPayload::Offer { sdp: "v=0".into() },
+        payload: SignalPayload::Offer {
+            sdp: "v=0".into(),
+            signature: Bytes::default(),
+        },
     })
     .await;
     assert!(matches!(ada.recv().await, ServerMessage::Signal { from, .. } if from == cy_id));
@@ -100,18 +104,24 @@ async fn a_message_at_the_limit_is_accepted() {
     ));
     let envelope = serde_json::to_string(&ClientMessage::Signal {
         to: ada_id,
-        payload: SignalPayload::Offer { sdp: String::new() },
+        payload: SignalPayload::Offer {
+            sdp: String::new(),
+            signature: Bytes::default(),
+        },
     })
     .unwrap();
     let sdp = "a".repeat(MAX_MESSAGE_BYTES - envelope.len());
     bob.send(&ClientMessage::Signal {
         to: ada_id,
-        payload: SignalPayload::Offer { sdp: sdp.clone() },
+        payload: SignalPayload::Offer {
+            sdp: sdp.clone(),
+            signature: Bytes::default(),
+        },
     })
     .await;
     match ada.recv().await {
         ServerMessage::Signal {
-            payload: SignalPayload::Offer { sdp: got },
+            payload: SignalPayload::Offer { sdp: got, .. },
             ..
         } => assert_eq!(got.len(), sdp.len()),
         other => panic!("expected the offer, got {other:?}"),
@@ -218,6 +228,7 @@ async fn a_reader_too_slow_for_its_queue_is_closed_with_4408() {
         to: bob_id,
         payload: SignalPayload::Offer {
             sdp: "a".repeat(60 * 1024),
+            signature: Bytes::default(),
         },
     })
     .unwrap();

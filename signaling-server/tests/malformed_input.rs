@@ -5,7 +5,7 @@ mod common;
 
 use common::TestServer;
 use conclave_protocol::{
-    close_code, ClientMessage, ErrorCode, ParticipantId, ServerMessage, SignalPayload,
+    close_code, Bytes, ClientMessage, ErrorCode, ParticipantId, ServerMessage, SignalPayload,
     PROTOCOL_VERSION,
 };
 use futures_util::SinkExt;
@@ -49,7 +49,10 @@ async fn malformed_json_gets_an_error_and_the_connection_goes_on() {
     ));
     ada.send(&ClientMessage::Signal {
         to: bob_id,
-        payload: SignalPayload::Answer { sdp: "v=0".into() },
+        payload: SignalPayload::Answer {
+            sdp: "v=0".into(),
+            signature: Bytes::default(),
+        },
     })
     .await;
     ada.expect_nothing_pending().await;
@@ -62,7 +65,10 @@ async fn messages_before_join_are_refused() {
     let mut ada = server.connect(room.as_str()).await;
     ada.send(&ClientMessage::Signal {
         to: ParticipantId(1),
-        payload: SignalPayload::Offer { sdp: "v=0".into() },
+        payload: SignalPayload::Offer {
+            sdp: "v=0".into(),
+            signature: Bytes::default(),
+        },
     })
     .await;
     ada.expect_error(ErrorCode::NotJoined).await;
@@ -140,7 +146,10 @@ async fn a_signal_to_an_unknown_participant_is_refused_to_the_sender_only() {
 
     ada.send(&ClientMessage::Signal {
         to: ParticipantId(999),
-        payload: SignalPayload::Offer { sdp: "v=0".into() },
+        payload: SignalPayload::Offer {
+            sdp: "v=0".into(),
+            signature: Bytes::default(),
+        },
     })
     .await;
     ada.expect_error(ErrorCode::UnknownParticipant).await;
@@ -154,7 +163,10 @@ async fn a_signal_to_an_unknown_participant_is_refused_to_the_sender_only() {
     );
     ada.send(&ClientMessage::Signal {
         to: bob_id,
-        payload: SignalPayload::Offer { sdp: "v=0".into() },
+        payload: SignalPayload::Offer {
+            sdp: "v=0".into(),
+            signature: Bytes::default(),
+        },
     })
     .await;
     ada.expect_error(ErrorCode::UnknownParticipant).await;

@@ -4,7 +4,9 @@
 mod common;
 
 use common::TestServer;
-use conclave_protocol::{ClientMessage, MediaMode, ParticipantId, ServerMessage, SignalPayload};
+use conclave_protocol::{
+    Bytes, ClientMessage, MediaMode, ParticipantId, ServerMessage, SignalPayload,
+};
 
 #[tokio::test]
 async fn joiners_see_who_is_there_and_are_announced() {
@@ -60,9 +62,11 @@ async fn offer_answer_and_ice_reach_only_the_named_peer() {
 
     let offer = SignalPayload::Offer {
         sdp: "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n".into(),
+        signature: Bytes::default(),
     };
     let answer = SignalPayload::Answer {
         sdp: "v=0\r\no=- 3 4 IN IP4 127.0.0.1\r\n".into(),
+        signature: Bytes::default(),
     };
     let candidate = SignalPayload::IceCandidate {
         candidate: "candidate:1 1 udp 2122260223 198.18.0.1 50000 typ host".into(),

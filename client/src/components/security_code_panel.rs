@@ -11,8 +11,8 @@ pub struct SecurityCodePanelProps {
     pub frame_suite: FrameSuite,
 }
 
-/// The meeting's security code: `<section aria-label="Security code">` with the words
-/// (`data-testid="security-code"`), how to use them, and "Mark as checked", which
+/// The meeting's security code: `<section aria-label="Security code">` with its five
+/// groups of five digits (`data-testid="security-code"`), how to use them, and "Mark as checked", which
 /// turns into "Checked aloud" until the code changes; below, the cipher every frame is
 /// sealed with (`data-testid="frame-suite"`). Shown while a member.
 #[function_component(SecurityCodePanel)]
@@ -36,9 +36,9 @@ pub fn security_code_panel(props: &SecurityCodePanelProps) -> Html {
     html! {
         <section class="card side-card security-code" aria-label="Security code">
             <h2>{ "Security code" }</h2>
-            <p class="security-code-words" data-testid="security-code">{ code.words.clone() }</p>
+            <p class="security-code-digits" data-testid="security-code">{ code.digits.clone() }</p>
             <p class="muted small">
-                { "Read these words aloud: if everyone sees the same, nobody is in the middle." }
+                { "Read these numbers aloud: if everyone sees the same, nobody is in the middle." }
             </p>
             if check.changed() {
                 <p class="code-changed">{ "The security code changed: someone joined or left" }</p>

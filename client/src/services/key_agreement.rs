@@ -10,8 +10,11 @@
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
-use conclave_group::{EpochKeys, FrameSuite, GroupEvent, Identity, MeetingConfig, MeetingGroup};
-use conclave_protocol::{ClientMessage, ServerMessage};
+use conclave_group::{
+    EpochKeys, FrameSuite, GroupEvent, Identity, MeetingConfig, MeetingGroup,
+    SessionDescriptionKind, SignalAuthError,
+};
+use conclave_protocol::{ClientMessage, ParticipantId, ServerMessage};
 use gloo::timers::callback::{Interval, Timeout};
 use yew::Callback;
 
@@ -111,6 +114,39 @@ impl KeyAgreement {
     pub fn view(&self) -> GroupView {
         let group = self.inner.group.borrow();
         GroupView::new(group.roster(), group.security_code())
+    }
+
+    /// Signs a mesh offer or answer for `to` with our MLS key
+    /// ([`MeetingGroup::sign_session_description`]).
+    pub fn sign_session_description(
+        &self,
+        to: ParticipantId,
+        kind: SessionDescriptionKind,
+        sdp: &str,
+    ) -> Result<Vec<u8>, SignalAuthError> {
+        let group = self
+            .inner
+            .group
+            .try_borrow()
+            .map_err(|_| SignalAuthError::NotAMember)?;
+        group.sign_session_description(to, kind, sdp)
+    }
+
+    /// Checks a mesh offer or answer from `from` against their leaf in our roster
+    /// ([`MeetingGroup::verify_session_description`]).
+    pub fn verify_session_description(
+        &self,
+        from: ParticipantId,
+        kind: SessionDescriptionKind,
+        sdp: &str,
+        signature: &[u8],
+    ) -> Result<(), SignalAuthError> {
+        let group = self
+            .inner
+            .group
+            .try_borrow()
+            .map_err(|_| SignalAuthError::NotAMember)?;
+        group.verify_session_description(from, kind, sdp, signature)
     }
 
     /// Runs `step` on the group. The callbacks run only after the borrow ends and never

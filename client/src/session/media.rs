@@ -26,7 +26,7 @@ pub(super) fn start_transport(
     ice_servers: Vec<IceServer>,
 ) {
     let weak = Rc::downgrade(inner_rc);
-    let (e2ee, local, dispatcher, screen) = {
+    let (e2ee, local, dispatcher, screen, key_agreement) = {
         let inner = inner_rc.borrow();
         let Some(e2ee) = inner.e2ee.clone().filter(|_| inner.transport.is_none()) else {
             return;
@@ -36,6 +36,7 @@ pub(super) fn start_transport(
             inner.local.clone(),
             inner.dispatcher.clone(),
             inner.screen.clone(),
+            inner.key_agreement.clone(),
         )
     };
     let events = TransportEvents {
@@ -65,6 +66,7 @@ pub(super) fn start_transport(
             local,
             ice_servers,
             keeps_peer_connections(),
+            key_agreement,
             events,
         )),
         MediaMode::Janus => {

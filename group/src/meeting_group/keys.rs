@@ -44,9 +44,9 @@ impl MeetingGroup {
     /// The security code of the current epoch; `None` while not a member.
     pub fn security_code(&self) -> Option<SecurityCode> {
         let group = self.member_group()?;
-        Some(SecurityCode::from_epoch_authenticator(
+        SecurityCode::from_epoch_authenticator(
             group.epoch().as_u64(),
             group.epoch_authenticator().as_slice(),
-        ))
+        )
     }
 }

@@ -23,6 +23,7 @@ mod joining;
 mod keys;
 mod resync;
 mod roster;
+pub mod signal_auth;
 
 use std::collections::BTreeMap;
 

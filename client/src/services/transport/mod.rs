@@ -6,6 +6,8 @@
 //! - [`janus`]: a Janus VideoRoom; the browser speaks the Janus WebSocket API itself
 //!   ([`janus::api`]), in a session with a publisher and a subscriber handle.
 //! - [`webrtc`]: the WebRTC steps both take, and their error, [`webrtc::WebRtcError`].
+//! - [`sdp_policy`]: what every description set or sent must say about audio metadata (no
+//!   audio-level header extension, constant-bitrate Opus); [`webrtc`] applies it to all.
 //!
 //! Every transport attaches the worker's encrypting transform to each sender before
 //! negotiating, and its decrypting transform to each receiver before a frame arrives; none
@@ -17,6 +19,7 @@
 
 pub mod janus;
 pub mod mesh;
+pub mod sdp_policy;
 pub mod webrtc;
 
 use conclave_protocol::{ClientMessage, ParticipantId, ServerMessage};

@@ -2,7 +2,9 @@
 //! connection with the meeting's ICE servers and closing it, offers and answers, trickled
 //! candidates, the meeting's video codec, swapping the outgoing video track, and reporting
 //! what a receiver got. The transports ([`super::mesh`], [`super::janus`]) decide when to
-//! take them; nothing here knows who is at the other end.
+//! take them; nothing here knows who is at the other end. Every description set here,
+//! local or remote, first goes through [`super::sdp_policy`] (no audio levels in RTP
+//! headers, constant-bitrate Opus).
 
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -12,6 +14,7 @@ use web_sys::{
     RtcRtpSender, RtcRtpTransceiver, RtcSdpType, RtcSessionDescriptionInit,
 };
 
+use super::sdp_policy::{apply_audio_privacy, AUDIO_LEVEL_EXTENSIONS};
 use super::TransportEvents;
 use crate::codec_preferences::VideoCodec;
 use crate::media_source::{MediaKind, MediaSource};
@@ -144,22 +147,26 @@ fn sdp_of(description: &JsValue) -> Result<String, WebRtcError> {
         })
 }
 
-/// Creates our offer or answer (`kind`), sets it as the local description and returns its SDP.
+/// Creates our offer or answer (`kind`), sets it as the local description and returns its
+/// SDP as set (after [`apply_audio_privacy`]: what goes to the other side).
 pub(super) async fn create_local_description(
     connection: &RtcPeerConnection,
     kind: RtcSdpType,
 ) -> Result<String, WebRtcError> {
+    stop_audio_level_extensions(connection);
     let (created, step) = match kind {
         RtcSdpType::Answer => (connection.create_answer(), "create an answer"),
         _ => (connection.create_offer(), "create an offer"),
     };
     let description = JsFuture::from(created).await.map_err(step_failed(step))?;
-    let sdp = sdp_of(&description)?;
+    let sdp = apply_audio_privacy(&sdp_of(&description)?);
     set_description(connection, kind, &sdp, true).await?;
     Ok(sdp)
 }
 
-/// Sets `sdp` as the local (`local`) or remote description of `connection`.
+/// Sets `sdp`, after [`apply_audio_privacy`], as the local (`local`) or remote description
+/// of `connection`: an offer or answer from elsewhere (a peer, Janus) cannot bring back
+/// the audio-level extension or variable-bitrate Opus.
 pub(super) async fn set_description(
     connection: &RtcPeerConnection,
     kind: RtcSdpType,
@@ -167,7 +174,7 @@ pub(super) async fn set_description(
     local: bool,
 ) -> Result<(), WebRtcError> {
     let init = RtcSessionDescriptionInit::new(kind);
-    init.set_sdp(sdp);
+    init.set_sdp(&apply_audio_privacy(sdp));
     if local {
         JsFuture::from(connection.set_local_description(&init))
             .await
@@ -178,6 +185,52 @@ pub(super) async fn set_description(
             .map_err(step_failed("set the remote description"))?;
     }
     Ok(())
+}
+
+/// Marks the audio-level header extensions `stopped` on every transceiver of `connection`
+/// (`setHeaderExtensionsToNegotiate`), so the browser itself leaves them out of what it
+/// creates next. A browser without that method gets the same from [`apply_audio_privacy`].
+fn stop_audio_level_extensions(connection: &RtcPeerConnection) {
+    let method = |target: &JsValue, name: &str| {
+        Reflect::get(target, &JsValue::from_str(name))
+            .ok()
+            .and_then(|f| f.dyn_into::<Function>().ok())
+    };
+    for transceiver in connection.get_transceivers().iter() {
+        let (Some(get), Some(set)) = (
+            method(&transceiver, "getHeaderExtensionsToNegotiate"),
+            method(&transceiver, "setHeaderExtensionsToNegotiate"),
+        ) else {
+            continue;
+        };
+        let Some(extensions) = get
+            .call0(&transceiver)
+            .ok()
+            .and_then(|list| list.dyn_into::<Array>().ok())
+        else {
+            continue;
+        };
+        let mut changed = false;
+        for extension in extensions.iter() {
+            let uri = Reflect::get(&extension, &JsValue::from_str("uri"))
+                .ok()
+                .and_then(|uri| uri.as_string())
+                .unwrap_or_default();
+            if AUDIO_LEVEL_EXTENSIONS.contains(&uri.as_str()) {
+                changed |= Reflect::set(
+                    &extension,
+                    &JsValue::from_str("direction"),
+                    &JsValue::from_str("stopped"),
+                )
+                .unwrap_or(false);
+            }
+        }
+        if changed {
+            // Refused only for a list that is not the browser's own; the SDP policy
+            // still removes the extension then.
+            let _ = set.call1(&transceiver, &extensions);
+        }
+    }
 }
 
 /// The meeting's video codec: VP8, unless a test build was told otherwise.

@@ -2,11 +2,13 @@
 //! the answer, and the candidates that wait for the remote description. Chromium applies a
 //! script transform only to a sender or receiver that has it before the remote
 //! description creates its media channel, so both sides protect their transceivers before
-//! negotiating; `ontrack` protects any receiver still bare, fail closed.
+//! negotiating; `ontrack` protects any receiver still bare, fail closed. Each offer and
+//! answer goes out signed for its recipient (`Mesh::sign`, see [`super`]).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use conclave_group::SessionDescriptionKind;
 use conclave_protocol::{ClientMessage, ParticipantId, SignalPayload};
 use js_sys::Array;
 use wasm_bindgen::closure::Closure;
@@ -168,7 +170,8 @@ impl Mesh {
             }
         }
         let sdp = create_local_description(&connection, RtcSdpType::Offer).await?;
-        self.send(participant, SignalPayload::Offer { sdp });
+        let signature = self.sign(participant, SessionDescriptionKind::Offer, &sdp)?;
+        self.send(participant, SignalPayload::Offer { sdp, signature });
         Ok(())
     }
 
@@ -230,7 +233,8 @@ impl Mesh {
             }
         }
         let sdp = create_local_description(&connection, RtcSdpType::Answer).await?;
-        self.send(from, SignalPayload::Answer { sdp });
+        let signature = self.sign(from, SessionDescriptionKind::Answer, &sdp)?;
+        self.send(from, SignalPayload::Answer { sdp, signature });
         Ok(())
     }
 

@@ -12,6 +12,14 @@
 //! steps themselves are shared with the other transports ([`super::webrtc`]); one
 //! connection's making, offer and answer are in `connection.rs`.
 //!
+//! Every offer and answer is signed with our MLS signature key for its one recipient, and
+//! one from a peer is used only once it verifies under the key of the leaf our roster
+//! says is that peer (`conclave_group::signal_auth`): the signaling server relays the
+//! DTLS fingerprints but cannot swap them, so it cannot sit in the middle of a peer
+//! connection. A description that fails the check is refused (no connection from it, and
+//! the page says why); one from a sender our roster does not list yet waits for the next
+//! group change ([`peering`]).
+//!
 //! A connection that fails (ICE found no working path: the network dropped or changed)
 //! is made again from scratch by the side that offered it, after 1 s, then 2, 4 and 8 s
 //! while it keeps failing or an attempt does not connect within 15 s; the other side
@@ -26,7 +34,10 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
-use conclave_protocol::{ClientMessage, IceServer, ParticipantId, ServerMessage, SignalPayload};
+use conclave_group::{SessionDescriptionKind, SignalAuthError};
+use conclave_protocol::{
+    Bytes, ClientMessage, IceServer, ParticipantId, ServerMessage, SignalPayload,
+};
 use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
@@ -36,12 +47,13 @@ use web_sys::{
 };
 
 use self::connection::Peer;
-use self::peering::{reconnect_delay_ms, OfferDecision, Peering};
+use self::peering::{reconnect_delay_ms, OfferDecision, Peering, SignedOffer};
 use super::webrtc::{add_candidate, replace_video_track, WebRtcError};
 use super::{MediaTransport, TransportEvents, TransportState};
 use crate::media_source::MediaKind;
 use crate::roster::GroupView;
 use crate::services::e2ee::E2eeWorker;
+use crate::services::key_agreement::KeyAgreement;
 
 /// How long a connection made again may take to connect before it counts as failed too
 /// (its answer may never come, and a connection that never started cannot fail).
@@ -65,6 +77,9 @@ struct MeshInner {
     local: Option<MediaStream>,
     ice_servers: Vec<IceServer>,
     events: TransportEvents,
+    /// The MLS group: signs our offers and answers, verifies theirs (without it, no
+    /// description is sent or accepted).
+    key_agreement: Option<KeyAgreement>,
     peering: RefCell<Peering>,
     /// Whether people who left keep their connections (a test hook; false in products).
     keep_connections_of_leavers: bool,
@@ -96,6 +111,7 @@ impl Mesh {
         local: Option<MediaStream>,
         ice_servers: Vec<IceServer>,
         keep_connections_of_leavers: bool,
+        key_agreement: Option<KeyAgreement>,
         events: TransportEvents,
     ) -> Self {
         events.state.emit(TransportState::Connected);
@@ -105,6 +121,7 @@ impl Mesh {
                 local,
                 ice_servers,
                 events,
+                key_agreement,
                 peering: RefCell::new(Peering::default()),
                 keep_connections_of_leavers,
                 screen: RefCell::new(None),
@@ -165,23 +182,21 @@ impl Mesh {
     /// Handles a payload relayed from `from`.
     pub fn handle_signal(&self, from: ParticipantId, payload: SignalPayload) {
         match payload {
-            SignalPayload::Offer { sdp } => {
-                // A new offer replaces any connection to them: the candidates that follow
-                // it wait for the new connection instead of going to the old one.
-                if let Some(peer) = self.inner.peers.borrow_mut().get_mut(&from) {
-                    peer.remote_described = false;
+            SignalPayload::Offer { sdp, signature } => self.answer_offer(
+                from,
+                SignedOffer {
+                    sdp,
+                    signature: signature.0,
+                },
+            ),
+            SignalPayload::Answer { sdp, signature } => {
+                match self.check_signature(from, SessionDescriptionKind::Answer, &sdp, &signature.0)
+                {
+                    Ok(()) => {}
+                    // Removed from the group meanwhile: that connection is moot.
+                    Err(SignalAuthError::SenderNotInRoster | SignalAuthError::NotAMember) => return,
+                    Err(error) => return self.refuse(from, &error),
                 }
-                let mesh = self.clone();
-                self.negotiate(async move {
-                    if !mesh.still_wanted(from) {
-                        return;
-                    }
-                    if let Err(error) = mesh.answer(from, sdp).await {
-                        mesh.report(from, &error);
-                    }
-                });
-            }
-            SignalPayload::Answer { sdp } => {
                 let mesh = self.clone();
                 self.negotiate(async move {
                     if let Err(error) = mesh.accept_answer(from, sdp).await {
@@ -216,6 +231,98 @@ impl Mesh {
                 }
             }
         }
+    }
+
+    /// Answers `offer` from a member once its signature verifies; holds it again if our
+    /// roster does not list its sender yet; refuses it otherwise.
+    fn answer_offer(&self, from: ParticipantId, offer: SignedOffer) {
+        match self.check_signature(
+            from,
+            SessionDescriptionKind::Offer,
+            &offer.sdp,
+            &offer.signature,
+        ) {
+            Ok(()) => {}
+            Err(SignalAuthError::SenderNotInRoster | SignalAuthError::NotAMember) => {
+                self.inner.peering.borrow_mut().hold_again(from, offer);
+                return;
+            }
+            Err(error) => return self.refuse(from, &error),
+        }
+        // A new offer replaces any connection to them: the candidates that follow it wait
+        // for the new connection instead of going to the old one.
+        if let Some(peer) = self.inner.peers.borrow_mut().get_mut(&from) {
+            peer.remote_described = false;
+        }
+        let mesh = self.clone();
+        self.negotiate(async move {
+            if !mesh.still_wanted(from) {
+                return;
+            }
+            if let Err(error) = mesh.answer(from, offer.sdp).await {
+                mesh.report(from, &error);
+            }
+        });
+    }
+
+    /// Whether `signature` is `from`'s over `sdp`, for us (see the module docs).
+    fn check_signature(
+        &self,
+        from: ParticipantId,
+        kind: SessionDescriptionKind,
+        sdp: &str,
+        signature: &[u8],
+    ) -> Result<(), SignalAuthError> {
+        match &self.inner.key_agreement {
+            Some(group) => group.verify_session_description(from, kind, sdp, signature),
+            None => Err(SignalAuthError::NotAMember),
+        }
+    }
+
+    /// A description from `from` failed its signature check: nothing is made from it,
+    /// and the page says so (with the name our roster gives them).
+    fn refuse(&self, from: ParticipantId, error: &SignalAuthError) {
+        self.inner.peering.borrow_mut().refused(from);
+        let name = self
+            .inner
+            .key_agreement
+            .as_ref()
+            .and_then(|group| {
+                group
+                    .view()
+                    .remote_members()
+                    .find(|member| member.participant_id == Some(from))
+                    .map(|member| member.display_name.clone())
+            })
+            .unwrap_or_else(|| format!("participant {from}"));
+        gloo::console::warn!(format!(
+            "Conclave: refused the connection details from participant {from}: {error}"
+        ));
+        self.inner.events.peer_link.emit((from, false));
+        self.inner.events.error.emit(format!(
+            "Not connecting to {name}: {error}. Someone between you may be tampering with the connection."
+        ));
+    }
+
+    /// Signs `sdp` for `to` with our MLS key.
+    fn sign(
+        &self,
+        to: ParticipantId,
+        kind: SessionDescriptionKind,
+        sdp: &str,
+    ) -> Result<Bytes, WebRtcError> {
+        let group = self
+            .inner
+            .key_agreement
+            .as_ref()
+            .ok_or(SignalAuthError::NotAMember);
+        group
+            .and_then(|group| group.sign_session_description(to, kind, sdp))
+            .map(Bytes)
+            .map_err(|error| WebRtcError::Step {
+                step: "sign the connection details",
+                detail: error.to_string(),
+            })
     }
 
     /// Closes the connection to a participant who left.
@@ -347,17 +454,19 @@ impl MediaTransport for Mesh {
             }
             ServerMessage::Signal {
                 from,
-                payload: SignalPayload::Offer { sdp },
+                payload: SignalPayload::Offer { sdp, signature },
             } => {
+                let offer = SignedOffer {
+                    sdp: sdp.clone(),
+                    signature: signature.0.clone(),
+                };
                 let decision = self
                     .inner
                     .peering
                     .borrow_mut()
-                    .on_offer(group, *from, sdp.clone());
+                    .on_offer(group, *from, offer);
                 match decision {
-                    OfferDecision::Answer(sdp) => {
-                        self.handle_signal(*from, SignalPayload::Offer { sdp })
-                    }
+                    OfferDecision::Answer(offer) => self.answer_offer(*from, offer),
                     OfferDecision::Held { first: true } => gloo::console::warn!(format!(
                         "Conclave: not answering participant {from}: not in the encrypted meeting (yet)"
                     )),
@@ -375,8 +484,8 @@ impl MediaTransport for Mesh {
 
     fn on_group_changed(&self, view: &GroupView) {
         let actions = self.inner.peering.borrow_mut().on_group_change(view);
-        for (from, sdp) in actions.answer {
-            self.handle_signal(from, SignalPayload::Offer { sdp });
+        for (from, offer) in actions.answer {
+            self.answer_offer(from, offer);
         }
         for participant in actions.call {
             self.call(participant);

@@ -6,10 +6,17 @@
 //!   already there offers to the newcomer as soon as they process the commit that adds
 //!   it, while the newcomer is still processing its Welcome (the offers wait for it,
 //!   below); two people added by the same commit do not both offer (no glare).
-//! - We answer an offer only from a participant the MLS roster lists. An offer from
-//!   anyone else is held (the latest per participant, logged once): if its sender is
-//!   added later (the commit may still be on its way, or we are re-syncing), it is
-//!   answered then; otherwise it is dropped when they leave.
+//! - We answer an offer only from a participant the MLS roster lists, and only once its
+//!   signature verifies under that participant's leaf key (the mesh checks it with
+//!   `conclave_group`'s `signal_auth` before answering; answers are checked the same way).
+//!   An offer from anyone else is held (the latest per participant, logged once): if its
+//!   sender is added later (the commit may still be on its way, or we are re-syncing), it
+//!   is verified and answered then; otherwise it is dropped when they leave. So at most one
+//!   offer per participant in the room is ever held. In the usual join the newcomer never
+//!   holds one: the server sends it the Welcome right after the commit that adds it, and
+//!   the members offer only once they processed that commit, so on the newcomer's ordered
+//!   connection the Welcome (processed at once) comes first. Offers wait only when a
+//!   Welcome was lost or refused, or while re-syncing.
 //! - Answers and ICE candidates are taken only from participants we offered to,
 //!   answered, or hold an offer from: anyone else in the room (who may be an attacker)
 //!   cannot make the mesh buffer candidates for a connection that will never exist.
@@ -35,11 +42,21 @@ pub fn reconnect_delay_ms(attempts: u32) -> u32 {
     FIRST_MS.saturating_mul(1 << attempts.min(3)).min(CAP_MS)
 }
 
+/// An offer as it arrived: the SDP and its sender's signature over it, checked before
+/// it is answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedOffer {
+    /// The session description.
+    pub sdp: String,
+    /// The sender's MLS signature (see `conclave_group::signal_auth`).
+    pub signature: Vec<u8>,
+}
+
 /// What to do with an offer that just arrived.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OfferDecision {
-    /// The sender is a member: answer it.
-    Answer(String),
+    /// The sender is a member: verify its signature and answer it.
+    Answer(SignedOffer),
     /// The sender is not a member (yet): held. `first` is true the first time this
     /// participant's offer is held (log it then, not on every retry).
     Held {
@@ -53,8 +70,8 @@ pub enum OfferDecision {
 pub struct PeeringActions {
     /// Members to send an offer to.
     pub call: Vec<ParticipantId>,
-    /// Held offers whose senders are members now: answer them.
-    pub answer: Vec<(ParticipantId, String)>,
+    /// Held offers whose senders are members now: verify and answer them.
+    pub answer: Vec<(ParticipantId, SignedOffer)>,
 }
 
 /// The mesh's admission state for one meeting.
@@ -66,8 +83,8 @@ pub struct Peering {
     connected: HashSet<ParticipantId>,
     /// The remote members of the group as it was last seen.
     members: HashSet<ParticipantId>,
-    /// The latest offer (SDP) from each participant who is not a member.
-    held_offers: HashMap<ParticipantId, String>,
+    /// The latest offer from each participant who is not a member.
+    held_offers: HashMap<ParticipantId, SignedOffer>,
     /// Participants whose held offer was logged.
     logged: HashSet<ParticipantId>,
 }
@@ -84,14 +101,14 @@ impl Peering {
         &mut self,
         group: Option<&GroupView>,
         from: ParticipantId,
-        sdp: String,
+        offer: SignedOffer,
     ) -> OfferDecision {
         if group.is_some_and(|group| group.is_remote_member(from)) {
             self.held_offers.remove(&from);
             self.connected.insert(from);
-            OfferDecision::Answer(sdp)
+            OfferDecision::Answer(offer)
         } else {
-            self.held_offers.insert(from, sdp);
+            self.held_offers.insert(from, offer);
             OfferDecision::Held {
                 first: self.logged.insert(from),
             }
@@ -112,9 +129,9 @@ impl Peering {
             .remote_members()
             .filter_map(|member| member.participant_id)
         {
-            if let Some(sdp) = self.held_offers.remove(&participant) {
+            if let Some(offer) = self.held_offers.remove(&participant) {
                 self.connected.insert(participant);
-                actions.answer.push((participant, sdp));
+                actions.answer.push((participant, offer));
             } else if group.status == EncryptionStatus::Member
                 && offers_to(me, participant)
                 && self.connected.insert(participant)
@@ -123,6 +140,22 @@ impl Peering {
             }
         }
         actions
+    }
+
+    /// An offer we were about to answer cannot be verified yet: its sender is in the view
+    /// we answered by, but not (or not alone) in the group's roster yet. Held again, and
+    /// tried again on the next group change.
+    pub fn hold_again(&mut self, from: ParticipantId, offer: SignedOffer) {
+        self.connected.remove(&from);
+        self.held_offers.insert(from, offer);
+    }
+
+    /// An offer or answer from `from` failed its signature check: no connection to them
+    /// from it, and nothing more of it (candidates) is taken. A later offer of theirs that
+    /// verifies is answered as usual.
+    pub fn refused(&mut self, from: ParticipantId) {
+        self.connected.remove(&from);
+        self.held_offers.remove(&from);
     }
 
     /// Whether an answer or ICE candidate from `from` belongs to a connection we have
@@ -155,6 +188,13 @@ mod tests {
     use crate::roster::tests::{member, view};
     use conclave_group::MembershipStatus;
 
+    fn offer(sdp: &str) -> SignedOffer {
+        SignedOffer {
+            sdp: sdp.to_owned(),
+            signature: vec![7; 64],
+        }
+    }
+
     fn ids(list: &[u64]) -> Vec<ParticipantId> {
         list.iter().copied().map(ParticipantId).collect()
     }
@@ -185,8 +225,8 @@ mod tests {
         let mut grace = Peering::default();
         grace.joined(ParticipantId(4));
         grace.on_group_change(&seen_by_grace);
-        let answered = grace.on_offer(Some(&seen_by_grace), ParticipantId(1), "from Ada".into());
-        assert_eq!(answered, OfferDecision::Answer("from Ada".into()));
+        let answered = grace.on_offer(Some(&seen_by_grace), ParticipantId(1), offer("from Ada"));
+        assert_eq!(answered, OfferDecision::Answer(offer("from Ada")));
         assert!(
             !grace.reoffers_to(ParticipantId(1)),
             "Grace answered; Ada offers"
@@ -219,7 +259,7 @@ mod tests {
         peering.joined(ParticipantId(3));
         // The members' offers arrive while the Welcome is still being processed.
         assert_eq!(
-            peering.on_offer(None, ParticipantId(1), "from Ada".into()),
+            peering.on_offer(None, ParticipantId(1), offer("from Ada")),
             OfferDecision::Held { first: true }
         );
         let waiting = view(MembershipStatus::WaitingToBeAdded, vec![]);
@@ -235,11 +275,11 @@ mod tests {
         );
         let actions = peering.on_group_change(&added);
         assert!(actions.call.is_empty());
-        assert_eq!(actions.answer, vec![(ParticipantId(1), "from Ada".into())]);
+        assert_eq!(actions.answer, vec![(ParticipantId(1), offer("from Ada"))]);
         // Grace's offer comes after the Welcome: answered at once.
         assert_eq!(
-            peering.on_offer(Some(&added), ParticipantId(2), "from Grace".into()),
-            OfferDecision::Answer("from Grace".into())
+            peering.on_offer(Some(&added), ParticipantId(2), offer("from Grace")),
+            OfferDecision::Answer(offer("from Grace"))
         );
     }
 
@@ -272,11 +312,11 @@ mod tests {
         peering.joined(ParticipantId(1));
         let alone = view(MembershipStatus::Member, vec![member(0, 1, "Ada", true)]);
         assert_eq!(
-            peering.on_offer(Some(&alone), ParticipantId(7), "first".into()),
+            peering.on_offer(Some(&alone), ParticipantId(7), offer("first")),
             OfferDecision::Held { first: true }
         );
         assert_eq!(
-            peering.on_offer(None, ParticipantId(7), "second".into()),
+            peering.on_offer(None, ParticipantId(7), offer("second")),
             OfferDecision::Held { first: false }
         );
         assert_eq!(peering.on_group_change(&alone), PeeringActions::default());
@@ -286,7 +326,7 @@ mod tests {
             vec![member(0, 1, "Ada", true), member(1, 7, "Grace", false)],
         );
         let actions = peering.on_group_change(&added);
-        assert_eq!(actions.answer, vec![(ParticipantId(7), "second".into())]);
+        assert_eq!(actions.answer, vec![(ParticipantId(7), offer("second"))]);
         assert!(actions.call.is_empty());
         assert_eq!(peering.on_group_change(&added), PeeringActions::default());
     }
@@ -313,14 +353,14 @@ mod tests {
             !peering.expects_signal_from(ParticipantId(1)),
             "Ada has not offered yet"
         );
-        peering.on_offer(Some(&group), ParticipantId(1), "offer".into());
+        peering.on_offer(Some(&group), ParticipantId(1), offer("offer"));
         assert!(peering.expects_signal_from(ParticipantId(1)), "we answered");
 
         assert!(
             !peering.expects_signal_from(ParticipantId(9)),
             "an outsider"
         );
-        peering.on_offer(Some(&group), ParticipantId(9), "offer".into());
+        peering.on_offer(Some(&group), ParticipantId(9), offer("offer"));
         assert!(peering.expects_signal_from(ParticipantId(9)), "held offer");
         peering.participant_left(ParticipantId(9));
         assert!(!peering.expects_signal_from(ParticipantId(9)), "gone");
@@ -330,13 +370,41 @@ mod tests {
     fn held_offers_of_people_who_left_are_dropped() {
         let mut peering = Peering::default();
         peering.joined(ParticipantId(1));
-        peering.on_offer(None, ParticipantId(7), "offer".into());
+        peering.on_offer(None, ParticipantId(7), offer("offer"));
         peering.participant_left(ParticipantId(7));
         let with_seven = view(
             MembershipStatus::Member,
             vec![member(0, 1, "Ada", true), member(1, 7, "Grace", false)],
         );
         assert!(peering.on_group_change(&with_seven).answer.is_empty());
+    }
+
+    #[test]
+    fn an_offer_held_again_is_answered_on_the_next_change_and_a_refused_one_never() {
+        let mut peering = Peering::default();
+        peering.joined(ParticipantId(3));
+        let group = view(
+            MembershipStatus::Member,
+            vec![member(0, 1, "Ada", false), member(1, 3, "Alan", true)],
+        );
+        peering.on_group_change(&group);
+        let decision = peering.on_offer(Some(&group), ParticipantId(1), offer("from Ada"));
+        assert_eq!(decision, OfferDecision::Answer(offer("from Ada")));
+        // The roster behind the view did not list Ada yet: held again.
+        peering.hold_again(ParticipantId(1), offer("from Ada"));
+        assert!(peering.expects_signal_from(ParticipantId(1)), "held offer");
+        let actions = peering.on_group_change(&group);
+        assert_eq!(actions.answer, vec![(ParticipantId(1), offer("from Ada"))]);
+
+        // A forged one: refused, and nothing more of it is taken.
+        peering.refused(ParticipantId(1));
+        assert!(!peering.expects_signal_from(ParticipantId(1)));
+        assert_eq!(peering.on_group_change(&group), PeeringActions::default());
+        // Ada's own next offer is answered as usual.
+        assert_eq!(
+            peering.on_offer(Some(&group), ParticipantId(1), offer("again")),
+            OfferDecision::Answer(offer("again"))
+        );
     }
 
     #[test]
