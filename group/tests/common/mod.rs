@@ -13,7 +13,7 @@ use conclave_group::{
     SecurityCode,
 };
 use conclave_protocol::{
-    ClientMessage, GroupStatus, MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
+    Bytes, ClientMessage, GroupStatus, MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
 };
 use zeroize::Zeroizing;
 
@@ -60,6 +60,9 @@ pub struct Meeting {
     pub drop_welcomes_to: BTreeMap<ParticipantId, usize>,
     /// How many commits the server accepted.
     pub accepted_commits: usize,
+    /// Every KeyPackage request the server relayed: (from, key_package, invite_proof), so a
+    /// test can play a server that replays one later.
+    pub key_package_log: Vec<(ParticipantId, Bytes, Bytes)>,
 }
 
 impl Default for Meeting {
@@ -85,6 +88,7 @@ impl Meeting {
             reorder_held: Vec::new(),
             drop_welcomes_to: BTreeMap::new(),
             accepted_commits: 0,
+            key_package_log: Vec::new(),
         }
     }
 
@@ -267,6 +271,8 @@ impl Meeting {
                 key_package,
                 invite_proof,
             } => {
+                self.key_package_log
+                    .push((from, key_package.clone(), invite_proof.clone()));
                 for to in self.members.iter().copied().collect::<Vec<_>>() {
                     if to != from {
                         self.deliver(
@@ -443,6 +449,58 @@ impl Meeting {
         if let Some(client) = self.clients.get_mut(&id) {
             let events = client.group.handle_newer_epoch_media(now);
             self.take_events(id, events);
+        }
+    }
+
+    /// A hostile server's moves: it says `id` (named `name`) is in the room, and relays
+    /// an old KeyPackage request `(from, key_package, invite_proof)` to every member.
+    pub fn replay_key_package(&mut self, name: &str, request: &(ParticipantId, Bytes, Bytes)) {
+        let (from, key_package, invite_proof) = request.clone();
+        for to in self.clients.keys().copied().collect::<Vec<_>>() {
+            self.deliver(
+                to,
+                ServerMessage::ParticipantJoined {
+                    participant: ParticipantInfo {
+                        id: from,
+                        display_name: name.to_owned(),
+                    },
+                },
+            );
+        }
+        for to in self.members.iter().copied().collect::<Vec<_>>() {
+            self.deliver(
+                to,
+                ServerMessage::KeyPackage {
+                    from,
+                    key_package: key_package.clone(),
+                    invite_proof: invite_proof.clone(),
+                },
+            );
+        }
+    }
+
+    /// The last KeyPackage request `id` published.
+    pub fn last_key_package_of(&self, id: ParticipantId) -> (ParticipantId, Bytes, Bytes) {
+        self.key_package_log
+            .iter()
+            .rev()
+            .find(|(from, _, _)| *from == id)
+            .cloned()
+            .expect("published a KeyPackage")
+    }
+
+    /// No member's roster (among `ids`) holds a leaf for `ghost` or named `name`.
+    pub fn assert_no_leaf_for(&self, ids: &[ParticipantId], ghost: ParticipantId, name: &str) {
+        for id in ids {
+            let roster = self.client(*id).group.roster();
+            assert!(
+                roster
+                    .members
+                    .iter()
+                    .all(|m| m.participant_id != Some(ghost) && m.display_name != name),
+                "{} shows a leaf for {name}",
+                self.client(*id).name
+            );
         }
     }
 
