@@ -1,6 +1,7 @@
 //! Frames whose key id says "newer epoch" are read before any authentication: an SFU can
 //! inject them. They are a hint only: the member asks the server for the group's epoch and
-//! re-syncs only if the server's epoch is ahead of its own (a commit really was lost).
+//! re-syncs only if the server's epoch is ahead of its own (a commit really was lost),
+//! and it asks less and less often while the forged frames go on.
 
 mod common;
 
@@ -26,6 +27,16 @@ fn forged_newer_epoch_frames_for_ten_seconds_cause_no_resync() {
     assert_eq!(meeting.client(bob).group.epoch(), epoch, "no churn");
     assert_eq!(meeting.client(alice).group.epoch(), epoch, "no churn");
     meeting.assert_converged(&[alice, bob, carol]);
+    // Bob asked the server, with backoff: after 2 s of reports, then 2 s and 4 s later.
+    assert_eq!(meeting.status_queries, 3, "one query per doubling interval");
+    // Forty more seconds of forged frames cost at most two more queries (the interval
+    // reached 8 s, then 16 s, then its 32 s cap).
+    for _ in 0..160 {
+        meeting.report_newer_epoch_media(bob);
+        meeting.advance(250);
+    }
+    assert!(meeting.status_queries <= 6, "{}", meeting.status_queries);
+    assert!(meeting.client(bob).resync_reasons.is_empty());
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! An in-memory delivery service that follows the signaling server's MLS rules
 //! (room presence, `StartGroup` first wins, KeyPackage relay to members, first commit per
-//! epoch wins, Welcome routing, `GroupEnded`), with hooks to drop, hold and reorder
-//! messages. Time is simulated.
+//! epoch wins, Welcome routing, join challenges kept for the current epoch only, group
+//! status queries, `GroupEnded`), with hooks to drop, hold and reorder messages. Time is
+//! simulated.
 
 // A test harness: a failed unwrap is a failed test.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
@@ -13,7 +14,7 @@ use conclave_group::{
     SecurityCode,
 };
 use conclave_protocol::{
-    Bytes, ClientMessage, GroupStatus, MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
+    Bytes, ClientMessage, GroupStatus, JoinChallenge, MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
 };
 use zeroize::Zeroizing;
 
@@ -47,6 +48,10 @@ pub struct Meeting {
     pub clients: BTreeMap<ParticipantId, Client>,
     epoch: Option<u64>,
     members: BTreeSet<ParticipantId>,
+    /// The latest join challenge a member set.
+    join_challenge: Option<JoinChallenge>,
+    /// How many `QueryGroupStatus` the server answered.
+    pub status_queries: usize,
     uplink: VecDeque<(ParticipantId, ClientMessage)>,
     /// Messages from these participants wait in `held_uplink` until released.
     pub hold_uplink_from: BTreeSet<ParticipantId>,
@@ -80,6 +85,8 @@ impl Meeting {
             clients: BTreeMap::new(),
             epoch: None,
             members: BTreeSet::new(),
+            join_challenge: None,
+            status_queries: 0,
             uplink: VecDeque::new(),
             hold_uplink_from: BTreeSet::new(),
             held_uplink: Vec::new(),
@@ -188,10 +195,7 @@ impl Meeting {
             you: claimed_id.unwrap_or(id),
             participants,
             media_mode: MediaMode::Mesh,
-            group: GroupStatus {
-                epoch: self.epoch,
-                members: self.members.iter().copied().collect(),
-            },
+            group: self.status(),
             ice_servers: Vec::new(),
         });
         self.clients.insert(id, client);
@@ -207,6 +211,7 @@ impl Meeting {
         }
         if self.epoch.is_some() && self.members.is_empty() {
             self.epoch = None;
+            self.join_challenge = None;
             for other in self.clients.keys().copied().collect::<Vec<_>>() {
                 self.deliver(other, ServerMessage::GroupEnded);
             }
@@ -252,6 +257,15 @@ impl Meeting {
         }
     }
 
+    /// The room's group as the server reports it.
+    pub fn status(&self) -> GroupStatus {
+        GroupStatus {
+            epoch: self.epoch,
+            members: self.members.iter().copied().collect(),
+            join_challenge: self.join_challenge.clone(),
+        }
+    }
+
     /// The server's handling of one client message.
     fn serve(&mut self, from: ParticipantId, message: ClientMessage) {
         if !self.clients.contains_key(&from) {
@@ -261,6 +275,7 @@ impl Meeting {
             ClientMessage::StartGroup => {
                 if self.epoch.is_none() {
                     self.epoch = Some(0);
+                    self.join_challenge = None;
                     self.members = BTreeSet::from([from]);
                     for to in self.clients.keys().copied().collect::<Vec<_>>() {
                         self.deliver(to, ServerMessage::GroupStarted { by: from });
@@ -340,6 +355,28 @@ impl Meeting {
                         }
                     }
                 }
+            }
+            ClientMessage::SetJoinChallenge(challenge) => {
+                let current = self.epoch == Some(challenge.epoch)
+                    && self.members.contains(&from)
+                    && challenge.challenge.0.len() == conclave_protocol::JOIN_CHALLENGE_BYTES;
+                let new = self
+                    .join_challenge
+                    .as_ref()
+                    .is_none_or(|held| held.epoch != challenge.epoch);
+                if current && new {
+                    self.join_challenge = Some(challenge.clone());
+                    for to in self.clients.keys().copied().collect::<Vec<_>>() {
+                        if to != from {
+                            self.deliver(to, ServerMessage::JoinChallenge(challenge.clone()));
+                        }
+                    }
+                }
+            }
+            ClientMessage::QueryGroupStatus => {
+                self.status_queries += 1;
+                let group = self.status();
+                self.deliver(from, ServerMessage::GroupStatus { group });
             }
             ClientMessage::Join { .. } | ClientMessage::Signal { .. } | ClientMessage::Leave => {}
         }
