@@ -111,12 +111,14 @@ mod tests {
         let mut other_challenge = CHALLENGE;
         other_challenge[31] ^= 1;
         assert!(!key.verify(&room(), &other_challenge, b"kp", &proof));
-        assert!(!InviteProofKey::derive(&[8; 32], FrameSuite::default()).verify(
-            &room(),
-            &CHALLENGE,
-            b"kp",
-            &proof
-        ));
+        assert!(
+            !InviteProofKey::derive(&[8; 32], FrameSuite::default()).verify(
+                &room(),
+                &CHALLENGE,
+                b"kp",
+                &proof
+            )
+        );
         assert!(
             !InviteProofKey::derive(&[7; 32], FrameSuite::Aes256GcmSha512_128).verify(
                 &room(),

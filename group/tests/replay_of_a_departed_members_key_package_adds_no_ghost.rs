@@ -23,7 +23,11 @@ fn a_replay_right_after_the_removal_adds_no_ghost() {
     meeting.advance(6_000);
 
     meeting.assert_no_leaf_for(&[alice, carol], bob, "Bob");
-    assert_eq!(meeting.client(alice).group.epoch(), epoch, "nobody committed");
+    assert_eq!(
+        meeting.client(alice).group.epoch(),
+        epoch,
+        "nobody committed"
+    );
     meeting.assert_converged(&[alice, carol]);
 }
 
@@ -48,7 +52,11 @@ fn a_replay_many_epochs_later_adds_no_ghost() {
     meeting.advance(6_000);
 
     meeting.assert_no_leaf_for(&[alice, carol], bob, "Bob");
-    assert_eq!(meeting.client(alice).group.epoch(), epoch, "nobody committed");
+    assert_eq!(
+        meeting.client(alice).group.epoch(),
+        epoch,
+        "nobody committed"
+    );
 }
 
 #[test]
@@ -73,5 +81,9 @@ fn a_replay_into_a_new_group_of_the_same_room_adds_no_ghost() {
     meeting.advance(6_000);
 
     meeting.assert_no_leaf_for(&[carol, dave], bob, "Bob");
-    assert_eq!(meeting.client(carol).group.epoch(), epoch, "nobody committed");
+    assert_eq!(
+        meeting.client(carol).group.epoch(),
+        epoch,
+        "nobody committed"
+    );
 }

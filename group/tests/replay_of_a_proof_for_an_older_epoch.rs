@@ -14,20 +14,26 @@ fn dave_joins_held(meeting: &mut Meeting) -> (conclave_protocol::ParticipantId, 
     let dave = meeting.join("Dave");
     meeting.hold_uplink_from.insert(dave);
     meeting.settle();
-    let request = meeting
+    let Some(request) = meeting
         .held_uplink
         .iter()
         .find(|(from, message)| {
             *from == dave && matches!(message, ClientMessage::PublishKeyPackage { .. })
         })
         .map(|(_, message)| message.clone())
-        .expect("Dave asked to be added");
+    else {
+        panic!("Dave asked to be added")
+    };
     meeting.held_uplink.retain(|(from, _)| *from != dave);
     (dave, request)
 }
 
 /// The server relays Dave's held request now.
-fn relay_late(meeting: &mut Meeting, dave: conclave_protocol::ParticipantId, request: ClientMessage) {
+fn relay_late(
+    meeting: &mut Meeting,
+    dave: conclave_protocol::ParticipantId,
+    request: ClientMessage,
+) {
     let ClientMessage::PublishKeyPackage {
         key_package,
         invite_proof,

@@ -661,7 +661,10 @@ mod tests {
         assert_eq!(serde_json::from_str::<ServerMessage>(text).unwrap(), status);
         // A status without a challenge leaves the field out, and reads back without it.
         let bare = r#"{"epoch":null,"members":[]}"#;
-        assert_eq!(serde_json::to_string(&GroupStatus::default()).unwrap(), bare);
+        assert_eq!(
+            serde_json::to_string(&GroupStatus::default()).unwrap(),
+            bare
+        );
         assert_eq!(
             serde_json::from_str::<GroupStatus>(bare).unwrap(),
             GroupStatus::default()

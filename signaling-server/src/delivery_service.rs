@@ -749,9 +749,14 @@ mod tests {
         let mut ds = ada_and_bob();
         let present = [ADA, BOB, CY];
         // Epoch 1: Ada sets its challenge; Bob and Cy (joining) hear it, Ada does not.
-        let routed = ds.set_join_challenge(ADA, &present, challenge(1, 1)).unwrap();
+        let routed = ds
+            .set_join_challenge(ADA, &present, challenge(1, 1))
+            .unwrap();
         assert_eq!(recipients(&routed), vec![BOB, CY]);
-        assert_eq!(routed[1].message, ServerMessage::JoinChallenge(challenge(1, 1)));
+        assert_eq!(
+            routed[1].message,
+            ServerMessage::JoinChallenge(challenge(1, 1))
+        );
         assert_eq!(ds.status().join_challenge, Some(challenge(1, 1)));
         // The first for an epoch stays: a repeat (or another member's) is ignored.
         assert_eq!(
@@ -768,7 +773,9 @@ mod tests {
             Ok(vec![])
         );
         assert_eq!(ds.status().join_challenge, Some(challenge(1, 1)));
-        let routed = ds.set_join_challenge(BOB, &present, challenge(2, 2)).unwrap();
+        let routed = ds
+            .set_join_challenge(BOB, &present, challenge(2, 2))
+            .unwrap();
         assert_eq!(recipients(&routed), vec![ADA, CY]);
         assert_eq!(ds.status().join_challenge, Some(challenge(2, 2)));
     }

@@ -714,7 +714,10 @@ mod tests {
             .set_join_challenge(&room(1), ada, challenge.clone())
             .unwrap();
         assert_eq!(recipients(&told), vec!["bob"]);
-        assert_eq!(told[0].message, ServerMessage::JoinChallenge(challenge.clone()));
+        assert_eq!(
+            told[0].message,
+            ServerMessage::JoinChallenge(challenge.clone())
+        );
         // A later joiner finds it in `joined`, and a query returns it with the epoch.
         let cy = rooms.join(&room(1), name("Cy"), "cy", mesh()).unwrap();
         let ServerMessage::Joined { group, .. } = &cy.reply else {

@@ -95,7 +95,8 @@ impl JoinChallenges {
             self.seen_leaf_keys.insert(key, epoch);
         }
         if let Some(&(oldest, _)) = self.held.front() {
-            self.seen_leaf_keys.retain(|_, last_seen| *last_seen >= oldest);
+            self.seen_leaf_keys
+                .retain(|_, last_seen| *last_seen >= oldest);
         }
         self.hear(epoch, challenge);
     }
@@ -110,10 +111,7 @@ impl JoinChallenges {
 
     /// A challenge heard; kept if it is at least as new as the one we have.
     fn hear(&mut self, epoch: u64, challenge: Challenge) {
-        if self
-            .newest_heard
-            .is_none_or(|(newest, _)| epoch >= newest)
-        {
+        if self.newest_heard.is_none_or(|(newest, _)| epoch >= newest) {
             self.newest_heard = Some((epoch, challenge));
         }
     }

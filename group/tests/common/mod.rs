@@ -14,7 +14,8 @@ use conclave_group::{
     SecurityCode,
 };
 use conclave_protocol::{
-    Bytes, ClientMessage, GroupStatus, JoinChallenge, MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
+    Bytes, ClientMessage, GroupStatus, JoinChallenge, MediaMode, ParticipantId, ParticipantInfo,
+    RoomId, ServerMessage,
 };
 use zeroize::Zeroizing;
 
