@@ -150,7 +150,8 @@ impl JoinChallenges {
 impl MeetingGroup {
     /// We entered a new epoch as a member: derive and hold its challenge, note the leaves,
     /// and, as the member with the lowest leaf index present, give the challenge to the
-    /// server (unless a buffered commit takes us on at once).
+    /// server. (One for an epoch the room has already left, say while we apply buffered
+    /// commits, is ignored there.)
     pub(super) fn enter_join_challenge_epoch(&mut self, events: &mut Vec<GroupEvent>) {
         let Some(group) = self.member_group() else {
             return;
@@ -169,7 +170,8 @@ impl MeetingGroup {
         let epoch = group.epoch().as_u64();
         let group_id = group.group_id().as_slice().to_vec();
         let leaf_keys: Vec<Vec<u8>> = group.members().map(|m| m.encryption_key).collect();
-        let sends = self.is_lowest_present_member() && !self.buffered_commits.contains_key(&epoch);
+        // With commits buffered we are behind the server: its epoch is not this one.
+        let sends = self.is_lowest_present_member() && self.buffered_commits.is_empty();
         self.join_challenges
             .enter_epoch(&group_id, epoch, challenge, leaf_keys.into_iter());
         if sends {
