@@ -11,7 +11,8 @@
 //!   later joiners (`joined.group.join_challenge`).
 //! - A joiner, or a member re-syncing, proves over the newest challenge it heard. A
 //!   member accepts a proof only over a challenge it holds itself: never one the server
-//!   names.
+//!   names. A server that withholds or falsifies the challenge it relays only stops
+//!   joins, which it can do anyway.
 //! - A member also remembers the HPKE encryption key of every leaf it saw in the tree in
 //!   those epochs and refuses a KeyPackage whose leaf carries one: a KeyPackage already
 //!   added (a departed member's, replayed by the server) never comes back as a "ghost"
