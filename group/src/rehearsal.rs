@@ -51,19 +51,30 @@ pub fn rehearse_join(frame_suite: FrameSuite, now_ms: u64) -> Result<(), GroupEr
     let mut host_group = MeetingGroup::new(Identity::generate()?, config("host"));
     let mut guest_group = MeetingGroup::new(Identity::generate()?, config("guest"));
 
-    let joined = |you, participants, epoch, members| ServerMessage::Joined {
+    let joined = |you, participants, epoch, members, join_challenge| ServerMessage::Joined {
         you,
         participants,
         media_mode: MediaMode::Mesh,
-        group: GroupStatus { epoch, members },
+        group: GroupStatus {
+            epoch,
+            members,
+            join_challenge,
+        },
         ice_servers: Vec::new(),
     };
-    deliver(&mut host_group, now_ms, joined(host, vec![], None, vec![]))?;
     deliver(
         &mut host_group,
         now_ms,
-        ServerMessage::GroupStarted { by: host },
+        joined(host, vec![], None, vec![], None),
     )?;
+    let Some(ClientMessage::SetJoinChallenge(challenge)) = deliver(
+        &mut host_group,
+        now_ms,
+        ServerMessage::GroupStarted { by: host },
+    )?
+    else {
+        return Err(GroupError::RehearsalStopped("no join challenge set"));
+    };
     deliver(
         &mut host_group,
         now_ms,
@@ -74,7 +85,13 @@ pub fn rehearse_join(frame_suite: FrameSuite, now_ms: u64) -> Result<(), GroupEr
     let published = deliver(
         &mut guest_group,
         now_ms,
-        joined(guest, vec![info(host, "host")], Some(0), vec![host]),
+        joined(
+            guest,
+            vec![info(host, "host")],
+            Some(0),
+            vec![host],
+            Some(challenge),
+        ),
     )?;
     let Some(ClientMessage::PublishKeyPackage {
         key_package,

@@ -28,7 +28,13 @@ pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// - 1: the newcomer offered to each member. Clients of version 1 sent no version (read
 ///   as 0).
 /// - 2: each member offers to a newcomer as soon as it processes the commit adding it.
-pub const PROTOCOL_VERSION: u32 = 2;
+/// - 3: invite proofs cover the group's [`JoinChallenge`] (`set_join_challenge`,
+///   `join_challenge`, `Joined.group.join_challenge`); a member checks newer-epoch media
+///   with the server (`query_group_status`, `group_status`) before it re-syncs.
+pub const PROTOCOL_VERSION: u32 = 3;
+
+/// Length of a [`JoinChallenge`] in bytes.
+pub const JOIN_CHALLENGE_BYTES: usize = 32;
 
 /// WebSocket close codes the server uses, each with a fixed reason string.
 pub mod close_code {
@@ -266,15 +272,31 @@ pub enum ClientMessage {
     /// someone else, or `joined` showing the group, and joins that group instead).
     StartGroup,
     /// Ask the group's members to add the sender: an MLS KeyPackage with a proof that the
-    /// sender knows the invite secret. Relayed to the group's members present (never back
+    /// sender knows the invite secret, made over the latest [`JoinChallenge`] the sender
+    /// heard (members accept the challenges of their last few epochs). Relayed to the group's members present (never back
     /// to the sender). Refused with [`ErrorCode::NoGroup`] while the room has no group and
     /// with [`ErrorCode::RateLimited`] beyond a few per minute per participant.
     PublishKeyPackage {
         /// TLS-serialized MLS KeyPackage (RFC 9420 section 10).
         key_package: Bytes,
-        /// HMAC proving knowledge of the invite secret, bound to the room and key package.
+        /// HMAC proving knowledge of the invite secret, bound to the frame suite, the room,
+        /// the group's join challenge and the key package.
         invite_proof: Bytes,
     },
+    /// The join challenge of the group's current epoch, sent by a member after each epoch
+    /// change (by the member with the lowest leaf index present; by the creator for
+    /// epoch 0). The server keeps it only if `epoch` is the room's current epoch and the
+    /// sender a member, and passes it to everyone else present
+    /// ([`ServerMessage::JoinChallenge`]) and to later joiners (`Joined.group`). A
+    /// challenge for an epoch the room has already left is ignored (another commit came
+    /// first); one of the wrong length, for a later epoch, from a non-member or while the
+    /// room has no group is refused with [`ErrorCode::InvalidJoinChallenge`].
+    SetJoinChallenge(JoinChallenge),
+    /// Ask for the room's group as the server knows it; answered with
+    /// [`ServerMessage::GroupStatus`]. A member asks when frames of a newer epoch than its
+    /// own arrive: that is only a hint (anyone on the media path can forge a key id), and
+    /// it re-syncs only if the server's epoch is ahead of its own.
+    QueryGroupStatus,
     /// An MLS Commit made in `epoch`. The server accepts only a commit for the room's
     /// current epoch (the first wins); a late one is refused with
     /// [`ServerMessage::CommitRejected`] so the sender can rebase.
@@ -328,6 +350,22 @@ pub struct GroupStatus {
     pub epoch: Option<u64>,
     /// Participants the accepted commits say are members (unverified by the server).
     pub members: Vec<ParticipantId>,
+    /// The latest join challenge a member set (perhaps of an epoch before `epoch`, until
+    /// the member for the new epoch sets its own); `None` before the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_challenge: Option<JoinChallenge>,
+}
+
+/// What the group chose in one epoch for joiners to prove over:
+/// `MLS-Exporter("Conclave 1.0 join challenge", "", 32)` of that epoch (RFC 9420 section
+/// 8.5). Public (the server relays it); it makes an invite proof good for a few epochs of
+/// this group only, so a proof captured earlier cannot be replayed later.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JoinChallenge {
+    /// The epoch whose exporter made it.
+    pub epoch: u64,
+    /// [`JOIN_CHALLENGE_BYTES`] bytes (the server refuses any other length).
+    pub challenge: Bytes,
 }
 
 /// Messages the server sends to a client.
@@ -379,6 +417,14 @@ pub enum ServerMessage {
     GroupStarted {
         /// The group's first member.
         by: ParticipantId,
+    },
+    /// A member set the group's join challenge for `epoch`: make the next invite proof over
+    /// it. Sent to everyone present but its sender.
+    JoinChallenge(JoinChallenge),
+    /// The answer to [`ClientMessage::QueryGroupStatus`].
+    GroupStatus {
+        /// The room's MLS group as the server knows it now.
+        group: GroupStatus,
     },
     /// Every member of the room's group left: the group is gone, start a new one
     /// ([`ClientMessage::StartGroup`]).
@@ -504,6 +550,10 @@ pub enum ErrorCode {
     NoGroup,
     /// The participant sent this kind of message too often; wait before sending it again.
     RateLimited,
+    /// `set_join_challenge` was refused: a challenge of the wrong length, for an epoch the
+    /// room has not reached, from a participant who is not a member, or while the room
+    /// has no group. Nothing changed.
+    InvalidJoinChallenge,
     /// The room's SFU cannot be reached or refused to create the room; the server keeps
     /// trying and sends `sfu_room_ready` once it succeeds.
     SfuUnavailable,
@@ -521,7 +571,7 @@ mod tests {
     fn client_messages_have_a_stable_json_shape() {
         assert_eq!(
             serde_json::to_string(&ClientMessage::join("Ada")).unwrap(),
-            r#"{"type":"join","display_name":"Ada","protocol":2}"#
+            r#"{"type":"join","display_name":"Ada","protocol":3}"#
         );
         // A code from a newer server still reads, as `Unknown`, with its message.
         let newer: ServerMessage =
@@ -588,6 +638,46 @@ mod tests {
         );
         let padded: Result<Bytes, _> = serde_json::from_str(r#""_wA=""#);
         assert!(padded.is_err(), "padding is refused");
+    }
+
+    #[test]
+    fn join_challenge_messages_have_a_stable_json_shape() {
+        let challenge = JoinChallenge {
+            epoch: 4,
+            challenge: Bytes(vec![0xff, 0x00]),
+        };
+        let set = ClientMessage::SetJoinChallenge(challenge.clone());
+        let text = r#"{"type":"set_join_challenge","epoch":4,"challenge":"_wA"}"#;
+        assert_eq!(serde_json::to_string(&set).unwrap(), text);
+        assert_eq!(serde_json::from_str::<ClientMessage>(text).unwrap(), set);
+        let told = ServerMessage::JoinChallenge(challenge.clone());
+        let text = r#"{"type":"join_challenge","epoch":4,"challenge":"_wA"}"#;
+        assert_eq!(serde_json::to_string(&told).unwrap(), text);
+        assert_eq!(serde_json::from_str::<ServerMessage>(text).unwrap(), told);
+        assert_eq!(
+            serde_json::to_string(&ClientMessage::QueryGroupStatus).unwrap(),
+            r#"{"type":"query_group_status"}"#
+        );
+        let status = ServerMessage::GroupStatus {
+            group: GroupStatus {
+                epoch: Some(5),
+                members: vec![ParticipantId(1)],
+                join_challenge: Some(challenge),
+            },
+        };
+        let text = r#"{"type":"group_status","group":{"epoch":5,"members":[1],"join_challenge":{"epoch":4,"challenge":"_wA"}}}"#;
+        assert_eq!(serde_json::to_string(&status).unwrap(), text);
+        assert_eq!(serde_json::from_str::<ServerMessage>(text).unwrap(), status);
+        // A status without a challenge leaves the field out, and reads back without it.
+        let bare = r#"{"epoch":null,"members":[]}"#;
+        assert_eq!(
+            serde_json::to_string(&GroupStatus::default()).unwrap(),
+            bare
+        );
+        assert_eq!(
+            serde_json::from_str::<GroupStatus>(bare).unwrap(),
+            GroupStatus::default()
+        );
     }
 
     #[test]

@@ -18,8 +18,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use conclave_protocol::{
-    close_code, ApiErrorCode, ClientMessage, DisplayName, ParticipantId, RoomId, MAX_MESSAGE_BYTES,
-    PROTOCOL_VERSION,
+    close_code, ApiErrorCode, ClientMessage, DisplayName, ParticipantId, RoomId, ServerMessage,
+    MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
 };
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
@@ -139,6 +139,9 @@ struct Session {
 enum Step {
     /// Read the next message.
     Continue,
+    /// Answer the client with this message (waiting for room in its queue, as an error
+    /// reply does), then read the next one.
+    Reply(ServerMessage),
     /// Close with this frame.
     End(Close),
 }
@@ -191,6 +194,10 @@ impl Session {
             };
             match result {
                 Ok(Step::Continue) => {}
+                Ok(Step::Reply(message)) => {
+                    // A send error means the writer is gone; the connection is ending.
+                    let _ = self.me.send_waiting(Outbound::Message(message)).await;
+                }
                 Ok(Step::End(close)) => return Some(close),
                 Err(error) => {
                     if let Some(close) = self.refuse(error).await {
@@ -272,6 +279,20 @@ impl Session {
                 )?;
                 deliver_all(deliveries);
                 Ok(Step::Continue)
+            }
+            ClientMessage::SetJoinChallenge(challenge) => {
+                let from = self.joined.ok_or(Error::NotJoined)?;
+                let mut rooms = self.state.rooms();
+                deliver_all(rooms.set_join_challenge(room, from, challenge)?);
+                Ok(Step::Continue)
+            }
+            ClientMessage::QueryGroupStatus => {
+                let from = self.joined.ok_or(Error::NotJoined)?;
+                // Read under the lock: every commit accepted before is already queued to
+                // us ahead of this answer, so an epoch ahead of the client's means a
+                // commit to it was lost, never one still on its way.
+                let answer = self.state.rooms().group_status(room, from)?;
+                Ok(Step::Reply(answer))
             }
             ClientMessage::Commit {
                 epoch,

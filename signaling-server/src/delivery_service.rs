@@ -7,16 +7,28 @@
 //! each Welcome to the participants the accepted Commit added, and forgets the group
 //! when no member is present any more.
 //!
-//! It never parses the MLS bytes and stores nothing secret: it keeps the epoch number
-//! and the set of participants the accepted commits say are members (as the committers
-//! declared them, unverified). Nothing is stored after it is relayed. Plain data with no
+//! It also passes on the group's join challenge: after each epoch change a member sets
+//! the challenge of the new epoch (an MLS exporter value joiners make their invite proofs
+//! over, so that a proof cannot be replayed later). The first one set for the room's
+//! current epoch is kept and relayed to everyone else present; one for an epoch the room
+//! has left is ignored (a later commit came first), anything else is refused and changes
+//! nothing. The server cannot make a challenge members accept: each member checks proofs
+//! against the challenges it derived itself. And it answers a member's query of the
+//! group's status (a member that sees media of a newer epoch asks before it re-syncs).
+//!
+//! It never parses the MLS bytes and stores nothing secret: it keeps the epoch number,
+//! the set of participants the accepted commits say are members (as the committers
+//! declared them, unverified) and the latest join challenge (public). Nothing else is
+//! stored after it is relayed. Plain data with no
 //! IO and no clock: the caller passes the present participants and the time, and
 //! carries out the returned [`Routed`] messages in order.
 
 use std::collections::{BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
 
-use conclave_protocol::{Bytes, GroupStatus, ParticipantId, ServerMessage};
+use conclave_protocol::{
+    Bytes, GroupStatus, JoinChallenge, ParticipantId, ServerMessage, JOIN_CHALLENGE_BYTES,
+};
 
 use crate::error::Error;
 
@@ -45,6 +57,10 @@ pub struct GroupState {
     /// exists, and every one is a participant the room has seen (so bounded by the ids
     /// handed out, and by the room's capacity when all are present).
     members: BTreeSet<ParticipantId>,
+    /// The latest join challenge a member set: of the current epoch, or of an earlier one
+    /// until a member sets the current one (joiners' proofs over it are still accepted
+    /// for a few epochs). [`JOIN_CHALLENGE_BYTES`] long.
+    join_challenge: Option<JoinChallenge>,
 }
 
 impl GroupState {
@@ -133,6 +149,30 @@ pub enum CommitRejection {
     WelcomeWithoutAdded,
 }
 
+/// Why a join challenge was refused (answered with `error invalid_join_challenge`, this
+/// text as its message). A refused challenge changes nothing.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum JoinChallengeRejection {
+    /// The room has no group.
+    #[error("the room has no MLS group (send start_group)")]
+    NoGroup,
+    /// The sender is not one of the group's members.
+    #[error("only a member of the room's group may set its join challenge")]
+    NotAMember,
+    /// The challenge is not [`JOIN_CHALLENGE_BYTES`] long.
+    #[error("a join challenge is {JOIN_CHALLENGE_BYTES} bytes, this one is {0}")]
+    WrongLength(usize),
+    /// The challenge names an epoch the group has not reached.
+    #[error("the join challenge is for epoch {epoch}, the room is at {current}")]
+    FutureEpoch {
+        /// The epoch the challenge names.
+        epoch: u64,
+        /// The room's epoch.
+        current: u64,
+    },
+}
+
 /// The delivery service of one room. `present` arguments list the participants in the
 /// room, in join order (that is the order of broadcasts).
 #[derive(Clone, Debug)]
@@ -162,6 +202,7 @@ impl DeliveryService {
             Some(group) => GroupStatus {
                 epoch: Some(group.epoch),
                 members: group.members.iter().copied().collect(),
+                join_challenge: group.join_challenge.clone(),
             },
             None => GroupStatus::default(),
         }
@@ -180,6 +221,7 @@ impl DeliveryService {
         self.group = Some(GroupState {
             epoch: 0,
             members: BTreeSet::from([sender]),
+            join_challenge: None,
         });
         Ok(present
             .iter()
@@ -211,6 +253,50 @@ impl DeliveryService {
                     key_package: key_package.clone(),
                     invite_proof: invite_proof.clone(),
                 },
+            })
+            .collect())
+    }
+
+    /// `set_join_challenge` from `from`: kept and relayed to everyone present but the
+    /// sender if it is the first for the room's current epoch; ignored (nothing relayed)
+    /// if it is for an epoch the room has left or repeats the current one; refused, with
+    /// nothing changed, if it is of the wrong length, for a later epoch, from a
+    /// non-member or while there is no group.
+    pub fn set_join_challenge(
+        &mut self,
+        from: ParticipantId,
+        present: &[ParticipantId],
+        challenge: JoinChallenge,
+    ) -> Result<Vec<Routed>, JoinChallengeRejection> {
+        let group = self.group.as_mut().ok_or(JoinChallengeRejection::NoGroup)?;
+        if !group.members.contains(&from) {
+            return Err(JoinChallengeRejection::NotAMember);
+        }
+        if challenge.challenge.0.len() != JOIN_CHALLENGE_BYTES {
+            return Err(JoinChallengeRejection::WrongLength(
+                challenge.challenge.0.len(),
+            ));
+        }
+        if challenge.epoch > group.epoch {
+            return Err(JoinChallengeRejection::FutureEpoch {
+                epoch: challenge.epoch,
+                current: group.epoch,
+            });
+        }
+        let already_set = group
+            .join_challenge
+            .as_ref()
+            .is_some_and(|held| held.epoch == group.epoch);
+        if challenge.epoch < group.epoch || already_set {
+            return Ok(Vec::new());
+        }
+        group.join_challenge = Some(challenge.clone());
+        Ok(present
+            .iter()
+            .filter(|&&to| to != from)
+            .map(|&to| Routed {
+                to,
+                message: ServerMessage::JoinChallenge(challenge.clone()),
             })
             .collect())
     }
@@ -433,7 +519,8 @@ mod tests {
             ds.status(),
             GroupStatus {
                 epoch: Some(0),
-                members: vec![BOB]
+                members: vec![BOB],
+                join_challenge: None,
             }
         );
     }
@@ -499,7 +586,8 @@ mod tests {
             ds.status(),
             GroupStatus {
                 epoch: Some(1),
-                members: vec![ADA, BOB]
+                members: vec![ADA, BOB],
+                join_challenge: None,
             }
         );
     }
@@ -647,6 +735,106 @@ mod tests {
         assert_eq!(ds.group(), None);
         // And nothing more is said when the room empties.
         assert!(ds.participant_left(&[]).is_empty());
+    }
+
+    fn challenge(epoch: u64, fill: u8) -> JoinChallenge {
+        JoinChallenge {
+            epoch,
+            challenge: Bytes(vec![fill; JOIN_CHALLENGE_BYTES]),
+        }
+    }
+
+    #[test]
+    fn a_join_challenge_is_kept_only_for_the_current_epoch_and_relayed_once() {
+        let mut ds = ada_and_bob();
+        let present = [ADA, BOB, CY];
+        // Epoch 1: Ada sets its challenge; Bob and Cy (joining) hear it, Ada does not.
+        let routed = ds
+            .set_join_challenge(ADA, &present, challenge(1, 1))
+            .unwrap();
+        assert_eq!(recipients(&routed), vec![BOB, CY]);
+        assert_eq!(
+            routed[1].message,
+            ServerMessage::JoinChallenge(challenge(1, 1))
+        );
+        assert_eq!(ds.status().join_challenge, Some(challenge(1, 1)));
+        // The first for an epoch stays: a repeat (or another member's) is ignored.
+        assert_eq!(
+            ds.set_join_challenge(BOB, &present, challenge(1, 9)),
+            Ok(vec![])
+        );
+        assert_eq!(ds.status().join_challenge, Some(challenge(1, 1)));
+        // A commit moves the room on; the old challenge is still what joiners get until
+        // the new epoch's is set, and a late one for the old epoch is ignored.
+        ds.commit(ADA, &present, request(1, &[CY], &[])).unwrap();
+        assert_eq!(ds.status().join_challenge, Some(challenge(1, 1)));
+        assert_eq!(
+            ds.set_join_challenge(BOB, &present, challenge(1, 7)),
+            Ok(vec![])
+        );
+        assert_eq!(ds.status().join_challenge, Some(challenge(1, 1)));
+        let routed = ds
+            .set_join_challenge(BOB, &present, challenge(2, 2))
+            .unwrap();
+        assert_eq!(recipients(&routed), vec![ADA, CY]);
+        assert_eq!(ds.status().join_challenge, Some(challenge(2, 2)));
+    }
+
+    #[test]
+    fn a_malformed_or_misplaced_join_challenge_is_refused_and_changes_nothing() {
+        let present = [ADA, BOB, CY];
+        let oversized = JoinChallenge {
+            epoch: 1,
+            challenge: Bytes(vec![1; 4096]),
+        };
+        let short = JoinChallenge {
+            epoch: 1,
+            challenge: Bytes(vec![1; JOIN_CHALLENGE_BYTES - 1]),
+        };
+        let cases = [
+            (ADA, oversized, JoinChallengeRejection::WrongLength(4096)),
+            (
+                ADA,
+                short,
+                JoinChallengeRejection::WrongLength(JOIN_CHALLENGE_BYTES - 1),
+            ),
+            (
+                ADA,
+                challenge(2, 1),
+                JoinChallengeRejection::FutureEpoch {
+                    epoch: 2,
+                    current: 1,
+                },
+            ),
+            (CY, challenge(1, 1), JoinChallengeRejection::NotAMember),
+        ];
+        for (from, challenge, expected) in cases {
+            let mut ds = ada_and_bob();
+            ds.set_join_challenge(ADA, &present, self::challenge(1, 5))
+                .unwrap();
+            let before = ds.status();
+            assert_eq!(
+                ds.set_join_challenge(from, &present, challenge),
+                Err(expected)
+            );
+            assert_eq!(ds.status(), before);
+        }
+        let mut ds = DeliveryService::new(CAPACITY);
+        assert_eq!(
+            ds.set_join_challenge(ADA, &present, challenge(0, 1)),
+            Err(JoinChallengeRejection::NoGroup)
+        );
+        assert_eq!(ds.status(), GroupStatus::default());
+    }
+
+    #[test]
+    fn a_new_group_starts_without_the_old_ones_challenge() {
+        let mut ds = ada_and_bob();
+        ds.set_join_challenge(ADA, &[ADA, BOB], challenge(1, 1))
+            .unwrap();
+        assert!(ds.participant_left(&[CY]).len() == 1);
+        ds.start_group(CY, &[CY]).unwrap();
+        assert_eq!(ds.status().join_challenge, None);
     }
 
     #[test]

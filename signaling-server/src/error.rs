@@ -11,7 +11,7 @@ use conclave_protocol::{
     close_code, ApiError, ApiErrorCode, DisplayNameError, ErrorCode, ServerMessage,
 };
 
-use crate::delivery_service::CommitRejection;
+use crate::delivery_service::{CommitRejection, JoinChallengeRejection};
 
 /// Everything that can go wrong in the signaling server.
 #[derive(Debug, thiserror::Error)]
@@ -124,6 +124,9 @@ pub enum Error {
         /// Why.
         rejection: CommitRejection,
     },
+    /// A join challenge was refused (nothing changed).
+    #[error("join challenge refused: {0}")]
+    JoinChallengeRejected(JoinChallengeRejection),
     /// A test-hooks request was refused (for example too many faults armed at once).
     #[cfg(feature = "test-hooks")]
     #[error("test hooks: {0}")]
@@ -146,6 +149,7 @@ impl Error {
             Self::NoGroup => Some(ErrorCode::NoGroup),
             Self::KeyPackageRateLimited => Some(ErrorCode::RateLimited),
             Self::SfuUnavailable => Some(ErrorCode::SfuUnavailable),
+            Self::JoinChallengeRejected(_) => Some(ErrorCode::InvalidJoinChallenge),
             Self::MissingIndex { .. }
             | Self::InvalidConfig { .. }
             | Self::ConfigFile { .. }

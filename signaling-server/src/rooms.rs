@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use conclave_protocol::{
-    Bytes, DisplayName, IceServer, MediaMode, ParticipantId, ParticipantInfo, RoomId,
-    ServerMessage, SignalPayload,
+    Bytes, DisplayName, IceServer, JoinChallenge, MediaMode, ParticipantId, ParticipantInfo,
+    RoomId, ServerMessage, SignalPayload,
 };
 
 use crate::config::ice::ice_servers_for;
@@ -377,6 +377,42 @@ impl<P: Clone> Rooms<P> {
         Ok(room.address(routed))
     }
 
+    /// `set_join_challenge` from `from`: see [`DeliveryService::set_join_challenge`]. A
+    /// refusal is [`Error::JoinChallengeRejected`], answered to the sender only.
+    pub fn set_join_challenge(
+        &mut self,
+        room_id: &RoomId,
+        from: ParticipantId,
+        challenge: JoinChallenge,
+    ) -> Result<Vec<Delivery<P>>, Error> {
+        let room = self.rooms.get_mut(room_id).ok_or(Error::UnknownRoom)?;
+        if room.member(from).is_none() {
+            return Err(Error::NotJoined);
+        }
+        let present = room.present();
+        let routed = room
+            .delivery
+            .set_join_challenge(from, &present, challenge)
+            .map_err(Error::JoinChallengeRejected)?;
+        Ok(room.address(routed))
+    }
+
+    /// `query_group_status` from `from`: the `group_status` answer, the room's group as
+    /// the server knows it now.
+    pub fn group_status(
+        &self,
+        room_id: &RoomId,
+        from: ParticipantId,
+    ) -> Result<ServerMessage, Error> {
+        let room = self.rooms.get(room_id).ok_or(Error::UnknownRoom)?;
+        if room.member(from).is_none() {
+            return Err(Error::NotJoined);
+        }
+        Ok(ServerMessage::GroupStatus {
+            group: room.delivery.status(),
+        })
+    }
+
     /// `commit` from `from`: see [`DeliveryService::commit`]. A rejection is
     /// [`Error::CommitRejected`], answered to the sender only.
     pub fn commit(
@@ -650,6 +686,82 @@ mod tests {
                     signature: Bytes::default()
                 }
             ),
+            Err(Error::NotJoined)
+        ));
+    }
+
+    #[test]
+    fn join_challenges_reach_joiners_and_queries_get_the_group_status() {
+        let mut rooms = rooms(10, 6);
+        let now = Instant::now();
+        rooms.create(room(1), now).unwrap();
+        let ada = rooms
+            .join(&room(1), name("Ada"), "ada", mesh())
+            .unwrap()
+            .you;
+        let bob = rooms
+            .join(&room(1), name("Bob"), "bob", mesh())
+            .unwrap()
+            .you;
+        let challenge = JoinChallenge {
+            epoch: 0,
+            challenge: Bytes(vec![7; conclave_protocol::JOIN_CHALLENGE_BYTES]),
+        };
+        // No group yet: refused with a clear error, nothing changes.
+        let refused = rooms
+            .set_join_challenge(&room(1), ada, challenge.clone())
+            .unwrap_err();
+        assert!(matches!(
+            refused.reply(),
+            Some(ServerMessage::Error {
+                code: conclave_protocol::ErrorCode::InvalidJoinChallenge,
+                ..
+            })
+        ));
+        rooms.start_group(&room(1), ada).unwrap();
+        let told = rooms
+            .set_join_challenge(&room(1), ada, challenge.clone())
+            .unwrap();
+        assert_eq!(recipients(&told), vec!["bob"]);
+        assert_eq!(
+            told[0].message,
+            ServerMessage::JoinChallenge(challenge.clone())
+        );
+        // A later joiner finds it in `joined`, and a query returns it with the epoch.
+        let cy = rooms.join(&room(1), name("Cy"), "cy", mesh()).unwrap();
+        let ServerMessage::Joined { group, .. } = &cy.reply else {
+            panic!("expected joined, got {:?}", cy.reply);
+        };
+        assert_eq!(group.join_challenge, Some(challenge.clone()));
+        assert_eq!(
+            rooms.group_status(&room(1), bob).unwrap(),
+            ServerMessage::GroupStatus {
+                group: GroupStatus {
+                    epoch: Some(0),
+                    members: vec![ada],
+                    join_challenge: Some(challenge),
+                }
+            }
+        );
+        // Bob is no member: his challenge is refused and the stored one stays.
+        let forged = JoinChallenge {
+            epoch: 0,
+            challenge: Bytes(vec![0; conclave_protocol::JOIN_CHALLENGE_BYTES]),
+        };
+        assert!(matches!(
+            rooms.set_join_challenge(&room(1), bob, forged),
+            Err(Error::JoinChallengeRejected(_))
+        ));
+        let ServerMessage::GroupStatus { group } = rooms.group_status(&room(1), cy.you).unwrap()
+        else {
+            panic!("expected group_status");
+        };
+        assert_eq!(
+            group.join_challenge.map(|c| c.challenge),
+            Some(Bytes(vec![7; conclave_protocol::JOIN_CHALLENGE_BYTES]))
+        );
+        assert!(matches!(
+            rooms.group_status(&room(1), ParticipantId(99)),
             Err(Error::NotJoined)
         ));
     }

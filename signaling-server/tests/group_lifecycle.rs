@@ -29,7 +29,8 @@ async fn the_first_start_group_wins_and_a_second_is_refused() {
         group,
         GroupStatus {
             epoch: Some(0),
-            members: vec![ada_id]
+            members: vec![ada_id],
+            join_challenge: None,
         }
     );
 }
@@ -69,7 +70,8 @@ async fn the_group_ends_when_its_last_member_leaves_while_others_remain() {
         group,
         GroupStatus {
             epoch: Some(0),
-            members: vec![bob_id]
+            members: vec![bob_id],
+            join_challenge: None,
         }
     );
 }
@@ -115,7 +117,8 @@ async fn a_departed_member_stays_a_member_until_a_commit_removes_it() {
         group,
         GroupStatus {
             epoch: Some(2),
-            members: vec![ada_id]
+            members: vec![ada_id],
+            join_challenge: None,
         }
     );
 }

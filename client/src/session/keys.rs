@@ -57,7 +57,9 @@ pub(super) fn on_worker_event(weak: &Weak<RefCell<SessionInner>>, event: WorkerT
     }
 }
 
-/// Tells the group when frames keep coming under an epoch newer than ours.
+/// Tells the group when frames keep coming under an epoch newer than ours: a hint only
+/// (the key id is read before any authentication), which the group checks with the
+/// server before it re-syncs.
 fn report_newer_epoch_media(
     inner: &Rc<RefCell<SessionInner>>,
     participant: ParticipantId,

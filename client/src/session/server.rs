@@ -157,6 +157,8 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
         | ServerMessage::KeyPackage { .. }
         | ServerMessage::Commit { .. }
         | ServerMessage::Welcome { .. }
-        | ServerMessage::CommitRejected { .. } => {}
+        | ServerMessage::CommitRejected { .. }
+        | ServerMessage::JoinChallenge(_)
+        | ServerMessage::GroupStatus { .. } => {}
     }
 }

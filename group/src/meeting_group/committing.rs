@@ -8,6 +8,7 @@ use openmls::prelude::tls_codec::Deserialize as _;
 use openmls::prelude::{KeyPackage, KeyPackageIn, LeafNodeIndex, ProtocolVersion};
 use openmls_traits::OpenMlsProvider as _;
 
+use super::joining::KEY_PACKAGE_LIFETIME_SECONDS;
 use super::roster::credential_info;
 use super::{
     GroupEvent, MeetingGroup, MembershipStatus, COMMIT_RETRY_MS, MAX_PENDING_KEY_PACKAGES,
@@ -66,19 +67,25 @@ impl MeetingGroup {
         self.maybe_commit(now_ms, events);
     }
 
-    /// Checks the invite proof (constant time), the KeyPackage's signatures and lifetime
-    /// (RFC 9420 section 10.1), its suite, and that its credential names the participant
-    /// the server relayed it from. `None` drops it silently.
+    /// Checks the invite proof (constant time) over one of the join challenges we hold
+    /// (our last few epochs: a proof captured earlier, or made in another group of this
+    /// room, fails), the KeyPackage's signatures and lifetime (RFC 9420 section 10.1) and
+    /// that the lifetime is no longer than ours, its suite, that its leaf was never in the
+    /// tree in those epochs (a KeyPackage already added, such as a departed member's,
+    /// replayed), and that its credential names the participant the server relayed it
+    /// from. `None` drops it silently.
     fn verify_key_package(
         &self,
         from: ParticipantId,
         key_package: &Bytes,
         invite_proof: &Bytes,
     ) -> Option<KeyPackage> {
-        if !self
-            .proof_key
-            .verify(&self.room_id, &key_package.0, &invite_proof.0)
-        {
+        if !self.join_challenges.verify(
+            &self.proof_key,
+            &self.room_id,
+            &key_package.0,
+            &invite_proof.0,
+        ) {
             return None;
         }
         let key_package_in = KeyPackageIn::tls_deserialize_exact(key_package.0.as_slice()).ok()?;
@@ -86,6 +93,21 @@ impl MeetingGroup {
             .validate(self.provider.crypto(), ProtocolVersion::Mls10)
             .ok()?;
         if key_package.ciphersuite() != CIPHERSUITE {
+            return None;
+        }
+        let lifetime = key_package.life_time();
+        // RFC 9420 section 10.1: refuse a lifetime longer than the application's maximum
+        // (ours, plus openmls' hour of back-dating).
+        if lifetime.not_after().saturating_sub(lifetime.not_before())
+            > KEY_PACKAGE_LIFETIME_SECONDS.saturating_add(60 * 60)
+        {
+            return None;
+        }
+        let leaf_key = key_package.leaf_node().encryption_key();
+        if self
+            .join_challenges
+            .was_in_tree(|seen| *leaf_key == seen.to_vec().into())
+        {
             return None;
         }
         let info = credential_info(key_package.leaf_node().credential());

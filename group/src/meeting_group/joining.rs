@@ -5,7 +5,7 @@
 use conclave_protocol::{Bytes, ClientMessage, GroupStatus, ParticipantId, ParticipantInfo};
 use openmls::prelude::tls_codec::Deserialize as _;
 use openmls::prelude::{
-    BasicCredential, CredentialWithKey, GroupId, KeyPackage, KeyPackageRef, MlsGroup,
+    BasicCredential, CredentialWithKey, GroupId, KeyPackage, KeyPackageRef, Lifetime, MlsGroup,
     MlsGroupCreateConfig, MlsGroupJoinConfig, MlsMessageBodyIn, MlsMessageIn, StagedWelcome,
 };
 use openmls_traits::storage::StorageProvider as _;
@@ -17,6 +17,16 @@ use crate::{GroupError, CIPHERSUITE};
 
 /// Most of our own published KeyPackages whose private keys we keep for a late Welcome.
 const MAX_OWN_KEY_PACKAGES: usize = 4;
+
+/// How long our KeyPackages are valid (openmls also back-dates them by an hour for clock
+/// skew). Shorter than openmls' default of 12 weeks, but it cannot be as short as a join
+/// takes: a member's leaf keeps its KeyPackage's lifetime until that member commits (only
+/// the committer ever does), and a joiner checks the lifetime of every such leaf in the
+/// Welcome's tree (openmls 0.9 `JoinBuilder` verifies them unless told to skip), so a
+/// member present for longer than this would keep every later joiner out. A week covers
+/// the longest meetings. Replays do not rest on it: a proof is good only for
+/// [`JOIN_CHALLENGE_EPOCHS`](super::JOIN_CHALLENGE_EPOCHS) epochs of one group.
+pub const KEY_PACKAGE_LIFETIME_SECONDS: u64 = 7 * 24 * 60 * 60;
 
 impl MeetingGroup {
     pub(super) fn on_joined(
@@ -36,6 +46,10 @@ impl MeetingGroup {
             .map(|p| (p.id, p.clone()))
             .collect();
         self.published_at_ms = None;
+        self.join_challenges.forget_heard();
+        if let Some(challenge) = &group.join_challenge {
+            self.hear_join_challenge(challenge);
+        }
         if group.epoch.is_none() {
             self.status = MembershipStatus::Connecting;
             self.start_requested = true;
@@ -116,8 +130,16 @@ impl MeetingGroup {
         self.after_epoch_change(now_ms, events);
     }
 
+    /// Asks to be added: a fresh KeyPackage with an invite proof over the newest join
+    /// challenge heard. With none heard yet (the group's first member has not set it),
+    /// it waits: the server relays the challenge as soon as a member sets it, and that
+    /// publishes (`join_challenge`).
     pub(super) fn publish_key_package(&mut self, now_ms: u64, events: &mut Vec<GroupEvent>) {
         let Some(you) = self.you else { return };
+        let Some(challenge) = self.join_challenges.newest_heard().copied() else {
+            self.published_at_ms = None;
+            return;
+        };
         let Ok((key_package, reference)) = self.new_key_package(you) else {
             return;
         };
@@ -126,7 +148,9 @@ impl MeetingGroup {
             let old = self.own_key_packages.remove(0);
             let _ = self.provider.storage().delete_key_package(&old);
         }
-        let invite_proof = self.proof_key.prove(&self.room_id, &key_package);
+        let invite_proof = self
+            .proof_key
+            .prove(&self.room_id, &challenge, &key_package);
         self.published_at_ms = Some(now_ms);
         events.push(GroupEvent::Send(ClientMessage::PublishKeyPackage {
             key_package: Bytes(key_package),
@@ -144,6 +168,7 @@ impl MeetingGroup {
 
     fn new_key_package(&self, you: ParticipantId) -> Result<(Vec<u8>, KeyPackageRef), GroupError> {
         let bundle = KeyPackage::builder()
+            .key_package_lifetime(Lifetime::new(KEY_PACKAGE_LIFETIME_SECONDS))
             .build(
                 CIPHERSUITE,
                 &self.provider,

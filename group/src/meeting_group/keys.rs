@@ -22,7 +22,16 @@ pub struct EpochKeys {
 }
 
 impl MeetingGroup {
-    pub(super) fn push_epoch_keys(&self, events: &mut Vec<GroupEvent>) {
+    /// Called once for every epoch we enter as a member: hands out its base key, and
+    /// derives its join challenge (a real epoch change also restarts the newer-epoch
+    /// hint's backoff).
+    pub(super) fn push_epoch_keys(&mut self, events: &mut Vec<GroupEvent>) {
+        self.push_base_key(events);
+        self.enter_join_challenge_epoch(events);
+        self.reset_newer_epoch_hint();
+    }
+
+    fn push_base_key(&self, events: &mut Vec<GroupEvent>) {
         let Some(group) = self.member_group() else {
             return;
         };

@@ -9,7 +9,10 @@
 //!   Removes; our own commit until the server echoes it (RFC 9420 section 12.4).
 //! - `incoming_commits`: others' commits applied in epoch order, future ones buffered
 //!   (RFC 9420 sections 12.4.2 and 14).
-//! - `resync`: giving up on a group we can no longer follow, and why.
+//! - `join_challenge`: what the group chooses each epoch for invite proofs, and what a
+//!   member remembers to refuse replayed join requests (RFC 9420 section 8.5).
+//! - `resync`: giving up on a group we can no longer follow, and why; newer-epoch media
+//!   checked with the server first.
 //! - `keys`: the SFrame base key of each epoch (RFC 9605 section 5.2) and the security
 //!   code (RFC 9420 section 8.7).
 //! - `roster`: who is in the meeting, as the group says.
@@ -19,6 +22,7 @@
 
 mod committing;
 mod incoming_commits;
+mod join_challenge;
 mod joining;
 mod keys;
 mod resync;
@@ -36,7 +40,10 @@ use crate::invite_proof::InviteProofKey;
 use crate::{FrameSuite, Identity};
 use committing::{OwnCommit, PendingKeyPackage};
 use incoming_commits::BufferedCommit;
+use join_challenge::JoinChallenges;
+use resync::NewerEpochHint;
 
+pub use join_challenge::JOIN_CHALLENGE_EPOCHS;
 pub use keys::EpochKeys;
 pub use resync::ResyncReason;
 pub use roster::{Member, MembershipStatus, Roster};
@@ -46,11 +53,18 @@ pub const WELCOME_TIMEOUT_MS: u64 = 5_000;
 /// A member that misses a commit waits this long for it before re-syncing.
 pub const GAP_TIMEOUT_MS: u64 = 1_500;
 /// Media from a newer epoch than ours arriving for this long (with no pause longer than
-/// [`NEWER_EPOCH_MEDIA_PAUSE_MS`]) means we missed a commit nobody will follow up: re-sync.
-/// Longer than the normal lag between members switching epochs.
+/// [`NEWER_EPOCH_MEDIA_PAUSE_MS`]) may mean we missed a commit nobody will follow up: ask
+/// the server for the group's epoch. Longer than the normal lag between members switching
+/// epochs.
 pub const NEWER_EPOCH_MEDIA_TIMEOUT_MS: u64 = 2_000;
 /// A pause this long in newer-epoch media reports starts the observation afresh.
 pub const NEWER_EPOCH_MEDIA_PAUSE_MS: u64 = 1_000;
+/// The first wait between two queries of the group's epoch prompted by newer-epoch media;
+/// it doubles after each query.
+pub const NEWER_EPOCH_QUERY_INTERVAL_MS: u64 = 2_000;
+/// The longest wait between two such queries (forged frames cost one small query per
+/// this time at most).
+pub const NEWER_EPOCH_QUERY_MAX_INTERVAL_MS: u64 = 32_000;
 /// Our own commit not echoed by the server within this time is abandoned.
 pub const OWN_COMMIT_TIMEOUT_MS: u64 = 5_000;
 /// Wait after a refused commit before trying again if no newer commit arrived.
@@ -116,8 +130,10 @@ pub struct MeetingGroup {
     buffered_commits: BTreeMap<u64, BufferedCommit>,
     /// Since when we wait for a missing commit.
     gap_since_ms: Option<u64>,
-    /// Newer-epoch media seen while in this epoch: (our epoch, first report, last report).
-    newer_epoch_media: Option<(u64, u64, u64)>,
+    /// Newer-epoch media reports and the server queries they led to.
+    newer_epoch_hint: NewerEpochHint,
+    /// Join challenges held and heard, and the leaves seen (replayed requests refused).
+    join_challenges: JoinChallenges,
     own_commit: Option<OwnCommit>,
     /// No new commit before this time (after a refusal).
     commit_not_before_ms: u64,
@@ -143,7 +159,8 @@ impl MeetingGroup {
             pending_key_packages: BTreeMap::new(),
             buffered_commits: BTreeMap::new(),
             gap_since_ms: None,
-            newer_epoch_media: None,
+            newer_epoch_hint: NewerEpochHint::default(),
+            join_challenges: JoinChallenges::default(),
             own_commit: None,
             commit_not_before_ms: 0,
         }
@@ -179,6 +196,7 @@ impl MeetingGroup {
             ServerMessage::GroupEnded => {
                 if self.you.is_some() {
                     self.drop_group_state();
+                    self.join_challenges.forget_heard();
                     self.status = MembershipStatus::Connecting;
                     self.start_requested = true;
                     self.published_at_ms = None;
@@ -201,6 +219,12 @@ impl MeetingGroup {
                 self.on_welcome(now_ms, *epoch, welcome, &mut events)
             }
             ServerMessage::CommitRejected { epoch, .. } => self.on_commit_rejected(now_ms, *epoch),
+            ServerMessage::JoinChallenge(challenge) => {
+                self.on_join_challenge(now_ms, challenge, &mut events)
+            }
+            ServerMessage::GroupStatus { group } => {
+                self.on_group_status(now_ms, group, &mut events)
+            }
             ServerMessage::Signal { .. }
             | ServerMessage::Error { .. }
             | ServerMessage::SfuRoomReady { .. } => {}

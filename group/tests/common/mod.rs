@@ -1,7 +1,8 @@
 //! An in-memory delivery service that follows the signaling server's MLS rules
 //! (room presence, `StartGroup` first wins, KeyPackage relay to members, first commit per
-//! epoch wins, Welcome routing, `GroupEnded`), with hooks to drop, hold and reorder
-//! messages. Time is simulated.
+//! epoch wins, Welcome routing, join challenges kept for the current epoch only, group
+//! status queries, `GroupEnded`), with hooks to drop, hold and reorder messages. Time is
+//! simulated.
 
 // A test harness: a failed unwrap is a failed test.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
@@ -13,7 +14,8 @@ use conclave_group::{
     SecurityCode,
 };
 use conclave_protocol::{
-    ClientMessage, GroupStatus, MediaMode, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
+    Bytes, ClientMessage, GroupStatus, JoinChallenge, MediaMode, ParticipantId, ParticipantInfo,
+    RoomId, ServerMessage,
 };
 use zeroize::Zeroizing;
 
@@ -47,6 +49,10 @@ pub struct Meeting {
     pub clients: BTreeMap<ParticipantId, Client>,
     epoch: Option<u64>,
     members: BTreeSet<ParticipantId>,
+    /// The latest join challenge a member set.
+    join_challenge: Option<JoinChallenge>,
+    /// How many `QueryGroupStatus` the server answered.
+    pub status_queries: usize,
     uplink: VecDeque<(ParticipantId, ClientMessage)>,
     /// Messages from these participants wait in `held_uplink` until released.
     pub hold_uplink_from: BTreeSet<ParticipantId>,
@@ -60,6 +66,9 @@ pub struct Meeting {
     pub drop_welcomes_to: BTreeMap<ParticipantId, usize>,
     /// How many commits the server accepted.
     pub accepted_commits: usize,
+    /// Every KeyPackage request the server relayed: (from, key_package, invite_proof), so a
+    /// test can play a server that replays one later.
+    pub key_package_log: Vec<(ParticipantId, Bytes, Bytes)>,
 }
 
 impl Default for Meeting {
@@ -77,6 +86,8 @@ impl Meeting {
             clients: BTreeMap::new(),
             epoch: None,
             members: BTreeSet::new(),
+            join_challenge: None,
+            status_queries: 0,
             uplink: VecDeque::new(),
             hold_uplink_from: BTreeSet::new(),
             held_uplink: Vec::new(),
@@ -85,6 +96,7 @@ impl Meeting {
             reorder_held: Vec::new(),
             drop_welcomes_to: BTreeMap::new(),
             accepted_commits: 0,
+            key_package_log: Vec::new(),
         }
     }
 
@@ -184,10 +196,7 @@ impl Meeting {
             you: claimed_id.unwrap_or(id),
             participants,
             media_mode: MediaMode::Mesh,
-            group: GroupStatus {
-                epoch: self.epoch,
-                members: self.members.iter().copied().collect(),
-            },
+            group: self.status(),
             ice_servers: Vec::new(),
         });
         self.clients.insert(id, client);
@@ -203,6 +212,7 @@ impl Meeting {
         }
         if self.epoch.is_some() && self.members.is_empty() {
             self.epoch = None;
+            self.join_challenge = None;
             for other in self.clients.keys().copied().collect::<Vec<_>>() {
                 self.deliver(other, ServerMessage::GroupEnded);
             }
@@ -248,6 +258,15 @@ impl Meeting {
         }
     }
 
+    /// The room's group as the server reports it.
+    pub fn status(&self) -> GroupStatus {
+        GroupStatus {
+            epoch: self.epoch,
+            members: self.members.iter().copied().collect(),
+            join_challenge: self.join_challenge.clone(),
+        }
+    }
+
     /// The server's handling of one client message.
     fn serve(&mut self, from: ParticipantId, message: ClientMessage) {
         if !self.clients.contains_key(&from) {
@@ -257,6 +276,7 @@ impl Meeting {
             ClientMessage::StartGroup => {
                 if self.epoch.is_none() {
                     self.epoch = Some(0);
+                    self.join_challenge = None;
                     self.members = BTreeSet::from([from]);
                     for to in self.clients.keys().copied().collect::<Vec<_>>() {
                         self.deliver(to, ServerMessage::GroupStarted { by: from });
@@ -267,6 +287,8 @@ impl Meeting {
                 key_package,
                 invite_proof,
             } => {
+                self.key_package_log
+                    .push((from, key_package.clone(), invite_proof.clone()));
                 for to in self.members.iter().copied().collect::<Vec<_>>() {
                     if to != from {
                         self.deliver(
@@ -334,6 +356,28 @@ impl Meeting {
                         }
                     }
                 }
+            }
+            ClientMessage::SetJoinChallenge(challenge) => {
+                let current = self.epoch == Some(challenge.epoch)
+                    && self.members.contains(&from)
+                    && challenge.challenge.0.len() == conclave_protocol::JOIN_CHALLENGE_BYTES;
+                let new = self
+                    .join_challenge
+                    .as_ref()
+                    .is_none_or(|held| held.epoch != challenge.epoch);
+                if current && new {
+                    self.join_challenge = Some(challenge.clone());
+                    for to in self.clients.keys().copied().collect::<Vec<_>>() {
+                        if to != from {
+                            self.deliver(to, ServerMessage::JoinChallenge(challenge.clone()));
+                        }
+                    }
+                }
+            }
+            ClientMessage::QueryGroupStatus => {
+                self.status_queries += 1;
+                let group = self.status();
+                self.deliver(from, ServerMessage::GroupStatus { group });
             }
             ClientMessage::Join { .. } | ClientMessage::Signal { .. } | ClientMessage::Leave => {}
         }
@@ -443,6 +487,58 @@ impl Meeting {
         if let Some(client) = self.clients.get_mut(&id) {
             let events = client.group.handle_newer_epoch_media(now);
             self.take_events(id, events);
+        }
+    }
+
+    /// A hostile server's moves: it says `id` (named `name`) is in the room, and relays
+    /// an old KeyPackage request `(from, key_package, invite_proof)` to every member.
+    pub fn replay_key_package(&mut self, name: &str, request: &(ParticipantId, Bytes, Bytes)) {
+        let (from, key_package, invite_proof) = request.clone();
+        for to in self.clients.keys().copied().collect::<Vec<_>>() {
+            self.deliver(
+                to,
+                ServerMessage::ParticipantJoined {
+                    participant: ParticipantInfo {
+                        id: from,
+                        display_name: name.to_owned(),
+                    },
+                },
+            );
+        }
+        for to in self.members.iter().copied().collect::<Vec<_>>() {
+            self.deliver(
+                to,
+                ServerMessage::KeyPackage {
+                    from,
+                    key_package: key_package.clone(),
+                    invite_proof: invite_proof.clone(),
+                },
+            );
+        }
+    }
+
+    /// The last KeyPackage request `id` published.
+    pub fn last_key_package_of(&self, id: ParticipantId) -> (ParticipantId, Bytes, Bytes) {
+        self.key_package_log
+            .iter()
+            .rev()
+            .find(|(from, _, _)| *from == id)
+            .cloned()
+            .expect("published a KeyPackage")
+    }
+
+    /// No member's roster (among `ids`) holds a leaf for `ghost` or named `name`.
+    pub fn assert_no_leaf_for(&self, ids: &[ParticipantId], ghost: ParticipantId, name: &str) {
+        for id in ids {
+            let roster = self.client(*id).group.roster();
+            assert!(
+                roster
+                    .members
+                    .iter()
+                    .all(|m| m.participant_id != Some(ghost) && m.display_name != name),
+                "{} shows a leaf for {name}",
+                self.client(*id).name
+            );
         }
     }
 
