@@ -2,6 +2,11 @@
 //! should) then adds Bob without proposing the invite PSK. Alice does not follow that
 //! commit (she re-syncs, exporting no key of its epoch), and Bob refuses its Welcome.
 
+// They drive the real signaling server, which is not built for the browser.
+#![cfg(not(target_arch = "wasm32"))]
+// A test: a failed unwrap is a failed test (helpers included).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::rogue::{RogueGroup, RoguePsk};

@@ -4,6 +4,11 @@
 //! own: Bob ignores it while a member, and cannot open it even while re-syncing (when he
 //! does take Welcomes), because its private key is gone.
 
+// They drive the real signaling server, which is not built for the browser.
+#![cfg(not(target_arch = "wasm32"))]
+// A test: a failed unwrap is a failed test (helpers included).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 use common::rogue::{RogueGroup, RoguePsk};
@@ -63,7 +68,11 @@ fn a_member_ignores_a_welcome_for_its_stale_key_package() {
     let client = meeting.client(bob);
     assert_eq!(client.group.epoch(), Some(epoch));
     assert_eq!(meeting.code(bob), Some(code));
-    assert_eq!(client.keys.len(), keys_before, "no key from the other group");
+    assert_eq!(
+        client.keys.len(),
+        keys_before,
+        "no key from the other group"
+    );
     meeting.assert_converged(&[alice, bob]);
 }
 
@@ -102,7 +111,11 @@ fn unused_key_packages_are_deleted_once_a_member() {
     );
     meeting.settle();
     let client = meeting.client(bob);
-    assert_eq!(client.group.epoch(), None, "the stale KeyPackage opened nothing");
+    assert_eq!(
+        client.group.epoch(),
+        None,
+        "the stale KeyPackage opened nothing"
+    );
     assert_eq!(client.keys.len(), keys_before);
     assert_eq!(client.group.roster().status, MembershipStatus::Resyncing);
     // Not a refusal to show: the Welcome was for no KeyPackage Bob holds.

@@ -106,7 +106,12 @@ impl MeetingGroup {
     /// of our older KeyPackages cannot pull us out of the meeting. Taken only if it shows
     /// that its group knows the invite secret (see `join_from_welcome`); otherwise we stay
     /// out, export no key, and say why in the roster.
-    pub(super) fn on_welcome(&mut self, now_ms: u64, welcome: &Bytes, events: &mut Vec<GroupEvent>) {
+    pub(super) fn on_welcome(
+        &mut self,
+        now_ms: u64,
+        welcome: &Bytes,
+        events: &mut Vec<GroupEvent>,
+    ) {
         if self.you.is_none()
             || !matches!(
                 self.status,
@@ -225,13 +230,14 @@ impl MeetingGroup {
         // openmls opens the group secrets with our KeyPackage, loads the PSKs they name
         // from our storage and derives the Welcome's keys with them: a Welcome naming our
         // PSK but made with another value fails here.
-        let builder = StagedWelcome::build_from_welcome(&self.provider, &config, welcome)
-            .map_err(|error| match error {
+        let builder = StagedWelcome::build_from_welcome(&self.provider, &config, welcome).map_err(
+            |error| match error {
                 WelcomeError::NoMatchingKeyPackage | WelcomeError::UnsupportedCiphersuite(_) => {
                     WelcomeOutcome::NotForUs
                 }
                 _ => WelcomeOutcome::Refused(WelcomeRefusal::CannotOpen),
-            })?;
+            },
+        )?;
         // A Welcome with no PSK at all opens fine: its group was made without the invite
         // secret (by a server, or by anyone who knows only the room).
         if !self

@@ -49,8 +49,9 @@ pub struct Client {
     last_status: MembershipStatus,
 }
 
-/// Most participants in the test room (the server's room capacity).
-const ROOM_CAPACITY: usize = 16;
+/// Most participants in the test room (the server's room capacity): enough for the
+/// `add_100th_member` example.
+const ROOM_CAPACITY: usize = 128;
 
 /// The room, on the real server's room state, and its clients.
 pub struct Meeting {
