@@ -217,6 +217,22 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_refused_welcome_makes_the_meeting_unproven() {
+        assert!(!view(MembershipStatus::WaitingToBeAdded, vec![]).unproven_meeting);
+        let refused = GroupView::new(
+            Roster {
+                status: MembershipStatus::WaitingToBeAdded,
+                members: vec![],
+                outsiders: vec![],
+                refused_welcome: Some(conclave_group::WelcomeRefusal::WithoutInviteSecret),
+            },
+            None,
+        );
+        assert!(refused.unproven_meeting);
+        assert_eq!(refused.status, EncryptionStatus::WaitingToBeAdded);
+    }
+
+    #[test]
     fn the_view_copies_names_and_both_fingerprint_forms() {
         let view = view(
             MembershipStatus::Member,
