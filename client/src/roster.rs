@@ -64,6 +64,10 @@ pub struct GroupView {
     pub outsiders: Vec<ParticipantInfo>,
     /// The current epoch's security code, while a member.
     pub security_code: Option<SecurityCodeView>,
+    /// A Welcome addressed to us came from a group that could not prove it is the meeting
+    /// of our invite link (`conclave_group::WelcomeRefusal`): we stay out of it and send
+    /// nothing. Cleared once a proven group adds us.
+    pub unproven_meeting: bool,
 }
 
 impl GroupView {
@@ -85,6 +89,7 @@ impl GroupView {
                 .collect(),
             outsiders: roster.outsiders,
             security_code: security_code.as_ref().map(SecurityCodeView::from),
+            unproven_meeting: roster.refused_welcome.is_some(),
         }
     }
 
@@ -205,9 +210,26 @@ pub(crate) mod tests {
                     id: ParticipantId(9),
                     display_name: "Mallory".into(),
                 }],
+                refused_welcome: None,
             },
             None,
         )
+    }
+
+    #[test]
+    fn a_refused_welcome_makes_the_meeting_unproven() {
+        assert!(!view(MembershipStatus::WaitingToBeAdded, vec![]).unproven_meeting);
+        let refused = GroupView::new(
+            Roster {
+                status: MembershipStatus::WaitingToBeAdded,
+                members: vec![],
+                outsiders: vec![],
+                refused_welcome: Some(conclave_group::WelcomeRefusal::WithoutInviteSecret),
+            },
+            None,
+        );
+        assert!(refused.unproven_meeting);
+        assert_eq!(refused.status, EncryptionStatus::WaitingToBeAdded);
     }
 
     #[test]

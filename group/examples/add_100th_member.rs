@@ -3,6 +3,10 @@
 //!
 //! `cargo run --release -p conclave-group --example add_100th_member`
 
+// It drives the real signaling server, which is not built for the browser.
+#![cfg_attr(target_arch = "wasm32", no_main)]
+#![cfg(not(target_arch = "wasm32"))]
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 

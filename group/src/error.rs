@@ -88,6 +88,10 @@ pub enum GroupError {
     /// Serializing a KeyPackage we built (its TLS encoding) failed.
     #[error("could not encode a key package")]
     EncodeKeyPackage(#[source] tls_codec::Error),
+    /// Someone's commit adds members without proposing the invite PSK: its joiners would
+    /// enter an epoch that proves nothing to them, so we do not follow it.
+    #[error("a commit adds members without the invite PSK")]
+    AddWithoutInvitePsk,
     /// A commit removed us from the group.
     #[error("removed from the group")]
     Removed,

@@ -12,13 +12,25 @@
 //! - [`security_code`]: 25 digits from the epoch authenticator (RFC 9420 section 8.7).
 //! - [`rehearsal`]: a join run in memory ahead of the real one, to warm the page's code.
 //! - [`FrameSuite`]: the meeting's SFrame suite policy (RFC 9605 section 4.5).
-//! - `credential`, `invite_proof`: the member credential and the invite-secret proof.
+//! - [`invite_psk`]: the group's proof to a joiner that it knows the invite secret (an MLS
+//!   external PSK, RFC 9420 section 8.4).
+//! - `credential`, `invite_proof`: the member credential and the joiner's proof that it
+//!   knows the invite secret.
+//!
+//! What the invite secret (the link's fragment, never sent to the server) guarantees, both
+//! ways: a member adds only a joiner whose invite proof verifies, and a joiner enters only
+//! a group whose Welcome shows the invite PSK mixed into its epoch, before it becomes a
+//! member or exports a key (a group the server or a squatter made is refused, and
+//! [`Roster::refused_welcome`] says so). Members do not follow a commit that adds members
+//! without the invite PSK. A Welcome is taken only while waiting to be added or
+//! re-syncing, and once a member we delete every KeyPackage private key we did not use.
 
 mod credential;
 mod error;
 mod frame_suite;
 pub mod identity;
 mod invite_proof;
+pub mod invite_psk;
 pub mod meeting_group;
 pub mod rehearsal;
 pub mod security_code;
@@ -29,7 +41,7 @@ pub use identity::{Fingerprint, Identity};
 pub use meeting_group::signal_auth::{SessionDescriptionKind, SignalAuthError};
 pub use meeting_group::{
     EpochKeys, GroupEvent, MeetingConfig, MeetingGroup, Member, MembershipStatus, ResyncReason,
-    Roster,
+    Roster, WelcomeRefusal,
 };
 pub use rehearsal::rehearse_join;
 pub use security_code::SecurityCode;

@@ -2,6 +2,9 @@
 //! waits briefly, then re-syncs (fresh KeyPackage, its old leaf replaced) and ends in the
 //! same epoch with the same code and keys as the others. No silent key mismatch.
 
+// They drive the real signaling server, which is not built for the browser.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::Meeting;

@@ -2,6 +2,9 @@
 //! base keys of that suite's `Nk` (RFC 9605 section 5.2), and a joiner whose link names
 //! another suite is never added (its invite proof does not verify).
 
+// They drive the real signaling server, which is not built for the browser.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::Meeting;

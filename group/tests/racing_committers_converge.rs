@@ -2,6 +2,9 @@
 //! that the other left): both commit in the same epoch, the server accepts the first and
 //! rejects the second, whose sender processes the winner, rebases and converges.
 
+// They drive the real signaling server, which is not built for the browser.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::Meeting;

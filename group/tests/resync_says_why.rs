@@ -2,6 +2,9 @@
 //! one arrives, or by newer-epoch media when nothing follows) or a commit it cannot apply
 //! is named as such, once per re-sync.
 
+// They drive the real signaling server, which is not built for the browser.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::Meeting;

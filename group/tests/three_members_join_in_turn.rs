@@ -1,6 +1,9 @@
 //! Three participants join one after the other and end in the same epoch, with the same
 //! security code and the same three-member roster.
 
+// They drive the real signaling server, which is not built for the browser.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::Meeting;

@@ -1,6 +1,9 @@
 //! A joiner whose credential names another participant than the one the server relayed
 //! its KeyPackage from is never added (it could impersonate someone in the roster).
 
+// They drive the real signaling server, which is not built for the browser.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::Meeting;

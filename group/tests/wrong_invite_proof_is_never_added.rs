@@ -1,6 +1,9 @@
 //! Someone without the invite secret (or a server inserting a member) publishes a
 //! KeyPackage: it is never added and shows as an outsider, while honest joiners are.
 
+// They drive the real signaling server, which is not built for the browser.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::Meeting;

@@ -55,6 +55,10 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
         .group
         .as_ref()
         .is_some_and(|group| group.members.len() == 1 && group.outsiders.is_empty());
+    let unproven = meeting
+        .group
+        .as_ref()
+        .is_some_and(|group| group.unproven_meeting);
     html! {
         <ContextProvider<SessionHandle> context={session}>
             <main class="page meeting">
@@ -76,6 +80,14 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                     <div class="alert alert-warning" role="status">
                         <strong>{ "Reconnecting to the media server…" }</strong>
                         <span>{ " Audio and video resume by themselves; encryption stays on." }</span>
+                    </div>
+                }
+                if unproven {
+                    // A Welcome whose group did not show the invite secret was refused
+                    // (conclave_group::WelcomeRefusal): no key, so no frame goes out.
+                    <div class="alert alert-fatal" role="alert" data-testid="unproven-meeting">
+                        <strong>{ "This meeting could not prove it is the one in your link, so nothing is being sent." }</strong>
+                        <span>{ " Check the link with whoever sent it." }</span>
                     </div>
                 }
                 if let Some(message) = &meeting.error {

@@ -201,17 +201,30 @@ impl MeetingGroup {
         }
     }
 
+    /// Builds and stages our commit. One that adds members also proposes the invite PSK
+    /// (RFC 9420 section 8.4), so the epoch the joiners enter proves to them that its
+    /// group knows the invite secret (see `invite_psk`).
     fn create_commit(
         &mut self,
         key_packages: Vec<KeyPackage>,
         removals: Vec<LeafNodeIndex>,
     ) -> Result<CreatedCommit, GroupError> {
+        let psk_proposal = if key_packages.is_empty() {
+            None
+        } else {
+            Some(
+                self.invite_psk
+                    .proposal(self.provider.rand())
+                    .map_err(GroupError::Crypto)?,
+            )
+        };
         let group = self.group.as_mut().ok_or(GroupError::NotReady)?;
         let epoch = group.epoch().as_u64();
         let bundle = group
             .commit_builder()
             .propose_adds(key_packages)
             .propose_removals(removals)
+            .add_proposals(psk_proposal)
             .load_psks(self.provider.storage())
             .map_err(GroupError::CreateCommit)?
             .build(

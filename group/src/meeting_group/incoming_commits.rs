@@ -1,6 +1,10 @@
 //! Commits from the server, in the total order it gives them (RFC 9420 section 14): one of
 //! our epoch is applied (ours merged, others' processed, RFC 9420 section 12.4.2), one of
 //! a later epoch waits briefly for the missing ones, an older one is ignored.
+//!
+//! Someone else's commit that adds members must propose the invite PSK (`invite_psk`,
+//! RFC 9420 section 8.4); one that does not is unprocessable and we re-sync rather than
+//! follow it.
 
 use conclave_protocol::{Bytes, ParticipantId};
 use openmls::prelude::tls_codec::Deserialize as _;
@@ -116,6 +120,12 @@ impl MeetingGroup {
         };
         if staged.self_removed() {
             return Err(GroupError::Removed);
+        }
+        // An honest committer proposes the invite PSK with every Add (see
+        // `create_commit`); one that does not would welcome its joiners into an epoch that
+        // proves nothing to them. Do not follow it.
+        if staged.add_proposals().next().is_some() && !self.invite_psk.is_proposed_in(&staged) {
+            return Err(GroupError::AddWithoutInvitePsk);
         }
         group
             .merge_staged_commit(&self.provider, *staged)

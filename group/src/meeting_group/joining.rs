@@ -1,12 +1,27 @@
 //! Entering the meeting's group: on `joined`, start it (first in the room) or ask to be
 //! added with a KeyPackage and an invite proof (RFC 9420 section 10), and enter it by the
 //! Welcome a member sends (RFC 9420 section 12.4.3).
+//!
+//! What a Welcome must show before we become a member or export any key:
+//! - we are waiting to be added or re-syncing (a member never takes one, so a KeyPackage of
+//!   ours the server kept cannot pull us out of the meeting);
+//! - it opens with a KeyPackage we still hold (once a member, we delete the private keys of
+//!   every other KeyPackage we published; also when the group ends or we rejoin the room);
+//! - its `GroupSecrets.psks` name the invite PSK (`crate::invite_psk`), and openmls opens it
+//!   with the value we derived from the invite secret: a group made without the secret, or
+//!   with another one, is refused ([`WelcomeRefusal`], shown in the roster).
+//!
+//! The creator does not inject the PSK into its first epoch: epoch 0 has no member but the
+//! creator, whose own key reaches nobody, and every epoch that brings anyone in (the first
+//! Add included) mixes the PSK in; later epochs inherit it through the key schedule's
+//! `init_secret` (RFC 9420 section 8).
 
 use conclave_protocol::{Bytes, ClientMessage, GroupStatus, ParticipantId, ParticipantInfo};
 use openmls::prelude::tls_codec::Deserialize as _;
 use openmls::prelude::{
     BasicCredential, CredentialWithKey, GroupId, KeyPackage, KeyPackageRef, Lifetime, MlsGroup,
     MlsGroupCreateConfig, MlsGroupJoinConfig, MlsMessageBodyIn, MlsMessageIn, StagedWelcome,
+    WelcomeError,
 };
 use openmls_traits::storage::StorageProvider as _;
 use openmls_traits::OpenMlsProvider as _;
@@ -37,8 +52,11 @@ impl MeetingGroup {
         group: &GroupStatus,
         events: &mut Vec<GroupEvent>,
     ) {
-        // A (re)join is a new connection with a new participant id: start over.
+        // A (re)join is a new connection with a new participant id: start over. Our
+        // KeyPackages name the old id; nobody may add them any more.
         self.drop_group_state();
+        self.forget_own_key_packages();
+        self.refused_welcome = None;
         self.you = Some(you);
         self.presence = participants
             .iter()
@@ -75,6 +93,8 @@ impl MeetingGroup {
         if by == you && asked {
             match self.create_group(you) {
                 Ok(group) => {
+                    self.forget_own_key_packages();
+                    self.refused_welcome = None;
                     self.group = Some(group);
                     self.status = MembershipStatus::Member;
                     self.published_at_ms = None;
@@ -95,31 +115,40 @@ impl MeetingGroup {
         }
     }
 
+    /// A Welcome (RFC 9420 section 12.4.3). Taken only while we wait to be added (or
+    /// re-sync): a member never swaps its group for another one, so a server that kept one
+    /// of our older KeyPackages cannot pull us out of the meeting. Taken only if it shows
+    /// that its group knows the invite secret (see `join_from_welcome`); otherwise we stay
+    /// out, export no key, and say why in the roster.
     pub(super) fn on_welcome(
         &mut self,
         now_ms: u64,
-        epoch: u64,
         welcome: &Bytes,
         events: &mut Vec<GroupEvent>,
     ) {
-        if self.you.is_none() {
+        if self.you.is_none()
+            || !matches!(
+                self.status,
+                MembershipStatus::WaitingToBeAdded | MembershipStatus::Resyncing
+            )
+        {
             return;
         }
-        if let Some(current) = self.epoch() {
-            // A member accepts a Welcome only into a later epoch: that happens when a
-            // late KeyPackage of ours got our leaf replaced.
-            if epoch <= current {
+        let group = match self.join_from_welcome(&welcome.0) {
+            Ok(group) => group,
+            // Not for a KeyPackage we hold (an old one, or someone else's), or not a
+            // Welcome at all: nothing of ours was touched, keep waiting.
+            Err(WelcomeOutcome::NotForUs) => return,
+            Err(WelcomeOutcome::Refused(reason)) => {
+                // openmls consumed the KeyPackage it opened; the next one we publish (on
+                // the Welcome timeout) lets an honest member add us still.
+                self.refused_welcome = Some(reason);
+                events.push(GroupEvent::Changed);
                 return;
             }
-        }
-        let Ok(group) = self.join_from_welcome(&welcome.0) else {
-            return; // not for a KeyPackage we hold, or invalid: keep waiting
         };
-        if let Some(mut old) = self.group.take() {
-            if old.group_id() != group.group_id() {
-                let _ = old.delete(self.provider.storage());
-            }
-        }
+        self.forget_own_key_packages();
+        self.refused_welcome = None;
         self.own_commit = None;
         self.gap_since_ms = None;
         self.group = Some(group);
@@ -128,6 +157,14 @@ impl MeetingGroup {
         self.start_requested = false;
         self.pending_key_packages.clear();
         self.after_epoch_change(now_ms, events);
+    }
+
+    /// Deletes the private keys of every KeyPackage we published and were not added with
+    /// (openmls deleted the one a Welcome used), so that no later Welcome can use them.
+    pub(super) fn forget_own_key_packages(&mut self) {
+        for reference in std::mem::take(&mut self.own_key_packages) {
+            let _ = self.provider.storage().delete_key_package(&reference);
+        }
     }
 
     /// Asks to be added: a fresh KeyPackage with an invite proof over the newest join
@@ -203,25 +240,67 @@ impl MeetingGroup {
         .map_err(GroupError::CreateGroup)
     }
 
-    fn join_from_welcome(&self, welcome: &[u8]) -> Result<MlsGroup, GroupError> {
+    /// Opens a Welcome into a group of our ciphersuite that mixed the invite PSK into the
+    /// epoch it welcomes us to. The PSK check comes before the group is built: nothing is
+    /// exported from a group that did not prove itself.
+    fn join_from_welcome(&self, welcome: &[u8]) -> Result<MlsGroup, WelcomeOutcome> {
         let message =
-            MlsMessageIn::tls_deserialize_exact(welcome).map_err(GroupError::DecodeMessage)?;
+            MlsMessageIn::tls_deserialize_exact(welcome).map_err(|_| WelcomeOutcome::NotForUs)?;
         let MlsMessageBodyIn::Welcome(welcome) = message.extract() else {
-            return Err(GroupError::UnexpectedMessage);
+            return Err(WelcomeOutcome::NotForUs);
         };
         let config = MlsGroupJoinConfig::builder()
             .use_ratchet_tree_extension(true)
             .build();
-        let group = StagedWelcome::build_from_welcome(&self.provider, &config, welcome)
-            .map_err(GroupError::ProcessWelcome)?
+        // openmls opens the group secrets with our KeyPackage, loads the PSKs they name
+        // from our storage and derives the Welcome's keys with them: a Welcome naming our
+        // PSK but made with another value fails here.
+        let builder = StagedWelcome::build_from_welcome(&self.provider, &config, welcome).map_err(
+            |error| match error {
+                WelcomeError::NoMatchingKeyPackage | WelcomeError::UnsupportedCiphersuite(_) => {
+                    WelcomeOutcome::NotForUs
+                }
+                _ => WelcomeOutcome::Refused(WelcomeRefusal::CannotOpen),
+            },
+        )?;
+        // A Welcome with no PSK at all opens fine: its group was made without the invite
+        // secret (by a server, or by anyone who knows only the room).
+        if !self
+            .invite_psk
+            .is_listed_in(builder.processed_welcome().psks())
+        {
+            return Err(WelcomeOutcome::Refused(WelcomeRefusal::WithoutInviteSecret));
+        }
+        let group = builder
             .replace_old_group()
             .build()
-            .map_err(GroupError::ProcessWelcome)?
-            .into_group(&self.provider)
-            .map_err(GroupError::ProcessWelcome)?;
+            .and_then(|staged| staged.into_group(&self.provider))
+            .map_err(|_| WelcomeOutcome::Refused(WelcomeRefusal::CannotOpen))?;
         if group.ciphersuite() != CIPHERSUITE {
-            return Err(GroupError::UnexpectedMessage);
+            return Err(WelcomeOutcome::Refused(WelcomeRefusal::CannotOpen));
         }
         Ok(group)
     }
+}
+
+/// Why a Welcome that opened with one of our KeyPackages was refused: its group could not
+/// prove that it is the meeting of our invite link. Shown in [`super::Roster`] until we
+/// become a member.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WelcomeRefusal {
+    /// The Welcome's epoch did not mix in the invite PSK: its group was made without the
+    /// invite secret (by the server, or by someone who knows only the room).
+    WithoutInviteSecret,
+    /// The Welcome could not be opened with what we hold: made with another invite secret
+    /// (another PSK value), or malformed.
+    CannotOpen,
+}
+
+/// What became of a Welcome we did not join by.
+enum WelcomeOutcome {
+    /// Not addressed to a KeyPackage we hold, or not a Welcome: ignored.
+    NotForUs,
+    /// Addressed to us, but its group did not prove itself.
+    Refused(WelcomeRefusal),
 }

@@ -4,11 +4,15 @@
 //!
 //! [`MeetingGroup`] is one state machine; its methods are kept by concern:
 //! - `joining`: `joined`, starting the group, publishing KeyPackages, entering by Welcome
-//!   (RFC 9420 sections 10 and 12.4.3).
-//! - `committing`: verifying join requests and, as the committer, committing Adds and
-//!   Removes; our own commit until the server echoes it (RFC 9420 section 12.4).
+//!   (RFC 9420 sections 10 and 12.4.3): only while waiting to be added or re-syncing, only
+//!   into an epoch that mixed in the invite PSK (`crate::invite_psk`), and then deleting
+//!   every KeyPackage private key we did not use.
+//! - `committing`: verifying join requests and, as the committer, committing Adds (with a
+//!   PreSharedKey proposal for the invite PSK) and Removes; our own commit until the server
+//!   echoes it (RFC 9420 section 12.4).
 //! - `incoming_commits`: others' commits applied in epoch order, future ones buffered
-//!   (RFC 9420 sections 12.4.2 and 14).
+//!   (RFC 9420 sections 12.4.2 and 14); one that adds members without the invite PSK is
+//!   not followed (re-sync).
 //! - `join_challenge`: what the group chooses each epoch for invite proofs, and what a
 //!   member remembers to refuse replayed join requests (RFC 9420 section 8.5).
 //! - `resync`: giving up on a group we can no longer follow, and why; newer-epoch media
@@ -37,6 +41,7 @@ use openmls_rust_crypto::OpenMlsRustCrypto;
 use zeroize::Zeroizing;
 
 use crate::invite_proof::InviteProofKey;
+use crate::invite_psk::InvitePsk;
 use crate::{FrameSuite, Identity};
 use committing::{OwnCommit, PendingKeyPackage};
 use incoming_commits::BufferedCommit;
@@ -44,6 +49,7 @@ use join_challenge::JoinChallenges;
 use resync::NewerEpochHint;
 
 pub use join_challenge::JOIN_CHALLENGE_EPOCHS;
+pub use joining::WelcomeRefusal;
 pub use keys::EpochKeys;
 pub use resync::ResyncReason;
 pub use roster::{Member, MembershipStatus, Roster};
@@ -78,7 +84,8 @@ pub const MAX_PENDING_KEY_PACKAGES: usize = 64;
 pub struct MeetingConfig {
     /// The room, as in the invite link.
     pub room_id: RoomId,
-    /// The invite secret from the link's fragment; it only gates who may be added.
+    /// The invite secret from the link's fragment: members add only joiners that prove
+    /// it, and we enter only a group that proves it (the invite PSK).
     pub invite_secret: Zeroizing<[u8; 32]>,
     /// Our name as typed in the lobby; the credential carries it as the protocol's
     /// [`conclave_protocol::DisplayName::clean`] makes it.
@@ -112,6 +119,10 @@ pub struct MeetingGroup {
     room_id: RoomId,
     display_name: String,
     proof_key: InviteProofKey,
+    /// The group's proof to us that it knows the invite secret (in `provider` too).
+    invite_psk: InvitePsk,
+    /// Why we last refused a Welcome, until we become a member.
+    refused_welcome: Option<WelcomeRefusal>,
     frame_suite: FrameSuite,
     provider: OpenMlsRustCrypto,
     /// Our participant id, from `Joined`.
@@ -142,13 +153,21 @@ pub struct MeetingGroup {
 impl MeetingGroup {
     /// A group state machine for one meeting, not yet joined.
     pub fn new(identity: Identity, config: MeetingConfig) -> Self {
+        let invite_psk =
+            InvitePsk::derive(&config.invite_secret, &config.room_id, config.frame_suite);
+        let provider = OpenMlsRustCrypto::default();
+        // If storing fails, openmls finds no PSK: commits that add members and every
+        // Welcome then fail (closed), and nobody is added by or to this browser.
+        let _ = invite_psk.store(&provider);
         MeetingGroup {
             identity,
             proof_key: InviteProofKey::derive(&config.invite_secret, config.frame_suite),
+            invite_psk,
+            refused_welcome: None,
             frame_suite: config.frame_suite,
             room_id: config.room_id,
             display_name: config.display_name,
-            provider: OpenMlsRustCrypto::default(),
+            provider,
             you: None,
             presence: BTreeMap::new(),
             status: MembershipStatus::Connecting,
@@ -197,6 +216,7 @@ impl MeetingGroup {
                 if self.you.is_some() {
                     self.drop_group_state();
                     self.join_challenges.forget_heard();
+                    self.forget_own_key_packages();
                     self.status = MembershipStatus::Connecting;
                     self.start_requested = true;
                     self.published_at_ms = None;
@@ -215,9 +235,7 @@ impl MeetingGroup {
                 commit,
                 ..
             } => self.on_commit(now_ms, *from, *epoch, commit, &mut events),
-            ServerMessage::Welcome { epoch, welcome, .. } => {
-                self.on_welcome(now_ms, *epoch, welcome, &mut events)
-            }
+            ServerMessage::Welcome { welcome, .. } => self.on_welcome(now_ms, welcome, &mut events),
             ServerMessage::CommitRejected { epoch, .. } => self.on_commit_rejected(now_ms, *epoch),
             ServerMessage::JoinChallenge(challenge) => {
                 self.on_join_challenge(now_ms, challenge, &mut events)

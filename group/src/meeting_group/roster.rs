@@ -5,7 +5,7 @@
 use conclave_protocol::{ParticipantId, ParticipantInfo};
 use openmls::prelude::{BasicCredential, Credential, MlsGroup};
 
-use super::MeetingGroup;
+use super::{MeetingGroup, WelcomeRefusal};
 use crate::credential::CredentialInfo;
 use crate::Fingerprint;
 
@@ -46,6 +46,9 @@ pub struct Roster {
     pub members: Vec<Member>,
     /// Participants in the server's room that no member's credential names (never us).
     pub outsiders: Vec<ParticipantInfo>,
+    /// While we are not a member: why we refused the last Welcome addressed to us (its
+    /// group could not prove that it is the meeting of our invite link).
+    pub refused_welcome: Option<WelcomeRefusal>,
 }
 
 impl MeetingGroup {
@@ -81,6 +84,7 @@ impl MeetingGroup {
             status: self.status,
             members,
             outsiders,
+            refused_welcome: self.refused_welcome,
         }
     }
 

@@ -1,22 +1,30 @@
-//! An in-memory delivery service that follows the signaling server's MLS rules
-//! (room presence, `StartGroup` first wins, KeyPackage relay to members, first commit per
-//! epoch wins, Welcome routing, join challenges kept for the current epoch only, group
-//! status queries, `GroupEnded`), with hooks to drop, hold and reorder messages. Time is
-//! simulated.
+//! A meeting in memory: the real signaling server's room state and MLS Delivery Service
+//! (`conclave_signaling_server::rooms`, which orders each room's handshake through
+//! `delivery_service`: room presence, `StartGroup` first wins, KeyPackage relay to members
+//! and its rate limit, first commit per epoch wins, Welcome routing, `GroupEnded`), driven
+//! in process with the clients' [`MeetingGroup`]s, and hooks to drop, hold and reorder
+//! messages on the way. Time is simulated. Participants the test plays by hand (an
+//! attacker with openmls of its own, see [`rogue`]) join the same room as raw participants.
 
 // A test harness: a failed unwrap is a failed test.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod rogue;
+
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::time::{Duration, Instant};
 
 use conclave_group::{
     FrameSuite, GroupEvent, Identity, MeetingConfig, MeetingGroup, MembershipStatus, ResyncReason,
     SecurityCode,
 };
 use conclave_protocol::{
-    Bytes, ClientMessage, GroupStatus, JoinChallenge, MediaMode, ParticipantId, ParticipantInfo,
-    RoomId, ServerMessage,
+    Bytes, ClientMessage, DisplayName, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
 };
+use conclave_signaling_server::delivery_service::CommitRequest;
+use conclave_signaling_server::rooms::{Delivery, JoinContext, RoomLimits, Rooms};
+use conclave_signaling_server::sfu::lifecycle::SfuRoomSpec;
+use conclave_signaling_server::Error as ServerError;
 use zeroize::Zeroizing;
 
 /// The invite secret every honest participant knows.
@@ -38,21 +46,28 @@ pub struct Client {
     pub rejections: usize,
     /// How many `Commit`s it sent.
     pub commits_sent: usize,
+    /// The KeyPackages it published, oldest first (as the server got them).
+    pub published: Vec<Bytes>,
     last_status: MembershipStatus,
 }
 
-/// The room and its delivery service.
+/// Most participants in the test room (the server's room capacity): enough for the
+/// `add_100th_member` example.
+const ROOM_CAPACITY: usize = 128;
+
+/// The room, on the real server's room state, and its clients.
 pub struct Meeting {
     pub now_ms: u64,
     pub room_id: RoomId,
-    next_id: u64,
+    /// The signaling server's rooms; each participant's queue handle is its id.
+    server: Rooms<ParticipantId>,
+    /// The server's clock at `now_ms == 0`.
+    epoch_instant: Instant,
     pub clients: BTreeMap<ParticipantId, Client>,
-    epoch: Option<u64>,
-    members: BTreeSet<ParticipantId>,
-    /// The latest join challenge a member set.
-    join_challenge: Option<JoinChallenge>,
-    /// How many `QueryGroupStatus` the server answered.
-    pub status_queries: usize,
+    /// What the server sent to each participant the test plays by hand, oldest first.
+    pub raw_inboxes: BTreeMap<ParticipantId, Vec<ServerMessage>>,
+    /// The id the server gives next.
+    next_id: u64,
     uplink: VecDeque<(ParticipantId, ClientMessage)>,
     /// Messages from these participants wait in `held_uplink` until released.
     pub hold_uplink_from: BTreeSet<ParticipantId>,
@@ -66,6 +81,8 @@ pub struct Meeting {
     pub drop_welcomes_to: BTreeMap<ParticipantId, usize>,
     /// How many commits the server accepted.
     pub accepted_commits: usize,
+    /// How many `QueryGroupStatus` the server answered.
+    pub status_queries: usize,
     /// Every KeyPackage request the server relayed: (from, key_package, invite_proof), so a
     /// test can play a server that replays one later.
     pub key_package_log: Vec<(ParticipantId, Bytes, Bytes)>,
@@ -79,15 +96,22 @@ impl Default for Meeting {
 
 impl Meeting {
     pub fn new() -> Meeting {
+        let room_id = RoomId::parse("AAAAAAAAAAAAAAAAAAAAAA").unwrap();
+        let mut server = Rooms::new(RoomLimits {
+            max_rooms: 1,
+            max_participants: ROOM_CAPACITY,
+            empty_room_ttl: Duration::from_secs(3_600),
+        });
+        let epoch_instant = Instant::now();
+        server.create(room_id.clone(), epoch_instant).unwrap();
         Meeting {
             now_ms: 1_000,
-            room_id: RoomId::parse("AAAAAAAAAAAAAAAAAAAAAA").unwrap(),
-            next_id: 1,
+            room_id,
+            server,
+            epoch_instant,
             clients: BTreeMap::new(),
-            epoch: None,
-            members: BTreeSet::new(),
-            join_challenge: None,
-            status_queries: 0,
+            raw_inboxes: BTreeMap::new(),
+            next_id: 1,
             uplink: VecDeque::new(),
             hold_uplink_from: BTreeSet::new(),
             held_uplink: Vec::new(),
@@ -96,6 +120,7 @@ impl Meeting {
             reorder_held: Vec::new(),
             drop_welcomes_to: BTreeMap::new(),
             accepted_commits: 0,
+            status_queries: 0,
             key_package_log: Vec::new(),
         }
     }
@@ -151,8 +176,10 @@ impl Meeting {
         claimed_id: Option<ParticipantId>,
         frame_suite: FrameSuite,
     ) -> ParticipantId {
-        let id = ParticipantId(self.next_id);
-        self.next_id += 1;
+        let (id, mut joined) = self.server_join(name);
+        if let (Some(claimed), ServerMessage::Joined { you, .. }) = (claimed_id, &mut joined) {
+            *you = claimed;
+        }
         let config = MeetingConfig {
             room_id: self.room_id.clone(),
             invite_secret: Zeroizing::new(secret),
@@ -160,26 +187,6 @@ impl Meeting {
             frame_suite,
         };
         let group = MeetingGroup::new(Identity::generate().unwrap(), config);
-        let participants: Vec<ParticipantInfo> = self
-            .clients
-            .values()
-            .map(|c| ParticipantInfo {
-                id: c.id,
-                display_name: c.name.clone(),
-            })
-            .collect();
-        let info = ParticipantInfo {
-            id,
-            display_name: name.to_owned(),
-        };
-        for other in self.clients.keys().copied().collect::<Vec<_>>() {
-            self.deliver(
-                other,
-                ServerMessage::ParticipantJoined {
-                    participant: info.clone(),
-                },
-            );
-        }
         let mut client = Client {
             id,
             name: name.to_owned(),
@@ -190,33 +197,64 @@ impl Meeting {
             resync_reasons: Vec::new(),
             rejections: 0,
             commits_sent: 0,
+            published: Vec::new(),
             last_status: MembershipStatus::Connecting,
         };
-        client.inbox.push_back(ServerMessage::Joined {
-            you: claimed_id.unwrap_or(id),
-            participants,
-            media_mode: MediaMode::Mesh,
-            group: self.status(),
-            ice_servers: Vec::new(),
-        });
+        client.inbox.push_back(joined);
         self.clients.insert(id, client);
         id
+    }
+
+    /// A participant the test plays by hand joins: what the server sends it collects in
+    /// [`Meeting::raw_inboxes`]; it speaks through [`Meeting::send_as`].
+    pub fn join_raw(&mut self, name: &str) -> ParticipantId {
+        let (id, joined) = self.server_join(name);
+        self.raw_inboxes.insert(id, vec![joined]);
+        id
+    }
+
+    /// The server's join: the new id, and its `joined` reply (the others are told).
+    fn server_join(&mut self, name: &str) -> (ParticipantId, ServerMessage) {
+        // The queue handle is the id the server is about to give: it counts from 1 and
+        // never reuses one.
+        let handle = ParticipantId(self.next_id);
+        self.next_id += 1;
+        let joined = self
+            .server
+            .join(
+                &self.room_id,
+                DisplayName::parse(name).unwrap(),
+                handle,
+                JoinContext {
+                    unix_now: 0,
+                    fresh_sfu_room: no_sfu_room as fn() -> SfuRoomSpec,
+                },
+            )
+            .unwrap();
+        assert_eq!(joined.you, handle, "the harness predicts the server's ids");
+        self.deliver_all(joined.announcements);
+        (joined.you, joined.reply)
+    }
+
+    /// Hands the server's deliveries on, through the fault hooks.
+    fn deliver_all(&mut self, deliveries: Vec<Delivery<ParticipantId>>) {
+        for delivery in deliveries {
+            self.deliver(delivery.to, delivery.message);
+        }
+    }
+
+    /// The server's clock at the meeting's current time.
+    fn server_now(&self) -> Instant {
+        self.epoch_instant + Duration::from_millis(self.now_ms)
     }
 
     /// A participant leaves the room.
     pub fn leave(&mut self, id: ParticipantId) {
         self.clients.remove(&id);
-        self.members.remove(&id);
-        for other in self.clients.keys().copied().collect::<Vec<_>>() {
-            self.deliver(other, ServerMessage::ParticipantLeft { id });
-        }
-        if self.epoch.is_some() && self.members.is_empty() {
-            self.epoch = None;
-            self.join_challenge = None;
-            for other in self.clients.keys().copied().collect::<Vec<_>>() {
-                self.deliver(other, ServerMessage::GroupEnded);
-            }
-        }
+        self.raw_inboxes.remove(&id);
+        let now = self.server_now();
+        let left = self.server.leave(&self.room_id, id, now);
+        self.deliver_all(left.deliveries);
     }
 
     /// Enqueues a server message for a participant, applying the fault hooks.
@@ -255,52 +293,43 @@ impl Meeting {
     fn push_inbox(&mut self, to: ParticipantId, message: ServerMessage) {
         if let Some(client) = self.clients.get_mut(&to) {
             client.inbox.push_back(message);
+        } else if let Some(inbox) = self.raw_inboxes.get_mut(&to) {
+            inbox.push(message);
         }
     }
 
-    /// The room's group as the server reports it.
-    pub fn status(&self) -> GroupStatus {
-        GroupStatus {
-            epoch: self.epoch,
-            members: self.members.iter().copied().collect(),
-            join_challenge: self.join_challenge.clone(),
-        }
+    /// Takes what the server sent the raw participant `id` so far.
+    pub fn take_raw_inbox(&mut self, id: ParticipantId) -> Vec<ServerMessage> {
+        self.raw_inboxes
+            .get_mut(&id)
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
-    /// The server's handling of one client message.
+    /// The server handles `message` from `from` (a raw participant, or anyone the test
+    /// speaks for) right away.
+    pub fn send_as(&mut self, from: ParticipantId, message: ClientMessage) {
+        self.serve(from, message);
+    }
+
+    /// The server's handling of one client message: its rooms' own code, and its reply
+    /// to a refusal (`commit_rejected`, or `error`) as its connection sends it.
     fn serve(&mut self, from: ParticipantId, message: ClientMessage) {
-        if !self.clients.contains_key(&from) {
+        if !self.clients.contains_key(&from) && !self.raw_inboxes.contains_key(&from) {
             return;
         }
-        match message {
-            ClientMessage::StartGroup => {
-                if self.epoch.is_none() {
-                    self.epoch = Some(0);
-                    self.join_challenge = None;
-                    self.members = BTreeSet::from([from]);
-                    for to in self.clients.keys().copied().collect::<Vec<_>>() {
-                        self.deliver(to, ServerMessage::GroupStarted { by: from });
-                    }
-                }
-            }
+        let now = self.server_now();
+        let room = self.room_id.clone();
+        let served = match message {
+            ClientMessage::StartGroup => self.server.start_group(&room, from),
             ClientMessage::PublishKeyPackage {
                 key_package,
                 invite_proof,
             } => {
                 self.key_package_log
                     .push((from, key_package.clone(), invite_proof.clone()));
-                for to in self.members.iter().copied().collect::<Vec<_>>() {
-                    if to != from {
-                        self.deliver(
-                            to,
-                            ServerMessage::KeyPackage {
-                                from,
-                                key_package: key_package.clone(),
-                                invite_proof: invite_proof.clone(),
-                            },
-                        );
-                    }
-                }
+                self.server
+                    .publish_key_package(&room, from, key_package, invite_proof, now)
             }
             ClientMessage::Commit {
                 epoch,
@@ -309,78 +338,54 @@ impl Meeting {
                 added,
                 removed,
             } => {
-                if self.epoch != Some(epoch) || !self.members.contains(&from) {
-                    if let Some(client) = self.clients.get_mut(&from) {
-                        client.rejections += 1;
-                    }
-                    self.deliver(
-                        from,
-                        ServerMessage::CommitRejected {
-                            epoch,
-                            current_epoch: self.epoch,
-                            reason: "stale epoch".into(),
-                        },
-                    );
-                    return;
+                let accepted = self.server.commit(
+                    &room,
+                    from,
+                    CommitRequest {
+                        epoch,
+                        commit,
+                        welcome,
+                        added,
+                        removed,
+                    },
+                );
+                if accepted.is_ok() {
+                    self.accepted_commits += 1;
                 }
-                self.accepted_commits += 1;
-                self.epoch = Some(epoch + 1);
-                let recipients: Vec<_> = self.members.iter().copied().collect();
-                for to in recipients {
-                    self.deliver(
-                        to,
-                        ServerMessage::Commit {
-                            from,
-                            epoch,
-                            commit: commit.clone(),
-                            added: added.clone(),
-                            removed: removed.clone(),
-                        },
-                    );
-                }
-                for id in &removed {
-                    self.members.remove(id);
-                }
-                for id in &added {
-                    if self.clients.contains_key(id) {
-                        self.members.insert(*id);
-                        if let Some(welcome) = &welcome {
-                            self.deliver(
-                                *id,
-                                ServerMessage::Welcome {
-                                    from,
-                                    epoch: epoch + 1,
-                                    welcome: welcome.clone(),
-                                },
-                            );
-                        }
-                    }
-                }
+                accepted
             }
             ClientMessage::SetJoinChallenge(challenge) => {
-                let current = self.epoch == Some(challenge.epoch)
-                    && self.members.contains(&from)
-                    && challenge.challenge.0.len() == conclave_protocol::JOIN_CHALLENGE_BYTES;
-                let new = self
-                    .join_challenge
-                    .as_ref()
-                    .is_none_or(|held| held.epoch != challenge.epoch);
-                if current && new {
-                    self.join_challenge = Some(challenge.clone());
-                    for to in self.clients.keys().copied().collect::<Vec<_>>() {
-                        if to != from {
-                            self.deliver(to, ServerMessage::JoinChallenge(challenge.clone()));
-                        }
-                    }
-                }
+                self.server.set_join_challenge(&room, from, challenge)
             }
             ClientMessage::QueryGroupStatus => {
                 self.status_queries += 1;
-                let group = self.status();
-                self.deliver(from, ServerMessage::GroupStatus { group });
+                match self.server.group_status(&room, from) {
+                    Ok(answer) => {
+                        self.deliver(from, answer);
+                        Ok(Vec::new())
+                    }
+                    Err(error) => Err(error),
+                }
             }
-            ClientMessage::Join { .. } | ClientMessage::Signal { .. } | ClientMessage::Leave => {}
+            ClientMessage::Join { .. } | ClientMessage::Signal { .. } | ClientMessage::Leave => {
+                Ok(Vec::new())
+            }
+        };
+        match served {
+            Ok(deliveries) => self.deliver_all(deliveries),
+            Err(error) => self.refuse(from, &error),
         }
+    }
+
+    /// Sends `from` the server's reply to a refused message, if it has one.
+    fn refuse(&mut self, from: ParticipantId, error: &ServerError) {
+        let Some(reply) = error.reply() else { return };
+        if matches!(reply, ServerMessage::CommitRejected { .. }) {
+            if let Some(client) = self.clients.get_mut(&from) {
+                client.rejections += 1;
+            }
+        }
+        self.deliver(from, reply);
     }
 
     fn take_events(&mut self, id: ParticipantId, events: Vec<GroupEvent>) {
@@ -390,8 +395,12 @@ impl Meeting {
         for event in events {
             match event {
                 GroupEvent::Send(message) => {
-                    if matches!(message, ClientMessage::Commit { .. }) {
-                        client.commits_sent += 1;
+                    match &message {
+                        ClientMessage::Commit { .. } => client.commits_sent += 1,
+                        ClientMessage::PublishKeyPackage { key_package, .. } => {
+                            client.published.push(key_package.clone());
+                        }
+                        _ => {}
                     }
                     if self.hold_uplink_from.contains(&id) {
                         self.held_uplink.push((id, message));
@@ -408,6 +417,8 @@ impl Meeting {
                 }
                 GroupEvent::Changed => {}
                 GroupEvent::Resynced { reason } => client.resync_reasons.push(reason),
+                #[allow(unreachable_patterns)]
+                _ => {}
             }
         }
         let status = client.group.roster().status;
@@ -494,6 +505,12 @@ impl Meeting {
     /// an old KeyPackage request `(from, key_package, invite_proof)` to every member.
     pub fn replay_key_package(&mut self, name: &str, request: &(ParticipantId, Bytes, Bytes)) {
         let (from, key_package, invite_proof) = request.clone();
+        let members: Vec<ParticipantId> = self
+            .clients
+            .iter()
+            .filter(|(_, c)| c.group.roster().status == MembershipStatus::Member)
+            .map(|(id, _)| *id)
+            .collect();
         for to in self.clients.keys().copied().collect::<Vec<_>>() {
             self.deliver(
                 to,
@@ -505,7 +522,7 @@ impl Meeting {
                 },
             );
         }
-        for to in self.members.iter().copied().collect::<Vec<_>>() {
+        for to in members {
             self.deliver(
                 to,
                 ServerMessage::KeyPackage {
@@ -592,4 +609,9 @@ impl Meeting {
             }
         }
     }
+}
+
+/// The test room is in mesh mode: the server never asks for an SFU room.
+fn no_sfu_room() -> SfuRoomSpec {
+    panic!("a mesh room makes no SFU room")
 }
