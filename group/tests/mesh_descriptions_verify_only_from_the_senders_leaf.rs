@@ -3,6 +3,9 @@
 //! to another member, one passed off as the other kind, or one signed by another member
 //! than the one it claims to come from is refused (`group/src/meeting_group/signal_auth.rs`).
 
+// They drive the real signaling server, which is not built for the browser.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::Meeting;

@@ -3,6 +3,9 @@
 //! re-syncs only if the server's epoch is ahead of its own (a commit really was lost),
 //! and it asks less and less often while the forged frames go on.
 
+// They drive the real signaling server, which is not built for the browser.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::Meeting;

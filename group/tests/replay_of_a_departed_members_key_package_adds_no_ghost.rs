@@ -4,6 +4,9 @@
 //! name comes back, whether the replay follows his removal at once, comes many epochs
 //! later, or reaches a new group started in the same room.
 
+// They drive the real signaling server, which is not built for the browser.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::Meeting;

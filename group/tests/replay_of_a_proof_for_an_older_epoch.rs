@@ -4,6 +4,9 @@
 //! the members' (the group moved on between publish and check, as happens when people
 //! join at once), it is still accepted.
 
+// They drive the real signaling server, which is not built for the browser.
+#![cfg(not(target_arch = "wasm32"))]
+
 mod common;
 
 use common::Meeting;
