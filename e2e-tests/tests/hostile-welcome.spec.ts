@@ -69,9 +69,10 @@ async function expectCaptureRefused(
   for (const joiner of joiners) {
     const who = joiner.name;
     await expect.soft(joiner.page.getByTestId('unproven-meeting'), `${who}'s warning`).toContainText(UNPROVEN_MEETING);
+    // Read once, not retried: each is already settled after the watch window.
     expect.soft(await textsEverShown(joiner.page), `${who} never a member`).not.toContain(MEMBER_STATUS);
-    await expect.soft(joiner.page.getByTestId('security-code'), `${who} shows no security code`).toHaveCount(0);
-    await expect.soft(joiner.roster(), `${who} lists no member`).toHaveCount(0);
+    expect.soft(await joiner.page.getByTestId('security-code').count(), `${who}'s security code`).toBe(0);
+    expect.soft(await joiner.roster().count(), `members ${who} lists`).toBe(0);
     expect.soft(await framesProtected(joiner), `frames ${who} protected under the server's key`).toBe(0);
   }
   if (operatorView !== null) {
@@ -80,13 +81,17 @@ async function expectCaptureRefused(
   const honestNames = honest.map((member) => member.name).sort();
   for (const member of honest) {
     expect.soft(await member.rosterNames(), `${member.name}'s roster`).toEqual(honestNames);
+    const outsiders = await member.outsiders().allTextContents();
     for (const joiner of joiners) {
-      await expect
-        .soft(member.outsiders().filter({ hasText: joiner.name }), `${member.name} lists ${joiner.name} as outside`)
-        .toHaveText([new RegExp(`${joiner.name} - not in the encrypted meeting`)]);
+      expect
+        .soft(outsiders.filter((line) => line.startsWith(`${joiner.name} - not in the encrypted meeting`)))
+        .toHaveLength(1);
     }
   }
 }
+
+// Three or four browsers, a watch window, and (in Janus mode) an operator's subscription.
+test.describe.configure({ timeout: 150_000 });
 
 test('a joiner refuses the Welcome into a group the server made, and sends nothing', async ({
   meeting,
@@ -134,6 +139,10 @@ test('every honest joiner refuses the Welcome of a group the server squats the r
     janus: testInfo.project.name === 'janus',
   });
   // Two captured joiners would see each other in one group: neither may show the other.
-  await expect.soft(alice.tile('Bob').getByRole('status')).not.toHaveText('Decrypting');
-  await expect.soft(bob.tile('Alice').getByRole('status')).not.toHaveText('Decrypting');
+  for (const [viewer, remote] of [
+    [alice, bob],
+    [bob, alice],
+  ]) {
+    expect.soft((await viewer.inboundVideoOf(remote.name)).framesDecoded, `${viewer.name} decoding ${remote.name}`).toBe(0);
+  }
 });

@@ -124,10 +124,20 @@ impl ServerGroup {
     pub fn add(&mut self, key_package: &[u8]) -> Result<AddedMember, ServerGroupError> {
         let key_package = validate(&self.provider, key_package)?;
         let commit_epoch = self.epoch();
+        // A captive asking again (it lost track, or its status timer ran out) is added
+        // afresh: its old leaf (same signature key) goes in the same commit.
+        let signature_key = key_package.leaf_node().signature_key().as_slice().to_vec();
+        let old_leaves: Vec<_> = self
+            .group
+            .members()
+            .filter(|member| member.signature_key == signature_key)
+            .map(|member| member.index)
+            .collect();
         let bundle = self
             .group
             .commit_builder()
             .propose_adds([key_package])
+            .propose_removals(old_leaves)
             .load_psks(self.provider.storage())
             .map_err(mls)?
             .build(
@@ -206,6 +216,9 @@ mod tests {
         assert_eq!(added.commit_epoch, 0);
         assert_eq!(group.epoch(), 1);
         assert!(!added.welcome.is_empty() && !added.commit.is_empty());
+        let other = rogue_key_package("Other", ParticipantId(3)).unwrap();
+        group.add(&other).unwrap();
+        assert_eq!(group.group.members().count(), 3);
     }
 
     #[test]
