@@ -11,7 +11,7 @@
  */
 import { test, expect, expectEveryoneDecrypting, type Participant } from '../fixtures/meeting';
 import { armHostile, hostileRoomStatus } from '../fixtures/hostile-server';
-import { relabelJanusFeeds, swapAnswer, swapVideoFeeds } from '../fixtures/hostile-sfu';
+import { colourOnSwappedMid, relabelJanusFeeds, swapAnswer, swapVideoFeeds } from '../fixtures/hostile-sfu';
 import { CAMERA_COLOURS, colourShown, paintCamera } from '../fixtures/painted-camera';
 
 /** How long the tiles are watched once the lie is told. */
@@ -103,6 +103,9 @@ test('an SFU that swaps two feeds shows nobody the wrong camera', async ({ newPa
   await expect.poll(() => swapAnswer(carol.page), { message: 'Janus answered the switch' }).not.toBeNull();
   const answer = (await swapAnswer(carol.page)) as any;
   expect(answer?.plugindata?.data?.error, JSON.stringify(answer)).toBeUndefined();
+  // The swap is real: the m-line Janus called Alice's now carries Bob's camera, and back.
+  await expect.poll(() => colourOnSwappedMid(carol.page, 'a')).toBe('green');
+  await expect.poll(() => colourOnSwappedMid(carol.page, 'b')).toBe('red');
 
   await expectOnlyOwnCameras([
     [carol, 'Alice'],
