@@ -91,7 +91,12 @@ mod with_test_hooks {
     async fn a_squatted_room_shows_a_group_and_captures_every_joiner() {
         let server = TestServer::start().await;
         let room: RoomId = server.create_room().await;
-        post(&server, "/test/hostile", json!({"room_id": room, "squat": true})).await;
+        post(
+            &server,
+            "/test/hostile",
+            json!({"room_id": room, "squat": true}),
+        )
+        .await;
 
         let (mut ada, ada_id, group) = server.join_seeing_group(&room, "Ada").await;
         assert_eq!(group.epoch, Some(0), "a group that does not exist");

@@ -205,7 +205,10 @@ impl HostileServer {
         present: &[ParticipantInfo],
         key_package: &Bytes,
     ) -> Option<Vec<Routed>> {
-        let room = self.rooms.get_mut(room_id).filter(|room| room.welcome_attack)?;
+        let room = self
+            .rooms
+            .get_mut(room_id)
+            .filter(|room| room.welcome_attack)?;
         // The face: the first participant in the room other than the joiner, so the
         // joiner's roster shows someone it expects.
         let face = present.iter().find(|info| info.id != from);
@@ -325,7 +328,11 @@ mod tests {
         assert_eq!(routed.len(), 1);
         assert!(matches!(
             routed[0].message,
-            ServerMessage::Welcome { from: ParticipantId(1), epoch: 1, .. }
+            ServerMessage::Welcome {
+                from: ParticipantId(1),
+                epoch: 1,
+                ..
+            }
         ));
         let carol_kp = Bytes(server_group::rogue_key_package("Carol", ParticipantId(3)).unwrap());
         let routed = hostile
@@ -333,12 +340,19 @@ mod tests {
             .unwrap();
         let to: Vec<u64> = routed.iter().map(|r| r.to.0).collect();
         assert_eq!(to, [2, 3]);
-        assert!(matches!(routed[0].message, ServerMessage::Commit { epoch: 1, .. }));
+        assert!(matches!(
+            routed[0].message,
+            ServerMessage::Commit { epoch: 1, .. }
+        ));
         let status = hostile.status();
-        assert_eq!(status.rooms[0].captured, [ParticipantId(2), ParticipantId(3)]);
+        assert_eq!(
+            status.rooms[0].captured,
+            [ParticipantId(2), ParticipantId(3)]
+        );
         assert_eq!(status.rooms[0].server_group_epoch, Some(2));
         // Garbage is swallowed, not relayed.
-        let nothing = hostile.capture_key_package(&room, ParticipantId(3), &present, &Bytes(vec![1; 9]));
+        let nothing =
+            hostile.capture_key_package(&room, ParticipantId(3), &present, &Bytes(vec![1; 9]));
         assert_eq!(nothing.map(|r| r.len()), Some(0));
     }
 

@@ -196,10 +196,7 @@ pub fn rogue_key_package(
             credential(&signer, display_name, Some(participant_id)),
         )
         .map_err(mls)?;
-    bundle
-        .key_package()
-        .tls_serialize_detached()
-        .map_err(mls)
+    bundle.key_package().tls_serialize_detached().map_err(mls)
 }
 
 #[cfg(test)]
@@ -209,8 +206,8 @@ mod tests {
     #[test]
     fn the_server_group_adds_a_well_formed_key_package_and_welcomes_it() {
         let joiner = rogue_key_package("Joiner", ParticipantId(2)).unwrap();
-        let mut group = ServerGroup::new("AAAAAAAAAAAAAAAAAAAAAA", "Alice", Some(ParticipantId(1)))
-            .unwrap();
+        let mut group =
+            ServerGroup::new("AAAAAAAAAAAAAAAAAAAAAA", "Alice", Some(ParticipantId(1))).unwrap();
         assert_eq!(group.epoch(), 0);
         let added = group.add(&joiner).unwrap();
         assert_eq!(added.commit_epoch, 0);
