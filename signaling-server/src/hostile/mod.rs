@@ -186,10 +186,11 @@ impl HostileServer {
     /// have one (so the joiner publishes a KeyPackage instead of starting the group).
     pub fn group_status_shown(&self, room_id: &RoomId, honest: GroupStatus) -> GroupStatus {
         match self.rooms.get(room_id) {
-            Some(room) if room.squat && honest.epoch.is_none() => GroupStatus {
-                epoch: Some(room.server_group.as_ref().map_or(0, ServerGroup::epoch)),
-                members: Vec::new(),
-            },
+            Some(room) if room.squat && honest.epoch.is_none() => {
+                let mut shown = honest;
+                shown.epoch = Some(room.server_group.as_ref().map_or(0, ServerGroup::epoch));
+                shown
+            }
             _ => honest,
         }
     }
