@@ -1,10 +1,14 @@
 /**
  * A rogue client: a script that speaks the signaling protocol but does not have the invite
- * secret. It asks to be added with a KeyPackage and a made-up proof. No member adds it, it
- * receives no Welcome and no key, and the members list it as not in the encrypted meeting.
+ * secret. It asks to be added with a well-formed, correctly signed MLS KeyPackage whose
+ * credential names its own participant id (made by the test build's
+ * `POST /test/hostile/key-package`), so that the invite proof is the only thing wrong with
+ * its request, and a made-up proof. No member adds it, it receives no Welcome and no key, and
+ * the members list it as not in the encrypted meeting.
  */
 import { randomBytes } from 'node:crypto';
 import { test, expect } from '../fixtures/meeting';
+import { rogueKeyPackage } from '../fixtures/hostile-server';
 import { SignalingClient, base64url } from '../support/signaling-client';
 
 test('a client without the invite secret is never added to the encrypted meeting', async ({ meeting, newParticipant, baseURL }) => {
@@ -16,10 +20,12 @@ test('a client without the invite secret is never added to the encrypted meeting
     rogue.join('Rogue');
     const joined = await rogue.next('joined');
     expect((joined.group as { epoch: number | null }).epoch).not.toBeNull();
+    // A KeyPackage every member can parse and verify, naming the rogue as the server knows it.
+    const keyPackage = await rogueKeyPackage(alice.page.request, 'Rogue', joined.you as number);
     // Without the secret, the best it can do is a guess at the proof.
     rogue.send({
       type: 'publish_key_package',
-      key_package: base64url(randomBytes(300)),
+      key_package: keyPackage,
       invite_proof: base64url(randomBytes(32)),
     });
 

@@ -1,5 +1,5 @@
 //! The JSON API and health check: `POST /api/rooms`, `GET /healthz`; with the feature
-//! `test-hooks`, `/test/faults` too.
+//! `test-hooks`, `/test/faults` and `/test/hostile` too.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -65,4 +65,51 @@ pub(crate) async fn clear_faults(
     State(state): State<AppState>,
 ) -> Json<crate::handshake_faults::FaultsStatus> {
     Json(state.rooms().clear_faults())
+}
+
+/// `GET /test/hostile`: the armed hostile modes and what they did (feature `test-hooks`).
+#[cfg(feature = "test-hooks")]
+pub(crate) async fn hostile(State(state): State<AppState>) -> Json<crate::hostile::HostileStatus> {
+    Json(state.rooms().hostile())
+}
+
+/// `POST /test/hostile`: turns the server against one room's users (feature
+/// `test-hooks`); 200 with what is armed, or 409 when too many rooms are armed.
+#[cfg(feature = "test-hooks")]
+pub(crate) async fn arm_hostile(
+    State(state): State<AppState>,
+    Json(request): Json<crate::hostile::HostileRequest>,
+) -> Response {
+    let armed = state.rooms().arm_hostile(request);
+    match armed {
+        Ok(status) => Json(status).into_response(),
+        Err(error) => (StatusCode::CONFLICT, error.to_string()).into_response(),
+    }
+}
+
+/// `DELETE /test/hostile`: disarms every hostile mode (feature `test-hooks`).
+#[cfg(feature = "test-hooks")]
+pub(crate) async fn clear_hostile(
+    State(state): State<AppState>,
+) -> Json<crate::hostile::HostileStatus> {
+    Json(state.rooms().clear_hostile())
+}
+
+/// `POST /test/hostile/key-package`: a well-formed MLS KeyPackage whose credential names the
+/// given participant, for a rogue client without the invite secret (feature `test-hooks`).
+#[cfg(feature = "test-hooks")]
+pub(crate) async fn rogue_key_package(
+    Json(request): Json<crate::hostile::RogueKeyPackageRequest>,
+) -> Response {
+    let built = crate::hostile::server_group::rogue_key_package(
+        &request.display_name,
+        request.participant_id,
+    );
+    match built {
+        Ok(key_package) => Json(crate::hostile::RogueKeyPackage {
+            key_package: conclave_protocol::Bytes(key_package),
+        })
+        .into_response(),
+        Err(error) => (StatusCode::INTERNAL_SERVER_ERROR, error.to_string()).into_response(),
+    }
 }

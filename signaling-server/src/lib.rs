@@ -13,7 +13,7 @@
 //! the security headers), [`sfu`] (SFU rooms: their lifecycle, no IO, and the Janus
 //! adapter, an actor at the edge), [`error`] (the one error type). With the cargo feature
 //! `test-hooks` only: `handshake_faults` (fault injection for the end-to-end suite,
-//! `POST /test/faults`).
+//! `POST /test/faults`) and `hostile` (a hostile server's attacks, `POST /test/hostile`).
 
 pub mod config;
 mod connection;
@@ -21,6 +21,8 @@ pub mod delivery_service;
 pub mod error;
 #[cfg(feature = "test-hooks")]
 pub mod handshake_faults;
+#[cfg(feature = "test-hooks")]
+pub mod hostile;
 mod http_api;
 mod peer;
 pub mod room_id;
@@ -54,12 +56,23 @@ pub fn app(state: AppState) -> Router {
         .route("/api/rooms", post(http_api::create_room))
         .route("/ws/{room_id}", get(connection::open_room_socket));
     #[cfg(feature = "test-hooks")]
-    let api = api.route(
-        "/test/faults",
-        get(http_api::faults)
-            .post(http_api::arm_faults)
-            .delete(http_api::clear_faults),
-    );
+    let api = api
+        .route(
+            "/test/faults",
+            get(http_api::faults)
+                .post(http_api::arm_faults)
+                .delete(http_api::clear_faults),
+        )
+        .route(
+            "/test/hostile",
+            get(http_api::hostile)
+                .post(http_api::arm_hostile)
+                .delete(http_api::clear_hostile),
+        )
+        .route(
+            "/test/hostile/key-package",
+            post(http_api::rogue_key_package),
+        );
     let sfu_url = match &state.config().media {
         config::MediaConfig::Janus(janus) => Some(janus.url.clone()),
         config::MediaConfig::Mesh => None,
@@ -80,7 +93,10 @@ pub async fn run(
 ) -> Result<(), Error> {
     config.check_www_dir()?;
     #[cfg(feature = "test-hooks")]
-    tracing::warn!("built with test-hooks: POST /test/faults can drop handshake messages");
+    tracing::warn!(
+        "built with test-hooks: POST /test/faults can drop handshake messages, \
+         POST /test/hostile turns the server against its users"
+    );
     let (sfu, sfu_events) = match sfu::endpoint_for(&config.media) {
         Some(endpoint) => {
             let (events, receiver) = mpsc::channel(sfu::EVENT_QUEUE);

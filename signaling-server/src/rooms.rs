@@ -23,6 +23,8 @@ use crate::delivery_service::{CommitRequest, DeliveryService, KeyPackageBudget, 
 use crate::error::Error;
 #[cfg(feature = "test-hooks")]
 use crate::handshake_faults::{FaultRequest, FaultsStatus, HandshakeFaults};
+#[cfg(feature = "test-hooks")]
+use crate::hostile::{HostileRequest, HostileServer, HostileStatus};
 
 /// A message the caller must put on one participant's queue.
 #[derive(Debug)]
@@ -155,6 +157,9 @@ pub struct Rooms<P> {
     /// Test-only handshake faults (feature `test-hooks`).
     #[cfg(feature = "test-hooks")]
     faults: HandshakeFaults,
+    /// Test-only hostile server modes (feature `test-hooks`).
+    #[cfg(feature = "test-hooks")]
+    hostile: HostileServer,
 }
 
 impl<P: Clone> Rooms<P> {
@@ -171,6 +176,8 @@ impl<P: Clone> Rooms<P> {
             media,
             #[cfg(feature = "test-hooks")]
             faults: HandshakeFaults::default(),
+            #[cfg(feature = "test-hooks")]
+            hostile: HostileServer::default(),
         }
     }
 
@@ -238,11 +245,14 @@ impl<P: Clone> Rooms<P> {
                 },
             })
             .collect();
+        let group = room.delivery.status();
+        #[cfg(feature = "test-hooks")]
+        let group = self.hostile.group_status_shown(room_id, group);
         let reply = ServerMessage::Joined {
             you,
             participants: room.members.iter().map(|m| m.info.clone()).collect(),
             media_mode: self.media.mode(),
-            group: room.delivery.status(),
+            group,
             ice_servers: ice_servers_for(
                 &self.media.ice_servers,
                 self.media.turn.as_ref(),
@@ -363,6 +373,19 @@ impl<P: Clone> Rooms<P> {
         now: Instant,
     ) -> Result<Vec<Delivery<P>>, Error> {
         let room = self.rooms.get_mut(room_id).ok_or(Error::UnknownRoom)?;
+        #[cfg(feature = "test-hooks")]
+        {
+            let present: Vec<ParticipantInfo> =
+                room.members.iter().map(|m| m.info.clone()).collect();
+            if room.member(from).is_some() {
+                if let Some(routed) =
+                    self.hostile
+                        .capture_key_package(room_id, from, &present, &key_package)
+                {
+                    return Ok(room.address(routed));
+                }
+            }
+        }
         if room.delivery.group().is_none() {
             return Err(Error::NoGroup);
         }
@@ -460,6 +483,26 @@ impl<P: Clone> Rooms<P> {
         self.faults.status()
     }
 
+    /// Arms test-only hostile server modes for a room (feature `test-hooks`).
+    #[cfg(feature = "test-hooks")]
+    pub fn arm_hostile(&mut self, request: HostileRequest) -> Result<HostileStatus, Error> {
+        self.hostile.arm(request)?;
+        Ok(self.hostile.status())
+    }
+
+    /// Disarms every hostile mode (feature `test-hooks`).
+    #[cfg(feature = "test-hooks")]
+    pub fn clear_hostile(&mut self) -> HostileStatus {
+        self.hostile.clear();
+        self.hostile.status()
+    }
+
+    /// The armed hostile modes and what they did (feature `test-hooks`).
+    #[cfg(feature = "test-hooks")]
+    pub fn hostile(&self) -> HostileStatus {
+        self.hostile.status()
+    }
+
     /// Routes a `signal` from `from` to `to`, both of which must be in the room.
     pub fn route_signal(
         &self,
@@ -472,6 +515,11 @@ impl<P: Clone> Rooms<P> {
         if room.member(from).is_none() {
             return Err(Error::NotJoined);
         }
+        #[cfg(feature = "test-hooks")]
+        let (from, to) = self
+            .hostile
+            .splice_signal(room_id, from, to)
+            .unwrap_or((from, to));
         let recipient = room.member(to).ok_or(Error::UnknownParticipant)?;
         Ok(Delivery {
             to: recipient.peer.clone(),
@@ -495,6 +543,11 @@ impl<P: Clone> Rooms<P> {
             Some(since) => now.saturating_duration_since(since) <= ttl,
             None => true,
         });
+        #[cfg(feature = "test-hooks")]
+        {
+            let rooms = &self.rooms;
+            self.hostile.retain_rooms(|id| rooms.contains_key(id));
+        }
         before - self.rooms.len()
     }
 }
