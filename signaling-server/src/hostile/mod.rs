@@ -189,6 +189,12 @@ impl HostileServer {
             Some(room) if room.squat && honest.epoch.is_none() => {
                 let mut shown = honest;
                 shown.epoch = Some(room.server_group.as_ref().map_or(0, ServerGroup::epoch));
+                // Protocol 3 (branch `proofs`): a joiner publishes only over a join challenge
+                // it heard; the squatter makes one up.
+                shown.join_challenge = Some(conclave_protocol::JoinChallenge {
+                    epoch: shown.epoch.unwrap_or(0),
+                    challenge: Bytes(vec![7; conclave_protocol::JOIN_CHALLENGE_BYTES]),
+                });
                 shown
             }
             _ => honest,
