@@ -88,7 +88,7 @@ test('a server that splices mesh signaling shows nobody the wrong camera', async
 });
 
 test('an SFU that swaps two feeds shows nobody the wrong camera', async ({ newParticipant }, testInfo) => {
-  test.setTimeout(240_000);
+  test.setTimeout(150_000);
   test.skip(testInfo.project.name !== 'janus', 'Janus feeds; the mesh has its own scenario above');
   const [alice, bob, carol] = await threePeople(newParticipant, async (person) => {
     if (person.name === 'Carol') await relabelJanusFeeds(person.context);

@@ -76,7 +76,12 @@ async function expectCaptureRefused(
     expect.soft(await framesProtected(joiner), `frames ${who} protected under the server's key`).toBe(0);
   }
   if (operatorView !== null) {
-    expect.soft(operatorView.framesDecoded, 'frames the plain Janus subscriber decoded').toBeLessThanOrEqual(1);
+    // It watches every feed, the honest members' encrypted ones too; Chromium's VP8 decoder
+    // may take one garbled frame of a feed before it gives up (as in sfu/operator-view), so
+    // at most one a feed. The captured joiner's own frames are counted above: none.
+    expect
+      .soft(operatorView.framesDecoded, 'frames the plain Janus subscriber decoded')
+      .toBeLessThanOrEqual(operatorView.feeds);
   }
   const honestNames = honest.map((member) => member.name).sort();
   for (const member of honest) {
