@@ -1,12 +1,12 @@
 /**
- * Mesh mode: the signaling server relays every offer and answer, and with them the DTLS
+ * Mesh mode only (Janus offers its own SDP): the signaling server relays every offer and answer, and with them the DTLS
  * fingerprints that tie a peer connection to the browser at the other end. Here the
  * server's side of Bob's WebSocket (rewritten in flight, as a hostile server would) swaps
  * the fingerprint in Alice's offer for one of its own. Bob must see that the offer is not
  * signed by Alice's key in the meeting, refuse it (no answer, no connection), and say so;
  * an unchanged offer from Alice is answered as usual (the first test).
  */
-import { test, expect, type Participant } from '../fixtures/meeting';
+import { test, expect, type Participant } from '../../fixtures/meeting';
 
 /** One signaling message as JSON (conclave-protocol's ClientMessage or ServerMessage). */
 type Message = { type?: string; payload?: { kind?: string; sdp?: string } };
@@ -44,10 +44,6 @@ async function relaySignaling(person: Participant, rewriteOffer: (sdp: string) =
   });
   return sentKinds;
 }
-
-test.beforeEach(({}, testInfo) => {
-  test.skip(testInfo.project.name === 'janus', 'mesh signaling only: Janus offers its own SDP');
-});
 
 test('an offer relayed unchanged is answered', async ({ newParticipant }) => {
   const alice = await newParticipant('Alice');
