@@ -245,7 +245,9 @@ impl MeetingGroup {
             }
             ServerMessage::Signal { .. }
             | ServerMessage::Error { .. }
-            | ServerMessage::SfuRoomReady { .. } => {}
+            | ServerMessage::SfuRoomReady { .. }
+            | ServerMessage::KnockAnswered { .. }
+            | ServerMessage::MeetingEnded => {}
         }
         events
     }
