@@ -139,12 +139,10 @@ pub fn roster_rows(view: &GroupView, seen_before: &HashSet<String>) -> Vec<Roste
         .collect()
 }
 
-/// The line shown for someone in the server's room who is not in the encrypted meeting.
-pub fn outsider_line(outsider: &ParticipantInfo) -> String {
-    format!(
-        "{} - not in the encrypted meeting - cannot see or hear you",
-        outsider.display_name
-    )
+/// The line shown for someone in the server's room who is not in the encrypted meeting
+/// (the server knows no names).
+pub fn outsider_line(_outsider: &ParticipantInfo) -> String {
+    "Unidentified connection - not in the encrypted meeting - cannot see or hear you".to_owned()
 }
 
 /// After how long waiting to be added suggests the invite link may be wrong, in ms.
@@ -208,7 +206,6 @@ pub(crate) mod tests {
                 members,
                 outsiders: vec![ParticipantInfo {
                     id: ParticipantId(9),
-                    display_name: "Mallory".into(),
                 }],
                 refused_welcome: None,
             },
@@ -280,11 +277,10 @@ pub(crate) mod tests {
     fn outsiders_are_told_apart_in_words() {
         let mallory = ParticipantInfo {
             id: ParticipantId(9),
-            display_name: "Mallory".into(),
         };
         assert_eq!(
             outsider_line(&mallory),
-            "Mallory - not in the encrypted meeting - cannot see or hear you"
+            "Unidentified connection - not in the encrypted meeting - cannot see or hear you"
         );
     }
 

@@ -62,11 +62,9 @@ impl LocalMedia {
 /// A remote participant as the server reports it, with what arrived from them.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Participant {
-    /// Routing id from the server.
+    /// Routing id from the server (the server knows no names: tiles show the MLS
+    /// credential's name).
     pub id: ParticipantId,
-    /// Self-chosen name as the server relays it (not authenticated: tiles show the
-    /// MLS credential's name instead).
-    pub display_name: String,
     /// Their decrypted media, once a track arrived.
     pub stream: Option<MediaStream>,
     /// Frame counters from the worker.
@@ -415,7 +413,6 @@ impl AppState {
 fn new_participant(info: ParticipantInfo) -> Participant {
     Participant {
         id: info.id,
-        display_name: info.display_name,
         stream: None,
         history: ReceiveHistory::default(),
         reconnecting: false,
@@ -444,10 +441,9 @@ mod tests {
             .unwrap()
     }
 
-    fn info(id: u64, name: &str) -> ParticipantInfo {
+    fn info(id: u64, _name: &str) -> ParticipantInfo {
         ParticipantInfo {
             id: ParticipantId(id),
-            display_name: name.into(),
         }
     }
 
@@ -467,13 +463,8 @@ mod tests {
         });
         state.apply(Action::ParticipantJoined(info(4, "Barbara")));
         state.apply(Action::ParticipantJoined(info(4, "Barbara")));
-        let names: Vec<_> = state
-            .meeting
-            .participants
-            .iter()
-            .map(|p| p.display_name.as_str())
-            .collect();
-        assert_eq!(names, ["Grace", "Alan", "Barbara"]);
+        let ids: Vec<_> = state.meeting.participants.iter().map(|p| p.id.0).collect();
+        assert_eq!(ids, [1, 2, 4]);
         let barbara = &state.meeting.participants[2];
         assert_eq!(
             state.decryption_status(barbara),

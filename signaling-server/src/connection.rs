@@ -18,7 +18,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use conclave_protocol::{
-    close_code, ApiErrorCode, ClientMessage, DisplayName, ParticipantId, RoomId, ServerMessage,
+    close_code, ApiErrorCode, ClientMessage, ParticipantId, RoomId, ServerMessage,
     MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
 };
 use futures_util::stream::{SplitSink, SplitStream};
@@ -28,7 +28,7 @@ use tokio::time::{timeout, timeout_at};
 
 use crate::delivery_service::CommitRequest;
 use crate::error::{api_error, Error};
-use crate::peer::{deliver_all, Close, Outbound, PeerHandle};
+use crate::peer::{carry_out, deliver_all, Close, Outbound, PeerHandle};
 use crate::rooms::JoinContext;
 use crate::sfu::random_room_spec;
 use crate::state::AppState;
@@ -210,23 +210,19 @@ impl Session {
 
     fn handle(&mut self, room: &RoomId, message: ClientMessage) -> Result<Step, Error> {
         match message {
-            ClientMessage::Join {
-                display_name,
-                protocol,
-            } => {
+            ClientMessage::Join { protocol } => {
                 if self.joined.is_some() {
                     return Err(Error::AlreadyJoined);
                 }
                 if protocol != PROTOCOL_VERSION {
                     return Err(Error::ProtocolMismatch { client: protocol });
                 }
-                let name = DisplayName::parse(&display_name).map_err(Error::InvalidDisplayName)?;
                 let context = JoinContext {
                     unix_now: unix_now(),
                     fresh_sfu_room: random_room_spec,
                 };
                 let mut rooms = self.state.rooms();
-                let joined = rooms.join(room, name, self.me.clone(), context)?;
+                let joined = rooms.join(room, self.me.clone(), context)?;
                 // Queued under the lock, so `joined` (then the SFU room's status) precedes
                 // anything others send us.
                 self.me.deliver(joined.reply);
@@ -294,12 +290,30 @@ impl Session {
                 let answer = self.state.rooms().group_status(room, from)?;
                 Ok(Step::Reply(answer))
             }
+            ClientMessage::AnswerKnock { to, answer } => {
+                let from = self.joined.ok_or(Error::NotJoined)?;
+                deliver_all(self.state.rooms().answer_knock(room, from, to, answer)?);
+                Ok(Step::Continue)
+            }
+            ClientMessage::EndMeeting => {
+                let from = self.joined.ok_or(Error::NotJoined)?;
+                let mut rooms = self.state.rooms();
+                let ended = rooms.end_meeting(room, from)?;
+                if let Some(command) = carry_out(ended) {
+                    self.state.send_sfu_command(&mut rooms, command);
+                }
+                drop(rooms);
+                tracing::debug!(participant = %from, "ended the meeting");
+                // Our own close is queued: the writer sends it and ends the connection.
+                Ok(Step::Continue)
+            }
             ClientMessage::Commit {
                 epoch,
                 commit,
                 welcome,
                 added,
                 removed,
+                expelled,
             } => {
                 let from = self.joined.ok_or(Error::NotJoined)?;
                 let request = CommitRequest {
@@ -308,10 +322,15 @@ impl Session {
                     welcome,
                     added,
                     removed,
+                    expelled,
                 };
                 let mut rooms = self.state.rooms();
-                // Queued under the lock: every member sees the room's commits in one order.
-                deliver_all(rooms.commit(room, from, request)?);
+                // Queued under the lock: every member sees the room's commits in one order,
+                // and an expelled participant gets the commit before its close.
+                let committed = rooms.commit(room, from, request)?;
+                if let Some(command) = carry_out(committed) {
+                    self.state.send_sfu_command(&mut rooms, command);
+                }
                 drop(rooms);
                 tracing::debug!(participant = %from, epoch, "accepted a commit");
                 Ok(Step::Continue)

@@ -7,9 +7,7 @@ use std::path::PathBuf;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use conclave_protocol::{
-    close_code, ApiError, ApiErrorCode, DisplayNameError, ErrorCode, ServerMessage,
-};
+use conclave_protocol::{close_code, ApiError, ApiErrorCode, ErrorCode, ServerMessage};
 
 use crate::delivery_service::{CommitRejection, JoinChallengeRejection};
 
@@ -67,12 +65,6 @@ pub enum Error {
     /// The room already holds its maximum number of participants.
     #[error("room full")]
     RoomFull,
-    /// The display name was empty, too long, or held control characters.
-    #[error(
-        "a display name is 1 to {} characters, without control characters",
-        conclave_protocol::MAX_DISPLAY_NAME_CHARS
-    )]
-    InvalidDisplayName(#[source] DisplayNameError),
     /// The recipient of a `signal` is not in the sender's room.
     #[error("no such participant in this room")]
     UnknownParticipant,
@@ -124,6 +116,13 @@ pub enum Error {
         /// Why.
         rejection: CommitRejection,
     },
+    /// `answer_knock` or `end_meeting` (the request named) came from a participant who is
+    /// no member of the room's group.
+    #[error("{0}: only a member of the room's group may send it")]
+    NotAMember(&'static str),
+    /// `answer_knock` named a member of the group, who has no knock to answer.
+    #[error("participant {0} is a member of the group, not a knocker")]
+    NotKnocking(conclave_protocol::ParticipantId),
     /// A join challenge was refused (nothing changed).
     #[error("join challenge refused: {0}")]
     JoinChallengeRejected(JoinChallengeRejection),
@@ -139,7 +138,6 @@ impl Error {
         match self {
             Self::UnknownRoom => Some(ErrorCode::UnknownRoom),
             Self::RoomFull => Some(ErrorCode::RoomFull),
-            Self::InvalidDisplayName(_) => Some(ErrorCode::InvalidDisplayName),
             Self::UnknownParticipant => Some(ErrorCode::UnknownParticipant),
             Self::NotJoined => Some(ErrorCode::NotJoined),
             Self::AlreadyJoined => Some(ErrorCode::AlreadyJoined),
@@ -150,6 +148,8 @@ impl Error {
             Self::KeyPackageRateLimited => Some(ErrorCode::RateLimited),
             Self::SfuUnavailable => Some(ErrorCode::SfuUnavailable),
             Self::JoinChallengeRejected(_) => Some(ErrorCode::InvalidJoinChallenge),
+            Self::NotAMember(_) => Some(ErrorCode::NotAMember),
+            Self::NotKnocking(_) => Some(ErrorCode::NotKnocking),
             Self::MissingIndex { .. }
             | Self::InvalidConfig { .. }
             | Self::ConfigFile { .. }

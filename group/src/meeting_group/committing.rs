@@ -206,15 +206,13 @@ impl MeetingGroup {
             intents,
             ends_meeting,
         });
-        // PROTOCOL(server): pass `expelled` in ClientMessage::Commit once branch `server`
-        // is merged.
-        let _ = expelled;
         events.push(GroupEvent::Send(ClientMessage::Commit {
             epoch,
             commit: Bytes(commit),
             welcome: welcome.map(Bytes),
             added,
             removed,
+            expelled,
         }));
     }
 
