@@ -139,7 +139,10 @@ impl MeetingGroup {
         else {
             return;
         };
-        if group.epoch.is_some_and(|theirs| theirs > ours) {
+        // While a member whose commit we ignored is still in our group, the server's newer
+        // epoch may be that member's own line of commits: re-syncing would ask it to add
+        // us there. We stay, and wait for the chair's removal of it.
+        if group.epoch.is_some_and(|theirs| theirs > ours) && !self.rule_breaker_in_group() {
             self.resync(now_ms, ResyncReason::NewerEpochMedia, events);
         }
     }
