@@ -62,7 +62,8 @@ pub struct Effects<P> {
     pub deliveries: Vec<Delivery<P>>,
     /// Connections to close, with their close frames.
     pub closes: Vec<(P, CloseFrame)>,
-    /// For the SFU actor: destroy the room's SFU room (the meeting ended).
+    /// For the SFU actor: destroy the room's SFU room (the meeting ended), or kick the
+    /// expelled participants off it.
     pub sfu_command: Option<SfuCommand>,
 }
 
@@ -485,11 +486,13 @@ impl<P: Clone> Rooms<P> {
         if self.hostile.keep_expelled(room_id, &expelled) {
             return Ok(effects);
         }
+        let mut closed = Vec::new();
         for id in expelled {
             let Some(position) = room.members.iter().position(|m| m.info.id == id) else {
                 continue;
             };
             let gone = room.members.remove(position);
+            closed.push(id);
             effects
                 .closes
                 .push((gone.peer, (close_code::REMOVED, close_code::REMOVED_REASON)));
@@ -500,6 +503,7 @@ impl<P: Clone> Rooms<P> {
                     message: ServerMessage::ParticipantLeft { id },
                 }));
         }
+        effects.sfu_command = room.sfu.participants_expelled(room_id, closed);
         Ok(effects)
     }
 
