@@ -429,6 +429,33 @@ mod tests {
     }
 
     #[test]
+    fn expelled_participants_are_kicked_only_from_a_ready_room() {
+        let mut sfu = SfuRoomLifecycle::default();
+        let bob = vec![ParticipantId(2)];
+        assert_eq!(sfu.participants_expelled(&room(), bob.clone()), None);
+        sfu.participant_joined(&room(), &endpoint(), || spec(5), ParticipantId(1));
+        assert_eq!(
+            sfu.participants_expelled(&room(), bob.clone()),
+            None,
+            "nobody is on a room still being created"
+        );
+        let ready = SfuEvent::Ready {
+            room: room(),
+            number: 5,
+        };
+        sfu.apply(&ready);
+        assert_eq!(
+            sfu.participants_expelled(&room(), bob.clone()),
+            Some(SfuCommand::Kick {
+                room: room(),
+                spec: spec(5),
+                participants: bob,
+            })
+        );
+        assert_eq!(sfu.participants_expelled(&room(), Vec::new()), None);
+    }
+
+    #[test]
     fn each_participant_gets_access_made_for_them_which_for_janus_is_the_room_pin() {
         let notice = SfuNotice::Ready(spec(5));
         let ada = notice.message_for(&endpoint(), ParticipantId(1)).unwrap();
