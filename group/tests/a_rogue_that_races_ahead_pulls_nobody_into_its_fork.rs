@@ -2,7 +2,9 @@
 //! before the chair's counter-commit (the server takes it: the rogue is not expelled yet).
 //! Its later commits are dropped (no commit gap, no re-sync), and media or the server's
 //! word that the group is ahead does not make honest members re-sync into the rogue's
-//! line of commits, where the rogue would add them.
+//! line of commits, where the rogue would add them. The chair's counter-commit still
+//! undoes the rogue's whole run at the server: the rogue is expelled and the honest
+//! members go on together.
 
 // They drive the real signaling server, which is not built for the browser.
 #![cfg(not(target_arch = "wasm32"))]
@@ -13,6 +15,7 @@ mod common;
 
 use common::Meeting;
 use conclave_group::{MembershipStatus, RogueCommit};
+use conclave_protocol::close_code;
 
 #[test]
 fn a_rogue_that_races_ahead_pulls_nobody_into_its_fork() {
@@ -44,4 +47,30 @@ fn a_rogue_that_races_ahead_pulls_nobody_into_its_fork() {
         assert_eq!(meeting.chairs_seen_by(id), vec![alice]);
         assert!(client.group.epoch() >= epoch);
     }
+    // The chair's counter-commit for the epoch the rogue left: the server went back to it,
+    // expelled Bob, and Alice and Carol share the epoch after it, without Bob. (Bob's own
+    // line has other keys for the same epoch numbers: `assert_converged` would compare
+    // them too.)
+    assert_eq!(meeting.closed.get(&bob), Some(&close_code::REMOVED));
+    let same_group = |meeting: &Meeting, ids: &[_]| {
+        for id in ids {
+            // Leaf order: Dave takes the leaf Bob left.
+            let mut members = meeting.members_seen_by(*id);
+            members.sort();
+            assert_eq!(members, ids.to_vec());
+            assert_eq!(
+                meeting.client(*id).group.epoch(),
+                meeting.client(alice).group.epoch()
+            );
+            assert_eq!(meeting.code(*id), meeting.code(alice));
+        }
+    };
+    same_group(&meeting, &[alice, carol]);
+    assert_eq!(meeting.client(alice).group.epoch(), epoch.map(|e| e + 1));
+    // And they go on: the chair admits someone.
+    let dave = meeting.join("Dave");
+    meeting.settle();
+    meeting.act(alice, |group, now| group.admit(now, dave));
+    meeting.settle();
+    same_group(&meeting, &[alice, carol, dave]);
 }

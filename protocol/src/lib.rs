@@ -36,8 +36,8 @@ pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// - 4: chair controls. `join` carries no display name and [`ParticipantInfo`] only an id
 ///   (names travel only inside MLS); `answer_knock` / `knock_answered`, `end_meeting` /
 ///   `meeting_ended`; a commit names the participants it `expelled` (the server closes
-///   them with [`close_code::REMOVED`]); the server accepts one counter-commit for the
-///   epoch just before its current one.
+///   them with [`close_code::REMOVED`]); the server accepts one counter-commit per epoch
+///   for an earlier epoch whose later commits all came from the one sender it expels.
 pub const PROTOCOL_VERSION: u32 = 4;
 
 /// Length of a [`JoinChallenge`] in bytes.
@@ -322,14 +322,14 @@ pub enum ClientMessage {
     QueryGroupStatus,
     /// An MLS Commit made in `epoch`, from a member. The server accepts a commit for the
     /// room's current epoch (the first wins) and then moves the room to `epoch + 1`.
-    /// It also accepts one counter-commit for the epoch just before the current one, so
-    /// that honest members can route around a commit they all ignored: it expels the
-    /// sender of the commit accepted for that epoch (as that commit's `from` named it),
-    /// carries no Welcome, and comes from another participant, a member before that
-    /// commit. It is relayed like any commit (to the members of before the commit it
-    /// counters), the room's epoch stays where it is (the highest; both branches reach
-    /// it), and the server's members become those of before the countered commit less the
-    /// ones the counter-commit removes. A commit for the epoch before that expels no such
+    /// It also accepts one counter-commit per epoch, so that honest members can route
+    /// around commits they all ignored: a commit for an earlier epoch (within the last 8)
+    /// whose later commits all came from one sender, which it expels (as those commits'
+    /// `from` named it); it carries no Welcome and comes from another participant, a member
+    /// before them. It is relayed like any commit (to the members of before the commits it
+    /// counters), the room goes back to `epoch + 1`, and the server's members become those
+    /// of before the countered commits less the ones the counter-commit removes. A commit
+    /// for an earlier epoch that expels no such
     /// sender is simply late. Anything else, and any commit from a participant an accepted
     /// commit expelled, is refused with [`ServerMessage::CommitRejected`] so the sender
     /// can rebase.

@@ -9,14 +9,16 @@
 //!
 //! Every member's client checks each commit against the meeting's policy and ignores one
 //! that breaks it; the server cannot tell (it never reads the MLS bytes). So that the
-//! honest members can route around a commit they all ignored, the server also accepts one
-//! counter-commit for the epoch just before the current one: it carries no Welcome,
-//! comes from another member than the commit accepted for that epoch, and expels that
-//! commit's sender. The room's epoch stays where it is (both branches reach the same
-//! number) and the server's bookkeeping follows the counter-commit: the members are those
-//! of before the countered commit, less the ones the counter-commit removes. A commit
-//! names the participants it `expelled` (a chair's Remove, or the countered sender);
-//! their commits are refused from then on, and the caller closes their connections.
+//! honest members can route around commits they all ignored, the server also accepts one
+//! counter-commit for an epoch before the current one, if every commit accepted since
+//! that epoch came from one sender (a rule-breaker may have gone on committing on its own
+//! line before the honest members answered), the counter-commit expels that sender,
+//! comes from another member and carries no Welcome. The room goes back to the epoch the
+//! counter-commit starts, and its bookkeeping follows it: the members are those of before
+//! the countered commits, less the ones the counter-commit removes. The last
+//! [`COUNTERABLE_COMMITS`] commits can be countered. A commit names the participants it
+//! `expelled` (a chair's Remove, or the countered sender); their commits are refused
+//! from then on, and the caller closes their connections.
 //!
 //! It also relays a member's answer to a knock (`answer_knock`) to the knocker and the
 //! members, and says who may end the meeting (a member).
@@ -33,8 +35,8 @@
 //! It never parses the MLS bytes and stores nothing secret: it keeps the epoch number,
 //! the set of participants the accepted commits say are members (as the committers
 //! declared them, unverified), the participants they expelled, the latest join challenge
-//! (public) and, for a counter-commit, who sent the last accepted commit and the members
-//! and challenge from before it. Nothing else is stored after it is relayed. Plain data with no
+//! (public) and, for counter-commits, who sent each of the last few accepted commits and
+//! the members and challenge from before it. Nothing else is stored after it is relayed. Plain data with no
 //! IO and no clock: the caller passes the present participants and the time, and
 //! carries out the returned [`Routed`] messages in order.
 
@@ -53,6 +55,10 @@ pub const KEY_PACKAGES_PER_WINDOW: usize = 10;
 
 /// The sliding window of the KeyPackage rate limit.
 pub const KEY_PACKAGE_WINDOW: Duration = Duration::from_secs(60);
+
+/// How many of the latest accepted commits a counter-commit can undo: a rule-breaker can
+/// run this many commits ahead of the honest members and still be countered.
+pub const COUNTERABLE_COMMITS: usize = 8;
 
 /// A message for one participant, addressed by id (the room maps ids to queues and skips
 /// ids no longer present).
@@ -80,22 +86,24 @@ pub struct GroupState {
     /// Participants an accepted commit expelled: their commits are refused. Each was a
     /// member, so bounded like `members` (ids are never reused).
     expelled: BTreeSet<ParticipantId>,
-    /// The commit accepted for the epoch before `epoch`, for a counter-commit; `None` at
-    /// epoch 0.
-    last_commit: Option<LastCommit>,
+    /// The latest accepted commits, oldest first, at most [`COUNTERABLE_COMMITS`], for
+    /// counter-commits; empty at epoch 0.
+    recent_commits: VecDeque<RecentCommit>,
 }
 
-/// What a counter-commit needs of the commit accepted for the epoch before the current
-/// one: its sender, and the group as it was before it.
+/// What a counter-commit needs of an accepted commit: its epoch and sender, and the group
+/// as it was before it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-struct LastCommit {
+struct RecentCommit {
+    /// The epoch it was made in.
+    epoch: u64,
     /// Who sent it.
     from: ParticipantId,
     /// The members before it.
     members_before: BTreeSet<ParticipantId>,
     /// The join challenge before it.
     join_challenge_before: Option<JoinChallenge>,
-    /// A counter-commit for that epoch was accepted already (one is).
+    /// It is a counter-commit (one per epoch is accepted).
     countered: bool,
 }
 
@@ -145,9 +153,9 @@ pub enum CommitRejection {
     /// The sender is not one of the group's members.
     #[error("not a member: only a member of the room's group may commit")]
     NotAMember,
-    /// Another commit for this epoch was accepted first (a commit for the epoch just
-    /// before the current one that expels the sender of the commit accepted for it is a
-    /// counter-commit, refused for the reasons below instead).
+    /// Another commit for this epoch was accepted first (a commit for an earlier epoch
+    /// that expels the one sender of every commit accepted since is a counter-commit,
+    /// refused for the reasons below instead).
     #[error("stale epoch: the room is at {current}")]
     StaleEpoch {
         /// The room's epoch.
@@ -199,29 +207,25 @@ pub enum CommitRejection {
     /// An accepted commit expelled the sender.
     #[error("expelled: an accepted commit removed you from the group; you cannot commit")]
     Expelled,
-    /// A commit for the epoch before the current one from the sender of the commit
-    /// accepted for it.
+    /// A counter-commit from the sender of the commits it counters.
     #[error(
-        "stale epoch: the room is at {current}, and a counter-commit for the epoch before \
-         must come from another member than the commit accepted for it"
+        "stale epoch: the room is at {current}, and a counter-commit must come from \
+         another member than the commits it counters"
     )]
     CounterCommitSameSender {
         /// The room's epoch.
         current: u64,
     },
-    /// A commit for the epoch before the current one that carries a Welcome.
-    #[error(
-        "stale epoch: the room is at {current}, and a counter-commit for the epoch before \
-         carries no welcome"
-    )]
+    /// A counter-commit that carries a Welcome.
+    #[error("stale epoch: the room is at {current}, and a counter-commit carries no welcome")]
     CounterCommitWithWelcome {
         /// The room's epoch.
         current: u64,
     },
     /// A second counter-commit for the same epoch.
     #[error(
-        "stale epoch: the room is at {current}, and a counter-commit for the epoch before \
-         was accepted already"
+        "stale epoch: the room is at {current}, and a counter-commit for that epoch was \
+         accepted already"
     )]
     CounterCommitTaken {
         /// The room's epoch.
@@ -303,7 +307,7 @@ impl DeliveryService {
             members: BTreeSet::from([sender]),
             join_challenge: None,
             expelled: BTreeSet::new(),
-            last_commit: None,
+            recent_commits: VecDeque::new(),
         });
         Ok(present
             .iter()
@@ -384,9 +388,10 @@ impl DeliveryService {
     }
 
     /// `commit` from `from`. A commit for the room's current epoch, if accepted, moves
-    /// the group to the next epoch; a counter-commit for the epoch before (see the module
-    /// documentation) leaves the epoch as it is and puts the members back as they were
-    /// before the commit it counters, less those it removes. Either way the result holds,
+    /// the group to the next epoch; a counter-commit for an earlier epoch (see the module
+    /// documentation) takes the room back to the epoch after its own and puts the members
+    /// back as they were before the commits it counters, less those it removes. Either way
+    /// the result holds,
     /// in order: the commit for every present participant that was a member before it
     /// (the sender and removed ones included), then the Welcome for each added
     /// participant. The caller closes the connections of the participants in
@@ -401,24 +406,20 @@ impl DeliveryService {
         if group.expelled.contains(&from) {
             return Err(CommitRejection::Expelled);
         }
-        let counter = request.epoch.checked_add(1) == Some(group.epoch);
-        let members_before = if counter {
-            check_counter_commit(group, from, &request)?
+        let counter = request.epoch < group.epoch;
+        let (countered_from, members_before) = if counter {
+            let (position, members_before) = check_counter_commit(group, from, &request)?;
+            (Some(position), members_before)
         } else {
             if !group.members.contains(&from) {
                 return Err(CommitRejection::NotAMember);
-            }
-            if request.epoch < group.epoch {
-                return Err(CommitRejection::StaleEpoch {
-                    current: group.epoch,
-                });
             }
             if request.epoch > group.epoch {
                 return Err(CommitRejection::FutureEpoch {
                     current: group.epoch,
                 });
             }
-            group.members.clone()
+            (None, group.members.clone())
         };
         check_commit(
             &members_before,
@@ -458,21 +459,33 @@ impl DeliveryService {
         }
         members.extend(added.iter().copied());
         group.expelled.extend(expelled.iter().copied());
-        if counter {
-            // Checked by `check_counter_commit`: the last commit is there.
-            if let Some(last) = group.last_commit.as_mut() {
-                last.countered = true;
-                group.join_challenge = last.join_challenge_before.clone();
-            }
+        let (members_before, join_challenge_before) = if let Some(position) = countered_from {
+            // Back to the epoch the counter-commit starts: the countered commits are gone.
+            let countered = group.recent_commits.drain(position..).next();
+            let members_before = countered
+                .as_ref()
+                .map(|c| c.members_before.clone())
+                .unwrap_or_default();
+            let join_challenge_before = countered.and_then(|c| c.join_challenge_before);
+            group.join_challenge = join_challenge_before.clone();
+            (members_before, join_challenge_before)
         } else {
-            group.last_commit = Some(LastCommit {
-                from,
-                members_before: std::mem::take(&mut group.members),
-                join_challenge_before: group.join_challenge.clone(),
-                countered: false,
-            });
-            group.epoch = epoch.saturating_add(1);
+            (
+                std::mem::take(&mut group.members),
+                group.join_challenge.clone(),
+            )
+        };
+        group.recent_commits.push_back(RecentCommit {
+            epoch,
+            from,
+            members_before,
+            join_challenge_before,
+            countered: counter,
+        });
+        if group.recent_commits.len() > COUNTERABLE_COMMITS {
+            group.recent_commits.pop_front();
         }
+        group.epoch = epoch.saturating_add(1);
         group.members = members;
         if let Some(welcome) = welcome {
             routed.extend(added.iter().map(|&to| Routed {
@@ -549,35 +562,42 @@ impl DeliveryService {
     }
 }
 
-/// The rules a counter-commit (a commit for the epoch just before the current one) must
-/// meet on top of [`check_commit`]'s; returns the members it applies to (those of before
-/// the commit it counters).
+/// The rules a counter-commit (a commit for an earlier epoch than the current one) must
+/// meet on top of [`check_commit`]'s; returns where the countered commits start in
+/// `recent_commits` and the members it applies to (those of before them).
 fn check_counter_commit(
     group: &GroupState,
     from: ParticipantId,
     request: &CommitRequest,
-) -> Result<BTreeSet<ParticipantId>, CommitRejection> {
+) -> Result<(usize, BTreeSet<ParticipantId>), CommitRejection> {
     let current = group.epoch;
-    // A commit that does not expel the sender of the one accepted for its epoch is no
-    // counter-commit but a late commit (two members raced; the second rebases).
-    let last = group
-        .last_commit
-        .as_ref()
-        .filter(|last| request.expelled.contains(&last.from))
-        .ok_or(CommitRejection::StaleEpoch { current })?;
-    if last.from == from {
+    let stale = CommitRejection::StaleEpoch { current };
+    let position = group
+        .recent_commits
+        .iter()
+        .position(|recent| recent.epoch == request.epoch)
+        .ok_or(stale.clone())?;
+    let countered = group.recent_commits.range(position..);
+    let first = &group.recent_commits[position];
+    // A commit that does not expel the one sender of every commit accepted since its epoch
+    // is no counter-commit but a late commit (two members raced; the second rebases).
+    let one_sender = countered.clone().all(|recent| recent.from == first.from);
+    if !one_sender || !request.expelled.contains(&first.from) {
+        return Err(stale);
+    }
+    if first.from == from {
         return Err(CommitRejection::CounterCommitSameSender { current });
     }
     if request.welcome.is_some() {
         return Err(CommitRejection::CounterCommitWithWelcome { current });
     }
-    if last.countered {
+    if first.countered {
         return Err(CommitRejection::CounterCommitTaken { current });
     }
-    if !last.members_before.contains(&from) {
+    if !first.members_before.contains(&from) {
         return Err(CommitRejection::NotAMember);
     }
-    Ok(last.members_before.clone())
+    Ok((position, first.members_before.clone()))
 }
 
 /// The rules a commit must meet against the members it applies to (see
@@ -1046,6 +1066,45 @@ mod tests {
     }
 
     #[test]
+    fn a_counter_commit_undoes_a_rule_breakers_run_of_commits() {
+        let mut ds = ada_bob_and_cy();
+        let present = [ADA, BOB, CY, DEE];
+        // Cy commits twice on its own line (the second on top of the first, which every
+        // honest client ignored) before the chair answers.
+        ds.commit(CY, &present, request(2, &[DEE], &[BOB])).unwrap();
+        ds.commit(CY, &present, request(3, &[], &[])).unwrap();
+        assert_eq!(ds.group().map(GroupState::epoch), Some(4));
+        // Ada counters for epoch 2, expelling Cy: the room goes back to epoch 3, with the
+        // members of before Cy's commits less Cy.
+        let counter = ds.commit(ADA, &present, expelling(2, &[CY])).unwrap();
+        assert_eq!(recipients(&counter), vec![ADA, BOB, CY]);
+        assert_eq!(ds.group().map(GroupState::epoch), Some(3));
+        assert_eq!(ds.status().members, vec![ADA, BOB]);
+        // One counter-commit per epoch, and the honest members go on from epoch 3.
+        assert_eq!(
+            ds.commit(BOB, &present, expelling(2, &[ADA])),
+            Err(CommitRejection::CounterCommitTaken { current: 3 })
+        );
+        ds.commit(BOB, &present, request(3, &[], &[])).unwrap();
+        assert_eq!(ds.group().map(GroupState::epoch), Some(4));
+    }
+
+    #[test]
+    fn a_run_of_commits_from_two_senders_cannot_be_countered() {
+        let mut ds = ada_bob_and_cy();
+        let present = [ADA, BOB, CY];
+        // Cy's commit, then Bob's on top: Bob followed it, so it is no rule-breaker's run.
+        ds.commit(CY, &present, request(2, &[], &[])).unwrap();
+        ds.commit(BOB, &present, request(3, &[], &[])).unwrap();
+        let before = ds.status();
+        assert_eq!(
+            ds.commit(ADA, &present, expelling(2, &[CY])),
+            Err(CommitRejection::StaleEpoch { current: 4 })
+        );
+        assert_eq!(ds.status(), before);
+    }
+
+    #[test]
     fn a_counter_commit_is_refused_unless_it_follows_every_rule() {
         let present = [ADA, BOB, CY, DEE];
         let with_welcome = CommitRequest {
@@ -1098,8 +1157,14 @@ mod tests {
         ds.commit(CY, &present, request(2, &[DEE], &[])).unwrap();
         ds.commit(ADA, &present, expelling(2, &[CY])).unwrap();
         let before = ds.status();
+        // The commit of epoch 2 is now Ada's counter-commit: expelling Cy again counters
+        // nothing, and Ada's cannot be countered in turn.
         assert_eq!(
             ds.commit(BOB, &present, expelling(2, &[CY])),
+            Err(CommitRejection::StaleEpoch { current: 3 })
+        );
+        assert_eq!(
+            ds.commit(BOB, &present, expelling(2, &[ADA])),
             Err(CommitRejection::CounterCommitTaken { current: 3 })
         );
         assert_eq!(

@@ -327,8 +327,9 @@ async fn one_counter_commit_routes_around_a_commit_everyone_ignored() {
             ServerMessage::ParticipantLeft { .. }
         ));
     }
-    // A second counter-commit for epoch 2 is refused; Bob goes on from epoch 3.
-    bob.send(&expelling(2, &[cy_id])).await;
+    // A second counter-commit for epoch 2 (of Ada's counter-commit) is refused; Bob goes
+    // on from epoch 3.
+    bob.send(&expelling(2, &[ada_id])).await;
     let reason = expect_rejected(&mut bob, 2, Some(3)).await;
     assert!(reason.contains("accepted already"), "{reason}");
     bob.send(&commit(3, &[], &[])).await;
