@@ -112,6 +112,11 @@ impl Fingerprint {
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }
+
+    /// A fingerprint from its raw 32 bytes (as the meeting policy carries them).
+    pub fn from_bytes(bytes: [u8; 32]) -> Fingerprint {
+        Fingerprint(bytes)
+    }
 }
 
 /// The short human form: the first 8 bytes as four groups of four hex digits,

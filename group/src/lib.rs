@@ -39,9 +39,11 @@ pub use error::GroupError;
 pub use frame_suite::FrameSuite;
 pub use identity::{Fingerprint, Identity};
 pub use meeting_group::signal_auth::{SessionDescriptionKind, SignalAuthError};
+#[cfg(feature = "test-hooks")]
+pub use meeting_group::RogueCommit;
 pub use meeting_group::{
-    EpochKeys, GroupEvent, MeetingConfig, MeetingGroup, Member, MembershipStatus, ResyncReason,
-    Roster, WelcomeRefusal,
+    Admission, ChairAction, EpochKeys, GroupEvent, Knock, MeetingConfig, MeetingGroup,
+    MeetingPolicy, Member, MembershipStatus, ResyncReason, Roster, WelcomeRefusal,
 };
 pub use rehearsal::rehearse_join;
 pub use security_code::SecurityCode;

@@ -20,7 +20,8 @@ use openmls_traits::OpenMlsProvider as _;
 use zeroize::Zeroizing;
 
 use crate::{
-    FrameSuite, GroupError, GroupEvent, Identity, MeetingConfig, MeetingGroup, MembershipStatus,
+    Admission, FrameSuite, GroupError, GroupEvent, Identity, MeetingConfig, MeetingGroup,
+    MembershipStatus,
 };
 
 /// The rehearsal's room: any well-formed id; no server ever sees it.
@@ -42,6 +43,8 @@ pub fn rehearse_join(frame_suite: FrameSuite, now_ms: u64) -> Result<(), GroupEr
         invite_secret: secret.clone(),
         display_name: display_name.to_owned(),
         frame_suite,
+        // The guest is added as soon as its request verifies, as in an open meeting.
+        admission: Admission::AnyoneWithLink,
     };
     let (host, guest) = (ParticipantId(1), ParticipantId(2));
     let info = |id, name: &str| ParticipantInfo {

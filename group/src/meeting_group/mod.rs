@@ -29,6 +29,7 @@ mod incoming_commits;
 mod join_challenge;
 mod joining;
 mod keys;
+pub mod policy;
 mod resync;
 mod roster;
 pub mod signal_auth;
@@ -51,6 +52,9 @@ use resync::NewerEpochHint;
 pub use join_challenge::JOIN_CHALLENGE_EPOCHS;
 pub use joining::WelcomeRefusal;
 pub use keys::EpochKeys;
+#[cfg(feature = "test-hooks")]
+pub use policy::RogueCommit;
+pub use policy::{Admission, ChairAction, Knock, MeetingPolicy};
 pub use resync::ResyncReason;
 pub use roster::{Member, MembershipStatus, Roster};
 
@@ -92,6 +96,9 @@ pub struct MeetingConfig {
     pub display_name: String,
     /// The meeting's SFrame suite, from the invite link.
     pub frame_suite: FrameSuite,
+    /// Who may bring new people in; used only if we start the group (the policy of a
+    /// meeting we join is the group's).
+    pub admission: Admission,
 }
 
 /// What the client must do after feeding the group a message or a timeout.
@@ -108,6 +115,12 @@ pub enum GroupEvent {
         /// What showed that we could no longer follow the group.
         reason: ResyncReason,
     },
+    /// A chair action of ours did not go through: we are not a chair, or our commit was
+    /// refused or never echoed and could not be retried.
+    ChairActionFailed(ChairAction),
+    /// The meeting's invite secret changed (a chair made a new link): the new link carries
+    /// it. Never sent to the server.
+    InviteSecret(Zeroizing<[u8; 32]>),
 }
 
 /// The meeting's MLS state machine. No `Debug` (it holds keys).
@@ -281,7 +294,11 @@ impl MeetingGroup {
                 }
                 self.maybe_commit(now_ms, &mut events);
             }
-            MembershipStatus::Connecting => {}
+            MembershipStatus::Connecting
+            | MembershipStatus::Removed
+            | MembershipStatus::Denied
+            | MembershipStatus::LockedOut
+            | MembershipStatus::Ended => {}
         }
         events
     }

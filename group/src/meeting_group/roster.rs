@@ -5,7 +5,7 @@
 use conclave_protocol::{ParticipantId, ParticipantInfo};
 use openmls::prelude::{BasicCredential, Credential, MlsGroup};
 
-use super::{MeetingGroup, WelcomeRefusal};
+use super::{Knock, MeetingGroup, MeetingPolicy, WelcomeRefusal};
 use crate::credential::CredentialInfo;
 use crate::Fingerprint;
 
@@ -18,8 +18,29 @@ pub enum MembershipStatus {
     WaitingToBeAdded,
     /// A member of the group, holding its keys.
     Member,
-    /// Lost track of the group (missed or bad commit, or removed): waiting to be re-added.
+    /// Lost track of the group (missed or bad commit): waiting to be re-added.
     Resyncing,
+    /// A chair removed us. Terminal: keys dropped, nothing re-published.
+    Removed,
+    /// A chair refused our knock. Terminal.
+    Denied,
+    /// The meeting is locked: nobody new gets in. Terminal.
+    LockedOut,
+    /// A chair ended the meeting. Terminal: keys dropped.
+    Ended,
+}
+
+impl MembershipStatus {
+    /// Whether this status is final: the group's keys are gone and we ask for nothing more.
+    pub fn is_terminal(self) -> bool {
+        matches!(
+            self,
+            MembershipStatus::Removed
+                | MembershipStatus::Denied
+                | MembershipStatus::LockedOut
+                | MembershipStatus::Ended
+        )
+    }
 }
 
 /// One member of the MLS group.
@@ -35,6 +56,8 @@ pub struct Member {
     pub fingerprint: Fingerprint,
     /// Whether this member is us.
     pub is_self: bool,
+    /// Whether the group's policy names this member a chair.
+    pub is_chair: bool,
 }
 
 /// Who is in the meeting, as the MLS group says (never from the server's word alone).
@@ -49,6 +72,10 @@ pub struct Roster {
     /// While we are not a member: why we refused the last Welcome addressed to us (its
     /// group could not prove that it is the meeting of our invite link).
     pub refused_welcome: Option<WelcomeRefusal>,
+    /// The group's policy (`None` while we are not a member, or if the group has none).
+    pub policy: Option<MeetingPolicy>,
+    /// Verified requests to be added that wait for a chair (empty unless we are a member).
+    pub knocks: Vec<Knock>,
 }
 
 impl MeetingGroup {
@@ -68,6 +95,7 @@ impl MeetingGroup {
                             display_name: info.display_name,
                             fingerprint: Fingerprint::of_public_key(&member.signature_key),
                             is_self: member.index == own,
+                            is_chair: false,
                         }
                     })
                     .collect()
@@ -85,6 +113,8 @@ impl MeetingGroup {
             members,
             outsiders,
             refused_welcome: self.refused_welcome,
+            policy: None,
+            knocks: Vec::new(),
         }
     }
 

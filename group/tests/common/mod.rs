@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use conclave_group::{
-    FrameSuite, GroupEvent, Identity, MeetingConfig, MeetingGroup, MembershipStatus, ResyncReason,
-    SecurityCode,
+    Admission, FrameSuite, GroupEvent, Identity, MeetingConfig, MeetingGroup, MembershipStatus,
+    ResyncReason, SecurityCode,
 };
 use conclave_protocol::{
     Bytes, ClientMessage, DisplayName, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
@@ -86,6 +86,9 @@ pub struct Meeting {
     /// Every KeyPackage request the server relayed: (from, key_package, invite_proof), so a
     /// test can play a server that replays one later.
     pub key_package_log: Vec<(ParticipantId, Bytes, Bytes)>,
+    /// The admission mode a client starting the group picks (`AnyoneWithLink` unless a test
+    /// is about admission, so that the others stay about their subject).
+    pub admission: Admission,
 }
 
 impl Default for Meeting {
@@ -122,6 +125,7 @@ impl Meeting {
             accepted_commits: 0,
             status_queries: 0,
             key_package_log: Vec::new(),
+            admission: Admission::AnyoneWithLink,
         }
     }
 
@@ -185,6 +189,7 @@ impl Meeting {
             invite_secret: Zeroizing::new(secret),
             display_name: name.to_owned(),
             frame_suite,
+            admission: self.admission,
         };
         let group = MeetingGroup::new(Identity::generate().unwrap(), config);
         let mut client = Client {
