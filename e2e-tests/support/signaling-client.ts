@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 export type ServerMessage = { type: string; [field: string]: unknown };
 
 /** `PROTOCOL_VERSION` in protocol/src/lib.rs: the server admits only clients of its own. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 export class SignalingClient {
   readonly received: ServerMessage[] = [];
@@ -41,9 +41,9 @@ export class SignalingClient {
     this.socket.send(JSON.stringify(message));
   }
 
-  /** Joins the room as a client of this protocol version does. */
-  join(displayName: string): void {
-    this.send({ type: 'join', display_name: displayName, protocol: PROTOCOL_VERSION });
+  /** Joins the room as a client of this protocol version does (no name: the server learns none). */
+  join(): void {
+    this.send({ type: 'join', protocol: PROTOCOL_VERSION });
   }
 
   /** The first message (already received or still to come) of the given type. */

@@ -5,14 +5,15 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use conclave_group::{EpochKeys, MeetingConfig};
-use conclave_protocol::{ClientMessage, ServerMessage};
+use conclave_group::{ChairAction, EpochKeys, MeetingConfig};
+use conclave_protocol::{close_code, ClientMessage, ServerMessage};
 use yew::Callback;
 use zeroize::Zeroizing;
 
 use super::teardown::{end, Ending};
 use super::{keys, media, SessionInner};
-use crate::roster::GroupView;
+use crate::invite::InviteSecret;
+use crate::roster::{GroupView, MeetingClosed};
 use crate::services::key_agreement::{KeyAgreement, KeyAgreementEvents};
 use crate::services::signaling::{CloseInfo, SignalingConnection};
 use crate::state::Action;
@@ -21,7 +22,7 @@ use crate::state::Action;
 /// nothing until both are ready, or once connected or ended.
 pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
     let weak = Rc::downgrade(inner_rc);
-    let (dispatcher, room, display_name, loaded, invite_secret, frame_suite) = {
+    let (dispatcher, room, display_name, loaded, invite_secret, frame_suite, admission) = {
         let mut inner = inner_rc.borrow_mut();
         if inner.ended || inner.signaling.is_some() || !inner.worker_ready {
             return;
@@ -43,6 +44,7 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
                 secret
             },
             inner.invite.frame_suite(),
+            inner.invite.admission(),
         )
     };
 
@@ -54,6 +56,7 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
             invite_secret,
             display_name: display_name.clone(),
             frame_suite,
+            admission,
         },
         KeyAgreementEvents {
             send: {
@@ -68,6 +71,16 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
                 let weak = weak.clone();
                 Callback::from(move |view: GroupView| keys::on_group_changed(&weak, view))
             },
+            invite_secret: {
+                let weak = weak.clone();
+                Callback::from(move |secret: Zeroizing<[u8; 32]>| {
+                    invite_renewed(&weak, InviteSecret::from_bytes(*secret));
+                })
+            },
+            chair_action_failed: {
+                let dispatcher = dispatcher.clone();
+                Callback::from(move |_: ChairAction| dispatcher.dispatch(Action::ChairActionFailed))
+            },
         },
     );
 
@@ -79,7 +92,7 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
     };
     let on_close = Callback::from(move |close: CloseInfo| {
         if let Some(inner) = weak.upgrade() {
-            end(&inner, Ending::Disconnected(close.reason));
+            end(&inner, ending_of_close(close));
         }
     });
     {
@@ -91,6 +104,30 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
         Ok(signaling) => inner_rc.borrow_mut().signaling = Some(signaling),
         Err(error) => end(inner_rc, Ending::Disconnected(error.to_string())),
     }
+}
+
+/// Why the server closed our connection, as the page tells it: a chair removed us or
+/// ended the meeting (the server only carries that out), or the connection was lost.
+fn ending_of_close(close: CloseInfo) -> Ending {
+    match close.code {
+        close_code::REMOVED => Ending::Closed(MeetingClosed::Removed),
+        close_code::MEETING_ENDED => Ending::Closed(MeetingClosed::Ended),
+        _ => Ending::Disconnected(close.reason),
+    }
+}
+
+/// A chair made a new invite link: the session, the page and the address bar use it.
+fn invite_renewed(weak: &Weak<RefCell<SessionInner>>, secret: InviteSecret) {
+    let Some(inner) = weak.upgrade() else {
+        return;
+    };
+    let (dispatcher, invite) = {
+        let mut inner = inner.borrow_mut();
+        inner.invite = inner.invite.with_secret(secret);
+        (inner.dispatcher.clone(), inner.invite.clone())
+    };
+    crate::services::navigation::replace(&invite.path_and_fragment());
+    dispatcher.dispatch(Action::InviteRenewed(invite));
 }
 
 /// Sends one message to the server, if connected.
