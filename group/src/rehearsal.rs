@@ -47,10 +47,7 @@ pub fn rehearse_join(frame_suite: FrameSuite, now_ms: u64) -> Result<(), GroupEr
         admission: Admission::AnyoneWithLink,
     };
     let (host, guest) = (ParticipantId(1), ParticipantId(2));
-    let info = |id, name: &str| ParticipantInfo {
-        id,
-        display_name: name.to_owned(),
-    };
+    let info = |id, _name: &str| ParticipantInfo { id };
     let mut host_group = MeetingGroup::new(Identity::generate()?, config("host"));
     let mut guest_group = MeetingGroup::new(Identity::generate()?, config("guest"));
 
@@ -118,6 +115,7 @@ pub fn rehearse_join(frame_suite: FrameSuite, now_ms: u64) -> Result<(), GroupEr
         welcome: Some(welcome),
         added,
         removed,
+        ..
     }) = committed
     else {
         return Err(GroupError::RehearsalStopped("no commit with a Welcome"));
@@ -131,6 +129,7 @@ pub fn rehearse_join(frame_suite: FrameSuite, now_ms: u64) -> Result<(), GroupEr
             commit,
             added,
             removed,
+            expelled: Vec::new(),
         },
     )?;
     deliver(

@@ -61,6 +61,7 @@ fn a_commit_adding_without_the_invite_psk_is_refused() {
             welcome: Some(added.welcome),
             added: vec![alice],
             removed: vec![],
+            expelled: vec![],
         },
     );
     meeting.settle();
@@ -80,6 +81,7 @@ fn a_commit_adding_without_the_invite_psk_is_refused() {
             welcome: Some(added.welcome),
             added: vec![bob],
             removed: vec![],
+            expelled: vec![],
         },
     );
     meeting.settle();

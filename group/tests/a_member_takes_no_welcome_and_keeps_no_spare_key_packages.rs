@@ -91,6 +91,7 @@ fn unused_key_packages_are_deleted_once_a_member() {
             commit: Bytes(vec![0xde, 0xad]),
             added: vec![],
             removed: vec![],
+            expelled: vec![],
         },
     );
     meeting.settle();

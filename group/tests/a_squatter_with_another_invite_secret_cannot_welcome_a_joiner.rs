@@ -42,6 +42,7 @@ fn squatter_welcomes_bob(psk: RoguePsk, with_psk: bool, expected: WelcomeRefusal
             welcome: Some(added.welcome),
             added: vec![bob],
             removed: vec![],
+            expelled: vec![],
         },
     );
     // Bob gets the Welcome from the server (the Delivery Service accepted the commit).

@@ -46,10 +46,7 @@ fn racing_committers_converge() {
     meeting.deliver(
         bob,
         ServerMessage::ParticipantJoined {
-            participant: ParticipantInfo {
-                id: alice,
-                display_name: "Alice".into(),
-            },
+            participant: ParticipantInfo { id: alice },
         },
     );
     meeting.settle();

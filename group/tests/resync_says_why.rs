@@ -63,6 +63,7 @@ fn a_commit_that_cannot_be_applied_is_named() {
             commit: Bytes(vec![0xde, 0xad]),
             added: vec![],
             removed: vec![],
+            expelled: vec![],
         },
     );
     meeting.settle();

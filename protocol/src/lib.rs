@@ -7,7 +7,9 @@
 //! The server relays [`SignalPayload`]s between two named participants of one room
 //! and never interprets them. Nothing here carries key material: media keys come
 //! from the participants' MLS group, and the invite secret stays in the invite link's URL
-//! fragment, which browsers never send to a server.
+//! fragment, which browsers never send to a server. Nothing here carries a name either:
+//! the server knows participants by opaque connection ids only, and names travel inside
+//! MLS (the credentials of KeyPackages and members), where [`DisplayName`] is their rule.
 
 use std::fmt;
 
@@ -31,7 +33,12 @@ pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 /// - 3: invite proofs cover the group's [`JoinChallenge`] (`set_join_challenge`,
 ///   `join_challenge`, `Joined.group.join_challenge`); a member checks newer-epoch media
 ///   with the server (`query_group_status`, `group_status`) before it re-syncs.
-pub const PROTOCOL_VERSION: u32 = 3;
+/// - 4: chair controls. `join` carries no display name and [`ParticipantInfo`] only an id
+///   (names travel only inside MLS); `answer_knock` / `knock_answered`, `end_meeting` /
+///   `meeting_ended`; a commit names the participants it `expelled` (the server closes
+///   them with [`close_code::REMOVED`]); the server accepts one counter-commit for the
+///   epoch just before its current one.
+pub const PROTOCOL_VERSION: u32 = 4;
 
 /// Length of a [`JoinChallenge`] in bytes.
 pub const JOIN_CHALLENGE_BYTES: usize = 32;
@@ -55,6 +62,16 @@ pub mod close_code {
     /// The reason sent with [`OTHER_VERSION`].
     pub const OTHER_VERSION_REASON: &str =
         "This page is from another version of Conclave: reload it to join.";
+    /// An accepted commit expelled this participant (a chair removed it from the group):
+    /// the server closes its connection right after relaying that commit.
+    pub const REMOVED: u16 = 4403;
+    /// The reason sent with [`REMOVED`].
+    pub const REMOVED_REASON: &str = "A chair removed you from the meeting.";
+    /// A member ended the meeting (`end_meeting`): every connection of the room is closed
+    /// and the room is gone.
+    pub const MEETING_ENDED: u16 = 4410;
+    /// The reason sent with [`MEETING_ENDED`].
+    pub const MEETING_ENDED_REASON: &str = "The meeting has ended.";
 }
 
 /// A room id: 22 characters of unpadded base64url (128 random bits), made by the server.
@@ -203,15 +220,24 @@ impl fmt::Debug for SfuAccess {
     }
 }
 
-/// A participant as the server knows it: a routing id and a self-chosen name.
+/// A participant as the server knows it: a routing id, nothing else. The server never
+/// learns names; a member's name comes from its MLS credential, and a participant who is
+/// no member is an unidentified connection.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ParticipantInfo {
     /// Routing id within the room.
     pub id: ParticipantId,
-    /// The name the participant typed in the lobby (not authenticated): a
-    /// [`DisplayName`] when the server made it, kept as text here so that a client reads
-    /// the roster whatever a server sends.
-    pub display_name: String,
+}
+
+/// A member's answer to a knock other than an Add (an admitted knocker is added by a
+/// commit and needs no answer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KnockAnswer {
+    /// A chair refused the knock: the knocker will not be added.
+    Denied,
+    /// The meeting is locked: nobody new is added.
+    Locked,
 }
 
 /// Reply body of `POST /api/rooms`.
@@ -245,13 +271,10 @@ pub enum ApiErrorCode {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientMessage {
-    /// Enter the room named in the WebSocket URL. Must be the first message.
+    /// Enter the room named in the WebSocket URL. Must be the first message. It carries
+    /// no name (the server ignores a `display_name` field an older page may send, and
+    /// closes that page for its older version anyway).
     Join {
-        /// Name shown to the other participants, as text: the server reads it with
-        /// [`DisplayName::parse`] and answers a name that breaks the rule with
-        /// [`ErrorCode::InvalidDisplayName`], so the page can let the person correct it
-        /// (a message it could not read at all gets `malformed_message`).
-        display_name: String,
         /// The sender's [`PROTOCOL_VERSION`]; 0 from clients older than this field.
         #[serde(default)]
         protocol: u32,
@@ -297,9 +320,15 @@ pub enum ClientMessage {
     /// own arrive: that is only a hint (anyone on the media path can forge a key id), and
     /// it re-syncs only if the server's epoch is ahead of its own.
     QueryGroupStatus,
-    /// An MLS Commit made in `epoch`. The server accepts only a commit for the room's
-    /// current epoch (the first wins); a late one is refused with
-    /// [`ServerMessage::CommitRejected`] so the sender can rebase.
+    /// An MLS Commit made in `epoch`, from a member. The server accepts a commit for the
+    /// room's current epoch (the first wins) and then moves the room to `epoch + 1`.
+    /// It also accepts one counter-commit for the epoch just before the current one, so
+    /// that honest members can route around a commit they all ignored: it must carry no
+    /// Welcome and come from another participant than the commit accepted for that
+    /// epoch; it is relayed like any commit and the room's epoch stays where it is (the
+    /// highest). Anything else, and any commit from a participant an accepted commit
+    /// expelled, is refused with [`ServerMessage::CommitRejected`] so the sender can
+    /// rebase.
     Commit {
         /// The epoch the commit was made in (the group's epoch before it).
         epoch: u64,
@@ -312,7 +341,32 @@ pub enum ClientMessage {
         /// Participants the commit removes (for the server's bookkeeping only). The server
         /// never removes a member itself, not even one that left the room.
         removed: Vec<ParticipantId>,
+        /// Participants the commit removes against their will (a chair's Remove, or the
+        /// member a counter-commit expels): once the commit is relayed, the server closes
+        /// their connections with [`close_code::REMOVED`] and forgets them as members,
+        /// so they cannot commit any more. Each must be a member the commit removes.
+        #[serde(default)]
+        expelled: Vec<ParticipantId>,
     },
+    /// Tell a knocker (a present participant who is no member) the answer to its knock,
+    /// and every member that it was answered. Accepted only from a group member, to a
+    /// participant present in the room who is no member; the server relays it as
+    /// [`ServerMessage::KnockAnswered`]. A non-member's is refused with
+    /// [`ErrorCode::NotAMember`], one to a member with [`ErrorCode::NotKnocking`], one
+    /// to nobody present with [`ErrorCode::UnknownParticipant`].
+    AnswerKnock {
+        /// The knocker.
+        to: ParticipantId,
+        /// The answer.
+        answer: KnockAnswer,
+    },
+    /// End the meeting for everyone. Accepted only from a group member (refused with
+    /// [`ErrorCode::NotAMember`]): the server sends [`ServerMessage::MeetingEnded`] to
+    /// everyone in the room, closes every connection with [`close_code::MEETING_ENDED`],
+    /// destroys the room's SFU room and forgets the room (its id then names no room).
+    /// Each member's client enforces the end itself (the chair's commit); the server's
+    /// part only empties the room.
+    EndMeeting,
 }
 
 /// Opaque binary data carried in JSON as unpadded base64url.
@@ -453,7 +507,25 @@ pub enum ServerMessage {
         added: Vec<ParticipantId>,
         /// Participants it removes.
         removed: Vec<ParticipantId>,
+        /// Participants it expels: the server closes them with [`close_code::REMOVED`]
+        /// right after this message.
+        #[serde(default)]
+        expelled: Vec<ParticipantId>,
     },
+    /// A member answered a knock ([`ClientMessage::AnswerKnock`]). Sent to the knocker
+    /// and to every member present (the sender included).
+    KnockAnswered {
+        /// The member who answered (unverified: a hint the clients check against the
+        /// group's policy, never a decision).
+        from: ParticipantId,
+        /// The knocker.
+        to: ParticipantId,
+        /// The answer.
+        answer: KnockAnswer,
+    },
+    /// A member ended the meeting: the server closes this connection right after, with
+    /// [`close_code::MEETING_ENDED`], and the room is gone.
+    MeetingEnded,
     /// A Welcome into the group, for a participant an accepted commit added.
     Welcome {
         /// Who committed the Add.
@@ -484,9 +556,8 @@ pub enum ServerMessage {
 
 impl ClientMessage {
     /// `join` as this version of the protocol sends it.
-    pub fn join(display_name: impl Into<String>) -> Self {
+    pub fn join() -> Self {
         Self::Join {
-            display_name: display_name.into(),
             protocol: PROTOCOL_VERSION,
         }
     }
@@ -534,8 +605,6 @@ pub enum ErrorCode {
     NotJoined,
     /// `join` was sent twice on one connection.
     AlreadyJoined,
-    /// The display name was empty or too long.
-    InvalidDisplayName,
     /// The recipient of a `signal` is not in this room.
     UnknownParticipant,
     /// The room is full.
@@ -557,6 +626,12 @@ pub enum ErrorCode {
     /// The room's SFU cannot be reached or refused to create the room; the server keeps
     /// trying and sends `sfu_room_ready` once it succeeds.
     SfuUnavailable,
+    /// `answer_knock` or `end_meeting` came from a participant who is not a member of the
+    /// room's group (or the room has no group). Nothing changed.
+    NotAMember,
+    /// `answer_knock` named a participant who is a member of the group, not a knocker.
+    /// Nothing changed.
+    NotKnocking,
     /// A code this version does not know (sent by a newer server); the message still says
     /// what happened.
     #[serde(other)]
@@ -570,8 +645,8 @@ mod tests {
     #[test]
     fn client_messages_have_a_stable_json_shape() {
         assert_eq!(
-            serde_json::to_string(&ClientMessage::join("Ada")).unwrap(),
-            r#"{"type":"join","display_name":"Ada","protocol":3}"#
+            serde_json::to_string(&ClientMessage::join()).unwrap(),
+            r#"{"type":"join","protocol":4}"#
         );
         // A code from a newer server still reads, as `Unknown`, with its message.
         let newer: ServerMessage =
@@ -583,15 +658,20 @@ mod tests {
                 message: "m".into()
             }
         );
-        // A client from before the version field reads as version 0.
+        // A client from before the version field reads as version 0, and the name an
+        // older page sends is ignored (the server never keeps it).
         let unversioned: ClientMessage =
             serde_json::from_str(r#"{"type":"join","display_name":"Ada"}"#).unwrap();
+        assert_eq!(unversioned, ClientMessage::Join { protocol: 0 });
+        let named: ClientMessage =
+            serde_json::from_str(r#"{"type":"join","display_name":"Ada","protocol":4}"#).unwrap();
+        assert_eq!(named, ClientMessage::join());
         assert_eq!(
-            unversioned,
-            ClientMessage::Join {
-                display_name: "Ada".into(),
-                protocol: 0
-            }
+            serde_json::to_string(&ParticipantInfo {
+                id: ParticipantId(3)
+            })
+            .unwrap(),
+            r#"{"id":3}"#
         );
         let signal = ClientMessage::Signal {
             to: ParticipantId(7),
@@ -623,10 +703,30 @@ mod tests {
             welcome: None,
             added: vec![],
             removed: vec![ParticipantId(2)],
+            expelled: vec![ParticipantId(2)],
         };
+        let text = r#"{"type":"commit","epoch":3,"commit":"_wA","welcome":null,"added":[],"removed":[2],"expelled":[2]}"#;
+        assert_eq!(serde_json::to_string(&commit).unwrap(), text);
+        assert_eq!(serde_json::from_str::<ClientMessage>(text).unwrap(), commit);
+        // `expelled` defaults to nobody.
+        let plain: ClientMessage = serde_json::from_str(
+            r#"{"type":"commit","epoch":3,"commit":"_wA","welcome":null,"added":[],"removed":[2]}"#,
+        )
+        .unwrap();
+        assert!(matches!(plain, ClientMessage::Commit { expelled, .. } if expelled.is_empty()));
+        let relayed = ServerMessage::Commit {
+            from: ParticipantId(1),
+            epoch: 3,
+            commit: Bytes(vec![0xff, 0x00]),
+            added: vec![],
+            removed: vec![ParticipantId(2)],
+            expelled: vec![ParticipantId(2)],
+        };
+        let text = r#"{"type":"commit","from":1,"epoch":3,"commit":"_wA","added":[],"removed":[2],"expelled":[2]}"#;
+        assert_eq!(serde_json::to_string(&relayed).unwrap(), text);
         assert_eq!(
-            serde_json::to_string(&commit).unwrap(),
-            r#"{"type":"commit","epoch":3,"commit":"_wA","welcome":null,"added":[],"removed":[2]}"#
+            serde_json::from_str::<ServerMessage>(text).unwrap(),
+            relayed
         );
         let error = ServerMessage::Error {
             code: ErrorCode::GroupExists,
@@ -677,6 +777,57 @@ mod tests {
         assert_eq!(
             serde_json::from_str::<GroupStatus>(bare).unwrap(),
             GroupStatus::default()
+        );
+    }
+
+    #[test]
+    fn chair_messages_have_a_stable_json_shape() {
+        let answer = ClientMessage::AnswerKnock {
+            to: ParticipantId(5),
+            answer: KnockAnswer::Denied,
+        };
+        let text = r#"{"type":"answer_knock","to":5,"answer":"denied"}"#;
+        assert_eq!(serde_json::to_string(&answer).unwrap(), text);
+        assert_eq!(serde_json::from_str::<ClientMessage>(text).unwrap(), answer);
+        let answered = ServerMessage::KnockAnswered {
+            from: ParticipantId(1),
+            to: ParticipantId(5),
+            answer: KnockAnswer::Locked,
+        };
+        let text = r#"{"type":"knock_answered","from":1,"to":5,"answer":"locked"}"#;
+        assert_eq!(serde_json::to_string(&answered).unwrap(), text);
+        assert_eq!(
+            serde_json::from_str::<ServerMessage>(text).unwrap(),
+            answered
+        );
+        let end = r#"{"type":"end_meeting"}"#;
+        assert_eq!(
+            serde_json::to_string(&ClientMessage::EndMeeting).unwrap(),
+            end
+        );
+        assert_eq!(
+            serde_json::from_str::<ClientMessage>(end).unwrap(),
+            ClientMessage::EndMeeting
+        );
+        assert_eq!(
+            serde_json::to_string(&ServerMessage::MeetingEnded).unwrap(),
+            r#"{"type":"meeting_ended"}"#
+        );
+        // Any other answer, or none, does not parse.
+        for bad in [
+            r#"{"type":"answer_knock","to":5,"answer":"admitted"}"#,
+            r#"{"type":"answer_knock","to":5}"#,
+            r#"{"type":"answer_knock","answer":"denied"}"#,
+        ] {
+            assert!(serde_json::from_str::<ClientMessage>(bad).is_err(), "{bad}");
+        }
+        assert_eq!(
+            serde_json::to_string(&ErrorCode::NotAMember).unwrap(),
+            r#""not_a_member""#
+        );
+        assert_eq!(
+            serde_json::to_string(&ErrorCode::NotKnocking).unwrap(),
+            r#""not_knocking""#
         );
     }
 

@@ -18,7 +18,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use conclave_protocol::{
-    close_code, ApiErrorCode, ClientMessage, DisplayName, ParticipantId, RoomId, ServerMessage,
+    close_code, ApiErrorCode, ClientMessage, ParticipantId, RoomId, ServerMessage,
     MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
 };
 use futures_util::stream::{SplitSink, SplitStream};
@@ -210,23 +210,19 @@ impl Session {
 
     fn handle(&mut self, room: &RoomId, message: ClientMessage) -> Result<Step, Error> {
         match message {
-            ClientMessage::Join {
-                display_name,
-                protocol,
-            } => {
+            ClientMessage::Join { protocol } => {
                 if self.joined.is_some() {
                     return Err(Error::AlreadyJoined);
                 }
                 if protocol != PROTOCOL_VERSION {
                     return Err(Error::ProtocolMismatch { client: protocol });
                 }
-                let name = DisplayName::parse(&display_name).map_err(Error::InvalidDisplayName)?;
                 let context = JoinContext {
                     unix_now: unix_now(),
                     fresh_sfu_room: random_room_spec,
                 };
                 let mut rooms = self.state.rooms();
-                let joined = rooms.join(room, name, self.me.clone(), context)?;
+                let joined = rooms.join(room, self.me.clone(), context)?;
                 // Queued under the lock, so `joined` (then the SFU room's status) precedes
                 // anything others send us.
                 self.me.deliver(joined.reply);
@@ -294,12 +290,18 @@ impl Session {
                 let answer = self.state.rooms().group_status(room, from)?;
                 Ok(Step::Reply(answer))
             }
+            ClientMessage::AnswerKnock { .. } | ClientMessage::EndMeeting => {
+                // Served in a following commit of this branch.
+                self.joined.ok_or(Error::NotJoined)?;
+                Err(Error::MalformedMessage)
+            }
             ClientMessage::Commit {
                 epoch,
                 commit,
                 welcome,
                 added,
                 removed,
+                expelled,
             } => {
                 let from = self.joined.ok_or(Error::NotJoined)?;
                 let request = CommitRequest {
@@ -308,6 +310,7 @@ impl Session {
                     welcome,
                     added,
                     removed,
+                    expelled,
                 };
                 let mut rooms = self.state.rooms();
                 // Queued under the lock: every member sees the room's commits in one order.

@@ -88,6 +88,8 @@ pub struct CommitRequest {
     pub added: Vec<ParticipantId>,
     /// Participants it removes.
     pub removed: Vec<ParticipantId>,
+    /// Participants it expels (closed by the server once the commit is relayed).
+    pub expelled: Vec<ParticipantId>,
 }
 
 /// Why a commit was not accepted; its text is the `reason` of
@@ -319,6 +321,7 @@ impl DeliveryService {
             welcome,
             added,
             removed,
+            expelled,
         } = request;
 
         let mut routed: Vec<Routed> = present
@@ -332,6 +335,7 @@ impl DeliveryService {
                     commit: commit.clone(),
                     added: added.clone(),
                     removed: removed.clone(),
+                    expelled: expelled.clone(),
                 },
             })
             .collect();
@@ -486,6 +490,7 @@ mod tests {
             welcome: (!added.is_empty()).then(|| bytes("welcome")),
             added: added.to_vec(),
             removed: removed.to_vec(),
+            expelled: Vec::new(),
         }
     }
 
@@ -570,6 +575,7 @@ mod tests {
                         commit: bytes("commit"),
                         added: vec![BOB],
                         removed: vec![],
+                        expelled: vec![],
                     }
                 },
                 Routed {

@@ -7,9 +7,7 @@ use std::path::PathBuf;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use conclave_protocol::{
-    close_code, ApiError, ApiErrorCode, DisplayNameError, ErrorCode, ServerMessage,
-};
+use conclave_protocol::{close_code, ApiError, ApiErrorCode, ErrorCode, ServerMessage};
 
 use crate::delivery_service::{CommitRejection, JoinChallengeRejection};
 
@@ -67,12 +65,6 @@ pub enum Error {
     /// The room already holds its maximum number of participants.
     #[error("room full")]
     RoomFull,
-    /// The display name was empty, too long, or held control characters.
-    #[error(
-        "a display name is 1 to {} characters, without control characters",
-        conclave_protocol::MAX_DISPLAY_NAME_CHARS
-    )]
-    InvalidDisplayName(#[source] DisplayNameError),
     /// The recipient of a `signal` is not in the sender's room.
     #[error("no such participant in this room")]
     UnknownParticipant,
@@ -139,7 +131,6 @@ impl Error {
         match self {
             Self::UnknownRoom => Some(ErrorCode::UnknownRoom),
             Self::RoomFull => Some(ErrorCode::RoomFull),
-            Self::InvalidDisplayName(_) => Some(ErrorCode::InvalidDisplayName),
             Self::UnknownParticipant => Some(ErrorCode::UnknownParticipant),
             Self::NotJoined => Some(ErrorCode::NotJoined),
             Self::AlreadyJoined => Some(ErrorCode::AlreadyJoined),

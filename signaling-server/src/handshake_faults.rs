@@ -203,6 +203,7 @@ mod tests {
                     commit: Bytes(vec![epoch as u8]),
                     added: vec![],
                     removed: vec![],
+                    expelled: vec![],
                 },
             })
             .collect();

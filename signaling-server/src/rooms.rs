@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use conclave_protocol::{
-    Bytes, DisplayName, IceServer, JoinChallenge, MediaMode, ParticipantId, ParticipantInfo,
-    RoomId, ServerMessage, SignalPayload,
+    Bytes, IceServer, JoinChallenge, MediaMode, ParticipantId, ParticipantInfo, RoomId,
+    ServerMessage, SignalPayload,
 };
 
 use crate::config::ice::ice_servers_for;
@@ -221,7 +221,6 @@ impl<P: Clone> Rooms<P> {
     pub fn join<F: FnOnce() -> SfuRoomSpec>(
         &mut self,
         room_id: &RoomId,
-        display_name: DisplayName,
         peer: P,
         context: JoinContext<F>,
     ) -> Result<Joined<P>, Error> {
@@ -231,10 +230,7 @@ impl<P: Clone> Rooms<P> {
         }
         let you = ParticipantId(room.next_id);
         room.next_id = room.next_id.saturating_add(1);
-        let info = ParticipantInfo {
-            id: you,
-            display_name: display_name.into(),
-        };
+        let info = ParticipantInfo { id: you };
         let announcements = room
             .members
             .iter()
@@ -571,10 +567,6 @@ mod tests {
         })
     }
 
-    fn name(text: &str) -> DisplayName {
-        DisplayName::parse(text).unwrap()
-    }
-
     fn room(n: u8) -> RoomId {
         room_id_from_bytes([n; 16])
     }
@@ -601,7 +593,7 @@ mod tests {
         let now = Instant::now();
         rooms.create(room(1), now).unwrap();
 
-        let ada = rooms.join(&room(1), name("Ada"), "ada", mesh()).unwrap();
+        let ada = rooms.join(&room(1), "ada", mesh()).unwrap();
         assert_eq!(ada.you, ParticipantId(1));
         assert!(ada.announcements.is_empty());
         assert_eq!(
@@ -615,13 +607,12 @@ mod tests {
             }
         );
 
-        let bob = rooms.join(&room(1), name("Bob"), "bob", mesh()).unwrap();
+        let bob = rooms.join(&room(1), "bob", mesh()).unwrap();
         assert_eq!(bob.you, ParticipantId(2));
         let ServerMessage::Joined { participants, .. } = &bob.reply else {
             panic!("expected joined, got {:?}", bob.reply);
         };
-        assert_eq!(participants.len(), 1);
-        assert_eq!(participants[0].display_name, "Ada");
+        assert_eq!(participants, &vec![ParticipantInfo { id: ada.you }]);
         assert_eq!(recipients(&bob.announcements), vec!["ada"]);
         assert_eq!(rooms.participants(&room(1)).len(), 2);
     }
@@ -629,9 +620,7 @@ mod tests {
     #[test]
     fn unknown_rooms_cannot_be_joined() {
         let mut rooms = rooms(10, 6);
-        let err = rooms
-            .join(&room(9), name("Ada"), "ada", mesh())
-            .unwrap_err();
+        let err = rooms.join(&room(9), "ada", mesh()).unwrap_err();
         assert!(matches!(err, Error::UnknownRoom));
     }
 
@@ -639,9 +628,9 @@ mod tests {
     fn a_full_room_refuses_the_next_joiner() {
         let mut rooms = rooms(10, 2);
         rooms.create(room(1), Instant::now()).unwrap();
-        rooms.join(&room(1), name("Ada"), "ada", mesh()).unwrap();
-        rooms.join(&room(1), name("Bob"), "bob", mesh()).unwrap();
-        let err = rooms.join(&room(1), name("Cy"), "cy", mesh()).unwrap_err();
+        rooms.join(&room(1), "ada", mesh()).unwrap();
+        rooms.join(&room(1), "bob", mesh()).unwrap();
+        let err = rooms.join(&room(1), "cy", mesh()).unwrap_err();
         assert!(matches!(err, Error::RoomFull));
     }
 
@@ -670,15 +659,9 @@ mod tests {
     fn signals_reach_only_the_named_participant() {
         let mut rooms = rooms(10, 6);
         rooms.create(room(1), Instant::now()).unwrap();
-        let ada = rooms
-            .join(&room(1), name("Ada"), "ada", mesh())
-            .unwrap()
-            .you;
-        let bob = rooms
-            .join(&room(1), name("Bob"), "bob", mesh())
-            .unwrap()
-            .you;
-        rooms.join(&room(1), name("Cy"), "cy", mesh()).unwrap();
+        let ada = rooms.join(&room(1), "ada", mesh()).unwrap().you;
+        let bob = rooms.join(&room(1), "bob", mesh()).unwrap().you;
+        rooms.join(&room(1), "cy", mesh()).unwrap();
         let payload = SignalPayload::Offer {
             sdp: "v=0".into(),
             signature: Bytes::default(),
@@ -698,12 +681,9 @@ mod tests {
         let mut rooms = rooms(10, 6);
         rooms.create(room(1), Instant::now()).unwrap();
         rooms.create(room(2), Instant::now()).unwrap();
-        let ada = rooms
-            .join(&room(1), name("Ada"), "ada", mesh())
-            .unwrap()
-            .you;
-        rooms.join(&room(2), name("Bob"), "bob", mesh()).unwrap();
-        rooms.join(&room(2), name("Eve"), "eve", mesh()).unwrap();
+        let ada = rooms.join(&room(1), "ada", mesh()).unwrap().you;
+        rooms.join(&room(2), "bob", mesh()).unwrap();
+        rooms.join(&room(2), "eve", mesh()).unwrap();
         // Eve is participant 2 of room 2; there is no participant 2 in room 1.
         let payload = SignalPayload::Answer {
             sdp: "v=0".into(),
@@ -720,11 +700,8 @@ mod tests {
         let mut rooms = rooms(10, 6);
         let now = Instant::now();
         rooms.create(room(1), now).unwrap();
-        let ada = rooms
-            .join(&room(1), name("Ada"), "ada", mesh())
-            .unwrap()
-            .you;
-        rooms.join(&room(1), name("Bob"), "bob", mesh()).unwrap();
+        let ada = rooms.join(&room(1), "ada", mesh()).unwrap().you;
+        rooms.join(&room(1), "bob", mesh()).unwrap();
         let left = rooms.leave(&room(1), ada, now).deliveries;
         assert_eq!(recipients(&left), vec!["bob"]);
         assert_eq!(left[0].message, ServerMessage::ParticipantLeft { id: ada });
@@ -748,14 +725,8 @@ mod tests {
         let mut rooms = rooms(10, 6);
         let now = Instant::now();
         rooms.create(room(1), now).unwrap();
-        let ada = rooms
-            .join(&room(1), name("Ada"), "ada", mesh())
-            .unwrap()
-            .you;
-        let bob = rooms
-            .join(&room(1), name("Bob"), "bob", mesh())
-            .unwrap()
-            .you;
+        let ada = rooms.join(&room(1), "ada", mesh()).unwrap().you;
+        let bob = rooms.join(&room(1), "bob", mesh()).unwrap().you;
         let challenge = JoinChallenge {
             epoch: 0,
             challenge: Bytes(vec![7; conclave_protocol::JOIN_CHALLENGE_BYTES]),
@@ -781,7 +752,7 @@ mod tests {
             ServerMessage::JoinChallenge(challenge.clone())
         );
         // A later joiner finds it in `joined`, and a query returns it with the epoch.
-        let cy = rooms.join(&room(1), name("Cy"), "cy", mesh()).unwrap();
+        let cy = rooms.join(&room(1), "cy", mesh()).unwrap();
         let ServerMessage::Joined { group, .. } = &cy.reply else {
             panic!("expected joined, got {:?}", cy.reply);
         };
@@ -824,15 +795,9 @@ mod tests {
         let mut rooms = rooms(10, 6);
         let now = Instant::now();
         rooms.create(room(1), now).unwrap();
-        let ada = rooms
-            .join(&room(1), name("Ada"), "ada", mesh())
-            .unwrap()
-            .you;
+        let ada = rooms.join(&room(1), "ada", mesh()).unwrap().you;
         rooms.leave(&room(1), ada, now);
-        let again = rooms
-            .join(&room(1), name("Ada"), "ada", mesh())
-            .unwrap()
-            .you;
+        let again = rooms.join(&room(1), "ada", mesh()).unwrap().you;
         assert_ne!(ada, again);
     }
 
@@ -842,10 +807,7 @@ mod tests {
         let start = Instant::now();
         rooms.create(room(1), start).unwrap();
         rooms.create(room(2), start).unwrap();
-        let ada = rooms
-            .join(&room(2), name("Ada"), "ada", mesh())
-            .unwrap()
-            .you;
+        let ada = rooms.join(&room(2), "ada", mesh()).unwrap().you;
 
         assert_eq!(rooms.sweep(start + TTL), 0, "a new room survives its TTL");
         assert_eq!(rooms.sweep(start + TTL + Duration::from_secs(1)), 1);
@@ -923,9 +885,7 @@ mod tests {
             let now = Instant::now();
             rooms.create(room(1), now).unwrap();
 
-            let ada = rooms
-                .join(&room(1), name("Ada"), "ada", at(1000, 42))
-                .unwrap();
+            let ada = rooms.join(&room(1), "ada", at(1000, 42)).unwrap();
             let ServerMessage::Joined {
                 media_mode,
                 ice_servers,
@@ -952,9 +912,7 @@ mod tests {
             assert_eq!(recipients(&told), vec!["ada"]);
             assert_eq!(told[0].message, ready_for(42));
 
-            let bob = rooms
-                .join(&room(1), name("Bob"), "bob", at(1000, 43))
-                .unwrap();
+            let bob = rooms.join(&room(1), "bob", at(1000, 43)).unwrap();
             assert_eq!(bob.sfu_command, None, "one SFU room per meeting");
             assert_eq!(bob.sfu_notice, Some(ready_for(42)));
 
@@ -974,7 +932,7 @@ mod tests {
         fn an_unavailable_sfu_is_told_and_a_recreated_room_is_announced_again() {
             let mut rooms = janus_rooms();
             rooms.create(room(1), Instant::now()).unwrap();
-            rooms.join(&room(1), name("Ada"), "ada", at(0, 42)).unwrap();
+            rooms.join(&room(1), "ada", at(0, 42)).unwrap();
             let down = SfuEvent::Unavailable {
                 room: room(1),
                 number: 42,
@@ -988,7 +946,7 @@ mod tests {
                 }
             ));
             assert!(rooms.apply_sfu_event(&down).is_empty(), "told once");
-            let bob = rooms.join(&room(1), name("Bob"), "bob", at(0, 43)).unwrap();
+            let bob = rooms.join(&room(1), "bob", at(0, 43)).unwrap();
             assert!(matches!(
                 bob.sfu_notice,
                 Some(ServerMessage::Error {
@@ -1009,12 +967,9 @@ mod tests {
             let mut rooms = janus_rooms();
             let now = Instant::now();
             rooms.create(room(1), now).unwrap();
-            let ada = rooms
-                .join(&room(1), name("Ada"), "ada", at(0, 42))
-                .unwrap()
-                .you;
+            let ada = rooms.join(&room(1), "ada", at(0, 42)).unwrap().you;
             rooms.leave(&room(1), ada, now);
-            rooms.join(&room(1), name("Bob"), "bob", at(0, 43)).unwrap();
+            rooms.join(&room(1), "bob", at(0, 43)).unwrap();
             let stale = SfuEvent::Ready {
                 room: room(1),
                 number: 42,

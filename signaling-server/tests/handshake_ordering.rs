@@ -178,6 +178,7 @@ async fn an_add_without_a_welcome_is_rejected() {
         welcome: None,
         added: vec![bob_id],
         removed: vec![],
+        expelled: vec![],
     })
     .await;
     let reason = expect_rejected(&mut ada, 0, Some(0)).await;

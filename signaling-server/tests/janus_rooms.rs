@@ -232,10 +232,10 @@ async fn expect_sfu_room_ready(participant: &mut Participant) -> (SfuAccess, u64
 async fn join_janus_room(
     server: &TestServer,
     room: &conclave_protocol::RoomId,
-    name: &str,
+    _who: &str,
 ) -> Participant {
     let mut participant = server.connect(room.as_str()).await;
-    participant.send(&ClientMessage::join(name)).await;
+    participant.send(&ClientMessage::join()).await;
     match participant.recv().await {
         ServerMessage::Joined { media_mode, .. } => assert_eq!(media_mode, MediaMode::Janus),
         other => panic!("expected joined, got {other:?}"),

@@ -140,7 +140,7 @@ async fn a_full_room_refuses_with_4409() {
     ));
 
     let mut cy = server.connect(room.as_str()).await;
-    cy.send(&ClientMessage::join("Cy")).await;
+    cy.send(&ClientMessage::join()).await;
     cy.expect_error(ErrorCode::RoomFull).await;
     let closed = cy.expect_close().await;
     assert_eq!((closed.code, closed.reason.as_str()), (4409, "room full"));

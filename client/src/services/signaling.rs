@@ -182,7 +182,6 @@ impl SignalingConnection {
     /// messages that were not valid protocol JSON.
     pub fn connect(
         room: &RoomId,
-        display_name: String,
         on_message: Callback<ServerMessage>,
         on_unexpected_close: Callback<CloseInfo>,
         on_garbage: Callback<String>,
@@ -191,7 +190,7 @@ impl SignalingConnection {
             Some(socket) => socket,
             None => open_socket(room)?,
         };
-        let join = serde_json::to_string(&ClientMessage::join(display_name))?;
+        let join = serde_json::to_string(&ClientMessage::join())?;
         let send_join = {
             let socket = socket.clone();
             let on_garbage = on_garbage.clone();

@@ -100,7 +100,7 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
         inner.seen_keys = Some(loaded.seen_keys);
         inner.key_agreement = Some(key_agreement);
     }
-    match SignalingConnection::connect(&room, display_name, on_message, on_close, meeting_error) {
+    match SignalingConnection::connect(&room, on_message, on_close, meeting_error) {
         Ok(signaling) => inner_rc.borrow_mut().signaling = Some(signaling),
         Err(error) => end(inner_rc, Ending::Disconnected(error.to_string())),
     }
@@ -196,6 +196,8 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
         | ServerMessage::Welcome { .. }
         | ServerMessage::CommitRejected { .. }
         | ServerMessage::JoinChallenge(_)
-        | ServerMessage::GroupStatus { .. } => {}
+        | ServerMessage::GroupStatus { .. }
+        | ServerMessage::KnockAnswered { .. }
+        | ServerMessage::MeetingEnded => {}
     }
 }

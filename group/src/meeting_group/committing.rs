@@ -189,6 +189,7 @@ impl MeetingGroup {
                     welcome: welcome.map(Bytes),
                     added,
                     removed,
+                    expelled: Vec::new(),
                 }));
             }
             Err(_) if !self.pending_key_packages.is_empty() => {

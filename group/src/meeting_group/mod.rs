@@ -258,7 +258,9 @@ impl MeetingGroup {
             }
             ServerMessage::Signal { .. }
             | ServerMessage::Error { .. }
-            | ServerMessage::SfuRoomReady { .. } => {}
+            | ServerMessage::SfuRoomReady { .. }
+            | ServerMessage::KnockAnswered { .. }
+            | ServerMessage::MeetingEnded => {}
         }
         events
     }

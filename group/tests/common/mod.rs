@@ -19,7 +19,7 @@ use conclave_group::{
     ResyncReason, SecurityCode,
 };
 use conclave_protocol::{
-    Bytes, ClientMessage, DisplayName, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
+    Bytes, ClientMessage, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
 };
 use conclave_signaling_server::delivery_service::CommitRequest;
 use conclave_signaling_server::rooms::{Delivery, JoinContext, RoomLimits, Rooms};
@@ -219,7 +219,7 @@ impl Meeting {
     }
 
     /// The server's join: the new id, and its `joined` reply (the others are told).
-    fn server_join(&mut self, name: &str) -> (ParticipantId, ServerMessage) {
+    fn server_join(&mut self, _name: &str) -> (ParticipantId, ServerMessage) {
         // The queue handle is the id the server is about to give: it counts from 1 and
         // never reuses one.
         let handle = ParticipantId(self.next_id);
@@ -228,7 +228,6 @@ impl Meeting {
             .server
             .join(
                 &self.room_id,
-                DisplayName::parse(name).unwrap(),
                 handle,
                 JoinContext {
                     unix_now: 0,
@@ -342,6 +341,7 @@ impl Meeting {
                 welcome,
                 added,
                 removed,
+                expelled,
             } => {
                 let accepted = self.server.commit(
                     &room,
@@ -352,6 +352,7 @@ impl Meeting {
                         welcome,
                         added,
                         removed,
+                        expelled,
                     },
                 );
                 if accepted.is_ok() {
@@ -372,9 +373,11 @@ impl Meeting {
                     Err(error) => Err(error),
                 }
             }
-            ClientMessage::Join { .. } | ClientMessage::Signal { .. } | ClientMessage::Leave => {
-                Ok(Vec::new())
-            }
+            ClientMessage::Join { .. }
+            | ClientMessage::Signal { .. }
+            | ClientMessage::Leave
+            | ClientMessage::AnswerKnock { .. }
+            | ClientMessage::EndMeeting => Ok(Vec::new()),
         };
         match served {
             Ok(deliveries) => self.deliver_all(deliveries),
@@ -508,7 +511,7 @@ impl Meeting {
 
     /// A hostile server's moves: it says `id` (named `name`) is in the room, and relays
     /// an old KeyPackage request `(from, key_package, invite_proof)` to every member.
-    pub fn replay_key_package(&mut self, name: &str, request: &(ParticipantId, Bytes, Bytes)) {
+    pub fn replay_key_package(&mut self, _name: &str, request: &(ParticipantId, Bytes, Bytes)) {
         let (from, key_package, invite_proof) = request.clone();
         let members: Vec<ParticipantId> = self
             .clients
@@ -520,10 +523,7 @@ impl Meeting {
             self.deliver(
                 to,
                 ServerMessage::ParticipantJoined {
-                    participant: ParticipantInfo {
-                        id: from,
-                        display_name: name.to_owned(),
-                    },
+                    participant: ParticipantInfo { id: from },
                 },
             );
         }

@@ -8,7 +8,8 @@
 //! - `welcome_attack`: a joiner's KeyPackage is not relayed to the members; the server adds
 //!   it to a group of its own ([`server_group`]) and sends the joiner that group's Welcome
 //!   (and, to the joiners it captured before, the Commit). The server group's own leaf
-//!   wears the face of the room's first other participant, so the joiner's roster looks
+//!   wears the participant id of the room's first other participant, under a made-up
+//!   name (the server learns no names from `join`), so the joiner's roster looks
 //!   plausible.
 //! - `squat`: as `welcome_attack`, and `joined` tells everyone that the room already has a
 //!   group while it has none, so that even the first honest joiner asks to be added to the
@@ -35,6 +36,9 @@ use server_group::ServerGroup;
 
 /// Most rooms armed at once.
 pub const MAX_HOSTILE_ROOMS: usize = 64;
+
+/// The name the server group's own leaf carries (the server learns no names from `join`).
+const FACE_NAME: &str = "Host";
 
 /// Re-route a victim's signaling between two other participants (mesh mode).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,8 +225,7 @@ impl HostileServer {
         let face = present.iter().find(|info| info.id != from);
         let face_id = face.map(|info| info.id);
         if room.server_group.is_none() {
-            let name = face.map_or("Host", |info| info.display_name.as_str());
-            match ServerGroup::new(room_id.as_str(), name, face_id) {
+            match ServerGroup::new(room_id.as_str(), FACE_NAME, face_id) {
                 Ok(group) => room.server_group = Some(group),
                 Err(error) => {
                     tracing::warn!(%room_id, %error, "hostile: could not make the server group");
@@ -252,6 +255,7 @@ impl HostileServer {
                     commit: Bytes(added.commit.clone()),
                     added: vec![from],
                     removed: Vec::new(),
+                    expelled: Vec::new(),
                 },
             })
             .collect();
@@ -305,10 +309,9 @@ mod tests {
     use super::*;
     use crate::room_id::room_id_from_bytes;
 
-    fn info(id: u64, name: &str) -> ParticipantInfo {
+    fn info(id: u64) -> ParticipantInfo {
         ParticipantInfo {
             id: ParticipantId(id),
-            display_name: name.into(),
         }
     }
 
@@ -316,7 +319,7 @@ mod tests {
     fn an_armed_room_captures_key_packages_and_commits_to_earlier_captives() {
         let room = room_id_from_bytes([1; 16]);
         let mut hostile = HostileServer::default();
-        let present = [info(1, "Alice"), info(2, "Bob"), info(3, "Carol")];
+        let present = [info(1), info(2), info(3)];
         let bob_kp = Bytes(server_group::rogue_key_package("Bob", ParticipantId(2)).unwrap());
         assert!(hostile
             .capture_key_package(&room, ParticipantId(2), &present, &bob_kp)

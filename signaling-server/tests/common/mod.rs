@@ -100,14 +100,15 @@ impl TestServer {
         Participant { socket }
     }
 
-    /// Connects and joins as `name`; returns the participant, its id and who was there.
+    /// Connects and joins; returns the participant, its id and who was there. `_who`
+    /// only names the participant for the reader: `join` carries no name.
     pub async fn join(
         &self,
         room: &RoomId,
-        name: &str,
+        _who: &str,
     ) -> (Participant, ParticipantId, Vec<ParticipantInfo>) {
         let mut participant = self.connect(room.as_str()).await;
-        participant.send(&ClientMessage::join(name)).await;
+        participant.send(&ClientMessage::join()).await;
         match participant.recv().await {
             ServerMessage::Joined {
                 you, participants, ..
@@ -131,15 +132,15 @@ pub fn bytes(text: &str) -> Bytes {
 }
 
 impl TestServer {
-    /// Connects and joins as `name`; returns the participant, its id and the group as
-    /// `joined` reported it.
+    /// Connects and joins; returns the participant, its id and the group as `joined`
+    /// reported it. `_who` only names the participant for the reader.
     pub async fn join_seeing_group(
         &self,
         room: &RoomId,
-        name: &str,
+        _who: &str,
     ) -> (Participant, ParticipantId, GroupStatus) {
         let mut participant = self.connect(room.as_str()).await;
-        participant.send(&ClientMessage::join(name)).await;
+        participant.send(&ClientMessage::join()).await;
         match participant.recv().await {
             ServerMessage::Joined { you, group, .. } => (participant, you, group),
             other => panic!("expected joined, got {other:?}"),
@@ -167,6 +168,24 @@ impl Participant {
 
     pub async fn send_text(&mut self, text: &str) {
         self.socket.send(Message::text(text)).await.unwrap();
+    }
+
+    /// The next text frame as the server wrote it (pings and pongs skipped); fails on
+    /// close or timeout.
+    pub async fn recv_text(&mut self) -> String {
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let frame = tokio::time::timeout_at(deadline, self.socket.next())
+                .await
+                .expect("a message arrives in time")
+                .expect("the connection is still open")
+                .unwrap();
+            match frame {
+                Message::Text(text) => return text.as_str().to_owned(),
+                Message::Ping(_) | Message::Pong(_) => {}
+                other => panic!("expected a text message, got {other:?}"),
+            }
+        }
     }
 
     /// The next protocol message (pings and pongs skipped); fails on close or timeout.
@@ -351,6 +370,7 @@ pub fn commit(epoch: u64, added: &[ParticipantId], removed: &[ParticipantId]) ->
         welcome: (!added.is_empty()).then(|| bytes(&format!("welcome to epoch {}", epoch + 1))),
         added: added.to_vec(),
         removed: removed.to_vec(),
+        expelled: Vec::new(),
     }
 }
 
@@ -367,6 +387,7 @@ pub fn relayed_commit(
         commit: bytes(&format!("commit in epoch {epoch}")),
         added: added.to_vec(),
         removed: removed.to_vec(),
+        expelled: Vec::new(),
     }
 }
 
