@@ -149,6 +149,11 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
     let Some(inner) = weak.upgrade() else {
         return;
     };
+    if matches!(message, ServerMessage::MeetingEnded) {
+        // The server closes every connection next (MEETING_ENDED): end now, keys wiped.
+        end(&inner, Ending::Closed(MeetingClosed::Ended));
+        return;
+    }
     if let ServerMessage::Joined {
         media_mode,
         ice_servers,
