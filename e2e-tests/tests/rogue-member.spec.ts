@@ -1,0 +1,42 @@
+/**
+ * A rogue member (issue 13): Bob's client (test hook) commits what only a chair may: an Add
+ * of a knocking joiner, a Remove of another member, and a policy naming himself chair. Every
+ * other client refuses the commit (it is not merged): the roster, the chairs and the keys
+ * stay as they were, and the chair's client then removes the rule breaker.
+ */
+import { test, expect, expectRising, type Participant } from '../fixtures/meeting';
+
+type RogueKind = 'add' | 'remove' | 'promote';
+
+for (const kind of ['add', 'remove', 'promote'] as RogueKind[]) {
+  test(`every other client refuses a rogue member's ${kind} commit`, async ({ meeting, newParticipant }) => {
+    const [alice, bob, carol] = await meeting(['Alice', 'Bob', 'Carol'], { whoCanJoin: 'People the chair admits' });
+    const honest: Participant[] = [alice, carol];
+    let mallory: Participant | null = null;
+    if (kind === 'add') {
+      mallory = await newParticipant('Mallory');
+      await mallory.join(alice.invite);
+      await expect(alice.knock('Mallory')).toBeVisible();
+    }
+    const code = await alice.securityCode();
+
+    await bob.rogueCommit(kind, kind === 'add' ? 'Mallory' : kind === 'remove' ? 'Carol' : '');
+
+    // The chair's client expels the rule breaker: that, and nothing Bob committed, is what happens.
+    await expect(bob.meetingClosed()).toContainText('A chair removed you from the meeting');
+    for (const member of honest) {
+      await expect(member.roster()).toHaveCount(2);
+      expect(await member.rosterNames()).toEqual(['Alice', 'Carol']);
+      expect(await member.chairNames()).toEqual(['Alice']);
+      await expect.poll(() => member.securityCode()).not.toBe(code);
+    }
+    expect(await carol.securityCode()).toBe(await alice.securityCode());
+    await expectRising(() => carol.framesDecodedOf('Alice'), 20);
+    await expectRising(() => alice.framesDecodedOf('Carol'), 20);
+    if (mallory !== null) {
+      await expect(alice.knock('Mallory')).toBeVisible();
+      expect((await mallory.frameCounts()).decrypted).toBe(0);
+      expect((await mallory.inboundVideoTotals()).framesDecoded).toBe(0);
+    }
+  });
+}
