@@ -55,7 +55,7 @@ async function expectCaptureRefused(
   let operatorView = null;
   if (options.janus) {
     const operator = await SignalingClient.connect(options.baseURL, options.invite);
-    operator.join('Operator');
+    operator.join();
     const access = (await operator.next('sfu_room_ready')).access as JanusRoomAccess;
     const operatorContext = await options.browser.newContext();
     operatorView = await watchAsOperator(await operatorContext.newPage(), access, WATCH_MS);
