@@ -521,7 +521,10 @@ mod tests {
             let invite = parse_invite_link(&format!("/m/{ROOM}#{fragment}")).unwrap();
             assert_eq!(invite.admission(), Admission::ChairAdmits, "#{fragment}");
             assert!(!invite.path_and_fragment().contains('~'));
-            assert_eq!(parse_invite_link(&invite.path_and_fragment()).unwrap(), invite);
+            assert_eq!(
+                parse_invite_link(&invite.path_and_fragment()).unwrap(),
+                invite
+            );
         }
     }
 

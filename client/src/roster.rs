@@ -504,7 +504,13 @@ pub(crate) mod tests {
         let rows = knock_rows(&view, &seen);
         let summary: Vec<_> = rows
             .iter()
-            .map(|row| (row.participant_id, row.display_name.as_str(), row.seen_before))
+            .map(|row| {
+                (
+                    row.participant_id,
+                    row.display_name.as_str(),
+                    row.seen_before,
+                )
+            })
             .collect();
         assert_eq!(
             summary,
@@ -535,7 +541,10 @@ pub(crate) mod tests {
     #[test]
     fn terminal_statuses_close_the_meeting_with_their_words() {
         for (status, text) in [
-            (MembershipStatus::Removed, "A chair removed you from the meeting"),
+            (
+                MembershipStatus::Removed,
+                "A chair removed you from the meeting",
+            ),
             (MembershipStatus::Denied, "The chair did not let you in"),
             (MembershipStatus::LockedOut, "This meeting is locked"),
             (MembershipStatus::Ended, "The chair ended the meeting"),

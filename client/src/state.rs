@@ -389,7 +389,9 @@ impl AppState {
                     && !self.meeting.participants.iter().any(|p| p.id == info.id)
                 {
                     let now_ms = self.now_ms;
-                    self.meeting.participants.push(new_participant(info, now_ms));
+                    self.meeting
+                        .participants
+                        .push(new_participant(info, now_ms));
                 }
             }
             Action::ParticipantLeft(id) => self.meeting.participants.retain(|p| p.id != id),
@@ -698,17 +700,24 @@ mod tests {
         assert_eq!(state.page, Page::Closed(MeetingClosed::Removed));
         assert_eq!(state.meeting, MeetingState::default());
         state.apply(Action::EnterMeeting);
-        assert_eq!(state.page, Page::Closed(MeetingClosed::Removed), "no way back in");
+        assert_eq!(
+            state.page,
+            Page::Closed(MeetingClosed::Removed),
+            "no way back in"
+        );
         state.apply(Action::MeetingClosed(MeetingClosed::Ended));
-        assert_eq!(state.page, Page::Closed(MeetingClosed::Removed), "the first reason stays");
+        assert_eq!(
+            state.page,
+            Page::Closed(MeetingClosed::Removed),
+            "the first reason stays"
+        );
     }
 
     #[test]
     fn a_new_link_replaces_the_invite_shown_and_failures_are_told() {
         let mut state = in_meeting();
         assert_eq!(state.current_invite(), Some(&invite()));
-        let renewed =
-            invite().with_secret(crate::invite::InviteSecret::from_bytes([7; 32]));
+        let renewed = invite().with_secret(crate::invite::InviteSecret::from_bytes([7; 32]));
         state.apply(Action::InviteRenewed(renewed.clone()));
         assert_eq!(state.current_invite(), Some(&renewed));
         assert!(matches!(&state.page, Page::Meeting(opened) if *opened == invite()));

@@ -12,7 +12,12 @@ pub fn chair_controls() -> Html {
     let (Some(app), Some(session)) = (use_app(), use_session()) else {
         return Html::default();
     };
-    let Some(group) = app.meeting.group.as_ref().filter(|group| group.we_are_chair()) else {
+    let Some(group) = app
+        .meeting
+        .group
+        .as_ref()
+        .filter(|group| group.we_are_chair())
+    else {
         return Html::default();
     };
     let locked = group.policy.is_some_and(|policy| policy.locked);

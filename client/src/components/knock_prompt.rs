@@ -16,7 +16,12 @@ pub fn knock_prompt() -> Html {
     let (Some(app), Some(session)) = (use_app(), use_session()) else {
         return Html::default();
     };
-    let Some(group) = app.meeting.group.as_ref().filter(|group| group.we_are_chair()) else {
+    let Some(group) = app
+        .meeting
+        .group
+        .as_ref()
+        .filter(|group| group.we_are_chair())
+    else {
         return Html::default();
     };
     let rows = knock_rows(group, &app.meeting.seen_before);

@@ -7,11 +7,11 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use conclave_group::{GroupEvent, MeetingGroup};
+use conclave_protocol::ParticipantId;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
-use conclave_group::{GroupEvent, MeetingGroup};
-use conclave_protocol::ParticipantId;
 use web_sys::{MediaStream, MediaStreamTrack};
 use yew::UseReducerDispatcher;
 
