@@ -95,6 +95,9 @@ pub enum GroupError {
     /// A commit removed us from the group.
     #[error("removed from the group")]
     Removed,
+    /// The meeting policy could not be put in a group context extension.
+    #[error("could not encode the meeting policy")]
+    PolicyExtension,
     /// The MLS exporter failed.
     #[error("could not export the epoch key")]
     Export(#[source] ExportSecretError),

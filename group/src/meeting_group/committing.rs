@@ -1,7 +1,8 @@
 //! Adding and removing members. Every member verifies the join requests relayed to it;
-//! only the committer (the member with the lowest leaf index still in the room) commits
-//! Adds for them and Removes for members that left, and waits for the server to echo
-//! its commit before merging it (RFC 9420 sections 12.1, 12.4 and 14).
+//! what each member commits (Adds, Removes, policy changes) is planned by
+//! `policy::duties` (rule 7 of the meeting's policy). We wait for the server to echo our
+//! commit before merging it (RFC 9420 sections 12.1, 12.4 and 14); a chair's intents in a
+//! commit that loses the race are queued again.
 
 use conclave_protocol::{Bytes, ClientMessage, ParticipantId};
 use openmls::prelude::tls_codec::Deserialize as _;
@@ -9,6 +10,7 @@ use openmls::prelude::{KeyPackage, KeyPackageIn, LeafNodeIndex, ProtocolVersion}
 use openmls_traits::OpenMlsProvider as _;
 
 use super::joining::KEY_PACKAGE_LIFETIME_SECONDS;
+use super::policy::{policy_extensions, ChairIntent, CommitPlan, MeetingPolicy};
 use super::roster::credential_info;
 use super::{
     GroupEvent, MeetingGroup, MembershipStatus, COMMIT_RETRY_MS, MAX_PENDING_KEY_PACKAGES,
@@ -17,11 +19,11 @@ use crate::{GroupError, CIPHERSUITE};
 
 /// A verified request to be added.
 pub(super) struct PendingKeyPackage {
-    key_package: KeyPackage,
+    pub(super) key_package: KeyPackage,
 }
 
 /// A commit we built, serialized for the server.
-struct CreatedCommit {
+pub(super) struct CreatedCommit {
     /// The epoch it was made in.
     epoch: u64,
     commit: Vec<u8>,
@@ -32,6 +34,10 @@ struct CreatedCommit {
 pub(super) struct OwnCommit {
     pub(super) epoch: u64,
     pub(super) sent_at_ms: u64,
+    /// The chair's intents it carries.
+    pub(super) intents: Vec<ChairIntent>,
+    /// It ends the meeting: tell the server once it is echoed.
+    pub(super) ends_meeting: bool,
 }
 
 impl MeetingGroup {
@@ -117,9 +123,8 @@ impl MeetingGroup {
         Some(key_package)
     }
 
-    /// The committer is the member with the lowest leaf index whose participant is still
-    /// in the room. Only it commits: Adds for all verified requests, Removes for members
-    /// that left and for old leaves of participants asking to be re-added.
+    /// Commits what is ours to commit now (see `policy::duties`), unless a commit of ours
+    /// is in flight, we wait after a refusal, or we are behind the server.
     pub(super) fn maybe_commit(&mut self, now_ms: u64, events: &mut Vec<GroupEvent>) {
         if self.own_commit.is_some()
             || now_ms < self.commit_not_before_ms
@@ -128,87 +133,97 @@ impl MeetingGroup {
             return;
         }
         let Some(you) = self.you else { return };
-        let Some(group) = self.member_group() else {
+        let Some(plan) = self.plan_commit(events) else {
             return;
         };
-        let own_index = group.own_leaf_index();
-        let members: Vec<(LeafNodeIndex, Option<ParticipantId>)> = group
-            .members()
-            .map(|m| (m.index, credential_info(&m.credential).participant_id))
-            .collect();
-        let present = |index: LeafNodeIndex, pid: Option<ParticipantId>| {
-            index == own_index || pid.is_some_and(|p| self.presence.contains_key(&p))
-        };
-        let committer = members
-            .iter()
-            .filter(|(index, pid)| present(*index, *pid))
-            .map(|(index, _)| *index)
-            .min();
-        if committer != Some(own_index) {
-            return;
-        }
-        let mut removals = Vec::new();
-        let mut removed = Vec::new();
-        for (index, pid) in &members {
-            if *index == own_index {
-                continue;
+        let CommitPlan {
+            removals,
+            removed,
+            expelled,
+            adds,
+            policy,
+            intents,
+        } = plan;
+        let (added, key_packages): (Vec<ParticipantId>, Vec<KeyPackage>) =
+            adds.into_iter().filter(|(pid, _)| *pid != you).unzip();
+        let ends_meeting = policy.as_ref().is_some_and(|p| p.ended);
+        match self.create_commit(
+            key_packages,
+            removals.into_iter().collect(),
+            policy.as_ref(),
+        ) {
+            Ok(created) => {
+                self.send_own_commit(
+                    now_ms,
+                    created,
+                    added,
+                    removed,
+                    expelled,
+                    intents,
+                    ends_meeting,
+                    events,
+                );
             }
-            let gone = !present(*index, *pid);
-            let replaced = pid.is_some_and(|p| self.pending_key_packages.contains_key(&p));
-            if gone || replaced {
-                removals.push(*index);
-                if let Some(p) = pid {
-                    if !removed.contains(p) {
-                        removed.push(*p);
-                    }
+            Err(_) if !added.is_empty() => {
+                // One of the requests cannot go into the tree (for example a duplicate
+                // key). Drop them all (joiners ask again) and plan again without them.
+                for pid in &added {
+                    self.pending_key_packages.remove(pid);
+                }
+                self.policy.intents.splice(0..0, intents);
+                self.maybe_commit(now_ms, events);
+            }
+            Err(_) => {
+                for intent in intents {
+                    events.push(GroupEvent::ChairActionFailed(intent.action()));
                 }
             }
         }
-        let (added, key_packages): (Vec<ParticipantId>, Vec<KeyPackage>) = self
-            .pending_key_packages
-            .iter()
-            .filter(|(pid, _)| self.presence.contains_key(pid) && **pid != you)
-            .map(|(pid, pending)| (*pid, pending.key_package.clone()))
-            .unzip();
-        if removals.is_empty() && key_packages.is_empty() {
-            return;
-        }
-        match self.create_commit(key_packages, removals.clone()) {
-            Ok(CreatedCommit {
-                epoch,
-                commit,
-                welcome,
-            }) => {
-                self.own_commit = Some(OwnCommit {
-                    epoch,
-                    sent_at_ms: now_ms,
-                });
-                events.push(GroupEvent::Send(ClientMessage::Commit {
-                    epoch,
-                    commit: Bytes(commit),
-                    welcome: welcome.map(Bytes),
-                    added,
-                    removed,
-                    expelled: Vec::new(),
-                }));
-            }
-            Err(_) if !self.pending_key_packages.is_empty() => {
-                // One of the requests cannot go into the tree (for example a duplicate
-                // key). Drop them all (joiners ask again) and still commit the removals.
-                self.pending_key_packages.clear();
-                self.maybe_commit(now_ms, events);
-            }
-            Err(_) => {}
-        }
+    }
+
+    /// Sends a commit we built and remembers it until the server echoes it.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn send_own_commit(
+        &mut self,
+        now_ms: u64,
+        created: CreatedCommit,
+        added: Vec<ParticipantId>,
+        removed: Vec<ParticipantId>,
+        expelled: Vec<ParticipantId>,
+        intents: Vec<ChairIntent>,
+        ends_meeting: bool,
+        events: &mut Vec<GroupEvent>,
+    ) {
+        let CreatedCommit {
+            epoch,
+            commit,
+            welcome,
+        } = created;
+        self.own_commit = Some(OwnCommit {
+            epoch,
+            sent_at_ms: now_ms,
+            intents,
+            ends_meeting,
+        });
+        events.push(GroupEvent::Send(ClientMessage::Commit {
+            epoch,
+            commit: Bytes(commit),
+            welcome: welcome.map(Bytes),
+            added,
+            removed,
+            expelled,
+        }));
     }
 
     /// Builds and stages our commit. One that adds members also proposes the invite PSK
     /// (RFC 9420 section 8.4), so the epoch the joiners enter proves to them that its
     /// group knows the invite secret (see `invite_psk`).
-    fn create_commit(
+    /// A new `policy` goes in a GroupContextExtensions proposal.
+    pub(super) fn create_commit(
         &mut self,
         key_packages: Vec<KeyPackage>,
         removals: Vec<LeafNodeIndex>,
+        policy: Option<&MeetingPolicy>,
     ) -> Result<CreatedCommit, GroupError> {
         let psk_proposal = if key_packages.is_empty() {
             None
@@ -219,13 +234,23 @@ impl MeetingGroup {
                     .map_err(GroupError::Crypto)?,
             )
         };
+        let extensions = policy
+            .map(policy_extensions)
+            .transpose()
+            .map_err(|_| GroupError::PolicyExtension)?;
         let group = self.group.as_mut().ok_or(GroupError::NotReady)?;
         let epoch = group.epoch().as_u64();
-        let bundle = group
+        let mut builder = group
             .commit_builder()
             .propose_adds(key_packages)
             .propose_removals(removals)
-            .add_proposals(psk_proposal)
+            .add_proposals(psk_proposal);
+        if let Some(extensions) = extensions {
+            builder = builder
+                .propose_group_context_extensions(extensions)
+                .map_err(GroupError::CreateCommit)?;
+        }
+        let bundle = builder
             .load_psks(self.provider.storage())
             .map_err(GroupError::CreateCommit)?
             .build(
@@ -263,17 +288,25 @@ impl MeetingGroup {
             .as_ref()
             .is_some_and(|own| own.epoch == epoch)
         {
-            self.abandon_own_commit();
+            // Another commit won: the chair's intents are tried again on the new epoch.
+            let intents = self.abandon_own_commit();
+            self.policy.intents.splice(0..0, intents);
             // Newer commits will arrive and re-trigger us; otherwise retry a bit later.
             self.commit_not_before_ms = now_ms.saturating_add(COMMIT_RETRY_MS);
         }
     }
 
-    pub(super) fn abandon_own_commit(&mut self) {
-        self.own_commit = None;
+    /// Forgets our commit in flight; returns the chair's intents it carried.
+    pub(super) fn abandon_own_commit(&mut self) -> Vec<ChairIntent> {
+        let intents = self
+            .own_commit
+            .take()
+            .map(|own| own.intents)
+            .unwrap_or_default();
         if let Some(group) = self.group.as_mut() {
             let _ = group.clear_pending_commit(self.provider.storage());
         }
+        intents
     }
 
     /// Drops requests whose KeyPackage is now in the tree (someone's commit added it).

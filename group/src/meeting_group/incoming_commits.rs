@@ -5,15 +5,40 @@
 //! Someone else's commit that adds members must propose the invite PSK (`invite_psk`,
 //! RFC 9420 section 8.4); one that does not is unprocessable and we re-sync rather than
 //! follow it.
+//!
+//! Before merging someone else's commit we check it against the meeting's policy
+//! (`policy::validation`). One that breaks a rule, or whose server `from` names no member
+//! of our group, is ignored: not merged, no re-sync, we stay in our epoch with our keys,
+//! and the lowest present chair removes its committer (a counter-commit for the same
+//! epoch, which the server accepts). Later commits of that participant are ignored too.
+//! A valid commit that removes us makes our status [`MembershipStatus::Removed`], and one
+//! whose policy ends the meeting makes it [`MembershipStatus::Ended`]: keys dropped,
+//! nothing re-published.
+
+use std::collections::BTreeSet;
 
 use conclave_protocol::{Bytes, ParticipantId};
 use openmls::prelude::tls_codec::Deserialize as _;
-use openmls::prelude::{MlsMessageIn, ProcessedMessageContent};
+use openmls::prelude::{LeafNodeIndex, MlsMessageIn, ProcessedMessageContent, Sender};
 use openmls_traits::OpenMlsProvider as _;
 
+use super::policy::{check_commit, policy_of, RuleBreak, RuleBreaker};
 use super::resync::ResyncReason;
+use super::roster::credential_info;
 use super::{GroupEvent, MeetingGroup, MembershipStatus, MAX_BUFFERED_COMMITS};
-use crate::GroupError;
+use crate::{Fingerprint, GroupError};
+
+/// What applying a commit of our epoch led to.
+pub(super) enum Applied {
+    /// Merged: we are in the next epoch.
+    Merged,
+    /// Ignored (broke a rule, or not from a member): we stay in our epoch.
+    Ignored,
+    /// A valid commit removed us.
+    RemovedUs,
+    /// The new policy ends the meeting.
+    Ended,
+}
 
 /// A commit of a future epoch, kept until the missing ones arrive.
 pub(super) struct BufferedCommit {
@@ -52,11 +77,37 @@ impl MeetingGroup {
             self.gap_since_ms.get_or_insert(now_ms);
             return;
         }
-        if let Err(error) = self.apply_commit(from, epoch, &commit.0) {
-            self.resync(now_ms, ResyncReason::for_commit_error(&error), events);
-            return;
+        match self.apply_commit(from, epoch, &commit.0, events) {
+            Ok(Applied::Merged) => self.after_epoch_change(now_ms, events),
+            Ok(Applied::Ignored) => {
+                events.push(GroupEvent::Changed);
+                // As the lowest present chair, remove the rule-breaker now.
+                self.maybe_commit(now_ms, events);
+            }
+            Ok(Applied::RemovedUs) => self.become_terminal(MembershipStatus::Removed, events),
+            Ok(Applied::Ended) => self.become_terminal(MembershipStatus::Ended, events),
+            Err(error) => self.resync(now_ms, ResyncReason::for_commit_error(&error), events),
         }
-        self.after_epoch_change(now_ms, events);
+    }
+
+    /// A final status: drop every key and KeyPackage, ask for nothing more.
+    pub(super) fn become_terminal(
+        &mut self,
+        status: MembershipStatus,
+        events: &mut Vec<GroupEvent>,
+    ) {
+        self.drop_group_state();
+        self.forget_own_key_packages();
+        self.policy = Default::default();
+        self.published_at_ms = None;
+        self.status = status;
+        events.push(GroupEvent::Changed);
+    }
+
+    /// How many commits of others we ignored because they broke a rule of the meeting's
+    /// policy (or did not come from a member).
+    pub fn ignored_commits(&self) -> usize {
+        self.policy.ignored_commits
     }
 
     /// Keeps a future commit; false when the buffer is full.
@@ -77,36 +128,62 @@ impl MeetingGroup {
     }
 
     /// Applies one commit of our current epoch: our own (merge the pending commit) or
-    /// someone else's (process and merge, RFC 9420 section 12.4.2).
+    /// someone else's (process, check against the policy, merge; RFC 9420 section 12.4.2).
     fn apply_commit(
         &mut self,
         from: ParticipantId,
         epoch: u64,
         commit: &[u8],
-    ) -> Result<(), GroupError> {
+        events: &mut Vec<GroupEvent>,
+    ) -> Result<Applied, GroupError> {
         let own = self
             .own_commit
             .as_ref()
             .is_some_and(|own| own.epoch == epoch);
-        let group = self.group.as_mut().ok_or(GroupError::NotReady)?;
+        let old_generation = self
+            .group
+            .as_ref()
+            .and_then(|group| policy_of(group.extensions()))
+            .map(|policy| policy.link_generation);
         if Some(from) == self.you {
             if !own {
                 // Our own commit whose secrets we dropped: we cannot follow it.
                 return Err(GroupError::OwnCommitNotPending);
             }
-            self.own_commit = None;
+            let ends_meeting = self.own_commit.take().is_some_and(|own| own.ends_meeting);
+            let group = self.group.as_mut().ok_or(GroupError::NotReady)?;
             group
                 .merge_pending_commit(&self.provider)
                 .map_err(GroupError::MergeCommit)?;
-            return Ok(());
+            if ends_meeting {
+                // PROTOCOL(server): send ClientMessage::EndMeeting once branch `server`
+                // is merged (the server then closes the room).
+            }
+            return Ok(self.after_merge(old_generation, events));
         }
-        if own {
-            // Someone else's commit won this epoch; ours is void.
-            self.own_commit = None;
-            group
-                .clear_pending_commit(self.provider.storage())
-                .map_err(GroupError::Storage)?;
+        // Whose leaf the server's `from` names, and who is present, in our epoch.
+        let Some((from_leaf, from_fp)) = self.member_group().and_then(|group| {
+            group.members().find_map(|m| {
+                (credential_info(&m.credential).participant_id == Some(from))
+                    .then(|| (m.index, Fingerprint::of_public_key(&m.signature_key)))
+            })
+        }) else {
+            // The server relays it from someone who is no member of our group.
+            self.policy.ignored_commits += 1;
+            return Ok(Applied::Ignored);
+        };
+        if self
+            .policy
+            .rule_breakers
+            .iter()
+            .any(|b| b.participant_id == from)
+        {
+            // It broke a rule before and is about to be removed: not followed.
+            self.policy.ignored_commits += 1;
+            return Ok(Applied::Ignored);
         }
+        let present: BTreeSet<LeafNodeIndex> = self.present_leaves();
+        let group = self.group.as_mut().ok_or(GroupError::NotReady)?;
         let message =
             MlsMessageIn::tls_deserialize_exact(commit).map_err(GroupError::DecodeMessage)?;
         let protocol_message = message
@@ -115,11 +192,43 @@ impl MeetingGroup {
         let processed = group
             .process_message(&self.provider, protocol_message)
             .map_err(GroupError::ProcessCommit)?;
+        let sender = processed.sender().clone();
         let ProcessedMessageContent::StagedCommitMessage(staged) = processed.into_content() else {
             return Err(GroupError::UnexpectedMessage);
         };
+        let verdict = if sender != Sender::Member(from_leaf) {
+            Err(RuleBreak::NotAMember)
+        } else {
+            check_commit(group, &sender, &staged, |leaf| present.contains(&leaf))
+        };
+        if verdict.is_err() {
+            // Ignored: not merged, no re-sync; our own commit (if any) stays in flight
+            // (the server's refusal of it, if it comes, clears it).
+            self.policy.ignored_commits += 1;
+            let breaker = RuleBreaker {
+                fingerprint: from_fp,
+                participant_id: from,
+            };
+            if !self.policy.rule_breakers.contains(&breaker) {
+                self.policy.rule_breakers.push(breaker);
+            }
+            return Ok(Applied::Ignored);
+        }
+        if own {
+            // Someone else's valid commit won this epoch; ours is void, its intents are
+            // tried again on the new epoch.
+            let intents = self
+                .own_commit
+                .take()
+                .map(|own| own.intents)
+                .unwrap_or_default();
+            self.policy.intents.splice(0..0, intents);
+            group
+                .clear_pending_commit(self.provider.storage())
+                .map_err(GroupError::Storage)?;
+        }
         if staged.self_removed() {
-            return Err(GroupError::Removed);
+            return Ok(Applied::RemovedUs);
         }
         // An honest committer proposes the invite PSK with every Add (see
         // `create_commit`); one that does not would welcome its joiners into an epoch that
@@ -130,7 +239,44 @@ impl MeetingGroup {
         group
             .merge_staged_commit(&self.provider, *staged)
             .map_err(GroupError::MergeStagedCommit)?;
-        Ok(())
+        Ok(self.after_merge(old_generation, events))
+    }
+
+    /// After a merge: follow a new link, and see whether the meeting ended.
+    fn after_merge(
+        &mut self,
+        old_generation: Option<u32>,
+        events: &mut Vec<GroupEvent>,
+    ) -> Applied {
+        self.follow_new_link(old_generation, events);
+        let ended = self
+            .group
+            .as_ref()
+            .and_then(|group| policy_of(group.extensions()))
+            .is_some_and(|policy| policy.ended);
+        if ended {
+            Applied::Ended
+        } else {
+            Applied::Merged
+        }
+    }
+
+    /// The leaves whose participant is in the server's room (and ours).
+    fn present_leaves(&self) -> BTreeSet<LeafNodeIndex> {
+        let Some(group) = self.member_group() else {
+            return BTreeSet::new();
+        };
+        let own = group.own_leaf_index();
+        group
+            .members()
+            .filter(|m| {
+                m.index == own
+                    || credential_info(&m.credential)
+                        .participant_id
+                        .is_some_and(|p| self.presence.contains_key(&p))
+            })
+            .map(|m| m.index)
+            .collect()
     }
 
     /// After we entered a new epoch: apply buffered commits that are now due, hand out
@@ -144,9 +290,16 @@ impl MeetingGroup {
             };
             // Hand out every epoch's key: frames of it may still be in flight.
             self.push_epoch_keys(events);
-            if let Err(error) = self.apply_commit(next.from, current, &next.commit) {
-                self.resync(now_ms, ResyncReason::for_commit_error(&error), events);
-                return;
+            match self.apply_commit(next.from, current, &next.commit, events) {
+                Ok(Applied::Merged) | Ok(Applied::Ignored) => {}
+                Ok(Applied::RemovedUs) => {
+                    return self.become_terminal(MembershipStatus::Removed, events);
+                }
+                Ok(Applied::Ended) => return self.become_terminal(MembershipStatus::Ended, events),
+                Err(error) => {
+                    self.resync(now_ms, ResyncReason::for_commit_error(&error), events);
+                    return;
+                }
             }
         }
         self.gap_since_ms = if self.buffered_commits.is_empty() {

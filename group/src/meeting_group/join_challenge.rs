@@ -122,9 +122,15 @@ impl JoinChallenges {
         self.newest_heard = None;
     }
 
+    #[cfg(test)]
     /// The challenge to prove over when asking to be added, if any was heard.
     pub(super) fn newest_heard(&self) -> Option<&Challenge> {
         self.newest_heard.as_ref().map(|(_, challenge)| challenge)
+    }
+
+    /// The newest challenge heard and its epoch.
+    pub(super) fn newest_heard_with_epoch(&self) -> Option<(u64, Challenge)> {
+        self.newest_heard
     }
 
     /// Whether `proof` is an invite proof over one of our held challenges (each checked in
@@ -199,7 +205,13 @@ impl MeetingGroup {
             self.status,
             MembershipStatus::WaitingToBeAdded | MembershipStatus::Resyncing
         );
-        if waiting && self.published_at_ms.is_none() {
+        // A knock may wait for a chair across many epochs: once the group has moved past
+        // the window in which members accept our last proof, ask again at once rather than
+        // on the (backed-off) timer.
+        let proof_outdated = self.proved_epoch.is_some_and(|proved| {
+            challenge.epoch >= proved.saturating_add(JOIN_CHALLENGE_EPOCHS as u64)
+        });
+        if waiting && (self.published_at_ms.is_none() || proof_outdated) {
             self.publish_key_package(now_ms, events);
         }
     }

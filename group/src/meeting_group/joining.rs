@@ -26,7 +26,8 @@ use openmls::prelude::{
 use openmls_traits::storage::StorageProvider as _;
 use openmls_traits::OpenMlsProvider as _;
 
-use super::{GroupEvent, MeetingGroup, MembershipStatus};
+use super::policy::{leaf_capabilities, policy_extensions, MeetingPolicy};
+use super::{GroupEvent, MeetingGroup, MembershipStatus, WELCOME_TIMEOUT_MS};
 use crate::credential::CredentialInfo;
 use crate::{GroupError, CIPHERSUITE};
 
@@ -64,6 +65,8 @@ impl MeetingGroup {
             .map(|p| (p.id, p.clone()))
             .collect();
         self.published_at_ms = None;
+        self.republish_interval_ms = WELCOME_TIMEOUT_MS;
+        self.policy = Default::default();
         self.join_challenges.forget_heard();
         if let Some(challenge) = &group.join_challenge {
             self.hear_join_challenge(challenge);
@@ -173,7 +176,8 @@ impl MeetingGroup {
     /// publishes (`join_challenge`).
     pub(super) fn publish_key_package(&mut self, now_ms: u64, events: &mut Vec<GroupEvent>) {
         let Some(you) = self.you else { return };
-        let Some(challenge) = self.join_challenges.newest_heard().copied() else {
+        let Some((challenge_epoch, challenge)) = self.join_challenges.newest_heard_with_epoch()
+        else {
             self.published_at_ms = None;
             return;
         };
@@ -189,6 +193,7 @@ impl MeetingGroup {
             .proof_key
             .prove(&self.room_id, &challenge, &key_package);
         self.published_at_ms = Some(now_ms);
+        self.proved_epoch = Some(challenge_epoch);
         events.push(GroupEvent::Send(ClientMessage::PublishKeyPackage {
             key_package: Bytes(key_package),
             invite_proof: Bytes(invite_proof),
@@ -206,6 +211,7 @@ impl MeetingGroup {
     fn new_key_package(&self, you: ParticipantId) -> Result<(Vec<u8>, KeyPackageRef), GroupError> {
         let bundle = KeyPackage::builder()
             .key_package_lifetime(Lifetime::new(KEY_PACKAGE_LIFETIME_SECONDS))
+            .leaf_node_capabilities(leaf_capabilities())
             .build(
                 CIPHERSUITE,
                 &self.provider,
@@ -223,9 +229,14 @@ impl MeetingGroup {
     }
 
     fn create_group(&self, you: ParticipantId) -> Result<MlsGroup, GroupError> {
+        // Epoch 0's policy: the admission the creator chose, the creator sole chair.
+        let policy = MeetingPolicy::new(self.admission, self.identity.fingerprint());
+        let extensions = policy_extensions(&policy).map_err(|_| GroupError::PolicyExtension)?;
         let config = MlsGroupCreateConfig::builder()
             .ciphersuite(CIPHERSUITE)
             .use_ratchet_tree_extension(true)
+            .capabilities(leaf_capabilities())
+            .with_group_context_extensions(extensions)
             .build();
         // Room id plus randomness: a group restarted in the same room is a new group.
         let mut id = self.room_id.as_str().as_bytes().to_vec();

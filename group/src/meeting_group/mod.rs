@@ -20,6 +20,9 @@
 //! - `keys`: the SFrame base key of each epoch (RFC 9605 section 5.2) and the security
 //!   code (RFC 9420 section 8.7).
 //! - `roster`: who is in the meeting, as the group says.
+//! - `policy`: the chair's powers as group state: the policy extension, the rules every
+//!   member checks on others' commits before merging them, who commits what, the chair's
+//!   actions and the new invite link.
 //!
 //! This file holds the state itself, the limits and timeouts, and the entry points that
 //! dispatch to those modules.
@@ -47,6 +50,7 @@ use crate::{FrameSuite, Identity};
 use committing::{OwnCommit, PendingKeyPackage};
 use incoming_commits::BufferedCommit;
 use join_challenge::JoinChallenges;
+use policy::PolicyState;
 use resync::NewerEpochHint;
 
 pub use join_challenge::JOIN_CHALLENGE_EPOCHS;
@@ -58,8 +62,12 @@ pub use policy::{Admission, ChairAction, Knock, MeetingPolicy};
 pub use resync::ResyncReason;
 pub use roster::{Member, MembershipStatus, Roster};
 
-/// A joiner re-publishes a fresh KeyPackage when no Welcome came within this time.
+/// A joiner re-publishes a fresh KeyPackage when no Welcome came within this time; the wait
+/// doubles after each re-publish, up to [`MAX_REPUBLISH_INTERVAL_MS`] (a knock may wait for
+/// a chair for minutes, and the server takes only a few KeyPackages a minute).
 pub const WELCOME_TIMEOUT_MS: u64 = 5_000;
+/// The longest wait between two re-publishes while waiting to be added.
+pub const MAX_REPUBLISH_INTERVAL_MS: u64 = 30_000;
 /// A member that misses a commit waits this long for it before re-syncing.
 pub const GAP_TIMEOUT_MS: u64 = 1_500;
 /// Media from a newer epoch than ours arriving for this long (with no pause longer than
@@ -148,6 +156,14 @@ pub struct MeetingGroup {
     start_requested: bool,
     /// When we last published a KeyPackage (while not a member).
     published_at_ms: Option<u64>,
+    /// The wait before the next re-publish (see [`WELCOME_TIMEOUT_MS`]).
+    republish_interval_ms: u64,
+    /// The epoch of the join challenge our last published proof is over.
+    proved_epoch: Option<u64>,
+    /// The admission mode we set if we start the group.
+    admission: Admission,
+    /// Chair intents, rule-breakers, ignored commits.
+    policy: PolicyState,
     /// Our published KeyPackages, oldest first (to delete their private keys later).
     own_key_packages: Vec<KeyPackageRef>,
     pending_key_packages: BTreeMap<ParticipantId, PendingKeyPackage>,
@@ -187,6 +203,10 @@ impl MeetingGroup {
             group: None,
             start_requested: false,
             published_at_ms: None,
+            republish_interval_ms: WELCOME_TIMEOUT_MS,
+            proved_epoch: None,
+            admission: config.admission,
+            policy: PolicyState::default(),
             own_key_packages: Vec::new(),
             pending_key_packages: BTreeMap::new(),
             buffered_commits: BTreeMap::new(),
@@ -226,7 +246,7 @@ impl MeetingGroup {
             }
             ServerMessage::GroupStarted { by } => self.on_group_started(now_ms, *by, &mut events),
             ServerMessage::GroupEnded => {
-                if self.you.is_some() {
+                if self.you.is_some() && !self.status.is_terminal() {
                     self.drop_group_state();
                     self.join_challenges.forget_heard();
                     self.forget_own_key_packages();
@@ -273,10 +293,15 @@ impl MeetingGroup {
             MembershipStatus::WaitingToBeAdded | MembershipStatus::Resyncing => {
                 let stale = self
                     .published_at_ms
-                    .is_some_and(|at| now_ms.saturating_sub(at) >= WELCOME_TIMEOUT_MS);
+                    .is_some_and(|at| now_ms.saturating_sub(at) >= self.republish_interval_ms);
                 if stale {
-                    // The Welcome may have been lost: ask again with a fresh KeyPackage.
+                    // The Welcome may have been lost, or a chair is yet to let us in: ask
+                    // again with a fresh KeyPackage, and wait longer next time.
                     self.publish_key_package(now_ms, &mut events);
+                    self.republish_interval_ms = self
+                        .republish_interval_ms
+                        .saturating_mul(2)
+                        .min(MAX_REPUBLISH_INTERVAL_MS);
                 }
             }
             MembershipStatus::Member => {
@@ -291,7 +316,11 @@ impl MeetingGroup {
                     now_ms.saturating_sub(own.sent_at_ms) >= OWN_COMMIT_TIMEOUT_MS
                 });
                 if own_commit_lost {
-                    self.abandon_own_commit();
+                    // Never echoed: the server dropped it. A chair's action in it did not
+                    // go through.
+                    for intent in self.abandon_own_commit() {
+                        events.push(GroupEvent::ChairActionFailed(intent.action()));
+                    }
                     self.commit_not_before_ms = now_ms;
                 }
                 self.maybe_commit(now_ms, &mut events);

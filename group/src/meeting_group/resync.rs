@@ -159,6 +159,7 @@ impl MeetingGroup {
     ) {
         self.drop_group_state();
         self.status = MembershipStatus::Resyncing;
+        self.republish_interval_ms = super::WELCOME_TIMEOUT_MS;
         events.push(GroupEvent::Resynced { reason });
         self.publish_key_package(now_ms, events);
         events.push(GroupEvent::Changed);

@@ -5,6 +5,7 @@
 use conclave_protocol::{ParticipantId, ParticipantInfo};
 use openmls::prelude::{BasicCredential, Credential, MlsGroup};
 
+use super::policy::policy_of;
 use super::{Knock, MeetingGroup, MeetingPolicy, WelcomeRefusal};
 use crate::credential::CredentialInfo;
 use crate::Fingerprint;
@@ -82,6 +83,9 @@ impl MeetingGroup {
     /// The current roster: the MLS members in leaf order, and the room's other
     /// participants that no member's credential names.
     pub fn roster(&self) -> Roster {
+        let policy = self
+            .member_group()
+            .and_then(|group| policy_of(group.extensions()));
         let members: Vec<Member> = match self.member_group() {
             Some(group) => {
                 let own = group.own_leaf_index();
@@ -89,13 +93,14 @@ impl MeetingGroup {
                     .members()
                     .map(|member| {
                         let info = credential_info(&member.credential);
+                        let fingerprint = Fingerprint::of_public_key(&member.signature_key);
                         Member {
                             leaf_index: member.index.u32(),
                             participant_id: info.participant_id,
                             display_name: info.display_name,
-                            fingerprint: Fingerprint::of_public_key(&member.signature_key),
+                            is_chair: policy.as_ref().is_some_and(|p| p.is_chair(&fingerprint)),
+                            fingerprint,
                             is_self: member.index == own,
-                            is_chair: false,
                         }
                     })
                     .collect()
@@ -113,8 +118,12 @@ impl MeetingGroup {
             members,
             outsiders,
             refused_welcome: self.refused_welcome,
-            policy: None,
-            knocks: Vec::new(),
+            knocks: if policy.is_some() {
+                self.roster_knocks().collect()
+            } else {
+                Vec::new()
+            },
+            policy,
         }
     }
 

@@ -3,12 +3,14 @@
 //! group of its own. It follows none of the meeting's rules unless told to.
 
 use conclave_group::invite_psk::InvitePsk;
-use conclave_group::{FrameSuite, CIPHERSUITE};
+use conclave_group::meeting_group::policy::POLICY_EXTENSION_TYPE;
+use conclave_group::{Admission, Fingerprint, FrameSuite, MeetingPolicy, CIPHERSUITE};
 use conclave_protocol::{Bytes, JoinChallenge, ParticipantId, RoomId, JOIN_CHALLENGE_BYTES};
 use openmls::prelude::tls_codec::Deserialize as _;
 use openmls::prelude::{
-    BasicCredential, CredentialWithKey, KeyPackage, KeyPackageIn, MlsGroup, MlsGroupCreateConfig,
-    ProtocolVersion,
+    BasicCredential, Capabilities, CredentialWithKey, Extension, ExtensionType, Extensions,
+    KeyPackage, KeyPackageIn, MlsGroup, MlsGroupCreateConfig, ProtocolVersion,
+    RequiredCapabilitiesExtension, UnknownExtension,
 };
 use openmls_basic_credential::SignatureKeyPair;
 use openmls_rust_crypto::OpenMlsRustCrypto;
@@ -67,9 +69,33 @@ impl RogueGroup {
             credential: BasicCredential::new(identity).into(),
             signature_key: signer.public().to_vec().into(),
         };
+        // A meeting policy as an honest creator sets it (the rogue its sole chair, anyone
+        // with the link admitted), so that honest members judge its commits by the rules.
+        let policy = MeetingPolicy::new(
+            Admission::AnyoneWithLink,
+            Fingerprint::of_public_key(signer.public()),
+        );
+        let extension_type = ExtensionType::Unknown(POLICY_EXTENSION_TYPE);
+        let extensions = Extensions::from_vec(vec![
+            Extension::RequiredCapabilities(RequiredCapabilitiesExtension::new(
+                &[extension_type],
+                &[],
+                &[],
+            )),
+            Extension::Unknown(POLICY_EXTENSION_TYPE, UnknownExtension(policy.encode())),
+        ])
+        .unwrap();
         let config = MlsGroupCreateConfig::builder()
             .ciphersuite(CIPHERSUITE)
             .use_ratchet_tree_extension(true)
+            .capabilities(Capabilities::new(
+                None,
+                None,
+                Some(&[extension_type]),
+                None,
+                None,
+            ))
+            .with_group_context_extensions(extensions)
             .build();
         let group = MlsGroup::new(&provider, &signer, &config, credential).unwrap();
         RogueGroup {

@@ -1,12 +1,19 @@
 //! What a chair asks for. Each call checks that we are a chair (a call by anyone else does
 //! nothing and reports [`ChairAction`] failed), then queues the change as an intent; the
-//! intent is committed as soon as no commit of ours is in flight, retried on the next epoch
-//! if another commit won the race and the change still means something, and reported as
-//! failed if the server never echoes our commit.
+//! intent goes into our next commit as soon as no commit of ours is in flight (`duties`).
+//! If another commit wins the race the intent is queued again and retried on the new epoch
+//! while it still means something (a knock still waiting, a member still there); if the
+//! server never echoes our commit ([`OWN_COMMIT_TIMEOUT_MS`]) it is reported as failed.
+//! A denial needs no commit: the knock is dropped and the knocker told.
+//!
+//! [`OWN_COMMIT_TIMEOUT_MS`]: crate::meeting_group::OWN_COMMIT_TIMEOUT_MS
 
 use conclave_protocol::ParticipantId;
+use openmls::prelude::LeafNodeIndex;
 
+use super::policy_of;
 use crate::meeting_group::{GroupEvent, MeetingGroup};
+use crate::Fingerprint;
 
 /// A chair's power, as named when one did not go through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -29,54 +36,162 @@ pub enum ChairAction {
     NewLink,
 }
 
+/// A chair's change waiting to be committed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(in crate::meeting_group) enum ChairIntent {
+    /// Add this knocking participant.
+    Admit(ParticipantId),
+    /// Remove the member with this key and participant.
+    Remove {
+        fingerprint: Fingerprint,
+        participant_id: Option<ParticipantId>,
+    },
+    /// Give (`chair`) or take back the chair's role.
+    SetChair {
+        fingerprint: Fingerprint,
+        chair: bool,
+    },
+    /// Lock (`true`) or unlock.
+    Lock(bool),
+    /// End the meeting.
+    End,
+    /// Make a new invite link.
+    NewLink,
+}
+
+impl ChairIntent {
+    /// The action to name if it does not go through.
+    pub(in crate::meeting_group) fn action(&self) -> ChairAction {
+        match self {
+            ChairIntent::Admit(_) => ChairAction::Admit,
+            ChairIntent::Remove { .. } => ChairAction::Remove,
+            ChairIntent::SetChair { .. } => ChairAction::SetChair,
+            ChairIntent::Lock(true) => ChairAction::Lock,
+            ChairIntent::Lock(false) => ChairAction::Unlock,
+            ChairIntent::End => ChairAction::End,
+            ChairIntent::NewLink => ChairAction::NewLink,
+        }
+    }
+}
+
 impl MeetingGroup {
     /// Whether we are a chair in the current epoch.
     pub fn is_chair(&self) -> bool {
-        false
+        self.member_group().is_some_and(|group| {
+            policy_of(group.extensions()).is_some_and(|p| p.is_chair(&self.identity.fingerprint()))
+        })
     }
 
     /// Admits one knocking participant (commits its Add).
-    pub fn admit(&mut self, _now_ms: u64, _participant: ParticipantId) -> Vec<GroupEvent> {
-        vec![GroupEvent::ChairActionFailed(ChairAction::Admit)]
+    pub fn admit(&mut self, now_ms: u64, participant: ParticipantId) -> Vec<GroupEvent> {
+        let knocking = self
+            .roster_knocks()
+            .any(|k| k.participant_id == participant);
+        self.ask(now_ms, ChairIntent::Admit(participant), knocking)
     }
 
-    /// Admits every knocking participant.
-    pub fn admit_all(&mut self, _now_ms: u64) -> Vec<GroupEvent> {
-        vec![GroupEvent::ChairActionFailed(ChairAction::Admit)]
+    /// Admits every knocking participant (one commit).
+    pub fn admit_all(&mut self, now_ms: u64) -> Vec<GroupEvent> {
+        let knocks: Vec<ParticipantId> = self.roster_knocks().map(|k| k.participant_id).collect();
+        if knocks.is_empty() || !self.is_chair() {
+            return vec![GroupEvent::ChairActionFailed(ChairAction::Admit)];
+        }
+        self.policy
+            .intents
+            .extend(knocks.into_iter().map(ChairIntent::Admit));
+        let mut events = Vec::new();
+        self.maybe_commit(now_ms, &mut events);
+        events
     }
 
-    /// Refuses a knocking participant: it is told so and never added.
-    pub fn deny(&mut self, _now_ms: u64, _participant: ParticipantId) -> Vec<GroupEvent> {
-        vec![GroupEvent::ChairActionFailed(ChairAction::Deny)]
+    /// Refuses a knocking participant: its request is dropped, it is told so, and it is
+    /// never added (a later request of the same participant would be a new knock).
+    pub fn deny(&mut self, _now_ms: u64, participant: ParticipantId) -> Vec<GroupEvent> {
+        if !self.is_chair() || self.pending_key_packages.remove(&participant).is_none() {
+            return vec![GroupEvent::ChairActionFailed(ChairAction::Deny)];
+        }
+        self.policy
+            .intents
+            .retain(|intent| *intent != ChairIntent::Admit(participant));
+        // PROTOCOL(server): send ClientMessage::AnswerKnock { to: participant,
+        // answer: KnockAnswer::Denied } once branch `server` is merged.
+        vec![GroupEvent::Changed]
     }
 
-    /// Removes the member at `leaf_index`.
-    pub fn remove_member(&mut self, _now_ms: u64, _leaf_index: u32) -> Vec<GroupEvent> {
-        vec![GroupEvent::ChairActionFailed(ChairAction::Remove)]
+    /// Removes the member at `leaf_index` (not ourselves: we leave by leaving the room).
+    pub fn remove_member(&mut self, now_ms: u64, leaf_index: u32) -> Vec<GroupEvent> {
+        let target = self.member_key(leaf_index).filter(|(_, _, own)| !own);
+        let intent = target
+            .clone()
+            .map(|(fingerprint, participant_id, _)| ChairIntent::Remove {
+                fingerprint,
+                participant_id,
+            });
+        match intent {
+            Some(intent) => self.ask(now_ms, intent, true),
+            None => vec![GroupEvent::ChairActionFailed(ChairAction::Remove)],
+        }
     }
 
-    /// Makes the member at `leaf_index` a chair (`chair`), or takes the role back.
-    pub fn set_chair(&mut self, _now_ms: u64, _leaf_index: u32, _chair: bool) -> Vec<GroupEvent> {
-        vec![GroupEvent::ChairActionFailed(ChairAction::SetChair)]
+    /// Makes the member at `leaf_index` a chair (`chair`), or takes the role back (never
+    /// from the last chair).
+    pub fn set_chair(&mut self, now_ms: u64, leaf_index: u32, chair: bool) -> Vec<GroupEvent> {
+        let chairs = self
+            .member_group()
+            .and_then(|group| policy_of(group.extensions()))
+            .map(|p| p.chairs)
+            .unwrap_or_default();
+        let Some((fingerprint, _, _)) = self.member_key(leaf_index) else {
+            return vec![GroupEvent::ChairActionFailed(ChairAction::SetChair)];
+        };
+        let leaves_none = !chair && chairs.iter().all(|c| *c == fingerprint);
+        self.ask(
+            now_ms,
+            ChairIntent::SetChair { fingerprint, chair },
+            !leaves_none,
+        )
     }
 
     /// Locks or unlocks the meeting.
-    pub fn set_locked(&mut self, _now_ms: u64, locked: bool) -> Vec<GroupEvent> {
-        let action = if locked {
-            ChairAction::Lock
-        } else {
-            ChairAction::Unlock
-        };
-        vec![GroupEvent::ChairActionFailed(action)]
+    pub fn set_locked(&mut self, now_ms: u64, locked: bool) -> Vec<GroupEvent> {
+        self.ask(now_ms, ChairIntent::Lock(locked), true)
     }
 
-    /// Ends the meeting for everyone.
-    pub fn end_meeting(&mut self, _now_ms: u64) -> Vec<GroupEvent> {
-        vec![GroupEvent::ChairActionFailed(ChairAction::End)]
+    /// Ends the meeting for everyone: once our commit is echoed we tell the server, which
+    /// closes the room.
+    pub fn end_meeting(&mut self, now_ms: u64) -> Vec<GroupEvent> {
+        self.ask(now_ms, ChairIntent::End, true)
     }
 
-    /// Makes a new invite link (a new invite secret every member derives).
-    pub fn new_invite_link(&mut self, _now_ms: u64) -> Vec<GroupEvent> {
-        vec![GroupEvent::ChairActionFailed(ChairAction::NewLink)]
+    /// Makes a new invite link: every member derives the new invite secret from the epoch
+    /// our commit starts ([`GroupEvent::InviteSecret`]).
+    pub fn new_invite_link(&mut self, now_ms: u64) -> Vec<GroupEvent> {
+        self.ask(now_ms, ChairIntent::NewLink, true)
+    }
+
+    /// Queues a chair's intent (if we are a chair and it makes sense now) and commits it if
+    /// we can.
+    fn ask(&mut self, now_ms: u64, intent: ChairIntent, makes_sense: bool) -> Vec<GroupEvent> {
+        if !makes_sense || !self.is_chair() {
+            return vec![GroupEvent::ChairActionFailed(intent.action())];
+        }
+        if !self.policy.intents.contains(&intent) {
+            self.policy.intents.push(intent);
+        }
+        let mut events = Vec::new();
+        self.maybe_commit(now_ms, &mut events);
+        events
+    }
+
+    /// The signature key fingerprint and participant of the member at `leaf_index`, and
+    /// whether it is us.
+    fn member_key(&self, leaf_index: u32) -> Option<(Fingerprint, Option<ParticipantId>, bool)> {
+        let group = self.member_group()?;
+        let member = group.member_at(LeafNodeIndex::new(leaf_index))?;
+        Some((
+            Fingerprint::of_public_key(&member.signature_key),
+            crate::meeting_group::roster::credential_info(&member.credential).participant_id,
+            member.index == group.own_leaf_index(),
+        ))
     }
 }

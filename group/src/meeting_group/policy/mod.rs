@@ -1,14 +1,23 @@
 //! The chair's powers as group state: the meeting's [`MeetingPolicy`] lives in a
 //! private-use GroupContext extension (RFC 9420 section 17.3, type [`POLICY_EXTENSION_TYPE`]),
 //! so every member agrees on it and the epoch authenticator (the security code) covers it.
+//! The creator sets it at epoch 0, naming itself sole chair; every KeyPackage and leaf lists
+//! the extension type in its capabilities, and the group's RequiredCapabilities name it, so
+//! openmls refuses a joiner that could not carry it.
 //!
 //! - `codec`: the extension's strict fixed encoding; anything else is malformed.
-//! - `validation`: the rules every member checks on someone else's commit before merging.
+//! - `validation`: the rules every member checks on someone else's commit before merging
+//!   (a commit that breaks one is ignored, and its committer removed by a chair).
+//! - `duties`: what each member commits (departed members, knocks, succession, re-sync
+//!   replacements, expulsions, and the chair's queued intents).
 //! - `chair_actions`: what a chair asks for (admit, deny, remove, roles, lock, end, new
 //!   link), queued as intents and committed when no commit of ours is in flight.
+//! - `invite_rotation`: the new invite secret every member derives after a new link.
 
 mod chair_actions;
 mod codec;
+mod duties;
+mod invite_rotation;
 #[cfg(feature = "test-hooks")]
 mod rogue;
 mod validation;
@@ -18,7 +27,15 @@ pub use codec::{Admission, MeetingPolicy, PolicyDecodeError, POLICY_EXTENSION_TY
 #[cfg(feature = "test-hooks")]
 pub use rogue::RogueCommit;
 
+pub(super) use chair_actions::ChairIntent;
+pub(super) use duties::CommitPlan;
+pub(super) use validation::{check_commit, RuleBreak};
+
 use conclave_protocol::ParticipantId;
+use openmls::prelude::{
+    Capabilities, Extension, ExtensionType, Extensions, GroupContext, InvalidExtensionError,
+    RequiredCapabilitiesExtension, UnknownExtension,
+};
 
 use crate::Fingerprint;
 
@@ -32,4 +49,55 @@ pub struct Knock {
     pub display_name: String,
     /// SHA-256 of its signature key.
     pub fingerprint: Fingerprint,
+}
+
+/// A member whose commit broke a rule: the lowest present chair removes it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct RuleBreaker {
+    pub(super) fingerprint: Fingerprint,
+    pub(super) participant_id: ParticipantId,
+}
+
+/// What the policy adds to the state machine.
+#[derive(Default)]
+pub(super) struct PolicyState {
+    /// Chair actions asked for and not yet in a commit of ours.
+    pub(super) intents: Vec<ChairIntent>,
+    /// Members whose commit we ignored, to be removed by the lowest present chair.
+    pub(super) rule_breakers: Vec<RuleBreaker>,
+    /// How many commits of others we ignored because they broke a rule.
+    pub(super) ignored_commits: usize,
+}
+
+/// The policy a group context carries, if it carries a well-formed one.
+pub(super) fn policy_of(extensions: &Extensions<GroupContext>) -> Option<MeetingPolicy> {
+    let extension = extensions.unknown(POLICY_EXTENSION_TYPE)?;
+    MeetingPolicy::decode(&extension.0).ok()
+}
+
+/// The group context extensions that carry `policy`: the policy itself, and the required
+/// capabilities that name it (openmls accepts an extension it does not know only if
+/// every member must support it).
+pub(super) fn policy_extensions(
+    policy: &MeetingPolicy,
+) -> Result<Extensions<GroupContext>, InvalidExtensionError> {
+    Extensions::from_vec(vec![
+        Extension::RequiredCapabilities(RequiredCapabilitiesExtension::new(
+            &[ExtensionType::Unknown(POLICY_EXTENSION_TYPE)],
+            &[],
+            &[],
+        )),
+        Extension::Unknown(POLICY_EXTENSION_TYPE, UnknownExtension(policy.encode())),
+    ])
+}
+
+/// Our leaves' capabilities: openmls' defaults plus the policy extension.
+pub(super) fn leaf_capabilities() -> Capabilities {
+    Capabilities::new(
+        None,
+        None,
+        Some(&[ExtensionType::Unknown(POLICY_EXTENSION_TYPE)]),
+        None,
+        None,
+    )
 }

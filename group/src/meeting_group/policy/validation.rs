@@ -1,1 +1,233 @@
-//! The rules every member checks on someone else's commit before merging it.
+//! The rules every member checks on someone else's commit before merging it (the commit
+//! is staged, not merged, and its proposals read from the staged commit):
+//!
+//! 1. Only a member commits (no external commit), and every proposal is the committer's
+//!    own, of a kind the meeting uses (Add, Remove, PreSharedKey, GroupContextExtensions);
+//!    an update path keeps the committer's signature key.
+//! 2. An Add comes from a chair or, when the admission is `AnyoneWithLink`, from any
+//!    member, never while the meeting is locked; except that any member may re-add a member
+//!    re-syncing (the Add's KeyPackage carries the signature key of a leaf the same commit
+//!    removes).
+//! 3. Removes of others come only from a chair, except that succession (5) and the
+//!    re-sync replacement of (2).
+//! 4. A policy change comes only from a chair; the new policy decodes, names at least one
+//!    chair, and every chair is a member after the commit.
+//! 5. Succession: with no chair present (in the server's presence as we see it), the
+//!    lowest present leaf may remove every absent member (every chair among them) and name
+//!    itself sole chair, leaving the rest of the policy as it was.
+//!
+//! The policy that governs a commit is the one of the epoch it is made in.
+
+use std::collections::BTreeMap;
+
+use openmls::prelude::{LeafNodeIndex, MlsGroup, Proposal, Sender, StagedCommit};
+
+use super::{policy_of, MeetingPolicy, POLICY_EXTENSION_TYPE};
+use crate::Fingerprint;
+
+/// Which rule a commit broke.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(in crate::meeting_group) enum RuleBreak {
+    /// The committer is not a member (rule 1), or the server's `from` names no member or
+    /// another member than the one who signed.
+    NotAMember,
+    /// A proposal of a kind the meeting does not use, or someone else's (rule 1).
+    UnexpectedProposal,
+    /// The update path changed the committer's signature key (rule 1).
+    KeyChanged,
+    /// The group has no readable policy: nothing but harmless commits is accepted.
+    NoPolicy,
+    /// An Add by a non-chair in ChairAdmits mode (rule 2).
+    AddByNonChair,
+    /// An Add while the meeting is locked (rule 2).
+    AddWhileLocked,
+    /// A Remove of another member by a non-chair (rule 3).
+    RemoveByNonChair,
+    /// A policy change by a non-chair that is no valid succession (rules 4 and 5).
+    PolicyByNonChair,
+    /// The new policy extension is missing or malformed (rule 4).
+    MalformedPolicy,
+    /// The new policy names no chair, or a chair who is not a member (rule 4).
+    ChairNotMember,
+    /// A new link that skips generations (rule 4).
+    LinkGeneration,
+}
+
+/// Checks someone else's staged commit against the rules, in the epoch it was made in.
+/// `is_present` says whether a leaf's participant is in the server's room as we see it.
+pub(in crate::meeting_group) fn check_commit(
+    group: &MlsGroup,
+    sender: &Sender,
+    staged: &StagedCommit,
+    is_present: impl Fn(LeafNodeIndex) -> bool,
+) -> Result<(), RuleBreak> {
+    let Sender::Member(committer) = *sender else {
+        return Err(RuleBreak::NotAMember);
+    };
+    let leaves: BTreeMap<LeafNodeIndex, Fingerprint> = group
+        .members()
+        .map(|m| (m.index, Fingerprint::of_public_key(&m.signature_key)))
+        .collect();
+    let committer_fp = leaves.get(&committer).ok_or(RuleBreak::NotAMember)?;
+    let mut changes_policy = false;
+    for queued in staged.queued_proposals() {
+        if queued.sender() != sender {
+            return Err(RuleBreak::UnexpectedProposal);
+        }
+        match queued.proposal() {
+            Proposal::Add(_) | Proposal::Remove(_) | Proposal::PreSharedKey(_) => {}
+            Proposal::GroupContextExtensions(_) => changes_policy = true,
+            _ => return Err(RuleBreak::UnexpectedProposal),
+        }
+    }
+    if let Some(leaf) = staged.update_path_leaf_node() {
+        if Fingerprint::of_public_key(leaf.signature_key().as_slice()) != *committer_fp {
+            return Err(RuleBreak::KeyChanged);
+        }
+    }
+    let added: Vec<Fingerprint> = staged
+        .add_proposals()
+        .map(|add| {
+            let key = add.add_proposal().key_package().leaf_node().signature_key();
+            Fingerprint::of_public_key(key.as_slice())
+        })
+        .collect();
+    let removed: Vec<(LeafNodeIndex, &Fingerprint)> = staged
+        .remove_proposals()
+        .map(|remove| {
+            let index = remove.remove_proposal().removed();
+            leaves
+                .get(&index)
+                .map(|fp| (index, fp))
+                .ok_or(RuleBreak::UnexpectedProposal)
+        })
+        .collect::<Result<_, _>>()?;
+    let is_replacement_add = |fp: &Fingerprint| removed.iter().any(|(_, r)| *r == fp);
+    let is_replacement_remove = |fp: &Fingerprint| added.contains(fp);
+    let new_adds = added.iter().filter(|fp| !is_replacement_add(fp)).count();
+    let removes_of_others: Vec<&(LeafNodeIndex, &Fingerprint)> = removed
+        .iter()
+        .filter(|(_, fp)| !is_replacement_remove(fp))
+        .collect();
+
+    let Some(old) = policy_of(group.extensions()) else {
+        // Fail closed: without a policy nobody may add, remove or change anything but
+        // re-sync replacements.
+        if new_adds > 0 || !removes_of_others.is_empty() || changes_policy {
+            return Err(RuleBreak::NoPolicy);
+        }
+        return Ok(());
+    };
+    let new = if changes_policy {
+        let extension = staged
+            .group_context()
+            .extensions()
+            .unknown(POLICY_EXTENSION_TYPE)
+            .ok_or(RuleBreak::MalformedPolicy)?;
+        MeetingPolicy::decode(&extension.0).map_err(|_| RuleBreak::MalformedPolicy)?
+    } else {
+        old.clone()
+    };
+    let is_chair = old.is_chair(committer_fp);
+
+    if !is_chair && changes_policy {
+        // Only a succession lets a non-chair touch the policy.
+        return check_succession(
+            &leaves,
+            committer,
+            &old,
+            &new,
+            &removed,
+            new_adds,
+            &is_present,
+        );
+    }
+    if new_adds > 0 {
+        if old.locked {
+            return Err(RuleBreak::AddWhileLocked);
+        }
+        if !is_chair && old.admission != super::Admission::AnyoneWithLink {
+            return Err(RuleBreak::AddByNonChair);
+        }
+    }
+    if !is_chair && !removes_of_others.is_empty() {
+        return Err(RuleBreak::RemoveByNonChair);
+    }
+    if changes_policy {
+        check_new_policy(&leaves, &old, &new, &removed, &added)?;
+    }
+    Ok(())
+}
+
+/// Rule 4 for a chair's policy change: at least one chair, every chair a member after the
+/// commit, and a new link only one generation on.
+fn check_new_policy(
+    leaves: &BTreeMap<LeafNodeIndex, Fingerprint>,
+    old: &MeetingPolicy,
+    new: &MeetingPolicy,
+    removed: &[(LeafNodeIndex, &Fingerprint)],
+    added: &[Fingerprint],
+) -> Result<(), RuleBreak> {
+    if new.chairs.is_empty() {
+        return Err(RuleBreak::ChairNotMember);
+    }
+    let member_after = |fp: &Fingerprint| {
+        added.contains(fp)
+            || leaves
+                .iter()
+                .any(|(index, leaf)| leaf == fp && !removed.iter().any(|(r, _)| r == index))
+    };
+    if !new.chairs.iter().all(member_after) {
+        return Err(RuleBreak::ChairNotMember);
+    }
+    if new.link_generation != old.link_generation
+        && Some(new.link_generation) != old.link_generation.checked_add(1)
+    {
+        return Err(RuleBreak::LinkGeneration);
+    }
+    Ok(())
+}
+
+/// Rule 5: every old chair is removed and absent in our view, every removed member is
+/// absent, the new chairs are exactly the committer, the lowest present leaf, and nothing
+/// else in the policy changed; no Adds but re-sync replacements.
+fn check_succession(
+    leaves: &BTreeMap<LeafNodeIndex, Fingerprint>,
+    committer: LeafNodeIndex,
+    old: &MeetingPolicy,
+    new: &MeetingPolicy,
+    removed: &[(LeafNodeIndex, &Fingerprint)],
+    new_adds: usize,
+    is_present: &impl Fn(LeafNodeIndex) -> bool,
+) -> Result<(), RuleBreak> {
+    let committer_fp = leaves.get(&committer).ok_or(RuleBreak::NotAMember)?;
+    if new.chairs != [committer_fp.clone()] {
+        return Err(RuleBreak::PolicyByNonChair);
+    }
+    let rest_unchanged = new.admission == old.admission
+        && new.locked == old.locked
+        && new.ended == old.ended
+        && new.link_generation == old.link_generation;
+    if !rest_unchanged || new_adds > 0 {
+        return Err(RuleBreak::PolicyByNonChair);
+    }
+    for (index, fp) in leaves {
+        let removed_here = removed.iter().any(|(r, _)| r == index);
+        if old.is_chair(fp) && (!removed_here || is_present(*index)) {
+            // A chair is still there, as far as we see: no succession.
+            return Err(RuleBreak::PolicyByNonChair);
+        }
+    }
+    if removed.iter().any(|(index, _)| is_present(*index)) {
+        return Err(RuleBreak::RemoveByNonChair);
+    }
+    let lowest_present = leaves
+        .keys()
+        .copied()
+        .filter(|index| *index == committer || is_present(*index))
+        .min();
+    if lowest_present != Some(committer) {
+        return Err(RuleBreak::PolicyByNonChair);
+    }
+    Ok(())
+}
