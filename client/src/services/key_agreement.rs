@@ -67,6 +67,8 @@ struct Inner {
     group: RefCell<MeetingGroup>,
     events: KeyAgreementEvents,
     timer: RefCell<Option<Interval>>,
+    /// The view last reported through `changed`.
+    last_view: RefCell<Option<GroupView>>,
 }
 
 /// The meeting's MLS group, driven by server messages and a timer. Cloning gives
@@ -89,6 +91,7 @@ impl KeyAgreement {
             group: RefCell::new(MeetingGroup::new(identity, config)),
             events,
             timer: RefCell::new(None),
+            last_view: RefCell::new(None),
         });
         let weak: Weak<Inner> = Rc::downgrade(&inner);
         let timer = Interval::new(TIMEOUT_INTERVAL_MS, move || {
@@ -198,8 +201,18 @@ impl KeyAgreement {
                 }
             }
         }
-        if changed {
-            self.inner.events.changed.emit(self.view());
+        // The group does not say `Changed` for everything the page shows (a knock that
+        // arrives, for one): the view is compared after every step too.
+        let Ok(view) = self.inner.group.try_borrow().map(|group| {
+            GroupView::new(group.roster(), group.security_code())
+        }) else {
+            return;
+        };
+        let mut last = self.inner.last_view.borrow_mut();
+        if changed || last.as_ref() != Some(&view) {
+            *last = Some(view.clone());
+            drop(last);
+            self.inner.events.changed.emit(view);
         }
     }
 }
