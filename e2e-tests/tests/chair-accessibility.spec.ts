@@ -28,7 +28,7 @@ test('the knock prompt and the roster controls have no WCAG 2.1 A/AA violation',
 
   // Every control is a named button, reachable with Tab.
   await expect(alice.rosterMember('Bob').getByRole('button', { name: 'Remove Bob' })).toBeVisible();
-  await expect(alice.rosterMember('Bob').getByRole('button', { name: 'Make co-chair: Bob' })).toBeVisible();
+  await expect(alice.rosterMember('Bob').getByRole('button', { name: 'Make co-chair for Bob' })).toBeVisible();
   const admitDave = alice.knock('Dave').getByRole('button', { name: 'Admit Dave' });
   await admitDave.focus();
   await alice.page.keyboard.press('Tab');

@@ -15,7 +15,7 @@ test('the co-chair carries on when the chair leaves, and the longest present mem
   await alice.makeCoChair('Carol');
   for (const viewer of [alice, bob, carol]) await expect.poll(() => viewer.chairNames()).toEqual(['Alice', 'Carol']);
   await expect(carol.chairControls()).toBeVisible();
-  await expect(alice.rosterMember('Carol').getByRole('button', { name: 'Remove co-chair: Carol' })).toBeVisible();
+  await expect(alice.rosterMember('Carol').getByRole('button', { name: 'Remove co-chair for Carol' })).toBeVisible();
 
   // The chair leaves: Carol, co-chair, is the chair now.
   await alice.page.getByRole('button', { name: 'Leave' }).click();

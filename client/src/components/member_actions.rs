@@ -31,7 +31,7 @@ pub fn member_actions(props: &MemberActionsProps) -> Html {
         <span class="member-actions">
             <button type="button" onclick={toggle_chair} data-testid="toggle-chair">
                 { if chair { "Remove co-chair" } else { "Make co-chair" } }
-                <span class="visually-hidden">{ format!(":{who}") }</span>
+                <span class="visually-hidden">{ format!(" for{who}") }</span>
             </button>
             <button type="button" class="danger" onclick={remove} data-testid="remove-member">
                 { "Remove" }
