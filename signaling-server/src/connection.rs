@@ -28,7 +28,7 @@ use tokio::time::{timeout, timeout_at};
 
 use crate::delivery_service::CommitRequest;
 use crate::error::{api_error, Error};
-use crate::peer::{deliver_all, Close, Outbound, PeerHandle};
+use crate::peer::{carry_out, deliver_all, Close, Outbound, PeerHandle};
 use crate::rooms::JoinContext;
 use crate::sfu::random_room_spec;
 use crate::state::AppState;
@@ -290,10 +290,22 @@ impl Session {
                 let answer = self.state.rooms().group_status(room, from)?;
                 Ok(Step::Reply(answer))
             }
-            ClientMessage::AnswerKnock { .. } | ClientMessage::EndMeeting => {
-                // Served in a following commit of this branch.
-                self.joined.ok_or(Error::NotJoined)?;
-                Err(Error::MalformedMessage)
+            ClientMessage::AnswerKnock { to, answer } => {
+                let from = self.joined.ok_or(Error::NotJoined)?;
+                deliver_all(self.state.rooms().answer_knock(room, from, to, answer)?);
+                Ok(Step::Continue)
+            }
+            ClientMessage::EndMeeting => {
+                let from = self.joined.ok_or(Error::NotJoined)?;
+                let mut rooms = self.state.rooms();
+                let ended = rooms.end_meeting(room, from)?;
+                if let Some(command) = carry_out(ended) {
+                    self.state.send_sfu_command(&mut rooms, command);
+                }
+                drop(rooms);
+                tracing::debug!(participant = %from, "ended the meeting");
+                // Our own close is queued: the writer sends it and ends the connection.
+                Ok(Step::Continue)
             }
             ClientMessage::Commit {
                 epoch,
@@ -313,8 +325,12 @@ impl Session {
                     expelled,
                 };
                 let mut rooms = self.state.rooms();
-                // Queued under the lock: every member sees the room's commits in one order.
-                deliver_all(rooms.commit(room, from, request)?);
+                // Queued under the lock: every member sees the room's commits in one order,
+                // and an expelled participant gets the commit before its close.
+                let committed = rooms.commit(room, from, request)?;
+                if let Some(command) = carry_out(committed) {
+                    self.state.send_sfu_command(&mut rooms, command);
+                }
                 drop(rooms);
                 tracing::debug!(participant = %from, epoch, "accepted a commit");
                 Ok(Step::Continue)

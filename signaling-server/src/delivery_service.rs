@@ -7,6 +7,20 @@
 //! each Welcome to the participants the accepted Commit added, and forgets the group
 //! when no member is present any more.
 //!
+//! Every member's client checks each commit against the meeting's policy and ignores one
+//! that breaks it; the server cannot tell (it never reads the MLS bytes). So that the
+//! honest members can route around a commit they all ignored, the server also accepts one
+//! counter-commit for the epoch just before the current one: it carries no Welcome,
+//! comes from another member than the commit accepted for that epoch, and expels that
+//! commit's sender. The room's epoch stays where it is (both branches reach the same
+//! number) and the server's bookkeeping follows the counter-commit: the members are those
+//! of before the countered commit, less the ones the counter-commit removes. A commit
+//! names the participants it `expelled` (a chair's Remove, or the countered sender);
+//! their commits are refused from then on, and the caller closes their connections.
+//!
+//! It also relays a member's answer to a knock (`answer_knock`) to the knocker and the
+//! members, and says who may end the meeting (a member).
+//!
 //! It also passes on the group's join challenge: after each epoch change a member sets
 //! the challenge of the new epoch (an MLS exporter value joiners make their invite proofs
 //! over, so that a proof cannot be replayed later). The first one set for the room's
@@ -18,8 +32,9 @@
 //!
 //! It never parses the MLS bytes and stores nothing secret: it keeps the epoch number,
 //! the set of participants the accepted commits say are members (as the committers
-//! declared them, unverified) and the latest join challenge (public). Nothing else is
-//! stored after it is relayed. Plain data with no
+//! declared them, unverified), the participants they expelled, the latest join challenge
+//! (public) and, for a counter-commit, who sent the last accepted commit and the members
+//! and challenge from before it. Nothing else is stored after it is relayed. Plain data with no
 //! IO and no clock: the caller passes the present participants and the time, and
 //! carries out the returned [`Routed`] messages in order.
 
@@ -27,7 +42,8 @@ use std::collections::{BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use conclave_protocol::{
-    Bytes, GroupStatus, JoinChallenge, ParticipantId, ServerMessage, JOIN_CHALLENGE_BYTES,
+    Bytes, GroupStatus, JoinChallenge, KnockAnswer, ParticipantId, ServerMessage,
+    JOIN_CHALLENGE_BYTES,
 };
 
 use crate::error::Error;
@@ -61,6 +77,26 @@ pub struct GroupState {
     /// until a member sets the current one (joiners' proofs over it are still accepted
     /// for a few epochs). [`JOIN_CHALLENGE_BYTES`] long.
     join_challenge: Option<JoinChallenge>,
+    /// Participants an accepted commit expelled: their commits are refused. Each was a
+    /// member, so bounded like `members` (ids are never reused).
+    expelled: BTreeSet<ParticipantId>,
+    /// The commit accepted for the epoch before `epoch`, for a counter-commit; `None` at
+    /// epoch 0.
+    last_commit: Option<LastCommit>,
+}
+
+/// What a counter-commit needs of the commit accepted for the epoch before the current
+/// one: its sender, and the group as it was before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct LastCommit {
+    /// Who sent it.
+    from: ParticipantId,
+    /// The members before it.
+    members_before: BTreeSet<ParticipantId>,
+    /// The join challenge before it.
+    join_challenge_before: Option<JoinChallenge>,
+    /// A counter-commit for that epoch was accepted already (one is).
+    countered: bool,
 }
 
 impl GroupState {
@@ -72,6 +108,11 @@ impl GroupState {
     /// The members, in id order.
     pub fn members(&self) -> &BTreeSet<ParticipantId> {
         &self.members
+    }
+
+    /// Whether an accepted commit expelled `participant`.
+    pub fn expelled(&self, participant: ParticipantId) -> bool {
+        self.expelled.contains(&participant)
     }
 }
 
@@ -88,7 +129,8 @@ pub struct CommitRequest {
     pub added: Vec<ParticipantId>,
     /// Participants it removes.
     pub removed: Vec<ParticipantId>,
-    /// Participants it expels (closed by the server once the commit is relayed).
+    /// Participants it expels (a subset of `removed`; the caller closes their
+    /// connections once the commit is relayed).
     pub expelled: Vec<ParticipantId>,
 }
 
@@ -103,7 +145,9 @@ pub enum CommitRejection {
     /// The sender is not one of the group's members.
     #[error("not a member: only a member of the room's group may commit")]
     NotAMember,
-    /// Another commit for this epoch was accepted first.
+    /// Another commit for this epoch was accepted first (a commit for the epoch just
+    /// before the current one that expels the sender of the commit accepted for it is a
+    /// counter-commit, refused for the reasons below instead).
     #[error("stale epoch: the room is at {current}")]
     StaleEpoch {
         /// The room's epoch.
@@ -149,6 +193,40 @@ pub enum CommitRejection {
     /// The commit carries a Welcome but adds nobody.
     #[error("the commit carries a welcome but adds nobody")]
     WelcomeWithoutAdded,
+    /// An expelled participant is not one the commit removes.
+    #[error("participant {0} cannot be expelled: the commit does not remove it")]
+    ExpelledNotRemoved(ParticipantId),
+    /// An accepted commit expelled the sender.
+    #[error("expelled: an accepted commit removed you from the group; you cannot commit")]
+    Expelled,
+    /// A commit for the epoch before the current one from the sender of the commit
+    /// accepted for it.
+    #[error(
+        "stale epoch: the room is at {current}, and a counter-commit for the epoch before \
+         must come from another member than the commit accepted for it"
+    )]
+    CounterCommitSameSender {
+        /// The room's epoch.
+        current: u64,
+    },
+    /// A commit for the epoch before the current one that carries a Welcome.
+    #[error(
+        "stale epoch: the room is at {current}, and a counter-commit for the epoch before \
+         carries no welcome"
+    )]
+    CounterCommitWithWelcome {
+        /// The room's epoch.
+        current: u64,
+    },
+    /// A second counter-commit for the same epoch.
+    #[error(
+        "stale epoch: the room is at {current}, and a counter-commit for the epoch before \
+         was accepted already"
+    )]
+    CounterCommitTaken {
+        /// The room's epoch.
+        current: u64,
+    },
 }
 
 /// Why a join challenge was refused (answered with `error invalid_join_challenge`, this
@@ -224,6 +302,8 @@ impl DeliveryService {
             epoch: 0,
             members: BTreeSet::from([sender]),
             join_challenge: None,
+            expelled: BTreeSet::new(),
+            last_commit: None,
         });
         Ok(present
             .iter()
@@ -303,10 +383,14 @@ impl DeliveryService {
             .collect())
     }
 
-    /// `commit` from `from`. If accepted the group moves to the next epoch and the
-    /// result holds, in order: the commit for every present participant that was a
-    /// member before it (the sender and removed ones included), then the Welcome for each
-    /// added participant. A rejected commit changes nothing.
+    /// `commit` from `from`. A commit for the room's current epoch, if accepted, moves
+    /// the group to the next epoch; a counter-commit for the epoch before (see the module
+    /// documentation) leaves the epoch as it is and puts the members back as they were
+    /// before the commit it counters, less those it removes. Either way the result holds,
+    /// in order: the commit for every present participant that was a member before it
+    /// (the sender and removed ones included), then the Welcome for each added
+    /// participant. The caller closes the connections of the participants in
+    /// `request.expelled` after delivering these. A rejected commit changes nothing.
     pub fn commit(
         &mut self,
         from: ParticipantId,
@@ -314,7 +398,29 @@ impl DeliveryService {
         request: CommitRequest,
     ) -> Result<Vec<Routed>, CommitRejection> {
         let group = self.group.as_mut().ok_or(CommitRejection::NoGroup)?;
-        check_commit(group, from, present, &request, self.max_members)?;
+        if group.expelled.contains(&from) {
+            return Err(CommitRejection::Expelled);
+        }
+        let counter = request.epoch.checked_add(1) == Some(group.epoch);
+        let members_before = if counter {
+            check_counter_commit(group, from, &request)?
+        } else {
+            if !group.members.contains(&from) {
+                return Err(CommitRejection::NotAMember);
+            }
+            if request.epoch < group.epoch {
+                return Err(CommitRejection::StaleEpoch {
+                    current: group.epoch,
+                });
+            }
+            if request.epoch > group.epoch {
+                return Err(CommitRejection::FutureEpoch {
+                    current: group.epoch,
+                });
+            }
+            group.members.clone()
+        };
+        check_commit(&members_before, from, present, &request, self.max_members)?;
         let CommitRequest {
             epoch,
             commit,
@@ -326,7 +432,7 @@ impl DeliveryService {
 
         let mut routed: Vec<Routed> = present
             .iter()
-            .filter(|to| group.members.contains(to))
+            .filter(|to| members_before.contains(to))
             .map(|&to| Routed {
                 to,
                 message: ServerMessage::Commit {
@@ -339,11 +445,28 @@ impl DeliveryService {
                 },
             })
             .collect();
-        group.epoch = epoch.saturating_add(1);
+        let mut members = members_before;
         for id in &removed {
-            group.members.remove(id);
+            members.remove(id);
         }
-        group.members.extend(added.iter().copied());
+        members.extend(added.iter().copied());
+        group.expelled.extend(expelled.iter().copied());
+        if counter {
+            // Checked by `check_counter_commit`: the last commit is there.
+            if let Some(last) = group.last_commit.as_mut() {
+                last.countered = true;
+                group.join_challenge = last.join_challenge_before.clone();
+            }
+        } else {
+            group.last_commit = Some(LastCommit {
+                from,
+                members_before: std::mem::take(&mut group.members),
+                join_challenge_before: group.join_challenge.clone(),
+                countered: false,
+            });
+            group.epoch = epoch.saturating_add(1);
+        }
+        group.members = members;
         if let Some(welcome) = welcome {
             routed.extend(added.iter().map(|&to| Routed {
                 to,
@@ -355,6 +478,46 @@ impl DeliveryService {
             }));
         }
         Ok(routed)
+    }
+
+    /// `answer_knock` from `from` to `to`: relayed as `knock_answered` to `to` and every
+    /// member present (the sender included), in join order. Refused, with nothing sent,
+    /// if the sender is no member (or there is no group), if `to` is not present, or if
+    /// `to` is a member (not a knocker).
+    pub fn answer_knock(
+        &self,
+        from: ParticipantId,
+        to: ParticipantId,
+        answer: KnockAnswer,
+        present: &[ParticipantId],
+    ) -> Result<Vec<Routed>, Error> {
+        let group = self
+            .group
+            .as_ref()
+            .filter(|group| group.members.contains(&from))
+            .ok_or(Error::NotAMember("answer_knock"))?;
+        if !present.contains(&to) {
+            return Err(Error::UnknownParticipant);
+        }
+        if group.members.contains(&to) {
+            return Err(Error::NotKnocking(to));
+        }
+        Ok(present
+            .iter()
+            .filter(|id| **id == to || group.members.contains(id))
+            .map(|&id| Routed {
+                to: id,
+                message: ServerMessage::KnockAnswered { from, to, answer },
+            })
+            .collect())
+    }
+
+    /// Whether `from` may end the meeting: a member of the room's group.
+    pub fn may_end_meeting(&self, from: ParticipantId) -> Result<(), Error> {
+        match &self.group {
+            Some(group) if group.members.contains(&from) => Ok(()),
+            _ => Err(Error::NotAMember("end_meeting")),
+        }
     }
 
     /// Someone left; `present` are those still in the room. If no present participant
@@ -379,46 +542,69 @@ impl DeliveryService {
     }
 }
 
-/// The rules a commit must meet (see [`CommitRejection`] for each).
-fn check_commit(
+/// The rules a counter-commit (a commit for the epoch just before the current one) must
+/// meet on top of [`check_commit`]'s; returns the members it applies to (those of before
+/// the commit it counters).
+fn check_counter_commit(
     group: &GroupState,
+    from: ParticipantId,
+    request: &CommitRequest,
+) -> Result<BTreeSet<ParticipantId>, CommitRejection> {
+    let current = group.epoch;
+    // A commit that does not expel the sender of the one accepted for its epoch is no
+    // counter-commit but a late commit (two members raced; the second rebases).
+    let last = group
+        .last_commit
+        .as_ref()
+        .filter(|last| request.expelled.contains(&last.from))
+        .ok_or(CommitRejection::StaleEpoch { current })?;
+    if last.from == from {
+        return Err(CommitRejection::CounterCommitSameSender { current });
+    }
+    if request.welcome.is_some() {
+        return Err(CommitRejection::CounterCommitWithWelcome { current });
+    }
+    if last.countered {
+        return Err(CommitRejection::CounterCommitTaken { current });
+    }
+    if !last.members_before.contains(&from) {
+        return Err(CommitRejection::NotAMember);
+    }
+    Ok(last.members_before.clone())
+}
+
+/// The rules a commit must meet against the members it applies to (see
+/// [`CommitRejection`] for each); the sender is one of them and the epoch was checked.
+fn check_commit(
+    members_before: &BTreeSet<ParticipantId>,
     from: ParticipantId,
     present: &[ParticipantId],
     request: &CommitRequest,
     max_members: usize,
 ) -> Result<(), CommitRejection> {
-    if !group.members.contains(&from) {
-        return Err(CommitRejection::NotAMember);
-    }
-    if request.epoch < group.epoch {
-        return Err(CommitRejection::StaleEpoch {
-            current: group.epoch,
-        });
-    }
-    if request.epoch > group.epoch {
-        return Err(CommitRejection::FutureEpoch {
-            current: group.epoch,
-        });
-    }
     let removed = distinct(&request.removed)?;
     let added = distinct(&request.added)?;
+    let expelled = distinct(&request.expelled)?;
     if removed.contains(&from) {
         return Err(CommitRejection::RemovesSender);
     }
-    if let Some(&id) = removed.iter().find(|id| !group.members.contains(id)) {
+    if let Some(&id) = removed.iter().find(|id| !members_before.contains(id)) {
         return Err(CommitRejection::RemovedNotMember(id));
+    }
+    if let Some(&id) = expelled.iter().find(|id| !removed.contains(id)) {
+        return Err(CommitRejection::ExpelledNotRemoved(id));
     }
     if let Some(&id) = added.iter().find(|id| !present.contains(id)) {
         return Err(CommitRejection::AddedNotPresent(id));
     }
     if let Some(&id) = added
         .iter()
-        .find(|id| group.members.contains(id) && !removed.contains(id))
+        .find(|id| members_before.contains(id) && !removed.contains(id))
     {
         return Err(CommitRejection::AddedAlreadyMember(id));
     }
     // No underflow: `removed` is a set of members (checked above).
-    let members = group.members.len() - removed.len() + added.len();
+    let members = members_before.len() - removed.len() + added.len();
     if members > max_members {
         return Err(CommitRejection::TooManyMembers {
             members,
@@ -741,6 +927,196 @@ mod tests {
         assert_eq!(ds.group(), None);
         // And nothing more is said when the room empties.
         assert!(ds.participant_left(&[]).is_empty());
+    }
+
+    /// A commit in `epoch` removing and expelling `expelled`.
+    fn expelling(epoch: u64, expelled: &[ParticipantId]) -> CommitRequest {
+        CommitRequest {
+            expelled: expelled.to_vec(),
+            ..request(epoch, &[], expelled)
+        }
+    }
+
+    /// Ada, Bob and Cy are members at epoch 2; Dee is present outside the group.
+    fn ada_bob_and_cy() -> DeliveryService {
+        let mut ds = ada_and_bob();
+        ds.commit(ADA, &[ADA, BOB, CY, DEE], request(1, &[CY], &[]))
+            .unwrap();
+        ds
+    }
+
+    #[test]
+    fn an_expelled_member_gets_the_commit_and_can_commit_no_more() {
+        let mut ds = ada_bob_and_cy();
+        let present = [ADA, BOB, CY, DEE];
+        let routed = ds.commit(ADA, &present, expelling(2, &[CY])).unwrap();
+        assert_eq!(recipients(&routed), vec![ADA, BOB, CY]);
+        assert!(matches!(
+            &routed[2].message,
+            ServerMessage::Commit { expelled, .. } if expelled == &[CY]
+        ));
+        assert_eq!(ds.status().members, vec![ADA, BOB]);
+        assert_eq!(
+            ds.commit(CY, &present, request(3, &[], &[])),
+            Err(CommitRejection::Expelled)
+        );
+        // Not even a counter-commit of the commit that expelled it.
+        assert_eq!(
+            ds.commit(CY, &present, expelling(2, &[ADA])),
+            Err(CommitRejection::Expelled)
+        );
+        // Only a member the commit removes can be expelled.
+        let before = ds.status();
+        assert_eq!(
+            ds.commit(
+                ADA,
+                &present,
+                CommitRequest {
+                    expelled: vec![BOB],
+                    ..request(3, &[], &[])
+                }
+            ),
+            Err(CommitRejection::ExpelledNotRemoved(BOB))
+        );
+        assert_eq!(ds.status(), before);
+    }
+
+    #[test]
+    fn one_counter_commit_routes_around_an_ignored_commit() {
+        let mut ds = ada_bob_and_cy();
+        let present = [ADA, BOB, CY, DEE];
+        ds.set_join_challenge(ADA, &present, challenge(2, 2))
+            .unwrap();
+        // Cy (no chair, the clients say) adds Dee and removes Bob: every honest client
+        // ignores it, but the server cannot tell.
+        let rogue = ds.commit(CY, &present, request(2, &[DEE], &[BOB])).unwrap();
+        assert_eq!(recipients(&rogue), vec![ADA, BOB, CY, DEE]);
+        ds.set_join_challenge(DEE, &present, challenge(3, 6))
+            .unwrap();
+        assert_eq!(ds.status().members, vec![ADA, CY, DEE]);
+        // Ada counters for epoch 2, expelling Cy: relayed to the members of before the
+        // rogue commit; the epoch stays 3, and the members are Ada and Bob.
+        let counter = ds.commit(ADA, &present, expelling(2, &[CY])).unwrap();
+        assert_eq!(recipients(&counter), vec![ADA, BOB, CY]);
+        assert_eq!(
+            ds.status(),
+            GroupStatus {
+                epoch: Some(3),
+                members: vec![ADA, BOB],
+                join_challenge: Some(challenge(2, 2)),
+            }
+        );
+        // The honest members go on from epoch 3.
+        ds.set_join_challenge(BOB, &present, challenge(3, 3))
+            .unwrap();
+        assert_eq!(ds.status().join_challenge, Some(challenge(3, 3)));
+        ds.commit(BOB, &present, request(3, &[], &[])).unwrap();
+        assert_eq!(ds.group().map(GroupState::epoch), Some(4));
+    }
+
+    #[test]
+    fn a_counter_commit_is_refused_unless_it_follows_every_rule() {
+        let present = [ADA, BOB, CY, DEE];
+        let with_welcome = CommitRequest {
+            welcome: Some(bytes("welcome")),
+            ..expelling(2, &[CY])
+        };
+        let cases = [
+            // From the sender of the commit it counters (another late commit of its own).
+            (
+                CY,
+                expelling(2, &[ADA]),
+                CommitRejection::StaleEpoch { current: 3 },
+            ),
+            (
+                CY,
+                expelling(2, &[CY]),
+                CommitRejection::CounterCommitSameSender { current: 3 },
+            ),
+            // With a Welcome.
+            (
+                ADA,
+                with_welcome,
+                CommitRejection::CounterCommitWithWelcome { current: 3 },
+            ),
+            // Without expelling the countered sender (a plain late commit).
+            (
+                ADA,
+                request(2, &[], &[]),
+                CommitRejection::StaleEpoch { current: 3 },
+            ),
+            // Two epochs behind.
+            (
+                ADA,
+                expelling(1, &[CY]),
+                CommitRejection::StaleEpoch { current: 3 },
+            ),
+            // From someone the countered commit added (no member before it).
+            (DEE, expelling(2, &[CY]), CommitRejection::NotAMember),
+        ];
+        for (from, request, expected) in cases {
+            let mut ds = ada_bob_and_cy();
+            ds.commit(CY, &present, super::tests::request(2, &[DEE], &[]))
+                .unwrap();
+            let before = ds.status();
+            assert_eq!(ds.commit(from, &present, request), Err(expected));
+            assert_eq!(ds.status(), before, "nothing changed");
+        }
+        // Only one counter-commit per epoch.
+        let mut ds = ada_bob_and_cy();
+        ds.commit(CY, &present, request(2, &[DEE], &[])).unwrap();
+        ds.commit(ADA, &present, expelling(2, &[CY])).unwrap();
+        let before = ds.status();
+        assert_eq!(
+            ds.commit(BOB, &present, expelling(2, &[CY])),
+            Err(CommitRejection::CounterCommitTaken { current: 3 })
+        );
+        assert_eq!(
+            ds.commit(BOB, &present, expelling(2, &[DEE])),
+            Err(CommitRejection::StaleEpoch { current: 3 })
+        );
+        assert_eq!(ds.status(), before);
+        // No commit to counter at epoch 0.
+        let mut ds = DeliveryService::new(CAPACITY);
+        ds.start_group(ADA, &[ADA]).unwrap();
+        assert_eq!(
+            ds.commit(ADA, &[ADA], request(u64::MAX, &[], &[])),
+            Err(CommitRejection::FutureEpoch { current: 0 })
+        );
+    }
+
+    #[test]
+    fn a_knock_answer_goes_from_a_member_to_the_knocker_and_the_members() {
+        let ds = ada_and_bob();
+        let present = [ADA, BOB, CY];
+        let routed = ds
+            .answer_knock(BOB, CY, KnockAnswer::Denied, &present)
+            .unwrap();
+        assert_eq!(recipients(&routed), vec![ADA, BOB, CY]);
+        assert!(routed.iter().all(|r| r.message
+            == ServerMessage::KnockAnswered {
+                from: BOB,
+                to: CY,
+                answer: KnockAnswer::Denied
+            }));
+        assert!(matches!(
+            ds.answer_knock(CY, ADA, KnockAnswer::Locked, &present),
+            Err(Error::NotAMember(_))
+        ));
+        assert!(matches!(
+            ds.answer_knock(ADA, BOB, KnockAnswer::Locked, &present),
+            Err(Error::NotKnocking(BOB))
+        ));
+        assert!(matches!(
+            ds.answer_knock(ADA, DEE, KnockAnswer::Locked, &present),
+            Err(Error::UnknownParticipant)
+        ));
+        assert!(matches!(
+            DeliveryService::new(CAPACITY).answer_knock(ADA, BOB, KnockAnswer::Denied, &present),
+            Err(Error::NotAMember(_))
+        ));
+        assert!(ds.may_end_meeting(BOB).is_ok());
+        assert!(matches!(ds.may_end_meeting(CY), Err(Error::NotAMember(_))));
     }
 
     fn challenge(epoch: u64, fill: u8) -> JoinChallenge {

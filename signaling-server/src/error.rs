@@ -116,6 +116,13 @@ pub enum Error {
         /// Why.
         rejection: CommitRejection,
     },
+    /// `answer_knock` or `end_meeting` (the request named) came from a participant who is
+    /// no member of the room's group.
+    #[error("{0}: only a member of the room's group may send it")]
+    NotAMember(&'static str),
+    /// `answer_knock` named a member of the group, who has no knock to answer.
+    #[error("participant {0} is a member of the group, not a knocker")]
+    NotKnocking(conclave_protocol::ParticipantId),
     /// A join challenge was refused (nothing changed).
     #[error("join challenge refused: {0}")]
     JoinChallengeRejected(JoinChallengeRejection),
@@ -141,6 +148,8 @@ impl Error {
             Self::KeyPackageRateLimited => Some(ErrorCode::RateLimited),
             Self::SfuUnavailable => Some(ErrorCode::SfuUnavailable),
             Self::JoinChallengeRejected(_) => Some(ErrorCode::InvalidJoinChallenge),
+            Self::NotAMember(_) => Some(ErrorCode::NotAMember),
+            Self::NotKnocking(_) => Some(ErrorCode::NotKnocking),
             Self::MissingIndex { .. }
             | Self::InvalidConfig { .. }
             | Self::ConfigFile { .. }

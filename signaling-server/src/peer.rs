@@ -13,7 +13,8 @@ use conclave_protocol::ServerMessage;
 use tokio::sync::mpsc::error::{SendError, TrySendError};
 use tokio::sync::{mpsc, Notify};
 
-use crate::rooms::Delivery;
+use crate::rooms::{Delivery, Effects};
+use crate::sfu::SfuCommand;
 
 /// A close frame to send: code and fixed reason.
 pub(crate) type Close = (u16, &'static str);
@@ -54,6 +55,16 @@ impl PeerHandle {
         }
     }
 
+    /// Queues the close frame `close` after everything queued before, without waiting
+    /// (another participant's request ends this connection). A full queue marks the peer
+    /// too slow, which closes it too (with 4408); a closed one means it is already leaving.
+    pub(crate) fn close(&self, close: Close) {
+        match self.queue.try_send(Outbound::Close(close)) {
+            Ok(()) | Err(TrySendError::Closed(_)) => {}
+            Err(TrySendError::Full(_)) => self.too_slow.notify_one(),
+        }
+    }
+
     /// Queues `outbound`, waiting for room: for replies to the client's own requests and
     /// the final close frame. An error means the writer is gone.
     pub(crate) async fn send_waiting(&self, outbound: Outbound) -> Result<(), SendError<Outbound>> {
@@ -71,4 +82,14 @@ pub(crate) fn deliver_all(deliveries: Vec<Delivery<PeerHandle>>) {
     for delivery in deliveries {
         delivery.to.deliver(delivery.message);
     }
+}
+
+/// Queues the deliveries, then the closes (each after what its peer was sent); the SFU
+/// command, if any, is returned for the caller to hand on under the same lock.
+pub(crate) fn carry_out(effects: Effects<PeerHandle>) -> Option<SfuCommand> {
+    deliver_all(effects.deliveries);
+    for (peer, close) in effects.closes {
+        peer.close(close);
+    }
+    effects.sfu_command
 }

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use conclave_protocol::{
-    Bytes, IceServer, JoinChallenge, MediaMode, ParticipantId, ParticipantInfo, RoomId,
-    ServerMessage, SignalPayload,
+    close_code, Bytes, IceServer, JoinChallenge, KnockAnswer, MediaMode, ParticipantId,
+    ParticipantInfo, RoomId, ServerMessage, SignalPayload,
 };
 
 use crate::config::ice::ice_servers_for;
@@ -47,6 +47,22 @@ pub struct Joined<P> {
     /// `participant_joined` for everyone else in the room.
     pub announcements: Vec<Delivery<P>>,
     /// For the SFU actor: create the room's SFU room (first participant only).
+    pub sfu_command: Option<SfuCommand>,
+}
+
+/// A close frame: code and fixed reason.
+pub type CloseFrame = (u16, &'static str);
+
+/// What the caller must carry out after a request that may end other connections: the
+/// deliveries first, then the closes (each after everything queued to that peer), then
+/// the SFU command.
+#[derive(Debug)]
+pub struct Effects<P> {
+    /// Messages, in order.
+    pub deliveries: Vec<Delivery<P>>,
+    /// Connections to close, with their close frames.
+    pub closes: Vec<(P, CloseFrame)>,
+    /// For the SFU actor: destroy the room's SFU room (the meeting ended).
     pub sfu_command: Option<SfuCommand>,
 }
 
@@ -433,19 +449,23 @@ impl<P: Clone> Rooms<P> {
     }
 
     /// `commit` from `from`: see [`DeliveryService::commit`]. A rejection is
-    /// [`Error::CommitRejected`], answered to the sender only.
+    /// [`Error::CommitRejected`], answered to the sender only. Once the commit is
+    /// relayed, the participants it expels leave the room: the others hear
+    /// `participant_left` and their connections are closed with
+    /// [`close_code::REMOVED`] (the sender stays, so the room never empties here).
     pub fn commit(
         &mut self,
         room_id: &RoomId,
         from: ParticipantId,
         request: CommitRequest,
-    ) -> Result<Vec<Delivery<P>>, Error> {
+    ) -> Result<Effects<P>, Error> {
         let room = self.rooms.get_mut(room_id).ok_or(Error::UnknownRoom)?;
         if room.member(from).is_none() {
             return Err(Error::NotJoined);
         }
         let present = room.present();
         let epoch = request.epoch;
+        let expelled = request.expelled.clone();
         let routed = room
             .delivery
             .commit(from, &present, request)
@@ -456,7 +476,91 @@ impl<P: Clone> Rooms<P> {
             })?;
         #[cfg(feature = "test-hooks")]
         let routed = self.faults.apply_to_commit(room_id, from, routed);
+        let mut effects = Effects {
+            deliveries: room.address(routed),
+            closes: Vec::new(),
+            sfu_command: None,
+        };
+        #[cfg(feature = "test-hooks")]
+        if self.hostile.keep_expelled(room_id, &expelled) {
+            return Ok(effects);
+        }
+        for id in expelled {
+            let Some(position) = room.members.iter().position(|m| m.info.id == id) else {
+                continue;
+            };
+            let gone = room.members.remove(position);
+            effects
+                .closes
+                .push((gone.peer, (close_code::REMOVED, close_code::REMOVED_REASON)));
+            effects
+                .deliveries
+                .extend(room.members.iter().map(|member| Delivery {
+                    to: member.peer.clone(),
+                    message: ServerMessage::ParticipantLeft { id },
+                }));
+        }
+        Ok(effects)
+    }
+
+    /// `answer_knock` from `from`: see [`DeliveryService::answer_knock`].
+    pub fn answer_knock(
+        &self,
+        room_id: &RoomId,
+        from: ParticipantId,
+        to: ParticipantId,
+        answer: KnockAnswer,
+    ) -> Result<Vec<Delivery<P>>, Error> {
+        let room = self.rooms.get(room_id).ok_or(Error::UnknownRoom)?;
+        if room.member(from).is_none() {
+            return Err(Error::NotJoined);
+        }
+        let routed = room
+            .delivery
+            .answer_knock(from, to, answer, &room.present())?;
         Ok(room.address(routed))
+    }
+
+    /// `end_meeting` from `from`, a member of the room's group: everyone in the room
+    /// hears `meeting_ended` and is closed with [`close_code::MEETING_ENDED`], the room's
+    /// SFU room is destroyed and the room is forgotten (its id names no room any more).
+    /// Refused, with nothing changed, from a participant who is no member.
+    pub fn end_meeting(
+        &mut self,
+        room_id: &RoomId,
+        from: ParticipantId,
+    ) -> Result<Effects<P>, Error> {
+        let room = self.rooms.get(room_id).ok_or(Error::UnknownRoom)?;
+        if room.member(from).is_none() {
+            return Err(Error::NotJoined);
+        }
+        room.delivery.may_end_meeting(from)?;
+        let Some(mut room) = self.rooms.remove(room_id) else {
+            return Err(Error::UnknownRoom);
+        };
+        #[cfg(feature = "test-hooks")]
+        {
+            self.faults.forget_room(room_id);
+            let rooms = &self.rooms;
+            self.hostile.retain_rooms(|id| rooms.contains_key(id));
+        }
+        let ended = (close_code::MEETING_ENDED, close_code::MEETING_ENDED_REASON);
+        Ok(Effects {
+            deliveries: room
+                .members
+                .iter()
+                .map(|member| Delivery {
+                    to: member.peer.clone(),
+                    message: ServerMessage::MeetingEnded,
+                })
+                .collect(),
+            closes: room
+                .members
+                .iter()
+                .map(|member| (member.peer.clone(), ended))
+                .collect(),
+            sfu_command: room.sfu.room_emptied(room_id),
+        })
     }
 
     /// Arms test-only handshake faults (feature `test-hooks`).

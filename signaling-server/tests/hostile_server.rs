@@ -1,7 +1,8 @@
 //! Scenario: the test build's hostile modes (`POST /test/hostile`) do what a hostile
 //! Delivery Service would, over real sockets: a captured joiner's KeyPackage never reaches
 //! the members and the joiner gets the Welcome of the server's own group; a squatted room
-//! looks as if it had a group; without the feature none of it exists.
+//! looks as if it had a group; an expelled member stays connected under `keep_expelled`;
+//! without the feature none of it exists.
 // Test helpers: a malformed reply should fail the test loudly.
 #![allow(clippy::unwrap_used)]
 
@@ -25,9 +26,11 @@ async fn there_is_no_hostile_endpoint_without_test_hooks() {
 
 #[cfg(feature = "test-hooks")]
 mod with_test_hooks {
-    use super::common::{http_json, start_group, Participant};
+    use super::common::{commit, http_json, start_group, Participant};
     use super::TestServer;
-    use conclave_protocol::{Bytes, ClientMessage, ParticipantId, RoomId, ServerMessage};
+    use conclave_protocol::{
+        Bytes, ClientMessage, ParticipantId, RoomId, ServerMessage, SignalPayload,
+    };
     use serde_json::{json, Value};
 
     async fn post(server: &TestServer, path: &str, body: Value) -> Value {
@@ -116,5 +119,69 @@ mod with_test_hooks {
             ada.recv_skipping_presence().await,
             ServerMessage::Commit { epoch: 1, ref added, .. } if *added == vec![bob_id]
         ));
+    }
+
+    #[tokio::test]
+    async fn keep_expelled_relays_the_commit_but_keeps_the_expelled_connection_up() {
+        let server = TestServer::start().await;
+        let room: RoomId = server.create_room().await;
+        let (mut ada, ada_id, _) = server.join_seeing_group(&room, "Ada").await;
+        let (mut bob, bob_id, _) = server.join_seeing_group(&room, "Bob").await;
+        start_group(&mut ada, ada_id).await;
+        ada.send(&commit(0, &[bob_id], &[])).await;
+        assert!(matches!(
+            bob.recv_skipping_presence().await,
+            ServerMessage::GroupStarted { .. }
+        ));
+        assert!(matches!(bob.recv().await, ServerMessage::Welcome { .. }));
+        assert!(matches!(ada.recv().await, ServerMessage::Commit { .. }));
+        post(
+            &server,
+            "/test/hostile",
+            json!({"room_id": room, "keep_expelled": true}),
+        )
+        .await;
+
+        ada.send(&ClientMessage::Commit {
+            epoch: 1,
+            commit: Bytes(b"remove bob".to_vec()),
+            welcome: None,
+            added: vec![],
+            removed: vec![bob_id],
+            expelled: vec![bob_id],
+        })
+        .await;
+        for participant in [&mut ada, &mut bob] {
+            assert!(matches!(
+                participant.recv().await,
+                ServerMessage::Commit { ref expelled, .. } if *expelled == vec![bob_id]
+            ));
+        }
+        // No close for Bob, no participant_left for Ada: signaling still reaches Bob.
+        ada.send(&ClientMessage::Signal {
+            to: bob_id,
+            payload: SignalPayload::IceCandidate {
+                candidate: "candidate:1 1 udp 1 198.18.0.2 9 typ host".into(),
+                sdp_mid: None,
+                sdp_m_line_index: Some(0),
+            },
+        })
+        .await;
+        assert!(matches!(
+            bob.recv().await,
+            ServerMessage::Signal { from, .. } if from == ada_id
+        ));
+        ada.expect_nothing_pending().await;
+        // Bob is no member any more, and an expelled participant's commit is refused.
+        bob.send(&commit(2, &[], &[])).await;
+        match bob.recv().await {
+            ServerMessage::CommitRejected { reason, .. } => {
+                assert!(reason.starts_with("expelled"), "{reason}")
+            }
+            other => panic!("expected commit_rejected, got {other:?}"),
+        }
+        let status = post(&server, "/test/hostile", json!({"room_id": room})).await;
+        assert_eq!(status["rooms"][0]["keep_expelled"], json!(true));
+        assert_eq!(status["rooms"][0]["kept_expelled"], json!([bob_id]));
     }
 }

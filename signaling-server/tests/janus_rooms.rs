@@ -2,7 +2,8 @@
 //! `e2e-tests/scripts/start-janus.sh` with ICE on `lo` and its WebSocket on 127.0.0.1, so
 //! nothing leaves this machine. The test speaks the Janus API itself to check what the
 //! server made: the room exists, needs the pin, refuses media without end-to-end
-//! encryption, goes when the meeting ends, and comes back after Janus restarts.
+//! encryption, goes when the last participant leaves or a member ends the meeting, and
+//! comes back after Janus restarts.
 //!
 //! Without `/usr/bin/janus` these tests fail (they never skip): install it with
 //! `apt-get install janus` or `cargo xtask setup`.
@@ -340,6 +341,51 @@ async fn a_meeting_gets_a_pin_protected_e2ee_room_on_janus_until_the_last_leaves
         assert!(
             tokio::time::Instant::now() < deadline,
             "the room was not destroyed after the last participant left"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn ending_the_meeting_destroys_the_janus_room_while_people_are_still_in_it() {
+    let janus = JanusProcess::start().await;
+    let server = janus_server(&janus).await;
+    let room = server.create_room().await;
+    let mut ada = join_janus_room(&server, &room, "Ada").await;
+    let (_, number, pin) = expect_sfu_room_ready(&mut ada).await;
+    let mut bob = join_janus_room(&server, &room, "Bob").await;
+    expect_sfu_room_ready(&mut bob).await;
+    // Someone holds a place in the Janus room with the pin, as a browser does.
+    let mut client = JanusClient::connect(&janus.url()).await;
+    let publisher = client.attach().await;
+    let joined = client
+        .videoroom(
+            publisher,
+            json!({"request": "join", "ptype": "publisher", "room": number, "pin": pin}),
+            None,
+        )
+        .await;
+    assert_eq!(joined["videoroom"], "joined", "{joined}");
+
+    ada.send(&ClientMessage::StartGroup).await;
+    ada.send(&ClientMessage::EndMeeting).await;
+    for participant in [&mut ada, &mut bob] {
+        loop {
+            match participant.recv_skipping_presence().await {
+                ServerMessage::MeetingEnded => break,
+                ServerMessage::GroupStarted { .. } => {}
+                other => panic!("expected meeting_ended, got {other:?}"),
+            }
+        }
+        let closed = participant.expect_close().await;
+        assert_eq!(closed.code, conclave_protocol::close_code::MEETING_ENDED);
+    }
+    let deadline = tokio::time::Instant::now() + common::WAIT;
+    while client.room_exists(number).await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the Janus room was not destroyed when the meeting ended"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -17,6 +17,11 @@
 //! - `splice_signals`: WebRTC signaling to and from one victim is re-routed between two
 //!   other participants, so that the victim's connection "to A" is really to B and the other
 //!   way round (the DTLS endpoints are genuine, the labels are the server's lie).
+//! - `keep_expelled` (issue 13): a commit that expels participants is relayed, but the
+//!   server neither closes the expelled connections nor tells the others they left, so a
+//!   removed member keeps its transport (its peer connections, its SFU session) and goes
+//!   on receiving. What it can decode then is the client's business: nothing sent after
+//!   the commit (the removed member has no key of the new epoch).
 //!
 //! Plain data with no IO, like the rooms that call it.
 
@@ -76,6 +81,10 @@ pub struct HostileRequest {
     /// Splice the victim's WebRTC signaling.
     #[serde(default)]
     pub splice_signals: Option<SignalSplice>,
+    /// Relay commits that expel participants but keep the expelled connections open and
+    /// present.
+    #[serde(default)]
+    pub keep_expelled: bool,
 }
 
 /// Body of `POST /test/hostile/key-package`.
@@ -112,6 +121,10 @@ pub struct HostileRoomStatus {
     pub server_group_epoch: Option<u64>,
     /// Signals the splice re-routed.
     pub spliced_signals: u64,
+    /// Expelled participants are kept connected.
+    pub keep_expelled: bool,
+    /// Participants an accepted commit expelled whose connections were kept, in order.
+    pub kept_expelled: Vec<ParticipantId>,
 }
 
 /// Reply body of every `/test/hostile` request.
@@ -131,6 +144,8 @@ struct HostileRoom {
     captured: Vec<ParticipantId>,
     /// A count only; a cell so that routing a signal stays a read of the rooms.
     spliced_signals: Cell<u64>,
+    keep_expelled: bool,
+    kept_expelled: Vec<ParticipantId>,
 }
 
 /// The armed rooms. No `Debug` of the groups (they hold keys).
@@ -159,6 +174,7 @@ impl HostileServer {
         if request.splice_signals.is_some() {
             room.splice_signals = request.splice_signals;
         }
+        room.keep_expelled |= request.keep_expelled;
         Ok(())
     }
 
@@ -181,6 +197,8 @@ impl HostileServer {
                     captured: room.captured.clone(),
                     server_group_epoch: room.server_group.as_ref().map(ServerGroup::epoch),
                     spliced_signals: room.spliced_signals.get(),
+                    keep_expelled: room.keep_expelled,
+                    kept_expelled: room.kept_expelled.clone(),
                 })
                 .collect(),
         }
@@ -298,6 +316,24 @@ impl HostileServer {
         rerouted
     }
 
+    /// An accepted commit in `room_id` expelled `expelled`: whether their connections
+    /// stay (`keep_expelled` armed there; then they are recorded in the status).
+    pub fn keep_expelled(&mut self, room_id: &RoomId, expelled: &[ParticipantId]) -> bool {
+        let Some(room) = self
+            .rooms
+            .get_mut(room_id)
+            .filter(|room| room.keep_expelled)
+        else {
+            return false;
+        };
+        if !expelled.is_empty() {
+            tracing::warn!(%room_id, ?expelled, "hostile: kept expelled participants connected");
+        }
+        // Bounded: each id is expelled once (an expelled participant is no member).
+        room.kept_expelled.extend_from_slice(expelled);
+        true
+    }
+
     /// Forgets the rooms that are gone.
     pub fn retain_rooms(&mut self, exists: impl Fn(&RoomId) -> bool) {
         self.rooms.retain(|room_id, _| exists(room_id));
@@ -330,6 +366,7 @@ mod tests {
                 welcome_attack: true,
                 squat: false,
                 splice_signals: None,
+                keep_expelled: false,
             })
             .unwrap();
         let routed = hostile
@@ -378,6 +415,7 @@ mod tests {
                 welcome_attack: false,
                 squat: true,
                 splice_signals: None,
+                keep_expelled: false,
             })
             .unwrap();
         assert_eq!(hostile.group_status_shown(&room, none).epoch, Some(0));
@@ -397,6 +435,7 @@ mod tests {
                     victim: ParticipantId(3),
                     swap: [ParticipantId(1), ParticipantId(2)],
                 }),
+                keep_expelled: false,
             })
             .unwrap();
         let p = ParticipantId;
