@@ -6,11 +6,13 @@
 
 use conclave_protocol::{Bytes, ClientMessage, ParticipantId};
 use openmls::prelude::tls_codec::Deserialize as _;
-use openmls::prelude::{KeyPackage, KeyPackageIn, LeafNodeIndex, ProtocolVersion};
+use openmls::prelude::{
+    Extensions, GroupContext, KeyPackage, KeyPackageIn, LeafNodeIndex, ProtocolVersion,
+};
 use openmls_traits::OpenMlsProvider as _;
 
 use super::joining::KEY_PACKAGE_LIFETIME_SECONDS;
-use super::policy::{policy_extensions, ChairIntent, CommitPlan, MeetingPolicy};
+use super::policy::{policy_extensions, ChairIntent, CommitPlan};
 use super::roster::credential_info;
 use super::{
     GroupEvent, MeetingGroup, MembershipStatus, COMMIT_RETRY_MS, MAX_PENDING_KEY_PACKAGES,
@@ -147,11 +149,10 @@ impl MeetingGroup {
         let (added, key_packages): (Vec<ParticipantId>, Vec<KeyPackage>) =
             adds.into_iter().filter(|(pid, _)| *pid != you).unzip();
         let ends_meeting = policy.as_ref().is_some_and(|p| p.ended);
-        match self.create_commit(
-            key_packages,
-            removals.into_iter().collect(),
-            policy.as_ref(),
-        ) {
+        let Ok(extensions) = policy.as_ref().map(policy_extensions).transpose() else {
+            return;
+        };
+        match self.create_commit(key_packages, removals.into_iter().collect(), extensions) {
             Ok(created) => {
                 self.send_own_commit(
                     now_ms,
@@ -218,12 +219,13 @@ impl MeetingGroup {
     /// Builds and stages our commit. One that adds members also proposes the invite PSK
     /// (RFC 9420 section 8.4), so the epoch the joiners enter proves to them that its
     /// group knows the invite secret (see `invite_psk`).
-    /// A new `policy` goes in a GroupContextExtensions proposal.
+    /// New group context `extensions` (a new policy) go in a GroupContextExtensions
+    /// proposal.
     pub(super) fn create_commit(
         &mut self,
         key_packages: Vec<KeyPackage>,
         removals: Vec<LeafNodeIndex>,
-        policy: Option<&MeetingPolicy>,
+        extensions: Option<Extensions<GroupContext>>,
     ) -> Result<CreatedCommit, GroupError> {
         let psk_proposal = if key_packages.is_empty() {
             None
@@ -234,10 +236,6 @@ impl MeetingGroup {
                     .map_err(GroupError::Crypto)?,
             )
         };
-        let extensions = policy
-            .map(policy_extensions)
-            .transpose()
-            .map_err(|_| GroupError::PolicyExtension)?;
         let group = self.group.as_mut().ok_or(GroupError::NotReady)?;
         let epoch = group.epoch().as_u64();
         let mut builder = group

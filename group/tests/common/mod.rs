@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use conclave_group::{
-    Admission, FrameSuite, GroupEvent, Identity, MeetingConfig, MeetingGroup, MembershipStatus,
-    ResyncReason, SecurityCode,
+    Admission, ChairAction, FrameSuite, GroupEvent, Identity, MeetingConfig, MeetingGroup,
+    MembershipStatus, ResyncReason, SecurityCode,
 };
 use conclave_protocol::{
     Bytes, ClientMessage, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
@@ -48,6 +48,14 @@ pub struct Client {
     pub commits_sent: usize,
     /// The KeyPackages it published, oldest first (as the server got them).
     pub published: Vec<Bytes>,
+    /// When it published each KeyPackage (meeting time).
+    pub published_at: Vec<u64>,
+    /// The chair actions it reported as not gone through.
+    pub failed_actions: Vec<ChairAction>,
+    /// The invite secrets it was handed after new links, in order.
+    pub invite_secrets: Vec<[u8; 32]>,
+    /// The invite secret it joined with.
+    pub secret: [u8; 32],
     last_status: MembershipStatus,
 }
 
@@ -203,6 +211,10 @@ impl Meeting {
             rejections: 0,
             commits_sent: 0,
             published: Vec::new(),
+            published_at: Vec::new(),
+            failed_actions: Vec::new(),
+            invite_secrets: Vec::new(),
+            secret,
             last_status: MembershipStatus::Connecting,
         };
         client.inbox.push_back(joined);
@@ -399,6 +411,7 @@ impl Meeting {
     }
 
     fn take_events(&mut self, id: ParticipantId, events: Vec<GroupEvent>) {
+        let now_ms = self.now_ms;
         let Some(client) = self.clients.get_mut(&id) else {
             return;
         };
@@ -409,6 +422,7 @@ impl Meeting {
                         ClientMessage::Commit { .. } => client.commits_sent += 1,
                         ClientMessage::PublishKeyPackage { key_package, .. } => {
                             client.published.push(key_package.clone());
+                            client.published_at.push(now_ms);
                         }
                         _ => {}
                     }
@@ -427,8 +441,8 @@ impl Meeting {
                 }
                 GroupEvent::Changed => {}
                 GroupEvent::Resynced { reason } => client.resync_reasons.push(reason),
-                #[allow(unreachable_patterns)]
-                _ => {}
+                GroupEvent::ChairActionFailed(action) => client.failed_actions.push(action),
+                GroupEvent::InviteSecret(secret) => client.invite_secrets.push(*secret),
             }
         }
         let status = client.group.roster().status;
@@ -436,6 +450,53 @@ impl Meeting {
             client.resyncs += 1;
         }
         client.last_status = status;
+    }
+
+    /// `id`'s client acts (a chair's action, or a rogue's commit); its events are taken
+    /// as the client would (nothing is pumped).
+    pub fn act(
+        &mut self,
+        id: ParticipantId,
+        action: impl FnOnce(&mut MeetingGroup, u64) -> Vec<GroupEvent>,
+    ) {
+        let now = self.now_ms;
+        let events = action(&mut self.clients.get_mut(&id).unwrap().group, now);
+        self.take_events(id, events);
+    }
+
+    /// The leaf index of `member` in `viewer`'s roster.
+    pub fn leaf_of(&self, viewer: ParticipantId, member: ParticipantId) -> u32 {
+        self.client(viewer)
+            .group
+            .roster()
+            .members
+            .iter()
+            .find(|m| m.participant_id == Some(member))
+            .expect("a member")
+            .leaf_index
+    }
+
+    /// The participants `viewer`'s roster lists as members, in leaf order.
+    pub fn members_seen_by(&self, viewer: ParticipantId) -> Vec<ParticipantId> {
+        self.client(viewer)
+            .group
+            .roster()
+            .members
+            .iter()
+            .filter_map(|m| m.participant_id)
+            .collect()
+    }
+
+    /// The chairs (participants) `viewer`'s roster names.
+    pub fn chairs_seen_by(&self, viewer: ParticipantId) -> Vec<ParticipantId> {
+        self.client(viewer)
+            .group
+            .roster()
+            .members
+            .iter()
+            .filter(|m| m.is_chair)
+            .filter_map(|m| m.participant_id)
+            .collect()
     }
 
     /// Delivers the next message in `id`'s inbox. False if it was empty.

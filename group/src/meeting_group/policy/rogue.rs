@@ -1,9 +1,15 @@
 //! Test hook (feature `test-hooks`): a rogue member's client, which commits what the
-//! policy forbids it, skipping its own checks, so that the end-to-end tests can show that
-//! every honest member ignores the commit.
+//! policy forbids it, skipping its own checks, so that the tests can show that every
+//! honest member ignores the commit and a chair removes its committer. Never in a release
+//! build.
 
 use conclave_protocol::ParticipantId;
+use openmls::prelude::{
+    Extension, ExtensionType, Extensions, LeafNodeIndex, RequiredCapabilitiesExtension,
+    UnknownExtension,
+};
 
+use super::{policy_extensions, policy_of, POLICY_EXTENSION_TYPE};
 use crate::meeting_group::{GroupEvent, MeetingGroup};
 
 /// What the rogue commits.
@@ -15,11 +21,80 @@ pub enum RogueCommit {
     RemoveLeaf(u32),
     /// Names itself a chair.
     PromoteSelf,
+    /// (As a chair) commits a policy that names no chair.
+    DropAllChairs,
+    /// Commits a policy extension that does not decode.
+    MalformedPolicy,
 }
 
 impl MeetingGroup {
-    /// Builds and sends a commit that breaks the policy (see [`RogueCommit`]).
-    pub fn rogue_commit(&mut self, _now_ms: u64, _commit: RogueCommit) -> Vec<GroupEvent> {
-        Vec::new()
+    /// Builds and sends a commit that breaks the policy (see [`RogueCommit`]), as long as
+    /// we are a member with no commit in flight. Returns no events otherwise.
+    pub fn rogue_commit(&mut self, now_ms: u64, rogue: RogueCommit) -> Vec<GroupEvent> {
+        let mut events = Vec::new();
+        if self.own_commit.is_some() {
+            return events;
+        }
+        let Some(group) = self.member_group() else {
+            return events;
+        };
+        let policy = policy_of(group.extensions());
+        let (key_packages, added, removals, extensions) = match rogue {
+            RogueCommit::AddParticipant(participant) => {
+                let Some(pending) = self.pending_key_packages.get(&participant) else {
+                    return events;
+                };
+                (
+                    vec![pending.key_package.clone()],
+                    vec![participant],
+                    Vec::new(),
+                    None,
+                )
+            }
+            RogueCommit::RemoveLeaf(leaf) => {
+                (Vec::new(), Vec::new(), vec![LeafNodeIndex::new(leaf)], None)
+            }
+            RogueCommit::PromoteSelf | RogueCommit::DropAllChairs => {
+                let Some(mut policy) = policy else {
+                    return events;
+                };
+                if rogue == RogueCommit::DropAllChairs {
+                    policy.chairs.clear();
+                } else {
+                    policy.chairs.push(self.identity.fingerprint());
+                }
+                (
+                    Vec::new(),
+                    Vec::new(),
+                    Vec::new(),
+                    policy_extensions(&policy).ok(),
+                )
+            }
+            RogueCommit::MalformedPolicy => {
+                // A version nobody knows, and nothing else.
+                let extensions = Extensions::from_vec(vec![
+                    Extension::RequiredCapabilities(RequiredCapabilitiesExtension::new(
+                        &[ExtensionType::Unknown(POLICY_EXTENSION_TYPE)],
+                        &[],
+                        &[],
+                    )),
+                    Extension::Unknown(POLICY_EXTENSION_TYPE, UnknownExtension(vec![2])),
+                ]);
+                (Vec::new(), Vec::new(), Vec::new(), extensions.ok())
+            }
+        };
+        if let Ok(created) = self.create_commit(key_packages, removals, extensions) {
+            self.send_own_commit(
+                now_ms,
+                created,
+                added,
+                Vec::new(),
+                Vec::new(),
+                Vec::new(),
+                false,
+                &mut events,
+            );
+        }
+        events
     }
 }
