@@ -203,9 +203,12 @@ impl KeyAgreement {
         }
         // The group does not say `Changed` for everything the page shows (a knock that
         // arrives, for one): the view is compared after every step too.
-        let Ok(view) = self.inner.group.try_borrow().map(|group| {
-            GroupView::new(group.roster(), group.security_code())
-        }) else {
+        let Ok(view) = self
+            .inner
+            .group
+            .try_borrow()
+            .map(|group| GroupView::new(group.roster(), group.security_code()))
+        else {
             return;
         };
         let mut last = self.inner.last_view.borrow_mut();

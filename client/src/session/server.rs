@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use conclave_group::{ChairAction, EpochKeys, MeetingConfig};
-use conclave_protocol::{close_code, ClientMessage, ServerMessage};
+use conclave_protocol::{close_code, ClientMessage, KnockAnswer, ServerMessage};
 use yew::Callback;
 use zeroize::Zeroizing;
 
@@ -116,6 +116,30 @@ fn ending_of_close(close: CloseInfo) -> Ending {
     }
 }
 
+/// A chair answered our knock: not let in. We are no member and cannot check who
+/// answered, but the server could as well close our connection: believing it costs
+/// nothing more (no key is at stake), and the page stops waiting.
+fn knock_refused(
+    inner: &Rc<RefCell<SessionInner>>,
+    message: &ServerMessage,
+) -> Option<MeetingClosed> {
+    let ServerMessage::KnockAnswered { to, answer, .. } = message else {
+        return None;
+    };
+    let inner = inner.borrow();
+    let waiting = inner
+        .group
+        .as_ref()
+        .is_none_or(|group| group.members.is_empty());
+    if inner.you != Some(*to) || !waiting {
+        return None;
+    }
+    Some(match answer {
+        KnockAnswer::Denied => MeetingClosed::Denied,
+        KnockAnswer::Locked => MeetingClosed::LockedOut,
+    })
+}
+
 /// A chair made a new invite link: the session, the page and the address bar use it.
 fn invite_renewed(weak: &Weak<RefCell<SessionInner>>, secret: InviteSecret) {
     let Some(inner) = weak.upgrade() else {
@@ -155,11 +179,13 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
         return;
     }
     if let ServerMessage::Joined {
+        you,
         media_mode,
         ice_servers,
         ..
     } = &message
     {
+        inner.borrow_mut().you = Some(*you);
         media::start_transport(&inner, *media_mode, ice_servers.clone());
     }
     let (dispatcher, key_agreement) = {
@@ -169,6 +195,10 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
     // The group sees every message first (its callbacks borrow the session again).
     if let Some(key_agreement) = &key_agreement {
         key_agreement.handle_server_message(&message);
+    }
+    if let Some(closed) = knock_refused(&inner, &message) {
+        end(&inner, Ending::Closed(closed));
+        return;
     }
     let (transport, group) = {
         let inner = inner.borrow();
