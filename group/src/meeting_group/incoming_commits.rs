@@ -17,7 +17,7 @@
 
 use std::collections::BTreeSet;
 
-use conclave_protocol::{Bytes, ParticipantId};
+use conclave_protocol::{Bytes, ClientMessage, ParticipantId};
 use openmls::prelude::tls_codec::Deserialize as _;
 use openmls::prelude::{LeafNodeIndex, MlsMessageIn, ProcessedMessageContent, Sender};
 use openmls_traits::OpenMlsProvider as _;
@@ -156,8 +156,8 @@ impl MeetingGroup {
                 .merge_pending_commit(&self.provider)
                 .map_err(GroupError::MergeCommit)?;
             if ends_meeting {
-                // PROTOCOL(server): send ClientMessage::EndMeeting once branch `server`
-                // is merged (the server then closes the room).
+                // Every member ends on this commit; the server closes the room.
+                events.push(GroupEvent::Send(ClientMessage::EndMeeting));
             }
             return Ok(self.after_merge(old_generation, events));
         }

@@ -278,9 +278,11 @@ impl MeetingGroup {
             }
             ServerMessage::Signal { .. }
             | ServerMessage::Error { .. }
-            | ServerMessage::SfuRoomReady { .. }
-            | ServerMessage::KnockAnswered { .. }
-            | ServerMessage::MeetingEnded => {}
+            | ServerMessage::SfuRoomReady { .. } => {}
+            ServerMessage::KnockAnswered { from, to, answer } => {
+                self.on_knock_answered(*from, *to, *answer, &mut events)
+            }
+            ServerMessage::MeetingEnded => self.on_meeting_ended(&mut events),
         }
         events
     }

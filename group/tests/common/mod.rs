@@ -22,7 +22,7 @@ use conclave_protocol::{
     Bytes, ClientMessage, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
 };
 use conclave_signaling_server::delivery_service::CommitRequest;
-use conclave_signaling_server::rooms::{Delivery, JoinContext, RoomLimits, Rooms};
+use conclave_signaling_server::rooms::{Delivery, Effects, JoinContext, RoomLimits, Rooms};
 use conclave_signaling_server::sfu::lifecycle::SfuRoomSpec;
 use conclave_signaling_server::Error as ServerError;
 use zeroize::Zeroizing;
@@ -94,6 +94,8 @@ pub struct Meeting {
     /// Every KeyPackage request the server relayed: (from, key_package, invite_proof), so a
     /// test can play a server that replays one later.
     pub key_package_log: Vec<(ParticipantId, Bytes, Bytes)>,
+    /// Connections the server closed, with the close code.
+    pub closed: BTreeMap<ParticipantId, u16>,
     /// The admission mode a client starting the group picks (`AnyoneWithLink` unless a test
     /// is about admission, so that the others stay about their subject).
     pub admission: Admission,
@@ -134,6 +136,7 @@ impl Meeting {
             status_queries: 0,
             key_package_log: Vec::new(),
             admission: Admission::AnyoneWithLink,
+            closed: BTreeMap::new(),
         }
     }
 
@@ -306,7 +309,24 @@ impl Meeting {
         self.push_inbox(to, message);
     }
 
+    /// The server's deliveries, after which it closes connections (expelled by a commit,
+    /// or the meeting ended): recorded in [`Meeting::closed`] with their close code; the
+    /// closed connection's messages are queued first, then nothing more reaches it.
+    fn close_after(&mut self, effects: Effects<ParticipantId>) -> Vec<Delivery<ParticipantId>> {
+        let Effects {
+            deliveries, closes, ..
+        } = effects;
+        self.deliver_all(deliveries);
+        for (id, (code, _reason)) in closes {
+            self.closed.insert(id, code);
+        }
+        Vec::new()
+    }
+
     fn push_inbox(&mut self, to: ParticipantId, message: ServerMessage) {
+        if self.closed.contains_key(&to) {
+            return;
+        }
         if let Some(client) = self.clients.get_mut(&to) {
             client.inbox.push_back(message);
         } else if let Some(inbox) = self.raw_inboxes.get_mut(&to) {
@@ -331,7 +351,9 @@ impl Meeting {
     /// The server's handling of one client message: its rooms' own code, and its reply
     /// to a refusal (`commit_rejected`, or `error`) as its connection sends it.
     fn serve(&mut self, from: ParticipantId, message: ClientMessage) {
-        if !self.clients.contains_key(&from) && !self.raw_inboxes.contains_key(&from) {
+        if !self.clients.contains_key(&from) && !self.raw_inboxes.contains_key(&from)
+            || self.closed.contains_key(&from)
+        {
             return;
         }
         let now = self.server_now();
@@ -370,10 +392,15 @@ impl Meeting {
                 if accepted.is_ok() {
                     self.accepted_commits += 1;
                 }
-                // The server has taken expelled participants out of the room; closing
-                // their connections is the transport's part, which this harness has not.
-                accepted.map(|effects| effects.deliveries)
+                accepted.map(|effects| self.close_after(effects))
             }
+            ClientMessage::AnswerKnock { to, answer } => {
+                self.server.answer_knock(&room, from, to, answer)
+            }
+            ClientMessage::EndMeeting => self
+                .server
+                .end_meeting(&room, from)
+                .map(|effects| self.close_after(effects)),
             ClientMessage::SetJoinChallenge(challenge) => {
                 self.server.set_join_challenge(&room, from, challenge)
             }
@@ -387,11 +414,9 @@ impl Meeting {
                     Err(error) => Err(error),
                 }
             }
-            ClientMessage::Join { .. }
-            | ClientMessage::Signal { .. }
-            | ClientMessage::Leave
-            | ClientMessage::AnswerKnock { .. }
-            | ClientMessage::EndMeeting => Ok(Vec::new()),
+            ClientMessage::Join { .. } | ClientMessage::Signal { .. } | ClientMessage::Leave => {
+                Ok(Vec::new())
+            }
         };
         match served {
             Ok(deliveries) => self.deliver_all(deliveries),

@@ -8,11 +8,11 @@
 //!
 //! [`OWN_COMMIT_TIMEOUT_MS`]: crate::meeting_group::OWN_COMMIT_TIMEOUT_MS
 
-use conclave_protocol::ParticipantId;
+use conclave_protocol::{ClientMessage, KnockAnswer, ParticipantId};
 use openmls::prelude::LeafNodeIndex;
 
 use super::policy_of;
-use crate::meeting_group::{GroupEvent, MeetingGroup};
+use crate::meeting_group::{GroupEvent, MeetingGroup, MembershipStatus};
 use crate::Fingerprint;
 
 /// A chair's power, as named when one did not go through.
@@ -113,9 +113,13 @@ impl MeetingGroup {
         self.policy
             .intents
             .retain(|intent| *intent != ChairIntent::Admit(participant));
-        // PROTOCOL(server): send ClientMessage::AnswerKnock { to: participant,
-        // answer: KnockAnswer::Denied } once branch `server` is merged.
-        vec![GroupEvent::Changed]
+        vec![
+            GroupEvent::Send(ClientMessage::AnswerKnock {
+                to: participant,
+                answer: KnockAnswer::Denied,
+            }),
+            GroupEvent::Changed,
+        ]
     }
 
     /// Removes the member at `leaf_index` (not ourselves: we leave by leaving the room).
@@ -193,5 +197,60 @@ impl MeetingGroup {
             crate::meeting_group::roster::credential_info(&member.credential).participant_id,
             member.index == group.own_leaf_index(),
         ))
+    }
+}
+
+impl MeetingGroup {
+    /// The server relays a member's answer to a knock. To us, while we wait to be let in:
+    /// final ([`MembershipStatus::Denied`] or [`MembershipStatus::LockedOut`]); a hostile
+    /// server could say so falsely, but it can keep us out anyway. To the members: another
+    /// chair answered that knock, so it leaves our list, if the sender is a chair (a denial)
+    /// or any member (locked, which the policy shows anyway).
+    pub(in crate::meeting_group) fn on_knock_answered(
+        &mut self,
+        from: ParticipantId,
+        to: ParticipantId,
+        answer: KnockAnswer,
+        events: &mut Vec<GroupEvent>,
+    ) {
+        if Some(to) == self.you {
+            if matches!(
+                self.status,
+                MembershipStatus::WaitingToBeAdded | MembershipStatus::Connecting
+            ) {
+                let status = match answer {
+                    KnockAnswer::Denied => MembershipStatus::Denied,
+                    KnockAnswer::Locked => MembershipStatus::LockedOut,
+                };
+                self.become_terminal(status, events);
+            }
+            return;
+        }
+        let Some(group) = self.member_group() else {
+            return;
+        };
+        let policy = policy_of(group.extensions());
+        let from_counts = group.members().any(|m| {
+            crate::meeting_group::roster::credential_info(&m.credential).participant_id
+                == Some(from)
+                && (answer == KnockAnswer::Locked
+                    || policy
+                        .as_ref()
+                        .is_some_and(|p| p.is_chair(&Fingerprint::of_public_key(&m.signature_key))))
+        });
+        if from_counts && self.pending_key_packages.remove(&to).is_some() {
+            self.policy
+                .intents
+                .retain(|intent| *intent != ChairIntent::Admit(to));
+            events.push(GroupEvent::Changed);
+        }
+    }
+
+    /// The server says a chair ended the meeting (it closes the room next): final for
+    /// everyone, members and knockers alike.
+    pub(in crate::meeting_group) fn on_meeting_ended(&mut self, events: &mut Vec<GroupEvent>) {
+        if !self.status.is_terminal() {
+            self.become_terminal(MembershipStatus::Ended, events);
+        }
     }
 }

@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use conclave_protocol::ParticipantId;
+use conclave_protocol::{ClientMessage, KnockAnswer, ParticipantId};
 use openmls::prelude::{KeyPackage, LeafNodeIndex};
 
 use super::{policy_of, Admission, ChairIntent, Knock, MeetingPolicy};
@@ -259,9 +259,10 @@ impl MeetingGroup {
                 for pid in knocks {
                     self.pending_key_packages.remove(&pid);
                     plan.adds.remove(&pid);
-                    // PROTOCOL(server): send ClientMessage::AnswerKnock { to: pid,
-                    // answer: KnockAnswer::Locked } once branch `server` is merged.
-                    let _ = pid;
+                    events.push(GroupEvent::Send(ClientMessage::AnswerKnock {
+                        to: pid,
+                        answer: KnockAnswer::Locked,
+                    }));
                 }
             }
         } else if policy.admission == Admission::AnyoneWithLink && lowest_member && !succession {
