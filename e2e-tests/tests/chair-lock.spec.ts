@@ -16,7 +16,7 @@ test('a locked meeting tells a new knocker so, and unlocking admits again', asyn
   await expect(controls.getByTestId('lock-state')).toHaveText('Locked: nobody new can join.');
   const code = await alice.securityCode();
 
-  await dave.join(invite);
+  await dave.knockWith(invite);
   await expect(dave.meetingClosed()).toContainText('This meeting is locked');
   expect(await alice.rosterNames()).toEqual(['Alice']);
   expect(await alice.securityCode()).toBe(code);
