@@ -51,7 +51,7 @@ pub fn roster_panel() -> Html {
                     <ul class="roster-list">
                         { for rows.iter().map(|row| html! {
                             <li key={row.key} class="roster-member" data-display-name={row.display_name.clone()}
-                                data-chair={row.is_chair.to_string()}>
+                                data-chair={row.is_chair.to_string()} data-leaf-index={row.key.to_string()}>
                                 <span class="roster-name">{ row.name.clone() }</span>
                                 if row.is_chair {
                                     { " " }
