@@ -37,7 +37,7 @@ test('a meeting on an AES-CTR + HMAC suite decodes for everyone, with its 10-byt
   meeting,
 }) => {
   const [alice, bob] = await meeting(['Alice', 'Bob'], { frameEncryption: 'AES-128-CTR + HMAC, 80-bit tag' });
-  expect(alice.invite).toMatch(/\.1$/);
+  expect(alice.invite).toMatch(/\.1~open$/);
   await expectRising(() => alice.framesDecodedOf('Bob'), 20);
   await expectRising(() => bob.framesDecodedOf('Alice'), 20);
   expect((await bob.frameCounts()).failed).toBe(0);
