@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use conclave_group::{ChairAction, EpochKeys, MeetingConfig};
-use conclave_protocol::{close_code, ClientMessage, KnockAnswer, ServerMessage};
+use conclave_protocol::{close_code, ClientMessage, KnockAnswer, ParticipantId, ServerMessage};
 use yew::Callback;
 use zeroize::Zeroizing;
 
@@ -123,15 +123,25 @@ fn knock_refused(
     inner: &Rc<RefCell<SessionInner>>,
     message: &ServerMessage,
 ) -> Option<MeetingClosed> {
-    let ServerMessage::KnockAnswered { to, answer, .. } = message else {
-        return None;
-    };
     let inner = inner.borrow();
     let waiting = inner
         .group
         .as_ref()
         .is_none_or(|group| group.members.is_empty());
-    if inner.you != Some(*to) || !waiting {
+    refusal_of_our_knock(inner.you, waiting, message)
+}
+
+/// Pure core of [`knock_refused`]: `message` answers the knock of `you`, while `waiting`
+/// (not a member yet), with a refusal.
+fn refusal_of_our_knock(
+    you: Option<ParticipantId>,
+    waiting: bool,
+    message: &ServerMessage,
+) -> Option<MeetingClosed> {
+    let ServerMessage::KnockAnswered { to, answer, .. } = message else {
+        return None;
+    };
+    if you != Some(*to) || !waiting {
         return None;
     }
     Some(match answer {
@@ -234,5 +244,67 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
         | ServerMessage::GroupStatus { .. }
         | ServerMessage::KnockAnswered { .. }
         | ServerMessage::MeetingEnded => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn closed(code: u16) -> Option<MeetingClosed> {
+        match ending_of_close(CloseInfo {
+            code,
+            reason: "why".to_owned(),
+        }) {
+            Ending::Closed(closed) => Some(closed),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_servers_close_codes_for_removal_and_end_close_the_meeting() {
+        assert_eq!(closed(close_code::REMOVED), Some(MeetingClosed::Removed));
+        assert_eq!(
+            closed(close_code::MEETING_ENDED),
+            Some(MeetingClosed::Ended)
+        );
+        assert_eq!(closed(close_code::UNKNOWN_ROOM), None, "a lost connection");
+        assert_eq!(closed(1006), None);
+    }
+
+    #[test]
+    fn only_a_refusal_of_our_own_pending_knock_ends_the_page() {
+        let answered = |to, answer| ServerMessage::KnockAnswered {
+            from: ParticipantId(1),
+            to: ParticipantId(to),
+            answer,
+        };
+        let me = Some(ParticipantId(5));
+        assert_eq!(
+            refusal_of_our_knock(me, true, &answered(5, KnockAnswer::Denied)),
+            Some(MeetingClosed::Denied)
+        );
+        assert_eq!(
+            refusal_of_our_knock(me, true, &answered(5, KnockAnswer::Locked)),
+            Some(MeetingClosed::LockedOut)
+        );
+        assert_eq!(
+            refusal_of_our_knock(me, true, &answered(6, KnockAnswer::Denied)),
+            None,
+            "someone else's knock"
+        );
+        assert_eq!(
+            refusal_of_our_knock(me, false, &answered(5, KnockAnswer::Denied)),
+            None,
+            "a member is past knocking"
+        );
+        assert_eq!(
+            refusal_of_our_knock(None, true, &answered(5, KnockAnswer::Denied)),
+            None
+        );
+        assert_eq!(
+            refusal_of_our_knock(me, true, &ServerMessage::MeetingEnded),
+            None
+        );
     }
 }
