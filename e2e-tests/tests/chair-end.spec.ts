@@ -21,7 +21,13 @@ test('ending the meeting for all empties the room and its Janus room', async ({ 
     expect(await janusRoomExists(janusRoom.url, janusRoom.room)).toBe(true);
   }
 
+  // Asked twice: "Cancel" keeps the meeting, "Yes, end for all" ends it.
   await alice.chairControls().getByRole('button', { name: 'End for all' }).click();
+  await alice.chairControls().getByRole('button', { name: 'Cancel' }).click();
+  await expect(alice.chairControls().getByRole('button', { name: 'Yes, end for all' })).toHaveCount(0);
+  await alice.chairControls().getByRole('button', { name: 'End for all' }).click();
+  await expect(alice.chairControls().getByRole('button', { name: 'Yes, end for all' })).toBeFocused();
+  await alice.chairControls().getByRole('button', { name: 'Yes, end for all' }).click();
   for (const person of [alice, bob, carol]) {
     await expect(person.meetingClosed()).toContainText('The chair ended the meeting');
   }
