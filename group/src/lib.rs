@@ -24,6 +24,11 @@
 //! [`Roster::refused_welcome`] says so). Members do not follow a commit that adds members
 //! without the invite PSK. A Welcome is taken only while waiting to be added or
 //! re-syncing, and once a member we delete every KeyPackage private key we did not use.
+//!
+//! The chair's powers are group state ([`MeetingPolicy`] in a GroupContext extension):
+//! every member checks each commit of someone else against the policy's rules before
+//! merging it and ignores one that breaks them, so neither the server nor a member who is
+//! not a chair can seat, remove or promote anyone (see [`meeting_group::policy`]).
 
 mod credential;
 mod error;

@@ -22,7 +22,7 @@ fn every_rogue_commit_is_ignored_and_the_rogue_expelled() {
         meeting.admission = Admission::ChairAdmits;
         let alice = meeting.join("Alice");
         meeting.settle();
-        let mut admit = |meeting: &mut Meeting, name: &str| {
+        let admit = |meeting: &mut Meeting, name: &str| {
             let id = meeting.join(name);
             meeting.settle();
             meeting.act(alice, |group, now| group.admit(now, id));

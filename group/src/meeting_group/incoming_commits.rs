@@ -68,6 +68,12 @@ impl MeetingGroup {
         if epoch < current {
             return; // a duplicate or an old commit
         }
+        if self.is_rule_breaker(from) {
+            // Its later commits (say, on from the commit we ignored) are not followed, nor
+            // kept as a gap to wait for.
+            self.policy.ignored_commits += 1;
+            return;
+        }
         if epoch > current {
             // A gap: an earlier commit was dropped or is late. Wait briefly for it.
             if !self.buffer_commit(from, epoch, commit) {
@@ -172,12 +178,7 @@ impl MeetingGroup {
             self.policy.ignored_commits += 1;
             return Ok(Applied::Ignored);
         };
-        if self
-            .policy
-            .rule_breakers
-            .iter()
-            .any(|b| b.participant_id == from)
-        {
+        if self.is_rule_breaker(from) {
             // It broke a rule before and is about to be removed: not followed.
             self.policy.ignored_commits += 1;
             return Ok(Applied::Ignored);
@@ -196,11 +197,14 @@ impl MeetingGroup {
         let ProcessedMessageContent::StagedCommitMessage(staged) = processed.into_content() else {
             return Err(GroupError::UnexpectedMessage);
         };
-        let verdict = if sender != Sender::Member(from_leaf) {
-            Err(RuleBreak::NotAMember)
-        } else {
-            check_commit(group, &sender, &staged, |leaf| present.contains(&leaf))
-        };
+        if sender != Sender::Member(from_leaf) {
+            // The server names another member than the one who signed: ignored, but
+            // nobody is blamed (the server, not that member, lied).
+            self.policy.ignored_commits += 1;
+            return Ok(Applied::Ignored);
+        }
+        let verdict: Result<(), RuleBreak> =
+            check_commit(group, &sender, &staged, |leaf| present.contains(&leaf));
         if verdict.is_err() {
             // Ignored: not merged, no re-sync; our own commit (if any) stays in flight
             // (the server's refusal of it, if it comes, clears it).
@@ -259,6 +263,14 @@ impl MeetingGroup {
         } else {
             Applied::Merged
         }
+    }
+
+    /// Whether `participant` committed something that broke a rule (and is to be removed).
+    fn is_rule_breaker(&self, participant: ParticipantId) -> bool {
+        self.policy
+            .rule_breakers
+            .iter()
+            .any(|b| b.participant_id == participant)
     }
 
     /// The leaves whose participant is in the server's room (and ours).

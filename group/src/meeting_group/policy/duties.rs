@@ -116,10 +116,22 @@ impl MeetingGroup {
                 b.fingerprint == leaf.fingerprint && Some(b.participant_id) == leaf.participant_id
             })
         };
-        let lowest_member = leaves.iter().filter(|l| l.present).map(|l| l.index).min() == Some(own);
+        // A member asking to be re-added (its KeyPackage carries the signature key of its
+        // leaf) is present but cannot commit: the duties pass to the next one.
+        let resyncing = |leaf: &Leaf| {
+            leaf.index != own
+                && leaf.participant_id.is_some_and(|pid| {
+                    self.pending_key_packages.get(&pid).is_some_and(|pending| {
+                        let key = pending.key_package.leaf_node().signature_key();
+                        Fingerprint::of_public_key(key.as_slice()) == leaf.fingerprint
+                    })
+                })
+        };
+        let active = |leaf: &Leaf| leaf.present && !resyncing(leaf);
+        let lowest_member = leaves.iter().filter(|l| active(l)).map(|l| l.index).min() == Some(own);
         let lowest_chair = leaves
             .iter()
-            .filter(|l| l.present && is_chair(&l.fingerprint) && !breaker(l))
+            .filter(|l| active(l) && is_chair(&l.fingerprint) && !breaker(l))
             .map(|l| l.index)
             .min()
             == Some(own);
@@ -279,10 +291,17 @@ impl MeetingGroup {
             .filter(|l| plan.removals.contains(&l.index))
             .map(|l| &l.fingerprint)
             .collect();
+        // A member re-added with its own key (re-sync) stays, and so does its role.
+        let added_fps: Vec<Fingerprint> = plan
+            .adds
+            .values()
+            .map(|kp| Fingerprint::of_public_key(kp.leaf_node().signature_key().as_slice()))
+            .collect();
         let stays = |fp: &Fingerprint| {
-            leaves
-                .iter()
-                .any(|l| l.fingerprint == *fp && !plan.removals.contains(&l.index))
+            added_fps.contains(fp)
+                || leaves
+                    .iter()
+                    .any(|l| l.fingerprint == *fp && !plan.removals.contains(&l.index))
         };
         new_policy
             .chairs
