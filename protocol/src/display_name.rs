@@ -3,15 +3,15 @@
 //! A [`DisplayName`] is 1 to [`MAX_DISPLAY_NAME_CHARS`] characters (Unicode scalar
 //! values), with no whitespace at either end and no control characters. Two ways lead to
 //! one:
-//! - [`DisplayName::parse`] refuses text that breaks the rule once trimmed: the server
-//!   answers such a `join` with `invalid_display_name`, and deserializing refuses it.
+//! - [`DisplayName::parse`] refuses text that breaks the rule once trimmed, and
+//!   deserializing refuses it.
 //! - [`DisplayName::clean`] makes a name out of any text, for names a person typed (the
 //!   lobby) and names read from another member's MLS credential: control characters are
 //!   dropped and the text is trimmed and cut at the limit.
 //!
-//! The rule is the one the server already held: every name it accepted is still accepted,
-//! and a name it accepted reads the same through `clean` (so the lobby, the credential and
-//! the server agree on it).
+//! Names travel only inside MLS credentials (since protocol 4 the server is told none);
+//! the rule is the one the server held until then, so a name it accepted reads the same
+//! through `clean`.
 
 use std::fmt;
 

@@ -323,12 +323,16 @@ pub enum ClientMessage {
     /// An MLS Commit made in `epoch`, from a member. The server accepts a commit for the
     /// room's current epoch (the first wins) and then moves the room to `epoch + 1`.
     /// It also accepts one counter-commit for the epoch just before the current one, so
-    /// that honest members can route around a commit they all ignored: it must carry no
-    /// Welcome and come from another participant than the commit accepted for that
-    /// epoch; it is relayed like any commit and the room's epoch stays where it is (the
-    /// highest). Anything else, and any commit from a participant an accepted commit
-    /// expelled, is refused with [`ServerMessage::CommitRejected`] so the sender can
-    /// rebase.
+    /// that honest members can route around a commit they all ignored: it expels the
+    /// sender of the commit accepted for that epoch (as that commit's `from` named it),
+    /// carries no Welcome, and comes from another participant, a member before that
+    /// commit. It is relayed like any commit (to the members of before the commit it
+    /// counters), the room's epoch stays where it is (the highest; both branches reach
+    /// it), and the server's members become those of before the countered commit less the
+    /// ones the counter-commit removes. A commit for the epoch before that expels no such
+    /// sender is simply late. Anything else, and any commit from a participant an accepted
+    /// commit expelled, is refused with [`ServerMessage::CommitRejected`] so the sender
+    /// can rebase.
     Commit {
         /// The epoch the commit was made in (the group's epoch before it).
         epoch: u64,

@@ -420,7 +420,14 @@ impl DeliveryService {
             }
             group.members.clone()
         };
-        check_commit(&members_before, from, present, &request, self.max_members)?;
+        check_commit(
+            &members_before,
+            &group.expelled,
+            from,
+            present,
+            &request,
+            self.max_members,
+        )?;
         let CommitRequest {
             epoch,
             commit,
@@ -575,8 +582,12 @@ fn check_counter_commit(
 
 /// The rules a commit must meet against the members it applies to (see
 /// [`CommitRejection`] for each); the sender is one of them and the epoch was checked.
+/// Removing a participant an earlier commit expelled is accepted (and changes nothing
+/// here): a member's view may still hold its leaf, for example when a counter-commit the
+/// server accepted expelled a member that the other clients had not removed.
 fn check_commit(
     members_before: &BTreeSet<ParticipantId>,
+    expelled_before: &BTreeSet<ParticipantId>,
     from: ParticipantId,
     present: &[ParticipantId],
     request: &CommitRequest,
@@ -588,7 +599,10 @@ fn check_commit(
     if removed.contains(&from) {
         return Err(CommitRejection::RemovesSender);
     }
-    if let Some(&id) = removed.iter().find(|id| !members_before.contains(id)) {
+    if let Some(&id) = removed
+        .iter()
+        .find(|id| !members_before.contains(id) && !expelled_before.contains(id))
+    {
         return Err(CommitRejection::RemovedNotMember(id));
     }
     if let Some(&id) = expelled.iter().find(|id| !removed.contains(id)) {
@@ -603,8 +617,9 @@ fn check_commit(
     {
         return Err(CommitRejection::AddedAlreadyMember(id));
     }
-    // No underflow: `removed` is a set of members (checked above).
-    let members = members_before.len() - removed.len() + added.len();
+    // No underflow: only the removed that are members are counted.
+    let removed_members = removed.intersection(members_before).count();
+    let members = members_before.len() - removed_members + added.len();
     if members > max_members {
         return Err(CommitRejection::TooManyMembers {
             members,
@@ -979,6 +994,22 @@ mod tests {
             Err(CommitRejection::ExpelledNotRemoved(BOB))
         );
         assert_eq!(ds.status(), before);
+    }
+
+    #[test]
+    fn a_member_may_still_remove_a_participant_expelled_before() {
+        let mut ds = ada_bob_and_cy();
+        let present = [ADA, BOB, CY, DEE];
+        ds.commit(ADA, &present, expelling(2, &[CY])).unwrap();
+        // Bob's view still holds Cy's leaf (say the expulsion came in a counter-commit):
+        // his Remove of it goes through and changes nothing in the bookkeeping.
+        ds.commit(BOB, &present, expelling(3, &[CY])).unwrap();
+        assert_eq!(ds.status().members, vec![ADA, BOB]);
+        // A participant that never was a member still cannot be removed.
+        assert_eq!(
+            ds.commit(ADA, &present, request(4, &[], &[DEE])),
+            Err(CommitRejection::RemovedNotMember(DEE))
+        );
     }
 
     #[test]

@@ -62,7 +62,8 @@ pub struct Effects<P> {
     pub deliveries: Vec<Delivery<P>>,
     /// Connections to close, with their close frames.
     pub closes: Vec<(P, CloseFrame)>,
-    /// For the SFU actor: destroy the room's SFU room (the meeting ended).
+    /// For the SFU actor: destroy the room's SFU room (the meeting ended), or kick the
+    /// expelled participants off it.
     pub sfu_command: Option<SfuCommand>,
 }
 
@@ -485,11 +486,13 @@ impl<P: Clone> Rooms<P> {
         if self.hostile.keep_expelled(room_id, &expelled) {
             return Ok(effects);
         }
+        let mut closed = Vec::new();
         for id in expelled {
             let Some(position) = room.members.iter().position(|m| m.info.id == id) else {
                 continue;
             };
             let gone = room.members.remove(position);
+            closed.push(id);
             effects
                 .closes
                 .push((gone.peer, (close_code::REMOVED, close_code::REMOVED_REASON)));
@@ -500,6 +503,7 @@ impl<P: Clone> Rooms<P> {
                     message: ServerMessage::ParticipantLeft { id },
                 }));
         }
+        effects.sfu_command = room.sfu.participants_expelled(room_id, closed);
         Ok(effects)
     }
 
@@ -891,6 +895,107 @@ mod tests {
         assert!(matches!(
             rooms.group_status(&room(1), ParticipantId(99)),
             Err(Error::NotJoined)
+        ));
+    }
+
+    /// Ada starts the group and adds Bob; Cy is present outside it.
+    fn ada_and_bob_with_cy(rooms: &mut Rooms<Peer>) -> [ParticipantId; 3] {
+        rooms.create(room(1), Instant::now()).unwrap();
+        let ids = ["ada", "bob", "cy"].map(|peer| rooms.join(&room(1), peer, mesh()).unwrap().you);
+        rooms.start_group(&room(1), ids[0]).unwrap();
+        rooms
+            .commit(
+                &room(1),
+                ids[0],
+                CommitRequest {
+                    epoch: 0,
+                    commit: Bytes(vec![0]),
+                    welcome: Some(Bytes(vec![1])),
+                    added: vec![ids[1]],
+                    removed: vec![],
+                    expelled: vec![],
+                },
+            )
+            .unwrap();
+        ids
+    }
+
+    #[test]
+    fn an_expelled_participant_gets_the_commit_then_leaves_the_room_closed() {
+        let mut rooms = rooms(10, 6);
+        let [ada, bob, cy] = ada_and_bob_with_cy(&mut rooms);
+        let effects = rooms
+            .commit(
+                &room(1),
+                ada,
+                CommitRequest {
+                    epoch: 1,
+                    commit: Bytes(vec![2]),
+                    welcome: None,
+                    added: vec![],
+                    removed: vec![bob],
+                    expelled: vec![bob],
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            recipients(&effects.deliveries),
+            vec!["ada", "bob", "ada", "cy"]
+        );
+        assert!(matches!(
+            effects.deliveries[1].message,
+            ServerMessage::Commit { .. }
+        ));
+        assert_eq!(
+            effects.deliveries[3].message,
+            ServerMessage::ParticipantLeft { id: bob }
+        );
+        assert_eq!(
+            effects.closes,
+            vec![("bob", (close_code::REMOVED, close_code::REMOVED_REASON))]
+        );
+        assert_eq!(effects.sfu_command, None, "mesh: no SFU room");
+        assert_eq!(
+            rooms.participants(&room(1)),
+            vec![ParticipantInfo { id: ada }, ParticipantInfo { id: cy }]
+        );
+        // Bob's own connection ending later changes nothing more.
+        assert!(rooms
+            .leave(&room(1), bob, Instant::now())
+            .deliveries
+            .is_empty());
+    }
+
+    #[test]
+    fn a_member_ends_the_meeting_for_everyone_and_the_room_is_gone() {
+        let mut rooms = rooms(10, 6);
+        let [ada, bob, cy] = ada_and_bob_with_cy(&mut rooms);
+        // Cy is no member: refused, nothing changes.
+        assert!(matches!(
+            rooms.end_meeting(&room(1), cy),
+            Err(Error::NotAMember("end_meeting"))
+        ));
+        assert!(rooms.contains(&room(1)));
+        let ended = rooms.end_meeting(&room(1), bob).unwrap();
+        assert_eq!(recipients(&ended.deliveries), vec!["ada", "bob", "cy"]);
+        assert!(ended
+            .deliveries
+            .iter()
+            .all(|d| d.message == ServerMessage::MeetingEnded));
+        let closed: Vec<Peer> = ended.closes.iter().map(|(peer, _)| *peer).collect();
+        assert_eq!(closed, vec!["ada", "bob", "cy"]);
+        assert!(ended
+            .closes
+            .iter()
+            .all(|(_, close)| close.0 == close_code::MEETING_ENDED));
+        assert!(!rooms.contains(&room(1)));
+        assert!(rooms
+            .leave(&room(1), ada, Instant::now())
+            .deliveries
+            .is_empty());
+        assert!(matches!(
+            rooms.join(&room(1), "dee", mesh()),
+            Err(Error::UnknownRoom)
         ));
     }
 

@@ -2,8 +2,8 @@
 //! `e2e-tests/scripts/start-janus.sh` with ICE on `lo` and its WebSocket on 127.0.0.1, so
 //! nothing leaves this machine. The test speaks the Janus API itself to check what the
 //! server made: the room exists, needs the pin, refuses media without end-to-end
-//! encryption, goes when the last participant leaves or a member ends the meeting, and
-//! comes back after Janus restarts.
+//! encryption, goes when the last participant leaves or a member ends the meeting, loses
+//! an expelled participant's publisher, and comes back after Janus restarts.
 //!
 //! Without `/usr/bin/janus` these tests fail (they never skip): install it with
 //! `apt-get install janus` or `cargo xtask setup`.
@@ -17,7 +17,9 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use common::{Participant, TestServer};
-use conclave_protocol::{ClientMessage, ErrorCode, MediaMode, ServerMessage, SfuAccess};
+use conclave_protocol::{
+    ClientMessage, ErrorCode, MediaMode, ParticipantId, ServerMessage, SfuAccess,
+};
 use conclave_signaling_server::config::{JanusConfig, MediaConfig, Secret};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -386,6 +388,84 @@ async fn ending_the_meeting_destroys_the_janus_room_while_people_are_still_in_it
         assert!(
             tokio::time::Instant::now() < deadline,
             "the Janus room was not destroyed when the meeting ended"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    server.stop().await;
+}
+
+/// The `display`s of the publishers in a Janus room, as `listparticipants` says.
+async fn janus_displays(client: &mut JanusClient, number: u64) -> Vec<String> {
+    let handle = client.attach().await;
+    let data = client
+        .videoroom(
+            handle,
+            json!({"request": "listparticipants", "room": number}),
+            None,
+        )
+        .await;
+    let mut displays: Vec<String> = data["participants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|entry| entry["display"].as_str().map(str::to_owned))
+        .collect();
+    displays.sort();
+    displays
+}
+
+#[tokio::test]
+async fn an_expelled_participants_janus_publisher_is_kicked() {
+    let janus = JanusProcess::start().await;
+    let server = janus_server(&janus).await;
+    let room = server.create_room().await;
+    let mut ada = join_janus_room(&server, &room, "Ada").await;
+    let (_, number, pin) = expect_sfu_room_ready(&mut ada).await;
+    let mut bob = join_janus_room(&server, &room, "Bob").await;
+    expect_sfu_room_ready(&mut bob).await;
+    let (ada_id, bob_id) = (ParticipantId(1), ParticipantId(2));
+    // Each browser joins the Janus room with its signaling id as `display`.
+    let mut client = JanusClient::connect(&janus.url()).await;
+    for id in [ada_id, bob_id] {
+        let handle = client.attach().await;
+        let joined = client
+            .videoroom(
+                handle,
+                json!({"request": "join", "ptype": "publisher", "room": number, "pin": pin,
+                       "display": id.to_string()}),
+                None,
+            )
+            .await;
+        assert_eq!(joined["videoroom"], "joined", "{joined}");
+    }
+    assert_eq!(janus_displays(&mut client, number).await, ["1", "2"]);
+
+    ada.send(&ClientMessage::StartGroup).await;
+    ada.send(&common::commit(0, &[bob_id], &[])).await;
+    ada.send(&ClientMessage::Commit {
+        epoch: 1,
+        commit: common::bytes("remove bob"),
+        welcome: None,
+        added: vec![],
+        removed: vec![bob_id],
+        expelled: vec![bob_id],
+    })
+    .await;
+    let closed = loop {
+        match bob.recv_skipping_presence().await {
+            ServerMessage::Commit { expelled, .. } if expelled == vec![bob_id] => {
+                break bob.expect_close().await;
+            }
+            ServerMessage::GroupStarted { .. } | ServerMessage::Welcome { .. } => {}
+            other => panic!("expected the commit expelling Bob, got {other:?}"),
+        }
+    };
+    assert_eq!(closed.code, conclave_protocol::close_code::REMOVED);
+    let deadline = tokio::time::Instant::now() + common::WAIT;
+    while janus_displays(&mut client, number).await != ["1"] {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "Bob's publisher was not kicked off the Janus room"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }

@@ -2,6 +2,10 @@
 //! (subprotocol `janus-protocol`; Janus WebSocket API, <https://janus.conf.meetecho.com/docs/rest.html>
 //! and the VideoRoom plugin's `create`, `destroy`).
 //!
+//! It also kicks the publishers of expelled participants (VideoRoom `listparticipants`,
+//! then `kick` with the room's secret each publisher whose `display` names one of them:
+//! the client joins with its signaling participant id as `display`).
+//!
 //! It opens a Janus session, attaches `janus.plugin.videoroom`, keeps the session alive
 //! every 25 s, and matches each answer to its request by a random transaction id. It holds
 //! every live room's [`SfuRoomSpec`]: when the WebSocket drops (Janus restarted), it
@@ -14,7 +18,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use conclave_protocol::RoomId;
+use conclave_protocol::{ParticipantId, RoomId};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use tokio::net::TcpStream;
@@ -42,6 +46,8 @@ const RETRY_CAP: Duration = Duration::from_secs(30);
 const ROOM_EXISTS: i64 = 427;
 /// The VideoRoom error code for "no such room".
 const NO_SUCH_ROOM: i64 = 426;
+/// The VideoRoom error code for "no such feed" (a participant to kick already left).
+const NO_SUCH_FEED: i64 = 428;
 /// Codecs the room accepts, in preference order (SFrame covers each, see docs/).
 const VIDEO_CODECS: &str = "vp8,vp9,h264,av1";
 const AUDIO_CODECS: &str = "opus";
@@ -138,6 +144,8 @@ pub(crate) async fn run(
                         // Janus lost its rooms when it went away; nothing to destroy.
                         rooms.remove(&room);
                     }
+                    // Janus lost its participants too; nobody to kick.
+                    Some(SfuCommand::Kick { .. }) => {}
                 },
             }
         }
@@ -214,6 +222,30 @@ impl Connected<'_> {
                     Err(SfuError::Refused { code, .. }) if code == NO_SUCH_ROOM => Ok(()),
                     Err(error @ (SfuError::Refused { .. } | SfuError::UnexpectedAnswer { .. })) => {
                         tracing::warn!(%error, janus_room = spec.number, "could not destroy a Janus room");
+                        Ok(())
+                    }
+                    Err(error) => Err(error),
+                }
+            }
+            SfuCommand::Kick {
+                room,
+                spec,
+                participants,
+            } => {
+                if !self.rooms.contains_key(&room) {
+                    return Ok(());
+                }
+                match self.session.kick(&spec, &participants).await {
+                    Ok(kicked) => {
+                        tracing::debug!(
+                            janus_room = spec.number,
+                            kicked,
+                            "kicked expelled participants"
+                        );
+                        Ok(())
+                    }
+                    Err(error @ (SfuError::Refused { .. } | SfuError::UnexpectedAnswer { .. })) => {
+                        tracing::warn!(%error, janus_room = spec.number, "could not kick expelled participants");
                         Ok(())
                     }
                     Err(error) => Err(error),
@@ -371,6 +403,48 @@ impl Session {
                 request: "videoroom destroy",
             })
         }
+    }
+
+    /// Kicks every participant of the room whose `display` is one of `participants` (as
+    /// the client writes it: the id in decimal), with the room's secret; returns how many.
+    /// A participant that left meanwhile (Janus' "no such user") is not an error.
+    async fn kick(
+        &mut self,
+        spec: &SfuRoomSpec,
+        participants: &[ParticipantId],
+    ) -> Result<usize, SfuError> {
+        let body = json!({"request": "listparticipants", "room": spec.number});
+        let data = self.videoroom("videoroom listparticipants", body).await?;
+        let listed = data["participants"]
+            .as_array()
+            .ok_or(SfuError::UnexpectedAnswer {
+                request: "videoroom listparticipants",
+            })?;
+        let names: Vec<String> = participants.iter().map(ToString::to_string).collect();
+        let targets: Vec<u64> = listed
+            .iter()
+            .filter(|entry| {
+                entry["display"]
+                    .as_str()
+                    .is_some_and(|display| names.iter().any(|name| name == display))
+            })
+            .filter_map(|entry| entry["id"].as_u64())
+            .collect();
+        let mut kicked = 0;
+        for id in targets {
+            let body = json!({
+                "request": "kick",
+                "room": spec.number,
+                "secret": spec.secret.expose(),
+                "id": id,
+            });
+            match self.videoroom("videoroom kick", body).await {
+                Ok(_) => kicked += 1,
+                Err(SfuError::Refused { code, .. }) if code == NO_SUCH_FEED => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(kicked)
     }
 
     /// Sends a keepalive; Janus' `ack` is read (and ignored) by [`Self::read_unsolicited`].

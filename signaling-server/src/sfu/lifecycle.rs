@@ -103,6 +103,19 @@ pub enum SfuCommand {
         /// Its number, pin and secret.
         spec: SfuRoomSpec,
     },
+    /// Kick the SFU participants that say they are these signaling participants (a
+    /// commit expelled them). Janus knows a browser only by the `display` it chose when
+    /// it joined, which Conclave's client sets to its signaling participant id: an
+    /// unverified claim, so this is a courtesy that frees the expelled member's publisher,
+    /// not a guarantee (the media are end-to-end encrypted with keys it no longer has).
+    Kick {
+        /// The signaling room.
+        room: RoomId,
+        /// Its number, pin and secret.
+        spec: SfuRoomSpec,
+        /// Whom to kick.
+        participants: Vec<ParticipantId>,
+    },
 }
 
 /// What the SFU actor reports about one room.
@@ -212,6 +225,23 @@ impl SfuRoomLifecycle {
             room: room.clone(),
             spec,
         })
+    }
+
+    /// Participants were expelled: the command that kicks them off the SFU room, if it is
+    /// ready (a room still being created has nobody to kick).
+    pub fn participants_expelled(
+        &self,
+        room: &RoomId,
+        participants: Vec<ParticipantId>,
+    ) -> Option<SfuCommand> {
+        match &self.current {
+            Some((spec, SfuStatus::Ready)) if !participants.is_empty() => Some(SfuCommand::Kick {
+                room: room.clone(),
+                spec: spec.clone(),
+                participants,
+            }),
+            _ => None,
+        }
     }
 
     /// Applies the actor's report; returns what everyone present must hear, if anything.
@@ -396,6 +426,33 @@ mod tests {
         assert!(matches!(command, Some(SfuCommand::Create { spec, .. }) if spec.number == 9));
         assert_eq!(told(&mut sfu, &late), None, "the old number is stale");
         assert_eq!(sfu.status(), Some((9, SfuStatus::Creating)));
+    }
+
+    #[test]
+    fn expelled_participants_are_kicked_only_from_a_ready_room() {
+        let mut sfu = SfuRoomLifecycle::default();
+        let bob = vec![ParticipantId(2)];
+        assert_eq!(sfu.participants_expelled(&room(), bob.clone()), None);
+        sfu.participant_joined(&room(), &endpoint(), || spec(5), ParticipantId(1));
+        assert_eq!(
+            sfu.participants_expelled(&room(), bob.clone()),
+            None,
+            "nobody is on a room still being created"
+        );
+        let ready = SfuEvent::Ready {
+            room: room(),
+            number: 5,
+        };
+        sfu.apply(&ready);
+        assert_eq!(
+            sfu.participants_expelled(&room(), bob.clone()),
+            Some(SfuCommand::Kick {
+                room: room(),
+                spec: spec(5),
+                participants: bob,
+            })
+        );
+        assert_eq!(sfu.participants_expelled(&room(), Vec::new()), None);
     }
 
     #[test]
