@@ -47,3 +47,21 @@ test('the chair admits Bob and denies Mallory, who is never added and decodes no
   await expect(bob.chairControls()).toHaveCount(0);
   await expect(bob.rosterMember('Alice').getByRole('button')).toHaveCount(0);
 });
+
+test("a knock says 'seen before' for a key this browser met in an earlier meeting", async ({ newParticipant }) => {
+  const alice = await newParticipant('Alice');
+  const bob = await newParticipant('Bob');
+  const mallory = await newParticipant('Mallory');
+  const first = await alice.createMeeting();
+  await alice.join(first);
+  await bob.join(first);
+  await expect(alice.tileStatus('Bob')).toHaveText('Decrypting');
+
+  const second = await alice.createMeeting(undefined, 'People the chair admits');
+  await alice.join(second);
+  await bob.join(second);
+  await mallory.join(second);
+  await expect(alice.knock('Bob')).toContainText('seen before');
+  await expect(alice.knock('Mallory')).toBeVisible();
+  await expect(alice.knock('Mallory')).not.toContainText('seen before');
+});
