@@ -273,6 +273,17 @@ impl MeetingGroup {
             .any(|b| b.participant_id == participant)
     }
 
+    /// Whether a member whose commit we ignored is still in our group.
+    pub(super) fn rule_breaker_in_group(&self) -> bool {
+        self.member_group().is_some_and(|group| {
+            group.members().any(|m| {
+                credential_info(&m.credential)
+                    .participant_id
+                    .is_some_and(|p| self.is_rule_breaker(p))
+            })
+        })
+    }
+
     /// The leaves whose participant is in the server's room (and ours).
     fn present_leaves(&self) -> BTreeSet<LeafNodeIndex> {
         let Some(group) = self.member_group() else {

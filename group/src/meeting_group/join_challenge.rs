@@ -223,8 +223,8 @@ impl MeetingGroup {
         }
     }
 
-    /// Whether we are the member with the lowest leaf index still in the room (the
-    /// committer's rule in `committing`).
+    /// Whether we are the member with the lowest leaf index still in the room, not
+    /// counting members asking to be re-added (the committer's rule in `policy::duties`).
     fn is_lowest_present_member(&self) -> bool {
         let Some(group) = self.member_group() else {
             return false;
@@ -233,10 +233,15 @@ impl MeetingGroup {
         group
             .members()
             .filter(|m| {
+                let pid = super::roster::credential_info(&m.credential).participant_id;
+                let resyncing = pid
+                    .and_then(|p| self.pending_key_packages.get(&p))
+                    .is_some_and(|pending| {
+                        pending.key_package.leaf_node().signature_key().as_slice()
+                            == m.signature_key.as_slice()
+                    });
                 m.index == own
-                    || super::roster::credential_info(&m.credential)
-                        .participant_id
-                        .is_some_and(|p| self.presence.contains_key(&p))
+                    || (pid.is_some_and(|p| self.presence.contains_key(&p)) && !resyncing)
             })
             .map(|m| m.index)
             .min()

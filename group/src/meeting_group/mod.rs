@@ -11,8 +11,9 @@
 //!   PreSharedKey proposal for the invite PSK) and Removes; our own commit until the server
 //!   echoes it (RFC 9420 section 12.4).
 //! - `incoming_commits`: others' commits applied in epoch order, future ones buffered
-//!   (RFC 9420 sections 12.4.2 and 14); one that adds members without the invite PSK is
-//!   not followed (re-sync).
+//!   (RFC 9420 sections 12.4.2 and 14); each checked against the meeting's policy before
+//!   merging (one that breaks a rule is ignored); one that adds members without the
+//!   invite PSK is not followed (re-sync).
 //! - `join_challenge`: what the group chooses each epoch for invite proofs, and what a
 //!   member remembers to refuse replayed join requests (RFC 9420 section 8.5).
 //! - `resync`: giving up on a group we can no longer follow, and why; newer-epoch media

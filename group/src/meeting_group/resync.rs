@@ -3,7 +3,10 @@
 //! replaces its old leaf (Remove and Add in one commit).
 //!
 //! What shows that we can no longer follow: a commit gap that does not close, a commit we
-//! cannot apply, a commit removing us, or the server's word that its group is ahead of us.
+//! cannot apply, or the server's word that its group is ahead of us (not while a member
+//! whose commit we ignored is still in our group: that newer epoch may be its own). A
+//! valid commit removing us is no re-sync: a chair removed us, and that is final
+//! ([`MembershipStatus::Removed`](super::MembershipStatus::Removed)).
 //! Frames under a newer epoch than ours are only a hint: their key id (RFC 9605 section
 //! 4.3) is read before any authentication, so an SFU can inject them at will. After such
 //! reports have gone on for [`NEWER_EPOCH_MEDIA_TIMEOUT_MS`] we ask the server for the
@@ -60,7 +63,9 @@ pub enum ResyncReason {
     /// A commit of our epoch could not be applied (malformed, not valid in the group, or
     /// our own commit whose pending state we had dropped).
     UnprocessableCommit,
-    /// A commit removed us while we are still in the room.
+    /// A commit removed us while we are still in the room. No longer produced: a valid
+    /// commit removing us is final ([`MembershipStatus::Removed`]), and one that breaks
+    /// the policy is ignored; kept so that clients matching on it still build.
     RemovedByCommit,
     /// Frames under a newer epoch than ours kept arriving for
     /// [`NEWER_EPOCH_MEDIA_TIMEOUT_MS`], and the server, asked, showed its group at a later
@@ -139,7 +144,10 @@ impl MeetingGroup {
         else {
             return;
         };
-        if group.epoch.is_some_and(|theirs| theirs > ours) {
+        // While a member whose commit we ignored is still in our group, the server's newer
+        // epoch may be that member's own line of commits: re-syncing would ask it to add
+        // us there. We stay, and wait for the chair's removal of it.
+        if group.epoch.is_some_and(|theirs| theirs > ours) && !self.rule_breaker_in_group() {
             self.resync(now_ms, ResyncReason::NewerEpochMedia, events);
         }
     }
