@@ -150,6 +150,13 @@ fn refusal_of_our_knock(
     })
 }
 
+/// Whether `message` is an accepted commit after which the server drops us (a chair's
+/// client removed us for good). The server can close our connection anyway, so believing
+/// it gives it no power it lacks.
+fn expelled_us(you: Option<ParticipantId>, message: &ServerMessage) -> bool {
+    matches!(message, ServerMessage::Commit { expelled, .. } if you.is_some_and(|you| expelled.contains(&you)))
+}
+
 /// A chair made a new invite link: the session, the page and the address bar use it.
 fn invite_renewed(weak: &Weak<RefCell<SessionInner>>, secret: InviteSecret) {
     let Some(inner) = weak.upgrade() else {
@@ -205,6 +212,12 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
     // The group sees every message first (its callbacks borrow the session again).
     if let Some(key_agreement) = &key_agreement {
         key_agreement.handle_server_message(&message);
+    }
+    let you = inner.borrow().you;
+    if expelled_us(you, &message) {
+        // The server closes us next (REMOVED); its close frame may not make it.
+        end(&inner, Ending::Closed(MeetingClosed::Removed));
+        return;
     }
     if let Some(closed) = knock_refused(&inner, &message) {
         end(&inner, Ending::Closed(closed));
@@ -270,6 +283,23 @@ mod tests {
         );
         assert_eq!(closed(close_code::UNKNOWN_ROOM), None, "a lost connection");
         assert_eq!(closed(1006), None);
+    }
+
+    #[test]
+    fn a_commit_that_expels_us_ends_the_page() {
+        let commit = |expelled: Vec<u64>| ServerMessage::Commit {
+            from: ParticipantId(1),
+            epoch: 4,
+            commit: conclave_protocol::Bytes(vec![0]),
+            added: vec![],
+            removed: vec![ParticipantId(5)],
+            expelled: expelled.into_iter().map(ParticipantId).collect(),
+        };
+        let me = Some(ParticipantId(5));
+        assert!(expelled_us(me, &commit(vec![5])));
+        assert!(!expelled_us(me, &commit(vec![])), "removed, not expelled");
+        assert!(!expelled_us(me, &commit(vec![6])));
+        assert!(!expelled_us(None, &commit(vec![5])));
     }
 
     #[test]
