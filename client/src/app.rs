@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use crate::components::{
-    BrokenInvitePage, HomePage, LeftPage, LobbyPage, MeetingPage, NotFoundPage,
+    BrokenInvitePage, ClosedPage, HomePage, LeftPage, LobbyPage, MeetingPage, NotFoundPage,
 };
 use crate::hooks::AppContext;
 use crate::invite::Route;
@@ -107,6 +107,7 @@ pub fn app() -> Html {
         Page::Lobby(_) => html! { <LobbyPage /> },
         Page::Meeting(invite) => html! { <MeetingPage invite={invite.clone()} /> },
         Page::Left(_) => html! { <LeftPage /> },
+        Page::Closed(closed) => html! { <ClosedPage closed={*closed} /> },
     };
     let show_brand = !matches!(state.page, Page::Home);
     html! {

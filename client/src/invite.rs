@@ -4,14 +4,18 @@
 //! link"): the room id is made by the server, the secret is 32 random bytes from the
 //! creator's browser written as 43 characters of unpadded base64url (RFC 4648 section 5).
 //! A meeting whose creator chose a frame suite other than the default adds it after a dot:
-//! `#{secret}.{suite id}` (RFC 9605 identifier, decimal). The fragment never leaves the
+//! `#{secret}.{suite id}` (RFC 9605 identifier, decimal). A meeting whose creator let
+//! anyone with the link in (rather than only people a chair admits, the default) ends the
+//! fragment with `~open`: `#{secret}[.{suite id}][~open]`. Links made before the choice
+//! existed have no marker and still parse (as the default, which only matters to whoever
+//! starts the group: joiners follow the policy inside it). The fragment never leaves the
 //! browser. Everything here is pure and testable natively;
 //! the random bytes come from `services::secure_random`.
 
 use std::fmt;
 use std::rc::Rc;
 
-use conclave_group::FrameSuite;
+use conclave_group::{Admission, FrameSuite};
 use conclave_protocol::RoomId;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -26,6 +30,9 @@ const MEETING_PATH_PREFIX: &str = "/m/";
 
 /// Separates the secret from a non-default frame suite in the fragment.
 const SUITE_SEPARATOR: char = '.';
+
+/// Ends the fragment of a meeting that anyone with the link may join.
+const OPEN_ADMISSION_MARKER: &str = "~open";
 
 /// The invite secret: it gates who may be added to the meeting's MLS group (the invite
 /// proof, `conclave_group::invite_proof`), both ways. Media keys come from the group, never
@@ -65,19 +72,21 @@ impl InviteSecret {
     }
 }
 
-/// A parsed invite: which room, the secret that gates its membership, and the meeting's
-/// frame suite.
+/// A parsed invite: which room, the secret that gates its membership, the meeting's
+/// frame suite and who may join it (the creator's choice).
 #[derive(Clone)]
 pub struct Invite {
     room_id: RoomId,
     secret: Rc<InviteSecret>,
     frame_suite: FrameSuite,
+    admission: Admission,
 }
 
 impl PartialEq for Invite {
     fn eq(&self, other: &Self) -> bool {
         self.room_id == other.room_id
             && self.frame_suite == other.frame_suite
+            && self.admission == other.admission
             && (Rc::ptr_eq(&self.secret, &other.secret)
                 || self.secret.as_bytes() == other.secret.as_bytes())
     }
@@ -89,17 +98,34 @@ impl fmt::Debug for Invite {
         f.debug_struct("Invite")
             .field("room_id", &self.room_id)
             .field("frame_suite", &self.frame_suite)
+            .field("admission", &self.admission)
             .finish_non_exhaustive()
     }
 }
 
 impl Invite {
-    /// Pairs a room with its secret and the frame suite its creator chose.
+    /// Pairs a room with its secret and the frame suite its creator chose; anyone the
+    /// chair admits may join (see [`Invite::with_admission`]).
     pub fn new(room_id: RoomId, secret: InviteSecret, frame_suite: FrameSuite) -> Self {
         Self {
             room_id,
             secret: Rc::new(secret),
             frame_suite,
+            admission: Admission::ChairAdmits,
+        }
+    }
+
+    /// The same invite with `admission` as who may join.
+    pub fn with_admission(mut self, admission: Admission) -> Self {
+        self.admission = admission;
+        self
+    }
+
+    /// The same meeting, reached with another invite secret (a chair made a new link).
+    pub fn with_secret(&self, secret: InviteSecret) -> Self {
+        Self {
+            secret: Rc::new(secret),
+            ..self.clone()
         }
     }
 
@@ -118,16 +144,26 @@ impl Invite {
         self.frame_suite
     }
 
+    /// Who may join, as the meeting's creator chose (used only by whoever starts the group).
+    pub fn admission(&self) -> Admission {
+        self.admission
+    }
+
     /// The path and fragment of the meeting page: `/m/{room_id}#{secret}`, with
-    /// `.{suite id}` after the secret unless the suite is the default.
+    /// `.{suite id}` after the secret unless the suite is the default, and `~open` at the
+    /// end when anyone with the link may join.
     pub fn path_and_fragment(&self) -> String {
         let suite = if self.frame_suite == FrameSuite::default() {
             String::new()
         } else {
             format!("{SUITE_SEPARATOR}{}", self.frame_suite.id())
         };
+        let admission = match self.admission {
+            Admission::ChairAdmits => "",
+            Admission::AnyoneWithLink => OPEN_ADMISSION_MARKER,
+        };
         format!(
-            "{MEETING_PATH_PREFIX}{}#{}{suite}",
+            "{MEETING_PATH_PREFIX}{}#{}{suite}{admission}",
             self.room_id,
             self.secret.to_base64url()
         )
@@ -232,6 +268,10 @@ fn invite_from_parts(room: &str, fragment: &str) -> Result<Invite, InviteError> 
     if fragment.is_empty() {
         return Err(InviteError::MissingKey);
     }
+    let (fragment, admission) = match fragment.strip_suffix(OPEN_ADMISSION_MARKER) {
+        Some(rest) => (rest, Admission::AnyoneWithLink),
+        None => (fragment, Admission::ChairAdmits),
+    };
     let (secret, suite) = match fragment.split_once(SUITE_SEPARATOR) {
         Some((secret, suite)) => (secret, Some(suite)),
         None => (fragment, None),
@@ -241,7 +281,7 @@ fn invite_from_parts(room: &str, fragment: &str) -> Result<Invite, InviteError> 
         None => FrameSuite::default(),
         Some(text) => frame_suite_from_text(text).ok_or(InviteError::UnknownFrameSuite)?,
     };
-    Ok(Invite::new(room_id, secret, frame_suite))
+    Ok(Invite::new(room_id, secret, frame_suite).with_admission(admission))
 }
 
 /// A suite id as written in a link: decimal, no sign, no leading zero (one spelling each).
@@ -472,6 +512,79 @@ mod tests {
             parse_invite_link(&format!("/m/{ROOM}#.5")).err(),
             Some(InviteError::MalformedKey)
         );
+    }
+
+    #[test]
+    fn links_without_an_admission_marker_are_the_chairs_to_admit() {
+        let key = secret_text();
+        for fragment in [key.clone(), format!("{key}.5")] {
+            let invite = parse_invite_link(&format!("/m/{ROOM}#{fragment}")).unwrap();
+            assert_eq!(invite.admission(), Admission::ChairAdmits, "#{fragment}");
+            assert!(!invite.path_and_fragment().contains('~'));
+            assert_eq!(
+                parse_invite_link(&invite.path_and_fragment()).unwrap(),
+                invite
+            );
+        }
+    }
+
+    #[test]
+    fn an_open_meeting_says_so_after_the_key_and_suite() {
+        let key = secret_text();
+        let open = parse_invite_link(&format!("https://h/m/{ROOM}#{key}~open")).unwrap();
+        assert_eq!(open.admission(), Admission::AnyoneWithLink);
+        assert_eq!(open.frame_suite(), FrameSuite::default());
+        assert_eq!(open.secret().to_base64url(), key);
+        assert!(open.path_and_fragment().ends_with(&format!("#{key}~open")));
+        assert_eq!(parse_invite_link(&open.path_and_fragment()).unwrap(), open);
+
+        let open_high = parse_invite_link(&format!("/m/{ROOM}#{key}.5~open")).unwrap();
+        assert_eq!(open_high.admission(), Admission::AnyoneWithLink);
+        assert_eq!(open_high.frame_suite(), FrameSuite::Aes256GcmSha512_128);
+        assert!(open_high
+            .path_and_fragment()
+            .ends_with(&format!("#{key}.5~open")));
+        assert_ne!(open_high, open);
+        let chair = open_high.clone().with_admission(Admission::ChairAdmits);
+        assert_ne!(chair, open_high, "the admission is part of the invite");
+        assert!(matches!(
+            route_from_location(&format!("/m/{ROOM}"), &format!("#{key}~open")),
+            Route::Meeting(invite) if invite.admission() == Admission::AnyoneWithLink
+        ));
+    }
+
+    #[test]
+    fn a_misplaced_or_unknown_admission_marker_is_refused() {
+        let key = secret_text();
+        for (fragment, error) in [
+            (format!("{key}~open.5"), InviteError::MalformedKey),
+            (format!("~open{key}"), InviteError::MalformedKey),
+            (format!("{key}~closed"), InviteError::MalformedKey),
+            (format!("{key}~open~open"), InviteError::MalformedKey),
+            (format!("{key}~OPEN"), InviteError::MalformedKey),
+            (format!("{key}.~open"), InviteError::UnknownFrameSuite),
+            ("~open".to_owned(), InviteError::MalformedKey),
+        ] {
+            assert_eq!(
+                parse_invite_link(&format!("/m/{ROOM}#{fragment}")).err(),
+                Some(error),
+                "#{fragment}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_new_secret_keeps_the_room_suite_and_admission() {
+        let key = secret_text();
+        let invite = parse_invite_link(&format!("/m/{ROOM}#{key}.5~open")).unwrap();
+        let renewed = invite.with_secret(InviteSecret::from_bytes([9; SECRET_BYTES]));
+        assert_ne!(renewed, invite);
+        assert_eq!(renewed.room_id(), invite.room_id());
+        assert_eq!(renewed.frame_suite(), invite.frame_suite());
+        assert_eq!(renewed.admission(), invite.admission());
+        assert_eq!(renewed.secret().as_bytes(), &[9; SECRET_BYTES]);
+        assert!(invite.path_and_fragment().contains(&key));
+        assert!(!renewed.path_and_fragment().contains(&key));
     }
 
     #[test]

@@ -1,13 +1,15 @@
 //! The meeting's roster as the page shows it: the MLS group's members (never the
-//! server's word alone, docs/ARCHITECTURE.md "Keys by MLS"), the people in the server's
-//! room who are not in the encrypted meeting, and the encryption status line.
+//! server's word alone, docs/ARCHITECTURE.md "Keys by MLS") with their roles, the
+//! people knocking (for chairs to admit or deny), the people in the server's room who are
+//! not in the encrypted meeting (the server knows no names: "unidentified connection"),
+//! the meeting's policy, and the encryption status line.
 //!
 //! Pure: [`GroupView`] is a plain copy of what `conclave-group` reports, so the reducer
 //! can hold it and tests can build it.
 
 use std::collections::HashSet;
 
-use conclave_group::{MembershipStatus, Roster, SecurityCode};
+use conclave_group::{Admission, MembershipStatus, Roster, SecurityCode};
 use conclave_protocol::{ParticipantId, ParticipantInfo};
 
 use crate::security_code::SecurityCodeView;
@@ -23,6 +25,34 @@ pub enum EncryptionStatus {
     Member,
     /// Lost track of the group; waiting to be re-added.
     Resyncing,
+    /// Out for good: the group dropped our keys and the meeting page ends.
+    Closed(MeetingClosed),
+}
+
+/// Why the meeting is over for this browser (a terminal membership status, or the
+/// server's word that it removed us or ended the meeting).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MeetingClosed {
+    /// A chair removed us.
+    Removed,
+    /// A chair refused our knock.
+    Denied,
+    /// The meeting is locked: nobody new is let in.
+    LockedOut,
+    /// A chair ended the meeting for everyone.
+    Ended,
+}
+
+impl MeetingClosed {
+    /// What the page says.
+    pub fn message(self) -> &'static str {
+        match self {
+            MeetingClosed::Removed => "A chair removed you from the meeting",
+            MeetingClosed::Denied => "The chair did not let you in",
+            MeetingClosed::LockedOut => "This meeting is locked",
+            MeetingClosed::Ended => "The chair ended the meeting",
+        }
+    }
 }
 
 impl From<MembershipStatus> for EncryptionStatus {
@@ -32,6 +62,10 @@ impl From<MembershipStatus> for EncryptionStatus {
             MembershipStatus::WaitingToBeAdded => EncryptionStatus::WaitingToBeAdded,
             MembershipStatus::Member => EncryptionStatus::Member,
             MembershipStatus::Resyncing => EncryptionStatus::Resyncing,
+            MembershipStatus::Removed => EncryptionStatus::Closed(MeetingClosed::Removed),
+            MembershipStatus::Denied => EncryptionStatus::Closed(MeetingClosed::Denied),
+            MembershipStatus::LockedOut => EncryptionStatus::Closed(MeetingClosed::LockedOut),
+            MembershipStatus::Ended => EncryptionStatus::Closed(MeetingClosed::Ended),
         }
     }
 }
@@ -51,6 +85,30 @@ pub struct RosterMember {
     pub fingerprint_hex: String,
     /// Whether this member is this browser.
     pub is_self: bool,
+    /// Whether the meeting's policy names this member a chair.
+    pub is_chair: bool,
+}
+
+/// Someone with the link asking to be let in, as their KeyPackage's credential says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KnockView {
+    /// Their connection on the server.
+    pub participant_id: ParticipantId,
+    /// The name their credential carries (self-chosen).
+    pub display_name: String,
+    /// The short fingerprint of their key.
+    pub fingerprint: String,
+    /// The full fingerprint in hex, the key of the `seen_keys` store.
+    pub fingerprint_hex: String,
+}
+
+/// The meeting's policy, as the group state says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PolicyView {
+    /// Who may join.
+    pub admission: Admission,
+    /// Nobody new is let in.
+    pub locked: bool,
 }
 
 /// What the MLS group says right now: status, members, outsiders, security code.
@@ -68,6 +126,10 @@ pub struct GroupView {
     /// of our invite link (`conclave_group::WelcomeRefusal`): we stay out of it and send
     /// nothing. Cleared once a proven group adds us.
     pub unproven_meeting: bool,
+    /// The meeting's policy, while a member.
+    pub policy: Option<PolicyView>,
+    /// People knocking, in the order they came.
+    pub knocks: Vec<KnockView>,
 }
 
 impl GroupView {
@@ -85,12 +147,43 @@ impl GroupView {
                     fingerprint: member.fingerprint.to_string(),
                     fingerprint_hex: member.fingerprint.to_hex(),
                     is_self: member.is_self,
+                    is_chair: member.is_chair,
                 })
                 .collect(),
             outsiders: roster.outsiders,
             security_code: security_code.as_ref().map(SecurityCodeView::from),
             unproven_meeting: roster.refused_welcome.is_some(),
+            policy: roster.policy.map(|policy| PolicyView {
+                admission: policy.admission,
+                locked: policy.locked,
+            }),
+            knocks: roster
+                .knocks
+                .into_iter()
+                .map(|knock| KnockView {
+                    participant_id: knock.participant_id,
+                    display_name: knock.display_name,
+                    fingerprint: knock.fingerprint.to_string(),
+                    fingerprint_hex: knock.fingerprint.to_hex(),
+                })
+                .collect(),
         }
+    }
+
+    /// Whether this browser is a member the policy names a chair.
+    pub fn we_are_chair(&self) -> bool {
+        self.status == EncryptionStatus::Member
+            && self
+                .members
+                .iter()
+                .any(|member| member.is_self && member.is_chair)
+    }
+
+    /// The knock from `participant`, if they knock.
+    pub fn knock_of(&self, participant: ParticipantId) -> Option<&KnockView> {
+        self.knocks
+            .iter()
+            .find(|knock| knock.participant_id == participant)
     }
 
     /// Whether `participant` is a member of the group (and not this browser).
@@ -118,6 +211,10 @@ pub struct RosterRow {
     pub fingerprint: String,
     /// This key was met in an earlier meeting on this browser.
     pub seen_before: bool,
+    /// A chair of the meeting.
+    pub is_chair: bool,
+    /// This browser.
+    pub is_self: bool,
 }
 
 /// The roster panel's rows. `seen_before` holds the fingerprints (hex) this browser
@@ -135,14 +232,63 @@ pub fn roster_rows(view: &GroupView, seen_before: &HashSet<String>) -> Vec<Roste
             display_name: member.display_name.clone(),
             fingerprint: member.fingerprint.clone(),
             seen_before: !member.is_self && seen_before.contains(&member.fingerprint_hex),
+            is_chair: member.is_chair,
+            is_self: member.is_self,
         })
         .collect()
 }
 
-/// The line shown for someone in the server's room who is not in the encrypted meeting
-/// (the server knows no names).
-pub fn outsider_line(_outsider: &ParticipantInfo) -> String {
-    "Unidentified connection - not in the encrypted meeting - cannot see or hear you".to_owned()
+/// One knock as the chair's prompt shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KnockRow {
+    /// Who knocks.
+    pub participant_id: ParticipantId,
+    /// The name their credential carries.
+    pub display_name: String,
+    /// The short fingerprint of their key.
+    pub fingerprint: String,
+    /// This browser met their key before (in an earlier meeting).
+    pub seen_before: bool,
+}
+
+/// The knock prompt's rows, in the order people knocked.
+pub fn knock_rows(view: &GroupView, seen_before: &HashSet<String>) -> Vec<KnockRow> {
+    view.knocks
+        .iter()
+        .map(|knock| KnockRow {
+            participant_id: knock.participant_id,
+            display_name: knock.display_name.clone(),
+            fingerprint: knock.fingerprint.clone(),
+            seen_before: seen_before.contains(&knock.fingerprint_hex),
+        })
+        .collect()
+}
+
+/// The line shown for someone in the server's room who is not in the encrypted meeting,
+/// there since `since_ms` (as this page saw them arrive), at `now_ms`. The server knows
+/// no names: someone knocking is named by their credential, anyone else is an
+/// unidentified connection.
+pub fn outsider_line(knock: Option<&KnockView>, since_ms: f64, now_ms: f64) -> String {
+    let here = how_long(now_ms - since_ms);
+    match knock {
+        Some(knock) => format!(
+            "{} (asking to join, {here}) - not in the encrypted meeting - cannot see or hear you",
+            knock.display_name
+        ),
+        None => format!(
+            "Unidentified connection ({here}) - not in the encrypted meeting - cannot see or hear you"
+        ),
+    }
+}
+
+/// "for 5 s", "for 3 min", "for 2 h": how long someone has been there.
+pub fn how_long(elapsed_ms: f64) -> String {
+    let seconds = (elapsed_ms.max(0.0) / 1_000.0).floor() as u64;
+    match seconds {
+        0..=59 => format!("for {seconds} s"),
+        60..=3_599 => format!("for {} min", seconds / 60),
+        _ => format!("for {} h", seconds / 3_600),
+    }
 }
 
 /// After how long waiting to be added suggests the invite link may be wrong, in ms.
@@ -158,11 +304,28 @@ pub struct StatusLine {
 }
 
 /// The status line for `status` (`None`: the group is not running yet), which began at
-/// `since_ms`, seen at `now_ms`.
-pub fn status_line(status: Option<EncryptionStatus>, since_ms: f64, now_ms: f64) -> StatusLine {
+/// `since_ms`, seen at `now_ms`, in a meeting whose link says `admission` (a joiner cannot
+/// read the policy before it is in).
+pub fn status_line(
+    status: Option<EncryptionStatus>,
+    admission: Admission,
+    since_ms: f64,
+    now_ms: f64,
+) -> StatusLine {
     match status {
         None | Some(EncryptionStatus::Connecting) => StatusLine {
             text: "Joining the encrypted meeting…",
+            hint: None,
+        },
+        // A chair may take a while: no hint that the link is wrong.
+        Some(EncryptionStatus::WaitingToBeAdded) if admission == Admission::ChairAdmits => {
+            StatusLine {
+                text: "Waiting for the chair to let you in",
+                hint: None,
+            }
+        }
+        Some(EncryptionStatus::Closed(closed)) => StatusLine {
+            text: closed.message(),
             hint: None,
         },
         Some(EncryptionStatus::WaitingToBeAdded) => StatusLine {
@@ -195,6 +358,16 @@ pub(crate) mod tests {
             display_name: name.to_owned(),
             fingerprint: Fingerprint::of_public_key(name.as_bytes()),
             is_self,
+            is_chair: leaf == 0,
+        }
+    }
+
+    /// A knock by `name` from `participant` (tests only).
+    pub(crate) fn knock(participant: u64, name: &str) -> conclave_group::Knock {
+        conclave_group::Knock {
+            participant_id: ParticipantId(participant),
+            display_name: name.to_owned(),
+            fingerprint: Fingerprint::of_public_key(name.as_bytes()),
         }
     }
 
@@ -208,6 +381,8 @@ pub(crate) mod tests {
                     id: ParticipantId(9),
                 }],
                 refused_welcome: None,
+                policy: None,
+                knocks: vec![],
             },
             None,
         )
@@ -222,6 +397,8 @@ pub(crate) mod tests {
                 members: vec![],
                 outsiders: vec![],
                 refused_welcome: Some(conclave_group::WelcomeRefusal::WithoutInviteSecret),
+                policy: None,
+                knocks: vec![],
             },
             None,
         );
@@ -274,34 +451,135 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn outsiders_are_told_apart_in_words() {
-        let mallory = ParticipantInfo {
-            id: ParticipantId(9),
-        };
+    fn outsiders_are_unidentified_unless_they_knock() {
         assert_eq!(
-            outsider_line(&mallory),
-            "Unidentified connection - not in the encrypted meeting - cannot see or hear you"
+            outsider_line(None, 1_000.0, 66_000.0),
+            "Unidentified connection (for 1 min) - not in the encrypted meeting - cannot see or hear you"
+        );
+        let view = view(MembershipStatus::Member, vec![member(0, 1, "Ada", true)]);
+        let mut view = view;
+        view.knocks = GroupView::new(
+            Roster {
+                status: MembershipStatus::Member,
+                members: vec![],
+                outsiders: vec![],
+                refused_welcome: None,
+                policy: None,
+                knocks: vec![knock(9, "Mallory")],
+            },
+            None,
+        )
+        .knocks;
+        assert_eq!(
+            outsider_line(view.knock_of(ParticipantId(9)), 0.0, 4_500.0),
+            "Mallory (asking to join, for 4 s) - not in the encrypted meeting - cannot see or hear you"
+        );
+        assert!(view.knock_of(ParticipantId(1)).is_none());
+    }
+
+    #[test]
+    fn how_long_counts_seconds_minutes_then_hours() {
+        assert_eq!(how_long(-5.0), "for 0 s");
+        assert_eq!(how_long(59_999.0), "for 59 s");
+        assert_eq!(how_long(60_000.0), "for 1 min");
+        assert_eq!(how_long(3_599_999.0), "for 59 min");
+        assert_eq!(how_long(7_200_000.0), "for 2 h");
+    }
+
+    #[test]
+    fn knocks_show_their_credential_and_whether_their_key_was_met() {
+        let roster = Roster {
+            status: MembershipStatus::Member,
+            members: vec![member(0, 1, "Ada", true)],
+            outsiders: vec![],
+            refused_welcome: None,
+            policy: None,
+            knocks: vec![knock(7, "Grace"), knock(8, "Mallory")],
+        };
+        let view = GroupView::new(roster, None);
+        assert!(view.we_are_chair(), "leaf 0 is the chair in these tests");
+        let seen: HashSet<String> = [Fingerprint::of_public_key(b"Grace").to_hex()]
+            .into_iter()
+            .collect();
+        let rows = knock_rows(&view, &seen);
+        let summary: Vec<_> = rows
+            .iter()
+            .map(|row| {
+                (
+                    row.participant_id,
+                    row.display_name.as_str(),
+                    row.seen_before,
+                )
+            })
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                (ParticipantId(7), "Grace", true),
+                (ParticipantId(8), "Mallory", false)
+            ]
+        );
+        assert_eq!(
+            rows[1].fingerprint,
+            Fingerprint::of_public_key(b"Mallory").to_string()
         );
     }
 
     #[test]
+    fn only_a_member_named_chair_is_one() {
+        let mut view = view(
+            MembershipStatus::Member,
+            vec![member(0, 1, "Ada", false), member(1, 2, "Grace", true)],
+        );
+        assert!(!view.we_are_chair(), "Grace is not leaf 0");
+        view.members[1].is_chair = true;
+        assert!(view.we_are_chair());
+        view.status = EncryptionStatus::Closed(MeetingClosed::Removed);
+        assert!(!view.we_are_chair(), "a removed chair acts no more");
+    }
+
+    #[test]
+    fn terminal_statuses_close_the_meeting_with_their_words() {
+        for (status, text) in [
+            (
+                MembershipStatus::Removed,
+                "A chair removed you from the meeting",
+            ),
+            (MembershipStatus::Denied, "The chair did not let you in"),
+            (MembershipStatus::LockedOut, "This meeting is locked"),
+            (MembershipStatus::Ended, "The chair ended the meeting"),
+        ] {
+            let status = EncryptionStatus::from(status);
+            assert!(matches!(status, EncryptionStatus::Closed(_)));
+            assert_eq!(
+                status_line(Some(status), Admission::ChairAdmits, 0.0, 0.0).text,
+                text
+            );
+        }
+    }
+
+    #[test]
     fn the_status_line_follows_the_membership() {
+        let open = Admission::AnyoneWithLink;
         assert_eq!(
-            status_line(None, 0.0, 0.0).text,
+            status_line(None, open, 0.0, 0.0).text,
             "Joining the encrypted meeting…"
         );
         let waiting = Some(EncryptionStatus::WaitingToBeAdded);
-        assert_eq!(status_line(waiting, 1_000.0, 10_999.0).hint, None);
+        assert_eq!(status_line(waiting, open, 1_000.0, 10_999.0).hint, None);
         assert_eq!(
-            status_line(waiting, 1_000.0, 11_000.0).hint,
+            status_line(waiting, open, 1_000.0, 11_000.0).hint,
             Some("If this lasts, your invite link may be wrong.")
         );
+        let knocking = status_line(waiting, Admission::ChairAdmits, 1_000.0, 60_000.0);
+        assert_eq!(knocking.text, "Waiting for the chair to let you in");
+        assert_eq!(knocking.hint, None, "a chair may take a while");
         assert_eq!(
-            status_line(Some(EncryptionStatus::Resyncing), 0.0, 0.0).text,
+            status_line(Some(EncryptionStatus::Resyncing), open, 0.0, 0.0).text,
             "Re-syncing keys…"
         );
         assert_eq!(
-            status_line(Some(EncryptionStatus::Member), 0.0, 0.0).text,
+            status_line(Some(EncryptionStatus::Member), open, 0.0, 0.0).text,
             "Keys agreed: only the people listed under Participants can see and hear this meeting."
         );
     }

@@ -13,7 +13,7 @@ use yew::Reducible;
 use crate::decryption_status::{DecryptionStatus, FrameTotals, ReceiveHistory};
 use crate::invite::{Invite, InviteError};
 use crate::media_source::MediaKind;
-use crate::roster::{EncryptionStatus, GroupView};
+use crate::roster::{EncryptionStatus, GroupView, MeetingClosed};
 use crate::security_code::CodeCheck;
 use crate::services::transport::TransportState;
 use crate::worker_protocol::TransformApi;
@@ -33,6 +33,9 @@ pub enum Page {
     Meeting(Invite),
     /// After "Leave".
     Left(Invite),
+    /// The meeting is over for this browser (removed, denied, locked out, ended): keys
+    /// wiped, nothing to rejoin from here.
+    Closed(MeetingClosed),
 }
 
 /// The local camera and microphone.
@@ -65,6 +68,8 @@ pub struct Participant {
     /// Routing id from the server (the server knows no names: tiles show the MLS
     /// credential's name).
     pub id: ParticipantId,
+    /// When this page first saw them in the room, in ms (an outsider's "how long").
+    pub arrived_ms: f64,
     /// Their decrypted media, once a track arrived.
     pub stream: Option<MediaStream>,
     /// Frame counters from the worker.
@@ -103,6 +108,12 @@ pub struct MeetingState {
     pub code_check: CodeCheck,
     /// The media transport's state (`None` before the server said how media travels).
     pub transport: Option<TransportState>,
+    /// The invite a chair's new link made, if any: the page shows and copies it instead
+    /// of the one it was opened with (which no longer admits anyone).
+    pub renewed_invite: Option<Invite>,
+    /// A chair action of ours did not go through (the server dropped it, or the group
+    /// refused it).
+    pub chair_action_failed: bool,
 }
 
 /// A remote MLS member's tile.
@@ -203,6 +214,23 @@ impl AppState {
             .collect()
     }
 
+    /// The meeting's invite as it is now: a chair's new link, else the one opened.
+    pub fn current_invite(&self) -> Option<&Invite> {
+        match &self.page {
+            Page::Meeting(invite) => Some(self.meeting.renewed_invite.as_ref().unwrap_or(invite)),
+            _ => None,
+        }
+    }
+
+    /// When this page first saw `participant` in the room (now, if never).
+    pub fn arrived_ms(&self, participant: ParticipantId) -> f64 {
+        self.meeting
+            .participants
+            .iter()
+            .find(|p| p.id == participant)
+            .map_or(self.now_ms, |p| p.arrived_ms)
+    }
+
     /// Our membership status in the MLS group, once it runs.
     pub fn encryption_status(&self) -> Option<EncryptionStatus> {
         self.meeting.group.as_ref().map(|group| group.status)
@@ -299,6 +327,14 @@ pub enum Action {
     Leave,
     /// The media transport connected, or lost its connection.
     TransportState(TransportState),
+    /// A chair made a new invite link: this is the meeting's invite now.
+    InviteRenewed(Invite),
+    /// A chair action of ours did not go through.
+    ChairActionFailed,
+    /// The alert about a failed chair action was dismissed (or another action began).
+    DismissChairAlert,
+    /// The meeting is over for this browser: its page says why.
+    MeetingClosed(MeetingClosed),
     /// Screen sharing started (the screen's track) or stopped (`None`).
     ShareScreen(Option<MediaStreamTrack>),
 }
@@ -325,23 +361,37 @@ impl AppState {
                 }
             }
             Action::E2eeChosen(api) => self.meeting.transform_api = Some(api),
+            Action::InviteRenewed(invite) => self.meeting.renewed_invite = Some(invite),
+            Action::ChairActionFailed => self.meeting.chair_action_failed = true,
+            Action::DismissChairAlert => self.meeting.chair_action_failed = false,
+            Action::MeetingClosed(closed) => {
+                if matches!(self.page, Page::Meeting(_)) {
+                    self.page = Page::Closed(closed);
+                    self.meeting = MeetingState::default();
+                    self.screen = None;
+                }
+            }
             Action::TransportState(state) => self.meeting.transport = Some(state),
             Action::ShareScreen(track) => self.screen = track,
             Action::E2eeReady => self.meeting.e2ee_ready = true,
             Action::E2eeFatal(message) => self.meeting.fatal = Some(message),
             Action::Joined { you, participants } => {
                 self.meeting.you = Some(you);
+                let now_ms = self.now_ms;
                 self.meeting.participants = participants
                     .into_iter()
                     .filter(|p| p.id != you)
-                    .map(new_participant)
+                    .map(|info| new_participant(info, now_ms))
                     .collect();
             }
             Action::ParticipantJoined(info) => {
                 if Some(info.id) != self.meeting.you
                     && !self.meeting.participants.iter().any(|p| p.id == info.id)
                 {
-                    self.meeting.participants.push(new_participant(info));
+                    let now_ms = self.now_ms;
+                    self.meeting
+                        .participants
+                        .push(new_participant(info, now_ms));
                 }
             }
             Action::ParticipantLeft(id) => self.meeting.participants.retain(|p| p.id != id),
@@ -410,9 +460,10 @@ impl AppState {
     }
 }
 
-fn new_participant(info: ParticipantInfo) -> Participant {
+fn new_participant(info: ParticipantInfo, now_ms: f64) -> Participant {
     Participant {
         id: info.id,
+        arrived_ms: now_ms,
         stream: None,
         history: ReceiveHistory::default(),
         reconnecting: false,
@@ -461,10 +512,14 @@ mod tests {
             you: ParticipantId(3),
             participants: vec![info(1, "Grace"), info(2, "Alan")],
         });
+        state.apply(Action::Tick(7_000.0));
         state.apply(Action::ParticipantJoined(info(4, "Barbara")));
+        state.apply(Action::Tick(9_000.0));
         state.apply(Action::ParticipantJoined(info(4, "Barbara")));
         let ids: Vec<_> = state.meeting.participants.iter().map(|p| p.id.0).collect();
         assert_eq!(ids, [1, 2, 4]);
+        assert_eq!(state.arrived_ms(ParticipantId(1)), 0.0);
+        assert_eq!(state.arrived_ms(ParticipantId(4)), 7_000.0, "first seen");
         let barbara = &state.meeting.participants[2];
         assert_eq!(
             state.decryption_status(barbara),
@@ -632,6 +687,44 @@ mod tests {
         assert_eq!(state.meeting, MeetingState::default());
         state.apply(Action::EnterMeeting);
         assert!(matches!(state.page, Page::Meeting(_)));
+    }
+
+    #[test]
+    fn a_closed_meeting_leaves_the_meeting_page_for_good() {
+        let mut state = in_meeting();
+        state.apply(Action::Joined {
+            you: ParticipantId(3),
+            participants: vec![info(1, "Grace")],
+        });
+        state.apply(Action::MeetingClosed(MeetingClosed::Removed));
+        assert_eq!(state.page, Page::Closed(MeetingClosed::Removed));
+        assert_eq!(state.meeting, MeetingState::default());
+        state.apply(Action::EnterMeeting);
+        assert_eq!(
+            state.page,
+            Page::Closed(MeetingClosed::Removed),
+            "no way back in"
+        );
+        state.apply(Action::MeetingClosed(MeetingClosed::Ended));
+        assert_eq!(
+            state.page,
+            Page::Closed(MeetingClosed::Removed),
+            "the first reason stays"
+        );
+    }
+
+    #[test]
+    fn a_new_link_replaces_the_invite_shown_and_failures_are_told() {
+        let mut state = in_meeting();
+        assert_eq!(state.current_invite(), Some(&invite()));
+        let renewed = invite().with_secret(crate::invite::InviteSecret::from_bytes([7; 32]));
+        state.apply(Action::InviteRenewed(renewed.clone()));
+        assert_eq!(state.current_invite(), Some(&renewed));
+        assert!(matches!(&state.page, Page::Meeting(opened) if *opened == invite()));
+        state.apply(Action::ChairActionFailed);
+        assert!(state.meeting.chair_action_failed);
+        state.apply(Action::DismissChairAlert);
+        assert!(!state.meeting.chair_action_failed);
     }
 
     #[test]

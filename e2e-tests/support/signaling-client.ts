@@ -13,7 +13,11 @@ export class SignalingClient {
   readonly received: ServerMessage[] = [];
   private waiters: { match: (m: ServerMessage) => boolean; resolve: (m: ServerMessage) => void }[] = [];
 
+  /** The close code, once the server (or this side) closed the socket. */
+  readonly closed: Promise<number>;
+
   private constructor(private readonly socket: WebSocket) {
+    this.closed = new Promise((resolve) => socket.once('close', (code: number) => resolve(code)));
     socket.on('message', (data) => {
       const message = JSON.parse(data.toString()) as ServerMessage;
       this.received.push(message);
@@ -41,9 +45,9 @@ export class SignalingClient {
     this.socket.send(JSON.stringify(message));
   }
 
-  /** Joins the room as a client of this protocol version does. */
-  join(displayName: string): void {
-    this.send({ type: 'join', display_name: displayName, protocol: PROTOCOL_VERSION });
+  /** Joins the room as a client of this protocol version does (no name: the server learns none). */
+  join(): void {
+    this.send({ type: 'join', protocol: PROTOCOL_VERSION });
   }
 
   /** The first message (already received or still to come) of the given type. */

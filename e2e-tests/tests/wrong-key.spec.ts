@@ -14,7 +14,7 @@ test('a participant with a wrong secret is never added and decodes nothing', asy
 
   // Listed apart on the members' screens; never in the roster.
   for (const member of [alice, bob]) {
-    await expect(member.outsiders()).toHaveText([/Mallory - not in the encrypted meeting - cannot see or hear you/]);
+    await expect(member.outsiders()).toHaveText([/^Unidentified connection \(for \d+ s\) - not in the encrypted meeting - cannot see or hear you$/]);
     expect(await member.rosterNames()).toEqual(['Alice', 'Bob']);
     expect(await member.securityCode()).toBe(code);
   }

@@ -5,7 +5,6 @@ use yew::prelude::*;
 use super::MediaToggles;
 use crate::hooks::{use_app, use_session};
 use crate::services::{clipboard, navigation};
-use crate::state::Page;
 
 /// How long "Link copied" stays, in milliseconds.
 const COPIED_NOTICE_MS: u32 = 4_000;
@@ -23,10 +22,10 @@ pub fn controls() -> Html {
     };
 
     let copy_link = {
-        let link = match &app.page {
-            Page::Meeting(invite) => Some(invite.link(&navigation::origin())),
-            _ => None,
-        };
+        // A chair's new link replaces the one the page was opened with.
+        let link = app
+            .current_invite()
+            .map(|invite| invite.link(&navigation::origin()));
         let copy_notice = copy_notice.clone();
         Callback::from(move |_: MouseEvent| {
             let Some(link) = link.clone() else {

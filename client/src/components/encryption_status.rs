@@ -14,8 +14,14 @@ pub fn encryption_status_line() -> Html {
     if app.meeting.fatal.is_some() || app.meeting.disconnected.is_some() {
         return Html::default();
     }
+    let admission = app
+        .current_invite()
+        .map_or(conclave_group::Admission::ChairAdmits, |invite| {
+            invite.admission()
+        });
     let line = status_line(
         app.encryption_status(),
+        admission,
         app.meeting.group_status_since_ms,
         app.now_ms,
     );

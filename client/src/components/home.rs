@@ -1,4 +1,4 @@
-use conclave_group::FrameSuite;
+use conclave_group::{Admission, FrameSuite};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -17,6 +17,7 @@ pub fn home_page() -> Html {
     let link_error = use_state(|| None::<String>);
     let link_input = use_node_ref();
     let suite_select = use_node_ref();
+    let open_admission = use_node_ref();
     let Some(app) = app else {
         return Html::default();
     };
@@ -34,7 +35,17 @@ pub fn home_page() -> Html {
         let create_error = create_error.clone();
         let open_lobby = open_lobby.clone();
         let suite_select = suite_select.clone();
+        let open_admission = open_admission.clone();
         Callback::from(move |_: MouseEvent| {
+            // Only an explicit choice opens the meeting to anyone with the link.
+            let admission = if open_admission
+                .cast::<HtmlInputElement>()
+                .is_some_and(|radio| radio.checked())
+            {
+                Admission::AnyoneWithLink
+            } else {
+                Admission::ChairAdmits
+            };
             let frame_suite = suite_select
                 .cast::<HtmlSelectElement>()
                 .and_then(|select| select.value().parse().ok())
@@ -48,7 +59,9 @@ pub fn home_page() -> Html {
             spawn_local(async move {
                 let created = match rooms::create_room().await {
                     Ok(room_id) => secure_random::new_invite_secret()
-                        .map(|secret| Invite::new(room_id, secret, frame_suite))
+                        .map(|secret| {
+                            Invite::new(room_id, secret, frame_suite).with_admission(admission)
+                        })
                         .map_err(|e| e.to_string()),
                     Err(error) => Err(error.to_string()),
                 };
@@ -107,6 +120,22 @@ pub fn home_page() -> Html {
                             { "Everyone who joins uses this cipher; the invite link carries the choice." }
                         </p>
                     </div>
+                    <fieldset class="admission-choice">
+                        <legend>{ "Who can join" }</legend>
+                        <label>
+                            <input type="radio" name="admission" value="chair" checked=true
+                                   aria-describedby="admission-help" />
+                            { "People the chair admits" }
+                        </label>
+                        <label>
+                            <input type="radio" name="admission" value="open" ref={open_admission}
+                                   aria-describedby="admission-help" />
+                            { "Anyone with the link" }
+                        </label>
+                        <p id="admission-help" class="hint">
+                            { "You are the chair: with the first choice, you let each person in." }
+                        </p>
+                    </fieldset>
                 </div>
                 if let Some(message) = (*create_error).clone() {
                     <p class="error" role="alert">{ message }</p>

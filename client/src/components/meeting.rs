@@ -1,8 +1,8 @@
 use yew::prelude::*;
 
 use super::{
-    Controls, E2eeBanner, EncryptionStatusLine, LocalTile, RemoteTile, RosterPanel,
-    SecurityCodePanel,
+    ChairActionAlert, ChairControls, Controls, E2eeBanner, EncryptionStatusLine, KnockPrompt,
+    LocalTile, RemoteTile, RosterPanel, SecurityCodePanel,
 };
 use crate::hooks::{use_app, use_clock, use_meeting_session};
 use crate::invite::Invite;
@@ -90,6 +90,7 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                         <span>{ " Check the link with whoever sent it." }</span>
                     </div>
                 }
+                <ChairActionAlert />
                 if let Some(message) = &meeting.error {
                     <div class="alert alert-warning" role="alert">{ message.clone() }</div>
                 }
@@ -111,7 +112,9 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                         }
                     </div>
                     <aside class="meeting-side">
+                        <KnockPrompt />
                         <RosterPanel />
+                        <ChairControls />
                         <SecurityCodePanel frame_suite={props.invite.frame_suite()} />
                     </aside>
                 </div>

@@ -1,13 +1,16 @@
 use yew::prelude::*;
 
+use super::MemberActions;
 use crate::hooks::use_app;
 use crate::roster::{outsider_line, roster_rows};
 
 /// Who holds the meeting's keys: `<section aria-label="Participants">` listing the MLS
 /// group's members, one `<li data-display-name="{credential name}">` each (name,
-/// " (you)", key fingerprint, "seen before" for keys this browser met in an earlier
-/// meeting), then, if anyone in the server's room is not in the group,
-/// `<section aria-label="Not in the encrypted meeting">` naming them.
+/// " (you)", a "chair" badge, key fingerprint, "seen before" for keys this browser met in
+/// an earlier meeting, and for a chair looking at someone else, Remove and Make / Remove
+/// co-chair), then, if anyone in the server's room is not in the group,
+/// `<section aria-label="Not in the encrypted meeting">` listing them (named only if they
+/// knock, by their credential: the server knows no names).
 #[function_component(RosterPanel)]
 pub fn roster_panel() -> Html {
     let Some(app) = use_app() else {
@@ -19,11 +22,25 @@ pub fn roster_panel() -> Html {
         .as_ref()
         .map(|group| roster_rows(group, &meeting.seen_before))
         .unwrap_or_default();
-    let outsiders = meeting
+    let outsiders: Vec<(u64, String)> = meeting
         .group
         .as_ref()
-        .map(|group| group.outsiders.as_slice())
+        .map(|group| {
+            group
+                .outsiders
+                .iter()
+                .map(|outsider| {
+                    let since = app.arrived_ms(outsider.id);
+                    let line = outsider_line(group.knock_of(outsider.id), since, app.now_ms);
+                    (outsider.id.0, line)
+                })
+                .collect()
+        })
         .unwrap_or_default();
+    let chair = meeting
+        .group
+        .as_ref()
+        .is_some_and(|group| group.we_are_chair());
     html! {
         <>
             <section class="card side-card roster" aria-label="Participants">
@@ -33,13 +50,21 @@ pub fn roster_panel() -> Html {
                 } else {
                     <ul class="roster-list">
                         { for rows.iter().map(|row| html! {
-                            <li key={row.key} class="roster-member" data-display-name={row.display_name.clone()}>
+                            <li key={row.key} class="roster-member" data-display-name={row.display_name.clone()}
+                                data-chair={row.is_chair.to_string()} data-leaf-index={row.key.to_string()}>
                                 <span class="roster-name">{ row.name.clone() }</span>
+                                if row.is_chair {
+                                    { " " }
+                                    <span class="roster-badge chair-badge" data-testid="chair-badge">{ "chair" }</span>
+                                }
                                 { " " }
                                 <span class="roster-fingerprint">{ row.fingerprint.clone() }</span>
                                 if row.seen_before {
                                     { " " }
                                     <span class="roster-badge">{ "seen before" }</span>
+                                }
+                                if chair && !row.is_self {
+                                    <MemberActions row={row.clone()} />
                                 }
                             </li>
                         }) }
@@ -53,8 +78,8 @@ pub fn roster_panel() -> Html {
                 <section class="card side-card outsiders" aria-label="Not in the encrypted meeting">
                     <h2>{ "Also in the room" }</h2>
                     <ul class="roster-list">
-                        { for outsiders.iter().map(|outsider| html! {
-                            <li key={outsider.id.0} class="roster-outsider">{ outsider_line(outsider) }</li>
+                        { for outsiders.into_iter().map(|(id, line)| html! {
+                            <li key={id} class="roster-outsider">{ line }</li>
                         }) }
                     </ul>
                 </section>

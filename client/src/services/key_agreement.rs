@@ -2,21 +2,25 @@
 //!
 //! [`KeyAgreement`] owns `conclave-group`'s sans-IO [`MeetingGroup`]: it feeds it every
 //! server message and a timeout every [`TIMEOUT_INTERVAL_MS`], and carries out what the
-//! group returns through three callbacks: messages for the server (`send`), each
-//! epoch's SFrame base key for the worker (`epoch_keys`), and the roster and security
-//! code after a change (`changed`, at most once per batch, after the keys). MLS state
-//! never reaches a component: they get [`GroupView`] copies through the app state.
+//! group returns through callbacks: messages for the server (`send`), each epoch's
+//! SFrame base key for the worker (`epoch_keys`), the roster and security code after a
+//! change (`changed`, at most once per batch, after the keys), the meeting's new invite
+//! secret after a chair made a new link (`invite_secret`), and a chair action of ours that
+//! did not go through (`chair_action_failed`). Chair actions ([`KeyAgreement::act`]) run
+//! the group's method and carry out its events the same way. MLS state never reaches a
+//! component: they get [`GroupView`] copies through the app state.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use conclave_group::{
-    EpochKeys, FrameSuite, GroupEvent, Identity, MeetingConfig, MeetingGroup,
+    ChairAction, EpochKeys, FrameSuite, GroupEvent, Identity, MeetingConfig, MeetingGroup,
     SessionDescriptionKind, SignalAuthError,
 };
 use conclave_protocol::{ClientMessage, ParticipantId, ServerMessage};
 use gloo::timers::callback::{Interval, Timeout};
 use yew::Callback;
+use zeroize::Zeroizing;
 
 use super::now_ms;
 use crate::roster::GroupView;
@@ -53,12 +57,18 @@ pub struct KeyAgreementEvents {
     pub epoch_keys: Callback<EpochKeys>,
     /// The roster, the status or the security code changed.
     pub changed: Callback<GroupView>,
+    /// A chair made a new invite link: the meeting's invite secret is now this one.
+    pub invite_secret: Callback<Zeroizing<[u8; 32]>>,
+    /// A chair action of ours was dropped by the server or refused by the group.
+    pub chair_action_failed: Callback<ChairAction>,
 }
 
 struct Inner {
     group: RefCell<MeetingGroup>,
     events: KeyAgreementEvents,
     timer: RefCell<Option<Interval>>,
+    /// The view last reported through `changed`.
+    last_view: RefCell<Option<GroupView>>,
 }
 
 /// The meeting's MLS group, driven by server messages and a timer. Cloning gives
@@ -81,6 +91,7 @@ impl KeyAgreement {
             group: RefCell::new(MeetingGroup::new(identity, config)),
             events,
             timer: RefCell::new(None),
+            last_view: RefCell::new(None),
         });
         let weak: Weak<Inner> = Rc::downgrade(&inner);
         let timer = Interval::new(TIMEOUT_INTERVAL_MS, move || {
@@ -102,6 +113,13 @@ impl KeyAgreement {
     /// that lasts (a commit was lost and nothing followed it).
     pub fn report_newer_epoch_media(&self) {
         let events = self.with_group(|group| group.handle_newer_epoch_media(group_now_ms()));
+        self.carry_out(events);
+    }
+
+    /// Runs a chair action (or, in test builds, a rogue commit) on the group with the
+    /// group's clock, and carries out what it returns.
+    pub fn act(&self, action: impl FnOnce(&mut MeetingGroup, u64) -> Vec<GroupEvent>) {
+        let events = self.with_group(|group| action(group, group_now_ms()));
         self.carry_out(events);
     }
 
@@ -177,10 +195,27 @@ impl KeyAgreement {
                 }
                 GroupEvent::Changed => changed = true,
                 GroupEvent::Resynced { .. } => {}
+                GroupEvent::InviteSecret(secret) => self.inner.events.invite_secret.emit(secret),
+                GroupEvent::ChairActionFailed(action) => {
+                    self.inner.events.chair_action_failed.emit(action)
+                }
             }
         }
-        if changed {
-            self.inner.events.changed.emit(self.view());
+        // The group does not say `Changed` for everything the page shows (a knock that
+        // arrives, for one): the view is compared after every step too.
+        let Ok(view) = self
+            .inner
+            .group
+            .try_borrow()
+            .map(|group| GroupView::new(group.roster(), group.security_code()))
+        else {
+            return;
+        };
+        let mut last = self.inner.last_view.borrow_mut();
+        if changed || last.as_ref() != Some(&view) {
+            *last = Some(view.clone());
+            drop(last);
+            self.inner.events.changed.emit(view);
         }
     }
 }

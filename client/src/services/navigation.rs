@@ -30,6 +30,14 @@ pub fn push(url: &str) {
     }
 }
 
+/// Replaces the current history entry's address with `url` (no navigation, no event):
+/// the address bar shows a chair's new invite link.
+pub fn replace(url: &str) {
+    if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(url));
+    }
+}
+
 /// Calls `on_change` whenever the user moves through the history (back/forward).
 /// The listener lives as long as the returned value.
 pub fn on_history_change(on_change: impl Fn() + 'static) -> Option<EventListener> {

@@ -10,6 +10,12 @@
 //! `window.__conclaveTestHooks.videoCodec = 'VP8' | 'VP9' | 'H264' | 'AV1'` makes the
 //! meeting negotiate that video codec instead of VP8.
 //!
+//! In a meeting the app sets `window.__conclaveTestHooks.rogueCommit(kind, name)`: this
+//! page, as a rogue member, commits what the chair policy forbids it
+//! (`conclave_group::RogueCommit`): `'add'` the knocking participant whose credential says
+//! `name`, `'remove'` the member whose credential says `name`, `'promote'` itself to chair.
+//! It returns false if there is no such person or no meeting.
+//!
 //! In Janus mode the app sets `window.__conclaveTestHooks.chooseSubstream(layer)`: it asks
 //! Janus for simulcast layer `layer` (0 lowest, 2 highest) of every video it forwards here.
 
@@ -71,6 +77,31 @@ pub fn expose_substream_choice(choose: impl Fn(u8) + 'static) {
         function.as_ref(),
     );
     keep_alive(Box::new(function));
+}
+
+/// Publishes `commit(kind, name)` as `window.__conclaveTestHooks.rogueCommit`; `commit`
+/// says whether it found the person and the meeting.
+pub fn expose_rogue_commit(commit: impl Fn(&str, &str) -> bool + 'static) {
+    let Some(hooks) = hooks_object() else {
+        return;
+    };
+    let function = wasm_bindgen::closure::Closure::<dyn Fn(JsValue, JsValue) -> bool>::new(
+        move |kind: JsValue, name: JsValue| {
+            let kind = kind.as_string().unwrap_or_default();
+            let name = name.as_string().unwrap_or_default();
+            commit(&kind, &name)
+        },
+    );
+    let _ = Reflect::set(&hooks, &JsValue::from_str("rogueCommit"), function.as_ref());
+    keep_alive(Box::new(function));
+}
+
+/// `window.__conclaveTestHooks`, if the page set it.
+fn hooks_object() -> Option<JsValue> {
+    let window = web_sys::window()?;
+    Reflect::get(&window, &JsValue::from_str("__conclaveTestHooks"))
+        .ok()
+        .filter(|hooks| hooks.is_object())
 }
 
 /// Keeps `value` alive for the rest of the page's life.

@@ -1,11 +1,14 @@
 //! [`SessionHandle`]: the one way components reach the meeting session. The meeting page
 //! provides it as a context (`hooks::use_session`); a button calls a command on it, as
 //! the server's routes call into its `app(state)`, instead of changing a prop that an
-//! effect then compares.
+//! effect then compares. Chair actions go to the MLS group, which commits them (or
+//! reports that they did not go through); the server only relays.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use conclave_group::{GroupEvent, MeetingGroup};
+use conclave_protocol::ParticipantId;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
@@ -42,12 +45,56 @@ impl PartialEq for SessionHandle {
 impl SessionHandle {
     /// A handle whose sessions report into the app state through `dispatcher`.
     pub(crate) fn new(dispatcher: UseReducerDispatcher<AppState>) -> Self {
-        Self {
+        let handle = Self {
             shared: Rc::new(Shared {
                 dispatcher,
                 session: RefCell::new(None),
             }),
-        }
+        };
+        #[cfg(feature = "test-hooks")]
+        handle.expose_rogue_commit();
+        handle
+    }
+
+    /// Test builds: `window.__conclaveTestHooks.rogueCommit(kind, name)` makes this page a
+    /// rogue member (`services::test_hooks`).
+    #[cfg(feature = "test-hooks")]
+    fn expose_rogue_commit(&self) {
+        use conclave_group::RogueCommit;
+        // Weak: the page's hook must not keep the sessions alive.
+        let shared = Rc::downgrade(&self.shared);
+        crate::services::test_hooks::expose_rogue_commit(move |kind, name| {
+            let Some(shared) = shared.upgrade() else {
+                return false;
+            };
+            let handle = SessionHandle { shared };
+            let Some(view) = handle
+                .session()
+                .and_then(|session| session.inner.borrow().group.clone())
+            else {
+                return false;
+            };
+            let member = |name: &str| {
+                view.members
+                    .iter()
+                    .find(|member| member.display_name == name)
+                    .map(|member| member.leaf_index)
+            };
+            let commit = match kind {
+                "add" => view
+                    .knocks
+                    .iter()
+                    .find(|knock| knock.display_name == name)
+                    .map(|knock| RogueCommit::AddParticipant(knock.participant_id)),
+                "remove" => member(name).map(RogueCommit::RemoveLeaf),
+                "promote" => Some(RogueCommit::PromoteSelf),
+                _ => None,
+            };
+            match commit {
+                Some(commit) => handle.rogue_commit(commit),
+                None => false,
+            }
+        });
     }
 
     /// Starts the session of `invite` (ending the one before, if any): joins with
@@ -141,6 +188,74 @@ impl SessionHandle {
             dispatcher.dispatch(Action::ShareScreen(None));
         });
         screen.set_onended(Some(ended.unchecked_ref()));
+    }
+
+    /// "Admit": a chair lets a knocking participant in (its client commits the Add).
+    pub fn admit(&self, participant: ParticipantId) {
+        self.chair_action(move |group, now| group.admit(now, participant));
+    }
+
+    /// "Admit all": every knocking participant in.
+    pub fn admit_all(&self) {
+        self.chair_action(|group, now| group.admit_all(now));
+    }
+
+    /// "Deny": the knocking participant is told so and never added.
+    pub fn deny(&self, participant: ParticipantId) {
+        self.chair_action(move |group, now| group.deny(now, participant));
+    }
+
+    /// "Remove": the member at `leaf_index` is removed from the group.
+    pub fn remove_member(&self, leaf_index: u32) {
+        self.chair_action(move |group, now| group.remove_member(now, leaf_index));
+    }
+
+    /// "Make co-chair" (`chair`) or "Remove co-chair" for the member at `leaf_index`.
+    pub fn set_chair(&self, leaf_index: u32, chair: bool) {
+        self.chair_action(move |group, now| group.set_chair(now, leaf_index, chair));
+    }
+
+    /// "Lock" (`locked`) or "Unlock" the meeting.
+    pub fn set_locked(&self, locked: bool) {
+        self.chair_action(move |group, now| group.set_locked(now, locked));
+    }
+
+    /// "End for all": the meeting ends for everyone.
+    pub fn end_for_all(&self) {
+        self.chair_action(|group, now| group.end_meeting(now));
+    }
+
+    /// "New link": a new invite secret; the old link stops working for new knocks.
+    pub fn new_link(&self) {
+        self.chair_action(|group, now| group.new_invite_link(now));
+    }
+
+    /// Test builds: a rogue member's commit (`conclave_group::RogueCommit`).
+    #[cfg(feature = "test-hooks")]
+    pub(crate) fn rogue_commit(&self, commit: conclave_group::RogueCommit) -> bool {
+        self.group_step(move |group, now| group.rogue_commit(now, commit))
+    }
+
+    /// Runs a chair action on the group; without a running group it did not go through.
+    fn chair_action(&self, action: impl FnOnce(&mut MeetingGroup, u64) -> Vec<GroupEvent>) {
+        self.dispatch(Action::DismissChairAlert);
+        if !self.group_step(action) {
+            self.dispatch(Action::ChairActionFailed);
+        }
+    }
+
+    /// Runs `step` on the running session's group; false if there is none.
+    fn group_step(&self, step: impl FnOnce(&mut MeetingGroup, u64) -> Vec<GroupEvent>) -> bool {
+        let key_agreement = self
+            .session()
+            .and_then(|session| session.inner.borrow().key_agreement.clone());
+        match key_agreement {
+            Some(key_agreement) => {
+                key_agreement.act(step);
+                true
+            }
+            None => false,
+        }
     }
 
     fn send_screen(&self, screen: Option<MediaStreamTrack>) {

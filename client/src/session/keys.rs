@@ -8,9 +8,10 @@ use std::rc::{Rc, Weak};
 use conclave_group::EpochKeys;
 use conclave_protocol::ParticipantId;
 
+use super::teardown::{end, Ending};
 use super::{fail, media, server, SessionInner};
 use crate::media_source::MediaKind;
-use crate::roster::GroupView;
+use crate::roster::{EncryptionStatus, GroupView};
 use crate::services::now_ms;
 use crate::state::Action;
 use crate::worker_protocol::WorkerToPage;
@@ -92,11 +93,16 @@ pub(super) fn use_epoch_key(weak: &Weak<RefCell<SessionInner>>, keys: &EpochKeys
     }
 }
 
-/// The group changed: show it, remember the keys met, connect to new members.
+/// The group changed: show it, remember the keys met, connect to new members. A terminal
+/// status (removed, denied, locked out, ended) ends the session: keys wiped, page left.
 pub(super) fn on_group_changed(weak: &Weak<RefCell<SessionInner>>, view: GroupView) {
     let Some(inner) = weak.upgrade() else {
         return;
     };
+    if let EncryptionStatus::Closed(closed) = view.status {
+        end(&inner, Ending::Closed(closed));
+        return;
+    }
     let (dispatcher, transport) = {
         let mut inner = inner.borrow_mut();
         if let Some(seen_keys) = inner.seen_keys.as_mut() {

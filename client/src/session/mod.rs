@@ -81,6 +81,8 @@ struct SessionInner {
     ended: bool,
     /// The worker's running count of newer-epoch frames, per sender and kind.
     newer_epoch_frames: HashMap<(ParticipantId, MediaKind), u64>,
+    /// Our id in the server's room, once joined.
+    you: Option<ParticipantId>,
 }
 
 /// One meeting session, from its start until it ends. Cloning gives another reference
@@ -119,6 +121,7 @@ impl MeetingSession {
             start_timeout: None,
             ended: false,
             newer_epoch_frames: HashMap::new(),
+            you: None,
         }));
         let session = Self { inner };
 

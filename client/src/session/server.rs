@@ -5,14 +5,15 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use conclave_group::{EpochKeys, MeetingConfig};
-use conclave_protocol::{ClientMessage, ServerMessage};
+use conclave_group::{ChairAction, EpochKeys, MeetingConfig};
+use conclave_protocol::{close_code, ClientMessage, KnockAnswer, ParticipantId, ServerMessage};
 use yew::Callback;
 use zeroize::Zeroizing;
 
 use super::teardown::{end, Ending};
 use super::{keys, media, SessionInner};
-use crate::roster::GroupView;
+use crate::invite::InviteSecret;
+use crate::roster::{GroupView, MeetingClosed};
 use crate::services::key_agreement::{KeyAgreement, KeyAgreementEvents};
 use crate::services::signaling::{CloseInfo, SignalingConnection};
 use crate::state::Action;
@@ -21,7 +22,7 @@ use crate::state::Action;
 /// nothing until both are ready, or once connected or ended.
 pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
     let weak = Rc::downgrade(inner_rc);
-    let (dispatcher, room, display_name, loaded, invite_secret, frame_suite) = {
+    let (dispatcher, room, display_name, loaded, invite_secret, frame_suite, admission) = {
         let mut inner = inner_rc.borrow_mut();
         if inner.ended || inner.signaling.is_some() || !inner.worker_ready {
             return;
@@ -43,6 +44,7 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
                 secret
             },
             inner.invite.frame_suite(),
+            inner.invite.admission(),
         )
     };
 
@@ -54,6 +56,7 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
             invite_secret,
             display_name: display_name.clone(),
             frame_suite,
+            admission,
         },
         KeyAgreementEvents {
             send: {
@@ -68,6 +71,16 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
                 let weak = weak.clone();
                 Callback::from(move |view: GroupView| keys::on_group_changed(&weak, view))
             },
+            invite_secret: {
+                let weak = weak.clone();
+                Callback::from(move |secret: Zeroizing<[u8; 32]>| {
+                    invite_renewed(&weak, InviteSecret::from_bytes(*secret));
+                })
+            },
+            chair_action_failed: {
+                let dispatcher = dispatcher.clone();
+                Callback::from(move |_: ChairAction| dispatcher.dispatch(Action::ChairActionFailed))
+            },
         },
     );
 
@@ -79,7 +92,7 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
     };
     let on_close = Callback::from(move |close: CloseInfo| {
         if let Some(inner) = weak.upgrade() {
-            end(&inner, Ending::Disconnected(close.reason));
+            end(&inner, ending_of_close(close));
         }
     });
     {
@@ -91,6 +104,71 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
         Ok(signaling) => inner_rc.borrow_mut().signaling = Some(signaling),
         Err(error) => end(inner_rc, Ending::Disconnected(error.to_string())),
     }
+}
+
+/// Why the server closed our connection, as the page tells it: a chair removed us or
+/// ended the meeting (the server only carries that out), or the connection was lost.
+fn ending_of_close(close: CloseInfo) -> Ending {
+    match close.code {
+        close_code::REMOVED => Ending::Closed(MeetingClosed::Removed),
+        close_code::MEETING_ENDED => Ending::Closed(MeetingClosed::Ended),
+        _ => Ending::Disconnected(close.reason),
+    }
+}
+
+/// A chair answered our knock: not let in. We are no member and cannot check who
+/// answered, but the server could as well close our connection: believing it costs
+/// nothing more (no key is at stake), and the page stops waiting.
+fn knock_refused(
+    inner: &Rc<RefCell<SessionInner>>,
+    message: &ServerMessage,
+) -> Option<MeetingClosed> {
+    let inner = inner.borrow();
+    let waiting = inner
+        .group
+        .as_ref()
+        .is_none_or(|group| group.members.is_empty());
+    refusal_of_our_knock(inner.you, waiting, message)
+}
+
+/// Pure core of [`knock_refused`]: `message` answers the knock of `you`, while `waiting`
+/// (not a member yet), with a refusal.
+fn refusal_of_our_knock(
+    you: Option<ParticipantId>,
+    waiting: bool,
+    message: &ServerMessage,
+) -> Option<MeetingClosed> {
+    let ServerMessage::KnockAnswered { to, answer, .. } = message else {
+        return None;
+    };
+    if you != Some(*to) || !waiting {
+        return None;
+    }
+    Some(match answer {
+        KnockAnswer::Denied => MeetingClosed::Denied,
+        KnockAnswer::Locked => MeetingClosed::LockedOut,
+    })
+}
+
+/// Whether `message` is an accepted commit after which the server drops us (a chair's
+/// client removed us for good). The server can close our connection anyway, so believing
+/// it gives it no power it lacks.
+fn expelled_us(you: Option<ParticipantId>, message: &ServerMessage) -> bool {
+    matches!(message, ServerMessage::Commit { expelled, .. } if you.is_some_and(|you| expelled.contains(&you)))
+}
+
+/// A chair made a new invite link: the session, the page and the address bar use it.
+fn invite_renewed(weak: &Weak<RefCell<SessionInner>>, secret: InviteSecret) {
+    let Some(inner) = weak.upgrade() else {
+        return;
+    };
+    let (dispatcher, invite) = {
+        let mut inner = inner.borrow_mut();
+        inner.invite = inner.invite.with_secret(secret);
+        (inner.dispatcher.clone(), inner.invite.clone())
+    };
+    crate::services::navigation::replace(&invite.path_and_fragment());
+    dispatcher.dispatch(Action::InviteRenewed(invite));
 }
 
 /// Sends one message to the server, if connected.
@@ -112,12 +190,19 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
     let Some(inner) = weak.upgrade() else {
         return;
     };
+    if matches!(message, ServerMessage::MeetingEnded) {
+        // The server closes every connection next (MEETING_ENDED): end now, keys wiped.
+        end(&inner, Ending::Closed(MeetingClosed::Ended));
+        return;
+    }
     if let ServerMessage::Joined {
+        you,
         media_mode,
         ice_servers,
         ..
     } = &message
     {
+        inner.borrow_mut().you = Some(*you);
         media::start_transport(&inner, *media_mode, ice_servers.clone());
     }
     let (dispatcher, key_agreement) = {
@@ -127,6 +212,16 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
     // The group sees every message first (its callbacks borrow the session again).
     if let Some(key_agreement) = &key_agreement {
         key_agreement.handle_server_message(&message);
+    }
+    let you = inner.borrow().you;
+    if expelled_us(you, &message) {
+        // The server closes us next (REMOVED); its close frame may not make it.
+        end(&inner, Ending::Closed(MeetingClosed::Removed));
+        return;
+    }
+    if let Some(closed) = knock_refused(&inner, &message) {
+        end(&inner, Ending::Closed(closed));
+        return;
     }
     let (transport, group) = {
         let inner = inner.borrow();
@@ -162,5 +257,84 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
         | ServerMessage::GroupStatus { .. }
         | ServerMessage::KnockAnswered { .. }
         | ServerMessage::MeetingEnded => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn closed(code: u16) -> Option<MeetingClosed> {
+        match ending_of_close(CloseInfo {
+            code,
+            reason: "why".to_owned(),
+        }) {
+            Ending::Closed(closed) => Some(closed),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn the_servers_close_codes_for_removal_and_end_close_the_meeting() {
+        assert_eq!(closed(close_code::REMOVED), Some(MeetingClosed::Removed));
+        assert_eq!(
+            closed(close_code::MEETING_ENDED),
+            Some(MeetingClosed::Ended)
+        );
+        assert_eq!(closed(close_code::UNKNOWN_ROOM), None, "a lost connection");
+        assert_eq!(closed(1006), None);
+    }
+
+    #[test]
+    fn a_commit_that_expels_us_ends_the_page() {
+        let commit = |expelled: Vec<u64>| ServerMessage::Commit {
+            from: ParticipantId(1),
+            epoch: 4,
+            commit: conclave_protocol::Bytes(vec![0]),
+            added: vec![],
+            removed: vec![ParticipantId(5)],
+            expelled: expelled.into_iter().map(ParticipantId).collect(),
+        };
+        let me = Some(ParticipantId(5));
+        assert!(expelled_us(me, &commit(vec![5])));
+        assert!(!expelled_us(me, &commit(vec![])), "removed, not expelled");
+        assert!(!expelled_us(me, &commit(vec![6])));
+        assert!(!expelled_us(None, &commit(vec![5])));
+    }
+
+    #[test]
+    fn only_a_refusal_of_our_own_pending_knock_ends_the_page() {
+        let answered = |to, answer| ServerMessage::KnockAnswered {
+            from: ParticipantId(1),
+            to: ParticipantId(to),
+            answer,
+        };
+        let me = Some(ParticipantId(5));
+        assert_eq!(
+            refusal_of_our_knock(me, true, &answered(5, KnockAnswer::Denied)),
+            Some(MeetingClosed::Denied)
+        );
+        assert_eq!(
+            refusal_of_our_knock(me, true, &answered(5, KnockAnswer::Locked)),
+            Some(MeetingClosed::LockedOut)
+        );
+        assert_eq!(
+            refusal_of_our_knock(me, true, &answered(6, KnockAnswer::Denied)),
+            None,
+            "someone else's knock"
+        );
+        assert_eq!(
+            refusal_of_our_knock(me, false, &answered(5, KnockAnswer::Denied)),
+            None,
+            "a member is past knocking"
+        );
+        assert_eq!(
+            refusal_of_our_knock(None, true, &answered(5, KnockAnswer::Denied)),
+            None
+        );
+        assert_eq!(
+            refusal_of_our_knock(me, true, &ServerMessage::MeetingEnded),
+            None
+        );
     }
 }

@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::SessionInner;
+use crate::roster::MeetingClosed;
 use crate::state::Action;
 
 /// Why a session ended.
@@ -20,6 +21,9 @@ pub(super) enum Ending {
     EncryptionFailed(String),
     /// The signaling connection closed, or could not be opened (the text says why).
     Disconnected(String),
+    /// The meeting is over for us: a chair removed us, denied our knock, the meeting is
+    /// locked or was ended. The page says which; nothing rejoins by itself.
+    Closed(MeetingClosed),
 }
 
 /// Ends the session for `ending`. Nothing happens if it has ended already: the first
@@ -48,20 +52,35 @@ pub(super) fn end(inner_rc: &Rc<RefCell<SessionInner>>, ending: Ending) {
     // Dropping these sends `leave`, closes the socket and stops the group's timer.
     drop(signaling);
     drop(key_agreement);
+    close_media(&ending, transport, e2ee);
+    match ending {
+        Ending::Left => {}
+        Ending::EncryptionFailed(message) => dispatcher.dispatch(Action::E2eeFatal(message)),
+        Ending::Disconnected(reason) => dispatcher.dispatch(Action::Disconnected(reason)),
+        Ending::Closed(closed) => dispatcher.dispatch(Action::MeetingClosed(closed)),
+    }
+}
+
+/// Closes every connection and terminates the worker with the keys it held.
+fn close_media(
+    ending: &Ending,
+    transport: Option<std::rc::Rc<dyn crate::services::transport::MediaTransport>>,
+    e2ee: Option<std::rc::Rc<crate::services::e2ee::E2eeWorker>>,
+) {
     #[cfg(feature = "test-hooks")]
-    if matches!(ending, Ending::Left) && crate::services::test_hooks::keep_peer_connections() {
-        // Test hook: the peer connections and the worker outlive the meeting page.
+    if matches!(ending, Ending::Left | Ending::Closed(_))
+        && crate::services::test_hooks::keep_peer_connections()
+    {
+        // Test hook: the peer connections and the worker (with the keys it had) outlive
+        // the meeting page, as a member who left or was removed could keep them.
         crate::services::test_hooks::keep_alive(Box::new((transport, e2ee)));
         return;
     }
+    #[cfg(not(feature = "test-hooks"))]
+    let _ = ending;
     if let Some(transport) = transport {
         transport.close();
     }
     // Terminates the worker.
     drop(e2ee);
-    match ending {
-        Ending::Left => {}
-        Ending::EncryptionFailed(message) => dispatcher.dispatch(Action::E2eeFatal(message)),
-        Ending::Disconnected(reason) => dispatcher.dispatch(Action::Disconnected(reason)),
-    }
 }

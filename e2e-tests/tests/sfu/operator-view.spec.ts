@@ -17,7 +17,7 @@ test('a plain Janus subscriber receives packets, decodes nothing and sees no pla
 
   // The operator's way in: the room id and pin, as the signaling server hands them out.
   const operator = await SignalingClient.connect(baseURL!, alice.invite);
-  operator.join('Operator');
+  operator.join();
   const ready = await operator.next('sfu_room_ready');
   const access = ready.access as JanusRoomAccess & { kind: string };
   expect(access.kind).toBe('janus');

@@ -1,0 +1,42 @@
+//! A chair's controls for one other member in the roster: Remove, and Make co-chair or
+//! Remove co-chair. Each button's name includes the member's name for screen readers.
+
+use yew::prelude::*;
+
+use crate::hooks::use_session;
+use crate::roster::RosterRow;
+
+/// Properties of [`MemberActions`].
+#[derive(Properties, PartialEq)]
+pub struct MemberActionsProps {
+    /// The member they act on.
+    pub row: RosterRow,
+}
+
+/// `<span class="member-actions">` with the two buttons.
+#[function_component(MemberActions)]
+pub fn member_actions(props: &MemberActionsProps) -> Html {
+    let Some(session) = use_session() else {
+        return Html::default();
+    };
+    let leaf = props.row.key;
+    let chair = props.row.is_chair;
+    let remove = {
+        let session = session.clone();
+        Callback::from(move |_: MouseEvent| session.remove_member(leaf))
+    };
+    let toggle_chair = Callback::from(move |_: MouseEvent| session.set_chair(leaf, !chair));
+    let who = format!(" {}", props.row.display_name);
+    html! {
+        <span class="member-actions">
+            <button type="button" onclick={toggle_chair} data-testid="toggle-chair">
+                { if chair { "Remove co-chair" } else { "Make co-chair" } }
+                <span class="visually-hidden">{ format!(" for{who}") }</span>
+            </button>
+            <button type="button" class="danger" onclick={remove} data-testid="remove-member">
+                { "Remove" }
+                <span class="visually-hidden">{ who }</span>
+            </button>
+        </span>
+    }
+}
