@@ -41,6 +41,13 @@ pub enum MeetingClosed {
     LockedOut,
     /// A chair ended the meeting for everyone.
     Ended,
+    /// The server closed our connection saying we were removed (close code or a commit's
+    /// `expelled`), but our group did not show a chair removing us: the server's word, or a
+    /// rogue member's, so the page does not blame a chair.
+    ServerRemoved,
+    /// The server closed the meeting, but our group did not show a chair ending it (or we
+    /// were not a member yet and could not see it).
+    ServerEnded,
 }
 
 impl MeetingClosed {
@@ -51,6 +58,8 @@ impl MeetingClosed {
             MeetingClosed::Denied => "The chair did not let you in",
             MeetingClosed::LockedOut => "This meeting is locked",
             MeetingClosed::Ended => "The chair ended the meeting",
+            MeetingClosed::ServerRemoved => "The server disconnected you",
+            MeetingClosed::ServerEnded => "The server closed the meeting",
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The page after the meeting ended for this browser: removed, denied, locked out or
-//! ended for all. Its keys are gone; there is no way back in from here.
+//! ended for all (by a chair, as our group showed, or by the server alone). Its keys are
+//! gone; there is no way back in from here.
 
 use yew::prelude::*;
 
@@ -21,6 +22,14 @@ pub fn closed_page(props: &ClosedProps) -> Html {
         }
         MeetingClosed::Denied | MeetingClosed::LockedOut => {
             "You were not added: you never held the meeting's keys."
+        }
+        MeetingClosed::ServerRemoved => {
+            "It said a chair removed you, but the meeting's encrypted group did not show it. \
+             Your browser dropped the meeting's keys."
+        }
+        MeetingClosed::ServerEnded => {
+            "The meeting's encrypted group did not show a chair ending it. Your browser \
+             dropped the meeting's keys."
         }
     };
     html! {

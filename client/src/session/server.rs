@@ -106,12 +106,13 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
     }
 }
 
-/// Why the server closed our connection, as the page tells it: a chair removed us or
-/// ended the meeting (the server only carries that out), or the connection was lost.
+/// Why the server closed our connection, as the page tells it. A chair's removal or end of
+/// the meeting reaches our group first (its commit comes before the close) and ends the
+/// page with the chair named; a close that comes alone is only the server's word.
 fn ending_of_close(close: CloseInfo) -> Ending {
     match close.code {
-        close_code::REMOVED => Ending::Closed(MeetingClosed::Removed),
-        close_code::MEETING_ENDED => Ending::Closed(MeetingClosed::Ended),
+        close_code::REMOVED => Ending::Closed(MeetingClosed::ServerRemoved),
+        close_code::MEETING_ENDED => Ending::Closed(MeetingClosed::ServerEnded),
         _ => Ending::Disconnected(close.reason),
     }
 }
@@ -150,9 +151,10 @@ fn refusal_of_our_knock(
     })
 }
 
-/// Whether `message` is an accepted commit after which the server drops us (a chair's
-/// client removed us for good). The server can close our connection anyway, so believing
-/// it gives it no power it lacks.
+/// Whether `message` is an accepted commit after which the server drops us. A chair's
+/// removal has ended the page already (our group processed the commit); otherwise this is
+/// the committer's word to the server (a rogue member's, perhaps), and the page says the
+/// server disconnected us. The server can close our connection anyway.
 fn expelled_us(you: Option<ParticipantId>, message: &ServerMessage) -> bool {
     matches!(message, ServerMessage::Commit { expelled, .. } if you.is_some_and(|you| expelled.contains(&you)))
 }
@@ -191,8 +193,9 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
         return;
     };
     if matches!(message, ServerMessage::MeetingEnded) {
-        // The server closes every connection next (MEETING_ENDED): end now, keys wiped.
-        end(&inner, Ending::Closed(MeetingClosed::Ended));
+        // The server closes every connection next (MEETING_ENDED): end now, keys wiped. A
+        // chair's end reached our group first (its commit comes before this).
+        end(&inner, Ending::Closed(MeetingClosed::ServerEnded));
         return;
     }
     if let ServerMessage::Joined {
@@ -216,7 +219,7 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
     let you = inner.borrow().you;
     if expelled_us(you, &message) {
         // The server closes us next (REMOVED); its close frame may not make it.
-        end(&inner, Ending::Closed(MeetingClosed::Removed));
+        end(&inner, Ending::Closed(MeetingClosed::ServerRemoved));
         return;
     }
     if let Some(closed) = knock_refused(&inner, &message) {
@@ -276,10 +279,13 @@ mod tests {
 
     #[test]
     fn the_servers_close_codes_for_removal_and_end_close_the_meeting() {
-        assert_eq!(closed(close_code::REMOVED), Some(MeetingClosed::Removed));
+        assert_eq!(
+            closed(close_code::REMOVED),
+            Some(MeetingClosed::ServerRemoved)
+        );
         assert_eq!(
             closed(close_code::MEETING_ENDED),
-            Some(MeetingClosed::Ended)
+            Some(MeetingClosed::ServerEnded)
         );
         assert_eq!(closed(close_code::UNKNOWN_ROOM), None, "a lost connection");
         assert_eq!(closed(1006), None);

@@ -66,12 +66,19 @@ impl MeetingGroup {
             return;
         }
         // Latest wins: a fresh request replaces an older one.
-        self.pending_key_packages.insert(
-            from,
-            PendingKeyPackage {
-                key_package: verified,
-            },
-        );
+        let new_knock = self
+            .pending_key_packages
+            .insert(
+                from,
+                PendingKeyPackage {
+                    key_package: verified,
+                },
+            )
+            .is_none();
+        if new_knock {
+            // A chair's page lists knocks.
+            events.push(GroupEvent::Changed);
+        }
         self.maybe_commit(now_ms, events);
     }
 
