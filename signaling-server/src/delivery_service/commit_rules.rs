@@ -27,7 +27,7 @@ pub struct CommitRequest {
 }
 
 /// Why a commit was not accepted; its text is the `reason` of
-/// [`ServerMessage::CommitRejected`].
+/// [`conclave_protocol::ServerMessage::CommitRejected`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CommitRejection {
