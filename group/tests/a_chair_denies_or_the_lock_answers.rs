@@ -14,14 +14,8 @@ use conclave_group::{Admission, ChairAction, MembershipStatus};
 
 #[test]
 fn a_denied_knocker_is_told_and_never_added() {
-    let mut meeting = Meeting::new();
-    meeting.admission = Admission::ChairAdmits;
-    let alice = meeting.join("Alice");
-    meeting.settle();
-    let bob = meeting.join("Bob");
-    meeting.settle();
-    meeting.act(alice, |group, now| group.admit(now, bob));
-    meeting.settle();
+    let (mut meeting, alice) = Meeting::chaired("Alice");
+    let bob = meeting.admitted(alice, "Bob");
     let bob_leaf = meeting.leaf_of(alice, bob);
     meeting.act(alice, |group, now| group.set_chair(now, bob_leaf, true));
     meeting.settle();

@@ -12,25 +12,15 @@
 mod common;
 
 use common::Meeting;
-use conclave_group::{Admission, MembershipStatus, RogueCommit};
+use conclave_group::{MembershipStatus, RogueCommit};
 use conclave_protocol::close_code;
 
 #[test]
 fn every_rogue_commit_is_ignored_and_the_rogue_expelled() {
     for attack in ["add", "remove", "promote"] {
-        let mut meeting = Meeting::new();
-        meeting.admission = Admission::ChairAdmits;
-        let alice = meeting.join("Alice");
-        meeting.settle();
-        let admit = |meeting: &mut Meeting, name: &str| {
-            let id = meeting.join(name);
-            meeting.settle();
-            meeting.act(alice, |group, now| group.admit(now, id));
-            meeting.settle();
-            id
-        };
-        let bob = admit(&mut meeting, "Bob");
-        let carol = admit(&mut meeting, "Carol");
+        let (mut meeting, alice) = Meeting::chaired("Alice");
+        let bob = meeting.admitted(alice, "Bob");
+        let carol = meeting.admitted(alice, "Carol");
         let dave = meeting.join("Dave");
         meeting.settle();
         let honest = [alice, carol];

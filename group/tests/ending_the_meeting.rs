@@ -11,19 +11,13 @@
 mod common;
 
 use common::Meeting;
-use conclave_group::{Admission, ChairAction, MembershipStatus};
+use conclave_group::{ChairAction, MembershipStatus};
 use conclave_protocol::close_code;
 
 #[test]
 fn the_chair_ends_the_meeting_for_everyone() {
-    let mut meeting = Meeting::new();
-    meeting.admission = Admission::ChairAdmits;
-    let alice = meeting.join("Alice");
-    meeting.settle();
-    let bob = meeting.join("Bob");
-    meeting.settle();
-    meeting.act(alice, |group, now| group.admit(now, bob));
-    meeting.settle();
+    let (mut meeting, alice) = Meeting::chaired("Alice");
+    let bob = meeting.admitted(alice, "Bob");
     let waiting = meeting.join("Carol");
     meeting.settle();
 

@@ -20,32 +20,9 @@ fn status(meeting: &Meeting, id: ParticipantId) -> MembershipStatus {
     meeting.client(id).group.roster().status
 }
 
-/// A meeting where the chair admits, with its chair joined.
-fn chaired() -> (Meeting, ParticipantId) {
-    let mut meeting = Meeting::new();
-    meeting.admission = Admission::ChairAdmits;
-    let alice = meeting.join("Alice");
-    meeting.settle();
-    (meeting, alice)
-}
-
-/// `name` knocks and `chair` admits it.
-fn admitted(meeting: &mut Meeting, chair: ParticipantId, name: &str) -> ParticipantId {
-    let id = meeting.join(name);
-    meeting.settle();
-    meeting.act(chair, |group, now| group.admit(now, id));
-    meeting.settle();
-    assert_eq!(
-        status(meeting, id),
-        MembershipStatus::Member,
-        "{name} admitted"
-    );
-    id
-}
-
 #[test]
 fn a_knock_waits_for_the_chair_and_admit_adds_it() {
-    let (mut meeting, alice) = chaired();
+    let (mut meeting, alice) = Meeting::chaired("Alice");
     let bob = meeting.join("Bob");
     meeting.settle();
     meeting.advance(2_000);
@@ -67,7 +44,7 @@ fn a_knock_waits_for_the_chair_and_admit_adds_it() {
 
 #[test]
 fn admit_all_adds_every_knock_in_one_commit() {
-    let (mut meeting, alice) = chaired();
+    let (mut meeting, alice) = Meeting::chaired("Alice");
     let bob = meeting.join("Bob");
     let carol = meeting.join("Carol");
     meeting.settle();
@@ -81,8 +58,8 @@ fn admit_all_adds_every_knock_in_one_commit() {
 
 #[test]
 fn a_non_chair_cannot_admit() {
-    let (mut meeting, alice) = chaired();
-    let bob = admitted(&mut meeting, alice, "Bob");
+    let (mut meeting, alice) = Meeting::chaired("Alice");
+    let bob = meeting.admitted(alice, "Bob");
     let carol = meeting.join("Carol");
     meeting.settle();
     let sent = meeting.client(bob).commits_sent;
@@ -95,8 +72,8 @@ fn a_non_chair_cannot_admit() {
 
 #[test]
 fn a_non_chairs_add_is_ignored_when_the_chair_admits() {
-    let (mut meeting, alice) = chaired();
-    let bob = admitted(&mut meeting, alice, "Bob");
+    let (mut meeting, alice) = Meeting::chaired("Alice");
+    let bob = meeting.admitted(alice, "Bob");
     let carol = meeting.join("Carol");
     meeting.settle();
     let epoch = meeting.client(alice).group.epoch();
@@ -145,8 +122,8 @@ fn in_a_meeting_open_to_the_link_any_members_add_is_followed() {
 
 #[test]
 fn nobodys_add_is_followed_while_the_meeting_is_locked() {
-    let (mut meeting, alice) = chaired();
-    let bob = admitted(&mut meeting, alice, "Bob");
+    let (mut meeting, alice) = Meeting::chaired("Alice");
+    let bob = meeting.admitted(alice, "Bob");
     let bob_leaf = meeting.leaf_of(alice, bob);
     meeting.act(alice, |group, now| group.set_chair(now, bob_leaf, true));
     meeting.settle();
@@ -174,7 +151,7 @@ fn nobodys_add_is_followed_while_the_meeting_is_locked() {
 
 #[test]
 fn a_waiting_knock_republishes_with_backoff() {
-    let (mut meeting, _alice) = chaired();
+    let (mut meeting, _alice) = Meeting::chaired("Alice");
     let bob = meeting.join("Bob");
     meeting.settle();
     meeting.advance(120_000);
@@ -193,18 +170,18 @@ fn a_waiting_knock_republishes_with_backoff() {
 
 #[test]
 fn a_knock_republishes_at_once_when_its_proof_leaves_the_window() {
-    let (mut meeting, alice) = chaired();
+    let (mut meeting, alice) = Meeting::chaired("Alice");
     let bob = meeting.join("Bob");
     meeting.settle();
     assert_eq!(meeting.client(bob).published.len(), 1);
     // Four epochs go by (no time passes): Bob's proof over epoch 0 is now out of every
     // member's window, so he asks again without waiting for his timer.
     for name in ["Carol", "Dave", "Erin"] {
-        admitted(&mut meeting, alice, name);
+        meeting.admitted(alice, name);
     }
     assert_eq!(meeting.client(alice).group.epoch(), Some(3));
     assert_eq!(meeting.client(bob).published.len(), 1);
-    admitted(&mut meeting, alice, "Frank");
+    meeting.admitted(alice, "Frank");
     assert_eq!(meeting.client(alice).group.epoch(), Some(4));
     assert_eq!(meeting.client(bob).published.len(), 2);
     // And the fresh request is one a chair can admit.

@@ -159,6 +159,29 @@ impl Meeting {
         (meeting, ids)
     }
 
+    /// A meeting where the chair admits, with only its chair `chair` in it.
+    pub fn chaired(chair: &str) -> (Meeting, ParticipantId) {
+        let mut meeting = Meeting::new();
+        meeting.admission = Admission::ChairAdmits;
+        let id = meeting.join(chair);
+        meeting.settle();
+        (meeting, id)
+    }
+
+    /// `name` knocks and `chair` admits it; it is a member after.
+    pub fn admitted(&mut self, chair: ParticipantId, name: &str) -> ParticipantId {
+        let id = self.join(name);
+        self.settle();
+        self.act(chair, |group, now| group.admit(now, id));
+        self.settle();
+        assert_eq!(
+            self.client(id).group.roster().status,
+            MembershipStatus::Member,
+            "{name} admitted"
+        );
+        id
+    }
+
     /// `name` joins and the meeting settles, with the commit adding it never reaching
     /// `missed_by`.
     pub fn join_unseen_by(&mut self, name: &str, missed_by: ParticipantId) -> ParticipantId {
