@@ -232,6 +232,18 @@ impl MeetingGroup {
                 .map_err(GroupError::Storage)?;
         }
         if staged.self_removed() {
+            // A chair's removal never adds us back. A commit that replaces our leaf by a
+            // KeyPackage of ours is a re-sync replacement, which any member may commit, so
+            // it can be a rogue's, with a KeyPackage we published once and never used: we
+            // lost our leaf, not our place. Re-sync instead of ending for good.
+            let own_key = self.identity.fingerprint();
+            let re_adds_us = staged.add_proposals().any(|add| {
+                let key = add.add_proposal().key_package().leaf_node().signature_key();
+                Fingerprint::of_public_key(key.as_slice()) == own_key
+            });
+            if re_adds_us {
+                return Err(GroupError::Removed);
+            }
             return Ok(Applied::RemovedUs);
         }
         // An honest committer proposes the invite PSK with every Add (see

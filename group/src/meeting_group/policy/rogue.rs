@@ -4,10 +4,12 @@
 //! build.
 
 use conclave_protocol::ParticipantId;
+use openmls::prelude::tls_codec::Deserialize as _;
 use openmls::prelude::{
-    Extension, ExtensionType, Extensions, LeafNodeIndex, RequiredCapabilitiesExtension,
-    UnknownExtension,
+    Extension, ExtensionType, Extensions, KeyPackageIn, LeafNodeIndex, ProtocolVersion,
+    RequiredCapabilitiesExtension, UnknownExtension,
 };
+use openmls_traits::OpenMlsProvider as _;
 
 use super::{policy_extensions, policy_of, POLICY_EXTENSION_TYPE};
 use crate::meeting_group::{GroupEvent, MeetingGroup};
@@ -89,6 +91,49 @@ impl MeetingGroup {
                 created,
                 added,
                 Vec::new(),
+                Vec::new(),
+                Vec::new(),
+                false,
+                &mut events,
+            );
+        }
+        events
+    }
+
+    /// Replaces the member at `leaf` by `key_package`, a KeyPackage that member published
+    /// earlier (relayed to every member) and never asked to be re-added with: the
+    /// re-sync replacement rule lets any member do this, so its owner must not take it
+    /// for a chair's removal.
+    pub fn rogue_replace_leaf(
+        &mut self,
+        now_ms: u64,
+        leaf: u32,
+        key_package: &[u8],
+    ) -> Vec<GroupEvent> {
+        let mut events = Vec::new();
+        if self.own_commit.is_some() || self.member_group().is_none() {
+            return events;
+        }
+        let Some(key_package) = KeyPackageIn::tls_deserialize_exact(key_package)
+            .ok()
+            .and_then(|kp| {
+                kp.validate(self.provider.crypto(), ProtocolVersion::Mls10)
+                    .ok()
+            })
+        else {
+            return events;
+        };
+        let owner =
+            crate::meeting_group::roster::credential_info(key_package.leaf_node().credential())
+                .participant_id;
+        let removals = vec![LeafNodeIndex::new(leaf)];
+        if let Ok(created) = self.create_commit(vec![key_package], removals, None) {
+            let owner: Vec<ParticipantId> = owner.into_iter().collect();
+            self.send_own_commit(
+                now_ms,
+                created,
+                owner.clone(),
+                owner,
                 Vec::new(),
                 Vec::new(),
                 false,
