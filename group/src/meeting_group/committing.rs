@@ -7,7 +7,8 @@
 use conclave_protocol::{Bytes, ClientMessage, ParticipantId};
 use openmls::prelude::tls_codec::Deserialize as _;
 use openmls::prelude::{
-    Extensions, GroupContext, KeyPackage, KeyPackageIn, LeafNodeIndex, ProtocolVersion,
+    Extensions, GroupContext, KeyPackage, KeyPackageIn, LeafNodeIndex, LeafNodeParameters,
+    ProtocolVersion,
 };
 use openmls_traits::OpenMlsProvider as _;
 
@@ -234,6 +235,18 @@ impl MeetingGroup {
         removals: Vec<LeafNodeIndex>,
         extensions: Option<Extensions<GroupContext>>,
     ) -> Result<CreatedCommit, GroupError> {
+        self.create_commit_with_leaf(key_packages, removals, extensions, None)
+    }
+
+    /// [`Self::create_commit`], with our new leaf made from `leaf` (only the rogue test
+    /// hook passes one).
+    pub(super) fn create_commit_with_leaf(
+        &mut self,
+        key_packages: Vec<KeyPackage>,
+        removals: Vec<LeafNodeIndex>,
+        extensions: Option<Extensions<GroupContext>>,
+        leaf: Option<LeafNodeParameters>,
+    ) -> Result<CreatedCommit, GroupError> {
         let psk_proposal = if key_packages.is_empty() {
             None
         } else {
@@ -250,6 +263,9 @@ impl MeetingGroup {
             .propose_adds(key_packages)
             .propose_removals(removals)
             .add_proposals(psk_proposal);
+        if let Some(leaf) = leaf {
+            builder = builder.leaf_node_parameters(leaf);
+        }
         if let Some(extensions) = extensions {
             builder = builder
                 .propose_group_context_extensions(extensions)

@@ -6,8 +6,9 @@
 use conclave_protocol::ParticipantId;
 use openmls::prelude::tls_codec::Deserialize as _;
 use openmls::prelude::{
-    Extension, ExtensionType, Extensions, KeyPackageIn, LeafNodeIndex, ProtocolVersion,
-    RequiredCapabilitiesExtension, UnknownExtension,
+    BasicCredential, CredentialWithKey, Extension, ExtensionType, Extensions, KeyPackageIn,
+    LeafNodeIndex, LeafNodeParameters, ProtocolVersion, RequiredCapabilitiesExtension,
+    UnknownExtension,
 };
 use openmls_traits::OpenMlsProvider as _;
 
@@ -27,6 +28,9 @@ pub enum RogueCommit {
     DropAllChairs,
     /// Commits a policy extension that does not decode.
     MalformedPolicy,
+    /// Renames itself in its own leaf (an update path with a new credential) to claim
+    /// this participant, under the name "Impostor".
+    ClaimParticipant(ParticipantId),
 }
 
 impl MeetingGroup {
@@ -41,7 +45,20 @@ impl MeetingGroup {
             return events;
         };
         let policy = policy_of(group.extensions());
+        let mut leaf = None;
         let (key_packages, added, removals, extensions) = match rogue {
+            RogueCommit::ClaimParticipant(participant) => {
+                let info = crate::credential::CredentialInfo::new("Impostor", participant);
+                leaf = Some(
+                    LeafNodeParameters::builder()
+                        .with_credential_with_key(CredentialWithKey {
+                            credential: BasicCredential::new(info.to_identity_bytes()).into(),
+                            signature_key: self.identity.public_key().to_vec().into(),
+                        })
+                        .build(),
+                );
+                (Vec::new(), Vec::new(), Vec::new(), None)
+            }
             RogueCommit::AddParticipant(participant) => {
                 let Some(pending) = self.pending_key_packages.get(&participant) else {
                     return events;
@@ -85,7 +102,8 @@ impl MeetingGroup {
                 (Vec::new(), Vec::new(), Vec::new(), extensions.ok())
             }
         };
-        if let Ok(created) = self.create_commit(key_packages, removals, extensions) {
+        if let Ok(created) = self.create_commit_with_leaf(key_packages, removals, extensions, leaf)
+        {
             self.send_own_commit(
                 now_ms,
                 created,

@@ -3,7 +3,8 @@
 //!
 //! 1. Only a member commits (no external commit), and every proposal is the committer's
 //!    own, of a kind the meeting uses (Add, Remove, PreSharedKey, GroupContextExtensions);
-//!    an update path keeps the committer's signature key.
+//!    an update path keeps the committer's signature key and credential (its name and
+//!    participant, as the members admitted it: openmls leaves the credential to us).
 //! 2. An Add comes from a chair or, when the admission is `AnyoneWithLink`, from any
 //!    member, never while the meeting is locked; except that any member may re-add a member
 //!    re-syncing (the Add's KeyPackage carries the signature key of a leaf the same commit
@@ -35,6 +36,9 @@ pub(in crate::meeting_group) enum RuleBreak {
     UnexpectedProposal,
     /// The update path changed the committer's signature key (rule 1).
     KeyChanged,
+    /// The update path changed the committer's credential: its name or participant
+    /// (rule 1).
+    CredentialChanged,
     /// The group has no readable policy: nothing but harmless commits is accepted.
     NoPolicy,
     /// An Add by a non-chair in ChairAdmits mode (rule 2).
@@ -83,6 +87,12 @@ pub(in crate::meeting_group) fn check_commit(
     if let Some(leaf) = staged.update_path_leaf_node() {
         if Fingerprint::of_public_key(leaf.signature_key().as_slice()) != *committer_fp {
             return Err(RuleBreak::KeyChanged);
+        }
+        let same_credential = group
+            .members()
+            .any(|m| m.index == committer && m.credential == *leaf.credential());
+        if !same_credential {
+            return Err(RuleBreak::CredentialChanged);
         }
     }
     let added: Vec<Fingerprint> = staged
