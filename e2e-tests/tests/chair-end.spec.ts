@@ -25,6 +25,7 @@ test('ending the meeting for all empties the room and its Janus room', async ({ 
   await alice.chairControls().getByRole('button', { name: 'End for all' }).click();
   await alice.chairControls().getByRole('button', { name: 'Cancel' }).click();
   await expect(alice.chairControls().getByRole('button', { name: 'Yes, end for all' })).toHaveCount(0);
+  await expect(alice.chairControls().getByRole('button', { name: 'End for all' })).toBeFocused();
   await alice.chairControls().getByRole('button', { name: 'End for all' }).click();
   await expect(alice.chairControls().getByRole('button', { name: 'Yes, end for all' })).toBeFocused();
   await alice.chairControls().getByRole('button', { name: 'Yes, end for all' }).click();

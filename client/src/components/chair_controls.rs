@@ -13,6 +13,7 @@ use crate::state::Action;
 pub fn chair_controls() -> Html {
     let confirming_end = use_state(|| false);
     let confirm_button = use_node_ref();
+    let end_button = use_node_ref();
     {
         // The question takes the focus, so that a keyboard user answers it next.
         let confirm_button = confirm_button.clone();
@@ -50,7 +51,14 @@ pub fn chair_controls() -> Html {
     };
     let cancel_end = {
         let confirming_end = confirming_end.clone();
-        Callback::from(move |_: MouseEvent| confirming_end.set(false))
+        let end_button = end_button.clone();
+        Callback::from(move |_: MouseEvent| {
+            confirming_end.set(false);
+            // The question goes away: focus goes back to where it was asked from.
+            if let Some(button) = end_button.cast::<HtmlElement>() {
+                let _ = button.focus();
+            }
+        })
     };
     let end_for_all = Callback::from(move |_: MouseEvent| session.end_for_all());
     html! {
@@ -67,7 +75,7 @@ pub fn chair_controls() -> Html {
                 <button type="button" onclick={new_link} aria-describedby="new-link-help">
                     { "New link" }
                 </button>
-                <button type="button" class="danger" onclick={ask_end}
+                <button type="button" class="danger" ref={end_button} onclick={ask_end}
                         aria-expanded={confirming_end.to_string()}>
                     { "End for all" }
                 </button>
