@@ -1,6 +1,7 @@
 //! A rogue member (it founded the group with the invite secret and added Alice as it
 //! should) then adds Bob without proposing the invite PSK. Alice does not follow that
-//! commit (she re-syncs, exporting no key of its epoch), and Bob refuses its Welcome.
+//! commit (she ignores it, never entering its epoch, and expels Mallory), and Bob refuses
+//! its Welcome.
 
 // They drive the real signaling server, which is not built for the browser.
 #![cfg(not(target_arch = "wasm32"))]
@@ -11,8 +12,8 @@ mod common;
 
 use common::rogue::{RogueGroup, RoguePsk};
 use common::{Meeting, SECRET};
-use conclave_group::{MembershipStatus, ResyncReason, WelcomeRefusal};
-use conclave_protocol::{Bytes, ClientMessage, ParticipantId, ServerMessage};
+use conclave_group::WelcomeRefusal;
+use conclave_protocol::{close_code, Bytes, ClientMessage, ParticipantId, ServerMessage};
 
 /// The KeyPackage the server relayed to `rogue` from `from`.
 fn relayed_key_package(meeting: &mut Meeting, rogue: ParticipantId, from: ParticipantId) -> Bytes {
@@ -86,16 +87,15 @@ fn a_commit_adding_without_the_invite_psk_is_refused() {
     );
     meeting.settle();
 
+    // Alice ignores the commit (she never enters its epoch, so she never shares its keys
+    // with Bob), and with its committer, her only chair, a rule-breaker, she succeeds it and
+    // expels it.
     let alice_client = meeting.client(alice);
-    assert!(
-        !alice_client.keys.contains_key(&2),
-        "Alice exported no key of the epoch that added Bob"
-    );
-    assert_eq!(
-        alice_client.resync_reasons,
-        vec![ResyncReason::UnprocessableCommit]
-    );
-    assert_ne!(alice_client.group.roster().status, MembershipStatus::Member);
+    assert_eq!(alice_client.group.ignored_commits(), 1);
+    assert!(alice_client.resync_reasons.is_empty());
+    assert_eq!(meeting.members_seen_by(alice), vec![alice]);
+    assert_eq!(meeting.chairs_seen_by(alice), vec![alice]);
+    assert_eq!(meeting.closed.get(&mallory), Some(&close_code::REMOVED));
     let bob_client = meeting.client(bob);
     assert!(bob_client.keys.is_empty());
     assert_eq!(

@@ -13,6 +13,7 @@ mod common;
 
 use common::rogue::{RogueGroup, RoguePsk};
 use common::{Meeting, SECRET};
+use conclave_group::meeting_group::GAP_TIMEOUT_MS;
 use conclave_group::MembershipStatus;
 use conclave_protocol::{Bytes, ParticipantId, ServerMessage};
 
@@ -79,15 +80,16 @@ fn a_member_ignores_a_welcome_for_its_stale_key_package() {
 #[test]
 fn unused_key_packages_are_deleted_once_a_member() {
     let (mut meeting, alice, bob, stale) = bob_with_a_stale_key_package();
-    // Bob loses the group (an unreadable commit) and waits to be added again; his new
-    // request is held, so only the link holder's Welcome can reach him.
+    // Bob loses the group (a commit of a later epoch, the one before it never coming) and
+    // waits to be added again; his new request is held, so only the link holder's Welcome
+    // can reach him.
     meeting.hold_uplink_from.insert(bob);
     let epoch = meeting.client(bob).group.epoch().unwrap();
     meeting.deliver(
         bob,
         ServerMessage::Commit {
             from: alice,
-            epoch,
+            epoch: epoch + 1,
             commit: Bytes(vec![0xde, 0xad]),
             added: vec![],
             removed: vec![],
@@ -95,6 +97,7 @@ fn unused_key_packages_are_deleted_once_a_member() {
         },
     );
     meeting.settle();
+    meeting.advance(GAP_TIMEOUT_MS);
     assert_eq!(
         meeting.client(bob).group.roster().status,
         MembershipStatus::Resyncing

@@ -12,6 +12,7 @@ use openmls::prelude::{
 };
 use openmls_traits::OpenMlsProvider as _;
 
+use super::commit_lists::CommitLists;
 use super::joining::KEY_PACKAGE_LIFETIME_SECONDS;
 use super::policy::{policy_extensions, ChairIntent, CommitPlan};
 use super::roster::credential_info;
@@ -29,7 +30,7 @@ pub(super) struct PendingKeyPackage {
 pub(super) struct CreatedCommit {
     /// The epoch it was made in.
     epoch: u64,
-    commit: Vec<u8>,
+    pub(super) commit: Vec<u8>,
     welcome: Option<Vec<u8>>,
 }
 
@@ -160,18 +161,16 @@ impl MeetingGroup {
         let Ok(extensions) = policy.as_ref().map(policy_extensions).transpose() else {
             return;
         };
-        match self.create_commit(key_packages, removals.into_iter().collect(), extensions) {
+        let lists = CommitLists::new(&added, &removed, &expelled);
+        let created = self.create_commit(
+            key_packages,
+            removals.into_iter().collect(),
+            extensions,
+            &lists,
+        );
+        match created {
             Ok(created) => {
-                self.send_own_commit(
-                    now_ms,
-                    created,
-                    added,
-                    removed,
-                    expelled,
-                    intents,
-                    ends_meeting,
-                    events,
-                );
+                self.send_own_commit(now_ms, created, lists, intents, ends_meeting, events);
             }
             Err(_) if !added.is_empty() => {
                 // One of the requests cannot go into the tree (for example a duplicate
@@ -190,15 +189,13 @@ impl MeetingGroup {
         }
     }
 
-    /// Sends a commit we built and remembers it until the server echoes it.
-    #[allow(clippy::too_many_arguments)]
+    /// Sends a commit we built, telling the server the participants it adds, removes and
+    /// expels (`lists`), and remembers it until the server echoes it.
     pub(super) fn send_own_commit(
         &mut self,
         now_ms: u64,
         created: CreatedCommit,
-        added: Vec<ParticipantId>,
-        removed: Vec<ParticipantId>,
-        expelled: Vec<ParticipantId>,
+        lists: CommitLists,
         intents: Vec<ChairIntent>,
         ends_meeting: bool,
         events: &mut Vec<GroupEvent>,
@@ -214,6 +211,11 @@ impl MeetingGroup {
             intents,
             ends_meeting,
         });
+        let CommitLists {
+            added,
+            removed,
+            expelled,
+        } = lists;
         events.push(GroupEvent::Send(ClientMessage::Commit {
             epoch,
             commit: Bytes(commit),
@@ -228,14 +230,16 @@ impl MeetingGroup {
     /// (RFC 9420 section 8.4), so the epoch the joiners enter proves to them that its
     /// group knows the invite secret (see `invite_psk`).
     /// New group context `extensions` (a new policy) go in a GroupContextExtensions
-    /// proposal.
+    /// proposal. The commit's authenticated data carries `lists`, what we tell the server
+    /// it does (see `commit_lists`).
     pub(super) fn create_commit(
         &mut self,
         key_packages: Vec<KeyPackage>,
         removals: Vec<LeafNodeIndex>,
         extensions: Option<Extensions<GroupContext>>,
+        lists: &CommitLists,
     ) -> Result<CreatedCommit, GroupError> {
-        self.create_commit_with_leaf(key_packages, removals, extensions, None)
+        self.create_commit_with_leaf(key_packages, removals, extensions, lists, None)
     }
 
     /// [`Self::create_commit`], with our new leaf made from `leaf` (only the rogue test
@@ -245,6 +249,7 @@ impl MeetingGroup {
         key_packages: Vec<KeyPackage>,
         removals: Vec<LeafNodeIndex>,
         extensions: Option<Extensions<GroupContext>>,
+        lists: &CommitLists,
         leaf: Option<LeafNodeParameters>,
     ) -> Result<CreatedCommit, GroupError> {
         let psk_proposal = if key_packages.is_empty() {
@@ -258,6 +263,8 @@ impl MeetingGroup {
         };
         let group = self.group.as_mut().ok_or(GroupError::NotReady)?;
         let epoch = group.epoch().as_u64();
+        // openmls signs it into the commit and clears it once the commit is staged.
+        group.set_aad(lists.encode());
         let mut builder = group
             .commit_builder()
             .propose_adds(key_packages)

@@ -2,15 +2,16 @@
 //! our epoch is applied (ours merged, others' processed, RFC 9420 section 12.4.2), one of
 //! a later epoch waits briefly for the missing ones, an older one is ignored.
 //!
-//! Someone else's commit that adds members must propose the invite PSK (`invite_psk`,
-//! RFC 9420 section 8.4); one that does not is unprocessable and we re-sync rather than
-//! follow it.
-//!
 //! Before merging someone else's commit we check it against the meeting's policy
-//! (`policy::validation`). One that breaks a rule, or whose server `from` names no member
-//! of our group, is ignored: not merged, no re-sync, we stay in our epoch with our keys,
-//! and the lowest present chair removes its committer (a counter-commit for the same
-//! epoch, which the server accepts). Later commits of that participant are ignored too.
+//! (`policy::validation`): the participants it says it adds, removes and expels (signed in
+//! its authenticated data, `commit_lists`) must be what the server relayed and what it
+//! does, and one that adds members must propose the invite PSK (`invite_psk`, RFC 9420
+//! section 8.4). One that breaks a rule, that cannot be read or processed (an honest
+//! member's always can), or whose server `from` names no member of our group, is ignored:
+//! not merged, no re-sync (that would follow the committer's line, where it alone would
+//! re-add us), we stay in our epoch with our keys, and the lowest present chair removes
+//! its committer (a counter-commit for the same epoch, which the server accepts). Later
+//! commits of that participant are ignored too, and it takes no duty and holds no chair.
 //! A valid commit that removes us makes our status [`MembershipStatus::Removed`], and one
 //! whose policy ends the meeting makes it [`MembershipStatus::Ended`]: keys dropped,
 //! nothing re-published.
@@ -19,10 +20,13 @@ use std::collections::BTreeSet;
 
 use conclave_protocol::{Bytes, ClientMessage, ParticipantId};
 use openmls::prelude::tls_codec::Deserialize as _;
-use openmls::prelude::{LeafNodeIndex, MlsMessageIn, ProcessedMessageContent, Sender};
+use openmls::prelude::{
+    LeafNodeIndex, MlsMessageIn, ProcessedMessageContent, Sender, StagedCommit,
+};
 use openmls_traits::OpenMlsProvider as _;
 
-use super::policy::{check_commit, policy_of, RuleBreak, RuleBreaker};
+use super::commit_lists::CommitLists;
+use super::policy::{check_commit, policy_of, MembersView, RuleBreak, RuleBreaker};
 use super::resync::ResyncReason;
 use super::roster::credential_info;
 use super::{GroupEvent, MeetingGroup, MembershipStatus, MAX_BUFFERED_COMMITS};
@@ -44,6 +48,16 @@ pub(super) enum Applied {
 pub(super) struct BufferedCommit {
     from: ParticipantId,
     commit: Vec<u8>,
+    /// What the server relayed it as adding, removing and expelling.
+    relayed: CommitLists,
+}
+
+/// Why someone else's commit is not merged.
+enum Verdict {
+    /// The server names another member than the one who signed.
+    NotTheSigner,
+    /// The committer broke a rule.
+    Broke(RuleBreak),
 }
 
 impl MeetingGroup {
@@ -53,6 +67,7 @@ impl MeetingGroup {
         from: ParticipantId,
         epoch: u64,
         commit: &Bytes,
+        relayed: CommitLists,
         events: &mut Vec<GroupEvent>,
     ) {
         let current = match (self.member_group(), self.status) {
@@ -60,7 +75,7 @@ impl MeetingGroup {
             // Not a member: keep a few commits in case our Welcome brings us into an
             // epoch just before them.
             (None, MembershipStatus::WaitingToBeAdded | MembershipStatus::Resyncing) => {
-                self.buffer_commit(from, epoch, commit);
+                self.buffer_commit(from, epoch, commit, relayed);
                 return;
             }
             (None, _) => return,
@@ -76,14 +91,14 @@ impl MeetingGroup {
         }
         if epoch > current {
             // A gap: an earlier commit was dropped or is late. Wait briefly for it.
-            if !self.buffer_commit(from, epoch, commit) {
+            if !self.buffer_commit(from, epoch, commit, relayed) {
                 self.resync(now_ms, ResyncReason::TooManyLaterCommits, events);
                 return;
             }
             self.gap_since_ms.get_or_insert(now_ms);
             return;
         }
-        match self.apply_commit(from, epoch, &commit.0, events) {
+        match self.apply_commit(from, epoch, &commit.0, &relayed, events) {
             Ok(Applied::Merged) => self.after_epoch_change(now_ms, events),
             Ok(Applied::Ignored) => {
                 events.push(GroupEvent::Changed);
@@ -117,7 +132,13 @@ impl MeetingGroup {
     }
 
     /// Keeps a future commit; false when the buffer is full.
-    fn buffer_commit(&mut self, from: ParticipantId, epoch: u64, commit: &Bytes) -> bool {
+    fn buffer_commit(
+        &mut self,
+        from: ParticipantId,
+        epoch: u64,
+        commit: &Bytes,
+        relayed: CommitLists,
+    ) -> bool {
         if !self.buffered_commits.contains_key(&epoch)
             && self.buffered_commits.len() >= MAX_BUFFERED_COMMITS
         {
@@ -129,6 +150,7 @@ impl MeetingGroup {
             .or_insert_with(|| BufferedCommit {
                 from,
                 commit: commit.0.clone(),
+                relayed,
             });
         true
     }
@@ -140,6 +162,7 @@ impl MeetingGroup {
         from: ParticipantId,
         epoch: u64,
         commit: &[u8],
+        relayed: &CommitLists,
         events: &mut Vec<GroupEvent>,
     ) -> Result<Applied, GroupError> {
         let own = self
@@ -183,41 +206,35 @@ impl MeetingGroup {
             self.policy.ignored_commits += 1;
             return Ok(Applied::Ignored);
         }
-        let present: BTreeSet<LeafNodeIndex> = self.present_leaves();
-        let group = self.group.as_mut().ok_or(GroupError::NotReady)?;
-        let message =
-            MlsMessageIn::tls_deserialize_exact(commit).map_err(GroupError::DecodeMessage)?;
-        let protocol_message = message
-            .try_into_protocol_message()
-            .map_err(GroupError::ReadCommit)?;
-        let processed = group
-            .process_message(&self.provider, protocol_message)
-            .map_err(GroupError::ProcessCommit)?;
-        let sender = processed.sender().clone();
-        let ProcessedMessageContent::StagedCommitMessage(staged) = processed.into_content() else {
-            return Err(GroupError::UnexpectedMessage);
+        let view = MembersView {
+            present: self.present_leaves(),
+            rule_breakers: self.rule_breaker_leaves(),
         };
-        if sender != Sender::Member(from_leaf) {
-            // The server names another member than the one who signed: ignored, but
-            // nobody is blamed (the server, not that member, lied).
-            self.policy.ignored_commits += 1;
-            return Ok(Applied::Ignored);
-        }
-        let verdict: Result<(), RuleBreak> =
-            check_commit(group, &sender, &staged, |leaf| present.contains(&leaf));
-        if verdict.is_err() {
-            // Ignored: not merged, no re-sync; our own commit (if any) stays in flight
-            // (the server's refusal of it, if it comes, clears it).
-            self.policy.ignored_commits += 1;
-            let breaker = RuleBreaker {
-                fingerprint: from_fp,
-                participant_id: from,
-            };
-            if !self.policy.rule_breakers.contains(&breaker) {
-                self.policy.rule_breakers.push(breaker);
+        let verdict = self.read_and_check(from_leaf, commit, relayed, &view);
+        let staged = match verdict {
+            Ok(staged) => staged,
+            Err(Verdict::NotTheSigner) => {
+                // The server names another member than the one who signed: ignored, but
+                // nobody is blamed (the server, not that member, lied).
+                self.policy.ignored_commits += 1;
+                return Ok(Applied::Ignored);
             }
-            return Ok(Applied::Ignored);
-        }
+            Err(Verdict::Broke(_rule)) => {
+                // Ignored: not merged, no re-sync (re-syncing would follow the committer's
+                // line, where it alone re-adds everyone); our own commit (if any) stays
+                // in flight (the server's refusal of it, if it comes, clears it).
+                self.policy.ignored_commits += 1;
+                let breaker = RuleBreaker {
+                    fingerprint: from_fp,
+                    participant_id: from,
+                };
+                if !self.policy.rule_breakers.contains(&breaker) {
+                    self.policy.rule_breakers.push(breaker);
+                }
+                return Ok(Applied::Ignored);
+            }
+        };
+        let group = self.group.as_mut().ok_or(GroupError::NotReady)?;
         if own {
             // Someone else's valid commit won this epoch; ours is void, its intents are
             // tried again on the new epoch.
@@ -246,16 +263,75 @@ impl MeetingGroup {
             }
             return Ok(Applied::RemovedUs);
         }
-        // An honest committer proposes the invite PSK with every Add (see
-        // `create_commit`); one that does not would welcome its joiners into an epoch that
-        // proves nothing to them. Do not follow it.
-        if staged.add_proposals().next().is_some() && !self.invite_psk.is_proposed_in(&staged) {
-            return Err(GroupError::AddWithoutInvitePsk);
-        }
         group
             .merge_staged_commit(&self.provider, *staged)
             .map_err(GroupError::MergeStagedCommit)?;
         Ok(self.after_merge(old_generation, events))
+    }
+
+    /// Reads, processes and checks someone else's commit of our epoch, made (as the
+    /// server says) by the member at `from_leaf`. Anything wrong with it is the
+    /// committer's fault (an honest member's commit always processes), except a signer
+    /// other than the one the server names.
+    fn read_and_check(
+        &mut self,
+        from_leaf: LeafNodeIndex,
+        commit: &[u8],
+        relayed: &CommitLists,
+        view: &MembersView,
+    ) -> Result<Box<StagedCommit>, Verdict> {
+        let group = self
+            .group
+            .as_mut()
+            .ok_or(Verdict::Broke(RuleBreak::Unprocessable))?;
+        let message = MlsMessageIn::tls_deserialize_exact(commit)
+            .map_err(|_| Verdict::Broke(RuleBreak::Unprocessable))?;
+        let protocol_message = message
+            .try_into_protocol_message()
+            .map_err(|_| Verdict::Broke(RuleBreak::Unprocessable))?;
+        let processed = group
+            .process_message(&self.provider, protocol_message)
+            .map_err(|_| Verdict::Broke(RuleBreak::Unprocessable))?;
+        let sender = processed.sender().clone();
+        if sender != Sender::Member(from_leaf) {
+            return Err(Verdict::NotTheSigner);
+        }
+        let signed_lists = CommitLists::decode(processed.aad())
+            .map_err(|_| Verdict::Broke(RuleBreak::ListsMismatch))?;
+        let ProcessedMessageContent::StagedCommitMessage(staged) = processed.into_content() else {
+            return Err(Verdict::Broke(RuleBreak::Unprocessable));
+        };
+        if signed_lists != *relayed {
+            // The committer told the server something else than it signed.
+            return Err(Verdict::Broke(RuleBreak::ListsMismatch));
+        }
+        check_commit(group, &sender, &staged, &signed_lists, view).map_err(Verdict::Broke)?;
+        // An honest committer proposes the invite PSK with every Add (see
+        // `create_commit`); one that does not would welcome its joiners into an epoch that
+        // proves nothing to them. Do not follow it.
+        if staged.add_proposals().next().is_some() && !self.invite_psk.is_proposed_in(&staged) {
+            return Err(Verdict::Broke(RuleBreak::AddWithoutInvitePsk));
+        }
+        Ok(staged)
+    }
+
+    /// The leaves of members whose commit broke a rule.
+    fn rule_breaker_leaves(&self) -> BTreeSet<LeafNodeIndex> {
+        let Some(group) = self.member_group() else {
+            return BTreeSet::new();
+        };
+        group
+            .members()
+            .filter(|m| {
+                let fingerprint = Fingerprint::of_public_key(&m.signature_key);
+                let participant = credential_info(&m.credential).participant_id;
+                self.policy
+                    .rule_breakers
+                    .iter()
+                    .any(|b| b.fingerprint == fingerprint && Some(b.participant_id) == participant)
+            })
+            .map(|m| m.index)
+            .collect()
     }
 
     /// After a merge: follow a new link, and see whether the meeting ended.
@@ -325,7 +401,7 @@ impl MeetingGroup {
             };
             // Hand out every epoch's key: frames of it may still be in flight.
             self.push_epoch_keys(events);
-            match self.apply_commit(next.from, current, &next.commit, events) {
+            match self.apply_commit(next.from, current, &next.commit, &next.relayed, events) {
                 Ok(Applied::Merged) | Ok(Applied::Ignored) => {}
                 Ok(Applied::RemovedUs) => {
                     return self.become_terminal(MembershipStatus::Removed, events);

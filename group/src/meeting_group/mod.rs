@@ -12,8 +12,10 @@
 //!   echoes it (RFC 9420 section 12.4).
 //! - `incoming_commits`: others' commits applied in epoch order, future ones buffered
 //!   (RFC 9420 sections 12.4.2 and 14); each checked against the meeting's policy before
-//!   merging (one that breaks a rule is ignored); one that adds members without the
-//!   invite PSK is not followed (re-sync).
+//!   merging (one that breaks a rule, or cannot be processed, is ignored, and its
+//!   committer expelled).
+//! - `commit_lists`: the participants a commit adds, removes and expels, as the server is
+//!   told and as the commit's authenticated data binds them.
 //! - `join_challenge`: what the group chooses each epoch for invite proofs, and what a
 //!   member remembers to refuse replayed join requests (RFC 9420 section 8.5).
 //! - `resync`: giving up on a group we can no longer follow, and why; newer-epoch media
@@ -28,6 +30,7 @@
 //! This file holds the state itself, the limits and timeouts, and the entry points that
 //! dispatch to those modules.
 
+mod commit_lists;
 mod committing;
 mod incoming_commits;
 mod join_challenge;
@@ -48,6 +51,7 @@ use zeroize::Zeroizing;
 use crate::invite_proof::InviteProofKey;
 use crate::invite_psk::InvitePsk;
 use crate::{FrameSuite, Identity};
+use commit_lists::CommitLists;
 use committing::{OwnCommit, PendingKeyPackage};
 use incoming_commits::BufferedCommit;
 use join_challenge::JoinChallenges;
@@ -267,8 +271,13 @@ impl MeetingGroup {
                 from,
                 epoch,
                 commit,
-                ..
-            } => self.on_commit(now_ms, *from, *epoch, commit, &mut events),
+                added,
+                removed,
+                expelled,
+            } => {
+                let relayed = CommitLists::new(added, removed, expelled);
+                self.on_commit(now_ms, *from, *epoch, commit, relayed, &mut events)
+            }
             ServerMessage::Welcome { welcome, .. } => self.on_welcome(now_ms, welcome, &mut events),
             ServerMessage::CommitRejected { epoch, .. } => self.on_commit_rejected(now_ms, *epoch),
             ServerMessage::JoinChallenge(challenge) => {

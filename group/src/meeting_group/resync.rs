@@ -60,12 +60,13 @@ pub enum ResyncReason {
     /// ([`MAX_BUFFERED_COMMITS`](super::MAX_BUFFERED_COMMITS)) while
     /// waiting for a missing one.
     TooManyLaterCommits,
-    /// A commit of our epoch could not be applied (malformed, not valid in the group, or
-    /// our own commit whose pending state we had dropped).
+    /// A commit of our epoch could not be applied: our own commit whose pending state we
+    /// had dropped, or one we processed but could not merge. (Someone else's commit that
+    /// cannot be read or processed is its committer's fault: ignored, not followed.)
     UnprocessableCommit,
-    /// A commit removed us while we are still in the room. No longer produced: a valid
-    /// commit removing us is final ([`MembershipStatus::Removed`]), and one that breaks
-    /// the policy is ignored; kept so that clients matching on it still build.
+    /// A commit replaced our leaf by a KeyPackage of ours (a re-sync replacement we did
+    /// not ask for): we lost our leaf, not our place. A chair's removal is final
+    /// ([`MembershipStatus::Removed`]).
     RemovedByCommit,
     /// Frames under a newer epoch than ours kept arriving for
     /// [`NEWER_EPOCH_MEDIA_TIMEOUT_MS`], and the server, asked, showed its group at a later

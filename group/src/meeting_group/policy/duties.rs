@@ -5,8 +5,10 @@
 //! - the lowest present chair removes departed members and every member whose commit
 //!   broke a rule (expelled: the server drops their connection), and answers knocks with
 //!   "locked" while the meeting is locked;
-//! - with no chair present, the lowest present member commits the succession: Removes of
-//!   every absent member and itself as sole chair (rule 5);
+//! - with no chair present (a chair whose commit broke a rule does not count), the lowest
+//!   present member commits the succession: Removes of every absent member, Removes and
+//!   expulsions of every rule-breaker, and itself as sole chair (rule 5);
+//! - a member whose commit broke a rule takes no duty.
 //! - a chair commits its own queued intents (admit, remove, roles, lock, end, new link).
 //!
 //! Chairs that the commit removes leave the chairs' list in the same commit, so the policy
@@ -127,15 +129,19 @@ impl MeetingGroup {
                     })
                 })
         };
-        let active = |leaf: &Leaf| leaf.present && !resyncing(leaf);
+        // A rule-breaker is present but takes no duty and holds no chair: it is about to
+        // be expelled (by the lowest chair, or by the successor if it was the chair).
+        let active = |leaf: &Leaf| leaf.present && !resyncing(leaf) && !breaker(leaf);
         let lowest_member = leaves.iter().filter(|l| active(l)).map(|l| l.index).min() == Some(own);
         let lowest_chair = leaves
             .iter()
-            .filter(|l| active(l) && is_chair(&l.fingerprint) && !breaker(l))
+            .filter(|l| active(l) && is_chair(&l.fingerprint))
             .map(|l| l.index)
             .min()
             == Some(own);
-        let chair_present = leaves.iter().any(|l| l.present && is_chair(&l.fingerprint));
+        let chair_present = leaves
+            .iter()
+            .any(|l| l.present && !breaker(l) && is_chair(&l.fingerprint));
         let me_chair = is_chair(&own_fp);
 
         let mut plan = CommitPlan::default();
@@ -173,11 +179,9 @@ impl MeetingGroup {
         if succession {
             // Keep the succession commit to what validators accept: no re-adds in it.
             plan = CommitPlan::default();
-            for leaf in leaves.iter().filter(|l| !l.present) {
-                remove(&mut plan, leaf);
-            }
             new_policy.chairs = vec![own_fp.clone()];
-        } else if lowest_chair {
+        }
+        if succession || lowest_chair {
             for leaf in &leaves {
                 if !leaf.present {
                     remove(&mut plan, leaf);

@@ -29,7 +29,7 @@ pub use rogue::RogueCommit;
 
 pub(super) use chair_actions::ChairIntent;
 pub(super) use duties::CommitPlan;
-pub(super) use validation::{check_commit, RuleBreak};
+pub(super) use validation::{check_commit, MembersView, RuleBreak};
 
 use conclave_protocol::ParticipantId;
 use openmls::prelude::{

@@ -13,6 +13,7 @@ use openmls::prelude::{
 use openmls_traits::OpenMlsProvider as _;
 
 use super::{policy_extensions, policy_of, POLICY_EXTENSION_TYPE};
+use crate::meeting_group::commit_lists::CommitLists;
 use crate::meeting_group::{GroupEvent, MeetingGroup};
 
 /// What the rogue commits.
@@ -31,6 +32,18 @@ pub enum RogueCommit {
     /// Renames itself in its own leaf (an update path with a new credential) to claim
     /// this participant, under the name "Impostor".
     ClaimParticipant(ParticipantId),
+    /// Commits nothing (an empty commit) but tells the server that it removes and expels
+    /// this participant, so that the server closes its connection. `signed`: the lie is
+    /// in the commit's authenticated data too; otherwise only the server hears it.
+    ExpelWithoutRemoving {
+        /// Whom the server is told to expel.
+        target: ParticipantId,
+        /// Whether the commit's authenticated data carries the same lie.
+        signed: bool,
+    },
+    /// Names itself a chair in a commit whose bytes it then garbles, so that nobody else
+    /// can process it (the rogue merges its own when the server echoes it).
+    Unprocessable,
 }
 
 impl MeetingGroup {
@@ -46,7 +59,17 @@ impl MeetingGroup {
         };
         let policy = policy_of(group.extensions());
         let mut leaf = None;
+        let mut told_server = CommitLists::default();
+        let mut signed_lists = None;
+        let mut garble = false;
         let (key_packages, added, removals, extensions) = match rogue {
+            RogueCommit::ExpelWithoutRemoving { target, signed } => {
+                told_server = CommitLists::new(&[], &[target], &[target]);
+                if signed {
+                    signed_lists = Some(told_server.clone());
+                }
+                (Vec::new(), Vec::new(), Vec::new(), None)
+            }
             RogueCommit::ClaimParticipant(participant) => {
                 let info = crate::credential::CredentialInfo::new("Impostor", participant);
                 leaf = Some(
@@ -73,10 +96,11 @@ impl MeetingGroup {
             RogueCommit::RemoveLeaf(leaf) => {
                 (Vec::new(), Vec::new(), vec![LeafNodeIndex::new(leaf)], None)
             }
-            RogueCommit::PromoteSelf | RogueCommit::DropAllChairs => {
+            RogueCommit::PromoteSelf | RogueCommit::DropAllChairs | RogueCommit::Unprocessable => {
                 let Some(mut policy) = policy else {
                     return events;
                 };
+                garble = rogue == RogueCommit::Unprocessable;
                 if rogue == RogueCommit::DropAllChairs {
                     policy.chairs.clear();
                 } else {
@@ -102,18 +126,20 @@ impl MeetingGroup {
                 (Vec::new(), Vec::new(), Vec::new(), extensions.ok())
             }
         };
-        if let Ok(created) = self.create_commit_with_leaf(key_packages, removals, extensions, leaf)
-        {
-            self.send_own_commit(
-                now_ms,
-                created,
-                added,
-                Vec::new(),
-                Vec::new(),
-                Vec::new(),
-                false,
-                &mut events,
-            );
+        if !added.is_empty() {
+            told_server = CommitLists::new(&added, &[], &[]);
+        }
+        let signed_lists = signed_lists.unwrap_or_else(|| CommitLists::new(&added, &[], &[]));
+        let created =
+            self.create_commit_with_leaf(key_packages, removals, extensions, &signed_lists, leaf);
+        if let Ok(mut created) = created {
+            if garble {
+                // The last bytes are the ciphertext's authentication tag.
+                if let Some(last) = created.commit.last_mut() {
+                    *last ^= 0xFF;
+                }
+            }
+            self.send_own_commit(now_ms, created, told_server, Vec::new(), false, &mut events);
         }
         events
     }
@@ -145,18 +171,10 @@ impl MeetingGroup {
             crate::meeting_group::roster::credential_info(key_package.leaf_node().credential())
                 .participant_id;
         let removals = vec![LeafNodeIndex::new(leaf)];
-        if let Ok(created) = self.create_commit(vec![key_package], removals, None) {
-            let owner: Vec<ParticipantId> = owner.into_iter().collect();
-            self.send_own_commit(
-                now_ms,
-                created,
-                owner.clone(),
-                owner,
-                Vec::new(),
-                Vec::new(),
-                false,
-                &mut events,
-            );
+        let owner: Vec<ParticipantId> = owner.into_iter().collect();
+        let lists = CommitLists::new(&owner, &owner, &[]);
+        if let Ok(created) = self.create_commit(vec![key_package], removals, None, &lists) {
+            self.send_own_commit(now_ms, created, lists, Vec::new(), false, &mut events);
         }
         events
     }

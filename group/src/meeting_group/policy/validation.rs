@@ -13,18 +13,42 @@
 //!    re-sync replacement of (2).
 //! 4. A policy change comes only from a chair; the new policy decodes, names at least one
 //!    chair, and every chair is a member after the commit.
-//! 5. Succession: with no chair present (in the server's presence as we see it), the
-//!    lowest present leaf may remove every absent member (every chair among them) and name
-//!    itself sole chair, leaving the rest of the policy as it was.
+//! 5. Succession: with no chair present (in the server's presence as we see it; a chair
+//!    whose commit broke a rule does not count), the lowest present leaf that broke no
+//!    rule may remove every absent member (every chair among them) and every present
+//!    rule-breaker, expel those rule-breakers, and name itself sole chair, leaving the
+//!    rest of the policy as it was.
+//! 6. The participants the commit says it adds, removes and expels (signed into its
+//!    authenticated data, and what the server was told: `commit_lists`) are exactly those
+//!    whose KeyPackages it adds and whose leaves it removes; it expels only participants
+//!    it removes, and only a chair expels (or a successor, its rule-breakers).
 //!
 //! The policy that governs a commit is the one of the epoch it is made in.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
+use conclave_protocol::ParticipantId;
 use openmls::prelude::{LeafNodeIndex, MlsGroup, Proposal, Sender, StagedCommit};
 
 use super::{policy_of, MeetingPolicy, POLICY_EXTENSION_TYPE};
+use crate::meeting_group::commit_lists::CommitLists;
+use crate::meeting_group::roster::credential_info;
 use crate::Fingerprint;
+
+/// The members as we see them when a commit arrives: who is in the server's room, and
+/// whose earlier commit broke a rule (those count as absent for succession, and may be
+/// removed by a successor).
+pub(in crate::meeting_group) struct MembersView {
+    pub(in crate::meeting_group) present: BTreeSet<LeafNodeIndex>,
+    pub(in crate::meeting_group) rule_breakers: BTreeSet<LeafNodeIndex>,
+}
+
+impl MembersView {
+    /// Present, and not a rule-breaker: someone who may take on a duty.
+    fn counts(&self, leaf: LeafNodeIndex) -> bool {
+        self.present.contains(&leaf) && !self.rule_breakers.contains(&leaf)
+    }
+}
 
 /// Which rule a commit broke.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,15 +79,28 @@ pub(in crate::meeting_group) enum RuleBreak {
     ChairNotMember,
     /// A new link that skips generations (rule 4).
     LinkGeneration,
+    /// The participants the commit says it adds, removes or expels are not what it does,
+    /// or not what the server was told, or its authenticated data holds no such lists
+    /// (rule 6).
+    ListsMismatch,
+    /// A non-chair expels someone, or a successor someone who broke no rule (rule 6).
+    ExpelByNonChair,
+    /// The commit could not be read or processed: nobody can follow it.
+    Unprocessable,
+    /// An Add without the invite PSK: its joiners would enter an epoch that proves nothing
+    /// to them (`invite_psk`).
+    AddWithoutInvitePsk,
 }
 
 /// Checks someone else's staged commit against the rules, in the epoch it was made in.
-/// `is_present` says whether a leaf's participant is in the server's room as we see it.
+/// `lists` are the participants its authenticated data says it adds, removes and expels
+/// (already found equal to what the server relayed).
 pub(in crate::meeting_group) fn check_commit(
     group: &MlsGroup,
     sender: &Sender,
     staged: &StagedCommit,
-    is_present: impl Fn(LeafNodeIndex) -> bool,
+    lists: &CommitLists,
+    view: &MembersView,
 ) -> Result<(), RuleBreak> {
     let Sender::Member(committer) = *sender else {
         return Err(RuleBreak::NotAMember);
@@ -112,6 +149,7 @@ pub(in crate::meeting_group) fn check_commit(
                 .ok_or(RuleBreak::UnexpectedProposal)
         })
         .collect::<Result<_, _>>()?;
+    check_lists(group, staged, &removed, lists)?;
     let is_replacement_add = |fp: &Fingerprint| removed.iter().any(|(_, r)| *r == fp);
     let is_replacement_remove = |fp: &Fingerprint| added.contains(fp);
     let new_adds = added.iter().filter(|fp| !is_replacement_add(fp)).count();
@@ -149,8 +187,12 @@ pub(in crate::meeting_group) fn check_commit(
             &new,
             &removed,
             new_adds,
-            &is_present,
+            view,
+            &expelled_leaves(group, &removed, lists),
         );
+    }
+    if !is_chair && !lists.expelled.is_empty() {
+        return Err(RuleBreak::ExpelByNonChair);
     }
     if new_adds > 0 {
         if old.locked {
@@ -198,9 +240,66 @@ fn check_new_policy(
     Ok(())
 }
 
-/// Rule 5: every old chair is removed and absent in our view, every removed member is
-/// absent, the new chairs are exactly the committer, the lowest present leaf, and nothing
-/// else in the policy changed; no Adds but re-sync replacements.
+/// Rule 6: the lists are exactly the participants of the Adds' KeyPackages and of the
+/// removed leaves, and the expelled are among the removed.
+fn check_lists(
+    group: &MlsGroup,
+    staged: &StagedCommit,
+    removed: &[(LeafNodeIndex, &Fingerprint)],
+    lists: &CommitLists,
+) -> Result<(), RuleBreak> {
+    let added: Option<Vec<ParticipantId>> = staged
+        .add_proposals()
+        .map(|add| {
+            let leaf = add.add_proposal().key_package().leaf_node();
+            credential_info(leaf.credential()).participant_id
+        })
+        .collect();
+    let removed: Option<Vec<ParticipantId>> = removed
+        .iter()
+        .map(|(index, _)| {
+            group
+                .members()
+                .find(|m| m.index == *index)
+                .and_then(|m| credential_info(&m.credential).participant_id)
+        })
+        .collect();
+    let (Some(added), Some(removed)) = (added, removed) else {
+        return Err(RuleBreak::ListsMismatch);
+    };
+    let does = CommitLists::new(&added, &removed, &lists.expelled);
+    let expelled_removed = lists.expelled.iter().all(|p| does.removed.contains(p));
+    if does != *lists || !expelled_removed {
+        return Err(RuleBreak::ListsMismatch);
+    }
+    Ok(())
+}
+
+/// The leaves of the participants the commit expels (each is a removed leaf: rule 6).
+fn expelled_leaves(
+    group: &MlsGroup,
+    removed: &[(LeafNodeIndex, &Fingerprint)],
+    lists: &CommitLists,
+) -> BTreeSet<LeafNodeIndex> {
+    removed
+        .iter()
+        .map(|(index, _)| *index)
+        .filter(|index| {
+            group.members().any(|m| {
+                m.index == *index
+                    && credential_info(&m.credential)
+                        .participant_id
+                        .is_some_and(|p| lists.expelled.contains(&p))
+            })
+        })
+        .collect()
+}
+
+/// Rule 5: every old chair is removed and absent (or a rule-breaker) in our view, every
+/// removed member is absent or a rule-breaker, only rule-breakers are expelled, the new
+/// chairs are exactly the committer, the lowest present leaf that broke no rule, and
+/// nothing else in the policy changed; no Adds but re-sync replacements.
+#[allow(clippy::too_many_arguments)]
 fn check_succession(
     leaves: &BTreeMap<LeafNodeIndex, Fingerprint>,
     committer: LeafNodeIndex,
@@ -208,7 +307,8 @@ fn check_succession(
     new: &MeetingPolicy,
     removed: &[(LeafNodeIndex, &Fingerprint)],
     new_adds: usize,
-    is_present: &impl Fn(LeafNodeIndex) -> bool,
+    view: &MembersView,
+    expelled: &BTreeSet<LeafNodeIndex>,
 ) -> Result<(), RuleBreak> {
     let committer_fp = leaves.get(&committer).ok_or(RuleBreak::NotAMember)?;
     if new.chairs != [committer_fp.clone()] {
@@ -223,18 +323,21 @@ fn check_succession(
     }
     for (index, fp) in leaves {
         let removed_here = removed.iter().any(|(r, _)| r == index);
-        if old.is_chair(fp) && (!removed_here || is_present(*index)) {
+        if old.is_chair(fp) && (!removed_here || view.counts(*index)) {
             // A chair is still there, as far as we see: no succession.
             return Err(RuleBreak::PolicyByNonChair);
         }
     }
-    if removed.iter().any(|(index, _)| is_present(*index)) {
+    if removed.iter().any(|(index, _)| view.counts(*index)) {
         return Err(RuleBreak::RemoveByNonChair);
+    }
+    if !expelled.is_subset(&view.rule_breakers) {
+        return Err(RuleBreak::ExpelByNonChair);
     }
     let lowest_present = leaves
         .keys()
         .copied()
-        .filter(|index| *index == committer || is_present(*index))
+        .filter(|index| *index == committer || view.counts(*index))
         .min();
     if lowest_present != Some(committer) {
         return Err(RuleBreak::PolicyByNonChair);

@@ -1,0 +1,116 @@
+//! The server acts on what a commit says it does: it closes the connection of every
+//! participant the commit names as expelled, and the others then see that participant
+//! leave. A rogue member (Bob, the lowest leaf after the chair) commits nothing but tells
+//! the server that the commit expels the chair, either to the server alone or signed into
+//! the commit too. The server believes it and disconnects Alice, the only chair.
+//!
+//! Bob must gain nothing: every honest member sees that the commit does not do what it
+//! says, ignores it and counts Bob a rule-breaker, so the succession passes over him to
+//! the lowest honest member present (Carol), whose commit removes the departed chair and
+//! expels Bob.
+//!
+//! The same for a commit nobody but the rogue can process (it garbled it): honest members
+//! ignore it rather than re-sync into the rogue's line of commits (where the rogue, its
+//! only member, would re-add them and be their chair), and the chair expels the rogue.
+
+// They drive the real signaling server, which is not built for the browser.
+#![cfg(not(target_arch = "wasm32"))]
+// A test: a failed unwrap is a failed test (helpers included).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::Meeting;
+use conclave_group::RogueCommit;
+use conclave_protocol::{close_code, ParticipantId};
+
+/// A chaired meeting of Alice (chair), Bob, Carol and Dave, in that leaf order.
+fn council() -> (Meeting, [ParticipantId; 4]) {
+    let (mut meeting, alice) = Meeting::chaired("Alice");
+    let bob = meeting.admitted(alice, "Bob");
+    let carol = meeting.admitted(alice, "Carol");
+    let dave = meeting.admitted(alice, "Dave");
+    meeting.settle();
+    assert_eq!(
+        meeting.leaf_of(carol, bob),
+        1,
+        "Bob is next after the chair"
+    );
+    (meeting, [alice, bob, carol, dave])
+}
+
+#[test]
+fn a_rogue_that_gets_the_chair_disconnected_does_not_succeed_it() {
+    for signed in [false, true] {
+        let (mut meeting, [alice, bob, carol, dave]) = council();
+        meeting.act(bob, |group, now| {
+            group.rogue_commit(
+                now,
+                RogueCommit::ExpelWithoutRemoving {
+                    target: alice,
+                    signed,
+                },
+            )
+        });
+        assert_eq!(meeting.client(bob).commits_sent, 1, "signed {signed}: sent");
+        meeting.settle();
+        assert_eq!(
+            meeting.closed.get(&alice),
+            Some(&close_code::REMOVED),
+            "signed {signed}: the server believed the rogue (it cannot tell)"
+        );
+
+        for honest in [carol, dave] {
+            let client = meeting.client(honest);
+            assert!(
+                client.group.ignored_commits() >= 1,
+                "signed {signed}: {} ignored the rogue's commit",
+                client.name
+            );
+            assert_eq!(client.resyncs, 0, "signed {signed}: {}", client.name);
+        }
+        assert_eq!(
+            meeting.chairs_seen_by(dave),
+            vec![carol],
+            "signed {signed}: the lowest honest member succeeds, not the rogue"
+        );
+        assert!(!meeting.client(bob).group.is_chair() || meeting.closed.contains_key(&bob));
+        assert_eq!(
+            meeting.closed.get(&bob),
+            Some(&close_code::REMOVED),
+            "signed {signed}: the successor expelled the rogue"
+        );
+        meeting.clients.remove(&alice);
+        meeting.clients.remove(&bob);
+        meeting.assert_converged(&[carol, dave]);
+    }
+}
+
+#[test]
+fn an_unprocessable_commit_is_ignored_and_its_committer_expelled() {
+    let (mut meeting, [alice, bob, carol, dave]) = council();
+    let epoch = meeting.client(carol).group.epoch();
+    meeting.hold_uplink_from.insert(alice);
+    meeting.act(bob, |group, now| {
+        group.rogue_commit(now, RogueCommit::Unprocessable)
+    });
+    assert_eq!(meeting.client(bob).commits_sent, 1, "sent");
+    meeting.settle();
+    for honest in [alice, carol, dave] {
+        let client = meeting.client(honest);
+        assert_eq!(client.group.epoch(), epoch, "{} stayed", client.name);
+        assert_eq!(client.group.ignored_commits(), 1, "{}", client.name);
+        assert_eq!(client.resyncs, 0, "{} did not re-sync", client.name);
+    }
+
+    // The chair's counter-commit expels the rogue.
+    meeting.release_uplink(&[alice]);
+    meeting.settle();
+    assert_eq!(meeting.closed.get(&bob), Some(&close_code::REMOVED));
+    meeting.clients.remove(&bob);
+    meeting.assert_converged(&[alice, carol, dave]);
+    assert_eq!(meeting.chairs_seen_by(dave), vec![alice]);
+    for honest in [alice, carol, dave] {
+        assert_eq!(meeting.client(honest).resyncs, 0);
+    }
+}
