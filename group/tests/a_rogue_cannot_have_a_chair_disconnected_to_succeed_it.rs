@@ -114,3 +114,50 @@ fn an_unprocessable_commit_is_ignored_and_its_committer_expelled() {
         assert_eq!(meeting.client(honest).resyncs, 0);
     }
 }
+
+/// The server takes a commit for an earlier epoch as a counter-commit when it expels the
+/// one sender of every commit since: a rogue can so "counter" the chair's latest commit.
+/// Honest members, who merged that commit, know better: they hold the rogue a
+/// rule-breaker at once, and the succession passes over it.
+#[test]
+fn a_rogue_counter_commit_of_the_chairs_commit_gains_nothing() {
+    let (mut meeting, [alice, bob, carol, dave]) = council();
+    // Bob's commit, made in the epoch before Alice's, reaches the server after it.
+    meeting.hold_uplink_from.insert(bob);
+    meeting.act(bob, |group, now| {
+        group.rogue_commit(
+            now,
+            RogueCommit::ExpelWithoutRemoving {
+                target: alice,
+                signed: true,
+            },
+        )
+    });
+    meeting.act(alice, |group, now| group.set_locked(now, true));
+    meeting.settle();
+    assert_eq!(
+        meeting.client(dave).group.roster().policy.unwrap().locked,
+        true
+    );
+    meeting.release_uplink(&[bob]);
+    meeting.settle();
+    assert_eq!(
+        meeting.closed.get(&alice),
+        Some(&close_code::REMOVED),
+        "the server took it for a counter-commit (it cannot tell)"
+    );
+    for honest in [carol, dave] {
+        let client = meeting.client(honest);
+        assert_eq!(client.resyncs, 0, "{}", client.name);
+        assert!(client.group.ignored_commits() >= 1, "{}", client.name);
+    }
+    assert_eq!(meeting.chairs_seen_by(dave), vec![carol]);
+    assert_eq!(meeting.closed.get(&bob), Some(&close_code::REMOVED));
+    meeting.clients.remove(&alice);
+    meeting.clients.remove(&bob);
+    meeting.assert_converged(&[carol, dave]);
+    assert!(
+        meeting.client(dave).group.roster().policy.unwrap().locked,
+        "Alice's lock stands"
+    );
+}

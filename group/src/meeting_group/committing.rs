@@ -17,7 +17,8 @@ use super::joining::KEY_PACKAGE_LIFETIME_SECONDS;
 use super::policy::{policy_extensions, ChairIntent, CommitPlan};
 use super::roster::credential_info;
 use super::{
-    GroupEvent, MeetingGroup, MembershipStatus, COMMIT_RETRY_MS, MAX_PENDING_KEY_PACKAGES,
+    GroupEvent, MeetingGroup, MembershipStatus, COMMIT_RETRY_MS, MAX_COMMIT_REFUSALS,
+    MAX_PENDING_KEY_PACKAGES,
 };
 use crate::{GroupError, CIPHERSUITE};
 
@@ -310,15 +311,29 @@ impl MeetingGroup {
         }
     }
 
-    pub(super) fn on_commit_rejected(&mut self, now_ms: u64, epoch: u64) {
+    pub(super) fn on_commit_rejected(
+        &mut self,
+        now_ms: u64,
+        epoch: u64,
+        events: &mut Vec<GroupEvent>,
+    ) {
         if self
             .own_commit
             .as_ref()
             .is_some_and(|own| own.epoch == epoch)
         {
-            // Another commit won: the chair's intents are tried again on the new epoch.
+            // Another commit won: the chair's intents are tried again on the new epoch,
+            // unless the server keeps refusing with no other commit winning.
             let intents = self.abandon_own_commit();
-            self.policy.intents.splice(0..0, intents);
+            self.commit_refusals = self.commit_refusals.saturating_add(1);
+            if self.commit_refusals >= MAX_COMMIT_REFUSALS && !intents.is_empty() {
+                for intent in intents {
+                    events.push(GroupEvent::ChairActionFailed(intent.action()));
+                }
+                self.commit_refusals = 0;
+            } else {
+                self.policy.intents.splice(0..0, intents);
+            }
             // Newer commits will arrive and re-trigger us; otherwise retry a bit later.
             self.commit_not_before_ms = now_ms.saturating_add(COMMIT_RETRY_MS);
         }

@@ -26,7 +26,9 @@ use openmls::prelude::{
 use openmls_traits::OpenMlsProvider as _;
 
 use super::commit_lists::CommitLists;
-use super::policy::{check_commit, policy_of, MembersView, RuleBreak, RuleBreaker};
+use super::policy::{
+    check_commit, policy_of, MeetingPolicy, MembersView, MergedCommit, RuleBreak, RuleBreaker,
+};
 use super::resync::ResyncReason;
 use super::roster::credential_info;
 use super::{GroupEvent, MeetingGroup, MembershipStatus, MAX_BUFFERED_COMMITS};
@@ -81,7 +83,9 @@ impl MeetingGroup {
             (None, _) => return,
         };
         if epoch < current {
-            return; // a duplicate or an old commit
+            // A duplicate, an old commit, or a counter-commit of one we merged.
+            self.judge_counter_commit(now_ms, from, epoch, &relayed, events);
+            return;
         }
         if self.is_rule_breaker(from) {
             // Its later commits (say, on from the commit we ignored) are not followed, nor
@@ -169,11 +173,10 @@ impl MeetingGroup {
             .own_commit
             .as_ref()
             .is_some_and(|own| own.epoch == epoch);
-        let old_generation = self
+        let old_policy = self
             .group
             .as_ref()
-            .and_then(|group| policy_of(group.extensions()))
-            .map(|policy| policy.link_generation);
+            .and_then(|group| policy_of(group.extensions()));
         if Some(from) == self.you {
             if !own {
                 // Our own commit whose secrets we dropped: we cannot follow it.
@@ -188,7 +191,8 @@ impl MeetingGroup {
                 // Every member ends on this commit; the server closes the room.
                 events.push(GroupEvent::Send(ClientMessage::EndMeeting));
             }
-            return Ok(self.after_merge(old_generation, events));
+            let own_fp = self.identity.fingerprint();
+            return Ok(self.after_merge(epoch, from, &own_fp, old_policy, events));
         }
         // Whose leaf the server's `from` names, and who is present, in our epoch.
         let Some((from_leaf, from_fp)) = self.member_group().and_then(|group| {
@@ -266,7 +270,7 @@ impl MeetingGroup {
         group
             .merge_staged_commit(&self.provider, *staged)
             .map_err(GroupError::MergeStagedCommit)?;
-        Ok(self.after_merge(old_generation, events))
+        Ok(self.after_merge(epoch, from, &from_fp, old_policy, events))
     }
 
     /// Reads, processes and checks someone else's commit of our epoch, made (as the
@@ -334,23 +338,83 @@ impl MeetingGroup {
             .collect()
     }
 
-    /// After a merge: follow a new link, and see whether the meeting ended.
+    /// After merging `committer`'s commit of `epoch`: remember it, follow a new link, and
+    /// see whether the meeting ended.
     fn after_merge(
         &mut self,
-        old_generation: Option<u32>,
+        epoch: u64,
+        committer: ParticipantId,
+        committer_fp: &Fingerprint,
+        old_policy: Option<MeetingPolicy>,
         events: &mut Vec<GroupEvent>,
     ) -> Applied {
-        self.follow_new_link(old_generation, events);
-        let ended = self
+        let new_policy = self
             .group
             .as_ref()
-            .and_then(|group| policy_of(group.extensions()))
-            .is_some_and(|policy| policy.ended);
+            .and_then(|group| policy_of(group.extensions()));
+        self.commit_refusals = 0;
+        let by_succession = new_policy != old_policy
+            && !old_policy
+                .as_ref()
+                .is_some_and(|p| p.is_chair(committer_fp));
+        self.policy.remember_merge(MergedCommit {
+            epoch,
+            committer,
+            by_succession,
+        });
+        self.follow_new_link(old_policy.map(|p| p.link_generation), events);
+        let ended = new_policy.is_some_and(|policy| policy.ended);
         if ended {
             Applied::Ended
         } else {
             Applied::Merged
         }
+    }
+
+    /// A commit for an epoch before ours that expels the committer of the commit we merged
+    /// in that epoch: the server took it for a counter-commit (it goes back to that epoch
+    /// and closes the expelled connection). We checked that commit and found it valid, so
+    /// (rules other than succession's being the same for every member) this "counter" is
+    /// a rogue's: it breaks a rule, and its committer takes no duty and is expelled. Only
+    /// a succession, which each member judges on the presence it sees, can be valid to us
+    /// and not to an honest chair: then our line of commits is the one left behind, and
+    /// we re-sync.
+    fn judge_counter_commit(
+        &mut self,
+        now_ms: u64,
+        from: ParticipantId,
+        epoch: u64,
+        relayed: &CommitLists,
+        events: &mut Vec<GroupEvent>,
+    ) {
+        let Some(merged) = self.policy.merged.iter().find(|m| m.epoch == epoch) else {
+            return;
+        };
+        if !relayed.expelled.contains(&merged.committer) || Some(from) == self.you {
+            return;
+        }
+        if merged.by_succession {
+            self.resync(now_ms, ResyncReason::SuccessionCountered, events);
+            return;
+        }
+        let Some(fingerprint) = self.member_group().and_then(|group| {
+            group.members().find_map(|m| {
+                (credential_info(&m.credential).participant_id == Some(from))
+                    .then(|| Fingerprint::of_public_key(&m.signature_key))
+            })
+        }) else {
+            return;
+        };
+        self.policy.ignored_commits += 1;
+        let breaker = RuleBreaker {
+            fingerprint,
+            participant_id: from,
+        };
+        if !self.policy.rule_breakers.contains(&breaker) {
+            self.policy.rule_breakers.push(breaker);
+        }
+        events.push(GroupEvent::Changed);
+        self.maybe_commit(now_ms, events);
     }
 
     /// Whether `participant` committed something that broke a rule (and is to be removed).

@@ -92,6 +92,10 @@ pub const NEWER_EPOCH_QUERY_MAX_INTERVAL_MS: u64 = 32_000;
 pub const OWN_COMMIT_TIMEOUT_MS: u64 = 5_000;
 /// Wait after a refused commit before trying again if no newer commit arrived.
 pub const COMMIT_RETRY_MS: u64 = 500;
+/// A chair's action whose commits the server refused this many times in a row is reported
+/// as not gone through (a refusal in a race is followed by the winner's commit, and the
+/// action goes into our next one; refusals with nothing else are a server's choice).
+pub const MAX_COMMIT_REFUSALS: usize = 3;
 /// Most commits of future epochs kept while waiting for a missing one.
 pub const MAX_BUFFERED_COMMITS: usize = 8;
 /// Most pending join requests (verified KeyPackages), one per participant.
@@ -182,6 +186,8 @@ pub struct MeetingGroup {
     own_commit: Option<OwnCommit>,
     /// No new commit before this time (after a refusal).
     commit_not_before_ms: u64,
+    /// Our commits the server refused since we last entered a new epoch.
+    commit_refusals: usize,
 }
 
 impl MeetingGroup {
@@ -220,6 +226,7 @@ impl MeetingGroup {
             join_challenges: JoinChallenges::default(),
             own_commit: None,
             commit_not_before_ms: 0,
+            commit_refusals: 0,
         }
     }
 
@@ -279,7 +286,9 @@ impl MeetingGroup {
                 self.on_commit(now_ms, *from, *epoch, commit, relayed, &mut events)
             }
             ServerMessage::Welcome { welcome, .. } => self.on_welcome(now_ms, welcome, &mut events),
-            ServerMessage::CommitRejected { epoch, .. } => self.on_commit_rejected(now_ms, *epoch),
+            ServerMessage::CommitRejected { epoch, .. } => {
+                self.on_commit_rejected(now_ms, *epoch, &mut events)
+            }
             ServerMessage::JoinChallenge(challenge) => {
                 self.on_join_challenge(now_ms, challenge, &mut events)
             }

@@ -72,6 +72,9 @@ pub enum ResyncReason {
     /// [`NEWER_EPOCH_MEDIA_TIMEOUT_MS`], and the server, asked, showed its group at a later
     /// epoch than ours: a commit to us was lost and no later one showed it.
     NewerEpochMedia,
+    /// A chair countered a succession we had followed (it saw the old chair present): the
+    /// server went back to the epoch before it, and our line of commits is left behind.
+    SuccessionCountered,
 }
 
 impl ResyncReason {

@@ -31,6 +31,8 @@ pub(super) use chair_actions::ChairIntent;
 pub(super) use duties::CommitPlan;
 pub(super) use validation::{check_commit, MembersView, RuleBreak};
 
+use std::collections::VecDeque;
+
 use conclave_protocol::ParticipantId;
 use openmls::prelude::{
     Capabilities, Extension, ExtensionType, Extensions, GroupContext, InvalidExtensionError,
@@ -67,6 +69,32 @@ pub(super) struct PolicyState {
     pub(super) rule_breakers: Vec<RuleBreaker>,
     /// How many commits of others we ignored because they broke a rule.
     pub(super) ignored_commits: usize,
+    /// The last commits we merged, newest last, to judge a counter-commit of one of them.
+    pub(super) merged: VecDeque<MergedCommit>,
+}
+
+/// How many merged commits we remember: as many as the server lets a counter-commit undo.
+const MERGED_COMMITS_KEPT: usize = 8;
+
+/// A commit we merged.
+pub(super) struct MergedCommit {
+    /// The epoch it was made in.
+    pub(super) epoch: u64,
+    pub(super) committer: ParticipantId,
+    /// A non-chair changed the policy: only a succession is valid so, and its validity
+    /// depends on the presence each member sees.
+    pub(super) by_succession: bool,
+}
+
+impl PolicyState {
+    pub(super) fn remember_merge(&mut self, merged: MergedCommit) {
+        // After a re-sync the epochs start again: keep only the ones before this one.
+        self.merged.retain(|m| m.epoch < merged.epoch);
+        self.merged.push_back(merged);
+        while self.merged.len() > MERGED_COMMITS_KEPT {
+            self.merged.pop_front();
+        }
+    }
 }
 
 /// The policy a group context carries, if it carries a well-formed one.
