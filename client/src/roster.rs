@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use conclave_group::{Admission, MembershipStatus, Roster, SecurityCode};
+use conclave_group::{Admission, Fingerprint, MembershipStatus, Roster, SecurityCode};
 use conclave_protocol::{ParticipantId, ParticipantInfo};
 
 use crate::security_code::SecurityCodeView;
@@ -92,6 +92,9 @@ pub struct RosterMember {
     pub fingerprint: String,
     /// The full fingerprint in hex, the key of the `seen_keys` store.
     pub fingerprint_hex: String,
+    /// The full fingerprint, which names the member to a chair's action (its leaf may be
+    /// someone else's by the time the action is committed).
+    pub signature_key: Fingerprint,
     /// Whether this member is this browser.
     pub is_self: bool,
     /// Whether the meeting's policy names this member a chair.
@@ -155,6 +158,7 @@ impl GroupView {
                     display_name: member.display_name,
                     fingerprint: member.fingerprint.to_string(),
                     fingerprint_hex: member.fingerprint.to_hex(),
+                    signature_key: member.fingerprint.clone(),
                     is_self: member.is_self,
                     is_chair: member.is_chair,
                 })
@@ -218,6 +222,8 @@ pub struct RosterRow {
     pub display_name: String,
     /// The short fingerprint.
     pub fingerprint: String,
+    /// The full fingerprint, which a chair's action on this member names.
+    pub signature_key: Fingerprint,
     /// This key was met in an earlier meeting on this browser.
     pub seen_before: bool,
     /// A chair of the meeting.
@@ -240,6 +246,7 @@ pub fn roster_rows(view: &GroupView, seen_before: &HashSet<String>) -> Vec<Roste
             },
             display_name: member.display_name.clone(),
             fingerprint: member.fingerprint.clone(),
+            signature_key: member.signature_key.clone(),
             seen_before: !member.is_self && seen_before.contains(&member.fingerprint_hex),
             is_chair: member.is_chair,
             is_self: member.is_self,

@@ -16,8 +16,8 @@ use conclave_group::{Admission, ChairAction, MembershipStatus};
 fn a_denied_knocker_is_told_and_never_added() {
     let (mut meeting, alice) = Meeting::chaired("Alice");
     let bob = meeting.admitted(alice, "Bob");
-    let bob_leaf = meeting.leaf_of(alice, bob);
-    meeting.act(alice, |group, now| group.set_chair(now, bob_leaf, true));
+    let bob_key = meeting.key_of(alice, bob);
+    meeting.act(alice, |group, now| group.set_chair(now, &bob_key, true));
     meeting.settle();
 
     let mallory = meeting.join("Mallory");

@@ -17,8 +17,8 @@ fn a_chair_who_resyncs_stays_chair() {
     let [alice, bob, carol] = ids[..] else {
         unreachable!()
     };
-    let bob_leaf = meeting.leaf_of(alice, bob);
-    meeting.act(alice, |group, now| group.set_chair(now, bob_leaf, true));
+    let bob_key = meeting.key_of(alice, bob);
+    meeting.act(alice, |group, now| group.set_chair(now, &bob_key, true));
     meeting.settle();
     // Bob locks; the commit never reaches Alice, the first chair.
     meeting.drop_commits_to.insert(alice, 1);

@@ -21,8 +21,8 @@ fn a_commit_relayed_as_someone_elses_is_ignored() {
     let [alice, bob, carol] = ids[..] else {
         unreachable!()
     };
-    let carol_leaf = meeting.leaf_of(alice, carol);
-    meeting.act(alice, |group, now| group.set_chair(now, carol_leaf, true));
+    let carol_key = meeting.key_of(alice, carol);
+    meeting.act(alice, |group, now| group.set_chair(now, &carol_key, true));
     meeting.settle();
     let outsider = meeting.join_raw("Eve");
     meeting.settle();

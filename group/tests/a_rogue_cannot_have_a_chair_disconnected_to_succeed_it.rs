@@ -135,10 +135,7 @@ fn a_rogue_counter_commit_of_the_chairs_commit_gains_nothing() {
     });
     meeting.act(alice, |group, now| group.set_locked(now, true));
     meeting.settle();
-    assert_eq!(
-        meeting.client(dave).group.roster().policy.unwrap().locked,
-        true
-    );
+    assert!(meeting.client(dave).group.roster().policy.unwrap().locked);
     meeting.release_uplink(&[bob]);
     meeting.settle();
     assert_eq!(

@@ -20,8 +20,8 @@ fn a_removed_member_is_told_and_exports_no_later_key() {
         unreachable!()
     };
     let epoch = meeting.client(alice).group.epoch().unwrap();
-    let bob_leaf = meeting.leaf_of(alice, bob);
-    meeting.act(alice, |group, now| group.remove_member(now, bob_leaf));
+    let bob_key = meeting.key_of(alice, bob);
+    meeting.act(alice, |group, now| group.remove_member(now, &bob_key));
     meeting.settle();
 
     meeting.assert_converged(&[alice, carol]);
@@ -55,7 +55,8 @@ fn a_non_chair_cannot_remove() {
         unreachable!()
     };
     let carol_leaf = meeting.leaf_of(bob, carol);
-    meeting.act(bob, |group, now| group.remove_member(now, carol_leaf));
+    let carol_key = meeting.key_of(bob, carol);
+    meeting.act(bob, |group, now| group.remove_member(now, &carol_key));
     assert_eq!(
         meeting.client(bob).failed_actions,
         vec![ChairAction::Remove]
@@ -76,4 +77,32 @@ fn a_non_chair_cannot_remove() {
         meeting.client(carol).group.roster().status,
         MembershipStatus::Member
     );
+}
+
+/// A removal names the member the chair saw, by its key: if that member left and someone
+/// else now holds its leaf, nobody is removed (by leaf, the newcomer would have been).
+#[test]
+fn a_removal_names_the_member_not_its_leaf() {
+    let (mut meeting, ids) = Meeting::of(&["Alice", "Bob", "Carol"]);
+    let [alice, bob, carol] = ids[..] else {
+        unreachable!()
+    };
+    let bob_leaf = meeting.leaf_of(alice, bob);
+    let bob_key = meeting.key_of(alice, bob);
+    meeting.leave(bob);
+    meeting.settle();
+    let dave = meeting.join("Dave");
+    meeting.settle();
+    assert_eq!(
+        meeting.leaf_of(alice, dave),
+        bob_leaf,
+        "Dave took Bob's leaf"
+    );
+    meeting.act(alice, |group, now| group.remove_member(now, &bob_key));
+    meeting.settle();
+    assert_eq!(
+        meeting.client(alice).failed_actions,
+        vec![ChairAction::Remove]
+    );
+    meeting.assert_converged(&[alice, carol, dave]);
 }

@@ -23,25 +23,25 @@ fn three() -> (Meeting, ParticipantId, ParticipantId, ParticipantId) {
 fn a_chair_makes_a_co_chair_and_takes_it_back() {
     let (mut meeting, alice, bob, carol) = three();
     assert_eq!(meeting.chairs_seen_by(carol), vec![alice]);
-    let bob_leaf = meeting.leaf_of(alice, bob);
-    meeting.act(alice, |group, now| group.set_chair(now, bob_leaf, true));
+    let bob_key = meeting.key_of(alice, bob);
+    meeting.act(alice, |group, now| group.set_chair(now, &bob_key, true));
     meeting.settle();
     meeting.assert_converged(&[alice, bob, carol]);
     assert_eq!(meeting.chairs_seen_by(carol), vec![alice, bob]);
     assert!(meeting.client(bob).group.is_chair());
 
     // The co-chair acts as a chair: it removes Carol.
-    let carol_leaf = meeting.leaf_of(bob, carol);
-    meeting.act(bob, |group, now| group.remove_member(now, carol_leaf));
+    let carol_key = meeting.key_of(bob, carol);
+    meeting.act(bob, |group, now| group.remove_member(now, &carol_key));
     meeting.settle();
     meeting.assert_converged(&[alice, bob]);
 
-    meeting.act(alice, |group, now| group.set_chair(now, bob_leaf, false));
+    meeting.act(alice, |group, now| group.set_chair(now, &bob_key, false));
     meeting.settle();
     assert_eq!(meeting.chairs_seen_by(bob), vec![alice]);
     // The last chair cannot step down.
-    let alice_leaf = meeting.leaf_of(alice, alice);
-    meeting.act(alice, |group, now| group.set_chair(now, alice_leaf, false));
+    let alice_key = meeting.key_of(alice, alice);
+    meeting.act(alice, |group, now| group.set_chair(now, &alice_key, false));
     assert_eq!(
         meeting.client(alice).failed_actions,
         vec![ChairAction::SetChair]
@@ -51,8 +51,8 @@ fn a_chair_makes_a_co_chair_and_takes_it_back() {
 #[test]
 fn a_member_naming_itself_chair_is_ignored() {
     let (mut meeting, alice, bob, carol) = three();
-    let bob_leaf = meeting.leaf_of(bob, bob);
-    meeting.act(bob, |group, now| group.set_chair(now, bob_leaf, true));
+    let bob_key = meeting.key_of(bob, bob);
+    meeting.act(bob, |group, now| group.set_chair(now, &bob_key, true));
     assert_eq!(
         meeting.client(bob).failed_actions,
         vec![ChairAction::SetChair]

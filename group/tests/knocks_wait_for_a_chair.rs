@@ -124,8 +124,8 @@ fn in_a_meeting_open_to_the_link_any_members_add_is_followed() {
 fn nobodys_add_is_followed_while_the_meeting_is_locked() {
     let (mut meeting, alice) = Meeting::chaired("Alice");
     let bob = meeting.admitted(alice, "Bob");
-    let bob_leaf = meeting.leaf_of(alice, bob);
-    meeting.act(alice, |group, now| group.set_chair(now, bob_leaf, true));
+    let bob_key = meeting.key_of(alice, bob);
+    meeting.act(alice, |group, now| group.set_chair(now, &bob_key, true));
     meeting.settle();
     meeting.act(alice, |group, now| group.set_locked(now, true));
     meeting.settle();

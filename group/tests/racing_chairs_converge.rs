@@ -17,14 +17,14 @@ fn racing_commits_of_two_chairs_converge() {
     let [alice, bob, carol, dave] = ids[..] else {
         unreachable!()
     };
-    let bob_leaf = meeting.leaf_of(alice, bob);
-    meeting.act(alice, |group, now| group.set_chair(now, bob_leaf, true));
+    let bob_key = meeting.key_of(alice, bob);
+    meeting.act(alice, |group, now| group.set_chair(now, &bob_key, true));
     meeting.settle();
 
     meeting.hold_uplink_from.insert(alice);
     meeting.hold_uplink_from.insert(bob);
-    let dave_leaf = meeting.leaf_of(alice, dave);
-    meeting.act(alice, |group, now| group.remove_member(now, dave_leaf));
+    let dave_key = meeting.key_of(alice, dave);
+    meeting.act(alice, |group, now| group.remove_member(now, &dave_key));
     meeting.act(bob, |group, now| group.set_locked(now, true));
     meeting.release_uplink(&[bob, alice]);
     meeting.settle();

@@ -19,13 +19,15 @@ pub fn member_actions(props: &MemberActionsProps) -> Html {
     let Some(session) = use_session() else {
         return Html::default();
     };
-    let leaf = props.row.key;
+    let member = props.row.signature_key.clone();
     let chair = props.row.is_chair;
     let remove = {
         let session = session.clone();
-        Callback::from(move |_: MouseEvent| session.remove_member(leaf))
+        let member = member.clone();
+        Callback::from(move |_: MouseEvent| session.remove_member(member.clone()))
     };
-    let toggle_chair = Callback::from(move |_: MouseEvent| session.set_chair(leaf, !chair));
+    let toggle_chair =
+        Callback::from(move |_: MouseEvent| session.set_chair(member.clone(), !chair));
     let who = format!(" {}", props.row.display_name);
     html! {
         <span class="member-actions">

@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use conclave_group::{GroupEvent, MeetingGroup};
+use conclave_group::{Fingerprint, GroupEvent, MeetingGroup};
 use conclave_protocol::ParticipantId;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -205,14 +205,15 @@ impl SessionHandle {
         self.chair_action(move |group, now| group.deny(now, participant));
     }
 
-    /// "Remove": the member at `leaf_index` is removed from the group.
-    pub fn remove_member(&self, leaf_index: u32) {
-        self.chair_action(move |group, now| group.remove_member(now, leaf_index));
+    /// "Remove": the member with this signature key is removed from the group.
+    pub fn remove_member(&self, member: Fingerprint) {
+        self.chair_action(move |group, now| group.remove_member(now, &member));
     }
 
-    /// "Make co-chair" (`chair`) or "Remove co-chair" for the member at `leaf_index`.
-    pub fn set_chair(&self, leaf_index: u32, chair: bool) {
-        self.chair_action(move |group, now| group.set_chair(now, leaf_index, chair));
+    /// "Make co-chair" (`chair`) or "Remove co-chair" for the member with this signature
+    /// key.
+    pub fn set_chair(&self, member: Fingerprint, chair: bool) {
+        self.chair_action(move |group, now| group.set_chair(now, &member, chair));
     }
 
     /// "Lock" (`locked`) or "Unlock" the meeting.

@@ -15,8 +15,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
 
 use conclave_group::{
-    Admission, ChairAction, FrameSuite, GroupEvent, Identity, MeetingConfig, MeetingGroup,
-    MembershipStatus, ResyncReason, SecurityCode,
+    Admission, ChairAction, Fingerprint, FrameSuite, GroupEvent, Identity, MeetingConfig,
+    MeetingGroup, MembershipStatus, ResyncReason, SecurityCode,
 };
 use conclave_protocol::{
     Bytes, ClientMessage, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
@@ -522,6 +522,18 @@ impl Meeting {
             .find(|m| m.participant_id == Some(member))
             .expect("a member")
             .leaf_index
+    }
+
+    /// The signature key fingerprint of `member` in `viewer`'s roster.
+    pub fn key_of(&self, viewer: ParticipantId, member: ParticipantId) -> Fingerprint {
+        self.client(viewer)
+            .group
+            .roster()
+            .members
+            .into_iter()
+            .find(|m| m.participant_id == Some(member))
+            .expect("a member")
+            .fingerprint
     }
 
     /// The participants `viewer`'s roster lists as members, in leaf order.

@@ -9,7 +9,6 @@
 //! [`OWN_COMMIT_TIMEOUT_MS`]: crate::meeting_group::OWN_COMMIT_TIMEOUT_MS
 
 use conclave_protocol::{ClientMessage, KnockAnswer, ParticipantId};
-use openmls::prelude::LeafNodeIndex;
 
 use super::policy_of;
 use crate::meeting_group::{GroupEvent, MeetingGroup, MembershipStatus};
@@ -122,9 +121,11 @@ impl MeetingGroup {
         ]
     }
 
-    /// Removes the member at `leaf_index` (not ourselves: we leave by leaving the room).
-    pub fn remove_member(&mut self, now_ms: u64, leaf_index: u32) -> Vec<GroupEvent> {
-        let target = self.member_key(leaf_index).filter(|(_, _, own)| !own);
+    /// Removes the member with this signature key (not ourselves: we leave by leaving the
+    /// room). A member is named by its key, not its leaf, which by the time the action is
+    /// committed may hold someone else.
+    pub fn remove_member(&mut self, now_ms: u64, member: &Fingerprint) -> Vec<GroupEvent> {
+        let target = self.member_key(member).filter(|(_, _, own)| !own);
         let intent = target
             .clone()
             .map(|(fingerprint, participant_id, _)| ChairIntent::Remove {
@@ -137,15 +138,15 @@ impl MeetingGroup {
         }
     }
 
-    /// Makes the member at `leaf_index` a chair (`chair`), or takes the role back (never
-    /// from the last chair).
-    pub fn set_chair(&mut self, now_ms: u64, leaf_index: u32, chair: bool) -> Vec<GroupEvent> {
+    /// Makes the member with this signature key a chair (`chair`), or takes the role back
+    /// (never from the last chair).
+    pub fn set_chair(&mut self, now_ms: u64, member: &Fingerprint, chair: bool) -> Vec<GroupEvent> {
         let chairs = self
             .member_group()
             .and_then(|group| policy_of(group.extensions()))
             .map(|p| p.chairs)
             .unwrap_or_default();
-        let Some((fingerprint, _, _)) = self.member_key(leaf_index) else {
+        let Some((fingerprint, _, _)) = self.member_key(member) else {
             return vec![GroupEvent::ChairActionFailed(ChairAction::SetChair)];
         };
         let leaves_none = !chair && chairs.iter().all(|c| *c == fingerprint);
@@ -187,11 +188,16 @@ impl MeetingGroup {
         events
     }
 
-    /// The signature key fingerprint and participant of the member at `leaf_index`, and
-    /// whether it is us.
-    fn member_key(&self, leaf_index: u32) -> Option<(Fingerprint, Option<ParticipantId>, bool)> {
+    /// The signature key fingerprint and participant of the member with this signature
+    /// key, and whether it is us.
+    fn member_key(
+        &self,
+        fingerprint: &Fingerprint,
+    ) -> Option<(Fingerprint, Option<ParticipantId>, bool)> {
         let group = self.member_group()?;
-        let member = group.member_at(LeafNodeIndex::new(leaf_index))?;
+        let member = group
+            .members()
+            .find(|m| Fingerprint::of_public_key(&m.signature_key) == *fingerprint)?;
         Some((
             Fingerprint::of_public_key(&member.signature_key),
             crate::meeting_group::roster::credential_info(&member.credential).participant_id,
