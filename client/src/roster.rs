@@ -39,6 +39,8 @@ pub enum MeetingClosed {
     Denied,
     /// The meeting is locked: nobody new is let in.
     LockedOut,
+    /// A chair replaced the invite link we hold: we need the new one.
+    LinkReplaced,
     /// A chair ended the meeting for everyone.
     Ended,
     /// The server closed our connection saying we were removed (close code or a commit's
@@ -57,6 +59,7 @@ impl MeetingClosed {
             MeetingClosed::Removed => "A chair removed you from the meeting",
             MeetingClosed::Denied => "The chair did not let you in",
             MeetingClosed::LockedOut => "This meeting is locked",
+            MeetingClosed::LinkReplaced => "This invite link was replaced",
             MeetingClosed::Ended => "The chair ended the meeting",
             MeetingClosed::ServerRemoved => "The server disconnected you",
             MeetingClosed::ServerEnded => "The server closed the meeting",
@@ -74,6 +77,7 @@ impl From<MembershipStatus> for EncryptionStatus {
             MembershipStatus::Removed => EncryptionStatus::Closed(MeetingClosed::Removed),
             MembershipStatus::Denied => EncryptionStatus::Closed(MeetingClosed::Denied),
             MembershipStatus::LockedOut => EncryptionStatus::Closed(MeetingClosed::LockedOut),
+            MembershipStatus::LinkReplaced => EncryptionStatus::Closed(MeetingClosed::LinkReplaced),
             MembershipStatus::Ended => EncryptionStatus::Closed(MeetingClosed::Ended),
         }
     }
@@ -563,6 +567,10 @@ pub(crate) mod tests {
             ),
             (MembershipStatus::Denied, "The chair did not let you in"),
             (MembershipStatus::LockedOut, "This meeting is locked"),
+            (
+                MembershipStatus::LinkReplaced,
+                "This invite link was replaced",
+            ),
             (MembershipStatus::Ended, "The chair ended the meeting"),
         ] {
             let status = EncryptionStatus::from(status);

@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 export type ServerMessage = { type: string; [field: string]: unknown };
 
 /** `PROTOCOL_VERSION` in protocol/src/lib.rs: the server admits only clients of its own. */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 export class SignalingClient {
   readonly received: ServerMessage[] = [];

@@ -1,6 +1,6 @@
 //! A new invite link: every member derives the same new invite secret from the epoch the
 //! chair's commit starts (the server never sees it); a joiner holding the old link is not
-//! added, one holding the new link is.
+//! added (and is told the link was replaced), one holding the new link is.
 
 // They drive the real signaling server, which is not built for the browser.
 #![cfg(not(target_arch = "wasm32"))]
@@ -36,13 +36,21 @@ fn the_new_link_admits_and_the_old_one_does_not() {
         1
     );
 
-    // Anyone with the link is admitted in this meeting: only the link matters.
+    // Anyone with the link is admitted in this meeting: only the link matters. A member
+    // who knew the old link tells a joiner holding it that it was replaced (rather than
+    // leave it waiting for ever).
     let old = meeting.join_with("Olga", SECRET, None);
     meeting.settle();
-    meeting.advance(40_000);
     assert_eq!(
         meeting.client(old).group.roster().status,
-        MembershipStatus::WaitingToBeAdded
+        MembershipStatus::LinkReplaced
+    );
+    let published = meeting.client(old).published.len();
+    meeting.advance(40_000);
+    assert_eq!(
+        meeting.client(old).published.len(),
+        published,
+        "asks no more"
     );
     assert!(meeting.client(old).keys.is_empty());
     meeting.assert_converged(&[alice, bob]);

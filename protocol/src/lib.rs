@@ -38,7 +38,9 @@ pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 ///   `meeting_ended`; a commit names the participants it `expelled` (the server closes
 ///   them with [`close_code::REMOVED`]); the server accepts one counter-commit per epoch
 ///   for an earlier epoch whose later commits all came from the one sender it expels.
-pub const PROTOCOL_VERSION: u32 = 4;
+/// - 5: a commit's `added`, `removed` and `expelled` are also signed in its MLS
+///   authenticated data (members check them); a knock may be answered `link_replaced`.
+pub const PROTOCOL_VERSION: u32 = 5;
 
 /// Length of a [`JoinChallenge`] in bytes.
 pub const JOIN_CHALLENGE_BYTES: usize = 32;
@@ -238,6 +240,9 @@ pub enum KnockAnswer {
     Denied,
     /// The meeting is locked: nobody new is added.
     Locked,
+    /// The knocker proved an invite link a chair has replaced: it needs the new link.
+    /// Sent by a member who knew the old one (any member may say so).
+    LinkReplaced,
 }
 
 /// Reply body of `POST /api/rooms`.
@@ -650,7 +655,7 @@ mod tests {
     fn client_messages_have_a_stable_json_shape() {
         assert_eq!(
             serde_json::to_string(&ClientMessage::join()).unwrap(),
-            r#"{"type":"join","protocol":4}"#
+            r#"{"type":"join","protocol":5}"#
         );
         // A code from a newer server still reads, as `Unknown`, with its message.
         let newer: ServerMessage =
@@ -668,7 +673,7 @@ mod tests {
             serde_json::from_str(r#"{"type":"join","display_name":"Ada"}"#).unwrap();
         assert_eq!(unversioned, ClientMessage::Join { protocol: 0 });
         let named: ClientMessage =
-            serde_json::from_str(r#"{"type":"join","display_name":"Ada","protocol":4}"#).unwrap();
+            serde_json::from_str(r#"{"type":"join","display_name":"Ada","protocol":5}"#).unwrap();
         assert_eq!(named, ClientMessage::join());
         assert_eq!(
             serde_json::to_string(&ParticipantInfo {

@@ -1,5 +1,5 @@
-//! The page after the meeting ended for this browser: removed, denied, locked out or
-//! ended for all (by a chair, as our group showed, or by the server alone). Its keys are
+//! The page after the meeting ended for this browser: removed, denied, locked out, holding
+//! a replaced link, or ended for all (by a chair, as our group showed, or by the server alone). Its keys are
 //! gone; there is no way back in from here.
 
 use yew::prelude::*;
@@ -22,6 +22,10 @@ pub fn closed_page(props: &ClosedProps) -> Html {
         }
         MeetingClosed::Denied | MeetingClosed::LockedOut => {
             "You were not added: you never held the meeting's keys."
+        }
+        MeetingClosed::LinkReplaced => {
+            "A chair made a new link for this meeting, and this one no longer lets anyone \
+             in. Ask someone in the meeting for the new link."
         }
         MeetingClosed::ServerRemoved => {
             "It said a chair removed you, but the meeting's encrypted group did not show it. \

@@ -148,6 +148,7 @@ fn refusal_of_our_knock(
     Some(match answer {
         KnockAnswer::Denied => MeetingClosed::Denied,
         KnockAnswer::Locked => MeetingClosed::LockedOut,
+        KnockAnswer::LinkReplaced => MeetingClosed::LinkReplaced,
     })
 }
 
@@ -323,6 +324,10 @@ mod tests {
         assert_eq!(
             refusal_of_our_knock(me, true, &answered(5, KnockAnswer::Locked)),
             Some(MeetingClosed::LockedOut)
+        );
+        assert_eq!(
+            refusal_of_our_knock(me, true, &answered(5, KnockAnswer::LinkReplaced)),
+            Some(MeetingClosed::LinkReplaced)
         );
         assert_eq!(
             refusal_of_our_knock(me, true, &answered(6, KnockAnswer::Denied)),

@@ -61,6 +61,7 @@ impl MeetingGroup {
             return;
         }
         let Some(verified) = self.verify_key_package(from, key_package, invite_proof) else {
+            self.answer_replaced_link(from, &key_package.0, &invite_proof.0, events);
             return;
         };
         if !self.pending_key_packages.contains_key(&from)

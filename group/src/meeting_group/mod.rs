@@ -98,6 +98,8 @@ pub const COMMIT_RETRY_MS: u64 = 500;
 pub const MAX_COMMIT_REFUSALS: usize = 3;
 /// Most commits of future epochs kept while waiting for a missing one.
 pub const MAX_BUFFERED_COMMITS: usize = 8;
+/// How many replaced invite links a member still recognises (to tell their holders).
+pub const REPLACED_LINKS_KEPT: usize = 4;
 /// Most pending join requests (verified KeyPackages), one per participant.
 pub const MAX_PENDING_KEY_PACKAGES: usize = 64;
 
@@ -149,6 +151,9 @@ pub struct MeetingGroup {
     room_id: RoomId,
     display_name: String,
     proof_key: InviteProofKey,
+    /// The proof keys of links a chair replaced while we were a member, newest last: a
+    /// joiner whose proof verifies under one of them is told to ask for the new link.
+    replaced_proof_keys: Vec<InviteProofKey>,
     /// The group's proof to us that it knows the invite secret (in `provider` too).
     invite_psk: InvitePsk,
     /// Why we last refused a Welcome, until we become a member.
@@ -202,6 +207,7 @@ impl MeetingGroup {
         MeetingGroup {
             identity,
             proof_key: InviteProofKey::derive(&config.invite_secret, config.frame_suite),
+            replaced_proof_keys: Vec::new(),
             invite_psk,
             refused_welcome: None,
             frame_suite: config.frame_suite,
@@ -350,6 +356,7 @@ impl MeetingGroup {
             | MembershipStatus::Removed
             | MembershipStatus::Denied
             | MembershipStatus::LockedOut
+            | MembershipStatus::LinkReplaced
             | MembershipStatus::Ended => {}
         }
         events

@@ -27,6 +27,8 @@ pub enum MembershipStatus {
     Denied,
     /// The meeting is locked: nobody new gets in. Terminal.
     LockedOut,
+    /// The invite link we hold was replaced by a chair: we need the new one. Terminal.
+    LinkReplaced,
     /// A chair ended the meeting. Terminal: keys dropped.
     Ended,
 }
@@ -39,6 +41,7 @@ impl MembershipStatus {
             MembershipStatus::Removed
                 | MembershipStatus::Denied
                 | MembershipStatus::LockedOut
+                | MembershipStatus::LinkReplaced
                 | MembershipStatus::Ended
         )
     }

@@ -208,8 +208,9 @@ impl MeetingGroup {
 
 impl MeetingGroup {
     /// The server relays a member's answer to a knock. To us, while we wait to be let in:
-    /// final ([`MembershipStatus::Denied`] or [`MembershipStatus::LockedOut`]); a hostile
-    /// server could say so falsely, but it can keep us out anyway. To the members: another
+    /// final ([`MembershipStatus::Denied`], [`MembershipStatus::LockedOut`] or
+    /// [`MembershipStatus::LinkReplaced`]); a hostile server could say so falsely, but it
+    /// can keep us out anyway. To the members: another
     /// chair answered that knock, so it leaves our list, if the sender is a chair (a denial)
     /// or any member (locked, which the policy shows anyway).
     pub(in crate::meeting_group) fn on_knock_answered(
@@ -220,16 +221,21 @@ impl MeetingGroup {
         events: &mut Vec<GroupEvent>,
     ) {
         if Some(to) == self.you {
-            if matches!(
+            let knocking = matches!(
                 self.status,
                 MembershipStatus::WaitingToBeAdded | MembershipStatus::Connecting
-            ) {
-                let status = match answer {
-                    KnockAnswer::Denied => MembershipStatus::Denied,
-                    KnockAnswer::Locked => MembershipStatus::LockedOut,
-                };
-                self.become_terminal(status, events);
-            }
+            );
+            // A member re-syncing that missed the new link cannot get back in either.
+            let resyncing = self.status == MembershipStatus::Resyncing;
+            let status = match answer {
+                KnockAnswer::Denied if knocking => MembershipStatus::Denied,
+                KnockAnswer::Locked if knocking => MembershipStatus::LockedOut,
+                KnockAnswer::LinkReplaced if knocking || resyncing => {
+                    MembershipStatus::LinkReplaced
+                }
+                _ => return,
+            };
+            self.become_terminal(status, events);
             return;
         }
         let Some(group) = self.member_group() else {
@@ -239,7 +245,7 @@ impl MeetingGroup {
         let from_counts = group.members().any(|m| {
             crate::meeting_group::roster::credential_info(&m.credential).participant_id
                 == Some(from)
-                && (answer == KnockAnswer::Locked
+                && (answer != KnockAnswer::Denied
                     || policy
                         .as_ref()
                         .is_some_and(|p| p.is_chair(&Fingerprint::of_public_key(&m.signature_key))))

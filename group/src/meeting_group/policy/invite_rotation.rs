@@ -4,15 +4,20 @@
 //! epoch that commit starts (RFC 9420 section 8.5), so the secret never crosses the server.
 //! It replaces the invite proof key (joiners' proofs over the old secret no longer verify)
 //! and the invite PSK (the next Adds prove the new secret to their joiners); knocks
-//! verified under the old secret are dropped.
+//! verified under the old secret are dropped. A member keeps the proof keys of the last
+//! few replaced links, so that the lowest present member can tell someone who knocks with
+//! an old link to ask for the new one (`KnockAnswer::LinkReplaced`) instead of leaving it
+//! waiting.
 
+use conclave_protocol::{ClientMessage, KnockAnswer, ParticipantId};
 use openmls_traits::OpenMlsProvider as _;
 use zeroize::Zeroizing;
 
 use super::policy_of;
 use crate::invite_proof::InviteProofKey;
 use crate::invite_psk::InvitePsk;
-use crate::meeting_group::{GroupEvent, MeetingGroup};
+use crate::meeting_group::roster::credential_info;
+use crate::meeting_group::{GroupEvent, MeetingGroup, REPLACED_LINKS_KEPT};
 
 /// Exporter label of the invite secret of a new link.
 const INVITE_SECRET_LABEL: &str = "Conclave 1.0 invite secret";
@@ -48,11 +53,57 @@ impl MeetingGroup {
             return;
         }
         secret.copy_from_slice(&exported);
-        self.proof_key = InviteProofKey::derive(&secret, self.frame_suite);
+        let replaced = std::mem::replace(
+            &mut self.proof_key,
+            InviteProofKey::derive(&secret, self.frame_suite),
+        );
+        self.replaced_proof_keys.push(replaced);
+        if self.replaced_proof_keys.len() > REPLACED_LINKS_KEPT {
+            self.replaced_proof_keys.remove(0);
+        }
         self.invite_psk = InvitePsk::derive(&secret, &self.room_id, self.frame_suite);
         // Same PSK id, new value: storing replaces the old one.
         let _ = self.invite_psk.store(&self.provider);
         self.pending_key_packages.clear();
         events.push(GroupEvent::InviteSecret(secret));
+    }
+
+    /// A join request whose proof did not verify under the current link: if it verifies
+    /// under a link a chair replaced, and we are the lowest present member, tell its
+    /// sender to ask for the new link.
+    pub(in crate::meeting_group) fn answer_replaced_link(
+        &self,
+        from: ParticipantId,
+        key_package: &[u8],
+        invite_proof: &[u8],
+        events: &mut Vec<GroupEvent>,
+    ) {
+        let Some(group) = self.member_group() else {
+            return;
+        };
+        let own = group.own_leaf_index();
+        let lowest_present = group
+            .members()
+            .filter(|m| {
+                m.index == own
+                    || credential_info(&m.credential)
+                        .participant_id
+                        .is_some_and(|p| self.presence.contains_key(&p))
+            })
+            .map(|m| m.index)
+            .min();
+        if lowest_present != Some(own) {
+            return;
+        }
+        let old_link = self.replaced_proof_keys.iter().any(|key| {
+            self.join_challenges
+                .verify(key, &self.room_id, key_package, invite_proof)
+        });
+        if old_link {
+            events.push(GroupEvent::Send(ClientMessage::AnswerKnock {
+                to: from,
+                answer: KnockAnswer::LinkReplaced,
+            }));
+        }
     }
 }
