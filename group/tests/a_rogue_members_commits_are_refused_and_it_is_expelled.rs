@@ -12,7 +12,7 @@
 mod common;
 
 use common::Meeting;
-use conclave_group::{MembershipStatus, RogueCommit};
+use conclave_group::{MembershipStatus, ResyncReason, RogueCommit};
 use conclave_protocol::close_code;
 
 #[test]
@@ -91,4 +91,48 @@ fn roster_for(
             m
         })
         .collect()
+}
+
+/// A knocker the rogue added (its Welcome took Dave into the rogue's line, which nobody
+/// honest follows) is dropped from the server's member list by the chair's counter-commit.
+/// The server tells Dave (its group status no longer lists him), so he does not sit in a
+/// dead group: he asks to be added again, and the chair admits him into the real one.
+#[test]
+fn a_joiner_pulled_into_the_rogues_line_knocks_again() {
+    let (mut meeting, alice) = Meeting::chaired("Alice");
+    let bob = meeting.admitted(alice, "Bob");
+    let carol = meeting.admitted(alice, "Carol");
+    let dave = meeting.join("Dave");
+    meeting.settle();
+    meeting.hold_uplink_from.insert(alice);
+    meeting.act(bob, |group, now| {
+        group.rogue_commit(now, RogueCommit::AddParticipant(dave))
+    });
+    meeting.settle();
+    assert_eq!(
+        meeting.client(dave).group.roster().status,
+        MembershipStatus::Member,
+        "Dave took the rogue's Welcome"
+    );
+    meeting.release_uplink(&[alice]);
+    meeting.settle();
+    assert_eq!(meeting.closed.get(&bob), Some(&close_code::REMOVED));
+    meeting.clients.remove(&bob);
+    assert_eq!(
+        meeting.client(dave).resync_reasons,
+        vec![ResyncReason::LeftBehind],
+        "Dave left the dead line"
+    );
+    // The keys of that line are not the real group's (same epoch numbers, other keys).
+    meeting.clients.get_mut(&dave).unwrap().keys.clear();
+    assert!(meeting
+        .client(alice)
+        .group
+        .roster()
+        .knocks
+        .iter()
+        .any(|k| k.participant_id == dave));
+    meeting.act(alice, |group, now| group.admit(now, dave));
+    meeting.settle();
+    meeting.assert_converged(&[alice, carol, dave]);
 }

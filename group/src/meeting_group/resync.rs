@@ -75,6 +75,9 @@ pub enum ResyncReason {
     /// A chair countered a succession we had followed (it saw the old chair present): the
     /// server went back to the epoch before it, and our line of commits is left behind.
     SuccessionCountered,
+    /// The server's group no longer lists us: a counter-commit undid the commit that
+    /// added us (a rule-breaker's Add), so nobody else follows our group.
+    LeftBehind,
 }
 
 impl ResyncReason {
@@ -136,6 +139,23 @@ impl MeetingGroup {
         group: &GroupStatus,
         events: &mut Vec<GroupEvent>,
     ) {
+        // The server's group no longer lists us: a counter-commit undid the commit that
+        // added us (a rule-breaker's), and our group is a line nobody follows. (While a
+        // rule-breaker is in our group, its commits may have taken us off the server's list
+        // for a while: the chair's counter-commit puts us back.) The challenges we heard
+        // were that line's: ask to be added over the group's.
+        let dropped = self.status == MembershipStatus::Member
+            && group.epoch.is_some()
+            && self.you.is_some_and(|you| !group.members.contains(&you))
+            && !self.rule_breaker_in_group();
+        if dropped {
+            self.join_challenges.forget_heard();
+            if let Some(challenge) = &group.join_challenge {
+                self.hear_join_challenge(challenge);
+            }
+            self.resync(now_ms, ResyncReason::LeftBehind, events);
+            return;
+        }
         if let Some(challenge) = &group.join_challenge {
             self.on_join_challenge(now_ms, challenge, events);
         }

@@ -289,10 +289,10 @@ impl DeliveryService {
     /// the group to the next epoch; a counter-commit for an earlier epoch (see the module
     /// documentation) takes the room back to the epoch after its own and puts the members
     /// back as they were before the commits it counters, less those it removes. Either way
-    /// the result holds,
-    /// in order: the commit for every present participant that was a member before it
-    /// (the sender and removed ones included), then the Welcome for each added
-    /// participant. The caller closes the connections of the participants in
+    /// the result holds, in order: the commit for every present participant that was a
+    /// member before it (the sender and removed ones included); for a counter-commit, the
+    /// group status for each present participant the countered commits added (no member
+    /// any more); then the Welcome for each added participant. The caller closes the connections of the participants in
     /// `request.expelled` after delivering these. A rejected commit changes nothing.
     pub fn commit(
         &mut self,
@@ -351,6 +351,8 @@ impl DeliveryService {
                 },
             })
             .collect();
+        // Who the line of commits this one counters had as members.
+        let line_members = countered_from.map(|_| group.members.clone());
         let mut members = members_before;
         for id in &removed {
             members.remove(id);
@@ -385,6 +387,31 @@ impl DeliveryService {
         }
         group.epoch = epoch.saturating_add(1);
         group.members = members;
+        if let Some(line_members) = line_members {
+            // Those the countered commits added are no members any more: tell them (their
+            // group is a line nobody follows), so that they ask to be added again.
+            let status = GroupStatus {
+                epoch: Some(group.epoch),
+                members: group.members.iter().copied().collect(),
+                join_challenge: group.join_challenge.clone(),
+            };
+            routed.extend(
+                present
+                    .iter()
+                    .filter(|to| {
+                        line_members.contains(to)
+                            && !group.members.contains(to)
+                            && !expelled.contains(to)
+                            && !removed.contains(to)
+                    })
+                    .map(|&to| Routed {
+                        to,
+                        message: ServerMessage::GroupStatus {
+                            group: status.clone(),
+                        },
+                    }),
+            );
+        }
         if let Some(welcome) = welcome {
             routed.extend(added.iter().map(|&to| Routed {
                 to,

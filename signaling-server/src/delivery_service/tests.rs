@@ -354,9 +354,12 @@ fn one_counter_commit_routes_around_an_ignored_commit() {
         .unwrap();
     assert_eq!(ds.status().members, vec![ADA, CY, DEE]);
     // Ada counters for epoch 2, expelling Cy: relayed to the members of before the
-    // rogue commit; the epoch stays 3, and the members are Ada and Bob.
+    // rogue commit; the epoch stays 3, and the members are Ada and Bob. Dee, whom the
+    // rogue commit added, is told the group's status (no longer listing her).
     let counter = ds.commit(ADA, &present, expelling(2, &[CY])).unwrap();
-    assert_eq!(recipients(&counter), vec![ADA, BOB, CY]);
+    assert_eq!(recipients(&counter), vec![ADA, BOB, CY, DEE]);
+    assert!(counter.iter().any(|routed| routed.to == DEE
+        && matches!(&routed.message, ServerMessage::GroupStatus { group } if group.members == [ADA, BOB])));
     assert_eq!(
         ds.status(),
         GroupStatus {
@@ -385,7 +388,7 @@ fn a_counter_commit_undoes_a_rule_breakers_run_of_commits() {
     // Ada counters for epoch 2, expelling Cy: the room goes back to epoch 3, with the
     // members of before Cy's commits less Cy.
     let counter = ds.commit(ADA, &present, expelling(2, &[CY])).unwrap();
-    assert_eq!(recipients(&counter), vec![ADA, BOB, CY]);
+    assert_eq!(recipients(&counter), vec![ADA, BOB, CY, DEE]);
     assert_eq!(ds.group().map(GroupState::epoch), Some(3));
     assert_eq!(ds.status().members, vec![ADA, BOB]);
     // One counter-commit per epoch, and the honest members go on from epoch 3.
