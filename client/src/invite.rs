@@ -48,6 +48,14 @@ impl InviteSecret {
         Self(bytes)
     }
 
+    /// Copies a secret the group derived (a chair's new link) without leaving an unzeroized
+    /// copy behind (`from_bytes` takes its array by value).
+    pub fn copy_from(bytes: &[u8; SECRET_BYTES]) -> Self {
+        let mut secret = Self([0; SECRET_BYTES]);
+        secret.0.copy_from_slice(bytes);
+        secret
+    }
+
     /// Parses the 43-character unpadded base64url form found in an invite fragment.
     pub fn from_base64url(text: &str) -> Result<Self, InviteError> {
         if text.len() != SECRET_CHARS {

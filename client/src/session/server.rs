@@ -74,7 +74,7 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
             invite_secret: {
                 let weak = weak.clone();
                 Callback::from(move |secret: Zeroizing<[u8; 32]>| {
-                    invite_renewed(&weak, InviteSecret::from_bytes(*secret));
+                    invite_renewed(&weak, InviteSecret::copy_from(&secret));
                 })
             },
             chair_action_failed: {
