@@ -36,9 +36,11 @@ fn a_removed_member_is_told_and_exports_no_later_key() {
     );
     assert_eq!(removed.resyncs, 0);
 
-    // Time passes and more commits come: Bob asks for nothing and learns nothing.
+    // Time passes and more commits come: Bob asks for nothing and learns nothing. (Dave
+    // comes with the new link the removal made in this open meeting.)
     let published = removed.published.len();
-    let dave = meeting.join("Dave");
+    let new_link = *meeting.client(alice).invite_secrets.last().unwrap();
+    let dave = meeting.join_with("Dave", new_link, None);
     meeting.settle();
     meeting.advance(60_000);
     meeting.assert_converged(&[alice, carol, dave]);
@@ -105,4 +107,29 @@ fn a_removal_names_the_member_not_its_leaf() {
         vec![ChairAction::Remove]
     );
     meeting.assert_converged(&[alice, carol, dave]);
+}
+
+/// In a meeting open to anyone with the link, a removed member holds the link: removing it
+/// also makes a new link (in the same commit), so it cannot simply come back.
+#[test]
+fn in_an_open_meeting_a_removed_member_cannot_come_back_with_the_link() {
+    let (mut meeting, ids) = Meeting::of(&["Alice", "Bob", "Carol"]);
+    let [alice, bob, carol] = ids[..] else {
+        unreachable!()
+    };
+    let bob_key = meeting.key_of(alice, bob);
+    meeting.act(alice, |group, now| group.remove_member(now, &bob_key));
+    meeting.settle();
+    meeting.assert_converged(&[alice, carol]);
+    assert_eq!(meeting.client(carol).invite_secrets.len(), 1, "a new link");
+    // Bob's browser comes back with the link it had.
+    meeting.leave(bob);
+    let again = meeting.join("Bob");
+    meeting.settle();
+    meeting.advance(10_000);
+    assert_eq!(
+        meeting.client(again).group.roster().status,
+        MembershipStatus::LinkReplaced
+    );
+    meeting.assert_converged(&[alice, carol]);
 }

@@ -9,7 +9,9 @@
 //!   present member commits the succession: Removes of every absent member, Removes and
 //!   expulsions of every rule-breaker, and itself as sole chair (rule 5);
 //! - a member whose commit broke a rule takes no duty.
-//! - a chair commits its own queued intents (admit, remove, roles, lock, end, new link).
+//! - a chair commits its own queued intents (admit, remove, roles, lock, end, new link);
+//!   a removal in a meeting open to anyone with the link also makes a new link (the removed
+//!   member holds the old one).
 //!
 //! Chairs that the commit removes leave the chairs' list in the same commit, so the policy
 //! never names a non-member.
@@ -229,6 +231,15 @@ impl MeetingGroup {
                                     plan.expelled.push(p);
                                 }
                             }
+                        }
+                        // In a meeting open to anyone with the link, the removed member
+                        // holds the link: a new one, or it just comes back.
+                        if !targets.is_empty()
+                            && policy.admission == Admission::AnyoneWithLink
+                            && !link_bumped
+                        {
+                            link_bumped = true;
+                            new_policy.link_generation = policy.link_generation.saturating_add(1);
                         }
                         !targets.is_empty()
                     }
