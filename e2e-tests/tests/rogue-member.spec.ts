@@ -48,3 +48,25 @@ for (const kind of ['add', 'remove', 'promote'] as RogueKind[]) {
     }
   });
 }
+
+/**
+ * The server closes the connection of whoever a commit names as expelled, before any member
+ * can check it: Bob commits nothing but says (signed) that he expels Alice, the only chair,
+ * to take the chair by succession. The server disconnects Alice; every other client sees
+ * the lie, so the chair passes over Bob to Carol, who expels him.
+ */
+test('a rogue member that gets the chair disconnected does not take the chair', async ({ meeting }) => {
+  const [alice, bob, carol, dave] = await meeting(['Alice', 'Bob', 'Carol', 'Dave'], {
+    whoCanJoin: 'People the chair admits',
+  });
+  await bob.rogueCommit('expel', 'Alice');
+  await expect(alice.meetingClosed()).toContainText('The server disconnected you');
+  await expect(bob.meetingClosed()).toContainText('The server disconnected you');
+  for (const member of [carol, dave]) {
+    await expect.poll(() => member.rosterNames()).toEqual(['Carol', 'Dave']);
+    await expect.poll(() => member.chairNames()).toEqual(['Carol']);
+  }
+  await expect.poll(() => dave.securityCode()).toBe(await carol.securityCode());
+  await expectRising(() => carol.framesDecodedOf('Dave'), 20);
+  await expectRising(() => dave.framesDecodedOf('Carol'), 20);
+});

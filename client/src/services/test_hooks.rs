@@ -13,7 +13,8 @@
 //! In a meeting the app sets `window.__conclaveTestHooks.rogueCommit(kind, name)`: this
 //! page, as a rogue member, commits what the chair policy forbids it
 //! (`conclave_group::RogueCommit`): `'add'` the knocking participant whose credential says
-//! `name`, `'remove'` the member whose credential says `name`, `'promote'` itself to chair.
+//! `name`, `'remove'` the member whose credential says `name`, `'promote'` itself to chair,
+//! `'expel'` nothing, while telling the server (and signing) that it expels `name`.
 //! It returns false if there is no such person or no meeting.
 //!
 //! In Janus mode the app sets `window.__conclaveTestHooks.chooseSubstream(layer)`: it asks

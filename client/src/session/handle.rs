@@ -88,6 +88,17 @@ impl SessionHandle {
                     .map(|knock| RogueCommit::AddParticipant(knock.participant_id)),
                 "remove" => member(name).map(RogueCommit::RemoveLeaf),
                 "promote" => Some(RogueCommit::PromoteSelf),
+                // An empty commit, signed as expelling `name`: the server closes its
+                // connection.
+                "expel" => view
+                    .members
+                    .iter()
+                    .find(|member| member.display_name == name)
+                    .and_then(|member| member.participant_id)
+                    .map(|target| RogueCommit::ExpelWithoutRemoving {
+                        target,
+                        signed: true,
+                    }),
                 _ => None,
             };
             match commit {
