@@ -25,7 +25,7 @@ test('the new link admits, the old one does not', async ({ meeting, newParticipa
 
   // The old link: never a knock, never added; its holder is told to ask for the new one.
   const mallory = await newParticipant('Mallory');
-  await mallory.join(oldLink);
+  await mallory.askToJoin(oldLink);
   await expect(mallory.meetingClosed()).toContainText('This invite link was replaced');
   await expect(mallory.meetingClosed()).toContainText('Ask someone in the meeting for the new link');
 
