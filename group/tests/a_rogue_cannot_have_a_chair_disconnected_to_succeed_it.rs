@@ -158,3 +158,90 @@ fn a_rogue_counter_commit_of_the_chairs_commit_gains_nothing() {
         "Alice's lock stands"
     );
 }
+
+/// A rogue "counter-commit" of valid commits (a succession, or a run of the chair's) would
+/// take the server back past commits every honest member merged: the server accepts a
+/// counter-commit only when most other members disputed the commit it counters, and
+/// nobody honest disputed these. Nobody is disconnected, nobody re-syncs.
+#[test]
+fn the_server_refuses_a_counter_commit_nobody_disputed() {
+    for case in ["succession", "two chair commits"] {
+        let (mut meeting, [alice, bob, carol, dave]) = council();
+        // Dave's commit, made now, reaches the server only after the valid commits.
+        meeting.hold_uplink_from.insert(dave);
+        let (target, honest) = if case == "succession" {
+            meeting.act(dave, |group, now| {
+                group.rogue_commit(
+                    now,
+                    RogueCommit::ExpelWithoutRemoving {
+                        target: bob,
+                        signed: true,
+                    },
+                )
+            });
+            // Alice leaves; Bob, the lowest present, succeeds her.
+            meeting.leave(alice);
+            meeting.settle();
+            assert_eq!(meeting.chairs_seen_by(carol), vec![bob], "{case}");
+            (bob, vec![bob, carol])
+        } else {
+            meeting.act(dave, |group, now| {
+                group.rogue_commit(
+                    now,
+                    RogueCommit::ExpelWithoutRemoving {
+                        target: alice,
+                        signed: true,
+                    },
+                )
+            });
+            meeting.act(alice, |group, now| group.set_locked(now, true));
+            meeting.settle();
+            meeting.act(alice, |group, now| group.set_locked(now, false));
+            meeting.settle();
+            (alice, vec![alice, bob, carol])
+        };
+        let epoch = meeting.client(carol).group.epoch();
+        meeting.release_uplink(&[dave]);
+        meeting.settle();
+        meeting.advance(3_000);
+        assert_eq!(
+            meeting.closed.get(&target),
+            None,
+            "{case}: not disconnected"
+        );
+        for id in &honest {
+            assert_eq!(meeting.client(*id).resyncs, 0, "{case}");
+        }
+        assert!(meeting.client(carol).group.epoch() >= epoch, "{case}");
+        let mut everyone = honest.clone();
+        everyone.push(dave);
+        meeting.assert_converged(&everyone);
+        assert_eq!(meeting.chairs_seen_by(carol), vec![target], "{case}");
+    }
+}
+
+/// The chair's counter-commit removes the rule-breaker and nothing else: a counter-commit
+/// cannot carry a Welcome, so a knock that arrives meanwhile (in an open meeting, any
+/// member adds it) waits for the next commit instead of making the counter-commit fail for
+/// ever.
+#[test]
+fn a_knock_during_a_counter_commit_waits_for_the_next_commit() {
+    let (mut meeting, ids) = Meeting::of(&["Alice", "Bob", "Carol"]);
+    let [alice, bob, carol] = ids[..] else {
+        unreachable!()
+    };
+    // Dave knocks; Alice's Add of him is held back, so Bob's commit wins the epoch.
+    meeting.hold_uplink_from.insert(alice);
+    let dave = meeting.join("Dave");
+    meeting.settle();
+    meeting.act(bob, |group, now| {
+        group.rogue_commit(now, RogueCommit::PromoteSelf)
+    });
+    meeting.settle();
+    meeting.release_uplink(&[alice]);
+    meeting.settle();
+    meeting.advance(3_000);
+    assert_eq!(meeting.closed.get(&bob), Some(&close_code::REMOVED));
+    meeting.clients.remove(&bob);
+    meeting.assert_converged(&[alice, carol, dave]);
+}

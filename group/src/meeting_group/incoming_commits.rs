@@ -418,7 +418,7 @@ impl MeetingGroup {
     }
 
     /// Whether `participant` committed something that broke a rule (and is to be removed).
-    fn is_rule_breaker(&self, participant: ParticipantId) -> bool {
+    pub(super) fn is_rule_breaker(&self, participant: ParticipantId) -> bool {
         self.policy
             .rule_breakers
             .iter()

@@ -160,6 +160,10 @@ impl MeetingGroup {
         // Members re-syncing: their old leaf out, their new KeyPackage in.
         let mut replacements = BTreeSet::new();
         for (pid, pending) in &self.pending_key_packages {
+            if self.is_rule_breaker(*pid) {
+                // Never re-added: it is to be expelled.
+                continue;
+            }
             let signature_key = pending.key_package.leaf_node().signature_key();
             let fingerprint = Fingerprint::of_public_key(signature_key.as_slice());
             let old_leaf = leaves.iter().find(|l| {
@@ -178,9 +182,16 @@ impl MeetingGroup {
         };
         let mut new_policy = policy.clone();
         let succession = !chair_present && lowest_member;
-        if succession {
-            // Keep the succession commit to what validators accept: no re-adds in it.
+        // A commit that expels a rule-breaker is a counter-commit for the epoch the
+        // rule-breaker's commit took: the server takes no Welcome with it.
+        let expelling =
+            (succession || lowest_chair) && leaves.iter().any(|l| l.present && breaker(l));
+        if succession || expelling {
+            // Keep a succession or a counter-commit to what validators and the server
+            // accept: no Adds (re-adds, knocks and Admits wait for our next commit).
             plan = CommitPlan::default();
+        }
+        if succession {
             new_policy.chairs = vec![own_fp.clone()];
         }
         if succession || lowest_chair {
@@ -196,7 +207,7 @@ impl MeetingGroup {
             }
         }
 
-        if me_chair && !succession {
+        if me_chair && !succession && !expelling {
             let mut link_bumped = false;
             for intent in std::mem::take(&mut self.policy.intents) {
                 let carried = match &intent {
@@ -278,7 +289,11 @@ impl MeetingGroup {
         let knocks: Vec<ParticipantId> = self
             .pending_key_packages
             .keys()
-            .filter(|pid| !replacements.contains(pid) && self.presence.contains_key(pid))
+            .filter(|pid| {
+                !replacements.contains(pid)
+                    && !self.is_rule_breaker(**pid)
+                    && self.presence.contains_key(pid)
+            })
             .copied()
             .collect();
         if policy.locked {
@@ -292,7 +307,11 @@ impl MeetingGroup {
                     }));
                 }
             }
-        } else if policy.admission == Admission::AnyoneWithLink && lowest_member && !succession {
+        } else if policy.admission == Admission::AnyoneWithLink
+            && lowest_member
+            && !succession
+            && !expelling
+        {
             for pid in knocks {
                 if let Some(pending) = self.pending_key_packages.get(&pid) {
                     plan.adds.insert(pid, pending.key_package.clone());
