@@ -44,7 +44,9 @@ fn a_member_renaming_itself_in_its_update_path_is_ignored() {
             meeting.client(id).name
         );
     }
-    // The chair's counter-commit removes Bob.
+    // The chair's counter-commit removes Bob (tried again if it reached the server before
+    // Carol's dispute).
+    meeting.advance(1_000);
     assert_eq!(meeting.closed.get(&bob), Some(&close_code::REMOVED));
     let after: Vec<_> = before
         .into_iter()

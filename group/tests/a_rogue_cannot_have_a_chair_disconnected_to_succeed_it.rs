@@ -21,8 +21,8 @@
 mod common;
 
 use common::Meeting;
-use conclave_group::RogueCommit;
-use conclave_protocol::{close_code, ParticipantId};
+use conclave_group::{ResyncReason, RogueCommit};
+use conclave_protocol::{close_code, Bytes, ParticipantId, ServerMessage};
 
 /// A chaired meeting of Alice (chair), Bob, Carol and Dave, in that leaf order.
 fn council() -> (Meeting, [ParticipantId; 4]) {
@@ -115,47 +115,44 @@ fn an_unprocessable_commit_is_ignored_and_its_committer_expelled() {
     }
 }
 
-/// The server takes a commit for an earlier epoch as a counter-commit when it expels the
-/// one sender of every commit since: a rogue can so "counter" the chair's latest commit.
-/// Honest members, who merged that commit, know better: they hold the rogue a
-/// rule-breaker at once, and the succession passes over it.
+/// A hostile server that takes a rogue's "counter-commit" of the chair's commit anyway
+/// (the real one refuses it: nobody disputed that commit) and relays it: every member
+/// merged the commit it counters, so each holds its sender a rule-breaker at once, and the
+/// chair expels it.
 #[test]
-fn a_rogue_counter_commit_of_the_chairs_commit_gains_nothing() {
+fn a_relayed_counter_commit_of_a_commit_we_merged_marks_its_sender() {
     let (mut meeting, [alice, bob, carol, dave]) = council();
-    // Bob's commit, made in the epoch before Alice's, reaches the server after it.
-    meeting.hold_uplink_from.insert(bob);
-    meeting.act(bob, |group, now| {
-        group.rogue_commit(
-            now,
-            RogueCommit::ExpelWithoutRemoving {
-                target: alice,
-                signed: true,
-            },
-        )
-    });
+    let epoch = meeting.client(carol).group.epoch().unwrap();
     meeting.act(alice, |group, now| group.set_locked(now, true));
     meeting.settle();
-    assert!(meeting.client(dave).group.roster().policy.unwrap().locked);
-    meeting.release_uplink(&[bob]);
+    for honest in [alice, carol, dave] {
+        meeting.deliver(
+            honest,
+            ServerMessage::Commit {
+                from: bob,
+                epoch,
+                commit: Bytes(vec![0xde, 0xad]),
+                added: vec![],
+                removed: vec![alice],
+                expelled: vec![alice],
+            },
+        );
+    }
     meeting.settle();
-    assert_eq!(
-        meeting.closed.get(&alice),
-        Some(&close_code::REMOVED),
-        "the server took it for a counter-commit (it cannot tell)"
-    );
-    for honest in [carol, dave] {
+    meeting.advance(1_000);
+    for honest in [alice, carol, dave] {
         let client = meeting.client(honest);
         assert_eq!(client.resyncs, 0, "{}", client.name);
-        assert!(client.group.ignored_commits() >= 1, "{}", client.name);
+        assert_eq!(client.group.ignored_commits(), 1, "{}", client.name);
     }
-    assert_eq!(meeting.chairs_seen_by(dave), vec![carol]);
     assert_eq!(meeting.closed.get(&bob), Some(&close_code::REMOVED));
-    meeting.clients.remove(&alice);
+    assert_eq!(meeting.closed.get(&alice), None);
     meeting.clients.remove(&bob);
-    meeting.assert_converged(&[carol, dave]);
+    meeting.assert_converged(&[alice, carol, dave]);
+    assert_eq!(meeting.chairs_seen_by(dave), vec![alice]);
     assert!(
         meeting.client(dave).group.roster().policy.unwrap().locked,
-        "Alice's lock stands"
+        "the lock stands"
     );
 }
 
@@ -244,4 +241,49 @@ fn a_knock_during_a_counter_commit_waits_for_the_next_commit() {
     assert_eq!(meeting.closed.get(&bob), Some(&close_code::REMOVED));
     meeting.clients.remove(&bob);
     meeting.assert_converged(&[alice, carol, dave]);
+}
+
+/// A commit only one member cannot process (say, a rogue encrypted garbage to that member's
+/// part of the tree; here the server hands Alice garbage for Bob's valid Add): she holds it
+/// against Bob, but nobody else disputes it, so the server refuses her counter-commit. After
+/// a few refusals she knows she is the one left behind and re-syncs (still chair, by her
+/// key), rather than go on refusing the group's commits.
+#[test]
+fn a_member_alone_in_ignoring_a_commit_re_syncs() {
+    let (mut meeting, ids) = Meeting::of(&["Alice", "Bob", "Carol"]);
+    let [alice, bob, carol] = ids[..] else {
+        unreachable!()
+    };
+    // Dave knocks in this open meeting; Alice's own Add of him is held back, so Bob's
+    // (valid: anyone may add here) takes the epoch.
+    meeting.hold_uplink_from.insert(alice);
+    let dave = meeting.join("Dave");
+    meeting.settle();
+    let epoch = meeting.client(carol).group.epoch().unwrap();
+    meeting.drop_commits_to.insert(alice, 1);
+    meeting.act(bob, |group, now| {
+        group.rogue_commit(now, RogueCommit::AddParticipant(dave))
+    });
+    meeting.settle();
+    meeting.deliver(
+        alice,
+        ServerMessage::Commit {
+            from: bob,
+            epoch,
+            commit: Bytes(vec![0xde, 0xad]),
+            added: vec![dave],
+            removed: vec![],
+            expelled: vec![],
+        },
+    );
+    meeting.settle();
+    meeting.release_uplink(&[alice]);
+    meeting.advance(5_000);
+    assert_eq!(meeting.closed.get(&bob), None, "Bob's commit was valid");
+    assert_eq!(
+        meeting.client(alice).resync_reasons,
+        vec![ResyncReason::CounterCommitRefused]
+    );
+    meeting.assert_converged(&[alice, bob, carol, dave]);
+    assert_eq!(meeting.chairs_seen_by(dave), vec![alice]);
 }

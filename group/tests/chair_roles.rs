@@ -74,6 +74,8 @@ fn a_chairs_rule_breaking_commit_hands_the_chair_on(rogue: RogueCommit) {
     let (mut meeting, alice, bob, carol) = three();
     meeting.act(alice, |group, now| group.rogue_commit(now, rogue));
     meeting.settle();
+    // Bob's counter-commit is tried again if it reached the server before Carol's dispute.
+    meeting.advance(1_000);
     for honest in [bob, carol] {
         let client = meeting.client(honest);
         assert!(client.group.roster().policy.is_some(), "{rogue:?}");

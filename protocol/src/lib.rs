@@ -39,7 +39,9 @@ pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 ///   them with [`close_code::REMOVED`]); the server accepts one counter-commit per epoch
 ///   for an earlier epoch whose later commits all came from the one sender it expels.
 /// - 5: a commit's `added`, `removed` and `expelled` are also signed in its MLS
-///   authenticated data (members check them); a knock may be answered `link_replaced`.
+///   authenticated data (members check them); a knock may be answered `link_replaced`;
+///   members `dispute_commit` a commit they ignored, and a counter-commit needs most of
+///   the other members' disputes.
 pub const PROTOCOL_VERSION: u32 = 5;
 
 /// Length of a [`JoinChallenge`] in bytes.
@@ -376,6 +378,15 @@ pub enum ClientMessage {
     /// Each member's client enforces the end itself (the chair's commit); the server's
     /// part only empties the room.
     EndMeeting,
+    /// The commit the server accepted for `epoch` broke the meeting's rules: this member
+    /// ignored it. The server accepts a counter-commit of a commit only when more than half
+    /// of the other members present disputed it, so that a rogue cannot "counter" commits
+    /// the others followed. Accepted only from a member of the group before that commit,
+    /// not its sender; one for an epoch the server no longer remembers changes nothing.
+    DisputeCommit {
+        /// The epoch the disputed commit was made in.
+        epoch: u64,
+    },
 }
 
 /// Opaque binary data carried in JSON as unpadded base64url.

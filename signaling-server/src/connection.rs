@@ -290,6 +290,11 @@ impl Session {
                 let answer = self.state.rooms().group_status(room, from)?;
                 Ok(Step::Reply(answer))
             }
+            ClientMessage::DisputeCommit { epoch } => {
+                let from = self.joined.ok_or(Error::NotJoined)?;
+                self.state.rooms().dispute_commit(room, from, epoch)?;
+                Ok(Step::Continue)
+            }
             ClientMessage::AnswerKnock { to, answer } => {
                 let from = self.joined.ok_or(Error::NotJoined)?;
                 deliver_all(self.state.rooms().answer_knock(room, from, to, answer)?);

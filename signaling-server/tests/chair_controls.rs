@@ -299,7 +299,15 @@ async fn one_counter_commit_routes_around_a_commit_everyone_ignored() {
     let server = TestServer::start().await;
     let (room, [(mut ada, ada_id), (mut bob, bob_id), (mut cy, cy_id)]) =
         a_rogue_commit_from_cy(&server).await;
-    // Ada counters for epoch 2: removes Cy and has her closed.
+    // Bob disputes Cy's commit (its check failed for him too); his status query's answer
+    // shows the server has read the dispute. Then Ada counters for epoch 2: removes Cy and
+    // has her closed.
+    bob.send(&ClientMessage::DisputeCommit { epoch: 2 }).await;
+    bob.send(&ClientMessage::QueryGroupStatus).await;
+    assert!(matches!(
+        bob.recv().await,
+        ServerMessage::GroupStatus { .. }
+    ));
     ada.send(&expelling(2, &[cy_id])).await;
     let counter = relayed_expelling(ada_id, 2, &[cy_id]);
     assert_eq!(cy.recv().await, counter);

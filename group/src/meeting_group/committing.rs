@@ -15,6 +15,7 @@ use openmls_traits::OpenMlsProvider as _;
 use super::commit_lists::CommitLists;
 use super::joining::KEY_PACKAGE_LIFETIME_SECONDS;
 use super::policy::{policy_extensions, ChairIntent, CommitPlan};
+use super::resync::ResyncReason;
 use super::roster::credential_info;
 use super::{
     GroupEvent, MeetingGroup, MembershipStatus, COMMIT_RETRY_MS, MAX_COMMIT_REFUSALS,
@@ -43,6 +44,8 @@ pub(super) struct OwnCommit {
     pub(super) intents: Vec<ChairIntent>,
     /// It ends the meeting: tell the server once it is echoed.
     pub(super) ends_meeting: bool,
+    /// It is a counter-commit (it expels a rule-breaker).
+    pub(super) counters: bool,
 }
 
 impl MeetingGroup {
@@ -156,6 +159,7 @@ impl MeetingGroup {
             adds,
             policy,
             intents,
+            counters,
         } = plan;
         let (added, key_packages): (Vec<ParticipantId>, Vec<KeyPackage>) =
             adds.into_iter().filter(|(pid, _)| *pid != you).unzip();
@@ -173,6 +177,9 @@ impl MeetingGroup {
         match created {
             Ok(created) => {
                 self.send_own_commit(now_ms, created, lists, intents, ends_meeting, events);
+                if let Some(own) = self.own_commit.as_mut() {
+                    own.counters = counters;
+                }
             }
             Err(_) if !added.is_empty() => {
                 // One of the requests cannot go into the tree (for example a duplicate
@@ -212,6 +219,7 @@ impl MeetingGroup {
             sent_at_ms: now_ms,
             intents,
             ends_meeting,
+            counters: false,
         });
         let CommitLists {
             added,
@@ -325,8 +333,17 @@ impl MeetingGroup {
         {
             // Another commit won: the chair's intents are tried again on the new epoch,
             // unless the server keeps refusing with no other commit winning.
+            let counters = self.own_commit.as_ref().is_some_and(|own| own.counters);
             let intents = self.abandon_own_commit();
             self.commit_refusals = self.commit_refusals.saturating_add(1);
+            if counters && self.commit_refusals >= MAX_COMMIT_REFUSALS {
+                // Most members followed the commit we ignored (the server counts their
+                // disputes): we are the one left behind.
+                self.commit_refusals = 0;
+                self.policy.intents.splice(0..0, intents);
+                self.resync(now_ms, ResyncReason::CounterCommitRefused, events);
+                return;
+            }
             if self.commit_refusals >= MAX_COMMIT_REFUSALS && !intents.is_empty() {
                 for intent in intents {
                     events.push(GroupEvent::ChairActionFailed(intent.action()));

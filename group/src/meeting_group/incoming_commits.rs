@@ -7,11 +7,16 @@
 //! its authenticated data, `commit_lists`) must be what the server relayed and what it
 //! does, and one that adds members must propose the invite PSK (`invite_psk`, RFC 9420
 //! section 8.4). One that breaks a rule, that cannot be read or processed (an honest
-//! member's always can), or whose server `from` names no member of our group, is ignored:
-//! not merged, no re-sync (that would follow the committer's line, where it alone would
-//! re-add us), we stay in our epoch with our keys, and the lowest present chair removes
-//! its committer (a counter-commit for the same epoch, which the server accepts). Later
-//! commits of that participant are ignored too, and it takes no duty and holds no chair.
+//! member's can, by every member in the same state), or whose server `from` names no member
+//! of our group, is ignored: not merged, no re-sync (that would follow the committer's
+//! line, where it alone would re-add us), we stay in our epoch with our keys, we tell the
+//! server (`dispute_commit`), and the lowest present chair removes its committer (a
+//! counter-commit for the same epoch, which the server accepts once more than half of the
+//! other members present disputed the commit). Later commits of that participant are
+//! ignored too, and it takes no duty and holds no chair. A rogue can make a commit that
+//! only some members cannot process (garbage encrypted to their part of the tree): if they
+//! are the fewer, the server refuses their counter-commit, and after a few refusals they
+//! re-sync (`ResyncReason::CounterCommitRefused`).
 //! A valid commit that removes us makes our status [`MembershipStatus::Removed`], and one
 //! whose policy ends the meeting makes it [`MembershipStatus::Ended`]: keys dropped,
 //! nothing re-published.
@@ -54,6 +59,11 @@ pub(super) struct BufferedCommit {
     relayed: CommitLists,
 }
 
+/// Tells the server that the commit it accepted for `epoch` broke a rule (we ignored it).
+fn dispute(epoch: u64) -> GroupEvent {
+    GroupEvent::Send(ClientMessage::DisputeCommit { epoch })
+}
+
 /// Why someone else's commit is not merged.
 enum Verdict {
     /// The server names another member than the one who signed.
@@ -91,6 +101,9 @@ impl MeetingGroup {
             // Its later commits (say, on from the commit we ignored) are not followed, nor
             // kept as a gap to wait for.
             self.policy.ignored_commits += 1;
+            if epoch == current {
+                events.push(dispute(epoch));
+            }
             return;
         }
         if epoch > current {
@@ -203,11 +216,13 @@ impl MeetingGroup {
         }) else {
             // The server relays it from someone who is no member of our group.
             self.policy.ignored_commits += 1;
+            events.push(dispute(epoch));
             return Ok(Applied::Ignored);
         };
         if self.is_rule_breaker(from) {
             // It broke a rule before and is about to be removed: not followed.
             self.policy.ignored_commits += 1;
+            events.push(dispute(epoch));
             return Ok(Applied::Ignored);
         }
         let view = MembersView {
@@ -235,6 +250,8 @@ impl MeetingGroup {
                 if !self.policy.rule_breakers.contains(&breaker) {
                     self.policy.rule_breakers.push(breaker);
                 }
+                // The server counts our word for the counter-commit.
+                events.push(dispute(epoch));
                 return Ok(Applied::Ignored);
             }
         };
@@ -274,9 +291,10 @@ impl MeetingGroup {
     }
 
     /// Reads, processes and checks someone else's commit of our epoch, made (as the
-    /// server says) by the member at `from_leaf`. Anything wrong with it is the
-    /// committer's fault (an honest member's commit always processes), except a signer
-    /// other than the one the server names.
+    /// server says) by the member at `from_leaf`. Anything wrong with it is held against
+    /// the committer (an honest member's commit processes for every member in the same
+    /// state; the server's count of disputes settles a split), except a signer other than
+    /// the one the server names.
     fn read_and_check(
         &mut self,
         from_leaf: LeafNodeIndex,

@@ -78,6 +78,10 @@ pub enum ResyncReason {
     /// The server's group no longer lists us: a counter-commit undid the commit that
     /// added us (a rule-breaker's Add), so nobody else follows our group.
     LeftBehind,
+    /// The server kept refusing our counter-commit of a commit we ignored: most members
+    /// followed that commit (for us alone it could not be processed), so we are the one
+    /// left behind.
+    CounterCommitRefused,
 }
 
 impl ResyncReason {
@@ -190,6 +194,17 @@ impl MeetingGroup {
         events: &mut Vec<GroupEvent>,
     ) {
         self.drop_group_state();
+        if matches!(
+            reason,
+            ResyncReason::CounterCommitRefused
+                | ResyncReason::SuccessionCountered
+                | ResyncReason::LeftBehind
+        ) {
+            // The others judged otherwise: whom we held a rule-breaker, and the commits we
+            // merged, were of a line we leave.
+            self.policy.rule_breakers.clear();
+            self.policy.merged.clear();
+        }
         self.status = MembershipStatus::Resyncing;
         self.republish_interval_ms = super::WELCOME_TIMEOUT_MS;
         events.push(GroupEvent::Resynced { reason });

@@ -420,6 +420,10 @@ impl Meeting {
             ClientMessage::AnswerKnock { to, answer } => {
                 self.server.answer_knock(&room, from, to, answer)
             }
+            ClientMessage::DisputeCommit { epoch } => self
+                .server
+                .dispute_commit(&room, from, epoch)
+                .map(|()| Vec::new()),
             ClientMessage::EndMeeting => self
                 .server
                 .end_meeting(&room, from)

@@ -106,6 +106,16 @@ pub enum CommitRejection {
         /// The room's epoch.
         current: u64,
     },
+    /// A counter-commit of a commit that no more than half of the other members present
+    /// disputed: they followed it, so it is no rule-breaker's.
+    #[error(
+        "stale epoch: the room is at {current}, and most members followed the commit this \
+         counter-commit counters"
+    )]
+    CounterCommitUndisputed {
+        /// The room's epoch.
+        current: u64,
+    },
     /// A second counter-commit for the same epoch.
     #[error(
         "stale epoch: the room is at {current}, and a counter-commit for that epoch was \
@@ -123,6 +133,7 @@ pub enum CommitRejection {
 pub(super) fn check_counter_commit(
     group: &GroupState,
     from: ParticipantId,
+    present: &[ParticipantId],
     request: &CommitRequest,
 ) -> Result<(usize, BTreeSet<ParticipantId>), CommitRejection> {
     let current = group.epoch;
@@ -151,6 +162,21 @@ pub(super) fn check_counter_commit(
     }
     if !first.members_before.contains(&from) {
         return Err(CommitRejection::NotAMember);
+    }
+    // The server cannot read the commit: the members who could must have said it broke a
+    // rule, more than half of those present besides its sender (the counter-committer's
+    // commit is its own dispute).
+    let voters: BTreeSet<ParticipantId> = present
+        .iter()
+        .copied()
+        .filter(|p| first.members_before.contains(p) && *p != first.from)
+        .collect();
+    let disputes = voters
+        .iter()
+        .filter(|p| **p == from || first.disputed_by.contains(p))
+        .count();
+    if disputes * 2 <= voters.len() {
+        return Err(CommitRejection::CounterCommitUndisputed { current });
     }
     Ok((position, first.members_before.clone()))
 }

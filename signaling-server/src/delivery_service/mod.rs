@@ -13,7 +13,10 @@
 //! counter-commit for an epoch before the current one, if every commit accepted since
 //! that epoch came from one sender (a rule-breaker may have gone on committing on its own
 //! line before the honest members answered), the counter-commit expels that sender,
-//! comes from another member and carries no Welcome. The room goes back to the epoch the
+//! comes from another member and carries no Welcome, and more than half of the members
+//! present besides that sender said the countered commit broke a rule (`dispute_commit`,
+//! each member's word after its own check; the counter-committer's counts), so that a
+//! rogue cannot counter commits the others followed. The room goes back to the epoch the
 //! counter-commit starts, and its bookkeeping follows it: the members are those of before
 //! the countered commits, less the ones the counter-commit removes. The last
 //! [`COUNTERABLE_COMMITS`] commits can be countered. A commit names the participants it
@@ -112,6 +115,8 @@ struct RecentCommit {
     join_challenge_before: Option<JoinChallenge>,
     /// It is a counter-commit (one per epoch is accepted).
     countered: bool,
+    /// Members (of before it) who said it broke the meeting's rules (`dispute_commit`).
+    disputed_by: BTreeSet<ParticipantId>,
 }
 
 impl GroupState {
@@ -306,7 +311,7 @@ impl DeliveryService {
         }
         let counter = request.epoch < group.epoch;
         let (countered_from, members_before) = if counter {
-            let (position, members_before) = check_counter_commit(group, from, &request)?;
+            let (position, members_before) = check_counter_commit(group, from, present, &request)?;
             (Some(position), members_before)
         } else {
             if !group.members.contains(&from) {
@@ -381,6 +386,7 @@ impl DeliveryService {
             members_before,
             join_challenge_before,
             countered: counter,
+            disputed_by: BTreeSet::new(),
         });
         if group.recent_commits.len() > COUNTERABLE_COMMITS {
             group.recent_commits.pop_front();
@@ -423,6 +429,25 @@ impl DeliveryService {
             }));
         }
         Ok(routed)
+    }
+
+    /// `dispute_commit` from `from`: it ignored the commit accepted for `epoch`, which
+    /// broke the meeting's rules. Counted for a counter-commit of that commit (see
+    /// [`commit_rules::check_counter_commit`]). Refused from a participant who was no
+    /// member before that commit; ignored from its sender, or for an epoch no longer
+    /// remembered (a late dispute is no error).
+    pub fn dispute_commit(&mut self, from: ParticipantId, epoch: u64) -> Result<(), Error> {
+        let group = self.group.as_mut().ok_or(Error::NoGroup)?;
+        let Some(recent) = group.recent_commits.iter_mut().find(|r| r.epoch == epoch) else {
+            return Ok(());
+        };
+        if !recent.members_before.contains(&from) {
+            return Err(Error::NotAMember("dispute_commit"));
+        }
+        if recent.from != from {
+            recent.disputed_by.insert(from);
+        }
+        Ok(())
     }
 
     /// `answer_knock` from `from` to `to`: relayed as `knock_answered` to `to` and every

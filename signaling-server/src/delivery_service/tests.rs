@@ -353,6 +353,8 @@ fn one_counter_commit_routes_around_an_ignored_commit() {
     ds.set_join_challenge(DEE, &present, challenge(3, 6))
         .unwrap();
     assert_eq!(ds.status().members, vec![ADA, CY, DEE]);
+    // Bob disputed it, as every honest client does with a commit it ignored.
+    ds.dispute_commit(BOB, 2).unwrap();
     // Ada counters for epoch 2, expelling Cy: relayed to the members of before the
     // rogue commit; the epoch stays 3, and the members are Ada and Bob. Dee, whom the
     // rogue commit added, is told the group's status (no longer listing her).
@@ -385,8 +387,9 @@ fn a_counter_commit_undoes_a_rule_breakers_run_of_commits() {
     ds.commit(CY, &present, request(2, &[DEE], &[BOB])).unwrap();
     ds.commit(CY, &present, request(3, &[], &[])).unwrap();
     assert_eq!(ds.group().map(GroupState::epoch), Some(4));
-    // Ada counters for epoch 2, expelling Cy: the room goes back to epoch 3, with the
-    // members of before Cy's commits less Cy.
+    // Ada counters for epoch 2 (Bob disputed Cy's first commit), expelling Cy: the room
+    // goes back to epoch 3, with the members of before Cy's commits less Cy.
+    ds.dispute_commit(BOB, 2).unwrap();
     let counter = ds.commit(ADA, &present, expelling(2, &[CY])).unwrap();
     assert_eq!(recipients(&counter), vec![ADA, BOB, CY, DEE]);
     assert_eq!(ds.group().map(GroupState::epoch), Some(3));
@@ -459,6 +462,8 @@ fn a_counter_commit_is_refused_unless_it_follows_every_rule() {
         let mut ds = ada_bob_and_cy();
         ds.commit(CY, &present, super::tests::request(2, &[DEE], &[]))
             .unwrap();
+        ds.dispute_commit(ADA, 2).unwrap();
+        ds.dispute_commit(BOB, 2).unwrap();
         let before = ds.status();
         assert_eq!(ds.commit(from, &present, request), Err(expected));
         assert_eq!(ds.status(), before, "nothing changed");
@@ -466,6 +471,7 @@ fn a_counter_commit_is_refused_unless_it_follows_every_rule() {
     // Only one counter-commit per epoch.
     let mut ds = ada_bob_and_cy();
     ds.commit(CY, &present, request(2, &[DEE], &[])).unwrap();
+    ds.dispute_commit(BOB, 2).unwrap();
     ds.commit(ADA, &present, expelling(2, &[CY])).unwrap();
     let before = ds.status();
     // The commit of epoch 2 is now Ada's counter-commit: expelling Cy again counters
@@ -624,4 +630,42 @@ fn a_new_group_starts_without_the_old_ones_challenge() {
     assert!(ds.participant_left(&[CY]).len() == 1);
     ds.start_group(CY, &[CY]).unwrap();
     assert_eq!(ds.status().join_challenge, None);
+}
+
+#[test]
+fn a_counter_commit_needs_most_other_members_disputes() {
+    let mut ds = ada_bob_and_cy();
+    let present = [ADA, BOB, CY, DEE];
+    // Cy's commit (adding Dee) was valid: only Ada says otherwise.
+    ds.commit(CY, &present, request(2, &[DEE], &[])).unwrap();
+    ds.dispute_commit(ADA, 2).unwrap();
+    // Disputes from its sender, or of an epoch not remembered, change nothing; one from
+    // someone who was no member before the commit is refused.
+    ds.dispute_commit(CY, 2).unwrap();
+    ds.dispute_commit(ADA, 99).unwrap();
+    assert!(matches!(
+        ds.dispute_commit(DEE, 2),
+        Err(Error::NotAMember("dispute_commit"))
+    ));
+    let before = ds.status();
+    // Ada's counter: her word alone, of the two members besides Cy, is no majority.
+    assert_eq!(
+        ds.commit(ADA, &present, expelling(2, &[CY])),
+        Err(CommitRejection::CounterCommitUndisputed { current: 3 })
+    );
+    assert_eq!(ds.status(), before, "nothing changed");
+    // With Bob's dispute too, it goes through.
+    ds.dispute_commit(BOB, 2).unwrap();
+    ds.commit(ADA, &present, expelling(2, &[CY])).unwrap();
+    assert_eq!(ds.status().members, vec![ADA, BOB]);
+}
+
+#[test]
+fn members_who_left_do_not_count_against_a_counter_commit() {
+    let mut ds = ada_bob_and_cy();
+    // Bob is gone: Ada is the only member present besides Cy, and her word is enough.
+    let present = [ADA, CY];
+    ds.commit(CY, &present, request(2, &[], &[])).unwrap();
+    ds.commit(ADA, &present, expelling(2, &[CY])).unwrap();
+    assert_eq!(ds.group().map(GroupState::epoch), Some(3));
 }

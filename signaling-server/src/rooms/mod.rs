@@ -507,6 +507,20 @@ impl<P: Clone> Rooms<P> {
         Ok(effects)
     }
 
+    /// `dispute_commit` from `from`: see [`DeliveryService::dispute_commit`].
+    pub fn dispute_commit(
+        &mut self,
+        room_id: &RoomId,
+        from: ParticipantId,
+        epoch: u64,
+    ) -> Result<(), Error> {
+        let room = self.rooms.get_mut(room_id).ok_or(Error::UnknownRoom)?;
+        if room.member(from).is_none() {
+            return Err(Error::NotJoined);
+        }
+        room.delivery.dispute_commit(from, epoch)
+    }
+
     /// `answer_knock` from `from`: see [`DeliveryService::answer_knock`].
     pub fn answer_knock(
         &self,

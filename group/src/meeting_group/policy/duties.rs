@@ -39,6 +39,8 @@ pub(in crate::meeting_group) struct CommitPlan {
     pub(in crate::meeting_group) policy: Option<MeetingPolicy>,
     /// The chair's intents it carries.
     pub(in crate::meeting_group) intents: Vec<ChairIntent>,
+    /// It expels a rule-breaker: a counter-commit of the commit we ignored.
+    pub(in crate::meeting_group) counters: bool,
 }
 
 impl CommitPlan {
@@ -194,6 +196,7 @@ impl MeetingGroup {
         if succession {
             new_policy.chairs = vec![own_fp.clone()];
         }
+        plan.counters = expelling;
         if succession || lowest_chair {
             for leaf in &leaves {
                 if !leaf.present {

@@ -82,13 +82,14 @@ impl MeetingGroup {
             return;
         };
         let own = group.own_leaf_index();
+        // Present, and not a rule-breaker (it takes no duty).
         let lowest_present = group
             .members()
             .filter(|m| {
+                let participant = credential_info(&m.credential).participant_id;
                 m.index == own
-                    || credential_info(&m.credential)
-                        .participant_id
-                        .is_some_and(|p| self.presence.contains_key(&p))
+                    || participant
+                        .is_some_and(|p| self.presence.contains_key(&p) && !self.is_rule_breaker(p))
             })
             .map(|m| m.index)
             .min();

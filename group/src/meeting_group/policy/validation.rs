@@ -9,7 +9,7 @@
 //!    member, never while the meeting is locked; except that any member may re-add a member
 //!    re-syncing (the Add's KeyPackage carries the signature key of a leaf the same commit
 //!    removes).
-//! 3. Removes of others come only from a chair, except that succession (5) and the
+//! 3. Removes of others come only from a chair, except in a succession (5) and in the
 //!    re-sync replacement of (2).
 //! 4. A policy change comes only from a chair; the new policy decodes, names at least one
 //!    chair, and every chair is a member after the commit.
