@@ -432,8 +432,8 @@ impl DeliveryService {
     }
 
     /// `dispute_commit` from `from`: it ignored the commit accepted for `epoch`, which
-    /// broke the meeting's rules. Counted for a counter-commit of that commit (see
-    /// [`commit_rules::check_counter_commit`]). Refused from a participant who was no
+    /// broke the meeting's rules. Counted for a counter-commit of that commit (see the
+    /// module documentation). Refused from a participant who was no
     /// member before that commit; ignored from its sender, or for an epoch no longer
     /// remembered (a late dispute is no error).
     pub fn dispute_commit(&mut self, from: ParticipantId, epoch: u64) -> Result<(), Error> {
