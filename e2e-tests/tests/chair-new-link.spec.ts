@@ -18,6 +18,8 @@ test('the new link admits, the old one does not', async ({ meeting, newParticipa
   const newLink = alice.page.url();
   expect(new URL(newLink).pathname).toBe(new URL(oldLink).pathname);
   await expect.poll(() => bob.page.url()).toBe(newLink);
+  // Bob's page says so, next to "Copy invite link".
+  await expect(bob.page.getByTestId('copy-notice')).toHaveText('New invite link: the old one no longer lets anyone in');
   await alice.page.getByRole('button', { name: 'Copy invite link' }).click();
   await expect(alice.page.getByText('Link copied')).toBeVisible();
   expect(await alice.page.evaluate(() => navigator.clipboard.readText())).toBe(newLink);

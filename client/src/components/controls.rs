@@ -8,6 +8,8 @@ use crate::services::{clipboard, navigation};
 
 /// How long "Link copied" stays, in milliseconds.
 const COPIED_NOTICE_MS: u32 = 4_000;
+/// Shown once a chair made a new invite link.
+const LINK_RENEWED_NOTICE: &str = "New invite link: the old one no longer lets anyone in";
 
 /// The meeting's control bar: switches, "Share screen", "Copy invite link", "Leave".
 /// Sharing and leaving are commands to the session ([`crate::session::SessionHandle`]).
@@ -52,6 +54,15 @@ pub fn controls() -> Html {
         Callback::from(move |_: MouseEvent| session.leave())
     };
 
+    // Until something else is said there: the link this page was opened with stopped
+    // working (a chair's new link, or a removal in an open meeting).
+    let notice = (*copy_notice).clone().unwrap_or_else(|| {
+        if app.meeting.renewed_invite.is_some() {
+            LINK_RENEWED_NOTICE.to_owned()
+        } else {
+            String::new()
+        }
+    });
     let sharing = app.screen.is_some();
     let toggle_screen = Callback::from(move |_: MouseEvent| {
         if sharing {
@@ -69,8 +80,8 @@ pub fn controls() -> Html {
             </button>
             <button type="button" onclick={copy_link}>{ "Copy invite link" }</button>
             <button type="button" class="danger" onclick={leave}>{ "Leave" }</button>
-            <span class="copy-notice" aria-live="polite">
-                { (*copy_notice).clone().unwrap_or_default() }
+            <span class="copy-notice" aria-live="polite" data-testid="copy-notice">
+                { notice }
             </span>
         </nav>
     }
