@@ -224,8 +224,9 @@ impl MeetingGroup {
     }
 
     /// Whether we are the member with the lowest leaf index still in the room, not
-    /// counting members asking to be re-added (the committer's rule in `policy::duties`).
-    fn is_lowest_present_member(&self) -> bool {
+    /// counting members asking to be re-added or whose commit broke a rule (the
+    /// committer's rule in `policy::duties`).
+    pub(super) fn is_lowest_present_member(&self) -> bool {
         let Some(group) = self.member_group() else {
             return false;
         };
@@ -241,7 +242,9 @@ impl MeetingGroup {
                             == m.signature_key.as_slice()
                     });
                 m.index == own
-                    || (pid.is_some_and(|p| self.presence.contains_key(&p)) && !resyncing)
+                    || (pid.is_some_and(|p| {
+                        self.presence.contains_key(&p) && !self.is_rule_breaker(p)
+                    }) && !resyncing)
             })
             .map(|m| m.index)
             .min()

@@ -16,7 +16,6 @@ use zeroize::Zeroizing;
 use super::policy_of;
 use crate::invite_proof::InviteProofKey;
 use crate::invite_psk::InvitePsk;
-use crate::meeting_group::roster::credential_info;
 use crate::meeting_group::{GroupEvent, MeetingGroup, REPLACED_LINKS_KEPT};
 
 /// Exporter label of the invite secret of a new link.
@@ -78,22 +77,7 @@ impl MeetingGroup {
         invite_proof: &[u8],
         events: &mut Vec<GroupEvent>,
     ) {
-        let Some(group) = self.member_group() else {
-            return;
-        };
-        let own = group.own_leaf_index();
-        // Present, and not a rule-breaker (it takes no duty).
-        let lowest_present = group
-            .members()
-            .filter(|m| {
-                let participant = credential_info(&m.credential).participant_id;
-                m.index == own
-                    || participant
-                        .is_some_and(|p| self.presence.contains_key(&p) && !self.is_rule_breaker(p))
-            })
-            .map(|m| m.index)
-            .min();
-        if lowest_present != Some(own) {
+        if !self.is_lowest_present_member() {
             return;
         }
         let old_link = self.replaced_proof_keys.iter().any(|key| {
