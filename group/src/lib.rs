@@ -48,7 +48,8 @@ pub use meeting_group::signal_auth::{SessionDescriptionKind, SignalAuthError};
 pub use meeting_group::RogueCommit;
 pub use meeting_group::{
     Admission, ChairAction, EpochKeys, GroupEvent, Knock, MeetingConfig, MeetingGroup,
-    MeetingPolicy, Member, MembershipStatus, ResyncReason, Roster, WelcomeRefusal,
+    MeetingMessage, MeetingMessageError, MeetingPolicy, Member, MembershipStatus, Reaction,
+    ReceivedMessage, ResyncReason, Roster, WelcomeRefusal,
 };
 pub use rehearsal::rehearse_join;
 pub use security_code::SecurityCode;

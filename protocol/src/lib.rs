@@ -42,7 +42,9 @@ pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 ///   authenticated data (members check them); a knock may be answered `link_replaced`;
 ///   members `dispute_commit` a commit they ignored, and a counter-commit needs most of
 ///   the other members' disputes.
-pub const PROTOCOL_VERSION: u32 = 5;
+/// - 6: `application_message`: MLS application messages (chat, media state, raised
+///   hands, reactions), relayed from a member to the other members present.
+pub const PROTOCOL_VERSION: u32 = 6;
 
 /// Length of a [`JoinChallenge`] in bytes.
 pub const JOIN_CHALLENGE_BYTES: usize = 32;
@@ -387,6 +389,16 @@ pub enum ClientMessage {
         /// The epoch the disputed commit was made in.
         epoch: u64,
     },
+    /// An MLS application message (a PrivateMessage, RFC 9420 section 6.3) for the
+    /// group's other members: chat, media state, raised hands, reactions. The server
+    /// cannot read it; it relays it as [`ServerMessage::ApplicationMessage`] to every
+    /// other member present. Refused with [`ErrorCode::NotAMember`] from a participant
+    /// who is no member and with [`ErrorCode::RateLimited`] beyond a few dozen per ten
+    /// seconds per participant.
+    ApplicationMessage {
+        /// TLS-serialized MLS message carrying the PrivateMessage.
+        message: Bytes,
+    },
 }
 
 /// Opaque binary data carried in JSON as unpadded base64url.
@@ -543,6 +555,14 @@ pub enum ServerMessage {
         /// The answer.
         answer: KnockAnswer,
     },
+    /// A member's MLS application message ([`ClientMessage::ApplicationMessage`]), sent to
+    /// every other member present.
+    ApplicationMessage {
+        /// Who sent it (unverified: the message's MLS signature names its real sender).
+        from: ParticipantId,
+        /// As sent.
+        message: Bytes,
+    },
     /// A member ended the meeting: the server closes this connection right after, with
     /// [`close_code::MEETING_ENDED`], and the room is gone.
     MeetingEnded,
@@ -646,8 +666,8 @@ pub enum ErrorCode {
     /// The room's SFU cannot be reached or refused to create the room; the server keeps
     /// trying and sends `sfu_room_ready` once it succeeds.
     SfuUnavailable,
-    /// `answer_knock` or `end_meeting` came from a participant who is not a member of the
-    /// room's group (or the room has no group). Nothing changed.
+    /// `answer_knock`, `end_meeting` or `application_message` came from a participant who
+    /// is not a member of the room's group (or the room has no group). Nothing changed.
     NotAMember,
     /// `answer_knock` named a participant who is a member of the group, not a knocker.
     /// Nothing changed.

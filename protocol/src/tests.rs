@@ -6,7 +6,7 @@ use super::*;
 fn client_messages_have_a_stable_json_shape() {
     assert_eq!(
         serde_json::to_string(&ClientMessage::join()).unwrap(),
-        r#"{"type":"join","protocol":5}"#
+        r#"{"type":"join","protocol":6}"#
     );
     // A code from a newer server still reads, as `Unknown`, with its message.
     let newer: ServerMessage =
@@ -24,7 +24,7 @@ fn client_messages_have_a_stable_json_shape() {
         serde_json::from_str(r#"{"type":"join","display_name":"Ada"}"#).unwrap();
     assert_eq!(unversioned, ClientMessage::Join { protocol: 0 });
     let named: ClientMessage =
-        serde_json::from_str(r#"{"type":"join","display_name":"Ada","protocol":5}"#).unwrap();
+        serde_json::from_str(r#"{"type":"join","display_name":"Ada","protocol":6}"#).unwrap();
     assert_eq!(named, ClientMessage::join());
     assert_eq!(
         serde_json::to_string(&ParticipantInfo {
@@ -189,6 +189,33 @@ fn chair_messages_have_a_stable_json_shape() {
         serde_json::to_string(&ErrorCode::NotKnocking).unwrap(),
         r#""not_knocking""#
     );
+}
+
+#[test]
+fn application_messages_have_a_stable_json_shape() {
+    let sent = ClientMessage::ApplicationMessage {
+        message: Bytes(vec![1, 2, 3]),
+    };
+    let text = r#"{"type":"application_message","message":"AQID"}"#;
+    assert_eq!(serde_json::to_string(&sent).unwrap(), text);
+    assert_eq!(serde_json::from_str::<ClientMessage>(text).unwrap(), sent);
+    let relayed = ServerMessage::ApplicationMessage {
+        from: ParticipantId(4),
+        message: Bytes(vec![1, 2, 3]),
+    };
+    let text = r#"{"type":"application_message","from":4,"message":"AQID"}"#;
+    assert_eq!(serde_json::to_string(&relayed).unwrap(), text);
+    assert_eq!(
+        serde_json::from_str::<ServerMessage>(text).unwrap(),
+        relayed
+    );
+    for bad in [
+        r#"{"type":"application_message"}"#,
+        r#"{"type":"application_message","message":"AQID="}"#,
+        r#"{"type":"application_message","message":3}"#,
+    ] {
+        assert!(serde_json::from_str::<ClientMessage>(bad).is_err(), "{bad}");
+    }
 }
 
 #[test]

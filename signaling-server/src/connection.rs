@@ -295,6 +295,14 @@ impl Session {
                 self.state.rooms().dispute_commit(room, from, epoch)?;
                 Ok(Step::Continue)
             }
+            ClientMessage::ApplicationMessage { message } => {
+                let from = self.joined.ok_or(Error::NotJoined)?;
+                let mut rooms = self.state.rooms();
+                let deliveries =
+                    rooms.relay_application_message(room, from, message, Instant::now())?;
+                deliver_all(deliveries);
+                Ok(Step::Continue)
+            }
             ClientMessage::AnswerKnock { to, answer } => {
                 let from = self.joined.ok_or(Error::NotJoined)?;
                 deliver_all(self.state.rooms().answer_knock(room, from, to, answer)?);

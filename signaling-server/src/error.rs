@@ -106,6 +106,13 @@ pub enum Error {
         crate::delivery_service::KEY_PACKAGE_WINDOW.as_secs()
     )]
     KeyPackageRateLimited,
+    /// A participant sent more application messages than the rate limit allows.
+    #[error(
+        "too many application messages: at most {} per {} s",
+        crate::delivery_service::APPLICATION_MESSAGES_PER_WINDOW,
+        crate::delivery_service::APPLICATION_MESSAGE_WINDOW.as_secs()
+    )]
+    ApplicationMessageRateLimited,
     /// A commit was not accepted (answered with `commit_rejected`, not `error`).
     #[error("commit for epoch {epoch} rejected: {rejection}")]
     CommitRejected {
@@ -116,8 +123,8 @@ pub enum Error {
         /// Why.
         rejection: CommitRejection,
     },
-    /// `answer_knock` or `end_meeting` (the request named) came from a participant who is
-    /// no member of the room's group.
+    /// `answer_knock`, `end_meeting` or `application_message` (the request named) came
+    /// from a participant who is no member of the room's group.
     #[error("{0}: only a member of the room's group may send it")]
     NotAMember(&'static str),
     /// `answer_knock` named a member of the group, who has no knock to answer.
@@ -145,7 +152,9 @@ impl Error {
             Self::MessageTooBig => Some(ErrorCode::MessageTooBig),
             Self::GroupExists => Some(ErrorCode::GroupExists),
             Self::NoGroup => Some(ErrorCode::NoGroup),
-            Self::KeyPackageRateLimited => Some(ErrorCode::RateLimited),
+            Self::KeyPackageRateLimited | Self::ApplicationMessageRateLimited => {
+                Some(ErrorCode::RateLimited)
+            }
             Self::SfuUnavailable => Some(ErrorCode::SfuUnavailable),
             Self::JoinChallengeRejected(_) => Some(ErrorCode::InvalidJoinChallenge),
             Self::NotAMember(_) => Some(ErrorCode::NotAMember),

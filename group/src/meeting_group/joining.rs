@@ -26,6 +26,7 @@ use openmls::prelude::{
 use openmls_traits::storage::StorageProvider as _;
 use openmls_traits::OpenMlsProvider as _;
 
+use super::meeting_messages::{MESSAGE_PADDING_BYTES, PAST_EPOCHS_KEPT};
 use super::policy::{leaf_capabilities, policy_extensions, MeetingPolicy};
 use super::{GroupEvent, MeetingGroup, MembershipStatus, WELCOME_TIMEOUT_MS};
 use crate::credential::CredentialInfo;
@@ -235,6 +236,8 @@ impl MeetingGroup {
         let config = MlsGroupCreateConfig::builder()
             .ciphersuite(CIPHERSUITE)
             .use_ratchet_tree_extension(true)
+            .max_past_epochs(PAST_EPOCHS_KEPT)
+            .padding_size(MESSAGE_PADDING_BYTES)
             .capabilities(leaf_capabilities())
             .with_group_context_extensions(extensions)
             .build();
@@ -262,6 +265,8 @@ impl MeetingGroup {
         };
         let config = MlsGroupJoinConfig::builder()
             .use_ratchet_tree_extension(true)
+            .max_past_epochs(PAST_EPOCHS_KEPT)
+            .padding_size(MESSAGE_PADDING_BYTES)
             .build();
         // openmls opens the group secrets with our KeyPackage, loads the PSKs they name
         // from our storage and derives the Welcome's keys with them: a Welcome naming our

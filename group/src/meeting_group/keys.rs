@@ -24,11 +24,12 @@ pub struct EpochKeys {
 impl MeetingGroup {
     /// Called once for every epoch we enter as a member: hands out its base key, and
     /// derives its join challenge (a real epoch change also restarts the newer-epoch
-    /// hint's backoff).
+    /// hint's backoff); then opens the application messages that came ahead of it.
     pub(super) fn push_epoch_keys(&mut self, events: &mut Vec<GroupEvent>) {
         self.push_base_key(events);
         self.enter_join_challenge_epoch(events);
         self.reset_newer_epoch_hint();
+        self.open_buffered_messages(events);
     }
 
     fn push_base_key(&self, events: &mut Vec<GroupEvent>) {

@@ -23,6 +23,8 @@
 //! - `keys`: the SFrame base key of each epoch (RFC 9605 section 5.2) and the security
 //!   code (RFC 9420 section 8.7).
 //! - `roster`: who is in the meeting, as the group says.
+//! - `meeting_messages`: chat, media state, hands and reactions as MLS application
+//!   messages between members.
 //! - `policy`: the chair's powers as group state: the policy extension, the rules every
 //!   member checks on others' commits before merging them, who commits what, the chair's
 //!   actions and the new invite link.
@@ -36,6 +38,7 @@ mod incoming_commits;
 mod join_challenge;
 mod joining;
 mod keys;
+pub mod meeting_messages;
 pub mod policy;
 mod resync;
 mod roster;
@@ -55,12 +58,14 @@ use commit_lists::CommitLists;
 use committing::{OwnCommit, PendingKeyPackage};
 use incoming_commits::BufferedCommit;
 use join_challenge::JoinChallenges;
+use meeting_messages::BufferedMessages;
 use policy::PolicyState;
 use resync::NewerEpochHint;
 
 pub use join_challenge::JOIN_CHALLENGE_EPOCHS;
 pub use joining::WelcomeRefusal;
 pub use keys::EpochKeys;
+pub use meeting_messages::{MeetingMessage, MeetingMessageError, Reaction, ReceivedMessage};
 #[cfg(feature = "test-hooks")]
 pub use policy::RogueCommit;
 pub use policy::{Admission, ChairAction, Knock, MeetingPolicy};
@@ -140,6 +145,14 @@ pub enum GroupEvent {
     /// The meeting's invite secret changed (a chair made a new link): the new link carries
     /// it. Never sent to the server.
     InviteSecret(Zeroizing<[u8; 32]>),
+    /// A member's meeting message opened (chat, media state, hand, reaction).
+    Message(ReceivedMessage),
+    /// An application message relayed as `from`'s did not open (tampered with, replayed,
+    /// of an epoch whose keys are gone, or malformed): shown as such, never as anyone's.
+    MessageUndecryptable {
+        /// Who the server says sent it (unverified).
+        from: ParticipantId,
+    },
 }
 
 /// The meeting's MLS state machine. No `Debug` (it holds keys).
@@ -182,6 +195,8 @@ pub struct MeetingGroup {
     own_key_packages: Vec<KeyPackageRef>,
     pending_key_packages: BTreeMap<ParticipantId, PendingKeyPackage>,
     buffered_commits: BTreeMap<u64, BufferedCommit>,
+    /// Application messages of future epochs, oldest first.
+    buffered_messages: BufferedMessages,
     /// Since when we wait for a missing commit.
     gap_since_ms: Option<u64>,
     /// Newer-epoch media reports and the server queries they led to.
@@ -227,6 +242,7 @@ impl MeetingGroup {
             own_key_packages: Vec::new(),
             pending_key_packages: BTreeMap::new(),
             buffered_commits: BTreeMap::new(),
+            buffered_messages: BufferedMessages::new(),
             gap_since_ms: None,
             newer_epoch_hint: NewerEpochHint::default(),
             join_challenges: JoinChallenges::default(),
@@ -308,6 +324,9 @@ impl MeetingGroup {
                 self.on_knock_answered(*from, *to, *answer, &mut events)
             }
             ServerMessage::MeetingEnded => self.on_meeting_ended(&mut events),
+            ServerMessage::ApplicationMessage { from, message } => {
+                self.on_application_message(*from, &message.0, &mut events)
+            }
         }
         events
     }

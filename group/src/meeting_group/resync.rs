@@ -221,6 +221,7 @@ impl MeetingGroup {
         }
         self.pending_key_packages.clear();
         self.buffered_commits.clear();
+        self.buffered_messages.clear();
         self.gap_since_ms = None;
         self.own_commit = None;
         self.start_requested = false;

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use conclave_group::{
     Admission, ChairAction, Fingerprint, FrameSuite, GroupEvent, Identity, MeetingConfig,
-    MeetingGroup, MembershipStatus, ResyncReason, SecurityCode,
+    MeetingGroup, MeetingMessage, MembershipStatus, ReceivedMessage, ResyncReason, SecurityCode,
 };
 use conclave_protocol::{
     Bytes, ClientMessage, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
@@ -56,6 +56,10 @@ pub struct Client {
     pub invite_secrets: Vec<[u8; 32]>,
     /// The invite secret it joined with.
     pub secret: [u8; 32],
+    /// The meeting messages that opened, in order.
+    pub received: Vec<ReceivedMessage>,
+    /// Who the server said sent each application message that did not open.
+    pub undecryptable: Vec<ParticipantId>,
     last_status: MembershipStatus,
 }
 
@@ -240,6 +244,8 @@ impl Meeting {
             published_at: Vec::new(),
             failed_actions: Vec::new(),
             invite_secrets: Vec::new(),
+            received: Vec::new(),
+            undecryptable: Vec::new(),
             secret,
             last_status: MembershipStatus::Connecting,
         };
@@ -441,6 +447,9 @@ impl Meeting {
                     Err(error) => Err(error),
                 }
             }
+            ClientMessage::ApplicationMessage { message } => self
+                .server
+                .relay_application_message(&room, from, message, now),
             ClientMessage::Join { .. } | ClientMessage::Signal { .. } | ClientMessage::Leave => {
                 Ok(Vec::new())
             }
@@ -495,6 +504,8 @@ impl Meeting {
                 GroupEvent::Resynced { reason } => client.resync_reasons.push(reason),
                 GroupEvent::ChairActionFailed(action) => client.failed_actions.push(action),
                 GroupEvent::InviteSecret(secret) => client.invite_secrets.push(*secret),
+                GroupEvent::Message(received) => client.received.push(received),
+                GroupEvent::MessageUndecryptable { from } => client.undecryptable.push(from),
             }
         }
         let status = client.group.roster().status;
@@ -514,6 +525,20 @@ impl Meeting {
         let now = self.now_ms;
         let events = action(&mut self.clients.get_mut(&id).unwrap().group, now);
         self.take_events(id, events);
+    }
+
+    /// `id` seals `message` for the group and sends it (nothing is pumped); the sealed
+    /// message is returned too, as the server gets it.
+    pub fn say(&mut self, id: ParticipantId, message: &MeetingMessage) -> ClientMessage {
+        let sealed = self
+            .clients
+            .get_mut(&id)
+            .unwrap()
+            .group
+            .seal_meeting_message(message)
+            .expect("a member seals its message");
+        self.take_events(id, vec![GroupEvent::Send(sealed.clone())]);
+        sealed
     }
 
     /// The leaf index of `member` in `viewer`'s roster.

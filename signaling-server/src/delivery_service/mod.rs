@@ -54,17 +54,25 @@ use conclave_protocol::{
 use crate::error::Error;
 
 mod commit_rules;
-mod key_package_budget;
+mod rate_budget;
 
 use commit_rules::{check_commit, check_counter_commit};
 pub use commit_rules::{CommitRejection, CommitRequest};
-pub use key_package_budget::KeyPackageBudget;
+pub use rate_budget::RateBudget;
 
 /// Most KeyPackages one participant may publish per [`KEY_PACKAGE_WINDOW`].
 pub const KEY_PACKAGES_PER_WINDOW: usize = 10;
 
 /// The sliding window of the KeyPackage rate limit.
 pub const KEY_PACKAGE_WINDOW: Duration = Duration::from_secs(60);
+
+/// Most application messages one participant may send per [`APPLICATION_MESSAGE_WINDOW`]
+/// (a burst of chat, or a flurry of mute toggles and reactions; a member's client sends
+/// far fewer, and limits its chat itself).
+pub const APPLICATION_MESSAGES_PER_WINDOW: usize = 50;
+
+/// The sliding window of the application message rate limit.
+pub const APPLICATION_MESSAGE_WINDOW: Duration = Duration::from_secs(10);
 
 /// How many of the latest accepted commits a counter-commit can undo: a rule-breaker can
 /// run this many commits ahead of the honest members and still be countered.
@@ -223,7 +231,7 @@ impl DeliveryService {
 
     /// `publish_key_package` from `from`: relayed to every member present but the sender
     /// (a member may publish too: it re-syncs after losing its state). The caller applies
-    /// the rate limit ([`KeyPackageBudget`]) first.
+    /// the rate limit ([`RateBudget`]) first.
     pub fn relay_key_package(
         &self,
         from: ParticipantId,
@@ -478,6 +486,34 @@ impl DeliveryService {
             .map(|&id| Routed {
                 to: id,
                 message: ServerMessage::KnockAnswered { from, to, answer },
+            })
+            .collect())
+    }
+
+    /// `application_message` from `from`: relayed to every other member present, in join
+    /// order. Refused, with nothing sent, if the sender is no member (or there is no
+    /// group). The server cannot read it and checks nothing else: members drop what does
+    /// not decrypt.
+    pub fn relay_application_message(
+        &self,
+        from: ParticipantId,
+        message: Bytes,
+        present: &[ParticipantId],
+    ) -> Result<Vec<Routed>, Error> {
+        let group = self
+            .group
+            .as_ref()
+            .filter(|group| group.members.contains(&from))
+            .ok_or(Error::NotAMember("application_message"))?;
+        Ok(present
+            .iter()
+            .filter(|id| **id != from && group.members.contains(id))
+            .map(|&id| Routed {
+                to: id,
+                message: ServerMessage::ApplicationMessage {
+                    from,
+                    message: message.clone(),
+                },
             })
             .collect())
     }

@@ -532,6 +532,32 @@ fn a_knock_answer_goes_from_a_member_to_the_knocker_and_the_members() {
     assert!(matches!(ds.may_end_meeting(CY), Err(Error::NotAMember(_))));
 }
 
+#[test]
+fn an_application_message_goes_from_a_member_to_the_other_members_only() {
+    let ds = ada_and_bob();
+    // Cy is present but knocking: it hears nothing of the members' messages.
+    let present = [ADA, BOB, CY];
+    let routed = ds
+        .relay_application_message(BOB, bytes("sealed"), &present)
+        .unwrap();
+    assert_eq!(recipients(&routed), vec![ADA]);
+    assert_eq!(
+        routed[0].message,
+        ServerMessage::ApplicationMessage {
+            from: BOB,
+            message: bytes("sealed")
+        }
+    );
+    assert!(matches!(
+        ds.relay_application_message(CY, bytes("sealed"), &present),
+        Err(Error::NotAMember(_))
+    ));
+    assert!(matches!(
+        DeliveryService::new(CAPACITY).relay_application_message(ADA, bytes("x"), &present),
+        Err(Error::NotAMember(_))
+    ));
+}
+
 fn challenge(epoch: u64, fill: u8) -> JoinChallenge {
     JoinChallenge {
         epoch,

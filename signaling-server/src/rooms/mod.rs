@@ -19,7 +19,10 @@ use crate::config::ice::ice_servers_for;
 use crate::config::TurnConfig;
 use crate::sfu::lifecycle::{SfuCommand, SfuEndpoint, SfuEvent, SfuRoomLifecycle, SfuRoomSpec};
 
-use crate::delivery_service::{CommitRequest, DeliveryService, KeyPackageBudget, Routed};
+use crate::delivery_service::{
+    CommitRequest, DeliveryService, RateBudget, Routed, APPLICATION_MESSAGES_PER_WINDOW,
+    APPLICATION_MESSAGE_WINDOW, KEY_PACKAGES_PER_WINDOW, KEY_PACKAGE_WINDOW,
+};
 use crate::error::Error;
 #[cfg(feature = "test-hooks")]
 use crate::handshake_faults::{FaultRequest, FaultsStatus, HandshakeFaults};
@@ -119,7 +122,8 @@ pub struct RoomLimits {
 struct Member<P> {
     info: ParticipantInfo,
     peer: P,
-    key_packages: KeyPackageBudget,
+    key_packages: RateBudget,
+    application_messages: RateBudget,
 }
 
 #[derive(Debug)]
@@ -283,7 +287,11 @@ impl<P: Clone> Rooms<P> {
         room.members.push(Member {
             info,
             peer,
-            key_packages: KeyPackageBudget::default(),
+            key_packages: RateBudget::new(KEY_PACKAGES_PER_WINDOW, KEY_PACKAGE_WINDOW),
+            application_messages: RateBudget::new(
+                APPLICATION_MESSAGES_PER_WINDOW,
+                APPLICATION_MESSAGE_WINDOW,
+            ),
         });
         room.empty_since = None;
         Ok(Joined {
@@ -402,10 +410,14 @@ impl<P: Clone> Rooms<P> {
         if room.delivery.group().is_none() {
             return Err(Error::NoGroup);
         }
-        room.member_mut(from)
+        if !room
+            .member_mut(from)
             .ok_or(Error::NotJoined)?
             .key_packages
-            .spend(now)?;
+            .spend(now)
+        {
+            return Err(Error::KeyPackageRateLimited);
+        }
         let present = room.present();
         let routed = room
             .delivery
@@ -519,6 +531,33 @@ impl<P: Clone> Rooms<P> {
             return Err(Error::NotJoined);
         }
         room.delivery.dispute_commit(from, epoch)
+    }
+
+    /// `application_message` from `from`, counted against its rate limit at `now`: see
+    /// [`DeliveryService::relay_application_message`].
+    pub fn relay_application_message(
+        &mut self,
+        room_id: &RoomId,
+        from: ParticipantId,
+        message: Bytes,
+        now: Instant,
+    ) -> Result<Vec<Delivery<P>>, Error> {
+        let room = self.rooms.get_mut(room_id).ok_or(Error::UnknownRoom)?;
+        if room.member(from).is_none() {
+            return Err(Error::NotJoined);
+        }
+        let present = room.present();
+        // A knocker's message is refused here, before it costs anything.
+        let routed = room
+            .delivery
+            .relay_application_message(from, message, &present)?;
+        let within_budget = room
+            .member_mut(from)
+            .is_some_and(|member| member.application_messages.spend(now));
+        if !within_budget {
+            return Err(Error::ApplicationMessageRateLimited);
+        }
+        Ok(room.address(routed))
     }
 
     /// `answer_knock` from `from`: see [`DeliveryService::answer_knock`].

@@ -340,6 +340,39 @@ fn a_member_ends_the_meeting_for_everyone_and_the_room_is_gone() {
 }
 
 #[test]
+fn application_messages_reach_the_other_members_within_a_rate_limit() {
+    let mut rooms = rooms(10, 6);
+    let [ada, bob, cy] = ada_and_bob_with_cy(&mut rooms);
+    let now = Instant::now();
+    let sealed = || Bytes(vec![7; 32]);
+    let sent = rooms
+        .relay_application_message(&room(1), ada, sealed(), now)
+        .unwrap();
+    assert_eq!(recipients(&sent), vec!["bob"], "Cy is knocking: no member");
+    // A knocker's message is refused, and costs it nothing.
+    assert!(matches!(
+        rooms.relay_application_message(&room(1), cy, sealed(), now),
+        Err(Error::NotAMember("application_message"))
+    ));
+    for _ in 1..APPLICATION_MESSAGES_PER_WINDOW {
+        rooms
+            .relay_application_message(&room(1), ada, sealed(), now)
+            .unwrap();
+    }
+    assert!(matches!(
+        rooms.relay_application_message(&room(1), ada, sealed(), now),
+        Err(Error::ApplicationMessageRateLimited)
+    ));
+    // Each member has a budget of its own, and it refills.
+    rooms
+        .relay_application_message(&room(1), bob, sealed(), now)
+        .unwrap();
+    rooms
+        .relay_application_message(&room(1), ada, sealed(), now + APPLICATION_MESSAGE_WINDOW)
+        .unwrap();
+}
+
+#[test]
 fn ids_are_not_reused_after_a_leave() {
     let mut rooms = rooms(10, 6);
     let now = Instant::now();
