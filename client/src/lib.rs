@@ -1,8 +1,9 @@
 //! Conclave's browser app: a Yew single-page app for end-to-end encrypted meetings.
 //!
 //! Layout: pure logic at the top level ([`invite`], [`decryption_status`],
-//! [`worker_protocol`], [`media_source`], [`codec_preferences`], [`roster`], [`security_code`],
-//! [`state`]), tested natively, as are the pure cores beside the browser code they drive
+//! [`worker_protocol`], [`media_source`], [`codec_preferences`], [`roster`],
+//! [`security_code`], [`meeting_messages`], [`shortcuts`], [`state`]), tested natively, as are the pure
+//! cores beside the browser code they drive
 //! (the mesh's [`services::transport::mesh::peering`], the session's
 //! [`session::stream_binding`]); browser APIs and the MLS group state machine behind
 //! [`services`]; the meeting session that wires them together in [`session`], with the
@@ -16,10 +17,12 @@ pub mod decryption_status;
 pub mod hooks;
 pub mod invite;
 pub mod media_source;
+pub mod meeting_messages;
 pub mod roster;
 pub mod security_code;
 pub mod services;
 pub mod session;
+pub mod shortcuts;
 pub mod state;
 pub mod worker_protocol;
 

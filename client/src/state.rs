@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 use std::rc::Rc;
 
+use conclave_group::Reaction;
 use conclave_protocol::{ParticipantId, ParticipantInfo};
 use web_sys::{MediaStream, MediaStreamTrack};
 use yew::Reducible;
@@ -13,6 +14,7 @@ use yew::Reducible;
 use crate::decryption_status::{DecryptionStatus, FrameTotals, ReceiveHistory};
 use crate::invite::{Invite, InviteError};
 use crate::media_source::MediaKind;
+use crate::meeting_messages::{apply_arrival, Arrival, ChatLog, MemberSignals, Signals};
 use crate::roster::{EncryptionStatus, GroupView, MeetingClosed};
 use crate::security_code::CodeCheck;
 use crate::services::transport::TransportState;
@@ -114,6 +116,16 @@ pub struct MeetingState {
     /// A chair action of ours did not go through (the server dropped it, or the group
     /// refused it).
     pub chair_action_failed: bool,
+    /// The meeting's chat (this meeting only; nothing is stored).
+    pub chat: ChatLog,
+    /// Whether the chat panel is open.
+    pub chat_open: bool,
+    /// What each member last said of its microphone, camera and hand, and its reactions.
+    pub signals: Signals,
+    /// Our hand is raised.
+    pub hand_raised: bool,
+    /// Our latest reaction and until when it shows, in ms.
+    pub own_reaction: Option<(Reaction, f64)>,
 }
 
 /// A remote MLS member's tile.
@@ -130,6 +142,10 @@ pub struct RemoteTileView {
     /// The connection to them lost its path, for now or until it is made again (shown
     /// instead of the status, which would only say that no frames arrive).
     pub reconnecting: bool,
+    /// What they last said of their microphone, camera and hand.
+    pub signals: MemberSignals,
+    /// Their reaction showing now, if any.
+    pub reaction: Option<Reaction>,
 }
 
 /// The whole app state.
@@ -201,9 +217,12 @@ impl AppState {
                 let participant = member
                     .participant_id
                     .and_then(|id| self.meeting.participants.iter().find(|p| p.id == id));
+                let signals = self.meeting.signals.of(&member.fingerprint_hex);
                 RemoteTileView {
                     key: member.leaf_index,
                     display_name,
+                    reaction: signals.reaction_at(self.now_ms),
+                    signals,
                     stream: participant.and_then(|p| p.stream.clone()),
                     status: participant.map_or(DecryptionStatus::WaitingForKey, |p| {
                         self.decryption_status(p)
@@ -337,6 +356,33 @@ pub enum Action {
     MeetingClosed(MeetingClosed),
     /// Screen sharing started (the screen's track) or stopped (`None`).
     ShareScreen(Option<MediaStreamTrack>),
+    /// A member's meeting message opened (chat, media state, hand, reaction).
+    MeetingMessage(Arrival),
+    /// An application message did not open; `time` is the local time (`HH:MM`).
+    MessageUndecryptable {
+        /// When, as shown.
+        time: String,
+    },
+    /// We sent a chat message.
+    ChatSent {
+        /// Its text.
+        text: String,
+        /// When, as shown.
+        time: String,
+        /// When, on the page's clock.
+        now_ms: f64,
+    },
+    /// The chat panel was opened (`true`) or closed.
+    SetChatOpen(bool),
+    /// We raised (`true`) or lowered our hand.
+    SetHandRaised(bool),
+    /// We sent a reaction.
+    OwnReaction {
+        /// Which.
+        reaction: Reaction,
+        /// When, on the page's clock.
+        now_ms: f64,
+    },
 }
 
 impl AppState {
@@ -372,6 +418,32 @@ impl AppState {
                 }
             }
             Action::TransportState(state) => self.meeting.transport = Some(state),
+            Action::MeetingMessage(arrival) => {
+                self.now_ms = self.now_ms.max(arrival.now_ms);
+                let meeting = &mut self.meeting;
+                apply_arrival(
+                    &mut meeting.chat,
+                    &mut meeting.signals,
+                    arrival,
+                    meeting.chat_open,
+                );
+            }
+            Action::MessageUndecryptable { time } => self.meeting.chat.undecryptable(time),
+            Action::ChatSent { text, time, now_ms } => self.meeting.chat.sent(text, time, now_ms),
+            Action::SetChatOpen(open) => {
+                self.meeting.chat_open = open;
+                if open {
+                    self.meeting.chat.unread = 0;
+                }
+            }
+            Action::SetHandRaised(raised) => self.meeting.hand_raised = raised,
+            Action::OwnReaction { reaction, now_ms } => {
+                self.now_ms = self.now_ms.max(now_ms);
+                self.meeting.own_reaction = Some((
+                    reaction,
+                    now_ms + crate::meeting_messages::REACTION_SHOWN_MS,
+                ));
+            }
             Action::ShareScreen(track) => self.screen = track,
             Action::E2eeReady => self.meeting.e2ee_ready = true,
             Action::E2eeFatal(message) => self.meeting.fatal = Some(message),
@@ -432,6 +504,13 @@ impl AppState {
                     self.meeting.group_status_since_ms = now_ms;
                 }
                 self.meeting.code_check.observe(view.security_code.as_ref());
+                // Signals of members who left go (a rejoin starts afresh).
+                let present: Vec<&str> = view
+                    .members
+                    .iter()
+                    .map(|member| member.fingerprint_hex.as_str())
+                    .collect();
+                self.meeting.signals.retain(&present);
                 self.meeting.group = Some(view);
             }
             Action::MarkSecurityCodeChecked => self.meeting.code_check.mark_checked(),

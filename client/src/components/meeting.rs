@@ -1,10 +1,10 @@
 use yew::prelude::*;
 
 use super::{
-    ChairActionAlert, ChairControls, Controls, E2eeBanner, EncryptionStatusLine, KnockPrompt,
-    LocalTile, RemoteTile, RosterPanel, SecurityCodePanel,
+    ChairActionAlert, ChairControls, ChatPanel, Controls, E2eeBanner, EncryptionStatusLine,
+    KnockPrompt, LocalTile, RemoteTile, RosterPanel, SecurityCodePanel, ShortcutsHelp,
 };
-use crate::hooks::{use_app, use_clock, use_meeting_session};
+use crate::hooks::{use_app, use_clock, use_meeting_session, use_meeting_shortcuts};
 use crate::invite::Invite;
 use crate::services::transport::TransportState;
 use crate::session::SessionHandle;
@@ -19,9 +19,10 @@ pub struct MeetingProps {
     pub invite: Invite,
 }
 
-/// The meeting: banner, encryption status, tiles (one per remote MLS member), the
-/// roster and the security code, controls. Mounting it joins; unmounting leaves. It
-/// provides the session's [`SessionHandle`] to everything inside it.
+/// The meeting: banner, encryption status, tiles (one per remote MLS member), the chat,
+/// the roster and the security code, controls, the keyboard shortcuts. Mounting it
+/// joins; unmounting leaves. It provides the session's [`SessionHandle`] to everything
+/// inside it, and tells the members (through it) our microphone, camera and hand.
 #[function_component(MeetingPage)]
 pub fn meeting_page(props: &MeetingProps) -> Html {
     let app = use_app();
@@ -45,11 +46,39 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
         screen,
         dispatcher,
     );
+    let help = use_state(|| false);
+    use_meeting_shortcuts(app.clone(), session.clone(), help.clone());
+    {
+        // What the members see of us: media we do not capture is off; a shared screen is
+        // our video.
+        let media_state = app.as_ref().map(|app| {
+            let capturing = app.local_media.stream().is_some();
+            (
+                capturing && app.microphone_on,
+                app.screen.is_some() || capturing && app.camera_on,
+                app.meeting.hand_raised,
+            )
+        });
+        use_effect_with((session.clone(), media_state), |(session, state)| {
+            if let (Some(session), Some((microphone_on, camera_on, hand_raised))) = (session, state)
+            {
+                session.set_media_state(*microphone_on, *camera_on, *hand_raised);
+            }
+        });
+    }
     let (Some(app), Some(session)) = (app, session) else {
         return Html::default();
     };
     let meeting = &app.meeting;
     let tiles = app.remote_tiles();
+    let own_reaction = meeting
+        .own_reaction
+        .filter(|&(_, until)| app.now_ms < until)
+        .map(|(reaction, _)| reaction);
+    let show_help = {
+        let help = help.clone();
+        Callback::from(move |()| help.set(true))
+    };
     let count = tiles.len() + 1;
     let alone = meeting
         .group
@@ -102,7 +131,10 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                             // page and put back (as an unkeyed diff does) froze the camera for
                             // about 2 s on every join (BENCHMARKS.md, "Where the join time went").
                             <LocalTile key={LOCAL_TILE_KEY} stream={app.local_media.stream().cloned()}
-                                       camera_on={app.camera_on} microphone_on={app.microphone_on} />
+                                       camera_on={app.camera_on || app.screen.is_some()}
+                                       microphone_on={app.microphone_on}
+                                       hand_raised={meeting.hand_raised}
+                                       reaction={own_reaction} />
                             { for tiles.into_iter().map(|tile| html! {
                                 <RemoteTile key={tile.key} tile={tile.clone()} />
                             }) }
@@ -113,12 +145,16 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                     </div>
                     <aside class="meeting-side">
                         <KnockPrompt />
+                        if meeting.chat_open {
+                            <ChatPanel />
+                        }
                         <RosterPanel />
                         <ChairControls />
                         <SecurityCodePanel frame_suite={props.invite.frame_suite()} />
                     </aside>
                 </div>
-                <Controls />
+                <Controls on_help={show_help} />
+                <ShortcutsHelp open={help} />
             </main>
         </ContextProvider<SessionHandle>>
     }

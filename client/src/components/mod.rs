@@ -2,6 +2,7 @@
 
 mod broken_invite;
 mod chair_controls;
+mod chat_panel;
 mod closed;
 mod controls;
 mod e2ee_banner;
@@ -15,11 +16,13 @@ mod meeting;
 mod member_actions;
 mod roster_panel;
 mod security_code_panel;
+mod shortcuts_help;
 mod tile;
 mod video_view;
 
 pub use broken_invite::{BrokenInvitePage, NotFoundPage};
 pub use chair_controls::{ChairActionAlert, ChairControls};
+pub use chat_panel::ChatPanel;
 pub use closed::ClosedPage;
 pub use controls::Controls;
 pub use e2ee_banner::E2eeBanner;
@@ -28,10 +31,11 @@ pub use home::HomePage;
 pub use knock_prompt::KnockPrompt;
 pub use left::LeftPage;
 pub use lobby::LobbyPage;
-pub use media_toggles::MediaToggles;
+pub use media_toggles::{toggle_camera, toggle_microphone, MediaToggles};
 pub use meeting::MeetingPage;
 pub use member_actions::MemberActions;
 pub use roster_panel::RosterPanel;
 pub use security_code_panel::SecurityCodePanel;
+pub use shortcuts_help::ShortcutsHelp;
 pub use tile::{LocalTile, RemoteTile};
 pub use video_view::VideoView;

@@ -1,13 +1,15 @@
 use yew::prelude::*;
 
+use super::tile::HAND_RAISED;
 use super::MemberActions;
 use crate::hooks::use_app;
 use crate::roster::{outsider_line, roster_rows};
 
 /// Who holds the meeting's keys: `<section aria-label="Participants">` listing the MLS
 /// group's members, one `<li data-display-name="{credential name}">` each (name,
-/// " (you)", a "chair" badge, key fingerprint, "seen before" for keys this browser met in
-/// an earlier meeting, and for a chair looking at someone else, Remove and Make / Remove
+/// " (you)", a "chair" badge, a raised hand and "muted" as the member said (through the
+/// group), key fingerprint, "seen before" for keys this browser met in an earlier meeting,
+/// and for a chair looking at someone else, Remove and Make / Remove
 /// co-chair), then, if anyone in the server's room is not in the group,
 /// `<section aria-label="Not in the encrypted meeting">` listing them (named only if they
 /// knock, by their credential: the server knows no names).
@@ -41,6 +43,18 @@ pub fn roster_panel() -> Html {
         .group
         .as_ref()
         .is_some_and(|group| group.we_are_chair());
+    // (hand raised, muted) of each row: ours as we set it, others' as they said.
+    let signals_of = |row: &crate::roster::RosterRow| {
+        if row.is_self {
+            (
+                meeting.hand_raised,
+                app.local_media.stream().is_none() || !app.microphone_on,
+            )
+        } else {
+            let signals = meeting.signals.of(&row.signature_key.to_hex());
+            (signals.hand_raised, !signals.microphone_on)
+        }
+    };
     html! {
         <>
             <section class="card side-card roster" aria-label="Participants">
@@ -49,13 +63,23 @@ pub fn roster_panel() -> Html {
                     <p class="muted small">{ "You are not in the encrypted meeting yet." }</p>
                 } else {
                     <ul class="roster-list">
-                        { for rows.iter().map(|row| html! {
+                        { for rows.iter().map(|row| {
+                            let (hand_raised, muted) = signals_of(row);
+                            html! {
                             <li key={row.key} class="roster-member" data-display-name={row.display_name.clone()}
                                 data-chair={row.is_chair.to_string()} data-leaf-index={row.key.to_string()}>
                                 <span class="roster-name">{ row.name.clone() }</span>
                                 if row.is_chair {
                                     { " " }
                                     <span class="roster-badge chair-badge" data-testid="chair-badge">{ "chair" }</span>
+                                }
+                                if hand_raised {
+                                    { " " }
+                                    <span class="roster-badge hand-badge" data-testid="hand-badge">{ HAND_RAISED }</span>
+                                }
+                                if muted {
+                                    { " " }
+                                    <span class="roster-badge muted-badge">{ "muted" }</span>
                                 }
                                 { " " }
                                 <span class="roster-fingerprint">{ row.fingerprint.clone() }</span>
@@ -67,7 +91,7 @@ pub fn roster_panel() -> Html {
                                     <MemberActions row={row.clone()} />
                                 }
                             </li>
-                        }) }
+                        }}) }
                     </ul>
                 }
                 if meeting.key_remembered == Some(false) {

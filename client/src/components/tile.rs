@@ -1,8 +1,37 @@
 use yew::prelude::*;
 
+use conclave_group::Reaction;
+
 use super::VideoView;
 use crate::decryption_status::DecryptionStatus;
 use crate::state::RemoteTileView;
+
+/// A raised hand, in a tile's footer and the roster.
+pub const HAND_RAISED: &str = "✋ Hand raised";
+
+/// A reaction's name, for screen readers and buttons.
+pub fn reaction_label(reaction: Reaction) -> &'static str {
+    match reaction {
+        Reaction::ThumbsUp => "Thumbs up",
+        Reaction::Applause => "Applause",
+        Reaction::Laugh => "Laughter",
+        Reaction::Surprise => "Surprise",
+        Reaction::Heart => "Heart",
+    }
+}
+
+/// A reaction shown large over a tile, named for screen readers.
+fn reaction_overlay(reaction: Option<Reaction>) -> Html {
+    match reaction {
+        Some(reaction) => html! {
+            <span class="tile-reaction" role="img" aria-label={reaction_label(reaction)}
+                  data-testid="tile-reaction">
+                { reaction.emoji() }
+            </span>
+        },
+        None => Html::default(),
+    }
+}
 
 /// Properties of [`LocalTile`].
 #[derive(Properties, PartialEq)]
@@ -13,6 +42,12 @@ pub struct LocalTileProps {
     pub camera_on: bool,
     /// Whether the microphone track is enabled.
     pub microphone_on: bool,
+    /// Whether our hand is raised.
+    #[prop_or_default]
+    pub hand_raised: bool,
+    /// Our reaction showing now, if any.
+    #[prop_or_default]
+    pub reaction: Option<Reaction>,
 }
 
 /// One's own preview: `<article aria-label="You">`, muted and mirrored.
@@ -27,8 +62,12 @@ pub fn local_tile(props: &LocalTileProps) -> Html {
             } else if !props.camera_on {
                 <p class="tile-placeholder">{ "Camera off" }</p>
             }
+            { reaction_overlay(props.reaction) }
             <div class="tile-footer">
                 <span class="tile-name">{ "You" }</span>
+                if props.hand_raised {
+                    <span class="tile-badge tile-hand">{ HAND_RAISED }</span>
+                }
                 if has_media && !props.microphone_on {
                     <span class="tile-badge">{ "Muted" }</span>
                 }
@@ -49,7 +88,9 @@ pub struct RemoteTileProps {
 
 /// A remote MLS member: `<article aria-label="{name}">` (the name its credential
 /// carries) with its decrypted video (and sound), its name, and a `role="status"` line
-/// saying whether it decrypts (or that the connection to them is being made again).
+/// saying whether it decrypts (or that the connection to them is being made again). What
+/// the member said of itself (encrypted, through the group) shows too: "Camera off"
+/// instead of its black video, "Muted", a raised hand, a reaction.
 #[function_component(RemoteTile)]
 pub fn remote_tile(props: &RemoteTileProps) -> Html {
     let tile = &props.tile;
@@ -60,15 +101,39 @@ pub fn remote_tile(props: &RemoteTileProps) -> Html {
         DecryptionStatus::WaitingForKey => ("status-waiting", tile.status.label()),
         DecryptionStatus::CannotDecrypt => ("status-failed", tile.status.label()),
     };
+    let camera_off = !tile.signals.camera_on;
     html! {
-        <article class="tile" aria-label={name.clone()}>
+        <article class={classes!("tile", camera_off.then_some("tile-camera-off"))}
+                 aria-label={name.clone()}>
+            // Kept when the camera is off: the same element plays the sound.
             <VideoView stream={tile.stream.clone()} muted=false />
+            if camera_off {
+                <p class="tile-placeholder">
+                    <span class="tile-initial" aria-hidden="true">{ initial(&name) }</span>
+                    <span>{ "Camera off" }</span>
+                </p>
+            }
+            { reaction_overlay(tile.reaction) }
             <div class="tile-footer">
                 <span class="tile-name">{ name }</span>
+                if tile.signals.hand_raised {
+                    <span class="tile-badge tile-hand">{ HAND_RAISED }</span>
+                }
+                if !tile.signals.microphone_on {
+                    <span class="tile-badge">{ "Muted" }</span>
+                }
                 <span role="status" class={classes!("tile-status", status_class)}>
                     { label }
                 </span>
             </div>
         </article>
     }
+}
+
+/// The first letter of a name, for the camera-off placeholder.
+fn initial(name: &str) -> String {
+    name.chars()
+        .next()
+        .map(|first| first.to_uppercase().collect())
+        .unwrap_or_default()
 }

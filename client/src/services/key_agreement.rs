@@ -5,9 +5,11 @@
 //! group returns through callbacks: messages for the server (`send`), each epoch's
 //! SFrame base key for the worker (`epoch_keys`), the roster and security code after a
 //! change (`changed`, at most once per batch, after the keys), the meeting's new invite
-//! secret after a chair made a new link (`invite_secret`), and a chair action of ours that
-//! did not go through (`chair_action_failed`). Chair actions ([`KeyAgreement::act`]) run
-//! the group's method and carry out its events the same way. MLS state never reaches a
+//! secret after a chair made a new link (`invite_secret`), a chair action of ours that
+//! did not go through (`chair_action_failed`), and members' meeting messages (`message`,
+//! or `undecryptable` for one that did not open). Chair actions ([`KeyAgreement::act`])
+//! run the group's method and carry out its events the same way; meeting messages go out
+//! sealed by the group ([`KeyAgreement::send_meeting_message`]). MLS state never reaches a
 //! component: they get [`GroupView`] copies through the app state.
 
 use std::cell::{Cell, RefCell};
@@ -15,7 +17,7 @@ use std::rc::{Rc, Weak};
 
 use conclave_group::{
     ChairAction, EpochKeys, FrameSuite, GroupEvent, Identity, MeetingConfig, MeetingGroup,
-    SessionDescriptionKind, SignalAuthError,
+    MeetingMessage, MeetingMessageError, ReceivedMessage, SessionDescriptionKind, SignalAuthError,
 };
 use conclave_protocol::{ClientMessage, ParticipantId, ServerMessage};
 use gloo::timers::callback::{Interval, Timeout};
@@ -61,6 +63,10 @@ pub struct KeyAgreementEvents {
     pub invite_secret: Callback<Zeroizing<[u8; 32]>>,
     /// A chair action of ours was dropped by the server or refused by the group.
     pub chair_action_failed: Callback<ChairAction>,
+    /// A member's meeting message opened.
+    pub message: Callback<ReceivedMessage>,
+    /// An application message relayed as this participant's did not open.
+    pub undecryptable: Callback<ParticipantId>,
 }
 
 struct Inner {
@@ -121,6 +127,21 @@ impl KeyAgreement {
     pub fn act(&self, action: impl FnOnce(&mut MeetingGroup, u64) -> Vec<GroupEvent>) {
         let events = self.with_group(|group| action(group, group_now_ms()));
         self.carry_out(events);
+    }
+
+    /// Seals `message` for the group's other members and sends it.
+    pub fn send_meeting_message(
+        &self,
+        message: &MeetingMessage,
+    ) -> Result<(), MeetingMessageError> {
+        let sealed = self
+            .inner
+            .group
+            .try_borrow_mut()
+            .map_err(|_| MeetingMessageError::CannotEncrypt)?
+            .seal_meeting_message(message)?;
+        self.inner.events.send.emit(sealed);
+        Ok(())
     }
 
     fn on_timeout(&self) {
@@ -198,6 +219,10 @@ impl KeyAgreement {
                 GroupEvent::InviteSecret(secret) => self.inner.events.invite_secret.emit(secret),
                 GroupEvent::ChairActionFailed(action) => {
                     self.inner.events.chair_action_failed.emit(action)
+                }
+                GroupEvent::Message(received) => self.inner.events.message.emit(received),
+                GroupEvent::MessageUndecryptable { from } => {
+                    self.inner.events.undecryptable.emit(from)
                 }
             }
         }

@@ -54,3 +54,9 @@ pub fn now_ms() -> f64 {
         })
         .unwrap_or_else(js_sys::Date::now)
 }
+
+/// The local time of day as `HH:MM` (chat entries show it).
+pub fn local_time_label() -> String {
+    let date = js_sys::Date::new_0();
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}

@@ -7,7 +7,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use conclave_group::{Fingerprint, GroupEvent, MeetingGroup};
+use conclave_group::{
+    Fingerprint, GroupEvent, MeetingGroup, MeetingMessage, MeetingMessageError, Reaction,
+};
 use conclave_protocol::ParticipantId;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
@@ -20,6 +22,53 @@ use super::MeetingSession;
 use crate::invite::Invite;
 use crate::services::media;
 use crate::state::{Action, AppState};
+
+/// Why a chat message was not sent (nothing left this browser).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChatRefusal {
+    /// Nothing but spaces.
+    Empty,
+    /// Longer than a chat message may be.
+    TooLong,
+    /// More than a handful in a few seconds (checked by the chat panel).
+    TooFast,
+    /// Not (or no longer) in the encrypted meeting.
+    NotInMeeting,
+    /// The group could not encrypt it.
+    CannotEncrypt,
+}
+
+impl ChatRefusal {
+    /// What the chat panel says.
+    pub fn message(self) -> String {
+        match self {
+            ChatRefusal::Empty => "Type a message first.".to_owned(),
+            ChatRefusal::TooLong => format!(
+                "A message has at most {} characters.",
+                conclave_group::meeting_group::meeting_messages::MAX_CHAT_CHARS
+            ),
+            ChatRefusal::TooFast => {
+                "You are sending messages quickly: wait a few seconds.".to_owned()
+            }
+            ChatRefusal::NotInMeeting => {
+                "Not sent: you are not in the encrypted meeting yet.".to_owned()
+            }
+            ChatRefusal::CannotEncrypt => {
+                "Not sent: the message could not be encrypted.".to_owned()
+            }
+        }
+    }
+}
+
+impl From<MeetingMessageError> for ChatRefusal {
+    fn from(error: MeetingMessageError) -> Self {
+        match error {
+            MeetingMessageError::NotAMember => ChatRefusal::NotInMeeting,
+            MeetingMessageError::BadChatText => ChatRefusal::TooLong,
+            MeetingMessageError::CannotEncrypt => ChatRefusal::CannotEncrypt,
+        }
+    }
+}
 
 /// What components can ask of the meeting: leave, share the screen, stop sharing. It
 /// outlives the sessions it runs (one per invite while the meeting page is shown); a
@@ -199,6 +248,58 @@ impl SessionHandle {
             dispatcher.dispatch(Action::ShareScreen(None));
         });
         screen.set_onended(Some(ended.unchecked_ref()));
+    }
+
+    /// "Send" in the chat: sealed for the members, shown as ours once it went out. A
+    /// message that could not go (too long, too many at once, not in the meeting yet)
+    /// is refused and the chat says why.
+    pub fn send_chat(&self, text: String) -> Result<(), ChatRefusal> {
+        let text = text.trim().to_owned();
+        if text.is_empty() {
+            return Err(ChatRefusal::Empty);
+        }
+        let session = self.session().ok_or(ChatRefusal::NotInMeeting)?;
+        session
+            .send_message(&MeetingMessage::Chat { text: text.clone() })
+            .map_err(ChatRefusal::from)?;
+        self.dispatch(Action::ChatSent {
+            text,
+            time: crate::services::local_time_label(),
+            now_ms: crate::services::now_ms(),
+        });
+        Ok(())
+    }
+
+    /// Our microphone, camera and hand as they are now: the members hear of a change.
+    pub fn set_media_state(&self, microphone_on: bool, camera_on: bool, hand_raised: bool) {
+        if let Some(session) = self.session() {
+            session.set_media_state(MeetingMessage::MediaState {
+                microphone_on,
+                camera_on,
+                hand_raised,
+            });
+        }
+    }
+
+    /// "Raise hand" (`raised`) or "Lower hand".
+    pub fn set_hand_raised(&self, raised: bool) {
+        self.dispatch(Action::SetHandRaised(raised));
+    }
+
+    /// A reaction, shown on our tile and sent to the members.
+    pub fn react(&self, reaction: Reaction) {
+        let Some(session) = self.session() else {
+            return;
+        };
+        if session
+            .send_message(&MeetingMessage::Reaction { reaction })
+            .is_ok()
+        {
+            self.dispatch(Action::OwnReaction {
+                reaction,
+                now_ms: crate::services::now_ms(),
+            });
+        }
     }
 
     /// "Admit": a chair lets a knocking participant in (its client commits the Add).

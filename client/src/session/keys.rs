@@ -9,7 +9,7 @@ use conclave_group::EpochKeys;
 use conclave_protocol::ParticipantId;
 
 use super::teardown::{end, Ending};
-use super::{fail, media, server, SessionInner};
+use super::{fail, media, messages, server, SessionInner};
 use crate::media_source::MediaKind;
 use crate::roster::{EncryptionStatus, GroupView};
 use crate::services::now_ms;
@@ -85,12 +85,18 @@ fn report_newer_epoch_media(
 
 /// A new epoch: the worker switches to its key at once.
 pub(super) fn use_epoch_key(weak: &Weak<RefCell<SessionInner>>, keys: &EpochKeys) {
-    let e2ee = weak.upgrade().and_then(|inner| inner.borrow().e2ee.clone());
+    let Some(inner) = weak.upgrade() else {
+        return;
+    };
+    let e2ee = inner.borrow().e2ee.clone();
     if let Some(e2ee) = e2ee {
         if let Err(error) = e2ee.use_epoch_key(keys) {
             fail(weak, error.to_string());
+            return;
         }
     }
+    // Someone may have joined: they learn our microphone, camera and hand this way.
+    messages::send_media_state(&inner);
 }
 
 /// The group changed: show it, remember the keys met, connect to new members. A terminal

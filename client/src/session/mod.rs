@@ -16,19 +16,22 @@
 //! - `server`: the MLS group and the signaling connection: joining, every server message;
 //! - `keys`: what the worker and the group report (epoch keys, frame counters, roster);
 //! - `media`: the transport, the streams it delivers and the video it sends;
+//! - `messages`: meeting messages (chat, media state, hands, reactions) to and from the
+//!   group's members;
 //! - [`stream_binding`]: whose an SFU stream is (pure, natively tested);
 //! - `teardown`: the one way a session ends, whether left, failed or disconnected;
-//! - [`SessionHandle`]: what components ask of the session (leave, share the screen),
+//! - [`SessionHandle`]: what components ask of the session (leave, share the screen, chat),
 //!   provided as a context by the meeting page (`hooks::use_session`).
 
 mod handle;
 mod keys;
 mod media;
+mod messages;
 mod server;
 pub mod stream_binding;
 mod teardown;
 
-pub use handle::SessionHandle;
+pub use handle::{ChatRefusal, SessionHandle};
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -83,6 +86,8 @@ struct SessionInner {
     newer_epoch_frames: HashMap<(ParticipantId, MediaKind), u64>,
     /// Our id in the server's room, once joined.
     you: Option<ParticipantId>,
+    /// Our media state as last set (`MeetingMessage::MediaState`), re-sent in every epoch.
+    media_state: Option<conclave_group::MeetingMessage>,
 }
 
 /// One meeting session, from its start until it ends. Cloning gives another reference
@@ -122,6 +127,7 @@ impl MeetingSession {
             ended: false,
             newer_epoch_frames: HashMap::new(),
             you: None,
+            media_state: None,
         }));
         let session = Self { inner };
 
@@ -196,6 +202,20 @@ impl MeetingSession {
     /// Sends `screen` (or the camera again, for `None`) as the outgoing video.
     fn send_screen(&self, screen: Option<MediaStreamTrack>) {
         media::replace_video(&self.inner, screen);
+    }
+
+    /// Seals `message` for the group's members and sends it.
+    fn send_message(
+        &self,
+        message: &conclave_group::MeetingMessage,
+    ) -> Result<(), conclave_group::MeetingMessageError> {
+        messages::send(&self.inner, message)
+    }
+
+    /// Our microphone, camera and hand as they are now (sent if they changed, and in
+    /// every new epoch).
+    fn set_media_state(&self, state: conclave_group::MeetingMessage) {
+        messages::set_media_state(&self.inner, state);
     }
 }
 

@@ -11,7 +11,7 @@ use yew::Callback;
 use zeroize::Zeroizing;
 
 use super::teardown::{end, Ending};
-use super::{keys, media, SessionInner};
+use super::{keys, media, messages, SessionInner};
 use crate::invite::InviteSecret;
 use crate::roster::{GroupView, MeetingClosed};
 use crate::services::key_agreement::{KeyAgreement, KeyAgreementEvents};
@@ -80,6 +80,14 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
             chair_action_failed: {
                 let dispatcher = dispatcher.clone();
                 Callback::from(move |_: ChairAction| dispatcher.dispatch(Action::ChairActionFailed))
+            },
+            message: {
+                let weak = weak.clone();
+                Callback::from(move |received| messages::on_message(&weak, received))
+            },
+            undecryptable: {
+                let weak = weak.clone();
+                Callback::from(move |from| messages::on_undecryptable(&weak, from))
             },
         },
     );
@@ -260,6 +268,7 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
         | ServerMessage::JoinChallenge(_)
         | ServerMessage::GroupStatus { .. }
         | ServerMessage::KnockAnswered { .. }
+        | ServerMessage::ApplicationMessage { .. }
         | ServerMessage::MeetingEnded => {}
     }
 }

@@ -22,6 +22,9 @@
 //!   removed member keeps its transport (its peer connections, its SFU session) and goes
 //!   on receiving. What it can decode then is the client's business: nothing sent after
 //!   the commit (the removed member has no key of the new epoch).
+//! - `tamper_messages` (issue 14): every application message (chat, media state, hands,
+//!   reactions) the server relays has one bit of its ciphertext flipped, as an operator
+//!   rewriting the chat would; members must show it as a message that did not decrypt.
 //!
 //! Plain data with no IO, like the rooms that call it.
 
@@ -85,6 +88,9 @@ pub struct HostileRequest {
     /// present.
     #[serde(default)]
     pub keep_expelled: bool,
+    /// Flip a bit in every application message relayed.
+    #[serde(default)]
+    pub tamper_messages: bool,
 }
 
 /// Body of `POST /test/hostile/key-package`.
@@ -125,6 +131,10 @@ pub struct HostileRoomStatus {
     pub keep_expelled: bool,
     /// Participants an accepted commit expelled whose connections were kept, in order.
     pub kept_expelled: Vec<ParticipantId>,
+    /// Application messages are tampered with.
+    pub tamper_messages: bool,
+    /// How many relayed application messages were tampered with.
+    pub tampered_messages: u64,
 }
 
 /// Reply body of every `/test/hostile` request.
@@ -146,6 +156,8 @@ struct HostileRoom {
     spliced_signals: Cell<u64>,
     keep_expelled: bool,
     kept_expelled: Vec<ParticipantId>,
+    tamper_messages: bool,
+    tampered_messages: u64,
 }
 
 /// The armed rooms. No `Debug` of the groups (they hold keys).
@@ -175,6 +187,7 @@ impl HostileServer {
             room.splice_signals = request.splice_signals;
         }
         room.keep_expelled |= request.keep_expelled;
+        room.tamper_messages |= request.tamper_messages;
         Ok(())
     }
 
@@ -199,6 +212,8 @@ impl HostileServer {
                     spliced_signals: room.spliced_signals.get(),
                     keep_expelled: room.keep_expelled,
                     kept_expelled: room.kept_expelled.clone(),
+                    tamper_messages: room.tamper_messages,
+                    tampered_messages: room.tampered_messages,
                 })
                 .collect(),
         }
@@ -334,6 +349,22 @@ impl HostileServer {
         true
     }
 
+    /// An application message relayed in `room_id`: with `tamper_messages` armed there,
+    /// the last bit of its ciphertext is flipped (and counted).
+    pub fn tamper_application_message(&mut self, room_id: &RoomId, message: &mut Bytes) {
+        let Some(room) = self
+            .rooms
+            .get_mut(room_id)
+            .filter(|room| room.tamper_messages)
+        else {
+            return;
+        };
+        if let Some(last) = message.0.last_mut() {
+            *last ^= 1;
+            room.tampered_messages += 1;
+        }
+    }
+
     /// Forgets the rooms that are gone.
     pub fn retain_rooms(&mut self, exists: impl Fn(&RoomId) -> bool) {
         self.rooms.retain(|room_id, _| exists(room_id));
@@ -367,6 +398,7 @@ mod tests {
                 squat: false,
                 splice_signals: None,
                 keep_expelled: false,
+                tamper_messages: false,
             })
             .unwrap();
         let routed = hostile
@@ -416,6 +448,7 @@ mod tests {
                 squat: true,
                 splice_signals: None,
                 keep_expelled: false,
+                tamper_messages: false,
             })
             .unwrap();
         assert_eq!(hostile.group_status_shown(&room, none).epoch, Some(0));
@@ -436,6 +469,7 @@ mod tests {
                     swap: [ParticipantId(1), ParticipantId(2)],
                 }),
                 keep_expelled: false,
+                tamper_messages: false,
             })
             .unwrap();
         let p = ParticipantId;

@@ -542,6 +542,13 @@ impl<P: Clone> Rooms<P> {
         message: Bytes,
         now: Instant,
     ) -> Result<Vec<Delivery<P>>, Error> {
+        #[cfg(feature = "test-hooks")]
+        let message = {
+            let mut message = message;
+            self.hostile
+                .tamper_application_message(room_id, &mut message);
+            message
+        };
         let room = self.rooms.get_mut(room_id).ok_or(Error::UnknownRoom)?;
         if room.member(from).is_none() {
             return Err(Error::NotJoined);
