@@ -2,7 +2,7 @@
 //!
 //! Layout: pure logic at the top level ([`invite`], [`decryption_status`],
 //! [`worker_protocol`], [`media_source`], [`codec_preferences`], [`roster`],
-//! [`security_code`], [`meeting_messages`], [`shortcuts`], [`state`]), tested natively, as are the pure
+//! [`security_code`], [`meeting_messages`], [`shortcuts`], [`speech_activity`], [`state`]), tested natively, as are the pure
 //! cores beside the browser code they drive
 //! (the mesh's [`services::transport::mesh::peering`], the session's
 //! [`session::stream_binding`]); browser APIs and the MLS group state machine behind
@@ -23,6 +23,7 @@ pub mod security_code;
 pub mod services;
 pub mod session;
 pub mod shortcuts;
+pub mod speech_activity;
 pub mod state;
 pub mod worker_protocol;
 

@@ -8,7 +8,7 @@
 
 use std::collections::{HashMap, VecDeque};
 
-use conclave_group::{MeetingMessage, Reaction, ReceivedMessage};
+use conclave_group::{MediaState, MeetingMessage, Reaction, ReceivedMessage};
 
 /// Most chat entries kept; older ones scroll away.
 pub const MAX_CHAT_HISTORY: usize = 500;
@@ -120,29 +120,13 @@ impl ChatLog {
     }
 }
 
-/// What a member last said of its microphone, camera and hand, and its latest reaction.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// What a member last said of its media and hand, and its latest reaction.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct MemberSignals {
-    /// The microphone is on.
-    pub microphone_on: bool,
-    /// The camera (or a shared screen) is on.
-    pub camera_on: bool,
-    /// The hand is raised.
-    pub hand_raised: bool,
+    /// Its microphone, camera, screen and hand (defaults until it says).
+    pub media: MediaState,
     /// The latest reaction and until when it shows, in ms.
     pub reaction: Option<(Reaction, f64)>,
-}
-
-impl Default for MemberSignals {
-    /// Until a member says otherwise: media on (as it joins), no hand.
-    fn default() -> Self {
-        Self {
-            microphone_on: true,
-            camera_on: true,
-            hand_raised: false,
-            reaction: None,
-        }
-    }
 }
 
 impl MemberSignals {
@@ -218,16 +202,9 @@ pub fn apply_arrival(chat: &mut ChatLog, signals: &mut Signals, arrival: Arrival
         MeetingMessage::Chat { text } => {
             chat.received(arrival.sender_name, text, arrival.time, open);
         }
-        MeetingMessage::MediaState {
-            microphone_on,
-            camera_on,
-            hand_raised,
-        } => {
+        MeetingMessage::MediaState(media) => {
             if let Some(sender) = arrival.sender {
-                let entry = signals.entry(sender);
-                entry.microphone_on = microphone_on;
-                entry.camera_on = camera_on;
-                entry.hand_raised = hand_raised;
+                signals.entry(sender).media = media;
             }
         }
         MeetingMessage::Reaction { reaction } => {
@@ -324,11 +301,12 @@ mod tests {
     fn signals_come_from_current_members_and_reactions_fade() {
         let mut chat = ChatLog::default();
         let mut signals = Signals::default();
-        let muted = MeetingMessage::MediaState {
+        let muted = MeetingMessage::MediaState(MediaState {
             microphone_on: false,
             camera_on: false,
+            screen_shared: false,
             hand_raised: true,
-        };
+        });
         apply_arrival(
             &mut chat,
             &mut signals,
@@ -336,7 +314,7 @@ mod tests {
             true,
         );
         apply_arrival(&mut chat, &mut signals, arrival(None, muted, 0.0), true);
-        let ada = signals.of("aa");
+        let ada = signals.of("aa").media;
         assert!(!ada.microphone_on && !ada.camera_on && ada.hand_raised);
         assert_eq!(signals.of("bb"), MemberSignals::default());
         let clap = MeetingMessage::Reaction {
@@ -357,7 +335,7 @@ mod tests {
             None
         );
         assert!(
-            signals.of("aa").hand_raised,
+            signals.of("aa").media.hand_raised,
             "a reaction leaves the hand as it was"
         );
         signals.retain(&["bb"]);

@@ -79,6 +79,8 @@ pub struct Participant {
     /// Mesh: the connection to them lost its path (disconnected, which the browser may
     /// heal alone, or failed and being made again).
     pub reconnecting: bool,
+    /// Their decrypted audio sounds like speech right now.
+    pub speaking: bool,
 }
 
 /// Where the connection to the meeting stands.
@@ -126,6 +128,23 @@ pub struct MeetingState {
     pub hand_raised: bool,
     /// Our latest reaction and until when it shows, in ms.
     pub own_reaction: Option<(Reaction, f64)>,
+    /// Who spoke last (the speaker view shows them large).
+    pub last_speaker: Option<ParticipantId>,
+    /// How the tiles are laid out.
+    pub layout: Layout,
+    /// The member whose tile is pinned large (by the hex fingerprint of its key).
+    pub pinned: Option<String>,
+}
+
+/// How the tiles are laid out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// Every tile the same size.
+    #[default]
+    Grid,
+    /// One tile large (the pinned one, else a shared screen, else whoever spoke last), the
+    /// others small beside it.
+    Speaker,
 }
 
 /// A remote MLS member's tile.
@@ -146,6 +165,12 @@ pub struct RemoteTileView {
     pub signals: MemberSignals,
     /// Their reaction showing now, if any.
     pub reaction: Option<Reaction>,
+    /// Their audio sounds like speech right now.
+    pub speaking: bool,
+    /// The hex fingerprint of their key (pins name members by it).
+    pub fingerprint_hex: String,
+    /// The participant their credential names, if any.
+    pub participant_id: Option<ParticipantId>,
 }
 
 /// The whole app state.
@@ -228,9 +253,37 @@ impl AppState {
                         self.decryption_status(p)
                     }),
                     reconnecting: participant.is_some_and(|p| p.reconnecting),
+                    speaking: participant.is_some_and(|p| p.speaking),
+                    fingerprint_hex: member.fingerprint_hex.clone(),
+                    participant_id: member.participant_id,
                 }
             })
             .collect()
+    }
+
+    /// In the speaker view, the key of the tile shown large: the pinned member's, else
+    /// a shared screen's, else whoever spoke last, else the first. `None` in the grid.
+    pub fn stage_tile(&self, tiles: &[RemoteTileView]) -> Option<u32> {
+        if self.meeting.layout != Layout::Speaker {
+            return None;
+        }
+        let pinned = self
+            .meeting
+            .pinned
+            .as_ref()
+            .and_then(|pinned| tiles.iter().find(|tile| &tile.fingerprint_hex == pinned));
+        let sharing = || tiles.iter().find(|tile| tile.signals.media.screen_shared);
+        let last_speaker = || {
+            let speaker = self.meeting.last_speaker?;
+            tiles
+                .iter()
+                .find(|tile| tile.participant_id == Some(speaker))
+        };
+        pinned
+            .or_else(sharing)
+            .or_else(last_speaker)
+            .or_else(|| tiles.first())
+            .map(|tile| tile.key)
     }
 
     /// The meeting's invite as it is now: a chair's new link, else the one opened.
@@ -300,6 +353,16 @@ pub enum Action {
         participant: ParticipantId,
         /// Their tracks.
         stream: MediaStream,
+    },
+    /// A participant started (`speaking`) or stopped speaking, as their decrypted audio
+    /// sounds here.
+    Speaking {
+        /// Who.
+        participant: ParticipantId,
+        /// Whether they speak now.
+        speaking: bool,
+        /// When, on the page's clock.
+        now_ms: f64,
     },
     /// Mesh: the connection to a participant lost (`up: false`) or regained its path.
     PeerLink {
@@ -374,6 +437,10 @@ pub enum Action {
     },
     /// The chat panel was opened (`true`) or closed.
     SetChatOpen(bool),
+    /// The layout was switched.
+    SetLayout(Layout),
+    /// A member's tile was pinned (by the hex fingerprint of its key), or unpinned (`None`).
+    Pin(Option<String>),
     /// We raised (`true`) or lowered our hand.
     SetHandRaised(bool),
     /// We sent a reaction.
@@ -437,6 +504,19 @@ impl AppState {
                 }
             }
             Action::SetHandRaised(raised) => self.meeting.hand_raised = raised,
+            Action::SetLayout(layout) => {
+                self.meeting.layout = layout;
+                if layout == Layout::Grid {
+                    self.meeting.pinned = None;
+                }
+            }
+            Action::Pin(pinned) => {
+                // Pinning shows the tile large: the speaker view.
+                if pinned.is_some() {
+                    self.meeting.layout = Layout::Speaker;
+                }
+                self.meeting.pinned = pinned;
+            }
             Action::OwnReaction { reaction, now_ms } => {
                 self.now_ms = self.now_ms.max(now_ms);
                 self.meeting.own_reaction = Some((
@@ -473,6 +553,19 @@ impl AppState {
             } => {
                 if let Some(p) = self.participant_mut(participant) {
                     p.stream = Some(stream);
+                }
+            }
+            Action::Speaking {
+                participant,
+                speaking,
+                now_ms,
+            } => {
+                self.now_ms = self.now_ms.max(now_ms);
+                if let Some(p) = self.participant_mut(participant) {
+                    p.speaking = speaking;
+                    if speaking {
+                        self.meeting.last_speaker = Some(participant);
+                    }
                 }
             }
             Action::PeerLink { participant, up } => {
@@ -546,6 +639,7 @@ fn new_participant(info: ParticipantInfo, now_ms: f64) -> Participant {
         stream: None,
         history: ReceiveHistory::default(),
         reconnecting: false,
+        speaking: false,
     }
 }
 
@@ -685,6 +779,68 @@ mod tests {
         assert!(state.remote_tiles()[0].reconnecting);
         state.apply(link(true));
         assert!(!state.remote_tiles()[0].reconnecting);
+    }
+
+    #[test]
+    fn the_speaker_view_shows_the_pinned_then_a_screen_then_the_last_speaker() {
+        let mut state = in_meeting();
+        state.apply(Action::Joined {
+            you: ParticipantId(3),
+            participants: vec![info(1, "Grace"), info(2, "Alan")],
+        });
+        state.apply(Action::GroupChanged {
+            view: roster_view(
+                MembershipStatus::Member,
+                vec![
+                    member(0, 1, "Grace", false),
+                    member(1, 2, "Alan", false),
+                    member(2, 3, "Ada", true),
+                ],
+            ),
+            now_ms: 100.0,
+        });
+        let stage = |state: &AppState| state.stage_tile(&state.remote_tiles());
+        assert_eq!(stage(&state), None, "the grid has no stage");
+        state.apply(Action::SetLayout(Layout::Speaker));
+        assert_eq!(stage(&state), Some(0), "nobody spoke yet: the first");
+        let speaking = |participant, speaking| Action::Speaking {
+            participant: ParticipantId(participant),
+            speaking,
+            now_ms: 200.0,
+        };
+        state.apply(speaking(2, true));
+        state.apply(speaking(2, false));
+        assert_eq!(stage(&state), Some(1), "Alan spoke last");
+        assert!(!state.remote_tiles()[1].speaking);
+
+        let grace_key = state.remote_tiles()[0].fingerprint_hex.clone();
+        state.apply(Action::Pin(Some(grace_key)));
+        assert_eq!(stage(&state), Some(0), "pinned beats the last speaker");
+        state.apply(Action::Pin(None));
+        assert_eq!(state.meeting.layout, Layout::Speaker);
+        assert_eq!(stage(&state), Some(1));
+
+        // Grace shares her screen: it beats the last speaker.
+        let grace_key = state.remote_tiles()[0].fingerprint_hex.clone();
+        state.apply(Action::MeetingMessage(crate::meeting_messages::Arrival {
+            sender_name: "Grace".to_owned(),
+            sender: Some(grace_key),
+            message: conclave_group::MeetingMessage::MediaState(conclave_group::MediaState {
+                screen_shared: true,
+                ..conclave_group::MediaState::default()
+            }),
+            time: "10:00".to_owned(),
+            now_ms: 300.0,
+        }));
+        assert_eq!(stage(&state), Some(0));
+
+        // Pinning switches to the speaker view; the grid forgets the pin.
+        state.apply(Action::SetLayout(Layout::Grid));
+        let alan_key = state.remote_tiles()[1].fingerprint_hex.clone();
+        state.apply(Action::Pin(Some(alan_key)));
+        assert_eq!(state.meeting.layout, Layout::Speaker);
+        state.apply(Action::SetLayout(Layout::Grid));
+        assert_eq!(state.meeting.pinned, None);
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub use meeting_group::signal_auth::{SessionDescriptionKind, SignalAuthError};
 #[cfg(feature = "test-hooks")]
 pub use meeting_group::RogueCommit;
 pub use meeting_group::{
-    Admission, ChairAction, EpochKeys, GroupEvent, Knock, MeetingConfig, MeetingGroup,
+    Admission, ChairAction, EpochKeys, GroupEvent, Knock, MediaState, MeetingConfig, MeetingGroup,
     MeetingMessage, MeetingMessageError, MeetingPolicy, Member, MembershipStatus, Reaction,
     ReceivedMessage, ResyncReason, Roster, WelcomeRefusal,
 };

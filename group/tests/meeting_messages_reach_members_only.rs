@@ -12,7 +12,7 @@
 mod common;
 
 use common::Meeting;
-use conclave_group::{MeetingMessage, MembershipStatus, Reaction};
+use conclave_group::{MediaState, MeetingMessage, MembershipStatus, Reaction};
 use conclave_protocol::{Bytes, ClientMessage, ParticipantId, ServerMessage};
 
 fn chat(text: &str) -> MeetingMessage {
@@ -82,11 +82,12 @@ fn every_other_member_reads_a_message_and_the_server_sees_only_ciphertext() {
         "not echoed to its sender"
     );
 
-    let state = MeetingMessage::MediaState {
+    let state = MeetingMessage::MediaState(MediaState {
         microphone_on: false,
         camera_on: true,
+        screen_shared: false,
         hand_raised: true,
-    };
+    });
     meeting.say(bob, &state);
     meeting.say(
         carol,

@@ -7,7 +7,7 @@ use super::tile::reaction_label;
 use super::MediaToggles;
 use crate::hooks::{use_app, use_session};
 use crate::services::{clipboard, navigation};
-use crate::state::Action;
+use crate::state::{Action, Layout};
 
 /// How long "Link copied" stays, in milliseconds.
 const COPIED_NOTICE_MS: u32 = 4_000;
@@ -22,7 +22,7 @@ pub struct ControlsProps {
 }
 
 /// The meeting's control bar: switches, "Raise hand", reactions, "Chat" (with the unread
-/// count), "Share screen", "Copy invite link", the shortcuts, "Leave". Sharing, reacting
+/// count), "Speaker view", "Share screen", "Copy invite link", the shortcuts, "Leave". Sharing, reacting
 /// and leaving are commands to the session ([`crate::session::SessionHandle`]).
 #[function_component(Controls)]
 pub fn controls(props: &ControlsProps) -> Html {
@@ -110,6 +110,17 @@ pub fn controls(props: &ControlsProps) -> Html {
         })
     };
     let show_help = props.on_help.reform(|_: MouseEvent| ());
+    let speaker_view = app.meeting.layout == Layout::Speaker;
+    let toggle_layout = {
+        let app = app.clone();
+        Callback::from(move |_: MouseEvent| {
+            app.dispatch(Action::SetLayout(if speaker_view {
+                Layout::Grid
+            } else {
+                Layout::Speaker
+            }))
+        })
+    };
     let chat_label = if unread > 0 {
         format!("Chat, {unread} unread")
     } else {
@@ -147,6 +158,9 @@ pub fn controls(props: &ControlsProps) -> Html {
                         { unread.to_string() }
                     </span>
                 }
+            </button>
+            <button type="button" aria-pressed={speaker_view.to_string()} onclick={toggle_layout}>
+                { "Speaker view" }
             </button>
             <button type="button" aria-pressed={sharing.to_string()} onclick={toggle_screen}>
                 { if sharing { "Stop sharing" } else { "Share screen" } }

@@ -1,3 +1,4 @@
+use conclave_group::MediaState;
 use yew::prelude::*;
 
 use super::{
@@ -8,6 +9,7 @@ use crate::hooks::{use_app, use_clock, use_meeting_session, use_meeting_shortcut
 use crate::invite::Invite;
 use crate::services::transport::TransportState;
 use crate::session::SessionHandle;
+use crate::state::Layout;
 
 /// The local tile's key among the remote tiles' keys (MLS leaf indices, all numeric).
 const LOCAL_TILE_KEY: &str = "local";
@@ -53,16 +55,16 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
         // our video.
         let media_state = app.as_ref().map(|app| {
             let capturing = app.local_media.stream().is_some();
-            (
-                capturing && app.microphone_on,
-                app.screen.is_some() || capturing && app.camera_on,
-                app.meeting.hand_raised,
-            )
+            MediaState {
+                microphone_on: capturing && app.microphone_on,
+                camera_on: app.screen.is_some() || capturing && app.camera_on,
+                screen_shared: app.screen.is_some(),
+                hand_raised: app.meeting.hand_raised,
+            }
         });
         use_effect_with((session.clone(), media_state), |(session, state)| {
-            if let (Some(session), Some((microphone_on, camera_on, hand_raised))) = (session, state)
-            {
-                session.set_media_state(*microphone_on, *camera_on, *hand_raised);
+            if let (Some(session), Some(state)) = (session, state) {
+                session.set_media_state(*state);
             }
         });
     }
@@ -80,6 +82,16 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
         Callback::from(move |()| help.set(true))
     };
     let count = tiles.len() + 1;
+    let stage = app.stage_tile(&tiles);
+    let grid_class = classes!(
+        "grid",
+        if count > 9 {
+            "grid-many".to_owned()
+        } else {
+            format!("grid-{count}")
+        },
+        (meeting.layout == Layout::Speaker).then_some("grid-speaker"),
+    );
     let alone = meeting
         .group
         .as_ref()
@@ -125,7 +137,7 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                 }
                 <div class="meeting-layout">
                     <div class="meeting-main">
-                        <section class={classes!("grid", format!("grid-{}", count.min(9)))} aria-label="Video">
+                        <section class={grid_class} aria-label="Video">
                             // One fully keyed list: someone joining or leaving adds or removes
                             // their tile and moves no other. A `<video>` that is taken out of the
                             // page and put back (as an unkeyed diff does) froze the camera for
@@ -135,8 +147,12 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                                        microphone_on={app.microphone_on}
                                        hand_raised={meeting.hand_raised}
                                        reaction={own_reaction} />
-                            { for tiles.into_iter().map(|tile| html! {
-                                <RemoteTile key={tile.key} tile={tile.clone()} />
+                            { for tiles.into_iter().map(|tile| {
+                                let pinned = meeting.pinned.as_ref() == Some(&tile.fingerprint_hex);
+                                html! {
+                                    <RemoteTile key={tile.key} stage={stage == Some(tile.key)}
+                                                {pinned} tile={tile.clone()} />
+                                }
                             }) }
                         </section>
                         if alone {

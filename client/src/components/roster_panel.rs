@@ -52,7 +52,7 @@ pub fn roster_panel() -> Html {
             )
         } else {
             let signals = meeting.signals.of(&row.signature_key.to_hex());
-            (signals.hand_raised, !signals.microphone_on)
+            (signals.media.hand_raised, !signals.media.microphone_on)
         }
     };
     html! {

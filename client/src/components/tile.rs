@@ -4,7 +4,8 @@ use conclave_group::Reaction;
 
 use super::VideoView;
 use crate::decryption_status::DecryptionStatus;
-use crate::state::RemoteTileView;
+use crate::hooks::use_app;
+use crate::state::{Action, RemoteTileView};
 
 /// A raised hand, in a tile's footer and the roster.
 pub const HAND_RAISED: &str = "✋ Hand raised";
@@ -84,27 +85,60 @@ const RECONNECTING: &str = "Reconnecting…";
 pub struct RemoteTileProps {
     /// The member shown, with its media and decryption status right now.
     pub tile: RemoteTileView,
+    /// Shown large (the speaker view's stage).
+    #[prop_or_default]
+    pub stage: bool,
+    /// This member is pinned.
+    #[prop_or_default]
+    pub pinned: bool,
 }
 
 /// A remote MLS member: `<article aria-label="{name}">` (the name its credential
 /// carries) with its decrypted video (and sound), its name, and a `role="status"` line
 /// saying whether it decrypts (or that the connection to them is being made again). What
 /// the member said of itself (encrypted, through the group) shows too: "Camera off"
-/// instead of its black video, "Muted", a raised hand, a reaction.
+/// instead of its black video, "Muted", a raised hand, a reaction; a shared screen shows
+/// whole. It is outlined while the member speaks, and can be pinned or shown full screen.
 #[function_component(RemoteTile)]
 pub fn remote_tile(props: &RemoteTileProps) -> Html {
+    let app = use_app();
+    let article = use_node_ref();
     let tile = &props.tile;
     let name = tile.display_name.clone();
+    let toggle_pin = {
+        let pin = (!props.pinned).then(|| tile.fingerprint_hex.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(app) = &app {
+                app.dispatch(Action::Pin(pin.clone()));
+            }
+        })
+    };
+    let full_screen = {
+        let article = article.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(article) = article.cast::<web_sys::Element>() {
+                // Refused only outside a user gesture or in a frame: nothing to do then.
+                let _ = article.request_fullscreen();
+            }
+        })
+    };
     let (status_class, label) = match tile.status {
         _ if tile.reconnecting => ("status-waiting", RECONNECTING),
         DecryptionStatus::Decrypting => ("status-ok", tile.status.label()),
         DecryptionStatus::WaitingForKey => ("status-waiting", tile.status.label()),
         DecryptionStatus::CannotDecrypt => ("status-failed", tile.status.label()),
     };
-    let camera_off = !tile.signals.camera_on;
+    let camera_off = !tile.signals.media.camera_on;
+    let class = classes!(
+        "tile",
+        camera_off.then_some("tile-camera-off"),
+        tile.signals.media.screen_shared.then_some("tile-screen"),
+        tile.speaking.then_some("tile-speaking"),
+        props.stage.then_some("tile-stage"),
+    );
     html! {
-        <article class={classes!("tile", camera_off.then_some("tile-camera-off"))}
-                 aria-label={name.clone()}>
+        <article {class} aria-label={name.clone()} ref={article}
+                 data-speaking={tile.speaking.to_string()}>
             // Kept when the camera is off: the same element plays the sound.
             <VideoView stream={tile.stream.clone()} muted=false />
             if camera_off {
@@ -114,12 +148,21 @@ pub fn remote_tile(props: &RemoteTileProps) -> Html {
                 </p>
             }
             { reaction_overlay(tile.reaction) }
+            <div class="tile-actions">
+                <button type="button" aria-pressed={props.pinned.to_string()} onclick={toggle_pin}
+                        aria-label={format!("Pin {name}")}>
+                    { if props.pinned { "Unpin" } else { "Pin" } }
+                </button>
+                <button type="button" onclick={full_screen} aria-label={format!("Full screen {name}")}>
+                    { "Full screen" }
+                </button>
+            </div>
             <div class="tile-footer">
-                <span class="tile-name">{ name }</span>
-                if tile.signals.hand_raised {
+                <span class="tile-name">{ name.clone() }</span>
+                if tile.signals.media.hand_raised {
                     <span class="tile-badge tile-hand">{ HAND_RAISED }</span>
                 }
-                if !tile.signals.microphone_on {
+                if !tile.signals.media.microphone_on {
                     <span class="tile-badge">{ "Muted" }</span>
                 }
                 <span role="status" class={classes!("tile-status", status_class)}>

@@ -2,6 +2,7 @@
 //! page's edge ([`key_agreement`]). Components and hooks call these; none of them
 //! renders anything.
 
+pub mod audio_levels;
 pub mod clipboard;
 pub mod e2ee;
 pub mod idb;

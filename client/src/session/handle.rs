@@ -8,7 +8,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use conclave_group::{
-    Fingerprint, GroupEvent, MeetingGroup, MeetingMessage, MeetingMessageError, Reaction,
+    Fingerprint, GroupEvent, MediaState, MeetingGroup, MeetingMessage, MeetingMessageError,
+    Reaction,
 };
 use conclave_protocol::ParticipantId;
 use wasm_bindgen::closure::Closure;
@@ -270,14 +271,11 @@ impl SessionHandle {
         Ok(())
     }
 
-    /// Our microphone, camera and hand as they are now: the members hear of a change.
-    pub fn set_media_state(&self, microphone_on: bool, camera_on: bool, hand_raised: bool) {
+    /// Our microphone, camera, screen and hand as they are now: the members hear of a
+    /// change.
+    pub fn set_media_state(&self, state: MediaState) {
         if let Some(session) = self.session() {
-            session.set_media_state(MeetingMessage::MediaState {
-                microphone_on,
-                camera_on,
-                hand_raised,
-            });
+            session.set_media_state(MeetingMessage::MediaState(state));
         }
     }
 

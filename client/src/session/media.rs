@@ -1,7 +1,8 @@
 //! The session's media: the transport the server's media mode asks for, the decrypted
 //! streams it delivers (a mesh peer's to its tile at once, an SFU stream's once
-//! [`super::stream_binding`] knows whose it is), the sender each receiver is bound to (told
-//! to the worker on every roster change), and the video it sends.
+//! [`super::stream_binding`] knows whose it is; its sound is measured for "speaking"), the
+//! sender each receiver is bound to (told to the worker on every roster change), and the
+//! video it sends.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -13,6 +14,8 @@ use yew::Callback;
 use super::{keeps_peer_connections, server, SessionInner};
 use crate::media_source::{MediaSource, SfuStreamId};
 use crate::roster::GroupView;
+use crate::services::audio_levels::AudioLevels;
+use crate::services::now_ms;
 use crate::services::transport::janus::Janus;
 use crate::services::transport::mesh::Mesh;
 use crate::services::transport::{MediaTransport, TransportEvents};
@@ -84,7 +87,45 @@ pub(super) fn start_transport(
     if screen.is_some() {
         transport.replace_video(screen);
     }
-    inner_rc.borrow_mut().transport = Some(transport);
+    let audio_levels = AudioLevels::start(Callback::from(move |(participant, speaking)| {
+        if let Some(inner) = weak.upgrade() {
+            let dispatcher = inner.borrow().dispatcher.clone();
+            dispatcher.dispatch(Action::Speaking {
+                participant,
+                speaking,
+                now_ms: now_ms(),
+            });
+        }
+    }));
+    let mut inner = inner_rc.borrow_mut();
+    inner.transport = Some(transport);
+    inner.audio_levels = audio_levels;
+}
+
+/// Shows `participant`'s decrypted media in its tile, and listens for their speech.
+fn show_remote_stream(
+    inner: &Rc<RefCell<SessionInner>>,
+    participant: ParticipantId,
+    stream: MediaStream,
+) {
+    let dispatcher = {
+        let inner = inner.borrow();
+        if let Some(levels) = &inner.audio_levels {
+            levels.watch(participant, &stream);
+        }
+        inner.dispatcher.clone()
+    };
+    dispatcher.dispatch(Action::RemoteStream {
+        participant,
+        stream,
+    });
+}
+
+/// `participant` left the room: their speech is no longer measured.
+pub(super) fn participant_left(inner: &Rc<RefCell<SessionInner>>, participant: ParticipantId) {
+    if let Some(levels) = &inner.borrow().audio_levels {
+        levels.forget(participant);
+    }
 }
 
 /// Sends `screen` (or the camera again, for `None`) as the outgoing video, now if the
@@ -120,16 +161,9 @@ pub(super) fn feed_bound(
     stream: &SfuStreamId,
     sender_leaf: u32,
 ) {
-    let (dispatcher, shown) = {
-        let mut inner = inner.borrow_mut();
-        let shown = inner.streams.stream_bound(stream, sender_leaf);
-        (inner.dispatcher.clone(), shown)
-    };
+    let shown = inner.borrow_mut().streams.stream_bound(stream, sender_leaf);
     if let Some(shown) = shown {
-        dispatcher.dispatch(Action::RemoteStream {
-            participant: shown.owner,
-            stream: shown.stream,
-        });
+        show_remote_stream(inner, shown.owner, shown.stream);
     }
 }
 
@@ -157,10 +191,7 @@ pub(super) fn bind_to_roster(inner: &Rc<RefCell<SessionInner>>, view: &GroupView
         }
     }
     for shown in change.shown {
-        dispatcher.dispatch(Action::RemoteStream {
-            participant: shown.owner,
-            stream: shown.stream,
-        });
+        show_remote_stream(inner, shown.owner, shown.stream);
     }
 }
 
@@ -170,21 +201,15 @@ fn on_remote_stream(weak: &Weak<RefCell<SessionInner>>, source: MediaSource, str
     let Some(inner) = weak.upgrade() else {
         return;
     };
-    let (dispatcher, shown) = {
-        let mut inner = inner.borrow_mut();
-        let shown = match source {
-            MediaSource::Peer(participant) => Some((participant, stream)),
-            MediaSource::SfuStream(id) => inner
-                .streams
-                .stream_arrived(id, stream)
-                .map(|shown| (shown.owner, shown.stream)),
-        };
-        (inner.dispatcher.clone(), shown)
+    let shown = match source {
+        MediaSource::Peer(participant) => Some((participant, stream)),
+        MediaSource::SfuStream(id) => inner
+            .borrow_mut()
+            .streams
+            .stream_arrived(id, stream)
+            .map(|shown| (shown.owner, shown.stream)),
     };
     if let Some((participant, stream)) = shown {
-        dispatcher.dispatch(Action::RemoteStream {
-            participant,
-            stream,
-        });
+        show_remote_stream(&inner, participant, stream);
     }
 }

@@ -88,6 +88,8 @@ struct SessionInner {
     you: Option<ParticipantId>,
     /// Our media state as last set (`MeetingMessage::MediaState`), re-sent in every epoch.
     media_state: Option<conclave_group::MeetingMessage>,
+    /// Who is speaking, from the decrypted audio played here (made with the transport).
+    audio_levels: Option<crate::services::audio_levels::AudioLevels>,
 }
 
 /// One meeting session, from its start until it ends. Cloning gives another reference
@@ -128,6 +130,7 @@ impl MeetingSession {
             newer_epoch_frames: HashMap::new(),
             you: None,
             media_state: None,
+            audio_levels: None,
         }));
         let session = Self { inner };
 

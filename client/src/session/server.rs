@@ -251,6 +251,7 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
             dispatcher.dispatch(Action::ParticipantJoined(participant));
         }
         ServerMessage::ParticipantLeft { id } => {
+            media::participant_left(&inner, id);
             dispatcher.dispatch(Action::ParticipantLeft(id));
         }
         ServerMessage::Error { message, .. } => {

@@ -41,6 +41,7 @@ pub(super) fn end(inner_rc: &Rc<RefCell<SessionInner>>, ending: Ending) {
         inner.group = None;
         inner.streams = Default::default();
         inner.newer_epoch_frames.clear();
+        inner.audio_levels = None;
         (
             inner.dispatcher.clone(),
             inner.signaling.take(),

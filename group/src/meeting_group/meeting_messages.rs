@@ -42,21 +42,40 @@ pub enum MeetingMessage {
         /// The text, at most [`MAX_CHAT_CHARS`] characters.
         text: String,
     },
-    /// The sender's microphone, camera and hand as they are now. Sent on every change,
-    /// and again in every new epoch (a joiner learns everyone's this way).
-    MediaState {
-        /// The microphone is on.
-        microphone_on: bool,
-        /// The camera (or a shared screen) is on.
-        camera_on: bool,
-        /// The hand is raised.
-        hand_raised: bool,
-    },
+    /// The sender's microphone, camera, screen and hand as they are now. Sent on every
+    /// change, and again in every new epoch (a joiner learns everyone's this way).
+    MediaState(MediaState),
     /// A short-lived reaction.
     Reaction {
         /// Which one.
         reaction: Reaction,
     },
+}
+
+/// What a member says of its media and its hand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MediaState {
+    /// The microphone is on.
+    pub microphone_on: bool,
+    /// Video is on: the camera, or a shared screen.
+    pub camera_on: bool,
+    /// The video is a shared screen (shown whole, not cropped).
+    pub screen_shared: bool,
+    /// The hand is raised.
+    pub hand_raised: bool,
+}
+
+impl Default for MediaState {
+    /// Until a member says otherwise: microphone and camera on (as it joins), no hand.
+    fn default() -> Self {
+        Self {
+            microphone_on: true,
+            camera_on: true,
+            screen_shared: false,
+            hand_raised: false,
+        }
+    }
 }
 
 /// The reactions a member can send: a fixed set, so nobody can send arbitrary pictures.
@@ -147,7 +166,7 @@ impl MeetingMessage {
                 let chars = text.chars().count();
                 !text.trim().is_empty() && chars <= MAX_CHAT_CHARS
             }
-            MeetingMessage::MediaState { .. } | MeetingMessage::Reaction { .. } => true,
+            MeetingMessage::MediaState(_) | MeetingMessage::Reaction { .. } => true,
         }
     }
 }
@@ -318,14 +337,15 @@ mod tests {
             text: "Hello".to_owned(),
         };
         assert_eq!(chat.encode(), br#"{"chat":{"text":"Hello"}}"#);
-        let state = MeetingMessage::MediaState {
+        let state = MeetingMessage::MediaState(MediaState {
             microphone_on: false,
             camera_on: true,
+            screen_shared: true,
             hand_raised: true,
-        };
+        });
         assert_eq!(
             state.encode(),
-            br#"{"media_state":{"microphone_on":false,"camera_on":true,"hand_raised":true}}"#
+            br#"{"media_state":{"microphone_on":false,"camera_on":true,"screen_shared":true,"hand_raised":true}}"#
         );
         let reaction = MeetingMessage::Reaction {
             reaction: Reaction::Applause,

@@ -65,7 +65,9 @@ use resync::NewerEpochHint;
 pub use join_challenge::JOIN_CHALLENGE_EPOCHS;
 pub use joining::WelcomeRefusal;
 pub use keys::EpochKeys;
-pub use meeting_messages::{MeetingMessage, MeetingMessageError, Reaction, ReceivedMessage};
+pub use meeting_messages::{
+    MediaState, MeetingMessage, MeetingMessageError, Reaction, ReceivedMessage,
+};
 #[cfg(feature = "test-hooks")]
 pub use policy::RogueCommit;
 pub use policy::{Admission, ChairAction, Knock, MeetingPolicy};
