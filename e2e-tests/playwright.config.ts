@@ -35,7 +35,9 @@ export default defineConfig({
         '--disable-background-networking',
         '--disable-component-update',
         '--disable-sync',
-        '--use-fake-device-for-media-stream',
+        // Three fake cameras (the device tests switch to the third: the second is a depth
+        // camera, whose frames no encoder takes); microphones and speakers come in threes.
+        '--use-fake-device-for-media-stream=device-count=3',
         '--use-fake-ui-for-media-stream',
         '--allow-loopback-in-peer-connection',
       ],

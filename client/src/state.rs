@@ -17,6 +17,7 @@ use crate::media_source::MediaKind;
 use crate::meeting_messages::{apply_arrival, Arrival, ChatLog, MemberSignals, Signals};
 use crate::roster::{EncryptionStatus, GroupView, MeetingClosed};
 use crate::security_code::CodeCheck;
+use crate::services::media::Device;
 use crate::services::transport::TransportState;
 use crate::worker_protocol::TransformApi;
 
@@ -188,6 +189,15 @@ pub struct AppState {
     pub camera_on: bool,
     /// The screen being shared (sent instead of the camera), if any.
     pub screen: Option<MediaStreamTrack>,
+    /// The cameras, microphones and speakers the browser offers (empty until listed).
+    pub devices: Vec<Device>,
+    /// The speaker picked (`None`: the system's default).
+    pub speaker: Option<String>,
+    /// Counts the times a local track was swapped for another device's: the meeting sends
+    /// the new one, the preview shows it.
+    pub local_tracks_revision: u64,
+    /// What happened to a device, for the person (say, the microphone was unplugged).
+    pub device_notice: Option<String>,
     /// The current meeting.
     pub meeting: MeetingState,
     /// Latest clock reading from a [`Action::Tick`] or stats message, in ms.
@@ -204,6 +214,10 @@ impl AppState {
             microphone_on: true,
             camera_on: true,
             screen: None,
+            devices: Vec::new(),
+            speaker: None,
+            local_tracks_revision: 0,
+            device_notice: None,
             meeting: MeetingState::default(),
             now_ms: 0.0,
         }
@@ -419,6 +433,14 @@ pub enum Action {
     MeetingClosed(MeetingClosed),
     /// Screen sharing started (the screen's track) or stopped (`None`).
     ShareScreen(Option<MediaStreamTrack>),
+    /// The browser listed its devices.
+    DevicesListed(Vec<Device>),
+    /// The local stream's microphone or camera is now another device's track.
+    LocalTrackSwapped,
+    /// A speaker was picked.
+    SpeakerChosen(String),
+    /// Something happened to a device that the person should know (`None` clears it).
+    DeviceNotice(Option<String>),
     /// A member's meeting message opened (chat, media state, hand, reaction).
     MeetingMessage(Arrival),
     /// An application message did not open; `time` is the local time (`HH:MM`).
@@ -525,6 +547,10 @@ impl AppState {
                 ));
             }
             Action::ShareScreen(track) => self.screen = track,
+            Action::DevicesListed(devices) => self.devices = devices,
+            Action::LocalTrackSwapped => self.local_tracks_revision += 1,
+            Action::SpeakerChosen(id) => self.speaker = Some(id),
+            Action::DeviceNotice(notice) => self.device_notice = notice,
             Action::E2eeReady => self.meeting.e2ee_ready = true,
             Action::E2eeFatal(message) => self.meeting.fatal = Some(message),
             Action::Joined { you, participants } => {

@@ -19,10 +19,13 @@ const LINK_RENEWED_NOTICE: &str = "New invite link: the old one no longer lets a
 pub struct ControlsProps {
     /// Shows the keyboard shortcuts.
     pub on_help: Callback<()>,
+    /// Shows the device settings.
+    pub on_settings: Callback<()>,
 }
 
 /// The meeting's control bar: switches, "Raise hand", reactions, "Chat" (with the unread
-/// count), "Speaker view", "Share screen", "Copy invite link", the shortcuts, "Leave". Sharing, reacting
+/// count), "Speaker view", "Share screen", "Copy invite link", "Settings" (devices), the
+/// shortcuts, "Leave". Sharing, reacting
 /// and leaving are commands to the session ([`crate::session::SessionHandle`]).
 #[function_component(Controls)]
 pub fn controls(props: &ControlsProps) -> Html {
@@ -110,6 +113,7 @@ pub fn controls(props: &ControlsProps) -> Html {
         })
     };
     let show_help = props.on_help.reform(|_: MouseEvent| ());
+    let show_settings = props.on_settings.reform(|_: MouseEvent| ());
     let speaker_view = app.meeting.layout == Layout::Speaker;
     let toggle_layout = {
         let app = app.clone();
@@ -166,6 +170,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                 { if sharing { "Stop sharing" } else { "Share screen" } }
             </button>
             <button type="button" onclick={copy_link}>{ "Copy invite link" }</button>
+            <button type="button" onclick={show_settings}>{ "Settings" }</button>
             <button type="button" class="icon-button" onclick={show_help}
                     aria-label="Keyboard shortcuts" aria-keyshortcuts="?">{ "?" }</button>
             <button type="button" class="danger" onclick={leave} aria-keyshortcuts="Shift+L">

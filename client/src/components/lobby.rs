@@ -1,7 +1,7 @@
 use conclave_protocol::{DisplayName, MAX_DISPLAY_NAME_CHARS};
 use yew::prelude::*;
 
-use super::{MediaToggles, VideoView};
+use super::{DeviceSettings, MediaToggles, VideoView};
 use crate::hooks::{start_local_media, use_app};
 use crate::services::storage;
 use crate::state::{Action, LocalMedia, Page};
@@ -66,7 +66,8 @@ pub fn lobby_page() -> Html {
             <div class="lobby-grid">
                 <section class="preview" aria-label="Camera preview">
                     <div class="tile tile-local">
-                        <VideoView stream={app.local_media.stream().cloned()} muted=true mirrored=true />
+                        <VideoView stream={app.local_media.stream().cloned()} muted=true mirrored=true
+                                   revision={app.local_tracks_revision} />
                         if let Some(note) = preview_note {
                             <p class="tile-placeholder">{ note }</p>
                         }
@@ -74,6 +75,10 @@ pub fn lobby_page() -> Html {
                     <div class="toggles">
                         <MediaToggles />
                     </div>
+                    <DeviceSettings />
+                    if let Some(notice) = &app.device_notice {
+                        <p class="device-notice small" role="status">{ notice.clone() }</p>
+                    }
                 </section>
                 <form class="card lobby-form" onsubmit={join}>
                     <label for="display-name">{ "Your name" }</label>

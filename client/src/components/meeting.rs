@@ -2,8 +2,9 @@ use conclave_group::MediaState;
 use yew::prelude::*;
 
 use super::{
-    ChairActionAlert, ChairControls, ChatPanel, Controls, E2eeBanner, EncryptionStatusLine,
-    KnockPrompt, LocalTile, RemoteTile, RosterPanel, SecurityCodePanel, ShortcutsHelp,
+    ChairActionAlert, ChairControls, ChatPanel, Controls, DeviceSettings, E2eeBanner,
+    EncryptionStatusLine, KnockPrompt, LocalTile, ModalDialog, RemoteTile, RosterPanel,
+    SecurityCodePanel, ShortcutsHelp,
 };
 use crate::hooks::{use_app, use_clock, use_meeting_session, use_meeting_shortcuts};
 use crate::invite::Invite;
@@ -49,6 +50,16 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
         dispatcher,
     );
     let help = use_state(|| false);
+    let settings = use_state(|| false);
+    {
+        // Another device's track in the local stream: the meeting sends it.
+        let revision = app.as_ref().map_or(0, |app| app.local_tracks_revision);
+        use_effect_with((session.clone(), revision), |(session, revision)| {
+            if let (Some(session), true) = (session, *revision > 0) {
+                session.local_tracks_changed();
+            }
+        });
+    }
     use_meeting_shortcuts(app.clone(), session.clone(), help.clone());
     {
         // What the members see of us: media we do not capture is off; a shared screen is
@@ -80,6 +91,10 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
     let show_help = {
         let help = help.clone();
         Callback::from(move |()| help.set(true))
+    };
+    let show_settings = {
+        let settings = settings.clone();
+        Callback::from(move |()| settings.set(true))
     };
     let count = tiles.len() + 1;
     let stage = app.stage_tile(&tiles);
@@ -132,6 +147,9 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                     </div>
                 }
                 <ChairActionAlert />
+                if let Some(notice) = &app.device_notice {
+                    <div class="alert alert-warning" role="status" data-testid="device-notice">{ notice.clone() }</div>
+                }
                 if let Some(message) = &meeting.error {
                     <div class="alert alert-warning" role="alert">{ message.clone() }</div>
                 }
@@ -146,6 +164,7 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                                        camera_on={app.camera_on || app.screen.is_some()}
                                        microphone_on={app.microphone_on}
                                        hand_raised={meeting.hand_raised}
+                                       revision={app.local_tracks_revision}
                                        reaction={own_reaction} />
                             { for tiles.into_iter().map(|tile| {
                                 let pinned = meeting.pinned.as_ref() == Some(&tile.fingerprint_hex);
@@ -169,8 +188,11 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                         <SecurityCodePanel frame_suite={props.invite.frame_suite()} />
                     </aside>
                 </div>
-                <Controls on_help={show_help} />
+                <Controls on_help={show_help} on_settings={show_settings} />
                 <ShortcutsHelp open={help} />
+                <ModalDialog open={settings} title="Settings" title_id="settings-title">
+                    <DeviceSettings />
+                </ModalDialog>
             </main>
         </ContextProvider<SessionHandle>>
     }

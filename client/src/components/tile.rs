@@ -49,6 +49,9 @@ pub struct LocalTileProps {
     /// Our reaction showing now, if any.
     #[prop_or_default]
     pub reaction: Option<Reaction>,
+    /// Changes when a local track was swapped for another device's.
+    #[prop_or_default]
+    pub revision: u64,
 }
 
 /// One's own preview: `<article aria-label="You">`, muted and mirrored.
@@ -57,7 +60,8 @@ pub fn local_tile(props: &LocalTileProps) -> Html {
     let has_media = props.stream.is_some();
     html! {
         <article class="tile tile-local" aria-label="You">
-            <VideoView stream={props.stream.clone()} muted=true mirrored=true />
+            <VideoView stream={props.stream.clone()} muted=true mirrored=true
+                       revision={props.revision} />
             if !has_media {
                 <p class="tile-placeholder">{ "No camera or microphone" }</p>
             } else if !props.camera_on {
@@ -102,6 +106,10 @@ pub struct RemoteTileProps {
 #[function_component(RemoteTile)]
 pub fn remote_tile(props: &RemoteTileProps) -> Html {
     let app = use_app();
+    let speaker: Option<AttrValue> = app
+        .as_ref()
+        .and_then(|app| app.speaker.clone())
+        .map(AttrValue::from);
     let article = use_node_ref();
     let tile = &props.tile;
     let name = tile.display_name.clone();
@@ -140,7 +148,7 @@ pub fn remote_tile(props: &RemoteTileProps) -> Html {
         <article {class} aria-label={name.clone()} ref={article}
                  data-speaking={tile.speaking.to_string()}>
             // Kept when the camera is off: the same element plays the sound.
-            <VideoView stream={tile.stream.clone()} muted=false />
+            <VideoView stream={tile.stream.clone()} muted=false sink_id={speaker} />
             if camera_off {
                 <p class="tile-placeholder">
                     <span class="tile-initial" aria-hidden="true">{ initial(&name) }</span>

@@ -1,6 +1,6 @@
 use wasm_bindgen_futures::spawn_local;
 
-use super::AppContext;
+use super::{refresh_devices, watch_local_tracks, AppContext};
 use crate::media_source::MediaKind;
 use crate::services::media::{self, set_kind_enabled};
 use crate::state::Action;
@@ -16,7 +16,10 @@ pub fn start_local_media(app: AppContext, then_enter: bool) {
             Ok(stream) => {
                 set_kind_enabled(&stream, MediaKind::Audio, microphone_on);
                 set_kind_enabled(&stream, MediaKind::Video, camera_on);
+                watch_local_tracks(app.dispatcher(), &stream);
                 app.dispatch(Action::MediaReady(stream));
+                // Labels are readable only once capture was allowed.
+                refresh_devices(app.dispatcher());
             }
             Err(error) => app.dispatch(Action::MediaFailed(error.to_string())),
         }

@@ -1,16 +1,21 @@
 //! Custom hooks (the app context, the meeting session and its handle, the clock, the
-//! meeting's keyboard shortcuts) and the one app-level action that starts local capture.
+//! meeting's keyboard shortcuts, the microphone's level) and the app-level actions on
+//! local capture: starting it, and picking devices.
 
+mod devices;
 mod local_media;
 mod use_app;
 mod use_clock;
 mod use_meeting_session;
 mod use_meeting_shortcuts;
+mod use_microphone_level;
 mod use_session;
 
+pub use devices::{choose_device, refresh_devices, watch_local_tracks};
 pub use local_media::start_local_media;
 pub use use_app::{use_app, AppContext};
 pub use use_clock::use_clock;
 pub use use_meeting_session::use_meeting_session;
 pub use use_meeting_shortcuts::use_meeting_shortcuts;
+pub use use_microphone_level::use_microphone_level;
 pub use use_session::use_session;

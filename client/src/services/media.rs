@@ -80,6 +80,140 @@ pub async fn start_local_media() -> Result<MediaStream, MediaError> {
     Err(first_error.unwrap_or(MediaError::Unsupported))
 }
 
+/// A camera, microphone or speaker the browser offers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Device {
+    /// What it is.
+    pub kind: DeviceKind,
+    /// The browser's id for it (stable for this site).
+    pub id: String,
+    /// Its name (empty until the person allowed capture once).
+    pub label: String,
+}
+
+/// The kinds of device a person picks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DeviceKind {
+    /// A video input.
+    Camera,
+    /// An audio input.
+    Microphone,
+    /// An audio output.
+    Speaker,
+}
+
+impl DeviceKind {
+    /// The kind of track it captures (none for a speaker).
+    pub fn media_kind(self) -> Option<MediaKind> {
+        match self {
+            DeviceKind::Camera => Some(MediaKind::Video),
+            DeviceKind::Microphone => Some(MediaKind::Audio),
+            DeviceKind::Speaker => None,
+        }
+    }
+}
+
+/// The cameras, microphones and speakers the browser offers, in its order.
+pub async fn list_devices() -> Result<Vec<Device>, MediaError> {
+    let devices = web_sys::window()
+        .ok_or(MediaError::Unsupported)?
+        .navigator()
+        .media_devices()
+        .map_err(|_| MediaError::Unsupported)?;
+    let promise = devices
+        .enumerate_devices()
+        .map_err(|_| MediaError::Unsupported)?;
+    let listed = JsFuture::from(promise)
+        .await
+        .map_err(|error| MediaError::Refused {
+            name: js_error_name(&error),
+            detail: describe_js_error(&error),
+        })?;
+    let listed: js_sys::Array = listed.dyn_into().map_err(|_| MediaError::Unsupported)?;
+    Ok(listed
+        .iter()
+        .filter_map(|info| info.dyn_into::<web_sys::MediaDeviceInfo>().ok())
+        .filter_map(|info| {
+            let kind = match info.kind() {
+                web_sys::MediaDeviceKind::Videoinput => DeviceKind::Camera,
+                web_sys::MediaDeviceKind::Audioinput => DeviceKind::Microphone,
+                web_sys::MediaDeviceKind::Audiooutput => DeviceKind::Speaker,
+                _ => return None,
+            };
+            Some(Device {
+                kind,
+                id: info.device_id(),
+                label: info.label(),
+            })
+        })
+        .collect())
+}
+
+/// Captures one track of `kind` from the device `device_id` (`None`: the browser's
+/// default).
+pub async fn capture_track(
+    kind: MediaKind,
+    device_id: Option<&str>,
+) -> Result<MediaStreamTrack, MediaError> {
+    let devices = web_sys::window()
+        .ok_or(MediaError::Unsupported)?
+        .navigator()
+        .media_devices()
+        .map_err(|_| MediaError::Unsupported)?;
+    let wanted: wasm_bindgen::JsValue = match device_id {
+        Some(id) => {
+            let exact = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&exact, &"exact".into(), &id.into());
+            let track = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&track, &"deviceId".into(), &exact);
+            track.into()
+        }
+        None => true.into(),
+    };
+    let constraints = MediaStreamConstraints::new();
+    match kind {
+        MediaKind::Audio => constraints.set_audio(&wanted),
+        MediaKind::Video => constraints.set_video(&wanted),
+    }
+    let promise = devices
+        .get_user_media_with_constraints(&constraints)
+        .map_err(|_| MediaError::Unsupported)?;
+    let stream = JsFuture::from(promise)
+        .await
+        .map_err(|error| MediaError::Refused {
+            name: js_error_name(&error),
+            detail: describe_js_error(&error),
+        })?
+        .dyn_into::<MediaStream>()
+        .map_err(|_| MediaError::Unsupported)?;
+    first_track(&stream, kind).ok_or(MediaError::Unsupported)
+}
+
+/// Puts `track` in `stream` instead of the tracks of its kind there, which stop. The
+/// stream stays the same object: the transports, which read it, then send `track`.
+pub fn swap_track(stream: &MediaStream, kind: MediaKind, track: &MediaStreamTrack) {
+    let old = match kind {
+        MediaKind::Audio => stream.get_audio_tracks(),
+        MediaKind::Video => stream.get_video_tracks(),
+    };
+    for old in old.iter() {
+        if let Ok(old) = old.dyn_into::<MediaStreamTrack>() {
+            stream.remove_track(&old);
+            old.stop();
+        }
+    }
+    stream.add_track(track);
+}
+
+/// The id of the device `stream`'s track of `kind` captures from, if any.
+pub fn device_of(stream: &MediaStream, kind: MediaKind) -> Option<String> {
+    let track = first_track(stream, kind)?;
+    let settings = track.get_settings();
+    js_sys::Reflect::get(&settings, &"deviceId".into())
+        .ok()
+        .and_then(|id| id.as_string())
+}
+
 /// Asks the person to pick a screen, window or tab; returns its video track.
 pub async fn start_screen_capture() -> Result<MediaStreamTrack, MediaError> {
     let devices = web_sys::window()

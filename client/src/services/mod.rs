@@ -13,6 +13,7 @@ pub mod navigation;
 pub mod rooms;
 pub mod secure_random;
 pub mod signaling;
+pub mod sound;
 pub mod storage;
 #[cfg(feature = "test-hooks")]
 pub mod test_hooks;

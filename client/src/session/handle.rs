@@ -279,6 +279,14 @@ impl SessionHandle {
         }
     }
 
+    /// The local stream's microphone and camera may be other devices' tracks now: the
+    /// meeting sends them through the same encrypting senders.
+    pub fn local_tracks_changed(&self) {
+        if let Some(session) = self.session() {
+            session.local_tracks_changed();
+        }
+    }
+
     /// "Raise hand" (`raised`) or "Lower hand".
     pub fn set_hand_raised(&self, raised: bool) {
         self.dispatch(Action::SetHandRaised(raised));

@@ -207,6 +207,16 @@ impl MeetingSession {
         media::replace_video(&self.inner, screen);
     }
 
+    /// The local stream's tracks may be other devices' now: sends them.
+    fn local_tracks_changed(&self) {
+        let transport = self.inner.borrow().transport.clone();
+        if let Some(transport) = transport {
+            for kind in MediaKind::ALL {
+                transport.local_track_changed(kind);
+            }
+        }
+    }
+
     /// Seals `message` for the group's members and sends it.
     fn send_message(
         &self,

@@ -26,7 +26,7 @@ use conclave_protocol::{ClientMessage, ParticipantId, ServerMessage};
 use web_sys::{MediaStream, MediaStreamTrack};
 use yew::Callback;
 
-use crate::media_source::MediaSource;
+use crate::media_source::{MediaKind, MediaSource};
 use crate::roster::GroupView;
 
 /// What a transport reports to the session.
@@ -69,6 +69,11 @@ pub trait MediaTransport {
     /// Sends `track` as the outgoing video from now on (camera or screen), through the
     /// same encrypting sender: no renegotiation, never a frame in clear.
     fn replace_video(&self, track: Option<MediaStreamTrack>);
+
+    /// The local stream's microphone or camera is another track now (the person picked
+    /// another device, or one was unplugged): sends it through the same encrypting
+    /// sender. A shared screen stays the video.
+    fn local_track_changed(&self, kind: MediaKind);
 
     /// Leaves: unpublishes and closes every connection.
     fn close(&self);

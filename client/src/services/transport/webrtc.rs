@@ -106,19 +106,25 @@ pub(super) fn report_track(
     }
 }
 
-/// Replaces the track of `sender` if it sends video; a failure leaves the old track on.
-pub(super) fn replace_video_track(sender: &RtcRtpSender, track: Option<&MediaStreamTrack>) {
-    let sends_video = sender
+/// Replaces the track of `sender` if it sends `kind` (no renegotiation; the encoded
+/// transform stays on the sender); a failure leaves the old track on.
+pub(super) fn replace_sender_track(
+    sender: &RtcRtpSender,
+    kind: MediaKind,
+    track: Option<&MediaStreamTrack>,
+) {
+    let sends_kind = sender
         .track()
-        .is_some_and(|current| current.kind() == MediaKind::Video.as_str());
-    if !sends_video {
+        .is_some_and(|current| current.kind() == kind.as_str());
+    if !sends_kind {
         return;
     }
     let pending = sender.replace_track(track);
     spawn_local(async move {
         if let Err(error) = JsFuture::from(pending).await {
             gloo::console::warn!(format!(
-                "Conclave: could not switch the video source: {}",
+                "Conclave: could not switch the {} source: {}",
+                kind.as_str(),
                 describe_js_error(&error)
             ));
         }

@@ -143,7 +143,23 @@ impl MediaTransport for Janus {
         let sending = track.clone().or(camera);
         *self.inner.video_override.borrow_mut() = track;
         if let Some(link) = self.current_link() {
-            link.publisher.replace_video(sending.as_ref());
+            link.publisher
+                .replace_track(MediaKind::Video, sending.as_ref());
+        }
+    }
+
+    fn local_track_changed(&self, kind: MediaKind) {
+        let local = self
+            .inner
+            .local
+            .as_ref()
+            .and_then(|local| first_track(local, kind));
+        let sending = match kind {
+            MediaKind::Video => self.inner.video_override.borrow().clone().or(local),
+            MediaKind::Audio => local,
+        };
+        if let Some(link) = self.current_link() {
+            link.publisher.replace_track(kind, sending.as_ref());
         }
     }
 

@@ -20,7 +20,7 @@ use super::{Janus, JanusError};
 use crate::media_source::MediaKind;
 use crate::services::media::first_track;
 use crate::services::transport::webrtc::{
-    create_local_description, meeting_video_codec, prefer_video_codec, replace_video_track,
+    create_local_description, meeting_video_codec, prefer_video_codec, replace_sender_track,
     set_description, step_failed, WebRtcError,
 };
 
@@ -53,13 +53,13 @@ impl Publisher {
     }
 
     /// Sends `track` (or nothing) instead of the current video, if we publish.
-    pub(super) fn replace_video(&self, track: Option<&MediaStreamTrack>) {
+    pub(super) fn replace_track(&self, kind: MediaKind, track: Option<&MediaStreamTrack>) {
         let Some(connection) = self.connection.borrow().clone() else {
             return;
         };
         for sender in connection.get_senders().iter() {
             if let Ok(sender) = sender.dyn_into::<RtcRtpSender>() {
-                replace_video_track(&sender, track);
+                replace_sender_track(&sender, kind, track);
             }
         }
     }

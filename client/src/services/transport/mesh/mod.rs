@@ -48,7 +48,7 @@ use web_sys::{
 
 use self::connection::Peer;
 use self::peering::{reconnect_delay_ms, OfferDecision, Peering, SignedOffer};
-use super::webrtc::{add_candidate, replace_video_track, WebRtcError};
+use super::webrtc::{add_candidate, replace_sender_track, WebRtcError};
 use super::{MediaTransport, TransportEvents, TransportState};
 use crate::media_source::MediaKind;
 use crate::roster::GroupView;
@@ -495,7 +495,23 @@ impl MediaTransport for Mesh {
     fn replace_video(&self, track: Option<MediaStreamTrack>) {
         *self.inner.screen.borrow_mut() = track;
         // `None`: back to the camera.
-        let track = self.local_track(MediaKind::Video);
+        self.send_local_track(MediaKind::Video);
+    }
+
+    fn local_track_changed(&self, kind: MediaKind) {
+        self.send_local_track(kind);
+    }
+
+    fn close(&self) {
+        self.close_all();
+    }
+}
+
+impl Mesh {
+    /// Every peer connection sends our current track of `kind` (the screen, if shared,
+    /// for video).
+    fn send_local_track(&self, kind: MediaKind) {
+        let track = self.local_track(kind);
         let senders: Vec<_> = self
             .inner
             .peers
@@ -505,12 +521,8 @@ impl MediaTransport for Mesh {
             .filter_map(|sender| sender.dyn_into::<web_sys::RtcRtpSender>().ok())
             .collect();
         for sender in senders {
-            replace_video_track(&sender, track.as_ref());
+            replace_sender_track(&sender, kind, track.as_ref());
         }
-    }
-
-    fn close(&self) {
-        self.close_all();
     }
 }
 

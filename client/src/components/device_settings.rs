@@ -1,0 +1,111 @@
+use yew::prelude::*;
+
+use crate::hooks::{choose_device, refresh_devices, use_app, use_microphone_level};
+use crate::media_source::MediaKind;
+use crate::services::media::{device_of, Device, DeviceKind};
+use crate::services::sound::{play_test_tone, speaker_choice_supported};
+
+/// Camera, microphone and speaker pickers, a live microphone level and a test tone: in
+/// the lobby and in the meeting's settings. A picked camera or microphone replaces the
+/// local track in place (the meeting sends it through the same encrypting sender); a
+/// picked speaker plays every remote member.
+#[function_component(DeviceSettings)]
+pub fn device_settings() -> Html {
+    let app = use_app();
+    let stream = app
+        .as_ref()
+        .and_then(|app| app.local_media.stream().cloned());
+    let revision = app.as_ref().map_or(0, |app| app.local_tracks_revision);
+    let level = use_microphone_level(stream.clone(), revision);
+    {
+        // Listed on mount, and again whenever a device comes or goes.
+        let dispatcher = app.as_ref().map(|app| app.dispatcher());
+        use_effect_with((), move |_| {
+            let listener = dispatcher.and_then(|dispatcher| {
+                refresh_devices(dispatcher.clone());
+                let devices = web_sys::window()?.navigator().media_devices().ok()?;
+                Some(gloo::events::EventListener::new(
+                    &devices,
+                    "devicechange",
+                    move |_| refresh_devices(dispatcher.clone()),
+                ))
+            });
+            move || drop(listener)
+        });
+    }
+    let Some(app) = app else {
+        return Html::default();
+    };
+
+    let picker = |kind: DeviceKind, id: &'static str, label: &'static str| {
+        let current = match kind.media_kind() {
+            Some(media_kind) => stream
+                .as_ref()
+                .and_then(|stream| device_of(stream, media_kind)),
+            None => app.speaker.clone(),
+        };
+        let devices: Vec<&Device> = app
+            .devices
+            .iter()
+            .filter(|device| device.kind == kind)
+            .collect();
+        let on_change = {
+            let app = app.clone();
+            Callback::from(move |event: Event| {
+                let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+                choose_device(&app, kind, select.value());
+            })
+        };
+        let disabled = devices.is_empty() || kind.media_kind().is_some() && stream.is_none();
+        html! {
+            <div class="device-picker">
+                <label for={id}>{ label }</label>
+                <select {id} onchange={on_change} {disabled}>
+                    if devices.is_empty() {
+                        <option value="">{ "None found" }</option>
+                    }
+                    { for devices.iter().enumerate().map(|(n, device)| {
+                        let name = if device.label.is_empty() {
+                            format!("{label} {}", n + 1)
+                        } else {
+                            device.label.clone()
+                        };
+                        html! {
+                            <option value={device.id.clone()}
+                                    selected={current.as_deref() == Some(device.id.as_str())}>
+                                { name }
+                            </option>
+                        }
+                    }) }
+                </select>
+            </div>
+        }
+    };
+    let has_microphone = stream.as_ref().is_some_and(|stream| {
+        crate::services::media::first_track(stream, MediaKind::Audio).is_some()
+    });
+    let test_tone = {
+        let speaker = app.speaker.clone();
+        Callback::from(move |_: MouseEvent| {
+            let _ = play_test_tone(speaker.as_deref());
+        })
+    };
+    html! {
+        <fieldset class="device-settings">
+            <legend>{ "Camera, microphone and speaker" }</legend>
+            { picker(DeviceKind::Camera, "camera-select", "Camera") }
+            { picker(DeviceKind::Microphone, "microphone-select", "Microphone") }
+            if has_microphone {
+                <div class="device-picker">
+                    <label for="microphone-level">{ "Microphone level" }</label>
+                    <meter id="microphone-level" min="0" max="1" value={level.to_string()}
+                           data-testid="microphone-level" />
+                </div>
+            }
+            if speaker_choice_supported() {
+                { picker(DeviceKind::Speaker, "speaker-select", "Speaker") }
+            }
+            <button type="button" onclick={test_tone}>{ "Play test sound" }</button>
+        </fieldset>
+    }
+}
