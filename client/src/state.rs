@@ -99,6 +99,9 @@ pub struct MeetingState {
     pub participants: Vec<Participant>,
     /// The server closed the WebSocket unexpectedly; the text says why.
     pub disconnected: Option<String>,
+    /// The connection to the server was lost and is being made again: the attempt, and
+    /// why it was lost.
+    pub reconnecting: Option<(u32, String)>,
     /// The latest error the server or a peer connection reported.
     pub error: Option<String>,
     /// The MLS group as last reported (`None` until the group state machine runs).
@@ -417,8 +420,15 @@ pub enum Action {
     Tick(f64),
     /// An error from the server or a peer connection.
     MeetingError(String),
-    /// The signaling connection closed unexpectedly.
+    /// The signaling connection closed unexpectedly, for good.
     Disconnected(String),
+    /// The signaling connection was lost; attempt `attempt` to make it again is coming.
+    Reconnecting {
+        /// 1 for the first attempt.
+        attempt: u32,
+        /// Why it was lost.
+        reason: String,
+    },
     /// "Leave" was pressed.
     Leave,
     /// The media transport connected, or lost its connection.
@@ -554,6 +564,7 @@ impl AppState {
             Action::E2eeReady => self.meeting.e2ee_ready = true,
             Action::E2eeFatal(message) => self.meeting.fatal = Some(message),
             Action::Joined { you, participants } => {
+                self.meeting.reconnecting = None;
                 self.meeting.you = Some(you);
                 let now_ms = self.now_ms;
                 self.meeting.participants = participants
@@ -637,10 +648,20 @@ impl AppState {
             Action::MeetingError(message) => self.meeting.error = Some(message),
             Action::Disconnected(reason) => {
                 self.meeting.disconnected = Some(reason);
+                self.meeting.reconnecting = None;
                 // Without the server the mesh and the MLS group are closed: nobody is
                 // connected any more, and the roster and keys shown would be stale.
                 self.meeting.participants.clear();
                 self.meeting.group = None;
+            }
+            Action::Reconnecting { attempt, reason } => {
+                // As for a disconnection, until the new connection is added to the group;
+                // the chat, hands and layout stay.
+                self.meeting.reconnecting = Some((attempt, reason));
+                self.meeting.participants.clear();
+                self.meeting.group = None;
+                self.meeting.transport = None;
+                self.meeting.you = None;
             }
             Action::Leave => {
                 self.screen = None;

@@ -44,6 +44,28 @@ function holdBackAllButServers(): void {
   }
 }
 
+/**
+ * The opposite outage: only TCP to and from `port` (a Conclave server's) is held back, so its
+ * WebSockets stall as after a laptop's sleep, while the media paths go on. Ended by
+ * `restoreMediaPaths`.
+ */
+export function stallServerPort(port: number): void {
+  restoreMediaPaths();
+  try {
+    tc('qdisc', 'add', 'dev', 'lo', 'root', 'handle', '1:', 'htb', 'default', '10');
+    tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:10', 'htb', 'rate', '10gbit');
+    tc('class', 'add', 'dev', 'lo', 'parent', '1:', 'classid', '1:20', 'htb', 'rate', '8bit', 'ceil', '8bit');
+    tc('qdisc', 'add', 'dev', 'lo', 'parent', '1:20', 'handle', '20:', 'pfifo', 'limit', '1');
+    for (const end of ['sport', 'dport']) {
+      tc('filter', 'add', 'dev', 'lo', 'parent', '1:', 'protocol', 'ip', 'prio', '1', 'u32',
+        'match', 'ip', 'protocol', '6', '0xff', 'match', 'ip', end, String(port), '0xffff', 'flowid', '1:20');
+    }
+  } catch (error) {
+    restoreMediaPaths();
+    throw error;
+  }
+}
+
 /** Ends the outage (also when none was started). */
 export function restoreMediaPaths(): void {
   try {

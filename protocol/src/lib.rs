@@ -43,7 +43,8 @@ pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 ///   members `dispute_commit` a commit they ignored, and a counter-commit needs most of
 ///   the other members' disputes.
 /// - 6: `application_message`: MLS application messages (chat, media state, raised
-///   hands, reactions), relayed from a member to the other members present.
+///   hands, reactions), relayed from a member to the other members present; `ping` /
+///   `pong`, so that a client notices a connection that stalled.
 pub const PROTOCOL_VERSION: u32 = 6;
 
 /// Length of a [`JoinChallenge`] in bytes.
@@ -399,6 +400,10 @@ pub enum ClientMessage {
         /// TLS-serialized MLS message carrying the PrivateMessage.
         message: Bytes,
     },
+    /// Answered with [`ServerMessage::Pong`]: a client that hears nothing for a while
+    /// knows its connection stalled (a laptop that slept, a network that changed) and
+    /// connects again.
+    Ping,
 }
 
 /// Opaque binary data carried in JSON as unpadded base64url.
@@ -563,6 +568,8 @@ pub enum ServerMessage {
         /// As sent.
         message: Bytes,
     },
+    /// The answer to [`ClientMessage::Ping`].
+    Pong,
     /// A member ended the meeting: the server closes this connection right after, with
     /// [`close_code::MEETING_ENDED`], and the room is gone.
     MeetingEnded,

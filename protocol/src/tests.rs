@@ -209,6 +209,14 @@ fn application_messages_have_a_stable_json_shape() {
         serde_json::from_str::<ServerMessage>(text).unwrap(),
         relayed
     );
+    assert_eq!(
+        serde_json::to_string(&ClientMessage::Ping).unwrap(),
+        r#"{"type":"ping"}"#
+    );
+    assert_eq!(
+        serde_json::to_string(&ServerMessage::Pong).unwrap(),
+        r#"{"type":"pong"}"#
+    );
     for bad in [
         r#"{"type":"application_message"}"#,
         r#"{"type":"application_message","message":"AQID="}"#,

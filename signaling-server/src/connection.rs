@@ -295,6 +295,10 @@ impl Session {
                 self.state.rooms().dispute_commit(room, from, epoch)?;
                 Ok(Step::Continue)
             }
+            ClientMessage::Ping => {
+                self.joined.ok_or(Error::NotJoined)?;
+                Ok(Step::Reply(ServerMessage::Pong))
+            }
             ClientMessage::ApplicationMessage { message } => {
                 let from = self.joined.ok_or(Error::NotJoined)?;
                 let mut rooms = self.state.rooms();

@@ -1,11 +1,12 @@
-//! The JSON API and health check: `POST /api/rooms`, `GET /healthz`; with the feature
+//! The JSON API and health check: `POST /api/rooms`, `PUT /api/rooms/{id}`, `GET /healthz`;
+//! with the feature
 //! `test-hooks`, `/test/faults` and `/test/hostile` too.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use conclave_protocol::{ApiErrorCode, CreatedRoom};
+use conclave_protocol::{ApiErrorCode, CreatedRoom, RoomId};
 
 use crate::error::{api_error, Error};
 use crate::state::AppState;
@@ -31,6 +32,32 @@ pub(crate) async fn create_room(State(state): State<AppState>) -> Response {
                 StatusCode::SERVICE_UNAVAILABLE,
                 ApiErrorCode::ServerBusy,
                 "could not create a room; try again",
+            )
+        }
+    }
+}
+
+/// `PUT /api/rooms/{id}`: holds the room `id` again, empty, if the server does not hold it
+/// (200 either way): the clients of a meeting in progress call it when the server forgot
+/// their room (it restarted). 400 for a malformed id, 503 as for `POST /api/rooms`. The
+/// room only relays; who may join the meeting is the members' group's business.
+pub(crate) async fn hold_room(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    let Ok(room_id) = RoomId::parse(&id) else {
+        return (StatusCode::BAD_REQUEST, "malformed room id").into_response();
+    };
+    match state.hold_room(room_id.clone()) {
+        Ok(()) => Json(CreatedRoom { room_id }).into_response(),
+        Err(Error::TooManyRooms) => api_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ApiErrorCode::TooManyRooms,
+            "the server already holds its maximum number of rooms; try again later",
+        ),
+        Err(error) => {
+            tracing::error!(%error, "could not hold a room");
+            api_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                ApiErrorCode::ServerBusy,
+                "could not hold the room; try again",
             )
         }
     }

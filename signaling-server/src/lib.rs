@@ -9,7 +9,7 @@
 //! Layout: [`config`] (flags and [`Config`]), [`rooms`] (room state, no IO),
 //! [`delivery_service`] (a room's MLS handshake ordering, no IO), `connection` (one
 //! WebSocket), `peer` (a participant's outbound queue, as the rooms hold it), `http_api`
-//! (`POST /api/rooms`, `/healthz`), [`static_files`] (the app and
+//! (`POST /api/rooms`, `PUT /api/rooms/{id}`, `/healthz`), [`static_files`] (the app and
 //! the security headers), [`sfu`] (SFU rooms: their lifecycle, no IO, and the Janus
 //! adapter, an actor at the edge), [`error`] (the one error type). With the cargo feature
 //! `test-hooks` only: `handshake_faults` (fault injection for the end-to-end suite,
@@ -34,7 +34,7 @@ pub mod static_files;
 use std::future::Future;
 use std::time::Duration;
 
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use tokio::net::TcpListener;
 use tokio::sync::mpsc;
@@ -54,6 +54,7 @@ pub fn app(state: AppState) -> Router {
     let api = Router::new()
         .route("/healthz", get(http_api::healthz))
         .route("/api/rooms", post(http_api::create_room))
+        .route("/api/rooms/{room_id}", put(http_api::hold_room))
         .route("/ws/{room_id}", get(connection::open_room_socket));
     #[cfg(feature = "test-hooks")]
     let api = api

@@ -122,6 +122,15 @@ impl AppState {
         Ok(id)
     }
 
+    /// Holds room `id` again if it is not held (after a restart, a meeting in progress
+    /// comes back with the id it had); nothing changes if it is.
+    pub fn hold_room(&self, id: RoomId) -> Result<(), Error> {
+        match self.rooms().create(id, Instant::now()) {
+            Ok(()) | Err(Error::RoomIdTaken) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
     /// Whether the room exists.
     pub fn room_exists(&self, id: &RoomId) -> bool {
         self.rooms().contains(id)

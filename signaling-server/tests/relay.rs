@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::TestServer;
+use common::{http, TestServer};
 use conclave_protocol::{
     Bytes, ClientMessage, MediaMode, ParticipantId, ParticipantInfo, ServerMessage, SignalPayload,
     PROTOCOL_VERSION,
@@ -222,4 +222,32 @@ async fn shutdown_closes_every_connection_with_going_away() {
     assert_eq!(ada.expect_close().await.code, 1001);
     ada.socket.close(None).await.ok();
     stop.await.unwrap();
+}
+
+#[tokio::test]
+async fn a_ping_is_answered_and_a_forgotten_room_is_held_again() {
+    let server = TestServer::start().await;
+    let room = server.create_room().await;
+    let (mut ada, _, _) = server.join(&room, "Ada").await;
+    ada.send(&ClientMessage::Ping).await;
+    assert_eq!(ada.recv().await, ServerMessage::Pong);
+
+    // After a restart the server knows no room: `PUT` holds the meeting's id again.
+    let restarted = TestServer::start().await;
+    let mut lost = restarted.connect(room.as_str()).await;
+    lost.send(&ClientMessage::join()).await;
+    lost.expect_error(conclave_protocol::ErrorCode::UnknownRoom)
+        .await;
+    let closed = lost.expect_close().await;
+    assert_eq!(closed.code, conclave_protocol::close_code::UNKNOWN_ROOM);
+    let path = format!("/api/rooms/{room}");
+    for _ in 0..2 {
+        // Holding a room that is held changes nothing.
+        let held = http(restarted.addr, "PUT", &path).await;
+        assert_eq!(held.status, 200, "{held:?}");
+    }
+    let (_bob, _, others) = restarted.join(&room, "Bob").await;
+    assert!(others.is_empty());
+    let malformed = http(restarted.addr, "PUT", "/api/rooms/not-a-room").await;
+    assert_eq!(malformed.status, 400);
 }

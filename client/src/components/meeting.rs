@@ -132,6 +132,12 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                         <span>{ format!(": {}", reason) }</span>
                     </div>
                 }
+                if let Some((attempt, reason)) = &meeting.reconnecting {
+                    <div class="alert alert-warning" role="status" data-testid="signaling-reconnecting">
+                        <strong>{ "Reconnecting…" }</strong>
+                        <span>{ format!(" {reason} Trying again (attempt {attempt}); you will be added back to the encrypted meeting.") }</span>
+                    </div>
+                }
                 if meeting.transport == Some(TransportState::Reconnecting) {
                     <div class="alert alert-warning" role="status">
                         <strong>{ "Reconnecting to the media server…" }</strong>

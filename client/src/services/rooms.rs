@@ -1,4 +1,4 @@
-//! The server's room API: `POST /api/rooms`.
+//! The server's room API: `POST /api/rooms`, and `PUT /api/rooms/{id}` after a restart.
 
 use conclave_protocol::{CreatedRoom, RoomId};
 use gloo::net::http::Request;
@@ -29,4 +29,18 @@ pub async fn create_room() -> Result<RoomId, RoomApiError> {
     }
     let created: CreatedRoom = response.json().await.map_err(|_| RoomApiError::BadReply)?;
     Ok(created.room_id)
+}
+
+/// Asks the server to hold room `room` again (`PUT /api/rooms/{id}`): after a server
+/// restart, the room of a meeting in progress is unknown to it. Nothing secret is involved:
+/// the room only relays, and the meeting's keys live in its members' group.
+pub async fn recreate_room(room: &RoomId) -> Result<(), RoomApiError> {
+    let response = Request::put(&format!("/api/rooms/{room}"))
+        .send()
+        .await
+        .map_err(|error| RoomApiError::Network(error.to_string()))?;
+    if !response.ok() {
+        return Err(RoomApiError::Status(response.status()));
+    }
+    Ok(())
 }

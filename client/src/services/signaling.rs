@@ -4,6 +4,11 @@
 //! `join`: the TCP and WebSocket handshakes are done while the person types their name.
 //! A socket that has not joined holds no room slot on the server and is closed by it
 //! after a while (the server's join timeout); the click then opens a fresh one.
+//!
+//! A joined connection pings the server every [`PING_INTERVAL_MS`]; one that hears
+//! nothing for [`STALL_MS`] (a laptop that slept, a network that changed under it) counts
+//! as closed ([`STALLED`]), so that the session connects again instead of waiting for TCP
+//! to give up.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -14,7 +19,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 use yew::Callback;
 
-use super::describe_js_error;
+use gloo::timers::callback::Interval;
+
+use super::{describe_js_error, now_ms};
 
 /// Why the signaling connection failed.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +39,23 @@ pub enum SignalingError {
     /// A message could not be encoded.
     #[error("could not encode a signaling message: {0}")]
     Encode(#[from] serde_json::Error),
+}
+
+/// How often a connection pings the server, in milliseconds.
+pub const PING_INTERVAL_MS: u32 = 5_000;
+/// A connection that heard nothing from the server for this long has stalled.
+pub const STALL_MS: f64 = 15_000.0;
+/// The close code this page reports for a stalled connection (never sent by a server).
+pub const STALLED: u16 = 4000;
+
+/// Whether a connection that closed with `code` may succeed if made again: the network or
+/// the server went away, as opposed to a refusal (unknown room, full, another version,
+/// removed, ended).
+pub fn is_worth_retrying(code: u16) -> bool {
+    matches!(
+        code,
+        STALLED | close_code::TOO_SLOW | 1001 | 1005 | 1006 | 1011 | 1012 | 1013 | 1014
+    )
 }
 
 /// How the server closed the connection.
@@ -65,6 +89,7 @@ pub fn describe_close(code: u16, reason: &str) -> String {
         close_code::TOO_SLOW => "The connection was too slow.".to_owned(),
         close_code::MESSAGE_TOO_BIG => "A message was too large.".to_owned(),
         close_code::OTHER_VERSION => close_code::OTHER_VERSION_REASON.to_owned(),
+        STALLED => "The connection to the meeting server stalled.".to_owned(),
         1006 => "The connection was lost.".to_owned(),
         code => format!("The server closed the connection (code {code})."),
     }
@@ -171,6 +196,7 @@ pub struct SignalingConnection {
     _on_open: Closure<dyn FnMut()>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_close: Closure<dyn FnMut(CloseEvent)>,
+    _heartbeat: Interval,
 }
 
 impl SignalingConnection {
@@ -208,8 +234,11 @@ impl SignalingConnection {
         } else {
             Closure::<dyn FnMut()>::new(send_join)
         };
-        let on_message_closure =
+        let last_heard = Rc::new(Cell::new(now_ms()));
+        let on_message_closure = {
+            let last_heard = Rc::clone(&last_heard);
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                last_heard.set(now_ms());
                 let Some(text) = event.data().as_string() else {
                     on_garbage.emit("the server sent a binary message".to_owned());
                     return;
@@ -218,12 +247,35 @@ impl SignalingConnection {
                     Ok(message) => on_message.emit(message),
                     Err(error) => on_garbage.emit(format!("unreadable server message: {error}")),
                 }
-            });
+            })
+        };
         let closing = Rc::new(Cell::new(false));
+        let heartbeat = {
+            let socket = socket.clone();
+            let closing = Rc::clone(&closing);
+            let on_unexpected_close = on_unexpected_close.clone();
+            let ping = serde_json::to_string(&ClientMessage::Ping)?;
+            Interval::new(PING_INTERVAL_MS, move || {
+                if closing.get() {
+                    return;
+                }
+                if now_ms() - last_heard.get() >= STALL_MS {
+                    // Reported once; the socket's own close event is ignored from now on.
+                    closing.set(true);
+                    let _ = socket.close_with_code(1000);
+                    on_unexpected_close.emit(CloseInfo {
+                        code: STALLED,
+                        reason: describe_close(STALLED, ""),
+                    });
+                } else if socket.ready_state() == WebSocket::OPEN {
+                    let _ = socket.send_with_str(&ping);
+                }
+            })
+        };
         let on_close = {
             let closing = Rc::clone(&closing);
             Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
-                if !closing.get() {
+                if !closing.replace(true) {
                     on_unexpected_close.emit(CloseInfo {
                         code: event.code(),
                         reason: describe_close(event.code(), &event.reason()),
@@ -240,6 +292,7 @@ impl SignalingConnection {
             _on_open: on_open,
             _on_message: on_message_closure,
             _on_close: on_close,
+            _heartbeat: heartbeat,
         })
     }
 
@@ -289,5 +342,25 @@ mod tests {
         assert!(describe_close(close_code::ROOM_FULL, "").contains("full"));
         assert!(describe_close(1006, " ").contains("lost"));
         assert!(describe_close(4999, "").contains("4999"));
+        assert!(describe_close(STALLED, "").contains("stalled"));
+    }
+
+    #[test]
+    fn only_lost_connections_are_worth_making_again() {
+        for lost in [STALLED, 1006, 1001, 1012, close_code::TOO_SLOW] {
+            assert!(is_worth_retrying(lost), "{lost}");
+        }
+        for refused in [
+            1000,
+            close_code::UNKNOWN_ROOM,
+            close_code::ROOM_FULL,
+            close_code::OTHER_VERSION,
+            close_code::REMOVED,
+            close_code::MEETING_ENDED,
+            close_code::PROTOCOL_VIOLATION,
+            close_code::MESSAGE_TOO_BIG,
+        ] {
+            assert!(!is_worth_retrying(refused), "{refused}");
+        }
     }
 }

@@ -4,25 +4,39 @@
 //! effect then compares. Chair actions go to the MLS group, which commits them (or
 //! reports that they did not go through); the server only relays.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use conclave_group::{
     Fingerprint, GroupEvent, MediaState, MeetingGroup, MeetingMessage, MeetingMessageError,
     Reaction,
 };
-use conclave_protocol::ParticipantId;
+use conclave_protocol::{close_code, ParticipantId};
+use gloo::timers::callback::Timeout;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{MediaStream, MediaStreamTrack};
+use yew::Callback;
 use yew::UseReducerDispatcher;
 
 use super::teardown::Ending;
 use super::MeetingSession;
 use crate::invite::Invite;
 use crate::services::media;
+use crate::services::signaling::{is_worth_retrying, CloseInfo};
 use crate::state::{Action, AppState};
+
+/// The longest pause between two attempts to connect again, in milliseconds.
+pub const MAX_RECONNECT_DELAY_MS: u32 = 15_000;
+
+/// The pause before attempt `attempt` (1, 2, ...) to connect again: 1 s, doubling, at most
+/// [`MAX_RECONNECT_DELAY_MS`].
+pub fn reconnect_delay_ms(attempt: u32) -> u32 {
+    1_000_u32
+        .saturating_mul(1 << attempt.saturating_sub(1).min(4))
+        .min(MAX_RECONNECT_DELAY_MS)
+}
 
 /// Why a chat message was not sent (nothing left this browser).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,6 +96,10 @@ pub struct SessionHandle {
 struct Shared {
     dispatcher: UseReducerDispatcher<AppState>,
     session: RefCell<Option<MeetingSession>>,
+    /// The next attempt to connect again after a lost connection, if one waits.
+    reconnect: RefCell<Option<Timeout>>,
+    /// Attempts since the connection was last good.
+    attempts: Cell<u32>,
 }
 
 /// Two handles are equal when they reach the same sessions: the context changes only
@@ -99,6 +117,8 @@ impl SessionHandle {
             shared: Rc::new(Shared {
                 dispatcher,
                 session: RefCell::new(None),
+                reconnect: RefCell::new(None),
+                attempts: Cell::new(0),
             }),
         };
         #[cfg(feature = "test-hooks")]
@@ -168,23 +188,94 @@ impl SessionHandle {
         screen: Option<MediaStreamTrack>,
     ) {
         self.end();
+        self.shared.attempts.set(0);
+        self.start_session(invite, display_name, local, screen);
+    }
+
+    fn start_session(
+        &self,
+        invite: Invite,
+        display_name: String,
+        local: Option<MediaStream>,
+        screen: Option<MediaStreamTrack>,
+    ) {
         if let Some(screen) = &screen {
             // Shared before this session started: its end now brings this one's camera back.
             self.watch_screen_end(screen);
         }
+        let on_lost = {
+            // Weak: a session must not keep its owner alive.
+            let shared = Rc::downgrade(&self.shared);
+            Callback::from(move |close: CloseInfo| {
+                if let Some(shared) = shared.upgrade() {
+                    SessionHandle { shared }.connection_lost(close);
+                }
+            })
+        };
         let session = MeetingSession::start(
             invite,
             display_name,
             local,
             screen,
             self.shared.dispatcher.clone(),
+            on_lost,
         );
         *self.shared.session.borrow_mut() = Some(session);
     }
 
-    /// Ends the running session, if any: the page no longer shows the meeting. Local
-    /// capture is left to the page (the lobby keeps it).
+    /// The session's signaling connection was lost. A meeting in progress connects again
+    /// after a growing pause ([`reconnect_delay_ms`]) and is added again by the group's
+    /// usual rules; if the server forgot the room (it restarted), it holds it again first.
+    /// A refusal (a full room, another version, an unknown room on the first try) is shown.
+    fn connection_lost(&self, close: CloseInfo) {
+        let Some(session) = self.session() else {
+            return;
+        };
+        let (invite, display_name, local, screen, had_joined) = {
+            let inner = session.inner.borrow();
+            (
+                inner.invite.clone(),
+                inner.display_name.clone(),
+                inner.local.clone(),
+                inner.screen.clone(),
+                inner.you.is_some(),
+            )
+        };
+        if had_joined {
+            self.shared.attempts.set(0);
+        }
+        let in_meeting = had_joined || self.shared.attempts.get() > 0;
+        let server_forgot_room = close.code == close_code::UNKNOWN_ROOM && in_meeting;
+        if !in_meeting || !(is_worth_retrying(close.code) || server_forgot_room) {
+            self.dispatch(Action::Disconnected(close.reason));
+            return;
+        }
+        let attempt = self.shared.attempts.get() + 1;
+        self.shared.attempts.set(attempt);
+        self.dispatch(Action::Reconnecting {
+            attempt,
+            reason: close.reason,
+        });
+        let handle = self.clone();
+        let retry = Timeout::new(reconnect_delay_ms(attempt), move || {
+            handle.shared.reconnect.borrow_mut().take();
+            if !server_forgot_room {
+                handle.start_session(invite, display_name, local, screen);
+                return;
+            }
+            spawn_local(async move {
+                // A failure shows as the next attempt's refusal.
+                let _ = crate::services::rooms::recreate_room(invite.room_id()).await;
+                handle.start_session(invite, display_name, local, screen);
+            });
+        });
+        *self.shared.reconnect.borrow_mut() = Some(retry);
+    }
+
+    /// Ends the running session, if any, and any attempt to connect again: the page no
+    /// longer shows the meeting. Local capture is left to the page (the lobby keeps it).
     pub(crate) fn end(&self) {
+        self.shared.reconnect.borrow_mut().take();
         let session = self.shared.session.borrow_mut().take();
         if let Some(session) = session {
             session.end(Ending::Left);
@@ -194,6 +285,7 @@ impl SessionHandle {
     /// "Leave": stops the camera, the microphone and the shared screen, ends the session
     /// (the server hears `leave`, every connection closes) and shows the "left" page.
     pub fn leave(&self) {
+        self.shared.reconnect.borrow_mut().take();
         let session = self.shared.session.borrow_mut().take();
         if let Some(session) = session {
             let (local, screen) = session.capture();

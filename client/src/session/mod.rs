@@ -90,6 +90,8 @@ struct SessionInner {
     media_state: Option<conclave_group::MeetingMessage>,
     /// Who is speaking, from the decrypted audio played here (made with the transport).
     audio_levels: Option<crate::services::audio_levels::AudioLevels>,
+    /// Told when the signaling connection is lost (its owner may connect again).
+    on_lost: Callback<crate::services::signaling::CloseInfo>,
 }
 
 /// One meeting session, from its start until it ends. Cloning gives another reference
@@ -102,13 +104,14 @@ struct MeetingSession {
 impl MeetingSession {
     /// Starts the worker (or takes the lobby's) and loads the identity; the session
     /// connects once both are ready. `screen` is the screen being shared already, if any:
-    /// sent instead of the camera.
+    /// sent instead of the camera. `on_lost` hears of a lost signaling connection.
     fn start(
         invite: Invite,
         display_name: String,
         local: Option<MediaStream>,
         screen: Option<MediaStreamTrack>,
         dispatcher: UseReducerDispatcher<AppState>,
+        on_lost: Callback<crate::services::signaling::CloseInfo>,
     ) -> Self {
         let inner = Rc::new(RefCell::new(SessionInner {
             invite,
@@ -131,6 +134,7 @@ impl MeetingSession {
             you: None,
             media_state: None,
             audio_levels: None,
+            on_lost,
         }));
         let session = Self { inner };
 

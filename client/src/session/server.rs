@@ -110,7 +110,13 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
     }
     match SignalingConnection::connect(&room, on_message, on_close, meeting_error) {
         Ok(signaling) => inner_rc.borrow_mut().signaling = Some(signaling),
-        Err(error) => end(inner_rc, Ending::Disconnected(error.to_string())),
+        Err(error) => end(
+            inner_rc,
+            Ending::Lost(CloseInfo {
+                code: 1006,
+                reason: error.to_string(),
+            }),
+        ),
     }
 }
 
@@ -121,7 +127,7 @@ fn ending_of_close(close: CloseInfo) -> Ending {
     match close.code {
         close_code::REMOVED => Ending::Closed(MeetingClosed::ServerRemoved),
         close_code::MEETING_ENDED => Ending::Closed(MeetingClosed::ServerEnded),
-        _ => Ending::Disconnected(close.reason),
+        _ => Ending::Lost(close),
     }
 }
 
@@ -270,6 +276,7 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
         | ServerMessage::GroupStatus { .. }
         | ServerMessage::KnockAnswered { .. }
         | ServerMessage::ApplicationMessage { .. }
+        | ServerMessage::Pong
         | ServerMessage::MeetingEnded => {}
     }
 }

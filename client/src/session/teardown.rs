@@ -3,13 +3,15 @@
 //! the signaling connection is dropped (sending `leave` if it is still open), the MLS
 //! group and its timer stop, the transport closes every connection, the worker is
 //! terminated with the keys it held, and what the session knew of the meeting is
-//! cleared. Only what the page is told depends on why ([`Ending`]).
+//! cleared. Only what the page is told depends on why ([`Ending`]); a lost connection is
+//! the session's owner's to handle (`SessionHandle` connects again).
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::SessionInner;
 use crate::roster::MeetingClosed;
+use crate::services::signaling::CloseInfo;
 use crate::state::Action;
 
 /// Why a session ended.
@@ -19,8 +21,9 @@ pub(super) enum Ending {
     /// Encryption is unavailable or failed (the text says why): the page says the
     /// meeting was not joined.
     EncryptionFailed(String),
-    /// The signaling connection closed, or could not be opened (the text says why).
-    Disconnected(String),
+    /// The signaling connection closed unexpectedly, or could not be opened: the session's
+    /// `on_lost` decides whether to connect again.
+    Lost(CloseInfo),
     /// The meeting is over for us: a chair removed us, denied our knock, the meeting is
     /// locked or was ended. The page says which; nothing rejoins by itself.
     Closed(MeetingClosed),
@@ -29,7 +32,7 @@ pub(super) enum Ending {
 /// Ends the session for `ending`. Nothing happens if it has ended already: the first
 /// reason is the one shown.
 pub(super) fn end(inner_rc: &Rc<RefCell<SessionInner>>, ending: Ending) {
-    let (dispatcher, signaling, key_agreement, transport, e2ee) = {
+    let (dispatcher, on_lost, signaling, key_agreement, transport, e2ee) = {
         let mut inner = inner_rc.borrow_mut();
         if inner.ended {
             return;
@@ -44,6 +47,7 @@ pub(super) fn end(inner_rc: &Rc<RefCell<SessionInner>>, ending: Ending) {
         inner.audio_levels = None;
         (
             inner.dispatcher.clone(),
+            inner.on_lost.clone(),
             inner.signaling.take(),
             inner.key_agreement.take(),
             inner.transport.take(),
@@ -57,7 +61,7 @@ pub(super) fn end(inner_rc: &Rc<RefCell<SessionInner>>, ending: Ending) {
     match ending {
         Ending::Left => {}
         Ending::EncryptionFailed(message) => dispatcher.dispatch(Action::E2eeFatal(message)),
-        Ending::Disconnected(reason) => dispatcher.dispatch(Action::Disconnected(reason)),
+        Ending::Lost(close) => on_lost.emit(close),
         Ending::Closed(closed) => dispatcher.dispatch(Action::MeetingClosed(closed)),
     }
 }

@@ -321,6 +321,7 @@ impl MeetingGroup {
             }
             ServerMessage::Signal { .. }
             | ServerMessage::Error { .. }
+            | ServerMessage::Pong
             | ServerMessage::SfuRoomReady { .. } => {}
             ServerMessage::KnockAnswered { from, to, answer } => {
                 self.on_knock_answered(*from, *to, *answer, &mut events)

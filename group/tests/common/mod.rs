@@ -450,9 +450,10 @@ impl Meeting {
             ClientMessage::ApplicationMessage { message } => self
                 .server
                 .relay_application_message(&room, from, message, now),
-            ClientMessage::Join { .. } | ClientMessage::Signal { .. } | ClientMessage::Leave => {
-                Ok(Vec::new())
-            }
+            ClientMessage::Join { .. }
+            | ClientMessage::Signal { .. }
+            | ClientMessage::Leave
+            | ClientMessage::Ping => Ok(Vec::new()),
         };
         match served {
             Ok(deliveries) => self.deliver_all(deliveries),

@@ -1,0 +1,92 @@
+/**
+ * Losing the signaling connection (issue 14) no longer ends the meeting: the page says
+ * "Reconnecting…", connects again with a growing pause, and is added back to the encrypted
+ * meeting by the group's usual rules (here a meeting open to anyone with the link). Mesh
+ * only: the signaling is the same in both modes, and these specs cut the mesh server's port.
+ * - the connection is cut (its TCP sockets reset): noticed at once;
+ * - it stalls (a laptop's sleep: packets held back): noticed by the missing pongs (or the
+ *   server's write timeout);
+ * - the server restarts: it no longer knows the room, which the pages ask it to hold again.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { test, expect, expectEveryoneDecrypting, type Participant } from '../../fixtures/meeting';
+import { restoreMediaPaths, stallServerPort } from '../../support/network-outage';
+
+/** The mesh server's port (playwright.config.ts). */
+const MESH_PORT = 8090;
+
+async function expectBackTogether(people: Participant[]): Promise<void> {
+  for (const person of people) {
+    await expect(person.page.getByTestId('signaling-reconnecting')).toHaveCount(0, { timeout: 30_000 });
+    await expect(person.roster()).toHaveCount(people.length);
+  }
+  await expectEveryoneDecrypting(people);
+}
+
+test('a connection that is cut is made again, and the chat is still there', async ({ meeting }) => {
+  const [alice, bob] = await meeting(['Alice', 'Bob']);
+  await alice.sendChat('before the cut');
+  await expect(bob.page.getByTestId('unread-badge')).toHaveText('1');
+
+  // Reset every browser socket to the server; the server and the media paths stay up.
+  execFileSync('ss', ['-K', 'dst', '127.0.0.1', 'dport', '=', `:${MESH_PORT}`], { stdio: 'ignore' });
+  await expect(bob.page.getByTestId('signaling-reconnecting')).toContainText('Reconnecting…');
+  await expectBackTogether([alice, bob]);
+  await expect(alice.chatEntry('You', 'before the cut')).toBeVisible();
+  await alice.sendChat('after the cut');
+  await bob.openChat();
+  await expect(bob.chatEntry('Alice', 'after the cut')).toBeVisible();
+});
+
+test('a connection that stalls is noticed and made again', async ({ meeting }) => {
+  const [alice, bob] = await meeting(['Alice', 'Bob']);
+  stallServerPort(MESH_PORT);
+  try {
+    // Noticed within the stall limit (15 s) and one ping interval: by the page's unanswered
+    // pings, or by the server's own write timeout closing the socket, whichever is first.
+    await expect(bob.page.getByTestId('signaling-reconnecting')).toContainText('Reconnecting…', { timeout: 25_000 });
+    await expect(alice.page.getByTestId('signaling-reconnecting')).toContainText('Reconnecting…', { timeout: 25_000 });
+  } finally {
+    restoreMediaPaths();
+  }
+  await expectBackTogether([alice, bob]);
+});
+
+test('after the server restarts, the pages hold their room again and meet again', async ({ newParticipant }) => {
+  test.setTimeout(120_000);
+  const root = path.resolve(__dirname, '../../..');
+  const port = 8094;
+  const origin = `http://127.0.0.1:${port}`;
+  const startServer = (): ChildProcess =>
+    spawn(`${root}/target/debug/conclave-server`, ['--listen', `127.0.0.1:${port}`, '--www-dir', `${root}/target/www-test`], {
+      stdio: 'ignore',
+    });
+  const waitUntilUp = async () =>
+    expect
+      .poll(async () => (await fetch(`${origin}/healthz`).catch(() => null))?.status ?? 0, { timeout: 15_000 })
+      .toBe(200);
+  let server = startServer();
+  try {
+    await waitUntilUp();
+    const alice = await newParticipant('Alice');
+    const bob = await newParticipant('Bob');
+    await alice.page.goto(`${origin}/`);
+    await alice.page.getByRole('group', { name: 'Who can join' }).getByLabel('Anyone with the link').check();
+    await alice.page.getByRole('button', { name: 'New meeting' }).click();
+    await expect(alice.page).toHaveURL(/\/m\//);
+    const invite = alice.page.url();
+    await alice.join(invite);
+    await bob.join(invite);
+    await expectEveryoneDecrypting([alice, bob]);
+
+    server.kill('SIGTERM');
+    await new Promise((resolve) => server.once('exit', resolve));
+    await expect(alice.page.getByTestId('signaling-reconnecting')).toBeVisible();
+    server = startServer();
+    await waitUntilUp();
+    await expectBackTogether([alice, bob]);
+  } finally {
+    server.kill('SIGTERM');
+  }
+});
