@@ -196,15 +196,26 @@ impl Arrival {
 
 /// Applies one arrival to the chat and the signals. Signals are taken only from a
 /// current member (a late message from someone who left changes no tile); chat is shown
-/// from anyone who was a member when they wrote it.
-pub fn apply_arrival(chat: &mut ChatLog, signals: &mut Signals, arrival: Arrival, open: bool) {
+/// from anyone who was a member when they wrote it. Returns what screen readers should
+/// hear of it beyond the chat log (which announces itself): a hand just raised.
+pub fn apply_arrival(
+    chat: &mut ChatLog,
+    signals: &mut Signals,
+    arrival: Arrival,
+    open: bool,
+) -> Option<String> {
     match arrival.message {
         MeetingMessage::Chat { text } => {
             chat.received(arrival.sender_name, text, arrival.time, open);
         }
         MeetingMessage::MediaState(media) => {
             if let Some(sender) = arrival.sender {
-                signals.entry(sender).media = media;
+                let entry = signals.entry(sender);
+                let raised = media.hand_raised && !entry.media.hand_raised;
+                entry.media = media;
+                if raised {
+                    return Some(format!("{} raised their hand", arrival.sender_name));
+                }
             }
         }
         MeetingMessage::Reaction { reaction } => {
@@ -214,6 +225,7 @@ pub fn apply_arrival(chat: &mut ChatLog, signals: &mut Signals, arrival: Arrival
             }
         }
     }
+    None
 }
 
 #[cfg(test)]

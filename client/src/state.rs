@@ -138,6 +138,9 @@ pub struct MeetingState {
     pub layout: Layout,
     /// The member whose tile is pinned large (by the hex fingerprint of its key).
     pub pinned: Option<String>,
+    /// The latest change screen readers should hear (someone joined, left, raised their
+    /// hand), numbered so that the same words twice are announced twice.
+    pub announcement: Option<(u64, String)>,
 }
 
 /// How the tiles are laid out.
@@ -520,12 +523,15 @@ impl AppState {
             Action::MeetingMessage(arrival) => {
                 self.now_ms = self.now_ms.max(arrival.now_ms);
                 let meeting = &mut self.meeting;
-                apply_arrival(
+                let said = apply_arrival(
                     &mut meeting.chat,
                     &mut meeting.signals,
                     arrival,
                     meeting.chat_open,
                 );
+                if let Some(said) = said {
+                    self.announce(said);
+                }
             }
             Action::MessageUndecryptable { time } => self.meeting.chat.undecryptable(time),
             Action::ChatSent { text, time, now_ms } => self.meeting.chat.sent(text, time, now_ms),
@@ -634,6 +640,9 @@ impl AppState {
                     self.meeting.group_status_since_ms = now_ms;
                 }
                 self.meeting.code_check.observe(view.security_code.as_ref());
+                if let Some(said) = roster_change(self.meeting.group.as_ref(), &view) {
+                    self.announce(said);
+                }
                 // Signals of members who left go (a rejoin starts afresh).
                 let present: Vec<&str> = view
                     .members
@@ -674,9 +683,45 @@ impl AppState {
         }
     }
 
+    fn announce(&mut self, words: String) {
+        let number = self.meeting.announcement.as_ref().map_or(0, |(n, _)| n + 1);
+        self.meeting.announcement = Some((number, words));
+    }
+
     fn participant_mut(&mut self, id: ParticipantId) -> Option<&mut Participant> {
         self.meeting.participants.iter_mut().find(|p| p.id == id)
     }
+}
+
+/// Who joined or left the encrypted meeting between two views of it, in words (`None` if
+/// nobody, or if we were not a member before: our own arrival lists everyone).
+fn roster_change(before: Option<&GroupView>, after: &GroupView) -> Option<String> {
+    let before = before.filter(|before| !before.members.is_empty())?;
+    let names = |from: &GroupView, other: &GroupView| -> Vec<String> {
+        from.members
+            .iter()
+            .filter(|member| {
+                !other
+                    .members
+                    .iter()
+                    .any(|o| o.fingerprint_hex == member.fingerprint_hex)
+            })
+            .map(|member| member.display_name.clone())
+            .collect()
+    };
+    let joined = names(after, before);
+    let left = names(before, after);
+    let mut said = Vec::new();
+    if !joined.is_empty() {
+        said.push(format!(
+            "{} joined the encrypted meeting",
+            joined.join(", ")
+        ));
+    }
+    if !left.is_empty() {
+        said.push(format!("{} left the meeting", left.join(", ")));
+    }
+    (!said.is_empty()).then(|| said.join(". "))
 }
 
 fn new_participant(info: ParticipantInfo, now_ms: f64) -> Participant {
@@ -888,6 +933,37 @@ mod tests {
         assert_eq!(state.meeting.layout, Layout::Speaker);
         state.apply(Action::SetLayout(Layout::Grid));
         assert_eq!(state.meeting.pinned, None);
+    }
+
+    #[test]
+    fn joins_and_departures_are_announced_but_not_our_own_arrival() {
+        let mut state = in_meeting();
+        let changed = |members| Action::GroupChanged {
+            view: roster_view(MembershipStatus::Member, members),
+            now_ms: 100.0,
+        };
+        state.apply(changed(vec![
+            member(0, 1, "Grace", false),
+            member(1, 3, "Ada", true),
+        ]));
+        assert_eq!(state.meeting.announcement, None, "our own arrival");
+        state.apply(changed(vec![
+            member(0, 1, "Grace", false),
+            member(1, 3, "Ada", true),
+            member(2, 4, "Alan", false),
+        ]));
+        assert_eq!(
+            state.meeting.announcement,
+            Some((0, "Alan joined the encrypted meeting".to_owned()))
+        );
+        state.apply(changed(vec![
+            member(1, 3, "Ada", true),
+            member(2, 4, "Alan", false),
+        ]));
+        assert_eq!(
+            state.meeting.announcement,
+            Some((1, "Grace left the meeting".to_owned()))
+        );
     }
 
     #[test]

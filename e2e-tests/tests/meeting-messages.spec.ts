@@ -56,6 +56,8 @@ test('mute, camera, hand and reactions show on the others’ tiles and roster, a
   await expect(bobAtAlice).toContainText('Camera off');
   await expect(bobAtAlice).toContainText('Hand raised');
   await expect(alice.rosterMember('Bob').getByTestId('hand-badge')).toBeVisible();
+  // Said to screen readers too.
+  await expect(alice.page.getByTestId('announcement')).toHaveText('Bob raised their hand');
   // Bob's own page shows his hand too.
   await expect(bob.rosterMember('Bob').getByTestId('hand-badge')).toBeVisible();
 
@@ -67,6 +69,7 @@ test('mute, camera, hand and reactions show on the others’ tiles and roster, a
   // A joiner learns the state Bob set before it came.
   const carol = await newParticipant('Carol');
   await carol.join(alice.invite);
+  await expect(alice.page.getByTestId('announcement')).toHaveText('Carol joined the encrypted meeting');
   await expect(carol.tile('Bob')).toContainText('Muted');
   await expect(carol.tile('Bob')).toContainText('Camera off');
   await expect(carol.tile('Bob')).toContainText('Hand raised');

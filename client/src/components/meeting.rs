@@ -194,6 +194,11 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                         <SecurityCodePanel frame_suite={props.invite.frame_suite()} />
                     </aside>
                 </div>
+                // One polite live region for changes a screen reader user would otherwise
+                // miss: someone joined, left, raised their hand.
+                <p class="visually-hidden" role="status" data-testid="announcement">
+                    { meeting.announcement.as_ref().map(|(_, words)| words.clone()).unwrap_or_default() }
+                </p>
                 <Controls on_help={show_help} on_settings={show_settings} />
                 <ShortcutsHelp open={help} />
                 <ModalDialog open={settings} title="Settings" title_id="settings-title">

@@ -483,3 +483,15 @@ impl SessionHandle {
         self.shared.dispatcher.dispatch(action);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_pause_before_connecting_again_doubles_up_to_a_cap() {
+        let pauses: Vec<u32> = (1..=6).map(reconnect_delay_ms).collect();
+        assert_eq!(pauses, [1_000, 2_000, 4_000, 8_000, 15_000, 15_000]);
+        assert_eq!(reconnect_delay_ms(u32::MAX), MAX_RECONNECT_DELAY_MS);
+    }
+}
