@@ -154,6 +154,22 @@ pub enum Layout {
     Speaker,
 }
 
+/// Above this many remote tiles, tiles are small: SFU modes receive a middle simulcast
+/// layer.
+pub const SMALL_TILES_FROM: usize = 5;
+/// Above this many, tiles are thumbnails: the lowest layer.
+pub const THUMBNAILS_FROM: usize = 10;
+
+/// The simulcast layer (0 lowest, 2 highest) worth receiving for `remote_tiles` tiles: a
+/// 25-person meeting must not pull 24 high-resolution streams into small tiles.
+pub fn video_layer_for(remote_tiles: usize) -> u8 {
+    match remote_tiles {
+        n if n >= THUMBNAILS_FROM => 0,
+        n if n >= SMALL_TILES_FROM => 1,
+        _ => 2,
+    }
+}
+
 /// A remote MLS member's tile.
 #[derive(Clone, Debug, PartialEq)]
 pub struct RemoteTileView {
@@ -933,6 +949,15 @@ mod tests {
         assert_eq!(state.meeting.layout, Layout::Speaker);
         state.apply(Action::SetLayout(Layout::Grid));
         assert_eq!(state.meeting.pinned, None);
+    }
+
+    #[test]
+    fn small_tiles_get_lower_simulcast_layers() {
+        assert_eq!(video_layer_for(1), 2);
+        assert_eq!(video_layer_for(SMALL_TILES_FROM - 1), 2);
+        assert_eq!(video_layer_for(SMALL_TILES_FROM), 1);
+        assert_eq!(video_layer_for(THUMBNAILS_FROM), 0);
+        assert_eq!(video_layer_for(24), 0);
     }
 
     #[test]

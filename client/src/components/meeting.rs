@@ -10,7 +10,7 @@ use crate::hooks::{use_app, use_clock, use_meeting_session, use_meeting_shortcut
 use crate::invite::Invite;
 use crate::services::transport::TransportState;
 use crate::session::SessionHandle;
-use crate::state::Layout;
+use crate::state::{video_layer_for, Layout};
 
 /// The local tile's key among the remote tiles' keys (MLS leaf indices, all numeric).
 const LOCAL_TILE_KEY: &str = "local";
@@ -76,6 +76,22 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
         use_effect_with((session.clone(), media_state), |(session, state)| {
             if let (Some(session), Some(state)) = (session, state) {
                 session.set_media_state(*state);
+            }
+        });
+    }
+    {
+        // Small tiles need no high-resolution video: in SFU modes, a lower simulcast layer.
+        // Nothing is asked while the tiles are large (the SFU's default is the highest).
+        let layer = app
+            .as_ref()
+            .map_or(2, |app| video_layer_for(app.remote_tiles().len()));
+        let asked = use_mut_ref(|| 2_u8);
+        use_effect_with((session.clone(), layer), move |(session, layer)| {
+            if let Some(session) = session {
+                if *asked.borrow() != *layer {
+                    *asked.borrow_mut() = *layer;
+                    session.prefer_video_layer(*layer);
+                }
             }
         });
     }

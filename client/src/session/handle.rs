@@ -379,6 +379,13 @@ impl SessionHandle {
         }
     }
 
+    /// SFU modes: receive simulcast layer `layer` of every video (small tiles, low layers).
+    pub fn prefer_video_layer(&self, layer: u8) {
+        if let Some(session) = self.session() {
+            session.prefer_video_layer(layer);
+        }
+    }
+
     /// "Raise hand" (`raised`) or "Lower hand".
     pub fn set_hand_raised(&self, raised: bool) {
         self.dispatch(Action::SetHandRaised(raised));

@@ -221,6 +221,14 @@ impl MeetingSession {
         }
     }
 
+    /// SFU modes: receive simulcast layer `layer` of every video.
+    fn prefer_video_layer(&self, layer: u8) {
+        let transport = self.inner.borrow().transport.clone();
+        if let Some(transport) = transport {
+            transport.prefer_video_layer(layer);
+        }
+    }
+
     /// Seals `message` for the group's members and sends it.
     fn send_message(
         &self,

@@ -75,6 +75,10 @@ pub trait MediaTransport {
     /// sender. A shared screen stays the video.
     fn local_track_changed(&self, kind: MediaKind);
 
+    /// SFU modes: receive simulcast layer `layer` (0 lowest, 2 highest) of every video from
+    /// now on, also of feeds subscribed later. The mesh receives what each peer sends.
+    fn prefer_video_layer(&self, layer: u8);
+
     /// Leaves: unpublishes and closes every connection.
     fn close(&self);
 }

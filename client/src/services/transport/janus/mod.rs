@@ -82,6 +82,8 @@ struct Inner {
     closed: Cell<bool>,
     /// The outgoing video track when it is not the camera (screen sharing).
     video_override: RefCell<Option<MediaStreamTrack>>,
+    /// The simulcast layer asked for last, applied to feeds subscribed later too.
+    wanted_substream: Cell<Option<u8>>,
 }
 
 impl Janus {
@@ -108,6 +110,7 @@ impl Janus {
                 retry: RefCell::new(None),
                 closed: Cell::new(false),
                 video_override: RefCell::new(None),
+                wanted_substream: Cell::new(None),
             }),
         }
     }
@@ -146,6 +149,10 @@ impl MediaTransport for Janus {
             link.publisher
                 .replace_track(MediaKind::Video, sending.as_ref());
         }
+    }
+
+    fn prefer_video_layer(&self, layer: u8) {
+        self.choose_substream(layer);
     }
 
     fn local_track_changed(&self, kind: MediaKind) {

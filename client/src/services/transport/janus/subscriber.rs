@@ -145,6 +145,10 @@ impl Janus {
             self.answer_subscription(link, handle, &data, &offer)
                 .await?;
         }
+        // New feeds start at Janus' default layer: ask for the one chosen before.
+        if let Some(substream) = self.inner.wanted_substream.get() {
+            link.subscriber.request_substream(link, substream);
+        }
         Ok(())
     }
 
@@ -271,6 +275,7 @@ impl Janus {
     /// request it would send the sender within a second of an earlier one, as right
     /// after someone subscribed. Asking again for the layer in use changes nothing.
     pub fn choose_substream(&self, substream: u8) {
+        self.inner.wanted_substream.set(Some(substream));
         let Some(link) = self.current_link() else {
             return;
         };

@@ -502,6 +502,10 @@ impl MediaTransport for Mesh {
         self.send_local_track(kind);
     }
 
+    fn prefer_video_layer(&self, _layer: u8) {
+        // A peer sends one layer to each peer: nothing to choose.
+    }
+
     fn close(&self) {
         self.close_all();
     }
