@@ -60,6 +60,13 @@ export default defineConfig({
       testIgnore: '**/mesh/**',
       use: { baseURL: `http://127.0.0.1:${JANUS_MODE_PORT}` },
     },
+    // The README's screenshots (docs/screenshots/README.md), not a test.
+    {
+      name: 'screenshots',
+      testDir: './screenshots',
+      timeout: 180_000,
+      use: { baseURL: `http://127.0.0.1:${MESH_PORT}` },
+    },
     // Measurements, not pass/fail timings: `cargo xtask bench` runs them and prints figures.
     {
       name: 'benchmarks',

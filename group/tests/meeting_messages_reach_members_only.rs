@@ -318,3 +318,74 @@ fn a_message_that_comes_before_its_epochs_commit_waits_for_it() {
     );
     assert!(meeting.client(bob).undecryptable.is_empty());
 }
+
+#[test]
+fn a_members_message_passed_off_as_its_commit_blames_nobody() {
+    let (mut meeting, ids) = Meeting::of(&["Alice", "Bob", "Carol"]);
+    let [alice, bob, carol] = [ids[0], ids[1], ids[2]];
+    let epoch = meeting.code(alice).unwrap().epoch;
+    // The server relays Carol's signed chat message to the others as Carol's commit.
+    let sealed = seal_only(&mut meeting, carol, &chat("just a chat message"));
+    for to in [alice, bob] {
+        meeting.deliver(
+            to,
+            ServerMessage::Commit {
+                from: carol,
+                epoch,
+                commit: sealed.clone(),
+                added: vec![],
+                removed: vec![],
+                expelled: vec![],
+            },
+        );
+    }
+    meeting.settle();
+    meeting.advance(3_000);
+    assert!(meeting.closed.is_empty(), "nobody expelled: {:?}", meeting.closed);
+    for viewer in [alice, bob, carol] {
+        assert_eq!(
+            meeting.members_seen_by(viewer),
+            vec![alice, bob, carol],
+            "Carol is still a member for {viewer:?}"
+        );
+    }
+    meeting.assert_converged(&[alice, bob, carol]);
+}
+
+#[test]
+fn a_commit_passed_off_as_a_message_is_not_spent_and_blames_nobody() {
+    let (mut meeting, ids) = Meeting::of(&["Alice", "Bob"]);
+    let [alice, bob] = [ids[0], ids[1]];
+    // Bob is away from his inbox while Alice adds Carol.
+    let bob_client = meeting.clients.remove(&bob).unwrap();
+    meeting.raw_inboxes.insert(bob, Vec::new());
+    let carol = meeting.join("Carol");
+    meeting.settle();
+    let held = meeting.take_raw_inbox(bob);
+    meeting.raw_inboxes.remove(&bob);
+    meeting.clients.insert(bob, bob_client);
+    let commit = held
+        .iter()
+        .find_map(|message| match message {
+            ServerMessage::Commit { commit, .. } => Some(commit.clone()),
+            _ => None,
+        })
+        .expect("Alice's commit adding Carol");
+    // The server hands Bob that commit as an application message first, then as itself.
+    meeting.deliver(
+        bob,
+        ServerMessage::ApplicationMessage {
+            from: alice,
+            message: commit,
+        },
+    );
+    for message in held {
+        meeting.deliver(bob, message);
+    }
+    meeting.settle();
+    meeting.advance(3_000);
+    assert!(meeting.closed.is_empty(), "nobody expelled: {:?}", meeting.closed);
+    assert_eq!(meeting.client(bob).undecryptable, vec![alice]);
+    assert_eq!(meeting.client(bob).resyncs, 0, "Bob followed the real commit");
+    meeting.assert_converged(&[alice, bob, carol]);
+}

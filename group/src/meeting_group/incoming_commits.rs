@@ -26,7 +26,7 @@ use std::collections::BTreeSet;
 use conclave_protocol::{Bytes, ClientMessage, ParticipantId};
 use openmls::prelude::tls_codec::Deserialize as _;
 use openmls::prelude::{
-    LeafNodeIndex, MlsMessageIn, ProcessedMessageContent, Sender, StagedCommit,
+    ContentType, LeafNodeIndex, MlsMessageIn, ProcessedMessageContent, Sender, StagedCommit,
 };
 use openmls_traits::OpenMlsProvider as _;
 
@@ -68,6 +68,9 @@ fn dispute(epoch: u64) -> GroupEvent {
 enum Verdict {
     /// The server names another member than the one who signed.
     NotTheSigner,
+    /// The server relays as a commit something that is none (a member's application
+    /// message, say): the server lied, the member did nothing wrong.
+    NotACommit,
     /// The committer broke a rule.
     Broke(RuleBreak),
 }
@@ -232,9 +235,10 @@ impl MeetingGroup {
         let verdict = self.read_and_check(from_leaf, commit, relayed, &view);
         let staged = match verdict {
             Ok(staged) => staged,
-            Err(Verdict::NotTheSigner) => {
-                // The server names another member than the one who signed: ignored, but
-                // nobody is blamed (the server, not that member, lied).
+            Err(Verdict::NotTheSigner | Verdict::NotACommit) => {
+                // The server names another member than the one who signed, or passes off
+                // something else as a commit: ignored, but nobody is blamed (the server,
+                // not that member, lied).
                 self.policy.ignored_commits += 1;
                 return Ok(Applied::Ignored);
             }
@@ -311,6 +315,11 @@ impl MeetingGroup {
         let protocol_message = message
             .try_into_protocol_message()
             .map_err(|_| Verdict::Broke(RuleBreak::Unprocessable))?;
+        // Checked before processing: a member's signed application message or proposal is
+        // no commit of theirs (and processing it would spend its key).
+        if protocol_message.content_type() != ContentType::Commit {
+            return Err(Verdict::NotACommit);
+        }
         let processed = group
             .process_message(&self.provider, protocol_message)
             .map_err(|_| Verdict::Broke(RuleBreak::Unprocessable))?;

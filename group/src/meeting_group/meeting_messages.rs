@@ -12,7 +12,9 @@ use std::collections::VecDeque;
 
 use conclave_protocol::{Bytes, ClientMessage, ParticipantId};
 use openmls::prelude::tls_codec::{Deserialize as _, Serialize as _};
-use openmls::prelude::{MlsMessageIn, ProcessedMessageContent, ProtocolMessage, Sender};
+use openmls::prelude::{
+    ContentType, MlsMessageIn, ProcessedMessageContent, ProtocolMessage, Sender,
+};
 use serde::{Deserialize, Serialize};
 
 use super::roster::credential_info;
@@ -183,7 +185,7 @@ enum Opening {
     Opened(ReceivedMessage),
     /// Of a future epoch: kept for later.
     Early(u64, ProtocolMessage),
-    /// Not for us to read (we are no member), or not an application message.
+    /// Not for us to read: we are no member, or it was sent before we joined.
     Ignored,
     Undecryptable,
 }
@@ -258,9 +260,10 @@ impl MeetingGroup {
             // Not a member (waiting to be added, re-syncing): not ours to read.
             return Opening::Ignored;
         };
-        if !matches!(message, ProtocolMessage::PrivateMessage(_)) {
-            // Application messages are always PrivateMessages; a PublicMessage here is
-            // someone's commit or proposal sent the wrong way.
+        // Checked before processing: a commit or proposal passed off as an application
+        // message must not be processed here (that would spend its key, and the real
+        // commit would then fail and blame its honest committer).
+        if message.content_type() != ContentType::Application {
             return Opening::Undecryptable;
         }
         let epoch = message.epoch().as_u64();
@@ -305,8 +308,8 @@ impl MeetingGroup {
         })
     }
 
-    /// Opens the buffered messages of the epoch we are in now (and drops those of epochs
-    /// we skipped).
+    /// Opens the buffered messages of the epoch we are in now and of the epochs before it
+    /// (those of epochs we skipped then fail, as messages we cannot read).
     pub(super) fn open_buffered_messages(&mut self, events: &mut Vec<GroupEvent>) {
         let Some(current) = self.epoch() else {
             return;
