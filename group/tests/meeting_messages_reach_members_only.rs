@@ -239,11 +239,12 @@ fn seal_only(meeting: &mut Meeting, id: ParticipantId, message: &MeetingMessage)
 }
 
 #[test]
-fn a_message_that_crosses_a_commit_still_opens_within_a_few_epochs() {
+fn a_message_that_crosses_commits_opens_for_three_epochs_and_a_joiner_ignores_older_ones() {
     let (mut meeting, ids) = Meeting::of(&["Alice", "Bob"]);
     let [alice, bob] = [ids[0], ids[1]];
     // Sealed in this epoch, delivered after Carol's join moved everyone on.
     let late = seal_only(&mut meeting, bob, &chat("sent before Carol came"));
+    let three_late = seal_only(&mut meeting, bob, &chat("sent three epochs ago"));
     let too_late = seal_only(&mut meeting, bob, &chat("sent long ago"));
     let carol = meeting.join("Carol");
     meeting.settle();
@@ -261,11 +262,22 @@ fn a_message_that_crosses_a_commit_still_opens_within_a_few_epochs() {
         vec![("Bob".to_owned(), "sent before Carol came".to_owned())]
     );
 
-    // Past the kept epochs, its keys are gone: it no longer opens.
-    for name in ["Dave", "Erin", "Frank"] {
+    // Three epochs late still opens; four, and its keys are gone.
+    for name in ["Dave", "Erin"] {
         meeting.join(name);
         meeting.settle();
     }
+    meeting.deliver(
+        alice,
+        ServerMessage::ApplicationMessage {
+            from: bob,
+            message: three_late,
+        },
+    );
+    meeting.settle();
+    assert_eq!(chats_of(&meeting, alice).len(), 2, "three epochs late");
+    meeting.join("Frank");
+    meeting.settle();
     meeting.deliver(
         alice,
         ServerMessage::ApplicationMessage {
@@ -274,8 +286,24 @@ fn a_message_that_crosses_a_commit_still_opens_within_a_few_epochs() {
         },
     );
     meeting.settle();
-    assert_eq!(chats_of(&meeting, alice).len(), 1);
+    assert_eq!(chats_of(&meeting, alice).len(), 2);
     assert_eq!(meeting.client(alice).undecryptable, vec![bob]);
+
+    // A joiner is not shown a message of an epoch before its own as undecryptable: it was
+    // never for it.
+    let before_grace = seal_only(&mut meeting, bob, &chat("before Grace came"));
+    let grace = meeting.join("Grace");
+    meeting.settle();
+    meeting.deliver(
+        grace,
+        ServerMessage::ApplicationMessage {
+            from: bob,
+            message: before_grace,
+        },
+    );
+    meeting.settle();
+    assert!(meeting.client(grace).received.is_empty());
+    assert!(meeting.client(grace).undecryptable.is_empty());
 }
 
 #[test]
@@ -341,7 +369,11 @@ fn a_members_message_passed_off_as_its_commit_blames_nobody() {
     }
     meeting.settle();
     meeting.advance(3_000);
-    assert!(meeting.closed.is_empty(), "nobody expelled: {:?}", meeting.closed);
+    assert!(
+        meeting.closed.is_empty(),
+        "nobody expelled: {:?}",
+        meeting.closed
+    );
     for viewer in [alice, bob, carol] {
         assert_eq!(
             meeting.members_seen_by(viewer),
@@ -384,8 +416,16 @@ fn a_commit_passed_off_as_a_message_is_not_spent_and_blames_nobody() {
     }
     meeting.settle();
     meeting.advance(3_000);
-    assert!(meeting.closed.is_empty(), "nobody expelled: {:?}", meeting.closed);
+    assert!(
+        meeting.closed.is_empty(),
+        "nobody expelled: {:?}",
+        meeting.closed
+    );
     assert_eq!(meeting.client(bob).undecryptable, vec![alice]);
-    assert_eq!(meeting.client(bob).resyncs, 0, "Bob followed the real commit");
+    assert_eq!(
+        meeting.client(bob).resyncs,
+        0,
+        "Bob followed the real commit"
+    );
     meeting.assert_converged(&[alice, bob, carol]);
 }

@@ -99,6 +99,7 @@ impl MeetingGroup {
                 Ok(group) => {
                     self.forget_own_key_packages();
                     self.refused_welcome = None;
+                    self.member_since_epoch = Some(group.epoch().as_u64());
                     self.group = Some(group);
                     self.status = MembershipStatus::Member;
                     self.published_at_ms = None;
@@ -155,6 +156,7 @@ impl MeetingGroup {
         self.refused_welcome = None;
         self.own_commit = None;
         self.gap_since_ms = None;
+        self.member_since_epoch = Some(group.epoch().as_u64());
         self.group = Some(group);
         self.status = MembershipStatus::Member;
         self.published_at_ms = None;

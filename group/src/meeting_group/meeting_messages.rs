@@ -270,6 +270,11 @@ impl MeetingGroup {
         if epoch > current {
             return Opening::Early(epoch, message);
         }
+        if self.member_since_epoch.is_some_and(|since| epoch < since) {
+            // Sent before we joined (members re-send their state in each epoch, and the
+            // server relays as soon as it accepts the commit that adds us): not for us.
+            return Opening::Ignored;
+        }
         let Some(group) = self.group.as_mut() else {
             return Opening::Ignored;
         };

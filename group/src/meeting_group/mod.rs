@@ -199,6 +199,8 @@ pub struct MeetingGroup {
     buffered_commits: BTreeMap<u64, BufferedCommit>,
     /// Application messages of future epochs, oldest first.
     buffered_messages: BufferedMessages,
+    /// The epoch we entered the group in (messages sent before it were never ours).
+    member_since_epoch: Option<u64>,
     /// Since when we wait for a missing commit.
     gap_since_ms: Option<u64>,
     /// Newer-epoch media reports and the server queries they led to.
@@ -245,6 +247,7 @@ impl MeetingGroup {
             pending_key_packages: BTreeMap::new(),
             buffered_commits: BTreeMap::new(),
             buffered_messages: BufferedMessages::new(),
+            member_since_epoch: None,
             gap_since_ms: None,
             newer_epoch_hint: NewerEpochHint::default(),
             join_challenges: JoinChallenges::default(),

@@ -222,6 +222,7 @@ impl MeetingGroup {
         self.pending_key_packages.clear();
         self.buffered_commits.clear();
         self.buffered_messages.clear();
+        self.member_since_epoch = None;
         self.gap_since_ms = None;
         self.own_commit = None;
         self.start_requested = false;
