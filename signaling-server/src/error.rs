@@ -59,6 +59,9 @@ pub enum Error {
     /// A freshly drawn room id collided with an existing room (128 random bits: never in practice).
     #[error("room id already in use")]
     RoomIdTaken,
+    /// `PUT /api/rooms/{id}` named a room a member ended: it is not held again.
+    #[error("this meeting was ended")]
+    RoomEnded,
     /// The room named by the client does not exist (never created, or swept after its TTL).
     #[error("unknown room")]
     UnknownRoom,
@@ -166,6 +169,7 @@ impl Error {
             | Self::Serve(_)
             | Self::TooManyRooms
             | Self::RoomIdTaken
+            | Self::RoomEnded
             | Self::ProtocolMismatch { .. }
             | Self::CommitRejected { .. } => None,
             #[cfg(feature = "test-hooks")]

@@ -39,7 +39,8 @@ pub(crate) async fn create_room(State(state): State<AppState>) -> Response {
 
 /// `PUT /api/rooms/{id}`: holds the room `id` again, empty, if the server does not hold it
 /// (200 either way): the clients of a meeting in progress call it when the server forgot
-/// their room (it restarted). 400 for a malformed id, 503 as for `POST /api/rooms`. The
+/// their room (it restarted). 410 for a room a member ended, 400 for a malformed id, 503
+/// as for `POST /api/rooms`. The
 /// room only relays; who may join the meeting is the members' group's business.
 pub(crate) async fn hold_room(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     let Ok(room_id) = RoomId::parse(&id) else {
@@ -47,6 +48,7 @@ pub(crate) async fn hold_room(State(state): State<AppState>, Path(id): Path<Stri
     };
     match state.hold_room(room_id.clone()) {
         Ok(()) => Json(CreatedRoom { room_id }).into_response(),
+        Err(Error::RoomEnded) => (StatusCode::GONE, "this meeting was ended").into_response(),
         Err(Error::TooManyRooms) => api_error(
             StatusCode::SERVICE_UNAVAILABLE,
             ApiErrorCode::TooManyRooms,

@@ -122,13 +122,9 @@ impl AppState {
         Ok(id)
     }
 
-    /// Holds room `id` again if it is not held (after a restart, a meeting in progress
-    /// comes back with the id it had); nothing changes if it is.
+    /// Holds room `id` again: see [`Rooms::hold`].
     pub fn hold_room(&self, id: RoomId) -> Result<(), Error> {
-        match self.rooms().create(id, Instant::now()) {
-            Ok(()) | Err(Error::RoomIdTaken) => Ok(()),
-            Err(error) => Err(error),
-        }
+        self.rooms().hold(id, Instant::now())
     }
 
     /// Whether the room exists.

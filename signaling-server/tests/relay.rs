@@ -246,8 +246,16 @@ async fn a_ping_is_answered_and_a_forgotten_room_is_held_again() {
         let held = http(restarted.addr, "PUT", &path).await;
         assert_eq!(held.status, 200, "{held:?}");
     }
-    let (_bob, _, others) = restarted.join(&room, "Bob").await;
+    let (mut bob, _, others) = restarted.join(&room, "Bob").await;
     assert!(others.is_empty());
+    // Holding it again while Bob is in changes nothing for him.
+    assert_eq!(http(restarted.addr, "PUT", &path).await.status, 200);
+    bob.send(&ClientMessage::Ping).await;
+    assert_eq!(
+        bob.recv().await,
+        ServerMessage::Pong,
+        "nothing else came first"
+    );
     let malformed = http(restarted.addr, "PUT", "/api/rooms/not-a-room").await;
     assert_eq!(malformed.status, 400);
 }

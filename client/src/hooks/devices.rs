@@ -99,6 +99,10 @@ fn swap_in_device(
     spawn_local(async move {
         let notice = match media::capture_track(kind, id.as_deref()).await {
             Ok(track) => {
+                // The switch as it is now, not as it was when the device was asked for:
+                // muting meanwhile must not come back unmuted.
+                let enabled =
+                    media::first_track(&stream, kind).map_or(enabled, |old| old.enabled());
                 track.set_enabled(enabled);
                 media::swap_track(&stream, kind, &track);
                 watch_track(dispatcher.clone(), Clone::clone(&stream), track);

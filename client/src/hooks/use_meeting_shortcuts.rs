@@ -38,7 +38,11 @@ pub fn use_meeting_shortcuts(
 type Latest = Rc<RefCell<Option<(AppContext, SessionHandle, UseStateHandle<bool>)>>>;
 
 fn on_key(latest: &Latest, event: &web_sys::Event) {
-    let Some(event) = event.dyn_ref::<KeyboardEvent>() else {
+    // A held key repeats: one toggle per press, not a flood of messages.
+    let Some(event) = event
+        .dyn_ref::<KeyboardEvent>()
+        .filter(|event| !event.repeat())
+    else {
         return;
     };
     let modified = event.ctrl_key() || event.alt_key() || event.meta_key();

@@ -101,10 +101,15 @@ impl AudioLevels {
         );
     }
 
-    /// Stops watching `participant` (they left, or their stream changed).
+    /// Stops watching `participant` (they left, or their stream changed); if they were
+    /// speaking, they no longer are.
     pub fn forget(&self, participant: ParticipantId) {
-        if let Some(watched) = self.inner.watched.borrow_mut().remove(&participant) {
+        let removed = self.inner.watched.borrow_mut().remove(&participant);
+        if let Some(mut watched) = removed {
             let _ = watched.source.disconnect();
+            if watched.activity.observe(0.0, f64::INFINITY) == Some(false) {
+                self.inner.on_change.emit((participant, false));
+            }
         }
     }
 }

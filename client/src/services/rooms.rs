@@ -34,7 +34,7 @@ pub async fn create_room() -> Result<RoomId, RoomApiError> {
 /// Asks the server to hold room `room` again (`PUT /api/rooms/{id}`): after a server
 /// restart, the room of a meeting in progress is unknown to it. Nothing secret is involved:
 /// the room only relays, and the meeting's keys live in its members' group.
-pub async fn recreate_room(room: &RoomId) -> Result<(), RoomApiError> {
+pub async fn hold_room(room: &RoomId) -> Result<(), RoomApiError> {
     let response = Request::put(&format!("/api/rooms/{room}"))
         .send()
         .await

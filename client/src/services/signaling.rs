@@ -5,10 +5,10 @@
 //! A socket that has not joined holds no room slot on the server and is closed by it
 //! after a while (the server's join timeout); the click then opens a fresh one.
 //!
-//! A joined connection pings the server every [`PING_INTERVAL_MS`]; one that hears
-//! nothing for [`STALL_MS`] (a laptop that slept, a network that changed under it) counts
-//! as closed ([`STALLED`]), so that the session connects again instead of waiting for TCP
-//! to give up.
+//! An open connection pings the server every [`PING_INTERVAL_MS`]; one whose ping goes
+//! unanswered for [`STALL_MS`] (a laptop that slept, a network that changed under it)
+//! counts as closed ([`STALLED`]), so that the session connects again instead of waiting
+//! for TCP to give up.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -43,7 +43,7 @@ pub enum SignalingError {
 
 /// How often a connection pings the server, in milliseconds.
 pub const PING_INTERVAL_MS: u32 = 5_000;
-/// A connection that heard nothing from the server for this long has stalled.
+/// A connection whose ping is unanswered for this long has stalled.
 pub const STALL_MS: f64 = 15_000.0;
 /// The close code this page reports for a stalled connection (never sent by a server).
 pub const STALLED: u16 = 4000;
@@ -234,11 +234,14 @@ impl SignalingConnection {
         } else {
             Closure::<dyn FnMut()>::new(send_join)
         };
-        let last_heard = Rc::new(Cell::new(now_ms()));
+        // When the oldest ping still unanswered went out (any message answers it). Timed
+        // from the ping, not from the last message: a hidden tab's timers may fire once a
+        // minute, and a quiet minute is no stall.
+        let unanswered_since = Rc::new(Cell::new(None::<f64>));
         let on_message_closure = {
-            let last_heard = Rc::clone(&last_heard);
+            let unanswered_since = Rc::clone(&unanswered_since);
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                last_heard.set(now_ms());
+                unanswered_since.set(None);
                 let Some(text) = event.data().as_string() else {
                     on_garbage.emit("the server sent a binary message".to_owned());
                     return;
@@ -259,7 +262,11 @@ impl SignalingConnection {
                 if closing.get() {
                     return;
                 }
-                if now_ms() - last_heard.get() >= STALL_MS {
+                let now = now_ms();
+                if unanswered_since
+                    .get()
+                    .is_some_and(|since| now - since >= STALL_MS)
+                {
                     // Reported once; the socket's own close event is ignored from now on.
                     closing.set(true);
                     let _ = socket.close_with_code(1000);
@@ -267,8 +274,11 @@ impl SignalingConnection {
                         code: STALLED,
                         reason: describe_close(STALLED, ""),
                     });
-                } else if socket.ready_state() == WebSocket::OPEN {
-                    let _ = socket.send_with_str(&ping);
+                } else if socket.ready_state() == WebSocket::OPEN
+                    && socket.send_with_str(&ping).is_ok()
+                    && unanswered_since.get().is_none()
+                {
+                    unanswered_since.set(Some(now));
                 }
             })
         };

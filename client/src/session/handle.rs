@@ -23,9 +23,14 @@ use yew::UseReducerDispatcher;
 use super::teardown::Ending;
 use super::MeetingSession;
 use crate::invite::Invite;
+use crate::roster::MeetingClosed;
 use crate::services::media;
+use crate::services::rooms::RoomApiError;
 use crate::services::signaling::{is_worth_retrying, CloseInfo};
 use crate::state::{Action, AppState};
+
+/// `PUT /api/rooms/{id}`'s answer for a room a member ended.
+const GONE: u16 = 410;
 
 /// The longest pause between two attempts to connect again, in milliseconds.
 pub const MAX_RECONNECT_DELAY_MS: u32 = 15_000;
@@ -100,6 +105,11 @@ struct Shared {
     reconnect: RefCell<Option<Timeout>>,
     /// Attempts since the connection was last good.
     attempts: Cell<u32>,
+    /// Counts starts and ends: an attempt to connect again that was waiting for the server
+    /// when the person left (or another session started) does not start.
+    generation: Cell<u64>,
+    /// Our media state as last set: a session made after a lost connection starts with it.
+    media_state: RefCell<Option<MediaState>>,
 }
 
 /// Two handles are equal when they reach the same sessions: the context changes only
@@ -119,6 +129,8 @@ impl SessionHandle {
                 session: RefCell::new(None),
                 reconnect: RefCell::new(None),
                 attempts: Cell::new(0),
+                generation: Cell::new(0),
+                media_state: RefCell::new(None),
             }),
         };
         #[cfg(feature = "test-hooks")]
@@ -220,6 +232,9 @@ impl SessionHandle {
             self.shared.dispatcher.clone(),
             on_lost,
         );
+        if let Some(state) = *self.shared.media_state.borrow() {
+            session.set_media_state(MeetingMessage::MediaState(state));
+        }
         *self.shared.session.borrow_mut() = Some(session);
     }
 
@@ -257,6 +272,7 @@ impl SessionHandle {
             reason: close.reason,
         });
         let handle = self.clone();
+        let generation = self.shared.generation.get();
         let retry = Timeout::new(reconnect_delay_ms(attempt), move || {
             handle.shared.reconnect.borrow_mut().take();
             if !server_forgot_room {
@@ -264,18 +280,33 @@ impl SessionHandle {
                 return;
             }
             spawn_local(async move {
-                // A failure shows as the next attempt's refusal.
-                let _ = crate::services::rooms::recreate_room(invite.room_id()).await;
-                handle.start_session(invite, display_name, local, screen);
+                let held = crate::services::rooms::hold_room(invite.room_id()).await;
+                if handle.shared.generation.get() != generation {
+                    return;
+                }
+                match held {
+                    // A member ended the meeting while we were away.
+                    Err(RoomApiError::Status(GONE)) => {
+                        handle.dispatch(Action::MeetingClosed(MeetingClosed::ServerEnded));
+                    }
+                    // Any other failure shows as the next attempt's refusal.
+                    _ => handle.start_session(invite, display_name, local, screen),
+                }
             });
         });
         *self.shared.reconnect.borrow_mut() = Some(retry);
     }
 
+    /// No attempt to connect again starts from now on, also one waiting for the server.
+    fn stop_reconnecting(&self) {
+        self.shared.reconnect.borrow_mut().take();
+        self.shared.generation.set(self.shared.generation.get() + 1);
+    }
+
     /// Ends the running session, if any, and any attempt to connect again: the page no
     /// longer shows the meeting. Local capture is left to the page (the lobby keeps it).
     pub(crate) fn end(&self) {
-        self.shared.reconnect.borrow_mut().take();
+        self.stop_reconnecting();
         let session = self.shared.session.borrow_mut().take();
         if let Some(session) = session {
             session.end(Ending::Left);
@@ -285,7 +316,7 @@ impl SessionHandle {
     /// "Leave": stops the camera, the microphone and the shared screen, ends the session
     /// (the server hears `leave`, every connection closes) and shows the "left" page.
     pub fn leave(&self) {
-        self.shared.reconnect.borrow_mut().take();
+        self.stop_reconnecting();
         let session = self.shared.session.borrow_mut().take();
         if let Some(session) = session {
             let (local, screen) = session.capture();
@@ -366,6 +397,7 @@ impl SessionHandle {
     /// Our microphone, camera, screen and hand as they are now: the members hear of a
     /// change.
     pub fn set_media_state(&self, state: MediaState) {
+        *self.shared.media_state.borrow_mut() = Some(state);
         if let Some(session) = self.session() {
             session.set_media_state(MeetingMessage::MediaState(state));
         }

@@ -7,7 +7,7 @@
 //! SFU follows its [`SfuRoomLifecycle`], and the [`SfuCommand`]s returned here are for the
 //! caller to hand to the SFU actor.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use conclave_protocol::{
@@ -118,6 +118,9 @@ pub struct RoomLimits {
     pub empty_room_ttl: Duration,
 }
 
+/// How many ended rooms are remembered (a room id is 22 characters: about 200 KiB).
+pub const ENDED_ROOMS_KEPT: usize = 8_192;
+
 #[derive(Debug)]
 struct Member<P> {
     info: ParticipantInfo,
@@ -173,6 +176,10 @@ impl<P: Clone> Room<P> {
 #[derive(Debug)]
 pub struct Rooms<P> {
     rooms: HashMap<RoomId, Room<P>>,
+    /// The latest rooms a member ended, newest last, at most [`ENDED_ROOMS_KEPT`]: they are
+    /// not held again ([`Rooms::hold`]), so a page that was away cannot revive an ended
+    /// meeting under its old link.
+    ended: VecDeque<RoomId>,
     limits: RoomLimits,
     media: MediaPolicy,
     /// Test-only handshake faults (feature `test-hooks`).
@@ -193,6 +200,7 @@ impl<P: Clone> Rooms<P> {
     pub fn with_media(limits: RoomLimits, media: MediaPolicy) -> Self {
         Self {
             rooms: HashMap::new(),
+            ended: VecDeque::new(),
             limits,
             media,
             #[cfg(feature = "test-hooks")]
@@ -202,14 +210,27 @@ impl<P: Clone> Rooms<P> {
         }
     }
 
+    /// Holds room `id` again (after a restart, the pages of a meeting in progress come back
+    /// with it); nothing changes if it is held. Refused with [`Error::RoomEnded`] for a room
+    /// a member ended (of the latest [`ENDED_ROOMS_KEPT`]).
+    pub fn hold(&mut self, id: RoomId, now: Instant) -> Result<(), Error> {
+        if self.ended.contains(&id) {
+            return Err(Error::RoomEnded);
+        }
+        match self.create(id, now) {
+            Ok(()) | Err(Error::RoomIdTaken) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
+
     /// Creates an empty room; it lives at least [`RoomLimits::empty_room_ttl`] from `now`
     /// so that its creator has time to join.
     pub fn create(&mut self, id: RoomId, now: Instant) -> Result<(), Error> {
-        if self.rooms.len() >= self.limits.max_rooms {
-            return Err(Error::TooManyRooms);
-        }
         if self.rooms.contains_key(&id) {
             return Err(Error::RoomIdTaken);
+        }
+        if self.rooms.len() >= self.limits.max_rooms {
+            return Err(Error::TooManyRooms);
         }
         let room = Room {
             members: Vec::new(),
@@ -542,22 +563,22 @@ impl<P: Clone> Rooms<P> {
         message: Bytes,
         now: Instant,
     ) -> Result<Vec<Delivery<P>>, Error> {
-        #[cfg(feature = "test-hooks")]
-        let message = {
-            let mut message = message;
-            self.hostile
-                .tamper_application_message(room_id, &mut message);
-            message
-        };
         let room = self.rooms.get_mut(room_id).ok_or(Error::UnknownRoom)?;
         if room.member(from).is_none() {
             return Err(Error::NotJoined);
         }
         let present = room.present();
         // A knocker's message is refused here, before it costs anything.
-        let routed = room
+        #[cfg_attr(not(feature = "test-hooks"), allow(unused_mut))]
+        let mut routed = room
             .delivery
             .relay_application_message(from, message, &present)?;
+        #[cfg(feature = "test-hooks")]
+        for routed in &mut routed {
+            if let ServerMessage::ApplicationMessage { message, .. } = &mut routed.message {
+                self.hostile.tamper_application_message(room_id, message);
+            }
+        }
         let within_budget = room
             .member_mut(from)
             .is_some_and(|member| member.application_messages.spend(now));
@@ -602,6 +623,10 @@ impl<P: Clone> Rooms<P> {
         let Some(mut room) = self.rooms.remove(room_id) else {
             return Err(Error::UnknownRoom);
         };
+        if self.ended.len() >= ENDED_ROOMS_KEPT {
+            self.ended.pop_front();
+        }
+        self.ended.push_back(room_id.clone());
         #[cfg(feature = "test-hooks")]
         {
             self.faults.forget_room(room_id);

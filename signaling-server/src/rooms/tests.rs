@@ -337,6 +337,27 @@ fn a_member_ends_the_meeting_for_everyone_and_the_room_is_gone() {
         rooms.join(&room(1), "dee", mesh()),
         Err(Error::UnknownRoom)
     ));
+    // A page that was away cannot have the ended meeting's room held again.
+    assert!(matches!(
+        rooms.hold(room(1), Instant::now()),
+        Err(Error::RoomEnded)
+    ));
+    assert!(!rooms.contains(&room(1)));
+}
+
+#[test]
+fn holding_a_room_creates_it_once_and_leaves_a_held_one_alone() {
+    let mut rooms = rooms(1, 6);
+    let now = Instant::now();
+    rooms.hold(room(1), now).unwrap();
+    let ada = rooms.join(&room(1), "ada", mesh()).unwrap().you;
+    // At the room limit, holding the room that is held still succeeds and changes nothing.
+    rooms.hold(room(1), now).unwrap();
+    assert_eq!(
+        rooms.participants(&room(1)),
+        vec![ParticipantInfo { id: ada }]
+    );
+    assert!(matches!(rooms.hold(room(2), now), Err(Error::TooManyRooms)));
 }
 
 #[test]
