@@ -25,7 +25,13 @@ pub enum ChatAuthor {
     /// This browser.
     You,
     /// A member, named as its credential carries it (also after it left).
-    Member(String),
+    Member {
+        /// The name its credential carries.
+        name: String,
+        /// The first group of its key fingerprint, if it is a member now (shown when
+        /// another member shares the name: names are self-chosen).
+        key: Option<String>,
+    },
     /// Messages that did not decrypt (altered, replayed or too old): not anyone's.
     Undecryptable {
         /// How many in a row.
@@ -83,8 +89,8 @@ impl ChatLog {
     }
 
     /// A member's message; counted unread unless the panel is `open`.
-    pub fn received(&mut self, name: String, text: String, time: String, open: bool) {
-        self.push(ChatAuthor::Member(name), text, time);
+    pub fn received(&mut self, author: ChatAuthor, text: String, time: String, open: bool) {
+        self.push(author, text, time);
         if !open {
             self.unread += 1;
         }
@@ -173,6 +179,9 @@ pub struct Arrival {
     pub sender_name: String,
     /// The sender's fingerprint (hex), if it is a member now.
     pub sender: Option<String>,
+    /// The first group of the sender's fingerprint as people read it, if it is a member
+    /// now.
+    pub sender_key: Option<String>,
     /// What it says.
     pub message: MeetingMessage,
     /// The local time, as `HH:MM`.
@@ -184,8 +193,13 @@ pub struct Arrival {
 impl Arrival {
     /// `received` as it arrived at `time` (`now_ms` on the page's clock).
     pub fn new(received: ReceivedMessage, time: String, now_ms: f64) -> Self {
+        let key = |member: &conclave_group::Member| {
+            let shown = member.fingerprint.to_string();
+            shown.split(' ').next().unwrap_or_default().to_owned()
+        };
         Self {
             sender_name: received.sender_name,
+            sender_key: received.sender.as_ref().map(key),
             sender: received.sender.map(|member| member.fingerprint.to_hex()),
             message: received.message,
             time,
@@ -206,7 +220,11 @@ pub fn apply_arrival(
 ) -> Option<String> {
     match arrival.message {
         MeetingMessage::Chat { text } => {
-            chat.received(arrival.sender_name, text, arrival.time, open);
+            let author = ChatAuthor::Member {
+                name: arrival.sender_name,
+                key: arrival.sender_key,
+            };
+            chat.received(author, text, arrival.time, open);
         }
         MeetingMessage::MediaState(media) => {
             if let Some(sender) = arrival.sender {
@@ -236,6 +254,7 @@ mod tests {
         Arrival {
             sender_name: "Ada".to_owned(),
             sender: sender.map(str::to_owned),
+            sender_key: sender.map(|_| "ab12".to_owned()),
             message,
             time: "10:00".to_owned(),
             now_ms,
@@ -264,14 +283,15 @@ mod tests {
         );
         assert_eq!(chat.unread, 1);
         assert_eq!(chat.entries().count(), 2);
+        let bo = || ChatAuthor::Member {
+            name: "Bo".to_owned(),
+            key: None,
+        };
         for _ in 0..MAX_CHAT_HISTORY {
-            chat.received("Bo".to_owned(), "x".to_owned(), "10:01".to_owned(), true);
+            chat.received(bo(), "x".to_owned(), "10:01".to_owned(), true);
         }
         assert_eq!(chat.entries().count(), MAX_CHAT_HISTORY);
-        assert_eq!(
-            chat.entries().next().unwrap().author,
-            ChatAuthor::Member("Bo".to_owned())
-        );
+        assert_eq!(chat.entries().next().unwrap().author, bo());
         let ids: Vec<u64> = chat.entries().map(|entry| entry.id).collect();
         assert!(
             ids.windows(2).all(|pair| pair[0] < pair[1]),
@@ -285,14 +305,18 @@ mod tests {
         for _ in 0..3 {
             chat.undecryptable("10:00".to_owned());
         }
-        chat.received("Ada".to_owned(), "hi".to_owned(), "10:01".to_owned(), true);
+        let ada = ChatAuthor::Member {
+            name: "Ada".to_owned(),
+            key: None,
+        };
+        chat.received(ada.clone(), "hi".to_owned(), "10:01".to_owned(), true);
         chat.undecryptable("10:02".to_owned());
         let authors: Vec<ChatAuthor> = chat.entries().map(|entry| entry.author.clone()).collect();
         assert_eq!(
             authors,
             vec![
                 ChatAuthor::Undecryptable { count: 3 },
-                ChatAuthor::Member("Ada".to_owned()),
+                ada,
                 ChatAuthor::Undecryptable { count: 1 },
             ]
         );

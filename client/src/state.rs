@@ -933,6 +933,7 @@ mod tests {
         state.apply(Action::MeetingMessage(crate::meeting_messages::Arrival {
             sender_name: "Grace".to_owned(),
             sender: Some(grace_key),
+            sender_key: None,
             message: conclave_group::MeetingMessage::MediaState(conclave_group::MediaState {
                 screen_shared: true,
                 ..conclave_group::MediaState::default()

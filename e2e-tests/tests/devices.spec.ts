@@ -41,8 +41,10 @@ test('another camera, microphone or speaker is used without rejoining; an unplug
   await expect(settings).toBeVisible();
   await settings.getByLabel('Camera', { exact: true }).selectOption({ label: 'fake_device_2' });
   await expect.poll(() => bob.sentTrackLabels()).toContain('video: fake_device_2');
+  expect(await bob.sentTrackLabels()).not.toContain('video: fake_device_0');
   await settings.getByLabel('Microphone', { exact: true }).selectOption({ label: 'Fake Audio Input 1' });
   await expect.poll(() => bob.sentTrackLabels()).toContain('audio: Fake Audio Input 1');
+  expect(await bob.sentTrackLabels()).not.toContain('audio: Fake Default Audio Input');
   expect(await bob.peerConnectionsMade()).toBe(connections);
   await expect(alice.tileStatus('Bob')).toHaveText('Decrypting');
   await expectRising(() => alice.framesDecodedOf('Bob'), 10);

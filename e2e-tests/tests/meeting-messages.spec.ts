@@ -35,8 +35,12 @@ test('chat reaches every other member, counted unread until opened, and the serv
   await expect(alice.chatEntry('Bob', 'See you then.')).toBeVisible();
   await expect(carol.chatEntry('Bob', 'Agreed.')).toBeVisible();
 
-  const relayed = sentFrames.filter((frame) => frame.includes('"application_message"'));
-  expect(relayed.length).toBeGreaterThan(0);
+  // The server gets each message as base64url bytes: decoded, no plaintext in them.
+  const sealed = sentFrames
+    .filter((frame) => frame.includes('"application_message"'))
+    .map((frame) => Buffer.from(JSON.parse(frame).message as string, 'base64url').toString('latin1'));
+  expect(sealed.length).toBeGreaterThan(0);
+  for (const bytes of sealed) expect(bytes).not.toContain('Thursday');
   for (const frame of sentFrames) expect(frame).not.toContain('Thursday');
 });
 

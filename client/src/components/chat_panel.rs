@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -95,6 +97,21 @@ pub fn chat_panel() -> Html {
         let app = app.clone();
         Callback::from(move |_: MouseEvent| app.dispatch(Action::SetChatOpen(false)))
     };
+    // Names two members share now, or that read as ours: shown with the key's first group.
+    let shared_names: HashSet<String> = app
+        .meeting
+        .group
+        .as_ref()
+        .map(|group| {
+            let mut seen = HashSet::new();
+            group
+                .members
+                .iter()
+                .filter(|member| !seen.insert(member.display_name.clone()))
+                .map(|member| member.display_name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
 
     html! {
         <section class="card side-card chat" aria-label="Chat">
@@ -108,7 +125,7 @@ pub fn chat_panel() -> Html {
             <div class="chat-log" role="log" aria-live="polite" aria-labelledby="chat-title"
                  ref={log_ref} tabindex="0">
                 <ol class="chat-list">
-                    { for app.meeting.chat.entries().map(chat_line) }
+                    { for app.meeting.chat.entries().map(|entry| chat_line(entry, &shared_names)) }
                 </ol>
             </div>
             <form class="chat-form" onsubmit={on_submit}>
@@ -126,7 +143,9 @@ pub fn chat_panel() -> Html {
     }
 }
 
-fn chat_line(entry: &ChatEntry) -> Html {
+/// One entry. A member's name gets its key's first group when it is shared or reads as
+/// ours ("You"): names are self-chosen, keys are not.
+fn chat_line(entry: &ChatEntry, shared_names: &HashSet<String>) -> Html {
     let time = html! { <time class="chat-time">{ entry.time.clone() }</time> };
     match &entry.author {
         ChatAuthor::Undecryptable { count } => {
@@ -142,16 +161,23 @@ fn chat_line(entry: &ChatEntry) -> Html {
                 </li>
             }
         }
-        author => {
-            let (name, own) = match author {
-                ChatAuthor::You => ("You".to_owned(), true),
-                ChatAuthor::Member(name) => (name.clone(), false),
-                ChatAuthor::Undecryptable { .. } => (String::new(), false),
+        ChatAuthor::You => html! {
+            <li key={entry.id} class="chat-entry chat-own" data-own="true">
+                <span class="chat-author">{ "You" }</span>
+                { " " }
+                { time }
+                <p class="chat-text">{ entry.text.clone() }</p>
+            </li>
+        },
+        ChatAuthor::Member { name, key } => {
+            let ambiguous = shared_names.contains(name) || name.eq_ignore_ascii_case("you");
+            let shown = match key {
+                Some(key) if ambiguous => format!("{name} ({key})"),
+                _ => name.clone(),
             };
             html! {
-                <li key={entry.id} class={classes!("chat-entry", own.then_some("chat-own"))}
-                    data-author={name.clone()}>
-                    <span class="chat-author">{ name }</span>
+                <li key={entry.id} class="chat-entry" data-author={name.clone()}>
+                    <span class="chat-author">{ shown }</span>
                     { " " }
                     { time }
                     <p class="chat-text">{ entry.text.clone() }</p>

@@ -2,12 +2,10 @@ use gloo::timers::callback::Interval;
 use web_sys::{AudioContext, MediaStream};
 use yew::prelude::*;
 
-use crate::speech_activity::rms;
+use crate::services::audio_meter::AudioMeter;
 
 /// How often the level is read, in milliseconds.
 const LEVEL_INTERVAL_MS: u32 = 100;
-/// Samples per reading.
-const WINDOW_SAMPLES: u32 = 512;
 /// The level shown at full scale (speech peaks near it; the meter is not a VU meter).
 const FULL_SCALE: f32 = 0.3;
 /// How much of a peak is left after each reading: peaks fade over about a second instead
@@ -23,20 +21,11 @@ pub fn use_microphone_level(stream: Option<MediaStream>, revision: u64) -> f32 {
         let level = level.clone();
         use_effect_with((stream, revision), move |(stream, _)| {
             let meter = stream.as_ref().and_then(|stream| {
-                if stream.get_audio_tracks().length() == 0 {
-                    return None;
-                }
                 let context = AudioContext::new().ok()?;
-                let _ = context.resume();
-                let source = context.create_media_stream_source(stream).ok()?;
-                let analyser = context.create_analyser().ok()?;
-                analyser.set_fft_size(WINDOW_SAMPLES);
-                source.connect_with_audio_node(&analyser).ok()?;
-                let mut samples = vec![0.0_f32; WINDOW_SAMPLES as usize];
+                let mut meter = AudioMeter::attach(&context, stream)?;
                 let mut shown = 0.0_f32;
                 let interval = Interval::new(LEVEL_INTERVAL_MS, move || {
-                    analyser.get_float_time_domain_data(&mut samples);
-                    let now = (rms(&samples) / FULL_SCALE).min(1.0);
+                    let now = (meter.level() / FULL_SCALE).min(1.0);
                     shown = now.max(shown * PEAK_DECAY);
                     level.set(shown);
                 });

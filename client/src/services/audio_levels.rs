@@ -8,21 +8,19 @@ use std::rc::{Rc, Weak};
 
 use conclave_protocol::ParticipantId;
 use gloo::timers::callback::Interval;
-use web_sys::{AnalyserNode, AudioContext, MediaStream, MediaStreamAudioSourceNode};
+use web_sys::{AudioContext, MediaStream};
 use yew::Callback;
 
+use super::audio_meter::AudioMeter;
 use super::now_ms;
-use crate::speech_activity::{rms, SpeechActivity};
+use crate::speech_activity::SpeechActivity;
 
 /// How often the levels are read, in milliseconds.
 const MEASURE_INTERVAL_MS: u32 = 100;
-/// Samples per measurement (about 11 ms at 48 kHz).
-const WINDOW_SAMPLES: u32 = 512;
 
 struct Watched {
     stream_id: String,
-    source: MediaStreamAudioSourceNode,
-    analyser: AnalyserNode,
+    meter: AudioMeter,
     activity: SpeechActivity,
 }
 
@@ -30,7 +28,6 @@ struct Inner {
     context: AudioContext,
     watched: RefCell<HashMap<ParticipantId, Watched>>,
     on_change: Callback<(ParticipantId, bool)>,
-    samples: RefCell<Vec<f32>>,
 }
 
 /// The audio levels of the streams it watches; `on_change` hears who starts or stops
@@ -48,7 +45,6 @@ impl AudioLevels {
             context,
             watched: RefCell::new(HashMap::new()),
             on_change,
-            samples: RefCell::new(vec![0.0; WINDOW_SAMPLES as usize]),
         });
         let weak: Weak<Inner> = Rc::downgrade(&inner);
         let timer = Interval::new(MEASURE_INTERVAL_MS, move || {
@@ -72,30 +68,18 @@ impl AudioLevels {
             .borrow()
             .get(&participant)
             .is_some_and(|watched| watched.stream_id == stream_id);
-        if same || stream.get_audio_tracks().length() == 0 {
+        if same {
             return;
         }
         self.forget(participant);
-        let context = &self.inner.context;
-        // Playback needs no user gesture here (the person clicked Join), but a context made
-        // before one starts suspended.
-        let _ = context.resume();
-        let (Ok(source), Ok(analyser)) = (
-            context.create_media_stream_source(stream),
-            context.create_analyser(),
-        ) else {
+        let Some(meter) = AudioMeter::attach(&self.inner.context, stream) else {
             return;
         };
-        analyser.set_fft_size(WINDOW_SAMPLES);
-        if source.connect_with_audio_node(&analyser).is_err() {
-            return;
-        }
         self.inner.watched.borrow_mut().insert(
             participant,
             Watched {
                 stream_id,
-                source,
-                analyser,
+                meter,
                 activity: SpeechActivity::default(),
             },
         );
@@ -106,7 +90,6 @@ impl AudioLevels {
     pub fn forget(&self, participant: ParticipantId) {
         let removed = self.inner.watched.borrow_mut().remove(&participant);
         if let Some(mut watched) = removed {
-            let _ = watched.source.disconnect();
             if watched.activity.observe(0.0, f64::INFINITY) == Some(false) {
                 self.inner.on_change.emit((participant, false));
             }
@@ -118,14 +101,10 @@ impl Inner {
     fn measure(&self) {
         let now = now_ms();
         let mut changes = Vec::new();
-        {
-            let mut samples = self.samples.borrow_mut();
-            let mut watched = self.watched.borrow_mut();
-            for (participant, watched) in watched.iter_mut() {
-                watched.analyser.get_float_time_domain_data(&mut samples);
-                if let Some(speaking) = watched.activity.observe(rms(&samples), now) {
-                    changes.push((*participant, speaking));
-                }
+        for (participant, watched) in self.watched.borrow_mut().iter_mut() {
+            let level = watched.meter.level();
+            if let Some(speaking) = watched.activity.observe(level, now) {
+                changes.push((*participant, speaking));
             }
         }
         for change in changes {
@@ -136,9 +115,8 @@ impl Inner {
 
 impl Drop for AudioLevels {
     fn drop(&mut self) {
-        for (_, watched) in self.inner.watched.borrow_mut().drain() {
-            let _ = watched.source.disconnect();
-        }
+        // Each meter disconnects as it drops.
+        self.inner.watched.borrow_mut().clear();
         let _ = self.inner.context.close();
     }
 }

@@ -192,15 +192,9 @@ pub async fn capture_track(
 /// Puts `track` in `stream` instead of the tracks of its kind there, which stop. The
 /// stream stays the same object: the transports, which read it, then send `track`.
 pub fn swap_track(stream: &MediaStream, kind: MediaKind, track: &MediaStreamTrack) {
-    let old = match kind {
-        MediaKind::Audio => stream.get_audio_tracks(),
-        MediaKind::Video => stream.get_video_tracks(),
-    };
-    for old in old.iter() {
-        if let Ok(old) = old.dyn_into::<MediaStreamTrack>() {
-            stream.remove_track(&old);
-            old.stop();
-        }
+    for old in tracks_of(stream, kind) {
+        stream.remove_track(&old);
+        old.stop();
     }
     stream.add_track(track);
 }
@@ -237,23 +231,24 @@ pub async fn start_screen_capture() -> Result<MediaStreamTrack, MediaError> {
 
 /// The stream's first track of `kind`.
 pub fn first_track(stream: &MediaStream, kind: MediaKind) -> Option<MediaStreamTrack> {
+    tracks_of(stream, kind).next()
+}
+
+/// The stream's tracks of `kind`.
+fn tracks_of(stream: &MediaStream, kind: MediaKind) -> impl Iterator<Item = MediaStreamTrack> {
     let tracks = match kind {
         MediaKind::Audio => stream.get_audio_tracks(),
         MediaKind::Video => stream.get_video_tracks(),
     };
-    tracks.get(0).dyn_into::<MediaStreamTrack>().ok()
+    tracks
+        .into_iter()
+        .filter_map(|track| track.dyn_into::<MediaStreamTrack>().ok())
 }
 
 /// Enables or disables every track of `kind` (a disabled track sends silence or black).
 pub fn set_kind_enabled(stream: &MediaStream, kind: MediaKind, enabled: bool) {
-    let tracks = match kind {
-        MediaKind::Audio => stream.get_audio_tracks(),
-        MediaKind::Video => stream.get_video_tracks(),
-    };
-    for track in tracks.iter() {
-        if let Ok(track) = track.dyn_into::<MediaStreamTrack>() {
-            track.set_enabled(enabled);
-        }
+    for track in tracks_of(stream, kind) {
+        track.set_enabled(enabled);
     }
 }
 

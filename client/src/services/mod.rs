@@ -3,6 +3,7 @@
 //! renders anything.
 
 pub mod audio_levels;
+pub mod audio_meter;
 pub mod clipboard;
 pub mod e2ee;
 pub mod idb;

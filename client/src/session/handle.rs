@@ -85,7 +85,7 @@ impl From<MeetingMessageError> for ChatRefusal {
         match error {
             MeetingMessageError::NotAMember => ChatRefusal::NotInMeeting,
             MeetingMessageError::BadChatText => ChatRefusal::TooLong,
-            MeetingMessageError::CannotEncrypt => ChatRefusal::CannotEncrypt,
+            MeetingMessageError::CannotEncrypt | _ => ChatRefusal::CannotEncrypt,
         }
     }
 }

@@ -120,11 +120,13 @@ impl Reaction {
 
 /// Why a meeting message was not sent (nothing left this browser).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MeetingMessageError {
     /// We are not a member of the group (not yet, or not any more).
     #[error("not in the encrypted meeting")]
     NotAMember,
-    /// A chat message with no text, or more than [`MAX_CHAT_CHARS`] characters.
+    /// A chat message with no text, or more than [`MAX_CHAT_CHARS`] characters (or, encoded,
+    /// more than [`MAX_MEETING_MESSAGE_BYTES`]).
     #[error("a chat message has 1 to {MAX_CHAT_CHARS} characters")]
     BadChatText,
     /// The group could not encrypt it (a proposal of ours is pending, or a library error).

@@ -1,0 +1,48 @@
+//! The level of one stream's audio, read with a Web Audio analyser (nothing is played: the
+//! analyser is connected to no output).
+
+use web_sys::{AnalyserNode, AudioContext, MediaStream, MediaStreamAudioSourceNode};
+
+use crate::speech_activity::rms;
+
+/// Samples per reading (about 11 ms at 48 kHz).
+const WINDOW_SAMPLES: u32 = 512;
+
+/// An analyser on one stream's audio, in a context its owner keeps.
+pub struct AudioMeter {
+    source: MediaStreamAudioSourceNode,
+    analyser: AnalyserNode,
+    samples: Vec<f32>,
+}
+
+impl AudioMeter {
+    /// Measures `stream`'s audio in `context`; `None` without audio (or Web Audio).
+    pub fn attach(context: &AudioContext, stream: &MediaStream) -> Option<Self> {
+        if stream.get_audio_tracks().length() == 0 {
+            return None;
+        }
+        // A context made before the person's first click starts suspended.
+        let _ = context.resume();
+        let source = context.create_media_stream_source(stream).ok()?;
+        let analyser = context.create_analyser().ok()?;
+        analyser.set_fft_size(WINDOW_SAMPLES);
+        source.connect_with_audio_node(&analyser).ok()?;
+        Some(Self {
+            source,
+            analyser,
+            samples: vec![0.0; WINDOW_SAMPLES as usize],
+        })
+    }
+
+    /// The root mean square of the latest window (samples in -1..1).
+    pub fn level(&mut self) -> f32 {
+        self.analyser.get_float_time_domain_data(&mut self.samples);
+        rms(&self.samples)
+    }
+}
+
+impl Drop for AudioMeter {
+    fn drop(&mut self) {
+        let _ = self.source.disconnect();
+    }
+}
