@@ -226,6 +226,22 @@ fn an_altered_or_replayed_message_opens_as_nobodys_and_a_misattributed_one_as_it
     assert_eq!(received.sender.unwrap().participant_id, Some(alice));
 }
 
+/// What the server sent `away` while `during` ran, held back instead of delivered: `away`
+/// is away from its inbox meanwhile.
+fn held_while_away(
+    meeting: &mut Meeting,
+    away: ParticipantId,
+    during: impl FnOnce(&mut Meeting),
+) -> Vec<ServerMessage> {
+    let client = meeting.clients.remove(&away).unwrap();
+    meeting.raw_inboxes.insert(away, Vec::new());
+    during(meeting);
+    let held = meeting.take_raw_inbox(away);
+    meeting.raw_inboxes.remove(&away);
+    meeting.clients.insert(away, client);
+    held
+}
+
 /// `id` seals `message` without sending it (the server delivers it later).
 fn seal_only(meeting: &mut Meeting, id: ParticipantId, message: &MeetingMessage) -> Bytes {
     let sealed = meeting
@@ -311,15 +327,13 @@ fn a_message_that_comes_before_its_epochs_commit_waits_for_it() {
     let (mut meeting, ids) = Meeting::of(&["Alice", "Bob"]);
     let [alice, bob] = [ids[0], ids[1]];
     // Bob is away from his inbox while Alice adds Carol and speaks in the new epoch.
-    let bob_client = meeting.clients.remove(&bob).unwrap();
-    meeting.raw_inboxes.insert(bob, Vec::new());
-    let carol = meeting.join("Carol");
-    meeting.settle();
-    meeting.say(alice, &chat("welcome, Carol"));
-    meeting.settle();
-    let held = meeting.take_raw_inbox(bob);
-    meeting.raw_inboxes.remove(&bob);
-    meeting.clients.insert(bob, bob_client);
+    let mut carol = bob;
+    let held = held_while_away(&mut meeting, bob, |meeting| {
+        carol = meeting.join("Carol");
+        meeting.settle();
+        meeting.say(alice, &chat("welcome, Carol"));
+        meeting.settle();
+    });
     let (messages, rest): (Vec<_>, Vec<_>) = held
         .into_iter()
         .partition(|m| matches!(m, ServerMessage::ApplicationMessage { .. }));
@@ -389,13 +403,11 @@ fn a_commit_passed_off_as_a_message_is_not_spent_and_blames_nobody() {
     let (mut meeting, ids) = Meeting::of(&["Alice", "Bob"]);
     let [alice, bob] = [ids[0], ids[1]];
     // Bob is away from his inbox while Alice adds Carol.
-    let bob_client = meeting.clients.remove(&bob).unwrap();
-    meeting.raw_inboxes.insert(bob, Vec::new());
-    let carol = meeting.join("Carol");
-    meeting.settle();
-    let held = meeting.take_raw_inbox(bob);
-    meeting.raw_inboxes.remove(&bob);
-    meeting.clients.insert(bob, bob_client);
+    let mut carol = bob;
+    let held = held_while_away(&mut meeting, bob, |meeting| {
+        carol = meeting.join("Carol");
+        meeting.settle();
+    });
     let commit = held
         .iter()
         .find_map(|message| match message {

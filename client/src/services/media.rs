@@ -26,6 +26,25 @@ pub enum MediaError {
     },
 }
 
+impl MediaError {
+    /// A rejection of one of the browser's media calls.
+    fn refused(error: &wasm_bindgen::JsValue) -> Self {
+        MediaError::Refused {
+            name: js_error_name(error),
+            detail: describe_js_error(error),
+        }
+    }
+}
+
+/// The browser's `navigator.mediaDevices`.
+fn media_devices() -> Result<web_sys::MediaDevices, MediaError> {
+    web_sys::window()
+        .ok_or(MediaError::Unsupported)?
+        .navigator()
+        .media_devices()
+        .map_err(|_| MediaError::Unsupported)
+}
+
 /// Explains a `getUserMedia` failure by its DOMException name.
 pub fn describe_capture_failure(name: Option<&str>, detail: &str) -> String {
     match name {
@@ -44,11 +63,7 @@ pub fn describe_capture_failure(name: Option<&str>, detail: &str) -> String {
 
 /// Starts camera and microphone; falls back to microphone only, then camera only.
 pub async fn start_local_media() -> Result<MediaStream, MediaError> {
-    let devices = web_sys::window()
-        .ok_or(MediaError::Unsupported)?
-        .navigator()
-        .media_devices()
-        .map_err(|_| MediaError::Unsupported)?;
+    let devices = media_devices()?;
     let mut first_error = None;
     for (audio, video) in [(true, true), (true, false), (false, true)] {
         let constraints = MediaStreamConstraints::new();
@@ -115,20 +130,13 @@ impl DeviceKind {
 
 /// The cameras, microphones and speakers the browser offers, in its order.
 pub async fn list_devices() -> Result<Vec<Device>, MediaError> {
-    let devices = web_sys::window()
-        .ok_or(MediaError::Unsupported)?
-        .navigator()
-        .media_devices()
-        .map_err(|_| MediaError::Unsupported)?;
+    let devices = media_devices()?;
     let promise = devices
         .enumerate_devices()
         .map_err(|_| MediaError::Unsupported)?;
     let listed = JsFuture::from(promise)
         .await
-        .map_err(|error| MediaError::Refused {
-            name: js_error_name(&error),
-            detail: describe_js_error(&error),
-        })?;
+        .map_err(|error| MediaError::refused(&error))?;
     let listed: js_sys::Array = listed.dyn_into().map_err(|_| MediaError::Unsupported)?;
     Ok(listed
         .iter()
@@ -155,11 +163,7 @@ pub async fn capture_track(
     kind: MediaKind,
     device_id: Option<&str>,
 ) -> Result<MediaStreamTrack, MediaError> {
-    let devices = web_sys::window()
-        .ok_or(MediaError::Unsupported)?
-        .navigator()
-        .media_devices()
-        .map_err(|_| MediaError::Unsupported)?;
+    let devices = media_devices()?;
     let wanted: wasm_bindgen::JsValue = match device_id {
         Some(id) => {
             let exact = js_sys::Object::new();
@@ -180,10 +184,7 @@ pub async fn capture_track(
         .map_err(|_| MediaError::Unsupported)?;
     let stream = JsFuture::from(promise)
         .await
-        .map_err(|error| MediaError::Refused {
-            name: js_error_name(&error),
-            detail: describe_js_error(&error),
-        })?
+        .map_err(|error| MediaError::refused(&error))?
         .dyn_into::<MediaStream>()
         .map_err(|_| MediaError::Unsupported)?;
     first_track(&stream, kind).ok_or(MediaError::Unsupported)
@@ -210,20 +211,13 @@ pub fn device_of(stream: &MediaStream, kind: MediaKind) -> Option<String> {
 
 /// Asks the person to pick a screen, window or tab; returns its video track.
 pub async fn start_screen_capture() -> Result<MediaStreamTrack, MediaError> {
-    let devices = web_sys::window()
-        .ok_or(MediaError::Unsupported)?
-        .navigator()
-        .media_devices()
-        .map_err(|_| MediaError::Unsupported)?;
+    let devices = media_devices()?;
     let promise = devices
         .get_display_media()
         .map_err(|_| MediaError::Unsupported)?;
     let stream = JsFuture::from(promise)
         .await
-        .map_err(|error| MediaError::Refused {
-            name: js_error_name(&error),
-            detail: describe_js_error(&error),
-        })?
+        .map_err(|error| MediaError::refused(&error))?
         .dyn_into::<MediaStream>()
         .map_err(|_| MediaError::Unsupported)?;
     first_track(&stream, MediaKind::Video).ok_or(MediaError::Unsupported)
