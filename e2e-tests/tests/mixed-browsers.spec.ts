@@ -1,7 +1,8 @@
 /**
  * Firefox ESR and Chromium in one meeting, in mesh mode and through Janus (both projects run
- * this file): each decrypts the other, frames keep decoding, both sides negotiate VP8, and
- * what Firefox's encoder produced never reaches Chromium in clear.
+ * this file): each decrypts the other whichever creates the meeting, frames keep decoding,
+ * both sides negotiate VP8, what Firefox's encoder produced never reaches Chromium in clear,
+ * and Firefox's audio frames settle at one size.
  */
 import { test, expect, expectRising } from '../fixtures/mixed-meeting';
 import { countShared, windowsBeyondClearPrefix } from '../support/plaintext-runs';
@@ -72,4 +73,24 @@ test('a meeting Firefox creates lets a Chromium participant in, and both decrypt
   await expect.poll(() => bob.tileStatusText('Alice')).toBe('Decrypting');
   await expectRising(() => alice.framesDecodedOf('Bob'), 20);
   await expectRising(() => bob.framesDecodedOf('Alice'), 20);
+});
+
+// Firefox ESR honours the `cbr=1` Conclave puts in every description it applies, but as the
+// mesh answerer its encoder starts variable-bitrate: about a tenth of its first 150 frames
+// (three seconds) differ in size (docs/THREAT_MODEL.md, "What remains open"). The check
+// starts after them; the same input at variable bitrate gives many sizes, so it can fail.
+test('a Firefox sender settles at one audio frame size', async ({ meeting, newFirefoxParticipant }) => {
+  const [alice] = await meeting(['Alice']);
+  const bob = await newFirefoxParticipant('Bob');
+  await bob.join(alice.invite);
+  await expect(alice.tileStatus('Bob')).toHaveText('Decrypting');
+
+  const opusFramesSent = async () =>
+    (await bob.takeRecordings()).sent.filter((frame) => frame.codec === 'opus').map((frame) => frame.data.length);
+  // The frames themselves are the clock: skip the first 150 (20 ms each).
+  let skipped = 0;
+  await expect.poll(async () => (skipped += (await opusFramesSent()).length)).toBeGreaterThanOrEqual(150);
+  const sizes: number[] = [];
+  await expect.poll(async () => sizes.push(...(await opusFramesSent()))).toBeGreaterThanOrEqual(200);
+  expect([...new Set(sizes)], 'sizes of the Opus frames Firefox encoded').toHaveLength(1);
 });
