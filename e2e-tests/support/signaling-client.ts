@@ -2,12 +2,24 @@
  * A bare signaling-protocol client for tests that play someone other than a Conclave
  * browser: a script that speaks the server's WebSocket protocol and nothing else.
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import WebSocket from 'ws';
 
 export type ServerMessage = { type: string; [field: string]: unknown };
 
-/** `PROTOCOL_VERSION` in protocol/src/lib.rs: the server admits only clients of its own. */
-export const PROTOCOL_VERSION = 5;
+/**
+ * `PROTOCOL_VERSION` in protocol/src/lib.rs: the server admits only clients of its own. Read
+ * from the source, so that a version bump cannot leave this client behind (as 5 did at 6).
+ */
+export const PROTOCOL_VERSION = protocolVersionOfTheSource();
+
+function protocolVersionOfTheSource(): number {
+  const source = readFileSync(path.resolve(__dirname, '../../protocol/src/lib.rs'), 'utf8');
+  const version = /pub const PROTOCOL_VERSION: u32 = (\d+);/.exec(source)?.[1];
+  if (version === undefined) throw new Error('protocol/src/lib.rs declares no PROTOCOL_VERSION');
+  return Number(version);
+}
 
 export class SignalingClient {
   readonly received: ServerMessage[] = [];

@@ -16,6 +16,8 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
     ("iproute2", "ip"),
     // The SFU of the Janus-mode suites (signaling-server/tests/janus_rooms.rs, Playwright).
     ("janus", "janus"),
+    // The second browser of the Playwright suite (driven by puppeteer-core over WebDriver BiDi).
+    ("firefox-esr", "firefox-esr"),
 ];
 
 /// The wasm32 target and the `wasm-bindgen` CLI of exactly the pinned crate version.

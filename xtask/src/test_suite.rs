@@ -228,7 +228,8 @@ fn playwright(root: &Path, projects: &[&str]) -> Result<(), Failure> {
         &e2e_dir,
         OsStr::new("npm"),
         &["ci", "--no-audit", "--no-fund"].map(OsStr::new),
-        &[],
+        // puppeteer-core fetches no browser; this keeps any puppeteer package from trying.
+        &[("PUPPETEER_SKIP_DOWNLOAD", OsStr::new("true"))],
     )?;
 
     type_check_www(&e2e_dir)?;

@@ -56,6 +56,9 @@ pub(super) fn end(inner_rc: &Rc<RefCell<SessionInner>>, ending: Ending) {
     };
     // Dropping these sends `leave`, closes the socket and stops the group's timer.
     drop(signaling);
+    // A session that ended before it connected (no encoded-transform API, no worker) would
+    // otherwise leave the lobby's socket open to the server while the page says it is not in.
+    crate::services::signaling::discard_preconnection();
     drop(key_agreement);
     close_media(&ending, transport, e2ee);
     match ending {

@@ -8,6 +8,8 @@
 //! - [`webrtc`]: the WebRTC steps both take, and their error, [`webrtc::WebRtcError`].
 //! - [`sdp_policy`]: what every description set or sent must say about audio metadata (no
 //!   audio-level header extension, constant-bitrate Opus); [`webrtc`] applies it to all.
+//! - [`sdp_formats`]: no attribute of a format a media section does not list (Firefox
+//!   leaves some that Chromium refuses); [`webrtc`] applies it to all too.
 //!
 //! Every transport attaches the worker's encrypting transform to each sender before
 //! negotiating, and its decrypting transform to each receiver before a frame arrives; none
@@ -19,6 +21,7 @@
 
 pub mod janus;
 pub mod mesh;
+pub mod sdp_formats;
 pub mod sdp_policy;
 pub mod webrtc;
 

@@ -4,7 +4,8 @@
 //! what a receiver got. The transports ([`super::mesh`], [`super::janus`]) decide when to
 //! take them; nothing here knows who is at the other end. Every description set here,
 //! local or remote, first goes through [`super::sdp_policy`] (no audio levels in RTP
-//! headers, constant-bitrate Opus).
+//! headers, constant-bitrate Opus) and [`super::sdp_formats`] (no attributes of formats a
+//! section does not list, which Chromium refuses in Firefox's offers).
 
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -14,6 +15,7 @@ use web_sys::{
     RtcRtpSender, RtcRtpTransceiver, RtcSdpType, RtcSessionDescriptionInit,
 };
 
+use super::sdp_formats::without_unlisted_formats;
 use super::sdp_policy::{apply_audio_privacy, AUDIO_LEVEL_EXTENSIONS};
 use super::TransportEvents;
 use crate::codec_preferences::VideoCodec;
@@ -154,7 +156,7 @@ fn sdp_of(description: &JsValue) -> Result<String, WebRtcError> {
 }
 
 /// Creates our offer or answer (`kind`), sets it as the local description and returns its
-/// SDP as set (after [`apply_audio_privacy`]: what goes to the other side).
+/// SDP as set (after [`described_by_policy`]: what goes to the other side).
 pub(super) async fn create_local_description(
     connection: &RtcPeerConnection,
     kind: RtcSdpType,
@@ -165,12 +167,18 @@ pub(super) async fn create_local_description(
         _ => (connection.create_offer(), "create an offer"),
     };
     let description = JsFuture::from(created).await.map_err(step_failed(step))?;
-    let sdp = apply_audio_privacy(&sdp_of(&description)?);
+    let sdp = described_by_policy(&sdp_of(&description)?);
     set_description(connection, kind, &sdp, true).await?;
     Ok(sdp)
 }
 
-/// Sets `sdp`, after [`apply_audio_privacy`], as the local (`local`) or remote description
+/// `sdp` as every description set or sent must be: [`apply_audio_privacy`] and
+/// [`without_unlisted_formats`].
+fn described_by_policy(sdp: &str) -> String {
+    apply_audio_privacy(&without_unlisted_formats(sdp))
+}
+
+/// Sets `sdp`, after [`described_by_policy`], as the local (`local`) or remote description
 /// of `connection`: an offer or answer from elsewhere (a peer, Janus) cannot bring back
 /// the audio-level extension or variable-bitrate Opus.
 pub(super) async fn set_description(
@@ -180,7 +188,7 @@ pub(super) async fn set_description(
     local: bool,
 ) -> Result<(), WebRtcError> {
     let init = RtcSessionDescriptionInit::new(kind);
-    init.set_sdp(&apply_audio_privacy(sdp));
+    init.set_sdp(&described_by_policy(sdp));
     if local {
         JsFuture::from(connection.set_local_description(&init))
             .await
