@@ -5,8 +5,10 @@ use web_sys::{AnalyserNode, AudioContext, MediaStream, MediaStreamAudioSourceNod
 
 use crate::speech_activity::rms;
 
-/// Samples per reading (about 11 ms at 48 kHz).
-const WINDOW_SAMPLES: u32 = 512;
+/// Samples per reading: about 170 ms at 48 kHz, longer than the 100 ms between readings,
+/// so that no sound falls between two of them (a short window read now and then can miss
+/// a short sound every time, when the two keep the same rhythm).
+const WINDOW_SAMPLES: u32 = 8192;
 
 /// An analyser on one stream's audio, in a context its owner keeps.
 pub struct AudioMeter {
