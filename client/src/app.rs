@@ -3,11 +3,15 @@
 use yew::prelude::*;
 
 use crate::components::{
-    BrokenInvitePage, ClosedPage, HomePage, LeftPage, LobbyPage, MeetingPage, NotFoundPage,
+    BrokenInvitePage, ClosedPage, HomePage, LanguageSwitcher, LeftPage, LobbyPage, MeetingPage,
+    NotFoundPage,
 };
-use crate::hooks::AppContext;
+use crate::hooks::{AppContext, LanguageContext};
+use crate::i18n::Translator;
 use crate::invite::Route;
-use crate::services::{e2ee, identity_store, key_agreement, media, navigation, signaling, storage};
+use crate::services::{
+    e2ee, identity_store, key_agreement, locale, media, navigation, signaling, storage,
+};
 use crate::state::{Action, AppState, LocalMedia, Page};
 
 /// The page a freshly loaded (or history-popped) route shows. A meeting link always
@@ -30,6 +34,15 @@ pub fn app() -> Html {
             storage::remembered_display_name(),
         )
     });
+    let language =
+        use_state(|| storage::chosen_language().unwrap_or_else(locale::browser_language));
+    {
+        // Screen readers pick their voice by the page's language.
+        use_effect_with(*language, |language| {
+            locale::set_document_language(*language)
+        });
+    }
+    let t = Translator::new(*language);
 
     {
         let dispatcher = state.dispatcher();
@@ -112,15 +125,18 @@ pub fn app() -> Html {
     let show_brand = !matches!(state.page, Page::Home);
     html! {
         <ContextProvider<AppContext> context={state.clone()}>
-            if show_brand {
-                <header class="app-header">
+        <ContextProvider<LanguageContext> context={language.clone()}>
+            <header class="app-header">
+                if show_brand {
                     <a class="brand" href="/">
                         <img src="/favicon.svg" alt="" width="22" height="22" />
-                        <span>{ "Conclave" }</span>
+                        <span>{ t.get("app-name") }</span>
                     </a>
-                </header>
-            }
+                }
+                <LanguageSwitcher />
+            </header>
             { page }
+        </ContextProvider<LanguageContext>>
         </ContextProvider<AppContext>>
     }
 }

@@ -15,6 +15,7 @@ pub mod codec_preferences;
 pub mod components;
 pub mod decryption_status;
 pub mod hooks;
+pub mod i18n;
 pub mod invite;
 pub mod media_source;
 pub mod meeting_messages;

@@ -1,6 +1,6 @@
 //! Custom hooks (the app context, the meeting session and its handle, the clock, the
-//! meeting's keyboard shortcuts, the microphone's level) and the app-level actions on
-//! local capture: starting it, and picking devices.
+//! meeting's keyboard shortcuts, the microphone's level, the interface's language) and the
+//! app-level actions on local capture: starting it, and picking devices.
 
 mod devices;
 mod local_media;
@@ -10,6 +10,7 @@ mod use_meeting_session;
 mod use_meeting_shortcuts;
 mod use_microphone_level;
 mod use_session;
+mod use_translator;
 
 pub use devices::{choose_device, refresh_devices, watch_local_tracks};
 pub use local_media::start_local_media;
@@ -19,3 +20,4 @@ pub use use_meeting_session::use_meeting_session;
 pub use use_meeting_shortcuts::use_meeting_shortcuts;
 pub use use_microphone_level::use_microphone_level;
 pub use use_session::use_session;
+pub use use_translator::{use_translator, LanguageContext};

@@ -9,6 +9,7 @@ pub mod e2ee;
 pub mod idb;
 pub mod identity_store;
 pub mod key_agreement;
+pub mod locale;
 pub mod media;
 pub mod navigation;
 pub mod rooms;

@@ -1,0 +1,2 @@
+app-name = Conclave
+language-label = Langue

@@ -1,0 +1,183 @@
+//! The languages the app speaks, and its words in each: every visible string comes from a
+//! Fluent catalogue (`client/locales/<language>/*.ftl`), looked up by message id through a
+//! [`Translator`]. A component gets its translator from `hooks::use_translator`, so it
+//! renders again when the person picks another language.
+//!
+//! The security code is digits, and names are the people's own: nothing there to translate.
+
+mod catalogue;
+
+pub use catalogue::message_ids;
+
+use std::fmt;
+
+use fluent_bundle::{FluentArgs, FluentValue};
+
+/// A language of the interface.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Language {
+    #[allow(missing_docs)]
+    English,
+    #[allow(missing_docs)]
+    German,
+    #[allow(missing_docs)]
+    French,
+}
+
+impl Language {
+    /// Every language, in the switcher's order.
+    pub const ALL: [Language; 3] = [Language::English, Language::German, Language::French];
+
+    /// The BCP 47 code (`<html lang>`, the stored choice, the catalogue's folder).
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::English => "en",
+            Language::German => "de",
+            Language::French => "fr",
+        }
+    }
+
+    /// The language's name in itself, as a switcher lists it (whatever language is on).
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Language::English => "English",
+            Language::German => "Deutsch",
+            Language::French => "Français",
+        }
+    }
+
+    /// The language a BCP 47 tag asks for (`de-CH` is German), if the app speaks it.
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
+        Self::ALL
+            .into_iter()
+            .find(|language| language.code() == primary)
+    }
+
+    /// The first of the browser's languages (most preferred first) the app speaks, else
+    /// English.
+    pub fn preferred<'a>(browser_languages: impl IntoIterator<Item = &'a str>) -> Self {
+        browser_languages
+            .into_iter()
+            .find_map(Self::from_tag)
+            .unwrap_or(Language::English)
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.native_name())
+    }
+}
+
+/// Looks up the interface's words in one language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Translator {
+    language: Language,
+}
+
+impl Translator {
+    /// Looks up words in `language`.
+    pub fn new(language: Language) -> Self {
+        Self { language }
+    }
+
+    /// The language it speaks.
+    pub fn language(self) -> Language {
+        self.language
+    }
+
+    /// The message `id` (falling back to English, then to the id itself, which a test
+    /// of the catalogues keeps from happening).
+    pub fn get(self, id: &str) -> String {
+        catalogue::format(self.language, id, None)
+    }
+
+    /// The message `id` with its variables (`&[("count", 3_usize.into())]`).
+    pub fn with(self, id: &str, args: &[(&str, Arg)]) -> String {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, value.to_fluent());
+        }
+        catalogue::format(self.language, id, Some(&fluent_args))
+    }
+}
+
+/// A message variable: text (a name, a device) or a number (Fluent picks the plural).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arg {
+    /// Shown as it is.
+    Text(String),
+    /// Formatted for the language, and what plural forms select on.
+    Number(f64),
+}
+
+impl Arg {
+    fn to_fluent(&self) -> FluentValue<'static> {
+        match self {
+            Arg::Text(text) => FluentValue::from(text.clone()),
+            Arg::Number(number) => FluentValue::from(*number),
+        }
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(text: &str) -> Self {
+        Arg::Text(text.to_owned())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(text: String) -> Self {
+        Arg::Text(text)
+    }
+}
+
+impl From<&String> for Arg {
+    fn from(text: &String) -> Self {
+        Arg::Text(text.clone())
+    }
+}
+
+impl From<usize> for Arg {
+    fn from(number: usize) -> Self {
+        Arg::Number(number as f64)
+    }
+}
+
+impl From<u32> for Arg {
+    fn from(number: u32) -> Self {
+        Arg::Number(f64::from(number))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_browser_language_picks_the_first_one_spoken() {
+        assert_eq!(Language::preferred(["de-CH", "en"]), Language::German);
+        assert_eq!(Language::preferred(["it", "fr-BE", "de"]), Language::French);
+        assert_eq!(Language::preferred(["it", "es"]), Language::English);
+        assert_eq!(Language::preferred([]), Language::English);
+        assert_eq!(Language::from_tag("FR"), Some(Language::French));
+        assert_eq!(Language::from_tag(""), None);
+    }
+
+    #[test]
+    fn messages_take_their_variables_and_plurals() {
+        let english = Translator::new(Language::English);
+        assert_eq!(english.get("language-label"), "Language");
+        let german = Translator::new(Language::German);
+        assert_eq!(german.get("language-label"), "Sprache");
+    }
+
+    #[test]
+    fn an_unknown_id_shows_itself() {
+        assert_eq!(
+            Translator::new(Language::French).get("no-such-message"),
+            "no-such-message"
+        );
+    }
+}
