@@ -21,12 +21,12 @@ pub enum DecryptionStatus {
 }
 
 impl DecryptionStatus {
-    /// The exact text on the tile (tests look for these strings).
-    pub fn label(self) -> &'static str {
+    /// The catalogue id of the text on the tile (tests look for its English words).
+    pub fn message_id(self) -> &'static str {
         match self {
-            DecryptionStatus::WaitingForKey => "Waiting for key",
-            DecryptionStatus::Decrypting => "Decrypting",
-            DecryptionStatus::CannotDecrypt => "Cannot decrypt",
+            DecryptionStatus::WaitingForKey => "tile-status-waiting-for-key",
+            DecryptionStatus::Decrypting => "tile-status-decrypting",
+            DecryptionStatus::CannotDecrypt => "tile-status-cannot-decrypt",
         }
     }
 }
@@ -119,6 +119,7 @@ impl ReceiveHistory {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{Language, Translator};
 
     fn totals(decrypted: u64, failed: u64, without_key: u64) -> FrameTotals {
         FrameTotals {
@@ -205,8 +206,22 @@ mod tests {
 
     #[test]
     fn labels_are_the_documented_strings() {
-        assert_eq!(DecryptionStatus::WaitingForKey.label(), "Waiting for key");
-        assert_eq!(DecryptionStatus::Decrypting.label(), "Decrypting");
-        assert_eq!(DecryptionStatus::CannotDecrypt.label(), "Cannot decrypt");
+        let english = Translator::new(Language::English);
+        let label = |status: DecryptionStatus| english.get(status.message_id());
+        assert_eq!(label(DecryptionStatus::WaitingForKey), "Waiting for key");
+        assert_eq!(label(DecryptionStatus::Decrypting), "Decrypting");
+        assert_eq!(label(DecryptionStatus::CannotDecrypt), "Cannot decrypt");
+    }
+
+    #[test]
+    fn every_status_has_its_words_in_the_catalogue() {
+        let ids = crate::i18n::message_ids(Language::English);
+        for status in [
+            DecryptionStatus::WaitingForKey,
+            DecryptionStatus::Decrypting,
+            DecryptionStatus::CannotDecrypt,
+        ] {
+            assert!(ids.iter().any(|id| id == status.message_id()), "{status:?}");
+        }
     }
 }

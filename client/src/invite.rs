@@ -187,30 +187,43 @@ impl Invite {
     }
 }
 
-/// Why a link or location could not be turned into an [`Invite`].
+/// Why a link or location could not be turned into an [`Invite`]. Its `Display` is the
+/// catalogue id of its explanation (see [`InviteError::message_id`]), for logs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum InviteError {
     /// Nothing was entered.
-    #[error("Paste the invite link you were sent.")]
+    #[error("{}", self.message_id())]
     Empty,
     /// The text is not a link to a Conclave meeting page.
-    #[error("That is not a Conclave invite link. It should look like https://host/m/ROOM#KEY.")]
+    #[error("{}", self.message_id())]
     NotAMeetingLink,
     /// The room id in the link is not well formed.
-    #[error("The meeting id in that link is damaged. Ask for the link again.")]
+    #[error("{}", self.message_id())]
     MalformedRoomId,
     /// The link has no `#` fragment, so no meeting key.
-    #[error("This link has no meeting key (the part after #). Ask for the full link.")]
+    #[error("{}", self.message_id())]
     MissingKey,
     /// The fragment is not a 43-character base64url 32-byte secret.
-    #[error("The meeting key in that link is damaged or incomplete. Ask for the link again.")]
+    #[error("{}", self.message_id())]
     MalformedKey,
     /// The fragment names a frame suite that is not one of RFC 9605's.
-    #[error(
-        "That link asks for an encryption policy this app does not know. Ask for the link again."
-    )]
+    #[error("{}", self.message_id())]
     UnknownFrameSuite,
+}
+
+impl InviteError {
+    /// The catalogue id of what to tell the person who pasted the link.
+    pub fn message_id(self) -> &'static str {
+        match self {
+            InviteError::Empty => "invite-error-empty",
+            InviteError::NotAMeetingLink => "invite-error-not-a-meeting-link",
+            InviteError::MalformedRoomId => "invite-error-malformed-room-id",
+            InviteError::MissingKey => "invite-error-missing-key",
+            InviteError::MalformedKey => "invite-error-malformed-key",
+            InviteError::UnknownFrameSuite => "invite-error-unknown-frame-suite",
+        }
+    }
 }
 
 /// Where the current location points.
@@ -600,5 +613,38 @@ mod tests {
         let key = secret_text();
         let invite = parse_invite_link(&format!("/m/{ROOM}#{key}")).unwrap();
         assert!(!format!("{invite:?}").contains(&key));
+    }
+
+    #[test]
+    fn every_invite_error_says_what_it_said_before_in_english() {
+        let english = crate::i18n::Translator::new(crate::i18n::Language::English);
+        let ids = crate::i18n::message_ids(crate::i18n::Language::English);
+        for (error, text) in [
+            (InviteError::Empty, "Paste the invite link you were sent."),
+            (
+                InviteError::NotAMeetingLink,
+                "That is not a Conclave invite link. It should look like https://host/m/ROOM#KEY.",
+            ),
+            (
+                InviteError::MalformedRoomId,
+                "The meeting id in that link is damaged. Ask for the link again.",
+            ),
+            (
+                InviteError::MissingKey,
+                "This link has no meeting key (the part after #). Ask for the full link.",
+            ),
+            (
+                InviteError::MalformedKey,
+                "The meeting key in that link is damaged or incomplete. Ask for the link again.",
+            ),
+            (
+                InviteError::UnknownFrameSuite,
+                "That link asks for an encryption policy this app does not know. Ask for the link again.",
+            ),
+        ] {
+            assert!(ids.iter().any(|id| id == error.message_id()), "{error:?}");
+            assert_eq!(english.get(error.message_id()), text);
+            assert_eq!(error.to_string(), error.message_id());
+        }
     }
 }

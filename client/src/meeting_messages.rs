@@ -210,8 +210,9 @@ impl Arrival {
 
 /// Applies one arrival to the chat and the signals. Signals are taken only from a
 /// current member (a late message from someone who left changes no tile); chat is shown
-/// from anyone who was a member when they wrote it. Returns what screen readers should
-/// hear of it beyond the chat log (which announces itself): a hand just raised.
+/// from anyone who was a member when they wrote it. Returns who just raised their hand,
+/// by name, which screen readers should hear beyond the chat log (which announces itself);
+/// the words are the page's, in its language.
 pub fn apply_arrival(
     chat: &mut ChatLog,
     signals: &mut Signals,
@@ -232,7 +233,7 @@ pub fn apply_arrival(
                 let raised = media.hand_raised && !entry.media.hand_raised;
                 entry.media = media;
                 if raised {
-                    return Some(format!("{} raised their hand", arrival.sender_name));
+                    return Some(arrival.sender_name);
                 }
             }
         }
@@ -343,12 +344,20 @@ mod tests {
             screen_shared: false,
             hand_raised: true,
         });
-        apply_arrival(
+        let raised = apply_arrival(
             &mut chat,
             &mut signals,
             arrival(Some("aa"), muted.clone(), 0.0),
             true,
         );
+        assert_eq!(raised.as_deref(), Some("Ada"), "who raised their hand");
+        let again = apply_arrival(
+            &mut chat,
+            &mut signals,
+            arrival(Some("aa"), muted.clone(), 0.0),
+            true,
+        );
+        assert_eq!(again, None, "a hand already up is not raised again");
         apply_arrival(&mut chat, &mut signals, arrival(None, muted, 0.0), true);
         let ada = signals.of("aa").media;
         assert!(!ada.microphone_on && !ada.camera_on && ada.hand_raised);

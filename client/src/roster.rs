@@ -12,6 +12,7 @@ use std::collections::HashSet;
 use conclave_group::{Admission, Fingerprint, MembershipStatus, Roster, SecurityCode};
 use conclave_protocol::{ParticipantId, ParticipantInfo};
 
+use crate::i18n::Translator;
 use crate::security_code::SecurityCodeView;
 
 /// Where this browser stands in the meeting's MLS group.
@@ -53,16 +54,28 @@ pub enum MeetingClosed {
 }
 
 impl MeetingClosed {
-    /// What the page says.
-    pub fn message(self) -> &'static str {
+    /// Every reason, for tests.
+    #[cfg(test)]
+    pub const ALL: [MeetingClosed; 7] = [
+        MeetingClosed::Removed,
+        MeetingClosed::Denied,
+        MeetingClosed::LockedOut,
+        MeetingClosed::LinkReplaced,
+        MeetingClosed::Ended,
+        MeetingClosed::ServerRemoved,
+        MeetingClosed::ServerEnded,
+    ];
+
+    /// The catalogue id of what the page says.
+    pub fn message_id(self) -> &'static str {
         match self {
-            MeetingClosed::Removed => "A chair removed you from the meeting",
-            MeetingClosed::Denied => "The chair did not let you in",
-            MeetingClosed::LockedOut => "This meeting is locked",
-            MeetingClosed::LinkReplaced => "This invite link was replaced",
-            MeetingClosed::Ended => "The chair ended the meeting",
-            MeetingClosed::ServerRemoved => "The server disconnected you",
-            MeetingClosed::ServerEnded => "The server closed the meeting",
+            MeetingClosed::Removed => "closed-removed",
+            MeetingClosed::Denied => "closed-denied",
+            MeetingClosed::LockedOut => "closed-locked-out",
+            MeetingClosed::LinkReplaced => "closed-link-replaced",
+            MeetingClosed::Ended => "closed-ended",
+            MeetingClosed::ServerRemoved => "closed-server-removed",
+            MeetingClosed::ServerEnded => "closed-server-ended",
         }
     }
 }
@@ -220,9 +233,7 @@ impl GroupView {
 pub struct RosterRow {
     /// A stable key for rendering (the leaf index).
     pub key: u32,
-    /// The credential's name, with " (you)" for this browser.
-    pub name: String,
-    /// The credential's name alone (the roster item's `data-display-name`).
+    /// The credential's name (the roster item's `data-display-name`).
     pub display_name: String,
     /// The short fingerprint.
     pub fingerprint: String,
@@ -236,6 +247,17 @@ pub struct RosterRow {
     pub is_self: bool,
 }
 
+impl RosterRow {
+    /// The name as the roster shows it: with " (you)" for this browser.
+    pub fn name(&self, t: Translator) -> String {
+        if self.is_self {
+            t.with("roster-you", &[("name", (&self.display_name).into())])
+        } else {
+            self.display_name.clone()
+        }
+    }
+}
+
 /// The roster panel's rows. `seen_before` holds the fingerprints (hex) this browser
 /// had stored when it joined: keys first met in this meeting are not marked.
 pub fn roster_rows(view: &GroupView, seen_before: &HashSet<String>) -> Vec<RosterRow> {
@@ -243,11 +265,6 @@ pub fn roster_rows(view: &GroupView, seen_before: &HashSet<String>) -> Vec<Roste
         .iter()
         .map(|member| RosterRow {
             key: member.leaf_index,
-            name: if member.is_self {
-                format!("{} (you)", member.display_name)
-            } else {
-                member.display_name.clone()
-            },
             display_name: member.display_name.clone(),
             fingerprint: member.fingerprint.clone(),
             signature_key: member.signature_key.clone(),
@@ -284,43 +301,98 @@ pub fn knock_rows(view: &GroupView, seen_before: &HashSet<String>) -> Vec<KnockR
         .collect()
 }
 
-/// The line shown for someone in the server's room who is not in the encrypted meeting,
-/// there since `since_ms` (as this page saw them arrive), at `now_ms`. The server knows
-/// no names: someone knocking is named by their credential, anyone else is an
-/// unidentified connection.
-pub fn outsider_line(knock: Option<&KnockView>, since_ms: f64, now_ms: f64) -> String {
-    let here = how_long(now_ms - since_ms);
-    match knock {
-        Some(knock) => format!(
-            "{} (asking to join, {here}) - not in the encrypted meeting - cannot see or hear you",
-            knock.display_name
-        ),
-        None => format!(
-            "Unidentified connection ({here}) - not in the encrypted meeting - cannot see or hear you"
-        ),
+/// The line shown for someone in the server's room who is not in the encrypted meeting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutsiderLine {
+    /// The name their knock's credential carries, if they knock (the server knows no
+    /// names: anyone else is an unidentified connection).
+    pub knocking: Option<String>,
+    /// How long they have been there.
+    pub here: HowLong,
+}
+
+impl OutsiderLine {
+    /// The line, in `t`'s language.
+    pub fn text(&self, t: Translator) -> String {
+        let here = self.here.text(t);
+        match &self.knocking {
+            Some(name) => t.with(
+                "roster-outsider-knocking",
+                &[("name", name.into()), ("detail", here.into())],
+            ),
+            None => t.with("roster-outsider", &[("detail", here.into())]),
+        }
     }
 }
 
-/// "for 5 s", "for 3 min", "for 2 h": how long someone has been there.
-pub fn how_long(elapsed_ms: f64) -> String {
+/// The line for an outsider (`knock`: theirs, if they knock), there since `since_ms` (as
+/// this page saw them arrive), at `now_ms`.
+pub fn outsider_line(knock: Option<&KnockView>, since_ms: f64, now_ms: f64) -> OutsiderLine {
+    OutsiderLine {
+        knocking: knock.map(|knock| knock.display_name.clone()),
+        here: how_long(now_ms - since_ms),
+    }
+}
+
+/// How long someone has been there, in the largest whole unit ("for 5 s", "for 3 min",
+/// "for 2 h").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HowLong {
+    /// Under a minute.
+    Seconds(u64),
+    /// Under an hour.
+    Minutes(u64),
+    /// An hour or more.
+    Hours(u64),
+}
+
+impl HowLong {
+    /// The words, in `t`'s language.
+    pub fn text(self, t: Translator) -> String {
+        let (id, count) = match self {
+            HowLong::Seconds(count) => ("roster-for-seconds", count),
+            HowLong::Minutes(count) => ("roster-for-minutes", count),
+            HowLong::Hours(count) => ("roster-for-hours", count),
+        };
+        // Counts of hours fit a u32 for millions of years.
+        let count = u32::try_from(count).unwrap_or(u32::MAX);
+        t.with(id, &[("count", count.into())])
+    }
+}
+
+/// How long `elapsed_ms` is, as the roster says it.
+pub fn how_long(elapsed_ms: f64) -> HowLong {
     let seconds = (elapsed_ms.max(0.0) / 1_000.0).floor() as u64;
     match seconds {
-        0..=59 => format!("for {seconds} s"),
-        60..=3_599 => format!("for {} min", seconds / 60),
-        _ => format!("for {} h", seconds / 3_600),
+        0..=59 => HowLong::Seconds(seconds),
+        60..=3_599 => HowLong::Minutes(seconds / 60),
+        _ => HowLong::Hours(seconds / 3_600),
     }
 }
 
 /// After how long waiting to be added suggests the invite link may be wrong, in ms.
 pub const WAITING_HINT_AFTER_MS: f64 = 10_000.0;
 
-/// The encryption status line: a sentence, and sometimes a hint after it.
+/// The encryption status line: a sentence, and sometimes a hint after it, as catalogue
+/// ids (render them with [`StatusLine::text`] and [`StatusLine::hint`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct StatusLine {
-    /// What is happening.
+    /// The catalogue id of what is happening.
     pub text: &'static str,
-    /// What it may mean, if it lasts.
+    /// The catalogue id of what it may mean, if it lasts.
     pub hint: Option<&'static str>,
+}
+
+impl StatusLine {
+    /// What is happening, in `t`'s language.
+    pub fn text(&self, t: Translator) -> String {
+        t.get(self.text)
+    }
+
+    /// What it may mean, in `t`'s language.
+    pub fn hint(&self, t: Translator) -> Option<String> {
+        self.hint.map(|hint| t.get(hint))
+    }
 }
 
 /// The status line for `status` (`None`: the group is not running yet), which began at
@@ -334,32 +406,32 @@ pub fn status_line(
 ) -> StatusLine {
     match status {
         None | Some(EncryptionStatus::Connecting) => StatusLine {
-            text: "Joining the encrypted meeting…",
+            text: "encryption-status-joining",
             hint: None,
         },
         // A chair may take a while: no hint that the link is wrong.
         Some(EncryptionStatus::WaitingToBeAdded) if admission == Admission::ChairAdmits => {
             StatusLine {
-                text: "Waiting for the chair to let you in",
+                text: "encryption-status-waiting-for-chair",
                 hint: None,
             }
         }
         Some(EncryptionStatus::Closed(closed)) => StatusLine {
-            text: closed.message(),
+            text: closed.message_id(),
             hint: None,
         },
         Some(EncryptionStatus::WaitingToBeAdded) => StatusLine {
-            text: "Waiting to be added by a member…",
+            text: "encryption-status-waiting-to-be-added",
             hint: (now_ms - since_ms >= WAITING_HINT_AFTER_MS)
-                .then_some("If this lasts, your invite link may be wrong."),
+                .then_some("encryption-status-link-may-be-wrong"),
         },
         Some(EncryptionStatus::Resyncing) => StatusLine {
-            text: "Re-syncing keys…",
+            text: "encryption-status-resyncing",
             hint: None,
         },
         // The banner above already says "End-to-end encrypted"; this says who holds the keys.
         Some(EncryptionStatus::Member) => StatusLine {
-            text: "Keys agreed: only the people listed under Participants can see and hear this meeting.",
+            text: "encryption-status-member",
             hint: None,
         },
     }
@@ -368,7 +440,13 @@ pub fn status_line(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::i18n::{message_ids, Language};
     use conclave_group::{Fingerprint, Member};
+
+    /// The English words, which the end-to-end tests find the page by.
+    fn english() -> Translator {
+        Translator::new(Language::English)
+    }
 
     /// A member whose fingerprint is derived from `name` (tests only).
     pub(crate) fn member(leaf: u32, participant: u64, name: &str, is_self: bool) -> Member {
@@ -459,11 +537,15 @@ pub(crate) mod tests {
         let rows = roster_rows(&view, &seen);
         let summary: Vec<_> = rows
             .iter()
-            .map(|row| (row.name.as_str(), row.seen_before))
+            .map(|row| (row.name(english()), row.seen_before))
             .collect();
         assert_eq!(
             summary,
-            [("Ada (you)", false), ("Grace", true), ("Alan", false)]
+            [
+                ("Ada (you)".to_owned(), false),
+                ("Grace".to_owned(), true),
+                ("Alan".to_owned(), false)
+            ]
         );
         let names: Vec<_> = rows.iter().map(|row| row.display_name.as_str()).collect();
         assert_eq!(names, ["Ada", "Grace", "Alan"], "without the (you) mark");
@@ -473,7 +555,7 @@ pub(crate) mod tests {
     #[test]
     fn outsiders_are_unidentified_unless_they_knock() {
         assert_eq!(
-            outsider_line(None, 1_000.0, 66_000.0),
+            outsider_line(None, 1_000.0, 66_000.0).text(english()),
             "Unidentified connection (for 1 min) - not in the encrypted meeting - cannot see or hear you"
         );
         let view = view(MembershipStatus::Member, vec![member(0, 1, "Ada", true)]);
@@ -491,7 +573,7 @@ pub(crate) mod tests {
         )
         .knocks;
         assert_eq!(
-            outsider_line(view.knock_of(ParticipantId(9)), 0.0, 4_500.0),
+            outsider_line(view.knock_of(ParticipantId(9)), 0.0, 4_500.0).text(english()),
             "Mallory (asking to join, for 4 s) - not in the encrypted meeting - cannot see or hear you"
         );
         assert!(view.knock_of(ParticipantId(1)).is_none());
@@ -499,11 +581,12 @@ pub(crate) mod tests {
 
     #[test]
     fn how_long_counts_seconds_minutes_then_hours() {
-        assert_eq!(how_long(-5.0), "for 0 s");
-        assert_eq!(how_long(59_999.0), "for 59 s");
-        assert_eq!(how_long(60_000.0), "for 1 min");
-        assert_eq!(how_long(3_599_999.0), "for 59 min");
-        assert_eq!(how_long(7_200_000.0), "for 2 h");
+        let said = |elapsed_ms: f64| how_long(elapsed_ms).text(english());
+        assert_eq!(said(-5.0), "for 0 s");
+        assert_eq!(said(59_999.0), "for 59 s");
+        assert_eq!(said(60_000.0), "for 1 min");
+        assert_eq!(said(3_599_999.0), "for 59 min");
+        assert_eq!(said(7_200_000.0), "for 2 h");
     }
 
     #[test]
@@ -576,7 +659,7 @@ pub(crate) mod tests {
             let status = EncryptionStatus::from(status);
             assert!(matches!(status, EncryptionStatus::Closed(_)));
             assert_eq!(
-                status_line(Some(status), Admission::ChairAdmits, 0.0, 0.0).text,
+                status_line(Some(status), Admission::ChairAdmits, 0.0, 0.0).text(english()),
                 text
             );
         }
@@ -586,25 +669,55 @@ pub(crate) mod tests {
     fn the_status_line_follows_the_membership() {
         let open = Admission::AnyoneWithLink;
         assert_eq!(
-            status_line(None, open, 0.0, 0.0).text,
+            status_line(None, open, 0.0, 0.0).text(english()),
             "Joining the encrypted meeting…"
         );
         let waiting = Some(EncryptionStatus::WaitingToBeAdded);
         assert_eq!(status_line(waiting, open, 1_000.0, 10_999.0).hint, None);
         assert_eq!(
-            status_line(waiting, open, 1_000.0, 11_000.0).hint,
+            status_line(waiting, open, 1_000.0, 11_000.0)
+                .hint(english())
+                .as_deref(),
             Some("If this lasts, your invite link may be wrong.")
         );
         let knocking = status_line(waiting, Admission::ChairAdmits, 1_000.0, 60_000.0);
-        assert_eq!(knocking.text, "Waiting for the chair to let you in");
+        assert_eq!(
+            knocking.text(english()),
+            "Waiting for the chair to let you in"
+        );
         assert_eq!(knocking.hint, None, "a chair may take a while");
         assert_eq!(
-            status_line(Some(EncryptionStatus::Resyncing), open, 0.0, 0.0).text,
+            status_line(Some(EncryptionStatus::Resyncing), open, 0.0, 0.0).text(english()),
             "Re-syncing keys…"
         );
         assert_eq!(
-            status_line(Some(EncryptionStatus::Member), open, 0.0, 0.0).text,
+            status_line(Some(EncryptionStatus::Member), open, 0.0, 0.0).text(english()),
             "Keys agreed: only the people listed under Participants can see and hear this meeting."
         );
+    }
+
+    #[test]
+    fn every_status_and_reason_names_a_message_of_the_catalogue() {
+        let known = message_ids(Language::English);
+        let statuses = [
+            None,
+            Some(EncryptionStatus::Connecting),
+            Some(EncryptionStatus::WaitingToBeAdded),
+            Some(EncryptionStatus::Member),
+            Some(EncryptionStatus::Resyncing),
+        ]
+        .into_iter()
+        .chain(MeetingClosed::ALL.map(|closed| Some(EncryptionStatus::Closed(closed))));
+        let mut ids = vec![];
+        for status in statuses {
+            for admission in [Admission::ChairAdmits, Admission::AnyoneWithLink] {
+                let line = status_line(status, admission, 0.0, WAITING_HINT_AFTER_MS);
+                ids.extend([Some(line.text), line.hint].into_iter().flatten());
+            }
+        }
+        ids.extend(MeetingClosed::ALL.map(MeetingClosed::message_id));
+        for id in ids {
+            assert!(known.iter().any(|known| known == id), "{id}");
+        }
     }
 }

@@ -61,15 +61,15 @@ impl Shortcut {
         }
     }
 
-    /// What it does, as the help dialog says.
-    pub fn description(self) -> &'static str {
+    /// The catalogue id of what it does, as the help dialog says it.
+    pub fn message_id(self) -> &'static str {
         match self {
-            Shortcut::Microphone => "Mute or unmute the microphone",
-            Shortcut::Camera => "Turn the camera off or on",
-            Shortcut::Hand => "Raise or lower your hand",
-            Shortcut::Chat => "Open or close the chat",
-            Shortcut::Help => "Show these shortcuts",
-            Shortcut::Leave => "Leave the meeting",
+            Shortcut::Microphone => "shortcuts-microphone",
+            Shortcut::Camera => "shortcuts-camera",
+            Shortcut::Hand => "shortcuts-hand",
+            Shortcut::Chat => "shortcuts-chat",
+            Shortcut::Help => "shortcuts-help",
+            Shortcut::Leave => "shortcuts-leave",
         }
     }
 }
@@ -77,6 +77,7 @@ impl Shortcut {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{Language, Translator};
 
     #[test]
     fn single_keys_act_only_outside_fields_and_without_modifiers() {
@@ -112,6 +113,31 @@ mod tests {
             Some(Shortcut::Leave)
         );
         assert_eq!(Shortcut::of_key("x", false, false, false), None);
+    }
+
+    #[test]
+    fn every_description_is_in_the_catalogue() {
+        let ids = crate::i18n::message_ids(Language::English);
+        for shortcut in Shortcut::ALL {
+            assert!(
+                ids.iter().any(|id| id == shortcut.message_id()),
+                "{shortcut:?}"
+            );
+        }
+        // The English words stay those the help dialog always showed.
+        let t = Translator::new(Language::English);
+        let english = Shortcut::ALL.map(|shortcut| t.get(shortcut.message_id()));
+        assert_eq!(
+            english,
+            [
+                "Mute or unmute the microphone",
+                "Turn the camera off or on",
+                "Raise or lower your hand",
+                "Open or close the chat",
+                "Show these shortcuts",
+                "Leave the meeting",
+            ]
+        );
     }
 
     #[test]

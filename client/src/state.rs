@@ -12,6 +12,7 @@ use web_sys::{MediaStream, MediaStreamTrack};
 use yew::Reducible;
 
 use crate::decryption_status::{DecryptionStatus, FrameTotals, ReceiveHistory};
+use crate::i18n::Translator;
 use crate::invite::{Invite, InviteError};
 use crate::media_source::MediaKind;
 use crate::meeting_messages::{apply_arrival, Arrival, ChatLog, MemberSignals, Signals};
@@ -140,7 +141,48 @@ pub struct MeetingState {
     pub pinned: Option<String>,
     /// The latest change screen readers should hear (someone joined, left, raised their
     /// hand), numbered so that the same words twice are announced twice.
-    pub announcement: Option<(u64, String)>,
+    pub announcement: Option<(u64, Announcement)>,
+}
+
+/// A change screen readers should hear. The names are kept, not the words, so that the
+/// page says it in the language on screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Announcement {
+    /// Members joined or left the encrypted meeting (or both at once).
+    RosterChanged {
+        /// The names of those who joined.
+        joined: Vec<String>,
+        /// The names of those who left.
+        left: Vec<String>,
+    },
+    /// A member (by name) raised their hand.
+    HandRaised(String),
+}
+
+impl Announcement {
+    /// The words, in `t`'s language.
+    pub fn text(&self, t: Translator) -> String {
+        match self {
+            Announcement::RosterChanged { joined, left } => {
+                let mut said = Vec::new();
+                for (names, id) in [(joined, "announcement-joined"), (left, "announcement-left")] {
+                    if !names.is_empty() {
+                        said.push(t.with(
+                            id,
+                            &[
+                                ("names", names.join(", ").into()),
+                                ("count", names.len().into()),
+                            ],
+                        ));
+                    }
+                }
+                said.join(". ")
+            }
+            Announcement::HandRaised(name) => {
+                t.with("announcement-hand-raised", &[("name", name.into())])
+            }
+        }
+    }
 }
 
 /// How the tiles are laid out.
@@ -539,14 +581,14 @@ impl AppState {
             Action::MeetingMessage(arrival) => {
                 self.now_ms = self.now_ms.max(arrival.now_ms);
                 let meeting = &mut self.meeting;
-                let said = apply_arrival(
+                let raised = apply_arrival(
                     &mut meeting.chat,
                     &mut meeting.signals,
                     arrival,
                     meeting.chat_open,
                 );
-                if let Some(said) = said {
-                    self.announce(said);
+                if let Some(name) = raised {
+                    self.announce(Announcement::HandRaised(name));
                 }
             }
             Action::MessageUndecryptable { time } => self.meeting.chat.undecryptable(time),
@@ -699,9 +741,9 @@ impl AppState {
         }
     }
 
-    fn announce(&mut self, words: String) {
+    fn announce(&mut self, announcement: Announcement) {
         let number = self.meeting.announcement.as_ref().map_or(0, |(n, _)| n + 1);
-        self.meeting.announcement = Some((number, words));
+        self.meeting.announcement = Some((number, announcement));
     }
 
     fn participant_mut(&mut self, id: ParticipantId) -> Option<&mut Participant> {
@@ -709,9 +751,9 @@ impl AppState {
     }
 }
 
-/// Who joined or left the encrypted meeting between two views of it, in words (`None` if
-/// nobody, or if we were not a member before: our own arrival lists everyone).
-fn roster_change(before: Option<&GroupView>, after: &GroupView) -> Option<String> {
+/// Who joined or left the encrypted meeting between two views of it (`None` if nobody, or
+/// if we were not a member before: our own arrival lists everyone).
+fn roster_change(before: Option<&GroupView>, after: &GroupView) -> Option<Announcement> {
     let before = before.filter(|before| !before.members.is_empty())?;
     let names = |from: &GroupView, other: &GroupView| -> Vec<String> {
         from.members
@@ -727,17 +769,7 @@ fn roster_change(before: Option<&GroupView>, after: &GroupView) -> Option<String
     };
     let joined = names(after, before);
     let left = names(before, after);
-    let mut said = Vec::new();
-    if !joined.is_empty() {
-        said.push(format!(
-            "{} joined the encrypted meeting",
-            joined.join(", ")
-        ));
-    }
-    if !left.is_empty() {
-        said.push(format!("{} left the meeting", left.join(", ")));
-    }
-    (!said.is_empty()).then(|| said.join(". "))
+    (!joined.is_empty() || !left.is_empty()).then_some(Announcement::RosterChanged { joined, left })
 }
 
 fn new_participant(info: ParticipantInfo, now_ms: f64) -> Participant {
@@ -777,6 +809,10 @@ mod tests {
         ParticipantInfo {
             id: ParticipantId(id),
         }
+    }
+
+    fn english() -> Translator {
+        Translator::new(crate::i18n::Language::English)
     }
 
     fn in_meeting() -> AppState {
@@ -973,22 +1009,62 @@ mod tests {
             member(1, 3, "Ada", true),
         ]));
         assert_eq!(state.meeting.announcement, None, "our own arrival");
+        let said = |state: &AppState| {
+            state
+                .meeting
+                .announcement
+                .as_ref()
+                .map(|(number, announcement)| (*number, announcement.text(english())))
+        };
         state.apply(changed(vec![
             member(0, 1, "Grace", false),
             member(1, 3, "Ada", true),
             member(2, 4, "Alan", false),
         ]));
         assert_eq!(
-            state.meeting.announcement,
+            said(&state),
             Some((0, "Alan joined the encrypted meeting".to_owned()))
         );
         state.apply(changed(vec![
             member(1, 3, "Ada", true),
             member(2, 4, "Alan", false),
         ]));
+        assert_eq!(said(&state), Some((1, "Grace left the meeting".to_owned())));
+        state.apply(changed(vec![
+            member(1, 3, "Ada", true),
+            member(3, 5, "Grace", false),
+            member(4, 6, "Barbara", false),
+        ]));
+        assert_eq!(
+            said(&state),
+            Some((
+                2,
+                "Grace, Barbara joined the encrypted meeting. Alan left the meeting".to_owned()
+            ))
+        );
+    }
+
+    #[test]
+    fn a_raised_hand_is_announced_by_name() {
+        let mut state = in_meeting();
+        state.apply(Action::MeetingMessage(crate::meeting_messages::Arrival {
+            sender_name: "Grace".to_owned(),
+            sender: Some("aa".to_owned()),
+            sender_key: None,
+            message: conclave_group::MeetingMessage::MediaState(conclave_group::MediaState {
+                hand_raised: true,
+                ..conclave_group::MediaState::default()
+            }),
+            time: "10:00".to_owned(),
+            now_ms: 300.0,
+        }));
         assert_eq!(
             state.meeting.announcement,
-            Some((1, "Grace left the meeting".to_owned()))
+            Some((0, Announcement::HandRaised("Grace".to_owned())))
+        );
+        assert_eq!(
+            Announcement::HandRaised("Grace".to_owned()).text(english()),
+            "Grace raised their hand"
         );
     }
 

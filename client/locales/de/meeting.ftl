@@ -1,0 +1,54 @@
+## Meeting page: alerts about the connection and encryption, the video grid.
+meeting-fatal = Die Verschlüsselung ist nicht verfügbar, deshalb sind Sie dieser Besprechung nicht beigetreten.
+meeting-fatal-detail = { $detail }. Es wurde weder Audio noch Video gesendet.
+meeting-disconnected = Verbindung zum Besprechungsserver getrennt
+meeting-disconnected-reason = : { $reason }
+meeting-reconnecting = Verbindung wird wiederhergestellt…
+meeting-reconnecting-detail = { $reason } Neuer Versuch (Versuch { $number }); Sie werden der verschlüsselten Besprechung wieder hinzugefügt.
+meeting-media-reconnecting = Verbindung zum Medienserver wird wiederhergestellt…
+meeting-media-reconnecting-detail = Audio und Video werden automatisch fortgesetzt; die Verschlüsselung bleibt aktiv.
+meeting-unproven = Diese Besprechung konnte nicht nachweisen, dass sie die aus Ihrem Link ist, daher wird nichts gesendet.
+meeting-unproven-detail = Prüfen Sie den Link mit der Person, die ihn Ihnen gesendet hat.
+meeting-video = Video
+meeting-alone = Noch ist niemand sonst hier. Laden Sie mit „Einladungslink kopieren“ Personen ein.
+meeting-settings = Einstellungen
+
+## Announcements: what the meeting's live region tells screen reader users.
+announcement-joined =
+    { $count ->
+        [one] { $names } ist der verschlüsselten Besprechung beigetreten
+       *[other] { $names } sind der verschlüsselten Besprechung beigetreten
+    }
+announcement-left =
+    { $count ->
+        [one] { $names } hat die Besprechung verlassen
+       *[other] { $names } haben die Besprechung verlassen
+    }
+announcement-hand-raised = { $name } hat die Hand gehoben
+
+## Tiles: one's own preview and each remote member's video.
+tile-you = Sie
+tile-no-media = Keine Kamera und kein Mikrofon
+tile-camera-off = Kamera aus
+tile-muted = Stummgeschaltet
+tile-hand-raised = ✋ Hand gehoben
+tile-reconnecting = Verbindung wird wiederhergestellt…
+tile-pin = Anheften
+tile-unpin = Lösen
+tile-pin-label = { $name } anheften
+tile-full-screen = Vollbild
+tile-full-screen-label = { $name } im Vollbild anzeigen
+tile-status-waiting-for-key = Warten auf Schlüssel
+tile-status-decrypting = Wird entschlüsselt
+tile-status-cannot-decrypt = Entschlüsselung nicht möglich
+tile-reaction-thumbs-up = Daumen hoch
+tile-reaction-applause = Applaus
+tile-reaction-laughter = Lachen
+tile-reaction-surprise = Überraschung
+tile-reaction-heart = Herz
+
+## Media toggles: the microphone and camera switches.
+media-toggles-mute-microphone = Mikrofon stummschalten
+media-toggles-unmute-microphone = Mikrofon einschalten
+media-toggles-camera-off = Kamera ausschalten
+media-toggles-camera-on = Kamera einschalten

@@ -1,0 +1,46 @@
+## Meeting page: alerts about the connection and encryption, the video grid.
+meeting-fatal = Encryption is not available, so this meeting was not joined.
+meeting-fatal-detail = { $detail }. No audio or video was sent.
+meeting-disconnected = Disconnected from the meeting server
+meeting-disconnected-reason = : { $reason }
+meeting-reconnecting = Reconnecting…
+meeting-reconnecting-detail = { $reason } Trying again (attempt { $number }); you will be added back to the encrypted meeting.
+meeting-media-reconnecting = Reconnecting to the media server…
+meeting-media-reconnecting-detail = Audio and video resume by themselves; encryption stays on.
+meeting-unproven = This meeting could not prove it is the one in your link, so nothing is being sent.
+meeting-unproven-detail = Check the link with whoever sent it.
+meeting-video = Video
+meeting-alone = Nobody else is here yet. Use “Copy invite link” to invite people.
+meeting-settings = Settings
+
+## Announcements: what the meeting's live region tells screen reader users.
+announcement-joined = { $names } joined the encrypted meeting
+announcement-left = { $names } left the meeting
+announcement-hand-raised = { $name } raised their hand
+
+## Tiles: one's own preview and each remote member's video.
+tile-you = You
+tile-no-media = No camera or microphone
+tile-camera-off = Camera off
+tile-muted = Muted
+tile-hand-raised = ✋ Hand raised
+tile-reconnecting = Reconnecting…
+tile-pin = Pin
+tile-unpin = Unpin
+tile-pin-label = Pin { $name }
+tile-full-screen = Full screen
+tile-full-screen-label = Full screen { $name }
+tile-status-waiting-for-key = Waiting for key
+tile-status-decrypting = Decrypting
+tile-status-cannot-decrypt = Cannot decrypt
+tile-reaction-thumbs-up = Thumbs up
+tile-reaction-applause = Applause
+tile-reaction-laughter = Laughter
+tile-reaction-surprise = Surprise
+tile-reaction-heart = Heart
+
+## Media toggles: the microphone and camera switches.
+media-toggles-mute-microphone = Mute microphone
+media-toggles-unmute-microphone = Unmute microphone
+media-toggles-camera-off = Turn camera off
+media-toggles-camera-on = Turn camera on

@@ -1,0 +1,80 @@
+# Before and after the meeting: the home page, the lobby, broken links, leaving, devices,
+# and the encryption banner and status line.
+
+## Home page: start a meeting or open an invite link.
+home-lede = Des réunions vidéo que seules les personnes présentes peuvent voir et entendre : chaque trame est chiffrée dans votre navigateur, et la clé n’atteint jamais aucun serveur.
+home-new-meeting = Nouvelle réunion
+home-starting = Démarrage…
+home-frame-encryption = Chiffrement des trames
+home-frame-suite-help = Toutes les personnes qui rejoignent la réunion utilisent ce chiffrement ; le lien d’invitation transmet ce choix.
+home-who-can-join = Qui peut participer
+home-admission-chair = Les personnes admises par la présidence
+home-admission-open = Toute personne disposant du lien
+home-admission-help = Vous présidez la réunion : avec le premier choix, vous faites entrer chaque personne.
+home-create-failed = Impossible de démarrer une réunion : { $detail }.
+home-have-invite = Vous avez une invitation ?
+home-invite-link = Lien d’invitation
+home-invite-link-placeholder = https://…/m/…#…
+home-join = Rejoindre
+
+## Invite link errors: why a pasted link does not open a meeting.
+invite-error-empty = Collez le lien d’invitation que vous avez reçu.
+invite-error-not-a-meeting-link = Ce n’est pas un lien d’invitation Conclave. Il devrait ressembler à https://hôte/m/SALLE#CLÉ.
+invite-error-malformed-room-id = L’identifiant de réunion de ce lien est endommagé. Demandez à nouveau le lien.
+invite-error-missing-key = Ce lien ne contient pas de clé de réunion (la partie après #). Demandez le lien complet.
+invite-error-malformed-key = La clé de réunion de ce lien est endommagée ou incomplète. Demandez à nouveau le lien.
+invite-error-unknown-frame-suite = Ce lien demande une politique de chiffrement que cette application ne connaît pas. Demandez à nouveau le lien.
+
+## Lobby: name, preview and switches before joining.
+lobby-title = Prêt à participer ?
+lobby-camera-preview = Aperçu de la caméra
+lobby-starting-media = Démarrage de la caméra et du microphone…
+lobby-no-media = Ni caméra ni microphone
+lobby-camera-off = Caméra désactivée
+lobby-your-name = Votre nom
+lobby-join-meeting = Rejoindre la réunion
+lobby-frame-suite = Chiffrement des trames : { $suite }
+lobby-e2ee-note = Chiffré de bout en bout. Le secret d’invitation est la partie du lien après # : votre navigateur ne l’envoie jamais au serveur, et seules les personnes qui le possèdent peuvent être admises.
+lobby-media-failed = { $detail } Vous pouvez tout de même participer : vous verrez et entendrez les autres, mais ils ne pourront ni vous voir ni vous entendre.
+
+## Broken invite and unknown pages.
+broken-invite-title = Impossible d’ouvrir cette réunion
+broken-invite-missing-key = Ce lien ne contient pas de clé de réunion : la partie après # est absente. Demandez le lien complet à la personne qui vous a envoyé l’invitation.
+broken-invite-malformed-key = Ce lien ne contient pas de clé de réunion valide : la partie après # est endommagée ou incomplète. Demandez le lien complet à la personne qui vous a envoyé l’invitation.
+broken-invite-damaged = Ce lien de réunion est endommagé. Demandez à nouveau le lien à la personne qui vous a envoyé l’invitation.
+broken-invite-never-without-key = Conclave ne rejoint jamais une réunion sans sa clé : c’est la clé qui garantit la confidentialité de la réunion.
+broken-invite-go-home = Aller à la page d’accueil
+not-found-title = Page introuvable
+not-found-detail = Il n’y a rien à cette adresse.
+
+## Left page: after leaving the meeting.
+left-title = Vous avez quitté la réunion
+left-detail = Votre caméra et votre microphone sont désactivés. La réunion continue pour les autres.
+left-rejoin = Rejoindre à nouveau
+left-home = Accueil
+
+## Device settings: camera, microphone and speaker pickers.
+device-settings-legend = Caméra, microphone et haut-parleur
+device-settings-camera = Caméra
+device-settings-microphone = Microphone
+device-settings-speaker = Haut-parleur
+device-settings-none-found = Aucun appareil trouvé
+# A device the browser gives no name: its kind and its place in the list ("Camera 2").
+device-settings-unnamed = { $device } { $count }
+device-settings-microphone-level = Niveau du microphone
+device-settings-test-sound = Émettre un son de test
+
+## End-to-end encryption banner ($detail is the browser API's own name).
+e2ee-banner-title = Chiffré de bout en bout
+e2ee-banner-ready = Chaque trame est chiffrée dans ce navigateur (SFrame, { $detail }) avant son envoi.
+e2ee-banner-starting = Démarrage du chiffrement ({ $detail })…
+e2ee-banner-checking = Vérification de la prise en charge du chiffrement par ce navigateur…
+
+## Encryption status line: where this browser stands in the meeting's MLS group.
+encryption-status-label = État du chiffrement
+encryption-status-joining = Connexion à la réunion chiffrée…
+encryption-status-waiting-for-chair = En attente de l’admission par la présidence
+encryption-status-waiting-to-be-added = En attente d’ajout par un membre…
+encryption-status-link-may-be-wrong = Si cela dure, votre lien d’invitation est peut-être erroné.
+encryption-status-resyncing = Resynchronisation des clés…
+encryption-status-member = Clés convenues : seules les personnes listées sous « Participants » peuvent voir et entendre cette réunion.

@@ -1,0 +1,54 @@
+## Meeting page: alerts about the connection and encryption, the video grid.
+meeting-fatal = Le chiffrement n’est pas disponible, vous n’avez donc pas rejoint cette réunion.
+meeting-fatal-detail = { $detail }. Aucun son ni aucune vidéo n’a été envoyé.
+meeting-disconnected = Déconnexion du serveur de réunion
+meeting-disconnected-reason = {"\u00A0"}: { $reason }
+meeting-reconnecting = Reconnexion…
+meeting-reconnecting-detail = { $reason } Nouvelle tentative (tentative { $number }) ; vous rejoindrez de nouveau la réunion chiffrée.
+meeting-media-reconnecting = Reconnexion au serveur multimédia…
+meeting-media-reconnecting-detail = Le son et la vidéo reprendront d’eux-mêmes ; le chiffrement reste actif.
+meeting-unproven = Cette réunion n’a pas pu prouver qu’elle est bien celle de votre lien, donc rien n’est envoyé.
+meeting-unproven-detail = Vérifiez le lien auprès de la personne qui vous l’a envoyé.
+meeting-video = Vidéo
+meeting-alone = Personne d’autre n’est encore là. Utilisez « Copier le lien d’invitation » pour inviter des participants.
+meeting-settings = Paramètres
+
+## Announcements: what the meeting's live region tells screen reader users.
+announcement-joined =
+    { $count ->
+        [one] { $names } a rejoint la réunion chiffrée
+       *[other] { $names } ont rejoint la réunion chiffrée
+    }
+announcement-left =
+    { $count ->
+        [one] { $names } a quitté la réunion
+       *[other] { $names } ont quitté la réunion
+    }
+announcement-hand-raised = { $name } a levé la main
+
+## Tiles: one's own preview and each remote member's video.
+tile-you = Vous
+tile-no-media = Ni caméra ni micro
+tile-camera-off = Caméra désactivée
+tile-muted = Micro coupé
+tile-hand-raised = ✋ Main levée
+tile-reconnecting = Reconnexion…
+tile-pin = Épingler
+tile-unpin = Désépingler
+tile-pin-label = Épingler { $name }
+tile-full-screen = Plein écran
+tile-full-screen-label = Afficher { $name } en plein écran
+tile-status-waiting-for-key = En attente de la clé
+tile-status-decrypting = Déchiffrement en cours
+tile-status-cannot-decrypt = Déchiffrement impossible
+tile-reaction-thumbs-up = Pouce levé
+tile-reaction-applause = Applaudissements
+tile-reaction-laughter = Rire
+tile-reaction-surprise = Surprise
+tile-reaction-heart = Cœur
+
+## Media toggles: the microphone and camera switches.
+media-toggles-mute-microphone = Couper le micro
+media-toggles-unmute-microphone = Activer le micro
+media-toggles-camera-off = Désactiver la caméra
+media-toggles-camera-on = Activer la caméra

@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::hooks::use_app;
+use crate::hooks::{use_app, use_translator};
 use crate::invite::InviteError;
 use crate::services::navigation;
 use crate::state::{Action, Page};
@@ -14,6 +14,7 @@ pub struct BrokenInviteProps {
 
 #[function_component(GoHomeButton)]
 fn go_home_button() -> Html {
+    let t = use_translator();
     let Some(app) = use_app() else {
         return Html::default();
     };
@@ -22,24 +23,25 @@ fn go_home_button() -> Html {
         app.dispatch(Action::Navigate(Page::Home));
     });
     html! {
-        <button type="button" class="primary" onclick={go_home}>{ "Go to the home page" }</button>
+        <button type="button" class="primary" onclick={go_home}>{ t.get("broken-invite-go-home") }</button>
     }
 }
 
 /// A meeting link without a usable key: explained, never joined.
 #[function_component(BrokenInvitePage)]
 pub fn broken_invite_page(props: &BrokenInviteProps) -> Html {
+    let t = use_translator();
     let message = match props.error {
-        InviteError::MissingKey => "This link has no meeting key: the part after # is missing. Ask the person who invited you for the complete link.",
-        InviteError::MalformedKey => "This link has no meeting key that works: the part after # is damaged or incomplete. Ask the person who invited you for the complete link.",
-        _ => "This meeting link is damaged. Ask the person who invited you for the link again.",
+        InviteError::MissingKey => t.get("broken-invite-missing-key"),
+        InviteError::MalformedKey => t.get("broken-invite-malformed-key"),
+        _ => t.get("broken-invite-damaged"),
     };
     html! {
         <main class="page notice">
             <div class="card">
-                <h1>{ "Cannot open this meeting" }</h1>
+                <h1>{ t.get("broken-invite-title") }</h1>
                 <p class="error" role="alert">{ message }</p>
-                <p class="muted">{ "Conclave never joins a meeting without its key: the key is what keeps the meeting private." }</p>
+                <p class="muted">{ t.get("broken-invite-never-without-key") }</p>
                 <GoHomeButton />
             </div>
         </main>
@@ -49,11 +51,12 @@ pub fn broken_invite_page(props: &BrokenInviteProps) -> Html {
 /// Any path that is not a page.
 #[function_component(NotFoundPage)]
 pub fn not_found_page() -> Html {
+    let t = use_translator();
     html! {
         <main class="page notice">
             <div class="card">
-                <h1>{ "Page not found" }</h1>
-                <p>{ "There is nothing at this address." }</p>
+                <h1>{ t.get("not-found-title") }</h1>
+                <p>{ t.get("not-found-detail") }</p>
                 <GoHomeButton />
             </div>
         </main>

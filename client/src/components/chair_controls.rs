@@ -5,12 +5,13 @@
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use crate::hooks::{use_app, use_session};
+use crate::hooks::{use_app, use_session, use_translator};
 use crate::state::Action;
 
 /// `<section aria-label="Chair controls" data-testid="chair-controls">`, for chairs only.
 #[function_component(ChairControls)]
 pub fn chair_controls() -> Html {
+    let t = use_translator();
     let confirming_end = use_state(|| false);
     let confirm_button = use_node_ref();
     let end_button = use_node_ref();
@@ -64,38 +65,46 @@ pub fn chair_controls() -> Html {
     html! {
         <section class="card side-card chair-controls" aria-labelledby="chair-heading"
                  data-testid="chair-controls">
-            <h2 id="chair-heading">{ "Chair controls" }</h2>
+            <h2 id="chair-heading">{ t.get("chair-controls-title") }</h2>
             <p class="small" data-testid="lock-state" role="status">
-                { if locked { "Locked: nobody new can join." } else { "Open to people you admit." } }
+                if locked {
+                    { t.get("chair-locked") }
+                } else {
+                    { t.get("chair-open") }
+                }
             </p>
             <div class="row">
                 <button type="button" onclick={toggle_lock}>
-                    { if locked { "Unlock" } else { "Lock" } }
+                    if locked {
+                        { t.get("chair-unlock") }
+                    } else {
+                        { t.get("chair-lock") }
+                    }
                 </button>
                 <button type="button" onclick={new_link} aria-describedby="new-link-help">
-                    { "New link" }
+                    { t.get("chair-new-link") }
                 </button>
                 <button type="button" class="danger" ref={end_button} onclick={ask_end}
                         aria-expanded={confirming_end.to_string()}>
-                    { "End for all" }
+                    { t.get("chair-end-for-all") }
                 </button>
             </div>
             if *confirming_end {
                 <div id="end-confirmation" class="end-confirmation" role="group"
                      aria-labelledby="end-question">
                     <p id="end-question" class="small">
-                        { "End the meeting for everyone? Every page leaves it and drops its keys." }
+                        { t.get("chair-end-question") }
                     </p>
                     <div class="row">
                         <button type="button" class="danger" ref={confirm_button} onclick={end_for_all}>
-                            { "Yes, end for all" }
+                            { t.get("chair-end-confirm") }
                         </button>
-                        <button type="button" onclick={cancel_end}>{ "Cancel" }</button>
+                        <button type="button" onclick={cancel_end}>{ t.get("chair-end-cancel") }</button>
                     </div>
                 </div>
             }
             <p id="new-link-help" class="hint">
-                { "A new link stops the old one from letting anyone new in." }
+                { t.get("chair-new-link-help") }
             </p>
         </section>
     }
@@ -104,6 +113,7 @@ pub fn chair_controls() -> Html {
 /// `role="alert"`: a chair action of ours did not go through. Dismissable.
 #[function_component(ChairActionAlert)]
 pub fn chair_action_alert() -> Html {
+    let t = use_translator();
     let Some(app) = use_app() else {
         return Html::default();
     };
@@ -116,10 +126,10 @@ pub fn chair_action_alert() -> Html {
     };
     html! {
         <div class="alert alert-warning" role="alert" data-testid="chair-action-failed">
-            <strong>{ "That change did not go through" }</strong>
-            <span>{ ". Try again; if it keeps failing, the server may be dropping it." }</span>
+            <strong>{ t.get("chair-action-failed") }</strong>
+            <span>{ t.get("chair-action-failed-detail") }</span>
             { " " }
-            <button type="button" onclick={dismiss}>{ "Dismiss" }</button>
+            <button type="button" onclick={dismiss}>{ t.get("chair-action-dismiss") }</button>
         </div>
     }
 }

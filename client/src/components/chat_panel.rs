@@ -4,7 +4,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::hooks::{use_app, use_session};
+use crate::hooks::{use_app, use_session, use_translator};
+use crate::i18n::Translator;
 use crate::meeting_messages::{ChatAuthor, ChatEntry};
 use crate::services::now_ms;
 use crate::session::ChatRefusal;
@@ -16,6 +17,7 @@ use crate::state::Action;
 /// as the meeting on this page.
 #[function_component(ChatPanel)]
 pub fn chat_panel() -> Html {
+    let t = use_translator();
     let app = use_app();
     let session = use_session();
     let draft = use_state(String::new);
@@ -114,46 +116,61 @@ pub fn chat_panel() -> Html {
         .unwrap_or_default();
 
     html! {
-        <section class="card side-card chat" aria-label="Chat">
+        <section class="card side-card chat" aria-label={t.get("chat-title")}>
             <div class="chat-header">
-                <h2 id="chat-title">{ "Chat" }</h2>
-                <button type="button" class="link-button" onclick={close}>{ "Close chat" }</button>
+                <h2 id="chat-title">{ t.get("chat-title") }</h2>
+                <button type="button" class="link-button" onclick={close}>{ t.get("chat-close") }</button>
             </div>
-            <p class="muted small">{ "End-to-end encrypted. Kept only while this meeting lasts." }</p>
+            <p class="muted small">{ t.get("chat-encrypted-note") }</p>
             // The log role on a wrapper: on the list itself it would hide the list from
             // assistive technology (its items would belong to no list).
             <div class="chat-log" role="log" aria-live="polite" aria-labelledby="chat-title"
                  ref={log_ref} tabindex="0">
                 <ol class="chat-list">
-                    { for app.meeting.chat.entries().map(|entry| chat_line(entry, &shared_names)) }
+                    { for app.meeting.chat.entries().map(|entry| chat_line(t, entry, &shared_names)) }
                 </ol>
             </div>
             <form class="chat-form" onsubmit={on_submit}>
-                <label for="chat-input" class="visually-hidden">{ "Message to everyone" }</label>
-                <textarea id="chat-input" ref={input_ref} rows="2" placeholder="Message to everyone"
+                <label for="chat-input" class="visually-hidden">{ t.get("chat-message-label") }</label>
+                <textarea id="chat-input" ref={input_ref} rows="2" placeholder={t.get("chat-message-label")}
                           maxlength={conclave_group::meeting_group::meeting_messages::MAX_CHAT_CHARS.to_string()}
                           value={(*draft).clone()} oninput={on_input} onkeydown={on_keydown}
                           aria-describedby="chat-refusal" />
-                <button type="submit">{ "Send" }</button>
+                <button type="submit">{ t.get("chat-send") }</button>
             </form>
             <p id="chat-refusal" class="chat-refusal small" role="status">
-                { refusal.map(ChatRefusal::message).unwrap_or_default() }
+                { refusal.map(|why| refusal_text(t, why)).unwrap_or_default() }
             </p>
         </section>
     }
 }
 
+/// Why a message was not sent, in `t`'s language.
+fn refusal_text(t: Translator, why: ChatRefusal) -> String {
+    match why {
+        ChatRefusal::Empty => t.get("chat-refusal-empty"),
+        ChatRefusal::TooLong => t.with(
+            "chat-refusal-too-long",
+            &[(
+                "count",
+                conclave_group::meeting_group::meeting_messages::MAX_CHAT_CHARS.into(),
+            )],
+        ),
+        ChatRefusal::TooFast => t.get("chat-refusal-too-fast"),
+        ChatRefusal::NotInMeeting => t.get("chat-refusal-not-in-meeting"),
+        ChatRefusal::CannotEncrypt => t.get("chat-refusal-cannot-encrypt"),
+    }
+}
+
 /// One entry. A member's name gets its key's first group when it is shared or reads as
-/// ours ("You"): names are self-chosen, keys are not.
-fn chat_line(entry: &ChatEntry, shared_names: &HashSet<String>) -> Html {
+/// ours ("You", in English or the language on screen): names are self-chosen, keys are
+/// not.
+fn chat_line(t: Translator, entry: &ChatEntry, shared_names: &HashSet<String>) -> Html {
     let time = html! { <time class="chat-time">{ entry.time.clone() }</time> };
+    let you = t.get("chat-you");
     match &entry.author {
         ChatAuthor::Undecryptable { count } => {
-            let text = if *count == 1 {
-                "A message could not be decrypted (altered, replayed or too old).".to_owned()
-            } else {
-                format!("{count} messages could not be decrypted (altered, replayed or too old).")
-            };
+            let text = t.with("chat-undecryptable", &[("count", (*count).into())]);
             html! {
                 <li key={entry.id} class="chat-entry chat-undecryptable" data-testid="chat-undecryptable">
                     { time }
@@ -163,14 +180,16 @@ fn chat_line(entry: &ChatEntry, shared_names: &HashSet<String>) -> Html {
         }
         ChatAuthor::You => html! {
             <li key={entry.id} class="chat-entry chat-own" data-own="true">
-                <span class="chat-author">{ "You" }</span>
+                <span class="chat-author">{ you }</span>
                 { " " }
                 { time }
                 <p class="chat-text">{ entry.text.clone() }</p>
             </li>
         },
         ChatAuthor::Member { name, key } => {
-            let ambiguous = shared_names.contains(name) || name.eq_ignore_ascii_case("you");
+            let ambiguous = shared_names.contains(name)
+                || name.eq_ignore_ascii_case("you")
+                || name.to_lowercase() == you.to_lowercase();
             let shown = match key {
                 Some(key) if ambiguous => format!("{name} ({key})"),
                 _ => name.clone(),

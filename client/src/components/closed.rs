@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use crate::hooks::use_translator;
 use crate::roster::MeetingClosed;
 
 /// Properties of [`ClosedPage`].
@@ -16,33 +17,21 @@ pub struct ClosedProps {
 /// "A chair removed you from the meeting" and the like.
 #[function_component(ClosedPage)]
 pub fn closed_page(props: &ClosedProps) -> Html {
+    let t = use_translator();
     let detail = match props.closed {
-        MeetingClosed::Removed | MeetingClosed::Ended => {
-            "Your browser dropped the meeting's keys: it can no longer see or hear the meeting."
-        }
-        MeetingClosed::Denied | MeetingClosed::LockedOut => {
-            "You were not added: you never held the meeting's keys."
-        }
-        MeetingClosed::LinkReplaced => {
-            "A chair made a new link for this meeting, and this one no longer lets anyone \
-             in. Ask someone in the meeting for the new link."
-        }
-        MeetingClosed::ServerRemoved => {
-            "It said a chair removed you, but the meeting's encrypted group did not show it. \
-             Your browser dropped the meeting's keys."
-        }
-        MeetingClosed::ServerEnded => {
-            "The meeting's encrypted group did not show a chair ending it. Your browser \
-             dropped the meeting's keys."
-        }
+        MeetingClosed::Removed | MeetingClosed::Ended => t.get("closed-keys-dropped"),
+        MeetingClosed::Denied | MeetingClosed::LockedOut => t.get("closed-not-added"),
+        MeetingClosed::LinkReplaced => t.get("closed-link-replaced-detail"),
+        MeetingClosed::ServerRemoved => t.get("closed-server-removed-detail"),
+        MeetingClosed::ServerEnded => t.get("closed-server-ended-detail"),
     };
     html! {
         <main class="page notice">
             <div class="card" role="alert" data-testid="meeting-closed">
-                <h1>{ props.closed.message() }</h1>
+                <h1>{ t.get(props.closed.message_id()) }</h1>
                 <p>{ detail }</p>
                 <div class="row">
-                    <a class="button-link" href="/">{ "Home" }</a>
+                    <a class="button-link" href="/">{ t.get("closed-home") }</a>
                 </div>
             </div>
         </main>

@@ -3,16 +3,33 @@ use gloo::timers::callback::Timeout;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::tile::reaction_label;
 use super::MediaToggles;
-use crate::hooks::{use_app, use_session};
+use crate::hooks::{use_app, use_session, use_translator};
+use crate::i18n::Translator;
 use crate::services::{clipboard, navigation};
 use crate::state::{Action, Layout};
 
 /// How long "Link copied" stays, in milliseconds.
 const COPIED_NOTICE_MS: u32 = 4_000;
-/// Shown once a chair made a new invite link.
-const LINK_RENEWED_NOTICE: &str = "New invite link: the old one no longer lets anyone in";
+
+/// What copying the invite link did (kept rather than its words, so that the notice
+/// follows a change of language).
+#[derive(Clone, Copy, PartialEq)]
+enum CopyNotice {
+    Copied,
+    Failed,
+}
+
+/// The reaction button's accessible name ("Send Applause").
+fn send_reaction_label(t: Translator, reaction: Reaction) -> String {
+    match reaction {
+        Reaction::ThumbsUp => t.get("controls-send-thumbs-up"),
+        Reaction::Applause => t.get("controls-send-applause"),
+        Reaction::Laugh => t.get("controls-send-laughter"),
+        Reaction::Surprise => t.get("controls-send-surprise"),
+        Reaction::Heart => t.get("controls-send-heart"),
+    }
+}
 
 /// Properties of [`Controls`].
 #[derive(Properties, PartialEq)]
@@ -29,9 +46,10 @@ pub struct ControlsProps {
 /// and leaving are commands to the session ([`crate::session::SessionHandle`]).
 #[function_component(Controls)]
 pub fn controls(props: &ControlsProps) -> Html {
+    let t = use_translator();
     let app = use_app();
     let session = use_session();
-    let copy_notice = use_state(|| None::<String>);
+    let copy_notice = use_state(|| None::<CopyNotice>);
     let notice_timer = use_mut_ref(|| None::<Timeout>);
     let reactions_open = use_state(|| false);
     let (Some(app), Some(session)) = (app, session) else {
@@ -52,10 +70,8 @@ pub fn controls(props: &ControlsProps) -> Html {
             let notice_timer = notice_timer.clone();
             spawn_local(async move {
                 let notice = match clipboard::copy_text(&link).await {
-                    Ok(()) => "Link copied".to_owned(),
-                    Err(_) => {
-                        "Could not copy. Copy the address from the address bar instead.".to_owned()
-                    }
+                    Ok(()) => CopyNotice::Copied,
+                    Err(_) => CopyNotice::Failed,
                 };
                 copy_notice.set(Some(notice));
                 let clear = copy_notice.clone();
@@ -71,13 +87,12 @@ pub fn controls(props: &ControlsProps) -> Html {
 
     // Until something else is said there: the link this page was opened with stopped
     // working (a chair's new link, or a removal in an open meeting).
-    let notice = (*copy_notice).clone().unwrap_or_else(|| {
-        if app.meeting.renewed_invite.is_some() {
-            LINK_RENEWED_NOTICE.to_owned()
-        } else {
-            String::new()
-        }
-    });
+    let notice = match *copy_notice {
+        Some(CopyNotice::Copied) => t.get("controls-link-copied"),
+        Some(CopyNotice::Failed) => t.get("controls-copy-failed"),
+        None if app.meeting.renewed_invite.is_some() => t.get("controls-link-renewed"),
+        None => String::new(),
+    };
     let sharing = app.screen.is_some();
     let toggle_screen = {
         let session = session.clone();
@@ -126,28 +141,28 @@ pub fn controls(props: &ControlsProps) -> Html {
         })
     };
     let chat_label = if unread > 0 {
-        format!("Chat, {unread} unread")
+        t.with("controls-chat-unread", &[("count", unread.into())])
     } else {
-        "Chat".to_owned()
+        t.get("controls-chat")
     };
 
     html! {
-        <nav class="controls" aria-label="Meeting controls">
+        <nav class="controls" aria-label={t.get("controls-nav")}>
             <MediaToggles shortcuts=true />
             <button type="button" aria-pressed={hand_raised.to_string()} onclick={toggle_hand}
                     aria-keyshortcuts="R">
-                { if hand_raised { "Lower hand" } else { "Raise hand" } }
+                { if hand_raised { t.get("controls-lower-hand") } else { t.get("controls-raise-hand") } }
             </button>
             <span class="reactions">
                 <button type="button" aria-expanded={reactions_open.to_string()}
                         aria-controls="reaction-picker" onclick={toggle_reactions}>
-                    { "React" }
+                    { t.get("controls-react") }
                 </button>
                 if *reactions_open {
-                    <span id="reaction-picker" class="reaction-picker" role="group" aria-label="Reactions">
+                    <span id="reaction-picker" class="reaction-picker" role="group" aria-label={t.get("controls-reactions")}>
                         { for Reaction::ALL.into_iter().map(|reaction| html! {
                             <button type="button" class="reaction-button" onclick={react(reaction)}
-                                    aria-label={format!("Send {}", reaction_label(reaction))}>
+                                    aria-label={send_reaction_label(t, reaction)}>
                                 { reaction.emoji() }
                             </button>
                         }) }
@@ -156,7 +171,7 @@ pub fn controls(props: &ControlsProps) -> Html {
             </span>
             <button type="button" aria-pressed={chat_open.to_string()} onclick={toggle_chat}
                     aria-label={chat_label} aria-keyshortcuts="C">
-                { "Chat" }
+                { t.get("controls-chat") }
                 if unread > 0 {
                     <span class="unread-badge" aria-hidden="true" data-testid="unread-badge">
                         { unread.to_string() }
@@ -164,17 +179,17 @@ pub fn controls(props: &ControlsProps) -> Html {
                 }
             </button>
             <button type="button" aria-pressed={speaker_view.to_string()} onclick={toggle_layout}>
-                { "Speaker view" }
+                { t.get("controls-speaker-view") }
             </button>
             <button type="button" aria-pressed={sharing.to_string()} onclick={toggle_screen}>
-                { if sharing { "Stop sharing" } else { "Share screen" } }
+                { if sharing { t.get("controls-stop-sharing") } else { t.get("controls-share-screen") } }
             </button>
-            <button type="button" onclick={copy_link}>{ "Copy invite link" }</button>
-            <button type="button" onclick={show_settings}>{ "Settings" }</button>
+            <button type="button" onclick={copy_link}>{ t.get("controls-copy-invite-link") }</button>
+            <button type="button" onclick={show_settings}>{ t.get("controls-settings") }</button>
             <button type="button" class="icon-button" onclick={show_help}
-                    aria-label="Keyboard shortcuts" aria-keyshortcuts="?">{ "?" }</button>
+                    aria-label={t.get("controls-shortcuts")} aria-keyshortcuts="?">{ "?" }</button>
             <button type="button" class="danger" onclick={leave} aria-keyshortcuts="Shift+L">
-                { "Leave" }
+                { t.get("controls-leave") }
             </button>
             <span class="copy-notice" aria-live="polite" data-testid="copy-notice">
                 { notice }

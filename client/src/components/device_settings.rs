@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::hooks::{choose_device, refresh_devices, use_app, use_microphone_level};
+use crate::hooks::{choose_device, refresh_devices, use_app, use_microphone_level, use_translator};
 use crate::media_source::MediaKind;
 use crate::services::media::{device_of, Device, DeviceKind};
 use crate::services::sound::{play_test_tone, speaker_choice_supported};
@@ -11,6 +11,7 @@ use crate::services::sound::{play_test_tone, speaker_choice_supported};
 /// picked speaker plays every remote member.
 #[function_component(DeviceSettings)]
 pub fn device_settings() -> Html {
+    let t = use_translator();
     let app = use_app();
     let stream = app
         .as_ref()
@@ -37,7 +38,7 @@ pub fn device_settings() -> Html {
         return Html::default();
     };
 
-    let picker = |kind: DeviceKind, id: &'static str, label: &'static str| {
+    let picker = |kind: DeviceKind, id: &'static str, label: String| {
         let current = match kind.media_kind() {
             Some(media_kind) => stream
                 .as_ref()
@@ -59,14 +60,18 @@ pub fn device_settings() -> Html {
         let disabled = devices.is_empty() || kind.media_kind().is_some() && stream.is_none();
         html! {
             <div class="device-picker">
-                <label for={id}>{ label }</label>
+                <label for={id}>{ label.clone() }</label>
                 <select {id} onchange={on_change} {disabled}>
                     if devices.is_empty() {
-                        <option value="">{ "None found" }</option>
+                        <option value="">{ t.get("device-settings-none-found") }</option>
                     }
                     { for devices.iter().enumerate().map(|(n, device)| {
                         let name = if device.label.is_empty() {
-                            format!("{label} {}", n + 1)
+                            // Unnamed until capture is allowed: "Camera 1".
+                            t.with(
+                                "device-settings-unnamed",
+                                &[("device", (&label).into()), ("count", (n + 1).into())],
+                            )
                         } else {
                             device.label.clone()
                         };
@@ -92,20 +97,20 @@ pub fn device_settings() -> Html {
     };
     html! {
         <fieldset class="device-settings">
-            <legend>{ "Camera, microphone and speaker" }</legend>
-            { picker(DeviceKind::Camera, "camera-select", "Camera") }
-            { picker(DeviceKind::Microphone, "microphone-select", "Microphone") }
+            <legend>{ t.get("device-settings-legend") }</legend>
+            { picker(DeviceKind::Camera, "camera-select", t.get("device-settings-camera")) }
+            { picker(DeviceKind::Microphone, "microphone-select", t.get("device-settings-microphone")) }
             if has_microphone {
                 <div class="device-picker">
-                    <label for="microphone-level">{ "Microphone level" }</label>
+                    <label for="microphone-level">{ t.get("device-settings-microphone-level") }</label>
                     <meter id="microphone-level" min="0" max="1" value={level.to_string()}
                            data-testid="microphone-level" />
                 </div>
             }
             if speaker_choice_supported() {
-                { picker(DeviceKind::Speaker, "speaker-select", "Speaker") }
+                { picker(DeviceKind::Speaker, "speaker-select", t.get("device-settings-speaker")) }
             }
-            <button type="button" onclick={test_tone}>{ "Play test sound" }</button>
+            <button type="button" onclick={test_tone}>{ t.get("device-settings-test-sound") }</button>
         </fieldset>
     }
 }

@@ -1,12 +1,13 @@
 use yew::prelude::*;
 
-use crate::hooks::use_app;
+use crate::hooks::{use_app, use_translator};
 use crate::roster::status_line;
 
 /// Where this browser stands in the meeting's MLS group, as one polite live line:
 /// `<p aria-live="polite" aria-label="Encryption status">`.
 #[function_component(EncryptionStatusLine)]
 pub fn encryption_status_line() -> Html {
+    let t = use_translator();
     let Some(app) = use_app() else {
         return Html::default();
     };
@@ -26,9 +27,9 @@ pub fn encryption_status_line() -> Html {
         app.now_ms,
     );
     html! {
-        <p class="encryption-status" aria-live="polite" aria-label="Encryption status">
-            { line.text }
-            if let Some(hint) = line.hint {
+        <p class="encryption-status" aria-live="polite" aria-label={t.get("encryption-status-label")}>
+            { line.text(t) }
+            if let Some(hint) = line.hint(t) {
                 { " " }
                 <span class="encryption-hint">{ hint }</span>
             }

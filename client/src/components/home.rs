@@ -3,18 +3,31 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::hooks::use_app;
-use crate::invite::{parse_invite_link, Invite};
+use crate::hooks::{use_app, use_translator};
+use crate::invite::{parse_invite_link, Invite, InviteError};
 use crate::services::{navigation, rooms, secure_random};
 use crate::state::{Action, Page};
+
+/// The catalogue id of a frame suite's name (the panel's ids, shared with the lobby).
+pub(super) fn frame_suite_message_id(suite: FrameSuite) -> &'static str {
+    match suite {
+        FrameSuite::Aes128CtrHmacSha256_80 => "security-code-suite-aes-128-ctr-hmac-80",
+        FrameSuite::Aes128CtrHmacSha256_64 => "security-code-suite-aes-128-ctr-hmac-64",
+        FrameSuite::Aes128CtrHmacSha256_32 => "security-code-suite-aes-128-ctr-hmac-32",
+        FrameSuite::Aes128GcmSha256_128 => "security-code-suite-aes-128-gcm",
+        FrameSuite::Aes256GcmSha512_128 => "security-code-suite-aes-256-gcm",
+    }
+}
 
 /// `/`: start a new meeting or open an invite link.
 #[function_component(HomePage)]
 pub fn home_page() -> Html {
+    let t = use_translator();
     let app = use_app();
     let creating = use_state(|| false);
+    // What went wrong, not the sentence: the sentence follows a change of language.
     let create_error = use_state(|| None::<String>);
-    let link_error = use_state(|| None::<String>);
+    let link_error = use_state(|| None::<InviteError>);
     let link_input = use_node_ref();
     let suite_select = use_node_ref();
     let open_admission = use_node_ref();
@@ -68,9 +81,7 @@ pub fn home_page() -> Html {
                 creating.set(false);
                 match created {
                     Ok(invite) => open_lobby(invite),
-                    Err(message) => {
-                        create_error.set(Some(format!("Could not start a meeting: {message}.")))
-                    }
+                    Err(detail) => create_error.set(Some(detail)),
                 }
             });
         })
@@ -90,7 +101,7 @@ pub fn home_page() -> Html {
                     link_error.set(None);
                     open_lobby(invite);
                 }
-                Err(error) => link_error.set(Some(error.to_string())),
+                Err(error) => link_error.set(Some(error)),
             }
         })
     };
@@ -98,65 +109,83 @@ pub fn home_page() -> Html {
     html! {
         <main class="page home">
             <section class="hero">
-                <h1>{ "Conclave" }</h1>
+                <h1>{ t.get("app-name") }</h1>
                 <p class="lede">
-                    { "Video meetings that only the people in them can see and hear: every frame is encrypted in your browser, and the key never reaches a server." }
+                    { t.get("home-lede") }
                 </p>
                 <div class="new-meeting">
                     <button type="button" class="primary large" onclick={new_meeting} disabled={*creating}>
-                        { if *creating { "Starting…" } else { "New meeting" } }
+                        { if *creating { t.get("home-starting") } else { t.get("home-new-meeting") } }
                     </button>
                     <div class="suite-choice">
-                        <label for="frame-suite">{ "Frame encryption" }</label>
+                        <label for="frame-suite">{ t.get("home-frame-encryption") }</label>
                         <select id="frame-suite" ref={suite_select} aria-describedby="frame-suite-help">
                             { for FrameSuite::ALL.iter().rev().map(|suite| html! {
                                 <option value={suite.id().to_string()}
                                         selected={*suite == FrameSuite::default()}>
-                                    { suite.label() }
+                                    { t.get(frame_suite_message_id(*suite)) }
                                 </option>
                             }) }
                         </select>
                         <p id="frame-suite-help" class="hint">
-                            { "Everyone who joins uses this cipher; the invite link carries the choice." }
+                            { t.get("home-frame-suite-help") }
                         </p>
                     </div>
                     <fieldset class="admission-choice">
-                        <legend>{ "Who can join" }</legend>
+                        <legend>{ t.get("home-who-can-join") }</legend>
                         <label>
                             <input type="radio" name="admission" value="chair" checked=true
                                    aria-describedby="admission-help" />
-                            { "People the chair admits" }
+                            { t.get("home-admission-chair") }
                         </label>
                         <label>
                             <input type="radio" name="admission" value="open" ref={open_admission}
                                    aria-describedby="admission-help" />
-                            { "Anyone with the link" }
+                            { t.get("home-admission-open") }
                         </label>
                         <p id="admission-help" class="hint">
-                            { "You are the chair: with the first choice, you let each person in." }
+                            { t.get("home-admission-help") }
                         </p>
                     </fieldset>
                 </div>
-                if let Some(message) = (*create_error).clone() {
-                    <p class="error" role="alert">{ message }</p>
+                if let Some(detail) = (*create_error).clone() {
+                    <p class="error" role="alert">
+                        { t.with("home-create-failed", &[("detail", detail.into())]) }
+                    </p>
                 }
             </section>
             <section class="card join-card">
-                <h2>{ "Have an invite?" }</h2>
+                <h2>{ t.get("home-have-invite") }</h2>
                 <form class="join-form" onsubmit={join} novalidate=true>
-                    <label for="invite-link">{ "Invite link" }</label>
+                    <label for="invite-link">{ t.get("home-invite-link") }</label>
                     <div class="row">
                         <input id="invite-link" ref={link_input} type="text" autocomplete="off"
-                               spellcheck="false" placeholder="https://…/m/…#…"
+                               spellcheck="false" placeholder={t.get("home-invite-link-placeholder")}
                                aria-invalid={link_error.is_some().then_some("true")}
                                aria-describedby={link_error.is_some().then_some("invite-link-error")} />
-                        <button type="submit">{ "Join" }</button>
+                        <button type="submit">{ t.get("home-join") }</button>
                     </div>
-                    if let Some(message) = (*link_error).clone() {
-                        <p id="invite-link-error" class="error" role="alert">{ message }</p>
+                    if let Some(error) = *link_error {
+                        <p id="invite-link-error" class="error" role="alert">
+                            { t.get(error.message_id()) }
+                        </p>
                     }
                 </form>
             </section>
         </main>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Language, Translator};
+
+    #[test]
+    fn every_frame_suite_is_named_as_before_in_english() {
+        let english = Translator::new(Language::English);
+        for suite in FrameSuite::ALL {
+            assert_eq!(english.get(frame_suite_message_id(suite)), suite.label());
+        }
     }
 }

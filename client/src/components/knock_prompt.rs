@@ -6,13 +6,14 @@
 use conclave_protocol::ParticipantId;
 use yew::prelude::*;
 
-use crate::hooks::{use_app, use_session};
+use crate::hooks::{use_app, use_session, use_translator};
 use crate::roster::knock_rows;
 
 /// `<section aria-label="Asking to join" data-testid="knock-prompt">`, for chairs only,
 /// while someone knocks: one `<li data-display-name>` per knock.
 #[function_component(KnockPrompt)]
 pub fn knock_prompt() -> Html {
+    let t = use_translator();
     let (Some(app), Some(session)) = (use_app(), use_session()) else {
         return Html::default();
     };
@@ -43,9 +44,14 @@ pub fn knock_prompt() -> Html {
     // Always in the page for chairs, so that a screen reader hears each new knock.
     let announcement = match rows.as_slice() {
         [] => String::new(),
-        [only] => format!("{} asks to join", only.display_name),
-        _ => format!("{} people ask to join", rows.len()),
+        [only] => t.with(
+            "knock-asks-to-join",
+            &[("name", (&only.display_name).into())],
+        ),
+        _ => t.with("knock-people-ask-to-join", &[("count", rows.len().into())]),
     };
+    // Whom Admit and Deny answer, for screen readers.
+    let who = |name: &String| t.with("knock-who", &[("name", name.into())]);
     let live = html! {
         <p class="visually-hidden" aria-live="polite" data-testid="knock-announcement">
             { announcement }
@@ -59,16 +65,14 @@ pub fn knock_prompt() -> Html {
         { live }
         <section class="card side-card knock-prompt" aria-labelledby="knock-heading"
                  data-testid="knock-prompt">
-            <h2 id="knock-heading">{ "Asking to join" }</h2>
+            <h2 id="knock-heading">{ t.get("knock-title") }</h2>
             <div>
                 if !rows.is_empty() {
                     <p class="small">
-                        { match rows.len() {
-                            1 => "1 person is waiting for you to let them in.".to_owned(),
-                            n => format!("{n} people are waiting for you to let them in."),
-                        } }
+                        { t.with("knock-waiting", &[("count", rows.len().into())]) }
                         if locked {
-                            { " The meeting is locked: unlock it to admit anyone." }
+                            { " " }
+                            { t.get("knock-locked") }
                         }
                     </p>
                 }
@@ -79,23 +83,23 @@ pub fn knock_prompt() -> Html {
                             <span class="roster-name">{ row.display_name.clone() }</span>
                             { " " }
                             <span class="roster-fingerprint">
-                                <span class="visually-hidden">{ "key " }</span>
+                                <span class="visually-hidden">{ t.get("knock-key") }{ " " }</span>
                                 { row.fingerprint.clone() }
                             </span>
                             if row.seen_before {
                                 { " " }
-                                <span class="roster-badge">{ "seen before" }</span>
+                                <span class="roster-badge">{ t.get("roster-seen-before") }</span>
                             }
                             <span class="knock-actions">
                                 <button type="button" class="primary"
                                         onclick={answer(true, row.participant_id)}>
-                                    { "Admit" }
-                                    <span class="visually-hidden">{ format!(" {}", row.display_name) }</span>
+                                    { t.get("knock-admit") }
+                                    <span class="visually-hidden">{ who(&row.display_name) }</span>
                                 </button>
                                 <button type="button"
                                         onclick={answer(false, row.participant_id)}>
-                                    { "Deny" }
-                                    <span class="visually-hidden">{ format!(" {}", row.display_name) }</span>
+                                    { t.get("knock-deny") }
+                                    <span class="visually-hidden">{ who(&row.display_name) }</span>
                                 </button>
                             </span>
                         </li>
@@ -103,7 +107,7 @@ pub fn knock_prompt() -> Html {
                 </ul>
             </div>
             if rows.len() > 1 {
-                <button type="button" class="primary" onclick={admit_all}>{ "Admit all" }</button>
+                <button type="button" class="primary" onclick={admit_all}>{ t.get("knock-admit-all") }</button>
             }
         </section>
         </>

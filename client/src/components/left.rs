@@ -1,11 +1,12 @@
 use yew::prelude::*;
 
 use crate::hooks::start_local_media;
-use crate::hooks::use_app;
+use crate::hooks::{use_app, use_translator};
 
 /// After "Leave": a way back in.
 #[function_component(LeftPage)]
 pub fn left_page() -> Html {
+    let t = use_translator();
     let Some(app) = use_app() else {
         return Html::default();
     };
@@ -19,13 +20,13 @@ pub fn left_page() -> Html {
     html! {
         <main class="page notice">
             <div class="card">
-                <h1>{ "You left the meeting" }</h1>
-                <p>{ "Your camera and microphone are off. The meeting goes on for the others." }</p>
+                <h1>{ t.get("left-title") }</h1>
+                <p>{ t.get("left-detail") }</p>
                 <div class="row">
                     <button type="button" class="primary" onclick={rejoin} disabled={starting}>
-                        { "Rejoin" }
+                        { t.get("left-rejoin") }
                     </button>
-                    <a class="button-link" href="/">{ "Home" }</a>
+                    <a class="button-link" href="/">{ t.get("left-home") }</a>
                 </div>
             </div>
         </main>

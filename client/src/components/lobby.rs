@@ -1,8 +1,9 @@
 use conclave_protocol::{DisplayName, MAX_DISPLAY_NAME_CHARS};
 use yew::prelude::*;
 
+use super::home::frame_suite_message_id;
 use super::{DeviceSettings, MediaToggles, VideoView};
-use crate::hooks::{start_local_media, use_app};
+use crate::hooks::{start_local_media, use_app, use_translator};
 use crate::services::storage;
 use crate::state::{Action, LocalMedia, Page};
 
@@ -20,6 +21,7 @@ pub fn display_name_to_send(typed: &str) -> String {
 /// `/m/{room}#{key}` before joining: name, preview, switches.
 #[function_component(LobbyPage)]
 pub fn lobby_page() -> Html {
+    let t = use_translator();
     let app = use_app();
     {
         let app = app.clone();
@@ -55,16 +57,16 @@ pub fn lobby_page() -> Html {
 
     let starting = matches!(app.local_media, LocalMedia::Starting | LocalMedia::Off);
     let preview_note = match &app.local_media {
-        LocalMedia::Off | LocalMedia::Starting => Some("Starting camera and microphone…"),
-        LocalMedia::Failed(_) => Some("No camera or microphone"),
-        LocalMedia::Live(_) if !app.camera_on => Some("Camera off"),
+        LocalMedia::Off | LocalMedia::Starting => Some(t.get("lobby-starting-media")),
+        LocalMedia::Failed(_) => Some(t.get("lobby-no-media")),
+        LocalMedia::Live(_) if !app.camera_on => Some(t.get("lobby-camera-off")),
         LocalMedia::Live(_) => None,
     };
     html! {
         <main class="page lobby">
-            <h1>{ "Ready to join?" }</h1>
+            <h1>{ t.get("lobby-title") }</h1>
             <div class="lobby-grid">
-                <section class="preview" aria-label="Camera preview">
+                <section class="preview" aria-label={t.get("lobby-camera-preview")}>
                     <div class="tile tile-local">
                         <VideoView stream={app.local_media.stream().cloned()} muted=true mirrored=true
                                    revision={app.local_tracks_revision} />
@@ -81,26 +83,29 @@ pub fn lobby_page() -> Html {
                     }
                 </section>
                 <form class="card lobby-form" onsubmit={join}>
-                    <label for="display-name">{ "Your name" }</label>
+                    <label for="display-name">{ t.get("lobby-your-name") }</label>
                     <input id="display-name" type="text" autocomplete="name"
                            maxlength={MAX_DISPLAY_NAME_CHARS.to_string()}
                            value={app.display_name.clone()} oninput={on_name} />
                     <button type="submit" class="primary large" disabled={starting}>
-                        { "Join meeting" }
+                        { t.get("lobby-join-meeting") }
                     </button>
                     if let Page::Lobby(invite) = &app.page {
                         <p class="small" data-testid="frame-suite">
-                            { format!("Frame encryption: {}", invite.frame_suite().label()) }
+                            { t.with(
+                                "lobby-frame-suite",
+                                &[("suite", t.get(frame_suite_message_id(invite.frame_suite())).into())],
+                            ) }
                         </p>
                     }
                     <p class="muted small">
-                        { "End-to-end encrypted. The invite secret is the part of the link after #: your browser never sends it to the server, and only people who have it can be let in." }
+                        { t.get("lobby-e2ee-note") }
                     </p>
                 </form>
             </div>
             if let LocalMedia::Failed(reason) = &app.local_media {
                 <p class="error" role="alert">
-                    { format!("{reason} You can still join: you will see and hear the others, but they will not see or hear you.") }
+                    { t.with("lobby-media-failed", &[("detail", reason.into())]) }
                 </p>
             }
         </main>

@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::hooks::{use_app, AppContext};
+use crate::hooks::{use_app, use_translator, AppContext};
 use crate::media_source::MediaKind;
 use crate::services::media::set_kind_enabled;
 use crate::state::Action;
@@ -36,6 +36,7 @@ pub struct MediaTogglesProps {
 /// still sends (encrypted) silence or black frames.
 #[function_component(MediaToggles)]
 pub fn media_toggles(props: &MediaTogglesProps) -> Html {
+    let t = use_translator();
     let Some(app) = use_app() else {
         return Html::default();
     };
@@ -49,15 +50,25 @@ pub fn media_toggles(props: &MediaTogglesProps) -> Html {
         let app = app.clone();
         Callback::from(move |_: MouseEvent| toggle_camera(&app))
     };
+    let microphone_label = if app.microphone_on {
+        t.get("media-toggles-mute-microphone")
+    } else {
+        t.get("media-toggles-unmute-microphone")
+    };
+    let camera_label = if app.camera_on {
+        t.get("media-toggles-camera-off")
+    } else {
+        t.get("media-toggles-camera-on")
+    };
     html! {
         <>
             <button type="button" class={classes!("toggle", (!app.microphone_on).then_some("toggle-off"))}
                     onclick={on_microphone} {disabled} aria-keyshortcuts={shortcut("M")}>
-                { if app.microphone_on { "Mute microphone" } else { "Unmute microphone" } }
+                { microphone_label }
             </button>
             <button type="button" class={classes!("toggle", (!app.camera_on).then_some("toggle-off"))}
                     onclick={on_camera} {disabled} aria-keyshortcuts={shortcut("V")}>
-                { if app.camera_on { "Turn camera off" } else { "Turn camera on" } }
+                { camera_label }
             </button>
         </>
     }

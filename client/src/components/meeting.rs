@@ -6,7 +6,9 @@ use super::{
     EncryptionStatusLine, KnockPrompt, LocalTile, ModalDialog, RemoteTile, RosterPanel,
     SecurityCodePanel, ShortcutsHelp,
 };
-use crate::hooks::{use_app, use_clock, use_meeting_session, use_meeting_shortcuts};
+use crate::hooks::{
+    use_app, use_clock, use_meeting_session, use_meeting_shortcuts, use_translator,
+};
 use crate::invite::Invite;
 use crate::services::transport::TransportState;
 use crate::session::SessionHandle;
@@ -28,6 +30,7 @@ pub struct MeetingProps {
 /// inside it, and tells the members (through it) our microphone, camera and hand.
 #[function_component(MeetingPage)]
 pub fn meeting_page(props: &MeetingProps) -> Html {
+    let t = use_translator();
     let app = use_app();
     // Hooks run unconditionally; without the context (never, under `App`) they idle.
     let dispatcher = app.as_ref().map(|app| app.dispatcher());
@@ -131,41 +134,52 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
         .group
         .as_ref()
         .is_some_and(|group| group.unproven_meeting);
+    let announcement = meeting
+        .announcement
+        .as_ref()
+        .map(|(_, announcement)| announcement.text(t))
+        .unwrap_or_default();
     html! {
         <ContextProvider<SessionHandle> context={session}>
             <main class="page meeting">
                 <E2eeBanner api={meeting.transform_api} ready={meeting.e2ee_ready} />
                 <EncryptionStatusLine />
+                // A detail follows its headline after a space, kept here: Fluent trims a
+                // message's leading space.
                 if let Some(message) = &meeting.fatal {
                     <div class="alert alert-fatal" role="alert">
-                        <strong>{ "Encryption is not available, so this meeting was not joined." }</strong>
-                        <span>{ format!(" {}. No audio or video was sent.", as_sentence(message)) }</span>
+                        <strong>{ t.get("meeting-fatal") }</strong>
+                        <span>{ " " }{ t.with("meeting-fatal-detail", &[("detail", as_sentence(message).into())]) }</span>
                     </div>
                 }
                 if let Some(reason) = &meeting.disconnected {
                     <div class="alert" role="alert">
-                        <strong>{ "Disconnected from the meeting server" }</strong>
-                        <span>{ format!(": {}", reason) }</span>
+                        <strong>{ t.get("meeting-disconnected") }</strong>
+                        <span>{ t.with("meeting-disconnected-reason", &[("reason", reason.into())]) }</span>
                     </div>
                 }
                 if let Some((attempt, reason)) = &meeting.reconnecting {
                     <div class="alert alert-warning" role="status" data-testid="signaling-reconnecting">
-                        <strong>{ "Reconnecting…" }</strong>
-                        <span>{ format!(" {reason} Trying again (attempt {attempt}); you will be added back to the encrypted meeting.") }</span>
+                        <strong>{ t.get("meeting-reconnecting") }</strong>
+                        <span>
+                            { " " }
+                            { t.with("meeting-reconnecting-detail",
+                                     &[("reason", reason.into()), ("number", (*attempt).into())]) }
+                        </span>
                     </div>
                 }
                 if meeting.transport == Some(TransportState::Reconnecting) {
                     <div class="alert alert-warning" role="status">
-                        <strong>{ "Reconnecting to the media server…" }</strong>
-                        <span>{ " Audio and video resume by themselves; encryption stays on." }</span>
+                        <strong>{ t.get("meeting-media-reconnecting") }</strong>
+                        <span>{ " " }{ t.get("meeting-media-reconnecting-detail") }</span>
                     </div>
                 }
                 if unproven {
                     // A Welcome whose group did not show the invite secret was refused
                     // (conclave_group::WelcomeRefusal): no key, so no frame goes out.
                     <div class="alert alert-fatal" role="alert" data-testid="unproven-meeting">
-                        <strong>{ "This meeting could not prove it is the one in your link, so nothing is being sent." }</strong>
-                        <span>{ " Check the link with whoever sent it." }</span>
+                        <strong>{ t.get("meeting-unproven") }</strong>
+                        <span>{ " " }{ t.get("meeting-unproven-detail") }</span>
                     </div>
                 }
                 <ChairActionAlert />
@@ -177,7 +191,7 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                 }
                 <div class="meeting-layout">
                     <div class="meeting-main">
-                        <section class={grid_class} aria-label="Video">
+                        <section class={grid_class} aria-label={t.get("meeting-video")}>
                             // One fully keyed list: someone joining or leaving adds or removes
                             // their tile and moves no other. A `<video>` that is taken out of the
                             // page and put back (as an unkeyed diff does) froze the camera for
@@ -197,7 +211,7 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                             }) }
                         </section>
                         if alone {
-                            <p class="muted centered">{ "Nobody else is here yet. Use “Copy invite link” to invite people." }</p>
+                            <p class="muted centered">{ t.get("meeting-alone") }</p>
                         }
                     </div>
                     <aside class="meeting-side">
@@ -213,11 +227,11 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                 // One polite live region for changes a screen reader user would otherwise
                 // miss: someone joined, left, raised their hand.
                 <p class="visually-hidden" role="status" data-testid="announcement">
-                    { meeting.announcement.as_ref().map(|(_, words)| words.clone()).unwrap_or_default() }
+                    { announcement }
                 </p>
                 <Controls on_help={show_help} on_settings={show_settings} />
                 <ShortcutsHelp open={help} />
-                <ModalDialog open={settings} title="Settings" title_id="settings-title">
+                <ModalDialog open={settings} title={t.get("meeting-settings")} title_id="settings-title">
                     <DeviceSettings />
                 </ModalDialog>
             </main>

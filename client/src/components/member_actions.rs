@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use crate::hooks::use_session;
+use crate::hooks::{use_session, use_translator};
 use crate::roster::RosterRow;
 
 /// Properties of [`MemberActions`].
@@ -16,6 +16,7 @@ pub struct MemberActionsProps {
 /// `<span class="member-actions">` with the two buttons.
 #[function_component(MemberActions)]
 pub fn member_actions(props: &MemberActionsProps) -> Html {
+    let t = use_translator();
     let Some(session) = use_session() else {
         return Html::default();
     };
@@ -28,16 +29,20 @@ pub fn member_actions(props: &MemberActionsProps) -> Html {
     };
     let toggle_chair =
         Callback::from(move |_: MouseEvent| session.set_chair(member.clone(), !chair));
-    let who = format!(" {}", props.row.display_name);
+    let name = || [("name", (&props.row.display_name).into())];
     html! {
         <span class="member-actions">
             <button type="button" onclick={toggle_chair} data-testid="toggle-chair">
-                { if chair { "Remove co-chair" } else { "Make co-chair" } }
-                <span class="visually-hidden">{ format!(" for{who}") }</span>
+                if chair {
+                    { t.get("member-actions-remove-chair") }
+                } else {
+                    { t.get("member-actions-make-chair") }
+                }
+                <span class="visually-hidden">{ t.with("member-actions-chair-who", &name()) }</span>
             </button>
             <button type="button" class="danger" onclick={remove} data-testid="remove-member">
-                { "Remove" }
-                <span class="visually-hidden">{ who }</span>
+                { t.get("member-actions-remove") }
+                <span class="visually-hidden">{ t.with("member-actions-who", &name()) }</span>
             </button>
         </span>
     }

@@ -1,6 +1,8 @@
 use web_sys::HtmlDialogElement;
 use yew::prelude::*;
 
+use crate::hooks::use_translator;
+
 /// Properties of [`ModalDialog`].
 #[derive(Properties, PartialEq)]
 pub struct ModalDialogProps {
@@ -19,6 +21,7 @@ pub struct ModalDialogProps {
 /// the focus back when it closes.
 #[function_component(ModalDialog)]
 pub fn modal_dialog(props: &ModalDialogProps) -> Html {
+    let t = use_translator();
     let dialog_ref = use_node_ref();
     {
         let dialog_ref = dialog_ref.clone();
@@ -48,7 +51,7 @@ pub fn modal_dialog(props: &ModalDialogProps) -> Html {
             if *props.open {
                 { props.children.clone() }
             }
-            <button type="button" class="primary" onclick={close}>{ "Close" }</button>
+            <button type="button" class="primary" onclick={close}>{ t.get("modal-dialog-close") }</button>
         </dialog>
     }
 }

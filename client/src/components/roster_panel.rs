@@ -2,7 +2,7 @@ use yew::prelude::*;
 
 use super::tile::HAND_RAISED;
 use super::MemberActions;
-use crate::hooks::use_app;
+use crate::hooks::{use_app, use_translator};
 use crate::roster::{outsider_line, roster_rows};
 
 /// Who holds the meeting's keys: `<section aria-label="Participants">` listing the MLS
@@ -15,6 +15,7 @@ use crate::roster::{outsider_line, roster_rows};
 /// knock, by their credential: the server knows no names).
 #[function_component(RosterPanel)]
 pub fn roster_panel() -> Html {
+    let t = use_translator();
     let Some(app) = use_app() else {
         return Html::default();
     };
@@ -34,7 +35,7 @@ pub fn roster_panel() -> Html {
                 .map(|outsider| {
                     let since = app.arrived_ms(outsider.id);
                     let line = outsider_line(group.knock_of(outsider.id), since, app.now_ms);
-                    (outsider.id.0, line)
+                    (outsider.id.0, line.text(t))
                 })
                 .collect()
         })
@@ -57,10 +58,10 @@ pub fn roster_panel() -> Html {
     };
     html! {
         <>
-            <section class="card side-card roster" aria-label="Participants">
-                <h2>{ "Participants" }</h2>
+            <section class="card side-card roster" aria-label={t.get("roster-title")}>
+                <h2>{ t.get("roster-title") }</h2>
                 if rows.is_empty() {
-                    <p class="muted small">{ "You are not in the encrypted meeting yet." }</p>
+                    <p class="muted small">{ t.get("roster-not-in-meeting-yet") }</p>
                 } else {
                     <ul class="roster-list">
                         { for rows.iter().map(|row| {
@@ -68,24 +69,24 @@ pub fn roster_panel() -> Html {
                             html! {
                             <li key={row.key} class="roster-member" data-display-name={row.display_name.clone()}
                                 data-chair={row.is_chair.to_string()} data-leaf-index={row.key.to_string()}>
-                                <span class="roster-name">{ row.name.clone() }</span>
+                                <span class="roster-name">{ row.name(t) }</span>
                                 if row.is_chair {
                                     { " " }
-                                    <span class="roster-badge chair-badge" data-testid="chair-badge">{ "chair" }</span>
+                                    <span class="roster-badge chair-badge" data-testid="chair-badge">{ t.get("roster-chair") }</span>
                                 }
                                 if hand_raised {
                                     { " " }
-                                    <span class="roster-badge hand-badge" data-testid="hand-badge">{ HAND_RAISED }</span>
+                                    <span class="roster-badge hand-badge" data-testid="hand-badge">{ t.get(HAND_RAISED) }</span>
                                 }
                                 if muted {
                                     { " " }
-                                    <span class="roster-badge muted-badge">{ "muted" }</span>
+                                    <span class="roster-badge muted-badge">{ t.get("roster-muted") }</span>
                                 }
                                 { " " }
                                 <span class="roster-fingerprint">{ row.fingerprint.clone() }</span>
                                 if row.seen_before {
                                     { " " }
-                                    <span class="roster-badge">{ "seen before" }</span>
+                                    <span class="roster-badge">{ t.get("roster-seen-before") }</span>
                                 }
                                 if chair && !row.is_self {
                                     <MemberActions row={row.clone()} />
@@ -95,12 +96,12 @@ pub fn roster_panel() -> Html {
                     </ul>
                 }
                 if meeting.key_remembered == Some(false) {
-                    <p class="muted small">{ "Your key is not remembered on this browser" }</p>
+                    <p class="muted small">{ t.get("roster-key-not-remembered") }</p>
                 }
             </section>
             if !outsiders.is_empty() {
-                <section class="card side-card outsiders" aria-label="Not in the encrypted meeting">
-                    <h2>{ "Also in the room" }</h2>
+                <section class="card side-card outsiders" aria-label={t.get("roster-outsiders-label")}>
+                    <h2>{ t.get("roster-outsiders-title") }</h2>
                     <ul class="roster-list">
                         { for outsiders.into_iter().map(|(id, line)| html! {
                             <li key={id} class="roster-outsider">{ line }</li>

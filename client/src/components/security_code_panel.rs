@@ -1,7 +1,8 @@
 use conclave_group::FrameSuite;
 use yew::prelude::*;
 
-use crate::hooks::use_app;
+use crate::hooks::{use_app, use_translator};
+use crate::i18n::Translator;
 use crate::state::Action;
 
 /// What the security panel shows besides the group's code.
@@ -11,12 +12,24 @@ pub struct SecurityCodePanelProps {
     pub frame_suite: FrameSuite,
 }
 
+/// The suite's short description ([`FrameSuite::label`], in the interface's language).
+fn suite_label(t: Translator, suite: FrameSuite) -> String {
+    match suite {
+        FrameSuite::Aes128CtrHmacSha256_80 => t.get("security-code-suite-aes-128-ctr-hmac-80"),
+        FrameSuite::Aes128CtrHmacSha256_64 => t.get("security-code-suite-aes-128-ctr-hmac-64"),
+        FrameSuite::Aes128CtrHmacSha256_32 => t.get("security-code-suite-aes-128-ctr-hmac-32"),
+        FrameSuite::Aes128GcmSha256_128 => t.get("security-code-suite-aes-128-gcm"),
+        FrameSuite::Aes256GcmSha512_128 => t.get("security-code-suite-aes-256-gcm"),
+    }
+}
+
 /// The meeting's security code: `<section aria-label="Security code">` with its five
 /// groups of five digits (`data-testid="security-code"`), how to use them, and "Mark as checked", which
 /// turns into "Checked aloud" until the code changes; below, the cipher every frame is
 /// sealed with (`data-testid="frame-suite"`). Shown while a member.
 #[function_component(SecurityCodePanel)]
 pub fn security_code_panel(props: &SecurityCodePanelProps) -> Html {
+    let t = use_translator();
     let Some(app) = use_app() else {
         return Html::default();
     };
@@ -33,25 +46,46 @@ pub fn security_code_panel(props: &SecurityCodePanelProps) -> Html {
         let app = app.clone();
         Callback::from(move |_: MouseEvent| app.dispatch(Action::MarkSecurityCodeChecked))
     };
+    let suite = props.frame_suite;
+    let suite_detail = t.with(
+        "security-code-suite-detail",
+        &[
+            ("suite", suite.rfc_name().into()),
+            ("code", format!("0x{:04x}", suite.id()).into()),
+        ],
+    );
     html! {
-        <section class="card side-card security-code" aria-label="Security code">
-            <h2>{ "Security code" }</h2>
+        <section class="card side-card security-code" aria-label={t.get("security-code-title")}>
+            <h2>{ t.get("security-code-title") }</h2>
             <p class="security-code-digits" data-testid="security-code">{ code.digits.clone() }</p>
             <p class="muted small">
-                { "Read these numbers aloud: if everyone sees the same, nobody is in the middle." }
+                { t.get("security-code-read-aloud") }
             </p>
             if check.changed() {
-                <p class="code-changed">{ "The security code changed: someone joined or left" }</p>
+                <p class="code-changed">{ t.get("security-code-changed") }</p>
             }
             if check.is_checked(code) {
-                <p class="code-checked">{ "Checked aloud" }</p>
+                <p class="code-checked">{ t.get("security-code-checked") }</p>
             } else {
-                <button type="button" onclick={mark}>{ "Mark as checked" }</button>
+                <button type="button" onclick={mark}>{ t.get("security-code-mark-checked") }</button>
             }
-            <p class="muted small" data-testid="frame-suite"
-               title={format!("SFrame cipher suite {} (0x{:04x})", props.frame_suite.rfc_name(), props.frame_suite.id())}>
-                { format!("Frames sealed with {}", props.frame_suite.label()) }
+            <p class="muted small" data-testid="frame-suite" title={suite_detail}>
+                { t.with("security-code-frames-sealed", &[("suite", suite_label(t, suite).into())]) }
             </p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Language;
+
+    #[test]
+    fn english_suite_labels_are_the_policys_own() {
+        let t = Translator::new(Language::English);
+        for suite in FrameSuite::ALL {
+            assert_eq!(suite_label(t, suite), suite.label());
+        }
     }
 }

@@ -1,6 +1,7 @@
 use yew::prelude::*;
 
 use super::ModalDialog;
+use crate::hooks::use_translator;
 use crate::shortcuts::Shortcut;
 
 /// Properties of [`ShortcutsHelp`].
@@ -13,22 +14,26 @@ pub struct ShortcutsHelpProps {
 /// The keyboard shortcuts, in a modal dialog.
 #[function_component(ShortcutsHelp)]
 pub fn shortcuts_help(props: &ShortcutsHelpProps) -> Html {
+    let t = use_translator();
     html! {
-        <ModalDialog open={props.open.clone()} title="Keyboard shortcuts" title_id="shortcuts-title">
+        <ModalDialog open={props.open.clone()} title={t.get("shortcuts-title")} title_id="shortcuts-title">
             <table class="shortcuts">
                 <thead>
-                    <tr><th scope="col">{ "Key" }</th><th scope="col">{ "Action" }</th></tr>
+                    <tr>
+                        <th scope="col">{ t.get("shortcuts-key") }</th>
+                        <th scope="col">{ t.get("shortcuts-action") }</th>
+                    </tr>
                 </thead>
                 <tbody>
                     { for Shortcut::ALL.into_iter().map(|shortcut| html! {
                         <tr>
                             <td><kbd>{ shortcut.keys() }</kbd></td>
-                            <td>{ shortcut.description() }</td>
+                            <td>{ t.get(shortcut.message_id()) }</td>
                         </tr>
                     }) }
                 </tbody>
             </table>
-            <p class="muted small">{ "Shortcuts do nothing while you type in a field." }</p>
+            <p class="muted small">{ t.get("shortcuts-ignored-in-fields") }</p>
         </ModalDialog>
     }
 }

@@ -4,28 +4,29 @@ use conclave_group::Reaction;
 
 use super::VideoView;
 use crate::decryption_status::DecryptionStatus;
-use crate::hooks::use_app;
+use crate::hooks::{use_app, use_translator};
+use crate::i18n::Translator;
 use crate::state::{Action, RemoteTileView};
 
-/// A raised hand, in a tile's footer and the roster.
-pub const HAND_RAISED: &str = "✋ Hand raised";
+/// The catalogue id of a raised hand's badge, in a tile's footer and the roster.
+pub const HAND_RAISED: &str = "tile-hand-raised";
 
-/// A reaction's name, for screen readers and buttons.
-pub fn reaction_label(reaction: Reaction) -> &'static str {
+/// The catalogue id of a reaction's name, for screen readers.
+fn reaction_message_id(reaction: Reaction) -> &'static str {
     match reaction {
-        Reaction::ThumbsUp => "Thumbs up",
-        Reaction::Applause => "Applause",
-        Reaction::Laugh => "Laughter",
-        Reaction::Surprise => "Surprise",
-        Reaction::Heart => "Heart",
+        Reaction::ThumbsUp => "tile-reaction-thumbs-up",
+        Reaction::Applause => "tile-reaction-applause",
+        Reaction::Laugh => "tile-reaction-laughter",
+        Reaction::Surprise => "tile-reaction-surprise",
+        Reaction::Heart => "tile-reaction-heart",
     }
 }
 
 /// A reaction shown large over a tile, named for screen readers.
-fn reaction_overlay(reaction: Option<Reaction>) -> Html {
+fn reaction_overlay(t: Translator, reaction: Option<Reaction>) -> Html {
     match reaction {
         Some(reaction) => html! {
-            <span class="tile-reaction" role="img" aria-label={reaction_label(reaction)}
+            <span class="tile-reaction" role="img" aria-label={t.get(reaction_message_id(reaction))}
                   data-testid="tile-reaction">
                 { reaction.emoji() }
             </span>
@@ -57,32 +58,31 @@ pub struct LocalTileProps {
 /// One's own preview: `<article aria-label="You">`, muted and mirrored.
 #[function_component(LocalTile)]
 pub fn local_tile(props: &LocalTileProps) -> Html {
+    let t = use_translator();
+    let you = t.get("tile-you");
     let has_media = props.stream.is_some();
     html! {
-        <article class="tile tile-local" aria-label="You">
+        <article class="tile tile-local" aria-label={you.clone()}>
             <VideoView stream={props.stream.clone()} muted=true mirrored=true
                        revision={props.revision} />
             if !has_media {
-                <p class="tile-placeholder">{ "No camera or microphone" }</p>
+                <p class="tile-placeholder">{ t.get("tile-no-media") }</p>
             } else if !props.camera_on {
-                <p class="tile-placeholder">{ "Camera off" }</p>
+                <p class="tile-placeholder">{ t.get("tile-camera-off") }</p>
             }
-            { reaction_overlay(props.reaction) }
+            { reaction_overlay(t, props.reaction) }
             <div class="tile-footer">
-                <span class="tile-name">{ "You" }</span>
+                <span class="tile-name">{ you }</span>
                 if props.hand_raised {
-                    <span class="tile-badge tile-hand">{ HAND_RAISED }</span>
+                    <span class="tile-badge tile-hand">{ t.get(HAND_RAISED) }</span>
                 }
                 if has_media && !props.microphone_on {
-                    <span class="tile-badge">{ "Muted" }</span>
+                    <span class="tile-badge">{ t.get("tile-muted") }</span>
                 }
             </div>
         </article>
     }
 }
-
-/// A remote tile's status while the connection to that member is being made again.
-const RECONNECTING: &str = "Reconnecting…";
 
 /// Properties of [`RemoteTile`].
 #[derive(Properties, PartialEq)]
@@ -105,6 +105,7 @@ pub struct RemoteTileProps {
 /// whole. It is outlined while the member speaks, and can be pinned or shown full screen.
 #[function_component(RemoteTile)]
 pub fn remote_tile(props: &RemoteTileProps) -> Html {
+    let t = use_translator();
     let app = use_app();
     let speaker: Option<AttrValue> = app
         .as_ref()
@@ -130,11 +131,21 @@ pub fn remote_tile(props: &RemoteTileProps) -> Html {
             }
         })
     };
-    let (status_class, label) = match tile.status {
-        _ if tile.reconnecting => ("status-waiting", RECONNECTING),
-        DecryptionStatus::Decrypting => ("status-ok", tile.status.label()),
-        DecryptionStatus::WaitingForKey => ("status-waiting", tile.status.label()),
-        DecryptionStatus::CannotDecrypt => ("status-failed", tile.status.label()),
+    let status_class = match tile.status {
+        _ if tile.reconnecting => "status-waiting",
+        DecryptionStatus::Decrypting => "status-ok",
+        DecryptionStatus::WaitingForKey => "status-waiting",
+        DecryptionStatus::CannotDecrypt => "status-failed",
+    };
+    let status = if tile.reconnecting {
+        t.get("tile-reconnecting")
+    } else {
+        t.get(tile.status.message_id())
+    };
+    let pin = if props.pinned {
+        t.get("tile-unpin")
+    } else {
+        t.get("tile-pin")
     };
     let camera_off = !tile.signals.media.camera_on;
     let class = classes!(
@@ -152,29 +163,30 @@ pub fn remote_tile(props: &RemoteTileProps) -> Html {
             if camera_off {
                 <p class="tile-placeholder">
                     <span class="tile-initial" aria-hidden="true">{ initial(&name) }</span>
-                    <span>{ "Camera off" }</span>
+                    <span>{ t.get("tile-camera-off") }</span>
                 </p>
             }
-            { reaction_overlay(tile.reaction) }
+            { reaction_overlay(t, tile.reaction) }
             <div class="tile-actions">
                 <button type="button" aria-pressed={props.pinned.to_string()} onclick={toggle_pin}
-                        aria-label={format!("Pin {name}")}>
-                    { if props.pinned { "Unpin" } else { "Pin" } }
+                        aria-label={t.with("tile-pin-label", &[("name", (&name).into())])}>
+                    { pin }
                 </button>
-                <button type="button" onclick={full_screen} aria-label={format!("Full screen {name}")}>
-                    { "Full screen" }
+                <button type="button" onclick={full_screen}
+                        aria-label={t.with("tile-full-screen-label", &[("name", (&name).into())])}>
+                    { t.get("tile-full-screen") }
                 </button>
             </div>
             <div class="tile-footer">
                 <span class="tile-name">{ name.clone() }</span>
                 if tile.signals.media.hand_raised {
-                    <span class="tile-badge tile-hand">{ HAND_RAISED }</span>
+                    <span class="tile-badge tile-hand">{ t.get(HAND_RAISED) }</span>
                 }
                 if !tile.signals.media.microphone_on {
-                    <span class="tile-badge">{ "Muted" }</span>
+                    <span class="tile-badge">{ t.get("tile-muted") }</span>
                 }
                 <span role="status" class={classes!("tile-status", status_class)}>
-                    { label }
+                    { status }
                 </span>
             </div>
         </article>

@@ -155,10 +155,7 @@ mod tests {
                 };
                 // Every variable a message may use, as text and as a number.
                 let mut args = FluentArgs::new();
-                for name in [
-                    "name", "count", "device", "detail", "kind", "code", "seconds", "chair",
-                    "suite",
-                ] {
+                for name in VARIABLES {
                     args.set(name, 1);
                 }
                 let mut errors = Vec::new();

@@ -9,19 +9,9 @@
  * - a server that alters the members' messages gets them shown as undecryptable, never as
  *   anyone's words.
  */
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import { wcagViolations } from '../../fixtures/accessibility';
 import { test, expect, expectEveryoneDecrypting } from '../../fixtures/meeting';
 import { armHostile, hostileRoomStatus } from '../../fixtures/hostile-server';
-
-/** The WCAG 2.1 A/AA violations axe finds on `page` (or in `include` only). */
-async function wcagViolations(page: Page, include?: string): Promise<string[]> {
-  let axe = new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']);
-  if (include !== undefined) axe = axe.include(include);
-  const results = await axe.analyze();
-  expect(results.passes.length).toBeGreaterThan(0);
-  return results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 test('home, lobby, meeting with chat and roster, and the shortcuts and settings dialogs have no WCAG 2.1 A/AA violation', async ({
   newParticipant,
