@@ -19,6 +19,7 @@ pub mod i18n;
 pub mod invite;
 pub mod media_source;
 pub mod meeting_messages;
+pub mod notices;
 pub mod roster;
 pub mod security_code;
 pub mod services;

@@ -16,6 +16,7 @@ use crate::i18n::Translator;
 use crate::invite::{Invite, InviteError};
 use crate::media_source::MediaKind;
 use crate::meeting_messages::{apply_arrival, Arrival, ChatLog, MemberSignals, Signals};
+use crate::notices::{DeviceNotice, MeetingProblem};
 use crate::roster::{EncryptionStatus, GroupView, MeetingClosed};
 use crate::security_code::CodeCheck;
 use crate::services::media::Device;
@@ -104,7 +105,7 @@ pub struct MeetingState {
     /// why it was lost.
     pub reconnecting: Option<(u32, String)>,
     /// The latest error the server or a peer connection reported.
-    pub error: Option<String>,
+    pub error: Option<MeetingProblem>,
     /// The MLS group as last reported (`None` until the group state machine runs).
     pub group: Option<GroupView>,
     /// When the group's status last changed, in ms (for "if this lasts" hints).
@@ -261,7 +262,7 @@ pub struct AppState {
     /// the new one, the preview shows it.
     pub local_tracks_revision: u64,
     /// What happened to a device, for the person (say, the microphone was unplugged).
-    pub device_notice: Option<String>,
+    pub device_notice: Option<DeviceNotice>,
     /// The current meeting.
     pub meeting: MeetingState,
     /// Latest clock reading from a [`Action::Tick`] or stats message, in ms.
@@ -480,7 +481,7 @@ pub enum Action {
     /// The clock moved on (tile statuses depend on it).
     Tick(f64),
     /// An error from the server or a peer connection.
-    MeetingError(String),
+    MeetingError(MeetingProblem),
     /// The signaling connection closed unexpectedly, for good.
     Disconnected(String),
     /// The signaling connection was lost; attempt `attempt` to make it again is coming.
@@ -511,7 +512,7 @@ pub enum Action {
     /// A speaker was picked.
     SpeakerChosen(String),
     /// Something happened to a device that the person should know (`None` clears it).
-    DeviceNotice(Option<String>),
+    DeviceNotice(Option<DeviceNotice>),
     /// A member's meeting message opened (chat, media state, hand, reaction).
     MeetingMessage(Arrival),
     /// An application message did not open; `time` is the local time (`HH:MM`).

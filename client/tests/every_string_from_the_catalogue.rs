@@ -2,6 +2,8 @@
 //! own, and every message id the code asks for is in it (a missing one would show as its
 //! id).
 
+#![allow(clippy::expect_used)]
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};

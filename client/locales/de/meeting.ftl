@@ -52,3 +52,13 @@ media-toggles-mute-microphone = Mikrofon stummschalten
 media-toggles-unmute-microphone = Mikrofon einschalten
 media-toggles-camera-off = Kamera ausschalten
 media-toggles-camera-on = Kamera einschalten
+
+## Device notices and meeting problems (notices.rs)
+device-notice-microphone-lost = Ihr Mikrofon wurde getrennt
+device-notice-camera-lost = Ihre Kamera wurde getrennt
+device-notice-replaced = { $device }: Jetzt wird ein anderes Gerät verwendet.
+device-notice-none-left = { $device }, und kein anderes Gerät konnte gestartet werden ({ $error }).
+device-notice-not-started = Dieses Gerät konnte nicht gestartet werden ({ $error }).
+meeting-problem-server-said = Der Server meldet: { $detail }
+meeting-problem-screen-share = Die Bildschirmfreigabe wurde nicht gestartet: { $error }
+meeting-problem-failed = { $detail }

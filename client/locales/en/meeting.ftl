@@ -44,3 +44,13 @@ media-toggles-mute-microphone = Mute microphone
 media-toggles-unmute-microphone = Unmute microphone
 media-toggles-camera-off = Turn camera off
 media-toggles-camera-on = Turn camera on
+
+## Device notices and meeting problems (notices.rs)
+device-notice-microphone-lost = Your microphone was disconnected
+device-notice-camera-lost = Your camera was disconnected
+device-notice-replaced = { $device }: another one is used now.
+device-notice-none-left = { $device }, and no other could be started ({ $error }).
+device-notice-not-started = That device could not be started ({ $error }).
+meeting-problem-server-said = The server said: { $detail }
+meeting-problem-screen-share = Screen sharing did not start: { $error }
+meeting-problem-failed = { $detail }

@@ -52,3 +52,13 @@ media-toggles-mute-microphone = Couper le micro
 media-toggles-unmute-microphone = Activer le micro
 media-toggles-camera-off = Désactiver la caméra
 media-toggles-camera-on = Activer la caméra
+
+## Device notices and meeting problems (notices.rs)
+device-notice-microphone-lost = Votre micro a été déconnecté
+device-notice-camera-lost = Votre caméra a été déconnectée
+device-notice-replaced = { $device } : un autre appareil est utilisé désormais.
+device-notice-none-left = { $device }, et aucun autre appareil n’a pu être démarré ({ $error }).
+device-notice-not-started = Cet appareil n’a pas pu être démarré ({ $error }).
+meeting-problem-server-said = Le serveur a répondu : { $detail }
+meeting-problem-screen-share = Le partage d’écran n’a pas démarré : { $error }
+meeting-problem-failed = { $detail }

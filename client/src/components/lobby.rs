@@ -79,7 +79,7 @@ pub fn lobby_page() -> Html {
                     </div>
                     <DeviceSettings />
                     if let Some(notice) = &app.device_notice {
-                        <p class="device-notice small" role="status">{ notice.clone() }</p>
+                        <p class="device-notice small" role="status">{ notice.text(t) }</p>
                     }
                 </section>
                 <form class="card lobby-form" onsubmit={join}>

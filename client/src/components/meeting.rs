@@ -184,10 +184,10 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                 }
                 <ChairActionAlert />
                 if let Some(notice) = &app.device_notice {
-                    <div class="alert alert-warning" role="status" data-testid="device-notice">{ notice.clone() }</div>
+                    <div class="alert alert-warning" role="status" data-testid="device-notice">{ notice.text(t) }</div>
                 }
                 if let Some(message) = &meeting.error {
-                    <div class="alert alert-warning" role="alert">{ message.clone() }</div>
+                    <div class="alert alert-warning" role="alert">{ message.text(t) }</div>
                 }
                 <div class="meeting-layout">
                     <div class="meeting-main">

@@ -11,6 +11,7 @@ use yew::UseReducerDispatcher;
 
 use super::AppContext;
 use crate::media_source::MediaKind;
+use crate::notices::DeviceNotice;
 use crate::services::media::{self, DeviceKind};
 use crate::state::{Action, AppState};
 
@@ -43,7 +44,7 @@ pub fn choose_device(app: &AppContext, kind: DeviceKind, id: String) {
         media_kind,
         Some(id),
         enabled,
-        None,
+        false,
     );
 }
 
@@ -75,26 +76,22 @@ fn watch_track(
             if !still_ours {
                 return;
             }
-            let lost = match kind {
-                MediaKind::Audio => "Your microphone was disconnected",
-                MediaKind::Video => "Your camera was disconnected",
-            };
-            swap_in_device(dispatcher, stream, kind, None, track.enabled(), Some(lost));
+            swap_in_device(dispatcher, stream, kind, None, track.enabled(), true);
         })
     };
     track.set_onended(Some(ended.unchecked_ref()));
 }
 
 /// Captures `kind` from device `id` (`None`: the default), puts it in `stream` instead
-/// of the old track (with the switch as it was), and tells the app. `lost` says why a
-/// device is being replaced, if it was unplugged.
+/// of the old track (with the switch as it was), and tells the app. `unplugged`: the old
+/// device went away (the person did not pick another).
 fn swap_in_device(
     dispatcher: UseReducerDispatcher<AppState>,
     stream: MediaStream,
     kind: MediaKind,
     id: Option<String>,
     enabled: bool,
-    lost: Option<&'static str>,
+    unplugged: bool,
 ) {
     spawn_local(async move {
         let notice = match media::capture_track(kind, id.as_deref()).await {
@@ -107,11 +104,17 @@ fn swap_in_device(
                 media::swap_track(&stream, kind, &track);
                 watch_track(dispatcher.clone(), Clone::clone(&stream), track);
                 dispatcher.dispatch(Action::LocalTrackSwapped);
-                lost.map(|lost| format!("{lost}: another one is used now."))
+                unplugged.then_some(DeviceNotice::Replaced { lost: kind })
             }
-            Err(error) => Some(match lost {
-                Some(lost) => format!("{lost}, and no other could be started ({error})."),
-                None => format!("That device could not be started ({error})."),
+            Err(error) => Some(if unplugged {
+                DeviceNotice::NoneLeft {
+                    lost: kind,
+                    error: error.to_string(),
+                }
+            } else {
+                DeviceNotice::NotStarted {
+                    error: error.to_string(),
+                }
             }),
         };
         dispatcher.dispatch(Action::DeviceNotice(notice));

@@ -23,6 +23,7 @@ use yew::UseReducerDispatcher;
 use super::teardown::Ending;
 use super::MeetingSession;
 use crate::invite::Invite;
+use crate::notices::MeetingProblem;
 use crate::roster::MeetingClosed;
 use crate::services::media;
 use crate::services::rooms::RoomApiError;
@@ -342,9 +343,9 @@ impl SessionHandle {
                     handle.send_screen(Some(screen.clone()));
                     handle.dispatch(Action::ShareScreen(Some(screen)));
                 }
-                Err(error) => handle.dispatch(Action::MeetingError(format!(
-                    "Screen sharing did not start: {error}"
-                ))),
+                Err(error) => handle.dispatch(Action::MeetingError(
+                    MeetingProblem::ScreenShareFailed(error.to_string()),
+                )),
             }
         });
     }

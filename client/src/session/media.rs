@@ -13,6 +13,7 @@ use yew::Callback;
 
 use super::{keeps_peer_connections, server, SessionInner};
 use crate::media_source::{MediaSource, SfuStreamId};
+use crate::notices::MeetingProblem;
 use crate::roster::GroupView;
 use crate::services::audio_levels::AudioLevels;
 use crate::services::now_ms;
@@ -61,7 +62,9 @@ pub(super) fn start_transport(
                 dispatcher.dispatch(Action::PeerLink { participant, up });
             })
         },
-        error: Callback::from(move |message| dispatcher.dispatch(Action::MeetingError(message))),
+        error: Callback::from(move |message| {
+            dispatcher.dispatch(Action::MeetingError(MeetingProblem::Failed(message)))
+        }),
     };
     let transport: Rc<dyn MediaTransport> = match media_mode {
         MediaMode::Mesh => Rc::new(Mesh::new(
@@ -187,7 +190,9 @@ pub(super) fn bind_to_roster(inner: &Rc<RefCell<SessionInner>>, view: &GroupView
                     .try_for_each(|leaf| e2ee.sender_left(*leaf))
             });
         if let Err(error) = told {
-            dispatcher.dispatch(Action::MeetingError(error.to_string()));
+            dispatcher.dispatch(Action::MeetingError(MeetingProblem::Failed(
+                error.to_string(),
+            )));
         }
     }
     for shown in change.shown {

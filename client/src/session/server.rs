@@ -13,6 +13,7 @@ use zeroize::Zeroizing;
 use super::teardown::{end, Ending};
 use super::{keys, media, messages, SessionInner};
 use crate::invite::InviteSecret;
+use crate::notices::MeetingProblem;
 use crate::roster::{GroupView, MeetingClosed};
 use crate::services::key_agreement::{KeyAgreement, KeyAgreementEvents};
 use crate::services::signaling::{CloseInfo, SignalingConnection};
@@ -92,8 +93,9 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
         },
     );
 
-    let meeting_error =
-        Callback::from(move |message| dispatcher.dispatch(Action::MeetingError(message)));
+    let meeting_error = Callback::from(move |message| {
+        dispatcher.dispatch(Action::MeetingError(MeetingProblem::Failed(message)))
+    });
     let on_message = {
         let weak = weak.clone();
         Callback::from(move |message| on_server_message(&weak, message))
@@ -198,7 +200,9 @@ pub(super) fn send(weak: &Weak<RefCell<SessionInner>>, message: &ClientMessage) 
         if let Err(error) = signaling.send(message) {
             inner
                 .dispatcher
-                .dispatch(Action::MeetingError(error.to_string()));
+                .dispatch(Action::MeetingError(MeetingProblem::Failed(
+                    error.to_string(),
+                )));
         }
     }
 }
@@ -261,7 +265,7 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
             dispatcher.dispatch(Action::ParticipantLeft(id));
         }
         ServerMessage::Error { message, .. } => {
-            dispatcher.dispatch(Action::MeetingError(format!("The server said: {message}")));
+            dispatcher.dispatch(Action::MeetingError(MeetingProblem::ServerSaid(message)));
         }
         // Handled by the group or the transport.
         ServerMessage::Signal { .. }
