@@ -1,8 +1,8 @@
 //! The one rule for a participant's display name, as a type ("parse, don't validate").
 //!
 //! A [`DisplayName`] is 1 to [`MAX_DISPLAY_NAME_CHARS`] characters (Unicode scalar
-//! values), with no whitespace at either end and no control characters. Two ways lead to
-//! one:
+//! values), with no whitespace at either end and no control characters (nor the
+//! invisible marks that reorder text, see [`is_control`]). Two ways lead to one:
 //! - [`DisplayName::parse`] refuses text that breaks the rule once trimmed, and
 //!   deserializing refuses it.
 //! - [`DisplayName::clean`] makes a name out of any text, for names a person typed (the
@@ -20,6 +20,14 @@ use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 /// Longest display name, in characters (Unicode scalar values).
 pub const MAX_DISPLAY_NAME_CHARS: usize = 64;
 
+/// A control character (`Cc`), or one of the invisible marks that set the direction of
+/// the text around them (bidirectional embeddings, overrides, isolates and marks): in a
+/// name, one would make the name, and the words after it on screen, read as other words.
+fn is_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 /// A participant's display name (see the module docs for the rule). On the wire it is a
 /// JSON string; deserializing refuses one that breaks the rule.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -32,7 +40,7 @@ impl DisplayName {
         if trimmed.is_empty() {
             return Err(DisplayNameError::Empty);
         }
-        if trimmed.chars().any(char::is_control) {
+        if trimmed.chars().any(is_control) {
             return Err(DisplayNameError::ControlCharacter);
         }
         if trimmed.chars().count() > MAX_DISPLAY_NAME_CHARS {
@@ -51,7 +59,7 @@ impl DisplayName {
             .chars()
             .filter_map(|c| match c {
                 c if c.is_control() && c.is_whitespace() => Some(' '),
-                c if c.is_control() => None,
+                c if is_control(c) => None,
                 c => Some(c),
             })
             .collect();
@@ -166,6 +174,36 @@ mod tests {
         assert!(
             error.to_string().contains("at most 64 characters"),
             "{error}"
+        );
+    }
+
+    /// A rogue member names itself with a right-to-left override so that its name (and the
+    /// words after it in a sentence such as "… joined") read as someone else's: "Mallory"
+    /// spelled backwards after U+202E shows as "yrollaM". Every bidirectional control is
+    /// refused or dropped; right-to-left letters themselves (Arabic, Hebrew names) stay.
+    #[test]
+    fn a_name_cannot_reorder_the_text_around_it() {
+        for control in [
+            '\u{202E}', '\u{202D}', '\u{202A}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}',
+            '\u{200E}', '\u{200F}', '\u{061C}',
+        ] {
+            let spoof = format!("{control}yrollaM");
+            assert_eq!(
+                DisplayName::parse(&spoof),
+                Err(DisplayNameError::ControlCharacter),
+                "U+{:04X}",
+                u32::from(control)
+            );
+            let cleaned = DisplayName::clean(&spoof);
+            assert_eq!(cleaned.as_ref().map(DisplayName::as_str), Some("yrollaM"));
+        }
+        assert_eq!(
+            DisplayName::parse("سارة").map(|name| name.0),
+            Ok("سارة".to_owned())
+        );
+        assert_eq!(
+            DisplayName::parse("דנה").map(|name| name.0),
+            Ok("דנה".to_owned())
         );
     }
 
