@@ -19,6 +19,15 @@ pub fn rms(samples: &[f32]) -> f32 {
     (sum / samples.len() as f32).sqrt()
 }
 
+/// The root mean square of the loudest run of `stretch` samples in `samples` (runs side
+/// by side; a shorter last one counts too).
+pub fn loudest_stretch(samples: &[f32], stretch: usize) -> f32 {
+    samples
+        .chunks(stretch.max(1))
+        .map(rms)
+        .fold(0.0, f32::max)
+}
+
 /// One person's speech, observed window by window.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct SpeechActivity {
@@ -52,6 +61,19 @@ mod tests {
         assert_eq!(rms(&[]), 0.0);
         assert!((rms(&[0.5, -0.5, 0.5, -0.5]) - 0.5).abs() < 1e-6);
         assert!(rms(&[0.001; 128]) < SPEAKING_LEVEL);
+    }
+
+    #[test]
+    fn a_short_sound_in_a_long_reading_counts_as_loud_as_it_is() {
+        let mut reading = vec![0.0_f32; 8192];
+        // 20 ms of a beep at 48 kHz, somewhere in 170 ms of silence.
+        for (i, sample) in reading[3000..3960].iter_mut().enumerate() {
+            *sample = if i % 120 < 60 { 0.5 } else { -0.5 };
+        }
+        assert!(rms(&reading) < 0.2, "thinned out over the whole reading");
+        assert!((loudest_stretch(&reading, 512) - 0.5).abs() < 1e-6);
+        assert_eq!(loudest_stretch(&[], 512), 0.0);
+        assert_eq!(loudest_stretch(&[0.3, -0.3, 0.3], 512), 0.3);
     }
 
     #[test]

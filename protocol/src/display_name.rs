@@ -20,12 +20,34 @@ use serde::{de, Deserialize, Deserializer, Serialize, Serializer};
 /// Longest display name, in characters (Unicode scalar values).
 pub const MAX_DISPLAY_NAME_CHARS: usize = 64;
 
-/// A control character (`Cc`), or one of the invisible marks that set the direction of
-/// the text around them (bidirectional embeddings, overrides, isolates and marks): in a
-/// name, one would make the name, and the words after it on screen, read as other words.
+/// A control character (`Cc`); one of the invisible marks that set the direction of the
+/// text around them (bidirectional embeddings, overrides, isolates and marks), which would
+/// make the name, and the words after it on screen, read as other words; or an invisible
+/// character that only hides in a name (zero-width space, word joiner, byte-order mark,
+/// soft hyphen, Hangul fillers, tags, …), which would make "A\u{200B}da" pass for Ada or
+/// a name show blank. The zero-width (non-)joiners stay: emoji and Persian need them.
 fn is_control(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{061C}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{180E}'
+                | '\u{200B}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FEFF}'
+                | '\u{FFA0}'
+                | '\u{E0000}'..='\u{E007F}'
+        )
 }
 
 /// A participant's display name (see the module docs for the rule). On the wire it is a
@@ -58,7 +80,7 @@ impl DisplayName {
         let printable: String = text
             .chars()
             .filter_map(|c| match c {
-                c if c.is_control() && c.is_whitespace() => Some(' '),
+                c if is_control(c) && c.is_whitespace() => Some(' '),
                 c if is_control(c) => None,
                 c => Some(c),
             })
@@ -197,6 +219,30 @@ mod tests {
             let cleaned = DisplayName::clean(&spoof);
             assert_eq!(cleaned.as_ref().map(DisplayName::as_str), Some("yrollaM"));
         }
+        // Invisible characters pass no name off as another, and make no blank name.
+        for hidden in [
+            '\u{200B}',
+            '\u{2060}',
+            '\u{FEFF}',
+            '\u{00AD}',
+            '\u{3164}',
+            '\u{E0041}',
+        ] {
+            assert_eq!(
+                DisplayName::clean(&format!("A{hidden}da")).map(|name| name.0),
+                Some("Ada".to_owned())
+            );
+            assert_eq!(DisplayName::clean(&format!("{hidden}{hidden}")), None);
+        }
+        assert_eq!(
+            DisplayName::clean("Ada\u{2028}Lovelace").map(|name| name.0),
+            Some("Ada Lovelace".to_owned())
+        );
+        // The joiners that emoji and Persian need stay.
+        assert_eq!(
+            DisplayName::parse("👩\u{200D}💻 Ada").map(|name| name.0),
+            Ok("👩\u{200D}💻 Ada".to_owned())
+        );
         assert_eq!(
             DisplayName::parse("سارة").map(|name| name.0),
             Ok("سارة".to_owned())

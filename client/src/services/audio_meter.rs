@@ -3,12 +3,15 @@
 
 use web_sys::{AnalyserNode, AudioContext, MediaStream, MediaStreamAudioSourceNode};
 
-use crate::speech_activity::rms;
+use crate::speech_activity::loudest_stretch;
 
 /// Samples per reading: about 170 ms at 48 kHz, longer than the 100 ms between readings,
 /// so that no sound falls between two of them (a short window read now and then can miss
 /// a short sound every time, when the two keep the same rhythm).
 const WINDOW_SAMPLES: u32 = 8192;
+/// The level is the loudest stretch of this many samples in the reading (about 11 ms), so
+/// that a short sound counts as loud as it is, not thinned out over the whole reading.
+const STRETCH_SAMPLES: usize = 512;
 
 /// An analyser on one stream's audio, in a context its owner keeps.
 pub struct AudioMeter {
@@ -36,10 +39,11 @@ impl AudioMeter {
         })
     }
 
-    /// The root mean square of the latest window (samples in -1..1).
+    /// The root mean square of the loudest stretch of the latest reading (samples in
+    /// -1..1).
     pub fn level(&mut self) -> f32 {
         self.analyser.get_float_time_domain_data(&mut self.samples);
-        rms(&self.samples)
+        loudest_stretch(&self.samples, STRETCH_SAMPLES)
     }
 }
 
