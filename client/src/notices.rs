@@ -81,6 +81,52 @@ impl MeetingProblem {
     }
 }
 
+/// Why the connection to the meeting server closed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CloseReason {
+    /// The server does not know the meeting.
+    UnknownRoom,
+    /// The meeting has as many people as the server takes.
+    RoomFull,
+    /// The server did not understand this page.
+    NotUnderstood,
+    /// The page did not keep up with the server.
+    TooSlow,
+    /// A message was larger than the server takes.
+    TooLarge,
+    /// The page is from another version than the server.
+    OtherVersion,
+    /// The server stopped answering.
+    Stalled,
+    /// The connection went away without a close (a network change, a crash).
+    Lost,
+    /// Another code, without a reason.
+    Code(u16),
+    /// Another code, with the server's own words.
+    ServerSaid(String),
+}
+
+impl CloseReason {
+    /// The reason in `t`'s language.
+    pub fn text(&self, t: Translator) -> String {
+        let id = match self {
+            CloseReason::UnknownRoom => "close-unknown-room",
+            CloseReason::RoomFull => "close-room-full",
+            CloseReason::NotUnderstood => "close-not-understood",
+            CloseReason::TooSlow => "close-too-slow",
+            CloseReason::TooLarge => "close-too-large",
+            CloseReason::OtherVersion => "close-other-version",
+            CloseReason::Stalled => "close-stalled",
+            CloseReason::Lost => "close-lost",
+            CloseReason::Code(code) => {
+                return t.with("close-code", &[("code", u32::from(*code).into())])
+            }
+            CloseReason::ServerSaid(words) => return words.clone(),
+        };
+        t.get(id)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

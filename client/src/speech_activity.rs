@@ -22,10 +22,7 @@ pub fn rms(samples: &[f32]) -> f32 {
 /// The root mean square of the loudest run of `stretch` samples in `samples` (runs side
 /// by side; a shorter last one counts too).
 pub fn loudest_stretch(samples: &[f32], stretch: usize) -> f32 {
-    samples
-        .chunks(stretch.max(1))
-        .map(rms)
-        .fold(0.0, f32::max)
+    samples.chunks(stretch.max(1)).map(rms).fold(0.0, f32::max)
 }
 
 /// One person's speech, observed window by window.

@@ -16,7 +16,7 @@ use crate::i18n::Translator;
 use crate::invite::{Invite, InviteError};
 use crate::media_source::MediaKind;
 use crate::meeting_messages::{apply_arrival, Arrival, ChatLog, MemberSignals, Signals};
-use crate::notices::{DeviceNotice, MeetingProblem};
+use crate::notices::{CloseReason, DeviceNotice, MeetingProblem};
 use crate::roster::{EncryptionStatus, GroupView, MeetingClosed};
 use crate::security_code::CodeCheck;
 use crate::services::media::Device;
@@ -100,10 +100,10 @@ pub struct MeetingState {
     /// Everyone else, in join order.
     pub participants: Vec<Participant>,
     /// The server closed the WebSocket unexpectedly; the text says why.
-    pub disconnected: Option<String>,
+    pub disconnected: Option<CloseReason>,
     /// The connection to the server was lost and is being made again: the attempt, and
     /// why it was lost.
-    pub reconnecting: Option<(u32, String)>,
+    pub reconnecting: Option<(u32, CloseReason)>,
     /// The latest error the server or a peer connection reported.
     pub error: Option<MeetingProblem>,
     /// The MLS group as last reported (`None` until the group state machine runs).
@@ -483,13 +483,13 @@ pub enum Action {
     /// An error from the server or a peer connection.
     MeetingError(MeetingProblem),
     /// The signaling connection closed unexpectedly, for good.
-    Disconnected(String),
+    Disconnected(CloseReason),
     /// The signaling connection was lost; attempt `attempt` to make it again is coming.
     Reconnecting {
         /// 1 for the first attempt.
         attempt: u32,
         /// Why it was lost.
-        reason: String,
+        reason: CloseReason,
     },
     /// "Leave" was pressed.
     Leave,
@@ -627,7 +627,11 @@ impl AppState {
             Action::SpeakerChosen(id) => self.speaker = Some(id),
             Action::DeviceNotice(notice) => self.device_notice = notice,
             Action::E2eeReady => self.meeting.e2ee_ready = true,
-            Action::E2eeFatal(message) => self.meeting.fatal = Some(message),
+            Action::E2eeFatal(message) => {
+                // Nothing connects again after this: no "Reconnecting…" beside it.
+                self.meeting.reconnecting = None;
+                self.meeting.fatal = Some(message);
+            }
             Action::Joined { you, participants } => {
                 self.meeting.reconnecting = None;
                 self.meeting.you = Some(you);
@@ -1110,7 +1114,7 @@ mod tests {
             now_ms: 100.0,
         });
         assert_eq!(state.remote_tiles().len(), 1);
-        state.apply(Action::Disconnected("gone".into()));
+        state.apply(Action::Disconnected(CloseReason::Lost));
         assert!(state.remote_tiles().is_empty());
         assert_eq!(state.encryption_status(), None);
     }

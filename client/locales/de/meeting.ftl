@@ -1,10 +1,10 @@
 ## Meeting page: alerts about the connection and encryption, the video grid.
-meeting-fatal = Die Verschlüsselung ist nicht verfügbar, deshalb sind Sie dieser Besprechung nicht beigetreten.
+meeting-fatal = Die Verschlüsselung ist nicht verfügbar, deshalb wurden Sie nicht mit der Besprechung verbunden.
 meeting-fatal-detail = { $detail }. Es wurde weder Audio noch Video gesendet.
 meeting-disconnected = Verbindung zum Besprechungsserver getrennt
 meeting-disconnected-reason = : { $reason }
 meeting-reconnecting = Verbindung wird wiederhergestellt…
-meeting-reconnecting-detail = { $reason } Neuer Versuch (Versuch { $number }); Sie werden der verschlüsselten Besprechung wieder hinzugefügt.
+meeting-reconnecting-detail = { $reason } Erneuter Versuch (Nr. { $number }); Sie werden der verschlüsselten Besprechung wieder hinzugefügt.
 meeting-media-reconnecting = Verbindung zum Medienserver wird wiederhergestellt…
 meeting-media-reconnecting-detail = Audio und Video werden automatisch fortgesetzt; die Verschlüsselung bleibt aktiv.
 meeting-unproven = Diese Besprechung konnte nicht nachweisen, dass sie die aus Ihrem Link ist, daher wird nichts gesendet.
@@ -34,7 +34,7 @@ tile-muted = Stummgeschaltet
 tile-hand-raised = ✋ Hand gehoben
 tile-reconnecting = Verbindung wird wiederhergestellt…
 tile-pin = Anheften
-tile-unpin = Lösen
+tile-unpin = Nicht mehr anheften
 tile-pin-label = { $name } anheften
 tile-full-screen = Vollbild
 tile-full-screen-label = { $name } im Vollbild anzeigen
@@ -62,3 +62,14 @@ device-notice-not-started = Dieses Gerät konnte nicht gestartet werden ({ $erro
 meeting-problem-server-said = Der Server meldet: { $detail }
 meeting-problem-screen-share = Die Bildschirmfreigabe wurde nicht gestartet: { $error }
 meeting-problem-failed = { $detail }
+
+## Why the connection to the server closed (notices.rs)
+close-unknown-room = Diese Besprechung gibt es auf dem Server nicht.
+close-room-full = Die Besprechung ist voll.
+close-not-understood = Der Server hat diesen Client nicht verstanden.
+close-too-slow = Die Verbindung war zu langsam.
+close-too-large = Eine Nachricht war zu groß.
+close-other-version = Diese Seite stammt aus einer anderen Version von Conclave: Laden Sie sie neu, um teilzunehmen.
+close-stalled = Die Verbindung zum Besprechungsserver ist ins Stocken geraten.
+close-lost = Die Verbindung wurde unterbrochen.
+close-code = Der Server hat die Verbindung beendet (Code { $code }).

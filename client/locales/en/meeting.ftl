@@ -54,3 +54,14 @@ device-notice-not-started = That device could not be started ({ $error }).
 meeting-problem-server-said = The server said: { $detail }
 meeting-problem-screen-share = Screen sharing did not start: { $error }
 meeting-problem-failed = { $detail }
+
+## Why the connection to the server closed (notices.rs)
+close-unknown-room = This meeting does not exist on the server.
+close-room-full = The meeting is full.
+close-not-understood = The server did not understand this client.
+close-too-slow = The connection was too slow.
+close-too-large = A message was too large.
+close-other-version = This page is from another version of Conclave: reload it to join.
+close-stalled = The connection to the meeting server stalled.
+close-lost = The connection was lost.
+close-code = The server closed the connection (code { $code }).

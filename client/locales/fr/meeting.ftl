@@ -1,10 +1,10 @@
 ## Meeting page: alerts about the connection and encryption, the video grid.
 meeting-fatal = Le chiffrement n’est pas disponible, vous n’avez donc pas rejoint cette réunion.
 meeting-fatal-detail = { $detail }. Aucun son ni aucune vidéo n’a été envoyé.
-meeting-disconnected = Déconnexion du serveur de réunion
+meeting-disconnected = Déconnecté du serveur de réunion
 meeting-disconnected-reason = {"\u00A0"}: { $reason }
 meeting-reconnecting = Reconnexion…
-meeting-reconnecting-detail = { $reason } Nouvelle tentative (tentative { $number }) ; vous rejoindrez de nouveau la réunion chiffrée.
+meeting-reconnecting-detail = { $reason } Nouvel essai (tentative n° { $number }) ; vous rejoindrez de nouveau la réunion chiffrée.
 meeting-media-reconnecting = Reconnexion au serveur multimédia…
 meeting-media-reconnecting-detail = Le son et la vidéo reprendront d’eux-mêmes ; le chiffrement reste actif.
 meeting-unproven = Cette réunion n’a pas pu prouver qu’elle est bien celle de votre lien, donc rien n’est envoyé.
@@ -62,3 +62,14 @@ device-notice-not-started = Cet appareil n’a pas pu être démarré ({ $error 
 meeting-problem-server-said = Le serveur a répondu : { $detail }
 meeting-problem-screen-share = Le partage d’écran n’a pas démarré : { $error }
 meeting-problem-failed = { $detail }
+
+## Why the connection to the server closed (notices.rs)
+close-unknown-room = Cette réunion n’existe pas sur le serveur.
+close-room-full = La réunion est complète.
+close-not-understood = Le serveur n’a pas compris ce client.
+close-too-slow = La connexion était trop lente.
+close-too-large = Un message était trop volumineux.
+close-other-version = Cette page provient d’une autre version de Conclave : rechargez-la pour participer.
+close-stalled = La connexion au serveur de réunion ne répond plus.
+close-lost = La connexion a été perdue.
+close-code = Le serveur a fermé la connexion (code { $code }).

@@ -22,7 +22,7 @@ roster-not-in-meeting-yet = Vous n’êtes pas encore dans la réunion chiffrée
 roster-you = { $name } (vous)
 roster-chair = présidence
 roster-muted = micro coupé
-roster-seen-before = déjà rencontré
+roster-seen-before = déjà vu
 roster-key-not-remembered = Votre clé n’est pas mémorisée dans ce navigateur
 roster-outsiders-label = Hors de la réunion chiffrée
 roster-outsiders-title = Également dans la salle
@@ -81,7 +81,7 @@ member-actions-who = {"\u00A0"}: { $name }
 
 ## Closed page: why the meeting is over for this browser.
 closed-removed = La présidence vous a retiré de la réunion
-closed-denied = La présidence ne vous a pas admis
+closed-denied = La présidence n’a pas accepté votre demande
 closed-locked-out = Cette réunion est verrouillée
 closed-link-replaced = Ce lien d’invitation a été remplacé
 closed-ended = La présidence a mis fin à la réunion

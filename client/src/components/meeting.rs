@@ -155,7 +155,7 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                 if let Some(reason) = &meeting.disconnected {
                     <div class="alert" role="alert">
                         <strong>{ t.get("meeting-disconnected") }</strong>
-                        <span>{ t.with("meeting-disconnected-reason", &[("reason", reason.into())]) }</span>
+                        <span>{ t.with("meeting-disconnected-reason", &[("reason", reason.text(t).into())]) }</span>
                     </div>
                 }
                 if let Some((attempt, reason)) = &meeting.reconnecting {
@@ -164,7 +164,7 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                         <span>
                             { " " }
                             { t.with("meeting-reconnecting-detail",
-                                     &[("reason", reason.into()), ("number", (*attempt).into())]) }
+                                     &[("reason", reason.text(t).into()), ("number", (*attempt).into())]) }
                         </span>
                     </div>
                 }

@@ -103,51 +103,53 @@ impl Translator {
     }
 }
 
-/// A message variable: text (a name, a device) or a number (Fluent picks the plural).
+/// A message variable: text (a name, a device) or a whole number (Fluent picks the
+/// plural by it). Only whole numbers: Fluent would panic on a NaN.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Arg {
-    /// Shown as it is.
+pub struct Arg(ArgValue);
+
+#[derive(Clone, Debug, PartialEq)]
+enum ArgValue {
     Text(String),
-    /// Formatted for the language, and what plural forms select on.
-    Number(f64),
+    Number(u64),
 }
 
 impl Arg {
     fn to_fluent(&self) -> FluentValue<'static> {
-        match self {
-            Arg::Text(text) => FluentValue::from(text.clone()),
-            Arg::Number(number) => FluentValue::from(*number),
+        match &self.0 {
+            ArgValue::Text(text) => FluentValue::from(text.clone()),
+            ArgValue::Number(number) => FluentValue::from(*number),
         }
     }
 }
 
 impl From<&str> for Arg {
     fn from(text: &str) -> Self {
-        Arg::Text(text.to_owned())
+        Arg(ArgValue::Text(text.to_owned()))
     }
 }
 
 impl From<String> for Arg {
     fn from(text: String) -> Self {
-        Arg::Text(text)
+        Arg(ArgValue::Text(text))
     }
 }
 
 impl From<&String> for Arg {
     fn from(text: &String) -> Self {
-        Arg::Text(text.clone())
+        Arg(ArgValue::Text(text.clone()))
     }
 }
 
 impl From<usize> for Arg {
     fn from(number: usize) -> Self {
-        Arg::Number(number as f64)
+        Arg(ArgValue::Number(number as u64))
     }
 }
 
 impl From<u32> for Arg {
     fn from(number: u32) -> Self {
-        Arg::Number(f64::from(number))
+        Arg(ArgValue::Number(u64::from(number)))
     }
 }
 
@@ -171,6 +173,29 @@ mod tests {
         assert_eq!(english.get("language-label"), "Language");
         let german = Translator::new(Language::German);
         assert_eq!(german.get("language-label"), "Sprache");
+        let joined = |t: Translator, names: &str, count: usize| {
+            t.with(
+                "announcement-joined",
+                &[("names", names.into()), ("count", count.into())],
+            )
+        };
+        assert_eq!(
+            joined(english, "Ada", 1),
+            "Ada joined the encrypted meeting"
+        );
+        assert_eq!(
+            joined(german, "Ada", 1),
+            "Ada ist der verschlüsselten Besprechung beigetreten"
+        );
+        assert_eq!(
+            joined(german, "Ada, Bo", 2),
+            "Ada, Bo sind der verschlüsselten Besprechung beigetreten"
+        );
+        let french = Translator::new(Language::French);
+        assert_ne!(
+            joined(french, "Ada", 1),
+            joined(french, "Ada, Bo", 2).replace(", Bo", "")
+        );
     }
 
     #[test]

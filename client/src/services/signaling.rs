@@ -22,6 +22,7 @@ use yew::Callback;
 use gloo::timers::callback::Interval;
 
 use super::{describe_js_error, now_ms};
+use crate::notices::CloseReason;
 
 /// Why the signaling connection failed.
 #[derive(Debug, thiserror::Error)]
@@ -63,8 +64,8 @@ pub fn is_worth_retrying(code: u16) -> bool {
 pub struct CloseInfo {
     /// WebSocket close code.
     pub code: u16,
-    /// Human-readable reason, never empty.
-    pub reason: String,
+    /// Why, as the page shows it.
+    pub reason: CloseReason,
 }
 
 /// The WebSocket URL of a room, on the page's own origin.
@@ -77,21 +78,20 @@ pub fn websocket_url(page_protocol: &str, host: &str, room: &RoomId) -> String {
     format!("{scheme}://{host}/ws/{room}")
 }
 
-/// A close reason worth showing: the server's own text, or one made from the code.
-pub fn describe_close(code: u16, reason: &str) -> String {
-    if !reason.trim().is_empty() {
-        return reason.trim().to_owned();
-    }
+/// Why the socket closed, as the page words it: by the code when it is one the app knows
+/// (in the person's language), else the server's own text, else the code.
+pub fn describe_close(code: u16, reason: &str) -> CloseReason {
     match code {
-        close_code::UNKNOWN_ROOM => "This meeting does not exist on the server.".to_owned(),
-        close_code::ROOM_FULL => "The meeting is full.".to_owned(),
-        close_code::PROTOCOL_VIOLATION => "The server did not understand this client.".to_owned(),
-        close_code::TOO_SLOW => "The connection was too slow.".to_owned(),
-        close_code::MESSAGE_TOO_BIG => "A message was too large.".to_owned(),
-        close_code::OTHER_VERSION => close_code::OTHER_VERSION_REASON.to_owned(),
-        STALLED => "The connection to the meeting server stalled.".to_owned(),
-        1006 => "The connection was lost.".to_owned(),
-        code => format!("The server closed the connection (code {code})."),
+        close_code::UNKNOWN_ROOM => CloseReason::UnknownRoom,
+        close_code::ROOM_FULL => CloseReason::RoomFull,
+        close_code::PROTOCOL_VIOLATION => CloseReason::NotUnderstood,
+        close_code::TOO_SLOW => CloseReason::TooSlow,
+        close_code::MESSAGE_TOO_BIG => CloseReason::TooLarge,
+        close_code::OTHER_VERSION => CloseReason::OtherVersion,
+        STALLED => CloseReason::Stalled,
+        1006 => CloseReason::Lost,
+        code if reason.trim().is_empty() => CloseReason::Code(code),
+        _ => CloseReason::ServerSaid(reason.trim().to_owned()),
     }
 }
 
@@ -332,6 +332,7 @@ impl Drop for SignalingConnection {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::{Language, Translator};
 
     #[test]
     fn websocket_urls_follow_the_page_scheme() {
@@ -348,11 +349,20 @@ mod tests {
 
     #[test]
     fn close_reasons_are_never_empty() {
-        assert_eq!(describe_close(4404, "unknown room"), "unknown room");
-        assert!(describe_close(close_code::ROOM_FULL, "").contains("full"));
-        assert!(describe_close(1006, " ").contains("lost"));
-        assert!(describe_close(4999, "").contains("4999"));
-        assert!(describe_close(STALLED, "").contains("stalled"));
+        let english = Translator::new(Language::English);
+        let shown = |code, reason| describe_close(code, reason).text(english);
+        assert_eq!(shown(4999, "going away"), "going away");
+        assert!(shown(close_code::ROOM_FULL, "").contains("full"));
+        assert!(shown(1006, " ").contains("lost"));
+        assert!(shown(4999, "").contains("4999"));
+        assert!(shown(STALLED, "").contains("stalled"));
+        // A known code is worded by the page (in its language), whatever text came with it.
+        assert_eq!(
+            shown(close_code::OTHER_VERSION, "anything"),
+            close_code::OTHER_VERSION_REASON
+        );
+        let german = Translator::new(Language::German);
+        assert_ne!(describe_close(1006, "").text(german), shown(1006, ""));
     }
 
     #[test]

@@ -59,28 +59,6 @@ pub enum ChatRefusal {
     CannotEncrypt,
 }
 
-impl ChatRefusal {
-    /// What the chat panel says.
-    pub fn message(self) -> String {
-        match self {
-            ChatRefusal::Empty => "Type a message first.".to_owned(),
-            ChatRefusal::TooLong => format!(
-                "A message has at most {} characters.",
-                conclave_group::meeting_group::meeting_messages::MAX_CHAT_CHARS
-            ),
-            ChatRefusal::TooFast => {
-                "You are sending messages quickly: wait a few seconds.".to_owned()
-            }
-            ChatRefusal::NotInMeeting => {
-                "Not sent: you are not in the encrypted meeting yet.".to_owned()
-            }
-            ChatRefusal::CannotEncrypt => {
-                "Not sent: the message could not be encrypted.".to_owned()
-            }
-        }
-    }
-}
-
 impl From<MeetingMessageError> for ChatRefusal {
     fn from(error: MeetingMessageError) -> Self {
         match error {
@@ -232,6 +210,7 @@ impl SessionHandle {
             screen,
             self.shared.dispatcher.clone(),
             on_lost,
+            self.shared.attempts.get() > 0,
         );
         if let Some(state) = *self.shared.media_state.borrow() {
             session.set_media_state(MeetingMessage::MediaState(state));

@@ -105,6 +105,8 @@ impl MeetingSession {
     /// Starts the worker (or takes the lobby's) and loads the identity; the session
     /// connects once both are ready. `screen` is the screen being shared already, if any:
     /// sent instead of the camera. `on_lost` hears of a lost signaling connection.
+    /// `reconnecting`: an earlier session of this meeting lost its connection, so a worker
+    /// that does not start in time is one more lost connection, not a fatal failure.
     fn start(
         invite: Invite,
         display_name: String,
@@ -112,6 +114,7 @@ impl MeetingSession {
         screen: Option<MediaStreamTrack>,
         dispatcher: UseReducerDispatcher<AppState>,
         on_lost: Callback<crate::services::signaling::CloseInfo>,
+        reconnecting: bool,
     ) -> Self {
         let inner = Rc::new(RefCell::new(SessionInner {
             invite,
@@ -154,6 +157,21 @@ impl MeetingSession {
             Ok(worker) => {
                 let weak = Rc::downgrade(&session.inner);
                 let timeout = Timeout::new(WORKER_START_TIMEOUT_MS, move || {
+                    if reconnecting {
+                        // Connecting again on a network that is still poor (the worker's
+                        // script comes from the server): one more failed attempt, and
+                        // the next one follows.
+                        if let Some(inner) = weak.upgrade() {
+                            end(
+                                &inner,
+                                Ending::Lost(crate::services::signaling::CloseInfo {
+                                    code: 1006,
+                                    reason: crate::notices::CloseReason::Lost,
+                                }),
+                            );
+                        }
+                        return;
+                    }
                     fail(
                         &weak,
                         "the encryption worker did not start in time; reload the page to try again"

@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 use super::teardown::{end, Ending};
 use super::{keys, media, messages, SessionInner};
 use crate::invite::InviteSecret;
-use crate::notices::MeetingProblem;
+use crate::notices::{CloseReason, MeetingProblem};
 use crate::roster::{GroupView, MeetingClosed};
 use crate::services::key_agreement::{KeyAgreement, KeyAgreementEvents};
 use crate::services::signaling::{CloseInfo, SignalingConnection};
@@ -112,13 +112,18 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
     }
     match SignalingConnection::connect(&room, on_message, on_close, meeting_error) {
         Ok(signaling) => inner_rc.borrow_mut().signaling = Some(signaling),
-        Err(error) => end(
-            inner_rc,
-            Ending::Lost(CloseInfo {
-                code: 1006,
-                reason: error.to_string(),
-            }),
-        ),
+        Err(error) => {
+            // The socket could not even be made: to the person, a lost connection (it
+            // is tried again); the cause goes to the console.
+            gloo::console::warn!(format!("Conclave: {error}"));
+            end(
+                inner_rc,
+                Ending::Lost(CloseInfo {
+                    code: 1006,
+                    reason: CloseReason::Lost,
+                }),
+            )
+        }
     }
 }
 
@@ -292,7 +297,7 @@ mod tests {
     fn closed(code: u16) -> Option<MeetingClosed> {
         match ending_of_close(CloseInfo {
             code,
-            reason: "why".to_owned(),
+            reason: CloseReason::ServerSaid("why".to_owned()),
         }) {
             Ending::Closed(closed) => Some(closed),
             _ => None,
