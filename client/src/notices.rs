@@ -4,6 +4,7 @@
 
 use crate::i18n::Translator;
 use crate::media_source::MediaKind;
+use crate::services::media::MediaError;
 
 /// A change of camera or microphone the person did not ask for, or one that failed.
 #[derive(Clone, Debug, PartialEq)]
@@ -17,13 +18,13 @@ pub enum DeviceNotice {
     NoneLeft {
         /// The kind of device unplugged.
         lost: MediaKind,
-        /// Why the default device did not start (the browser's words).
-        error: String,
+        /// Why the default device did not start.
+        error: MediaError,
     },
     /// The device the person picked could not be started.
     NotStarted {
-        /// Why (the browser's words).
-        error: String,
+        /// Why.
+        error: MediaError,
     },
 }
 
@@ -43,12 +44,13 @@ impl DeviceNotice {
                 "device-notice-none-left",
                 &[
                     ("device", t.get(lost_id(lost)).into()),
-                    ("error", error.into()),
+                    ("error", error.text(t).into()),
                 ],
             ),
-            DeviceNotice::NotStarted { error } => {
-                t.with("device-notice-not-started", &[("error", error.into())])
-            }
+            DeviceNotice::NotStarted { error } => t.with(
+                "device-notice-not-started",
+                &[("error", error.text(t).into())],
+            ),
         }
     }
 }
@@ -142,20 +144,28 @@ mod tests {
             lost.text(t),
             "Your microphone was disconnected: another one is used now."
         );
+        let refused = |name: &str| MediaError::Refused {
+            name: Some(name.to_owned()),
+            detail: format!("{name}: the browser's words"),
+        };
         let none = DeviceNotice::NoneLeft {
             lost: MediaKind::Video,
-            error: "NotFoundError".into(),
+            error: refused("NotFoundError"),
         };
         assert_eq!(
             none.text(t),
-            "Your camera was disconnected, and no other could be started (NotFoundError)."
+            "Your camera was disconnected, and no other could be started (No camera or microphone was found.)."
         );
         let picked = DeviceNotice::NotStarted {
-            error: "NotReadableError".into(),
+            error: refused("NotReadableError"),
         };
         assert_eq!(
             picked.text(t),
-            "That device could not be started (NotReadableError)."
+            "That device could not be started (The camera or microphone is in use by another program.)."
+        );
+        assert_eq!(
+            refused("TypeError").text(t),
+            "The camera and microphone could not be started (TypeError: the browser's words)."
         );
         assert_eq!(
             MeetingProblem::ServerSaid("slow down".into()).text(t),

@@ -19,7 +19,7 @@ use crate::meeting_messages::{apply_arrival, Arrival, ChatLog, MemberSignals, Si
 use crate::notices::{CloseReason, DeviceNotice, MeetingProblem};
 use crate::roster::{EncryptionStatus, GroupView, MeetingClosed};
 use crate::security_code::CodeCheck;
-use crate::services::media::Device;
+use crate::services::media::{Device, MediaError};
 use crate::services::transport::TransportState;
 use crate::worker_protocol::TransformApi;
 
@@ -54,7 +54,7 @@ pub enum LocalMedia {
     /// Capturing.
     Live(MediaStream),
     /// The browser refused or has no devices; joining still works, receive-only.
-    Failed(String),
+    Failed(MediaError),
 }
 
 impl LocalMedia {
@@ -400,7 +400,7 @@ pub enum Action {
     /// `getUserMedia` succeeded.
     MediaReady(MediaStream),
     /// `getUserMedia` failed; the text explains it.
-    MediaFailed(String),
+    MediaFailed(MediaError),
     /// Local capture was stopped.
     MediaReleased,
     /// Microphone toggled (the caller already flipped `track.enabled`).

@@ -73,3 +73,10 @@ close-other-version = Diese Seite stammt aus einer anderen Version von Conclave:
 close-stalled = Die Verbindung zum Besprechungsserver ist ins Stocken geraten.
 close-lost = Die Verbindung wurde unterbrochen.
 close-code = Der Server hat die Verbindung beendet (Code { $code }).
+
+## Why the camera and microphone could not be started (services/media.rs)
+media-unsupported = Dieser Browser bietet auf dieser Seite keinen Kamerazugriff an (dafür sind HTTPS oder localhost nötig)
+media-blocked = Der Zugriff auf Kamera und Mikrofon wurde blockiert. Erlauben Sie ihn in den Website-Einstellungen des Browsers oder nehmen Sie ohne sie teil.
+media-not-found = Es wurde keine Kamera und kein Mikrofon gefunden.
+media-in-use = Die Kamera oder das Mikrofon wird von einem anderen Programm verwendet.
+media-failed = Kamera und Mikrofon konnten nicht gestartet werden ({ $detail }).

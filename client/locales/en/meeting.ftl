@@ -65,3 +65,10 @@ close-other-version = This page is from another version of Conclave: reload it t
 close-stalled = The connection to the meeting server stalled.
 close-lost = The connection was lost.
 close-code = The server closed the connection (code { $code }).
+
+## Why the camera and microphone could not be started (services/media.rs)
+media-unsupported = this browser does not offer camera access on this page (it needs HTTPS or localhost)
+media-blocked = Camera and microphone access was blocked. Allow it in the browser's site settings, or join without them.
+media-not-found = No camera or microphone was found.
+media-in-use = The camera or microphone is in use by another program.
+media-failed = The camera and microphone could not be started ({ $detail }).

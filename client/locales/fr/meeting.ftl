@@ -73,3 +73,10 @@ close-other-version = Cette page provient d’une autre version de Conclave : r
 close-stalled = La connexion au serveur de réunion ne répond plus.
 close-lost = La connexion a été perdue.
 close-code = Le serveur a fermé la connexion (code { $code }).
+
+## Why the camera and microphone could not be started (services/media.rs)
+media-unsupported = ce navigateur ne donne pas accès à la caméra sur cette page (il faut HTTPS ou localhost)
+media-blocked = L’accès à la caméra et au micro a été bloqué. Autorisez-le dans les paramètres du site du navigateur, ou participez sans.
+media-not-found = Aucune caméra ni aucun micro n’a été trouvé.
+media-in-use = La caméra ou le micro est utilisé par un autre programme.
+media-failed = La caméra et le micro n’ont pas pu être démarrés ({ $detail }).

@@ -105,7 +105,7 @@ pub fn lobby_page() -> Html {
             </div>
             if let LocalMedia::Failed(reason) = &app.local_media {
                 <p class="error" role="alert">
-                    { t.with("lobby-media-failed", &[("detail", reason.into())]) }
+                    { t.with("lobby-media-failed", &[("detail", reason.text(t).into())]) }
                 </p>
             }
         </main>

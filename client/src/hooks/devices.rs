@@ -107,14 +107,9 @@ fn swap_in_device(
                 unplugged.then_some(DeviceNotice::Replaced { lost: kind })
             }
             Err(error) => Some(if unplugged {
-                DeviceNotice::NoneLeft {
-                    lost: kind,
-                    error: error.to_string(),
-                }
+                DeviceNotice::NoneLeft { lost: kind, error }
             } else {
-                DeviceNotice::NotStarted {
-                    error: error.to_string(),
-                }
+                DeviceNotice::NotStarted { error }
             }),
         };
         dispatcher.dispatch(Action::DeviceNotice(notice));

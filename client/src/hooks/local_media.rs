@@ -21,7 +21,7 @@ pub fn start_local_media(app: AppContext, then_enter: bool) {
                 // Labels are readable only once capture was allowed.
                 refresh_devices(app.dispatcher());
             }
-            Err(error) => app.dispatch(Action::MediaFailed(error.to_string())),
+            Err(error) => app.dispatch(Action::MediaFailed(error)),
         }
         if then_enter {
             app.dispatch(Action::EnterMeeting);

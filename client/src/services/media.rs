@@ -5,19 +5,19 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{MediaStream, MediaStreamConstraints, MediaStreamTrack};
 
 use super::{describe_js_error, js_error_name};
+use crate::i18n::Translator;
 use crate::media_source::MediaKind;
 
-/// Why the camera and microphone could not be started.
-#[derive(Debug, thiserror::Error)]
+/// Why the camera and microphone could not be started. `Display` is for the console; the
+/// page words it with [`MediaError::text`].
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum MediaError {
     /// The page is not a secure context or the browser has no `mediaDevices`.
-    #[error(
-        "this browser does not offer camera access on this page (it needs HTTPS or localhost)"
-    )]
+    #[error("no mediaDevices on this page (not a secure context?)")]
     Unsupported,
     /// `getUserMedia` rejected.
-    #[error("{}", describe_capture_failure(.name.as_deref(), .detail))]
+    #[error("getUserMedia failed: {detail}")]
     Refused {
         /// The DOMException name, when there was one.
         name: Option<String>,
@@ -27,6 +27,20 @@ pub enum MediaError {
 }
 
 impl MediaError {
+    /// What the page says, in `t`'s language (the browser's own text only when the
+    /// failure is none the app knows).
+    pub fn text(&self, t: Translator) -> String {
+        match self {
+            MediaError::Unsupported => t.get("media-unsupported"),
+            MediaError::Refused { name, detail } => match name.as_deref() {
+                Some("NotAllowedError" | "SecurityError") => t.get("media-blocked"),
+                Some("NotFoundError" | "OverconstrainedError") => t.get("media-not-found"),
+                Some("NotReadableError" | "AbortError") => t.get("media-in-use"),
+                _ => t.with("media-failed", &[("detail", detail.into())]),
+            },
+        }
+    }
+
     /// A rejection of one of the browser's media calls.
     fn refused(error: &wasm_bindgen::JsValue) -> Self {
         MediaError::Refused {
@@ -43,22 +57,6 @@ fn media_devices() -> Result<web_sys::MediaDevices, MediaError> {
         .navigator()
         .media_devices()
         .map_err(|_| MediaError::Unsupported)
-}
-
-/// Explains a `getUserMedia` failure by its DOMException name.
-pub fn describe_capture_failure(name: Option<&str>, detail: &str) -> String {
-    match name {
-        Some("NotAllowedError" | "SecurityError") => {
-            "Camera and microphone access was blocked. Allow it in the browser's site settings, or join without them.".to_owned()
-        }
-        Some("NotFoundError" | "OverconstrainedError") => {
-            "No camera or microphone was found.".to_owned()
-        }
-        Some("NotReadableError" | "AbortError") => {
-            "The camera or microphone is in use by another program.".to_owned()
-        }
-        _ => format!("The camera and microphone could not be started ({detail})."),
-    }
 }
 
 /// Starts camera and microphone; falls back to microphone only, then camera only.
@@ -261,8 +259,17 @@ mod tests {
 
     #[test]
     fn capture_failures_are_explained() {
-        assert!(describe_capture_failure(Some("NotAllowedError"), "x").contains("blocked"));
-        assert!(describe_capture_failure(Some("NotFoundError"), "x").contains("No camera"));
-        assert!(describe_capture_failure(None, "boom").contains("boom"));
+        let english = Translator::new(crate::i18n::Language::English);
+        let refused = |name: Option<&str>, detail: &str| MediaError::Refused {
+            name: name.map(str::to_owned),
+            detail: detail.to_owned(),
+        };
+        assert!(refused(Some("NotAllowedError"), "x")
+            .text(english)
+            .contains("blocked"));
+        assert!(refused(Some("NotFoundError"), "x")
+            .text(english)
+            .contains("No camera"));
+        assert!(refused(None, "boom").text(english).contains("boom"));
     }
 }
