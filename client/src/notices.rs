@@ -83,6 +83,35 @@ impl MeetingProblem {
     }
 }
 
+/// Why encryption is unavailable or failed, so that the meeting was not joined (or was
+/// left).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EncryptionFailure {
+    /// The browser has neither encoded-transform API.
+    Unsupported,
+    /// The encryption worker did not start in time.
+    WorkerSlow,
+    /// This browser's signature key could not be made.
+    NoIdentity(String),
+    /// Anything else, in the words of the code that met it.
+    Other(String),
+}
+
+impl EncryptionFailure {
+    /// The failure in `t`'s language.
+    pub fn text(&self, t: Translator) -> String {
+        match self {
+            EncryptionFailure::Unsupported => t.get("encryption-failure-unsupported"),
+            EncryptionFailure::WorkerSlow => t.get("encryption-failure-worker-slow"),
+            EncryptionFailure::NoIdentity(detail) => t.with(
+                "encryption-failure-no-identity",
+                &[("detail", detail.into())],
+            ),
+            EncryptionFailure::Other(detail) => detail.clone(),
+        }
+    }
+}
+
 /// Why the connection to the meeting server closed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CloseReason {

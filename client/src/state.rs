@@ -16,7 +16,7 @@ use crate::i18n::Translator;
 use crate::invite::{Invite, InviteError};
 use crate::media_source::MediaKind;
 use crate::meeting_messages::{apply_arrival, Arrival, ChatLog, MemberSignals, Signals};
-use crate::notices::{CloseReason, DeviceNotice, MeetingProblem};
+use crate::notices::{CloseReason, DeviceNotice, EncryptionFailure, MeetingProblem};
 use crate::roster::{EncryptionStatus, GroupView, MeetingClosed};
 use crate::security_code::CodeCheck;
 use crate::services::media::{Device, MediaError};
@@ -94,7 +94,7 @@ pub struct MeetingState {
     /// The worker said `ready`.
     pub e2ee_ready: bool,
     /// Encryption cannot work: the meeting is not joined (or is torn down).
-    pub fatal: Option<String>,
+    pub fatal: Option<EncryptionFailure>,
     /// Our id, once the server said `joined`.
     pub you: Option<ParticipantId>,
     /// Everyone else, in join order.
@@ -414,7 +414,7 @@ pub enum Action {
     /// The worker is ready.
     E2eeReady,
     /// Encryption cannot work.
-    E2eeFatal(String),
+    E2eeFatal(EncryptionFailure),
     /// The server accepted our join.
     Joined {
         /// Our id.
@@ -1146,7 +1146,7 @@ mod tests {
     #[test]
     fn leaving_goes_to_the_left_page_and_rejoining_comes_back() {
         let mut state = in_meeting();
-        state.apply(Action::E2eeFatal("no worker".into()));
+        state.apply(Action::E2eeFatal(EncryptionFailure::WorkerSlow));
         state.apply(Action::Leave);
         assert!(matches!(state.page, Page::Left(_)));
         assert_eq!(state.meeting, MeetingState::default());

@@ -80,3 +80,8 @@ media-blocked = Der Zugriff auf Kamera und Mikrofon wurde blockiert. Erlauben Si
 media-not-found = Es wurde keine Kamera und kein Mikrofon gefunden.
 media-in-use = Die Kamera oder das Mikrofon wird von einem anderen Programm verwendet.
 media-failed = Kamera und Mikrofon konnten nicht gestartet werden ({ $detail }).
+
+## Why encryption is unavailable (notices.rs)
+encryption-failure-unsupported = Dieser Browser kann Medien nicht Ende-zu-Ende verschlüsseln (er hat weder RTCRtpScriptTransform noch createEncodedStreams); verwenden Sie ein aktuelles Chromium, Chrome, Edge, Firefox oder Safari
+encryption-failure-worker-slow = Der Verschlüsselungs-Worker ist nicht rechtzeitig gestartet; laden Sie die Seite neu, um es erneut zu versuchen
+encryption-failure-no-identity = Für diesen Browser konnte kein Signaturschlüssel erstellt werden ({ $detail })

@@ -72,3 +72,8 @@ media-blocked = Camera and microphone access was blocked. Allow it in the browse
 media-not-found = No camera or microphone was found.
 media-in-use = The camera or microphone is in use by another program.
 media-failed = The camera and microphone could not be started ({ $detail }).
+
+## Why encryption is unavailable (notices.rs)
+encryption-failure-unsupported = this browser cannot encrypt media end to end (it has neither RTCRtpScriptTransform nor createEncodedStreams); use a current Chromium, Chrome, Edge, Firefox or Safari
+encryption-failure-worker-slow = the encryption worker did not start in time; reload the page to try again
+encryption-failure-no-identity = no signature key could be made for this browser ({ $detail })

@@ -80,3 +80,8 @@ media-blocked = L’accès à la caméra et au micro a été bloqué. Autorisez-
 media-not-found = Aucune caméra ni aucun micro n’a été trouvé.
 media-in-use = La caméra ou le micro est utilisé par un autre programme.
 media-failed = La caméra et le micro n’ont pas pu être démarrés ({ $detail }).
+
+## Why encryption is unavailable (notices.rs)
+encryption-failure-unsupported = ce navigateur ne peut pas chiffrer les médias de bout en bout (il ne dispose ni de RTCRtpScriptTransform ni de createEncodedStreams) ; utilisez une version récente de Chromium, Chrome, Edge, Firefox ou Safari
+encryption-failure-worker-slow = le worker de chiffrement n’a pas démarré à temps ; rechargez la page pour réessayer
+encryption-failure-no-identity = aucune clé de signature n’a pu être créée pour ce navigateur ({ $detail })

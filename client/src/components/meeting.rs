@@ -149,7 +149,7 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                 if let Some(message) = &meeting.fatal {
                     <div class="alert alert-fatal" role="alert">
                         <strong>{ t.get("meeting-fatal") }</strong>
-                        <span>{ " " }{ t.with("meeting-fatal-detail", &[("detail", as_sentence(message).into())]) }</span>
+                        <span>{ " " }{ t.with("meeting-fatal-detail", &[("detail", as_sentence(&message.text(t)).into())]) }</span>
                     </div>
                 }
                 if let Some(reason) = &meeting.disconnected {

@@ -44,8 +44,9 @@ use yew::prelude::*;
 
 use crate::invite::Invite;
 use crate::media_source::MediaKind;
+use crate::notices::EncryptionFailure;
 use crate::roster::GroupView;
-use crate::services::e2ee::{detect_transform_api, E2eeError, E2eeWorker};
+use crate::services::e2ee::{detect_transform_api, E2eeWorker};
 use crate::services::identity_store::{take_identity, LoadedIdentity, SeenKeys};
 use crate::services::key_agreement::KeyAgreement;
 use crate::services::signaling::SignalingConnection;
@@ -144,7 +145,7 @@ impl MeetingSession {
         let Some(api) = detect_transform_api() else {
             end(
                 &session.inner,
-                Ending::EncryptionFailed(E2eeError::Unsupported.to_string()),
+                Ending::EncryptionFailed(EncryptionFailure::Unsupported),
             );
             return session;
         };
@@ -172,18 +173,17 @@ impl MeetingSession {
                         }
                         return;
                     }
-                    fail(
-                        &weak,
-                        "the encryption worker did not start in time; reload the page to try again"
-                            .to_owned(),
-                    );
+                    fail(&weak, EncryptionFailure::WorkerSlow);
                 });
                 let mut inner = session.inner.borrow_mut();
                 inner.e2ee = Some(Rc::new(worker));
                 inner.start_timeout = Some(timeout);
             }
             Err(error) => {
-                end(&session.inner, Ending::EncryptionFailed(error.to_string()));
+                end(
+                    &session.inner,
+                    Ending::EncryptionFailed(EncryptionFailure::Other(error.to_string())),
+                );
                 return session;
             }
         }
@@ -204,10 +204,7 @@ impl MeetingSession {
                     inner.borrow_mut().identity = Some(loaded);
                     server::connect(&inner);
                 }
-                Err(error) => fail(
-                    &weak,
-                    format!("no signature key could be made for this browser ({error})"),
-                ),
+                Err(error) => fail(&weak, EncryptionFailure::NoIdentity(error.to_string())),
             }
         });
         session
@@ -263,9 +260,9 @@ impl MeetingSession {
 }
 
 /// Encryption failed: the session ends and the page says why.
-fn fail(weak: &Weak<RefCell<SessionInner>>, message: String) {
+fn fail(weak: &Weak<RefCell<SessionInner>>, failure: EncryptionFailure) {
     if let Some(inner) = weak.upgrade() {
-        end(&inner, Ending::EncryptionFailed(message));
+        end(&inner, Ending::EncryptionFailed(failure));
     }
 }
 

@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use super::SessionInner;
+use crate::notices::EncryptionFailure;
 use crate::roster::MeetingClosed;
 use crate::services::signaling::CloseInfo;
 use crate::state::Action;
@@ -20,7 +21,7 @@ pub(super) enum Ending {
     Left,
     /// Encryption is unavailable or failed (the text says why): the page says the
     /// meeting was not joined.
-    EncryptionFailed(String),
+    EncryptionFailed(EncryptionFailure),
     /// The signaling connection closed unexpectedly, or could not be opened: the session's
     /// `on_lost` decides whether to connect again.
     Lost(CloseInfo),
