@@ -62,6 +62,14 @@ pub enum MeetingProblem {
     ServerSaid(String),
     /// Screen sharing did not start (the browser's words).
     ScreenShareFailed(String),
+    /// A member's connection details did not carry their signature: not connected to
+    /// them (someone between may be tampering).
+    PeerRefused {
+        /// The member, by their credential's name.
+        name: String,
+        /// What was wrong, in the words of the code that checked.
+        detail: String,
+    },
     /// A failure in this browser's media or keys, described by the code that met it.
     Failed(String),
 }
@@ -76,6 +84,10 @@ impl MeetingProblem {
             MeetingProblem::ScreenShareFailed(error) => {
                 t.with("meeting-problem-screen-share", &[("error", error.into())])
             }
+            MeetingProblem::PeerRefused { name, detail } => t.with(
+                "meeting-problem-peer-refused",
+                &[("name", name.into()), ("detail", detail.into())],
+            ),
             MeetingProblem::Failed(detail) => {
                 t.with("meeting-problem-failed", &[("detail", detail.into())])
             }

@@ -61,6 +61,7 @@ device-notice-none-left = { $device }, und kein anderes Gerät konnte gestartet 
 device-notice-not-started = Dieses Gerät konnte nicht gestartet werden ({ $error }).
 meeting-problem-server-said = Der Server meldet: { $detail }
 meeting-problem-screen-share = Die Bildschirmfreigabe wurde nicht gestartet: { $error }
+meeting-problem-peer-refused = Keine Verbindung zu { $name }: { $detail }. Jemand zwischen Ihnen manipuliert möglicherweise die Verbindung.
 meeting-problem-failed = { $detail }
 
 ## Why the connection to the server closed (notices.rs)

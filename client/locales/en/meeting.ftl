@@ -53,6 +53,7 @@ device-notice-none-left = { $device }, and no other could be started ({ $error }
 device-notice-not-started = That device could not be started ({ $error }).
 meeting-problem-server-said = The server said: { $detail }
 meeting-problem-screen-share = Screen sharing did not start: { $error }
+meeting-problem-peer-refused = Not connecting to { $name }: { $detail }. Someone between you may be tampering with the connection.
 meeting-problem-failed = { $detail }
 
 ## Why the connection to the server closed (notices.rs)

@@ -61,6 +61,7 @@ device-notice-none-left = { $device }, et aucun autre appareil n’a pu être d�
 device-notice-not-started = Cet appareil n’a pas pu être démarré ({ $error }).
 meeting-problem-server-said = Le serveur a répondu : { $detail }
 meeting-problem-screen-share = Le partage d’écran n’a pas démarré : { $error }
+meeting-problem-peer-refused = Pas de connexion avec { $name } : { $detail }. Quelqu’un entre vous manipule peut-être la connexion.
 meeting-problem-failed = { $detail }
 
 ## Why the connection to the server closed (notices.rs)

@@ -62,9 +62,7 @@ pub(super) fn start_transport(
                 dispatcher.dispatch(Action::PeerLink { participant, up });
             })
         },
-        error: Callback::from(move |message| {
-            dispatcher.dispatch(Action::MeetingError(MeetingProblem::Failed(message)))
-        }),
+        error: Callback::from(move |problem| dispatcher.dispatch(Action::MeetingError(problem))),
     };
     let transport: Rc<dyn MediaTransport> = match media_mode {
         MediaMode::Mesh => Rc::new(Mesh::new(

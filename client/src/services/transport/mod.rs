@@ -27,6 +27,8 @@ pub mod webrtc;
 
 use conclave_protocol::{ClientMessage, ParticipantId, ServerMessage};
 use web_sys::{MediaStream, MediaStreamTrack};
+
+use crate::notices::MeetingProblem;
 use yew::Callback;
 
 use crate::media_source::{MediaKind, MediaSource};
@@ -46,8 +48,8 @@ pub struct TransportEvents {
     /// Mesh: whether the connection to one participant carries media (false while it is
     /// disconnected, or failed and being made again).
     pub peer_link: Callback<(ParticipantId, bool)>,
-    /// Something failed; the text is for the person in front of the screen.
-    pub error: Callback<String>,
+    /// Something failed: shown to the person in front of the screen.
+    pub error: Callback<MeetingProblem>,
 }
 
 /// Whether the media path is up, as shown to the user.

@@ -20,6 +20,7 @@ use super::sdp_policy::{apply_audio_privacy, AUDIO_LEVEL_EXTENSIONS};
 use super::TransportEvents;
 use crate::codec_preferences::VideoCodec;
 use crate::media_source::{MediaKind, MediaSource};
+use crate::notices::MeetingProblem;
 use crate::services::describe_js_error;
 use crate::services::e2ee::{E2eeError, E2eeWorker};
 use conclave_protocol::IceServer;
@@ -85,7 +86,7 @@ pub(super) fn protect_received_track(
         Ok(()) => true,
         Err(error) => {
             track.stop();
-            events.error.emit(error.to_string());
+            events.error.emit(MeetingProblem::Failed(error.to_string()));
             false
         }
     }
@@ -104,7 +105,9 @@ pub(super) fn report_track(
     let tracks: Array = received.iter().collect();
     match MediaStream::new_with_tracks(&tracks) {
         Ok(stream) => events.remote_stream.emit((source, stream)),
-        Err(error) => events.error.emit(describe_js_error(&error)),
+        Err(error) => events
+            .error
+            .emit(MeetingProblem::Failed(describe_js_error(&error))),
     }
 }
 

@@ -51,6 +51,7 @@ use self::peering::{reconnect_delay_ms, OfferDecision, Peering, SignedOffer};
 use super::webrtc::{add_candidate, replace_sender_track, WebRtcError};
 use super::{MediaTransport, TransportEvents, TransportState};
 use crate::media_source::MediaKind;
+use crate::notices::MeetingProblem;
 use crate::roster::GroupView;
 use crate::services::e2ee::E2eeWorker;
 use crate::services::key_agreement::KeyAgreement;
@@ -299,9 +300,10 @@ impl Mesh {
             "Conclave: refused the connection details from participant {from}: {error}"
         ));
         self.inner.events.peer_link.emit((from, false));
-        self.inner.events.error.emit(format!(
-            "Not connecting to {name}: {error}. Someone between you may be tampering with the connection."
-        ));
+        self.inner.events.error.emit(MeetingProblem::PeerRefused {
+            name,
+            detail: error.to_string(),
+        });
     }
 
     /// Signs `sdp` for `to` with our MLS key.
@@ -430,7 +432,10 @@ impl Mesh {
             .get(&participant)
             .is_some_and(|peer| peer.connection.signaling_state() != RtcSignalingState::Closed);
         if still_open {
-            self.inner.events.error.emit(error.to_string());
+            self.inner
+                .events
+                .error
+                .emit(MeetingProblem::Failed(error.to_string()));
         }
     }
 
