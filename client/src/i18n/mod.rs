@@ -103,6 +103,55 @@ impl Translator {
     }
 }
 
+/// Unicode FIRST STRONG ISOLATE: opens a run laid out on its own, in its own direction.
+const ISOLATE_START: char = '\u{2068}';
+/// POP DIRECTIONAL ISOLATE: closes it.
+const ISOLATE_END: char = '\u{2069}';
+
+/// `name` between isolation marks (FSI ... PDI, as Fluent would put them). A name cannot
+/// close the isolate early: display names refuse every bidi control
+/// (`conclave_protocol::DisplayName`), and any left are dropped here anyway.
+pub fn isolate(name: &str) -> String {
+    let inner = name
+        .chars()
+        .filter(|c| !matches!(*c, ISOLATE_START | ISOLATE_END));
+    std::iter::once(ISOLATE_START)
+        .chain(inner)
+        .chain(std::iter::once(ISOLATE_END))
+        .collect()
+}
+
+/// A piece of a formatted sentence: plain words, or an isolated name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// Words of the sentence.
+    Words(&'a str),
+    /// A name that was [`isolate`]d (without its marks).
+    Name(&'a str),
+}
+
+/// Splits `text` at its isolation marks, so that a component can render each name in a
+/// `<bdi>` element (the same isolation, without invisible characters in the page's text).
+pub fn pieces(text: &str) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(ISOLATE_START) {
+        if start > 0 {
+            pieces.push(Piece::Words(&rest[..start]));
+        }
+        let after = &rest[start + ISOLATE_START.len_utf8()..];
+        let end = after.find(ISOLATE_END).unwrap_or(after.len());
+        pieces.push(Piece::Name(&after[..end]));
+        rest = after
+            .get(end + ISOLATE_END.len_utf8()..)
+            .unwrap_or_default();
+    }
+    if !rest.is_empty() {
+        pieces.push(Piece::Words(rest));
+    }
+    pieces
+}
+
 /// A message variable: text (a name, a device) or a whole number (Fluent picks the
 /// plural by it). Only whole numbers: Fluent would panic on a NaN.
 #[derive(Clone, Debug, PartialEq)]
@@ -115,6 +164,13 @@ enum ArgValue {
 }
 
 impl Arg {
+    /// A person's name inside a sentence, isolated ([`isolate`]) so that a right-to-left
+    /// name cannot reorder the words around it. For visible text (rendered through
+    /// `components::sentence`); labels for assistive technology take the plain name.
+    pub fn name(name: &str) -> Self {
+        Arg(ArgValue::Text(isolate(name)))
+    }
+
     fn to_fluent(&self) -> FluentValue<'static> {
         match &self.0 {
             ArgValue::Text(text) => FluentValue::from(text.clone()),
@@ -196,6 +252,31 @@ mod tests {
             joined(french, "Ada", 1),
             joined(french, "Ada, Bo", 2).replace(", Bo", "")
         );
+    }
+
+    #[test]
+    fn a_name_is_isolated_from_the_words_around_it() {
+        let english = Translator::new(Language::English);
+        // Hebrew "Dana": written right to left, it would otherwise take the neighbouring
+        // punctuation into its run.
+        let name = "\u{05D3}\u{05E0}\u{05D4}";
+        let text = english.with("roster-you", &[("name", Arg::name(name))]);
+        assert_eq!(text, format!("\u{2068}{name}\u{2069} (you)"));
+        assert_eq!(pieces(&text), [Piece::Name(name), Piece::Words(" (you)")]);
+        // A stray mark inside a name cannot end the isolation early.
+        assert_eq!(isolate("a\u{2069}b"), "\u{2068}ab\u{2069}");
+        assert_eq!(
+            pieces("Ada and \u{2068}Bo\u{2069}, \u{2068}Cy\u{2069}!"),
+            [
+                Piece::Words("Ada and "),
+                Piece::Name("Bo"),
+                Piece::Words(", "),
+                Piece::Name("Cy"),
+                Piece::Words("!"),
+            ]
+        );
+        assert_eq!(pieces("no names"), [Piece::Words("no names")]);
+        assert_eq!(pieces("\u{2068}open"), [Piece::Name("open")]);
     }
 
     #[test]
