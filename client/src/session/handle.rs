@@ -89,6 +89,9 @@ struct Shared {
     generation: Cell<u64>,
     /// Our media state as last set: a session made after a lost connection starts with it.
     media_state: RefCell<Option<MediaState>>,
+    /// The simulcast layer last asked for (SFU modes): a session made after a lost
+    /// connection asks for it too, since the page asks only when its tiles change.
+    video_layer: Cell<Option<u8>>,
 }
 
 /// Two handles are equal when they reach the same sessions: the context changes only
@@ -110,6 +113,7 @@ impl SessionHandle {
                 attempts: Cell::new(0),
                 generation: Cell::new(0),
                 media_state: RefCell::new(None),
+                video_layer: Cell::new(None),
             }),
         };
         #[cfg(feature = "test-hooks")]
@@ -214,6 +218,9 @@ impl SessionHandle {
         );
         if let Some(state) = *self.shared.media_state.borrow() {
             session.set_media_state(MeetingMessage::MediaState(state));
+        }
+        if let Some(layer) = self.shared.video_layer.get() {
+            session.prefer_video_layer(layer);
         }
         *self.shared.session.borrow_mut() = Some(session);
     }
@@ -393,6 +400,7 @@ impl SessionHandle {
 
     /// SFU modes: receive simulcast layer `layer` of every video (small tiles, low layers).
     pub fn prefer_video_layer(&self, layer: u8) {
+        self.shared.video_layer.set(Some(layer));
         if let Some(session) = self.session() {
             session.prefer_video_layer(layer);
         }

@@ -88,6 +88,11 @@ pub(super) fn start_transport(
     if screen.is_some() {
         transport.replace_video(screen);
     }
+    // Asked before the transport existed (the page asks once its tiles change).
+    let video_layer = inner_rc.borrow().video_layer;
+    if let Some(layer) = video_layer {
+        transport.prefer_video_layer(layer);
+    }
     let audio_levels = AudioLevels::start(Callback::from(move |(participant, speaking)| {
         if let Some(inner) = weak.upgrade() {
             let dispatcher = inner.borrow().dispatcher.clone();

@@ -89,6 +89,8 @@ struct SessionInner {
     you: Option<ParticipantId>,
     /// Our media state as last set (`MeetingMessage::MediaState`), re-sent in every epoch.
     media_state: Option<conclave_group::MeetingMessage>,
+    /// The simulcast layer last asked for (SFU modes), for a transport made after the ask.
+    video_layer: Option<u8>,
     /// Who is speaking, from the decrypted audio played here (made with the transport).
     audio_levels: Option<crate::services::audio_levels::AudioLevels>,
     /// Told when the signaling connection is lost (its owner may connect again).
@@ -137,6 +139,7 @@ impl MeetingSession {
             newer_epoch_frames: HashMap::new(),
             you: None,
             media_state: None,
+            video_layer: None,
             audio_levels: None,
             on_lost,
         }));
@@ -238,7 +241,11 @@ impl MeetingSession {
 
     /// SFU modes: receive simulcast layer `layer` of every video.
     fn prefer_video_layer(&self, layer: u8) {
-        let transport = self.inner.borrow().transport.clone();
+        let transport = {
+            let mut inner = self.inner.borrow_mut();
+            inner.video_layer = Some(layer);
+            inner.transport.clone()
+        };
         if let Some(transport) = transport {
             transport.prefer_video_layer(layer);
         }
