@@ -1,7 +1,7 @@
 use yew::prelude::*;
 
 use crate::hooks::{use_app, use_translator};
-use crate::roster::status_line;
+use crate::roster::lines::status_line;
 
 /// Where this browser stands in the meeting's MLS group, as one polite live line:
 /// `<p aria-live="polite" aria-label="Encryption status">`.

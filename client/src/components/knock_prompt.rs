@@ -7,7 +7,7 @@ use conclave_protocol::ParticipantId;
 use yew::prelude::*;
 
 use crate::hooks::{use_app, use_session, use_translator};
-use crate::roster::knock_rows;
+use crate::roster::lines::knock_rows;
 
 /// `<section aria-label="Asking to join" data-testid="knock-prompt">`, for chairs only,
 /// while someone knocks: one `<li data-display-name>` per knock.

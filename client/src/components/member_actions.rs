@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::hooks::{use_session, use_translator};
-use crate::roster::RosterRow;
+use crate::roster::lines::RosterRow;
 
 /// Properties of [`MemberActions`].
 #[derive(Properties, PartialEq)]

@@ -3,7 +3,7 @@ use yew::prelude::*;
 use super::tile::HAND_RAISED;
 use super::MemberActions;
 use crate::hooks::{use_app, use_translator};
-use crate::roster::{outsider_line, roster_rows};
+use crate::roster::lines::{outsider_line, roster_rows, RosterRow};
 
 /// Who holds the meeting's keys: `<section aria-label="Participants">` listing the MLS
 /// group's members, one `<li data-display-name="{credential name}">` each (name,
@@ -45,7 +45,7 @@ pub fn roster_panel() -> Html {
         .as_ref()
         .is_some_and(|group| group.we_are_chair());
     // (hand raised, muted) of each row: ours as we set it, others' as they said.
-    let signals_of = |row: &crate::roster::RosterRow| {
+    let signals_of = |row: &RosterRow| {
         if row.is_self {
             (
                 meeting.hand_raised,
