@@ -2,14 +2,16 @@
 //!
 //! Layout: pure logic at the top level ([`invite`], [`decryption_status`],
 //! [`worker_protocol`], [`media_source`], [`codec_preferences`], [`roster`],
-//! [`security_code`], [`meeting_messages`], [`shortcuts`], [`speech_activity`], [`state`]), tested natively, as are the pure
-//! cores beside the browser code they drive
-//! (the mesh's [`services::transport::mesh::peering`], the session's
-//! [`session::stream_binding`]); browser APIs and the MLS group state machine behind
-//! [`services`]; the meeting session that wires them together in [`session`], with the
-//! handle components call; UI in [`components`] with custom [`hooks`]; [`app`] is the
-//! root. The contracts with the worker and the server are in docs/ARCHITECTURE.md.
+//! [`security_code`], [`meeting_messages`], [`shortcuts`], [`speech_activity`], [`state`]
+//! and the views drawn from it, [`tiles`] and [`announcements`]), tested natively, as are
+//! the pure cores beside the browser code they drive (the mesh's
+//! [`services::transport::mesh::peering`], the session's [`session::stream_binding`]);
+//! browser APIs and the MLS group state machine behind [`services`]; the meeting session
+//! that wires them together in [`session`], with the handle components call; UI in
+//! [`components`] with custom [`hooks`]; [`app`] is the root. The contracts with the
+//! worker and the server are in docs/ARCHITECTURE.md.
 
+pub mod announcements;
 pub mod app;
 pub mod codec_preferences;
 pub mod components;
@@ -27,6 +29,7 @@ pub mod session;
 pub mod shortcuts;
 pub mod speech_activity;
 pub mod state;
+pub mod tiles;
 pub mod worker_protocol;
 
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -7,7 +7,8 @@ use super::MediaToggles;
 use crate::hooks::{use_app, use_session, use_translator};
 use crate::i18n::Translator;
 use crate::services::{clipboard, navigation};
-use crate::state::{Action, Layout};
+use crate::state::Action;
+use crate::tiles::Layout;
 
 /// How long "Link copied" stays, in milliseconds.
 const COPIED_NOTICE_MS: u32 = 4_000;

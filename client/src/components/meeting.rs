@@ -12,7 +12,7 @@ use crate::hooks::{
 use crate::invite::Invite;
 use crate::services::transport::TransportState;
 use crate::session::SessionHandle;
-use crate::state::{video_layer_for, Layout};
+use crate::tiles::{remote_tiles, stage_tile, video_layer_for, Layout};
 
 /// The local tile's key among the remote tiles' keys (MLS leaf indices, all numeric).
 const LOCAL_TILE_KEY: &str = "local";
@@ -85,9 +85,9 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
     {
         // Small tiles need no high-resolution video: in SFU modes, a lower simulcast layer.
         // Nothing is asked while the tiles are large (the SFU's default is the highest).
-        let layer = app
-            .as_ref()
-            .map_or(2, |app| video_layer_for(app.remote_tiles().len()));
+        let layer = app.as_ref().map_or(2, |app| {
+            video_layer_for(remote_tiles(&app.meeting, app.now_ms).len())
+        });
         let asked = use_mut_ref(|| 2_u8);
         use_effect_with((session.clone(), layer), move |(session, layer)| {
             if let Some(session) = session {
@@ -102,7 +102,7 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
         return Html::default();
     };
     let meeting = &app.meeting;
-    let tiles = app.remote_tiles();
+    let tiles = remote_tiles(meeting, app.now_ms);
     let own_reaction = meeting
         .own_reaction
         .filter(|&(_, until)| app.now_ms < until)
@@ -116,7 +116,7 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
         Callback::from(move |()| settings.set(true))
     };
     let count = tiles.len() + 1;
-    let stage = app.stage_tile(&tiles);
+    let stage = stage_tile(meeting, &tiles);
     let grid_class = classes!(
         "grid",
         if count > 9 {

@@ -6,7 +6,8 @@ use super::VideoView;
 use crate::decryption_status::DecryptionStatus;
 use crate::hooks::{use_app, use_translator};
 use crate::i18n::Translator;
-use crate::state::{Action, RemoteTileView};
+use crate::state::Action;
+use crate::tiles::RemoteTileView;
 
 /// The catalogue id of a raised hand's badge, in a tile's footer and the roster.
 pub const HAND_RAISED: &str = "tile-hand-raised";
