@@ -82,12 +82,15 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
             }
         });
     }
+    // Built once per render: the layer asked for below and the grid both follow them.
+    let tiles = app
+        .as_ref()
+        .map(|app| remote_tiles(&app.meeting, app.now_ms))
+        .unwrap_or_default();
     {
         // Small tiles need no high-resolution video: in SFU modes, a lower simulcast layer.
         // Nothing is asked while the tiles are large (the SFU's default is the highest).
-        let layer = app.as_ref().map_or(2, |app| {
-            video_layer_for(remote_tiles(&app.meeting, app.now_ms).len())
-        });
+        let layer = video_layer_for(tiles.len());
         let asked = use_mut_ref(|| 2_u8);
         use_effect_with((session.clone(), layer), move |(session, layer)| {
             if let Some(session) = session {
@@ -102,7 +105,6 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
         return Html::default();
     };
     let meeting = &app.meeting;
-    let tiles = remote_tiles(meeting, app.now_ms);
     let own_reaction = meeting
         .own_reaction
         .filter(|&(_, until)| app.now_ms < until)
