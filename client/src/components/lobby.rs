@@ -1,9 +1,9 @@
 use conclave_protocol::{DisplayName, MAX_DISPLAY_NAME_CHARS};
 use yew::prelude::*;
 
-use super::home::frame_suite_message_id;
 use super::{DeviceSettings, MediaToggles, VideoView};
 use crate::hooks::{start_local_media, use_app, use_translator};
+use crate::i18n::frame_suite_message_id;
 use crate::services::storage;
 use crate::state::{Action, LocalMedia, Page};
 

@@ -2,7 +2,7 @@ use conclave_group::FrameSuite;
 use yew::prelude::*;
 
 use crate::hooks::{use_app, use_translator};
-use crate::i18n::Translator;
+use crate::i18n::frame_suite_message_id;
 use crate::state::Action;
 
 /// What the security panel shows besides the group's code.
@@ -10,17 +10,6 @@ use crate::state::Action;
 pub struct SecurityCodePanelProps {
     /// The meeting's frame suite (from the invite link).
     pub frame_suite: FrameSuite,
-}
-
-/// The suite's short description ([`FrameSuite::label`], in the interface's language).
-fn suite_label(t: Translator, suite: FrameSuite) -> String {
-    match suite {
-        FrameSuite::Aes128CtrHmacSha256_80 => t.get("security-code-suite-aes-128-ctr-hmac-80"),
-        FrameSuite::Aes128CtrHmacSha256_64 => t.get("security-code-suite-aes-128-ctr-hmac-64"),
-        FrameSuite::Aes128CtrHmacSha256_32 => t.get("security-code-suite-aes-128-ctr-hmac-32"),
-        FrameSuite::Aes128GcmSha256_128 => t.get("security-code-suite-aes-128-gcm"),
-        FrameSuite::Aes256GcmSha512_128 => t.get("security-code-suite-aes-256-gcm"),
-    }
 }
 
 /// The meeting's security code: `<section aria-label="Security code">` with its five
@@ -70,22 +59,8 @@ pub fn security_code_panel(props: &SecurityCodePanelProps) -> Html {
                 <button type="button" onclick={mark}>{ t.get("security-code-mark-checked") }</button>
             }
             <p class="muted small" data-testid="frame-suite" title={suite_detail}>
-                { t.with("security-code-frames-sealed", &[("suite", suite_label(t, suite).into())]) }
+                { t.with("security-code-frames-sealed", &[("suite", t.get(frame_suite_message_id(suite)).into())]) }
             </p>
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::i18n::Language;
-
-    #[test]
-    fn english_suite_labels_are_the_policys_own() {
-        let t = Translator::new(Language::English);
-        for suite in FrameSuite::ALL {
-            assert_eq!(suite_label(t, suite), suite.label());
-        }
     }
 }

@@ -6,8 +6,10 @@
 //! The security code is digits, and names are the people's own: nothing there to translate.
 
 mod catalogue;
+mod frame_suite;
 
 pub use catalogue::message_ids;
+pub use frame_suite::frame_suite_message_id;
 
 use std::fmt;
 
