@@ -2,7 +2,7 @@
 //! encrypted meeting, a raised hand. The page has one polite live region for them; the
 //! reducer keeps the latest, numbered so that the same words twice are announced twice.
 
-use crate::i18n::Translator;
+use crate::i18n::{isolate, Arg, Translator};
 use crate::roster::GroupView;
 
 /// A change screen readers should hear. The names are kept, not the words, so that the
@@ -31,7 +31,7 @@ impl Announcement {
                         said.push(t.with(
                             id,
                             &[
-                                ("names", names.join(", ").into()),
+                                ("names", isolated_list(names).into()),
                                 ("count", names.len().into()),
                             ],
                         ));
@@ -40,10 +40,19 @@ impl Announcement {
                 said.join(". ")
             }
             Announcement::HandRaised(name) => {
-                t.with("announcement-hand-raised", &[("name", name.into())])
+                t.with("announcement-hand-raised", &[("name", Arg::name(name))])
             }
         }
     }
+}
+
+/// `names` separated by commas, each [`isolate`]d.
+fn isolated_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|name| isolate(name))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Who joined or left the encrypted meeting between two views of it (`None` if nobody, or
@@ -76,7 +85,19 @@ mod tests {
     fn a_raised_hand_is_said_by_name() {
         assert_eq!(
             Announcement::HandRaised("Grace".to_owned()).text(Translator::new(Language::English)),
-            "Grace raised their hand"
+            "\u{2068}Grace\u{2069} raised their hand"
+        );
+    }
+
+    #[test]
+    fn each_name_of_a_list_is_isolated() {
+        let joined = Announcement::RosterChanged {
+            joined: vec!["Ada".to_owned(), "Bo".to_owned()],
+            left: vec![],
+        };
+        assert_eq!(
+            joined.text(Translator::new(Language::English)),
+            "\u{2068}Ada\u{2069}, \u{2068}Bo\u{2069} joined the encrypted meeting"
         );
     }
 }

@@ -614,6 +614,7 @@ impl Reducible for AppState {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::i18n::as_read;
     use crate::invite::parse_invite_link;
     use crate::roster::tests::{member, view as roster_view};
     use crate::tiles::remote_tiles;
@@ -712,7 +713,7 @@ pub(crate) mod tests {
                 .meeting
                 .announcement
                 .as_ref()
-                .map(|(number, announcement)| (*number, announcement.text(english())))
+                .map(|(number, announcement)| (*number, as_read(&announcement.text(english()))))
         };
         state.apply(changed(vec![
             member(0, 1, "Grace", false),

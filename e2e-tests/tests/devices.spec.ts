@@ -35,8 +35,21 @@ test('the lobby lists cameras, microphones and speakers and shows the microphone
       }),
   );
   expect(loudest).toBeGreaterThan(0.02);
+  // The test sound plays on the speaker picked, for a moment.
+  const speaker = page.getByLabel('Speaker', { exact: true });
+  await speaker.selectOption({ label: 'Fake Audio Output 1' });
+  const chosen = await speaker.inputValue();
   await page.getByRole('button', { name: 'Play test sound' }).click();
-  await page.waitForTimeout(1_000);
+  const tone = page.getByTestId('test-tone');
+  await expect
+    .poll(() =>
+      tone.evaluate((audio) => {
+        const element = audio as HTMLAudioElement & { sinkId: string };
+        return { sinkId: element.sinkId, playing: !element.paused && element.currentTime > 0 };
+      }),
+    )
+    .toEqual({ sinkId: chosen, playing: true });
+  await expect(tone).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 

@@ -183,23 +183,24 @@ fn chat_line(t: Translator, entry: &ChatEntry, shared_names: &HashSet<String>) -
                 <span class="chat-author">{ you }</span>
                 { " " }
                 { time }
-                <p class="chat-text">{ entry.text.clone() }</p>
+                <p class="chat-text" dir="auto">{ entry.text.clone() }</p>
             </li>
         },
         ChatAuthor::Member { name, key } => {
             let ambiguous = shared_names.contains(name)
                 || name.eq_ignore_ascii_case("you")
                 || name.to_lowercase() == you.to_lowercase();
-            let shown = match key {
-                Some(key) if ambiguous => format!("{name} ({key})"),
-                _ => name.clone(),
+            // The name in its own direction, so a right-to-left one keeps the key after it.
+            let key = match key {
+                Some(key) if ambiguous => format!(" ({key})"),
+                _ => String::new(),
             };
             html! {
                 <li key={entry.id} class="chat-entry" data-author={name.clone()}>
-                    <span class="chat-author">{ shown }</span>
+                    <span class="chat-author"><bdi>{ name.clone() }</bdi>{ key }</span>
                     { " " }
                     { time }
-                    <p class="chat-text">{ entry.text.clone() }</p>
+                    <p class="chat-text" dir="auto">{ entry.text.clone() }</p>
                 </li>
             }
         }

@@ -6,7 +6,9 @@
 use conclave_protocol::ParticipantId;
 use yew::prelude::*;
 
-use crate::hooks::{use_app, use_session, use_translator};
+use super::sentence;
+use crate::hooks::{use_app, use_live_announcement, use_session, use_translator};
+use crate::i18n::Arg;
 use crate::roster::lines::knock_rows;
 
 /// `<section aria-label="Asking to join" data-testid="knock-prompt">`, for chairs only,
@@ -14,19 +16,36 @@ use crate::roster::lines::knock_rows;
 #[function_component(KnockPrompt)]
 pub fn knock_prompt() -> Html {
     let t = use_translator();
-    let (Some(app), Some(session)) = (use_app(), use_session()) else {
+    let app = use_app();
+    let session = use_session();
+    let chaired = app.as_ref().and_then(|app| {
+        let group = app
+            .meeting
+            .group
+            .as_ref()
+            .filter(|group| group.we_are_chair())?;
+        Some((
+            knock_rows(group, &app.meeting.seen_before),
+            group.policy.is_some_and(|policy| policy.locked),
+        ))
+    });
+    let knockers: Vec<ParticipantId> = chaired
+        .iter()
+        .flat_map(|(rows, _)| rows.iter().map(|row| row.participant_id))
+        .collect();
+    // Always in the page for chairs, so that a screen reader hears each new knock.
+    let announcement = match chaired.as_ref().map(|(rows, _)| rows.as_slice()) {
+        None | Some([]) => String::new(),
+        Some([only]) => t.with(
+            "knock-asks-to-join",
+            &[("name", Arg::name(&only.display_name))],
+        ),
+        Some(rows) => t.with("knock-people-ask-to-join", &[("count", rows.len().into())]),
+    };
+    let announcement = use_live_announcement(t.language(), knockers, announcement);
+    let (Some(session), Some((rows, locked))) = (session, chaired) else {
         return Html::default();
     };
-    let Some(group) = app
-        .meeting
-        .group
-        .as_ref()
-        .filter(|group| group.we_are_chair())
-    else {
-        return Html::default();
-    };
-    let rows = knock_rows(group, &app.meeting.seen_before);
-    let locked = group.policy.is_some_and(|policy| policy.locked);
     let answer = |admit: bool, participant: ParticipantId| {
         let session = session.clone();
         Callback::from(move |_: MouseEvent| {
@@ -41,20 +60,11 @@ pub fn knock_prompt() -> Html {
         let session = session.clone();
         Callback::from(move |_: MouseEvent| session.admit_all())
     };
-    // Always in the page for chairs, so that a screen reader hears each new knock.
-    let announcement = match rows.as_slice() {
-        [] => String::new(),
-        [only] => t.with(
-            "knock-asks-to-join",
-            &[("name", (&only.display_name).into())],
-        ),
-        _ => t.with("knock-people-ask-to-join", &[("count", rows.len().into())]),
-    };
     // Whom Admit and Deny answer, for screen readers.
     let who = |name: &String| t.with("knock-who", &[("name", name.into())]);
     let live = html! {
         <p class="visually-hidden" aria-live="polite" data-testid="knock-announcement">
-            { announcement }
+            { sentence(&announcement) }
         </p>
     };
     if rows.is_empty() {
@@ -80,7 +90,7 @@ pub fn knock_prompt() -> Html {
                     { for rows.iter().map(|row| html! {
                         <li key={row.participant_id.0} class="knock"
                             data-testid="knock" data-display-name={row.display_name.clone()}>
-                            <span class="roster-name">{ row.display_name.clone() }</span>
+                            <span class="roster-name" dir="auto">{ row.display_name.clone() }</span>
                             { " " }
                             <span class="roster-fingerprint">
                                 <span class="visually-hidden">{ t.get("knock-key") }{ " " }</span>

@@ -1,7 +1,7 @@
 use yew::prelude::*;
 
 use super::tile::HAND_RAISED;
-use super::MemberActions;
+use super::{sentence, MemberActions};
 use crate::hooks::{use_app, use_translator};
 use crate::roster::lines::{outsider_line, roster_rows, RosterRow};
 
@@ -69,7 +69,7 @@ pub fn roster_panel() -> Html {
                             html! {
                             <li key={row.key} class="roster-member" data-display-name={row.display_name.clone()}
                                 data-chair={row.is_chair.to_string()} data-leaf-index={row.key.to_string()}>
-                                <span class="roster-name">{ row.name(t) }</span>
+                                <span class="roster-name">{ sentence(&row.name(t)) }</span>
                                 if row.is_chair {
                                     { " " }
                                     <span class="roster-badge chair-badge" data-testid="chair-badge">{ t.get("roster-chair") }</span>
@@ -104,7 +104,7 @@ pub fn roster_panel() -> Html {
                     <h2>{ t.get("roster-outsiders-title") }</h2>
                     <ul class="roster-list">
                         { for outsiders.into_iter().map(|(id, line)| html! {
-                            <li key={id} class="roster-outsider">{ line }</li>
+                            <li key={id} class="roster-outsider">{ sentence(&line) }</li>
                         }) }
                     </ul>
                 </section>

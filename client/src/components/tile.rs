@@ -179,7 +179,7 @@ pub fn remote_tile(props: &RemoteTileProps) -> Html {
                 </button>
             </div>
             <div class="tile-footer">
-                <span class="tile-name">{ name.clone() }</span>
+                <span class="tile-name" dir="auto">{ name.clone() }</span>
                 if tile.signals.media.hand_raised {
                     <span class="tile-badge tile-hand">{ t.get(HAND_RAISED) }</span>
                 }

@@ -154,6 +154,18 @@ pub fn pieces(text: &str) -> Vec<Piece<'_>> {
     pieces
 }
 
+/// `text` as the page shows it: its names' isolation marks become `<bdi>` elements, so
+/// that the words read the same without them.
+#[cfg(test)]
+pub(crate) fn as_read(text: &str) -> String {
+    pieces(text)
+        .into_iter()
+        .map(|piece| match piece {
+            Piece::Words(words) | Piece::Name(words) => words,
+        })
+        .collect()
+}
+
 /// A message variable: text (a name, a device) or a whole number (Fluent picks the
 /// plural by it). Only whole numbers: Fluent would panic on a NaN.
 #[derive(Clone, Debug, PartialEq)]

@@ -9,7 +9,7 @@ use conclave_group::{Admission, Fingerprint};
 use conclave_protocol::ParticipantId;
 
 use super::{EncryptionStatus, GroupView, KnockView};
-use crate::i18n::Translator;
+use crate::i18n::{isolate, Arg, Translator};
 
 /// One line of the roster panel.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,12 +31,12 @@ pub struct RosterRow {
 }
 
 impl RosterRow {
-    /// The name as the roster shows it: with " (you)" for this browser.
+    /// The name as the roster shows it, [`isolate`]d: with " (you)" for this browser.
     pub fn name(&self, t: Translator) -> String {
         if self.is_self {
-            t.with("roster-you", &[("name", (&self.display_name).into())])
+            t.with("roster-you", &[("name", Arg::name(&self.display_name))])
         } else {
-            self.display_name.clone()
+            isolate(&self.display_name)
         }
     }
 }
@@ -101,7 +101,7 @@ impl OutsiderLine {
         match &self.knocking {
             Some(name) => t.with(
                 "roster-outsider-knocking",
-                &[("name", name.into()), ("detail", here.into())],
+                &[("name", Arg::name(name)), ("detail", here.into())],
             ),
             None => t.with("roster-outsider", &[("detail", here.into())]),
         }
@@ -223,7 +223,7 @@ pub fn status_line(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::{message_ids, Language};
+    use crate::i18n::{as_read, message_ids, Language};
     use crate::roster::tests::{knock, member, view};
     use crate::roster::MeetingClosed;
     use conclave_group::{MembershipStatus, Roster};
@@ -250,7 +250,7 @@ mod tests {
         let rows = roster_rows(&view, &seen);
         let summary: Vec<_> = rows
             .iter()
-            .map(|row| (row.name(english()), row.seen_before))
+            .map(|row| (as_read(&row.name(english())), row.seen_before))
             .collect();
         assert_eq!(
             summary,
@@ -286,7 +286,7 @@ mod tests {
         )
         .knocks;
         assert_eq!(
-            outsider_line(view.knock_of(ParticipantId(9)), 0.0, 4_500.0).text(english()),
+            as_read(&outsider_line(view.knock_of(ParticipantId(9)), 0.0, 4_500.0).text(english())),
             "Mallory (asking to join, for 4 s) - not in the encrypted meeting - cannot see or hear you"
         );
         assert!(view.knock_of(ParticipantId(1)).is_none());

@@ -31,7 +31,9 @@ pub fn play_on(element: &HtmlMediaElement, sink_id: &str) {
     }
 }
 
-/// Plays a short tone on `sink_id` (`None`: the default speaker).
+/// Plays a short tone on `sink_id` (`None`: the default speaker), from a hidden
+/// `<audio data-testid="test-tone">` in the page while it lasts (so that a test can see
+/// which speaker plays it).
 pub fn play_test_tone(sink_id: Option<&str>) -> Result<(), JsValue> {
     let context = AudioContext::new()?;
     let oscillator = context.create_oscillator()?;
@@ -41,11 +43,15 @@ pub fn play_test_tone(sink_id: Option<&str>) -> Result<(), JsValue> {
     let destination = context.create_media_stream_destination()?;
     oscillator.connect_with_audio_node(&gain)?;
     gain.connect_with_audio_node(&destination)?;
-    let audio: HtmlMediaElement = web_sys::window()
+    let document = web_sys::window()
         .and_then(|window| window.document())
-        .ok_or(JsValue::NULL)?
-        .create_element("audio")?
-        .dyn_into()?;
+        .ok_or(JsValue::NULL)?;
+    let audio: HtmlMediaElement = document.create_element("audio")?.dyn_into()?;
+    audio.set_hidden(true);
+    audio.set_attribute("data-testid", "test-tone")?;
+    if let Some(body) = document.body() {
+        body.append_child(&audio)?;
+    }
     audio.set_src_object(Some(&destination.stream()));
     if let Some(sink_id) = sink_id {
         play_on(&audio, sink_id);
@@ -55,6 +61,7 @@ pub fn play_test_tone(sink_id: Option<&str>) -> Result<(), JsValue> {
     Timeout::new(TEST_TONE_MS, move || {
         let _ = oscillator.stop();
         audio.set_src_object(None);
+        audio.remove();
         let _ = context.close();
     })
     .forget();

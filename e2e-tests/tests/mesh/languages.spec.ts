@@ -83,9 +83,21 @@ test('a German and a French participant meet, each in their own language', async
   await expect(louis.page.getByRole('button', { name: foreign('fr', 'media-toggles-unmute-microphone') })).toBeVisible();
   await expect(anna.tile('Louis')).toContainText(foreign('de', 'tile-muted'));
 
-  // Switching language mid-meeting rewords the page and keeps the meeting.
+  // Anna's screen reader heard Louis arrive; his name sits apart from the German words
+  // around it (a right-to-left name could not reorder them).
+  const announcement = anna.page.getByTestId('announcement');
+  await expect(announcement).toContainText('Louis');
+  await expect(announcement).toContainText('Besprechung');
+  await expect(announcement.locator('bdi')).toHaveText('Louis');
+
+  // Switching language mid-meeting rewords the page and keeps the meeting, without
+  // reading the last announcement again in English.
   await anna.page.getByLabel(foreign('de', 'language-label')).selectOption('en');
   await expect(anna.tileStatus('Louis')).toHaveText('Decrypting');
   await expect(anna.tile('Louis')).toContainText('Muted');
   await expect(anna.page.locator('html')).toHaveAttribute('lang', 'en');
+  await expect(announcement).toHaveText('');
+  // The next one is heard, in English.
+  await louis.page.getByRole('button', { name: foreign('fr', 'controls-raise-hand') }).click();
+  await expect(announcement).toHaveText('Louis raised their hand');
 });
