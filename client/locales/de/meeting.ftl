@@ -59,10 +59,34 @@ device-notice-camera-lost = Ihre Kamera wurde getrennt
 device-notice-replaced = { $device }: Jetzt wird ein anderes Gerät verwendet.
 device-notice-none-left = { $device }, und kein anderes Gerät konnte gestartet werden ({ $error }).
 device-notice-not-started = Dieses Gerät konnte nicht gestartet werden ({ $error }).
-meeting-problem-server-said = Der Server meldet: { $detail }
-meeting-problem-screen-share = Die Bildschirmfreigabe wurde nicht gestartet: { $error }
-meeting-problem-peer-refused = Keine Verbindung zu { $name }: { $detail }. Jemand zwischen Ihnen manipuliert möglicherweise die Verbindung.
-meeting-problem-failed = { $detail }
+meeting-problem-server-unreadable = Eine Nachricht des Servers konnte nicht gelesen werden. Falls die Besprechung nicht mehr funktioniert, laden Sie die Seite neu.
+meeting-problem-not-sent = Eine Nachricht konnte nicht an den Server gesendet werden. Falls die Besprechung nicht mehr funktioniert, prüfen Sie Ihre Verbindung und laden Sie die Seite neu.
+meeting-problem-screen-share-not-allowed = Die Bildschirmfreigabe wurde nicht gestartet: Sie wurde abgebrochen, oder der Browser erlaubt sie auf dieser Seite nicht.
+meeting-problem-screen-share-not-captured = Ihr Bildschirm konnte nicht aufgenommen werden. Versuchen Sie es erneut, oder wählen Sie einen anderen Bildschirm oder ein anderes Fenster.
+meeting-problem-screen-share-unsupported = Dieser Browser kann Ihren Bildschirm auf dieser Seite nicht freigeben.
+meeting-problem-screen-share-failed = Die Bildschirmfreigabe wurde nicht gestartet. Versuchen Sie es erneut.
+meeting-problem-peer-refused = Keine Verbindung zu { $name }: Es ließ sich nicht bestätigen, dass die Verbindungsdaten von dieser Person stammen. Jemand zwischen Ihnen manipuliert möglicherweise die Verbindung.
+meeting-problem-peer-refused-unnamed = Keine Verbindung zu einer teilnehmenden Person: Es ließ sich nicht bestätigen, dass die Verbindungsdaten von ihr stammen. Jemand zwischen Ihnen manipuliert möglicherweise die Verbindung.
+meeting-problem-peer-connection = Die Verbindung zu einer anderen teilnehmenden Person ist fehlgeschlagen; Sie sehen oder hören sie möglicherweise nicht. Ein Neuladen der Seite kann helfen.
+meeting-problem-received-media = Audio oder Video einer anderen teilnehmenden Person konnte nicht entschlüsselt oder wiedergegeben werden und wird daher nicht angezeigt.
+meeting-problem-senders-not-updated = Der Verschlüsselung konnte nicht mitgeteilt werden, wer jetzt an der Besprechung teilnimmt; manches Audio oder Video wird daher möglicherweise nicht angezeigt. Ein Neuladen der Seite kann helfen.
+
+## What the server refused, by its error code (notices.rs)
+server-error-malformed-message = Der Server konnte eine Nachricht dieser Seite nicht lesen. Falls die Besprechung nicht mehr funktioniert, laden Sie die Seite neu.
+server-error-not-joined = Der Server hat eine Nachricht dieser Seite erhalten, bevor sie beigetreten war. Falls die Besprechung nicht mehr funktioniert, laden Sie die Seite neu.
+server-error-already-joined = Diese Seite hat den Server zweimal um die Teilnahme gebeten. Falls die Besprechung nicht mehr funktioniert, laden Sie die Seite neu.
+server-error-unknown-participant = Eine Nachricht konnte nicht zugestellt werden: Diese Person ist nicht mehr mit der Besprechung verbunden.
+server-error-room-full = Die Besprechung ist voll.
+server-error-unknown-room = Diese Besprechung gibt es auf dem Server nicht.
+server-error-message-too-big = Eine Nachricht war für den Server zu groß und wurde nicht zugestellt.
+server-error-group-exists = Jemand anderes hat die Verschlüsselung der Besprechung im selben Moment gestartet. Falls Sie nicht bald eingelassen werden, laden Sie die Seite neu.
+server-error-no-group = Die Verschlüsselung der Besprechung ist auf dem Server noch nicht gestartet. Falls Sie nicht bald eingelassen werden, laden Sie die Seite neu.
+server-error-rate-limited = Diese Seite hat in kurzer Zeit zu viele Nachrichten gesendet. Warten Sie einen Moment und versuchen Sie es dann erneut.
+server-error-invalid-join-challenge = Der Server hat die Prüfung dieser Seite für Personen, die über den Link beitreten, abgelehnt; nichts wurde geändert. Falls andere nicht hereinkommen, laden Sie die Seite neu.
+server-error-sfu-unavailable = Der Medienserver ist nicht erreichbar. Der Server versucht es weiter; Audio und Video starten, sobald er antwortet.
+server-error-not-a-member = Das können nur Personen, die bereits in der verschlüsselten Besprechung sind; nichts wurde geändert.
+server-error-not-knocking = Diese Person ist bereits in der Besprechung; nichts wurde geändert.
+server-error-unknown = Der Server hat eine Anfrage dieser Seite abgelehnt. Falls die Besprechung nicht mehr funktioniert, laden Sie die Seite neu.
 
 ## Why the connection to the server closed (notices.rs)
 close-unknown-room = Diese Besprechung gibt es auf dem Server nicht.
@@ -80,9 +104,12 @@ media-unsupported = Dieser Browser bietet auf dieser Seite keinen Kamerazugriff 
 media-blocked = Der Zugriff auf Kamera und Mikrofon wurde blockiert. Erlauben Sie ihn in den Website-Einstellungen des Browsers oder nehmen Sie ohne sie teil.
 media-not-found = Es wurde keine Kamera und kein Mikrofon gefunden.
 media-in-use = Die Kamera oder das Mikrofon wird von einem anderen Programm verwendet.
-media-failed = Kamera und Mikrofon konnten nicht gestartet werden ({ $detail }).
+media-failed = Kamera und Mikrofon konnten nicht gestartet werden.
 
 ## Why encryption is unavailable (notices.rs)
 encryption-failure-unsupported = Dieser Browser kann Medien nicht Ende-zu-Ende verschlüsseln (er hat weder RTCRtpScriptTransform noch createEncodedStreams); verwenden Sie ein aktuelles Chromium, Chrome, Edge, Firefox oder Safari
 encryption-failure-worker-slow = Der Verschlüsselungs-Worker ist nicht rechtzeitig gestartet; laden Sie die Seite neu, um es erneut zu versuchen
-encryption-failure-no-identity = Für diesen Browser konnte kein Signaturschlüssel erstellt werden ({ $detail })
+encryption-failure-worker-not-started = Der Verschlüsselungs-Worker konnte nicht gestartet werden; laden Sie die Seite neu, um es erneut zu versuchen
+encryption-failure-worker-stopped = Der Verschlüsselungs-Worker wurde angehalten, damit nichts unverschlüsselt gesendet wird; laden Sie die Seite neu, um es erneut zu versuchen
+encryption-failure-key-not-handed-over = Ein neuer Besprechungsschlüssel konnte nicht an den Verschlüsselungs-Worker übergeben werden; laden Sie die Seite neu, um es erneut zu versuchen
+encryption-failure-no-identity = Für diesen Browser konnte kein Signaturschlüssel erstellt werden; laden Sie die Seite neu, um es erneut zu versuchen

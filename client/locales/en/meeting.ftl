@@ -51,10 +51,34 @@ device-notice-camera-lost = Your camera was disconnected
 device-notice-replaced = { $device }: another one is used now.
 device-notice-none-left = { $device }, and no other could be started ({ $error }).
 device-notice-not-started = That device could not be started ({ $error }).
-meeting-problem-server-said = The server said: { $detail }
-meeting-problem-screen-share = Screen sharing did not start: { $error }
-meeting-problem-peer-refused = Not connecting to { $name }: { $detail }. Someone between you may be tampering with the connection.
-meeting-problem-failed = { $detail }
+meeting-problem-server-unreadable = A message from the server could not be read. If the meeting stops working, reload the page.
+meeting-problem-not-sent = A message could not be sent to the server. If the meeting stops working, check your connection and reload the page.
+meeting-problem-screen-share-not-allowed = Screen sharing did not start: it was cancelled, or the browser does not allow it on this page.
+meeting-problem-screen-share-not-captured = Your screen could not be captured. Try again, or choose another screen or window.
+meeting-problem-screen-share-unsupported = This browser cannot share your screen on this page.
+meeting-problem-screen-share-failed = Screen sharing did not start. Try again.
+meeting-problem-peer-refused = Not connecting to { $name }: their connection details could not be confirmed as theirs. Someone between you may be tampering with the connection.
+meeting-problem-peer-refused-unnamed = Not connecting to a participant: their connection details could not be confirmed as theirs. Someone between you may be tampering with the connection.
+meeting-problem-peer-connection = The connection to another participant failed, so you may not see or hear them. Reloading the page may help.
+meeting-problem-received-media = Audio or video from another participant could not be decrypted or played, so it is not shown.
+meeting-problem-senders-not-updated = Encryption could not be told who is in the meeting now, so some audio or video may not be shown. Reloading the page may help.
+
+## What the server refused, by its error code (notices.rs)
+server-error-malformed-message = The server could not read a message from this page. If the meeting stops working, reload the page.
+server-error-not-joined = The server got a message from this page before it had joined. If the meeting stops working, reload the page.
+server-error-already-joined = This page asked the server to join twice. If the meeting stops working, reload the page.
+server-error-unknown-participant = A message could not be delivered: that person is no longer connected to the meeting.
+server-error-room-full = The meeting is full.
+server-error-unknown-room = This meeting does not exist on the server.
+server-error-message-too-big = A message was too large for the server, so it was not delivered.
+server-error-group-exists = Someone else started the meeting's encryption at the same moment. If you are not let in shortly, reload the page.
+server-error-no-group = The meeting's encryption has not started on the server yet. If you are not let in shortly, reload the page.
+server-error-rate-limited = This page sent too many messages in a short time. Wait a moment, then try again.
+server-error-invalid-join-challenge = The server refused this page's check for people joining with the link; nothing changed. If others cannot get in, reload the page.
+server-error-sfu-unavailable = The media server cannot be reached. The server keeps trying; audio and video start once it answers.
+server-error-not-a-member = Only people already in the encrypted meeting can do that; nothing changed.
+server-error-not-knocking = That person is already in the meeting; nothing changed.
+server-error-unknown = The server refused a request from this page. If the meeting stops working, reload the page.
 
 ## Why the connection to the server closed (notices.rs)
 close-unknown-room = This meeting does not exist on the server.
@@ -72,9 +96,12 @@ media-unsupported = this browser does not offer camera access on this page (it n
 media-blocked = Camera and microphone access was blocked. Allow it in the browser's site settings, or join without them.
 media-not-found = No camera or microphone was found.
 media-in-use = The camera or microphone is in use by another program.
-media-failed = The camera and microphone could not be started ({ $detail }).
+media-failed = The camera and microphone could not be started.
 
 ## Why encryption is unavailable (notices.rs)
 encryption-failure-unsupported = this browser cannot encrypt media end to end (it has neither RTCRtpScriptTransform nor createEncodedStreams); use a current Chromium, Chrome, Edge, Firefox or Safari
 encryption-failure-worker-slow = the encryption worker did not start in time; reload the page to try again
-encryption-failure-no-identity = no signature key could be made for this browser ({ $detail })
+encryption-failure-worker-not-started = the encryption worker could not be started; reload the page to try again
+encryption-failure-worker-stopped = the encryption worker stopped, so that nothing is sent unencrypted; reload the page to try again
+encryption-failure-key-not-handed-over = a new meeting key could not be handed to the encryption worker; reload the page to try again
+encryption-failure-no-identity = no signature key could be made for this browser; reload the page to try again

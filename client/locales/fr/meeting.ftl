@@ -59,10 +59,34 @@ device-notice-camera-lost = Votre caméra a été déconnectée
 device-notice-replaced = { $device } : un autre appareil est utilisé désormais.
 device-notice-none-left = { $device }, et aucun autre appareil n’a pu être démarré ({ $error }).
 device-notice-not-started = Cet appareil n’a pas pu être démarré ({ $error }).
-meeting-problem-server-said = Le serveur a répondu : { $detail }
-meeting-problem-screen-share = Le partage d’écran n’a pas démarré : { $error }
-meeting-problem-peer-refused = Pas de connexion avec { $name } : { $detail }. Quelqu’un entre vous manipule peut-être la connexion.
-meeting-problem-failed = { $detail }
+meeting-problem-server-unreadable = Un message du serveur n’a pas pu être lu. Si la réunion ne fonctionne plus, rechargez la page.
+meeting-problem-not-sent = Un message n’a pas pu être envoyé au serveur. Si la réunion ne fonctionne plus, vérifiez votre connexion et rechargez la page.
+meeting-problem-screen-share-not-allowed = Le partage d’écran n’a pas démarré : il a été annulé, ou le navigateur ne l’autorise pas sur cette page.
+meeting-problem-screen-share-not-captured = Votre écran n’a pas pu être capturé. Réessayez, ou choisissez un autre écran ou une autre fenêtre.
+meeting-problem-screen-share-unsupported = Ce navigateur ne peut pas partager votre écran sur cette page.
+meeting-problem-screen-share-failed = Le partage d’écran n’a pas démarré. Réessayez.
+meeting-problem-peer-refused = Pas de connexion avec { $name } : rien ne confirme que ses informations de connexion viennent bien de cette personne. Quelqu’un entre vous manipule peut-être la connexion.
+meeting-problem-peer-refused-unnamed = Pas de connexion avec une personne de la réunion : rien ne confirme que ses informations de connexion viennent bien d’elle. Quelqu’un entre vous manipule peut-être la connexion.
+meeting-problem-peer-connection = La connexion avec une autre personne de la réunion a échoué ; vous ne la voyez ou ne l’entendez peut-être pas. Recharger la page peut aider.
+meeting-problem-received-media = Le son ou la vidéo d’une autre personne de la réunion n’a pas pu être déchiffré ou lu, et n’est donc pas affiché.
+meeting-problem-senders-not-updated = Le chiffrement n’a pas pu être informé de qui participe maintenant à la réunion ; certains sons ou vidéos risquent de ne pas s’afficher. Recharger la page peut aider.
+
+## What the server refused, by its error code (notices.rs)
+server-error-malformed-message = Le serveur n’a pas pu lire un message de cette page. Si la réunion ne fonctionne plus, rechargez la page.
+server-error-not-joined = Le serveur a reçu un message de cette page avant qu’elle ait rejoint la réunion. Si la réunion ne fonctionne plus, rechargez la page.
+server-error-already-joined = Cette page a demandé deux fois au serveur de rejoindre la réunion. Si la réunion ne fonctionne plus, rechargez la page.
+server-error-unknown-participant = Un message n’a pas pu être remis : cette personne n’est plus connectée à la réunion.
+server-error-room-full = La réunion est complète.
+server-error-unknown-room = Cette réunion n’existe pas sur le serveur.
+server-error-message-too-big = Un message était trop volumineux pour le serveur et n’a pas été remis.
+server-error-group-exists = Quelqu’un d’autre a démarré le chiffrement de la réunion au même moment. Si vous n’êtes pas admis sous peu, rechargez la page.
+server-error-no-group = Le chiffrement de la réunion n’a pas encore démarré sur le serveur. Si vous n’êtes pas admis sous peu, rechargez la page.
+server-error-rate-limited = Cette page a envoyé trop de messages en peu de temps. Patientez un instant, puis réessayez.
+server-error-invalid-join-challenge = Le serveur a refusé la vérification de cette page pour les personnes qui rejoignent par le lien ; rien n’a changé. Si d’autres ne peuvent pas entrer, rechargez la page.
+server-error-sfu-unavailable = Le serveur multimédia est injoignable. Le serveur continue d’essayer ; le son et la vidéo démarreront dès qu’il répondra.
+server-error-not-a-member = Seules les personnes déjà dans la réunion chiffrée peuvent faire cela ; rien n’a changé.
+server-error-not-knocking = Cette personne est déjà dans la réunion ; rien n’a changé.
+server-error-unknown = Le serveur a refusé une demande de cette page. Si la réunion ne fonctionne plus, rechargez la page.
 
 ## Why the connection to the server closed (notices.rs)
 close-unknown-room = Cette réunion n’existe pas sur le serveur.
@@ -80,9 +104,12 @@ media-unsupported = ce navigateur ne donne pas accès à la caméra sur cette pa
 media-blocked = L’accès à la caméra et au micro a été bloqué. Autorisez-le dans les paramètres du site du navigateur, ou participez sans.
 media-not-found = Aucune caméra ni aucun micro n’a été trouvé.
 media-in-use = La caméra ou le micro est utilisé par un autre programme.
-media-failed = La caméra et le micro n’ont pas pu être démarrés ({ $detail }).
+media-failed = La caméra et le micro n’ont pas pu être démarrés.
 
 ## Why encryption is unavailable (notices.rs)
 encryption-failure-unsupported = ce navigateur ne peut pas chiffrer les médias de bout en bout (il ne dispose ni de RTCRtpScriptTransform ni de createEncodedStreams) ; utilisez une version récente de Chromium, Chrome, Edge, Firefox ou Safari
 encryption-failure-worker-slow = le worker de chiffrement n’a pas démarré à temps ; rechargez la page pour réessayer
-encryption-failure-no-identity = aucune clé de signature n’a pu être créée pour ce navigateur ({ $detail })
+encryption-failure-worker-not-started = le worker de chiffrement n’a pas pu être démarré ; rechargez la page pour réessayer
+encryption-failure-worker-stopped = le worker de chiffrement s’est arrêté, pour que rien ne soit envoyé sans chiffrement ; rechargez la page pour réessayer
+encryption-failure-key-not-handed-over = une nouvelle clé de réunion n’a pas pu être transmise au worker de chiffrement ; rechargez la page pour réessayer
+encryption-failure-no-identity = aucune clé de signature n’a pu être créée pour ce navigateur ; rechargez la page pour réessayer

@@ -39,7 +39,7 @@ const WORKER_URL: &str = "/e2ee-worker.js";
 #[non_exhaustive]
 pub enum E2eeError {
     /// Neither `RTCRtpScriptTransform` nor `createEncodedStreams` exists.
-    #[error("this browser cannot encrypt media end to end (it has neither RTCRtpScriptTransform nor createEncodedStreams); use a current Chromium, Chrome, Edge, Firefox or Safari")]
+    #[error("no encoded-transform API (neither RTCRtpScriptTransform nor createEncodedStreams)")]
     Unsupported,
     /// The worker could not be created.
     #[error("the encryption worker could not be started: {0}")]

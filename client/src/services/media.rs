@@ -9,7 +9,8 @@ use crate::i18n::Translator;
 use crate::media_source::MediaKind;
 
 /// Why the camera and microphone could not be started. `Display` is for the console; the
-/// page words it with [`MediaError::text`].
+/// page words it with [`MediaError::text`], and the browser's own words are its
+/// [`MediaError::detail`].
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum MediaError {
@@ -27,25 +28,37 @@ pub enum MediaError {
 }
 
 impl MediaError {
-    /// What the page says, in `t`'s language (the browser's own text only when the
-    /// failure is none the app knows).
+    /// What the page says, in `t`'s language (without the browser's own words).
     pub fn text(&self, t: Translator) -> String {
         match self {
             MediaError::Unsupported => t.get("media-unsupported"),
-            MediaError::Refused { name, detail } => match name.as_deref() {
+            MediaError::Refused { name, .. } => match name.as_deref() {
                 Some("NotAllowedError" | "SecurityError") => t.get("media-blocked"),
                 Some("NotFoundError" | "OverconstrainedError") => t.get("media-not-found"),
                 Some("NotReadableError" | "AbortError") => t.get("media-in-use"),
-                _ => t.with("media-failed", &[("detail", detail.into())]),
+                _ => t.get("media-failed"),
             },
         }
     }
 
-    /// A rejection of one of the browser's media calls.
+    /// The browser's own words, for support (none when the page has no media API).
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            MediaError::Unsupported => None,
+            MediaError::Refused { detail, .. } => Some(detail),
+        }
+    }
+
+    /// A rejection of one of the browser's media calls. Its words go to the console too:
+    /// the lobby shows the sentence only.
     fn refused(error: &wasm_bindgen::JsValue) -> Self {
+        let detail = describe_js_error(error);
+        gloo::console::warn!(format!(
+            "Conclave: a camera, microphone or screen request failed: {detail}"
+        ));
         MediaError::Refused {
             name: js_error_name(error),
-            detail: describe_js_error(error),
+            detail,
         }
     }
 }
@@ -270,6 +283,12 @@ mod tests {
         assert!(refused(Some("NotFoundError"), "x")
             .text(english)
             .contains("No camera"));
-        assert!(refused(None, "boom").text(english).contains("boom"));
+        // A failure the app has no words for: a sentence, and the browser's words apart.
+        let unknown = refused(None, "boom");
+        assert_eq!(
+            unknown.text(english),
+            "The camera and microphone could not be started."
+        );
+        assert_eq!(unknown.detail(), Some("boom"));
     }
 }

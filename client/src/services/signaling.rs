@@ -79,7 +79,8 @@ pub fn websocket_url(page_protocol: &str, host: &str, room: &RoomId) -> String {
 }
 
 /// Why the socket closed, as the page words it: by the code when it is one the app knows
-/// (in the person's language), else the server's own text, else the code.
+/// (in the person's language), else by the code number, with the server's own text, if
+/// any, as the detail.
 pub fn describe_close(code: u16, reason: &str) -> CloseReason {
     match code {
         close_code::UNKNOWN_ROOM => CloseReason::UnknownRoom,
@@ -91,7 +92,10 @@ pub fn describe_close(code: u16, reason: &str) -> CloseReason {
         STALLED => CloseReason::Stalled,
         1006 => CloseReason::Lost,
         code if reason.trim().is_empty() => CloseReason::Code(code),
-        _ => CloseReason::ServerSaid(reason.trim().to_owned()),
+        code => CloseReason::ServerSaid {
+            code,
+            words: reason.trim().to_owned(),
+        },
     }
 }
 
@@ -351,7 +355,14 @@ mod tests {
     fn close_reasons_are_never_empty() {
         let english = Translator::new(Language::English);
         let shown = |code, reason| describe_close(code, reason).text(english);
-        assert_eq!(shown(4999, "going away"), "going away");
+        // Another code is worded by its number; the server's words are the detail only.
+        let other = describe_close(4999, " going away ");
+        assert_eq!(
+            other.text(english),
+            "The server closed the connection (code 4999)."
+        );
+        assert_eq!(other.detail(), Some("going away"));
+        assert_eq!(describe_close(4999, "").detail(), None);
         assert!(shown(close_code::ROOM_FULL, "").contains("full"));
         assert!(shown(1006, " ").contains("lost"));
         assert!(shown(4999, "").contains("4999"));

@@ -330,7 +330,7 @@ impl SessionHandle {
                     handle.dispatch(Action::ShareScreen(Some(screen)));
                 }
                 Err(error) => handle.dispatch(Action::MeetingError(
-                    MeetingProblem::ScreenShareFailed(error.to_string()),
+                    MeetingProblem::ScreenShareFailed(error),
                 )),
             }
         });

@@ -55,7 +55,7 @@ pub(super) fn on_worker_event(weak: &Weak<RefCell<SessionInner>>, event: WorkerT
             sender_index,
             ..
         } => media::feed_bound(&inner, &stream, sender_index),
-        WorkerToPage::Fatal { message } => fail(weak, EncryptionFailure::Other(message)),
+        WorkerToPage::Fatal { message } => fail(weak, EncryptionFailure::WorkerStopped(message)),
     }
 }
 
@@ -92,7 +92,7 @@ pub(super) fn use_epoch_key(weak: &Weak<RefCell<SessionInner>>, keys: &EpochKeys
     let e2ee = inner.borrow().e2ee.clone();
     if let Some(e2ee) = e2ee {
         if let Err(error) = e2ee.use_epoch_key(keys) {
-            fail(weak, EncryptionFailure::Other(error.to_string()));
+            fail(weak, EncryptionFailure::KeyNotHandedOver(error.to_string()));
             return;
         }
     }

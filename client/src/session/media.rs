@@ -193,7 +193,7 @@ pub(super) fn bind_to_roster(inner: &Rc<RefCell<SessionInner>>, view: &GroupView
                     .try_for_each(|leaf| e2ee.sender_left(*leaf))
             });
         if let Err(error) = told {
-            dispatcher.dispatch(Action::MeetingError(MeetingProblem::Failed(
+            dispatcher.dispatch(Action::MeetingError(MeetingProblem::SendersNotUpdated(
                 error.to_string(),
             )));
         }

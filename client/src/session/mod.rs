@@ -185,7 +185,9 @@ impl MeetingSession {
             Err(error) => {
                 end(
                     &session.inner,
-                    Ending::EncryptionFailed(EncryptionFailure::Other(error.to_string())),
+                    Ending::EncryptionFailed(EncryptionFailure::WorkerNotStarted(
+                        error.to_string(),
+                    )),
                 );
                 return session;
             }

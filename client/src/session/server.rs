@@ -94,7 +94,9 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
     );
 
     let meeting_error = Callback::from(move |message| {
-        dispatcher.dispatch(Action::MeetingError(MeetingProblem::Failed(message)))
+        dispatcher.dispatch(Action::MeetingError(
+            MeetingProblem::ServerMessageUnreadable(message),
+        ))
     });
     let on_message = {
         let weak = weak.clone();
@@ -205,7 +207,7 @@ pub(super) fn send(weak: &Weak<RefCell<SessionInner>>, message: &ClientMessage) 
         if let Err(error) = signaling.send(message) {
             inner
                 .dispatcher
-                .dispatch(Action::MeetingError(MeetingProblem::Failed(
+                .dispatch(Action::MeetingError(MeetingProblem::NotSent(
                     error.to_string(),
                 )));
         }
@@ -269,8 +271,11 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
             media::participant_left(&inner, id);
             dispatcher.dispatch(Action::ParticipantLeft(id));
         }
-        ServerMessage::Error { message, .. } => {
-            dispatcher.dispatch(Action::MeetingError(MeetingProblem::ServerSaid(message)));
+        ServerMessage::Error { code, message } => {
+            dispatcher.dispatch(Action::MeetingError(MeetingProblem::Server {
+                code,
+                message,
+            }));
         }
         // Handled by the group or the transport.
         ServerMessage::Signal { .. }
@@ -297,7 +302,10 @@ mod tests {
     fn closed(code: u16) -> Option<MeetingClosed> {
         match ending_of_close(CloseInfo {
             code,
-            reason: CloseReason::ServerSaid("why".to_owned()),
+            reason: CloseReason::ServerSaid {
+                code,
+                words: "why".to_owned(),
+            },
         }) {
             Ending::Closed(closed) => Some(closed),
             _ => None,

@@ -86,7 +86,9 @@ pub(super) fn protect_received_track(
         Ok(()) => true,
         Err(error) => {
             track.stop();
-            events.error.emit(MeetingProblem::Failed(error.to_string()));
+            events
+                .error
+                .emit(MeetingProblem::ReceivedMediaFailed(error.to_string()));
             false
         }
     }
@@ -107,7 +109,9 @@ pub(super) fn report_track(
         Ok(stream) => events.remote_stream.emit((source, stream)),
         Err(error) => events
             .error
-            .emit(MeetingProblem::Failed(describe_js_error(&error))),
+            .emit(MeetingProblem::ReceivedMediaFailed(describe_js_error(
+                &error,
+            ))),
     }
 }
 

@@ -281,21 +281,16 @@ impl Mesh {
     }
 
     /// A description from `from` failed its signature check: nothing is made from it,
-    /// and the page says so (with the name our roster gives them).
+    /// and the page says so (with the name our roster gives them, if it has one).
     fn refuse(&self, from: ParticipantId, error: &SignalAuthError) {
         self.inner.peering.borrow_mut().refused(from);
-        let name = self
-            .inner
-            .key_agreement
-            .as_ref()
-            .and_then(|group| {
-                group
-                    .view()
-                    .remote_members()
-                    .find(|member| member.participant_id == Some(from))
-                    .map(|member| member.display_name.clone())
-            })
-            .unwrap_or_else(|| format!("participant {from}"));
+        let name = self.inner.key_agreement.as_ref().and_then(|group| {
+            group
+                .view()
+                .remote_members()
+                .find(|member| member.participant_id == Some(from))
+                .map(|member| member.display_name.clone())
+        });
         gloo::console::warn!(format!(
             "Conclave: refused the connection details from participant {from}: {error}"
         ));
@@ -435,7 +430,7 @@ impl Mesh {
             self.inner
                 .events
                 .error
-                .emit(MeetingProblem::Failed(error.to_string()));
+                .emit(MeetingProblem::PeerConnectionFailed(error.to_string()));
         }
     }
 
