@@ -1,6 +1,7 @@
 use conclave_group::MediaState;
 use yew::prelude::*;
 
+use super::TechnicalDetail;
 use super::{
     ChairActionAlert, ChairControls, ChatPanel, Controls, DeviceSettings, E2eeBanner,
     EncryptionStatusLine, KnockPrompt, LocalTile, ModalDialog, RemoteTile, RosterPanel,
@@ -152,12 +153,14 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                     <div class="alert alert-fatal" role="alert">
                         <strong>{ t.get("meeting-fatal") }</strong>
                         <span>{ " " }{ t.with("meeting-fatal-detail", &[("detail", as_sentence(&message.text(t)).into())]) }</span>
+                        <TechnicalDetail detail={message.detail().map(str::to_owned)} />
                     </div>
                 }
                 if let Some(reason) = &meeting.disconnected {
                     <div class="alert" role="alert">
                         <strong>{ t.get("meeting-disconnected") }</strong>
                         <span>{ t.with("meeting-disconnected-reason", &[("reason", reason.text(t).into())]) }</span>
+                        <TechnicalDetail detail={reason.detail().map(str::to_owned)} />
                     </div>
                 }
                 if let Some((attempt, reason)) = &meeting.reconnecting {
@@ -168,6 +171,7 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                             { t.with("meeting-reconnecting-detail",
                                      &[("reason", reason.text(t).into()), ("number", (*attempt).into())]) }
                         </span>
+                        <TechnicalDetail detail={reason.detail().map(str::to_owned)} />
                     </div>
                 }
                 if meeting.transport == Some(TransportState::Reconnecting) {
@@ -186,10 +190,16 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                 }
                 <ChairActionAlert />
                 if let Some(notice) = &app.device_notice {
-                    <div class="alert alert-warning" role="status" data-testid="device-notice">{ notice.text(t) }</div>
+                    <div class="alert alert-warning" role="status" data-testid="device-notice">
+                        { notice.text(t) }
+                        <TechnicalDetail detail={notice.detail().map(str::to_owned)} />
+                    </div>
                 }
                 if let Some(message) = &meeting.error {
-                    <div class="alert alert-warning" role="alert">{ message.text(t) }</div>
+                    <div class="alert alert-warning" role="alert">
+                        { message.text(t) }
+                        <TechnicalDetail detail={message.detail().map(str::to_owned)} />
+                    </div>
                 }
                 <div class="meeting-layout">
                     <div class="meeting-main">

@@ -21,6 +21,7 @@ mod roster_panel;
 mod security_code_panel;
 mod sentence;
 mod shortcuts_help;
+mod technical_detail;
 mod tile;
 mod video_view;
 
@@ -45,5 +46,6 @@ pub use roster_panel::RosterPanel;
 pub use security_code_panel::SecurityCodePanel;
 pub use sentence::sentence;
 pub use shortcuts_help::ShortcutsHelp;
+pub use technical_detail::TechnicalDetail;
 pub use tile::{LocalTile, RemoteTile};
 pub use video_view::VideoView;

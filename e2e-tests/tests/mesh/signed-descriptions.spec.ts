@@ -6,6 +6,7 @@
  * signed by Alice's key in the meeting, refuse it (no answer, no connection), and say so;
  * an unchanged offer from Alice is answered as usual (the first test).
  */
+import { words } from '../../fixtures/catalogue';
 import { test, expect, type Participant } from '../../fixtures/meeting';
 
 /** One signaling message as JSON (conclave-protocol's ClientMessage or ServerMessage). */
@@ -66,8 +67,14 @@ test('an offer whose DTLS fingerprint the server swapped is refused, and Bob is 
   await bob.join(invite);
 
   await expect(bob.roster()).toHaveCount(2);
-  await expect(bob.page.getByRole('alert')).toContainText('Not connecting to Alice');
-  await expect(bob.page.getByRole('alert')).toContainText('not signed by the sender');
+  const refused = bob.page
+    .getByRole('alert')
+    .filter({ hasText: words('en', 'meeting-problem-peer-refused', { name: 'Alice' }) });
+  await expect(refused).toBeVisible();
+  // What the check found is the technical detail: folded away, in English.
+  const detail = refused.locator('details');
+  await expect(detail.locator('summary')).toHaveText(words('en', 'technical-details'));
+  await expect(detail.locator('code[lang="en"]')).toContainText('not signed by the sender');
   // Bob answered nothing, so no peer connection of his ever got a remote description.
   expect(sentByBob).not.toContain('answer');
   const descriptions = await bob.sessionDescriptions();
