@@ -4,10 +4,40 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::hooks::{use_app, use_translator};
-use crate::i18n::frame_suite_message_id;
+use crate::i18n::{frame_suite_message_id, Translator};
 use crate::invite::{parse_invite_link, Invite, InviteError};
-use crate::services::{navigation, rooms, secure_random};
+use crate::services::rooms::{self, RoomApiError};
+use crate::services::{navigation, secure_random};
 use crate::state::{Action, Page};
+
+use super::TechnicalDetail;
+
+/// Why "New meeting" did not open a lobby.
+#[derive(Clone, Debug, PartialEq)]
+enum CreateFailure {
+    /// The server gave no room.
+    Room(RoomApiError),
+    /// The browser gave no secure random numbers for the invite secret.
+    NoSecureRandom,
+}
+
+impl CreateFailure {
+    /// Why, in `t`'s language.
+    fn text(&self, t: Translator) -> String {
+        match self {
+            CreateFailure::Room(error) => error.text(t),
+            CreateFailure::NoSecureRandom => t.get("home-no-secure-random"),
+        }
+    }
+
+    /// The words of the browser or server, for support.
+    fn detail(&self) -> Option<&str> {
+        match self {
+            CreateFailure::Room(error) => error.detail(),
+            CreateFailure::NoSecureRandom => None,
+        }
+    }
+}
 
 /// `/`: start a new meeting or open an invite link.
 #[function_component(HomePage)]
@@ -16,7 +46,7 @@ pub fn home_page() -> Html {
     let app = use_app();
     let creating = use_state(|| false);
     // What went wrong, not the sentence: the sentence follows a change of language.
-    let create_error = use_state(|| None::<String>);
+    let create_error = use_state(|| None::<CreateFailure>);
     let link_error = use_state(|| None::<InviteError>);
     let link_input = use_node_ref();
     let suite_select = use_node_ref();
@@ -65,13 +95,13 @@ pub fn home_page() -> Html {
                         .map(|secret| {
                             Invite::new(room_id, secret, frame_suite).with_admission(admission)
                         })
-                        .map_err(|e| e.to_string()),
-                    Err(error) => Err(error.to_string()),
+                        .map_err(|_| CreateFailure::NoSecureRandom),
+                    Err(error) => Err(CreateFailure::Room(error)),
                 };
                 creating.set(false);
                 match created {
                     Ok(invite) => open_lobby(invite),
-                    Err(detail) => create_error.set(Some(detail)),
+                    Err(failure) => create_error.set(Some(failure)),
                 }
             });
         })
@@ -138,10 +168,11 @@ pub fn home_page() -> Html {
                         </p>
                     </fieldset>
                 </div>
-                if let Some(detail) = (*create_error).clone() {
-                    <p class="error" role="alert">
-                        { t.with("home-create-failed", &[("detail", detail.into())]) }
-                    </p>
+                if let Some(failure) = &*create_error {
+                    <div class="error" role="alert">
+                        <p>{ t.with("home-create-failed", &[("reason", failure.text(t).into())]) }</p>
+                        <TechnicalDetail detail={failure.detail().map(str::to_owned)} />
+                    </div>
                 }
             </section>
             <section class="card join-card">
