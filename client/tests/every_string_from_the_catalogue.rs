@@ -107,3 +107,101 @@ fn no_component_writes_text_of_its_own() {
     }
     assert!(found.is_empty(), "text not from the catalogue: {found:#?}");
 }
+
+/// The text that `open` (at the start of `text`) opens, up to its matching `close`.
+fn enclosed(text: &str, open: char, close: char) -> &str {
+    let mut depth = 0;
+    for (at, c) in text.char_indices() {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return &text[..=at];
+            }
+        }
+    }
+    text
+}
+
+/// Whether `expression` is a binding handed on as it is (`detail.into()`,
+/// `(&message).into()`, `words.clone()`), not something worded (`error.text(t).into()`).
+fn bare_binding(expression: &str) -> Option<&str> {
+    let inner = expression
+        .trim()
+        .strip_suffix(".into()")
+        .unwrap_or(expression.trim());
+    let inner = inner.strip_suffix(".clone()").unwrap_or(inner);
+    let inner = inner
+        .trim_start_matches(['(', '&', '*'])
+        .trim_end_matches(')');
+    let inner = inner.strip_prefix("self.").unwrap_or(inner);
+    inner
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        .then_some(inner)
+        .filter(|name| !name.is_empty())
+}
+
+/// The words of a browser, a library or the server (their error messages, in English)
+/// never go inside a sentence: a problem's `text(t)` is its catalogue sentence, and those
+/// words are its `detail()`, shown folded away in an element marked `lang="en"`. Two ways
+/// they reached the page before, which this test finds:
+/// - a `text` method returned text it held (`EncryptionFailure::Other(detail) =>
+///   detail.clone()`, `CloseReason::ServerSaid(words) => words.clone()`);
+/// - a message took it as the variable that carries a phrase (`detail`, `error`, `reason`):
+///   `("detail", message.into())` for the server's words, the screen share's error,
+///   a JS error, the home page's failure.
+///
+/// Such a variable takes only words from the catalogue (`….text(t)`, `t.get(…)`, or a
+/// `let` of those), or a call that names something (an API's name).
+#[test]
+fn no_sentence_carries_words_from_outside_the_catalogue() {
+    let mut found = Vec::new();
+    for (path, text) in sources("src") {
+        let path = path.display();
+        for (at, _) in text.match_indices("fn text(") {
+            let rest = &text[at..];
+            let body = rest
+                .find('{')
+                .map_or("", |open| enclosed(&rest[open..], '{', '}'));
+            for held in [".clone()", ".to_owned()", ".to_string()"] {
+                for (end, _) in body.match_indices(held) {
+                    let before = body[..end].chars().next_back();
+                    if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                        let line = body[..end].lines().last().unwrap_or_default();
+                        found.push(format!(
+                            "{path}: text() returns held words: {}{held}",
+                            line.trim()
+                        ));
+                    }
+                }
+            }
+        }
+        for variable in ["detail", "error", "reason"] {
+            let marker = format!("(\"{variable}\",");
+            for (at, _) in text.match_indices(&marker) {
+                let argument = enclosed(&text[at..], '(', ')');
+                let value = argument[marker.len()..argument.len() - 1].trim();
+                let Some(binding) = bare_binding(value) else {
+                    continue;
+                };
+                let worded = text
+                    .match_indices(&format!("let {binding} = "))
+                    .any(|(at, _)| {
+                        let statement = text[at..].split(';').next().unwrap_or_default();
+                        statement.contains(".text(t)")
+                            || statement.contains("t.get(")
+                            || statement.contains("t.with(")
+                    });
+                if !worded {
+                    found.push(format!("{path}: ${variable} takes {value}"));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "words from outside the catalogue inside a sentence (make them the detail): {found:#?}"
+    );
+}
