@@ -4,7 +4,7 @@
 
 use conclave_protocol::ErrorCode;
 
-use crate::i18n::Translator;
+use crate::i18n::{Arg, Translator};
 use crate::media_source::MediaKind;
 use crate::services::media::MediaError;
 
@@ -113,7 +113,7 @@ impl MeetingProblem {
             MeetingProblem::ScreenShareFailed(error) => screen_share_message_id(error),
             MeetingProblem::PeerRefused {
                 name: Some(name), ..
-            } => return t.with("meeting-problem-peer-refused", &[("name", name.into())]),
+            } => return t.with("meeting-problem-peer-refused", &[("name", Arg::name(name))]),
             MeetingProblem::PeerRefused { name: None, .. } => {
                 "meeting-problem-peer-refused-unnamed"
             }
@@ -289,7 +289,7 @@ fn non_empty(detail: &str) -> Option<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Language;
+    use crate::i18n::{as_read, Language};
 
     #[test]
     fn notices_read_as_before_in_english() {
@@ -394,7 +394,8 @@ mod tests {
     fn each_problem_has_its_own_sentence_and_keeps_their_words_as_the_detail() {
         let t = Translator::new(Language::English);
         for (problem, english) in meeting_problems() {
-            assert_eq!(problem.text(t), english, "{problem:?}");
+            // As read: a name in the sentence is isolated (shown in a `<bdi>`).
+            assert_eq!(as_read(&problem.text(t)), english, "{problem:?}");
             assert_eq!(problem.detail(), Some(THEIR_WORDS), "{problem:?}");
         }
         for (failure, english) in encryption_failures() {

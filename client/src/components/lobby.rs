@@ -1,7 +1,7 @@
 use conclave_protocol::{DisplayName, MAX_DISPLAY_NAME_CHARS};
 use yew::prelude::*;
 
-use super::{DeviceSettings, MediaToggles, VideoView};
+use super::{DeviceSettings, MediaToggles, TechnicalDetail, VideoView};
 use crate::hooks::{start_local_media, use_app, use_translator};
 use crate::i18n::frame_suite_message_id;
 use crate::services::storage;
@@ -79,7 +79,10 @@ pub fn lobby_page() -> Html {
                     </div>
                     <DeviceSettings />
                     if let Some(notice) = &app.device_notice {
-                        <p class="device-notice small" role="status">{ notice.text(t) }</p>
+                        <div class="device-notice small" role="status">
+                            { notice.text(t) }
+                            <TechnicalDetail detail={notice.detail().map(str::to_owned)} />
+                        </div>
                     }
                 </section>
                 <form class="card lobby-form" onsubmit={join}>
@@ -104,9 +107,10 @@ pub fn lobby_page() -> Html {
                 </form>
             </div>
             if let LocalMedia::Failed(reason) = &app.local_media {
-                <p class="error" role="alert">
-                    { t.with("lobby-media-failed", &[("detail", reason.text(t).into())]) }
-                </p>
+                <div class="error" role="alert">
+                    <p>{ t.with("lobby-media-failed", &[("detail", reason.text(t).into())]) }</p>
+                    <TechnicalDetail detail={reason.detail().map(str::to_owned)} />
+                </div>
             }
         </main>
     }

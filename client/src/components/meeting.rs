@@ -3,12 +3,13 @@ use yew::prelude::*;
 
 use super::TechnicalDetail;
 use super::{
-    ChairActionAlert, ChairControls, ChatPanel, Controls, DeviceSettings, E2eeBanner,
+    sentence, ChairActionAlert, ChairControls, ChatPanel, Controls, DeviceSettings, E2eeBanner,
     EncryptionStatusLine, KnockPrompt, LocalTile, ModalDialog, RemoteTile, RosterPanel,
     SecurityCodePanel, ShortcutsHelp,
 };
 use crate::hooks::{
-    use_app, use_clock, use_meeting_session, use_meeting_shortcuts, use_translator,
+    use_app, use_clock, use_live_announcement, use_meeting_session, use_meeting_shortcuts,
+    use_translator,
 };
 use crate::invite::Invite;
 use crate::services::transport::TransportState;
@@ -102,6 +103,13 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
             }
         });
     }
+    // The latest announcement, by its number: a language switch does not repeat it.
+    let (number, announcement) = app
+        .as_ref()
+        .and_then(|app| app.meeting.announcement.as_ref())
+        .map(|(number, announcement)| (Some(*number), announcement.text(t)))
+        .unwrap_or_default();
+    let announcement = use_live_announcement(t.language(), number, announcement);
     let (Some(app), Some(session)) = (app, session) else {
         return Html::default();
     };
@@ -137,11 +145,6 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
         .group
         .as_ref()
         .is_some_and(|group| group.unproven_meeting);
-    let announcement = meeting
-        .announcement
-        .as_ref()
-        .map(|(_, announcement)| announcement.text(t))
-        .unwrap_or_default();
     html! {
         <ContextProvider<SessionHandle> context={session}>
             <main class="page meeting">
@@ -197,7 +200,7 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                 }
                 if let Some(message) = &meeting.error {
                     <div class="alert alert-warning" role="alert">
-                        { message.text(t) }
+                        { sentence(&message.text(t)) }
                         <TechnicalDetail detail={message.detail().map(str::to_owned)} />
                     </div>
                 }
@@ -239,7 +242,7 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                 // One polite live region for changes a screen reader user would otherwise
                 // miss: someone joined, left, raised their hand.
                 <p class="visually-hidden" role="status" data-testid="announcement">
-                    { announcement }
+                    { sentence(&announcement) }
                 </p>
                 <Controls on_help={show_help} on_settings={show_settings} />
                 <ShortcutsHelp open={help} />

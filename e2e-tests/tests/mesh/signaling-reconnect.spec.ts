@@ -6,12 +6,17 @@
  * - the connection is cut (its TCP sockets reset): noticed at once;
  * - it stalls (a laptop's sleep: packets held back): noticed by the missing pongs (or the
  *   server's write timeout);
- * - the server restarts: it no longer knows the room, which the pages ask it to hold again.
+ * - the server restarts: it no longer knows the room, which the pages ask it to hold again;
+ * - a member ended the meeting while a page was away: the server refuses to hold its room
+ *   again, so the old link cannot revive it.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
+import type { WebSocketRoute } from '@playwright/test';
+import { words } from '../../fixtures/catalogue';
 import { test, expect, expectEveryoneDecrypting, type Participant } from '../../fixtures/meeting';
 import { restoreMediaPaths, stallServerPort } from '../../support/network-outage';
+import { SignalingClient } from '../../support/signaling-client';
 
 /** The mesh server's port (playwright.config.ts). */
 const MESH_PORT = 8090;
@@ -93,4 +98,45 @@ test('after the server restarts, the pages hold their room again and meet again'
   } finally {
     server.kill('SIGTERM');
   }
+});
+
+test('a page that was away when the meeting ended cannot have the server hold the room again', async ({ newParticipant, baseURL }) => {
+  const alice = await newParticipant('Alice');
+  const bob = await newParticipant('Bob');
+  // Bob's signaling passes through a relay here, which can take him away (both sides of his
+  // socket closed, every new one refused) and let him back.
+  let away = false;
+  const relays: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
+  await bob.page.routeWebSocket(/\/ws\//, (page) => {
+    if (away) {
+      page.close({ code: 1001 });
+      return;
+    }
+    relays.push({ page, server: page.connectToServer() });
+  });
+  const invite = await alice.createMeeting();
+  await alice.join(invite);
+  await bob.join(invite);
+  await expectEveryoneDecrypting([alice, bob]);
+
+  away = true;
+  for (const relay of relays) {
+    await relay.server.close();
+    await relay.page.close({ code: 1001 });
+  }
+  await expect(bob.page.getByTestId('signaling-reconnecting')).toContainText('Reconnecting…');
+  await alice.chairControls().getByRole('button', { name: 'End for all' }).click();
+  await alice.chairControls().getByRole('button', { name: 'Yes, end for all' }).click();
+  await expect(alice.meetingClosed()).toContainText('The chair ended the meeting');
+
+  // Back, Bob's page finds the room unknown and asks the server to hold it again: refused
+  // (410), so the page leaves the meeting instead of reviving it under the old link.
+  away = false;
+  await expect(bob.meetingClosed()).toContainText(words('en', 'closed-server-ended'), { timeout: 30_000 });
+  const roomId = new URL(invite).pathname.split('/').pop()!;
+  const holdAgain = await fetch(new URL(`/api/rooms/${roomId}`, baseURL).toString(), { method: 'PUT' });
+  expect(holdAgain.status).toBe(410);
+  const late = await SignalingClient.connect(baseURL!, invite);
+  late.join();
+  expect(await late.closed).toBe(4404);
 });
