@@ -281,15 +281,37 @@ impl CloseReason {
     }
 }
 
-/// `detail`, unless there is nothing in it.
+/// How much of a detail is shown: a hostile server's words are not a page long.
+const MAX_DETAIL_CHARS: usize = 500;
+
+/// `detail`, cut to [`MAX_DETAIL_CHARS`], unless there is nothing in it.
 fn non_empty(detail: &str) -> Option<&str> {
-    Some(detail.trim()).filter(|detail| !detail.is_empty())
+    let detail = detail.trim();
+    let detail = detail
+        .char_indices()
+        .nth(MAX_DETAIL_CHARS)
+        .map_or(detail, |(end, _)| &detail[..end]);
+    Some(detail).filter(|detail| !detail.is_empty())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::i18n::{as_read, Language};
+
+    #[test]
+    fn a_detail_is_cut_to_its_limit() {
+        let long = "é".repeat(MAX_DETAIL_CHARS + 10);
+        let problem = MeetingProblem::Server {
+            code: conclave_protocol::ErrorCode::Unknown,
+            message: long,
+        };
+        assert_eq!(
+            problem.detail().map(|d| d.chars().count()),
+            Some(MAX_DETAIL_CHARS)
+        );
+        assert_eq!(non_empty("  "), None);
+    }
 
     #[test]
     fn notices_read_as_before_in_english() {

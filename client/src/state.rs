@@ -12,7 +12,7 @@ use web_sys::{MediaStream, MediaStreamTrack};
 use yew::Reducible;
 
 use crate::announcements::{roster_change, Announcement};
-use crate::decryption_status::{DecryptionStatus, FrameTotals, ReceiveHistory};
+use crate::decryption_status::{FrameTotals, ReceiveHistory};
 use crate::invite::{Invite, InviteError};
 use crate::media_source::MediaKind;
 use crate::meeting_messages::{apply_arrival, Arrival, ChatLog, Signals};
@@ -21,7 +21,6 @@ use crate::roster::{EncryptionStatus, GroupView, MeetingClosed};
 use crate::security_code::CodeCheck;
 use crate::services::media::{Device, MediaError};
 use crate::services::transport::TransportState;
-use crate::tiles::Layout;
 use crate::worker_protocol::TransformApi;
 
 /// Which page is on screen.
@@ -85,6 +84,17 @@ pub struct Participant {
     pub reconnecting: bool,
     /// Their decrypted audio sounds like speech right now.
     pub speaking: bool,
+}
+
+/// How the tiles are laid out.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// Every tile the same size.
+    #[default]
+    Grid,
+    /// One tile large (the pinned one, else a shared screen, else whoever spoke last), the
+    /// others small beside it.
+    Speaker,
 }
 
 /// Where the connection to the meeting stands.
@@ -195,10 +205,6 @@ impl AppState {
         }
     }
 
-    /// The status line of a remote participant's tile right now.
-    pub fn decryption_status(&self, participant: &Participant) -> DecryptionStatus {
-        participant.history.status(self.now_ms)
-    }
     /// The meeting's invite as it is now: a chair's new link, else the one opened.
     pub fn current_invite(&self) -> Option<&Invite> {
         match &self.page {
@@ -614,6 +620,7 @@ impl Reducible for AppState {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::decryption_status::DecryptionStatus;
     use crate::i18n::as_read;
     use crate::invite::parse_invite_link;
     use crate::roster::tests::{member, view as roster_view};
@@ -661,7 +668,7 @@ pub(crate) mod tests {
         assert_eq!(state.arrived_ms(ParticipantId(4)), 7_000.0, "first seen");
         let barbara = &state.meeting.participants[2];
         assert_eq!(
-            state.decryption_status(barbara),
+            barbara.history.status(state.now_ms),
             DecryptionStatus::WaitingForKey
         );
     }
@@ -684,12 +691,12 @@ pub(crate) mod tests {
         });
         let grace = state.meeting.participants[0].clone();
         assert_eq!(
-            state.decryption_status(&grace),
+            grace.history.status(state.now_ms),
             DecryptionStatus::Decrypting
         );
         state.apply(Action::Tick(5_000.0));
         assert_eq!(
-            state.decryption_status(&grace),
+            grace.history.status(state.now_ms),
             DecryptionStatus::WaitingForKey
         );
         state.apply(Action::ParticipantLeft(ParticipantId(1)));

@@ -10,18 +10,7 @@ use web_sys::MediaStream;
 
 use crate::decryption_status::DecryptionStatus;
 use crate::meeting_messages::MemberSignals;
-use crate::state::MeetingState;
-
-/// How the tiles are laid out.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Layout {
-    /// Every tile the same size.
-    #[default]
-    Grid,
-    /// One tile large (the pinned one, else a shared screen, else whoever spoke last), the
-    /// others small beside it.
-    Speaker,
-}
+use crate::state::{Layout, MeetingState};
 
 /// Above this many remote tiles, tiles are small: SFU modes receive a middle simulcast
 /// layer.
@@ -46,6 +35,9 @@ pub struct RemoteTileView {
     pub key: u32,
     /// The name the member's MLS credential carries.
     pub display_name: String,
+    /// The first group of the member's key fingerprint, when another member has the same
+    /// name (names are self-chosen), so that the tiles can be told apart.
+    pub name_key: Option<String>,
     /// Their decrypted media, once a track arrived.
     pub stream: Option<MediaStream>,
     /// Whether their frames decrypt.
@@ -63,6 +55,17 @@ pub struct RemoteTileView {
     pub fingerprint_hex: String,
     /// The participant their credential names, if any.
     pub participant_id: Option<ParticipantId>,
+}
+
+impl RemoteTileView {
+    /// The tile's name for assistive technology: the name, and the key's first group
+    /// after it when the name is shared ("Ada (3F2A)").
+    pub fn label(&self) -> String {
+        match &self.name_key {
+            Some(key) => format!("{} ({key})", self.display_name),
+            None => self.display_name.clone(),
+        }
+    }
 }
 
 /// One tile per remote member of the MLS group, named by its credential; media and
@@ -84,19 +87,18 @@ pub fn remote_tiles(meeting: &MeetingState, now_ms: f64) -> Vec<RemoteTileView> 
     group
         .remote_members()
         .map(|member| {
-            let display_name = if shared_name(&member.display_name) {
+            let name_key = shared_name(&member.display_name).then(|| {
                 let key = member.fingerprint.split(' ').next().unwrap_or_default();
-                format!("{} ({key})", member.display_name)
-            } else {
-                member.display_name.clone()
-            };
+                key.to_owned()
+            });
             let participant = member
                 .participant_id
                 .and_then(|id| meeting.participants.iter().find(|p| p.id == id));
             let signals = meeting.signals.of(&member.fingerprint_hex);
             RemoteTileView {
                 key: member.leaf_index,
-                display_name,
+                display_name: member.display_name.clone(),
+                name_key,
                 reaction: signals.reaction_at(now_ms),
                 signals,
                 stream: participant.and_then(|p| p.stream.clone()),
@@ -290,7 +292,7 @@ mod tests {
         });
         let names: Vec<String> = tiles_of(&state)
             .into_iter()
-            .map(|tile| tile.display_name)
+            .map(|tile| tile.label())
             .collect();
         assert_eq!(names.len(), 2);
         assert_eq!(names[0], "Grace");

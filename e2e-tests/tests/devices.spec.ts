@@ -39,16 +39,18 @@ test('the lobby lists cameras, microphones and speakers and shows the microphone
   const speaker = page.getByLabel('Speaker', { exact: true });
   await speaker.selectOption({ label: 'Fake Audio Output 1' });
   const chosen = await speaker.inputValue();
+  // Watched from inside the page, on every frame: the tone lasts 700 ms.
+  const played = page.waitForFunction(
+    (sinkId) => {
+      const tone = document.querySelector('[data-testid="test-tone"]') as (HTMLAudioElement & { sinkId: string }) | null;
+      return tone !== null && tone.sinkId === sinkId && !tone.paused && tone.currentTime > 0;
+    },
+    chosen,
+    { polling: 'raf', timeout: 10_000 },
+  );
   await page.getByRole('button', { name: 'Play test sound' }).click();
+  await played;
   const tone = page.getByTestId('test-tone');
-  await expect
-    .poll(() =>
-      tone.evaluate((audio) => {
-        const element = audio as HTMLAudioElement & { sinkId: string };
-        return { sinkId: element.sinkId, playing: !element.paused && element.currentTime > 0 };
-      }),
-    )
-    .toEqual({ sinkId: chosen, playing: true });
   await expect(tone).toHaveCount(0);
   expect(errors).toEqual([]);
 });

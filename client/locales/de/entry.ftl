@@ -14,9 +14,9 @@ home-admission-help = Sie haben den Vorsitz: Bei der ersten Option lassen Sie je
 home-create-failed = Die Besprechung konnte nicht gestartet werden. { $reason }
 home-no-secure-random = Dieser Browser bietet keine sicheren Zufallszahlen, deshalb kann kein Schlüssel für die Besprechung erstellt werden. Verwenden Sie einen aktuellen Browser.
 room-error-network = Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.
-room-error-too-many-rooms = Der Server hält bereits so viele Besprechungen, wie er kann. Versuchen Sie es später erneut.
+room-error-too-many-rooms = Auf dem Server laufen bereits so viele Besprechungen, wie er bewältigen kann. Versuchen Sie es später erneut.
 room-error-server-busy = Der Server ist zu ausgelastet, um eine Besprechung zu starten. Versuchen Sie es gleich noch einmal.
-room-error-status = Der Server hat abgelehnt (HTTP-Status { $code }). Versuchen Sie es später erneut.
+room-error-status = Der Server hat die Anfrage abgelehnt (HTTP-Status { $code }). Versuchen Sie es später erneut.
 room-error-bad-reply = Die Antwort des Servers konnte nicht gelesen werden. Versuchen Sie es erneut, oder laden Sie die Seite neu.
 home-have-invite = Haben Sie eine Einladung?
 home-invite-link = Einladungslink
@@ -69,6 +69,7 @@ device-settings-none-found = Keine gefunden
 device-settings-unnamed = { $device } { $count }
 device-settings-microphone-level = Mikrofonpegel
 device-settings-test-sound = Testton abspielen
+device-settings-test-sound-failed = Der Testton konnte nicht abgespielt werden.
 
 ## End-to-end encryption banner ($detail is the browser API's own name).
 e2ee-banner-title = Ende-zu-Ende-verschlüsselt

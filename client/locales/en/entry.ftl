@@ -69,6 +69,7 @@ device-settings-none-found = None found
 device-settings-unnamed = { $device } { $count }
 device-settings-microphone-level = Microphone level
 device-settings-test-sound = Play test sound
+device-settings-test-sound-failed = The test sound could not be played.
 
 ## End-to-end encryption banner ($detail is the browser API's own name).
 e2ee-banner-title = End-to-end encrypted

@@ -16,7 +16,7 @@ home-no-secure-random = Ce navigateur ne fournit pas de nombres aléatoires sûr
 room-error-network = Le serveur est injoignable. Vérifiez votre connexion et réessayez.
 room-error-too-many-rooms = Le serveur accueille déjà autant de réunions qu’il le peut. Réessayez plus tard.
 room-error-server-busy = Le serveur est trop occupé pour démarrer une réunion. Réessayez dans un instant.
-room-error-status = Le serveur a refusé (statut HTTP { $code }). Réessayez plus tard.
+room-error-status = Le serveur a refusé la demande (statut HTTP { $code }). Réessayez plus tard.
 room-error-bad-reply = La réponse du serveur n’a pas pu être lue. Réessayez, ou rechargez la page.
 home-have-invite = Vous avez une invitation ?
 home-invite-link = Lien d’invitation
@@ -69,6 +69,7 @@ device-settings-none-found = Aucun appareil trouvé
 device-settings-unnamed = { $device } { $count }
 device-settings-microphone-level = Niveau du microphone
 device-settings-test-sound = Émettre un son de test
+device-settings-test-sound-failed = Le son de test n’a pas pu être joué.
 
 ## End-to-end encryption banner ($detail is the browser API's own name).
 e2ee-banner-title = Chiffré de bout en bout

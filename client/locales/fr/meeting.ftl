@@ -108,8 +108,8 @@ media-failed = La caméra et le micro n’ont pas pu être démarrés.
 
 ## Why encryption is unavailable (notices.rs)
 encryption-failure-unsupported = ce navigateur ne peut pas chiffrer les médias de bout en bout (il ne dispose ni de RTCRtpScriptTransform ni de createEncodedStreams) ; utilisez une version récente de Chromium, Chrome, Edge, Firefox ou Safari
-encryption-failure-worker-slow = le worker de chiffrement n’a pas démarré à temps ; rechargez la page pour réessayer
-encryption-failure-worker-not-started = le worker de chiffrement n’a pas pu être démarré ; rechargez la page pour réessayer
-encryption-failure-worker-stopped = le worker de chiffrement s’est arrêté, pour que rien ne soit envoyé sans chiffrement ; rechargez la page pour réessayer
-encryption-failure-key-not-handed-over = une nouvelle clé de réunion n’a pas pu être transmise au worker de chiffrement ; rechargez la page pour réessayer
+encryption-failure-worker-slow = le module de chiffrement n’a pas démarré à temps ; rechargez la page pour réessayer
+encryption-failure-worker-not-started = le module de chiffrement n’a pas pu être démarré ; rechargez la page pour réessayer
+encryption-failure-worker-stopped = le module de chiffrement s’est arrêté, pour que rien ne soit envoyé sans chiffrement ; rechargez la page pour réessayer
+encryption-failure-key-not-handed-over = une nouvelle clé de réunion n’a pas pu être transmise au module de chiffrement ; rechargez la page pour réessayer
 encryption-failure-no-identity = aucune clé de signature n’a pu être créée pour ce navigateur ; rechargez la page pour réessayer

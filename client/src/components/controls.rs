@@ -8,7 +8,7 @@ use crate::hooks::{use_app, use_session, use_translator};
 use crate::i18n::Translator;
 use crate::services::{clipboard, navigation};
 use crate::state::Action;
-use crate::tiles::Layout;
+use crate::state::Layout;
 
 /// How long "Link copied" stays, in milliseconds.
 const COPIED_NOTICE_MS: u32 = 4_000;

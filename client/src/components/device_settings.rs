@@ -1,7 +1,9 @@
 use yew::prelude::*;
 
+use super::TechnicalDetail;
 use crate::hooks::{choose_device, refresh_devices, use_app, use_microphone_level, use_translator};
 use crate::media_source::MediaKind;
+use crate::services::describe_js_error;
 use crate::services::media::{device_of, Device, DeviceKind};
 use crate::services::sound::{play_test_tone, speaker_choice_supported};
 
@@ -18,6 +20,8 @@ pub fn device_settings() -> Html {
         .and_then(|app| app.local_media.stream().cloned());
     let revision = app.as_ref().map_or(0, |app| app.local_tracks_revision);
     let level = use_microphone_level(stream.clone(), revision);
+    // Why the last test sound did not play, if it did not (the browser's words).
+    let tone_failure = use_state(|| None::<String>);
     {
         // Listed on mount, and again whenever a device comes or goes.
         let dispatcher = app.as_ref().map(|app| app.dispatcher());
@@ -91,8 +95,10 @@ pub fn device_settings() -> Html {
     });
     let test_tone = {
         let speaker = app.speaker.clone();
+        let tone_failure = tone_failure.clone();
         Callback::from(move |_: MouseEvent| {
-            let _ = play_test_tone(speaker.as_deref());
+            let played = play_test_tone(speaker.as_deref());
+            tone_failure.set(played.err().map(|error| describe_js_error(&error)));
         })
     };
     html! {
@@ -111,6 +117,12 @@ pub fn device_settings() -> Html {
                 { picker(DeviceKind::Speaker, "speaker-select", t.get("device-settings-speaker")) }
             }
             <button type="button" onclick={test_tone}>{ t.get("device-settings-test-sound") }</button>
+            if tone_failure.is_some() {
+                <div class="small" role="status">
+                    { t.get("device-settings-test-sound-failed") }
+                    <TechnicalDetail detail={(*tone_failure).clone()} />
+                </div>
+            }
         </fieldset>
     }
 }

@@ -1,11 +1,10 @@
 use conclave_group::MediaState;
 use yew::prelude::*;
 
-use super::TechnicalDetail;
 use super::{
     sentence, ChairActionAlert, ChairControls, ChatPanel, Controls, DeviceSettings, E2eeBanner,
     EncryptionStatusLine, KnockPrompt, LocalTile, ModalDialog, RemoteTile, RosterPanel,
-    SecurityCodePanel, ShortcutsHelp,
+    SecurityCodePanel, ShortcutsHelp, TechnicalDetail,
 };
 use crate::hooks::{
     use_app, use_clock, use_live_announcement, use_meeting_session, use_meeting_shortcuts,
@@ -14,7 +13,8 @@ use crate::hooks::{
 use crate::invite::Invite;
 use crate::services::transport::TransportState;
 use crate::session::SessionHandle;
-use crate::tiles::{remote_tiles, stage_tile, video_layer_for, Layout};
+use crate::state::Layout;
+use crate::tiles::{remote_tiles, stage_tile, video_layer_for};
 
 /// The local tile's key among the remote tiles' keys (MLS leaf indices, all numeric).
 const LOCAL_TILE_KEY: &str = "local";

@@ -13,7 +13,8 @@ pub struct TechnicalDetailProps {
 
 /// A problem's technical detail, after the sentence that tells the problem: folded away
 /// under "Technical details", marked as English (browsers, libraries and the server write
-/// it in English, and a screen reader then reads it so), and logged to the console once.
+/// it in English, and a screen reader then reads it so), and logged to the console when
+/// it is first shown (again if another page shows it).
 /// Details come from error messages, which hold no key material.
 #[function_component(TechnicalDetail)]
 pub fn technical_detail(props: &TechnicalDetailProps) -> Html {

@@ -114,7 +114,7 @@ pub fn remote_tile(props: &RemoteTileProps) -> Html {
         .map(AttrValue::from);
     let article = use_node_ref();
     let tile = &props.tile;
-    let name = tile.display_name.clone();
+    let name = tile.label();
     let toggle_pin = {
         let pin = (!props.pinned).then(|| tile.fingerprint_hex.clone());
         Callback::from(move |_: MouseEvent| {
@@ -179,7 +179,11 @@ pub fn remote_tile(props: &RemoteTileProps) -> Html {
                 </button>
             </div>
             <div class="tile-footer">
-                <span class="tile-name" dir="auto">{ name.clone() }</span>
+                // The name in its own direction, so a right-to-left one keeps the key after it.
+                <span class="tile-name">
+                    <bdi>{ tile.display_name.clone() }</bdi>
+                    { tile.name_key.as_ref().map(|key| format!(" ({key})")).unwrap_or_default() }
+                </span>
                 if tile.signals.media.hand_raised {
                     <span class="tile-badge tile-hand">{ t.get(HAND_RAISED) }</span>
                 }

@@ -45,17 +45,16 @@ impl MediaError {
     pub fn detail(&self) -> Option<&str> {
         match self {
             MediaError::Unsupported => None,
-            MediaError::Refused { detail, .. } => Some(detail),
+            MediaError::Refused { detail, .. } => {
+                Some(detail.trim()).filter(|detail| !detail.is_empty())
+            }
         }
     }
 
-    /// A rejection of one of the browser's media calls. Its words go to the console too:
-    /// the lobby shows the sentence only.
+    /// A rejection of one of the browser's media calls (its words are logged where the
+    /// page shows it, as the technical detail).
     fn refused(error: &wasm_bindgen::JsValue) -> Self {
         let detail = describe_js_error(error);
-        gloo::console::warn!(format!(
-            "Conclave: a camera, microphone or screen request failed: {detail}"
-        ));
         MediaError::Refused {
             name: js_error_name(error),
             detail,

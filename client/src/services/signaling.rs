@@ -22,7 +22,7 @@ use yew::Callback;
 use gloo::timers::callback::Interval;
 
 use super::{describe_js_error, now_ms};
-use crate::notices::CloseReason;
+use crate::notices::{CloseReason, MeetingProblem};
 
 /// Why the signaling connection failed.
 #[derive(Debug, thiserror::Error)]
@@ -208,13 +208,13 @@ impl SignalingConnection {
     /// as soon as the socket is open.
     ///
     /// `on_message` gets every server message; `on_unexpected_close` fires if the socket
-    /// closes for any reason other than this value being dropped; `on_garbage` gets
-    /// messages that were not valid protocol JSON.
+    /// closes for any reason other than this value being dropped; `on_problem` hears of
+    /// messages that were not valid protocol JSON, and of a `join` that could not be sent.
     pub fn connect(
         room: &RoomId,
         on_message: Callback<ServerMessage>,
         on_unexpected_close: Callback<CloseInfo>,
-        on_garbage: Callback<String>,
+        on_problem: Callback<MeetingProblem>,
     ) -> Result<Self, SignalingError> {
         let socket = match take_preconnected(room) {
             Some(socket) => socket,
@@ -223,10 +223,10 @@ impl SignalingConnection {
         let join = serde_json::to_string(&ClientMessage::join())?;
         let send_join = {
             let socket = socket.clone();
-            let on_garbage = on_garbage.clone();
+            let on_problem = on_problem.clone();
             move || {
                 if let Err(error) = socket.send_with_str(&join) {
-                    on_garbage.emit(describe_js_error(&error));
+                    on_problem.emit(MeetingProblem::NotSent(describe_js_error(&error)));
                 }
             }
         };
@@ -247,12 +247,16 @@ impl SignalingConnection {
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
                 unanswered_since.set(None);
                 let Some(text) = event.data().as_string() else {
-                    on_garbage.emit("the server sent a binary message".to_owned());
+                    on_problem.emit(MeetingProblem::ServerMessageUnreadable(
+                        "the server sent a binary message".to_owned(),
+                    ));
                     return;
                 };
                 match serde_json::from_str::<ServerMessage>(&text) {
                     Ok(message) => on_message.emit(message),
-                    Err(error) => on_garbage.emit(format!("unreadable server message: {error}")),
+                    Err(error) => on_problem.emit(MeetingProblem::ServerMessageUnreadable(
+                        format!("unreadable server message: {error}"),
+                    )),
                 }
             })
         };

@@ -93,11 +93,8 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
         },
     );
 
-    let meeting_error = Callback::from(move |message| {
-        dispatcher.dispatch(Action::MeetingError(
-            MeetingProblem::ServerMessageUnreadable(message),
-        ))
-    });
+    let meeting_error =
+        Callback::from(move |problem| dispatcher.dispatch(Action::MeetingError(problem)));
     let on_message = {
         let weak = weak.clone();
         Callback::from(move |message| on_server_message(&weak, message))

@@ -99,5 +99,5 @@ test('a German and a French participant meet, each in their own language', async
   await expect(announcement).toHaveText('');
   // The next one is heard, in English.
   await louis.page.getByRole('button', { name: foreign('fr', 'controls-raise-hand') }).click();
-  await expect(announcement).toHaveText('Louis raised their hand');
+  await expect(announcement).toHaveText(words('en', 'announcement-hand-raised', { name: 'Louis' }));
 });

@@ -131,8 +131,13 @@ test('a page that was away when the meeting ended cannot have the server hold th
 
   // Back, Bob's page finds the room unknown and asks the server to hold it again: refused
   // (410), so the page leaves the meeting instead of reviving it under the old link.
+  const holdAsked = bob.page.waitForResponse(
+    (response) => response.request().method() === 'PUT' && response.url().includes('/api/rooms/'),
+    { timeout: 30_000 },
+  );
   away = false;
-  await expect(bob.meetingClosed()).toContainText(words('en', 'closed-server-ended'), { timeout: 30_000 });
+  expect((await holdAsked).status()).toBe(410);
+  await expect(bob.meetingClosed()).toContainText(words('en', 'closed-server-ended'));
   const roomId = new URL(invite).pathname.split('/').pop()!;
   const holdAgain = await fetch(new URL(`/api/rooms/${roomId}`, baseURL).toString(), { method: 'PUT' });
   expect(holdAgain.status).toBe(410);

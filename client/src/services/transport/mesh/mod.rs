@@ -291,13 +291,11 @@ impl Mesh {
                 .find(|member| member.participant_id == Some(from))
                 .map(|member| member.display_name.clone())
         });
-        gloo::console::warn!(format!(
-            "Conclave: refused the connection details from participant {from}: {error}"
-        ));
         self.inner.events.peer_link.emit((from, false));
+        // The detail (logged where the page shows it) names the participant too.
         self.inner.events.error.emit(MeetingProblem::PeerRefused {
             name,
-            detail: error.to_string(),
+            detail: format!("refused the connection details from participant {from}: {error}"),
         });
     }
 
