@@ -3,11 +3,48 @@
 // function renders the app into #app. No key material passes through this file.
 import init from './pkg/client.js';
 
+/**
+ * What the page says if the app cannot start, in each language: copies of the catalogue's
+ * `boot-failed` (client/locales/<language>/common.ftl; a test keeps them the same), since
+ * the catalogue lives inside the app that did not start.
+ */
+const BOOT_FAILED = {
+  en: 'Conclave could not start. Reload the page; if it happens again, this browser may not support Conclave.',
+  de: 'Conclave konnte nicht starten. Laden Sie die Seite neu; geschieht es wieder, unterstützt dieser Browser Conclave möglicherweise nicht.',
+  fr: 'Conclave n’a pas pu démarrer. Rechargez la page ; si cela se reproduit, ce navigateur ne prend peut-être pas en charge Conclave.',
+};
+
+/** The language the app would speak: the one picked in its switcher, else the browser's. */
+function language() {
+  /** @type {string[]} */
+  const wanted = [];
+  try {
+    const picked = JSON.parse(localStorage.getItem('conclave.language') ?? 'null');
+    if (typeof picked === 'string') wanted.push(picked);
+  } catch {
+    // Blocked or unreadable storage: the browser's languages decide.
+  }
+  wanted.push(...navigator.languages);
+  for (const tag of wanted) {
+    const primary = tag.split(/[-_]/)[0].toLowerCase();
+    if (primary === 'en' || primary === 'de' || primary === 'fr') return primary;
+  }
+  return 'en';
+}
+
 init().catch((error) => {
   const root = document.getElementById('app') ?? document.body;
-  const message = document.createElement('p');
+  const lang = language();
+  document.documentElement.lang = lang;
+  const message = document.createElement('div');
   message.className = 'boot-error';
   message.setAttribute('role', 'alert');
-  message.textContent = `Conclave could not start: ${error}`;
+  const sentence = document.createElement('p');
+  sentence.textContent = BOOT_FAILED[lang];
+  // The browser's own words, for support (they are English).
+  const detail = document.createElement('code');
+  detail.lang = 'en';
+  detail.textContent = String(error);
+  message.replaceChildren(sentence, detail);
   root.replaceChildren(message);
 });

@@ -246,3 +246,21 @@ fn words_from_outside(path: &str, text: &str) -> Vec<String> {
     }
     found
 }
+
+/// What the page says before the app runs (no JavaScript; the app failed to start) cannot
+/// come from the catalogue, which lives in the app: `www/` keeps a copy of each message
+/// in every language, and this keeps the copies the catalogue's words.
+#[test]
+fn the_words_shown_before_the_app_runs_are_the_catalogues() {
+    let www = Path::new(env!("CARGO_MANIFEST_DIR")).join("../www");
+    let index = fs::read_to_string(www.join("index.html")).expect("www/index.html");
+    let boot = fs::read_to_string(www.join("app.js")).expect("www/app.js");
+    for language in Language::ALL {
+        let t = conclave_client::i18n::Translator::new(language);
+        let code = language.code();
+        let noscript = format!("<p class=\"noscript\" lang=\"{code}\">{}</p>", t.get("noscript"));
+        assert!(index.contains(&noscript), "index.html lacks {noscript}");
+        let failed = format!("  {code}: '{}',", t.get("boot-failed"));
+        assert!(boot.contains(&failed), "app.js lacks {failed}");
+    }
+}

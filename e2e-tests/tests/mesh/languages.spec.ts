@@ -101,3 +101,12 @@ test('a German and a French participant meet, each in their own language', async
   await louis.page.getByRole('button', { name: foreign('fr', 'controls-raise-hand') }).click();
   await expect(announcement).toHaveText(words('en', 'announcement-hand-raised', { name: 'Louis' }));
 });
+
+test('a page whose app cannot start says so in the browser’s language', async ({ newParticipant }) => {
+  const anna = await newParticipant('Anna', { locale: 'de-DE' });
+  await anna.page.route('**/pkg/client_bg.wasm', (route) => route.fulfill({ status: 404, body: '' }));
+  await anna.page.goto('/');
+  await expect(anna.page.getByRole('alert')).toContainText(foreign('de', 'boot-failed'));
+  await expect(anna.page.locator('html')).toHaveAttribute('lang', 'de');
+  await expect(anna.page.getByRole('alert').locator('code[lang="en"]')).not.toBeEmpty();
+});
