@@ -135,7 +135,7 @@ mod tests {
         assert_eq!(gone, RoomApiError::Status(410));
         assert_eq!(
             gone.text(t),
-            "The server refused (HTTP status 410). Try again later."
+            "The server refused the request (HTTP status 410). Try again later."
         );
         assert_eq!(gone.detail(), None);
         let network = RoomApiError::Network(BROWSER_WORDS.to_owned());
