@@ -258,7 +258,10 @@ fn the_words_shown_before_the_app_runs_are_the_catalogues() {
     for language in Language::ALL {
         let t = conclave_client::i18n::Translator::new(language);
         let code = language.code();
-        let noscript = format!("<p class=\"noscript\" lang=\"{code}\">{}</p>", t.get("noscript"));
+        let noscript = format!(
+            "<p class=\"noscript\" lang=\"{code}\">{}</p>",
+            t.get("noscript")
+        );
         assert!(index.contains(&noscript), "index.html lacks {noscript}");
         let failed = format!("  {code}: '{}',", t.get("boot-failed"));
         assert!(boot.contains(&failed), "app.js lacks {failed}");
