@@ -2,10 +2,11 @@
  * Accessibility (issue 13): axe-core finds no WCAG 2.1 A or AA violation in the chair's knock
  * prompt (two knocks, so "Admit all" shows), the roster with its controls, and the chair
  * controls; each control is a real button with a name, reached by the keyboard. "Admit all"
- * then lets both knockers in.
+ * then lets both knockers in. Mesh only: the pages are the same whichever way the media
+ * travels.
  */
-import { wcagViolations } from '../fixtures/accessibility';
-import { test, expect, expectEveryoneDecrypting } from '../fixtures/meeting';
+import { wcagViolations } from '../../fixtures/accessibility';
+import { test, expect, expectEveryoneDecrypting } from '../../fixtures/meeting';
 
 test('the knock prompt and the roster controls have no WCAG 2.1 A/AA violation', async ({ meeting, newParticipant }) => {
   const [alice, bob] = await meeting(['Alice', 'Bob'], { whoCanJoin: 'People the chair admits' });
