@@ -6,7 +6,7 @@ use conclave_protocol::ErrorCode;
 
 use crate::i18n::{Arg, Translator};
 use crate::media_source::MediaKind;
-use crate::services::media::MediaError;
+use crate::services::media::{MediaError, MediaFailure};
 
 /// A change of camera or microphone the person did not ask for, or one that failed.
 #[derive(Clone, Debug, PartialEq)]
@@ -163,18 +163,14 @@ fn server_error_message_id(code: ErrorCode) -> &'static str {
 
 /// The sentence for a screen capture that did not start, by the browser's error name.
 fn screen_share_message_id(error: &MediaError) -> &'static str {
-    let name = match error {
-        MediaError::Unsupported => return "meeting-problem-screen-share-unsupported",
-        MediaError::Refused { name, .. } => name.as_deref(),
-    };
-    match name {
+    match error.failure() {
         // The person cancelled the browser's picker, or the browser or a policy refused.
-        Some("NotAllowedError" | "SecurityError") => "meeting-problem-screen-share-not-allowed",
-        Some("NotReadableError" | "AbortError" | "NotFoundError") => {
-            "meeting-problem-screen-share-not-captured"
+        MediaFailure::Blocked => "meeting-problem-screen-share-not-allowed",
+        MediaFailure::InUse | MediaFailure::NotFound => "meeting-problem-screen-share-not-captured",
+        MediaFailure::NoMediaApi | MediaFailure::NotSupported => {
+            "meeting-problem-screen-share-unsupported"
         }
-        Some("NotSupportedError") => "meeting-problem-screen-share-unsupported",
-        _ => "meeting-problem-screen-share-failed",
+        MediaFailure::Other => "meeting-problem-screen-share-failed",
     }
 }
 

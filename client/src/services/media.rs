@@ -27,18 +27,49 @@ pub enum MediaError {
     },
 }
 
+/// What kind of failure a [`MediaError`] is, read once from the browser's exception name
+/// (camera, microphone and screen capture each word it their own way).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MediaFailure {
+    /// The page has no media API ([`MediaError::Unsupported`]).
+    NoMediaApi,
+    /// The person, the browser or a policy refused (`NotAllowedError`, `SecurityError`).
+    Blocked,
+    /// No such device, or none that fits (`NotFoundError`, `OverconstrainedError`).
+    NotFound,
+    /// The device is busy or failed to start (`NotReadableError`, `AbortError`).
+    InUse,
+    /// The browser cannot do it here (`NotSupportedError`).
+    NotSupported,
+    /// Anything else.
+    Other,
+}
+
 impl MediaError {
+    /// The kind of failure.
+    pub fn failure(&self) -> MediaFailure {
+        let name = match self {
+            MediaError::Unsupported => return MediaFailure::NoMediaApi,
+            MediaError::Refused { name, .. } => name.as_deref(),
+        };
+        match name {
+            Some("NotAllowedError" | "SecurityError") => MediaFailure::Blocked,
+            Some("NotFoundError" | "OverconstrainedError") => MediaFailure::NotFound,
+            Some("NotReadableError" | "AbortError") => MediaFailure::InUse,
+            Some("NotSupportedError") => MediaFailure::NotSupported,
+            _ => MediaFailure::Other,
+        }
+    }
+
     /// What the page says, in `t`'s language (without the browser's own words).
     pub fn text(&self, t: Translator) -> String {
-        match self {
-            MediaError::Unsupported => t.get("media-unsupported"),
-            MediaError::Refused { name, .. } => match name.as_deref() {
-                Some("NotAllowedError" | "SecurityError") => t.get("media-blocked"),
-                Some("NotFoundError" | "OverconstrainedError") => t.get("media-not-found"),
-                Some("NotReadableError" | "AbortError") => t.get("media-in-use"),
-                _ => t.get("media-failed"),
-            },
-        }
+        t.get(match self.failure() {
+            MediaFailure::NoMediaApi => "media-unsupported",
+            MediaFailure::Blocked => "media-blocked",
+            MediaFailure::NotFound => "media-not-found",
+            MediaFailure::InUse => "media-in-use",
+            MediaFailure::NotSupported | MediaFailure::Other => "media-failed",
+        })
     }
 
     /// The browser's own words, for support (none when the page has no media API).
@@ -89,13 +120,13 @@ pub async fn start_local_media() -> Result<MediaStream, MediaError> {
                 }
             }
             Err(error) => {
-                let name = js_error_name(&error);
-                // Permission refusals apply to every combination: stop asking.
-                let blocked = matches!(name.as_deref(), Some("NotAllowedError" | "SecurityError"));
-                first_error.get_or_insert(MediaError::Refused {
-                    name,
+                let error = MediaError::Refused {
+                    name: js_error_name(&error),
                     detail: describe_js_error(&error),
-                });
+                };
+                // Permission refusals apply to every combination: stop asking.
+                let blocked = error.failure() == MediaFailure::Blocked;
+                first_error.get_or_insert(error);
                 if blocked {
                     break;
                 }
