@@ -23,6 +23,10 @@ export default defineConfig({
   globalTeardown: './support/global-teardown.ts',
   use: {
     trace: 'retain-on-failure',
+    // The app's service worker pins the build it first saw (docs/RELEASES.md); only the
+    // specs about that pin let it run (`pinsTheBuild`), so that every other spec loads the
+    // server's files as they are and Playwright's routes see every request.
+    serviceWorkers: 'block',
     permissions: ['camera', 'microphone', 'clipboard-read', 'clipboard-write'],
     launchOptions: {
       // Debian's Chromium; never `npx playwright install`.

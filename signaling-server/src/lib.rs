@@ -13,7 +13,8 @@
 //! the security headers), [`sfu`] (SFU rooms: their lifecycle, no IO, and the Janus
 //! adapter, an actor at the edge), [`error`] (the one error type). With the cargo feature
 //! `test-hooks` only: `handshake_faults` (fault injection for the end-to-end suite,
-//! `POST /test/faults`) and `hostile` (a hostile server's attacks, `POST /test/hostile`).
+//! `POST /test/faults`), `hostile` (a hostile server's attacks, `POST /test/hostile`) and
+//! `static_overlay` (a server swapping the app's files, `PUT /test/static-overlay`).
 
 pub mod config;
 mod connection;
@@ -30,6 +31,8 @@ pub mod rooms;
 pub mod sfu;
 pub mod state;
 pub mod static_files;
+#[cfg(feature = "test-hooks")]
+pub mod static_overlay;
 
 use std::future::Future;
 use std::time::Duration;
@@ -74,12 +77,22 @@ pub fn app(state: AppState) -> Router {
             "/test/hostile/key-package",
             post(http_api::rogue_key_package),
         );
+    #[cfg(feature = "test-hooks")]
+    let overlay = static_overlay::StaticOverlay::default();
+    #[cfg(feature = "test-hooks")]
+    let api = api.merge(static_overlay::routes(overlay.clone()));
+    let app_files = static_files::routes(&state.config().www_dir);
+    #[cfg(feature = "test-hooks")]
+    let app_files = app_files.layer(axum::middleware::from_fn_with_state(
+        overlay,
+        static_overlay::serve_overlaid,
+    ));
     let sfu_url = match &state.config().media {
         config::MediaConfig::Janus(janus) => Some(janus.url.clone()),
         config::MediaConfig::Mesh => None,
     };
     let router = api
-        .merge(static_files::routes(&state.config().www_dir))
+        .merge(app_files)
         .layer(TraceLayer::new_for_http())
         .with_state(state);
     static_files::with_security_headers(router, sfu_url.as_deref())
@@ -96,7 +109,8 @@ pub async fn run(
     #[cfg(feature = "test-hooks")]
     tracing::warn!(
         "built with test-hooks: POST /test/faults can drop handshake messages, \
-         POST /test/hostile turns the server against its users"
+         POST /test/hostile turns the server against its users, \
+         PUT /test/static-overlay swaps the app's files"
     );
     let (sfu, sfu_events) = match sfu::endpoint_for(&config.media) {
         Some(endpoint) => {
