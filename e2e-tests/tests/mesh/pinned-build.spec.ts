@@ -1,0 +1,197 @@
+/**
+ * The operator cannot swap the code (issue 15, docs/RELEASES.md): a returning visitor runs
+ * the signed build their browser pinned on the first visit, whatever the server serves now.
+ * The server here is hostile through its test hook (`/test/static-overlay`): it serves
+ * tampered files, or whole new trees signed by the policy's keys or by a key it does not
+ * know. Tampered JavaScript calls `/test/tamper-marker` when it runs, so "it never ran" is
+ * counted, not assumed. Mesh only: the pin is about the app's files, not the media path.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test, expect, expectEveryoneDecrypting, type Participant } from '../../fixtures/meeting';
+import {
+  buildIdOf,
+  grouped,
+  newRelease,
+  serveOverlay,
+  servedTree,
+  tamperMarker,
+  tamperedFiles,
+  tamperedRuns,
+} from '../../fixtures/release';
+
+const signedBuild = buildIdOf(servedTree);
+
+test.afterEach(async ({ request }) => {
+  await serveOverlay(request, null);
+});
+
+/** First visit (trust on first use), then a reload: the page now runs from the pinned copy. */
+async function pinTheBuild(person: Participant): Promise<void> {
+  await person.page.goto('/');
+  await expect(person.page.getByTestId('first-visit-notice')).toContainText(grouped(signedBuild).slice(0, 19));
+  await person.page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+  });
+  await person.page.reload();
+  await expect(person.page.getByRole('button', { name: 'New meeting' })).toBeVisible();
+  expect(await person.page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
+}
+
+/** The build id the About panel shows. */
+async function buildShown(person: Participant): Promise<string> {
+  await person.page.getByRole('button', { name: 'About this build' }).click();
+  const shown = (await person.page.getByTestId('build-id').textContent()) ?? '';
+  await person.page.keyboard.press('Escape');
+  return shown.replace(/\s+/g, ' ').trim();
+}
+
+test('a returning visitor keeps the signed build when the server swaps app.js, and is warned', async ({ newParticipant, request }) => {
+  const alice = await newParticipant('Alice', { pinsTheBuild: true });
+  await pinTheBuild(alice);
+
+  await serveOverlay(request, tamperedFiles('swapped-app', ['app.js']));
+  await alice.page.reload();
+
+  const alarm = alice.page.getByTestId('integrity-alarm');
+  await expect(alarm).toBeVisible();
+  await expect(alarm).toContainText('/app.js');
+  await expect(alice.page.getByRole('button', { name: 'New meeting' })).toBeVisible();
+  expect(await buildShown(alice)).toBe(grouped(signedBuild));
+  // Still warned on the next load, and the swapped file has still not run.
+  await alice.page.reload();
+  await expect(alarm).toBeVisible();
+  expect((await tamperedRuns(request))['swapped-app/app.js'] ?? 0).toBe(0);
+});
+
+test('without the service worker, Subresource Integrity refuses a swapped app.js', async ({ newParticipant, request }) => {
+  // Service workers blocked (a private window, or the first visit to a swapped server whose
+  // index.html is honest): the page's integrity attributes are the guard.
+  const bob = await newParticipant('Bob');
+  const refused: string[] = [];
+  bob.page.on('console', (message) => {
+    if (message.text().includes('integrity')) refused.push(message.text());
+  });
+  await serveOverlay(request, tamperedFiles('sri-app', ['app.js']));
+  await bob.page.goto('/');
+  await expect.poll(() => refused.join('\n')).toContain('/app.js');
+  await expect(bob.page.getByRole('button', { name: 'New meeting' })).toHaveCount(0);
+  expect((await tamperedRuns(request))['sri-app/app.js'] ?? 0).toBe(0);
+});
+
+test('a swapped worker script never runs in a pinned meeting, and the meeting stays encrypted', async ({ newParticipant, request }) => {
+  const alice = await newParticipant('Alice', { pinsTheBuild: true });
+  const bob = await newParticipant('Bob', { pinsTheBuild: true });
+  await pinTheBuild(alice);
+  await pinTheBuild(bob);
+
+  await serveOverlay(request, tamperedFiles('swapped-worker', ['e2ee-worker.js', 'frame-crypto.js']));
+  const invite = await alice.createMeeting();
+  await alice.join(invite);
+  await bob.join(invite);
+  await expectEveryoneDecrypting([alice, bob]);
+
+  await expect(alice.page.getByTestId('integrity-alarm')).toBeVisible();
+  const runs = await tamperedRuns(request);
+  expect(runs['swapped-worker/e2ee-worker.js'] ?? 0).toBe(0);
+  expect(runs['swapped-worker/frame-crypto.js'] ?? 0).toBe(0);
+});
+
+test('without the service worker, the encryption worker refuses a swapped wasm module and says so', async ({ newParticipant, request }) => {
+  const swapped = fs.mkdtempSync(path.join(os.tmpdir(), 'conclave-wasm-'));
+  fs.mkdirSync(path.join(swapped, 'pkg'));
+  // A custom section appended: still a valid module, but not the signed bytes.
+  const original = fs.readFileSync(path.join(servedTree, 'pkg/crypto_wasm_bg.wasm'));
+  const name = Buffer.from('swapped');
+  const section = Buffer.concat([Buffer.from([0, name.length + 1, name.length]), name]);
+  fs.writeFileSync(path.join(swapped, 'pkg/crypto_wasm_bg.wasm'), Buffer.concat([original, section]));
+  await serveOverlay(request, swapped);
+
+  // The lobby starts the encryption worker.
+  const carol = await newParticipant('Carol');
+  await carol.createMeeting();
+  await expect(carol.page.getByRole('alert')).toContainText('the encryption worker could not be started');
+});
+
+test('a new release signed under the pinned policy is taken up on the next load', async ({ newParticipant, request }) => {
+  const alice = await newParticipant('Alice', { pinsTheBuild: true });
+  await pinTheBuild(alice);
+  const next = newRelease({
+    signers: ['test-vendor', 'test-auditor'],
+    change: (tree) => fs.appendFileSync(path.join(tree, 'favicon.svg'), '<!-- the next release -->\n'),
+  });
+
+  await serveOverlay(request, next);
+  await alice.page.reload();
+  // Verified and staged in the background: used from the next load on.
+  await alice.page.getByRole('button', { name: 'About this build' }).click();
+  await expect(alice.page.getByTestId('staged-build')).toContainText(grouped(buildIdOf(next)).slice(0, 19));
+  await alice.page.keyboard.press('Escape');
+  await alice.page.reload();
+  expect(await buildShown(alice)).toBe(grouped(buildIdOf(next)));
+  await expect(alice.page.getByTestId('integrity-alarm')).toHaveCount(0);
+});
+
+for (const { what, signers } of [
+  { what: 'a key the pinned policy does not know', signers: ['test-rogue'] as const },
+  { what: 'fewer keys than the policy requires', signers: ['test-vendor'] as const },
+]) {
+  test(`a release signed by ${what} is refused, and its code never runs`, async ({ newParticipant, request }) => {
+    const alice = await newParticipant('Alice', { pinsTheBuild: true });
+    await pinTheBuild(alice);
+    const marker = `refused-${signers.join('+')}/app.js`;
+    const rogue = newRelease({
+      signers: [...signers],
+      change: (tree) => {
+        const app = path.join(tree, 'app.js');
+        fs.writeFileSync(app, tamperMarker(marker) + fs.readFileSync(app, 'utf8'));
+      },
+    });
+
+    await serveOverlay(request, rogue);
+    await alice.page.reload();
+    await expect(alice.page.getByTestId('integrity-alarm')).toContainText('not a signed Conclave release');
+    await alice.page.reload();
+    expect(await buildShown(alice)).toBe(grouped(signedBuild));
+    expect((await tamperedRuns(request))[marker] ?? 0).toBe(0);
+  });
+}
+
+test('a pinned visitor refuses an older signed release (rollback)', async ({ newParticipant, request }) => {
+  const alice = await newParticipant('Alice', { pinsTheBuild: true });
+  await pinTheBuild(alice);
+  const older = newRelease({
+    signers: ['test-vendor', 'test-auditor'],
+    serial: JSON.parse(fs.readFileSync(path.join(servedTree, 'release/manifest.json'), 'utf8')).serial - 1,
+    change: (tree) => fs.appendFileSync(path.join(tree, 'favicon.svg'), '<!-- an older release -->\n'),
+  });
+
+  await serveOverlay(request, older);
+  await alice.page.reload();
+  await expect(alice.page.getByTestId('integrity-alarm')).toBeVisible();
+  await alice.page.reload();
+  expect(await buildShown(alice)).toBe(grouped(signedBuild));
+});
+
+test('pinned visitors start and hold an encrypted meeting when the server serves none of the app', async ({ newParticipant }) => {
+  const alice = await newParticipant('Alice', { pinsTheBuild: true });
+  const bob = await newParticipant('Bob', { pinsTheBuild: true });
+  await pinTheBuild(alice);
+  await pinTheBuild(bob);
+  // Every request for an app file fails; only the API, signaling and media reach the server.
+  for (const person of [alice, bob]) {
+    await person.context.route((url) => !/^\/(api|ws|test|release)\//.test(url.pathname), (route) => route.abort());
+  }
+
+  const invite = await alice.createMeeting();
+  await alice.join(invite);
+  await bob.join(invite);
+  await expectEveryoneDecrypting([alice, bob]);
+
+  // And with no network at all, the app itself still starts.
+  await bob.page.getByRole('button', { name: 'Leave' }).click();
+  await bob.context.setOffline(true);
+  await bob.page.goto('/');
+  await expect(bob.page.getByRole('button', { name: 'New meeting' })).toBeVisible();
+});
