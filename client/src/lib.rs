@@ -1,7 +1,7 @@
 //! Conclave's browser app: a Yew single-page app for end-to-end encrypted meetings.
 //!
 //! Layout: pure logic at the top level ([`invite`], [`decryption_status`],
-//! [`worker_protocol`], [`media_source`], [`codec_preferences`], [`roster`],
+//! [`worker_protocol`], [`build_integrity`], [`media_source`], [`codec_preferences`], [`roster`],
 //! [`security_code`], [`meeting_messages`], [`shortcuts`], [`speech_activity`], [`state`]
 //! and the views drawn from it, [`tiles`] and [`announcements`]), tested natively, as are
 //! the pure cores beside the browser code they drive (the mesh's
@@ -13,6 +13,7 @@
 
 pub mod announcements;
 pub mod app;
+pub mod build_integrity;
 pub mod codec_preferences;
 pub mod components;
 pub mod decryption_status;

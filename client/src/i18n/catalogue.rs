@@ -24,7 +24,14 @@ macro_rules! catalogue_files {
     };
 }
 
-catalogue_files!("common", "entry", "meeting", "panels", "controls");
+catalogue_files!(
+    "common",
+    "entry",
+    "meeting",
+    "panels",
+    "controls",
+    "integrity"
+);
 
 type Bundle = FluentBundle<FluentResource>;
 
@@ -104,9 +111,10 @@ mod tests {
     use super::*;
 
     /// The variables messages may use (a message using another fails the format test).
-    const VARIABLES: [&str; 18] = [
+    const VARIABLES: [&str; 20] = [
         "name", "names", "count", "device", "detail", "kind", "code", "seconds", "minutes",
         "chair", "suite", "error", "reason", "language", "number", "total", "emoji", "layer",
+        "build", "date",
     ];
 
     #[test]

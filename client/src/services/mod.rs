@@ -8,6 +8,7 @@ pub mod clipboard;
 pub mod e2ee;
 pub mod idb;
 pub mod identity_store;
+pub mod integrity;
 pub mod key_agreement;
 pub mod locale;
 pub mod media;
