@@ -1,12 +1,16 @@
-//! The root component: owns the app state, provides it as context, routes by page.
+//! The root component: owns the app state, provides it (with the language and the code
+//! guard's word on the build) as context, routes by page, and shows the code guard's alarm
+//! above every page.
 
 use yew::prelude::*;
 
 use crate::components::{
-    BrokenInvitePage, ClosedPage, HomePage, LanguageSwitcher, LeftPage, LobbyPage, MeetingPage,
-    NotFoundPage,
+    BrokenInvitePage, ClosedPage, HomePage, IntegrityBanner, LanguageSwitcher, LeftPage, LobbyPage,
+    MeetingPage, NotFoundPage,
 };
-use crate::hooks::{AppContext, LanguageContext};
+use crate::hooks::{
+    use_watched_build_integrity, AppContext, BuildIntegrityContext, LanguageContext,
+};
 use crate::i18n::Translator;
 use crate::invite::Route;
 use crate::services::{
@@ -43,6 +47,8 @@ pub fn app() -> Html {
         });
     }
     let t = Translator::new(*language);
+    // What Conclave's code guard says about this page's code (issue 15).
+    let integrity = use_watched_build_integrity();
 
     {
         let dispatcher = state.dispatcher();
@@ -126,6 +132,7 @@ pub fn app() -> Html {
     html! {
         <ContextProvider<AppContext> context={state.clone()}>
         <ContextProvider<LanguageContext> context={language.clone()}>
+        <ContextProvider<BuildIntegrityContext> context={integrity}>
             <header class="app-header">
                 if show_brand {
                     <a class="brand" href="/">
@@ -135,7 +142,10 @@ pub fn app() -> Html {
                 }
                 <LanguageSwitcher />
             </header>
+            // Above every page: the code this page runs was refused by the guard.
+            <IntegrityBanner />
             { page }
+        </ContextProvider<BuildIntegrityContext>>
         </ContextProvider<LanguageContext>>
         </ContextProvider<AppContext>>
     }

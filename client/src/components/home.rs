@@ -10,7 +10,7 @@ use crate::services::rooms::{self, RoomApiError};
 use crate::services::{navigation, secure_random};
 use crate::state::{Action, Page};
 
-use super::TechnicalDetail;
+use super::{BuildFooter, TechnicalDetail};
 
 /// Why "New meeting" did not open a lobby.
 #[derive(Clone, Debug, PartialEq)]
@@ -193,6 +193,7 @@ pub fn home_page() -> Html {
                     }
                 </form>
             </section>
+            <BuildFooter />
         </main>
     }
 }

@@ -1,7 +1,7 @@
 use conclave_protocol::{DisplayName, MAX_DISPLAY_NAME_CHARS};
 use yew::prelude::*;
 
-use super::{DeviceSettings, MediaToggles, TechnicalDetail, VideoView};
+use super::{BuildFooter, DeviceSettings, MediaToggles, TechnicalDetail, VideoView};
 use crate::hooks::{start_local_media, use_app, use_translator};
 use crate::i18n::frame_suite_message_id;
 use crate::services::storage;
@@ -112,6 +112,7 @@ pub fn lobby_page() -> Html {
                     <TechnicalDetail detail={reason.detail().map(str::to_owned)} />
                 </div>
             }
+            <BuildFooter />
         </main>
     }
 }

@@ -2,9 +2,9 @@ use conclave_group::MediaState;
 use yew::prelude::*;
 
 use super::{
-    sentence, ChairActionAlert, ChairControls, ChatPanel, Controls, DeviceSettings, E2eeBanner,
-    EncryptionStatusLine, KnockPrompt, LocalTile, ModalDialog, RemoteTile, RosterPanel,
-    SecurityCodePanel, ShortcutsHelp, TechnicalDetail,
+    sentence, AboutBuildButton, ChairActionAlert, ChairControls, ChatPanel, Controls,
+    DeviceSettings, E2eeBanner, EncryptionStatusLine, KnockPrompt, LocalTile, ModalDialog,
+    RemoteTile, RosterPanel, SecurityCodePanel, ShortcutsHelp, TechnicalDetail,
 };
 use crate::hooks::{
     use_app, use_clock, use_live_announcement, use_meeting_session, use_meeting_shortcuts,
@@ -237,6 +237,7 @@ pub fn meeting_page(props: &MeetingProps) -> Html {
                         <RosterPanel />
                         <ChairControls />
                         <SecurityCodePanel frame_suite={props.invite.frame_suite()} />
+                        <div class="about-build-entry"><AboutBuildButton /></div>
                     </aside>
                 </div>
                 // One polite live region for changes a screen reader user would otherwise

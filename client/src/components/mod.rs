@@ -1,5 +1,6 @@
 //! Function components, one file per part of the screen.
 
+mod about_build;
 mod broken_invite;
 mod chair_controls;
 mod chat_panel;
@@ -9,6 +10,7 @@ mod device_settings;
 mod e2ee_banner;
 mod encryption_status;
 mod home;
+mod integrity_banner;
 mod knock_prompt;
 mod language_switcher;
 mod left;
@@ -25,6 +27,7 @@ mod technical_detail;
 mod tile;
 mod video_view;
 
+pub use about_build::{AboutBuild, AboutBuildButton, BuildFooter};
 pub use broken_invite::{BrokenInvitePage, NotFoundPage};
 pub use chair_controls::{ChairActionAlert, ChairControls};
 pub use chat_panel::ChatPanel;
@@ -34,6 +37,7 @@ pub use device_settings::DeviceSettings;
 pub use e2ee_banner::E2eeBanner;
 pub use encryption_status::EncryptionStatusLine;
 pub use home::HomePage;
+pub use integrity_banner::{IntegrityBanner, IntegrityNotice};
 pub use knock_prompt::KnockPrompt;
 pub use language_switcher::LanguageSwitcher;
 pub use left::LeftPage;
