@@ -190,7 +190,11 @@ fn e2e(root: &Path) -> Result<(), Failure> {
 /// The TypeScript configurations that type-check `www/*.js` (`// @ts-check`, JSDoc types)
 /// against the test bundle's wasm module declarations: the worker and the page each have
 /// their own global scope.
-const WWW_TSCONFIGS: &[&str] = &["tsconfig.www-worker.json", "tsconfig.www-page.json"];
+const WWW_TSCONFIGS: &[&str] = &[
+    "tsconfig.www-worker.json",
+    "tsconfig.www-page.json",
+    "tsconfig.www-sw.json",
+];
 
 /// `tsc --noEmit` over the page's scripts, with the compiler the Playwright suite's npm
 /// packages installed. Needs the test bundle (`target/www-test`, which keeps the wasm
