@@ -21,6 +21,15 @@ pub enum Error {
         /// The directory that was given.
         dir: PathBuf,
     },
+    /// The www directory holds a release manifest that cannot be read: the app's
+    /// Content-Security-Policy comes from it, so the server does not serve that tree.
+    #[error("the release manifest {} cannot be used: {reason}", .path.display())]
+    ReleaseManifest {
+        /// `<www dir>/release/manifest.json`.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
     /// A configuration setting is missing, out of range or contradicts another one.
     #[error("{key}: {problem}")]
     InvalidConfig {
@@ -163,6 +172,7 @@ impl Error {
             Self::NotAMember(_) => Some(ErrorCode::NotAMember),
             Self::NotKnocking(_) => Some(ErrorCode::NotKnocking),
             Self::MissingIndex { .. }
+            | Self::ReleaseManifest { .. }
             | Self::InvalidConfig { .. }
             | Self::ConfigFile { .. }
             | Self::ConfigSyntax { .. }

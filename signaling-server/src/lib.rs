@@ -87,6 +87,12 @@ pub fn app(state: AppState) -> Router {
         overlay,
         static_overlay::serve_overlaid,
     ));
+    // `run` refused to start on a manifest it cannot read; a router made without it falls
+    // back to the base policy, which blocks the page's import map: fail closed.
+    let app_policy = static_files::app_policy(&state.config().www_dir).unwrap_or_else(|error| {
+        tracing::error!("{error}");
+        conclave_release::csp::BASE_CONTENT_SECURITY_POLICY.to_owned()
+    });
     let sfu_url = match &state.config().media {
         config::MediaConfig::Janus(janus) => Some(janus.url.clone()),
         config::MediaConfig::Mesh => None,
@@ -95,7 +101,7 @@ pub fn app(state: AppState) -> Router {
         .merge(app_files)
         .layer(TraceLayer::new_for_http())
         .with_state(state);
-    static_files::with_security_headers(router, sfu_url.as_deref())
+    static_files::with_security_headers(router, &app_policy, sfu_url.as_deref())
 }
 
 /// Serves on `listener` until `shutdown` completes, then closes every WebSocket
@@ -106,6 +112,7 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
     config.check_www_dir()?;
+    static_files::app_policy(&config.www_dir)?;
     #[cfg(feature = "test-hooks")]
     tracing::warn!(
         "built with test-hooks: POST /test/faults can drop handshake messages, \

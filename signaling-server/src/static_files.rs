@@ -1,23 +1,21 @@
 //! The built web app: `/` and `/m/{room_id}` answer with `index.html`, every other path
 //! is looked up in the www directory (no path may leave it). Also the security headers
-//! that every response carries.
+//! that every response carries; the Content-Security-Policy is the one the tree's release
+//! manifest names (docs/RELEASES.md), which allows the page's import map by its hash.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::{HeaderName, HeaderValue, Response};
 use axum::Router;
+use conclave_release::csp::BASE_CONTENT_SECURITY_POLICY;
+use conclave_release::manifest::{Manifest, RELEASE_FOLDER};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// The app runs only its own scripts and wasm, talks only to its own origin, and may not
-/// be framed.
-pub const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; \
-    script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; \
-    media-src 'self' blob: mediastream:; connect-src 'self'; worker-src 'self'; \
-    object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+use crate::Error;
 
 /// Only this origin may use the camera, microphone and screen capture.
 pub const PERMISSIONS_POLICY_VALUE: &str =
@@ -53,15 +51,52 @@ fn cache_policy<B>(response: &Response<B>) -> Option<HeaderValue> {
     }))
 }
 
-/// The Content-Security-Policy: [`CONTENT_SECURITY_POLICY_VALUE`], with `connect-src`
-/// widened to the SFU's WebSocket origin when browsers must reach one.
-pub fn content_security_policy(sfu_url: Option<&str>) -> String {
+/// The app's own Content-Security-Policy: the `csp` of the tree's release manifest, or
+/// Conclave's base policy for a tree without one (whose page then has no import map to
+/// allow). A manifest that cannot be read, or whose policy could not be a header, is an
+/// error: the server does not guess a policy for a release.
+pub fn app_policy(www_dir: &Path) -> Result<String, Error> {
+    let path: PathBuf = [
+        www_dir,
+        Path::new(RELEASE_FOLDER),
+        Path::new("manifest.json"),
+    ]
+    .iter()
+    .collect();
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(BASE_CONTENT_SECURITY_POLICY.to_owned())
+        }
+        Err(error) => {
+            return Err(Error::ReleaseManifest {
+                path,
+                reason: error.to_string(),
+            })
+        }
+    };
+    let manifest = Manifest::parse(&bytes).map_err(|error| Error::ReleaseManifest {
+        path: path.clone(),
+        reason: error.to_string(),
+    })?;
+    if HeaderValue::from_str(&manifest.csp).is_err() {
+        return Err(Error::ReleaseManifest {
+            path,
+            reason: "its csp cannot be sent as a header".to_owned(),
+        });
+    }
+    Ok(manifest.csp)
+}
+
+/// The Content-Security-Policy: `app_policy`, with `connect-src` widened to the SFU's
+/// WebSocket origin when browsers must reach one.
+pub fn content_security_policy(app_policy: &str, sfu_url: Option<&str>) -> String {
     match sfu_url.and_then(websocket_origin) {
-        Some(origin) => CONTENT_SECURITY_POLICY_VALUE.replace(
+        Some(origin) => app_policy.replace(
             "connect-src 'self';",
             &format!("connect-src 'self' {origin};"),
         ),
-        None => CONTENT_SECURITY_POLICY_VALUE.to_owned(),
+        None => app_policy.to_owned(),
     }
 }
 
@@ -77,14 +112,16 @@ fn websocket_origin(url: &str) -> Option<&str> {
     (authority_len > 0 && origin.chars().all(harmless)).then_some(origin)
 }
 
-/// Adds the security headers to every response of `router`; `sfu_url` is the SFU
-/// WebSocket the browsers must be allowed to reach, if any.
+/// Adds the security headers to every response of `router`; `app_policy` is the app's
+/// Content-Security-Policy ([`app_policy`]), `sfu_url` the SFU WebSocket the browsers must
+/// be allowed to reach, if any.
 pub(crate) fn with_security_headers<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
+    app_policy: &str,
     sfu_url: Option<&str>,
 ) -> Router<S> {
-    let policy = HeaderValue::from_str(&content_security_policy(sfu_url))
-        .unwrap_or_else(|_| HeaderValue::from_static(CONTENT_SECURITY_POLICY_VALUE));
+    let policy = HeaderValue::from_str(&content_security_policy(app_policy, sfu_url))
+        .unwrap_or_else(|_| HeaderValue::from_static(BASE_CONTENT_SECURITY_POLICY));
     router
         .layer(SetResponseHeaderLayer::overriding(
             CONTENT_SECURITY_POLICY,
@@ -110,9 +147,10 @@ mod tests {
 
     #[test]
     fn the_policy_lets_browsers_reach_the_sfu_origin_only() {
-        let policy = content_security_policy(Some("wss://sfu.example.org:8989/janus"));
+        let base = BASE_CONTENT_SECURITY_POLICY;
+        let policy = content_security_policy(base, Some("wss://sfu.example.org:8989/janus"));
         assert!(policy.contains("connect-src 'self' wss://sfu.example.org:8989;"));
-        assert_eq!(content_security_policy(None), CONTENT_SECURITY_POLICY_VALUE);
+        assert_eq!(content_security_policy(base, None), base);
         for hostile in [
             "wss://a.example; script-src *",
             "https://a.example",
@@ -120,10 +158,24 @@ mod tests {
             "ws://a b",
         ] {
             assert_eq!(
-                content_security_policy(Some(hostile)),
-                CONTENT_SECURITY_POLICY_VALUE,
+                content_security_policy(base, Some(hostile)),
+                base,
                 "{hostile}"
             );
         }
+    }
+
+    #[test]
+    fn the_policy_is_the_manifests_and_a_bad_manifest_is_refused() {
+        let dir = std::env::temp_dir().join(format!("conclave-csp-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("release")).unwrap();
+        assert_eq!(app_policy(&dir).unwrap(), BASE_CONTENT_SECURITY_POLICY);
+        std::fs::write(dir.join("release/manifest.json"), b"{\"csp\":\"x\"}\n").unwrap();
+        let refused = app_policy(&dir).unwrap_err().to_string();
+        assert!(
+            refused.contains("manifest.json cannot be used"),
+            "{refused}"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }
