@@ -288,6 +288,19 @@ mod tests {
     }
 
     #[test]
+    fn no_byte_change_makes_the_parser_panic() {
+        let good = example().to_canonical_json().unwrap();
+        for index in 0..good.len() {
+            for replacement in [b'"', b'\\', b'{', b'0', b'-', b' ', 0xff] {
+                let mut changed = good.clone();
+                changed[index] = replacement;
+                let _ = Manifest::parse(&changed);
+                let _ = Manifest::parse(&changed[..index]);
+            }
+        }
+    }
+
+    #[test]
     fn served_paths() {
         for path in [
             "/app.js",

@@ -1,9 +1,11 @@
-//! Builds the tree the server serves: `www/` plus the two wasm-bindgen packages.
+//! Builds the tree the server serves: `www/` plus the two wasm-bindgen packages, made a
+//! signed release (docs/RELEASES.md; see `release.rs`).
 
 use std::ffi::OsStr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::command::{self, Failure};
+use crate::release::{self, BuildEnvironment};
 use crate::setup;
 
 /// Whether the worker's test-only recording hook is compiled in.
@@ -16,53 +18,101 @@ pub enum Hooks {
     Test,
 }
 
-/// Builds both wasm crates in release and assembles `out/` (see docs/ARCHITECTURE.md).
-pub fn build(root: &Path, out: &Path, hooks: Hooks) -> Result<(), Failure> {
-    let wasm_target = "wasm32-unknown-unknown";
-    // The worker's wasm is built for speed, the app's for size (see the profiles in
-    // Cargo.toml).
-    let worker_profile = "wasm-worker";
-    let app_profile = "wasm-release";
-    command::step(&format!("build the app into {}", out.display()));
-    let mut crypto_args = vec![
-        "build",
-        "-p",
-        "crypto-wasm",
-        "--lib",
-        "--target",
-        wasm_target,
-        "--profile",
-        worker_profile,
-    ];
-    if hooks == Hooks::Test {
-        crypto_args.extend(["--features", "test-hooks"]);
-    }
-    command::cargo(root, &crypto_args)?;
-    let mut client_args = vec![
-        "build",
-        "-p",
-        "conclave-client",
-        "--lib",
-        "--target",
-        wasm_target,
-        "--profile",
-        app_profile,
-    ];
-    if hooks == Hooks::Test {
-        client_args.extend(["--features", "test-hooks"]);
-    }
-    command::cargo(root, &client_args)?;
+/// Which files of `www/` go into the tree.
+pub enum WwwFiles {
+    /// All of them, untracked ones included (a development build).
+    All,
+    /// These, relative to `www/` (a release: the files git tracks).
+    Listed(Vec<PathBuf>),
+}
 
+/// Whether cargo may update `Cargo.lock`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Lock {
+    /// It may (a development build).
+    MayUpdate,
+    /// It must not: `--locked` (a release).
+    Required,
+}
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The worker's wasm is built for speed, the app's for size (see the profiles in
+/// Cargo.toml).
+const WORKER_PROFILE: &str = "wasm-worker";
+const APP_PROFILE: &str = "wasm-release";
+
+/// Builds both wasm crates in release, assembles `out/` (see docs/ARCHITECTURE.md) and
+/// makes it a signed release.
+pub fn build(root: &Path, out: &Path, hooks: Hooks) -> Result<(), Failure> {
+    let target_dir = release::cargo_target_dir(root);
+    let env = BuildEnvironment::new(root, &target_dir, release::commit_time(root));
+    compile_wasm(root, &env, hooks, Lock::MayUpdate)?;
+    assemble(root, &target_dir, &env, &WwwFiles::All, out, hooks)?;
+    release::seal_bundle(root, out, hooks)
+}
+
+/// Builds the two wasm crates of the workspace at `source` in `env`.
+pub fn compile_wasm(
+    source: &Path,
+    env: &BuildEnvironment,
+    hooks: Hooks,
+    lock: Lock,
+) -> Result<(), Failure> {
+    command::step(&format!("build the wasm of {}", source.display()));
+    for (package, profile) in [
+        ("crypto-wasm", WORKER_PROFILE),
+        ("conclave-client", APP_PROFILE),
+    ] {
+        let mut args = vec![
+            "build",
+            "-p",
+            package,
+            "--lib",
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            profile,
+        ];
+        if hooks == Hooks::Test {
+            args.extend(["--features", "test-hooks"]);
+        }
+        if lock == Lock::Required {
+            args.push("--locked");
+        }
+        env.cargo(source, &args)?;
+    }
+    Ok(())
+}
+
+/// Assembles `out/`: `www_files` of `source/www` and the wasm-bindgen packages of the wasm
+/// in `target_dir`.
+pub fn assemble(
+    source: &Path,
+    target_dir: &Path,
+    env: &BuildEnvironment,
+    www_files: &WwwFiles,
+    out: &Path,
+    hooks: Hooks,
+) -> Result<(), Failure> {
+    command::step(&format!("assemble the app in {}", out.display()));
     if out.exists() {
         std::fs::remove_dir_all(out)
             .map_err(|e| Failure::Io(format!("cannot clear {}: {e}", out.display())))?;
     }
-    copy_dir(&root.join("www"), out)?;
-    let built = root.join("target").join(wasm_target);
+    let www = source.join("www");
+    match www_files {
+        WwwFiles::All => copy_dir(&www, out)?,
+        WwwFiles::Listed(files) => {
+            for file in files {
+                copy_file(&www.join(file), &out.join(file))?;
+            }
+        }
+    }
+    let built = target_dir.join(WASM_TARGET);
     let pkg = out.join("pkg");
     for (profile, wasm, name) in [
-        (worker_profile, "crypto_wasm.wasm", "crypto_wasm"),
-        (app_profile, "conclave_client.wasm", "client"),
+        (WORKER_PROFILE, "crypto_wasm.wasm", "crypto_wasm"),
+        (APP_PROFILE, "conclave_client.wasm", "client"),
     ] {
         let wasm_path = built.join(profile).join(wasm);
         let mut args = vec![OsStr::new("--target"), OsStr::new("web")];
@@ -78,7 +128,7 @@ pub fn build(root: &Path, out: &Path, hooks: Hooks) -> Result<(), Failure> {
             OsStr::new(name),
             wasm_path.as_os_str(),
         ]);
-        command::run(root, setup::wasm_bindgen_path().as_os_str(), &args, &[])?;
+        env.run(source, setup::wasm_bindgen_path().as_os_str(), &args)?;
         report_size(&pkg.join(format!("{name}_bg.wasm")));
     }
     Ok(())
@@ -102,7 +152,8 @@ fn report_size(file: &Path) {
     }
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result<(), Failure> {
+/// Copies the folder `from` to `to`, recursively.
+pub fn copy_dir(from: &Path, to: &Path) -> Result<(), Failure> {
     let io = |e: std::io::Error| {
         Failure::Io(format!(
             "copying {} to {}: {e}",
@@ -121,4 +172,19 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// Copies the file `from` to `to`, making `to`'s folder.
+fn copy_file(from: &Path, to: &Path) -> Result<(), Failure> {
+    let io = |e: std::io::Error| {
+        Failure::Io(format!(
+            "copying {} to {}: {e}",
+            from.display(),
+            to.display()
+        ))
+    };
+    if let Some(folder) = to.parent() {
+        std::fs::create_dir_all(folder).map_err(io)?;
+    }
+    std::fs::copy(from, to).map(|_| ()).map_err(io)
 }

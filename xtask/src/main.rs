@@ -2,11 +2,13 @@
 //!
 //! - `cargo xtask run [--listen ADDR]`: install what is missing, build the app, serve it.
 //! - `cargo xtask test`: every check and test suite the project has, in order.
+//! - `cargo xtask release`: a reproducible release of the committed tree (docs/RELEASES.md).
 //!
 //! Plain `std` only, so that this crate builds in seconds on a fresh machine.
 
 mod bundle;
 mod command;
+mod release;
 mod setup;
 mod test_suite;
 
@@ -23,7 +25,13 @@ commands:
                              or the CONCLAVE_LISTEN environment variable)
   test                       fmt, clippy, native tests, wasm tests in Chromium, Playwright
   bundle [--test-hooks] [--out DIR]
-                             build the served app tree only (default target/www)
+                             build the served app tree only (default target/www), made a
+                             release signed by the test keys (--test-hooks) or by a
+                             development key made once in target/dev-release/
+  release --out DIR --policy FILE --serial N [--check]
+                             build the release of the committed tree with rustc 1.95.0,
+                             unsigned (signers run `conclave-release sign`); --check
+                             builds it twice from two copies and compares (~20 min)
   e2e                        build the test bundle and run only the Playwright suite
   bench                      run the benchmarks recorded in BENCHMARKS.md
 ";
@@ -34,6 +42,7 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test_suite::run_all(),
         Some("bundle") => bundle_command(&args[1..]),
+        Some("release") => release::release_command(&project_root(), &args[1..], USAGE),
         Some("e2e") => test_suite::run_e2e_only(),
         Some("bench") => test_suite::run_benchmarks(),
         Some("-h" | "--help" | "help") => {

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::command::{self, Failure};
-use crate::{bundle, project_root, setup};
+use crate::{bundle, project_root, release, setup};
 
 /// Debian's ChromeDriver, used by `wasm-bindgen-test-runner`.
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -213,7 +213,12 @@ fn type_check_www(e2e_dir: &Path) -> Result<(), Failure> {
 /// private network namespace, so no test traffic can leave the machine (see
 /// e2e-tests/README.md).
 fn playwright(root: &Path, projects: &[&str]) -> Result<(), Failure> {
-    bundle::build(root, &root.join("target/www-test"), bundle::Hooks::Test)?;
+    let www_test = root.join("target/www-test");
+    bundle::build(root, &www_test, bundle::Hooks::Test)?;
+    command::step(
+        "the test tree is a release signed under the test policy (conclave-release verify)",
+    );
+    release::verify_tree(root, &www_test, &release::test_policy(root))?;
     command::step("build the signaling server (with its test-only fault switch)");
     command::cargo(
         root,
