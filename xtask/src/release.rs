@@ -135,12 +135,13 @@ impl SourceFacts {
     /// The facts of the checkout at `root`; a tree that is not a git checkout has commit 40
     /// zeros and date 0.
     fn of(root: &Path) -> Result<Self, Failure> {
-        let git = |args: &[&str]| output_in(root, OsStr::new("git"), args);
-        let commit = git(&["rev-parse", "HEAD"])
+        let commit = output_in(root, OsStr::new("git"), &["rev-parse", "HEAD"])
+            .map(|commit| commit.trim().to_owned())
             .filter(|commit| commit.len() == 40)
             .unwrap_or_else(|| "0".repeat(40));
         let source_date = commit_time(root);
         let rustc = output_in(root, OsStr::new("rustc"), &["-V"])
+            .map(|version| version.trim().to_owned())
             .ok_or_else(|| Failure::Missing("`rustc -V` does not run".to_owned()))?;
         let wasm_bindgen = output_in(root, setup::wasm_bindgen_path().as_os_str(), &["--version"])
             .and_then(|text| text.split_whitespace().nth(1).map(str::to_owned))
@@ -158,7 +159,7 @@ impl SourceFacts {
 /// checkout): a release's `source_date`, its serial for bundles, and `SOURCE_DATE_EPOCH`.
 pub fn commit_time(root: &Path) -> u64 {
     output_in(root, OsStr::new("git"), &["log", "-1", "--format=%ct"])
-        .and_then(|date| date.parse().ok())
+        .and_then(|date| date.trim().parse().ok())
         .unwrap_or(0)
 }
 
@@ -604,8 +605,8 @@ fn describe(program: &OsStr, args: &[&OsStr]) -> String {
     text
 }
 
-/// The trimmed standard output of `program args` run in `dir`, or `None` if it cannot run
-/// or fails.
+/// The standard output of `program args` run in `dir`, or `None` if it cannot run or
+/// fails.
 fn output_in(dir: &Path, program: &OsStr, args: &[&str]) -> Option<String> {
     let output = Command::new(program)
         .args(args)
@@ -615,5 +616,5 @@ fn output_in(dir: &Path, program: &OsStr, args: &[&str]) -> Option<String> {
     output
         .status
         .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
