@@ -219,7 +219,9 @@ fn playwright(root: &Path, projects: &[&str]) -> Result<(), Failure> {
         "the test tree is a release signed under the test policy (conclave-release verify)",
     );
     release::verify_tree(root, &www_test, &release::test_policy(root))?;
-    command::step("build the signaling server (with its test-only fault switch)");
+    command::step(
+        "build the signaling server (with its test-only fault switch) and conclave-verify",
+    );
     command::cargo(
         root,
         &[
@@ -230,6 +232,9 @@ fn playwright(root: &Path, projects: &[&str]) -> Result<(), Failure> {
             "test-hooks",
         ],
     )?;
+    // Built on its own: built together, the two would share one set of features of their
+    // common dependencies, and the server would be rebuilt whenever either is built alone.
+    command::cargo(root, &["build", "-p", "conclave-verify"])?;
 
     let e2e_dir = root.join("e2e-tests");
     command::step("install the Playwright suite's npm packages (exactly the lock file)");

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { test, expect, expectEveryoneDecrypting, type Participant } from '../../fixtures/meeting';
 import {
   buildIdOf,
+  conclaveVerify,
   grouped,
   newRelease,
   serveOverlay,
@@ -19,6 +20,7 @@ import {
   tamperMarker,
   tamperedFiles,
   tamperedRuns,
+  testPolicy,
 } from '../../fixtures/release';
 
 const signedBuild = buildIdOf(servedTree);
@@ -194,4 +196,15 @@ test('pinned visitors start and hold an encrypted meeting when the server serves
   await bob.context.setOffline(true);
   await bob.page.goto('/');
   await expect(bob.page.getByRole('button', { name: 'New meeting' })).toBeVisible();
+});
+
+test('conclave-verify passes the honest server and names the file a swapping one serves', async ({ request, baseURL }) => {
+  const honest = conclaveVerify([baseURL!, '--policy', testPolicy]);
+  expect(honest.output).toContain(grouped(signedBuild));
+  expect(honest.status, honest.output).toBe(0);
+
+  await serveOverlay(request, tamperedFiles('verified-app', ['app.js']));
+  const swapped = conclaveVerify([baseURL!, '--policy', testPolicy]);
+  expect(swapped.status, swapped.output).toBe(1);
+  expect(swapped.output).toMatch(/FAIL[\s\S]*\/app\.js: its bytes differ/);
 });
