@@ -1,7 +1,13 @@
 // @ts-check
 // Boots the Conclave client (Rust compiled to WebAssembly). The wasm module's start
 // function renders the app into #app. No key material passes through this file.
+// First the pinned build's guard (it registers the service worker and tells the app its
+// status; it never stops the app from starting), then the app, whose wasm is checked
+// against its SHA-256 (SRI) before it is compiled: the hash is in pkg/integrity.js, which
+// the release tool writes and the page's import map checks in turn (docs/RELEASES.md).
+import './integrity.js';
 import init from './pkg/client.js';
+import { CLIENT_WASM_SRI } from './pkg/integrity.js';
 
 /**
  * What the page says if the app cannot start, in each language: copies of the catalogue's
@@ -32,7 +38,13 @@ function language() {
   return 'en';
 }
 
-init().catch((error) => {
+/** Fetches, checks and starts the app's wasm. */
+async function start() {
+  const wasm = new Request(new URL('./pkg/client_bg.wasm', import.meta.url), { integrity: CLIENT_WASM_SRI });
+  await init({ module_or_path: wasm });
+}
+
+start().catch((error) => {
   const root = document.getElementById('app') ?? document.body;
   const lang = language();
   document.documentElement.lang = lang;

@@ -17,6 +17,9 @@ import init, {
   wrongSenderErrorName,
 } from './pkg/crypto_wasm.js';
 import { FrameCrypto } from './frame-crypto.js';
+// The SHA-256 (SRI) of crypto_wasm_bg.wasm, written by the release tool: a module that does
+// not match is not compiled, and the worker reports a failed start (`fatal`).
+import { CRYPTO_WASM_SRI } from './pkg/integrity.js';
 
 // The worker contract. Messages are tagged on `kind`.
 /** @typedef {'audio' | 'video'} MediaKind */
@@ -145,7 +148,8 @@ self.onmessage = (event) => {
   }
 };
 
-const ready = init().then(
+const wasm = new Request(new URL('./pkg/crypto_wasm_bg.wasm', import.meta.url), { integrity: CRYPTO_WASM_SRI });
+const ready = init({ module_or_path: wasm }).then(
   () => {
     cryptor = new FrameCryptor();
     frameCrypto = new FrameCrypto(cryptor);

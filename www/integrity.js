@@ -57,6 +57,8 @@ const state = {
   installFailure: null,
   /** The worker this page's first visit is installing. @type {ServiceWorker | null} */
   firstVisitWorker: null,
+  /** Whether that worker was discarded (the install failed). */
+  firstVisitRefused: false,
 };
 
 const holder = { /** @type {Status | null} */ status: null };
@@ -109,11 +111,17 @@ async function start() {
     }
   }
 
+  /** @type {ServiceWorkerRegistration | undefined} */
   let registration;
   try {
     registration = await container.register(SW_URL, { scope: '/', updateViaCache: 'none' });
   } catch (error) {
     if (!pinned) setMode('unpinned', `the service worker could not be registered: ${describe(error)}`);
+    return;
+  }
+  if (!registration) {
+    // A stubbed register() (Playwright's `serviceWorkers: 'block'`, some privacy tools).
+    if (!pinned) setMode('unpinned', 'service workers are blocked in this browser');
     return;
   }
   const registered = registration;
@@ -124,6 +132,9 @@ async function start() {
   if (pinned) {
     const pending = registered.installing ?? registered.waiting;
     if (pending !== null) guard(registered, pending);
+    // register() does not look at the served /sw.js again, and the browser's own check after
+    // a navigation may come late: check now, so a replaced worker shows during this visit.
+    registered.update().catch((error) => console.info(`Conclave: /sw.js could not be checked: ${describe(error)}`));
     return;
   }
   const installing = registered.installing ?? registered.waiting;
@@ -163,7 +174,8 @@ function firstVisit(worker) {
 }
 
 function refuseFirstVisit() {
-  if (state.mode !== 'first-visit') return;
+  if (state.mode !== 'first-visit' && !state.firstVisitRefused) return;
+  state.firstVisitRefused = true;
   const why = state.installFailure ?? 'the service worker was not installed';
   setMode('unpinned', `this server's release was not pinned: ${why}`);
 }
@@ -182,7 +194,10 @@ function guard(registration, worker) {
   ask(pinnedWorker, { kind: 'verify-guard' }, 'guard', GUARD_TIMEOUT_MS).then((answer) => {
     if (answer === null) {
       console.warn('Conclave: the pinned service worker did not judge the new /sw.js in time');
-    } else if (answer.verdict === 'replaced') {
+      return;
+    }
+    console.info(`Conclave: a new service worker is being installed; its script is ${answer.verdict}`);
+    if (answer.verdict === 'replaced') {
       raiseAlarm({ at: Date.now(), kind: 'guard-replaced', path: SW_URL });
     }
   }, failed);

@@ -292,9 +292,11 @@ async function serveFile(path, clientId, resultingClientId) {
       manifest = parseManifest(pin.manifest);
       manifestOfBuild.set(build, manifest);
     }
-    if (!Object.hasOwn(manifest.files, path)) return notFound();
-    // A worker started by a page gets that page's build.
+    // A client keeps the build of its first request (browsers without resultingClientId
+    // never name a page at its navigation), and a worker started by a page gets the page's.
+    if (clientId) buildOfClient.set(clientId, build);
     if (resultingClientId) buildOfClient.set(resultingClientId, build);
+    if (!Object.hasOwn(manifest.files, path)) return notFound();
     const response = await caches.match(path, { cacheName: BUILD_CACHE_PREFIX + build });
     return response ?? unavailable(`the pinned copy of ${path} is missing`);
   } catch (error) {
@@ -359,6 +361,7 @@ function checkOnce() {
 async function check() {
   const pin = await readPin();
   if (pin === null) return;
+  await pruneCaches(pin);
   let served;
   try {
     served = await fetchServedManifest();
@@ -808,15 +811,16 @@ async function deleteCachesExcept(keep) {
 }
 
 /**
- * After a promotion: deletes the caches of builds no live client was served, unless some
- * live client's build is unknown (this worker was restarted since).
+ * Deletes the caches of builds that are neither current nor staged and that no live page
+ * was served, unless some live page's build is unknown (this worker was restarted since it
+ * served that page). Workers are not counted: each belongs to a page.
  * @param {PinRecord} pin
  */
 async function pruneCaches(pin) {
-  const live = await sw.clients.matchAll({ includeUncontrolled: true, type: 'all' });
+  const live = await sw.clients.matchAll({ type: 'all' });
   const liveIds = new Set(live.map((client) => client.id));
   for (const clientId of buildOfClient.keys()) if (!liveIds.has(clientId)) buildOfClient.delete(clientId);
-  if (live.some((client) => !buildOfClient.has(client.id))) return;
+  if (live.some((client) => client.type === 'window' && !buildOfClient.has(client.id))) return;
   await deleteCachesExcept(new Set([pin.current, ...(pin.staged ? [pin.staged.id] : []), ...buildOfClient.values()]));
 }
 
