@@ -147,10 +147,12 @@ async function install() {
     });
     return;
   }
+  /** Whether the served manifest is one already verified (its files are known, not new). */
+  const known = id === pin.current || id === pin.staged?.id;
   try {
     /** @type {Manifest} */
     let manifest;
-    if (id === pin.current || id === pin.staged?.id) {
+    if (known) {
       // The pinned build (or the one already staged): refill what its cache may have lost.
       manifest = parseManifest(id === pin.current ? pin.manifest : /** @type {StagedBuild} */ (pin.staged).manifest);
       await cacheBuild(
@@ -168,11 +170,12 @@ async function install() {
     await expectServedFile(SW_PATH, manifest.files[SW_PATH]);
   } catch (error) {
     if (error instanceof Refusal) {
-      await addAlarm(
-        error.path === SW_PATH
-          ? { at: Date.now(), kind: 'guard-replaced', path: SW_PATH }
-          : { at: Date.now(), kind: 'refused-update', reason: error.reason, ...(error.path ? { path: error.path } : {}) },
-      );
+      /** @type {Alarm} */
+      let alarm;
+      if (error.path === SW_PATH) alarm = { at: Date.now(), kind: 'guard-replaced', path: SW_PATH };
+      else if (known && error.path !== undefined) alarm = { at: Date.now(), kind: 'tampered-file', path: error.path };
+      else alarm = { at: Date.now(), kind: 'refused-update', reason: error.reason, ...(error.path ? { path: error.path } : {}) };
+      await addAlarm(alarm);
     }
     throw error;
   }
