@@ -110,10 +110,14 @@ test('without the service worker, the encryption worker refuses a swapped wasm m
   fs.writeFileSync(path.join(swapped, 'pkg/crypto_wasm_bg.wasm'), Buffer.concat([original, section]));
   await serveOverlay(request, swapped);
 
-  // The lobby starts the encryption worker.
   const carol = await newParticipant('Carol');
-  await carol.createMeeting();
-  await expect(carol.page.getByRole('alert')).toContainText('the encryption worker could not be started');
+  const invite = await carol.createMeeting();
+  await carol.askToJoin(invite);
+  const alert = carol.page.getByRole('alert');
+  await expect(alert).toContainText('Encryption is not available, so this meeting was not joined');
+  await expect(alert).toContainText('No audio or video was sent');
+  // The browser's refusal, under Technical details.
+  await expect(alert).toContainText('the encryption module could not be loaded');
 });
 
 test('a new release signed under the pinned policy is taken up on the next load', async ({ newParticipant, request }) => {
