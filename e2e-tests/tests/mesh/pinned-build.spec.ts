@@ -7,7 +7,6 @@
  * counted, not assumed. Mesh only: the pin is about the app's files, not the media path.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { test, expect, expectEveryoneDecrypting, type Participant } from '../../fixtures/meeting';
 import {
@@ -17,6 +16,7 @@ import {
   newRelease,
   serveOverlay,
   servedTree,
+  swappedWasm,
   tamperMarker,
   tamperedFiles,
   tamperedRuns,
@@ -102,14 +102,7 @@ test('a swapped worker script never runs in a pinned meeting, and the meeting st
 });
 
 test('without the service worker, the encryption worker refuses a swapped wasm module and says so', async ({ newParticipant, request }) => {
-  const swapped = fs.mkdtempSync(path.join(os.tmpdir(), 'conclave-wasm-'));
-  fs.mkdirSync(path.join(swapped, 'pkg'));
-  // A custom section appended: still a valid module, but not the signed bytes.
-  const original = fs.readFileSync(path.join(servedTree, 'pkg/crypto_wasm_bg.wasm'));
-  const name = Buffer.from('swapped');
-  const section = Buffer.concat([Buffer.from([0, name.length + 1, name.length]), name]);
-  fs.writeFileSync(path.join(swapped, 'pkg/crypto_wasm_bg.wasm'), Buffer.concat([original, section]));
-  await serveOverlay(request, swapped);
+  await serveOverlay(request, swappedWasm('pkg/crypto_wasm_bg.wasm'));
 
   const carol = await newParticipant('Carol');
   const invite = await carol.createMeeting();
@@ -119,6 +112,17 @@ test('without the service worker, the encryption worker refuses a swapped wasm m
   await expect(alert).toContainText('No audio or video was sent');
   // The browser's refusal, under Technical details.
   await expect(alert).toContainText('the encryption module could not be loaded');
+});
+
+test("without the service worker, the page refuses a swapped app wasm before any of it runs", async ({ newParticipant, request }) => {
+  await serveOverlay(request, swappedWasm('pkg/client_bg.wasm'));
+
+  const dave = await newParticipant('Dave');
+  await dave.page.goto('/');
+  const alert = dave.page.getByRole('alert');
+  await expect(alert).toContainText('Conclave could not start');
+  await expect(alert).toContainText("the app's wasm is not the one this page names");
+  await expect(dave.page.getByRole('button', { name: 'New meeting' })).toHaveCount(0);
 });
 
 test('a new release signed under the pinned policy is taken up on the next load', async ({ newParticipant, request }) => {
