@@ -174,6 +174,15 @@ pub enum Error {
     /// A policy lists a key id twice.
     #[error("policy: key id `{0}` appears twice")]
     DuplicateKeyId(KeyId),
+    /// A policy lists one public key under two ids: one signer would count twice toward
+    /// the threshold.
+    #[error("policy: keys `{first}` and `{second}` are the same public key")]
+    DuplicatePublicKey {
+        /// The id listed first.
+        first: KeyId,
+        /// The later id with the same public key.
+        second: KeyId,
+    },
     /// A policy whose threshold is not between 1 and its number of keys.
     #[error("policy: threshold {threshold} with {keys} keys (needs 1 <= threshold <= keys)")]
     ThresholdOutOfRange {

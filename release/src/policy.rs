@@ -1,10 +1,11 @@
 //! The signing policy (`release/policy.json`, docs/RELEASES.md): which Ed25519 (RFC 8032)
 //! keys may sign a release and how many distinct ones must.
 //!
-//! A [`Policy`] cannot hold an invalid state: key ids are unique, every key is a usable
-//! Ed25519 point, and `1 <= threshold <= keys`.
+//! A [`Policy`] cannot hold an invalid state: key ids are unique, public keys are unique (a
+//! signer listed under two ids would count twice), every key is a usable Ed25519 point, and
+//! `1 <= threshold <= keys`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use ed25519_dalek::VerifyingKey;
@@ -173,9 +174,16 @@ impl Policy {
     /// A policy of `keys` needing `threshold` of them; checks every rule of the format.
     pub fn new(threshold: u64, keys: Vec<PolicyKey>) -> Result<Self, Error> {
         let mut seen = BTreeSet::new();
+        let mut ids_of_public_keys = BTreeMap::new();
         for key in &keys {
             if !seen.insert(&key.id) {
                 return Err(Error::DuplicateKeyId(key.id.clone()));
+            }
+            if let Some(first) = ids_of_public_keys.insert(key.ed25519.as_bytes(), &key.id) {
+                return Err(Error::DuplicatePublicKey {
+                    first: first.clone(),
+                    second: key.id.clone(),
+                });
             }
             if key.ed25519.verifying_key().is_none() {
                 return Err(Error::InvalidPublicKey(key.id.clone()));
@@ -289,6 +297,16 @@ mod tests {
             Policy::new(1, vec![key("a", 1), key("a", 2)]),
             Err(Error::DuplicateKeyId(id)) if id.as_str() == "a"
         ));
+        // One signer under two ids would meet a 2-of-2 threshold alone.
+        assert!(matches!(
+            Policy::new(2, vec![key("a", 1), key("b", 1)]),
+            Err(Error::DuplicatePublicKey { first, second })
+                if first.as_str() == "a" && second.as_str() == "b"
+        ));
+        assert!(matches!(
+            Policy::new(1, vec![key("a", 1), key("c", 2), key("b", 1)]),
+            Err(Error::DuplicatePublicKey { .. })
+        ));
         assert!(matches!(
             Policy::new(0, vec![key("a", 1)]),
             Err(Error::ThresholdOutOfRange {
@@ -350,6 +368,13 @@ mod tests {
             (good.replace("\"threshold\":1", "\"threshold\":1.0"), |e| {
                 matches!(e, Error::Json { .. })
             }),
+            (
+                good.replace("\"threshold\":1", "\"threshold\":2").replace(
+                    "}],",
+                    &format!("}},{{\"ed25519\":\"{public}\",\"id\":\"vendor2\"}}],"),
+                ),
+                |e| matches!(e, Error::DuplicatePublicKey { .. }),
+            ),
             (good.replace(',', ", "), |e| {
                 matches!(e, Error::NotCanonical { .. })
             }),

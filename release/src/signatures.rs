@@ -281,6 +281,33 @@ mod tests {
     }
 
     #[test]
+    fn one_key_under_two_ids_cannot_count_twice() {
+        // The vendor's key also listed as "auditor": with such a policy, the vendor alone
+        // would sign under both ids and meet 2 of 2. No policy can hold it.
+        let alias = signing_key("auditor", 1);
+        assert_eq!(alias.public_key(), vendor().public_key());
+        assert!(matches!(
+            Policy::new(2, vec![vendor().policy_key(), alias.policy_key()]),
+            Err(Error::DuplicatePublicKey { .. })
+        ));
+        let text = format!(
+            "{{\"format\":1,\"keys\":[{{\"ed25519\":\"{0}\",\"id\":\"vendor\"}},\
+             {{\"ed25519\":\"{0}\",\"id\":\"auditor\"}}],\"threshold\":2}}\n",
+            vendor().public_key().to_base64()
+        );
+        assert!(matches!(
+            Policy::parse(text.as_bytes()),
+            Err(Error::DuplicatePublicKey { .. })
+        ));
+        // Under the real 2-of-2 policy, the vendor signing under both ids is one signer.
+        let signatures = signed_by(&[vendor(), alias], MANIFEST);
+        assert!(matches!(
+            verify_signatures(MANIFEST, &signatures, &two_of_two()),
+            Err(Error::UnderThreshold { ref signers, .. }) if ids(signers) == ["vendor"]
+        ));
+    }
+
+    #[test]
     fn an_unknown_key_is_ignored() {
         let signatures = signed_by(&[vendor(), rogue()], MANIFEST);
         assert!(matches!(
