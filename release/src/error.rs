@@ -100,6 +100,10 @@ pub enum KeyFileFault {
     Seed,
     /// `public` is not the public key of `seed`.
     PublicKeyMismatch,
+    /// The file is larger than any key file (a few hundred bytes).
+    TooLarge,
+    /// The file is not UTF-8 text.
+    NotText,
 }
 
 impl fmt::Display for KeyFileFault {
@@ -110,6 +114,8 @@ impl fmt::Display for KeyFileFault {
             Self::MissingField => "id, public or seed is missing",
             Self::Seed => "the seed is not the base64 of 32 bytes",
             Self::PublicKeyMismatch => "the public key does not belong to the seed",
+            Self::TooLarge => "the file is larger than a key file can be",
+            Self::NotText => "the file is not UTF-8 text",
         })
     }
 }

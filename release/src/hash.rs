@@ -7,6 +7,7 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
+use zeroize::Zeroizing;
 
 use crate::Error;
 
@@ -132,9 +133,33 @@ pub(crate) fn decode_lower_hex<const N: usize>(text: &str) -> Result<[u8; N], Er
 
 /// Standard base64 (with padding) of exactly `N` bytes.
 pub(crate) fn decode_base64<const N: usize>(text: &str) -> Result<[u8; N], Error> {
+    let mut bytes = [0u8; N];
+    decode_base64_into(text, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// Standard base64 (with padding) of exactly `N` bytes, decoded into `out`: a secret (a key
+/// file's seed) lands only in memory the caller wipes, and the scratch buffer it is decoded
+/// through is wiped here.
+pub(crate) fn decode_base64_into<const N: usize>(
+    text: &str,
+    out: &mut [u8; N],
+) -> Result<(), Error> {
     let invalid = || Error::InvalidBase64 { expected_bytes: N };
-    let bytes = BASE64.decode(text).map_err(|_| invalid())?;
-    bytes.try_into().map_err(|_| invalid())
+    // Padded base64 of N bytes is exactly this long; checking first bounds the scratch.
+    if text.len() != N.div_ceil(3) * 4 {
+        return Err(invalid());
+    }
+    let mut scratch = Zeroizing::new(vec![0u8; base64::decoded_len_estimate(text.len())]);
+    let written = BASE64
+        .decode_slice(text, scratch.as_mut_slice())
+        .map_err(|_| invalid())?;
+    let decoded = scratch
+        .get(..written)
+        .filter(|decoded| decoded.len() == N)
+        .ok_or_else(invalid)?;
+    out.copy_from_slice(decoded);
+    Ok(())
 }
 
 /// Standard base64 (with padding).
@@ -181,6 +206,35 @@ mod tests {
             "é7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015a"
         )
         .is_err());
+    }
+
+    #[test]
+    fn base64_must_be_padded_and_of_the_exact_length() {
+        let text = encode_base64(&[7u8; 32]);
+        assert_eq!(decode_base64::<32>(&text).unwrap(), [7u8; 32]);
+        let mut out = [0u8; 32];
+        decode_base64_into(&text, &mut out).unwrap();
+        assert_eq!(out, [7u8; 32]);
+        let short = encode_base64(&[7u8; 31]);
+        let long = encode_base64(&[7u8; 33]);
+        for bad in [
+            "",
+            short.as_str(),
+            long.as_str(),
+            text.trim_end_matches('='),
+            &text.replacen('B', "!", 1),
+            &format!("{text}===="),
+        ] {
+            assert!(
+                matches!(
+                    decode_base64::<32>(bad),
+                    Err(Error::InvalidBase64 { expected_bytes: 32 })
+                ),
+                "{bad:?}"
+            );
+        }
+        let signature = encode_base64(&[1u8; 64]);
+        assert_eq!(decode_base64::<64>(&signature).unwrap(), [1u8; 64]);
     }
 
     #[test]

@@ -11,19 +11,22 @@
 //! seed=<base64 of the 32-byte seed>
 //! ```
 
-use std::io::Write as _;
+use std::io::{Read as _, Write as _};
 use std::path::Path;
 
 use ed25519_dalek::{Signer as _, SigningKey};
 use zeroize::Zeroizing;
 
-use crate::hash::{decode_base64, encode_base64};
+use crate::hash::{decode_base64_into, encode_base64};
 use crate::policy::PublicKey;
 use crate::signatures::{manifest_signing_message, SignatureBytes};
 use crate::{Error, KeyFileFault, KeyId, PolicyKey, SignatureEntry};
 
 /// The first line of a key file.
 const KEY_FILE_HEADER: &str = "conclave-release signing key 1";
+
+/// The largest key file read: one is under 200 bytes.
+const KEY_FILE_MAX_BYTES: usize = 4096;
 
 /// A release signing key: its id and its secret seed. No `Debug`, no `Clone`: the seed is
 /// wiped from memory when the key is dropped.
@@ -106,9 +109,12 @@ impl ReleaseSigningKey {
             return Err(fault(KeyFileFault::MissingField));
         };
         let id = KeyId::new(id)?;
-        let seed =
-            Zeroizing::new(decode_base64::<32>(seed).map_err(|_| fault(KeyFileFault::Seed))?);
-        let key = Self { id, seed };
+        let mut seed_bytes = Zeroizing::new([0u8; 32]);
+        decode_base64_into(seed, &mut seed_bytes).map_err(|_| fault(KeyFileFault::Seed))?;
+        let key = Self {
+            id,
+            seed: seed_bytes,
+        };
         if PublicKey::from_base64(public).ok() != Some(key.public_key()) {
             return Err(fault(KeyFileFault::PublicKeyMismatch));
         }
@@ -126,10 +132,50 @@ impl ReleaseSigningKey {
         ))
     }
 
-    /// Reads the key file at `path`.
+    /// Reads the key file at `path`, through a buffer that is wiped afterwards. Warns on
+    /// standard error if other users than the owner may read it.
     pub fn read_key_file(path: &Path) -> Result<Self, Error> {
-        let text = Zeroizing::new(std::fs::read_to_string(path).map_err(Error::io(path))?);
-        Self::from_key_file(&text, path)
+        let mut file = std::fs::File::open(path).map_err(Error::io(path))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = file
+                .metadata()
+                .map_err(Error::io(path))?
+                .permissions()
+                .mode();
+            // A warning, not a refusal: git keeps only 644 or 755, so the committed test
+            // keys (e2e-tests/fixtures/release-keys/) are 0644 in every fresh clone.
+            if readable_by_others(mode) {
+                eprintln!(
+                    "warning: {}: a signing key file that other users may read (mode {:03o});                      `chmod 600` it",
+                    path.display(),
+                    mode & 0o777
+                );
+            }
+        }
+        // Allocated once at its full size and never grown, so no copy of the seed is left
+        // behind in a freed buffer.
+        let mut bytes = Zeroizing::new(vec![0u8; KEY_FILE_MAX_BYTES + 1]);
+        let mut filled = 0;
+        while let Some(rest) = bytes.get_mut(filled..).filter(|rest| !rest.is_empty()) {
+            match file.read(rest) {
+                Ok(0) => break,
+                Ok(count) => filled += count,
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(error) => return Err(Error::io(path)(error)),
+            }
+        }
+        let fault = |fault| Error::KeyFile {
+            path: path.to_owned(),
+            fault,
+        };
+        let read = bytes
+            .get(..filled)
+            .filter(|read| read.len() <= KEY_FILE_MAX_BYTES)
+            .ok_or_else(|| fault(KeyFileFault::TooLarge))?;
+        let text = std::str::from_utf8(read).map_err(|_| fault(KeyFileFault::NotText))?;
+        Self::from_key_file(text, path)
     }
 
     /// Writes the key file at `path`, readable by its owner only; never overwrites a file.
@@ -154,6 +200,12 @@ impl ReleaseSigningKey {
         // SigningKey zeroizes its own copy of the seed when dropped.
         SigningKey::from_bytes(&self.seed)
     }
+}
+
+/// Whether a file of `mode` may be read or written by others than its owner.
+#[cfg(unix)]
+fn readable_by_others(mode: u32) -> bool {
+    mode & 0o077 != 0
 }
 
 #[cfg(test)]
@@ -244,6 +296,59 @@ mod tests {
                 .public_key(),
             key().public_key()
         );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_key_file_readable_by_others_is_read_with_a_warning() {
+        use std::os::unix::fs::PermissionsExt as _;
+        assert!(!readable_by_others(0o100600));
+        assert!(!readable_by_others(0o100400));
+        assert!(readable_by_others(0o100644));
+        assert!(readable_by_others(0o100640));
+        assert!(readable_by_others(0o100602));
+        let dir =
+            std::env::temp_dir().join(format!("conclave-release-loose-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("k.key");
+        let _ = std::fs::remove_file(&path);
+        key().write_new_key_file(&path).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        // As a fresh clone has the committed test keys.
+        assert_eq!(
+            ReleaseSigningKey::read_key_file(&path)
+                .unwrap()
+                .public_key(),
+            key().public_key()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_file_too_large_or_not_text_is_no_key_file() {
+        let dir = std::env::temp_dir().join(format!("conclave-release-big-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let big = dir.join("big.key");
+        let mut text = key().to_key_file().to_string();
+        text.push_str(&"x".repeat(KEY_FILE_MAX_BYTES));
+        std::fs::write(&big, text).unwrap();
+        assert!(matches!(
+            ReleaseSigningKey::read_key_file(&big),
+            Err(Error::KeyFile {
+                fault: KeyFileFault::TooLarge,
+                ..
+            })
+        ));
+        let binary = dir.join("binary.key");
+        std::fs::write(&binary, [0xff, 0xfe, 0x00]).unwrap();
+        assert!(matches!(
+            ReleaseSigningKey::read_key_file(&binary),
+            Err(Error::KeyFile {
+                fault: KeyFileFault::NotText,
+                ..
+            })
+        ));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
