@@ -9,7 +9,8 @@
 //!   (`--test-hooks`) with the committed test keys (2 of 2), any other bundle with a
 //!   development key made once in `target/dev-release/` (1 of 1).
 //! - `cargo xtask release` builds the committed tree only, with the pinned compiler, and
-//!   leaves the manifest unsigned: the release's signers run `conclave-release sign`.
+//!   leaves the manifest unsigned: the release's signers run `conclave-release sign`. It
+//!   refuses a policy that lists a committed test key (their seeds are public).
 //!   `--check` builds it twice, from two `git archive` copies at paths of different lengths,
 //!   and compares the results byte for byte.
 
@@ -156,7 +157,8 @@ impl SourceFacts {
 }
 
 /// The committer time of `HEAD` in the checkout at `root` (Unix seconds; 0 outside a git
-/// checkout): a release's `source_date`, its serial for bundles, and `SOURCE_DATE_EPOCH`.
+/// checkout): a release's `source_date`, the least serial of a bundle ([`bundle_serial`]),
+/// and `SOURCE_DATE_EPOCH`.
 pub fn commit_time(root: &Path) -> u64 {
     output_in(root, OsStr::new("git"), &["log", "-1", "--format=%ct"])
         .and_then(|date| date.trim().parse().ok())
@@ -271,7 +273,8 @@ pub fn test_policy(root: &Path) -> PathBuf {
 }
 
 /// Makes the bundle at `out` a signed release and verifies it: the test tree with the test
-/// keys, any other with the development key. Serial and date are the commit's time.
+/// keys, any other with the development key. The date is the commit's time; the serial
+/// is [`bundle_serial`].
 pub fn seal_bundle(root: &Path, out: &Path, hooks: Hooks) -> Result<(), Failure> {
     command::step(&format!(
         "make {} a signed release (conclave-release manifest, sign, verify)",
@@ -292,11 +295,31 @@ pub fn seal_bundle(root: &Path, out: &Path, hooks: Hooks) -> Result<(), Failure>
             (policy, vec![key])
         }
     };
-    tool.manifest(out, &policy, &facts, facts.source_date, hooks)?;
+    let serial = bundle_serial(hooks, facts.source_date, unix_now());
+    tool.manifest(out, &policy, &facts, serial, hooks)?;
     for key in &keys {
         tool.sign(key, out)?;
     }
     tool.verify(out, &policy, false)
+}
+
+/// The serial of a bundle. A development bundle takes the later of the commit time and
+/// now: rebuilt without a new commit (an edited file), it has other bytes, and a browser
+/// that pinned the previous build would refuse the same serial as a rollback. The test tree
+/// keeps the commit time (its browsers start unpinned, and the same commit gives the same
+/// manifest); `source_date` is the commit time for both.
+fn bundle_serial(hooks: Hooks, commit_time: u64, now: u64) -> u64 {
+    match hooks {
+        Hooks::Test => commit_time,
+        Hooks::None => commit_time.max(now),
+    }
+}
+
+/// The current Unix time in seconds (0 if the clock is before 1970).
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
 }
 
 /// Verifies the tree at `out` against `policy` (a step of `cargo xtask test`).
@@ -366,6 +389,8 @@ pub fn release_command(root: &Path, args: &[String], usage: &str) -> Result<(), 
         }
     };
     let (out, policy) = (absolute(out), absolute(policy));
+    let policy_text = std::fs::read_to_string(&policy).map_err(io_failure(&policy))?;
+    refuse_test_keys(&policy, &policy_text, &test_public_keys(root)?)?;
 
     setup::ensure_wasm_toolchain(root)?;
     require_release_compiler(root)?;
@@ -384,6 +409,61 @@ pub fn release_command(root: &Path, args: &[String], usage: &str) -> Result<(), 
     }
     print_next_steps(&out, &policy);
     Ok(())
+}
+
+/// The committed test keys (`e2e-tests/fixtures/release-keys/*.key`) as `(file name,
+/// public key base64)`. Fails if there are none, so that the check they serve cannot pass
+/// by finding nothing.
+fn test_public_keys(root: &Path) -> Result<Vec<(String, String)>, Failure> {
+    let dir = root.join(TEST_KEYS);
+    let mut keys = Vec::new();
+    for entry in std::fs::read_dir(&dir).map_err(io_failure(&dir))? {
+        let path = entry.map_err(io_failure(&dir))?.path();
+        if path.extension() != Some(OsStr::new("key")) {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).map_err(io_failure(&path))?;
+        let public = text
+            .lines()
+            .find_map(|line| line.strip_prefix("public="))
+            .filter(|public| !public.is_empty())
+            .ok_or_else(|| Failure::Io(format!("{}: no `public=` line", path.display())))?;
+        let name = path
+            .file_name()
+            .map(|name| name.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        keys.push((name, public.to_owned()));
+    }
+    if keys.is_empty() {
+        return Err(Failure::Io(format!("{}: no test key files", dir.display())));
+    }
+    Ok(keys)
+}
+
+/// Refuses a release policy (the text of the file at `path`) that lists any of the
+/// committed test keys: their seeds are public, so anyone could sign under it. A policy is
+/// canonical JSON, which escapes only `"` and `\\` (the release tool refuses any other
+/// spelling), so a listed key appears in it as the key file spells it.
+fn refuse_test_keys(
+    path: &Path,
+    policy_text: &str,
+    test_keys: &[(String, String)],
+) -> Result<(), Failure> {
+    let listed: Vec<&str> = test_keys
+        .iter()
+        .filter(|(_, public)| policy_text.contains(public.as_str()))
+        .map(|(name, _)| name.as_str())
+        .collect();
+    if listed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::Missing(format!(
+            "{}: lists the committed test key(s) {} of {TEST_KEYS}, whose seeds are public; \
+             a release policy must name only product keys",
+            path.display(),
+            listed.join(", ")
+        )))
+    }
 }
 
 /// What every build of one release shares.
@@ -617,4 +697,50 @@ fn output_in(dir: &Path, program: &OsStr, args: &[&str]) -> Option<String> {
         .status
         .success()
         .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workspace() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    }
+
+    #[test]
+    fn a_development_bundle_rebuilt_later_has_a_higher_serial() {
+        assert_eq!(bundle_serial(Hooks::None, 100, 250), 250);
+        assert_eq!(
+            bundle_serial(Hooks::None, 100, 50),
+            100,
+            "a clock behind the commit"
+        );
+        assert_eq!(bundle_serial(Hooks::Test, 100, 250), 100);
+        assert!(unix_now() > 1_700_000_000);
+    }
+
+    #[test]
+    fn a_release_policy_with_a_committed_test_key_is_refused() {
+        let keys = test_public_keys(&workspace()).unwrap();
+        let names: Vec<&str> = keys.iter().map(|(name, _)| name.as_str()).collect();
+        for expected in ["test-vendor.key", "test-auditor.key", "test-rogue.key"] {
+            assert!(names.contains(&expected), "{names:?}");
+        }
+        let test_policy_text = std::fs::read_to_string(test_policy(&workspace())).unwrap();
+        assert!(refuse_test_keys(Path::new("p"), &test_policy_text, &keys).is_err());
+        let rogue = keys
+            .iter()
+            .find(|(name, _)| name == "test-rogue.key")
+            .map(|(_, public)| public.clone())
+            .unwrap();
+        let product = "{\"format\":1,\"keys\":[{\"ed25519\":\"JcyCtxBPcMsFgnb/BvIkipvml3jHvyu8nNPrpCPHonM=\",\
+                       \"id\":\"vendor\"}],\"threshold\":1}\n";
+        assert!(refuse_test_keys(Path::new("p"), product, &keys).is_ok());
+        let with_rogue = product.replace(
+            "}],",
+            &format!("}},{{\"ed25519\":\"{rogue}\",\"id\":\"x\"}}],"),
+        );
+        let error = refuse_test_keys(Path::new("p"), &with_rogue, &keys).unwrap_err();
+        assert!(error.to_string().contains("test-rogue.key"), "{error}");
+    }
 }
