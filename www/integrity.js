@@ -191,13 +191,11 @@ function guard(registration, worker) {
   guarded.add(worker);
   const pinnedWorker = navigator.serviceWorker.controller ?? registration.active;
   if (pinnedWorker === null || pinnedWorker === worker) return;
+  // No answer in time, or none the pinned worker could give, is an alarm too: the server
+  // controls how long its answers take.
   ask(pinnedWorker, { kind: 'verify-guard' }, 'guard', GUARD_TIMEOUT_MS).then((answer) => {
-    if (answer === null) {
-      console.warn('Conclave: the pinned service worker did not judge the new /sw.js in time');
-      return;
-    }
-    console.info(`Conclave: a new service worker is being installed; its script is ${answer.verdict}`);
-    if (answer.verdict === 'replaced') {
+    console.info(`Conclave: a new service worker is being installed; its script is ${answer?.verdict ?? 'not judged in time'}`);
+    if (answer?.verdict !== 'verified') {
       raiseAlarm({ at: Date.now(), kind: 'guard-replaced', path: SW_URL });
     }
   }, failed);
@@ -207,7 +205,10 @@ function guard(registration, worker) {
 function onWorkerMessage(event) {
   if (!(event.source instanceof ServiceWorker)) return;
   const message = /** @type {Partial<ServiceWorkerToPage> | null} */ (event.data);
-  if (message?.kind === 'status' && isStatus(message.status)) {
+  // Only the worker that serves this page speaks for it: another (a waiting or installing
+  // one, whoever's it is) could otherwise post "pinned, no alarms".
+  const fromController = event.source === navigator.serviceWorker.controller;
+  if (message?.kind === 'status' && fromController && isStatus(message.status)) {
     state.fromWorker = message.status;
     publish();
   } else if (message?.kind === 'install-failed' && typeof message.reason === 'string') {

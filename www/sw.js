@@ -212,12 +212,15 @@ let knownPin = null;
 
 sw.addEventListener('fetch', (event) => {
   const request = event.request;
-  if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== sw.location.origin) return;
   const path = url.pathname;
   if (request.mode === 'navigate') {
-    if (path === '/' || /^\/m\/[^/]+$/.test(path)) {
+    // A form posted here from any site would otherwise load the server's page, and its
+    // scripts, in this origin: the app posts no forms.
+    if (request.method !== 'GET') {
+      event.respondWith(plainText(405, 'Conclave takes no form submissions.'));
+    } else if (path === '/' || /^\/m\/[^/]+$/.test(path)) {
       const page = servePage(event.resultingClientId);
       event.respondWith(page);
       // After the page is answered; the answer never waits for the check.
@@ -228,6 +231,7 @@ sw.addEventListener('fetch', (event) => {
     }
     return;
   }
+  if (request.method !== 'GET') return;
   // Only fetch() reaches the server: no script, style, worker or image from there.
   const isFetch = request.destination === '';
   if (isFetch && (path === HEALTH_PATH || PASS_THROUGH_PREFIXES.some((prefix) => path.startsWith(prefix)))) return;
@@ -271,7 +275,8 @@ async function servePage(clientId) {
       pruneCaches(promoted).catch((error) => console.warn(`pruning old builds: ${describe(error)}`));
     }
     const response = await caches.match(INDEX_PATH, { cacheName: BUILD_CACHE_PREFIX + pin.current });
-    return response ?? unavailable(`the pinned copy of ${INDEX_PATH} is missing`);
+    if (response === undefined) return unavailable(`the pinned copy of ${INDEX_PATH} is missing`);
+    return await checkedCopy(response, INDEX_PATH, parseManifest(pin.manifest).files[INDEX_PATH]);
   } catch (error) {
     return unavailable(`the pinned build could not be read: ${describe(error)}`);
   }
@@ -301,10 +306,28 @@ async function serveFile(path, clientId, resultingClientId) {
     if (resultingClientId) buildOfClient.set(resultingClientId, build);
     if (!Object.hasOwn(manifest.files, path)) return notFound();
     const response = await caches.match(path, { cacheName: BUILD_CACHE_PREFIX + build });
-    return response ?? unavailable(`the pinned copy of ${path} is missing`);
+    if (response === undefined) return unavailable(`the pinned copy of ${path} is missing`);
+    return await checkedCopy(response, path, manifest.files[path]);
   } catch (error) {
     return unavailable(`the pinned copy could not be read: ${describe(error)}`);
   }
+}
+
+/**
+ * `response` (from the build's cache) if its bytes are still the manifest's; else an alarm
+ * and fail closed. Code that once ran in this origin (a hard reload's page) could have
+ * rewritten the cache; the copy is hashed each time it is served. The response itself is
+ * returned, not a copy, so that the browser keeps its compiled-code cache for it.
+ * @param {Response} response
+ * @param {string} path
+ * @param {FileEntry | undefined} entry
+ * @returns {Promise<Response>}
+ */
+async function checkedCopy(response, path, entry) {
+  const bytes = new Uint8Array(await response.clone().arrayBuffer());
+  if (entry !== undefined && (await matches(bytes, entry))) return response;
+  await addAlarm({ at: Date.now(), kind: 'tampered-file', path });
+  return unavailable(`the pinned copy of ${path} was altered in this browser`);
 }
 
 function notFound() {
@@ -342,15 +365,29 @@ function plainText(status, text) {
 
 /** The check under way, if any: never two at once. @type {Promise<void> | null} */
 let checking = null;
+/** A navigation came during the check under way: check again once it ends. */
+let checkAgain = false;
 /** Build ids refused since this worker started, so a reload does not download them again. */
 const refusedBuilds = new Set();
 
-/** Runs check(), or joins the one under way. */
+/**
+ * Runs check(); during one under way, runs another after it (the server may have changed
+ * what it serves since that one fetched), and answers when that one ends.
+ * @returns {Promise<void>}
+ */
 function checkOnce() {
-  checking ??= check()
+  if (checking !== null) {
+    checkAgain = true;
+    return checking;
+  }
+  checking = check()
     .catch((error) => console.error(`Conclave's service worker: the check failed: ${describe(error)}`))
     .finally(() => {
       checking = null;
+      if (checkAgain) {
+        checkAgain = false;
+        return checkOnce();
+      }
     });
   return checking;
 }
@@ -407,14 +444,14 @@ async function revalidate(manifest) {
   /** @type {Alarm[]} */
   const alarms = [];
   await forEachLimited(Object.entries(manifest.files), async ([path, entry]) => {
-    let bytes;
+    let same;
     try {
-      ({ bytes } = await fetchBytes(path));
+      ({ same } = await fetchAndCompare(path, entry));
     } catch (error) {
       if (error instanceof Unreachable || error instanceof BadResponse) return;
       throw error;
     }
-    if (await matches(bytes, entry)) return;
+    if (same) return;
     alarms.push(
       path === SW_PATH
         ? { at: Date.now(), kind: 'guard-replaced', path }
@@ -425,27 +462,19 @@ async function revalidate(manifest) {
 }
 
 /**
- * Whether the /sw.js the server serves now is the one of a verified build (current or
- * staged), after the check under way (which may stage the build that brings it).
- * @returns {Promise<'verified' | 'replaced' | 'unknown'>}
+ * Whether the browser may install a new worker now: only when a verified staged build
+ * brings a /sw.js other than the current build's (the browser installs a worker only when
+ * its bytes differ from the active one's). What the server serves at /sw.js now is not
+ * asked: it can answer the browser's update fetch and this one differently. Judged after
+ * the check under way, which may stage the build that brings it.
+ * @returns {Promise<'verified' | 'replaced'>}
  */
 async function verifyGuard() {
   await checkOnce();
   const pin = await readPin();
-  if (pin === null) return 'unknown';
-  let bytes;
-  try {
-    ({ bytes } = await fetchBytes(SW_PATH));
-  } catch (error) {
-    if (error instanceof Unreachable) return 'unknown';
-    if (!(error instanceof BadResponse)) throw error;
-    bytes = null;
-  }
-  const builds = [pin.manifest, ...(pin.staged ? [pin.staged.manifest] : [])].map(parseManifest);
-  for (const manifest of builds) {
-    const entry = manifest.files[SW_PATH];
-    if (bytes !== null && entry !== undefined && (await matches(bytes, entry))) return 'verified';
-  }
+  const current = pin === null ? undefined : parseManifest(pin.manifest).files[SW_PATH];
+  const staged = pin?.staged ? parseManifest(pin.staged.manifest).files[SW_PATH] : undefined;
+  if (current !== undefined && staged !== undefined && staged.sha256 !== current.sha256) return 'verified';
   await addAlarm({ at: Date.now(), kind: 'guard-replaced', path: SW_PATH });
   return 'replaced';
 }
@@ -648,10 +677,16 @@ function parsePolicy(text) {
   }
   if (!isObject(value) || value.format !== 1 || !Array.isArray(value.keys)) throw malformed('is not of format 1');
   const ids = new Set();
+  // One public key under two ids would let one signer count twice toward the threshold.
+  const publicKeys = new Set();
   for (const key of value.keys) {
     if (!isObject(key) || typeof key.id !== 'string' || ids.has(key.id)) throw malformed('has a key without a unique id');
-    if (fromBase64(key.ed25519)?.length !== 32) throw malformed(`has no Ed25519 key for ${key.id}`);
+    const publicKey = fromBase64(key.ed25519);
+    if (publicKey?.length !== 32) throw malformed(`has no Ed25519 key for ${key.id}`);
+    const keyText = Array.from(publicKey, (byte) => byte.toString(16).padStart(2, '0')).join('');
+    if (publicKeys.has(keyText)) throw malformed(`lists the key of ${key.id} twice`);
     ids.add(key.id);
+    publicKeys.add(keyText);
   }
   const threshold = value.threshold;
   if (typeof threshold !== 'number' || !isCount(threshold) || threshold < 1 || threshold > ids.size) {
@@ -736,17 +771,16 @@ async function cacheBuild(release, csp, { isNew, onlyMissing = false }) {
  * @param {FileEntry | undefined} entry
  */
 async function expectServedFile(path, entry) {
-  let bytes;
+  if (entry === undefined) throw new Refusal('bad-file', `${path} is not in the manifest`, path);
+  let fetched;
   try {
-    ({ bytes } = await fetchBytes(path));
+    fetched = await fetchAndCompare(path, entry);
   } catch (error) {
     if (error instanceof BadResponse) throw new Refusal('bad-file', describe(error), path);
     throw error;
   }
-  if (entry === undefined || !(await matches(bytes, entry))) {
-    throw new Refusal('bad-file', `${path} is not the file the manifest lists`, path);
-  }
-  return bytes;
+  if (!fetched.same) throw new Refusal('bad-file', `${path} is not the file the manifest lists`, path);
+  return fetched.bytes;
 }
 
 /**
@@ -942,18 +976,17 @@ async function promoteStaged() {
 async function addAlarm(...alarms) {
   /** @param {Alarm} alarm */
   const key = (alarm) => `${alarm.kind}\u0000${alarm.path ?? ''}\u0000${alarm.reason ?? ''}`;
-  /** @type {Alarm[]} */
-  let fresh = [];
+  // The same alarm again (kind, path, reason) replaces the earlier one, so that the list
+  // stays short and shows when it last happened.
+  const repeated = new Set(alarms.map(key));
   const pin = await changePin((before) => {
     if (before === null) return null;
-    const known = new Set(before.alarms.map(key));
-    fresh = alarms.filter((alarm) => !known.has(key(alarm)) && known.add(key(alarm)));
-    if (fresh.length === 0) return null;
-    return { ...before, alarms: [...before.alarms, ...fresh].slice(-MAX_ALARMS) };
+    const kept = before.alarms.filter((alarm) => !repeated.has(key(alarm)));
+    return { ...before, alarms: [...kept, ...alarms].slice(-MAX_ALARMS) };
   });
   remember(pin);
-  for (const alarm of fresh) console.warn(`Conclave's service worker: alarm ${JSON.stringify(alarm)}`);
-  if (fresh.length > 0) await broadcastStatus();
+  for (const alarm of alarms) console.warn(`Conclave's service worker: alarm ${JSON.stringify(alarm)}`);
+  if (pin !== null) await broadcastStatus();
 }
 
 /**
@@ -1085,10 +1118,10 @@ async function tellWindows(message) {
  * @param {string} path
  * @returns {Promise<{ bytes: Uint8Array<ArrayBuffer>, response: Response }>}
  */
-async function fetchBytes(path) {
+async function fetchBytes(path, cache = /** @type {RequestCache} */ ('no-cache')) {
   let response;
   try {
-    response = await fetch(path, { cache: 'no-cache', redirect: 'error', credentials: 'same-origin' });
+    response = await fetch(path, { cache, redirect: 'error', credentials: 'same-origin' });
   } catch (error) {
     // A network failure, or a redirect (refused by redirect: 'error'): fetch() cannot tell
     // them apart.
@@ -1102,6 +1135,22 @@ async function fetchBytes(path) {
   } catch (error) {
     throw new Unreachable(`${path}: ${describe(error)}`);
   }
+}
+
+/**
+ * The server's bytes of `path`, compared with `entry`. Revalidation trusts a 304, and the
+ * server's Last-Modified counts whole seconds: a file replaced within the second (or by one
+ * with an older date) looks unchanged to the HTTP cache. So a mismatch is fetched once more
+ * past the cache before anyone is told.
+ * @param {string} path
+ * @param {FileEntry} entry
+ * @returns {Promise<{ bytes: Uint8Array<ArrayBuffer>, same: boolean }>}
+ */
+async function fetchAndCompare(path, entry) {
+  const first = await fetchBytes(path);
+  if (await matches(first.bytes, entry)) return { bytes: first.bytes, same: true };
+  const { bytes } = await fetchBytes(path, 'reload');
+  return { bytes, same: await matches(bytes, entry) };
 }
 
 /**

@@ -7,6 +7,7 @@
  * counted, not assumed. Mesh only: the pin is about the app's files, not the media path.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { test, expect, expectEveryoneDecrypting, type Participant } from '../../fixtures/meeting';
 import {
@@ -180,9 +181,41 @@ test('a pinned visitor refuses an older signed release (rollback)', async ({ new
 
   await serveOverlay(request, older);
   await alice.page.reload();
-  await expect(alice.page.getByTestId('integrity-alarm')).toBeVisible();
+  await expect(alice.page.getByTestId('integrity-alarm')).toContainText('an older Conclave release than the one you run');
   await alice.page.reload();
   expect(await buildShown(alice)).toBe(grouped(signedBuild));
+});
+
+test("a form posted to the pinned origin from elsewhere loads none of the server's pages", async ({ newParticipant }) => {
+  const alice = await newParticipant('Alice', { pinsTheBuild: true });
+  await pinTheBuild(alice);
+
+  // As a page of another site would (the app's own pages may submit no form: its CSP has
+  // form-action 'none'): a POST navigation to the app's address.
+  const app = new URL('/', alice.page.url()).toString();
+  await alice.page.goto('about:blank');
+  const posted = alice.page.waitForNavigation();
+  await alice.page.evaluate((action) => {
+    const form = document.createElement('form');
+    form.method = 'post';
+    form.action = action;
+    document.body.append(form);
+    form.submit();
+  }, app);
+  expect((await posted)?.status()).toBe(405);
+  await expect(alice.page.locator('body')).toHaveText('Conclave takes no form submissions.');
+});
+
+test('a replaced /sw.js raises the alarm on the page that sees it installed', async ({ newParticipant, request }) => {
+  const alice = await newParticipant('Alice', { pinsTheBuild: true });
+  await pinTheBuild(alice);
+
+  // The browser installs any byte-different /sw.js it is served; the pinned page sees it.
+  const swapped = fs.mkdtempSync(path.join(os.tmpdir(), 'conclave-sw-'));
+  fs.writeFileSync(path.join(swapped, 'sw.js'), `${fs.readFileSync(path.join(servedTree, 'sw.js'), 'utf8')}\n// swapped\n`);
+  await serveOverlay(request, swapped);
+  await alice.page.reload();
+  await expect(alice.page.getByTestId('integrity-alarm')).toContainText("This server may have replaced Conclave's code guard");
 });
 
 test('pinned visitors start and hold an encrypted meeting when the server serves none of the app', async ({ newParticipant }) => {
