@@ -23,12 +23,12 @@ pub enum Error {
     },
     /// The www directory holds a release manifest that cannot be read: the app's
     /// Content-Security-Policy comes from it, so the server does not serve that tree.
-    #[error("the release manifest {} cannot be used: {reason}", .path.display())]
+    #[error("the release manifest {} cannot be used: {problem}", .path.display())]
     ReleaseManifest {
         /// `<www dir>/release/manifest.json`.
         path: PathBuf,
         /// Why.
-        reason: String,
+        problem: ReleaseManifestProblem,
     },
     /// A configuration setting is missing, out of range or contradicts another one.
     #[error("{key}: {problem}")]
@@ -149,6 +149,36 @@ pub enum Error {
     #[cfg(feature = "test-hooks")]
     #[error("test hooks: {0}")]
     TestHooks(&'static str),
+}
+
+/// Why a tree's release manifest cannot be used ([`Error::ReleaseManifest`]).
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ReleaseManifestProblem {
+    /// The file exists but cannot be read.
+    Unreadable(std::io::Error),
+    /// The file is not a release manifest (shape, format, canonical form).
+    Invalid(conclave_release::Error),
+    /// Its `csp` has characters a header value cannot hold.
+    CspNotAHeader,
+    /// The tree is the Playwright suite's (`test_hooks: true`), signed with test keys whose
+    /// seeds are public; a server built without the `test-hooks` feature never serves it.
+    TestTree,
+}
+
+impl std::fmt::Display for ReleaseManifestProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unreadable(error) => write!(f, "cannot be read: {error}"),
+            Self::Invalid(error) => write!(f, "{error}"),
+            Self::CspNotAHeader => write!(f, "its csp cannot be sent as a header"),
+            Self::TestTree => write!(
+                f,
+                "it is a test tree (test_hooks: true, signed with public test keys); this \
+                 server is built without test-hooks and serves no test tree"
+            ),
+        }
+    }
 }
 
 impl Error {

@@ -15,6 +15,7 @@ use conclave_release::manifest::{Manifest, RELEASE_FOLDER};
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+use crate::error::ReleaseManifestProblem;
 use crate::Error;
 
 /// Only this origin may use the camera, microphone and screen capture.
@@ -54,7 +55,9 @@ fn cache_policy<B>(response: &Response<B>) -> Option<HeaderValue> {
 /// The app's own Content-Security-Policy: the `csp` of the tree's release manifest, or
 /// Conclave's base policy for a tree without one (whose page then has no import map to
 /// allow). A manifest that cannot be read, or whose policy could not be a header, is an
-/// error: the server does not guess a policy for a release.
+/// error: the server does not guess a policy for a release. So is a test tree's manifest
+/// (`test_hooks: true`) in a server built without the `test-hooks` feature: that tree is
+/// signed with test keys whose seeds are public, and is never served in production.
 pub fn app_policy(www_dir: &Path) -> Result<String, Error> {
     let path: PathBuf = [
         www_dir,
@@ -71,18 +74,29 @@ pub fn app_policy(www_dir: &Path) -> Result<String, Error> {
         Err(error) => {
             return Err(Error::ReleaseManifest {
                 path,
-                reason: error.to_string(),
+                problem: ReleaseManifestProblem::Unreadable(error),
             })
         }
     };
-    let manifest = Manifest::parse(&bytes).map_err(|error| Error::ReleaseManifest {
-        path: path.clone(),
-        reason: error.to_string(),
-    })?;
+    let manifest = match Manifest::parse(&bytes) {
+        Ok(manifest) => manifest,
+        Err(error) => {
+            return Err(Error::ReleaseManifest {
+                path,
+                problem: ReleaseManifestProblem::Invalid(error),
+            })
+        }
+    };
+    if manifest.test_hooks && !cfg!(feature = "test-hooks") {
+        return Err(Error::ReleaseManifest {
+            path,
+            problem: ReleaseManifestProblem::TestTree,
+        });
+    }
     if HeaderValue::from_str(&manifest.csp).is_err() {
         return Err(Error::ReleaseManifest {
             path,
-            reason: "its csp cannot be sent as a header".to_owned(),
+            problem: ReleaseManifestProblem::CspNotAHeader,
         });
     }
     Ok(manifest.csp)
@@ -165,17 +179,87 @@ mod tests {
         }
     }
 
+    /// A www directory (named after `name`) whose release manifest has `test_hooks` and
+    /// `csp` as given.
+    fn tree_with_manifest(name: &str, test_hooks: bool, csp: &str) -> PathBuf {
+        use conclave_release::{CommitId, Sha256Digest, Toolchain};
+        let dir = std::env::temp_dir().join(format!("conclave-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("release")).unwrap();
+        let manifest = Manifest {
+            commit: CommitId::new(&"0".repeat(40)).unwrap(),
+            csp: csp.to_owned(),
+            files: std::collections::BTreeMap::new(),
+            format: Manifest::FORMAT,
+            name: Manifest::NAME.to_owned(),
+            policy_sha256: Sha256Digest::of(b"policy"),
+            serial: 1,
+            source_date: 1,
+            test_hooks,
+            toolchain: Toolchain {
+                rustc: "rustc 1.95.0".to_owned(),
+                wasm_bindgen: "0.2.130".to_owned(),
+            },
+            version: "0.1.0".to_owned(),
+        };
+        std::fs::write(
+            dir.join("release/manifest.json"),
+            manifest.to_canonical_json().unwrap(),
+        )
+        .unwrap();
+        dir
+    }
+
     #[test]
     fn the_policy_is_the_manifests_and_a_bad_manifest_is_refused() {
         let dir = std::env::temp_dir().join(format!("conclave-csp-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("release")).unwrap();
         assert_eq!(app_policy(&dir).unwrap(), BASE_CONTENT_SECURITY_POLICY);
         std::fs::write(dir.join("release/manifest.json"), b"{\"csp\":\"x\"}\n").unwrap();
-        let refused = app_policy(&dir).unwrap_err().to_string();
+        let refused = app_policy(&dir).unwrap_err();
         assert!(
-            refused.contains("manifest.json cannot be used"),
+            matches!(
+                refused,
+                Error::ReleaseManifest {
+                    problem: ReleaseManifestProblem::Invalid(_),
+                    ..
+                }
+            ),
             "{refused}"
         );
+        assert!(
+            refused.to_string().contains("manifest.json cannot be used"),
+            "{refused}"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+
+        let dir = tree_with_manifest("csp-product", false, "default-src 'self'");
+        assert_eq!(app_policy(&dir).unwrap(), "default-src 'self'");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[cfg(not(feature = "test-hooks"))]
+    #[test]
+    fn a_product_server_refuses_a_test_tree() {
+        let dir = tree_with_manifest("csp-test-tree", true, "default-src 'self'");
+        let refused = app_policy(&dir).unwrap_err();
+        assert!(
+            matches!(
+                refused,
+                Error::ReleaseManifest {
+                    problem: ReleaseManifestProblem::TestTree,
+                    ..
+                }
+            ),
+            "{refused}"
+        );
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[cfg(feature = "test-hooks")]
+    #[test]
+    fn a_test_server_serves_a_test_tree() {
+        let dir = tree_with_manifest("csp-test-tree-hooks", true, "default-src 'self'");
+        assert_eq!(app_policy(&dir).unwrap(), "default-src 'self'");
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
