@@ -4,7 +4,10 @@
 //! - `PUT /test/static-overlay {"dir": "/abs/path"}`: from now on a file present under
 //!   `dir` is served instead of the www tree's file of the same path (`/` and `/m/{id}`
 //!   take `dir/index.html`); files absent there still come from the www tree. `DELETE`
-//!   serves the www tree alone again.
+//!   serves the www tree alone again. `dir` must be a directory inside the system's
+//!   temporary folder (`std::env::temp_dir()`, where the suite makes its overlays), after
+//!   symbolic links are resolved, and a served file must resolve to a path inside `dir`:
+//!   the hook never serves arbitrary files of the machine.
 //! - `POST /test/tamper-marker?file=NAME`: counts one run of tampered code (the tampered
 //!   files call it); `GET` answers the counts, so a test can prove that code never ran.
 
@@ -47,7 +50,8 @@ impl StaticOverlay {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OverlayRequest {
-    /// An absolute directory whose files replace the www tree's.
+    /// An absolute directory inside the system's temporary folder whose files replace the
+    /// www tree's.
     pub dir: PathBuf,
 }
 
@@ -84,15 +88,26 @@ async fn set_overlay(
     State(overlay): State<StaticOverlay>,
     Json(request): Json<OverlayRequest>,
 ) -> Response {
-    if !request.dir.is_absolute() || !request.dir.is_dir() {
+    let Some(dir) = allowed_overlay_dir(&request.dir, &std::env::temp_dir()) else {
         return (
             StatusCode::BAD_REQUEST,
-            "the overlay must be an existing absolute directory",
+            "the overlay must be an existing absolute directory inside the temporary folder",
         )
             .into_response();
-    }
-    overlay.with(|o| o.dir = Some(request.dir));
+    };
+    overlay.with(|o| o.dir = Some(dir));
     StatusCode::NO_CONTENT.into_response()
+}
+
+/// `dir` with its symbolic links resolved, if it is an absolute directory strictly inside
+/// `temp` (itself resolved).
+fn allowed_overlay_dir(dir: &Path, temp: &Path) -> Option<PathBuf> {
+    if !dir.is_absolute() {
+        return None;
+    }
+    let dir = dir.canonicalize().ok()?;
+    let temp = temp.canonicalize().ok()?;
+    (dir != temp && dir.starts_with(&temp) && dir.is_dir()).then_some(dir)
 }
 
 async fn clear_overlay(State(overlay): State<StaticOverlay>) -> StatusCode {
@@ -135,7 +150,8 @@ pub(crate) async fn serve_overlaid(
     }
 }
 
-/// The overlay's file for a URL path, if it has one; never a path outside `dir`.
+/// The overlay's file for a URL path, if it has one; never a path outside `dir` (a
+/// symbolic link that leads out of it is not followed).
 fn overlaid_file(dir: &Path, url_path: &str) -> Option<PathBuf> {
     let relative = if url_path == "/" || url_path.starts_with("/m/") {
         "index.html"
@@ -149,8 +165,8 @@ fn overlaid_file(dir: &Path, url_path: &str) -> Option<PathBuf> {
     {
         return None;
     }
-    let file = dir.join(relative);
-    file.is_file().then_some(file)
+    let file = dir.join(relative).canonicalize().ok()?;
+    (file.starts_with(dir) && file.is_file()).then_some(file)
 }
 
 #[cfg(test)]
@@ -158,9 +174,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn only_a_directory_inside_the_temporary_folder_is_an_overlay() {
+        let temp = std::env::temp_dir();
+        let dir = temp.join(format!("conclave-overlay-dir-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        let resolved = dir.canonicalize().unwrap();
+        assert_eq!(allowed_overlay_dir(&dir, &temp), Some(resolved.clone()));
+        assert_eq!(
+            allowed_overlay_dir(&dir.join("sub/.."), &temp),
+            Some(resolved.clone())
+        );
+        for refused in [
+            PathBuf::from("/"),
+            PathBuf::from("/etc"),
+            temp.clone(),
+            temp.join(".."),
+            dir.join("../.."),
+            dir.join("missing"),
+            PathBuf::from("relative/dir"),
+        ] {
+            assert_eq!(allowed_overlay_dir(&refused, &temp), None, "{refused:?}");
+        }
+        std::fs::write(dir.join("file"), "x").unwrap();
+        assert_eq!(allowed_overlay_dir(&dir.join("file"), &temp), None);
+        #[cfg(unix)]
+        {
+            // A link inside the temporary folder to a directory outside it.
+            let link = dir.join("to-root");
+            std::os::unix::fs::symlink("/", &link).unwrap();
+            assert_eq!(allowed_overlay_dir(&link, &temp), None);
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
     fn only_files_inside_the_overlay_are_served() {
         let dir = std::env::temp_dir().join(format!("conclave-overlay-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("pkg")).unwrap();
+        let dir = dir.canonicalize().unwrap();
         std::fs::write(dir.join("index.html"), "x").unwrap();
         std::fs::write(dir.join("pkg/client.js"), "x").unwrap();
         assert_eq!(overlaid_file(&dir, "/"), Some(dir.join("index.html")));
@@ -172,6 +223,11 @@ mod tests {
         assert_eq!(overlaid_file(&dir, "/app.js"), None);
         assert_eq!(overlaid_file(&dir, "/../etc/passwd"), None);
         assert_eq!(overlaid_file(&dir, "/pkg/../index.html"), None);
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink("/etc/hostname", dir.join("leak.txt")).unwrap();
+            assert_eq!(overlaid_file(&dir, "/leak.txt"), None);
+        }
         std::fs::remove_dir_all(dir).unwrap();
     }
 }
