@@ -276,7 +276,8 @@ async function servePage(clientId) {
     }
     const response = await caches.match(INDEX_PATH, { cacheName: BUILD_CACHE_PREFIX + pin.current });
     if (response === undefined) return unavailable(`the pinned copy of ${INDEX_PATH} is missing`);
-    return await checkedCopy(response, INDEX_PATH, parseManifest(pin.manifest).files[INDEX_PATH]);
+    const entry = parseManifest(pin.manifest).files[INDEX_PATH];
+    return await checkedCopy(response, INDEX_PATH, entry, BUILD_CACHE_PREFIX + pin.current);
   } catch (error) {
     return unavailable(`the pinned build could not be read: ${describe(error)}`);
   }
@@ -307,26 +308,40 @@ async function serveFile(path, clientId, resultingClientId) {
     if (!Object.hasOwn(manifest.files, path)) return notFound();
     const response = await caches.match(path, { cacheName: BUILD_CACHE_PREFIX + build });
     if (response === undefined) return unavailable(`the pinned copy of ${path} is missing`);
-    return await checkedCopy(response, path, manifest.files[path]);
+    return await checkedCopy(response, path, manifest.files[path], BUILD_CACHE_PREFIX + build);
   } catch (error) {
     return unavailable(`the pinned copy could not be read: ${describe(error)}`);
   }
 }
 
 /**
- * `response` (from the build's cache) if its bytes are still the manifest's; else an alarm
- * and fail closed. Code that once ran in this origin (a hard reload's page) could have
- * rewritten the cache; the copy is hashed each time it is served. The response itself is
- * returned, not a copy, so that the browser keeps its compiled-code cache for it.
+ * `response` (from the build's cache `cacheName`) if its bytes are still the manifest's.
+ * Code that once ran in this origin (a hard reload's page) could have rewritten the cache,
+ * so the copy is hashed each time it is served; the response itself is returned, not a
+ * copy, so that the browser keeps its compiled-code cache for it. An altered copy raises
+ * the alarm and is repaired from the server if the server still serves the signed bytes;
+ * else fail closed.
  * @param {Response} response
  * @param {string} path
  * @param {FileEntry | undefined} entry
+ * @param {string} cacheName
  * @returns {Promise<Response>}
  */
-async function checkedCopy(response, path, entry) {
+async function checkedCopy(response, path, entry, cacheName) {
   const bytes = new Uint8Array(await response.clone().arrayBuffer());
-  if (entry !== undefined && (await matches(bytes, entry))) return response;
+  if (entry === undefined) return unavailable(`${path} is not in the pinned manifest`);
+  if (await matches(bytes, entry)) return response;
   await addAlarm({ at: Date.now(), kind: 'tampered-file', path });
+  try {
+    const fetched = await fetchAndCompare(path, entry);
+    if (fetched.same) {
+      const repaired = new Response(fetched.bytes, { headers: response.headers });
+      await (await caches.open(cacheName)).put(path, repaired.clone());
+      return repaired;
+    }
+  } catch (error) {
+    console.warn(`repairing the pinned copy of ${path}: ${describe(error)}`);
+  }
   return unavailable(`the pinned copy of ${path} was altered in this browser`);
 }
 

@@ -206,6 +206,26 @@ test("a form posted to the pinned origin from elsewhere loads none of the server
   await expect(alice.page.locator('body')).toHaveText('Conclave takes no form submissions.');
 });
 
+test('a pinned copy altered inside the browser is never served: the alarm, and the signed file again', async ({ newParticipant, request }) => {
+  const alice = await newParticipant('Alice', { pinsTheBuild: true });
+  await pinTheBuild(alice);
+
+  // What code that once ran in this origin (a hard reload's page) could do to the pin.
+  await alice.page.evaluate(async (marker) => {
+    const name = (await caches.keys()).find((key) => key.startsWith('conclave-build-'));
+    if (name === undefined) throw new Error('no pinned build in Cache Storage');
+    const cache = await caches.open(name);
+    const original = await cache.match('/app.js');
+    if (original === undefined) throw new Error('no pinned app.js');
+    await cache.put('/app.js', new Response(marker + (await original.text()), { headers: original.headers }));
+  }, tamperMarker('poisoned-cache/app.js'));
+  await alice.page.reload();
+
+  await expect(alice.page.getByTestId('integrity-alarm')).toContainText('/app.js');
+  await expect(alice.page.getByRole('button', { name: 'New meeting' })).toBeVisible();
+  expect((await tamperedRuns(request))['poisoned-cache/app.js'] ?? 0).toBe(0);
+});
+
 test('a replaced /sw.js raises the alarm on the page that sees it installed', async ({ newParticipant, request }) => {
   const alice = await newParticipant('Alice', { pinsTheBuild: true });
   await pinTheBuild(alice);
