@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use http_body_util::{BodyExt, Empty, Limited};
 use hyper::body::Bytes;
-use hyper::header::{HeaderMap, HOST};
+use hyper::header::{HeaderMap, HeaderName, HeaderValue, HOST};
 use hyper::{Request, StatusCode, Uri};
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
@@ -30,22 +30,39 @@ pub struct Fetched {
     pub body: Bytes,
 }
 
-/// Why a request got no answer.
-#[derive(Debug, thiserror::Error)]
+/// Why a request got no answer. Not an error type of its own: the crate's one error enum,
+/// `VerifyError`, carries it with the URL it is about.
+#[derive(Debug)]
+#[non_exhaustive]
 pub enum FetchError {
     /// The base URL is not `http://` or `https://` with a host.
-    #[error("{0} is not an http:// or https:// URL with a host")]
     BadUrl(String),
     /// No connection, TLS refused, or the answer was not HTTP/1.1.
-    #[error("{0}")]
     Transport(String),
     /// No answer within [`TIMEOUT`].
-    #[error("no answer within {} s", TIMEOUT.as_secs())]
     TimedOut,
     /// The body is larger than [`MAX_BODY`].
-    #[error("the answer is larger than {} MiB", MAX_BODY / 1024 / 1024)]
     TooLarge,
 }
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::BadUrl(url) => write!(f, "{url} is not an http:// or https:// URL with a host"),
+            Self::Transport(detail) => write!(f, "{detail}"),
+            Self::TimedOut => write!(f, "no answer within {} s", TIMEOUT.as_secs()),
+            Self::TooLarge => {
+                write!(
+                    f,
+                    "the answer is larger than {} MiB",
+                    MAX_BODY / 1024 / 1024
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for FetchError {}
 
 /// Where the server is: scheme, host and port, from the base URL.
 #[derive(Clone)]
@@ -94,20 +111,38 @@ impl Origin {
 
     /// `GET path`, answered whatever its status.
     pub async fn get(&self, path: &str) -> Result<Fetched, FetchError> {
-        tokio::time::timeout(TIMEOUT, self.get_now(path))
+        self.get_with_headers(path, &[]).await
+    }
+
+    /// `GET path` with the request headers `headers` besides `Host` (as a browser sends
+    /// `Service-Worker: script` when it fetches a worker's script), answered whatever its
+    /// status.
+    pub async fn get_with_headers(
+        &self,
+        path: &str,
+        headers: &[(HeaderName, HeaderValue)],
+    ) -> Result<Fetched, FetchError> {
+        tokio::time::timeout(TIMEOUT, self.get_now(path, headers))
             .await
             .map_err(|_| FetchError::TimedOut)?
     }
 
-    async fn get_now(&self, path: &str) -> Result<Fetched, FetchError> {
+    async fn get_now(
+        &self,
+        path: &str,
+        headers: &[(HeaderName, HeaderValue)],
+    ) -> Result<Fetched, FetchError> {
         let transport = |error: &dyn std::fmt::Display| FetchError::Transport(error.to_string());
         let tcp = TcpStream::connect((self.host.as_str(), self.port))
             .await
             .map_err(|e| transport(&e))?;
-        let request = Request::get(format!("{}{path}", self.prefix))
+        let mut request = Request::get(format!("{}{path}", self.prefix))
             .header(HOST, self.authority())
             .body(Empty::<Bytes>::new())
             .map_err(|e| transport(&e))?;
+        for (name, value) in headers {
+            request.headers_mut().append(name.clone(), value.clone());
+        }
         let response = if self.tls {
             let name = ServerName::try_from(self.host.clone()).map_err(|e| transport(&e))?;
             let tls = TlsConnector::from(tls_config()?)

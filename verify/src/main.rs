@@ -5,9 +5,11 @@
 //!   server's own, which proves only that the release is consistent);
 //! - every file the manifest lists is served with its hash and size, and `/` and `/m/{id}`
 //!   serve the manifest's `index.html`;
+//! - `/sw.js` is the manifest's both as a page fetches it and as the browser's update check
+//!   does (`Service-Worker: script`), which a server could answer otherwise;
 //! - the page's Content-Security-Policy is the manifest's (an SFU's WebSocket origin in
 //!   `connect-src` aside), and no answer carries `Clear-Site-Data`, which would erase the
-//!   browsers' pinned copy;
+//!   browsers' pinned copy (the paths a pinned page calls, `/healthz`, included);
 //! - with `--build DIR`, the served manifest is byte for byte the one of a local
 //!   reproducible build (`cargo xtask release`).
 //!
@@ -19,12 +21,13 @@ mod fetch;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use clap::Parser;
 use conclave_release::tree::{verify_release, SignatureCheck, INDEX_HTML, MANIFEST_FILE};
-use conclave_release::{build_id, grouped_build_id, Manifest};
+use conclave_release::{build_id, grouped_build_id, Manifest, Sha256Digest};
 use fetch::{FetchError, Fetched, Origin};
-use hyper::header::{HeaderName, CONTENT_SECURITY_POLICY};
+use hyper::header::{HeaderName, HeaderValue, CONTENT_SECURITY_POLICY};
 use hyper::StatusCode;
 
 /// The release files every served tree has besides its manifest.
@@ -36,6 +39,15 @@ const RELEASE_FILES: [&str; 3] = [
 /// A room path of the right shape: the server answers it with the app's page.
 const SOME_MEETING_PATH: &str = "/m/conclaveverify0000000";
 const CLEAR_SITE_DATA: HeaderName = HeaderName::from_static("clear-site-data");
+const SERVICE_WORKER: HeaderName = HeaderName::from_static("service-worker");
+const SEC_FETCH_DEST: HeaderName = HeaderName::from_static("sec-fetch-dest");
+/// Paths the service worker lets through to the server besides `/release/`: a pinned page
+/// calls them, so their answers could erase the pinned copy too.
+const PASS_THROUGH_PATHS: [&str; 1] = ["/healthz"];
+/// The service worker's script.
+const SERVICE_WORKER_PATH: &str = "/sw.js";
+/// How many scratch folder names [`Mirror::new`] tries.
+const MIRROR_ATTEMPTS: u32 = 16;
 
 #[derive(Parser)]
 #[command(name = "conclave-verify", version, about)]
@@ -106,22 +118,37 @@ fn main() -> ExitCode {
     }
 }
 
-/// Why the checks could not run at all.
+/// Why the checks could not run at all: the crate's one error type.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 enum VerifyError {
+    /// A request got no answer, or the base URL is not one.
     #[error("{url}: {source}")]
     Fetch {
+        /// The URL requested (or the base URL given).
         url: String,
+        /// Why there is no answer.
         #[source]
         source: FetchError,
     },
+    /// A release file is not served.
     #[error("{url}: answered {status}, so this server serves no signed release")]
-    NoRelease { url: String, status: StatusCode },
+    NoRelease {
+        /// The release file's URL.
+        url: String,
+        /// The status it was answered with.
+        status: StatusCode,
+    },
+    /// The served manifest is not a release manifest.
     #[error("the served manifest cannot be read: {0}")]
     Manifest(conclave_release::Error),
+    /// A local file or folder (the scratch copy, `--policy`, `--build`) cannot be read or
+    /// written.
     #[error("{}: {source}", .path.display())]
     Local {
+        /// The file or folder.
         path: PathBuf,
+        /// What the operating system said.
         #[source]
         source: std::io::Error,
     },
@@ -238,6 +265,38 @@ async fn verify(args: &Args) -> Result<Report, VerifyError> {
         }
         seen.push((path.to_owned(), fetched));
     }
+    for path in PASS_THROUGH_PATHS {
+        seen.push((path.to_owned(), get(&origin, path).await?));
+    }
+    // The browser fetches a worker's script for its update check with these headers; a
+    // server that answers that fetch with another /sw.js replaces the pinned worker.
+    let update_check_headers = [
+        (SERVICE_WORKER, HeaderValue::from_static("script")),
+        (SEC_FETCH_DEST, HeaderValue::from_static("serviceworker")),
+    ];
+    let worker = manifest.files.get(SERVICE_WORKER_PATH);
+    for (how, headers) in [
+        ("", &update_check_headers[..0]),
+        (" with Service-Worker: script", &update_check_headers[..]),
+    ] {
+        let fetched = origin
+            .get_with_headers(SERVICE_WORKER_PATH, headers)
+            .await
+            .map_err(|source| VerifyError::Fetch {
+                url: origin.url(SERVICE_WORKER_PATH),
+                source,
+            })?;
+        let same = worker.is_some_and(|entry| {
+            fetched.status == StatusCode::OK
+                && u64::try_from(fetched.body.len()).is_ok_and(|size| size == entry.size)
+                && Sha256Digest::of(&fetched.body) == entry.sha256
+        });
+        report.check(
+            same,
+            format!("{SERVICE_WORKER_PATH}{how} serves the manifest's {SERVICE_WORKER_PATH}"),
+        );
+        seen.push((format!("{SERVICE_WORKER_PATH}{how}"), fetched));
+    }
     let erasing: Vec<&str> = seen
         .iter()
         .filter(|(_, fetched)| fetched.headers.contains_key(CLEAR_SITE_DATA))
@@ -301,18 +360,19 @@ struct Mirror {
 }
 
 impl Mirror {
+    /// A new scratch folder in the temporary folder, made by this process (never one that
+    /// existed: another user could have made it, or a link to elsewhere) and private to it.
     fn new() -> Result<Self, VerifyError> {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|elapsed| elapsed.subsec_nanos())
-            .unwrap_or_default();
-        let dir =
-            std::env::temp_dir().join(format!("conclave-verify-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|source| VerifyError::Local {
-            path: dir.clone(),
-            source,
-        })?;
-        Ok(Self { dir })
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let names = (0..MIRROR_ATTEMPTS).map(|_| {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|elapsed| elapsed.subsec_nanos())
+                .unwrap_or_default();
+            let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+            format!("conclave-verify-{}-{nanos}-{count}", std::process::id())
+        });
+        create_private_dir(&std::env::temp_dir(), names).map(|dir| Self { dir })
     }
 
     fn dir(&self) -> &Path {
@@ -338,6 +398,33 @@ impl Mirror {
     }
 }
 
+/// Makes the first of `names` in `parent` that does not exist yet, as a new folder only its
+/// owner may enter (mode 0700); an existing file, folder or link of that name is left alone
+/// and the next name tried.
+fn create_private_dir(
+    parent: &Path,
+    names: impl IntoIterator<Item = String>,
+) -> Result<PathBuf, VerifyError> {
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    let mut taken = None;
+    for name in names {
+        let dir = parent.join(name);
+        match builder.create(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(source) if source.kind() == std::io::ErrorKind::AlreadyExists => {
+                taken = Some(VerifyError::Local { path: dir, source });
+            }
+            Err(source) => return Err(VerifyError::Local { path: dir, source }),
+        }
+    }
+    Err(taken.unwrap_or_else(|| VerifyError::Local {
+        path: parent.to_owned(),
+        source: std::io::Error::other("no scratch folder name to try"),
+    }))
+}
+
 impl Drop for Mirror {
     fn drop(&mut self) {
         // A scratch copy of public files: nothing to keep if removing it fails.
@@ -348,6 +435,34 @@ impl Drop for Mirror {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_scratch_folder_is_new_and_private() {
+        let parent =
+            std::env::temp_dir().join(format!("conclave-verify-test-{}", std::process::id()));
+        std::fs::create_dir_all(&parent).unwrap();
+        // Made beforehand, as another user could: never used, never changed.
+        std::fs::create_dir(parent.join("taken")).unwrap();
+        std::fs::write(parent.join("taken/planted"), "x").unwrap();
+        let made = create_private_dir(&parent, ["taken".to_owned(), "free".to_owned()]).unwrap();
+        assert_eq!(made, parent.join("free"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&made).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700);
+        }
+        assert!(matches!(
+            create_private_dir(&parent, ["taken".to_owned()]),
+            Err(VerifyError::Local { ref source, .. })
+                if source.kind() == std::io::ErrorKind::AlreadyExists
+        ));
+        assert!(parent.join("taken/planted").is_file());
+        std::fs::remove_dir_all(&parent).unwrap();
+
+        let (a, b) = (Mirror::new().unwrap(), Mirror::new().unwrap());
+        assert_ne!(a.dir(), b.dir());
+    }
 
     #[test]
     fn only_websocket_origins_may_be_added_to_the_policy() {
