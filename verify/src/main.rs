@@ -52,7 +52,7 @@ const MIRROR_ATTEMPTS: u32 = 16;
 #[derive(Parser)]
 #[command(name = "conclave-verify", version, about)]
 struct Args {
-    /// The server's address, e.g. https://meet.example.org
+    /// The server's address, e.g. `https://meet.example.org`
     url: String,
     /// A policy.json you trust (from the vendor or your auditor); without it, the
     /// server's own policy is used.
