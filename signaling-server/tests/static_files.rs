@@ -6,9 +6,12 @@ mod common;
 use common::{http, TestServer, APP_JS, INDEX_HTML, WASM};
 use conclave_protocol::CreatedRoom;
 
+/// The base policy: this tree has no release manifest, whose policy would add the import
+/// map's hash (the e2e suite's `conclave-verify` test checks that one).
 const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
 img-src 'self' data: blob:; media-src 'self' blob: mediastream:; connect-src 'self'; \
-worker-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+worker-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; frame-src 'none'; \
+form-action 'none'";
 
 fn assert_security_headers(response: &common::HttpResponse) {
     assert_eq!(response.header("content-security-policy"), Some(CSP));
