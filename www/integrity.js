@@ -15,7 +15,7 @@ export {};
 
 // The formats (docs/RELEASES.md, "What the page is told"; fixed). sw.js declares the same.
 /**
- * @typedef {{ at: number, kind: 'tampered-file' | 'refused-update' | 'guard-replaced',
+ * @typedef {{ at: number, kind: 'tampered-file' | 'refused-update' | 'guard-replaced' | 'pin-erased',
  *   path?: string, reason?: 'unsigned' | 'unknown-policy' | 'rollback' | 'bad-file' | 'malformed' }} Alarm
  * @typedef {{ id: string, version: string, serial: number, commit: string, signers: string[],
  *   threshold: number, keys: number, testHooks: boolean }} BuildInfo
@@ -40,6 +40,8 @@ const PIN_KEY = 'pin';
 const STATUS_TIMEOUT_MS = 10_000;
 /** How long the worker may take to judge a new /sw.js (it may first download a whole build). */
 const GUARD_TIMEOUT_MS = 120_000;
+/** How often a pinned page looks whether its worker's registration is still there. */
+const REGISTRATION_CHECK_MS = 5_000;
 
 /** What this page knows; `publish()` makes the Status from it. */
 const state = {
@@ -99,6 +101,7 @@ async function start() {
         } else {
           state.fromWorker = status;
           setMode(status.mode === 'pinned' ? 'pinned' : 'unpinned', status.mode === 'pinned' ? null : status.reason);
+          if (status.mode === 'pinned') watchTheRegistration(container);
         }
       }, failed);
     }
@@ -289,6 +292,29 @@ async function readStoredPin() {
     console.warn(`Conclave: the stored pin could not be read: ${describe(error)}`);
     return null;
   }
+}
+
+/**
+ * While a pinned page is open, its worker's registration must stay: `Clear-Site-Data` on
+ * any answer of the server (or someone clearing this site's data) removes it with the
+ * pin, and the next load would be a first visit. Looked at every few seconds and whenever the
+ * page is shown again; the alarm stays on this page (the pin that would keep it is gone).
+ * @param {ServiceWorkerContainer} container
+ */
+function watchTheRegistration(container) {
+  let erased = false;
+  const look = async () => {
+    if (erased) return;
+    const registration = await container.getRegistration('/');
+    if (registration?.active != null) return;
+    erased = true;
+    clearInterval(timer);
+    raiseAlarm({ at: Date.now(), kind: 'pin-erased' });
+  };
+  const timer = setInterval(() => look().catch(failed), REGISTRATION_CHECK_MS);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') look().catch(failed);
+  });
 }
 
 /**

@@ -766,6 +766,7 @@ function isObject(value) {
 async function cacheBuild(release, csp, { isNew, onlyMissing = false }) {
   const cacheName = BUILD_CACHE_PREFIX + release.id;
   const cache = await caches.open(cacheName);
+  filling.add(release.id);
   try {
     await forEachLimited(Object.entries(release.manifest.files), async ([path, entry]) => {
       if (onlyMissing && (await cache.match(path)) !== undefined) return;
@@ -775,8 +776,25 @@ async function cacheBuild(release, csp, { isNew, onlyMissing = false }) {
   } catch (error) {
     if (isNew) await caches.delete(cacheName);
     throw error;
+  } finally {
+    filling.delete(release.id);
   }
   manifestOfBuild.set(release.id, release.manifest);
+}
+
+/** Builds this worker is downloading: never pruned meanwhile. @type {Set<string>} */
+const filling = new Set();
+
+/**
+ * Whether the cache of build `id` holds every file of `manifest` (a cache can lose entries:
+ * storage pressure, another worker's pruning).
+ * @param {string} id
+ * @param {Manifest} manifest
+ */
+async function isComplete(id, manifest) {
+  const cache = await caches.open(BUILD_CACHE_PREFIX + id);
+  const held = new Set((await cache.keys()).map((request) => new URL(request.url).pathname));
+  return Object.keys(manifest.files).every((path) => held.has(path));
 }
 
 /**
@@ -873,7 +891,9 @@ async function pruneCaches(pin) {
   const liveIds = new Set(live.map((client) => client.id));
   for (const clientId of buildOfClient.keys()) if (!liveIds.has(clientId)) buildOfClient.delete(clientId);
   if (live.some((client) => client.type === 'window' && !buildOfClient.has(client.id))) return;
-  await deleteCachesExcept(new Set([pin.current, ...(pin.staged ? [pin.staged.id] : []), ...buildOfClient.values()]));
+  await deleteCachesExcept(
+    new Set([pin.current, ...(pin.staged ? [pin.staged.id] : []), ...buildOfClient.values(), ...filling]),
+  );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -971,6 +991,16 @@ async function stage(release) {
  * @returns {Promise<PinRecord | null>}
  */
 async function promoteStaged() {
+  const before = await readPin();
+  if (before?.staged != null && !(await isComplete(before.staged.id, parseManifest(before.staged.manifest)))) {
+    // Never switch to a build this browser no longer fully holds: drop it, the next check
+    // downloads it again.
+    console.warn(`Conclave's service worker: staged build ${before.staged.id} is incomplete; kept ${before.current}`);
+    const droppedId = before.staged.id;
+    const kept = await changePin((pin) => (pin !== null && pin.staged?.id === droppedId ? { ...pin, staged: null } : null));
+    remember(kept);
+    return kept;
+  }
   let promoted = false;
   const pin = await changePin((before) => {
     if (before?.staged == null) return null;

@@ -182,6 +182,7 @@ impl IntegrityAlarm {
             }
             AlarmKind::RefusedUpdate => "integrity-alarm-refused-update",
             AlarmKind::GuardReplaced => "integrity-alarm-guard-replaced",
+            AlarmKind::PinErased => "integrity-alarm-pin-erased",
             AlarmKind::Other => "integrity-alarm-other",
         }
     }
@@ -200,8 +201,11 @@ pub enum AlarmKind {
     TamperedFile,
     /// It offered an update that is not a valid successor ([`RefusalReason`]).
     RefusedUpdate,
-    /// It replaced the service worker that guards the code, or erased the pin.
+    /// It replaced the service worker that guards the code.
     GuardReplaced,
+    /// The pin was erased while a pinned page was open (`Clear-Site-Data`, or the site's
+    /// data cleared): the next load trusts the server as a first visit does.
+    PinErased,
     /// An alarm this version does not know, or could not read.
     #[serde(other)]
     Other,
@@ -214,6 +218,7 @@ impl AlarmKind {
             AlarmKind::TamperedFile => "tampered-file",
             AlarmKind::RefusedUpdate => "refused-update",
             AlarmKind::GuardReplaced => "guard-replaced",
+            AlarmKind::PinErased => "pin-erased",
             AlarmKind::Other => "unknown-alarm",
         }
     }
@@ -721,6 +726,7 @@ mod tests {
             AlarmKind::TamperedFile,
             AlarmKind::RefusedUpdate,
             AlarmKind::GuardReplaced,
+            AlarmKind::PinErased,
             AlarmKind::Other,
         ]
         .map(|kind| alarm(kind).message_id())

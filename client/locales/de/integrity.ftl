@@ -10,6 +10,7 @@ integrity-alarm-refused-update = Dieser Server hat Code angeboten, der keine sig
 integrity-alarm-rollback = Dieser Server hat eine ältere Conclave-Version angeboten als die, die Sie verwenden; sie könnte längst behobene Schwachstellen zurückbringen. Conclave hat sie abgelehnt.
 integrity-alarm-guard-replaced = Dieser Server hat möglicherweise den Codewächter von Conclave ersetzt.
 integrity-alarm-guard-replaced-detail = Der Wächter prüft jede Datei gegen die signierte Version: Was dieser Browser als Nächstes lädt, wird womöglich nicht geprüft.
+integrity-alarm-pin-erased = Die festgehaltene Kopie von Conclave in diesem Browser wurde gelöscht, während diese Seite offen war: von diesem Server oder durch das Löschen der Daten dieser Website. Der nächste Besuch vertraut dem Server wieder wie ein erster Besuch.
 integrity-alarm-other = Der Codewächter von Conclave hat eine Warnung ausgelöst, die diese Version nicht benennen kann.
 integrity-alarm-still-running = Sie verwenden weiterhin den signierten Build { $build }, in diesem Browser festgehalten seit dem { $date }.
 integrity-alarm-still-running-undated = Sie verwenden weiterhin den signierten Build { $build }.

@@ -10,6 +10,7 @@ integrity-alarm-refused-update = This server offered code that is not a signed C
 integrity-alarm-rollback = This server offered an older Conclave release than the one you run, which could bring back flaws fixed since. Conclave refused it.
 integrity-alarm-guard-replaced = This server may have replaced Conclave's code guard.
 integrity-alarm-guard-replaced-detail = The guard checks every file against the signed release: what this browser loads next may not be checked.
+integrity-alarm-pin-erased = This browser's pinned copy of Conclave was erased while this page was open: by this server, or by clearing this site's data. The next visit trusts the server again, as a first visit does.
 integrity-alarm-other = Conclave's code guard raised a warning that this version cannot name.
 integrity-alarm-still-running = You are still running signed build { $build }, pinned on { $date }.
 integrity-alarm-still-running-undated = You are still running signed build { $build }.

@@ -10,6 +10,7 @@ integrity-alarm-refused-update = Ce serveur a proposé du code qui n’est pas u
 integrity-alarm-rollback = Ce serveur a proposé une version de Conclave plus ancienne que celle que vous utilisez, qui pourrait réintroduire des failles corrigées depuis. Conclave l’a refusée.
 integrity-alarm-guard-replaced = Ce serveur a peut-être remplacé le gardien du code de Conclave.
 integrity-alarm-guard-replaced-detail = Le gardien vérifie chaque fichier par rapport à la version signée : ce que ce navigateur chargera ensuite pourrait ne pas être vérifié.
+integrity-alarm-pin-erased = La copie de Conclave conservée par ce navigateur a été effacée pendant que cette page était ouverte : par ce serveur, ou en effaçant les données de ce site. La prochaine visite fera de nouveau confiance au serveur, comme une première visite.
 integrity-alarm-other = Le gardien du code de Conclave a émis un avertissement que cette version ne sait pas nommer.
 integrity-alarm-still-running = Vous utilisez toujours le build signé { $build }, conservé par ce navigateur depuis le { $date }.
 integrity-alarm-still-running-undated = Vous utilisez toujours le build signé { $build }.

@@ -145,6 +145,33 @@ test('a new release signed under the pinned policy is taken up on the next load'
   await expect(alice.page.getByTestId('integrity-alarm')).toHaveCount(0);
 });
 
+test('a staged release whose copy lost a file is not switched to: the pinned build runs, and the next check fetches it again', async ({ newParticipant, request }) => {
+  const alice = await newParticipant('Alice', { pinsTheBuild: true });
+  await pinTheBuild(alice);
+  const next = newRelease({
+    signers: ['test-vendor', 'test-auditor'],
+    change: (tree) => fs.appendFileSync(path.join(tree, 'favicon.svg'), '<!-- a release that loses a file -->\n'),
+  });
+  await serveOverlay(request, next);
+  await alice.page.reload();
+  await alice.page.getByRole('button', { name: 'About this build' }).click();
+  await expect(alice.page.getByTestId('staged-build')).toContainText(grouped(buildIdOf(next)).slice(0, 19));
+  await alice.page.keyboard.press('Escape');
+
+  // Storage pressure, or another worker's pruning: the staged copy loses a file.
+  await alice.page.evaluate(async (id) => {
+    await (await caches.open(`conclave-build-${id}`)).delete('/favicon.svg');
+  }, buildIdOf(next));
+  await alice.page.reload();
+  expect(await buildShown(alice)).toBe(grouped(signedBuild));
+  // That load's check staged it again, whole: the next load runs it.
+  await alice.page.getByRole('button', { name: 'About this build' }).click();
+  await expect(alice.page.getByTestId('staged-build')).toContainText(grouped(buildIdOf(next)).slice(0, 19));
+  await alice.page.keyboard.press('Escape');
+  await alice.page.reload();
+  expect(await buildShown(alice)).toBe(grouped(buildIdOf(next)));
+});
+
 for (const { what, signers } of [
   { what: 'a key the pinned policy does not know', signers: ['test-rogue'] as const },
   { what: 'fewer keys than the policy requires', signers: ['test-vendor'] as const },
@@ -224,6 +251,17 @@ test('a pinned copy altered inside the browser is never served: the alarm, and t
   await expect(alice.page.getByTestId('integrity-alarm')).toContainText('/app.js');
   await expect(alice.page.getByRole('button', { name: 'New meeting' })).toBeVisible();
   expect((await tamperedRuns(request))['poisoned-cache/app.js'] ?? 0).toBe(0);
+});
+
+test('a pinned page whose copy is erased while it is open says so', async ({ newParticipant }) => {
+  const alice = await newParticipant('Alice', { pinsTheBuild: true });
+  await pinTheBuild(alice);
+
+  // What the server's Clear-Site-Data ("storage") does to the registration.
+  await alice.page.evaluate(async () => {
+    await (await navigator.serviceWorker.getRegistration('/'))?.unregister();
+  });
+  await expect(alice.page.getByTestId('integrity-alarm')).toContainText('pinned copy of Conclave was erased');
 });
 
 test('a replaced /sw.js raises the alarm on the page that sees it installed', async ({ newParticipant, request }) => {
