@@ -47,23 +47,28 @@ pub fn run(
     args: &[&OsStr],
     envs: &[(&str, &OsStr)],
 ) -> Result<(), Failure> {
-    let what = describe(program, args);
-    let started = Instant::now();
-    let status = Command::new(program)
+    let mut child = Command::new(program);
+    child
         .args(args)
         .envs(envs.iter().map(|(k, v)| (*k, *v)))
-        .current_dir(dir)
-        .status()
-        .map_err(|error| Failure::Command {
-            what: what.clone(),
-            detail: format!("could not start: {error}"),
-        })?;
+        .current_dir(dir);
+    run_prepared(child, &describe(program, args))
+}
+
+/// Runs `child` (set up by the caller: environment, folder), printing how long it took;
+/// fails on a non-zero exit. `what` names it in the output.
+pub fn run_prepared(mut child: Command, what: &str) -> Result<(), Failure> {
+    let started = Instant::now();
+    let status = child.status().map_err(|error| Failure::Command {
+        what: what.to_owned(),
+        detail: format!("could not start: {error}"),
+    })?;
     if status.success() {
         println!("    ({what}: {:.1} s)", started.elapsed().as_secs_f64());
         Ok(())
     } else {
         Err(Failure::Command {
-            what,
+            what: what.to_owned(),
             detail: format!("exited with {status}"),
         })
     }
@@ -83,7 +88,17 @@ pub fn cargo_with_env(dir: &Path, args: &[&str], envs: &[(&str, &OsStr)]) -> Res
 
 /// Runs a command and returns its standard output, or `None` if it cannot run or fails.
 pub fn output_of(program: &str, args: &[&str]) -> Option<String> {
-    let output = Command::new(program).args(args).output().ok()?;
+    output_of_command(Command::new(program).args(args))
+}
+
+/// The standard output of `program args` run in `dir`, or `None` if it cannot run or
+/// fails.
+pub fn output_in(dir: &Path, program: &OsStr, args: &[&str]) -> Option<String> {
+    output_of_command(Command::new(program).args(args).current_dir(dir))
+}
+
+fn output_of_command(command: &mut Command) -> Option<String> {
+    let output = command.output().ok()?;
     output
         .status
         .success()
@@ -96,7 +111,8 @@ pub fn on_path(program: &str) -> bool {
         .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
-fn describe(program: &OsStr, args: &[&OsStr]) -> String {
+/// `program args` as one line, for the output.
+pub fn describe(program: &OsStr, args: &[&OsStr]) -> String {
     let mut text = program.to_string_lossy().into_owned();
     for arg in args {
         text.push(' ');

@@ -113,7 +113,7 @@ impl BuildEnvironment {
             child.env_remove(name);
         }
         child.envs(self.set.iter().map(|(name, value)| (*name, value)));
-        run_timed(child, &describe(program, args))
+        command::run_prepared(child, &command::describe(program, args))
     }
 
     /// Runs `cargo args` in `dir` in this environment.
@@ -136,17 +136,20 @@ impl SourceFacts {
     /// The facts of the checkout at `root`; a tree that is not a git checkout has commit 40
     /// zeros and date 0.
     fn of(root: &Path) -> Result<Self, Failure> {
-        let commit = output_in(root, OsStr::new("git"), &["rev-parse", "HEAD"])
+        let commit = command::output_in(root, OsStr::new("git"), &["rev-parse", "HEAD"])
             .map(|commit| commit.trim().to_owned())
             .filter(|commit| commit.len() == 40)
             .unwrap_or_else(|| "0".repeat(40));
         let source_date = commit_time(root);
-        let rustc = output_in(root, OsStr::new("rustc"), &["-V"])
+        let rustc = command::output_in(root, OsStr::new("rustc"), &["-V"])
             .map(|version| version.trim().to_owned())
             .ok_or_else(|| Failure::Missing("`rustc -V` does not run".to_owned()))?;
-        let wasm_bindgen = output_in(root, setup::wasm_bindgen_path().as_os_str(), &["--version"])
-            .and_then(|text| text.split_whitespace().nth(1).map(str::to_owned))
-            .ok_or_else(|| Failure::Missing("`wasm-bindgen --version` does not run".to_owned()))?;
+        let wasm_bindgen =
+            command::output_in(root, setup::wasm_bindgen_path().as_os_str(), &["--version"])
+                .and_then(|text| text.split_whitespace().nth(1).map(str::to_owned))
+                .ok_or_else(|| {
+                    Failure::Missing("`wasm-bindgen --version` does not run".to_owned())
+                })?;
         Ok(Self {
             commit,
             source_date,
@@ -160,7 +163,7 @@ impl SourceFacts {
 /// checkout): a release's `source_date`, the least serial of a bundle ([`bundle_serial`]),
 /// and `SOURCE_DATE_EPOCH`.
 pub fn commit_time(root: &Path) -> u64 {
-    output_in(root, OsStr::new("git"), &["log", "-1", "--format=%ct"])
+    command::output_in(root, OsStr::new("git"), &["log", "-1", "--format=%ct"])
         .and_then(|date| date.trim().parse().ok())
         .unwrap_or(0)
 }
@@ -187,7 +190,7 @@ impl ReleaseTool {
 
     /// Runs it and returns its standard output.
     fn output(&self, args: &[&OsStr]) -> Result<String, Failure> {
-        let what = describe(self.binary.as_os_str(), args);
+        let what = command::describe(self.binary.as_os_str(), args);
         let output = Command::new(&self.binary)
             .args(args)
             .current_dir(&self.root)
@@ -609,7 +612,7 @@ fn list_files(dir: &Path) -> Result<std::collections::BTreeSet<String>, Failure>
 
 /// The files of `www/` that git tracks, relative to `www/`.
 fn committed_www_files(root: &Path) -> Result<Vec<PathBuf>, Failure> {
-    let listing = output_in(root, OsStr::new("git"), &["ls-files", "-z", "www"])
+    let listing = command::output_in(root, OsStr::new("git"), &["ls-files", "-z", "www"])
         .ok_or_else(|| Failure::Missing("a release is built from a git checkout".to_owned()))?;
     Ok(listing
         .split('\0')
@@ -620,7 +623,7 @@ fn committed_www_files(root: &Path) -> Result<Vec<PathBuf>, Failure> {
 
 /// Refuses any compiler but [`RELEASE_RUSTC_VERSION`].
 fn require_release_compiler(root: &Path) -> Result<(), Failure> {
-    let version = output_in(root, OsStr::new("rustc"), &["-V"]).unwrap_or_default();
+    let version = command::output_in(root, OsStr::new("rustc"), &["-V"]).unwrap_or_default();
     if version.split_whitespace().nth(1) == Some(RELEASE_RUSTC_VERSION) {
         Ok(())
     } else {
@@ -635,7 +638,7 @@ fn require_release_compiler(root: &Path) -> Result<(), Failure> {
 
 /// Refuses a checkout with changed or untracked files: the release must be the commit.
 fn require_clean_checkout(root: &Path) -> Result<(), Failure> {
-    let status = output_in(root, OsStr::new("git"), &["status", "--porcelain"])
+    let status = command::output_in(root, OsStr::new("git"), &["status", "--porcelain"])
         .ok_or_else(|| Failure::Missing("a release is built from a git checkout".to_owned()))?;
     if status.trim().is_empty() {
         Ok(())
@@ -656,47 +659,6 @@ fn print_next_steps(out: &Path, policy: &Path) {
         out.display(),
         policy.display()
     );
-}
-
-/// Runs `child`, printing how long it took; fails on a non-zero exit.
-fn run_timed(mut child: Command, what: &str) -> Result<(), Failure> {
-    let started = Instant::now();
-    let status = child.status().map_err(|error| Failure::Command {
-        what: what.to_owned(),
-        detail: format!("could not start: {error}"),
-    })?;
-    if status.success() {
-        println!("    ({what}: {:.1} s)", started.elapsed().as_secs_f64());
-        Ok(())
-    } else {
-        Err(Failure::Command {
-            what: what.to_owned(),
-            detail: format!("exited with {status}"),
-        })
-    }
-}
-
-fn describe(program: &OsStr, args: &[&OsStr]) -> String {
-    let mut text = program.to_string_lossy().into_owned();
-    for arg in args {
-        text.push(' ');
-        text.push_str(&arg.to_string_lossy());
-    }
-    text
-}
-
-/// The standard output of `program args` run in `dir`, or `None` if it cannot run or
-/// fails.
-fn output_in(dir: &Path, program: &OsStr, args: &[&str]) -> Option<String> {
-    let output = Command::new(program)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 #[cfg(test)]
