@@ -13,8 +13,23 @@ const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Crates that are also built for the browser, so clippy checks them for wasm32 too.
 const WASM_CRATES: &[&str] = &["crypto-wasm", "conclave-client"];
 
-/// The cargo-fuzz targets in `crypto-wasm/fuzz`, each with a committed corpus.
-const FUZZ_TARGETS: &[&str] = &["header_parse", "unprotect", "frame_layout"];
+/// The cargo-fuzz crates (each outside the workspace) and their targets, each target with a
+/// committed corpus in `corpus/<target>`.
+const FUZZ_TARGETS: &[(&str, &[&str])] = &[
+    (
+        "crypto-wasm/fuzz",
+        &["header_parse", "unprotect", "frame_layout"],
+    ),
+    (
+        "release/fuzz",
+        &[
+            "manifest_parse",
+            "policy_parse",
+            "signatures_parse",
+            "template_recover",
+        ],
+    ),
+];
 
 /// Runs every suite; stops at the first failure.
 pub fn run_all() -> Result<(), Failure> {
@@ -147,7 +162,7 @@ fn dependency_policy(root: &Path) -> Result<(), Failure> {
     )
 }
 
-/// Builds the fuzz targets (a crate outside the workspace) and runs each over its committed
+/// Builds the fuzz targets (crates outside the workspace) and runs each over its committed
 /// corpus once, without fuzzing: they still build, and no past crasher crashes again.
 /// Needs the nightly toolchain (skipped, with the reason, without it) and cargo-fuzz
 /// (installed when missing). A debug build: the corpus is small, compiling is what costs.
@@ -165,18 +180,20 @@ fn fuzz_corpus_replay(root: &Path) -> Result<(), Failure> {
         command::step("install cargo-fuzz");
         command::cargo(root, &["install", "--locked", "cargo-fuzz"])?;
     }
-    let fuzz_dir = root.join("crypto-wasm/fuzz");
     // The rustup proxy, not `$CARGO`: only the proxy understands `+nightly`.
     let cargo = OsStr::new("cargo");
     let env = [("PATH", path.as_os_str())];
     let build = ["+nightly", "fuzz", "build", "--dev"].map(OsStr::new);
-    command::run(&fuzz_dir, cargo, &build, &env)?;
-    for target in FUZZ_TARGETS {
-        let corpus = format!("corpus/{target}");
-        let args = [
-            "+nightly", "fuzz", "run", "--dev", target, &corpus, "--", "-runs=0",
-        ];
-        command::run(&fuzz_dir, cargo, &args.map(OsStr::new), &env)?;
+    for (crate_dir, targets) in FUZZ_TARGETS {
+        let fuzz_dir = root.join(crate_dir);
+        command::run(&fuzz_dir, cargo, &build, &env)?;
+        for target in *targets {
+            let corpus = format!("corpus/{target}");
+            let args = [
+                "+nightly", "fuzz", "run", "--dev", target, &corpus, "--", "-runs=0",
+            ];
+            command::run(&fuzz_dir, cargo, &args.map(OsStr::new), &env)?;
+        }
     }
     Ok(())
 }
