@@ -18,7 +18,14 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
     ("janus", "janus"),
     // The second browser of the Playwright suite (driven by puppeteer-core over WebDriver BiDi).
     ("firefox-esr", "firefox-esr"),
+    // The TURN server of the relay-only suites (e2e-tests/support/coturn.ts).
+    ("coturn", "turnserver"),
 ];
+
+/// Debian services that come with [`TEST_PACKAGES`] but must not run: the suites start
+/// their own, inside a private network namespace. Debian's coturn unit would serve
+/// /etc/turnserver.conf, which asks for no authentication: an open relay.
+const SERVICES_NOT_WANTED: &[&str] = &["coturn"];
 
 /// The wasm32 target and the `wasm-bindgen` CLI of exactly the pinned crate version.
 pub fn ensure_wasm_toolchain(root: &Path) -> Result<(), Failure> {
@@ -88,6 +95,7 @@ pub fn ensure_test_packages(root: &Path) -> Result<(), Failure> {
             &args,
             &[("DEBIAN_FRONTEND", OsStr::new("noninteractive"))],
         )?;
+        stop_unwanted_services(root)?;
     }
     for program in ["node", "npm", "unshare"] {
         if !command::on_path(program) {
@@ -95,6 +103,24 @@ pub fn ensure_test_packages(root: &Path) -> Result<(), Failure> {
                 "`{program}` is needed for the Playwright suite (Node.js 18 or newer with npm; unshare from util-linux)"
             )));
         }
+    }
+    Ok(())
+}
+
+/// Stops and disables [`SERVICES_NOT_WANTED`] where systemd runs (elsewhere Debian's
+/// policy or a missing init started nothing).
+fn stop_unwanted_services(root: &Path) -> Result<(), Failure> {
+    if !Path::new("/run/systemd/system").is_dir() {
+        return Ok(());
+    }
+    for service in SERVICES_NOT_WANTED {
+        command::step(&format!("stop and disable Debian's {service} service"));
+        command::run(
+            root,
+            OsStr::new("systemctl"),
+            &["disable", "--now", service].map(OsStr::new),
+            &[],
+        )?;
     }
     Ok(())
 }
