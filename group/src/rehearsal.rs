@@ -61,6 +61,7 @@ pub fn rehearse_join(frame_suite: FrameSuite, now_ms: u64) -> Result<(), GroupEr
             join_challenge,
         },
         ice_servers: Vec::new(),
+        hold_token: None,
     };
     deliver(
         &mut host_group,

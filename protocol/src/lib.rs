@@ -257,6 +257,18 @@ pub struct CreatedRoom {
     pub room_id: RoomId,
 }
 
+/// A room-bound credential to hold one room again (see [`ServerMessage::Joined`]). It
+/// opens nothing but `PUT /api/rooms/{id}` for its own room; its `Debug` hides it anyway.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct HoldToken(pub String);
+
+impl fmt::Debug for HoldToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("HoldToken(<redacted>)")
+    }
+}
+
 /// Body of an HTTP error reply from the server's JSON API (for example `POST /api/rooms`
 /// answered with 503 when the server already holds its maximum number of rooms).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -275,6 +287,10 @@ pub enum ApiErrorCode {
     TooManyRooms,
     /// The server already serves its maximum number of connections; try again later.
     ServerBusy,
+    /// The server lets only holders of a creation credential (its shared secret, or a
+    /// token its operator's portal signed) create or hold rooms, and the request carried
+    /// none, a wrong one or an expired one (the message says which).
+    CreationNotAllowed,
 }
 
 /// Messages a client sends to the server.
@@ -478,6 +494,12 @@ pub enum ServerMessage {
         /// minted for this participant, time-limited).
         #[serde(default)]
         ice_servers: Vec<IceServer>,
+        /// On a server where only invited organisers may create rooms: the credential that
+        /// lets this room, and no other, be held again (`PUT /api/rooms/{id}` with
+        /// `Authorization: Bearer TOKEN`) after the server restarted. Absent on an open
+        /// server.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hold_token: Option<HoldToken>,
     },
     /// The room on the SFU exists (again): connect to it, or reconnect after losing it.
     /// Sent after `joined` in SFU modes, and again to everyone after the server had to

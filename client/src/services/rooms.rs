@@ -38,6 +38,10 @@ impl RoomApiError {
                 code: ApiErrorCode::ServerBusy,
                 ..
             }) => t.get("room-error-server-busy"),
+            RoomApiError::Refused(ApiError {
+                code: ApiErrorCode::CreationNotAllowed,
+                ..
+            }) => t.get("room-error-creation-not-allowed"),
             RoomApiError::Status(status) => {
                 t.with("room-error-status", &[("code", u32::from(*status).into())])
             }

@@ -297,6 +297,8 @@ impl<P: Clone> Rooms<P> {
                 you,
                 context.unix_now,
             ),
+            // The caller, which knows the server's creation policy, fills it in.
+            hold_token: None,
         };
         let (sfu_command, sfu_notice) = match &self.media.sfu {
             Some(endpoint) => {

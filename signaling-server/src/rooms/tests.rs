@@ -53,6 +53,7 @@ fn joiners_get_ids_from_one_and_see_who_is_there() {
             media_mode: MediaMode::Mesh,
             ice_servers: Vec::new(),
             group: GroupStatus::default(),
+            hold_token: None,
         }
     );
 
@@ -449,6 +450,7 @@ mod in_sfu_mode {
                     url: "wss://janus.example.org/ws".into(),
                     api_secret: None,
                     admin_key: None,
+                    trust: Default::default(),
                 })),
                 ice_servers: Vec::new(),
                 turn: Some(turn),
