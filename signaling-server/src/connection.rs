@@ -28,6 +28,7 @@ use tokio::time::{timeout, timeout_at};
 
 use crate::delivery_service::CommitRequest;
 use crate::error::{api_error, Error};
+use crate::metrics::LeaveReason;
 use crate::peer::{carry_out, deliver_all, Close, Outbound, PeerHandle};
 use crate::rooms::JoinContext;
 use crate::sfu::random_room_spec;
@@ -90,11 +91,11 @@ async fn serve_socket(
         me,
         joined: None,
     };
-    let ending = tokio::select! {
-        ending = session.read_incoming(&mut stream) => Some(ending),
-        () = &mut writer => None,
+    let (ending, reason) = tokio::select! {
+        ending = session.read_incoming(&mut stream) => (Some(ending), reader_leave_reason(ending)),
+        sent = &mut writer => (None, writer_leave_reason(sent)),
     };
-    session.leave_room();
+    session.leave_room(reason);
     let Some(Some(close)) = ending else {
         return;
     };
@@ -222,7 +223,11 @@ impl Session {
                     fresh_sfu_room: random_room_spec,
                 };
                 let mut rooms = self.state.rooms();
-                let joined = rooms.join(room, self.me.clone(), context)?;
+                let mut joined = rooms.join(room, self.me.clone(), context)?;
+                // The rooms know nothing of the creation policy; the hold token is its own.
+                if let ServerMessage::Joined { hold_token, .. } = &mut joined.reply {
+                    *hold_token = self.state.room_creation().hold_token(room);
+                }
                 // Queued under the lock, so `joined` (then the SFU room's status) precedes
                 // anything others send us.
                 self.me.deliver(joined.reply);
@@ -234,7 +239,7 @@ impl Session {
                     self.state.send_sfu_command(&mut rooms, command);
                 }
                 drop(rooms);
-                tracing::debug!(participant = %joined.you, "joined");
+                self.state.metrics().record_join(room, joined.you);
                 self.joined = Some(joined.you);
                 Ok(Step::Continue)
             }
@@ -249,7 +254,7 @@ impl Session {
                 if self.joined.is_none() {
                     return Err(Error::NotJoined);
                 }
-                self.leave_room();
+                self.leave_room(LeaveReason::Left);
                 Ok(Step::End((NORMAL, "left")))
             }
             ClientMessage::StartGroup => {
@@ -349,7 +354,7 @@ impl Session {
                     self.state.send_sfu_command(&mut rooms, command);
                 }
                 drop(rooms);
-                tracing::debug!(participant = %from, epoch, "accepted a commit");
+                self.state.metrics().record_commit(room, from, epoch);
                 Ok(Step::Continue)
             }
         }
@@ -360,6 +365,8 @@ impl Session {
     /// the queue: a client that floods bad requests is slowed to its own reading pace
     /// rather than closed.
     async fn refuse(&self, error: Error) -> Option<Close> {
+        let (room, participant) = (self.room.as_ref(), self.joined);
+        self.state.metrics().record_refusal(room, participant, &error);
         if let Some(reply) = error.reply() {
             // A send error means the writer is gone; the connection is ending anyway.
             let _ = self.me.send_waiting(Outbound::Message(reply)).await;
@@ -367,8 +374,10 @@ impl Session {
         error.close_frame()
     }
 
-    /// Removes this participant from its room, telling the others. Idempotent.
-    fn leave_room(&mut self) {
+    /// Removes this participant from its room, telling the others, and records why it
+    /// left (once: a participant a commit removed or a meeting's end closed is already out
+    /// of the room, and is recorded here as it disconnects). Idempotent.
+    fn leave_room(&mut self, reason: LeaveReason) {
         let (Some(id), Some(room)) = (self.joined.take(), self.room.as_ref()) else {
             return;
         };
@@ -379,7 +388,31 @@ impl Session {
             self.state.send_sfu_command(&mut rooms, command);
         }
         drop(rooms);
-        tracing::debug!(participant = %id, "left");
+        self.state.metrics().record_leave(room, id, reason);
+    }
+}
+
+/// Why a joined participant leaves when its reader ended with `close` to send (`None`:
+/// the client closed or the connection broke).
+fn reader_leave_reason(close: Option<Close>) -> LeaveReason {
+    match close {
+        None => LeaveReason::Closed,
+        // The reader closes with 1001 only for its timeouts.
+        Some((GOING_AWAY, _)) => LeaveReason::Timeout,
+        Some(_) => LeaveReason::Refused,
+    }
+}
+
+/// Why a joined participant leaves when its writer ended, having sent (or tried to send)
+/// the close code `sent`.
+fn writer_leave_reason(sent: Option<u16>) -> LeaveReason {
+    match sent {
+        Some(close_code::REMOVED) => LeaveReason::Removed,
+        Some(close_code::MEETING_ENDED) => LeaveReason::Ended,
+        Some(close_code::TOO_SLOW) => LeaveReason::TooSlow,
+        // The writer closes with 1001 only when the server shuts down.
+        Some(GOING_AWAY) => LeaveReason::Shutdown,
+        _ => LeaveReason::Closed,
     }
 }
 
@@ -401,13 +434,14 @@ fn is_message_too_big(error: axum::Error) -> bool {
 
 /// Drains the send queue onto the socket, pings the client, and sends the close frame
 /// when the queue asks for it, the peer turned out too slow, or the server shuts down.
+/// Returns the code of the close frame it ended with (`None`: the queue or socket ended).
 async fn write_outgoing(
     mut sink: SplitSink<WebSocket, Message>,
     mut queue: mpsc::Receiver<Outbound>,
     too_slow: Arc<Notify>,
     mut shutdown: watch::Receiver<bool>,
     ping_every: Duration,
-) {
+) -> Option<u16> {
     let start = tokio::time::Instant::now() + ping_every;
     let mut ping = tokio::time::interval_at(start, ping_every);
     loop {
@@ -426,14 +460,17 @@ async fn write_outgoing(
                     }
                 },
                 Some(Outbound::Close(close)) => close_message(close),
-                None => return,
+                None => return None,
             },
             _ = ping.tick() => Message::Ping(Bytes::new()),
         };
-        let closing = matches!(frame, Message::Close(_));
+        let closing = match &frame {
+            Message::Close(Some(close)) => Some(close.code),
+            _ => None,
+        };
         match timeout(WRITE_TIMEOUT, sink.send(frame)).await {
-            Ok(Ok(())) if !closing => {}
-            _ => return,
+            Ok(Ok(())) if closing.is_none() => {}
+            _ => return closing,
         }
     }
 }

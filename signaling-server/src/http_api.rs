@@ -1,24 +1,29 @@
-//! The JSON API and health check: `POST /api/rooms`, `PUT /api/rooms/{id}`, `GET /healthz`;
-//! with the feature
-//! `test-hooks`, `/test/faults` and `/test/hostile` too.
+//! The JSON API: `POST /api/rooms`, `PUT /api/rooms/{id}`; with the feature `test-hooks`,
+//! `/test/faults` and `/test/hostile` too. Health and metrics are in `monitoring`.
+
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use conclave_protocol::{ApiErrorCode, CreatedRoom, RoomId};
 
 use crate::error::{api_error, Error};
+use crate::room_creation::CreationRefused;
 use crate::state::AppState;
 
-/// `GET /healthz`: the process is up and serving.
-pub(crate) async fn healthz() -> &'static str {
-    "ok"
-}
-
 /// `POST /api/rooms`: creates an empty room with a fresh random id (201), or 503 when
-/// the server already holds its maximum number of rooms.
-pub(crate) async fn create_room(State(state): State<AppState>) -> Response {
+/// the server already holds its maximum number of rooms. On a server that lets only
+/// invited organisers create rooms, 401 without their credential (`room_creation`).
+pub(crate) async fn create_room(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let authorization = headers.get(header::AUTHORIZATION).map(|v| v.as_bytes());
+    if let Err(refusal) = state
+        .room_creation()
+        .check_creation(authorization, unix_now())
+    {
+        return creation_refused(refusal);
+    }
     match state.create_room() {
         Ok(room_id) => (StatusCode::CREATED, Json(CreatedRoom { room_id })).into_response(),
         Err(Error::TooManyRooms) => api_error(
@@ -41,11 +46,25 @@ pub(crate) async fn create_room(State(state): State<AppState>) -> Response {
 /// (200 either way): the clients of a meeting in progress call it when the server forgot
 /// their room (it restarted). 410 for a room a member ended, 400 for a malformed id, 503
 /// as for `POST /api/rooms`. The
-/// room only relays; who may join the meeting is the members' group's business.
-pub(crate) async fn hold_room(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+/// room only relays; who may join the meeting is the members' group's business. On a
+/// server that gates creation, 401 unless the request carries a creation credential or
+/// this room's hold token (handed to every member in `joined`), whether or not the room
+/// exists.
+pub(crate) async fn hold_room(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
     let Ok(room_id) = RoomId::parse(&id) else {
         return (StatusCode::BAD_REQUEST, "malformed room id").into_response();
     };
+    let authorization = headers.get(header::AUTHORIZATION).map(|v| v.as_bytes());
+    if let Err(refusal) = state
+        .room_creation()
+        .check_hold(&room_id, authorization, unix_now())
+    {
+        return creation_refused(refusal);
+    }
     match state.hold_room(room_id.clone()) {
         Ok(()) => Json(CreatedRoom { room_id }).into_response(),
         Err(Error::RoomEnded) => (StatusCode::GONE, "this meeting was ended").into_response(),
@@ -63,6 +82,29 @@ pub(crate) async fn hold_room(State(state): State<AppState>, Path(id): Path<Stri
             )
         }
     }
+}
+
+/// 401 `creation_not_allowed`, saying why (never the credential).
+fn creation_refused(refusal: CreationRefused) -> Response {
+    tracing::debug!(%refusal, "room creation refused");
+    let mut response = api_error(
+        StatusCode::UNAUTHORIZED,
+        ApiErrorCode::CreationNotAllowed,
+        &refusal.to_string(),
+    );
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        header::HeaderValue::from_static("Bearer realm=\"conclave\""),
+    );
+    response
+}
+
+/// Seconds since the Unix epoch (0 if the clock is before it: every token then fails
+/// its `nbf` or looks too long-lived, which fails closed).
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
 }
 
 /// `GET /test/faults`: what is armed (feature `test-hooks`).

@@ -25,8 +25,12 @@ pub mod handshake_faults;
 #[cfg(feature = "test-hooks")]
 pub mod hostile;
 mod http_api;
+pub mod metrics;
+mod monitoring;
 mod peer;
+pub mod rate_limits;
 pub mod room_id;
+pub mod room_creation;
 pub mod rooms;
 pub mod sfu;
 pub mod state;
@@ -55,7 +59,9 @@ const SFU_SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 /// The whole HTTP surface.
 pub fn app(state: AppState) -> Router {
     let api = Router::new()
-        .route("/healthz", get(http_api::healthz))
+        .route("/livez", get(monitoring::livez))
+        .route("/healthz", get(monitoring::healthz))
+        .route("/metrics", get(monitoring::metrics))
         .route("/api/rooms", post(http_api::create_room))
         .route("/api/rooms/{room_id}", put(http_api::hold_room))
         .route("/ws/{room_id}", get(connection::open_room_socket));
@@ -119,15 +125,17 @@ pub async fn run(
          POST /test/hostile turns the server against its users, \
          PUT /test/static-overlay swaps the app's files"
     );
+    let metrics = metrics::Metrics::new(&config);
     let (sfu, sfu_events) = match sfu::endpoint_for(&config.media) {
         Some(endpoint) => {
             let (events, receiver) = mpsc::channel(sfu::EVENT_QUEUE);
-            let handle = sfu::spawn(&endpoint, config.max_participants, events);
+            let handle = sfu::spawn(&endpoint, config.max_participants, events, metrics.sfu_probe());
             (Some(handle), Some(receiver))
         }
         None => (None, None),
     };
-    let state = AppState::new(config, sfu.as_ref().map(|handle| handle.commands.clone()));
+    let sfu_commands = sfu.as_ref().map(|handle| handle.commands.clone());
+    let state = AppState::new(config, sfu_commands, metrics);
     let sweeper = tokio::spawn(sweep_rooms_periodically(state.clone()));
     let sfu_reports =
         sfu_events.map(|events| tokio::spawn(apply_sfu_events(state.clone(), events)));

@@ -10,7 +10,9 @@ use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 
 use crate::config::Config;
 use crate::error::Error;
+use crate::metrics::{Metrics, RoomCreation};
 use crate::peer::{deliver_all, PeerHandle};
+use crate::room_creation::CreationGate;
 use crate::room_id::random_room_id;
 use crate::rooms::{MediaPolicy, RoomLimits, Rooms};
 use crate::sfu::{endpoint_for, SfuCommand, SfuEvent};
@@ -29,11 +31,20 @@ struct Shared {
     shutdown_tx: watch::Sender<bool>,
     /// The SFU actor's queue; `None` in mesh mode.
     sfu_commands: Option<mpsc::Sender<SfuCommand>>,
+    /// The series of `GET /metrics` and the event log.
+    metrics: Metrics,
+    /// Who may create and hold rooms, with its keys derived once.
+    room_creation: CreationGate,
 }
 
 impl AppState {
-    /// Fresh state with no rooms; in SFU mode, room changes go to `sfu_commands`.
-    pub fn new(config: Config, sfu_commands: Option<mpsc::Sender<SfuCommand>>) -> Self {
+    /// Fresh state with no rooms; in SFU mode, room changes go to `sfu_commands`. Events
+    /// are counted and logged by `metrics`.
+    pub fn new(
+        config: Config,
+        sfu_commands: Option<mpsc::Sender<SfuCommand>>,
+        metrics: Metrics,
+    ) -> Self {
         let limits = RoomLimits {
             max_rooms: config.max_rooms,
             max_participants: config.max_participants,
@@ -43,10 +54,12 @@ impl AppState {
             sfu: endpoint_for(&config.media),
             ice_servers: config.ice_servers.clone(),
             turn: config.turn.clone(),
+            ice_transport_policy: config.ice_transport_policy,
         };
         let rooms = Rooms::with_media(limits, media);
         let connections = Arc::new(Semaphore::new(config.max_connections as usize));
         let (shutdown_tx, _) = watch::channel(false);
+        let room_creation = CreationGate::new(&config.room_creation);
         Self {
             inner: Arc::new(Shared {
                 config,
@@ -54,6 +67,8 @@ impl AppState {
                 connections,
                 shutdown_tx,
                 sfu_commands,
+                metrics,
+                room_creation,
             }),
         }
     }
@@ -61,6 +76,16 @@ impl AppState {
     /// The configuration.
     pub fn config(&self) -> &Config {
         &self.inner.config
+    }
+
+    /// The series of `GET /metrics` and the event log.
+    pub fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    /// Who may create and hold rooms.
+    pub fn room_creation(&self) -> &CreationGate {
+        &self.inner.room_creation
     }
 
     /// The rooms, locked. A poisoned lock is taken over: no code panics while holding it,
@@ -119,12 +144,20 @@ impl AppState {
     pub fn create_room(&self) -> Result<RoomId, Error> {
         let id = random_room_id();
         self.rooms().create(id.clone(), Instant::now())?;
+        self.inner.metrics.record_room_created(RoomCreation::Created);
         Ok(id)
     }
 
     /// Holds room `id` again: see [`Rooms::hold`].
     pub fn hold_room(&self, id: RoomId) -> Result<(), Error> {
-        self.rooms().hold(id, Instant::now())
+        let mut rooms = self.rooms();
+        let held_before = rooms.contains(&id);
+        rooms.hold(id, Instant::now())?;
+        drop(rooms);
+        if !held_before {
+            self.inner.metrics.record_room_created(RoomCreation::HeldAgain);
+        }
+        Ok(())
     }
 
     /// Whether the room exists.
@@ -135,6 +168,12 @@ impl AppState {
     /// Removes rooms left empty for longer than the TTL; returns how many.
     pub fn sweep_rooms(&self) -> usize {
         self.rooms().sweep(Instant::now())
+    }
+
+    /// How many WebSocket connections are open.
+    pub fn open_connections(&self) -> usize {
+        let all = self.inner.config.max_connections as usize;
+        all.saturating_sub(self.inner.connections.available_permits())
     }
 
     /// A connection slot, if one is free.

@@ -21,6 +21,10 @@ pub(super) struct FileConfig {
     #[serde(default)]
     pub ice_servers: Vec<IceServerSection>,
     pub turn: Option<TurnSection>,
+    /// `"all"` or `"relay"`; a string here so that an unknown value gets our message.
+    pub ice_transport_policy: Option<String>,
+    pub room_creation: Option<super::room_creation::RoomCreationSection>,
+    pub limits: Option<super::limits::LimitsSection>,
 }
 
 /// `[media]`.
@@ -38,6 +42,10 @@ pub(super) struct JanusSection {
     pub url: Option<String>,
     pub api_secret: Option<String>,
     pub admin_key: Option<String>,
+    /// A PEM bundle of CA certificates trusted for `wss://` (see `janus_trust`).
+    pub ca_file: Option<PathBuf>,
+    /// Trust `ca_file` alone, not the public web roots.
+    pub ca_only: Option<bool>,
 }
 
 /// One `[[ice_servers]]` entry.

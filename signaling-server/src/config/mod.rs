@@ -3,13 +3,16 @@
 //! (flag > environment > file > default), checked once at start into a [`Config`].
 //!
 //! Submodules: `file` (the file's shape), [`secret`] (secrets that never print),
-//! [`ice`] (ICE servers and TURN REST credentials).
+//! [`ice`] (ICE servers and TURN REST credentials), `limits` (the `[limits]` section).
 //!
 //! An invalid setting stops the server with [`Error::InvalidConfig`], which names the key
 //! (`janus.url`, `CONCLAVE_MEDIA_MODE`, `--max-rooms`...) and the problem.
 
 mod file;
 pub mod ice;
+pub mod janus_trust;
+mod limits;
+pub mod room_creation;
 pub mod secret;
 
 use std::net::SocketAddr;
@@ -19,10 +22,12 @@ use std::time::Duration;
 
 use clap::builder::RangedU64ValueParser;
 use clap::Parser;
-use conclave_protocol::{IceServer, MediaMode};
+use conclave_protocol::{IceServer, IceTransportPolicy, MediaMode};
 
 use crate::error::Error;
 pub use ice::TurnConfig;
+pub use room_creation::RoomCreationConfig;
+pub use janus_trust::{CaBundle, JanusTrust};
 pub use secret::Secret;
 
 /// Default listen address.
@@ -69,6 +74,9 @@ pub struct JanusConfig {
     /// The VideoRoom plugin's `admin_key`, when Janus is configured with one: only holders
     /// may create rooms. Kept on the server, never handed to participants.
     pub admin_key: Option<Secret>,
+    /// The certificate authorities the server trusts for a `wss://` URL (`janus.ca_file`,
+    /// `janus.ca_only`). Browsers use their own trust store.
+    pub trust: JanusTrust,
 }
 
 /// Settings of a running server. [`Config::new`] gives the defaults.
@@ -101,6 +109,13 @@ pub struct Config {
     pub ice_servers: Vec<IceServer>,
     /// A TURN server for which each participant gets its own time-limited credentials.
     pub turn: Option<TurnConfig>,
+    /// Who may create rooms (and hold them again after a restart): anyone by default.
+    pub room_creation: RoomCreationConfig,
+    /// Which candidates participants' peer connections may use (`relay`: only the TURN
+    /// server's, so no participant learns another's address, nor the SFU).
+    pub ice_transport_policy: IceTransportPolicy,
+    /// Rate limits per client address and per connection (`[limits]`).
+    pub limits: crate::rate_limits::Limits,
 }
 
 impl Config {
@@ -119,6 +134,9 @@ impl Config {
             media: MediaConfig::Mesh,
             ice_servers: Vec::new(),
             turn: None,
+            room_creation: RoomCreationConfig::Open,
+            ice_transport_policy: IceTransportPolicy::All,
+            limits: crate::rate_limits::Limits::default(),
         }
     }
 
@@ -194,7 +212,10 @@ struct Layer {
     janus_url: Option<Keyed<String>>,
     janus_api_secret: Option<Secret>,
     janus_admin_key: Option<Secret>,
+    janus_ca_file: Option<Keyed<PathBuf>>,
+    janus_ca_only: Option<Keyed<bool>>,
     turn_secret: Option<Keyed<Secret>>,
+    ice_transport_policy: Option<Keyed<IceTransportPolicy>>,
 }
 
 /// A value and the key that set it.
@@ -217,7 +238,10 @@ impl Layer {
             janus_url: over.janus_url.or(self.janus_url),
             janus_api_secret: over.janus_api_secret.or(self.janus_api_secret),
             janus_admin_key: over.janus_admin_key.or(self.janus_admin_key),
+            janus_ca_file: over.janus_ca_file.or(self.janus_ca_file),
+            janus_ca_only: over.janus_ca_only.or(self.janus_ca_only),
             turn_secret: over.turn_secret.or(self.turn_secret),
+            ice_transport_policy: over.ice_transport_policy.or(self.ice_transport_policy),
         }
     }
 }
@@ -339,10 +363,15 @@ impl Settings {
             None => file::FileConfig::default(),
         };
         let from_file = file_layer(&file)?;
+        let room_creation = room_creation::resolve(file.room_creation.as_ref(), env)?;
+        let limits = limits::limits_from(file.limits.as_ref(), env)?;
         let from_env = env_layer(env)?;
         let from_flags = flag_layer(cli);
         let merged = from_file.overlaid_by(from_env).overlaid_by(from_flags);
-        build(merged, file)
+        let mut settings = build(merged, file)?;
+        settings.config.room_creation = room_creation;
+        settings.config.limits = limits;
+        Ok(settings)
     }
 }
 
@@ -389,6 +418,14 @@ fn file_layer(file: &file::FileConfig) -> Result<Layer, Error> {
             .and_then(|j| j.admin_key.clone())
             .map(|text| non_empty_secret("janus.admin_key", text))
             .transpose()?,
+        janus_ca_file: janus.and_then(|j| j.ca_file.clone()).map(|value| Keyed {
+            key: "janus.ca_file",
+            value,
+        }),
+        janus_ca_only: janus.and_then(|j| j.ca_only).map(|value| Keyed {
+            key: "janus.ca_only",
+            value,
+        }),
         turn_secret: file
             .turn
             .as_ref()
@@ -400,6 +437,10 @@ fn file_layer(file: &file::FileConfig) -> Result<Layer, Error> {
                 })
             })
             .transpose()?,
+        ice_transport_policy: keyed_transport_policy(
+            "ice_transport_policy",
+            file.ice_transport_policy.as_deref(),
+        )?,
     })
 }
 
@@ -434,6 +475,18 @@ fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, Error> {
         janus_admin_key: env("CONCLAVE_JANUS_ADMIN_KEY")
             .map(|text| non_empty_secret("CONCLAVE_JANUS_ADMIN_KEY", text))
             .transpose()?,
+        janus_ca_file: env("CONCLAVE_JANUS_CA_FILE").map(|value| Keyed {
+            key: "CONCLAVE_JANUS_CA_FILE",
+            value: PathBuf::from(value),
+        }),
+        janus_ca_only: env("CONCLAVE_JANUS_CA_ONLY")
+            .map(|text| {
+                janus_trust::parse_bool("CONCLAVE_JANUS_CA_ONLY", &text).map(|value| Keyed {
+                    key: "CONCLAVE_JANUS_CA_ONLY",
+                    value,
+                })
+            })
+            .transpose()?,
         turn_secret: env("CONCLAVE_TURN_SECRET")
             .map(|text| {
                 non_empty_secret("CONCLAVE_TURN_SECRET", text).map(|value| Keyed {
@@ -442,7 +495,20 @@ fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, Error> {
                 })
             })
             .transpose()?,
+        ice_transport_policy: keyed_transport_policy(
+            "CONCLAVE_ICE_TRANSPORT_POLICY",
+            env("CONCLAVE_ICE_TRANSPORT_POLICY").as_deref(),
+        )?,
     })
+}
+
+/// The ICE transport policy `key` sets, if it is set.
+fn keyed_transport_policy(
+    key: &'static str,
+    text: Option<&str>,
+) -> Result<Option<Keyed<IceTransportPolicy>>, Error> {
+    text.map(|text| ice::parse_transport_policy(key, text).map(|value| Keyed { key, value }))
+        .transpose()
 }
 
 fn flag_layer(cli: &Cli) -> Layer {
@@ -483,10 +549,13 @@ fn build(merged: Layer, file: file::FileConfig) -> Result<Settings, Error> {
                 .janus_url
                 .ok_or_else(|| invalid("janus.url", "required when media.mode = \"janus\""))?;
             check_janus_url(url.key, &url.value)?;
+            let trust =
+                janus_trust::janus_trust(&url.value, merged.janus_ca_file, merged.janus_ca_only)?;
             MediaConfig::Janus(JanusConfig {
                 url: url.value,
                 api_secret: merged.janus_api_secret,
                 admin_key: merged.janus_admin_key,
+                trust,
             })
         }
     };
@@ -520,6 +589,15 @@ fn build(merged: Layer, file: file::FileConfig) -> Result<Settings, Error> {
             Some(TurnConfig::new("turn.urls", turn.urls, secret.value, ttl)?)
         }
     };
+    if let Some(policy) = merged.ice_transport_policy {
+        ice::check_transport_policy(
+            policy.key,
+            policy.value,
+            &config.ice_servers,
+            config.turn.as_ref(),
+        )?;
+        config.ice_transport_policy = policy.value;
+    }
     let listen = match merged.listen {
         Some(listen) => listen,
         None => parse_listen("listen", DEFAULT_LISTEN)?,
