@@ -11,8 +11,8 @@
 //! is dropped (and its secrets zeroized) at the end.
 
 use conclave_protocol::{
-    ClientMessage, GroupStatus, InvalidRoomId, MediaMode, ParticipantId, ParticipantInfo, RoomId,
-    ServerMessage,
+    ClientMessage, GroupStatus, IceTransportPolicy, InvalidRoomId, MediaMode, ParticipantId,
+    ParticipantInfo, RoomId, ServerMessage,
 };
 use openmls_rust_crypto::OpenMlsRustCrypto;
 use openmls_traits::random::OpenMlsRand as _;
@@ -61,6 +61,7 @@ pub fn rehearse_join(frame_suite: FrameSuite, now_ms: u64) -> Result<(), GroupEr
             join_challenge,
         },
         ice_servers: Vec::new(),
+        ice_transport_policy: IceTransportPolicy::All,
         hold_token: None,
     };
     deliver(

@@ -191,6 +191,21 @@ impl fmt::Debug for IceServer {
     }
 }
 
+/// Which ICE candidates a participant's peer connections may use: WebRTC's
+/// `RTCIceTransportPolicy`, set by the server's operator for every peer connection (to the
+/// other participants in mesh mode, to the SFU otherwise).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IceTransportPolicy {
+    /// Every candidate: the device's own addresses, its public address as STUN sees it, and
+    /// TURN relays. The default, and what a server that predates the setting means.
+    #[default]
+    All,
+    /// Only TURN relays: the other participants and the SFU see the TURN server's address,
+    /// never the participant's own. Needs a TURN server among the ICE servers.
+    Relay,
+}
+
 /// How a participant reaches the room on the SFU. It opens the SFU room, not the media:
 /// every frame on the SFU is SFrame-encrypted with keys only group members hold.
 ///
@@ -291,6 +306,9 @@ pub enum ApiErrorCode {
     /// token its operator's portal signed) create or hold rooms, and the request carried
     /// none, a wrong one or an expired one (the message says which).
     CreationNotAllowed,
+    /// This client address made too many such requests in a short time (HTTP 429); the
+    /// `Retry-After` header says how many seconds to wait.
+    RateLimited,
 }
 
 /// Messages a client sends to the server.
@@ -494,6 +512,10 @@ pub enum ServerMessage {
         /// minted for this participant, time-limited).
         #[serde(default)]
         ice_servers: Vec<IceServer>,
+        /// Which candidates this participant's peer connections may use (`all` when a
+        /// server that predates the setting leaves it out).
+        #[serde(default)]
+        ice_transport_policy: IceTransportPolicy,
         /// On a server where only invited organisers may create rooms: the credential that
         /// lets this room, and no other, be held again (`PUT /api/rooms/{id}` with
         /// `Authorization: Bearer TOKEN`) after the server restarted. Absent on an open

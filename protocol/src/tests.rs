@@ -260,3 +260,29 @@ fn unknown_message_types_are_rejected() {
     let parsed: Result<ClientMessage, _> = serde_json::from_str(r#"{"type":"shout"}"#);
     assert!(parsed.is_err());
 }
+
+#[test]
+fn joined_carries_the_ice_transport_policy_and_older_servers_mean_all() {
+    let older = r#"{"type":"joined","you":1,"participants":[],"media_mode":"mesh"}"#;
+    let ServerMessage::Joined {
+        ice_transport_policy,
+        ..
+    } = serde_json::from_str(older).unwrap()
+    else {
+        panic!("not joined");
+    };
+    assert_eq!(ice_transport_policy, IceTransportPolicy::All);
+    assert_eq!(
+        serde_json::to_string(&IceTransportPolicy::Relay).unwrap(),
+        r#""relay""#
+    );
+    let relay = older.replace('}', r#","ice_transport_policy":"relay"}"#);
+    let ServerMessage::Joined {
+        ice_transport_policy,
+        ..
+    } = serde_json::from_str(&relay).unwrap()
+    else {
+        panic!("not joined");
+    };
+    assert_eq!(ice_transport_policy, IceTransportPolicy::Relay);
+}

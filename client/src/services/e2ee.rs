@@ -12,7 +12,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use conclave_protocol::{IceServer, ParticipantId};
+use conclave_protocol::{IceServer, IceTransportPolicy, ParticipantId};
 use js_sys::{Array, Function, Object, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -264,11 +264,13 @@ impl E2eeWorker {
         self.api
     }
 
-    /// A peer connection configuration for this API: the ICE servers the signaling server
-    /// gave, and `encodedInsertableStreams` when the fallback API is used.
+    /// A peer connection configuration for this API: the ICE servers and the transport
+    /// policy the signaling server gave, and `encodedInsertableStreams` when the fallback
+    /// API is used.
     pub fn peer_connection_config(
         &self,
         ice_servers: &[IceServer],
+        transport_policy: IceTransportPolicy,
     ) -> Result<RtcConfiguration, E2eeError> {
         let config = RtcConfiguration::new();
         let servers = Array::new();
@@ -285,6 +287,12 @@ impl E2eeWorker {
             servers.push(&entry);
         }
         set(&config, "iceServers", &servers)?;
+        let policy = match transport_policy {
+            IceTransportPolicy::All => "all",
+            // Only TURN relays: no one else learns this device's addresses.
+            IceTransportPolicy::Relay => "relay",
+        };
+        set(&config, "iceTransportPolicy", &JsValue::from_str(policy))?;
         if self.api == TransformApi::EncodedStreams {
             set(&config, "encodedInsertableStreams", &JsValue::TRUE)?;
         }

@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use conclave_protocol::{ClientMessage, IceServer, MediaMode, ParticipantId};
+use conclave_protocol::{ClientMessage, MediaMode, ParticipantId};
 use web_sys::{MediaStream, MediaStreamTrack};
 use yew::Callback;
 
@@ -19,6 +19,7 @@ use crate::services::audio_levels::AudioLevels;
 use crate::services::now_ms;
 use crate::services::transport::janus::Janus;
 use crate::services::transport::mesh::Mesh;
+use crate::services::transport::webrtc::IceSettings;
 use crate::services::transport::{MediaTransport, TransportEvents};
 use crate::state::Action;
 
@@ -27,7 +28,7 @@ use crate::state::Action;
 pub(super) fn start_transport(
     inner_rc: &Rc<RefCell<SessionInner>>,
     media_mode: MediaMode,
-    ice_servers: Vec<IceServer>,
+    ice: IceSettings,
 ) {
     let weak = Rc::downgrade(inner_rc);
     let (e2ee, local, dispatcher, screen, key_agreement) = {
@@ -68,13 +69,13 @@ pub(super) fn start_transport(
         MediaMode::Mesh => Rc::new(Mesh::new(
             e2ee,
             local,
-            ice_servers,
+            ice,
             keeps_peer_connections(),
             key_agreement,
             events,
         )),
         MediaMode::Janus => {
-            let janus = Janus::new(e2ee, local, ice_servers, events);
+            let janus = Janus::new(e2ee, local, ice, events);
             #[cfg(feature = "test-hooks")]
             {
                 let janus = janus.clone();

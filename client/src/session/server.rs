@@ -17,6 +17,7 @@ use crate::notices::{CloseReason, MeetingProblem};
 use crate::roster::{GroupView, MeetingClosed};
 use crate::services::key_agreement::{KeyAgreement, KeyAgreementEvents};
 use crate::services::signaling::{CloseInfo, SignalingConnection};
+use crate::services::transport::webrtc::IceSettings;
 use crate::state::Action;
 
 /// The worker is ready and the identity loaded: start the group and join the room. Does
@@ -225,11 +226,16 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
         you,
         media_mode,
         ice_servers,
+        ice_transport_policy,
         ..
     } = &message
     {
         inner.borrow_mut().you = Some(*you);
-        media::start_transport(&inner, *media_mode, ice_servers.clone());
+        let ice = IceSettings {
+            servers: ice_servers.clone(),
+            transport_policy: *ice_transport_policy,
+        };
+        media::start_transport(&inner, *media_mode, ice);
     }
     let (dispatcher, key_agreement) = {
         let inner = inner.borrow();

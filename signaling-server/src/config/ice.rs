@@ -4,11 +4,15 @@
 //! section 2.2): user name `EXPIRY:NAME` where EXPIRY is a Unix time in seconds, password
 //! `base64(HMAC-SHA1(shared secret, user name))`. No IO and no clock: the caller passes the
 //! time.
+//!
+//! Also the ICE transport policy every participant's peer connections use
+//! (`ice_transport_policy`): `relay` keeps each participant's addresses from the others and
+//! from the SFU, and so needs a TURN server.
 
 use std::time::Duration;
 
 use base64::Engine as _;
-use conclave_protocol::{IceServer, ParticipantId};
+use conclave_protocol::{IceServer, IceTransportPolicy, ParticipantId};
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
@@ -111,6 +115,39 @@ fn turn_rest_password(shared_secret: &Secret, username: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
+/// Parses `ice_transport_policy` as the file or the environment (`key`) gives it.
+pub(super) fn parse_transport_policy(key: &str, text: &str) -> Result<IceTransportPolicy, Error> {
+    match text {
+        "all" => Ok(IceTransportPolicy::All),
+        "relay" => Ok(IceTransportPolicy::Relay),
+        other => Err(invalid(
+            key,
+            format!("unknown value {other:?}, expected \"all\" or \"relay\""),
+        )),
+    }
+}
+
+/// Refuses `relay` (set by `key`) without a TURN server to relay through: every
+/// participant's peer connections would fail.
+pub(super) fn check_transport_policy(
+    key: &str,
+    policy: IceTransportPolicy,
+    static_servers: &[IceServer],
+    turn: Option<&TurnConfig>,
+) -> Result<(), Error> {
+    let static_turn = static_servers
+        .iter()
+        .flat_map(|server| &server.urls)
+        .any(|url| url.starts_with("turn:") || url.starts_with("turns:"));
+    if policy == IceTransportPolicy::Relay && turn.is_none() && !static_turn {
+        return Err(invalid(
+            key,
+            "\"relay\" needs a TURN server: set [turn] or a turn: URL in [[ice_servers]]",
+        ));
+    }
+    Ok(())
+}
+
 /// Every ICE server for `participant` at `unix_now`: the static ones, then the TURN one.
 pub fn ice_servers_for(
     static_servers: &[IceServer],
@@ -178,6 +215,54 @@ mod tests {
         );
         assert_eq!(servers[0], stun);
         assert_eq!(servers[1].username.as_deref(), Some("160:9"));
+    }
+
+    #[test]
+    fn transport_policy_is_all_or_relay() {
+        assert_eq!(
+            parse_transport_policy("k", "all").unwrap(),
+            IceTransportPolicy::All
+        );
+        assert_eq!(
+            parse_transport_policy("k", "relay").unwrap(),
+            IceTransportPolicy::Relay
+        );
+        for text in ["", "Relay", "none", "relay "] {
+            let err = parse_transport_policy("ice_transport_policy", text).unwrap_err();
+            assert!(
+                err.to_string()
+                    .starts_with("ice_transport_policy: unknown value"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn relay_only_needs_a_turn_server() {
+        let stun = IceServer {
+            urls: vec!["stun:stun.example.org".into()],
+            username: None,
+            credential: None,
+        };
+        let static_turn = IceServer {
+            urls: vec!["turns:turn.example.org:443".into()],
+            username: Some("u".into()),
+            credential: Some("c".into()),
+        };
+        let turn = TurnConfig::new(
+            "turn.urls",
+            vec!["turn:turn.example.org".into()],
+            Secret::new("s"),
+            Duration::from_secs(60),
+        )
+        .unwrap();
+        let relay = IceTransportPolicy::Relay;
+        let err =
+            check_transport_policy("k", relay, std::slice::from_ref(&stun), None).unwrap_err();
+        assert!(err.to_string().contains("needs a TURN server"), "{err}");
+        check_transport_policy("k", relay, &[stun.clone(), static_turn], None).unwrap();
+        check_transport_policy("k", relay, &[], Some(&turn)).unwrap();
+        check_transport_policy("k", IceTransportPolicy::All, &[stun], None).unwrap();
     }
 
     #[test]

@@ -87,6 +87,7 @@ fn a_full_file_is_read() {
             url: "wss://janus.example.org/janus-ws".into(),
             api_secret: Some(Secret::new("janus-api-secret-value")),
             admin_key: Some(Secret::new("videoroom-admin-key")),
+            trust: Default::default(),
         })
     );
     assert_eq!(config.media.mode(), MediaMode::Janus);
@@ -191,6 +192,7 @@ fn the_environment_overrides_the_file_and_flags_override_both() {
             url: "ws://127.0.0.1:8188".into(),
             api_secret: Some(Secret::new("from-env")),
             admin_key: None,
+            trust: Default::default(),
         })
     );
 }
@@ -203,6 +205,45 @@ fn the_turn_secret_can_come_from_the_environment_only() {
     let message = refusal(None, &[("CONCLAVE_TURN_SECRET", "env-secret")]);
     assert!(
         message.starts_with("CONCLAVE_TURN_SECRET: set, but"),
+        "{message}"
+    );
+}
+
+#[test]
+fn relay_only_is_set_by_file_or_environment_and_needs_a_turn_server() {
+    let turn = "[turn]\nurls = [\"turn:t.example.org\"]\nshared_secret = \"s\"\n";
+    let defaults = load(Some(turn), &[], &[]).unwrap();
+    assert_eq!(
+        defaults.config.ice_transport_policy,
+        IceTransportPolicy::All
+    );
+    let in_file = format!("ice_transport_policy = \"relay\"\n{turn}");
+    let settings = load(Some(&in_file), &[], &[]).unwrap();
+    assert_eq!(
+        settings.config.ice_transport_policy,
+        IceTransportPolicy::Relay
+    );
+    let from_env = [("CONCLAVE_ICE_TRANSPORT_POLICY", "all")];
+    let settings = load(Some(&in_file), &from_env, &[]).unwrap();
+    assert_eq!(
+        settings.config.ice_transport_policy,
+        IceTransportPolicy::All
+    );
+
+    // Relay-only without any TURN server: no participant could connect.
+    let message = refusal(None, &[("CONCLAVE_ICE_TRANSPORT_POLICY", "relay")]);
+    assert!(
+        message.starts_with("CONCLAVE_ICE_TRANSPORT_POLICY: \"relay\" needs a TURN server"),
+        "{message}"
+    );
+    let message = refusal(Some("ice_transport_policy = \"relay\"\n"), &[]);
+    assert!(
+        message.starts_with("ice_transport_policy: \"relay\" needs"),
+        "{message}"
+    );
+    let message = refusal(None, &[("CONCLAVE_ICE_TRANSPORT_POLICY", "relay-only")]);
+    assert!(
+        message.starts_with("CONCLAVE_ICE_TRANSPORT_POLICY: unknown value \"relay-only\""),
         "{message}"
     );
 }

@@ -11,8 +11,8 @@ use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
 use conclave_protocol::{
-    close_code, Bytes, IceServer, JoinChallenge, KnockAnswer, MediaMode, ParticipantId,
-    ParticipantInfo, RoomId, ServerMessage, SignalPayload,
+    close_code, Bytes, IceServer, IceTransportPolicy, JoinChallenge, KnockAnswer, MediaMode,
+    ParticipantId, ParticipantInfo, RoomId, ServerMessage, SignalPayload,
 };
 
 use crate::config::ice::ice_servers_for;
@@ -88,6 +88,8 @@ pub struct MediaPolicy {
     pub ice_servers: Vec<IceServer>,
     /// A TURN server with per-participant credentials.
     pub turn: Option<TurnConfig>,
+    /// Which candidates participants' peer connections may use.
+    pub ice_transport_policy: IceTransportPolicy,
 }
 
 impl MediaPolicy {
@@ -297,6 +299,7 @@ impl<P: Clone> Rooms<P> {
                 you,
                 context.unix_now,
             ),
+            ice_transport_policy: self.media.ice_transport_policy,
             // The caller, which knows the server's creation policy, fills it in.
             hold_token: None,
         };

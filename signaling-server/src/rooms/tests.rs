@@ -1,7 +1,7 @@
 //! Rooms: joins, leaves, relays and limits, driven without sockets.
 use super::*;
 use crate::room_id::room_id_from_bytes;
-use conclave_protocol::GroupStatus;
+use conclave_protocol::{GroupStatus, IceTransportPolicy};
 
 /// Peers are plain names in these tests.
 type Peer = &'static str;
@@ -52,6 +52,7 @@ fn joiners_get_ids_from_one_and_see_who_is_there() {
             participants: vec![],
             media_mode: MediaMode::Mesh,
             ice_servers: Vec::new(),
+            ice_transport_policy: IceTransportPolicy::All,
             group: GroupStatus::default(),
             hold_token: None,
         }
@@ -454,6 +455,7 @@ mod in_sfu_mode {
                 })),
                 ice_servers: Vec::new(),
                 turn: Some(turn),
+                ice_transport_policy: IceTransportPolicy::Relay,
             },
         )
     }
@@ -494,6 +496,7 @@ mod in_sfu_mode {
         let ServerMessage::Joined {
             media_mode,
             ice_servers,
+            ice_transport_policy,
             ..
         } = &ada.reply
         else {
@@ -501,6 +504,7 @@ mod in_sfu_mode {
         };
         assert_eq!(*media_mode, MediaMode::Janus);
         assert_eq!(ice_servers[0].username.as_deref(), Some("1060:1"));
+        assert_eq!(*ice_transport_policy, IceTransportPolicy::Relay);
         assert_eq!(
             ada.sfu_command,
             Some(SfuCommand::Create {

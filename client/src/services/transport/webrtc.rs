@@ -23,7 +23,17 @@ use crate::media_source::{MediaKind, MediaSource};
 use crate::notices::MeetingProblem;
 use crate::services::describe_js_error;
 use crate::services::e2ee::{E2eeError, E2eeWorker};
-use conclave_protocol::IceServer;
+use conclave_protocol::{IceServer, IceTransportPolicy};
+
+/// The ICE settings the signaling server gave in `joined`, for every peer connection of
+/// the meeting: its STUN/TURN servers and which candidates may be used.
+#[derive(Clone, Debug, Default)]
+pub struct IceSettings {
+    /// STUN/TURN servers (TURN credentials minted for this participant).
+    pub servers: Vec<IceServer>,
+    /// `Relay`: only the TURN server's candidates, so peers and the SFU never see ours.
+    pub transport_policy: IceTransportPolicy,
+}
 
 /// Why a WebRTC step failed.
 #[derive(Debug, thiserror::Error)]
@@ -53,13 +63,13 @@ pub(super) fn step_failed(step: &'static str) -> impl Fn(JsValue) -> WebRtcError
     }
 }
 
-/// A new peer connection with the meeting's ICE servers and the configuration the
+/// A new peer connection with the meeting's ICE settings and the configuration the
 /// worker's transforms need.
 pub(super) fn new_peer_connection(
     e2ee: &E2eeWorker,
-    ice_servers: &[IceServer],
+    ice: &IceSettings,
 ) -> Result<RtcPeerConnection, WebRtcError> {
-    let config = e2ee.peer_connection_config(ice_servers)?;
+    let config = e2ee.peer_connection_config(&ice.servers, ice.transport_policy)?;
     RtcPeerConnection::new_with_configuration(&config)
         .map_err(step_failed("create a peer connection"))
 }

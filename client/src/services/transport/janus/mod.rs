@@ -28,13 +28,13 @@ mod subscriber;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use conclave_protocol::{IceServer, ParticipantId, ServerMessage, SfuAccess};
+use conclave_protocol::{ParticipantId, ServerMessage, SfuAccess};
 use gloo::timers::callback::Timeout;
 use web_sys::{MediaStream, MediaStreamTrack};
 
 use self::api::JanusApiError;
 use self::session::Link;
-use super::webrtc::WebRtcError;
+use super::webrtc::{IceSettings, WebRtcError};
 use super::{MediaTransport, TransportEvents, TransportState};
 use crate::media_source::MediaKind;
 use crate::roster::GroupView;
@@ -70,7 +70,7 @@ pub struct Janus {
 struct Inner {
     e2ee: Rc<E2eeWorker>,
     local: Option<MediaStream>,
-    ice_servers: Vec<IceServer>,
+    ice: IceSettings,
     events: TransportEvents,
     me: Cell<Option<ParticipantId>>,
     access: RefCell<Option<SfuAccess>>,
@@ -92,7 +92,7 @@ impl Janus {
     pub fn new(
         e2ee: Rc<E2eeWorker>,
         local: Option<MediaStream>,
-        ice_servers: Vec<IceServer>,
+        ice: IceSettings,
         events: TransportEvents,
     ) -> Self {
         events.state.emit(TransportState::Connecting);
@@ -100,7 +100,7 @@ impl Janus {
             inner: Rc::new(Inner {
                 e2ee,
                 local,
-                ice_servers,
+                ice,
                 events,
                 me: Cell::new(None),
                 access: RefCell::new(None),

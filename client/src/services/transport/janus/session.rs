@@ -322,7 +322,7 @@ impl Janus {
         link: &Rc<Link>,
         handle: JanusId,
     ) -> Result<RtcPeerConnection, JanusError> {
-        let connection = new_peer_connection(&self.inner.e2ee, &self.inner.ice_servers)?;
+        let connection = new_peer_connection(&self.inner.e2ee, &self.inner.ice)?;
         let weak = Rc::downgrade(link);
         let on_candidate = Closure::<dyn FnMut(RtcPeerConnectionIceEvent)>::new(
             move |event: RtcPeerConnectionIceEvent| {

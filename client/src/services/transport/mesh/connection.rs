@@ -51,7 +51,7 @@ impl Drop for Peer {
 impl Mesh {
     /// Creates (or replaces) the peer connection to `participant`.
     fn open_peer(&self, participant: ParticipantId) -> Result<RtcPeerConnection, WebRtcError> {
-        let connection = new_peer_connection(&self.inner.e2ee, &self.inner.ice_servers)?;
+        let connection = new_peer_connection(&self.inner.e2ee, &self.inner.ice)?;
 
         let send = self.inner.events.send.clone();
         let on_ice_candidate = Closure::<dyn FnMut(RtcPeerConnectionIceEvent)>::new(

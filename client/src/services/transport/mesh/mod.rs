@@ -35,9 +35,7 @@ use std::pin::Pin;
 use std::rc::Rc;
 
 use conclave_group::{SessionDescriptionKind, SignalAuthError};
-use conclave_protocol::{
-    Bytes, ClientMessage, IceServer, ParticipantId, ServerMessage, SignalPayload,
-};
+use conclave_protocol::{Bytes, ClientMessage, ParticipantId, ServerMessage, SignalPayload};
 use gloo::timers::callback::Timeout;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
@@ -48,7 +46,7 @@ use web_sys::{
 
 use self::connection::Peer;
 use self::peering::{reconnect_delay_ms, OfferDecision, Peering, SignedOffer};
-use super::webrtc::{add_candidate, replace_sender_track, WebRtcError};
+use super::webrtc::{add_candidate, replace_sender_track, IceSettings, WebRtcError};
 use super::{MediaTransport, TransportEvents, TransportState};
 use crate::media_source::MediaKind;
 use crate::notices::MeetingProblem;
@@ -76,7 +74,7 @@ type NegotiationStep = Pin<Box<dyn Future<Output = ()>>>;
 struct MeshInner {
     e2ee: Rc<E2eeWorker>,
     local: Option<MediaStream>,
-    ice_servers: Vec<IceServer>,
+    ice: IceSettings,
     events: TransportEvents,
     /// The MLS group: signs our offers and answers, verifies theirs (without it, no
     /// description is sent or accepted).
@@ -110,7 +108,7 @@ impl Mesh {
     pub fn new(
         e2ee: Rc<E2eeWorker>,
         local: Option<MediaStream>,
-        ice_servers: Vec<IceServer>,
+        ice: IceSettings,
         keep_connections_of_leavers: bool,
         key_agreement: Option<KeyAgreement>,
         events: TransportEvents,
@@ -120,7 +118,7 @@ impl Mesh {
             inner: Rc::new(MeshInner {
                 e2ee,
                 local,
-                ice_servers,
+                ice,
                 events,
                 key_agreement,
                 peering: RefCell::new(Peering::default()),
