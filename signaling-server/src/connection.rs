@@ -366,7 +366,9 @@ impl Session {
     /// rather than closed.
     async fn refuse(&self, error: Error) -> Option<Close> {
         let (room, participant) = (self.room.as_ref(), self.joined);
-        self.state.metrics().record_refusal(room, participant, &error);
+        self.state
+            .metrics()
+            .record_refusal(room, participant, &error);
         if let Some(reply) = error.reply() {
             // A send error means the writer is gone; the connection is ending anyway.
             let _ = self.me.send_waiting(Outbound::Message(reply)).await;

@@ -129,7 +129,12 @@ pub async fn run(
     let (sfu, sfu_events) = match sfu::endpoint_for(&config.media) {
         Some(endpoint) => {
             let (events, receiver) = mpsc::channel(sfu::EVENT_QUEUE);
-            let handle = sfu::spawn(&endpoint, config.max_participants, events, metrics.sfu_probe());
+            let handle = sfu::spawn(
+                &endpoint,
+                config.max_participants,
+                events,
+                metrics.sfu_probe(),
+            );
             (Some(handle), Some(receiver))
         }
         None => (None, None),

@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::error::Error;
 use crate::metrics::{Metrics, RoomCreation};
 use crate::peer::{deliver_all, PeerHandle};
+use crate::rate_limits::{AddressLimit, AddressLimits};
 use crate::room_creation::CreationGate;
 use crate::room_id::random_room_id;
 use crate::rooms::{MediaPolicy, RoomLimits, Rooms};
@@ -35,6 +36,8 @@ struct Shared {
     metrics: Metrics,
     /// Who may create and hold rooms, with its keys derived once.
     room_creation: CreationGate,
+    /// Per client address: room creations and WebSocket opens. Locked only to spend.
+    address_limits: Mutex<AddressLimits>,
 }
 
 impl AppState {
@@ -60,6 +63,7 @@ impl AppState {
         let connections = Arc::new(Semaphore::new(config.max_connections as usize));
         let (shutdown_tx, _) = watch::channel(false);
         let room_creation = CreationGate::new(&config.room_creation);
+        let address_limits = Mutex::new(AddressLimits::new(&config.limits));
         Self {
             inner: Arc::new(Shared {
                 config,
@@ -69,6 +73,7 @@ impl AppState {
                 sfu_commands,
                 metrics,
                 room_creation,
+                address_limits,
             }),
         }
     }
@@ -144,7 +149,9 @@ impl AppState {
     pub fn create_room(&self) -> Result<RoomId, Error> {
         let id = random_room_id();
         self.rooms().create(id.clone(), Instant::now())?;
-        self.inner.metrics.record_room_created(RoomCreation::Created);
+        self.inner
+            .metrics
+            .record_room_created(RoomCreation::Created);
         Ok(id)
     }
 
@@ -155,9 +162,25 @@ impl AppState {
         rooms.hold(id, Instant::now())?;
         drop(rooms);
         if !held_before {
-            self.inner.metrics.record_room_created(RoomCreation::HeldAgain);
+            self.inner
+                .metrics
+                .record_room_created(RoomCreation::HeldAgain);
         }
         Ok(())
+    }
+
+    /// Spends one request of `limit` for the client at `address`, or returns how long it
+    /// must wait.
+    pub(crate) fn spend_address_budget(
+        &self,
+        limit: AddressLimit,
+        address: std::net::IpAddr,
+    ) -> Result<(), Duration> {
+        self.inner
+            .address_limits
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .spend(limit, address, Instant::now())
     }
 
     /// Whether the room exists.

@@ -13,9 +13,13 @@
 //! number and pin, reporting [`SfuEvent::Ready`] again. A refused creation is reported as
 //! [`SfuEvent::Unavailable`] and retried with backoff (1 s doubling to 30 s).
 //!
+//! A `wss://` URL is verified against [`JanusTrust`]: the public web roots, an operator's
+//! CA bundle, or the bundle alone (`janus.ca_file`, `janus.ca_only`).
+//!
 //! Nothing here logs a pin, a room secret or the API secret.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use conclave_protocol::{ParticipantId, RoomId};
@@ -27,10 +31,11 @@ use tokio::time::{sleep_until, timeout, Instant};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 
 use super::{SfuCommand, SfuError, SfuEvent, SfuRoomSpec};
-use crate::config::JanusConfig;
+use crate::config::{JanusConfig, JanusTrust};
+use crate::metrics::{SfuOutcome, SfuProbe};
 
 /// Janus drops a session after 60 s without a request (its default `session_timeout`).
 const KEEPALIVE: Duration = Duration::from_secs(25);
@@ -102,13 +107,16 @@ pub(crate) async fn run(
     publishers: usize,
     mut commands: mpsc::Receiver<SfuCommand>,
     events: mpsc::Sender<SfuEvent>,
+    probe: SfuProbe,
 ) {
     let mut rooms: HashMap<RoomId, SfuRoomSpec> = HashMap::new();
     let mut reconnect = Backoff::new(RECONNECT_FIRST, RECONNECT_CAP);
+    let tls = tls_connector(&config.trust);
     loop {
-        match Session::open(&config).await {
+        match Session::open(&config, &tls, &probe).await {
             Ok(mut session) => {
                 tracing::info!(url = %config.url, "connected to Janus");
+                probe.set_connected(true);
                 reconnect.reset();
                 let mut connected = Connected {
                     session: &mut session,
@@ -126,6 +134,7 @@ pub(crate) async fn run(
             }
             Err(error) => tracing::warn!(%error, url = %config.url, "cannot reach Janus"),
         }
+        probe.set_connected(false);
         for (room, spec) in &rooms {
             report(&events, unavailable(room, spec)).await;
         }
@@ -310,11 +319,18 @@ struct Session {
     admin_key: Option<String>,
     session_id: u64,
     handle_id: u64,
+    /// Where each request's outcome and latency go.
+    probe: SfuProbe,
 }
 
 impl Session {
-    /// Connects, creates a session and attaches the VideoRoom plugin.
-    async fn open(config: &JanusConfig) -> Result<Self, SfuError> {
+    /// Connects (a `wss://` URL through `tls`), creates a session and attaches the
+    /// VideoRoom plugin.
+    async fn open(
+        config: &JanusConfig,
+        tls: &Connector,
+        probe: &SfuProbe,
+    ) -> Result<Self, SfuError> {
         let mut request = config
             .url
             .as_str()
@@ -324,10 +340,19 @@ impl Session {
             "Sec-WebSocket-Protocol",
             HeaderValue::from_static("janus-protocol"),
         );
-        let (socket, _) = timeout(REQUEST_TIMEOUT, tokio_tungstenite::connect_async(request))
+        let connecting = tokio_tungstenite::connect_async_tls_with_config(
+            request,
+            None,
+            false,
+            Some(tls.clone()),
+        );
+        let started = Instant::now();
+        let connected = timeout(REQUEST_TIMEOUT, connecting)
             .await
-            .map_err(|_| SfuError::Timeout { request: "connect" })?
-            .map_err(|error| SfuError::Connect(Box::new(error)))?;
+            .map_err(|_| SfuError::Timeout { request: "connect" })
+            .and_then(|opened| opened.map_err(|error| SfuError::Connect(Box::new(error))));
+        probe.record_request("connect", SfuOutcome::of(&connected), started.elapsed());
+        let (socket, _) = connected?;
         let mut session = Self {
             socket,
             api_secret: config
@@ -337,6 +362,7 @@ impl Session {
             admin_key: config.admin_key.as_ref().map(|key| key.expose().to_owned()),
             session_id: 0,
             handle_id: 0,
+            probe: probe.clone(),
         };
         let created = session
             .request("create", json!({"janus": "create"}))
@@ -463,14 +489,29 @@ impl Session {
     }
 
     /// A VideoRoom request; returns the plugin's `data`, or its error as [`SfuError::Refused`].
+    /// Counted and timed under `request`.
     async fn videoroom(&mut self, request: &'static str, body: Value) -> Result<Value, SfuError> {
+        let started = Instant::now();
+        let data = self.videoroom_data(request, body).await;
+        let outcome = SfuOutcome::of(&data);
+        self.probe
+            .record_request(request, outcome, started.elapsed());
+        data
+    }
+
+    /// [`Self::videoroom`], not counted.
+    async fn videoroom_data(
+        &mut self,
+        request: &'static str,
+        body: Value,
+    ) -> Result<Value, SfuError> {
         let message = json!({
             "janus": "message",
             "session_id": self.session_id,
             "handle_id": self.handle_id,
             "body": body,
         });
-        let answer = self.request(request, message).await?;
+        let answer = self.exchange(request, message).await?;
         let data = answer
             .pointer("/plugindata/data")
             .cloned()
@@ -485,9 +526,19 @@ impl Session {
         Ok(data)
     }
 
+    /// [`Self::exchange`], counted and timed under `request`.
+    async fn request(&mut self, request: &'static str, message: Value) -> Result<Value, SfuError> {
+        let started = Instant::now();
+        let answer = self.exchange(request, message).await;
+        let outcome = SfuOutcome::of(&answer);
+        self.probe
+            .record_request(request, outcome, started.elapsed());
+        answer
+    }
+
     /// Sends `message` with a fresh transaction id and waits for the answer that carries
     /// it (skipping `ack`s and everything else).
-    async fn request(&mut self, request: &'static str, message: Value) -> Result<Value, SfuError> {
+    async fn exchange(&mut self, request: &'static str, message: Value) -> Result<Value, SfuError> {
         let transaction = new_transaction();
         self.send(message, &transaction).await?;
         let deadline = Instant::now() + REQUEST_TIMEOUT;
@@ -536,6 +587,26 @@ impl Session {
             .await
             .map_err(|_| SfuError::Timeout { request: "send" })?
             .map_err(|_| SfuError::ConnectionLost)
+    }
+}
+
+/// The TLS client for a `wss://` Janus: rustls with ring, verifying against `trust`.
+pub(crate) fn tls_connector(trust: &JanusTrust) -> Connector {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let client =
+        rustls::ClientConfig::builder_with_provider(provider).with_safe_default_protocol_versions();
+    match client {
+        Ok(client) => Connector::Rustls(Arc::new(
+            client
+                .with_root_certificates(trust.root_store())
+                .with_no_client_auth(),
+        )),
+        // ring supports the default versions. Should it not, fail closed: a plain
+        // connector refuses every wss:// URL (ws:// does not need TLS).
+        Err(error) => {
+            tracing::error!(%error, "cannot build the Janus TLS client; wss:// will fail");
+            Connector::Plain
+        }
     }
 }
 

@@ -21,6 +21,7 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::config::{MediaConfig, Secret};
+use crate::metrics::SfuProbe;
 pub use lifecycle::{
     SfuCommand, SfuEndpoint, SfuEvent, SfuNotice, SfuRoomSpec, SFU_ROOM_NUMBER_LIMIT,
 };
@@ -94,11 +95,13 @@ pub fn endpoint_for(media: &MediaConfig) -> Option<SfuEndpoint> {
     }
 }
 
-/// Starts the adapter for `endpoint`; its reports go to `events`.
+/// Starts the adapter for `endpoint`; its reports go to `events`, its connection state
+/// and request timings to `probe`.
 pub fn spawn(
     endpoint: &SfuEndpoint,
     max_participants: usize,
     events: mpsc::Sender<SfuEvent>,
+    probe: SfuProbe,
 ) -> SfuHandle {
     let (commands, receiver) = mpsc::channel(COMMAND_QUEUE);
     let task = match endpoint {
@@ -107,6 +110,7 @@ pub fn spawn(
             max_participants,
             receiver,
             events,
+            probe,
         )),
     };
     SfuHandle { commands, task }

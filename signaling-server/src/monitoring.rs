@@ -1,0 +1,91 @@
+//! The endpoints a load balancer and a monitoring system call: `GET /livez` (liveness),
+//! `GET /healthz` (readiness) and `GET /metrics` (Prometheus).
+//!
+//! Liveness says only that the process serves HTTP: restart it when this fails. Readiness
+//! says whether it can hold a meeting now: with an SFU configured, only while its
+//! connection to the SFU is up; send it no new meetings when this fails. A server whose
+//! Janus is down still serves the meetings it holds (their participants see
+//! `sfu_unavailable` until Janus is back), so it must not be restarted for that.
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+use crate::config::MediaConfig;
+use crate::metrics::CONTENT_TYPE;
+use crate::state::AppState;
+
+/// One dependency's state in the readiness answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    /// Reachable.
+    Up,
+    /// Configured but unreachable.
+    Down,
+    /// Not configured (mesh mode has no SFU).
+    NotUsed,
+}
+
+/// What each dependency readiness looks at. A dependency added later (Redis) is a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Checks {
+    /// The SFU (Janus) connection.
+    pub sfu: CheckStatus,
+}
+
+/// The body of `GET /healthz`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Readiness {
+    /// `ready` or `not_ready`.
+    pub status: &'static str,
+    /// Each dependency.
+    pub checks: Checks,
+}
+
+impl Checks {
+    /// Whether every configured dependency is up.
+    fn all_up(self) -> bool {
+        self.sfu != CheckStatus::Down
+    }
+}
+
+/// The dependencies' state now, read without waiting on anything.
+fn checks(state: &AppState) -> Checks {
+    let sfu = match &state.config().media {
+        MediaConfig::Mesh => CheckStatus::NotUsed,
+        MediaConfig::Janus(_) if state.metrics().sfu_probe().is_connected() => CheckStatus::Up,
+        MediaConfig::Janus(_) => CheckStatus::Down,
+    };
+    Checks { sfu }
+}
+
+/// `GET /livez`: 200 `ok` while the process serves HTTP.
+pub(crate) async fn livez() -> &'static str {
+    "ok"
+}
+
+/// `GET /healthz`: 200 when every configured dependency is up, else 503; the JSON body
+/// says which (`{"status":"ready","checks":{"sfu":"up"}}`).
+pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
+    let checks = checks(&state);
+    let (status, word) = if checks.all_up() {
+        (StatusCode::OK, "ready")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "not_ready")
+    };
+    let body = Readiness {
+        status: word,
+        checks,
+    };
+    (status, Json(body)).into_response()
+}
+
+/// `GET /metrics`: every series, in Prometheus' text format.
+pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
+    let rooms = state.rooms().len();
+    let text = state.metrics().render(rooms, state.open_connections());
+    ([(header::CONTENT_TYPE, CONTENT_TYPE)], text).into_response()
+}
