@@ -114,6 +114,7 @@ async fn janus_server(janus: &JanusProcess) -> TestServer {
             url,
             api_secret: None,
             admin_key: Some(Secret::new(ADMIN_KEY)),
+            trust: Default::default(),
         });
     })
     .await

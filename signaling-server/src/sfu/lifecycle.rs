@@ -278,6 +278,7 @@ mod tests {
             url: "wss://janus.example.org".into(),
             api_secret: Some(Secret::new("api")),
             admin_key: Some(Secret::new("admin")),
+            trust: Default::default(),
         })
     }
 
