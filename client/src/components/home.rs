@@ -7,7 +7,7 @@ use crate::hooks::{use_app, use_translator};
 use crate::i18n::{frame_suite_message_id, Translator};
 use crate::invite::{parse_invite_link, Invite, InviteError};
 use crate::services::rooms::{self, RoomApiError};
-use crate::services::{navigation, secure_random};
+use crate::services::{navigation, room_credentials, secure_random};
 use crate::state::{Action, Page};
 
 use super::{BuildFooter, TechnicalDetail};
@@ -51,6 +51,8 @@ pub fn home_page() -> Html {
     let link_input = use_node_ref();
     let suite_select = use_node_ref();
     let open_admission = use_node_ref();
+    // A portal's `#create=TOKEN` link: keep the token for this tab, out of the address bar.
+    use_effect_with((), |_| room_credentials::adopt_creation_link());
     let Some(app) = app else {
         return Html::default();
     };

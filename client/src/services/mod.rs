@@ -13,6 +13,7 @@ pub mod key_agreement;
 pub mod locale;
 pub mod media;
 pub mod navigation;
+pub mod room_credentials;
 pub mod rooms;
 pub mod secure_random;
 pub mod signaling;

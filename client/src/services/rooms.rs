@@ -1,9 +1,13 @@
-//! The server's room API: `POST /api/rooms`, and `PUT /api/rooms/{id}` after a restart.
+//! The server's room API: `POST /api/rooms`, and `PUT /api/rooms/{id}` after a restart,
+//! each with the credential [`room_credentials`] kept, if any.
 
 use conclave_protocol::{ApiError, ApiErrorCode, CreatedRoom, RoomId};
-use gloo::net::http::{Request, Response};
+use futures_channel::oneshot;
+use gloo::net::http::{Request, RequestBuilder, Response};
+use gloo::timers::callback::Timeout;
 
 use crate::i18n::Translator;
+use crate::services::room_credentials;
 
 /// Why a room could not be created or held. The page words it with
 /// [`RoomApiError::text`]; the words of the browser or server are its
@@ -42,6 +46,10 @@ impl RoomApiError {
                 code: ApiErrorCode::CreationNotAllowed,
                 ..
             }) => t.get("room-error-creation-not-allowed"),
+            RoomApiError::Refused(ApiError {
+                code: ApiErrorCode::RateLimited,
+                ..
+            }) => t.get("room-error-rate-limited"),
             RoomApiError::Status(status) => {
                 t.with("room-error-status", &[("code", u32::from(*status).into())])
             }
@@ -66,12 +74,22 @@ impl RoomApiError {
     }
 }
 
-/// Asks the server for a new room.
+/// `request` with `Authorization: Bearer credential`, if there is a credential.
+fn authorized(request: RequestBuilder, credential: Option<String>) -> RequestBuilder {
+    match credential {
+        Some(credential) => request.header("Authorization", &format!("Bearer {credential}")),
+        None => request,
+    }
+}
+
+/// Asks the server for a new room (with the organiser's creation credential, if this tab
+/// was opened from the portal's link).
 pub async fn create_room() -> Result<RoomId, RoomApiError> {
-    let response = Request::post("/api/rooms")
-        .send()
-        .await
-        .map_err(|error| RoomApiError::Network(error.to_string()))?;
+    let response = send_retrying_when_limited(|| {
+        let request = Request::post("/api/rooms");
+        authorized(request, room_credentials::creation_credential())
+    })
+    .await?;
     if !response.ok() {
         return Err(refusal(response).await);
     }
@@ -80,17 +98,70 @@ pub async fn create_room() -> Result<RoomId, RoomApiError> {
 }
 
 /// Asks the server to hold room `room` again (`PUT /api/rooms/{id}`): after a server
-/// restart, the room of a meeting in progress is unknown to it. Nothing secret is involved:
-/// the room only relays, and the meeting's keys live in its members' group.
+/// restart, the room of a meeting in progress is unknown to it. No meeting secret is
+/// involved (the room only relays; the keys live in its members' group); a server that
+/// gates creation wants the room's hold token from `joined`.
 pub async fn hold_room(room: &RoomId) -> Result<(), RoomApiError> {
-    let response = Request::put(&format!("/api/rooms/{room}"))
-        .send()
-        .await
-        .map_err(|error| RoomApiError::Network(error.to_string()))?;
+    let response = send_retrying_when_limited(|| {
+        let request = Request::put(&format!("/api/rooms/{room}"));
+        authorized(request, room_credentials::hold_credential(room))
+    })
+    .await?;
     if !response.ok() {
         return Err(refusal(response).await);
     }
     Ok(())
+}
+
+/// Retries after HTTP 429 (this address's budget of room requests is spent).
+const RATE_LIMIT_RETRIES: u32 = 3;
+/// Longest wait before a retry, whatever `Retry-After` says: beyond it the person decides.
+const LONGEST_RETRY_WAIT_MS: u32 = 10_000;
+
+/// Sends the request `build` makes; after a 429, waits as its `Retry-After` asks (at most
+/// [`LONGEST_RETRY_WAIT_MS`]) and sends it again, up to [`RATE_LIMIT_RETRIES`] times, so a
+/// burst of rooms held again behind one NAT after a server restart gets through unaided.
+async fn send_retrying_when_limited(
+    build: impl Fn() -> RequestBuilder,
+) -> Result<Response, RoomApiError> {
+    let mut retries = 0;
+    loop {
+        let response = build()
+            .send()
+            .await
+            .map_err(|error| RoomApiError::Network(error.to_string()))?;
+        let retry_after = response.headers().get("retry-after");
+        match retry_wait_ms(response.status(), retry_after.as_deref(), retries) {
+            Some(wait_ms) => {
+                retries += 1;
+                sleep_ms(wait_ms).await;
+            }
+            None => return Ok(response),
+        }
+    }
+}
+
+/// How long to wait before retrying a request answered `status` with `Retry-After:
+/// retry_after` after `retries` retries; `None`: do not retry.
+fn retry_wait_ms(status: u16, retry_after: Option<&str>, retries: u32) -> Option<u32> {
+    if status != 429 || retries >= RATE_LIMIT_RETRIES {
+        return None;
+    }
+    let seconds = retry_after
+        .and_then(|text| text.trim().parse::<u32>().ok())
+        .unwrap_or(1)
+        .max(1);
+    Some(seconds.saturating_mul(1000).min(LONGEST_RETRY_WAIT_MS))
+}
+
+/// Resolves after `ms` milliseconds.
+async fn sleep_ms(ms: u32) {
+    let (done, waited) = oneshot::channel::<()>();
+    // Dropping a `Timeout` cancels it: keep it until it fired.
+    let _timeout = Timeout::new(ms, move || {
+        let _ = done.send(());
+    });
+    let _ = waited.await;
 }
 
 /// The error an error status `response` stands for.
@@ -133,6 +204,45 @@ mod tests {
     }
 
     #[test]
+    fn a_rate_limited_request_is_retried_a_few_times_after_retry_after() {
+        assert_eq!(retry_wait_ms(429, Some("2"), 0), Some(2_000));
+        assert_eq!(retry_wait_ms(429, None, 0), Some(1_000));
+        assert_eq!(retry_wait_ms(429, Some("garbage"), 1), Some(1_000));
+        assert_eq!(retry_wait_ms(429, Some("0"), 1), Some(1_000));
+        assert_eq!(
+            retry_wait_ms(429, Some("3600"), 2),
+            Some(LONGEST_RETRY_WAIT_MS)
+        );
+        assert_eq!(retry_wait_ms(429, Some("1"), RATE_LIMIT_RETRIES), None);
+        for status in [200, 201, 400, 410, 503] {
+            assert_eq!(retry_wait_ms(status, Some("1"), 0), None);
+        }
+        let t = Translator::new(Language::English);
+        let limited = RoomApiError::of_reply(429, r#"{"code":"rate_limited","message":"m"}"#);
+        assert_eq!(
+            limited.text(t),
+            "This network asked for too many meetings in a short time. Wait a minute, then try again."
+        );
+    }
+
+    #[test]
+    fn a_gated_server_s_refusal_sends_the_organiser_to_the_portal_link() {
+        let t = Translator::new(Language::English);
+        let refused = RoomApiError::of_reply(
+            401,
+            r#"{"code":"creation_not_allowed","message":"the room-creation token has expired"}"#,
+        );
+        assert_eq!(
+            refused.text(t),
+            "This server lets only invited organisers create meetings; open the link your organisation gave you."
+        );
+        assert_eq!(
+            refused.detail(),
+            Some("the room-creation token has expired")
+        );
+    }
+
+    #[test]
     fn other_statuses_and_failures_are_worded_without_the_servers_words() {
         let t = Translator::new(Language::English);
         let gone = RoomApiError::of_reply(410, "this meeting was ended");
@@ -160,6 +270,8 @@ mod tests {
             RoomApiError::Network(BROWSER_WORDS.to_owned()),
             RoomApiError::of_reply(503, r#"{"code":"too_many_rooms","message":"m"}"#),
             RoomApiError::of_reply(503, r#"{"code":"server_busy","message":"m"}"#),
+            RoomApiError::of_reply(401, r#"{"code":"creation_not_allowed","message":"m"}"#),
+            RoomApiError::of_reply(429, r#"{"code":"rate_limited","message":"m"}"#),
             RoomApiError::Status(500),
             RoomApiError::BadReply,
         ];

@@ -16,6 +16,7 @@ use crate::invite::InviteSecret;
 use crate::notices::{CloseReason, MeetingProblem};
 use crate::roster::{GroupView, MeetingClosed};
 use crate::services::key_agreement::{KeyAgreement, KeyAgreementEvents};
+use crate::services::room_credentials;
 use crate::services::signaling::{CloseInfo, SignalingConnection};
 use crate::services::transport::webrtc::IceSettings;
 use crate::state::Action;
@@ -236,6 +237,13 @@ fn on_server_message(weak: &Weak<RefCell<SessionInner>>, message: ServerMessage)
             transport_policy: *ice_transport_policy,
         };
         media::start_transport(&inner, *media_mode, ice);
+    }
+    if let ServerMessage::Joined {
+        hold_token: Some(token),
+        ..
+    } = &message
+    {
+        room_credentials::remember_hold_token(inner.borrow().invite.room_id(), token);
     }
     let (dispatcher, key_agreement) = {
         let inner = inner.borrow();
