@@ -9,13 +9,15 @@
 //! Layout: [`config`] (flags and [`Config`]), [`rooms`] (room state, no IO),
 //! [`delivery_service`] (a room's MLS handshake ordering, no IO), `connection` (one
 //! WebSocket), `peer` (a participant's outbound queue, as the rooms hold it), `http_api`
-//! (`POST /api/rooms`, `PUT /api/rooms/{id}`, `/healthz`), [`static_files`] (the app and
-//! the security headers), [`sfu`] (SFU rooms: their lifecycle, no IO, and the Janus
+//! (`POST /api/rooms`, `PUT /api/rooms/{id}`, `/healthz`), [`rate_limits`] (per-address
+//! and per-connection budgets, no IO) and `http_limits` (their HTTP edge),
+//! [`static_files`] (the app and the security headers), [`sfu`] (SFU rooms: their lifecycle, no IO, and the Janus
 //! adapter, an actor at the edge), [`error`] (the one error type). With the cargo feature
 //! `test-hooks` only: `handshake_faults` (fault injection for the end-to-end suite,
 //! `POST /test/faults`), `hostile` (a hostile server's attacks, `POST /test/hostile`) and
 //! `static_overlay` (a server swapping the app's files, `PUT /test/static-overlay`).
 
+pub mod cluster;
 pub mod config;
 mod connection;
 pub mod delivery_service;
@@ -25,6 +27,7 @@ pub mod handshake_faults;
 #[cfg(feature = "test-hooks")]
 pub mod hostile;
 mod http_api;
+mod http_limits;
 pub mod metrics;
 mod monitoring;
 mod peer;
@@ -39,6 +42,7 @@ pub mod static_files;
 pub mod static_overlay;
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::routing::{get, post, put};
@@ -56,15 +60,51 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// How long shutdown waits for the SFU actor to take the last commands.
 const SFU_SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
-/// The whole HTTP surface.
+/// The whole HTTP surface, `/metrics` included.
 pub fn app(state: AppState) -> Router {
-    let api = Router::new()
+    app_with(state, true)
+}
+
+/// The endpoints a metrics listener serves (`--metrics-listen`): `/metrics`, `/livez`,
+/// `/healthz`.
+pub fn metrics_app(state: AppState) -> Router {
+    Router::new()
         .route("/livez", get(monitoring::livez))
         .route("/healthz", get(monitoring::healthz))
         .route("/metrics", get(monitoring::metrics))
-        .route("/api/rooms", post(http_api::create_room))
-        .route("/api/rooms/{room_id}", put(http_api::hold_room))
-        .route("/ws/{room_id}", get(connection::open_room_socket));
+        .with_state(state)
+}
+
+/// The whole HTTP surface; `/metrics` only if `serve_metrics`.
+fn app_with(state: AppState, serve_metrics: bool) -> Router {
+    let room_creation_limit = axum::middleware::from_fn_with_state(
+        state.clone(),
+        http_limits::limit_room_creations,
+    );
+    let websocket_open_limit = axum::middleware::from_fn_with_state(
+        state.clone(),
+        http_limits::limit_websocket_opens,
+    );
+    let api = Router::new()
+        .route("/livez", get(monitoring::livez))
+        .route("/healthz", get(monitoring::healthz))
+        .route(
+            "/api/rooms",
+            post(http_api::create_room).route_layer(room_creation_limit.clone()),
+        )
+        .route(
+            "/api/rooms/{room_id}",
+            put(http_api::hold_room).route_layer(room_creation_limit),
+        )
+        .route(
+            "/ws/{room_id}",
+            get(connection::open_room_socket).route_layer(websocket_open_limit),
+        );
+    let api = if serve_metrics {
+        api.route("/metrics", get(monitoring::metrics))
+    } else {
+        api
+    };
     #[cfg(feature = "test-hooks")]
     let api = api
         .route(
@@ -117,6 +157,26 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
+    serve(listener, None, config, shutdown).await
+}
+
+/// Like [`run`], with `/metrics` served on `metrics_listener` (with `/livez` and
+/// `/healthz`, see [`metrics_app`]) and no longer on `listener`.
+pub async fn run_with_metrics_listener(
+    listener: TcpListener,
+    metrics_listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), Error> {
+    serve(listener, Some(metrics_listener), config, shutdown).await
+}
+
+async fn serve(
+    listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), Error> {
     config.check_www_dir()?;
     static_files::app_policy(&config.www_dir)?;
     #[cfg(feature = "test-hooks")]
@@ -144,8 +204,14 @@ pub async fn run(
     let sweeper = tokio::spawn(sweep_rooms_periodically(state.clone()));
     let sfu_reports =
         sfu_events.map(|events| tokio::spawn(apply_sfu_events(state.clone(), events)));
+    let metrics_on_main = metrics_listener.is_none();
+    let metrics_server =
+        metrics_listener.map(|listener| tokio::spawn(serve_metrics(listener, state.clone())));
     let on_shutdown = state.clone();
-    let served = axum::serve(listener, app(state.clone()))
+    // The peer's address feeds the per-address rate limits (`http_limits`).
+    let service = app_with(state.clone(), metrics_on_main)
+        .into_make_service_with_connect_info::<SocketAddr>();
+    let served = axum::serve(listener, service)
         .with_graceful_shutdown(async move {
             shutdown.await;
             tracing::info!("shutting down");
@@ -155,6 +221,9 @@ pub async fn run(
     state.begin_shutdown();
     sweeper.abort();
     state.wait_for_connections(SHUTDOWN_GRACE).await;
+    if let Some(metrics_server) = metrics_server {
+        metrics_server.abort();
+    }
     if let Some(sfu) = sfu {
         // Let the actor destroy the SFU rooms of the meetings that just ended.
         state.wait_for_sfu_commands(SFU_SHUTDOWN_GRACE).await;
@@ -164,6 +233,19 @@ pub async fn run(
         reports.abort();
     }
     served.map_err(Error::Serve)
+}
+
+/// Serves [`metrics_app`] on `listener` until shutdown begins.
+async fn serve_metrics(listener: TcpListener, state: AppState) {
+    let mut shutting_down = state.shutdown_signal();
+    let served = axum::serve(listener, metrics_app(state))
+        .with_graceful_shutdown(async move {
+            let _ = shutting_down.wait_for(|&down| down).await;
+        })
+        .await;
+    if let Err(error) = served {
+        tracing::error!(%error, "the metrics listener failed");
+    }
 }
 
 /// Hands the SFU actor's reports to the rooms.

@@ -497,6 +497,7 @@ impl Metrics {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::delivery_service::CommitRejection;
 
     fn room(text: &str) -> RoomId {
         RoomId::parse(text).unwrap_or_else(|_| panic!("{text} is a room id"))
@@ -525,7 +526,27 @@ mod tests {
         metrics.record_refusal(None, None, &Error::NotJoined);
         metrics.record_refusal(None, None, &Error::NotJoined);
         metrics.record_refusal(None, None, &Error::RoomFull);
+        let stale = Error::CommitRejected {
+            epoch: 3,
+            current_epoch: Some(4),
+            rejection: CommitRejection::StaleEpoch { current: 4 },
+        };
+        metrics.record_refusal(
+            Some(&room("AAAAAAAAAAAAAAAAAAAAAA")),
+            Some(ParticipantId(2)),
+            &stale,
+        );
+        metrics.record_commit(&room("AAAAAAAAAAAAAAAAAAAAAA"), ParticipantId(1), 3);
         let text = metrics.render(0, 0);
+        assert!(
+            text.contains("conclave_commits_total{outcome=\"rejected\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("conclave_commits_total{outcome=\"accepted\"} 1"),
+            "{text}"
+        );
+        assert!(!text.contains("commit_rejected"), "{text}");
         assert!(
             text.contains("conclave_rejections_total{code=\"not_joined\"} 2"),
             "{text}"

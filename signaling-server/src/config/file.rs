@@ -25,6 +25,7 @@ pub(super) struct FileConfig {
     pub ice_transport_policy: Option<String>,
     pub room_creation: Option<super::room_creation::RoomCreationSection>,
     pub limits: Option<super::limits::LimitsSection>,
+    pub monitoring: Option<super::monitoring::MonitoringSection>,
 }
 
 /// `[media]`.

@@ -11,7 +11,9 @@
 mod file;
 pub mod ice;
 pub mod janus_trust;
+pub mod meeting_size;
 mod limits;
+pub mod monitoring;
 pub mod room_creation;
 pub mod secret;
 
@@ -28,6 +30,7 @@ use crate::error::Error;
 pub use ice::TurnConfig;
 pub use room_creation::RoomCreationConfig;
 pub use janus_trust::{CaBundle, JanusTrust};
+pub use monitoring::{LogFormat, MonitoringSettings};
 pub use secret::Secret;
 
 /// Default listen address.
@@ -85,7 +88,8 @@ pub struct JanusConfig {
 pub struct Config {
     /// Directory served as the web app; must hold `index.html`.
     pub www_dir: PathBuf,
-    /// Most participants in one room.
+    /// Most participants in one room ([`meeting_size`]: by default 6 in mesh mode, 50
+    /// with an SFU).
     pub max_participants: usize,
     /// Most rooms held at once; `POST /api/rooms` answers 503 beyond it.
     pub max_rooms: usize,
@@ -171,7 +175,8 @@ pub struct Cli {
     #[arg(long)]
     pub www_dir: Option<PathBuf>,
 
-    /// Most participants in one room [env: CONCLAVE_MAX_PARTICIPANTS] [default: 6].
+    /// Most participants in one room [env: CONCLAVE_MAX_PARTICIPANTS] [default: 6 in mesh
+    /// mode (at most 12), 50 with Janus].
     #[arg(long, value_parser = RangedU64ValueParser::<usize>::new().range(PARTICIPANTS))]
     pub max_participants: Option<usize>,
 
@@ -187,6 +192,16 @@ pub struct Cli {
     /// Most WebSocket connections at once [env: CONCLAVE_MAX_CONNECTIONS] [default: 1024].
     #[arg(long, value_parser = RangedU64ValueParser::<u32>::new().range(CONNECTIONS))]
     pub max_connections: Option<u32>,
+
+    /// Serve `/metrics` on this address instead of the main one [env:
+    /// CONCLAVE_METRICS_LISTEN] [default: none, on the main listener].
+    #[arg(long)]
+    pub metrics_listen: Option<SocketAddr>,
+
+    /// Log lines as `text` or `json` (one object per line) [env: CONCLAVE_LOG_FORMAT]
+    /// [default: text].
+    #[arg(long, value_enum)]
+    pub log_format: Option<LogFormat>,
 }
 
 /// Everything `main` needs: the address to bind and the library configuration.
@@ -196,6 +211,8 @@ pub struct Settings {
     pub listen: SocketAddr,
     /// The rest.
     pub config: Config,
+    /// Where `/metrics` is served and how logs are written.
+    pub monitoring: MonitoringSettings,
 }
 
 /// The settings one source (file, environment or flags) gives, each with the key it
@@ -365,12 +382,20 @@ impl Settings {
         let from_file = file_layer(&file)?;
         let room_creation = room_creation::resolve(file.room_creation.as_ref(), env)?;
         let limits = limits::limits_from(file.limits.as_ref(), env)?;
+        let monitoring = monitoring::resolve(file.monitoring.as_ref(), cli, env)?;
         let from_env = env_layer(env)?;
         let from_flags = flag_layer(cli);
+        let participants_key = meeting_size::setting_key(
+            from_flags.max_participants.is_some(),
+            from_env.max_participants.is_some(),
+            from_file.max_participants.is_some(),
+        );
         let merged = from_file.overlaid_by(from_env).overlaid_by(from_flags);
         let mut settings = build(merged, file)?;
+        meeting_size::settle(&mut settings.config, participants_key)?;
         settings.config.room_creation = room_creation;
         settings.config.limits = limits;
+        settings.monitoring = monitoring;
         Ok(settings)
     }
 }
@@ -602,7 +627,11 @@ fn build(merged: Layer, file: file::FileConfig) -> Result<Settings, Error> {
         Some(listen) => listen,
         None => parse_listen("listen", DEFAULT_LISTEN)?,
     };
-    Ok(Settings { listen, config })
+    Ok(Settings {
+        listen,
+        config,
+        monitoring: MonitoringSettings::default(),
+    })
 }
 
 #[cfg(test)]
