@@ -16,6 +16,8 @@ const TEST_PACKAGES: &[(&str, &str)] = &[
     ("iproute2", "ip"),
     // The SFU of the Janus-mode suites (signaling-server/tests/janus_rooms.rs, Playwright).
     ("janus", "janus"),
+    // Several signaling servers share rooms through it (signaling-server/src/cluster).
+    ("redis-server", "redis-server"),
     // The second browser of the Playwright suite (driven by puppeteer-core over WebDriver BiDi).
     ("firefox-esr", "firefox-esr"),
     // The TURN server of the relay-only suites (e2e-tests/support/coturn.ts).
