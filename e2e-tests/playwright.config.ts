@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import * as path from 'node:path';
+import { COTURN_SECRET, TURN_RELAY_PORTS } from './support/coturn';
 import { JANUS_ADMIN_KEY, JANUS_WS_URL } from './support/janus';
 
 /** The servers the suite starts; inside the private namespace no other process uses them. */
@@ -80,6 +81,8 @@ export default defineConfig({
       use: { baseURL: `http://127.0.0.1:${MESH_PORT}` },
     },
   ],
+  // Janus-mode servers are awaited on /livez: /healthz (readiness) answers 503 until the
+  // global setup, which Playwright runs after the web servers are up, has started Janus.
   webServer: [
     {
       command: `${root}/target/debug/conclave-server --listen 127.0.0.1:${MESH_PORT} --www-dir ${wwwDir}`,
@@ -91,8 +94,33 @@ export default defineConfig({
     },
     {
       command: `${root}/target/debug/conclave-server --listen 127.0.0.1:${JANUS_MODE_PORT} --www-dir ${wwwDir}`,
-      url: `http://127.0.0.1:${JANUS_MODE_PORT}/healthz`,
+      url: `http://127.0.0.1:${JANUS_MODE_PORT}/livez`,
       env: { CONCLAVE_MEDIA_MODE: 'janus', CONCLAVE_JANUS_URL: JANUS_WS_URL, CONCLAVE_JANUS_ADMIN_KEY: JANUS_ADMIN_KEY },
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      timeout: 30_000,
+    },
+    // The relay-only servers (tests/turn-relay.spec.ts): each participant gets credentials
+    // for the suite's coturn, and may use only its relayed candidates.
+    {
+      command: `${root}/target/debug/conclave-server --listen 127.0.0.1:${TURN_RELAY_PORTS.chromium} --www-dir ${wwwDir} --config ${__dirname}/support/turn-relay.toml`,
+      url: `http://127.0.0.1:${TURN_RELAY_PORTS.chromium}/healthz`,
+      env: { CONCLAVE_TURN_SECRET: COTURN_SECRET },
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      timeout: 30_000,
+    },
+    {
+      command: `${root}/target/debug/conclave-server --listen 127.0.0.1:${TURN_RELAY_PORTS.janus} --www-dir ${wwwDir} --config ${__dirname}/support/turn-relay.toml`,
+      url: `http://127.0.0.1:${TURN_RELAY_PORTS.janus}/livez`,
+      env: {
+        CONCLAVE_TURN_SECRET: COTURN_SECRET,
+        CONCLAVE_MEDIA_MODE: 'janus',
+        CONCLAVE_JANUS_URL: JANUS_WS_URL,
+        CONCLAVE_JANUS_ADMIN_KEY: JANUS_ADMIN_KEY,
+      },
       reuseExistingServer: false,
       stdout: 'pipe',
       stderr: 'pipe',
