@@ -4,64 +4,16 @@
 // Test fixtures: a failed setup step should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
+
+use common::redis_server::RedisServer;
+
+use std::time::Duration;
 
 use conclave_protocol::RoomId;
 use conclave_signaling_server::cluster::homes::{Home, RoomHomes};
 use conclave_signaling_server::cluster::registry::RoomRegistry;
 use conclave_signaling_server::cluster::{connect, ClusterError, InstanceId};
-use tempfile::TempDir;
-
-/// A real `redis-server` (Debian package `redis-server`, installed by `cargo xtask test`)
-/// on a Unix socket in a temporary directory: no TCP port at all. Killed on drop.
-struct RedisServer {
-    child: Child,
-    socket: PathBuf,
-    _dir: TempDir,
-}
-
-impl RedisServer {
-    fn start() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let socket = dir.path().join("redis.sock");
-        let child = Command::new("redis-server")
-            .args(["--port", "0", "--save", "", "--appendonly", "no"])
-            .arg("--unixsocket")
-            .arg(&socket)
-            .args(["--unixsocketperm", "700", "--dir"])
-            .arg(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server is needed (Debian package redis-server; cargo xtask test installs it)");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !socket.exists() {
-            assert!(
-                Instant::now() < deadline,
-                "redis-server did not open its socket"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Self {
-            child,
-            socket,
-            _dir: dir,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("unix://{}", self.socket.display())
-    }
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn room(n: u8) -> RoomId {
     RoomId::parse(&format!("room{n:0>18}")).unwrap()

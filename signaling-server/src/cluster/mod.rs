@@ -4,10 +4,12 @@
 //!
 //! Each room has one home instance that runs its state ([`homes`]: who is home, fenced so
 //! that two instances never both accept a room's commits); [`registry`] knows which rooms
-//! exist and which a member ended, for every instance to answer alike.
+//! exist and which a member ended, for every instance to answer alike; [`tunnel`] carries a
+//! participant whose socket reached another instance to the room's home.
 
 pub mod homes;
 pub mod registry;
+pub mod tunnel;
 
 use std::fmt;
 
@@ -20,6 +22,9 @@ pub enum ClusterError {
     /// Redis could not be reached or refused the command.
     #[error("Redis: {0}")]
     Redis(#[from] redis::RedisError),
+    /// The Redis subscription ended (Redis was lost): no tunnel opens until a restart.
+    #[error("the link to the other instances (Redis pub/sub) is down")]
+    BusDown,
     /// A key holds something no Conclave instance writes.
     #[error("Redis key {key} holds an unexpected value")]
     Malformed {

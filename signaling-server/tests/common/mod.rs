@@ -8,6 +8,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+pub mod redis_server;
+
 use conclave_protocol::{
     Bytes, ClientMessage, CreatedRoom, ErrorCode, GroupStatus, ParticipantId, ParticipantInfo,
     RoomId, ServerMessage,
