@@ -3,8 +3,9 @@
  * key lets only organisers holding a token from the operator's portal create meetings. The
  * portal links to `/#create=TOKEN`; the home page keeps the token for the tab, takes it out
  * of the address bar and sends it with "New meeting". Without it, the page says who may
- * create meetings. Anyone with an invite link still joins. Mesh only: the gate is the
- * signaling server's, the same in both media modes.
+ * create meetings. Anyone with an invite link still joins, and after a restart the pages
+ * hold their room again with the hold token the server gave them in `joined`. Mesh only:
+ * the gate is the signaling server's, the same in both media modes.
  *
  * The spec starts its own server (the suite's servers are open) on a free port of the
  * suite's private network namespace.
@@ -41,12 +42,12 @@ async function freePort(): Promise<number> {
 }
 
 let server: ChildProcess | undefined;
+let port = 0;
 let origin = '';
 
-test.beforeAll(async () => {
+/** Starts the gated server on `port` and waits until it answers. */
+async function startServer(): Promise<void> {
   const root = path.resolve(__dirname, '../../..');
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
   server = spawn(
     `${root}/target/debug/conclave-server`,
     ['--listen', `127.0.0.1:${port}`, '--www-dir', `${root}/target/www-test`],
@@ -55,6 +56,12 @@ test.beforeAll(async () => {
   await expect
     .poll(async () => (await fetch(`${origin}/healthz`).catch(() => null))?.status ?? 0, { timeout: 15_000 })
     .toBe(200);
+}
+
+test.beforeAll(async () => {
+  port = await freePort();
+  origin = `http://127.0.0.1:${port}`;
+  await startServer();
 });
 
 test.afterAll(async () => {
@@ -89,5 +96,37 @@ test('with the portal link an organiser creates a meeting, and a guest joins it'
 
   await alice.join(invite);
   await bob.join(invite);
+  await expectEveryoneDecrypting([alice, bob]);
+});
+
+test('after a restart, a guest without the portal link holds the room again with its hold token', async ({ newParticipant }) => {
+  test.setTimeout(120_000);
+  const alice = await newParticipant('Alice');
+  const bob = await newParticipant('Bob');
+  await alice.page.goto(`${origin}/#create=${portalToken()}`);
+  await alice.page.getByRole('group', { name: 'Who can join' }).getByLabel('Anyone with the link').check();
+  await alice.page.getByRole('button', { name: 'New meeting' }).click();
+  await expect(alice.page).toHaveURL(/\/m\//);
+  const invite = alice.page.url();
+  await alice.join(invite);
+  await bob.join(invite);
+  await expectEveryoneDecrypting([alice, bob]);
+
+  server?.kill('SIGTERM');
+  await new Promise((resolve) => server?.once('exit', resolve));
+  await expect(bob.page.getByTestId('signaling-reconnecting')).toBeVisible();
+  // Bob never had a creation token: only the room's hold token can hold it again.
+  const bobHolds = bob.page.waitForResponse(
+    (response) => response.request().method() === 'PUT' && response.url().includes('/api/rooms/'),
+    { timeout: 60_000 },
+  );
+  await startServer();
+  const held = await bobHolds;
+  expect(held.request().headers()['authorization']).toMatch(/^Bearer [A-Za-z0-9_-]{43}$/);
+  expect(held.status()).toBe(200);
+  for (const person of [alice, bob]) {
+    await expect(person.page.getByTestId('signaling-reconnecting')).toHaveCount(0, { timeout: 30_000 });
+    await expect(person.roster()).toHaveCount(2);
+  }
   await expectEveryoneDecrypting([alice, bob]);
 });
