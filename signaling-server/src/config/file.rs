@@ -26,6 +26,7 @@ pub(super) struct FileConfig {
     pub room_creation: Option<super::room_creation::RoomCreationSection>,
     pub limits: Option<super::limits::LimitsSection>,
     pub monitoring: Option<super::monitoring::MonitoringSection>,
+    pub cluster: Option<super::cluster::ClusterSection>,
 }
 
 /// `[media]`.

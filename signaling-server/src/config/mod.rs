@@ -3,7 +3,8 @@
 //! (flag > environment > file > default), checked once at start into a [`Config`].
 //!
 //! Submodules: `file` (the file's shape), [`secret`] (secrets that never print),
-//! [`ice`] (ICE servers and TURN REST credentials), `limits` (the `[limits]` section).
+//! [`ice`] (ICE servers and TURN REST credentials), [`room_creation`] (who may create
+//! rooms), `limits` (the `[limits]` section).
 //!
 //! An invalid setting stops the server with [`Error::InvalidConfig`], which names the key
 //! (`janus.url`, `CONCLAVE_MEDIA_MODE`, `--max-rooms`...) and the problem.
@@ -14,6 +15,7 @@ pub mod janus_trust;
 pub mod meeting_size;
 mod limits;
 pub mod monitoring;
+pub mod cluster;
 pub mod room_creation;
 pub mod secret;
 
@@ -28,6 +30,7 @@ use conclave_protocol::{IceServer, IceTransportPolicy, MediaMode};
 
 use crate::error::Error;
 pub use ice::TurnConfig;
+pub use cluster::ClusterConfig;
 pub use room_creation::RoomCreationConfig;
 pub use janus_trust::{CaBundle, JanusTrust};
 pub use monitoring::{LogFormat, MonitoringSettings};
@@ -120,6 +123,8 @@ pub struct Config {
     pub ice_transport_policy: IceTransportPolicy,
     /// Rate limits per client address and per connection (`[limits]`).
     pub limits: crate::rate_limits::Limits,
+    /// The Redis that several instances share rooms through; `None`: one instance alone.
+    pub cluster: Option<ClusterConfig>,
 }
 
 impl Config {
@@ -141,6 +146,7 @@ impl Config {
             room_creation: RoomCreationConfig::Open,
             ice_transport_policy: IceTransportPolicy::All,
             limits: crate::rate_limits::Limits::default(),
+            cluster: None,
         }
     }
 
@@ -202,6 +208,11 @@ pub struct Cli {
     /// [default: text].
     #[arg(long, value_enum)]
     pub log_format: Option<LogFormat>,
+
+    /// Share rooms with other instances through this Redis (`redis://host:port`,
+    /// `unix:///path`) [env: CONCLAVE_REDIS_URL] [default: none, a single instance].
+    #[arg(long)]
+    pub redis_url: Option<String>,
 }
 
 /// Everything `main` needs: the address to bind and the library configuration.
@@ -383,6 +394,7 @@ impl Settings {
         let room_creation = room_creation::resolve(file.room_creation.as_ref(), env)?;
         let limits = limits::limits_from(file.limits.as_ref(), env)?;
         let monitoring = monitoring::resolve(file.monitoring.as_ref(), cli, env)?;
+        let cluster = cluster::resolve(file.cluster.as_ref(), cli.redis_url.as_deref(), env)?;
         let from_env = env_layer(env)?;
         let from_flags = flag_layer(cli);
         let participants_key = meeting_size::setting_key(
@@ -396,6 +408,7 @@ impl Settings {
         settings.config.room_creation = room_creation;
         settings.config.limits = limits;
         settings.monitoring = monitoring;
+        settings.config.cluster = cluster;
         Ok(settings)
     }
 }
