@@ -226,6 +226,9 @@ pub enum CloseReason {
     UnknownRoom,
     /// The meeting has as many people as the server takes.
     RoomFull,
+    /// The meeting has no media server (mesh) and holds this many, its most: such
+    /// meetings stay small because each browser sends to every other.
+    MeshFull(usize),
     /// The server did not understand this page.
     NotUnderstood,
     /// The page did not keep up with the server.
@@ -255,6 +258,9 @@ impl CloseReason {
         let id = match self {
             CloseReason::UnknownRoom => "close-unknown-room",
             CloseReason::RoomFull => "close-room-full",
+            CloseReason::MeshFull(most) => {
+                return t.with("close-mesh-full", &[("count", (*most).into())])
+            }
             CloseReason::NotUnderstood => "close-not-understood",
             CloseReason::TooSlow => "close-too-slow",
             CloseReason::TooLarge => "close-too-large",

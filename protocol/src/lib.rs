@@ -79,6 +79,48 @@ pub mod close_code {
     pub const MEETING_ENDED: u16 = 4410;
     /// The reason sent with [`MEETING_ENDED`].
     pub const MEETING_ENDED_REASON: &str = "The meeting has ended.";
+
+    /// Most participants a room without a media server (mesh) may hold: each browser
+    /// sends its media to every other, so a larger mesh fails on uplinks and encoders.
+    pub const MESH_MAX_PARTICIPANTS: usize = 12;
+
+    /// The reasons sent with [`ROOM_FULL`] when a mesh room of 1, 2... participants is
+    /// full (fixed strings, like every close reason), so that the page can say why:
+    /// [`mesh_room_full_reason`] and [`mesh_capacity_in_reason`]. A full room that has a
+    /// media server is closed with the reason "room full".
+    const MESH_ROOM_FULL_REASONS: [&str; MESH_MAX_PARTICIPANTS] = [
+        "room full: without a media server a meeting holds at most 1 person",
+        "room full: without a media server a meeting holds at most 2 people",
+        "room full: without a media server a meeting holds at most 3 people",
+        "room full: without a media server a meeting holds at most 4 people",
+        "room full: without a media server a meeting holds at most 5 people",
+        "room full: without a media server a meeting holds at most 6 people",
+        "room full: without a media server a meeting holds at most 7 people",
+        "room full: without a media server a meeting holds at most 8 people",
+        "room full: without a media server a meeting holds at most 9 people",
+        "room full: without a media server a meeting holds at most 10 people",
+        "room full: without a media server a meeting holds at most 11 people",
+        "room full: without a media server a meeting holds at most 12 people",
+    ];
+
+    /// The [`ROOM_FULL`] reason for a full mesh room of `max_participants`; "room full"
+    /// beyond [`MESH_MAX_PARTICIPANTS`] (a server never allows that many in mesh).
+    pub fn mesh_room_full_reason(max_participants: usize) -> &'static str {
+        max_participants
+            .checked_sub(1)
+            .and_then(|index| MESH_ROOM_FULL_REASONS.get(index))
+            .copied()
+            .unwrap_or("room full")
+    }
+
+    /// How many people the full mesh room held, if `reason` is a
+    /// [`mesh_room_full_reason`].
+    pub fn mesh_capacity_in_reason(reason: &str) -> Option<usize> {
+        MESH_ROOM_FULL_REASONS
+            .iter()
+            .position(|known| *known == reason)
+            .map(|index| index + 1)
+    }
 }
 
 /// A room id: 22 characters of unpadded base64url (128 random bits), made by the server.

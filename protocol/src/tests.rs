@@ -286,3 +286,21 @@ fn joined_carries_the_ice_transport_policy_and_older_servers_mean_all() {
     };
     assert_eq!(ice_transport_policy, IceTransportPolicy::Relay);
 }
+
+#[test]
+fn a_full_mesh_room_names_its_capacity_in_the_close_reason() {
+    use close_code::{mesh_capacity_in_reason, mesh_room_full_reason, MESH_MAX_PARTICIPANTS};
+    for most in 1..=MESH_MAX_PARTICIPANTS {
+        let reason = mesh_room_full_reason(most);
+        assert!(reason.len() <= 123, "a close reason fits a control frame");
+        assert!(reason.contains(&format!(" {most} ")), "{reason}");
+        assert_eq!(mesh_capacity_in_reason(reason), Some(most));
+    }
+    assert_eq!(mesh_room_full_reason(0), "room full");
+    assert_eq!(
+        mesh_room_full_reason(MESH_MAX_PARTICIPANTS + 1),
+        "room full"
+    );
+    assert_eq!(mesh_capacity_in_reason("room full"), None);
+    assert_eq!(mesh_capacity_in_reason(""), None);
+}

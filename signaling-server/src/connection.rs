@@ -373,6 +373,11 @@ impl Session {
             // A send error means the writer is gone; the connection is ending anyway.
             let _ = self.me.send_waiting(Outbound::Message(reply)).await;
         }
+        if matches!(error, Error::RoomFull) {
+            // A full mesh room names its bound, so that the page can say why.
+            let reason = crate::config::meeting_size::room_full_reason(self.state.config());
+            return Some((close_code::ROOM_FULL, reason));
+        }
         error.close_frame()
     }
 

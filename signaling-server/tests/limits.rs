@@ -143,7 +143,9 @@ async fn a_full_room_refuses_with_4409() {
     cy.send(&ClientMessage::join()).await;
     cy.expect_error(ErrorCode::RoomFull).await;
     let closed = cy.expect_close().await;
-    assert_eq!((closed.code, closed.reason.as_str()), (4409, "room full"));
+    // A mesh room names its bound (see full_rooms_say_why.rs).
+    let reason = conclave_protocol::close_code::mesh_room_full_reason(2);
+    assert_eq!((closed.code, closed.reason.as_str()), (4409, reason));
     ada.expect_nothing_pending().await;
 }
 

@@ -91,6 +91,7 @@ server-error-unknown = Der Server hat eine Anfrage dieser Seite abgelehnt. Falls
 ## Why the connection to the server closed (notices.rs)
 close-unknown-room = Diese Besprechung gibt es auf dem Server nicht.
 close-room-full = Die Besprechung ist voll.
+close-mesh-full = Die Besprechung ist voll: Besprechungen ohne Medienserver haben höchstens { $count } Teilnehmende.
 close-not-understood = Der Server hat diesen Client nicht verstanden.
 close-too-slow = Die Verbindung war zu langsam.
 close-too-large = Eine Nachricht war zu groß.

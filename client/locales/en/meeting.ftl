@@ -83,6 +83,7 @@ server-error-unknown = The server refused a request from this page. If the meeti
 ## Why the connection to the server closed (notices.rs)
 close-unknown-room = This meeting does not exist on the server.
 close-room-full = The meeting is full.
+close-mesh-full = The meeting is full: meetings without a media server hold at most { $count } people.
 close-not-understood = The server did not understand this client.
 close-too-slow = The connection was too slow.
 close-too-large = A message was too large.

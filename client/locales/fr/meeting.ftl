@@ -91,6 +91,7 @@ server-error-unknown = Le serveur a refusé une demande de cette page. Si la ré
 ## Why the connection to the server closed (notices.rs)
 close-unknown-room = Cette réunion n’existe pas sur le serveur.
 close-room-full = La réunion est complète.
+close-mesh-full = La réunion est complète : les réunions sans serveur média réunissent au plus { $count } personnes.
 close-not-understood = Le serveur n’a pas compris ce client.
 close-too-slow = La connexion était trop lente.
 close-too-large = Un message était trop volumineux.

@@ -84,7 +84,10 @@ pub fn websocket_url(page_protocol: &str, host: &str, room: &RoomId) -> String {
 pub fn describe_close(code: u16, reason: &str) -> CloseReason {
     match code {
         close_code::UNKNOWN_ROOM => CloseReason::UnknownRoom,
-        close_code::ROOM_FULL => CloseReason::RoomFull,
+        close_code::ROOM_FULL => match close_code::mesh_capacity_in_reason(reason) {
+            Some(most) => CloseReason::MeshFull(most),
+            None => CloseReason::RoomFull,
+        },
         close_code::PROTOCOL_VIOLATION => CloseReason::NotUnderstood,
         close_code::TOO_SLOW => CloseReason::TooSlow,
         close_code::MESSAGE_TOO_BIG => CloseReason::TooLarge,
@@ -368,6 +371,23 @@ mod tests {
         assert_eq!(other.detail(), Some("going away"));
         assert_eq!(describe_close(4999, "").detail(), None);
         assert!(shown(close_code::ROOM_FULL, "").contains("full"));
+        // A full mesh room says why, in the page's language; the number is the server's.
+        let mesh_full = describe_close(close_code::ROOM_FULL, close_code::mesh_room_full_reason(6));
+        assert_eq!(mesh_full, CloseReason::MeshFull(6));
+        assert_eq!(
+            mesh_full.text(english),
+            "The meeting is full: meetings without a media server hold at most 6 people."
+        );
+        assert_eq!(mesh_full.detail(), None);
+        assert!(
+            describe_close(close_code::ROOM_FULL, close_code::mesh_room_full_reason(6))
+                .text(Translator::new(Language::French))
+                .contains("serveur média")
+        );
+        assert_eq!(
+            describe_close(close_code::ROOM_FULL, "room full"),
+            CloseReason::RoomFull
+        );
         assert!(shown(1006, " ").contains("lost"));
         assert!(shown(4999, "").contains("4999"));
         assert!(shown(STALLED, "").contains("stalled"));
