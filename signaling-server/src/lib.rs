@@ -9,7 +9,8 @@
 //! Layout: [`config`] (flags and [`Config`]), [`rooms`] (room state, no IO),
 //! [`delivery_service`] (a room's MLS handshake ordering, no IO), `connection` (one
 //! WebSocket), `peer` (a participant's outbound queue, as the rooms hold it), `http_api`
-//! (`POST /api/rooms`, `PUT /api/rooms/{id}`, `/healthz`), [`rate_limits`] (per-address
+//! (`POST /api/rooms`, `PUT /api/rooms/{id}`, `/healthz`), [`room_creation`] (who may
+//! create and hold rooms: a secret or a portal's token, no IO), [`rate_limits`] (per-address
 //! and per-connection budgets, no IO) and `http_limits` (their HTTP edge),
 //! [`static_files`] (the app and the security headers), [`sfu`] (SFU rooms: their lifecycle, no IO, and the Janus
 //! adapter, an actor at the edge), [`error`] (the one error type). With the cargo feature
@@ -77,14 +78,10 @@ pub fn metrics_app(state: AppState) -> Router {
 
 /// The whole HTTP surface; `/metrics` only if `serve_metrics`.
 fn app_with(state: AppState, serve_metrics: bool) -> Router {
-    let room_creation_limit = axum::middleware::from_fn_with_state(
-        state.clone(),
-        http_limits::limit_room_creations,
-    );
-    let websocket_open_limit = axum::middleware::from_fn_with_state(
-        state.clone(),
-        http_limits::limit_websocket_opens,
-    );
+    let room_creation_limit =
+        axum::middleware::from_fn_with_state(state.clone(), http_limits::limit_room_creations);
+    let websocket_open_limit =
+        axum::middleware::from_fn_with_state(state.clone(), http_limits::limit_websocket_opens);
     let api = Router::new()
         .route("/livez", get(monitoring::livez))
         .route("/healthz", get(monitoring::healthz))
@@ -145,7 +142,7 @@ fn app_with(state: AppState, serve_metrics: bool) -> Router {
     };
     let router = api
         .merge(app_files)
-        .layer(TraceLayer::new_for_http())
+        .layer(TraceLayer::new_for_http().make_span_with(monitoring::http_request_span))
         .with_state(state);
     static_files::with_security_headers(router, &app_policy, sfu_url.as_deref())
 }
