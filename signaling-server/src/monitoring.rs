@@ -7,8 +7,8 @@
 //! Janus is down still serves the meetings it holds (their participants see
 //! `sfu_unavailable` until Janus is back), so it must not be restarted for that.
 
-use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::extract::{MatchedPath, State};
+use axum::http::{header, Request, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
@@ -60,6 +60,17 @@ fn checks(state: &AppState) -> Checks {
         MediaConfig::Janus(_) => CheckStatus::Down,
     };
     Checks { sfu }
+}
+
+/// The log span of one HTTP request: its method and route (`/ws/{room_id}`), never its
+/// path, which names the room on a room's page, socket and hold (the room id is the
+/// invite link's capability). The app's files, served without a route, show as such.
+pub(crate) fn http_request_span<B>(request: &Request<B>) -> tracing::Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("(app files)", MatchedPath::as_str);
+    tracing::debug_span!("request", method = %request.method(), route)
 }
 
 /// `GET /livez`: 200 `ok` while the process serves HTTP.

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use common::{commit, http, key_package, start_group, INDEX_HTML};
 use conclave_protocol::{ClientMessage, CreatedRoom, ParticipantId, ServerMessage};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::StreamExt;
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::Command;
