@@ -81,12 +81,13 @@ export default defineConfig({
       use: { baseURL: `http://127.0.0.1:${MESH_PORT}` },
     },
   ],
-  // Janus-mode servers are awaited on /livez: /healthz (readiness) answers 503 until the
-  // global setup, which Playwright runs after the web servers are up, has started Janus.
+  // Servers are awaited on /livez (the process serves): a Janus-mode server's /healthz
+  // (readiness) answers 503 until the global setup, which Playwright runs after the web
+  // servers are up, has started Janus.
   webServer: [
     {
       command: `${root}/target/debug/conclave-server --listen 127.0.0.1:${MESH_PORT} --www-dir ${wwwDir}`,
-      url: `http://127.0.0.1:${MESH_PORT}/healthz`,
+      url: `http://127.0.0.1:${MESH_PORT}/livez`,
       reuseExistingServer: false,
       stdout: 'pipe',
       stderr: 'pipe',
@@ -105,7 +106,7 @@ export default defineConfig({
     // for the suite's coturn, and may use only its relayed candidates.
     {
       command: `${root}/target/debug/conclave-server --listen 127.0.0.1:${TURN_RELAY_PORTS.chromium} --www-dir ${wwwDir} --config ${__dirname}/support/turn-relay.toml`,
-      url: `http://127.0.0.1:${TURN_RELAY_PORTS.chromium}/healthz`,
+      url: `http://127.0.0.1:${TURN_RELAY_PORTS.chromium}/livez`,
       env: { CONCLAVE_TURN_SECRET: COTURN_SECRET },
       reuseExistingServer: false,
       stdout: 'pipe',

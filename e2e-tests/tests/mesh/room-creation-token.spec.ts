@@ -54,7 +54,7 @@ async function startServer(): Promise<void> {
     { stdio: 'ignore', env: { ...process.env, CONCLAVE_ROOM_CREATION_TOKEN_KEY: TOKEN_KEY } },
   );
   await expect
-    .poll(async () => (await fetch(`${origin}/healthz`).catch(() => null))?.status ?? 0, { timeout: 15_000 })
+    .poll(async () => (await fetch(`${origin}/livez`).catch(() => null))?.status ?? 0, { timeout: 15_000 })
     .toBe(200);
 }
 

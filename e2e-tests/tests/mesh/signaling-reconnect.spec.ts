@@ -73,7 +73,7 @@ test('after the server restarts, the pages hold their room again and meet again'
     });
   const waitUntilUp = async () =>
     expect
-      .poll(async () => (await fetch(`${origin}/healthz`).catch(() => null))?.status ?? 0, { timeout: 15_000 })
+      .poll(async () => (await fetch(`${origin}/livez`).catch(() => null))?.status ?? 0, { timeout: 15_000 })
       .toBe(200);
   let server = startServer();
   try {
