@@ -132,7 +132,9 @@ mod tests {
 
     #[test]
     fn a_large_mesh_is_refused_naming_the_key_that_set_it() {
-        let cases: [(&str, &[(&str, &str)], &[&str], &str); 3] = [
+        // (file, environment, flags, expected refusal)
+        type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str], &'a str);
+        let cases: [Case; 3] = [
             (
                 "max_participants = 13\n",
                 &[],
