@@ -44,6 +44,16 @@ const RESET_LINGER: Duration = Duration::from_millis(500);
 const GOING_AWAY: u16 = 1001;
 /// Close code for a normal end (RFC 6455 section 7.4.1).
 const NORMAL: u16 = 1000;
+/// Bytes read from the socket at a time, and the read buffer each connection keeps.
+/// The frequent messages (ICE candidates, application messages, pings) fit in one read;
+/// a larger one (an SDP offer, a commit) grows the buffer to its size. tungstenite's
+/// default, 128 KiB, held 139 KiB per connection and zeroed 128 KiB before every read
+/// (56 ms of CPU per 1,000 relayed messages; 25 ms with this size, BENCHMARKS.md).
+const READ_BUFFER_BYTES: usize = 1024;
+/// Most bytes waiting in a connection's write buffer. The writer flushes each frame
+/// before taking the next, so it holds one frame at most (a relayed message may be a
+/// little larger than [`MAX_MESSAGE_BYTES`]); a bound, not an allocation.
+const MAX_WRITE_BUFFER_BYTES: usize = 4 * MAX_MESSAGE_BYTES;
 
 /// `GET /ws/{room_id}`: upgrades, then serves the room. A malformed or unknown room id is
 /// reported inside the WebSocket (error, then close 4404), because browsers cannot read
@@ -64,6 +74,10 @@ pub(crate) async fn open_room_socket(
     upgrade
         .max_message_size(MAX_MESSAGE_BYTES)
         .max_frame_size(MAX_MESSAGE_BYTES)
+        .read_buffer_size(READ_BUFFER_BYTES)
+        // Written at once: the writer flushes after every frame anyway.
+        .write_buffer_size(0)
+        .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES)
         .on_upgrade(move |socket| serve_socket(socket, room, state, permit))
         .into_response()
 }

@@ -10,6 +10,7 @@ mod bundle;
 mod command;
 mod release;
 mod setup;
+mod signaling_load;
 mod test_suite;
 
 use std::path::PathBuf;
@@ -33,7 +34,8 @@ commands:
                              unsigned (signers run `conclave-release sign`); --check
                              builds it twice from two copies and compares (~20 min)
   e2e                        build the test bundle and run only the Playwright suite
-  bench                      run the benchmarks recorded in BENCHMARKS.md
+  bench [signaling]          run the benchmarks recorded in BENCHMARKS.md (signaling:
+                             only the signaling load, Conclave beside a Node ws relay)
 ";
 
 fn main() -> ExitCode {
@@ -44,6 +46,9 @@ fn main() -> ExitCode {
         Some("bundle") => bundle_command(&args[1..]),
         Some("release") => release::release_command(&project_root(), &args[1..], USAGE),
         Some("e2e") => test_suite::run_e2e_only(),
+        Some("bench") if args.get(1).is_some_and(|arg| arg == "signaling") => {
+            signaling_load::run(&project_root())
+        }
         Some("bench") => test_suite::run_benchmarks(),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");

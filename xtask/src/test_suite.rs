@@ -5,7 +5,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use crate::command::{self, Failure};
-use crate::{bundle, project_root, release, setup};
+use crate::{bundle, project_root, release, setup, signaling_load};
 
 /// Debian's ChromeDriver, used by `wasm-bindgen-test-runner`.
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -135,6 +135,7 @@ pub fn run_benchmarks() -> Result<(), Failure> {
             "add_100th_member",
         ],
     )?;
+    signaling_load::run(&root)?;
     playwright(&root, &["benchmarks"])
 }
 
