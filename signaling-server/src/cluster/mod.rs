@@ -9,9 +9,16 @@
 
 pub mod homes;
 pub mod registry;
+pub mod socket;
 pub mod tunnel;
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use conclave_protocol::RoomId;
+use tokio::sync::mpsc;
 
 use redis::aio::MultiplexedConnection;
 
@@ -76,4 +83,123 @@ impl fmt::Debug for InstanceId {
 pub async fn connect(url: &str) -> Result<MultiplexedConnection, ClusterError> {
     let client = redis::Client::open(url)?;
     Ok(client.get_multiplexed_async_connection().await?)
+}
+
+/// How long a room's home holds it without renewing: how long a room waits for a new home
+/// after its home died.
+pub const HOME_LEASE: Duration = Duration::from_secs(6);
+/// How often a home renews its rooms' leases (a third of [`HOME_LEASE`]).
+pub const HOME_RENEWAL_PERIOD: Duration = Duration::from_secs(2);
+
+/// Where a participant of a room is served.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    /// Here: this instance is the room's home.
+    Here,
+    /// At the room's home, another instance: through a tunnel.
+    Home(InstanceId),
+}
+
+/// This instance's part in a cluster: its tunnels, its rooms' leases and the registry.
+pub struct Cluster {
+    bus: tunnel::Bus,
+    homes: homes::RoomHomes,
+    registry: registry::RoomRegistry,
+    /// The rooms this instance is home of.
+    leases: Mutex<HashMap<RoomId, homes::HomeLease>>,
+}
+
+impl Cluster {
+    /// Connects to the Redis at `url` as a fresh instance; returns the cluster and the queue
+    /// of tunnels that edges open to rooms homed here.
+    pub async fn join(
+        url: &str,
+    ) -> Result<(Arc<Self>, mpsc::Receiver<tunnel::IncomingTunnel>), ClusterError> {
+        let instance = InstanceId::random();
+        let redis = connect(url).await?;
+        let (bus, arrivals) = tunnel::Bus::start(url, instance.clone()).await?;
+        let cluster = Self {
+            bus,
+            homes: homes::RoomHomes::new(redis.clone(), instance, HOME_LEASE),
+            registry: registry::RoomRegistry::new(redis),
+            leases: Mutex::new(HashMap::new()),
+        };
+        Ok((Arc::new(cluster), arrivals))
+    }
+
+    /// This instance.
+    pub fn instance(&self) -> &InstanceId {
+        self.bus.instance()
+    }
+
+    /// Whether the link to Redis still works (readiness).
+    pub fn is_up(&self) -> bool {
+        self.bus.is_up()
+    }
+
+    /// The rooms every instance knows of.
+    pub fn registry(&self) -> &registry::RoomRegistry {
+        &self.registry
+    }
+
+    /// Where `room` is served: here (this instance just became, or already was, its home)
+    /// or at another instance.
+    pub async fn route(&self, room: &RoomId) -> Result<Route, ClusterError> {
+        match self.homes.claim_or_find(room).await? {
+            homes::Home::Mine(lease) => {
+                self.lock_leases().insert(room.clone(), lease);
+                Ok(Route::Here)
+            }
+            homes::Home::Elsewhere(home) => Ok(Route::Home(home)),
+        }
+    }
+
+    /// Opens a tunnel to `room` at its `home`.
+    pub async fn open_tunnel(
+        &self,
+        home: &InstanceId,
+        room: &RoomId,
+    ) -> Result<tunnel::TunnelEnd, ClusterError> {
+        self.bus.open(home, room).await
+    }
+
+    /// The atomic step before this instance accepts a commit for `room`: true only while it
+    /// still holds the room's home lease (a home that paused past its lease must not).
+    pub async fn confirm_home(&self, room: &RoomId) -> bool {
+        let lease = self.lock_leases().get(room).cloned();
+        match lease {
+            Some(lease) => self.homes.confirm(&lease).await.unwrap_or(false),
+            None => false,
+        }
+    }
+
+    /// Renews the lease of every room still served here (`served`), releases the others;
+    /// returns the rooms whose lease was lost to another instance, whose participants the
+    /// caller must close (1012) so that they reconnect to the new home.
+    pub async fn renew_leases(&self, served: impl Fn(&RoomId) -> bool) -> Vec<RoomId> {
+        let held: Vec<homes::HomeLease> = self.lock_leases().values().cloned().collect();
+        let mut lost = Vec::new();
+        for lease in held {
+            if !served(lease.room()) {
+                let _ = self.homes.release(&lease).await;
+                self.lock_leases().remove(lease.room());
+                continue;
+            }
+            match self.homes.renew(&lease).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.lock_leases().remove(lease.room());
+                    lost.push(lease.room().clone());
+                }
+                // Redis unreachable: the lease may run out; the bus closes every tunnel
+                // if the subscription ended, and the next renewal decides.
+                Err(error) => tracing::warn!(%error, "cannot renew a room's lease"),
+            }
+        }
+        lost
+    }
+
+    fn lock_leases(&self) -> MutexGuard<'_, HashMap<RoomId, homes::HomeLease>> {
+        self.leases.lock().unwrap_or_else(PoisonError::into_inner)
+    }
 }

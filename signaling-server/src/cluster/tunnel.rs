@@ -46,6 +46,22 @@ pub enum TunnelMessage {
         /// The frame's text.
         text: String,
     },
+    /// A WebSocket binary frame (the protocol has none: the home refuses it, as it does on
+    /// its own sockets).
+    Binary {
+        /// The frame's bytes.
+        payload: Vec<u8>,
+    },
+    /// A WebSocket ping (home to edge: the edge pings the browser) ...
+    Ping {
+        /// The ping's payload (at most 125 bytes).
+        payload: Vec<u8>,
+    },
+    /// ... and the browser's pong (edge to home: the home's idle timer sees it).
+    Pong {
+        /// The pong's payload.
+        payload: Vec<u8>,
+    },
     /// The tunnel ends, with this close frame for the browser.
     Close {
         /// The WebSocket close code.
@@ -226,19 +242,21 @@ impl Bus {
                 queue,
             },
         );
-        let end = TunnelEnd {
-            bus: self.clone(),
-            side: Side::Edge,
-            peer: home.clone(),
-            edge,
-            conn,
+        let end = TunnelEnd::new(
+            TunnelIds {
+                bus: self.clone(),
+                side: Side::Edge,
+                peer: home.clone(),
+                edge,
+                conn,
+            },
             incoming,
-        };
+        );
         let body = FrameBody::Open {
             room: room.clone(),
             home: home.as_str().to_owned(),
         };
-        self.publish(home, &end.frame(body)).await?;
+        self.publish(home, &end.sender.ids.frame(body)).await?;
         Ok(end)
     }
 
@@ -289,14 +307,16 @@ impl Bus {
                         queue,
                     },
                 );
-                let end = TunnelEnd {
-                    bus: self.clone(),
-                    side: Side::Home,
-                    peer: edge,
-                    edge: frame.edge,
-                    conn: frame.conn,
-                    incoming: receiver,
-                };
+                let end = TunnelEnd::new(
+                    TunnelIds {
+                        bus: self.clone(),
+                        side: Side::Home,
+                        peer: edge,
+                        edge: frame.edge,
+                        conn: frame.conn,
+                    },
+                    receiver,
+                );
                 if incoming.try_send(IncomingTunnel { room, end }).is_err() {
                     // Too many opening at once, or the server stopped taking them: the end
                     // just dropped tells the edge to close the browser's socket.
@@ -375,33 +395,86 @@ impl Bus {
     }
 }
 
-/// One end of a tunnel. Dropping it ends the tunnel (the other end is told).
+/// One end of a tunnel. Dropping it (both halves, once split) ends the tunnel: the other
+/// end is told.
 pub struct TunnelEnd {
+    sender: TunnelSender,
+    receiver: TunnelReceiver,
+}
+
+impl TunnelEnd {
+    fn new(ids: TunnelIds, incoming: mpsc::Receiver<TunnelMessage>) -> Self {
+        let ids = Arc::new(ids);
+        Self {
+            sender: TunnelSender {
+                ids: Arc::clone(&ids),
+            },
+            receiver: TunnelReceiver { ids, incoming },
+        }
+    }
+
+    /// Sends `message` to the other end.
+    pub async fn send(&self, message: TunnelMessage) -> Result<(), ClusterError> {
+        self.sender.send(message).await
+    }
+
+    /// The next message from the other end; `None` once the tunnel is gone without a close
+    /// frame (the caller then closes with [`SERVICE_RESTART`]).
+    pub async fn recv(&mut self) -> Option<TunnelMessage> {
+        self.receiver.recv().await
+    }
+
+    /// The sending and the receiving half, for a writer and a reader task.
+    pub fn split(self) -> (TunnelSender, TunnelReceiver) {
+        (self.sender, self.receiver)
+    }
+}
+
+/// The sending half of a [`TunnelEnd`].
+pub struct TunnelSender {
+    ids: Arc<TunnelIds>,
+}
+
+impl TunnelSender {
+    /// Sends `message` to the other end.
+    pub async fn send(&self, message: TunnelMessage) -> Result<(), ClusterError> {
+        let body = match self.ids.side {
+            Side::Edge => FrameBody::ToHome { message },
+            Side::Home => FrameBody::ToEdge { message },
+        };
+        self.ids
+            .bus
+            .publish(&self.ids.peer, &self.ids.frame(body))
+            .await
+    }
+}
+
+/// The receiving half of a [`TunnelEnd`].
+pub struct TunnelReceiver {
+    ids: Arc<TunnelIds>,
+    incoming: mpsc::Receiver<TunnelMessage>,
+}
+
+impl TunnelReceiver {
+    /// The next message from the other end; `None` once the tunnel is gone without a close
+    /// frame (the caller then closes with [`SERVICE_RESTART`]).
+    pub async fn recv(&mut self) -> Option<TunnelMessage> {
+        let _ = &self.ids;
+        self.incoming.recv().await
+    }
+}
+
+/// What names a tunnel; dropped with the last half of its end, which ends the tunnel.
+struct TunnelIds {
     bus: Bus,
     side: Side,
     /// The instance at the other end.
     peer: InstanceId,
     edge: String,
     conn: u64,
-    incoming: mpsc::Receiver<TunnelMessage>,
 }
 
-impl TunnelEnd {
-    /// Sends `message` to the other end.
-    pub async fn send(&self, message: TunnelMessage) -> Result<(), ClusterError> {
-        let body = match self.side {
-            Side::Edge => FrameBody::ToHome { message },
-            Side::Home => FrameBody::ToEdge { message },
-        };
-        self.bus.publish(&self.peer, &self.frame(body)).await
-    }
-
-    /// The next message from the other end; `None` once the tunnel is gone without a close
-    /// frame (the caller then closes with [`SERVICE_RESTART`]).
-    pub async fn recv(&mut self) -> Option<TunnelMessage> {
-        self.incoming.recv().await
-    }
-
+impl TunnelIds {
     fn frame(&self, body: FrameBody) -> BusFrame {
         BusFrame {
             edge: self.edge.clone(),
@@ -411,7 +484,7 @@ impl TunnelEnd {
     }
 }
 
-impl Drop for TunnelEnd {
+impl Drop for TunnelIds {
     fn drop(&mut self) {
         let key = (self.side, self.edge.clone(), self.conn);
         let was_open = self.bus.lock_routes().remove(&key).is_some();
