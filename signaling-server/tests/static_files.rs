@@ -83,11 +83,18 @@ async fn missing_files_and_escapes_are_not_found() {
 }
 
 #[tokio::test]
-async fn healthz_answers_ok() {
+async fn livez_answers_ok_and_healthz_says_ready() {
     let server = TestServer::start().await;
-    let response = http(server.addr, "GET", "/healthz").await;
+    let response = http(server.addr, "GET", "/livez").await;
     assert_eq!(response.status, 200);
     assert_eq!(response.body, b"ok");
+    assert_security_headers(&response);
+    let response = http(server.addr, "GET", "/healthz").await;
+    assert_eq!(response.status, 200);
+    assert_eq!(
+        response.body,
+        br#"{"status":"ready","checks":{"sfu":"not_used"}}"#
+    );
     assert_security_headers(&response);
 }
 
