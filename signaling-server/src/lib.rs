@@ -9,7 +9,9 @@
 //! Layout: [`config`] (flags and [`Config`]), [`rooms`] (room state, no IO),
 //! [`delivery_service`] (a room's MLS handshake ordering, no IO), `connection` (one
 //! WebSocket), `peer` (a participant's outbound queue, as the rooms hold it), `http_api`
-//! (`POST /api/rooms`, `PUT /api/rooms/{id}`, `/healthz`), [`room_creation`] (who may
+//! (`POST /api/rooms`, `PUT /api/rooms/{id}`), `monitoring` (`/livez`, `/healthz`,
+//! `/metrics`) and [`metrics`] (the series and the join/leave/commit log lines),
+//! [`room_creation`] (who may
 //! create and hold rooms: a secret or a portal's token, no IO), [`rate_limits`] (per-address
 //! and per-connection budgets, no IO) and `http_limits` (their HTTP edge),
 //! [`static_files`] (the app and the security headers), [`sfu`] (SFU rooms: their lifecycle, no IO, and the Janus
