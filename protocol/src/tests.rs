@@ -304,3 +304,26 @@ fn a_full_mesh_room_names_its_capacity_in_the_close_reason() {
     assert_eq!(mesh_capacity_in_reason("room full"), None);
     assert_eq!(mesh_capacity_in_reason(""), None);
 }
+
+#[test]
+fn a_hold_token_is_optional_in_joined_and_hidden_from_debug() {
+    let older = r#"{"type":"joined","you":1,"participants":[],"media_mode":"mesh"}"#;
+    let ServerMessage::Joined { hold_token, .. } = serde_json::from_str(older).unwrap() else {
+        panic!("not joined");
+    };
+    assert_eq!(hold_token, None);
+    let gated = older.replace('}', r#","hold_token":"c2VjcmV0LXRhZw"}"#);
+    let joined: ServerMessage = serde_json::from_str(&gated).unwrap();
+    let ServerMessage::Joined { hold_token, .. } = &joined else {
+        panic!("not joined");
+    };
+    assert_eq!(hold_token, &Some(HoldToken("c2VjcmV0LXRhZw".to_owned())));
+    assert!(!format!("{joined:?}").contains("c2VjcmV0LXRhZw"));
+    assert!(serde_json::to_string(&joined)
+        .unwrap()
+        .contains(r#""hold_token":"c2VjcmV0LXRhZw""#));
+    assert_eq!(
+        serde_json::to_string(&ApiErrorCode::CreationNotAllowed).unwrap(),
+        r#""creation_not_allowed""#
+    );
+}
