@@ -253,6 +253,17 @@ fn playwright(root: &Path, projects: &[&str]) -> Result<(), Failure> {
     // Built on its own: built together, the two would share one set of features of their
     // common dependencies, and the server would be rebuilt whenever either is built alone.
     command::cargo(root, &["build", "-p", "conclave-verify"])?;
+    // The council scenario fills its meeting with headless members (no media).
+    command::cargo(
+        root,
+        &[
+            "build",
+            "-p",
+            "conclave-headless",
+            "--bin",
+            "conclave-headless-members",
+        ],
+    )?;
 
     let e2e_dir = root.join("e2e-tests");
     command::step("install the Playwright suite's npm packages (exactly the lock file)");

@@ -58,6 +58,10 @@ pub enum MemberReport {
         epoch: u64,
         /// Size of the MLS message carrying it.
         bytes: usize,
+        /// How many participants it adds.
+        added: usize,
+        /// How many members it removes.
+        removed: usize,
     },
     /// We sent a commit (and the Welcome for the members it adds, if any).
     CommitSent {
@@ -170,11 +174,15 @@ impl MemberState {
                 from,
                 epoch,
                 commit,
+                added,
+                removed,
                 ..
             } => step.reports.push(MemberReport::CommitSeen {
                 from: from.0,
                 epoch: *epoch,
                 bytes: commit.0.len(),
+                added: added.len(),
+                removed: removed.len(),
             }),
             ServerMessage::Welcome { epoch, welcome, .. } => {
                 step.reports.push(MemberReport::WelcomeSeen {
