@@ -120,8 +120,6 @@ impl CreationGate {
                     hold_key: hmac_sha256(key, HOLD_KEY_LABEL),
                 }
             }
-            // `RoomCreationConfig` may grow; a kind this gate does not know is open only if
-            // it is `Open` itself.
             RoomCreationConfig::Open => Policy::Open,
         };
         Self { policy }
