@@ -211,7 +211,7 @@ impl Session {
                 Ok(Step::Continue) => {}
                 Ok(Step::Reply(message)) => {
                     // A send error means the writer is gone; the connection is ending.
-                    let _ = self.me.send_waiting(Outbound::Message(message)).await;
+                    let _ = self.me.send_waiting(Outbound::Message(Box::new(message))).await;
                 }
                 Ok(Step::End(close)) => return Some(close),
                 Err(error) => {
@@ -385,7 +385,7 @@ impl Session {
             .record_refusal(room, participant, &error);
         if let Some(reply) = error.reply() {
             // A send error means the writer is gone; the connection is ending anyway.
-            let _ = self.me.send_waiting(Outbound::Message(reply)).await;
+            let _ = self.me.send_waiting(Outbound::Message(Box::new(reply))).await;
         }
         if matches!(error, Error::RoomFull) {
             // A full mesh room names its bound, so that the page can say why.
