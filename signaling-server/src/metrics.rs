@@ -396,6 +396,11 @@ impl Metrics {
         self.sfu.clone()
     }
 
+    /// Whether the SFU adapter last reported a working connection.
+    pub fn sfu_connected(&self) -> bool {
+        self.sfu.is_connected()
+    }
+
     /// Every series in Prometheus' text format, with the gauges read now: `rooms` rooms
     /// held and `connections` WebSocket connections open.
     pub fn render(&self, rooms: usize, connections: usize) -> String {

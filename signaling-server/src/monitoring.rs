@@ -56,7 +56,7 @@ impl Checks {
 fn checks(state: &AppState) -> Checks {
     let sfu = match &state.config().media {
         MediaConfig::Mesh => CheckStatus::NotUsed,
-        MediaConfig::Janus(_) if state.metrics().sfu_probe().is_connected() => CheckStatus::Up,
+        MediaConfig::Janus(_) if state.metrics().sfu_connected() => CheckStatus::Up,
         MediaConfig::Janus(_) => CheckStatus::Down,
     };
     Checks { sfu }
