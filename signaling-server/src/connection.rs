@@ -8,6 +8,15 @@
 //! closed with 4408; the others never wait. Replies to the client's own requests (errors)
 //! wait for room instead, so a client flooding bad requests is held to its reading pace.
 //! The queue and the handle the rooms hold to it are in `peer`.
+//!
+//! A flood from one participant must not close another, so before a message touches the
+//! rooms the reader spends its sender's budget for its type (`rate_limits::messages`);
+//! over budget, the message is dropped and the sender answered `rate_limited` (at most a
+//! few such answers a second; beyond, drops are silent). A `signal` also finds its
+//! recipient's queue at most half full, else it is dropped the same way (`peer`). What
+//! still closes a participant with 4408 is a reader genuinely stuck: one that reads
+//! nothing while the room, within its budgets, fills the rest of its queue (commits,
+//! presence, chat). Even then its writer gives up on its own once a frame waits 10 s.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,18 +27,21 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use conclave_protocol::{
-    close_code, ApiErrorCode, ClientMessage, ParticipantId, RoomId, ServerMessage,
+    close_code, ApiErrorCode, ClientMessage, ErrorCode, ParticipantId, RoomId, ServerMessage,
     MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
 };
-use futures_util::stream::{SplitSink, SplitStream};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::sync::{mpsc, watch, Notify, OwnedSemaphorePermit};
 use tokio::time::{timeout, timeout_at};
 
+use crate::cluster::socket::{carry_to_home, tunnel_as_socket};
+use crate::cluster::tunnel::{IncomingTunnel, SERVICE_RESTART};
+use crate::cluster::Route;
 use crate::delivery_service::CommitRequest;
 use crate::error::{api_error, Error};
 use crate::metrics::LeaveReason;
 use crate::peer::{carry_out, deliver_all, Close, Outbound, PeerHandle};
+use crate::rate_limits::{MessageBudgets, MessageKind, TokenBucket};
 use crate::rooms::JoinContext;
 use crate::sfu::random_room_spec;
 use crate::state::AppState;
@@ -42,6 +54,9 @@ const CLOSE_GRACE: Duration = Duration::from_secs(2);
 const RESET_LINGER: Duration = Duration::from_millis(500);
 /// Close code for "going away" (RFC 6455 section 7.4.1).
 const GOING_AWAY: u16 = 1001;
+/// Close code for "try again later" (RFC 6455 section 7.4.1, IANA registry): the room's
+/// home could not be found or reached.
+const TRY_AGAIN_LATER: u16 = 1013;
 /// Close code for a normal end (RFC 6455 section 7.4.1).
 const NORMAL: u16 = 1000;
 /// Bytes read from the socket at a time, and the read buffer each connection keeps.
@@ -78,18 +93,77 @@ pub(crate) async fn open_room_socket(
         // Written at once: the writer flushes after every frame anyway.
         .write_buffer_size(0)
         .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES)
-        .on_upgrade(move |socket| serve_socket(socket, room, state, permit))
+        .on_upgrade(move |socket| route_socket(socket, room, state, permit))
         .into_response()
 }
 
-/// Serves one upgraded connection until it ends, then removes its participant.
-async fn serve_socket(
+/// Serves the socket here, or, with several instances, carries it to the room's home
+/// instance (`cluster`): this instance becomes the home if the room has none.
+async fn route_socket(
     socket: WebSocket,
     room: Option<RoomId>,
     state: AppState,
-    _permit: OwnedSemaphorePermit,
+    permit: OwnedSemaphorePermit,
 ) {
-    let (sink, mut stream) = socket.split();
+    let (Some(cluster), Some(room_id)) = (state.cluster().cloned(), room.clone()) else {
+        let (sink, stream) = socket.split();
+        return serve_socket(sink, stream, room, state, permit).await;
+    };
+    match cluster.route(&room_id).await {
+        Ok(Route::Here) => {
+            state.adopt_room(&cluster, &room_id).await;
+            let (sink, stream) = socket.split();
+            serve_socket(sink, stream, room, state, permit).await;
+        }
+        Ok(Route::Home(home)) => match cluster.open_tunnel(&home, &room_id).await {
+            Ok(tunnel) => carry_to_home(socket, tunnel).await,
+            Err(error) => {
+                tracing::warn!(%error, "cannot reach the room's home instance");
+                close_at_once(socket, (TRY_AGAIN_LATER, "try again later")).await;
+            }
+        },
+        Err(error) => {
+            tracing::warn!(%error, "cannot find the room's home instance");
+            close_at_once(socket, (TRY_AGAIN_LATER, "try again later")).await;
+        }
+    }
+}
+
+/// Sends a close frame on a socket that was never served.
+async fn close_at_once(mut socket: WebSocket, close: Close) {
+    let _ = timeout(CLOSE_GRACE, socket.send(close_message(close))).await;
+}
+
+/// The home's side of a participant whose socket is on another instance: served like a
+/// local socket, if this instance is still the room's home (else the edge hears the tunnel
+/// close and the browser reconnects).
+pub(crate) async fn serve_tunnel(state: AppState, arrival: IncomingTunnel) {
+    let Some(cluster) = state.cluster().cloned() else {
+        return;
+    };
+    if !cluster.is_home_of(&arrival.room) {
+        return;
+    }
+    let Some(permit) = state.try_acquire_connection() else {
+        return;
+    };
+    state.adopt_room(&cluster, &arrival.room).await;
+    let (sink, stream) = tunnel_as_socket(arrival.end);
+    serve_socket(sink, stream, Some(arrival.room), state, permit).await;
+}
+
+/// Serves one connection (a socket's two halves, or a tunnel's) until it ends, then
+/// removes its participant.
+async fn serve_socket<Si, St>(
+    sink: Si,
+    mut stream: St,
+    room: Option<RoomId>,
+    state: AppState,
+    _permit: OwnedSemaphorePermit,
+) where
+    Si: Sink<Message, Error = axum::Error> + Unpin,
+    St: Stream<Item = Result<Message, axum::Error>> + Unpin,
+{
     let (me, queue_rx) = PeerHandle::channel(state.config().send_queue_capacity);
     let writer = write_outgoing(
         sink,
@@ -104,6 +178,8 @@ async fn serve_socket(
         room,
         me,
         joined: None,
+        budgets: MessageBudgets::default(),
+        rate_limited_replies: TokenBucket::default(),
     };
     let (ending, reason) = tokio::select! {
         ending = session.read_incoming(&mut stream) => (Some(ending), reader_leave_reason(ending)),
@@ -148,6 +224,10 @@ struct Session {
     me: PeerHandle,
     /// Set once `join` succeeded.
     joined: Option<ParticipantId>,
+    /// What this connection may still send, per message type.
+    budgets: MessageBudgets,
+    /// What is left of the `rate_limited` answers' own budget.
+    rate_limited_replies: TokenBucket,
 }
 
 /// What to do after a client message.
@@ -164,7 +244,10 @@ enum Step {
 impl Session {
     /// Reads until the connection should end; returns the close frame to send, if any
     /// (`None` when the client is gone or closed first).
-    async fn read_incoming(&mut self, stream: &mut SplitStream<WebSocket>) -> Option<Close> {
+    async fn read_incoming<St>(&mut self, stream: &mut St) -> Option<Close>
+    where
+        St: Stream<Item = Result<Message, axum::Error>> + Unpin,
+    {
         let room = match self.room.clone() {
             Some(room) if self.state.room_exists(&room) => room,
             _ => return self.refuse(Error::UnknownRoom).await,
@@ -203,10 +286,25 @@ impl Session {
             if text.len() > MAX_MESSAGE_BYTES {
                 return self.refuse(Error::MessageTooBig).await;
             }
-            let result = match serde_json::from_str::<ClientMessage>(text.as_str()) {
-                Ok(message) => self.handle(&room, message),
-                Err(_) => Err(Error::MalformedMessage),
+            let message = match serde_json::from_str::<ClientMessage>(text.as_str()) {
+                Ok(message) => message,
+                Err(_) => {
+                    if let Some(close) = self.refuse(Error::MalformedMessage).await {
+                        return Some(close);
+                    }
+                    continue;
+                }
             };
+            if let Some(close) = self.fence_in_cluster(&room, &message).await {
+                return Some(close);
+            }
+            let ends_meeting = matches!(message, ClientMessage::EndMeeting);
+            let result = self
+                .spend_budget(&message, text.len())
+                .and_then(|()| self.handle(&room, message));
+            if ends_meeting && result.is_ok() {
+                self.state.record_ended_in_cluster(&room);
+            }
             match result {
                 Ok(Step::Continue) => {}
                 Ok(Step::Reply(message)) => {
@@ -221,6 +319,20 @@ impl Session {
                 }
             }
         }
+    }
+
+    /// With several instances: before a commit is applied, the atomic step in Redis that
+    /// confirms this instance is still the room's home (`cluster::homes`). If it is not (it
+    /// paused past its lease and another instance took the room over), the connection ends
+    /// with 1012 and the client reconnects to the new home: two instances never both accept
+    /// a commit for one epoch.
+    async fn fence_in_cluster(&self, room: &RoomId, message: &ClientMessage) -> Option<Close> {
+        let cluster = self.state.cluster()?;
+        if !matches!(message, ClientMessage::Commit { .. }) || cluster.confirm_home(room).await {
+            return None;
+        }
+        tracing::warn!("a commit arrived after this instance lost the room's lease");
+        Some((SERVICE_RESTART, "server instance lost the room"))
     }
 
     fn handle(&mut self, room: &RoomId, message: ClientMessage) -> Result<Step, Error> {
@@ -261,7 +373,10 @@ impl Session {
                 let from = self.joined.ok_or(Error::NotJoined)?;
                 let rooms = self.state.rooms();
                 let delivery = rooms.route_signal(room, from, to, payload)?;
-                delivery.to.deliver(delivery.message);
+                delivery
+                    .to
+                    .deliver_unless_busy(delivery.message)
+                    .map_err(|_dropped| Error::RecipientBusy)?;
                 Ok(Step::Continue)
             }
             ClientMessage::Leave => {
@@ -374,15 +489,41 @@ impl Session {
         }
     }
 
+    /// Spends what `message` (`bytes` long) costs from its type's budget; over budget it
+    /// must be dropped.
+    fn spend_budget(&mut self, message: &ClientMessage, bytes: usize) -> Result<(), Error> {
+        let kind = MessageKind::of(message);
+        let limits = &self.state.config().limits.messages;
+        if self.budgets.spend(limits, kind, bytes, Instant::now()) {
+            return Ok(());
+        }
+        let rate = limits.rate(kind);
+        Err(Error::MessageRateLimited {
+            kind: kind.name(),
+            burst: rate.burst(),
+            per_minute: rate.per_minute(),
+        })
+    }
+
     /// Sends the client an error for `error`; returns the close frame that must follow,
     /// if the connection ends. Unlike messages from others, a reply waits for room in
     /// the queue: a client that floods bad requests is slowed to its own reading pace
     /// rather than closed.
-    async fn refuse(&self, error: Error) -> Option<Close> {
+    async fn refuse(&mut self, error: Error) -> Option<Close> {
         let (room, participant) = (self.room.as_ref(), self.joined);
         self.state
             .metrics()
             .record_refusal(room, participant, &error);
+        if error.protocol_code() == Some(ErrorCode::RateLimited) {
+            let rate = self.state.config().limits.rate_limited_replies;
+            if self
+                .rate_limited_replies
+                .spend(rate, Instant::now(), 1)
+                .is_err()
+            {
+                return None;
+            }
+        }
         if let Some(reply) = error.reply() {
             // A send error means the writer is gone; the connection is ending anyway.
             let _ = self.me.send_waiting(Outbound::Message(Box::new(reply))).await;
@@ -456,13 +597,16 @@ fn is_message_too_big(error: axum::Error) -> bool {
 /// Drains the send queue onto the socket, pings the client, and sends the close frame
 /// when the queue asks for it, the peer turned out too slow, or the server shuts down.
 /// Returns the code of the close frame it ended with (`None`: the queue or socket ended).
-async fn write_outgoing(
-    mut sink: SplitSink<WebSocket, Message>,
+async fn write_outgoing<Si>(
+    mut sink: Si,
     mut queue: mpsc::Receiver<Outbound>,
     too_slow: Arc<Notify>,
     mut shutdown: watch::Receiver<bool>,
     ping_every: Duration,
-) -> Option<u16> {
+) -> Option<u16>
+where
+    Si: Sink<Message, Error = axum::Error> + Unpin,
+{
     let start = tokio::time::Instant::now() + ping_every;
     let mut ping = tokio::time::interval_at(start, ping_every);
     loop {

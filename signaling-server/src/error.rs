@@ -59,6 +59,9 @@ pub enum Error {
     /// The room's SFU cannot be reached or refused to create the room (the server retries).
     #[error("the media server (SFU) is unavailable; retrying")]
     SfuUnavailable,
+    /// A step in the Redis that several instances share failed (`crate::cluster`).
+    #[error("shared state (Redis): {0}")]
+    Cluster(#[from] crate::cluster::ClusterError),
     /// Accepting or serving HTTP connections failed.
     #[error("serving failed: {0}")]
     Serve(#[source] std::io::Error),
@@ -125,6 +128,25 @@ pub enum Error {
         crate::delivery_service::APPLICATION_MESSAGE_WINDOW.as_secs()
     )]
     ApplicationMessageRateLimited,
+    /// A connection sent more messages of one type than its budget allows (see
+    /// [`crate::rate_limits`]); the message was dropped before anyone saw it.
+    #[error(
+        "too many {kind} messages: at most {burst} at once, then {per_minute} a minute \
+         (a message counts once per started {} bytes); this one was dropped",
+        crate::rate_limits::messages::COST_UNIT_BYTES
+    )]
+    MessageRateLimited {
+        /// The message type (`signal`...).
+        kind: &'static str,
+        /// Units that may be spent at once.
+        burst: u32,
+        /// Units refilled per minute.
+        per_minute: u32,
+    },
+    /// A `signal`'s recipient has half its queue full (it reads slower than it is sent
+    /// to); the signal was dropped rather than the recipient closed.
+    #[error("the recipient is not keeping up; this signal was dropped, send it again later")]
+    RecipientBusy,
     /// A commit was not accepted (answered with `commit_rejected`, not `error`).
     #[error("commit for epoch {epoch} rejected: {rejection}")]
     CommitRejected {
@@ -194,9 +216,10 @@ impl Error {
             Self::MessageTooBig => Some(ErrorCode::MessageTooBig),
             Self::GroupExists => Some(ErrorCode::GroupExists),
             Self::NoGroup => Some(ErrorCode::NoGroup),
-            Self::KeyPackageRateLimited | Self::ApplicationMessageRateLimited => {
-                Some(ErrorCode::RateLimited)
-            }
+            Self::KeyPackageRateLimited
+            | Self::ApplicationMessageRateLimited
+            | Self::MessageRateLimited { .. }
+            | Self::RecipientBusy => Some(ErrorCode::RateLimited),
             Self::SfuUnavailable => Some(ErrorCode::SfuUnavailable),
             Self::JoinChallengeRejected(_) => Some(ErrorCode::InvalidJoinChallenge),
             Self::NotAMember(_) => Some(ErrorCode::NotAMember),
@@ -207,6 +230,7 @@ impl Error {
             | Self::ConfigFile { .. }
             | Self::ConfigSyntax { .. }
             | Self::Serve(_)
+            | Self::Cluster(_)
             | Self::TooManyRooms
             | Self::RoomIdTaken
             | Self::RoomEnded

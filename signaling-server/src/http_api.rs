@@ -24,7 +24,11 @@ pub(crate) async fn create_room(State(state): State<AppState>, headers: HeaderMa
     {
         return creation_refused(refusal);
     }
-    match state.create_room() {
+    let created = match state.create_room() {
+        Ok(room_id) => state.announce_room(&room_id).await.map(|()| room_id),
+        Err(error) => Err(error),
+    };
+    match created {
         Ok(room_id) => (StatusCode::CREATED, Json(CreatedRoom { room_id })).into_response(),
         Err(Error::TooManyRooms) => api_error(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -65,7 +69,15 @@ pub(crate) async fn hold_room(
     {
         return creation_refused(refusal);
     }
-    match state.hold_room(room_id.clone()) {
+    let held = match state.was_ended_in_cluster(&room_id).await {
+        Ok(true) => Err(Error::RoomEnded),
+        Ok(false) => match state.hold_room(room_id.clone()) {
+            Ok(()) => state.announce_room(&room_id).await,
+            Err(error) => Err(error),
+        },
+        Err(error) => Err(error),
+    };
+    match held {
         Ok(()) => Json(CreatedRoom { room_id }).into_response(),
         Err(Error::RoomEnded) => (StatusCode::GONE, "this meeting was ended").into_response(),
         Err(Error::TooManyRooms) => api_error(

@@ -199,8 +199,25 @@ async fn serve(
         None => (None, None),
     };
     let sfu_commands = sfu.as_ref().map(|handle| handle.commands.clone());
-    let state = AppState::new(config, sfu_commands, metrics);
+    let (cluster, arrivals) = match &config.cluster {
+        Some(settings) => {
+            let (cluster, arrivals) = cluster::Cluster::join(settings.redis_url().expose()).await?;
+            tracing::info!(
+                instance = cluster.instance().as_str(),
+                "sharing rooms with other instances through Redis"
+            );
+            (Some(cluster), Some(arrivals))
+        }
+        None => (None, None),
+    };
+    let state = AppState::new(config, sfu_commands, metrics, cluster);
     let sweeper = tokio::spawn(sweep_rooms_periodically(state.clone()));
+    let cluster_tasks = arrivals.map(|arrivals| {
+        (
+            tokio::spawn(serve_tunnels(state.clone(), arrivals)),
+            tokio::spawn(keep_cluster_rooms_periodically(state.clone())),
+        )
+    });
     let sfu_reports =
         sfu_events.map(|events| tokio::spawn(apply_sfu_events(state.clone(), events)));
     let metrics_on_main = metrics_listener.is_none();
@@ -219,7 +236,14 @@ async fn serve(
         .await;
     state.begin_shutdown();
     sweeper.abort();
+    if let Some((tunnels, keeper)) = cluster_tasks {
+        tunnels.abort();
+        keeper.abort();
+    }
     state.wait_for_connections(SHUTDOWN_GRACE).await;
+    if let Some(cluster) = state.cluster() {
+        cluster.leave().await;
+    }
     if let Some(metrics_server) = metrics_server {
         metrics_server.abort();
     }
@@ -232,6 +256,25 @@ async fn serve(
         reports.abort();
     }
     served.map_err(Error::Serve)
+}
+
+/// Serves the participants that other instances carry to rooms homed here.
+async fn serve_tunnels(
+    state: AppState,
+    mut arrivals: mpsc::Receiver<cluster::tunnel::IncomingTunnel>,
+) {
+    while let Some(arrival) = arrivals.recv().await {
+        tokio::spawn(connection::serve_tunnel(state.clone(), arrival));
+    }
+}
+
+/// Renews the home leases of the rooms served here (`AppState::keep_cluster_rooms`).
+async fn keep_cluster_rooms_periodically(state: AppState) {
+    let mut ticks = tokio::time::interval(cluster::HOME_RENEWAL_PERIOD);
+    loop {
+        ticks.tick().await;
+        state.keep_cluster_rooms().await;
+    }
 }
 
 /// Serves [`metrics_app`] on `listener` until shutdown begins.

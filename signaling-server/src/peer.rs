@@ -5,7 +5,11 @@
 //! [`Outbound`]s that only its connection's writer drains. The rooms hold a
 //! [`PeerHandle`] to that queue; [`deliver_all`] carries out what the rooms decided.
 //! Messages from others never wait: a full queue marks the peer too slow (its writer
-//! then closes it with 4408). The queue policy as a whole is stated in `connection`.
+//! then closes it with 4408). A `signal`, addressed by one participant to another, may
+//! only take the first half of the queue ([`PeerHandle::deliver_unless_busy`]): beyond
+//! it the signal is dropped and its sender told, so that signals alone never get a peer
+//! closed and the rest of the queue stays for what every member must see. The queue
+//! policy as a whole is stated in `connection`.
 
 use std::sync::Arc;
 
@@ -57,6 +61,16 @@ impl PeerHandle {
         }
     }
 
+    /// Queues `message` without waiting if the queue is less than half full; otherwise
+    /// gives it back (the caller drops it and tells its sender) and changes nothing.
+    pub(crate) fn deliver_unless_busy(&self, message: ServerMessage) -> Result<(), ServerMessage> {
+        if self.queue.capacity() * 2 <= self.queue.max_capacity() {
+            return Err(message);
+        }
+        self.deliver(message);
+        Ok(())
+    }
+
     /// Queues the close frame `close` after everything queued before, without waiting
     /// (another participant's request ends this connection). A full queue marks the peer
     /// too slow, which closes it too (with 4408); a closed one means it is already leaving.
@@ -94,4 +108,43 @@ pub(crate) fn carry_out(effects: Effects<PeerHandle>) -> Option<SfuCommand> {
         peer.close(close);
     }
     effects.sfu_command
+}
+
+#[cfg(test)]
+mod tests {
+    use conclave_protocol::ServerMessage;
+    use futures_util::FutureExt;
+
+    use super::*;
+
+    #[test]
+    fn signals_fill_half_the_queue_and_never_mark_the_peer_too_slow() {
+        let (peer, mut queue) = PeerHandle::channel(8);
+        let too_slow = peer.too_slow_signal();
+        for _ in 0..4 {
+            assert!(peer.deliver_unless_busy(ServerMessage::Pong).is_ok());
+        }
+        for _ in 0..100 {
+            assert_eq!(
+                peer.deliver_unless_busy(ServerMessage::Pong),
+                Err(ServerMessage::Pong)
+            );
+        }
+        assert!(too_slow.notified().now_or_never().is_none());
+        // The other half is still there for what every member must see...
+        for _ in 0..4 {
+            peer.deliver(ServerMessage::GroupEnded);
+        }
+        assert!(too_slow.notified().now_or_never().is_none());
+        // ...and only overflowing it marks the peer too slow.
+        peer.deliver(ServerMessage::GroupEnded);
+        assert!(too_slow.notified().now_or_never().is_some());
+        let mut queued = 0;
+        while let Ok(Outbound::Message(_)) = queue.try_recv() {
+            queued += 1;
+        }
+        assert_eq!(queued, 8);
+        // A drained queue takes signals again.
+        assert!(peer.deliver_unless_busy(ServerMessage::Pong).is_ok());
+    }
 }

@@ -11,7 +11,9 @@ use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 use crate::config::Config;
 use crate::error::Error;
 use crate::metrics::{Metrics, RoomCreation};
-use crate::peer::{deliver_all, PeerHandle};
+use crate::cluster::tunnel::SERVICE_RESTART;
+use crate::cluster::Cluster;
+use crate::peer::{carry_out, deliver_all, PeerHandle};
 use crate::rate_limits::{AddressLimit, AddressLimits};
 use crate::room_creation::CreationGate;
 use crate::room_id::random_room_id;
@@ -38,15 +40,19 @@ struct Shared {
     room_creation: CreationGate,
     /// Per client address: room creations and WebSocket opens. Locked only to spend.
     address_limits: Mutex<AddressLimits>,
+    /// This instance's part in a cluster of instances sharing rooms; `None` alone.
+    cluster: Option<Arc<Cluster>>,
 }
 
 impl AppState {
     /// Fresh state with no rooms; in SFU mode, room changes go to `sfu_commands`. Events
-    /// are counted and logged by `metrics`.
+    /// are counted and logged by `metrics`. With a `cluster`, rooms are shared with the
+    /// other instances.
     pub fn new(
         config: Config,
         sfu_commands: Option<mpsc::Sender<SfuCommand>>,
         metrics: Metrics,
+        cluster: Option<Arc<Cluster>>,
     ) -> Self {
         let limits = RoomLimits {
             max_rooms: config.max_rooms,
@@ -74,7 +80,91 @@ impl AppState {
                 metrics,
                 room_creation,
                 address_limits,
+                cluster,
             }),
+        }
+    }
+
+    /// This instance's part in a cluster, if it is in one.
+    pub fn cluster(&self) -> Option<&Arc<Cluster>> {
+        self.inner.cluster.as_ref()
+    }
+
+    /// Tells the other instances that room `id` exists (it was just created or held
+    /// again here), so that a participant reaching any of them finds it. Fails when Redis
+    /// cannot be reached: the room is then of no use to anyone on another instance.
+    pub async fn announce_room(&self, id: &RoomId) -> Result<(), Error> {
+        let Some(cluster) = &self.inner.cluster else {
+            return Ok(());
+        };
+        cluster
+            .registry()
+            .record_room(id, self.inner.config.empty_room_ttl)
+            .await
+            .map_err(Error::Cluster)
+    }
+
+    /// Whether a member ended room `id`, here or on another instance.
+    pub async fn was_ended_in_cluster(&self, id: &RoomId) -> Result<bool, Error> {
+        let Some(cluster) = &self.inner.cluster else {
+            return Ok(false);
+        };
+        cluster.registry().was_ended(id).await.map_err(Error::Cluster)
+    }
+
+    /// This instance just became room `id`'s home: it holds the room if another instance
+    /// created it (the registry knows it) and no member ended it.
+    pub(crate) async fn adopt_room(&self, cluster: &Cluster, id: &RoomId) {
+        if self.room_exists(id) {
+            return;
+        }
+        let registry = cluster.registry();
+        let known = matches!(registry.room_exists(id).await, Ok(true));
+        let ended = !matches!(registry.was_ended(id).await, Ok(false));
+        if known && !ended {
+            // A full server refuses, and the participant is told the room is unknown.
+            let _ = self.rooms().hold(id.clone(), Instant::now());
+        }
+    }
+
+    /// Records in the cluster that a member ended room `id`, so that no instance holds it
+    /// again.
+    pub(crate) fn record_ended_in_cluster(&self, id: &RoomId) {
+        let Some(cluster) = self.inner.cluster.clone() else {
+            return;
+        };
+        let id = id.clone();
+        tokio::spawn(async move {
+            if let Err(error) = cluster.registry().record_ended(&id).await {
+                tracing::warn!(%error, "cannot record an ended meeting in Redis");
+            }
+        });
+    }
+
+    /// Renews the leases of the rooms homed here, refreshes their registry entries, and
+    /// hands the rooms whose lease another instance took over: their participants are
+    /// closed with 1012 and reconnect to the new home.
+    pub async fn keep_cluster_rooms(&self) {
+        let Some(cluster) = &self.inner.cluster else {
+            return;
+        };
+        let lost = cluster.renew_leases(|room| self.room_exists(room)).await;
+        for room in lost {
+            tracing::warn!("another instance took over a room homed here");
+            let mut rooms = self.rooms();
+            let effects = rooms.hand_over(
+                &room,
+                (SERVICE_RESTART, "server instance lost the room"),
+            );
+            if let Some(command) = carry_out(effects) {
+                self.send_sfu_command(&mut rooms, command);
+            }
+        }
+        for room in cluster.homed_rooms() {
+            let occupied = self.rooms().is_occupied(&room);
+            if occupied {
+                let _ = self.announce_room(&room).await;
+            }
         }
     }
 

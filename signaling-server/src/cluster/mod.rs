@@ -154,6 +154,27 @@ impl Cluster {
         }
     }
 
+    /// Leaves the cluster on shutdown: gives every room up at once (the next participant to
+    /// reconnect makes another instance its home, without waiting for the lease to run
+    /// out) and stops the tunnels.
+    pub async fn leave(&self) {
+        let held: Vec<homes::HomeLease> = self.lock_leases().drain().map(|(_, l)| l).collect();
+        for lease in held {
+            let _ = self.homes.release(&lease).await;
+        }
+        self.bus.stop();
+    }
+
+    /// Whether this instance holds `room`'s home lease.
+    pub fn is_home_of(&self, room: &RoomId) -> bool {
+        self.lock_leases().contains_key(room)
+    }
+
+    /// The rooms whose home lease this instance holds.
+    pub fn homed_rooms(&self) -> Vec<RoomId> {
+        self.lock_leases().keys().cloned().collect()
+    }
+
     /// Opens a tunnel to `room` at its `home`.
     pub async fn open_tunnel(
         &self,

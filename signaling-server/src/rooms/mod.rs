@@ -250,6 +250,13 @@ impl<P: Clone> Rooms<P> {
         self.rooms.contains_key(id)
     }
 
+    /// Whether room `id` exists and someone is in it.
+    pub fn is_occupied(&self, id: &RoomId) -> bool {
+        self.rooms
+            .get(id)
+            .is_some_and(|room| !room.members.is_empty())
+    }
+
     /// Number of rooms held.
     pub fn len(&self) -> usize {
         self.rooms.len()
@@ -655,6 +662,28 @@ impl<P: Clone> Rooms<P> {
                 .collect(),
             sfu_command: room.sfu.room_emptied(room_id),
         })
+    }
+
+    /// Forgets `room_id` because another instance is its home now (this one lost the
+    /// room's lease, `crate::cluster`): returns every participant's queue with `close`, so
+    /// that they reconnect to the new home. The room is not remembered as ended.
+    pub fn hand_over(&mut self, room_id: &RoomId, close: CloseFrame) -> Effects<P> {
+        let Some(mut room) = self.rooms.remove(room_id) else {
+            return Effects {
+                deliveries: Vec::new(),
+                closes: Vec::new(),
+                sfu_command: None,
+            };
+        };
+        Effects {
+            deliveries: Vec::new(),
+            closes: room
+                .members
+                .iter()
+                .map(|member| (member.peer.clone(), close))
+                .collect(),
+            sfu_command: room.sfu.room_emptied(room_id),
+        }
     }
 
     /// Arms test-only handshake faults (feature `test-hooks`).

@@ -207,6 +207,17 @@ impl Participant {
         }
     }
 
+    /// The next message, or `None` once the server closed the connection (or it broke).
+    pub async fn recv_or_close(&mut self) -> Option<ServerMessage> {
+        loop {
+            match self.socket.next().await? {
+                Ok(Message::Text(text)) => return serde_json::from_str(text.as_str()).ok(),
+                Ok(Message::Ping(_) | Message::Pong(_)) => {}
+                Ok(_) | Err(_) => return None,
+            }
+        }
+    }
+
     /// The next message that is not `participant_joined` or `participant_left`.
     pub async fn recv_skipping_presence(&mut self) -> ServerMessage {
         loop {
@@ -295,6 +306,24 @@ pub async fn http(addr: SocketAddr, method: &str, path: &str) -> HttpResponse {
     let request = format!(
         "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
     );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    read_response(stream).await
+}
+
+/// Sends one request with `headers` (name, value) and `Connection: close`; reads the whole
+/// response.
+pub async fn http_with_headers(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+) -> HttpResponse {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("Content-Length: 0\r\n\r\n");
     stream.write_all(request.as_bytes()).await.unwrap();
     read_response(stream).await
 }
