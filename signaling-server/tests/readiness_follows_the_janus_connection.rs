@@ -4,8 +4,8 @@
 //! turns 200; when Janus goes away again, 503 again. `/metrics` shows the same in
 //! `conclave_sfu_up` and counts the requests to Janus.
 //!
-//! The Janus here is a stand-in on 127.0.0.1 (a WebSocket that answers `create`, `attach`
-//! and keepalives), started on the port the server was given after the server started.
+//! The Janus here is a stand-in on 127.0.0.1 (a WebSocket that answers `create`, `attach`,
+//! VideoRoom `create` and `destroy`, and keepalives), started on the port the server was given after the server started.
 // Test code: a failed setup step should fail the test loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -15,6 +15,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use common::{http, TestServer, WAIT};
+use conclave_protocol::ServerMessage;
 use conclave_signaling_server::config::{JanusConfig, JanusTrust, MediaConfig};
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
@@ -48,6 +49,14 @@ fn stand_in_janus(listener: TcpListener) -> JoinHandle<()> {
                     let answer = match request["janus"].as_str() {
                         Some("create") | Some("attach") => {
                             json!({"janus": "success", "transaction": transaction, "data": {"id": 7}})
+                        }
+                        Some("message") => {
+                            let data = match request["body"]["request"].as_str() {
+                                Some("create") => json!({"videoroom": "created"}),
+                                _ => json!({"videoroom": "destroyed"}),
+                            };
+                            json!({"janus": "success", "transaction": transaction,
+                                   "plugindata": {"plugin": "janus.plugin.videoroom", "data": data}})
                         }
                         _ => json!({"janus": "ack", "transaction": transaction}),
                     };
@@ -103,7 +112,7 @@ async fn readiness_is_503_while_janus_is_unreachable_and_200_while_it_answers() 
     let down = healthz_until(server.addr, 503).await;
     assert_eq!(
         down,
-        json!({"status": "not_ready", "checks": {"sfu": "down"}})
+        json!({"status": "not_ready", "checks": {"sfu": "down", "redis": "not_used"}})
     );
     assert_eq!(get(server.addr, "/livez").await, (200, "ok".to_owned()));
     let (_, metrics) = get(server.addr, "/metrics").await;
@@ -120,7 +129,17 @@ async fn readiness_is_503_while_janus_is_unreachable_and_200_while_it_answers() 
 
     let janus = stand_in_janus(TcpListener::bind(janus_addr).await.unwrap());
     let up = healthz_until(server.addr, 200).await;
-    assert_eq!(up, json!({"status": "ready", "checks": {"sfu": "up"}}));
+    assert_eq!(
+        up,
+        json!({"status": "ready", "checks": {"sfu": "up", "redis": "not_used"}})
+    );
+    // A meeting's first join makes its Janus room: one timed VideoRoom request.
+    let room = server.create_room().await;
+    let (mut ada, _, _) = server.join(&room, "Ada").await;
+    assert!(matches!(
+        ada.recv().await,
+        ServerMessage::SfuRoomReady { .. }
+    ));
     let (_, metrics) = get(server.addr, "/metrics").await;
     assert!(
         metrics.lines().any(|l| l == "conclave_sfu_up 1"),
@@ -131,6 +150,8 @@ async fn readiness_is_503_while_janus_is_unreachable_and_200_while_it_answers() 
         "conclave_sfu_requests_total{request=\"create\",outcome=\"ok\"} 1",
         "conclave_sfu_requests_total{request=\"attach\",outcome=\"ok\"} 1",
         "conclave_sfu_request_duration_seconds_count{request=\"attach\"} 1",
+        "conclave_sfu_requests_total{request=\"videoroom create\",outcome=\"ok\"} 1",
+        "conclave_sfu_request_duration_seconds_count{request=\"videoroom create\"} 1",
     ] {
         assert!(
             metrics.lines().any(|l| l == line),
@@ -152,7 +173,7 @@ async fn a_mesh_server_is_ready_without_an_sfu() {
     assert_eq!(status, 200);
     assert_eq!(
         serde_json::from_str::<Value>(&body).unwrap(),
-        json!({"status": "ready", "checks": {"sfu": "not_used"}})
+        json!({"status": "ready", "checks": {"sfu": "not_used", "redis": "not_used"}})
     );
     assert_eq!(get(server.addr, "/livez").await, (200, "ok".to_owned()));
 }
