@@ -5,7 +5,9 @@
 //! says whether it can hold a meeting now: with an SFU configured, only while its
 //! connection to the SFU is up; send it no new meetings when this fails. A server whose
 //! Janus is down still serves the meetings it holds (their participants see
-//! `sfu_unavailable` until Janus is back), so it must not be restarted for that.
+//! `sfu_unavailable` until Janus is back), so it must not be restarted for that. With
+//! several instances, readiness also needs the link to Redis: an instance that lost it
+//! closed every tunnel and opens none.
 
 use axum::extract::{MatchedPath, State};
 use axum::http::{header, Request, StatusCode};
@@ -29,11 +31,13 @@ pub enum CheckStatus {
     NotUsed,
 }
 
-/// What each dependency readiness looks at. A dependency added later (Redis) is a field.
+/// What each dependency readiness looks at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Checks {
     /// The SFU (Janus) connection.
     pub sfu: CheckStatus,
+    /// The Redis that several instances share rooms through (`crate::cluster`).
+    pub redis: CheckStatus,
 }
 
 /// The body of `GET /healthz`.
@@ -48,7 +52,7 @@ pub struct Readiness {
 impl Checks {
     /// Whether every configured dependency is up.
     fn all_up(self) -> bool {
-        self.sfu != CheckStatus::Down
+        self.sfu != CheckStatus::Down && self.redis != CheckStatus::Down
     }
 }
 
@@ -59,7 +63,12 @@ fn checks(state: &AppState) -> Checks {
         MediaConfig::Janus(_) if state.metrics().sfu_connected() => CheckStatus::Up,
         MediaConfig::Janus(_) => CheckStatus::Down,
     };
-    Checks { sfu }
+    let redis = match state.cluster() {
+        None => CheckStatus::NotUsed,
+        Some(cluster) if cluster.is_up() => CheckStatus::Up,
+        Some(_) => CheckStatus::Down,
+    };
+    Checks { sfu, redis }
 }
 
 /// The log span of one HTTP request: its method and route (`/ws/{room_id}`), never its
@@ -79,7 +88,7 @@ pub(crate) async fn livez() -> &'static str {
 }
 
 /// `GET /healthz`: 200 when every configured dependency is up, else 503; the JSON body
-/// says which (`{"status":"ready","checks":{"sfu":"up"}}`).
+/// says which (`{"status":"ready","checks":{"sfu":"up","redis":"not_used"}}`).
 pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
     let checks = checks(&state);
     let (status, word) = if checks.all_up() {

@@ -152,3 +152,26 @@ async fn when_the_rooms_server_goes_the_room_is_served_by_the_other() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_instance_that_lost_redis_says_it_is_not_ready() {
+    let mut redis = RedisServer::start();
+    let server = instance(&redis).await;
+    let ready = common::http(server.addr, "GET", "/healthz").await;
+    assert_eq!(ready.status, 200);
+    assert!(String::from_utf8_lossy(&ready.body).contains(r#""redis":"up""#));
+
+    redis.kill();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let answer = common::http(server.addr, "GET", "/healthz").await;
+        if answer.status == 503 {
+            assert!(String::from_utf8_lossy(&answer.body).contains(r#""redis":"down""#));
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "still ready without Redis");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // Alive all the same: it holds its meetings' state, and restarting would not bring Redis back.
+    assert_eq!(common::http(server.addr, "GET", "/livez").await.status, 200);
+}

@@ -93,7 +93,7 @@ async fn livez_answers_ok_and_healthz_says_ready() {
     assert_eq!(response.status, 200);
     assert_eq!(
         response.body,
-        br#"{"status":"ready","checks":{"sfu":"not_used"}}"#
+        br#"{"status":"ready","checks":{"sfu":"not_used","redis":"not_used"}}"#
     );
     assert_security_headers(&response);
 }
