@@ -8,7 +8,7 @@
 //! - an SFU: [`SFU_DEFAULT_PARTICIPANTS`], a council's delegations and their staff.
 //!   Each browser sends once; Janus' VideoRoom `publishers` follows this number.
 //!
-//! An explicit setting wins within [`super::PARTICIPANTS`] (and the mesh bound).
+//! An explicit setting wins within 1..=256 (and the mesh bound).
 //!
 //! A participant turned away from a full mesh room is told the bound in the close
 //! reason ([`room_full_reason`]), so that the page can explain it.
