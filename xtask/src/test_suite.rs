@@ -253,7 +253,8 @@ fn playwright(root: &Path, projects: &[&str]) -> Result<(), Failure> {
     // Built on its own: built together, the two would share one set of features of their
     // common dependencies, and the server would be rebuilt whenever either is built alone.
     command::cargo(root, &["build", "-p", "conclave-verify"])?;
-    // The council scenario fills its meeting with headless members (no media).
+    // The council scenario fills its meeting with headless members (no media), optimised:
+    // a debug build is too slow for 27 of them on two cores (Cargo.toml, profile.headless).
     command::cargo(
         root,
         &[
@@ -262,6 +263,8 @@ fn playwright(root: &Path, projects: &[&str]) -> Result<(), Failure> {
             "conclave-headless",
             "--bin",
             "conclave-headless-members",
+            "--profile",
+            "headless",
         ],
     )?;
 

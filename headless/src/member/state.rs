@@ -81,6 +81,18 @@ pub enum MemberReport {
         /// Size of the MLS Welcome.
         bytes: usize,
     },
+    /// We asked to be added: a fresh KeyPackage with its invite proof.
+    KeyPackagePublished {
+        /// Milliseconds from the start of the join.
+        elapsed_ms: u64,
+    },
+    /// The server refused something we sent (its `error` message).
+    ServerRefused {
+        /// The error's code, as the protocol names it.
+        code: String,
+        /// The server's explanation.
+        message: String,
+    },
     /// We lost track of the group and asked to be added again.
     Resynced {
         /// Why, as the group tells it.
@@ -190,6 +202,12 @@ impl MemberState {
                     bytes: welcome.0.len(),
                 })
             }
+            ServerMessage::Error { code, message } => {
+                step.reports.push(MemberReport::ServerRefused {
+                    code: format!("{code:?}"),
+                    message: message.clone(),
+                })
+            }
             _ => {}
         }
         let events = self.group.handle_server_message(now_ms, message);
@@ -240,6 +258,11 @@ impl MemberState {
                             bytes: commit.0.len(),
                             welcome_bytes: welcome.as_ref().map(|welcome| welcome.0.len()),
                             added: added.len(),
+                        });
+                    }
+                    if matches!(message, ClientMessage::PublishKeyPackage { .. }) {
+                        step.reports.push(MemberReport::KeyPackagePublished {
+                            elapsed_ms: self.elapsed(now_ms),
                         });
                     }
                     step.send.push(message);
