@@ -175,3 +175,39 @@ async fn an_instance_that_lost_redis_says_it_is_not_ready() {
     // Alive all the same: it holds its meetings' state, and restarting would not bring Redis back.
     assert_eq!(common::http(server.addr, "GET", "/livez").await.status, 200);
 }
+
+#[tokio::test]
+async fn a_server_that_lost_the_rooms_lease_accepts_no_commit() {
+    let redis = RedisServer::start();
+    let server = instance(&redis).await;
+    let room = server.create_room().await;
+    let (mut ada, ada_id, _) = server.join(&room, "Ada").await;
+    let (mut bob, bob_id, _) = server.join(&room, "Bob").await;
+    start_group(&mut ada, ada_id).await;
+    assert!(matches!(
+        bob.recv_skipping_presence().await,
+        ServerMessage::GroupStarted { .. }
+    ));
+
+    // The server paused past its lease and another instance took the room over (written
+    // here straight into Redis, as that instance's claim would).
+    let mut raw = conclave_signaling_server::cluster::connect(&redis.url())
+        .await
+        .unwrap();
+    let other = conclave_signaling_server::cluster::InstanceId::random();
+    let () = redis::cmd("SET")
+        .arg(format!("conclave:room:{}:home", room.as_str()))
+        .arg(format!("{}:999999", other.as_str()))
+        .query_async(&mut raw)
+        .await
+        .unwrap();
+
+    // Ada's commit would be the first for epoch 0 here; the old home must not accept it.
+    ada.send(&commit(0, &[bob_id], &[])).await;
+    let closed = ada.expect_close().await;
+    assert_eq!(closed.code, 1012, "{closed:?}");
+    match tokio::time::timeout(Duration::from_millis(500), bob.recv_or_close()).await {
+        Ok(Some(ServerMessage::Commit { .. })) => panic!("a fenced-out home relayed a commit"),
+        _ => {}
+    }
+}
