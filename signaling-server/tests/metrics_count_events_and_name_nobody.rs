@@ -10,10 +10,14 @@ mod common;
 use std::time::Duration;
 
 use common::{commit, http, key_package, start_group, TestServer, INDEX_HTML, WAIT};
-use conclave_protocol::{ClientMessage, ErrorCode, ParticipantId, ServerMessage, SignalPayload};
+use conclave_protocol::{
+    close_code, ClientMessage, ErrorCode, ParticipantId, ServerMessage, SignalPayload,
+};
 use conclave_signaling_server::{run_with_metrics_listener, Config};
+use futures_util::StreamExt;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tokio_tungstenite::tungstenite::Message;
 
 /// A name as distinctive as a delegate's, so finding it anywhere cannot be chance.
 const DISPLAY_NAME: &str = "Councillor Zyxwvut-Quabbelaar";
@@ -148,6 +152,35 @@ async fn ending_a_meeting_counts_every_participant_as_ended() {
     ada.send(&ClientMessage::EndMeeting).await;
     let text = scrape_until(server.addr, "conclave_leaves_total{reason=\"ended\"} 2").await;
     assert_has(&text, "conclave_rooms 0");
+}
+
+#[tokio::test]
+async fn a_member_a_commit_expels_counts_as_removed() {
+    let server = TestServer::start().await;
+    let room = server.create_room().await;
+    let (mut ada, ada_id, _) = server.join(&room, "Ada").await;
+    let (mut bob, bob_id, _) = server.join(&room, "Bob").await;
+    start_group(&mut ada, ada_id).await;
+    ada.send(&commit(0, &[bob_id], &[])).await;
+    assert!(matches!(
+        ada.recv_skipping_presence().await,
+        ServerMessage::Commit { .. }
+    ));
+    let mut expel = commit(1, &[], &[bob_id]);
+    if let ClientMessage::Commit { expelled, .. } = &mut expel {
+        expelled.push(bob_id);
+    }
+    ada.send(&expel).await;
+    let closed = loop {
+        match bob.socket.next().await {
+            Some(Ok(Message::Close(Some(frame)))) => break u16::from(frame.code),
+            Some(Ok(_)) => continue,
+            other => panic!("expected a close frame, got {other:?}"),
+        }
+    };
+    assert_eq!(closed, close_code::REMOVED);
+    let text = scrape_until(server.addr, "conclave_leaves_total{reason=\"removed\"} 1").await;
+    assert_has(&text, "conclave_commits_total{outcome=\"accepted\"} 2");
 }
 
 #[tokio::test]
