@@ -30,6 +30,7 @@ use conclave_protocol::{
     close_code, ApiErrorCode, ClientMessage, ErrorCode, ParticipantId, RoomId, ServerMessage,
     MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
 };
+use futures_util::future::Either;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::sync::{mpsc, watch, Notify, OwnedSemaphorePermit};
 use tokio::time::{timeout, timeout_at};
@@ -93,7 +94,17 @@ pub(crate) async fn open_room_socket(
         // Written at once: the writer flushes after every frame anyway.
         .write_buffer_size(0)
         .max_write_buffer_size(MAX_WRITE_BUFFER_BYTES)
-        .on_upgrade(move |socket| route_socket(socket, room, state, permit))
+        .on_upgrade(move |socket| {
+            // One instance: the connection's task is `serve_socket` alone. Through
+            // `route_socket`, it also held the cluster's states and a second copy of the
+            // socket, about 1 KiB more for every connection (BENCHMARKS.md, issue 16).
+            if state.cluster().is_none() {
+                let (sink, stream) = socket.split();
+                Either::Left(serve_socket(sink, stream, room, state, permit))
+            } else {
+                Either::Right(Box::pin(route_socket(socket, room, state, permit)))
+            }
+        })
         .into_response()
 }
 
@@ -373,10 +384,9 @@ impl Session {
                 let from = self.joined.ok_or(Error::NotJoined)?;
                 let rooms = self.state.rooms();
                 let delivery = rooms.route_signal(room, from, to, payload)?;
-                delivery
-                    .to
-                    .deliver_unless_busy(delivery.message)
-                    .map_err(|_dropped| Error::RecipientBusy)?;
+                if !delivery.to.deliver_unless_busy(delivery.message) {
+                    return Err(Error::RecipientBusy);
+                }
                 Ok(Step::Continue)
             }
             ClientMessage::Leave => {

@@ -61,14 +61,15 @@ impl PeerHandle {
         }
     }
 
-    /// Queues `message` without waiting if the queue is less than half full; otherwise
-    /// gives it back (the caller drops it and tells its sender) and changes nothing.
-    pub(crate) fn deliver_unless_busy(&self, message: ServerMessage) -> Result<(), ServerMessage> {
+    /// Queues `message` without waiting if the queue is less than half full, and says
+    /// whether it did; otherwise the message is dropped (the caller tells its sender).
+    #[must_use]
+    pub(crate) fn deliver_unless_busy(&self, message: ServerMessage) -> bool {
         if self.queue.capacity() * 2 <= self.queue.max_capacity() {
-            return Err(message);
+            return false;
         }
         self.deliver(message);
-        Ok(())
+        true
     }
 
     /// Queues the close frame `close` after everything queued before, without waiting
@@ -122,13 +123,10 @@ mod tests {
         let (peer, mut queue) = PeerHandle::channel(8);
         let too_slow = peer.too_slow_signal();
         for _ in 0..4 {
-            assert!(peer.deliver_unless_busy(ServerMessage::Pong).is_ok());
+            assert!(peer.deliver_unless_busy(ServerMessage::Pong));
         }
         for _ in 0..100 {
-            assert_eq!(
-                peer.deliver_unless_busy(ServerMessage::Pong),
-                Err(ServerMessage::Pong)
-            );
+            assert!(!peer.deliver_unless_busy(ServerMessage::Pong));
         }
         assert!(too_slow.notified().now_or_never().is_none());
         // The other half is still there for what every member must see...
@@ -145,6 +143,6 @@ mod tests {
         }
         assert_eq!(queued, 8);
         // A drained queue takes signals again.
-        assert!(peer.deliver_unless_busy(ServerMessage::Pong).is_ok());
+        assert!(peer.deliver_unless_busy(ServerMessage::Pong));
     }
 }

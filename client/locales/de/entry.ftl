@@ -17,6 +17,7 @@ room-error-network = Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindun
 room-error-too-many-rooms = Auf dem Server laufen bereits so viele Besprechungen, wie er bewältigen kann. Versuchen Sie es später erneut.
 room-error-server-busy = Der Server ist zu ausgelastet, um eine Besprechung zu starten. Versuchen Sie es gleich noch einmal.
 room-error-creation-not-allowed = Auf diesem Server dürfen nur eingeladene Organisatoren Besprechungen anlegen; öffnen Sie den Link, den Ihre Organisation Ihnen gegeben hat.
+room-error-rate-limited = Aus diesem Netz wurden in kurzer Zeit zu viele Besprechungen angefordert. Warten Sie eine Minute und versuchen Sie es dann erneut.
 room-error-status = Der Server hat die Anfrage abgelehnt (HTTP-Status { $code }). Versuchen Sie es später erneut.
 room-error-bad-reply = Die Antwort des Servers konnte nicht gelesen werden. Versuchen Sie es erneut, oder laden Sie die Seite neu.
 home-have-invite = Haben Sie eine Einladung?

@@ -17,6 +17,7 @@ room-error-network = The server could not be reached. Check your connection and 
 room-error-too-many-rooms = The server is hosting as many meetings as it can. Try again later.
 room-error-server-busy = The server is too busy to start a meeting. Try again in a moment.
 room-error-creation-not-allowed = This server lets only invited organisers create meetings; open the link your organisation gave you.
+room-error-rate-limited = This network asked for too many meetings in a short time. Wait a minute, then try again.
 room-error-status = The server refused the request (HTTP status { $code }). Try again later.
 room-error-bad-reply = The server's answer could not be read. Try again, or reload the page.
 home-have-invite = Have an invite?

@@ -17,6 +17,7 @@ room-error-network = Le serveur est injoignable. Vérifiez votre connexion et r�
 room-error-too-many-rooms = Le serveur accueille déjà autant de réunions qu’il le peut. Réessayez plus tard.
 room-error-server-busy = Le serveur est trop occupé pour démarrer une réunion. Réessayez dans un instant.
 room-error-creation-not-allowed = Sur ce serveur, seuls les organisateurs invités peuvent créer des réunions ; ouvrez le lien que votre organisation vous a donné.
+room-error-rate-limited = Ce réseau a demandé trop de réunions en peu de temps. Attendez une minute, puis réessayez.
 room-error-status = Le serveur a refusé la demande (statut HTTP { $code }). Réessayez plus tard.
 room-error-bad-reply = La réponse du serveur n’a pas pu être lue. Réessayez, ou rechargez la page.
 home-have-invite = Vous avez une invitation ?
