@@ -4,7 +4,7 @@
 //!
 //! Each instance subscribes to one channel, `conclave:instance:{id}`. The edge opens a
 //! tunnel with [`Bus::open`]; the home receives it as an [`IncomingTunnel`] and serves it like
-//! a socket. Frames are JSON ([`BusFrame`]): the edge's instance id and its connection number
+//! a socket. Frames are JSON (`BusFrame`): the edge's instance id and its connection number
 //! name the tunnel at both ends.
 //!
 //! Delivery is at most once, in order for one publisher and channel. Anything that could
