@@ -135,9 +135,10 @@ const PUBLISH_KEY_PACKAGE: Rate = Rate::constant(10, 10);
 const SET_JOIN_CHALLENGE: Rate = Rate::constant(10, 60);
 /// When newer-epoch frames arrive: a hint the client checks now and then.
 const QUERY_GROUP_STATUS: Rate = Rate::constant(10, 60);
-/// One commit per membership change; a Welcome for many joiners makes it large (256 KiB
-/// at once, then 16 KiB a second).
-const COMMIT: Rate = Rate::constant(64, 240);
+/// One commit per membership change. In a council of 30 a commit with its Welcome (the
+/// ratchet tree, every member's credential) nears the 64 KiB message limit, and 27
+/// delegations join within a minute: 1 MiB at once, then 64 KiB a second.
+const COMMIT: Rate = Rate::constant(256, 960);
 /// A chair admitting a council's delegations at once.
 const ANSWER_KNOCK: Rate = Rate::constant(30, 120);
 /// After a commit that broke the rules, once per epoch.
