@@ -138,15 +138,18 @@ fn app_with(state: AppState, serve_metrics: bool) -> Router {
         tracing::error!("{error}");
         conclave_release::csp::BASE_CONTENT_SECURITY_POLICY.to_owned()
     });
-    let sfu_url = match &state.config().media {
-        config::MediaConfig::Janus(janus) => Some(janus.url.clone()),
-        config::MediaConfig::Mesh => None,
-    };
+    let sfu_urls: Vec<String> = state
+        .config()
+        .janus_servers()
+        .into_iter()
+        .map(|janus| janus.url.clone())
+        .collect();
+    let sfu_urls: Vec<&str> = sfu_urls.iter().map(String::as_str).collect();
     let router = api
         .merge(app_files)
         .layer(TraceLayer::new_for_http().make_span_with(monitoring::http_request_span))
         .with_state(state);
-    static_files::with_security_headers(router, &app_policy, sfu_url.as_deref())
+    static_files::with_security_headers(router, &app_policy, &sfu_urls)
 }
 
 /// Serves on `listener` until `shutdown` completes, then closes every WebSocket
@@ -190,6 +193,7 @@ async fn serve(
             let (events, receiver) = mpsc::channel(sfu::EVENT_QUEUE);
             let handle = sfu::spawn(
                 &endpoint,
+                &config.extra_janus,
                 config.max_participants,
                 events,
                 metrics.sfu_probe(),

@@ -13,7 +13,9 @@
 //! `rooms`, `rooms_limit`, `connections`, `connections_limit`, `joins_total`,
 //! `leaves_total{reason}`, `commits_total{outcome}`, `rejections_total{code}`,
 //! `rooms_created_total{via}`, `build_info{version,protocol}` and, with an SFU,
-//! `sfu_up`, `sfu_requests_total{request,outcome}`, `sfu_request_duration_seconds{request}`.
+//! `sfu_up` (1 while at least one Janus is up), `janus_up{janus}` (each Janus, by its
+//! index in the configuration), `sfu_requests_total{request,outcome}`,
+//! `sfu_request_duration_seconds{request}`.
 //!
 //! A dependency added later (Redis) gets its own probe like [`SfuProbe`]: an `*_up` gauge,
 //! registered only when configured, read by readiness (`/healthz`) and by the scrape.
@@ -229,6 +231,13 @@ struct SfuRequestLabels {
     outcome: SfuOutcome,
 }
 
+/// One configured Janus, by its index in the configuration (from 0), not its URL, which
+/// may name internal hosts.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct JanusLabels {
+    janus: usize,
+}
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct SfuLatencyLabels {
     request: &'static str,
@@ -247,7 +256,14 @@ type HistogramFamily<L> = Family<L, Histogram, fn() -> Histogram>;
 /// is shared.
 #[derive(Clone, Debug)]
 pub struct SfuProbe {
+    /// 1 while at least one Janus is up.
     up: Gauge,
+    /// How many Janus are up (not exported: `up` and `janus_up` say it).
+    up_count: Gauge,
+    /// Each Janus' connection, by configuration index.
+    janus_up: Family<JanusLabels, Gauge>,
+    /// The Janus this handle reports for ([`Self::for_janus`]).
+    janus: usize,
     requests: Family<SfuRequestLabels, Counter>,
     latency: HistogramFamily<SfuLatencyLabels>,
 }
@@ -256,6 +272,9 @@ impl Default for SfuProbe {
     fn default() -> Self {
         Self {
             up: Gauge::default(),
+            up_count: Gauge::default(),
+            janus_up: Family::default(),
+            janus: 0,
             requests: Family::default(),
             latency: Family::new_with_constructor(|| Histogram::new(SFU_LATENCY_BUCKETS)),
         }
@@ -263,14 +282,36 @@ impl Default for SfuProbe {
 }
 
 impl SfuProbe {
-    /// The adapter holds a working connection (`true`) or lost it (`false`).
-    pub fn set_connected(&self, connected: bool) {
-        self.up.set(i64::from(connected));
+    /// The same probe, reporting the connection of the Janus at `janus` in the
+    /// configuration (requests are counted together).
+    pub fn for_janus(&self, janus: usize) -> Self {
+        Self {
+            janus,
+            ..self.clone()
+        }
     }
 
-    /// Whether the adapter last reported a working connection (`false` before its first).
+    /// The adapter holds a working connection (`true`) or lost it (`false`).
+    pub fn set_connected(&self, connected: bool) {
+        let was = self
+            .janus_up
+            .get_or_create(&JanusLabels { janus: self.janus })
+            .set(i64::from(connected));
+        match (was == 1, connected) {
+            (false, true) => {
+                self.up_count.inc();
+            }
+            (true, false) => {
+                self.up_count.dec();
+            }
+            _ => {}
+        }
+        self.up.set(i64::from(self.is_connected()));
+    }
+
+    /// Whether at least one Janus is connected (`false` before the first connection).
     pub fn is_connected(&self) -> bool {
-        self.up.get() == 1
+        self.up_count.get() > 0
     }
 
     /// Counts one finished request named `request` and records how long it took.
@@ -374,8 +415,13 @@ impl Metrics {
         if matches!(config.media, MediaConfig::Janus(_)) {
             registry.register(
                 "sfu_up",
-                "1 while the server's connection to its SFU (Janus) is up",
+                "1 while the server's connection to its SFU (at least one Janus) is up",
                 self.sfu.up.clone(),
+            );
+            registry.register(
+                "janus_up",
+                "1 while the server's connection to the Janus at this index of the configuration (from 0) is up",
+                self.sfu.janus_up.clone(),
             );
             registry.register(
                 "sfu_requests",

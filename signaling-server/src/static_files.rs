@@ -102,16 +102,23 @@ pub fn app_policy(www_dir: &Path) -> Result<String, Error> {
     Ok(manifest.csp)
 }
 
-/// The Content-Security-Policy: `app_policy`, with `connect-src` widened to the SFU's
-/// WebSocket origin when browsers must reach one.
-pub fn content_security_policy(app_policy: &str, sfu_url: Option<&str>) -> String {
-    match sfu_url.and_then(websocket_origin) {
-        Some(origin) => app_policy.replace(
-            "connect-src 'self';",
-            &format!("connect-src 'self' {origin};"),
-        ),
-        None => app_policy.to_owned(),
+/// The Content-Security-Policy: `app_policy`, with `connect-src` widened to the WebSocket
+/// origin of each SFU (every configured Janus) browsers may be sent to. A URL that is
+/// not a harmless WebSocket URL is left out.
+pub fn content_security_policy(app_policy: &str, sfu_urls: &[&str]) -> String {
+    let mut origins: Vec<&str> = Vec::new();
+    for origin in sfu_urls.iter().filter_map(|url| websocket_origin(url)) {
+        if !origins.contains(&origin) {
+            origins.push(origin);
+        }
     }
+    if origins.is_empty() {
+        return app_policy.to_owned();
+    }
+    app_policy.replace(
+        "connect-src 'self';",
+        &format!("connect-src 'self' {};", origins.join(" ")),
+    )
 }
 
 /// `ws[s]://host[:port]` of a WebSocket URL, if it is one made only of characters that
@@ -127,14 +134,14 @@ fn websocket_origin(url: &str) -> Option<&str> {
 }
 
 /// Adds the security headers to every response of `router`; `app_policy` is the app's
-/// Content-Security-Policy ([`app_policy`]), `sfu_url` the SFU WebSocket the browsers must
-/// be allowed to reach, if any.
+/// Content-Security-Policy ([`app_policy`]), `sfu_urls` the SFU WebSockets the browsers
+/// must be allowed to reach (none in mesh mode).
 pub(crate) fn with_security_headers<S: Clone + Send + Sync + 'static>(
     router: Router<S>,
     app_policy: &str,
-    sfu_url: Option<&str>,
+    sfu_urls: &[&str],
 ) -> Router<S> {
-    let policy = HeaderValue::from_str(&content_security_policy(app_policy, sfu_url))
+    let policy = HeaderValue::from_str(&content_security_policy(app_policy, sfu_urls))
         .unwrap_or_else(|_| HeaderValue::from_static(BASE_CONTENT_SECURITY_POLICY));
     router
         .layer(SetResponseHeaderLayer::overriding(
@@ -162,21 +169,37 @@ mod tests {
     #[test]
     fn the_policy_lets_browsers_reach_the_sfu_origin_only() {
         let base = BASE_CONTENT_SECURITY_POLICY;
-        let policy = content_security_policy(base, Some("wss://sfu.example.org:8989/janus"));
+        let policy = content_security_policy(base, &["wss://sfu.example.org:8989/janus"]);
         assert!(policy.contains("connect-src 'self' wss://sfu.example.org:8989;"));
-        assert_eq!(content_security_policy(base, None), base);
+        assert_eq!(content_security_policy(base, &[]), base);
         for hostile in [
             "wss://a.example; script-src *",
             "https://a.example",
             "wss://",
             "ws://a b",
         ] {
-            assert_eq!(
-                content_security_policy(base, Some(hostile)),
-                base,
-                "{hostile}"
-            );
+            assert_eq!(content_security_policy(base, &[hostile]), base, "{hostile}");
         }
+    }
+
+    #[test]
+    fn the_policy_lets_browsers_reach_every_configured_janus_once() {
+        let base = BASE_CONTENT_SECURITY_POLICY;
+        let policy = content_security_policy(
+            base,
+            &[
+                "wss://janus-a.example.org/janus",
+                "wss://a.example; script-src *",
+                "ws://10.0.0.2:8188",
+                "wss://janus-a.example.org/other",
+            ],
+        );
+        assert!(
+            policy.contains(
+                "connect-src 'self' wss://janus-a.example.org ws://10.0.0.2:8188;"
+            ),
+            "{policy}"
+        );
     }
 
     /// A www directory (named after `name`) whose release manifest has `test_hooks` and

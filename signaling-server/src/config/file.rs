@@ -17,7 +17,8 @@ pub(super) struct FileConfig {
     pub room_ttl_secs: Option<u64>,
     pub max_connections: Option<u64>,
     pub media: Option<MediaSection>,
-    pub janus: Option<JanusSection>,
+    /// `[janus]` (one table) or `[[janus]]` (entries): checked by `super::janus_list`.
+    pub janus: Option<super::janus_list::JanusTables>,
     #[serde(default)]
     pub ice_servers: Vec<IceServerSection>,
     pub turn: Option<TurnSection>,
@@ -37,7 +38,7 @@ pub(super) struct MediaSection {
     pub mode: Option<String>,
 }
 
-/// `[janus]`.
+/// `[janus]`, or one `[[janus]]` entry.
 #[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct JanusSection {

@@ -11,6 +11,7 @@
 
 mod file;
 pub mod ice;
+mod janus_list;
 pub mod janus_trust;
 pub mod meeting_size;
 mod limits;
@@ -125,6 +126,9 @@ pub struct Config {
     pub limits: crate::rate_limits::Limits,
     /// The Redis that several instances share rooms through; `None`: one instance alone.
     pub cluster: Option<ClusterConfig>,
+    /// The Janus servers after the first, in configuration order (`[[janus]]` entries 2
+    /// on); the first is in `media`. Each new SFU room goes to one of them all.
+    pub extra_janus: Vec<JanusConfig>,
 }
 
 impl Config {
@@ -147,6 +151,15 @@ impl Config {
             ice_transport_policy: IceTransportPolicy::All,
             limits: crate::rate_limits::Limits::default(),
             cluster: None,
+            extra_janus: Vec::new(),
+        }
+    }
+
+    /// Every configured Janus, in configuration order; empty in mesh mode.
+    pub fn janus_servers(&self) -> Vec<&JanusConfig> {
+        match &self.media {
+            MediaConfig::Mesh => Vec::new(),
+            MediaConfig::Janus(first) => std::iter::once(first).chain(&self.extra_janus).collect(),
         }
     }
 
@@ -244,6 +257,8 @@ struct Layer {
     janus_ca_only: Option<Keyed<bool>>,
     turn_secret: Option<Keyed<Secret>>,
     ice_transport_policy: Option<Keyed<IceTransportPolicy>>,
+    /// `[[janus]]` entries (the file only).
+    janus_list: Vec<JanusConfig>,
 }
 
 /// A value and the key that set it.
@@ -270,6 +285,11 @@ impl Layer {
             janus_ca_only: over.janus_ca_only.or(self.janus_ca_only),
             turn_secret: over.turn_secret.or(self.turn_secret),
             ice_transport_policy: over.ice_transport_policy.or(self.ice_transport_policy),
+            janus_list: if over.janus_list.is_empty() {
+                self.janus_list
+            } else {
+                over.janus_list
+            },
         }
     }
 }
@@ -383,14 +403,16 @@ impl Settings {
         cli: &Cli,
         env: &dyn Fn(&str) -> Option<String>,
     ) -> Result<Self, Error> {
-        let file: file::FileConfig = match file_text {
+        let mut file: file::FileConfig = match file_text {
             Some(text) => toml::from_str(text).map_err(|error| Error::ConfigSyntax {
                 path: path.map(Path::to_path_buf).unwrap_or_default(),
                 message: error.to_string(),
             })?,
             None => file::FileConfig::default(),
         };
-        let from_file = file_layer(&file)?;
+        let janus_in_file = janus_list::read(file.janus.take(), env)?;
+        let mut from_file = file_layer(&file, janus_in_file.table())?;
+        from_file.janus_list = janus_in_file.entries().to_vec();
         let room_creation = room_creation::resolve(file.room_creation.as_ref(), env)?;
         let limits = limits::limits_from(file.limits.as_ref(), env)?;
         let monitoring = monitoring::resolve(file.monitoring.as_ref(), cli, env)?;
@@ -413,8 +435,10 @@ impl Settings {
     }
 }
 
-fn file_layer(file: &file::FileConfig) -> Result<Layer, Error> {
-    let janus = file.janus.as_ref();
+fn file_layer(
+    file: &file::FileConfig,
+    janus: Option<&file::JanusSection>,
+) -> Result<Layer, Error> {
     Ok(Layer {
         listen: file
             .listen
@@ -479,6 +503,7 @@ fn file_layer(file: &file::FileConfig) -> Result<Layer, Error> {
             "ice_transport_policy",
             file.ice_transport_policy.as_deref(),
         )?,
+        janus_list: Vec::new(),
     })
 }
 
@@ -537,6 +562,7 @@ fn env_layer(env: &dyn Fn(&str) -> Option<String>) -> Result<Layer, Error> {
             "CONCLAVE_ICE_TRANSPORT_POLICY",
             env("CONCLAVE_ICE_TRANSPORT_POLICY").as_deref(),
         )?,
+        janus_list: Vec::new(),
     })
 }
 
@@ -582,6 +608,14 @@ fn build(merged: Layer, file: file::FileConfig) -> Result<Settings, Error> {
     }
     config.media = match merged.media_mode.unwrap_or(MediaMode::Mesh) {
         MediaMode::Mesh => MediaConfig::Mesh,
+        MediaMode::Janus if !merged.janus_list.is_empty() => {
+            let mut entries = merged.janus_list.into_iter();
+            let first = entries
+                .next()
+                .ok_or_else(|| invalid("janus", "an empty list"))?;
+            config.extra_janus = entries.collect();
+            MediaConfig::Janus(first)
+        }
         MediaMode::Janus => {
             let url = merged
                 .janus_url

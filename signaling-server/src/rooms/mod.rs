@@ -382,7 +382,9 @@ impl<P: Clone> Rooms<P> {
     /// Stale reports yield nothing.
     pub fn apply_sfu_event(&mut self, event: &SfuEvent) -> Vec<Delivery<P>> {
         let room_id = match event {
-            SfuEvent::Ready { room, .. } | SfuEvent::Unavailable { room, .. } => room,
+            SfuEvent::Ready { room, .. }
+            | SfuEvent::ReadyAt { room, .. }
+            | SfuEvent::Unavailable { room, .. } => room,
         };
         let (Some(room), Some(endpoint)) = (self.rooms.get_mut(room_id), &self.media.sfu) else {
             return Vec::new();

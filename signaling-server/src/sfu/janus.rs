@@ -93,6 +93,17 @@ struct Retry {
     backoff: Backoff,
 }
 
+/// What the actor reports to the pool: its connection state, and its rooms.
+#[derive(Debug)]
+pub(crate) enum JanusReport {
+    /// Connected (a session and a VideoRoom handle are open).
+    Up,
+    /// The connection was lost, or could not be opened.
+    Down,
+    /// News about one room.
+    Room(SfuEvent),
+}
+
 /// How a connected period ended.
 enum Ended {
     /// The server is shutting down (the command queue closed).
@@ -106,7 +117,7 @@ pub(crate) async fn run(
     config: JanusConfig,
     publishers: usize,
     mut commands: mpsc::Receiver<SfuCommand>,
-    events: mpsc::Sender<SfuEvent>,
+    events: mpsc::Sender<JanusReport>,
     probe: SfuProbe,
 ) {
     let mut rooms: HashMap<RoomId, SfuRoomSpec> = HashMap::new();
@@ -117,6 +128,7 @@ pub(crate) async fn run(
             Ok(mut session) => {
                 tracing::info!(url = %config.url, "connected to Janus");
                 probe.set_connected(true);
+                report(&events, JanusReport::Up).await;
                 reconnect.reset();
                 let mut connected = Connected {
                     session: &mut session,
@@ -135,6 +147,7 @@ pub(crate) async fn run(
             Err(error) => tracing::warn!(%error, url = %config.url, "cannot reach Janus"),
         }
         probe.set_connected(false);
+        report(&events, JanusReport::Down).await;
         for (room, spec) in &rooms {
             report(&events, unavailable(room, spec)).await;
         }
@@ -161,14 +174,14 @@ pub(crate) async fn run(
     }
 }
 
-fn unavailable(room: &RoomId, spec: &SfuRoomSpec) -> SfuEvent {
-    SfuEvent::Unavailable {
+fn unavailable(room: &RoomId, spec: &SfuRoomSpec) -> JanusReport {
+    JanusReport::Room(SfuEvent::Unavailable {
         room: room.clone(),
         number: spec.number,
-    }
+    })
 }
 
-async fn report(events: &mpsc::Sender<SfuEvent>, event: SfuEvent) {
+async fn report(events: &mpsc::Sender<JanusReport>, event: JanusReport) {
     // A send error means the server is shutting down; nobody is left to tell.
     let _ = events.send(event).await;
 }
@@ -179,7 +192,7 @@ struct Connected<'a> {
     publishers: usize,
     rooms: &'a mut HashMap<RoomId, SfuRoomSpec>,
     retries: HashMap<RoomId, Retry>,
-    events: &'a mpsc::Sender<SfuEvent>,
+    events: &'a mpsc::Sender<JanusReport>,
 }
 
 impl Connected<'_> {
@@ -270,10 +283,10 @@ impl Connected<'_> {
             Ok(()) => {
                 tracing::debug!(janus_room = spec.number, "the Janus room is ready");
                 self.retries.remove(room);
-                let ready = SfuEvent::Ready {
+                let ready = JanusReport::Room(SfuEvent::Ready {
                     room: room.clone(),
                     number: spec.number,
-                };
+                });
                 report(self.events, ready).await;
                 Ok(())
             }

@@ -18,6 +18,7 @@
 //! a token of their own fits; Janus gives everyone the room's pin.
 
 use std::fmt;
+use std::sync::Arc;
 
 use conclave_protocol::{MediaMode, ParticipantId, RoomId, ServerMessage, SfuAccess};
 
@@ -52,16 +53,21 @@ impl SfuEndpoint {
         // The room's pin opens a Janus room to anyone who holds it: no per-participant part.
         let _ = participant;
         match self {
-            Self::Janus(janus) => SfuAccess::Janus {
-                url: janus.url.clone(),
-                room: spec.number,
-                pin: spec.pin.expose().to_owned(),
-                api_secret: janus
-                    .api_secret
-                    .as_ref()
-                    .map(|secret| secret.expose().to_owned()),
-            },
+            Self::Janus(janus) => janus_access(janus, spec),
         }
+    }
+}
+
+/// What a participant needs to join the room `spec` describes on `janus`.
+fn janus_access(janus: &JanusConfig, spec: &SfuRoomSpec) -> SfuAccess {
+    SfuAccess::Janus {
+        url: janus.url.clone(),
+        room: spec.number,
+        pin: spec.pin.expose().to_owned(),
+        api_secret: janus
+            .api_secret
+            .as_ref()
+            .map(|secret| secret.expose().to_owned()),
     }
 }
 
@@ -135,6 +141,16 @@ pub enum SfuEvent {
         /// The SFU room number it tried.
         number: u64,
     },
+    /// As [`Self::Ready`], on the Janus `janus` of several configured (the room may have
+    /// moved there after its Janus went away): participants are sent there.
+    ReadyAt {
+        /// The signaling room.
+        room: RoomId,
+        /// The SFU room number it was created with.
+        number: u64,
+        /// The Janus that holds it.
+        janus: Arc<JanusConfig>,
+    },
 }
 
 /// What everyone in a room must hear about its SFU room. [`Self::message_for`] makes each
@@ -143,6 +159,8 @@ pub enum SfuEvent {
 pub enum SfuNotice {
     /// The room exists: `sfu_room_ready`, with each participant's access to it.
     Ready(SfuRoomSpec),
+    /// The room exists on this Janus (one of several): `sfu_room_ready` with its URL.
+    ReadyAt(SfuRoomSpec, Arc<JanusConfig>),
     /// The room cannot be had for now: `error sfu_unavailable`.
     Unavailable,
 }
@@ -157,6 +175,9 @@ impl SfuNotice {
         match self {
             Self::Ready(spec) => Some(ServerMessage::SfuRoomReady {
                 access: endpoint.access(spec, participant),
+            }),
+            Self::ReadyAt(spec, janus) => Some(ServerMessage::SfuRoomReady {
+                access: janus_access(janus, spec),
             }),
             Self::Unavailable => Error::SfuUnavailable.reply(),
         }
@@ -178,6 +199,8 @@ pub enum SfuStatus {
 #[derive(Debug, Default)]
 pub struct SfuRoomLifecycle {
     current: Option<(SfuRoomSpec, SfuStatus)>,
+    /// The Janus holding the room, when one of several reported it (else the endpoint's).
+    janus: Option<Arc<JanusConfig>>,
 }
 
 impl SfuRoomLifecycle {
@@ -211,7 +234,7 @@ impl SfuRoomLifecycle {
             Some((_, SfuStatus::Creating)) => (None, None),
             Some((spec, SfuStatus::Ready)) => (
                 None,
-                SfuNotice::Ready(spec.clone()).message_for(endpoint, joiner),
+                self.ready_notice(spec).message_for(endpoint, joiner),
             ),
             Some((_, SfuStatus::Unavailable)) => {
                 (None, SfuNotice::Unavailable.message_for(endpoint, joiner))
@@ -221,6 +244,7 @@ impl SfuRoomLifecycle {
 
     /// The signaling room emptied: the SFU room goes (the next joiner makes a new one).
     pub fn room_emptied(&mut self, room: &RoomId) -> Option<SfuCommand> {
+        self.janus = None;
         self.current.take().map(|(spec, _)| SfuCommand::Destroy {
             room: room.clone(),
             spec,
@@ -244,12 +268,21 @@ impl SfuRoomLifecycle {
         }
     }
 
+    /// `sfu_room_ready` for the room, at the Janus holding it.
+    fn ready_notice(&self, spec: &SfuRoomSpec) -> SfuNotice {
+        match &self.janus {
+            Some(janus) => SfuNotice::ReadyAt(spec.clone(), Arc::clone(janus)),
+            None => SfuNotice::Ready(spec.clone()),
+        }
+    }
+
     /// Applies the actor's report; returns what everyone present must hear, if anything.
     /// Reports about another number (a room already destroyed) are ignored.
     pub fn apply(&mut self, event: &SfuEvent) -> Option<SfuNotice> {
-        let (number, ready) = match event {
-            SfuEvent::Ready { number, .. } => (*number, true),
-            SfuEvent::Unavailable { number, .. } => (*number, false),
+        let (number, ready, janus) = match event {
+            SfuEvent::Ready { number, .. } => (*number, true, None),
+            SfuEvent::ReadyAt { number, janus, .. } => (*number, true, Some(janus)),
+            SfuEvent::Unavailable { number, .. } => (*number, false, None),
         };
         let (spec, status) = self.current.as_mut()?;
         if spec.number != number {
@@ -257,7 +290,11 @@ impl SfuRoomLifecycle {
         }
         if ready {
             *status = SfuStatus::Ready;
-            Some(SfuNotice::Ready(spec.clone()))
+            let spec = spec.clone();
+            if let Some(janus) = janus {
+                self.janus = Some(Arc::clone(janus));
+            }
+            Some(self.ready_notice(&spec))
         } else if *status == SfuStatus::Unavailable {
             None
         } else {

@@ -5,6 +5,9 @@
 //!   room state in [`crate::rooms`].
 //! - [`janus`]: the adapter for Janus VideoRoom, an actor task that owns the WebSocket to
 //!   Janus, carries out [`SfuCommand`]s and reports [`SfuEvent`]s.
+//! - [`placement`]: which of several configured Janus holds each room (no IO), and
+//!   `pool`: the task that runs one actor per Janus and moves rooms off a Janus that went
+//!   down.
 //!
 //! A second SFU is a new [`SfuEndpoint`] variant (its `media_mode`, and its `access`, made
 //! for each participant, where a per-participant token would be minted), a new adapter
@@ -14,13 +17,15 @@
 
 pub mod janus;
 pub mod lifecycle;
+pub mod placement;
+mod pool;
 
 use base64::Engine as _;
 use rand::Rng as _;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
-use crate::config::{MediaConfig, Secret};
+use crate::config::{JanusConfig, MediaConfig, Secret};
 use crate::metrics::SfuProbe;
 pub use lifecycle::{
     SfuCommand, SfuEndpoint, SfuEvent, SfuNotice, SfuRoomSpec, SFU_ROOM_NUMBER_LIMIT,
@@ -95,23 +100,28 @@ pub fn endpoint_for(media: &MediaConfig) -> Option<SfuEndpoint> {
     }
 }
 
-/// Starts the adapter for `endpoint`; its reports go to `events`, its connection state
-/// and request timings to `probe`.
+/// Starts the adapter for `endpoint` (with `more_janus`, the other configured Janus, see
+/// [`placement`]); its reports go to `events`, its connection state and request timings
+/// to `probe`.
 pub fn spawn(
     endpoint: &SfuEndpoint,
+    more_janus: &[JanusConfig],
     max_participants: usize,
     events: mpsc::Sender<SfuEvent>,
     probe: SfuProbe,
 ) -> SfuHandle {
     let (commands, receiver) = mpsc::channel(COMMAND_QUEUE);
     let task = match endpoint {
-        SfuEndpoint::Janus(config) => tokio::spawn(janus::run(
-            config.clone(),
-            max_participants,
-            receiver,
-            events,
-            probe,
-        )),
+        SfuEndpoint::Janus(first) => {
+            let servers = std::iter::once(first).chain(more_janus).cloned().collect();
+            tokio::spawn(pool::start(
+                servers,
+                max_participants,
+                receiver,
+                events,
+                &probe,
+            ))
+        }
     };
     SfuHandle { commands, task }
 }
