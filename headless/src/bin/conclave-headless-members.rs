@@ -5,7 +5,8 @@
 //! together. Every event is one JSON line on stdout, `{"member":K,"event":...,"unix_ms":...}`
 //! (see `conclave_headless::member::MemberReport`), and `{"event":"all_joined",...}` once
 //! all N are members. Standard input takes `leave K` (member K leaves); its end, SIGTERM
-//! or Ctrl-C make every member leave, and the process exits once all have.
+//! or Ctrl-C make every member leave, and the process exits once all have: with status 0,
+//! 1 if a member failed (its `failed` line says why), 2 for a link it cannot follow.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -59,6 +60,7 @@ async fn main() -> ExitCode {
     let mut leave_one: BTreeMap<usize, oneshot::Sender<()>> = BTreeMap::new();
     let mut members = JoinSet::new();
     let mut joined = 0;
+    let mut any_failed = false;
     let count = args.count;
 
     let mut commands = BufReader::new(tokio::io::stdin()).lines();
@@ -126,8 +128,11 @@ async fn main() -> ExitCode {
                         waiting_since = None;
                     }
                 }
-                if matches!(report, MemberReport::Failed { .. }) && number + 1 == next {
-                    waiting_since = None;
+                if matches!(report, MemberReport::Failed { .. }) {
+                    any_failed = true;
+                    if number + 1 == next {
+                        waiting_since = None;
+                    }
                 }
                 print_line(Some(number), &report);
                 if joined == count && matches!(report, MemberReport::Joined { .. }) {
@@ -151,10 +156,15 @@ async fn main() -> ExitCode {
     // Reports still queued from members that just finished.
     drop(reports);
     while let Some((number, report)) = printed.recv().await {
+        any_failed |= matches!(report, MemberReport::Failed { .. });
         print_line(Some(number), &report);
     }
     print_event(json!({"event": "exited"}));
-    ExitCode::SUCCESS
+    if any_failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 /// `leave K`: member K leaves. Anything else is said on stderr and ignored.
