@@ -24,7 +24,7 @@ use tokio::task::JoinSet;
 #[derive(Parser)]
 #[command(version)]
 struct Args {
-    /// The meeting's invite link: http://HOST:PORT/m/ROOM#SECRET[.SUITE][~open].
+    /// The meeting's invite link: `http://HOST:PORT/m/ROOM#SECRET[.SUITE][~open]`.
     #[arg(long)]
     link: String,
     /// How many members to run.
