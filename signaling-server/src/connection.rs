@@ -320,7 +320,8 @@ impl Session {
                 Ok(Step::Continue) => {}
                 Ok(Step::Reply(message)) => {
                     // A send error means the writer is gone; the connection is ending.
-                    let _ = self.me.send_waiting(Outbound::Message(Box::new(message))).await;
+                    let _ =
+                        Box::pin(self.me.send_waiting(Outbound::Message(Box::new(message)))).await;
                 }
                 Ok(Step::End(close)) => return Some(close),
                 Err(error) => {
@@ -339,7 +340,9 @@ impl Session {
     /// a commit for one epoch.
     async fn fence_in_cluster(&self, room: &RoomId, message: &ClientMessage) -> Option<Close> {
         let cluster = self.state.cluster()?;
-        if !matches!(message, ClientMessage::Commit { .. }) || cluster.confirm_home(room).await {
+        if !matches!(message, ClientMessage::Commit { .. })
+            || Box::pin(cluster.confirm_home(room)).await
+        {
             return None;
         }
         tracing::warn!("a commit arrived after this instance lost the room's lease");
@@ -520,6 +523,13 @@ impl Session {
     /// the queue: a client that floods bad requests is slowed to its own reading pace
     /// rather than closed.
     async fn refuse(&mut self, error: Error) -> Option<Close> {
+        // Boxed, as every rare wait of the reader: inline, the largest sets the size of
+        // every connection's task (0.6 KiB more each; BENCHMARKS.md, issue 16).
+        Box::pin(self.refuse_now(error)).await
+    }
+
+    /// [`Self::refuse`]'s work.
+    async fn refuse_now(&mut self, error: Error) -> Option<Close> {
         let (room, participant) = (self.room.as_ref(), self.joined);
         self.state
             .metrics()
@@ -536,7 +546,10 @@ impl Session {
         }
         if let Some(reply) = error.reply() {
             // A send error means the writer is gone; the connection is ending anyway.
-            let _ = self.me.send_waiting(Outbound::Message(Box::new(reply))).await;
+            let _ = self
+                .me
+                .send_waiting(Outbound::Message(Box::new(reply)))
+                .await;
         }
         if matches!(error, Error::RoomFull) {
             // A full mesh room names its bound, so that the page can say why.
