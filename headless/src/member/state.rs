@@ -339,3 +339,127 @@ impl MemberState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use conclave_group::{Admission, FrameSuite};
+    use conclave_protocol::{ErrorCode, GroupStatus, MediaMode, RoomId};
+    use zeroize::Zeroizing;
+
+    use super::*;
+
+    fn member() -> MemberState {
+        let config = MeetingConfig {
+            room_id: RoomId::parse("AAAAAAAAAAAAAAAAAAAAAA").unwrap(),
+            invite_secret: Zeroizing::new([7; 32]),
+            display_name: "Delegate 1".to_owned(),
+            frame_suite: FrameSuite::default(),
+            admission: Admission::AnyoneWithLink,
+        };
+        MemberState::new(Identity::generate().unwrap(), config, 1_000)
+    }
+
+    fn joined(you: u64) -> ServerMessage {
+        ServerMessage::Joined {
+            you: ParticipantId(you),
+            participants: Vec::new(),
+            media_mode: MediaMode::Janus,
+            group: GroupStatus::default(),
+            ice_servers: Vec::new(),
+            ice_transport_policy: Default::default(),
+            hold_token: None,
+        }
+    }
+
+    #[test]
+    fn the_first_in_the_room_starts_the_group_and_reports_joining_it() {
+        let mut member = member();
+        let step = member.handle_server_message(1_200, &joined(5));
+        assert_eq!(
+            step.reports,
+            vec![MemberReport::Connected {
+                participant: 5,
+                elapsed_ms: 200
+            }]
+        );
+        assert!(matches!(step.send.as_slice(), [ClientMessage::StartGroup]));
+
+        let step = member.handle_server_message(
+            1_300,
+            &ServerMessage::GroupStarted {
+                by: ParticipantId(5),
+            },
+        );
+        let joined_report = step
+            .reports
+            .iter()
+            .find(|report| matches!(report, MemberReport::Joined { .. }));
+        let Some(MemberReport::Joined {
+            participant,
+            epoch,
+            members,
+            roster,
+            security_code,
+            elapsed_ms,
+        }) = joined_report
+        else {
+            panic!("no joined report in {:?}", step.reports);
+        };
+        assert_eq!((*participant, *epoch, *members), (5, 0, 1));
+        assert_eq!(roster, &vec![5]);
+        assert_eq!(security_code.len(), 29, "five groups of five digits");
+        assert_eq!(*elapsed_ms, 300);
+        // Once only: the same epoch is not reported again.
+        let again = member.handle_tick(1_600);
+        assert!(!again.reports.iter().any(|report| matches!(
+            report,
+            MemberReport::Joined { .. } | MemberReport::Epoch { .. }
+        )));
+    }
+
+    #[test]
+    fn a_server_refusal_is_reported_and_changes_nothing() {
+        let mut member = member();
+        let step = member.handle_server_message(
+            1_100,
+            &ServerMessage::Error {
+                code: ErrorCode::MalformedMessage,
+                message: "no".to_owned(),
+            },
+        );
+        assert_eq!(
+            step.reports,
+            vec![MemberReport::ServerRefused {
+                code: "MalformedMessage".to_owned(),
+                message: "no".to_owned()
+            }]
+        );
+        assert!(step.send.is_empty() && !step.finished);
+        assert_eq!(member.you(), None);
+    }
+
+    #[test]
+    fn leaving_sends_leave_and_the_meeting_ending_stops_the_member() {
+        let mut member = member();
+        member.handle_server_message(1_100, &joined(2));
+        let step = member.leave(1_500);
+        assert!(matches!(step.send.as_slice(), [ClientMessage::Leave]));
+        assert!(step.finished);
+        assert_eq!(
+            step.reports,
+            vec![MemberReport::Left {
+                epoch: None,
+                elapsed_ms: 500
+            }]
+        );
+
+        let mut member = self::member();
+        member.handle_server_message(1_100, &joined(2));
+        let step = member.handle_server_message(1_200, &ServerMessage::MeetingEnded);
+        assert!(step.finished);
+        assert!(step
+            .reports
+            .iter()
+            .any(|report| matches!(report, MemberReport::Ended { .. })));
+    }
+}
