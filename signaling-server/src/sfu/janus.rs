@@ -12,6 +12,10 @@
 //! reconnects with backoff (200 ms doubling to 2 s) and recreates each room with the same
 //! number and pin, reporting [`SfuEvent::Ready`] again. A refused creation is reported as
 //! [`SfuEvent::Unavailable`] and retried with backoff (1 s doubling to 30 s).
+//! A room destroyed while disconnected is destroyed once connected again (the connection
+//! may have dropped while Janus kept it, or the room moved to another Janus meanwhile).
+//! The actor reports its connection state (`JanusReport::Up`, `JanusReport::Down`) to
+//! the pool (`sfu/pool.rs`), which may move its rooms elsewhere.
 //!
 //! A `wss://` URL is verified against [`JanusTrust`]: the public web roots, an operator's
 //! CA bundle, or the bundle alone (`janus.ca_file`, `janus.ca_only`).
@@ -47,6 +51,10 @@ const RECONNECT_CAP: Duration = Duration::from_secs(2);
 /// Backoff between attempts to create a room Janus refused.
 const RETRY_FIRST: Duration = Duration::from_secs(1);
 const RETRY_CAP: Duration = Duration::from_secs(30);
+/// Rooms destroyed while disconnected, remembered to be destroyed on reconnection (the
+/// connection may have dropped while Janus kept them); beyond this many the oldest are
+/// forgotten.
+const ORPHANS_KEPT: usize = 4096;
 /// The VideoRoom error code for "room already exists".
 const ROOM_EXISTS: i64 = 427;
 /// The VideoRoom error code for "no such room".
@@ -121,6 +129,7 @@ pub(crate) async fn run(
     probe: SfuProbe,
 ) {
     let mut rooms: HashMap<RoomId, SfuRoomSpec> = HashMap::new();
+    let mut orphans: Vec<SfuRoomSpec> = Vec::new();
     let mut reconnect = Backoff::new(RECONNECT_FIRST, RECONNECT_CAP);
     let tls = tls_connector(&config.trust);
     loop {
@@ -131,6 +140,7 @@ pub(crate) async fn run(
                 report(&events, JanusReport::Up).await;
                 reconnect.reset();
                 let mut connected = Connected {
+                    orphans: std::mem::take(&mut orphans),
                     session: &mut session,
                     publishers,
                     rooms: &mut rooms,
@@ -162,9 +172,15 @@ pub(crate) async fn run(
                         report(&events, unavailable(&room, &spec)).await;
                         rooms.insert(room, spec);
                     }
-                    Some(SfuCommand::Destroy { room, .. }) => {
-                        // Janus lost its rooms when it went away; nothing to destroy.
+                    Some(SfuCommand::Destroy { room, spec }) => {
+                        // Janus lost its rooms if it restarted, but not if only the
+                        // connection dropped (or the room moved to another Janus):
+                        // destroy it once connected again.
                         rooms.remove(&room);
+                        if orphans.len() >= ORPHANS_KEPT {
+                            orphans.remove(0);
+                        }
+                        orphans.push(spec);
                     }
                     // Janus lost its participants too; nobody to kick.
                     Some(SfuCommand::Kick { .. }) => {}
@@ -188,6 +204,8 @@ async fn report(events: &mpsc::Sender<JanusReport>, event: JanusReport) {
 
 /// The actor's state while connected.
 struct Connected<'a> {
+    /// Rooms to destroy first (see [`ORPHANS_KEPT`]).
+    orphans: Vec<SfuRoomSpec>,
     session: &'a mut Session,
     publishers: usize,
     rooms: &'a mut HashMap<RoomId, SfuRoomSpec>,
@@ -197,6 +215,15 @@ struct Connected<'a> {
 
 impl Connected<'_> {
     async fn serve(&mut self, commands: &mut mpsc::Receiver<SfuCommand>) -> Ended {
+        for spec in std::mem::take(&mut self.orphans) {
+            match self.session.destroy_room(&spec).await {
+                Ok(()) => {
+                    tracing::debug!(janus_room = spec.number, "destroyed a left-over Janus room")
+                }
+                Err(SfuError::Refused { .. } | SfuError::UnexpectedAnswer { .. }) => {}
+                Err(error) => return Ended::Lost(error),
+            }
+        }
         let live: Vec<(RoomId, SfuRoomSpec)> = self
             .rooms
             .iter()

@@ -232,10 +232,9 @@ impl SfuRoomLifecycle {
                 (Some(command), None)
             }
             Some((_, SfuStatus::Creating)) => (None, None),
-            Some((spec, SfuStatus::Ready)) => (
-                None,
-                self.ready_notice(spec).message_for(endpoint, joiner),
-            ),
+            Some((spec, SfuStatus::Ready)) => {
+                (None, self.ready_notice(spec).message_for(endpoint, joiner))
+            }
             Some((_, SfuStatus::Unavailable)) => {
                 (None, SfuNotice::Unavailable.message_for(endpoint, joiner))
             }

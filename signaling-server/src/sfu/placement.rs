@@ -1,5 +1,5 @@
 //! Which configured Janus holds each SFU room: plain state, no IO. The pool in
-//! [`super::pool`] feeds it the room state's [`SfuCommand`]s and each Janus' connection
+//! `super::pool` feeds it the room state's [`SfuCommand`]s and each Janus' connection
 //! state, and carries out the `(janus index, command)` pairs it returns.
 //!
 //! The rule:

@@ -121,11 +121,15 @@ impl MediaTransport for Janus {
         match message {
             ServerMessage::Joined { you, .. } => self.inner.me.set(Some(*you)),
             ServerMessage::SfuRoomReady { access } => {
-                *self.inner.access.borrow_mut() = Some(access.clone());
+                let previous = self.inner.access.borrow_mut().replace(access.clone());
+                // The room moved to another Janus (the server lost the one it was on,
+                // even if this browser still reaches it): follow it at once, or the
+                // meeting splits between two Janus.
+                let moved = previous.is_some_and(|previous| previous != *access);
                 // A new room, or the same room recreated (Janus restarted): (re)connect
                 // now rather than at the next backoff tick.
                 let healthy = self.current_link().is_some() && self.inner.retry.borrow().is_none();
-                if !healthy {
+                if moved || !healthy {
                     self.connect();
                 }
             }
