@@ -36,7 +36,7 @@ use tokio::sync::{mpsc, watch, Notify, OwnedSemaphorePermit};
 use tokio::time::{timeout, timeout_at};
 
 use crate::cluster::socket::{carry_to_home, tunnel_as_socket};
-use crate::cluster::tunnel::{IncomingTunnel, SERVICE_RESTART};
+use crate::cluster::tunnel::{IncomingTunnel, TunnelMessage, SERVICE_RESTART};
 use crate::cluster::Route;
 use crate::delivery_service::CommitRequest;
 use crate::error::{api_error, Error};
@@ -122,12 +122,17 @@ async fn route_socket(
     };
     match cluster.route(&room_id).await {
         Ok(Route::Here) => {
-            state.adopt_room(&cluster, &room_id).await;
+            if let Err(error) = state.adopt_room(&cluster, &room_id).await {
+                tracing::warn!(%error, "cannot read the room's state in Redis");
+                return close_at_once(socket, (TRY_AGAIN_LATER, "try again later")).await;
+            }
             let (sink, stream) = socket.split();
             serve_socket(sink, stream, room, state, permit).await;
         }
         Ok(Route::Home(home)) => match cluster.open_tunnel(&home, &room_id).await {
-            Ok(tunnel) => carry_to_home(socket, tunnel).await,
+            Ok(tunnel) => {
+                carry_to_home(socket, tunnel, WRITE_TIMEOUT, CLOSE_GRACE, RESET_LINGER).await;
+            }
             Err(error) => {
                 tracing::warn!(%error, "cannot reach the room's home instance");
                 close_at_once(socket, (TRY_AGAIN_LATER, "try again later")).await;
@@ -152,13 +157,22 @@ pub(crate) async fn serve_tunnel(state: AppState, arrival: IncomingTunnel) {
     let Some(cluster) = state.cluster().cloned() else {
         return;
     };
-    if !cluster.is_home_of(&arrival.room) {
-        return;
-    }
+    let try_again = TunnelMessage::Close {
+        code: TRY_AGAIN_LATER,
+        reason: "try again later".to_owned(),
+    };
+    // Not the home any more (the browser asks the edge again), or full: the browser waits
+    // before trying again, as a local socket refused with 503 would.
     let Some(permit) = state.try_acquire_connection() else {
+        let _ = arrival.end.send(try_again).await;
         return;
     };
-    state.adopt_room(&cluster, &arrival.room).await;
+    if !cluster.is_home_of(&arrival.room)
+        || state.adopt_room(&cluster, &arrival.room).await.is_err()
+    {
+        let _ = arrival.end.send(try_again).await;
+        return;
+    }
     let (sink, stream) = tunnel_as_socket(arrival.end);
     serve_socket(sink, stream, Some(arrival.room), state, permit).await;
 }
@@ -306,16 +320,21 @@ impl Session {
                     continue;
                 }
             };
-            if let Some(close) = self.fence_in_cluster(&room, &message).await {
-                return Some(close);
-            }
-            let ends_meeting = matches!(message, ClientMessage::EndMeeting);
-            let result = self
-                .spend_budget(&message, text.len())
-                .and_then(|()| self.handle(&room, message));
-            if ends_meeting && result.is_ok() {
-                self.state.record_ended_in_cluster(&room);
-            }
+            // The budget first: a flood costs nothing beyond it, not even a Redis call.
+            let result = match self.spend_budget(&message, text.len()) {
+                Ok(()) => {
+                    if let Some(close) = self.fence_in_cluster(&room, &message).await {
+                        return Some(close);
+                    }
+                    let ends_meeting = matches!(message, ClientMessage::EndMeeting);
+                    let result = self.handle(&room, message);
+                    if ends_meeting && result.is_ok() {
+                        Box::pin(self.state.record_ended_in_cluster(&room)).await;
+                    }
+                    result
+                }
+                Err(error) => Err(error),
+            };
             match result {
                 Ok(Step::Continue) => {}
                 Ok(Step::Reply(message)) => {
@@ -340,7 +359,9 @@ impl Session {
     /// a commit for one epoch.
     async fn fence_in_cluster(&self, room: &RoomId, message: &ClientMessage) -> Option<Close> {
         let cluster = self.state.cluster()?;
-        if !matches!(message, ClientMessage::Commit { .. })
+        // Only a joined participant's commit is applied; anything else is refused anyway.
+        if self.joined.is_none()
+            || !matches!(message, ClientMessage::Commit { .. })
             || Box::pin(cluster.confirm_home(room)).await
         {
             return None;

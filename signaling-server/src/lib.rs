@@ -35,8 +35,8 @@ pub mod metrics;
 mod monitoring;
 mod peer;
 pub mod rate_limits;
-pub mod room_id;
 pub mod room_creation;
+pub mod room_id;
 pub mod rooms;
 pub mod sfu;
 pub mod state;
@@ -236,6 +236,9 @@ async fn serve(
             shutdown.await;
             tracing::info!("shutting down");
             on_shutdown.begin_shutdown();
+            if let Some(cluster) = on_shutdown.cluster() {
+                cluster.release_all_leases().await;
+            }
         })
         .await;
     state.begin_shutdown();
@@ -246,7 +249,7 @@ async fn serve(
     }
     state.wait_for_connections(SHUTDOWN_GRACE).await;
     if let Some(cluster) = state.cluster() {
-        cluster.leave().await;
+        cluster.stop();
     }
     if let Some(metrics_server) = metrics_server {
         metrics_server.abort();
@@ -275,6 +278,8 @@ async fn serve_tunnels(
 /// Renews the home leases of the rooms served here (`AppState::keep_cluster_rooms`).
 async fn keep_cluster_rooms_periodically(state: AppState) {
     let mut ticks = tokio::time::interval(cluster::HOME_RENEWAL_PERIOD);
+    // A slow round of renewals is followed by a full period, not by a burst of catch-ups.
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
         state.keep_cluster_rooms().await;

@@ -8,11 +8,11 @@ use conclave_protocol::RoomId;
 use tokio::sync::mpsc::error::TrySendError;
 use tokio::sync::{mpsc, watch, OwnedSemaphorePermit, Semaphore};
 
+use crate::cluster::tunnel::SERVICE_RESTART;
+use crate::cluster::Cluster;
 use crate::config::Config;
 use crate::error::Error;
 use crate::metrics::{Metrics, RoomCreation};
-use crate::cluster::tunnel::SERVICE_RESTART;
-use crate::cluster::Cluster;
 use crate::peer::{carry_out, deliver_all, PeerHandle};
 use crate::rate_limits::{AddressLimit, AddressLimits};
 use crate::room_creation::CreationGate;
@@ -109,36 +109,49 @@ impl AppState {
         let Some(cluster) = &self.inner.cluster else {
             return Ok(false);
         };
-        cluster.registry().was_ended(id).await.map_err(Error::Cluster)
+        cluster
+            .registry()
+            .was_ended(id)
+            .await
+            .map_err(Error::Cluster)
     }
 
-    /// This instance just became room `id`'s home: it holds the room if another instance
-    /// created it (the registry knows it) and no member ended it.
-    pub(crate) async fn adopt_room(&self, cluster: &Cluster, id: &RoomId) {
-        if self.room_exists(id) {
-            return;
-        }
+    /// This instance is room `id`'s home: it holds the room if any instance created it
+    /// (the registry knows it), and forgets its own copy if a member ended the meeting on
+    /// another instance. An error reaching Redis is returned (the caller asks the client
+    /// to try again), never taken for an unknown room.
+    pub(crate) async fn adopt_room(&self, cluster: &Cluster, id: &RoomId) -> Result<(), Error> {
         let registry = cluster.registry();
-        let known = matches!(registry.room_exists(id).await, Ok(true));
-        let ended = !matches!(registry.was_ended(id).await, Ok(false));
-        if known && !ended {
+        if registry.was_ended(id).await? {
+            let effects = self.rooms().hand_over(
+                id,
+                (
+                    conclave_protocol::close_code::MEETING_ENDED,
+                    conclave_protocol::close_code::MEETING_ENDED_REASON,
+                ),
+            );
+            let mut rooms = self.rooms();
+            if let Some(command) = carry_out(effects) {
+                self.send_sfu_command(&mut rooms, command);
+            }
+            return Ok(());
+        }
+        if !self.room_exists(id) && registry.room_exists(id).await? {
             // A full server refuses, and the participant is told the room is unknown.
             let _ = self.rooms().hold(id.clone(), Instant::now());
         }
+        Ok(())
     }
 
     /// Records in the cluster that a member ended room `id`, so that no instance holds it
     /// again.
-    pub(crate) fn record_ended_in_cluster(&self, id: &RoomId) {
-        let Some(cluster) = self.inner.cluster.clone() else {
+    pub(crate) async fn record_ended_in_cluster(&self, id: &RoomId) {
+        let Some(cluster) = &self.inner.cluster else {
             return;
         };
-        let id = id.clone();
-        tokio::spawn(async move {
-            if let Err(error) = cluster.registry().record_ended(&id).await {
-                tracing::warn!(%error, "cannot record an ended meeting in Redis");
-            }
-        });
+        if let Err(error) = cluster.registry().record_ended(id).await {
+            tracing::warn!(%error, "cannot record an ended meeting in Redis");
+        }
     }
 
     /// Renews the leases of the rooms homed here, refreshes their registry entries, and
@@ -152,10 +165,8 @@ impl AppState {
         for room in lost {
             tracing::warn!("another instance took over a room homed here");
             let mut rooms = self.rooms();
-            let effects = rooms.hand_over(
-                &room,
-                (SERVICE_RESTART, "server instance lost the room"),
-            );
+            let effects =
+                rooms.hand_over(&room, (SERVICE_RESTART, "server instance lost the room"));
             if let Some(command) = carry_out(effects) {
                 self.send_sfu_command(&mut rooms, command);
             }

@@ -31,6 +31,8 @@ fn stand_in_janus(listener: TcpListener) -> JoinHandle<()> {
         let mut connections = JoinSet::new();
         while let Ok((stream, _)) = listener.accept().await {
             connections.spawn(async move {
+                // The callback's type is tungstenite's, large error included.
+                #[allow(clippy::result_large_err)]
                 let with_subprotocol = |_: &Request, mut response: Response| {
                     response.headers_mut().insert(
                         "Sec-WebSocket-Protocol",

@@ -17,6 +17,19 @@ use tokio::time::timeout;
 
 const WAIT: Duration = Duration::from_secs(10);
 
+async fn start_bus(
+    redis: &RedisServer,
+) -> Result<
+    (
+        Bus,
+        tokio::sync::mpsc::Receiver<conclave_signaling_server::cluster::tunnel::IncomingTunnel>,
+    ),
+    conclave_signaling_server::cluster::ClusterError,
+> {
+    let publisher = connect(&redis.url()).await?;
+    Bus::start(&redis.url(), publisher, InstanceId::random()).await
+}
+
 fn room() -> RoomId {
     RoomId::parse("tunnelroom000000000000").unwrap()
 }
@@ -30,12 +43,8 @@ fn text(text: &str) -> TunnelMessage {
 #[tokio::test]
 async fn frames_cross_both_ways_and_a_closed_home_end_closes_the_edge() {
     let redis = RedisServer::start();
-    let (edge, _) = Bus::start(&redis.url(), InstanceId::random())
-        .await
-        .unwrap();
-    let (home, mut arrivals) = Bus::start(&redis.url(), InstanceId::random())
-        .await
-        .unwrap();
+    let (edge, _) = start_bus(&redis).await.unwrap();
+    let (home, mut arrivals) = start_bus(&redis).await.unwrap();
 
     let mut at_edge = edge.open(home.instance(), &room()).await.unwrap();
     let mut arrival = timeout(WAIT, arrivals.recv()).await.unwrap().unwrap();
@@ -68,12 +77,8 @@ async fn frames_cross_both_ways_and_a_closed_home_end_closes_the_edge() {
 #[tokio::test]
 async fn an_edge_that_leaves_closes_the_homes_end() {
     let redis = RedisServer::start();
-    let (edge, _) = Bus::start(&redis.url(), InstanceId::random())
-        .await
-        .unwrap();
-    let (home, mut arrivals) = Bus::start(&redis.url(), InstanceId::random())
-        .await
-        .unwrap();
+    let (edge, _) = start_bus(&redis).await.unwrap();
+    let (home, mut arrivals) = start_bus(&redis).await.unwrap();
     let at_edge = edge.open(home.instance(), &room()).await.unwrap();
     let mut arrival = timeout(WAIT, arrivals.recv()).await.unwrap().unwrap();
     drop(at_edge);
@@ -84,12 +89,8 @@ async fn an_edge_that_leaves_closes_the_homes_end() {
 #[tokio::test]
 async fn a_home_that_dies_closes_its_tunnels_within_the_heartbeat_lease() {
     let redis = RedisServer::start();
-    let (edge, _) = Bus::start(&redis.url(), InstanceId::random())
-        .await
-        .unwrap();
-    let (home, mut arrivals) = Bus::start(&redis.url(), InstanceId::random())
-        .await
-        .unwrap();
+    let (edge, _) = start_bus(&redis).await.unwrap();
+    let (home, mut arrivals) = start_bus(&redis).await.unwrap();
     let mut at_edge = edge.open(home.instance(), &room()).await.unwrap();
     let arrival = timeout(WAIT, arrivals.recv()).await.unwrap().unwrap();
     // The home process dies: no more heartbeats, and no close frame (its end is never
@@ -109,12 +110,8 @@ async fn a_home_that_dies_closes_its_tunnels_within_the_heartbeat_lease() {
 #[tokio::test]
 async fn junk_on_an_instances_channel_is_dropped_and_changes_nothing() {
     let redis = RedisServer::start();
-    let (edge, _) = Bus::start(&redis.url(), InstanceId::random())
-        .await
-        .unwrap();
-    let (home, mut arrivals) = Bus::start(&redis.url(), InstanceId::random())
-        .await
-        .unwrap();
+    let (edge, _) = start_bus(&redis).await.unwrap();
+    let (home, mut arrivals) = start_bus(&redis).await.unwrap();
     let mut at_edge = edge.open(home.instance(), &room()).await.unwrap();
     let mut arrival = timeout(WAIT, arrivals.recv()).await.unwrap().unwrap();
 
@@ -151,12 +148,8 @@ async fn junk_on_an_instances_channel_is_dropped_and_changes_nothing() {
 #[tokio::test]
 async fn losing_redis_closes_every_tunnel_and_opens_none() {
     let mut redis = RedisServer::start();
-    let (edge, _) = Bus::start(&redis.url(), InstanceId::random())
-        .await
-        .unwrap();
-    let (home, mut arrivals) = Bus::start(&redis.url(), InstanceId::random())
-        .await
-        .unwrap();
+    let (edge, _) = start_bus(&redis).await.unwrap();
+    let (home, mut arrivals) = start_bus(&redis).await.unwrap();
     let mut at_edge = edge.open(home.instance(), &room()).await.unwrap();
     let mut arrival = timeout(WAIT, arrivals.recv()).await.unwrap().unwrap();
 

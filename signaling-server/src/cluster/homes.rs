@@ -15,14 +15,18 @@
 //!
 //! "Confirm" is the atomic step before a commit is accepted: a home that paused past its
 //! lease (another instance claimed the room meanwhile) finds the key no longer its own and
-//! must reject the commit, as it rejects a late one. So for every epoch at most one commit
-//! is accepted, however the instances' clocks and pauses fall. The lease bounds how long a
-//! room waits for a new home after its home died.
+//! must reject the commit, as it rejects a late one. Confirming also extends the lease by a
+//! full term, and the commit is applied right after (no IO in between), so two instances
+//! accept commits for one epoch only if the home stalls for longer than the whole lease
+//! between its confirm and the relay a few microseconds later. Lamport-style fencing of the
+//! relay itself (the token checked by whoever stores the commit) would close even that; no
+//! store here takes commits. The lease bounds how long a room waits for a new home after
+//! its home died.
 
 use std::time::Duration;
 
 use conclave_protocol::RoomId;
-use redis::aio::MultiplexedConnection;
+use redis::aio::ConnectionManager;
 use redis::Script;
 
 use super::{ClusterError, InstanceId};
@@ -85,7 +89,7 @@ impl HomeLease {
 /// The room homes of one instance, over one multiplexed Redis connection.
 #[derive(Clone)]
 pub struct RoomHomes {
-    redis: MultiplexedConnection,
+    redis: ConnectionManager,
     instance: InstanceId,
     lease: Duration,
     claim_or_find: Script,
@@ -95,7 +99,7 @@ pub struct RoomHomes {
 
 impl RoomHomes {
     /// Room homes for `instance` with leases of `lease`.
-    pub fn new(redis: MultiplexedConnection, instance: InstanceId, lease: Duration) -> Self {
+    pub fn new(redis: ConnectionManager, instance: InstanceId, lease: Duration) -> Self {
         Self {
             redis,
             instance,
@@ -123,7 +127,7 @@ impl RoomHomes {
             .await?;
         if taken == 1 {
             let token = value.parse().map_err(|_| ClusterError::Malformed {
-                key: home_key(room),
+                key: "a room's home".to_owned(),
             })?;
             return Ok(Home::Mine(HomeLease {
                 room: room.clone(),
@@ -132,12 +136,12 @@ impl RoomHomes {
         }
         let (instance, token) =
             split_home_value(&value).ok_or_else(|| ClusterError::Malformed {
-                key: home_key(room),
+                key: "a room's home".to_owned(),
             })?;
         if instance == self.instance.as_str() {
             // Our own key from before (a connection that raced this one): still ours.
             let token = token.parse().map_err(|_| ClusterError::Malformed {
-                key: home_key(room),
+                key: "a room's home".to_owned(),
             })?;
             return Ok(Home::Mine(HomeLease {
                 room: room.clone(),

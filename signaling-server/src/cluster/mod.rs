@@ -15,12 +15,12 @@ pub mod tunnel;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use conclave_protocol::RoomId;
 use tokio::sync::mpsc;
 
-use redis::aio::MultiplexedConnection;
+use redis::aio::ConnectionManager;
 
 /// Why a step in Redis failed.
 #[derive(Debug, thiserror::Error)]
@@ -29,11 +29,12 @@ pub enum ClusterError {
     /// Redis could not be reached or refused the command.
     #[error("Redis: {0}")]
     Redis(#[from] redis::RedisError),
-    /// The Redis subscription ended (Redis was lost): no tunnel opens until a restart.
+    /// The Redis subscription is down (Redis was lost; it subscribes again when Redis is
+    /// back), or nobody listens on the other instance's channel.
     #[error("the link to the other instances (Redis pub/sub) is down")]
     BusDown,
     /// A key holds something no Conclave instance writes.
-    #[error("Redis key {key} holds an unexpected value")]
+    #[error("{key} in Redis holds an unexpected value")]
     Malformed {
         /// The key.
         key: String,
@@ -80,10 +81,20 @@ impl fmt::Debug for InstanceId {
 }
 
 /// One multiplexed connection to Redis at `url` (`redis://host:port`, `unix:///path`).
-pub async fn connect(url: &str) -> Result<MultiplexedConnection, ClusterError> {
+/// It reconnects by itself after Redis restarted; a command waits at most
+/// [`REDIS_RESPONSE_TIMEOUT`].
+pub async fn connect(url: &str) -> Result<ConnectionManager, ClusterError> {
     let client = redis::Client::open(url)?;
-    Ok(client.get_multiplexed_async_connection().await?)
+    let config = redis::aio::ConnectionManagerConfig::new()
+        .set_response_timeout(Some(REDIS_RESPONSE_TIMEOUT))
+        .set_connection_timeout(Some(REDIS_RESPONSE_TIMEOUT))
+        .set_number_of_retries(2);
+    Ok(client.get_connection_manager_with_config(config).await?)
 }
+
+/// Longest wait for one Redis command: a busy machine (or test run) must not turn a slow
+/// answer into lost leases, a stalled Redis must not hold a connection for long.
+pub const REDIS_RESPONSE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// How long a room's home holds it without renewing: how long a room waits for a new home
 /// after its home died.
@@ -100,13 +111,24 @@ pub enum Route {
     Home(InstanceId),
 }
 
+/// A lease this instance holds, and when it last routed a socket to it: a room routed to
+/// lately is not released while its first participant is still being seated.
+#[derive(Clone)]
+struct HeldLease {
+    lease: homes::HomeLease,
+    routed_at: Instant,
+}
+
+/// How long after routing a socket a room that is not (yet) served here keeps its lease.
+const SEATING_GRACE: Duration = Duration::from_secs(10);
+
 /// This instance's part in a cluster: its tunnels, its rooms' leases and the registry.
 pub struct Cluster {
     bus: tunnel::Bus,
     homes: homes::RoomHomes,
     registry: registry::RoomRegistry,
-    /// The rooms this instance is home of.
-    leases: Mutex<HashMap<RoomId, homes::HomeLease>>,
+    /// The rooms this instance is home of, each with when a socket was last routed here.
+    leases: Mutex<HashMap<RoomId, HeldLease>>,
 }
 
 impl Cluster {
@@ -117,7 +139,7 @@ impl Cluster {
     ) -> Result<(Arc<Self>, mpsc::Receiver<tunnel::IncomingTunnel>), ClusterError> {
         let instance = InstanceId::random();
         let redis = connect(url).await?;
-        let (bus, arrivals) = tunnel::Bus::start(url, instance.clone()).await?;
+        let (bus, arrivals) = tunnel::Bus::start(url, redis.clone(), instance.clone()).await?;
         let cluster = Self {
             bus,
             homes: homes::RoomHomes::new(redis.clone(), instance, HOME_LEASE),
@@ -147,21 +169,29 @@ impl Cluster {
     pub async fn route(&self, room: &RoomId) -> Result<Route, ClusterError> {
         match self.homes.claim_or_find(room).await? {
             homes::Home::Mine(lease) => {
-                self.lock_leases().insert(room.clone(), lease);
+                let held = HeldLease {
+                    lease,
+                    routed_at: Instant::now(),
+                };
+                self.lock_leases().insert(room.clone(), held);
                 Ok(Route::Here)
             }
             homes::Home::Elsewhere(home) => Ok(Route::Home(home)),
         }
     }
 
-    /// Leaves the cluster on shutdown: gives every room up at once (the next participant to
-    /// reconnect makes another instance its home, without waiting for the lease to run
-    /// out) and stops the tunnels.
-    pub async fn leave(&self) {
-        let held: Vec<homes::HomeLease> = self.lock_leases().drain().map(|(_, l)| l).collect();
-        for lease in held {
-            let _ = self.homes.release(&lease).await;
+    /// On shutdown, first: gives every room up at once, so that the next participant to
+    /// reconnect makes another instance its home without waiting for the lease to run out.
+    /// Tunnels still carry the close frames of the connections ending here.
+    pub async fn release_all_leases(&self) {
+        let held: Vec<HeldLease> = self.lock_leases().drain().map(|(_, l)| l).collect();
+        for held in held {
+            let _ = self.homes.release(&held.lease).await;
         }
+    }
+
+    /// On shutdown, last: stops the tunnels and the heartbeat.
+    pub fn stop(&self) {
         self.bus.stop();
     }
 
@@ -187,9 +217,9 @@ impl Cluster {
     /// The atomic step before this instance accepts a commit for `room`: true only while it
     /// still holds the room's home lease (a home that paused past its lease must not).
     pub async fn confirm_home(&self, room: &RoomId) -> bool {
-        let lease = self.lock_leases().get(room).cloned();
-        match lease {
-            Some(lease) => self.homes.confirm(&lease).await.unwrap_or(false),
+        let held = self.lock_leases().get(room).cloned();
+        match held {
+            Some(held) => self.homes.confirm(&held.lease).await.unwrap_or(false),
             None => false,
         }
     }
@@ -198,18 +228,21 @@ impl Cluster {
     /// returns the rooms whose lease was lost to another instance, whose participants the
     /// caller must close (1012) so that they reconnect to the new home.
     pub async fn renew_leases(&self, served: impl Fn(&RoomId) -> bool) -> Vec<RoomId> {
-        let held: Vec<homes::HomeLease> = self.lock_leases().values().cloned().collect();
+        let held: Vec<HeldLease> = self.lock_leases().values().cloned().collect();
         let mut lost = Vec::new();
-        for lease in held {
-            if !served(lease.room()) {
-                let _ = self.homes.release(&lease).await;
-                self.lock_leases().remove(lease.room());
+        for HeldLease { lease, routed_at } in held {
+            if !served(lease.room()) && routed_at.elapsed() > SEATING_GRACE {
+                // Forgotten here first (if still this lease), so that a socket routed
+                // meanwhile claims the room afresh instead of using a lease being released.
+                if self.forget_lease(&lease) {
+                    let _ = self.homes.release(&lease).await;
+                }
                 continue;
             }
             match self.homes.renew(&lease).await {
                 Ok(true) => {}
                 Ok(false) => {
-                    self.lock_leases().remove(lease.room());
+                    self.forget_lease(&lease);
                     lost.push(lease.room().clone());
                 }
                 // Redis unreachable: the lease may run out; the bus closes every tunnel
@@ -220,7 +253,19 @@ impl Cluster {
         lost
     }
 
-    fn lock_leases(&self) -> MutexGuard<'_, HashMap<RoomId, homes::HomeLease>> {
+    /// Removes `lease` from the held ones if it is still the one held for its room.
+    fn forget_lease(&self, lease: &homes::HomeLease) -> bool {
+        let mut leases = self.lock_leases();
+        let current = leases.get(lease.room()).map(|held| held.lease.token());
+        if current == Some(lease.token()) {
+            leases.remove(lease.room());
+            true
+        } else {
+            false
+        }
+    }
+
+    fn lock_leases(&self) -> MutexGuard<'_, HashMap<RoomId, HeldLease>> {
         self.leases.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

@@ -9,7 +9,7 @@
 use std::time::Duration;
 
 use conclave_protocol::RoomId;
-use redis::aio::MultiplexedConnection;
+use redis::aio::ConnectionManager;
 use redis::AsyncCommands;
 
 use super::ClusterError;
@@ -20,12 +20,12 @@ pub const ENDED_ROOM_MEMORY: Duration = Duration::from_secs(7 * 24 * 3600);
 /// The rooms every instance knows of.
 #[derive(Clone)]
 pub struct RoomRegistry {
-    redis: MultiplexedConnection,
+    redis: ConnectionManager,
 }
 
 impl RoomRegistry {
     /// The registry over `redis`.
-    pub fn new(redis: MultiplexedConnection) -> Self {
+    pub fn new(redis: ConnectionManager) -> Self {
         Self { redis }
     }
 

@@ -3,7 +3,10 @@
 //! pumps frames between the browser's socket and the tunnel.
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes, WebSocket};
+use std::time::Duration;
+
 use futures_util::{stream, Sink, SinkExt, Stream, StreamExt};
+use tokio::time::timeout;
 
 use super::tunnel::{TunnelEnd, TunnelMessage, TunnelReceiver, SERVICE_RESTART};
 
@@ -41,11 +44,19 @@ async fn next_frame(
 
 /// The edge: carries frames between the browser's `socket` and the `tunnel` to the room's
 /// home until either ends. Keepalive stays end to end: the home's pings reach the browser
-/// and its pongs reach the home's idle timer.
-pub async fn carry_to_home(socket: WebSocket, tunnel: TunnelEnd) {
+/// and its pongs reach the home's idle timer. A browser that does not read is dropped after
+/// `write_timeout`, as the home drops a local one; a close is finished as the home finishes
+/// its own (the browser's reply awaited, then a short linger), so that the close code arrives.
+pub async fn carry_to_home(
+    socket: WebSocket,
+    tunnel: TunnelEnd,
+    write_timeout: Duration,
+    close_grace: Duration,
+    reset_linger: Duration,
+) {
     let (mut browser_tx, mut browser_rx) = socket.split();
     let (home_tx, mut home_rx) = tunnel.split();
-    loop {
+    let close = loop {
         tokio::select! {
             frame = browser_rx.next() => {
                 let message = match frame {
@@ -60,23 +71,43 @@ pub async fn carry_to_home(socket: WebSocket, tunnel: TunnelEnd) {
                 let Some(message) = message else { continue };
                 let last = matches!(message, TunnelMessage::Close { .. });
                 if home_tx.send(message).await.is_err() {
-                    let _ = browser_tx.send(lost_home()).await;
-                    return;
+                    break lost_home();
                 }
                 if last {
-                    // The WebSocket layer answers the browser's close itself.
+                    // The WebSocket layer queued its answer to the browser's close.
+                    let _ = timeout(close_grace, browser_tx.flush()).await;
                     return;
                 }
             }
             message = home_rx.recv() => {
                 let frame = message.map_or_else(lost_home, websocket_frame);
-                let last = matches!(frame, Message::Close(_));
-                if browser_tx.send(frame).await.is_err() || last {
-                    return;
+                if matches!(frame, Message::Close(_)) {
+                    break frame;
+                }
+                match timeout(write_timeout, browser_tx.send(frame)).await {
+                    Ok(Ok(())) => {}
+                    // The browser is gone or reads nothing: the home hears it as gone
+                    // when this end drops.
+                    _ => return,
                 }
             }
         }
+    };
+    if !matches!(
+        timeout(write_timeout, browser_tx.send(close)).await,
+        Ok(Ok(()))
+    ) {
+        return;
     }
+    let _ = timeout(close_grace, async {
+        while let Some(Ok(frame)) = browser_rx.next().await {
+            if matches!(frame, Message::Close(_)) {
+                return;
+            }
+        }
+        tokio::time::sleep(reset_linger).await;
+    })
+    .await;
 }
 
 /// What a frame becomes in the tunnel (`None`: nothing to carry). The home's pings are

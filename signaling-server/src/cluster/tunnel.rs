@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use conclave_protocol::RoomId;
 use futures_util::StreamExt;
-use redis::aio::MultiplexedConnection;
+use redis::aio::ConnectionManager;
 use redis::AsyncCommands;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
@@ -34,6 +34,8 @@ pub const HEARTBEAT_PERIOD: Duration = Duration::from_secs(1);
 pub const HEARTBEAT_LEASE: Duration = Duration::from_secs(3);
 /// Frames queued for one tunnel end before it counts as stuck and is closed.
 pub const TUNNEL_QUEUE: usize = 256;
+/// How often a bus whose subscription ended tries to subscribe again.
+pub const RESUBSCRIBE_PERIOD: Duration = Duration::from_secs(1);
 /// Close code for "service restart" (RFC 6455 section 7.4.1, IANA registry): try again.
 pub const SERVICE_RESTART: u16 = 1012;
 
@@ -124,7 +126,7 @@ pub struct Bus {
 
 struct BusShared {
     instance: InstanceId,
-    publisher: MultiplexedConnection,
+    publisher: ConnectionManager,
     routes: Mutex<Routes>,
     up: std::sync::atomic::AtomicBool,
     tasks: Mutex<Vec<JoinHandle<()>>>,
@@ -145,15 +147,15 @@ impl Drop for BusShared {
 
 impl Bus {
     /// Subscribes `instance` to its channel on the Redis at `url`, starts its heartbeat, and
-    /// returns the bus with the queue of tunnels other instances open to this one.
+    /// returns the bus with the queue of tunnels other instances open to this one. Commands
+    /// go through `publisher`, a connection to the same Redis.
     pub async fn start(
         url: &str,
+        publisher: ConnectionManager,
         instance: InstanceId,
     ) -> Result<(Self, mpsc::Receiver<IncomingTunnel>), ClusterError> {
         let client = redis::Client::open(url)?;
-        let publisher = client.get_multiplexed_async_connection().await?;
-        let mut subscription = client.get_async_pubsub().await?;
-        subscription.subscribe(channel(&instance)).await?;
+        let subscription = subscribe(&client, &instance).await?;
         let shared = Arc::new(BusShared {
             instance,
             publisher,
@@ -167,15 +169,43 @@ impl Bus {
         // The tasks hold a weak reference: dropping the last `Bus` stops them.
         let weak = Arc::downgrade(&bus.shared);
         let pump = tokio::spawn(async move {
-            let mut messages = subscription.into_on_message();
-            while let Some(message) = messages.next().await {
+            let mut subscription = subscription;
+            loop {
+                let mut messages = subscription.into_on_message();
+                while let Some(message) = messages.next().await {
+                    let Some(shared) = weak.upgrade() else { return };
+                    let bus = Bus { shared };
+                    bus.dispatch(message.get_payload_bytes(), &incoming_tx);
+                }
                 let Some(shared) = weak.upgrade() else { return };
-                let bus = Bus { shared };
-                bus.dispatch(message.get_payload_bytes(), &incoming_tx);
-            }
-            if let Some(shared) = weak.upgrade() {
                 tracing::error!("the Redis subscription ended: closing every tunnel");
+                let instance = shared.instance.clone();
                 Bus { shared }.lose_everything();
+                // Subscribe again once Redis is back; meanwhile no heartbeat, no tunnel.
+                subscription = loop {
+                    tokio::time::sleep(RESUBSCRIBE_PERIOD).await;
+                    if weak.strong_count() == 0 {
+                        return;
+                    }
+                    if let Ok(subscription) = subscribe(&client, &instance).await {
+                        break subscription;
+                    }
+                };
+                // Up again once a command went through too: the shared connection
+                // reconnects on the first command after a failure.
+                loop {
+                    let Some(shared) = weak.upgrade() else { return };
+                    let bus = Bus { shared };
+                    if bus.beat().await.is_ok() {
+                        tracing::info!("subscribed to Redis again");
+                        bus.shared
+                            .up
+                            .store(true, std::sync::atomic::Ordering::Relaxed);
+                        break;
+                    }
+                    drop(bus);
+                    tokio::time::sleep(RESUBSCRIBE_PERIOD).await;
+                }
             }
         });
         let weak = Arc::downgrade(&bus.shared);
@@ -185,6 +215,11 @@ impl Bus {
                 ticks.tick().await;
                 let Some(shared) = weak.upgrade() else { return };
                 let bus = Bus { shared };
+                // A bus whose subscription is down must look dead to the others: they
+                // would send its tunnels frames nobody hears.
+                if !bus.is_up() {
+                    continue;
+                }
                 if let Err(error) = bus.beat().await {
                     tracing::warn!(%error, "heartbeat failed");
                 }
@@ -263,12 +298,16 @@ impl Bus {
     async fn publish(&self, to: &InstanceId, frame: &BusFrame) -> Result<(), ClusterError> {
         // Encoding these plain types cannot fail; if it ever did, nothing is sent.
         let payload = serde_json::to_vec(frame).map_err(|_| ClusterError::BusDown)?;
-        let _receivers: u64 = self
+        let receivers: u64 = self
             .shared
             .publisher
             .clone()
             .publish(channel(to), payload)
             .await?;
+        // Nobody subscribed: that instance is gone, or its subscription is down.
+        if receivers == 0 {
+            return Err(ClusterError::BusDown);
+        }
         Ok(())
     }
 
@@ -333,10 +372,33 @@ impl Bus {
         let Some(route) = routes.get(&key) else {
             return;
         };
-        if route.queue.try_send(message).is_err() || closing {
-            // A full queue (the far end floods, or this end's reader is stuck) or the end
-            // of the tunnel: forget it. Dropping the queue ends the local reader.
-            routes.remove(&key);
+        let overflowed = route.queue.try_send(message).is_err();
+        if !overflowed && !closing {
+            return;
+        }
+        // The end of the tunnel, or a full queue (the far end floods, or this end's reader
+        // is stuck): forget it. Dropping the queue ends the local reader.
+        let Some(route) = routes.remove(&key) else {
+            return;
+        };
+        drop(routes);
+        if overflowed && !closing {
+            // The other end must not wait for a reader that is gone (a ghost member at the
+            // home, or a browser socket held open at the edge).
+            let (side, edge, conn) = key;
+            let message = TunnelMessage::Close {
+                code: SERVICE_RESTART,
+                reason: "tunnel overflowed".to_owned(),
+            };
+            let body = match side {
+                Side::Edge => FrameBody::ToHome { message },
+                Side::Home => FrameBody::ToEdge { message },
+            };
+            let frame = BusFrame { edge, conn, body };
+            let bus = self.clone();
+            tokio::spawn(async move {
+                let _ = bus.publish(&route.peer, &frame).await;
+            });
         }
     }
 
@@ -514,6 +576,16 @@ impl Drop for TunnelIds {
             });
         }
     }
+}
+
+/// A subscription to `instance`'s channel.
+async fn subscribe(
+    client: &redis::Client,
+    instance: &InstanceId,
+) -> Result<redis::aio::PubSub, ClusterError> {
+    let mut subscription = client.get_async_pubsub().await?;
+    subscription.subscribe(channel(instance)).await?;
+    Ok(subscription)
 }
 
 fn channel(instance: &InstanceId) -> String {

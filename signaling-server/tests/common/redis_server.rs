@@ -20,24 +20,7 @@ impl RedisServer {
     pub fn start() -> Self {
         let dir = tempfile::tempdir().unwrap();
         let socket = dir.path().join("redis.sock");
-        let child = Command::new("redis-server")
-            .args(["--port", "0", "--save", "", "--appendonly", "no"])
-            .arg("--unixsocket")
-            .arg(&socket)
-            .args(["--unixsocketperm", "700", "--dir"])
-            .arg(dir.path())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server is needed (Debian package redis-server; cargo xtask test installs it)");
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !socket.exists() {
-            assert!(
-                Instant::now() < deadline,
-                "redis-server did not open its socket"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let child = spawn_on(&socket, dir.path());
         Self {
             child,
             socket,
@@ -45,9 +28,42 @@ impl RedisServer {
         }
     }
 
+    /// Starts a fresh, empty Redis on the same socket after [`Self::kill`] (a Redis restart
+    /// that lost its data).
+    pub fn restart(&mut self) {
+        self.kill();
+        let _ = std::fs::remove_file(&self.socket);
+        let dir = self.socket.parent().unwrap().to_owned();
+        self.child = spawn_on(&self.socket, &dir);
+    }
+
     pub fn url(&self) -> String {
         format!("unix://{}", self.socket.display())
     }
+}
+
+fn spawn_on(socket: &std::path::Path, dir: &std::path::Path) -> Child {
+    let child = Command::new("redis-server")
+        .args(["--port", "0", "--save", "", "--appendonly", "no"])
+        .arg("--unixsocket")
+        .arg(socket)
+        .args(["--unixsocketperm", "700", "--dir"])
+        .arg(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect(
+            "redis-server is needed (Debian package redis-server; cargo xtask test installs it)",
+        );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !socket.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "redis-server did not open its socket"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child
 }
 
 impl Drop for RedisServer {
