@@ -493,6 +493,64 @@ mod tests {
     }
 
     #[test]
+    fn a_room_moved_to_another_janus_sends_everyone_and_each_joiner_there() {
+        let other = Arc::new(JanusConfig {
+            url: "wss://janus-2.example.org".into(),
+            api_secret: Some(Secret::new("api-2")),
+            admin_key: None,
+            trust: Default::default(),
+        });
+        let url_and_secret = |message: ServerMessage| match message {
+            ServerMessage::SfuRoomReady {
+                access:
+                    SfuAccess::Janus {
+                        url,
+                        room,
+                        api_secret,
+                        ..
+                    },
+            } => (url, room, api_secret),
+            other => panic!("expected sfu_room_ready, got {other:?}"),
+        };
+        let mut sfu = SfuRoomLifecycle::default();
+        sfu.participant_joined(&room(), &endpoint(), || spec(5), ParticipantId(1));
+        told(
+            &mut sfu,
+            &SfuEvent::Ready {
+                room: room(),
+                number: 5,
+            },
+        )
+        .unwrap();
+        let moved = SfuEvent::ReadyAt {
+            room: room(),
+            number: 5,
+            janus: Arc::clone(&other),
+        };
+        let expected = (
+            "wss://janus-2.example.org".to_owned(),
+            5,
+            Some("api-2".to_owned()),
+        );
+        assert_eq!(url_and_secret(told(&mut sfu, &moved).unwrap()), expected);
+        let (_, joiner) =
+            sfu.participant_joined(&room(), &endpoint(), || spec(6), ParticipantId(2));
+        assert_eq!(url_and_secret(joiner.unwrap()), expected);
+        // A later room for the same meeting starts from the configured endpoint again.
+        sfu.room_emptied(&room());
+        sfu.participant_joined(&room(), &endpoint(), || spec(7), ParticipantId(1));
+        let ready = told(
+            &mut sfu,
+            &SfuEvent::Ready {
+                room: room(),
+                number: 7,
+            },
+        )
+        .unwrap();
+        assert_eq!(url_and_secret(ready).0, "wss://janus.example.org");
+    }
+
+    #[test]
     fn each_participant_gets_access_made_for_them_which_for_janus_is_the_room_pin() {
         let notice = SfuNotice::Ready(spec(5));
         let ada = notice.message_for(&endpoint(), ParticipantId(1)).unwrap();
