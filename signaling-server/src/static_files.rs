@@ -195,9 +195,7 @@ mod tests {
             ],
         );
         assert!(
-            policy.contains(
-                "connect-src 'self' wss://janus-a.example.org ws://10.0.0.2:8188;"
-            ),
+            policy.contains("connect-src 'self' wss://janus-a.example.org ws://10.0.0.2:8188;"),
             "{policy}"
         );
     }

@@ -9,14 +9,14 @@
 //! An invalid setting stops the server with [`Error::InvalidConfig`], which names the key
 //! (`janus.url`, `CONCLAVE_MEDIA_MODE`, `--max-rooms`...) and the problem.
 
+pub mod cluster;
 mod file;
 pub mod ice;
 mod janus_list;
 pub mod janus_trust;
-pub mod meeting_size;
 mod limits;
+pub mod meeting_size;
 pub mod monitoring;
-pub mod cluster;
 pub mod room_creation;
 pub mod secret;
 
@@ -30,11 +30,11 @@ use clap::Parser;
 use conclave_protocol::{IceServer, IceTransportPolicy, MediaMode};
 
 use crate::error::Error;
-pub use ice::TurnConfig;
 pub use cluster::ClusterConfig;
-pub use room_creation::RoomCreationConfig;
+pub use ice::TurnConfig;
 pub use janus_trust::{CaBundle, JanusTrust};
 pub use monitoring::{LogFormat, MonitoringSettings};
+pub use room_creation::RoomCreationConfig;
 pub use secret::Secret;
 
 /// Default listen address.
@@ -435,10 +435,7 @@ impl Settings {
     }
 }
 
-fn file_layer(
-    file: &file::FileConfig,
-    janus: Option<&file::JanusSection>,
-) -> Result<Layer, Error> {
+fn file_layer(file: &file::FileConfig, janus: Option<&file::JanusSection>) -> Result<Layer, Error> {
     Ok(Layer {
         listen: file
             .listen
