@@ -39,6 +39,11 @@ async function waitFor(what: string, ready: () => Promise<boolean>, timeoutMs = 
   }
 }
 
+/** The log file of the server on `port`. */
+export function serverLog(port: number): string {
+  return path.join(workDir, `server-${port}.log`);
+}
+
 /** Starts redis-server on a socket in test-results/cluster; resolves with its URL. */
 export async function startRedis(): Promise<{ url: string; redis: Running }> {
   fs.mkdirSync(workDir, { recursive: true });
@@ -53,18 +58,26 @@ export async function startRedis(): Promise<{ url: string; redis: Running }> {
   return { url: `unix://${socket}`, redis: running(child) };
 }
 
-/** Starts one conclave-server on `port` sharing rooms through the Redis at `redisUrl`. */
-export async function startServer(port: number, redisUrl: string): Promise<Running> {
-  const log = fs.openSync(path.join(workDir, `server-${port}.log`), 'a');
+/**
+ * Starts one conclave-server on `port` sharing rooms through the Redis at `redisUrl`, with
+ * `extraArgs` (a `--config` file, say), and resolves once `ready` (by default: `/healthz`
+ * says ready).
+ */
+export async function startServer(
+  port: number,
+  redisUrl: string,
+  extraArgs: string[] = [],
+  ready: () => Promise<boolean> = async () =>
+    (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200,
+): Promise<Running> {
+  fs.mkdirSync(workDir, { recursive: true });
+  const log = fs.openSync(serverLog(port), 'a');
   const child = spawn(
     `${root}/target/debug/conclave-server`,
-    ['--listen', `127.0.0.1:${port}`, '--www-dir', `${root}/target/www-test`, '--redis-url', redisUrl],
+    ['--listen', `127.0.0.1:${port}`, '--www-dir', `${root}/target/www-test`, '--redis-url', redisUrl, ...extraArgs],
     { stdio: ['ignore', log, log] },
   );
-  await waitFor(`conclave-server on ${port}`, async () => {
-    const answer = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null);
-    return answer?.status === 200;
-  });
+  await waitFor(`conclave-server on ${port}`, ready, 20_000);
   return running(child);
 }
 

@@ -1,33 +1,40 @@
 /**
- * Two Janus behind one Conclave server (issue 16): the spec starts its own Janus (on the
- * suite's veth address, another port) and its own `conclave-server` configured with
- * `[[janus]]` entries for it and for the suite's Janus, in that order. A new meeting goes
- * to the least loaded Janus, the first listed on a tie: the spec's own. Killing it (a
- * crash) makes the server recreate the meeting's room on the suite's Janus and send
- * everyone there; they close their connections to the dead Janus and decrypt each other
- * again through the other, with the spec's Janus still dead.
+ * Two servers, Redis and two Janus behind one address (issue 16): the spec starts its own
+ * Janus (on the suite's veth address, another port), a Redis, and two `conclave-server`
+ * processes sharing meetings through it, each configured with `[[janus]]` entries for the
+ * spec's Janus and the suite's, in that order, behind a front (support/cluster.ts). Alice
+ * reaches the first server through the front, Bob the second one directly: one meeting.
+ * A new meeting goes to the least loaded Janus, the first listed on a tie: the spec's own.
+ * Killing it (a crash) makes the meeting's server recreate its room on the suite's Janus
+ * and send everyone there; they close their connections to the dead Janus and decrypt
+ * each other again through the other, with the spec's Janus still dead.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { test, expect, expectRising, viewingPairs, type Participant } from '../../fixtures/meeting';
+import type { Server } from 'node:net';
+import { test, expect, expectEveryoneDecrypting, expectRising, viewingPairs, type Participant } from '../../fixtures/meeting';
+import { serverLog, startFront, startRedis, startServer, type Running } from '../../support/cluster';
 import { JANUS_ADMIN_KEY, JANUS_INTERFACE, JANUS_IP, JANUS_WS_URL } from '../../support/janus';
 
-/** This spec's server, and its own Janus's WebSocket port (the suite's is 8188). */
+/** This spec's two servers, the front before them, and its own Janus's WebSocket port (the suite's is 8188). */
 const SERVER = 8099;
+const SECOND_SERVER = 8100;
+const FRONT = 8101;
 const OWN_JANUS_PORT = 8189;
 const OWN_JANUS_URL = `ws://${JANUS_IP}:${OWN_JANUS_PORT}`;
 const RECONNECTING = 'Reconnecting to the media server';
 
 const e2eRoot = path.resolve(__dirname, '..', '..');
-const root = path.resolve(e2eRoot, '..');
 const workDir = path.join(e2eRoot, 'test-results', 'two-janus');
 
-test.use({ baseURL: `http://127.0.0.1:${SERVER}` });
+test.use({ baseURL: `http://127.0.0.1:${FRONT}` });
 
 let ownJanus: ChildProcess | undefined;
-let server: ChildProcess | undefined;
+let redis: Running | undefined;
+const servers: Running[] = [];
+let front: Server | undefined;
 
 async function until(what: string, ready: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -48,9 +55,9 @@ function accepts(host: string, port: number): Promise<boolean> {
   });
 }
 
-/** Whether the server's /metrics says each Janus (by index) is up. */
-async function bothJanusUp(): Promise<boolean> {
-  const answer = await fetch(`http://127.0.0.1:${SERVER}/metrics`).catch(() => null);
+/** Whether the server on `port` says, in /metrics, that each Janus (by index) is up. */
+async function bothJanusUp(port: number): Promise<boolean> {
+  const answer = await fetch(`http://127.0.0.1:${port}/metrics`).catch(() => null);
   const text = (await answer?.text()) ?? '';
   return text.includes('conclave_janus_up{janus="0"} 1') && text.includes('conclave_janus_up{janus="1"} 1');
 }
@@ -86,17 +93,19 @@ test.beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  const serverLog = fs.openSync(path.join(workDir, 'server.log'), 'w');
-  server = spawn(
-    `${root}/target/debug/conclave-server`,
-    ['--listen', `127.0.0.1:${SERVER}`, '--www-dir', `${root}/target/www-test`, '--config', config],
-    { stdio: ['ignore', serverLog, serverLog] },
-  );
-  await until('the server, with both Janus up', bothJanusUp);
+  let redisUrl: string;
+  ({ url: redisUrl, redis } = await startRedis());
+  for (const port of [SERVER, SECOND_SERVER]) {
+    fs.rmSync(serverLog(port), { force: true });
+    servers.push(await startServer(port, redisUrl, ['--config', config], () => bothJanusUp(port)));
+  }
+  front = await startFront(FRONT, [SERVER, SECOND_SERVER]);
 });
 
 test.afterAll(async () => {
-  await stop(server);
+  front?.close();
+  for (const server of servers) await server.stop();
+  await redis?.stop();
   await stop(ownJanus);
 });
 
@@ -120,18 +129,24 @@ async function expectBackWithin(people: Participant[], recoveryMs: number): Prom
   }
 }
 
-test("losing the meeting's Janus moves the meeting to the other one and everyone decrypts again", async ({
-  meeting,
+test("one meeting on two servers: losing its Janus moves it to the other one and everyone decrypts again", async ({
+  newParticipant,
 }) => {
   test.setTimeout(120_000);
-  const [alice, bob] = await meeting(['Alice', 'Bob']);
+  const alice = await newParticipant('Alice');
+  const bob = await newParticipant('Bob');
+  const invite = await alice.createMeeting();
+  await alice.join(invite);
+  // Bob reaches the second server, which carries him to the meeting's (the first).
+  await bob.join(invite.replace(`:${FRONT}/`, `:${SECOND_SERVER}/`));
+  await expectEveryoneDecrypting([alice, bob]);
 
   // The meeting is on the spec's Janus (both empty: the first listed). It crashes; the
   // server says it moved the meeting's room (the browsers follow within a second or so,
   // often before their "Reconnecting" banner has shown: not checked).
   await stop(ownJanus);
   await until('the server moving the room', async () =>
-    fs.readFileSync(path.join(workDir, 'server.log'), 'utf8').includes('moving SFU rooms to another Janus'),
+    fs.readFileSync(serverLog(SERVER), 'utf8').includes('moving SFU rooms to another Janus'),
   );
   // Without it ever coming back, the meeting goes on through the suite's Janus: the old
   // connections closed, new frames decrypted.
