@@ -1,9 +1,10 @@
 //! `cargo xtask bench`'s signaling load step (BENCHMARKS.md, issue 16): the release
-//! `conclave-server`, then the minimal Node `ws` relay, each started on `127.0.0.1` and
-//! loaded by `conclave-signaling-load` (10,000 connections in 2,000 rooms, 4,000
-//! messages a second), one table row per server. Each server runs alone, so neither's
-//! idle cost counts against the other; both get as many open files as the hard limit
-//! allows. Server logs go to `target/bench/`.
+//! `conclave-server`, then two of them sharing rooms through a `redis-server` (on a Unix
+//! socket), then the minimal Node `ws` relay, each started on `127.0.0.1` and loaded by
+//! `conclave-signaling-load` (10,000 connections in 2,000 rooms, 4,000 messages a second),
+//! one table row per setup. Each setup runs alone, so none's idle cost counts against
+//! another; every server gets as many open files as the hard limit allows. Server logs go
+//! to `target/bench/`.
 
 use std::ffi::OsStr;
 use std::fs::File;
@@ -52,12 +53,13 @@ pub fn run(root: &Path) -> Result<(), Failure> {
         .map_err(|error| Failure::Io(format!("cannot create {}: {error}", logs.display())))?;
 
     let mut table: Vec<String> = Vec::new();
-    for server in [Server::Conclave, Server::Relay] {
-        command::step(&format!("signaling load against {}", server.label()));
-        let running = RunningServer::start(root, server, &logs)?;
-        let report = load(root, server, &running);
-        running.stop();
-        let report = report?;
+    for setup in [
+        Setup::OneConclave,
+        Setup::TwoConclaveWithRedis,
+        Setup::Relay,
+    ] {
+        command::step(&format!("signaling load against {}", setup.label()));
+        let report = run_setup(root, setup, &logs)?;
         print!("{report}");
         // The report ends with the Markdown table: header, separator, this server's row.
         let lines: Vec<&str> = report.lines().collect();
@@ -68,11 +70,125 @@ pub fn run(root: &Path) -> Result<(), Failure> {
             table.push(row.to_string());
         }
     }
-    command::step("signaling load: one Conclave instance beside a minimal Node ws relay");
+    command::step(
+        "signaling load: Conclave (one instance, two with Redis) beside a minimal Node ws relay",
+    );
     for line in table {
         println!("{line}");
     }
     Ok(())
+}
+
+/// What one table row measures.
+#[derive(Clone, Copy)]
+enum Setup {
+    OneConclave,
+    /// Two instances sharing rooms through Redis; each room's members are spread over both,
+    /// so about half of them are carried to their room's home through Redis. Redis' own
+    /// CPU and memory are not counted.
+    TwoConclaveWithRedis,
+    Relay,
+}
+
+impl Setup {
+    fn label(self) -> &'static str {
+        match self {
+            Self::OneConclave => "conclave",
+            Self::TwoConclaveWithRedis => "conclave-x2-redis",
+            Self::Relay => "node-ws-relay",
+        }
+    }
+}
+
+/// Starts the setup's servers, loads them, stops them; returns the generator's report.
+fn run_setup(root: &Path, setup: Setup, logs: &Path) -> Result<String, Failure> {
+    let mut redis = None;
+    let servers = match setup {
+        Setup::OneConclave => vec![RunningServer::start(
+            root,
+            Server::Conclave,
+            &[],
+            logs,
+            "conclave",
+        )?],
+        Setup::Relay => vec![RunningServer::start(
+            root,
+            Server::Relay,
+            &[],
+            logs,
+            "node-ws-relay",
+        )?],
+        Setup::TwoConclaveWithRedis => {
+            let (child, url) = start_redis(logs)?;
+            redis = Some(child);
+            let args = ["--redis-url".to_owned(), url];
+            let mut servers = Vec::new();
+            for name in ["conclave-a", "conclave-b"] {
+                match RunningServer::start(root, Server::Conclave, &args, logs, name) {
+                    Ok(server) => servers.push(server),
+                    Err(error) => {
+                        servers.into_iter().for_each(RunningServer::stop);
+                        if let Some(mut redis) = redis {
+                            let _ = redis.kill();
+                            let _ = redis.wait();
+                        }
+                        return Err(error);
+                    }
+                }
+            }
+            servers
+        }
+    };
+    let report = load(root, setup.label(), &servers);
+    servers.into_iter().for_each(RunningServer::stop);
+    if let Some(mut redis) = redis {
+        let _ = redis.kill();
+        let _ = redis.wait();
+    }
+    report
+}
+
+/// A `redis-server` on a Unix socket under `logs`, without persistence; returns it and its URL.
+fn start_redis(logs: &Path) -> Result<(Child, String), Failure> {
+    let dir = logs.join("redis");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir)
+        .map_err(|error| Failure::Io(format!("cannot create {}: {error}", dir.display())))?;
+    let socket = dir.join("redis.sock");
+    let mut child = Command::new("redis-server")
+        .args([
+            "--port",
+            "0",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--unixsocketperm",
+            "700",
+        ])
+        .arg("--unixsocket")
+        .arg(&socket)
+        .arg("--dir")
+        .arg(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|error| Failure::Command {
+            what: "redis-server".to_owned(),
+            detail: format!("could not start (Debian package redis-server): {error}"),
+        })?;
+    for _ in 0..200 {
+        if socket.exists() {
+            return Ok((child, format!("unix://{}", socket.display())));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    Err(Failure::Command {
+        what: "redis-server".to_owned(),
+        detail: "did not open its socket within 5 s".to_owned(),
+    })
 }
 
 #[derive(Clone, Copy)]
@@ -120,8 +236,14 @@ struct RunningServer {
 }
 
 impl RunningServer {
-    fn start(root: &Path, server: Server, logs: &Path) -> Result<Self, Failure> {
-        let log_path = logs.join(format!("{}.log", server.label()));
+    fn start(
+        root: &Path,
+        server: Server,
+        extra_args: &[String],
+        logs: &Path,
+        name: &str,
+    ) -> Result<Self, Failure> {
+        let log_path = logs.join(format!("{name}.log"));
         let log = File::create(&log_path).map_err(|error| {
             Failure::Io(format!("cannot create {}: {error}", log_path.display()))
         })?;
@@ -134,6 +256,7 @@ impl RunningServer {
                 "sh",
             ])
             .args(server.command_line(root))
+            .args(extra_args)
             .envs(LIMIT_ENV.iter().copied())
             .current_dir(root)
             .stdin(Stdio::null())
@@ -184,19 +307,20 @@ impl RunningServer {
     }
 }
 
-/// Runs the generator against `running`; returns its report (standard output).
-fn load(root: &Path, server: Server, running: &RunningServer) -> Result<String, Failure> {
+/// Runs the generator against `servers`; returns its report (standard output).
+fn load(root: &Path, label: &str, servers: &[RunningServer]) -> Result<String, Failure> {
     let generator = root.join("target/release/conclave-signaling-load");
-    let pid = running.child.id().to_string();
-    let args = [
-        "--label",
-        server.label(),
-        "--server",
-        &running.url,
-        "--server-pid",
-        &pid,
-    ];
-    let what = command::describe(generator.as_os_str(), &args.map(OsStr::new));
+    let mut args = vec!["--label".to_owned(), label.to_owned()];
+    for server in servers {
+        args.extend([
+            "--server".to_owned(),
+            server.url.clone(),
+            "--server-pid".to_owned(),
+            server.child.id().to_string(),
+        ]);
+    }
+    let os_args: Vec<&OsStr> = args.iter().map(OsStr::new).collect();
+    let what = command::describe(generator.as_os_str(), &os_args);
     let output = Command::new(&generator)
         .args(args)
         .current_dir(root)
