@@ -17,8 +17,8 @@
 //! index in the configuration), `sfu_requests_total{request,outcome}`,
 //! `sfu_request_duration_seconds{request}`.
 //!
-//! A dependency added later (Redis) gets its own probe like [`SfuProbe`]: an `*_up` gauge,
-//! registered only when configured, read by readiness (`/healthz`) and by the scrape.
+//! With several instances, `redis_up` (1 while the link to their Redis works, read at each
+//! scrape).
 
 use std::fmt;
 use std::time::Duration;
@@ -337,6 +337,8 @@ pub struct Metrics {
     rejections: Family<RejectionLabels, Counter>,
     rooms_created: Family<CreationLabels, Counter>,
     sfu: SfuProbe,
+    /// 1 while the link to the Redis of several instances works (registered only then).
+    redis_up: Gauge,
 }
 
 impl Metrics {
@@ -352,6 +354,7 @@ impl Metrics {
             rejections: Family::default(),
             rooms_created: Family::default(),
             sfu: SfuProbe::default(),
+            redis_up: Gauge::default(),
         };
         metrics.registered(config)
     }
@@ -412,6 +415,13 @@ impl Metrics {
                 protocol: PROTOCOL_VERSION,
             }),
         );
+        if config.cluster.is_some() {
+            registry.register(
+                "redis_up",
+                "1 while the link to the Redis shared by several instances works",
+                self.redis_up.clone(),
+            );
+        }
         if matches!(config.media, MediaConfig::Janus(_)) {
             registry.register(
                 "sfu_up",
@@ -440,6 +450,11 @@ impl Metrics {
     /// The SFU adapter's reporting handle.
     pub fn sfu_probe(&self) -> SfuProbe {
         self.sfu.clone()
+    }
+
+    /// Whether the link to Redis works now (read at each scrape).
+    pub fn set_redis_up(&self, up: bool) {
+        self.redis_up.set(i64::from(up));
     }
 
     /// Whether the SFU adapter last reported a working connection.

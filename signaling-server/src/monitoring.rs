@@ -106,6 +106,9 @@ pub(crate) async fn healthz(State(state): State<AppState>) -> Response {
 /// `GET /metrics`: every series, in Prometheus' text format.
 pub(crate) async fn metrics(State(state): State<AppState>) -> Response {
     let rooms = state.rooms().len();
+    if let Some(cluster) = state.cluster() {
+        state.metrics().set_redis_up(cluster.is_up());
+    }
     let text = state.metrics().render(rooms, state.open_connections());
     ([(header::CONTENT_TYPE, CONTENT_TYPE)], text).into_response()
 }

@@ -160,6 +160,8 @@ async fn an_instance_that_lost_redis_is_not_ready_until_redis_is_back() {
     let ready = common::http(server.addr, "GET", "/healthz").await;
     assert_eq!(ready.status, 200);
     assert!(String::from_utf8_lossy(&ready.body).contains(r#""redis":"up""#));
+    let metrics = common::http(server.addr, "GET", "/metrics").await;
+    assert!(String::from_utf8_lossy(&metrics.body).contains("conclave_redis_up 1"));
 
     redis.kill();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
@@ -167,6 +169,8 @@ async fn an_instance_that_lost_redis_is_not_ready_until_redis_is_back() {
         let answer = common::http(server.addr, "GET", "/healthz").await;
         if answer.status == 503 {
             assert!(String::from_utf8_lossy(&answer.body).contains(r#""redis":"down""#));
+            let metrics = common::http(server.addr, "GET", "/metrics").await;
+            assert!(String::from_utf8_lossy(&metrics.body).contains("conclave_redis_up 0"));
             break;
         }
         assert!(
