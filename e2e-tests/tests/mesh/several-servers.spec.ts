@@ -7,7 +7,7 @@
  * The spec starts its own Redis, servers and front (support/cluster.ts) on fixed ports of
  * the suite's private network namespace.
  */
-import { test, expect, expectEveryoneDecrypting, type Participant } from '../../fixtures/meeting';
+import { test, expect, expectBackTogether, expectEveryoneDecrypting } from '../../fixtures/meeting';
 import { startFront, startRedis, startServer, type Running } from '../../support/cluster';
 import type { Server } from 'node:net';
 
@@ -40,21 +40,6 @@ function through(port: number, invite: string): string {
   return invite.replace(`:${FRONT}/`, `:${port}/`);
 }
 
-/** Everyone is back: no banner, the full roster, decrypting, and a chat message sent now arrives. */
-async function expectTogether(people: Participant[], said: string): Promise<void> {
-  for (const person of people) {
-    await expect(person.page.getByTestId('signaling-reconnecting')).toHaveCount(0, { timeout: 45_000 });
-    await expect(person.roster()).toHaveCount(people.length);
-  }
-  await expectEveryoneDecrypting(people);
-  const [first, ...others] = people;
-  await first.sendChat(said);
-  for (const other of others) {
-    await other.openChat();
-    await expect(other.chatEntry(first.name, said)).toBeVisible();
-  }
-}
-
 test('one meeting, its members on two servers', async ({ newParticipant }) => {
   const alice = await newParticipant('Alice');
   const bob = await newParticipant('Bob');
@@ -62,7 +47,7 @@ test('one meeting, its members on two servers', async ({ newParticipant }) => {
   // Alice reaches the first server through the front; Bob the second one directly.
   await alice.join(invite);
   await bob.join(through(SECOND, invite));
-  await expectTogether([alice, bob], 'across two servers');
+  await expectBackTogether([alice, bob], 'across two servers', 45_000);
 });
 
 test("losing the meeting's server: its people reconnect to the other and the meeting goes on", async ({ newParticipant }) => {
@@ -79,7 +64,7 @@ test("losing the meeting's server: its people reconnect to the other and the mee
   await servers.get(FIRST)?.stop();
   await expect(alice.page.getByTestId('signaling-reconnecting')).toBeVisible();
   await expect(bob.page.getByTestId('signaling-reconnecting')).toBeVisible();
-  await expectTogether([alice, bob], 'after losing a server');
+  await expectBackTogether([alice, bob], 'after losing a server', 45_000);
 
   servers.set(FIRST, await startServer(FIRST, redisUrl));
 });

@@ -14,27 +14,12 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import type { WebSocketRoute } from '@playwright/test';
 import { words } from '../../fixtures/catalogue';
-import { test, expect, expectEveryoneDecrypting, type Participant } from '../../fixtures/meeting';
+import { test, expect, expectBackTogether, expectEveryoneDecrypting } from '../../fixtures/meeting';
 import { restoreMediaPaths, stallServerPort } from '../../support/network-outage';
 import { SignalingClient } from '../../support/signaling-client';
 
 /** The mesh server's port (playwright.config.ts). */
 const MESH_PORT = 8090;
-
-/** Everyone is back: no banner, the full roster, decrypting, and a chat message sent now arrives. */
-async function expectBackTogether(people: Participant[], said: string): Promise<void> {
-  for (const person of people) {
-    await expect(person.page.getByTestId('signaling-reconnecting')).toHaveCount(0, { timeout: 30_000 });
-    await expect(person.roster()).toHaveCount(people.length);
-  }
-  await expectEveryoneDecrypting(people);
-  const [first, ...others] = people;
-  await first.sendChat(said);
-  for (const other of others) {
-    await other.openChat();
-    await expect(other.chatEntry(first.name, said)).toBeVisible();
-  }
-}
 
 test('a connection that is cut is made again, and the chat is still there', async ({ meeting }) => {
   const [alice, bob] = await meeting(['Alice', 'Bob']);
