@@ -471,7 +471,10 @@ impl TunnelEnd {
             sender: TunnelSender {
                 ids: Arc::clone(&ids),
             },
-            receiver: TunnelReceiver { ids, incoming },
+            receiver: TunnelReceiver {
+                _ids: ids,
+                incoming,
+            },
         }
     }
 
@@ -513,7 +516,8 @@ impl TunnelSender {
 
 /// The receiving half of a [`TunnelEnd`].
 pub struct TunnelReceiver {
-    ids: Arc<TunnelIds>,
+    /// Held only so that the tunnel ends when both halves are dropped.
+    _ids: Arc<TunnelIds>,
     incoming: mpsc::Receiver<TunnelMessage>,
 }
 
@@ -521,7 +525,6 @@ impl TunnelReceiver {
     /// The next message from the other end; `None` once the tunnel is gone without a close
     /// frame (the caller then closes with [`SERVICE_RESTART`]).
     pub async fn recv(&mut self) -> Option<TunnelMessage> {
-        let _ = &self.ids;
         self.incoming.recv().await
     }
 }
