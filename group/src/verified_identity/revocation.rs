@@ -1,0 +1,1 @@
+//! The CA's certificate revocation list (RFC 5280 section 5).
