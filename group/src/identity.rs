@@ -76,8 +76,9 @@ impl Identity {
         Fingerprint::of_public_key(self.key_pair.public())
     }
 
-    /// The public signature key.
-    pub(crate) fn public_key(&self) -> &[u8] {
+    /// The public signature key (32 bytes of Ed25519): what a certificate names and a
+    /// chain is checked against. Public by nature; the private key has no accessor.
+    pub fn public_key(&self) -> &[u8] {
         self.key_pair.public()
     }
 }
