@@ -14,7 +14,8 @@
 //! [`room_creation`] (who may
 //! create and hold rooms: a secret or a portal's token, no IO), [`rate_limits`] (per-address
 //! and per-connection budgets, no IO) and `http_limits` (their HTTP edge),
-//! [`static_files`] (the app and the security headers), [`sfu`] (SFU rooms: their lifecycle, no IO, and the Janus
+//! `organisations` (`GET /organisations`: the organisations whose members meetings may
+//! verify), [`static_files`] (the app and the security headers), [`sfu`] (SFU rooms: their lifecycle, no IO, and the Janus
 //! adapter, an actor at the edge), [`error`] (the one error type). With the cargo feature
 //! `test-hooks` only: `handshake_faults` (fault injection for the end-to-end suite,
 //! `POST /test/faults`), `hostile` (a hostile server's attacks, `POST /test/hostile`) and
@@ -33,6 +34,7 @@ mod http_api;
 mod http_limits;
 pub mod metrics;
 mod monitoring;
+mod organisations;
 mod peer;
 pub mod rate_limits;
 pub mod room_creation;
@@ -98,7 +100,8 @@ fn app_with(state: AppState, serve_metrics: bool) -> Router {
         .route(
             "/ws/{room_id}",
             get(connection::open_room_socket).route_layer(websocket_open_limit),
-        );
+        )
+        .merge(organisations::routes(&state.config().organisations));
     let api = if serve_metrics {
         api.route("/metrics", get(monitoring::metrics))
     } else {

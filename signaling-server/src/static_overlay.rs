@@ -153,7 +153,7 @@ pub(crate) async fn serve_overlaid(
 /// The overlay's file for a URL path, if it has one; never a path outside `dir` (a
 /// symbolic link that leads out of it is not followed).
 fn overlaid_file(dir: &Path, url_path: &str) -> Option<PathBuf> {
-    let relative = if url_path == "/" || url_path.starts_with("/m/") {
+    let relative = if url_path == "/" || url_path == "/enroll" || url_path.starts_with("/m/") {
         "index.html"
     } else {
         url_path.strip_prefix('/')?

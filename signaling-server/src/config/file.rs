@@ -28,6 +28,9 @@ pub(super) struct FileConfig {
     pub limits: Option<super::limits::LimitsSection>,
     pub monitoring: Option<super::monitoring::MonitoringSection>,
     pub cluster: Option<super::cluster::ClusterSection>,
+    /// `[[organisation]]` entries: checked by `super::organisations`.
+    #[serde(default)]
+    pub organisation: Vec<super::organisations::OrganisationSection>,
 }
 
 /// `[media]`.

@@ -17,6 +17,7 @@ pub mod janus_trust;
 mod limits;
 pub mod meeting_size;
 pub mod monitoring;
+pub mod organisations;
 pub mod room_creation;
 pub mod secret;
 
@@ -34,6 +35,7 @@ pub use cluster::ClusterConfig;
 pub use ice::TurnConfig;
 pub use janus_trust::{CaBundle, JanusTrust};
 pub use monitoring::{LogFormat, MonitoringSettings};
+pub use organisations::OrganisationConfig;
 pub use room_creation::RoomCreationConfig;
 pub use secret::Secret;
 
@@ -129,6 +131,9 @@ pub struct Config {
     /// The Janus servers after the first, in configuration order (`[[janus]]` entries 2
     /// on); the first is in `media`. Each new SFU room goes to one of them all.
     pub extra_janus: Vec<JanusConfig>,
+    /// The organisations whose members a meeting may verify (`[[organisation]]`,
+    /// `--organisation`), in configuration order; listed at `GET /organisations`.
+    pub organisations: Vec<OrganisationConfig>,
 }
 
 impl Config {
@@ -152,6 +157,7 @@ impl Config {
             limits: crate::rate_limits::Limits::default(),
             cluster: None,
             extra_janus: Vec::new(),
+            organisations: Vec::new(),
         }
     }
 
@@ -226,6 +232,12 @@ pub struct Cli {
     /// `unix:///path`) [env: CONCLAVE_REDIS_URL] [default: none, a single instance].
     #[arg(long)]
     pub redis_url: Option<String>,
+
+    /// An organisation whose members meetings may verify: its CA certificate and,
+    /// optionally, its revocation list, both PEM files; repeat for each organisation
+    /// (replaces the file's [[organisation]] entries) [default: none].
+    #[arg(long = "organisation", value_name = "CA.pem[,CRL.pem]")]
+    pub organisation: Vec<String>,
 }
 
 /// Everything `main` needs: the address to bind and the library configuration.
@@ -417,6 +429,8 @@ impl Settings {
         let limits = limits::limits_from(file.limits.as_ref(), env)?;
         let monitoring = monitoring::resolve(file.monitoring.as_ref(), cli, env)?;
         let cluster = cluster::resolve(file.cluster.as_ref(), cli.redis_url.as_deref(), env)?;
+        let organisations =
+            organisations::resolve(std::mem::take(&mut file.organisation), &cli.organisation)?;
         let from_env = env_layer(env)?;
         let from_flags = flag_layer(cli);
         let participants_key = meeting_size::setting_key(
@@ -431,6 +445,7 @@ impl Settings {
         settings.config.limits = limits;
         settings.monitoring = monitoring;
         settings.config.cluster = cluster;
+        settings.config.organisations = organisations;
         Ok(settings)
     }
 }
