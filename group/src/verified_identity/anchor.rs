@@ -1,6 +1,12 @@
 //! An organisation's trust anchor: its self-signed Ed25519 CA certificate, checked, with
 //! the CA's revocation list if one was published and it reads.
 
+use std::fmt;
+
+use conclave_protocol::DisplayName;
+
+use super::certificate::{OutsideValidity, ParsedCertificate};
+use super::revocation::RevocationList;
 use super::{AnchorPin, ChainRefusal, Organisation};
 
 /// Why an organisation's CA certificate cannot be a trust anchor.
@@ -11,7 +17,9 @@ pub enum AnchorError {
     #[error("the organisation's CA certificate is malformed")]
     Malformed,
     /// The certificate's key or signature is not Ed25519.
-    #[error("the organisation's CA certificate uses an unsupported algorithm (only Ed25519 is accepted)")]
+    #[error(
+        "the organisation's CA certificate uses an unsupported algorithm (only Ed25519 is accepted)"
+    )]
     UnsupportedAlgorithm,
     /// The certificate is not self-signed: its issuer is not its subject, or its signature
     /// does not verify under its own key.
@@ -21,7 +29,7 @@ pub enum AnchorError {
     /// not allow signing certificates).
     #[error("the organisation's certificate is not a certificate authority")]
     NotAnAuthority,
-    /// The certificate names no organisation (`O`).
+    /// The certificate names no organisation (`O`), or one that cleans to nothing.
     #[error("the organisation's CA certificate names no organisation")]
     MissingOrganisation,
     /// The certificate is not valid yet.
@@ -32,14 +40,84 @@ pub enum AnchorError {
     Expired,
 }
 
+impl From<OutsideValidity> for AnchorError {
+    fn from(outside: OutsideValidity) -> AnchorError {
+        match outside {
+            OutsideValidity::NotYetValid => AnchorError::NotYetValid,
+            OutsideValidity::Expired => AnchorError::Expired,
+        }
+    }
+}
+
+/// How a chain reports an anchor that fails: the chain's CA is the anchor.
+impl From<AnchorError> for ChainRefusal {
+    fn from(error: AnchorError) -> ChainRefusal {
+        match error {
+            AnchorError::Malformed => ChainRefusal::Malformed,
+            AnchorError::UnsupportedAlgorithm => ChainRefusal::UnsupportedAlgorithm,
+            AnchorError::NotSelfSigned => ChainRefusal::BadSignature,
+            AnchorError::NotAnAuthority => ChainRefusal::NotAnAuthority,
+            AnchorError::MissingOrganisation => ChainRefusal::MissingName,
+            AnchorError::NotYetValid => ChainRefusal::NotYetValid,
+            AnchorError::Expired => ChainRefusal::Expired,
+        }
+    }
+}
+
 /// A checked organisation CA: self-signed, `cA` true, Ed25519, within its validity when it
 /// was loaded, with its revocation list (or why that list cannot be used).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct TrustAnchor {
-    pin: AnchorPin,
-    organisation: String,
-    /// Why there is no usable list: kept to report to every member of this organisation.
-    revocation_list: Result<(), ChainRefusal>,
+    pub(crate) authority: Authority,
+    /// The list, or why there is none: reported for every member of this organisation.
+    pub(crate) revocation_list: Result<RevocationList, ChainRefusal>,
+}
+
+/// A CA certificate that passed [`Authority::check`], with what the chain compares.
+#[derive(Clone, Debug)]
+pub(crate) struct Authority {
+    pub(crate) der: Vec<u8>,
+    pub(crate) pin: AnchorPin,
+    pub(crate) certificate: ParsedCertificate,
+    /// The CA subject's `O` as spelled (members' `O` must equal it).
+    pub(crate) organisation_as_spelled: String,
+    /// The same, cleaned for display.
+    pub(crate) organisation: String,
+}
+
+impl Authority {
+    /// Checks that `der` is a self-signed Ed25519 CA naming an organisation, valid at
+    /// `now_unix_secs`.
+    pub(crate) fn check(der: &[u8], now_unix_secs: u64) -> Result<Authority, AnchorError> {
+        let certificate = ParsedCertificate::read(der).map_err(|refusal| match refusal {
+            ChainRefusal::UnsupportedAlgorithm => AnchorError::UnsupportedAlgorithm,
+            _ => AnchorError::Malformed,
+        })?;
+        if certificate.issuer_der != certificate.subject_der {
+            return Err(AnchorError::NotSelfSigned);
+        }
+        if !certificate.may_sign_certificates() {
+            return Err(AnchorError::NotAnAuthority);
+        }
+        if !certificate.is_signed_by(&certificate.public_key) {
+            return Err(AnchorError::NotSelfSigned);
+        }
+        let organisation_as_spelled = certificate
+            .subject
+            .organisation
+            .clone()
+            .ok_or(AnchorError::MissingOrganisation)?;
+        let organisation =
+            DisplayName::clean(&organisation_as_spelled).ok_or(AnchorError::MissingOrganisation)?;
+        certificate.validity.check(now_unix_secs)?;
+        Ok(Authority {
+            der: der.to_vec(),
+            pin: AnchorPin::of_certificate(der),
+            certificate,
+            organisation_as_spelled,
+            organisation: organisation.as_str().to_owned(),
+        })
+    }
 }
 
 impl TrustAnchor {
@@ -50,23 +128,51 @@ impl TrustAnchor {
         org: &Organisation,
         now_unix_secs: u64,
     ) -> Result<TrustAnchor, AnchorError> {
-        let _ = (org, now_unix_secs);
-        Err(AnchorError::Malformed)
+        let authority = Authority::check(&org.certificate, now_unix_secs)?;
+        let revocation_list = match &org.revocation_list {
+            Some(der) => RevocationList::read(der, &authority.certificate),
+            None => Err(ChainRefusal::RevocationListMissing),
+        };
+        Ok(TrustAnchor {
+            authority,
+            revocation_list,
+        })
     }
 
     /// The pin of the CA certificate.
     pub fn pin(&self) -> AnchorPin {
-        self.pin
+        self.authority.pin
     }
 
-    /// The organisation's name (the CA subject's `O`).
+    /// The organisation's name (the CA subject's `O`, cleaned for display).
     pub fn organisation(&self) -> &str {
-        &self.organisation
+        &self.authority.organisation
     }
 
-    /// Whether the CA's revocation list reads, is the CA's and is current at `now_unix_secs`.
+    /// The CA certificate (DER).
+    pub fn certificate(&self) -> &[u8] {
+        &self.authority.der
+    }
+
+    /// Whether the CA's revocation list read, is the CA's and is current at
+    /// `now_unix_secs` (without one, nobody this CA vouches for is verified).
     pub fn has_current_revocation_list(&self, now_unix_secs: u64) -> bool {
-        let _ = now_unix_secs;
-        self.revocation_list.is_ok()
+        self.revocation_list
+            .as_ref()
+            .is_ok_and(|list| list.is_current(now_unix_secs))
+    }
+}
+
+/// Public facts only: the pin, the organisation and whether a list was read.
+impl fmt::Debug for TrustAnchor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TrustAnchor")
+            .field("pin", &self.authority.pin)
+            .field("organisation", &self.authority.organisation)
+            .field(
+                "revocation_list",
+                &self.revocation_list.as_ref().map(|_| "read"),
+            )
+            .finish()
     }
 }
