@@ -1,5 +1,5 @@
-//! Scenario: a browser loads the app. The shell comes back at `/` and `/m/{id}`, assets
-//! with the right MIME types, and every response with the security headers.
+//! Scenario: a browser loads the app. The shell comes back at `/`, `/m/{id}` and `/enroll`,
+//! assets with the right MIME types, and every response with the security headers.
 
 mod common;
 
@@ -31,6 +31,9 @@ async fn the_shell_is_served_at_root_and_meeting_links_uncached() {
         "/".to_owned(),
         format!("/m/{room}"),
         "/m/whatever-the-client-checks".to_owned(),
+        // An organisation's enrollment link (`/enroll#org=<pin>`: the fragment stays in
+        // the browser).
+        "/enroll".to_owned(),
     ] {
         let response = http(server.addr, "GET", &path).await;
         assert_eq!(response.status, 200, "{path}");

@@ -200,7 +200,7 @@ fn each_bad_certificate_file_is_refused_naming_the_key_and_the_file() {
     ];
     for (name, expected) in cases {
         let path = path_of(&dir, name);
-        let from_flag = refusal(None, &[path.clone()]);
+        let from_flag = refusal(None, std::slice::from_ref(&path));
         assert!(
             from_flag.starts_with(&format!("--organisation.certificate: {path}")),
             "{from_flag}"
