@@ -5,8 +5,8 @@
 use yew::prelude::*;
 
 use crate::components::{
-    BrokenInvitePage, ClosedPage, HomePage, IntegrityBanner, LanguageSwitcher, LeftPage, LobbyPage,
-    MeetingPage, NotFoundPage,
+    BrokenEnrollmentLinkPage, BrokenInvitePage, ClosedPage, EnrollmentPage, HomePage,
+    IntegrityBanner, LanguageSwitcher, LeftPage, LobbyPage, MeetingPage, NotFoundPage,
 };
 use crate::hooks::{
     use_watched_build_integrity, AppContext, BuildIntegrityContext, LanguageContext,
@@ -25,6 +25,8 @@ pub fn page_for_route(route: Route) -> Page {
         Route::Home => Page::Home,
         Route::Meeting(invite) => Page::Lobby(invite),
         Route::BrokenInvite(error) => Page::BrokenInvite(error),
+        Route::Enroll { expected_anchor } => Page::Enroll { expected_anchor },
+        Route::BrokenEnrollmentLink => Page::BrokenEnrollmentLink,
         Route::NotFound => Page::NotFound,
     }
 }
@@ -123,6 +125,10 @@ pub fn app() -> Html {
         Page::Home => html! { <HomePage /> },
         Page::BrokenInvite(error) => html! { <BrokenInvitePage error={*error} /> },
         Page::NotFound => html! { <NotFoundPage /> },
+        Page::Enroll { expected_anchor } => {
+            html! { <EnrollmentPage expected_anchor={*expected_anchor} /> }
+        }
+        Page::BrokenEnrollmentLink => html! { <BrokenEnrollmentLinkPage /> },
         Page::Lobby(_) => html! { <LobbyPage /> },
         Page::Meeting(invite) => html! { <MeetingPage invite={invite.clone()} /> },
         Page::Left(_) => html! { <LeftPage /> },

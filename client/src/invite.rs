@@ -11,10 +11,15 @@
 //! starts the group: joiners follow the policy inside it). The fragment never leaves the
 //! browser. Everything here is pure and testable natively;
 //! the random bytes come from `services::secure_random`.
+//!
+//! An organisation's enrollment link is `http://HOST/enroll#org={pin}`, the pin being the
+//! 64 hex digits of its CA certificate's SHA-256 ([`AnchorPin`]); `/enroll` alone opens the
+//! same page without naming an organisation. The pin never leaves the browser either.
 
 use std::fmt;
 use std::rc::Rc;
 
+use conclave_group::verified_identity::AnchorPin;
 use conclave_group::{Admission, FrameSuite};
 use conclave_protocol::RoomId;
 use zeroize::{Zeroize, ZeroizeOnDrop};
@@ -33,6 +38,12 @@ const SUITE_SEPARATOR: char = '.';
 
 /// Ends the fragment of a meeting that anyone with the link may join.
 const OPEN_ADMISSION_MARKER: &str = "~open";
+
+/// Path of the enrollment page.
+const ENROLLMENT_PATH: &str = "/enroll";
+
+/// Opens the fragment of an enrollment link that names its organisation.
+const ORGANISATION_FRAGMENT_PREFIX: &str = "org=";
 
 /// The invite secret: it gates who may be added to the meeting's MLS group (the invite
 /// proof, `conclave_group::invite_proof`), both ways. Media keys come from the group, never
@@ -235,6 +246,15 @@ pub enum Route {
     Meeting(Invite),
     /// A meeting path whose key is missing or damaged: never join it.
     BrokenInvite(InviteError),
+    /// `/enroll`, or `/enroll#org={pin}`: enrollment with an organisation, which (when the
+    /// link names it) must be the one whose CA certificate has `expected_anchor` as pin.
+    Enroll {
+        /// The organisation the link is from, by its CA certificate's pin.
+        expected_anchor: Option<AnchorPin>,
+    },
+    /// An enrollment link whose fragment is not `org=` and a pin: it may have named an
+    /// organisation, so no certificate is imported through it.
+    BrokenEnrollmentLink,
     /// Any other path.
     NotFound,
 }
@@ -243,6 +263,9 @@ pub enum Route {
 pub fn route_from_location(pathname: &str, hash: &str) -> Route {
     if pathname.is_empty() || pathname == "/" || pathname == "/index.html" {
         return Route::Home;
+    }
+    if pathname.trim_end_matches('/') == ENROLLMENT_PATH {
+        return enrollment_route(hash.strip_prefix('#').unwrap_or(hash));
     }
     let Some(room) = pathname.strip_prefix(MEETING_PATH_PREFIX) else {
         return Route::NotFound;
@@ -253,6 +276,37 @@ pub fn route_from_location(pathname: &str, hash: &str) -> Route {
     ) {
         Ok(invite) => Route::Meeting(invite),
         Err(error) => Route::BrokenInvite(error),
+    }
+}
+
+/// The enrollment page's route for the fragment of its link: nothing, or `org=` and 64
+/// hex digits. Anything else may have meant an organisation, so it is refused.
+fn enrollment_route(fragment: &str) -> Route {
+    if fragment.is_empty() {
+        return Route::Enroll {
+            expected_anchor: None,
+        };
+    }
+    match fragment
+        .strip_prefix(ORGANISATION_FRAGMENT_PREFIX)
+        .and_then(AnchorPin::from_hex)
+    {
+        Some(pin) => Route::Enroll {
+            expected_anchor: Some(pin),
+        },
+        None => Route::BrokenEnrollmentLink,
+    }
+}
+
+/// The path and fragment of the enrollment page: `/enroll`, with `#org={pin}` (lowercase
+/// hex) when it is an organisation's link.
+pub fn enrollment_path_and_fragment(expected_anchor: Option<AnchorPin>) -> String {
+    match expected_anchor {
+        Some(pin) => format!(
+            "{ENROLLMENT_PATH}#{ORGANISATION_FRAGMENT_PREFIX}{}",
+            pin.to_hex()
+        ),
+        None => ENROLLMENT_PATH.to_owned(),
     }
 }
 
@@ -606,6 +660,67 @@ mod tests {
         assert_eq!(renewed.secret().as_bytes(), &[9; SECRET_BYTES]);
         assert!(invite.path_and_fragment().contains(&key));
         assert!(!renewed.path_and_fragment().contains(&key));
+    }
+
+    #[test]
+    fn enrollment_links_open_the_enrollment_page() {
+        let pin = AnchorPin::of_certificate(b"an organisation's CA certificate");
+        assert_eq!(
+            route_from_location("/enroll", ""),
+            Route::Enroll {
+                expected_anchor: None
+            }
+        );
+        for (path, hash) in [("/enroll", "#"), ("/enroll/", "")] {
+            assert_eq!(
+                route_from_location(path, hash),
+                Route::Enroll {
+                    expected_anchor: None
+                },
+                "{path}{hash}"
+            );
+        }
+        let link = enrollment_path_and_fragment(Some(pin));
+        assert_eq!(link, format!("/enroll#org={}", pin.to_hex()));
+        let (path, fragment) = link.split_once('#').unwrap();
+        for hash in [
+            format!("#{fragment}"),
+            fragment.to_owned(),
+            format!("#org={}", pin.to_hex().to_uppercase()),
+        ] {
+            assert_eq!(
+                route_from_location(path, &hash),
+                Route::Enroll {
+                    expected_anchor: Some(pin)
+                },
+                "{hash}"
+            );
+        }
+        assert_eq!(enrollment_path_and_fragment(None), "/enroll");
+    }
+
+    #[test]
+    fn a_damaged_enrollment_link_never_opens_without_its_organisation() {
+        let hex = AnchorPin::of_certificate(b"ca").to_hex();
+        for hash in [
+            format!("#org={}", &hex[..63]),
+            format!("#org={hex}0"),
+            format!("#org={}g", &hex[..63]),
+            format!("#org= {hex}"),
+            format!("#{hex}"),
+            format!("#ORG={hex}"),
+            format!("#org={hex}&x=1"),
+            "#org=".to_owned(),
+            "#something".to_owned(),
+        ] {
+            assert_eq!(
+                route_from_location("/enroll", &hash),
+                Route::BrokenEnrollmentLink,
+                "{hash}"
+            );
+        }
+        assert_eq!(route_from_location("/enrollment", ""), Route::NotFound);
+        assert_eq!(route_from_location("/enroll/x", ""), Route::NotFound);
     }
 
     #[test]

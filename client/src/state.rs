@@ -6,6 +6,7 @@
 use std::collections::HashSet;
 use std::rc::Rc;
 
+use conclave_group::verified_identity::AnchorPin;
 use conclave_group::Reaction;
 use conclave_protocol::{ParticipantId, ParticipantInfo};
 use web_sys::{MediaStream, MediaStreamTrack};
@@ -30,6 +31,14 @@ pub enum Page {
     Home,
     /// A meeting link without a usable key: never joined.
     BrokenInvite(InviteError),
+    /// Enrollment with an organisation: a request for this browser's key, and the import
+    /// of the certificate chain issued for it.
+    Enroll {
+        /// The organisation the enrollment link named (its CA certificate's pin).
+        expected_anchor: Option<AnchorPin>,
+    },
+    /// An enrollment link whose organisation part is damaged: nothing is imported.
+    BrokenEnrollmentLink,
     /// An unknown path.
     NotFound,
     /// Name, camera preview, then join.

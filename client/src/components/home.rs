@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use crate::hooks::{use_app, use_translator};
 use crate::i18n::{frame_suite_message_id, Translator};
-use crate::invite::{parse_invite_link, Invite, InviteError};
+use crate::invite::{enrollment_path_and_fragment, parse_invite_link, Invite, InviteError};
 use crate::services::rooms::{self, RoomApiError};
 use crate::services::{navigation, room_credentials, secure_random};
 use crate::state::{Action, Page};
@@ -128,6 +128,21 @@ pub fn home_page() -> Html {
         })
     };
 
+    let open_enrollment = {
+        let app = app.clone();
+        Callback::from(move |event: MouseEvent| {
+            // A plain click stays in the app; a new tab or window follows the link.
+            if event.ctrl_key() || event.meta_key() || event.shift_key() || event.button() != 0 {
+                return;
+            }
+            event.prevent_default();
+            navigation::push(&enrollment_path_and_fragment(None));
+            app.dispatch(Action::Navigate(Page::Enroll {
+                expected_anchor: None,
+            }));
+        })
+    };
+
     html! {
         <main class="page home">
             <section class="hero">
@@ -195,6 +210,11 @@ pub fn home_page() -> Html {
                     }
                 </form>
             </section>
+            <p class="enrollment-link small">
+                <a href={enrollment_path_and_fragment(None)} onclick={open_enrollment}>
+                    { t.get("home-enroll-link") }
+                </a>
+            </p>
             <BuildFooter />
         </main>
     }

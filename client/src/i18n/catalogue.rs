@@ -30,7 +30,8 @@ catalogue_files!(
     "meeting",
     "panels",
     "controls",
-    "integrity"
+    "integrity",
+    "enrollment"
 );
 
 type Bundle = FluentBundle<FluentResource>;
@@ -111,10 +112,30 @@ mod tests {
     use super::*;
 
     /// The variables messages may use (a message using another fails the format test).
-    const VARIABLES: [&str; 20] = [
-        "name", "names", "count", "device", "detail", "kind", "code", "seconds", "minutes",
-        "chair", "suite", "error", "reason", "language", "number", "total", "emoji", "layer",
-        "build", "date",
+    const VARIABLES: [&str; 23] = [
+        "name",
+        "names",
+        "count",
+        "device",
+        "detail",
+        "kind",
+        "code",
+        "seconds",
+        "minutes",
+        "chair",
+        "suite",
+        "error",
+        "reason",
+        "language",
+        "number",
+        "total",
+        "emoji",
+        "layer",
+        "build",
+        "date",
+        "organisation",
+        "role",
+        "fingerprint",
     ];
 
     #[test]

@@ -20,6 +20,10 @@ pub enum IdbError {
     /// A request or transaction failed; the text is the browser's error name.
     #[error("an IndexedDB request failed: {0}")]
     Failed(String),
+    /// Another tab holds the database open at an older version and does not let it go
+    /// (builds before the database's version 2 did not close on `versionchange`).
+    #[error("another Conclave tab holds this browser's storage open; close it and reload")]
+    Blocked,
 }
 
 fn failed(value: &JsValue) -> IdbError {
@@ -71,7 +75,8 @@ pub async fn transaction_done(transaction: &IdbTransaction) -> Result<(), IdbErr
 }
 
 /// Opens database `name` at `version`; `upgrade` runs when it is new or older, with the
-/// database to create object stores in.
+/// database to create object stores in. The connection closes itself when a newer version
+/// asks for the database, so it never holds up an upgrade in another tab.
 pub async fn open(
     name: &str,
     version: u32,
@@ -104,11 +109,46 @@ pub async fn open(
         })
     };
     request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
-    // Only one version exists, so no older connection can block this open.
-    let result = request_result(&request).await;
+    let promise = Promise::new(&mut |resolve: Function, reject: Function| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+        request.set_onblocked(Some(&reject));
+    });
+    let settled = JsFuture::from(promise).await;
+    request.set_onsuccess(None);
+    request.set_onerror(None);
+    request.set_onblocked(None);
+    match settled {
+        Ok(_) => {}
+        Err(event) if event_type(&event).as_deref() == Some("blocked") => {
+            // The request stays pending and upgrades once the other tab lets go: its
+            // upgrade handler must still be there then (without one the new version
+            // would be committed without its object stores).
+            on_upgrade.forget();
+            return Err(IdbError::Blocked);
+        }
+        Err(_) => return Err(request_error(&request)),
+    }
     request.set_onupgradeneeded(None);
     drop(on_upgrade);
-    result?
+    let database = request
+        .result()
+        .map_err(|value| failed(&value))?
         .dyn_into::<IdbDatabase>()
-        .map_err(|_| IdbError::Failed("open returned no database".to_owned()))
+        .map_err(|_| IdbError::Failed("open returned no database".to_owned()))?;
+    close_on_version_change(&database);
+    Ok(database)
+}
+
+/// The `type` of an event a promise was rejected with (`"blocked"`), if it is one.
+fn event_type(value: &JsValue) -> Option<String> {
+    value.dyn_ref::<web_sys::Event>().map(web_sys::Event::type_)
+}
+
+/// Lets a newer version of the app (another tab) upgrade the database: this connection
+/// closes when asked, and its later requests fail (as a database that went away).
+fn close_on_version_change(database: &IdbDatabase) {
+    let closing = database.clone();
+    let on_version_change = Closure::once_into_js(move || closing.close());
+    database.set_onversionchange(Some(on_version_change.unchecked_ref()));
 }

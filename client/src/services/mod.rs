@@ -6,6 +6,7 @@ pub mod audio_levels;
 pub mod audio_meter;
 pub mod clipboard;
 pub mod e2ee;
+pub mod file_transfer;
 pub mod idb;
 pub mod identity_store;
 pub mod integrity;
