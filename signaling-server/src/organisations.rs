@@ -137,7 +137,7 @@ impl OrganisationList {
             .map(|organisation| {
                 tracing::info!(
                     organisation = ?organisation.organisation_name(),
-                    sha256 = %organisation.fingerprint_hex(),
+                    anchor_pin = %organisation.fingerprint_hex(),
                     certificate = %organisation.certificate_path().display(),
                     revocation_list = ?organisation.revocation_list_path(),
                     "listing an organisation at GET /organisations"

@@ -1,5 +1,6 @@
 //! `[[organisation]]` entries and `--organisation CA.pem[,CRL.pem]`: the organisations whose
-//! members a meeting on this server may verify (docs/ADMIN.md, "Verified identities").
+//! members a meeting on this server may verify (docs/ADMIN.md, "Organisations whose members
+//! meetings may verify").
 //! Each names its CA certificate file (`certificate`, required) and its revocation list
 //! file (`revocation_list`, a PEM `X509 CRL` that the organisation's timer renews; optional
 //! but recommended, since clients verify nobody of an organisation without a current one).
@@ -206,7 +207,7 @@ pub(super) fn resolve(
             return Err(invalid(
                 &format!("{key}.certificate"),
                 format!(
-                    "{} is the same certificate as {earlier_key}'s ({}): list each organisation once",
+                    "{} is the same certificate as {} ({earlier_key}): list each organisation once",
                     organisation.certificate_path.display(),
                     earlier.certificate_path.display()
                 ),

@@ -231,7 +231,7 @@ fn duplicates_too_many_and_incomplete_entries_are_refused() {
     let error = refusal(None, &[north_path.clone(), copy_path.clone()]);
     assert!(
         error.starts_with(&format!(
-            "--organisation.certificate: {copy_path} is the same certificate as --organisation's ({north_path})"
+            "--organisation.certificate: {copy_path} is the same certificate as {north_path} (--organisation)"
         )),
         "{error}"
     );
@@ -240,7 +240,7 @@ fn duplicates_too_many_and_incomplete_entries_are_refused() {
     );
     let error = refusal(Some(&file), &[]);
     assert!(
-        error.starts_with("organisation[1].certificate:") && error.contains("organisation[0]'s"),
+        error.starts_with("organisation[1].certificate:") && error.contains("(organisation[0])"),
         "{error}"
     );
 
