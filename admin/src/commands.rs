@@ -169,6 +169,16 @@ pub fn issue(request: IssueRequest<'_>, now: u64) -> Result<Issued, AdminError> 
         out,
     } = request;
     let not_after = days_after(now, days, MAX_MEMBER_DAYS, "days")?;
+    let out_dir = match out.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    if !out_dir.is_dir() {
+        return Err(AdminError::invalid(
+            "out",
+            format!("{} is not a directory", out_dir.display()),
+        ));
+    }
     let ca_dir = CaDir::open(dir)?;
     if ca_dir.is_own_file(out) {
         return Err(AdminError::invalid(
@@ -241,23 +251,17 @@ fn check_own_work(
     serial: Serial,
     now: u64,
 ) -> Result<(), AdminError> {
-    let internal = |what: String| AdminError::Malformed {
-        path: PathBuf::from("(issued chain)"),
-        what: format!("internal error, nothing written: {what}"),
-    };
+    let refused = |what: String| AdminError::IssuedChainRefused { what };
     let leaf = read_chain_leaf(Path::new("(issued chain)"), chain_pem.as_bytes(), ca)?;
     if !leaf.signed_by_ca || leaf.serial != serial.as_bytes() {
-        return Err(internal(
-            "the certificate's issuer or serial is not what was asked".to_owned(),
+        return Err(refused(
+            "has another issuer or serial than was asked".to_owned(),
         ));
     }
-    let person = check_issued_chain(chain, public_key, now).map_err(|refusal| {
-        internal(format!(
-            "the issued chain fails the clients' check: {refusal}"
-        ))
-    })?;
+    let person = check_issued_chain(chain, public_key, now)
+        .map_err(|refusal| refused(format!("fails the clients' check: {refusal}")))?;
     if person.serial_hex != serial.to_string() {
-        return Err(internal("the clients read another serial".to_owned()));
+        return Err(refused("reads as another serial to the clients".to_owned()));
     }
     Ok(())
 }
@@ -539,7 +543,7 @@ impl fmt::Display for Listing {
             )?,
             Err(why) => writeln!(f, "  revocation list: unreadable ({why})")?,
         }
-        writeln!(f, "{} certificates issued:", self.state.issued.len())?;
+        writeln!(f, "Certificates issued: {}", self.state.issued.len())?;
         for certificate in &self.state.issued {
             let status = match self.state.status(certificate, self.now) {
                 CertificateStatus::Valid => "valid".to_owned(),

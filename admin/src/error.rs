@@ -138,6 +138,13 @@ pub enum AdminError {
         /// The largest `--days` that still fits.
         max_days: u64,
     },
+    /// The chain just signed fails the clients' own check; nothing was written. A bug in
+    /// this tool or in `conclave-group`, never the admin's input.
+    #[error("internal error, nothing written: the issued chain {what}")]
+    IssuedChainRefused {
+        /// What is wrong with it.
+        what: String,
+    },
     /// Building or signing a certificate or revocation list failed.
     #[error("signing failed: {0}")]
     Signing(rcgen::Error),

@@ -57,7 +57,7 @@ fn list_shows_what_was_issued() {
     let (_, _, first) = ca.enroll_and_issue("ada", &["--role", "Delegate DE"]);
     let (_, _, second) = ca.enroll_and_issue("grace", &["--name", "Grace Hopper"]);
     let listing = admin_ok(&["list", "--dir", ca.dir_arg()]);
-    assert!(listing.contains("2 certificates issued"), "{listing}");
+    assert!(listing.contains("Certificates issued: 2"), "{listing}");
     for (issued, name) in [
         (&first, "Ada Lovelace, Delegate DE"),
         (&second, "Grace Hopper"),

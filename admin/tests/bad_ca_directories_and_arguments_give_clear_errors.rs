@@ -26,8 +26,8 @@ fn snapshot(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
-fn issue_args<'a>(ca: &'a TestCa, dir: &'a str, request: &'a str, out: &'a str) -> Vec<&'a str> {
-    let _ = ca;
+/// `issue` arguments with the name "Ada Lovelace".
+fn issue_args<'a>(dir: &'a str, request: &'a str, out: &'a str) -> Vec<&'a str> {
     vec![
         "issue",
         "--dir",
@@ -78,7 +78,6 @@ fn issuing_without_a_ca_directory_is_refused() {
     let out = ca.path("chain.pem");
     let missing = ca.path("no-such-ca");
     let error = admin_refuses(&issue_args(
-        &ca,
         missing.to_str().unwrap(),
         request.to_str().unwrap(),
         out.to_str().unwrap(),
@@ -88,7 +87,6 @@ fn issuing_without_a_ca_directory_is_refused() {
     // An empty directory is no CA either.
     std::fs::create_dir(ca.path("empty")).unwrap();
     let error = admin_refuses(&issue_args(
-        &ca,
         ca.path("empty").to_str().unwrap(),
         request.to_str().unwrap(),
         out.to_str().unwrap(),
@@ -103,7 +101,6 @@ fn a_wrong_key_file_is_refused_and_nothing_is_issued() {
     let (request, _) = write_request(&ca.path("ada.csr"), "Ada");
     let out = ca.path("chain.pem");
     let args = issue_args(
-        &ca,
         ca.dir_arg(),
         request.to_str().unwrap(),
         out.to_str().unwrap(),
@@ -152,20 +149,30 @@ fn a_wrong_key_file_is_refused_and_nothing_is_issued() {
 }
 
 #[test]
-fn out_cannot_overwrite_the_cas_own_files() {
+fn out_cannot_overwrite_the_cas_own_files_nor_go_nowhere() {
     let ca = TestCa::create();
     let (request, _) = write_request(&ca.path("ada.csr"), "Ada");
     let before = snapshot(&ca.dir);
     for file in ["ca.pem", "ca-key.pem", "crl.pem", "state.json"] {
         let out = ca.dir.join(file);
         let error = admin_refuses(&issue_args(
-            &ca,
             ca.dir_arg(),
             request.to_str().unwrap(),
             out.to_str().unwrap(),
         ));
         assert!(error.contains("one of the CA's own files"), "{error}");
     }
+    // Nor go to a directory that does not exist (checked before anything is recorded).
+    let out = ca.path("no-such-dir").join("chain.pem");
+    let error = admin_refuses(&issue_args(
+        ca.dir_arg(),
+        request.to_str().unwrap(),
+        out.to_str().unwrap(),
+    ));
+    assert!(
+        error.contains("--out") && error.contains("not a directory"),
+        "{error}"
+    );
     assert_eq!(snapshot(&ca.dir), before);
 }
 
@@ -263,4 +270,20 @@ fn every_command_has_help() {
         let help = admin_ok(&args);
         assert!(help.contains("--dir"), "{command:?}: {help}");
     }
+}
+
+#[test]
+fn a_second_admin_at_the_same_time_is_refused() {
+    let ca = TestCa::create();
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(ca.dir.join(".lock"))
+        .unwrap();
+    lock.try_lock().unwrap();
+    let before = snapshot(&ca.dir);
+    let error = admin_refuses(&["crl", "--dir", ca.dir_arg()]);
+    assert!(error.contains("another conclave-admin"), "{error}");
+    assert_eq!(snapshot(&ca.dir), before);
+    drop(lock);
+    admin_ok(&["crl", "--dir", ca.dir_arg()]);
 }
