@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use crate::bundle::{self, Hooks, WwwFiles};
 use crate::command::{self, Failure};
-use crate::setup;
+use crate::{setup, test_suite};
 
 /// The compiler version releases are built with. Another rustc version emits other wasm
 /// bytes, so a release built with it could not be reproduced by an auditor who follows
@@ -176,8 +176,13 @@ struct ReleaseTool {
 }
 
 impl ReleaseTool {
-    fn build(root: &Path) -> Result<Self, Failure> {
-        command::cargo(root, &["build", "--quiet", "-p", "conclave-release"])?;
+    /// Builds it for a tree with `hooks`: for the test tree, by the test suite's one build
+    /// of its binaries (which shares the native tests' dependencies); else on its own.
+    fn build(root: &Path, hooks: Hooks) -> Result<Self, Failure> {
+        match hooks {
+            Hooks::Test => test_suite::build_test_binaries(root)?,
+            Hooks::None => command::cargo(root, &["build", "--quiet", "-p", "conclave-release"])?,
+        }
         Ok(Self {
             binary: cargo_target_dir(root).join("debug/conclave-release"),
             root: root.to_owned(),
@@ -283,7 +288,7 @@ pub fn seal_bundle(root: &Path, out: &Path, hooks: Hooks) -> Result<(), Failure>
         "make {} a signed release (conclave-release manifest, sign, verify)",
         out.display()
     ));
-    let tool = ReleaseTool::build(root)?;
+    let tool = ReleaseTool::build(root, hooks)?;
     let facts = SourceFacts::of(root)?;
     let (policy, keys) = match hooks {
         Hooks::Test => {
@@ -325,9 +330,10 @@ fn unix_now() -> u64 {
         .map_or(0, |elapsed| elapsed.as_secs())
 }
 
-/// Verifies the tree at `out` against `policy` (a step of `cargo xtask test`).
+/// Verifies the tree at `out` against `policy` (a step of `cargo xtask test`, with the tool
+/// as the test suite builds it).
 pub fn verify_tree(root: &Path, out: &Path, policy: &Path) -> Result<(), Failure> {
-    ReleaseTool::build(root)?.verify(out, policy, false)
+    ReleaseTool::build(root, Hooks::Test)?.verify(out, policy, false)
 }
 
 /// The development key and its 1-of-1 policy, made on first use.
@@ -401,7 +407,7 @@ pub fn release_command(root: &Path, args: &[String], usage: &str) -> Result<(), 
     let job = ReleaseJob {
         root,
         facts: SourceFacts::of(root)?,
-        tool: ReleaseTool::build(root)?,
+        tool: ReleaseTool::build(root, Hooks::None)?,
         policy: &policy,
         serial,
     };

@@ -184,14 +184,34 @@ fn fuzz_corpus_replay(root: &Path) -> Result<(), Failure> {
     // The rustup proxy, not `$CARGO`: only the proxy understands `+nightly`.
     let cargo = OsStr::new("cargo");
     let env = [("PATH", path.as_os_str())];
-    let build = ["+nightly", "fuzz", "build", "--dev"].map(OsStr::new);
+    // One target folder for both fuzz crates: libFuzzer (C++) and the dependencies they
+    // share are compiled once.
+    let target_dir = release::cargo_target_dir(root).join("fuzz");
+    let target_dir = target_dir.to_string_lossy();
+    let build = [
+        "+nightly",
+        "fuzz",
+        "build",
+        "--dev",
+        "--target-dir",
+        &target_dir,
+    ];
     for (crate_dir, targets) in FUZZ_TARGETS {
         let fuzz_dir = root.join(crate_dir);
-        command::run(&fuzz_dir, cargo, &build, &env)?;
+        command::run(&fuzz_dir, cargo, &build.map(OsStr::new), &env)?;
         for target in *targets {
             let corpus = format!("corpus/{target}");
             let args = [
-                "+nightly", "fuzz", "run", "--dev", target, &corpus, "--", "-runs=0",
+                "+nightly",
+                "fuzz",
+                "run",
+                "--dev",
+                "--target-dir",
+                &target_dir,
+                target,
+                &corpus,
+                "--",
+                "-runs=0",
             ];
             command::run(&fuzz_dir, cargo, &args.map(OsStr::new), &env)?;
         }
@@ -203,6 +223,28 @@ fn fuzz_corpus_replay(root: &Path) -> Result<(), Failure> {
 /// scenario in mesh mode (`chromium`) and with a real Janus carrying the media (`janus`).
 fn e2e(root: &Path) -> Result<(), Failure> {
     playwright(root, &["chromium", "janus"])
+}
+
+/// Builds, in debug, every binary of the workspace (into `target/debug`), the signaling
+/// server with its `test-hooks` feature, in one cargo run that resolves features as
+/// `cargo test --workspace` does, so it reuses the native tests' dependencies and compiles
+/// only the server and the binaries again. `--examples` needs dev-dependencies, which keeps
+/// their features in the resolution; `--lib` keeps every library, as the tests have them.
+/// Built alone (`-p`), the server, conclave-release and conclave-verify each resolved
+/// features anew and rebuilt about 200 dependencies (BENCHMARKS.md, "Test time").
+pub fn build_test_binaries(root: &Path) -> Result<(), Failure> {
+    command::cargo(
+        root,
+        &[
+            "build",
+            "--workspace",
+            "--lib",
+            "--bins",
+            "--examples",
+            "--features",
+            "conclave-signaling-server/test-hooks",
+        ],
+    )
 }
 
 /// The TypeScript configurations that type-check `www/*.js` (`// @ts-check`, JSDoc types)
@@ -231,30 +273,20 @@ fn type_check_www(e2e_dir: &Path) -> Result<(), Failure> {
 /// private network namespace, so no test traffic can leave the machine (see
 /// e2e-tests/README.md).
 fn playwright(root: &Path, projects: &[&str]) -> Result<(), Failure> {
+    command::step(
+        "build the workspace's binaries for the suite (the signaling server with its \
+         test-only fault switch, conclave-release, conclave-verify)",
+    );
+    build_test_binaries(root)?;
     let www_test = root.join("target/www-test");
     bundle::build(root, &www_test, bundle::Hooks::Test)?;
     command::step(
         "the test tree is a release signed under the test policy (conclave-release verify)",
     );
     release::verify_tree(root, &www_test, &release::test_policy(root))?;
-    command::step(
-        "build the signaling server (with its test-only fault switch) and conclave-verify",
-    );
-    command::cargo(
-        root,
-        &[
-            "build",
-            "-p",
-            "conclave-signaling-server",
-            "--features",
-            "test-hooks",
-        ],
-    )?;
-    // Built on its own: built together, the two would share one set of features of their
-    // common dependencies, and the server would be rebuilt whenever either is built alone.
-    command::cargo(root, &["build", "-p", "conclave-verify"])?;
     // The council scenario fills its meeting with headless members (no media), optimised:
     // a debug build is too slow for 27 of them on two cores (Cargo.toml, profile.headless).
+    command::step("build the headless meeting members (profile headless)");
     command::cargo(
         root,
         &[
