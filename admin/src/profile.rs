@@ -10,6 +10,8 @@ use rcgen::{
     SerialNumber, SignatureAlgorithm, SigningKey, PKCS_ED25519,
 };
 
+use conclave_protocol::{DisplayName, DisplayNameError};
+
 use crate::dates::to_offset_date_time;
 use crate::error::AdminError;
 use crate::state::{CaState, Serial};
@@ -70,23 +72,15 @@ pub fn checked_organisation(organisation: &str) -> Result<String, AdminError> {
     checked_text("organisation", organisation, ORGANISATION_MAX_CHARS)
 }
 
-/// A name, role or organisation: not empty, no surrounding spaces, no control
-/// characters (a name shown in a roster must not carry line breaks or direction
-/// overrides), at most `max_chars` characters.
+/// A name, role or organisation: a display name by the rule every roster applies
+/// ([`DisplayName`]: not empty, no control characters nor the invisible marks that
+/// reorder or hide text), as typed (no surrounding spaces), at most `max_chars`
+/// characters, so the roster shows exactly what the admin typed.
 fn checked_text(option: &'static str, value: &str, max_chars: usize) -> Result<String, AdminError> {
-    if value.trim().is_empty() {
-        return Err(AdminError::invalid(option, "must not be empty"));
-    }
     if value.trim() != value {
         return Err(AdminError::invalid(
             option,
             "must not start or end with spaces",
-        ));
-    }
-    if value.chars().any(is_unprintable) {
-        return Err(AdminError::invalid(
-            option,
-            "must not contain control or direction-override characters",
         ));
     }
     let chars = value.chars().count();
@@ -96,17 +90,15 @@ fn checked_text(option: &'static str, value: &str, max_chars: usize) -> Result<S
             format!("{chars} characters; at most {max_chars} fit in a certificate"),
         ));
     }
-    Ok(value.to_owned())
-}
-
-/// Control characters and the Unicode bidirectional controls (which could make a roster
-/// show a name reversed).
-fn is_unprintable(character: char) -> bool {
-    character.is_control()
-        || matches!(
-            character,
-            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
-        )
+    let name = DisplayName::parse(value).map_err(|error| match error {
+        DisplayNameError::Empty => AdminError::invalid(option, "must not be empty"),
+        DisplayNameError::ControlCharacter => AdminError::invalid(
+            option,
+            "must not contain control, invisible or direction-changing characters",
+        ),
+        _ => AdminError::invalid(option, error.to_string()),
+    })?;
+    Ok(name.as_str().to_owned())
 }
 
 /// An e-mail address as an rfc822Name can hold it: ASCII, no spaces, one `@` with text on
@@ -267,6 +259,7 @@ mod tests {
     fn names_with_line_breaks_or_direction_overrides_are_refused() {
         assert!(Member::new("Ada\nLovelace", None, None).is_err());
         assert!(Member::new("Ada \u{202e}ecalevoL", None, None).is_err());
+        assert!(Member::new("A\u{200b}da", None, None).is_err());
         assert!(Member::new(" Ada", None, None).is_err());
         assert!(Member::new("", None, None).is_err());
         assert!(Member::new(&"a".repeat(65), None, None).is_err());
