@@ -1,5 +1,5 @@
 //! The built web app: `/`, `/m/{room_id}` and `/enroll` (an organisation's enrollment link,
-//! `/enroll#org=<CA pin>`) answer with `index.html`, every other path
+//! `/enroll#org=<CA pin>`; also `/enroll/`) answer with `index.html`, every other path
 //! is looked up in the www directory (no path may leave it). Also the security headers
 //! that every response carries; the Content-Security-Policy is the one the tree's release
 //! manifest names (docs/RELEASES.md), which allows the page's import map by its hash.
@@ -31,7 +31,8 @@ pub(crate) fn routes<S: Clone + Send + Sync + 'static>(www_dir: &Path) -> Router
     Router::new()
         .route_service("/", index.clone())
         .route_service("/m/{room_id}", index.clone())
-        .route_service("/enroll", index)
+        .route_service("/enroll", index.clone())
+        .route_service("/enroll/", index)
         .fallback_service(ServeDir::new(www_dir))
         .layer(SetResponseHeaderLayer::if_not_present(
             CACHE_CONTROL,

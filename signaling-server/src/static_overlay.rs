@@ -153,7 +153,11 @@ pub(crate) async fn serve_overlaid(
 /// The overlay's file for a URL path, if it has one; never a path outside `dir` (a
 /// symbolic link that leads out of it is not followed).
 fn overlaid_file(dir: &Path, url_path: &str) -> Option<PathBuf> {
-    let relative = if url_path == "/" || url_path == "/enroll" || url_path.starts_with("/m/") {
+    let is_page = url_path == "/"
+        || url_path == "/enroll"
+        || url_path == "/enroll/"
+        || url_path.starts_with("/m/");
+    let relative = if is_page {
         "index.html"
     } else {
         url_path.strip_prefix('/')?
@@ -216,6 +220,7 @@ mod tests {
         std::fs::write(dir.join("pkg/client.js"), "x").unwrap();
         assert_eq!(overlaid_file(&dir, "/"), Some(dir.join("index.html")));
         assert_eq!(overlaid_file(&dir, "/m/abc"), Some(dir.join("index.html")));
+        assert_eq!(overlaid_file(&dir, "/enroll"), Some(dir.join("index.html")));
         assert_eq!(
             overlaid_file(&dir, "/pkg/client.js"),
             Some(dir.join("pkg/client.js"))

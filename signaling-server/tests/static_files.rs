@@ -34,6 +34,7 @@ async fn the_shell_is_served_at_root_and_meeting_links_uncached() {
         // An organisation's enrollment link (`/enroll#org=<pin>`: the fragment stays in
         // the browser).
         "/enroll".to_owned(),
+        "/enroll/".to_owned(),
     ] {
         let response = http(server.addr, "GET", &path).await;
         assert_eq!(response.status, 200, "{path}");
