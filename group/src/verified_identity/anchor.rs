@@ -21,10 +21,12 @@ pub enum AnchorError {
         "the organisation's CA certificate uses an unsupported algorithm (only Ed25519 is accepted)"
     )]
     UnsupportedAlgorithm,
-    /// The certificate is not self-signed: its issuer is not its subject, or its signature
-    /// does not verify under its own key.
+    /// The certificate is not self-signed: its issuer is not its subject.
     #[error("the organisation's CA certificate is not self-signed")]
     NotSelfSigned,
+    /// The certificate's signature does not verify under its own key.
+    #[error("the organisation's CA certificate's signature does not verify")]
+    BadSignature,
     /// The certificate is not a CA (basicConstraints cA is not true, or its key usage does
     /// not allow signing certificates).
     #[error("the organisation's certificate is not a certificate authority")]
@@ -55,7 +57,9 @@ impl From<AnchorError> for ChainRefusal {
         match error {
             AnchorError::Malformed => ChainRefusal::Malformed,
             AnchorError::UnsupportedAlgorithm => ChainRefusal::UnsupportedAlgorithm,
-            AnchorError::NotSelfSigned => ChainRefusal::BadSignature,
+            // In a chain, a CA position holding a certificate someone else issued.
+            AnchorError::NotSelfSigned => ChainRefusal::NotAnAuthority,
+            AnchorError::BadSignature => ChainRefusal::BadSignature,
             AnchorError::NotAnAuthority => ChainRefusal::NotAnAuthority,
             AnchorError::MissingOrganisation => ChainRefusal::MissingName,
             AnchorError::NotYetValid => ChainRefusal::NotYetValid,
@@ -93,14 +97,14 @@ impl Authority {
             ChainRefusal::UnsupportedAlgorithm => AnchorError::UnsupportedAlgorithm,
             _ => AnchorError::Malformed,
         })?;
-        if certificate.issuer_der != certificate.subject_der {
-            return Err(AnchorError::NotSelfSigned);
-        }
         if !certificate.may_sign_certificates() {
             return Err(AnchorError::NotAnAuthority);
         }
-        if !certificate.is_signed_by(&certificate.public_key) {
+        if certificate.issuer_der != certificate.subject_der {
             return Err(AnchorError::NotSelfSigned);
+        }
+        if !certificate.is_signed_by(&certificate.public_key) {
+            return Err(AnchorError::BadSignature);
         }
         let organisation_as_spelled = certificate
             .subject

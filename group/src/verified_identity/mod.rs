@@ -30,6 +30,11 @@ mod enrollment;
 mod pem;
 mod revocation;
 
+#[cfg(test)]
+mod test_pki;
+#[cfg(test)]
+mod tests;
+
 use std::fmt;
 
 use sha2::{Digest, Sha256};

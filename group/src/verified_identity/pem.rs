@@ -38,7 +38,7 @@ pub fn parse_pem_chain(text: &str) -> Result<Vec<Vec<u8>>, ChainRefusal> {
             .ok_or(ChainRefusal::Malformed)?;
         let block_len = end_line + END.len() + label_end + BOUNDARY_END.len();
         let (label, der) =
-            pem::decode_vec(block[..block_len].as_bytes()).map_err(|_| ChainRefusal::Malformed)?;
+            pem::decode_vec(&block.as_bytes()[..block_len]).map_err(|_| ChainRefusal::Malformed)?;
         if label != CERTIFICATE_LABEL || der.len() > MAX_OBJECT_BYTES {
             return Err(ChainRefusal::Malformed);
         }
