@@ -20,7 +20,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use conclave_group::verified_identity::AnchorPin;
-use conclave_group::{Admission, FrameSuite};
+use conclave_group::{Admission, FrameSuite, MeetingTrust};
 use conclave_protocol::RoomId;
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
@@ -99,6 +99,10 @@ pub struct Invite {
     secret: Rc<InviteSecret>,
     frame_suite: FrameSuite,
     admission: Admission,
+    /// The organisations the creator's meeting accepts and whether it admits only their
+    /// verified members: held in memory by the creator's page only (not in the link; every
+    /// member reads the meeting's trust from its group state).
+    trust: MeetingTrust,
 }
 
 impl PartialEq for Invite {
@@ -106,6 +110,7 @@ impl PartialEq for Invite {
         self.room_id == other.room_id
             && self.frame_suite == other.frame_suite
             && self.admission == other.admission
+            && self.trust == other.trust
             && (Rc::ptr_eq(&self.secret, &other.secret)
                 || self.secret.as_bytes() == other.secret.as_bytes())
     }
@@ -131,7 +136,19 @@ impl Invite {
             secret: Rc::new(secret),
             frame_suite,
             admission: Admission::ChairAdmits,
+            trust: MeetingTrust::default(),
         }
+    }
+
+    /// The same invite with the trust the creator chose for the meeting it starts.
+    pub fn with_trust(mut self, trust: MeetingTrust) -> Self {
+        self.trust = trust;
+        self
+    }
+
+    /// The trust of the meeting this page starts (used only by whoever starts the group).
+    pub fn trust(&self) -> &MeetingTrust {
+        &self.trust
     }
 
     /// The same invite with `admission` as who may join.

@@ -1,10 +1,24 @@
-//! What a member's BasicCredential (RFC 9420 section 5.3) says: the JSON
+//! What a member's credential (RFC 9420 section 5.3) says: the JSON
 //! `{"display_name": ..., "participant_id": N}`, so the roster can map MLS members to the
-//! server's participants. Others' credentials are parsed defensively: anything malformed
-//! reads as an unknown name with no participant.
+//! server's participants. A member without a certificate carries it as its BasicCredential's
+//! identity; a member whose organisation enrolled it uses the X.509 credential (its
+//! certificate chain, leaf first) and carries the same JSON in a leaf node extension of its
+//! own ([`MEMBER_INFO_EXTENSION_TYPE`]). Others' credentials are parsed defensively:
+//! anything malformed reads as an unknown name with no participant.
 
 use conclave_protocol::{DisplayName, ParticipantId};
+use openmls::prelude::tls_codec::{Deserialize as _, Serialize as _, VLBytes};
+use openmls::prelude::{
+    BasicCredential, Credential, CredentialType, Extension, Extensions, LeafNode, UnknownExtension,
+};
 use serde::{Deserialize, Serialize};
+
+/// The leaf node extension that carries an X.509 member's [`CredentialInfo`] (RFC 9420
+/// section 17.3: 0xF000-0xFFFF is for private use).
+pub(crate) const MEMBER_INFO_EXTENSION_TYPE: u16 = 0xF0C3;
+
+/// Most certificates a chain in a credential may hold (a Conclave chain has two: leaf, CA).
+const MAX_CHAIN_CERTIFICATES: usize = 4;
 
 /// Name shown for a member whose credential cannot be read.
 pub(crate) const UNKNOWN_NAME: &str = "unknown";
@@ -44,6 +58,69 @@ impl CredentialInfo {
             },
         }
     }
+}
+
+/// Our credential and the leaf node extensions that go with it: a BasicCredential carrying
+/// `info`, or, with a certificate chain, the X.509 credential and `info` in a leaf extension.
+pub(crate) fn own_credential(
+    info: &CredentialInfo,
+    chain: Option<&[Vec<u8>]>,
+) -> (Credential, Extensions<LeafNode>) {
+    let Some(chain) = chain else {
+        return (
+            BasicCredential::new(info.to_identity_bytes()).into(),
+            Extensions::empty(),
+        );
+    };
+    let certificates: Vec<VLBytes> = chain.iter().map(|der| VLBytes::from(der.clone())).collect();
+    // A chain of two certificates is far below the TLS vector limits.
+    let content = certificates.tls_serialize_detached().unwrap_or_default();
+    let extension = Extension::Unknown(
+        MEMBER_INFO_EXTENSION_TYPE,
+        UnknownExtension(info.to_identity_bytes()),
+    );
+    (
+        Credential::new(CredentialType::X509, content),
+        // One extension of a private-use type is always a valid leaf extension list.
+        Extensions::single(extension).unwrap_or_else(|_| Extensions::empty()),
+    )
+}
+
+/// What a member's credential and leaf extensions say, read defensively.
+pub(crate) fn read_info(
+    credential: &Credential,
+    leaf_extensions: &Extensions<LeafNode>,
+) -> CredentialInfo {
+    match credential.credential_type() {
+        CredentialType::Basic => match BasicCredential::try_from(credential.clone()) {
+            Ok(basic) => CredentialInfo::parse(basic.identity()),
+            Err(_) => CredentialInfo::parse(b""),
+        },
+        CredentialType::X509 => match leaf_extensions.unknown(MEMBER_INFO_EXTENSION_TYPE) {
+            Some(extension) => CredentialInfo::parse(&extension.0),
+            None => CredentialInfo::parse(b""),
+        },
+        _ => CredentialInfo::parse(b""),
+    }
+}
+
+/// The certificate chain (DER, leaf first) of an X.509 credential; `None` for any other
+/// credential, and for a malformed or overlong chain.
+pub(crate) fn certificate_chain(credential: &Credential) -> Option<Vec<Vec<u8>>> {
+    if credential.credential_type() != CredentialType::X509 {
+        return None;
+    }
+    let certificates =
+        Vec::<VLBytes>::tls_deserialize_exact(credential.serialized_content()).ok()?;
+    if certificates.is_empty() || certificates.len() > MAX_CHAIN_CERTIFICATES {
+        return None;
+    }
+    Some(
+        certificates
+            .into_iter()
+            .map(|c| c.as_slice().to_vec())
+            .collect(),
+    )
 }
 
 /// The protocol's one rule for names ([`DisplayName::clean`]: control characters dropped,

@@ -46,13 +46,15 @@ pub mod verified_identity;
 pub use error::GroupError;
 pub use frame_suite::FrameSuite;
 pub use identity::{Fingerprint, Identity};
+pub use meeting_group::policy::MAX_PINNED_ANCHORS;
 pub use meeting_group::signal_auth::{SessionDescriptionKind, SignalAuthError};
 #[cfg(feature = "test-hooks")]
 pub use meeting_group::RogueCommit;
 pub use meeting_group::{
     Admission, ChairAction, EpochKeys, GroupEvent, Knock, MediaState, MeetingConfig, MeetingGroup,
-    MeetingMessage, MeetingMessageError, MeetingPolicy, Member, MembershipStatus, Reaction,
-    ReceivedMessage, ResyncReason, Roster, WelcomeRefusal,
+    MeetingMessage, MeetingMessageError, MeetingPolicy, MeetingTrust, Member, MembershipStatus,
+    Reaction, ReceivedMessage, ResyncReason, Roster, Verification, VerificationConfig,
+    WelcomeRefusal,
 };
 pub use rehearsal::rehearse_join;
 pub use security_code::SecurityCode;

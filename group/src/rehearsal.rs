@@ -45,6 +45,7 @@ pub fn rehearse_join(frame_suite: FrameSuite, now_ms: u64) -> Result<(), GroupEr
         frame_suite,
         // The guest is added as soon as its request verifies, as in an open meeting.
         admission: Admission::AnyoneWithLink,
+        verification: Default::default(),
     };
     let (host, guest) = (ParticipantId(1), ParticipantId(2));
     let info = |id, _name: &str| ParticipantInfo { id };

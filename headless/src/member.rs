@@ -59,6 +59,8 @@ pub async fn run_member(
         display_name: display_name.to_owned(),
         frame_suite: link.frame_suite,
         admission: link.admission,
+        // Headless members carry no certificate.
+        verification: Default::default(),
     };
     let mut state = MemberState::new(Identity::generate()?, config, now_ms());
     let mut connection = SignalingConnection::open(&link.server, &link.room_id).await?;

@@ -305,6 +305,10 @@ pub enum KnockAnswer {
     /// The knocker proved an invite link a chair has replaced: it needs the new link.
     /// Sent by a member who knew the old one (any member may say so).
     LinkReplaced,
+    /// The meeting admits only members an organisation it accepts vouches for, and the
+    /// knocker's certificate does not verify (or it has none). Sent by a member; every
+    /// member refuses such a knock itself.
+    NotVerified,
 }
 
 /// Reply body of `POST /api/rooms`.

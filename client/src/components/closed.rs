@@ -22,6 +22,7 @@ pub fn closed_page(props: &ClosedProps) -> Html {
         MeetingClosed::Removed | MeetingClosed::Ended => t.get("closed-keys-dropped"),
         MeetingClosed::Denied | MeetingClosed::LockedOut => t.get("closed-not-added"),
         MeetingClosed::LinkReplaced => t.get("closed-link-replaced-detail"),
+        MeetingClosed::NotVerified => t.get("closed-not-verified-detail"),
         MeetingClosed::ServerRemoved => t.get("closed-server-removed-detail"),
         MeetingClosed::ServerEnded => t.get("closed-server-ended-detail"),
     };

@@ -281,6 +281,8 @@ mod tests {
                 refused_welcome: None,
                 policy: None,
                 knocks: vec![knock(9, "Mallory")],
+                trust: None,
+                accepted_organisations: vec![],
             },
             None,
         )
@@ -311,6 +313,8 @@ mod tests {
             refused_welcome: None,
             policy: None,
             knocks: vec![knock(7, "Grace"), knock(8, "Mallory")],
+            trust: None,
+            accepted_organisations: vec![],
         };
         let view = GroupView::new(roster, None);
         assert!(view.we_are_chair(), "leaf 0 is the chair in these tests");

@@ -10,7 +10,9 @@
 
 pub mod lines;
 
-use conclave_group::{Admission, Fingerprint, MembershipStatus, Roster, SecurityCode};
+use conclave_group::{
+    Admission, Fingerprint, MembershipStatus, Roster, SecurityCode, Verification,
+};
 use conclave_protocol::{ParticipantId, ParticipantInfo};
 
 use crate::security_code::SecurityCodeView;
@@ -42,6 +44,9 @@ pub enum MeetingClosed {
     LockedOut,
     /// A chair replaced the invite link we hold: we need the new one.
     LinkReplaced,
+    /// The meeting admits only members an organisation it accepts vouches for, and we are
+    /// not one (every member refuses our knock).
+    NotVerified,
     /// A chair ended the meeting for everyone.
     Ended,
     /// The server closed our connection saying we were removed (close code or a commit's
@@ -56,11 +61,12 @@ pub enum MeetingClosed {
 impl MeetingClosed {
     /// Every reason, for tests.
     #[cfg(test)]
-    pub const ALL: [MeetingClosed; 7] = [
+    pub const ALL: [MeetingClosed; 8] = [
         MeetingClosed::Removed,
         MeetingClosed::Denied,
         MeetingClosed::LockedOut,
         MeetingClosed::LinkReplaced,
+        MeetingClosed::NotVerified,
         MeetingClosed::Ended,
         MeetingClosed::ServerRemoved,
         MeetingClosed::ServerEnded,
@@ -73,6 +79,7 @@ impl MeetingClosed {
             MeetingClosed::Denied => "closed-denied",
             MeetingClosed::LockedOut => "closed-locked-out",
             MeetingClosed::LinkReplaced => "closed-link-replaced",
+            MeetingClosed::NotVerified => "closed-not-verified",
             MeetingClosed::Ended => "closed-ended",
             MeetingClosed::ServerRemoved => "closed-server-removed",
             MeetingClosed::ServerEnded => "closed-server-ended",
@@ -91,6 +98,7 @@ impl From<MembershipStatus> for EncryptionStatus {
             MembershipStatus::Denied => EncryptionStatus::Closed(MeetingClosed::Denied),
             MembershipStatus::LockedOut => EncryptionStatus::Closed(MeetingClosed::LockedOut),
             MembershipStatus::LinkReplaced => EncryptionStatus::Closed(MeetingClosed::LinkReplaced),
+            MembershipStatus::NotVerified => EncryptionStatus::Closed(MeetingClosed::NotVerified),
             MembershipStatus::Ended => EncryptionStatus::Closed(MeetingClosed::Ended),
         }
     }
@@ -116,6 +124,8 @@ pub struct RosterMember {
     pub is_self: bool,
     /// Whether the meeting's policy names this member a chair.
     pub is_chair: bool,
+    /// Whether an organisation the meeting accepts vouches for this member.
+    pub verification: Verification,
 }
 
 /// Someone with the link asking to be let in, as their KeyPackage's credential says.
@@ -129,6 +139,17 @@ pub struct KnockView {
     pub fingerprint: String,
     /// The full fingerprint in hex, the key of the `seen_keys` store.
     pub fingerprint_hex: String,
+    /// Whether an organisation the meeting accepts vouches for the knocker.
+    pub verification: Verification,
+}
+
+/// Whose certificates the meeting accepts, as its group state says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TrustView {
+    /// Only verified members may be added.
+    pub verified_only: bool,
+    /// The accepted organisations the server lists now, by name.
+    pub organisations: Vec<String>,
 }
 
 /// The meeting's policy, as the group state says.
@@ -159,6 +180,8 @@ pub struct GroupView {
     pub policy: Option<PolicyView>,
     /// People knocking, in the order they came.
     pub knocks: Vec<KnockView>,
+    /// Whose certificates the meeting accepts, while a member.
+    pub trust: Option<TrustView>,
 }
 
 impl GroupView {
@@ -178,6 +201,7 @@ impl GroupView {
                     signature_key: member.fingerprint.clone(),
                     is_self: member.is_self,
                     is_chair: member.is_chair,
+                    verification: member.verification,
                 })
                 .collect(),
             outsiders: roster.outsiders,
@@ -195,8 +219,13 @@ impl GroupView {
                     display_name: knock.display_name,
                     fingerprint: knock.fingerprint.to_string(),
                     fingerprint_hex: knock.fingerprint.to_hex(),
+                    verification: knock.verification,
                 })
                 .collect(),
+            trust: roster.trust.map(|trust| TrustView {
+                verified_only: trust.verified_only,
+                organisations: roster.accepted_organisations,
+            }),
         }
     }
 
@@ -242,6 +271,7 @@ pub(crate) mod tests {
             fingerprint: Fingerprint::of_public_key(name.as_bytes()),
             is_self,
             is_chair: leaf == 0,
+            verification: conclave_group::Verification::NotVerified,
         }
     }
 
@@ -251,6 +281,7 @@ pub(crate) mod tests {
             participant_id: ParticipantId(participant),
             display_name: name.to_owned(),
             fingerprint: Fingerprint::of_public_key(name.as_bytes()),
+            verification: conclave_group::Verification::NotVerified,
         }
     }
 
@@ -266,6 +297,8 @@ pub(crate) mod tests {
                 refused_welcome: None,
                 policy: None,
                 knocks: vec![],
+                trust: None,
+                accepted_organisations: vec![],
             },
             None,
         )
@@ -282,6 +315,8 @@ pub(crate) mod tests {
                 refused_welcome: Some(conclave_group::WelcomeRefusal::WithoutInviteSecret),
                 policy: None,
                 knocks: vec![],
+                trust: None,
+                accepted_organisations: vec![],
             },
             None,
         );

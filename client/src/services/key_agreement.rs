@@ -197,7 +197,12 @@ impl KeyAgreement {
         step: impl FnOnce(&mut MeetingGroup) -> Vec<GroupEvent>,
     ) -> Vec<GroupEvent> {
         match self.inner.group.try_borrow_mut() {
-            Ok(mut group) => step(&mut group),
+            Ok(mut group) => {
+                // Certificates need the wall clock; the group's own time is the page's
+                // monotonic clock.
+                group.set_wall_clock((js_sys::Date::now() / 1000.0) as u64);
+                step(&mut group)
+            }
             Err(_) => {
                 gloo::console::error!("Conclave: the MLS group was re-entered; step skipped");
                 Vec::new()

@@ -14,6 +14,7 @@ pub mod key_agreement;
 pub mod locale;
 pub mod media;
 pub mod navigation;
+pub mod organisations;
 pub mod room_credentials;
 pub mod rooms;
 pub mod secure_random;

@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use conclave_group::{ChairAction, EpochKeys, MeetingConfig};
+use conclave_group::{ChairAction, EpochKeys, MeetingConfig, VerificationConfig};
 use conclave_protocol::{close_code, ClientMessage, KnockAnswer, ParticipantId, ServerMessage};
 use yew::Callback;
 use zeroize::Zeroizing;
@@ -25,15 +25,27 @@ use crate::state::Action;
 /// nothing until both are ready, or once connected or ended.
 pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
     let weak = Rc::downgrade(inner_rc);
-    let (dispatcher, room, display_name, loaded, invite_secret, frame_suite, admission) = {
+    let (
+        dispatcher,
+        room,
+        display_name,
+        loaded,
+        organisations,
+        invite_secret,
+        frame_suite,
+        admission,
+        meeting_trust,
+    ) = {
         let mut inner = inner_rc.borrow_mut();
         if inner.ended || inner.signaling.is_some() || !inner.worker_ready {
             return;
         }
-        if inner.e2ee.is_none() {
+        if inner.e2ee.is_none() || inner.identity.is_none() || inner.organisations.is_none() {
             return;
         }
-        let Some(loaded) = inner.identity.take() else {
+        let (Some(loaded), Some(organisations)) =
+            (inner.identity.take(), inner.organisations.take())
+        else {
             return;
         };
         (
@@ -41,6 +53,7 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
             inner.invite.room_id().clone(),
             inner.display_name.clone(),
             loaded,
+            organisations,
             {
                 let mut secret = Zeroizing::new([0; 32]);
                 secret.copy_from_slice(inner.invite.secret().as_bytes());
@@ -48,6 +61,7 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
             },
             inner.invite.frame_suite(),
             inner.invite.admission(),
+            inner.invite.trust().clone(),
         )
     };
 
@@ -60,6 +74,11 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
             display_name: display_name.clone(),
             frame_suite,
             admission,
+            verification: VerificationConfig {
+                certificate_chain: loaded.certificate_chain,
+                organisations,
+                meeting_trust,
+            },
         },
         KeyAgreementEvents {
             send: {
@@ -171,6 +190,7 @@ fn refusal_of_our_knock(
         KnockAnswer::Denied => MeetingClosed::Denied,
         KnockAnswer::Locked => MeetingClosed::LockedOut,
         KnockAnswer::LinkReplaced => MeetingClosed::LinkReplaced,
+        KnockAnswer::NotVerified => MeetingClosed::NotVerified,
     })
 }
 

@@ -4,7 +4,7 @@
 //! commit before merging it (RFC 9420 sections 12.1, 12.4 and 14); a chair's intents in a
 //! commit that loses the race are queued again.
 
-use conclave_protocol::{Bytes, ClientMessage, ParticipantId};
+use conclave_protocol::{Bytes, ClientMessage, KnockAnswer, ParticipantId};
 use openmls::prelude::tls_codec::Deserialize as _;
 use openmls::prelude::{
     Extensions, GroupContext, KeyPackage, KeyPackageIn, LeafNodeIndex, LeafNodeParameters,
@@ -14,9 +14,9 @@ use openmls_traits::OpenMlsProvider as _;
 
 use super::commit_lists::CommitLists;
 use super::joining::KEY_PACKAGE_LIFETIME_SECONDS;
-use super::policy::{policy_extensions, ChairIntent, CommitPlan};
+use super::policy::{policy_extensions, trust_to_carry, ChairIntent, CommitPlan};
 use super::resync::ResyncReason;
-use super::roster::credential_info;
+use super::roster::leaf_info;
 use super::{
     GroupEvent, MeetingGroup, MembershipStatus, COMMIT_RETRY_MS, MAX_COMMIT_REFUSALS,
     MAX_PENDING_KEY_PACKAGES,
@@ -67,6 +67,22 @@ impl MeetingGroup {
             self.answer_replaced_link(from, &key_package.0, &invite_proof.0, events);
             return;
         };
+        if self.admits_only_verified()
+            && self.verify_leaf(verified.leaf_node()).verified().is_none()
+        {
+            // Every member refuses it; the lowest present member tells the knocker. An
+            // earlier request of theirs that did verify (a certificate since revoked) goes.
+            if self.pending_key_packages.remove(&from).is_some() {
+                events.push(GroupEvent::Changed);
+            }
+            if self.is_lowest_present_member() {
+                events.push(GroupEvent::Send(ClientMessage::AnswerKnock {
+                    to: from,
+                    answer: KnockAnswer::NotVerified,
+                }));
+            }
+            return;
+        }
         if !self.pending_key_packages.contains_key(&from)
             && self.pending_key_packages.len() >= MAX_PENDING_KEY_PACKAGES
         {
@@ -132,7 +148,7 @@ impl MeetingGroup {
         {
             return None;
         }
-        let info = credential_info(key_package.leaf_node().credential());
+        let info = leaf_info(key_package.leaf_node());
         if info.participant_id != Some(from) {
             return None;
         }
@@ -164,8 +180,22 @@ impl MeetingGroup {
         let (added, key_packages): (Vec<ParticipantId>, Vec<KeyPackage>) =
             adds.into_iter().filter(|(pid, _)| *pid != you).unzip();
         let ends_meeting = policy.as_ref().is_some_and(|p| p.ended);
-        let Ok(extensions) = policy.as_ref().map(policy_extensions).transpose() else {
-            return;
+        // A policy change carries the meeting's trust over unchanged; a group whose trust
+        // cannot be read changes nothing (fail closed).
+        let extensions = match policy.as_ref() {
+            None => None,
+            Some(policy) => {
+                let Some(Ok(trust)) = self
+                    .member_group()
+                    .map(|group| trust_to_carry(group.extensions()))
+                else {
+                    return;
+                };
+                match policy_extensions(policy, trust.as_ref()) {
+                    Ok(extensions) => Some(extensions),
+                    Err(_) => return,
+                }
+            }
         };
         let lists = CommitLists::new(&added, &removed, &expelled);
         let created = self.create_commit(

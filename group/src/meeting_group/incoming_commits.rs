@@ -35,7 +35,7 @@ use super::policy::{
     check_commit, policy_of, MeetingPolicy, MembersView, MergedCommit, RuleBreak, RuleBreaker,
 };
 use super::resync::ResyncReason;
-use super::roster::credential_info;
+use super::roster::member_info;
 use super::{GroupEvent, MeetingGroup, MembershipStatus, MAX_BUFFERED_COMMITS};
 use crate::{Fingerprint, GroupError};
 
@@ -213,7 +213,7 @@ impl MeetingGroup {
         // Whose leaf the server's `from` names, and who is present, in our epoch.
         let Some((from_leaf, from_fp)) = self.member_group().and_then(|group| {
             group.members().find_map(|m| {
-                (credential_info(&m.credential).participant_id == Some(from))
+                (member_info(group, m.index).participant_id == Some(from))
                     .then(|| (m.index, Fingerprint::of_public_key(&m.signature_key)))
             })
         }) else {
@@ -337,6 +337,9 @@ impl MeetingGroup {
             return Err(Verdict::Broke(RuleBreak::ListsMismatch));
         }
         check_commit(group, &sender, &staged, &signed_lists, view).map_err(Verdict::Broke)?;
+        self.verifier
+            .check_verified_adds(group, &staged)
+            .map_err(Verdict::Broke)?;
         // An honest committer proposes the invite PSK with every Add (see
         // `create_commit`); one that does not would welcome its joiners into an epoch that
         // proves nothing to them. Do not follow it.
@@ -355,7 +358,7 @@ impl MeetingGroup {
             .members()
             .filter(|m| {
                 let fingerprint = Fingerprint::of_public_key(&m.signature_key);
-                let participant = credential_info(&m.credential).participant_id;
+                let participant = member_info(group, m.index).participant_id;
                 self.policy
                     .rule_breakers
                     .iter()
@@ -426,7 +429,7 @@ impl MeetingGroup {
         }
         let Some(fingerprint) = self.member_group().and_then(|group| {
             group.members().find_map(|m| {
-                (credential_info(&m.credential).participant_id == Some(from))
+                (member_info(group, m.index).participant_id == Some(from))
                     .then(|| Fingerprint::of_public_key(&m.signature_key))
             })
         }) else {
@@ -456,7 +459,7 @@ impl MeetingGroup {
     pub(super) fn rule_breaker_in_group(&self) -> bool {
         self.member_group().is_some_and(|group| {
             group.members().any(|m| {
-                credential_info(&m.credential)
+                member_info(group, m.index)
                     .participant_id
                     .is_some_and(|p| self.is_rule_breaker(p))
             })
@@ -473,7 +476,7 @@ impl MeetingGroup {
             .members()
             .filter(|m| {
                 m.index == own
-                    || credential_info(&m.credential)
+                    || member_info(group, m.index)
                         .participant_id
                         .is_some_and(|p| self.presence.contains_key(&p))
             })

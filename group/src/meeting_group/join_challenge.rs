@@ -234,7 +234,7 @@ impl MeetingGroup {
         group
             .members()
             .filter(|m| {
-                let pid = super::roster::credential_info(&m.credential).participant_id;
+                let pid = super::roster::member_info(group, m.index).participant_id;
                 let resyncing = pid
                     .and_then(|p| self.pending_key_packages.get(&p))
                     .is_some_and(|pending| {

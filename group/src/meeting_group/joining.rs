@@ -19,9 +19,9 @@
 use conclave_protocol::{Bytes, ClientMessage, GroupStatus, ParticipantId, ParticipantInfo};
 use openmls::prelude::tls_codec::Deserialize as _;
 use openmls::prelude::{
-    BasicCredential, CredentialWithKey, GroupId, KeyPackage, KeyPackageRef, Lifetime, MlsGroup,
-    MlsGroupCreateConfig, MlsGroupJoinConfig, MlsMessageBodyIn, MlsMessageIn, StagedWelcome,
-    WelcomeError,
+    CredentialWithKey, Extensions, GroupId, KeyPackage, KeyPackageRef, LeafNode, Lifetime,
+    MlsGroup, MlsGroupCreateConfig, MlsGroupJoinConfig, MlsMessageBodyIn, MlsMessageIn,
+    StagedWelcome, WelcomeError,
 };
 use openmls_traits::storage::StorageProvider as _;
 use openmls_traits::OpenMlsProvider as _;
@@ -29,7 +29,7 @@ use openmls_traits::OpenMlsProvider as _;
 use super::meeting_messages::{MESSAGE_PADDING_BYTES, PAST_EPOCHS_KEPT};
 use super::policy::{leaf_capabilities, policy_extensions, MeetingPolicy};
 use super::{GroupEvent, MeetingGroup, MembershipStatus, WELCOME_TIMEOUT_MS};
-use crate::credential::CredentialInfo;
+use crate::credential::{own_credential, CredentialInfo};
 use crate::{GroupError, CIPHERSUITE};
 
 /// Most of our own published KeyPackages whose private keys we keep for a late Welcome.
@@ -203,23 +203,30 @@ impl MeetingGroup {
         }));
     }
 
-    fn credential_with_key(&self, you: ParticipantId) -> CredentialWithKey {
+    /// Our credential (X.509 if our organisation enrolled us, else Basic) and the leaf
+    /// extensions that go with it.
+    fn credential_with_key(&self, you: ParticipantId) -> (CredentialWithKey, Extensions<LeafNode>) {
         let info = CredentialInfo::new(&self.display_name, you);
-        CredentialWithKey {
-            credential: BasicCredential::new(info.to_identity_bytes()).into(),
+        let (credential, leaf_extensions) =
+            own_credential(&info, self.verifier.own_chain.as_deref());
+        let credential = CredentialWithKey {
+            credential,
             signature_key: self.identity.public_key().to_vec().into(),
-        }
+        };
+        (credential, leaf_extensions)
     }
 
     fn new_key_package(&self, you: ParticipantId) -> Result<(Vec<u8>, KeyPackageRef), GroupError> {
+        let (credential, leaf_extensions) = self.credential_with_key(you);
         let bundle = KeyPackage::builder()
             .key_package_lifetime(Lifetime::new(KEY_PACKAGE_LIFETIME_SECONDS))
             .leaf_node_capabilities(leaf_capabilities())
+            .leaf_node_extensions(leaf_extensions)
             .build(
                 CIPHERSUITE,
                 &self.provider,
                 &self.identity.key_pair,
-                self.credential_with_key(you),
+                credential,
             )
             .map_err(GroupError::KeyPackage)?;
         let key_package = bundle.key_package();
@@ -234,7 +241,9 @@ impl MeetingGroup {
     fn create_group(&self, you: ParticipantId) -> Result<MlsGroup, GroupError> {
         // Epoch 0's policy: the admission the creator chose, the creator sole chair.
         let policy = MeetingPolicy::new(self.admission, self.identity.fingerprint());
-        let extensions = policy_extensions(&policy).map_err(|_| GroupError::PolicyExtension)?;
+        let extensions = policy_extensions(&policy, Some(&self.verifier.creation_trust))
+            .map_err(|_| GroupError::PolicyExtension)?;
+        let (credential, leaf_extensions) = self.credential_with_key(you);
         let config = MlsGroupCreateConfig::builder()
             .ciphersuite(CIPHERSUITE)
             .use_ratchet_tree_extension(true)
@@ -242,6 +251,8 @@ impl MeetingGroup {
             .padding_size(MESSAGE_PADDING_BYTES)
             .capabilities(leaf_capabilities())
             .with_group_context_extensions(extensions)
+            .with_leaf_node_extensions(leaf_extensions)
+            .map_err(|_| GroupError::PolicyExtension)?
             .build();
         // Room id plus randomness: a group restarted in the same room is a new group.
         let mut id = self.room_id.as_str().as_bytes().to_vec();
@@ -251,7 +262,7 @@ impl MeetingGroup {
             &self.identity.key_pair,
             &config,
             GroupId::from_slice(&id),
-            self.credential_with_key(you),
+            credential,
         )
         .map_err(GroupError::CreateGroup)
     }

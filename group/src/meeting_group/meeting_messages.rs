@@ -17,8 +17,8 @@ use openmls::prelude::{
 };
 use serde::{Deserialize, Serialize};
 
-use super::roster::credential_info;
 use super::{GroupEvent, MeetingGroup, Member};
+use crate::credential::read_info;
 
 /// Most characters of one chat message.
 pub const MAX_CHAT_CHARS: usize = 2_000;
@@ -307,8 +307,14 @@ impl MeetingGroup {
                         .is_some_and(|current| *current == credential)
                 })
             });
+        // A member who has left is named by its credential (an X.509 member's name is in its
+        // leaf, gone with it: "unknown").
+        let sender_name = sender.as_ref().map_or_else(
+            || read_info(&credential, &openmls::prelude::Extensions::empty()).display_name,
+            |member| member.display_name.clone(),
+        );
         Opening::Opened(ReceivedMessage {
-            sender_name: credential_info(&credential).display_name,
+            sender_name,
             sender,
             epoch,
             message,

@@ -25,6 +25,8 @@
 //! - `roster`: who is in the meeting, as the group says.
 //! - `meeting_messages`: chat, media state, hands and reactions as MLS application
 //!   messages between members.
+//! - `verification`: verified identities: which members an organisation the meeting pins
+//!   vouches for, and the "verified members only" rule every member applies.
 //! - `policy`: the chair's powers as group state: the policy extension, the rules every
 //!   member checks on others' commits before merging them, who commits what, the chair's
 //!   actions and the new invite link.
@@ -43,6 +45,7 @@ pub mod policy;
 mod resync;
 mod roster;
 pub mod signal_auth;
+mod verification;
 
 use std::collections::BTreeMap;
 
@@ -61,6 +64,7 @@ use join_challenge::JoinChallenges;
 use meeting_messages::BufferedMessages;
 use policy::PolicyState;
 use resync::NewerEpochHint;
+use verification::Verifier;
 
 pub use join_challenge::JOIN_CHALLENGE_EPOCHS;
 pub use joining::WelcomeRefusal;
@@ -70,9 +74,10 @@ pub use meeting_messages::{
 };
 #[cfg(feature = "test-hooks")]
 pub use policy::RogueCommit;
-pub use policy::{Admission, ChairAction, Knock, MeetingPolicy};
+pub use policy::{Admission, ChairAction, Knock, MeetingPolicy, MeetingTrust};
 pub use resync::ResyncReason;
 pub use roster::{Member, MembershipStatus, Roster};
+pub use verification::{Verification, VerificationConfig, RECHECK_SECS};
 
 /// A joiner re-publishes a fresh KeyPackage when no Welcome came within this time; the wait
 /// doubles after each re-publish, up to [`MAX_REPUBLISH_INTERVAL_MS`] (a knock may wait for
@@ -125,6 +130,9 @@ pub struct MeetingConfig {
     /// Who may bring new people in; used only if we start the group (the policy of a
     /// meeting we join is the group's).
     pub admission: Admission,
+    /// Our certificate chain, the server's organisations, and the trust of a meeting we
+    /// start.
+    pub verification: VerificationConfig,
 }
 
 /// What the client must do after feeding the group a message or a timeout.
@@ -212,6 +220,8 @@ pub struct MeetingGroup {
     commit_not_before_ms: u64,
     /// Our commits the server refused since we last entered a new epoch.
     commit_refusals: usize,
+    /// Certificates: ours, the server's organisations, the results for others'.
+    verifier: Verifier,
 }
 
 impl MeetingGroup {
@@ -254,6 +264,7 @@ impl MeetingGroup {
             own_commit: None,
             commit_not_before_ms: 0,
             commit_refusals: 0,
+            verifier: Verifier::new(config.verification),
         }
     }
 
@@ -382,6 +393,7 @@ impl MeetingGroup {
             | MembershipStatus::Denied
             | MembershipStatus::LockedOut
             | MembershipStatus::LinkReplaced
+            | MembershipStatus::NotVerified
             | MembershipStatus::Ended => {}
         }
         events

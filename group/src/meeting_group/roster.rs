@@ -3,11 +3,11 @@
 //! alone).
 
 use conclave_protocol::{ParticipantId, ParticipantInfo};
-use openmls::prelude::{BasicCredential, Credential, MlsGroup};
+use openmls::prelude::{LeafNode, LeafNodeIndex, MlsGroup};
 
-use super::policy::policy_of;
-use super::{Knock, MeetingGroup, MeetingPolicy, WelcomeRefusal};
-use crate::credential::CredentialInfo;
+use super::policy::{policy_of, trust_of, MeetingTrust};
+use super::{Knock, MeetingGroup, MeetingPolicy, Verification, WelcomeRefusal};
+use crate::credential::{read_info, CredentialInfo};
 use crate::Fingerprint;
 
 /// Where we are in the meeting's group.
@@ -29,6 +29,9 @@ pub enum MembershipStatus {
     LockedOut,
     /// The invite link we hold was replaced by a chair: we need the new one. Terminal.
     LinkReplaced,
+    /// The meeting admits only verified members of the organisations it accepts, and we
+    /// are not one. Terminal.
+    NotVerified,
     /// A chair ended the meeting. Terminal: keys dropped.
     Ended,
 }
@@ -42,6 +45,7 @@ impl MembershipStatus {
                 | MembershipStatus::Denied
                 | MembershipStatus::LockedOut
                 | MembershipStatus::LinkReplaced
+                | MembershipStatus::NotVerified
                 | MembershipStatus::Ended
         )
     }
@@ -62,6 +66,8 @@ pub struct Member {
     pub is_self: bool,
     /// Whether the group's policy names this member a chair.
     pub is_chair: bool,
+    /// Whether an organisation the meeting accepts vouches for this member.
+    pub verification: Verification,
 }
 
 /// Who is in the meeting, as the MLS group says (never from the server's word alone).
@@ -80,6 +86,11 @@ pub struct Roster {
     pub policy: Option<MeetingPolicy>,
     /// Verified requests to be added that wait for a chair (empty unless we are a member).
     pub knocks: Vec<Knock>,
+    /// Whose certificates the meeting accepts (`None` while we are not a member, or if the
+    /// group's trust cannot be read).
+    pub trust: Option<MeetingTrust>,
+    /// The names of the organisations the meeting accepts that the server lists now.
+    pub accepted_organisations: Vec<String>,
 }
 
 impl MeetingGroup {
@@ -89,18 +100,29 @@ impl MeetingGroup {
         let policy = self
             .member_group()
             .and_then(|group| policy_of(group.extensions()));
+        let trust = self
+            .member_group()
+            .and_then(|group| trust_of(group.extensions()));
         let members: Vec<Member> = match self.member_group() {
             Some(group) => {
                 let own = group.own_leaf_index();
                 group
                     .members()
                     .map(|member| {
-                        let info = credential_info(&member.credential);
+                        let info = member_info(group, member.index);
                         let fingerprint = Fingerprint::of_public_key(&member.signature_key);
+                        let verification =
+                            self.verify_member(group, &member.credential, &member.signature_key);
+                        // A verified member is shown by the name its organisation gives.
+                        let display_name = match verification.verified() {
+                            Some(person) => person.name.clone(),
+                            None => info.display_name,
+                        };
                         Member {
                             leaf_index: member.index.u32(),
                             participant_id: info.participant_id,
-                            display_name: info.display_name,
+                            display_name,
+                            verification,
                             is_chair: policy.as_ref().is_some_and(|p| p.is_chair(&fingerprint)),
                             fingerprint,
                             is_self: member.index == own,
@@ -127,6 +149,11 @@ impl MeetingGroup {
                 Vec::new()
             },
             policy,
+            accepted_organisations: trust
+                .as_ref()
+                .map(|trust| self.accepted_organisations(trust))
+                .unwrap_or_default(),
+            trust,
         }
     }
 
@@ -143,10 +170,16 @@ impl MeetingGroup {
     }
 }
 
-/// What a member's credential says, read defensively.
-pub(super) fn credential_info(credential: &Credential) -> CredentialInfo {
-    match BasicCredential::try_from(credential.clone()) {
-        Ok(basic) => CredentialInfo::parse(basic.identity()),
-        Err(_) => CredentialInfo::parse(b""),
-    }
+/// What a leaf says of its member (its credential, and for an X.509 credential its leaf
+/// extension), read defensively.
+pub(super) fn leaf_info(leaf: &LeafNode) -> CredentialInfo {
+    read_info(leaf.credential(), leaf.extensions())
+}
+
+/// What the member at `index` of `group` says of itself; an unknown member if no leaf.
+pub(super) fn member_info(group: &MlsGroup, index: LeafNodeIndex) -> CredentialInfo {
+    group
+        .public_group()
+        .leaf(index)
+        .map_or_else(|| CredentialInfo::parse(b""), leaf_info)
 }

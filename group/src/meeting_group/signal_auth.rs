@@ -34,7 +34,7 @@ use openmls_traits::crypto::OpenMlsCrypto as _;
 use openmls_traits::signatures::Signer as _;
 use openmls_traits::OpenMlsProvider as _;
 
-use super::roster::credential_info;
+use super::roster::member_info;
 use super::MeetingGroup;
 
 /// The `SignWithLabel` label (RFC 9420 section 5.1.2 prefixes it with "MLS 1.0 ").
@@ -111,7 +111,7 @@ impl MeetingGroup {
         let group = self.member_group().ok_or(SignalAuthError::NotAMember)?;
         let mut named = group
             .members()
-            .filter(|member| credential_info(&member.credential).participant_id == Some(from));
+            .filter(|member| member_info(group, member.index).participant_id == Some(from));
         let sender = named.next().ok_or(SignalAuthError::SenderNotInRoster)?;
         if named.next().is_some() {
             return Err(SignalAuthError::AmbiguousSender);

@@ -9,14 +9,17 @@
 // A test harness: a failed unwrap is a failed test.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
+pub mod pki;
 pub mod rogue;
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::time::{Duration, Instant};
 
+use conclave_group::verified_identity::Organisation;
 use conclave_group::{
     Admission, ChairAction, Fingerprint, FrameSuite, GroupEvent, Identity, MeetingConfig,
-    MeetingGroup, MeetingMessage, MembershipStatus, ReceivedMessage, ResyncReason, SecurityCode,
+    MeetingGroup, MeetingMessage, MeetingTrust, MembershipStatus, ReceivedMessage, ResyncReason,
+    SecurityCode, VerificationConfig,
 };
 use conclave_protocol::{
     Bytes, ClientMessage, ParticipantId, ParticipantInfo, RoomId, ServerMessage,
@@ -103,6 +106,10 @@ pub struct Meeting {
     /// The admission mode a client starting the group picks (`AnyoneWithLink` unless a test
     /// is about admission, so that the others stay about their subject).
     pub admission: Admission,
+    /// The trust a client starting the group sets (none pinned, open to all by default).
+    pub creation_trust: MeetingTrust,
+    /// The organisations the server lists, as every client gets them when it joins.
+    pub organisations: Vec<Organisation>,
 }
 
 impl Default for Meeting {
@@ -141,6 +148,8 @@ impl Meeting {
             key_package_log: Vec::new(),
             admission: Admission::AnyoneWithLink,
             closed: BTreeMap::new(),
+            creation_trust: MeetingTrust::default(),
+            organisations: Vec::new(),
         }
     }
 
@@ -197,7 +206,24 @@ impl Meeting {
 
     /// Joins with the right secret but a link naming `frame_suite`.
     pub fn join_with_suite(&mut self, name: &str, frame_suite: FrameSuite) -> ParticipantId {
-        self.join_as(name, SECRET, None, frame_suite)
+        self.join_as(
+            name,
+            SECRET,
+            None,
+            frame_suite,
+            Identity::generate().unwrap(),
+            None,
+        )
+    }
+
+    /// Joins with this identity and, if its organisation enrolled it, its certificate chain.
+    pub fn join_enrolled(
+        &mut self,
+        name: &str,
+        identity: Identity,
+        chain: Option<Vec<Vec<u8>>>,
+    ) -> ParticipantId {
+        self.join_as(name, SECRET, None, FrameSuite::default(), identity, chain)
     }
 
     /// Joins with a given secret; `claimed_id` makes the client believe a different id
@@ -208,7 +234,15 @@ impl Meeting {
         secret: [u8; 32],
         claimed_id: Option<ParticipantId>,
     ) -> ParticipantId {
-        self.join_as(name, secret, claimed_id, FrameSuite::default())
+        let identity = Identity::generate().unwrap();
+        self.join_as(
+            name,
+            secret,
+            claimed_id,
+            FrameSuite::default(),
+            identity,
+            None,
+        )
     }
 
     fn join_as(
@@ -217,6 +251,8 @@ impl Meeting {
         secret: [u8; 32],
         claimed_id: Option<ParticipantId>,
         frame_suite: FrameSuite,
+        identity: Identity,
+        certificate_chain: Option<Vec<Vec<u8>>>,
     ) -> ParticipantId {
         let (id, mut joined) = self.server_join(name);
         if let (Some(claimed), ServerMessage::Joined { you, .. }) = (claimed_id, &mut joined) {
@@ -228,8 +264,14 @@ impl Meeting {
             display_name: name.to_owned(),
             frame_suite,
             admission: self.admission,
+            verification: VerificationConfig {
+                certificate_chain,
+                organisations: self.organisations.clone(),
+                meeting_trust: self.creation_trust.clone(),
+            },
         };
-        let group = MeetingGroup::new(Identity::generate().unwrap(), config);
+        let mut group = MeetingGroup::new(identity, config);
+        group.set_wall_clock(unix_now());
         let mut client = Client {
             id,
             name: name.to_owned(),
@@ -772,4 +814,12 @@ impl Meeting {
 /// The test room is in mesh mode: the server never asks for an SFU room.
 fn no_sfu_room() -> SfuRoomSpec {
     panic!("a mesh room makes no SFU room")
+}
+
+/// The wall clock, for certificates (the meeting's own time is simulated).
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }

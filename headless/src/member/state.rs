@@ -355,6 +355,8 @@ mod tests {
             display_name: "Delegate 1".to_owned(),
             frame_suite: FrameSuite::default(),
             admission: Admission::AnyoneWithLink,
+            // Headless members carry no certificate.
+            verification: Default::default(),
         };
         MemberState::new(Identity::generate().unwrap(), config, 1_000)
     }

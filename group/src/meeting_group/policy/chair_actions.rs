@@ -200,7 +200,7 @@ impl MeetingGroup {
             .find(|m| Fingerprint::of_public_key(&m.signature_key) == *fingerprint)?;
         Some((
             Fingerprint::of_public_key(&member.signature_key),
-            crate::meeting_group::roster::credential_info(&member.credential).participant_id,
+            crate::meeting_group::roster::member_info(group, member.index).participant_id,
             member.index == group.own_leaf_index(),
         ))
     }
@@ -233,6 +233,9 @@ impl MeetingGroup {
                 KnockAnswer::LinkReplaced if knocking || resyncing => {
                     MembershipStatus::LinkReplaced
                 }
+                // A member who lost track of a verified-only meeting and is no longer
+                // verified (revoked, expired) cannot get back in either.
+                KnockAnswer::NotVerified if knocking || resyncing => MembershipStatus::NotVerified,
                 _ => return,
             };
             self.become_terminal(status, events);
@@ -241,10 +244,13 @@ impl MeetingGroup {
         let Some(group) = self.member_group() else {
             return;
         };
+        // "Not verified" is every member's own finding: another's word changes nothing.
+        if answer == KnockAnswer::NotVerified {
+            return;
+        }
         let policy = policy_of(group.extensions());
         let from_counts = group.members().any(|m| {
-            crate::meeting_group::roster::credential_info(&m.credential).participant_id
-                == Some(from)
+            crate::meeting_group::roster::member_info(group, m.index).participant_id == Some(from)
                 && (answer != KnockAnswer::Denied
                     || policy
                         .as_ref()

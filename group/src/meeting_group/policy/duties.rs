@@ -22,7 +22,7 @@ use conclave_protocol::{ClientMessage, KnockAnswer, ParticipantId};
 use openmls::prelude::{KeyPackage, LeafNodeIndex};
 
 use super::{policy_of, Admission, ChairIntent, Knock, MeetingPolicy};
-use crate::meeting_group::roster::credential_info;
+use crate::meeting_group::roster::{leaf_info, member_info};
 use crate::meeting_group::{GroupEvent, MeetingGroup};
 use crate::Fingerprint;
 
@@ -68,7 +68,7 @@ impl MeetingGroup {
                     .members()
                     .map(|m| {
                         (
-                            credential_info(&m.credential).participant_id,
+                            member_info(group, m.index).participant_id,
                             Fingerprint::of_public_key(&m.signature_key),
                         )
                     })
@@ -84,10 +84,18 @@ impl MeetingGroup {
                 let resyncing = members
                     .iter()
                     .any(|(p, fp)| *p == Some(*pid) && *fp == fingerprint);
-                (!resyncing).then(|| Knock {
-                    participant_id: *pid,
-                    display_name: credential_info(leaf.credential()).display_name,
-                    fingerprint,
+                (!resyncing).then(|| {
+                    let verification = self.verify_leaf(leaf);
+                    let display_name = match verification.verified() {
+                        Some(person) => person.name.clone(),
+                        None => leaf_info(leaf).display_name,
+                    };
+                    Knock {
+                        participant_id: *pid,
+                        display_name,
+                        fingerprint,
+                        verification,
+                    }
                 })
             })
     }
@@ -104,7 +112,7 @@ impl MeetingGroup {
         let leaves: Vec<Leaf> = group
             .members()
             .map(|m| {
-                let participant_id = credential_info(&m.credential).participant_id;
+                let participant_id = member_info(group, m.index).participant_id;
                 Leaf {
                     index: m.index,
                     participant_id,

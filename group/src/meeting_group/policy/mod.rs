@@ -13,6 +13,8 @@
 //! - `chair_actions`: what a chair asks for (admit, deny, remove, roles, lock, end, new
 //!   link), queued as intents and committed when no commit of ours is in flight.
 //! - `invite_rotation`: the new invite secret every member derives after a new link.
+//! - `trust`: the organisations whose certificates the meeting accepts and whether it
+//!   admits only verified members ([`MeetingTrust`], a second extension, fixed at epoch 0).
 
 mod chair_actions;
 mod codec;
@@ -20,12 +22,14 @@ mod duties;
 mod invite_rotation;
 #[cfg(feature = "test-hooks")]
 mod rogue;
+mod trust;
 mod validation;
 
 pub use chair_actions::ChairAction;
 pub use codec::{Admission, MeetingPolicy, PolicyDecodeError, POLICY_EXTENSION_TYPE};
 #[cfg(feature = "test-hooks")]
 pub use rogue::RogueCommit;
+pub use trust::{MeetingTrust, TrustDecodeError, MAX_PINNED_ANCHORS, TRUST_EXTENSION_TYPE};
 
 pub(super) use chair_actions::ChairIntent;
 pub(super) use duties::CommitPlan;
@@ -35,10 +39,11 @@ use std::collections::VecDeque;
 
 use conclave_protocol::ParticipantId;
 use openmls::prelude::{
-    Capabilities, Extension, ExtensionType, Extensions, GroupContext, InvalidExtensionError,
-    RequiredCapabilitiesExtension, UnknownExtension,
+    Capabilities, CredentialType, Extension, ExtensionType, Extensions, GroupContext,
+    InvalidExtensionError, RequiredCapabilitiesExtension, UnknownExtension,
 };
 
+use crate::credential::MEMBER_INFO_EXTENSION_TYPE;
 use crate::Fingerprint;
 
 /// A verified request to be added that waits for a chair (the joiner's name and key as its
@@ -51,6 +56,8 @@ pub struct Knock {
     pub display_name: String,
     /// SHA-256 of its signature key.
     pub fingerprint: Fingerprint,
+    /// Whether an organisation the meeting accepts vouches for the knocker.
+    pub verification: super::Verification,
 }
 
 /// A member whose commit broke a rule: the lowest present chair removes it.
@@ -103,29 +110,66 @@ pub(super) fn policy_of(extensions: &Extensions<GroupContext>) -> Option<Meeting
     MeetingPolicy::decode(&extension.0).ok()
 }
 
-/// The group context extensions that carry `policy`: the policy itself, and the required
-/// capabilities that name it (openmls accepts an extension it does not know only if
-/// every member must support it).
-pub(super) fn policy_extensions(
-    policy: &MeetingPolicy,
-) -> Result<Extensions<GroupContext>, InvalidExtensionError> {
-    Extensions::from_vec(vec![
-        Extension::RequiredCapabilities(RequiredCapabilitiesExtension::new(
-            &[ExtensionType::Unknown(POLICY_EXTENSION_TYPE)],
-            &[],
-            &[],
-        )),
-        Extension::Unknown(POLICY_EXTENSION_TYPE, UnknownExtension(policy.encode())),
-    ])
+/// The meeting's trust: `None` if its group context carries a malformed one. A group
+/// without one (made by a client of its own) trusts like a default meeting: nothing pinned,
+/// open to all, which its creator could have chosen anyway.
+pub(super) fn trust_of(extensions: &Extensions<GroupContext>) -> Option<MeetingTrust> {
+    match extensions.unknown(TRUST_EXTENSION_TYPE) {
+        Some(extension) => MeetingTrust::decode(&extension.0).ok(),
+        None => Some(MeetingTrust::default()),
+    }
 }
 
-/// Our leaves' capabilities: openmls' defaults plus the policy extension.
+/// The group context extensions that carry `policy` and `trust`, and the required
+/// capabilities that name them (openmls accepts an extension it does not know only if
+/// every member must support it).
+/// `trust` is `None` only to carry over a group that has no trust extension as it is.
+pub(super) fn policy_extensions(
+    policy: &MeetingPolicy,
+    trust: Option<&MeetingTrust>,
+) -> Result<Extensions<GroupContext>, InvalidExtensionError> {
+    let mut required = vec![ExtensionType::Unknown(POLICY_EXTENSION_TYPE)];
+    let mut extensions = vec![Extension::Unknown(
+        POLICY_EXTENSION_TYPE,
+        UnknownExtension(policy.encode()),
+    )];
+    if let Some(trust) = trust {
+        required.push(ExtensionType::Unknown(TRUST_EXTENSION_TYPE));
+        extensions.push(Extension::Unknown(
+            TRUST_EXTENSION_TYPE,
+            UnknownExtension(trust.encode()),
+        ));
+    }
+    extensions.insert(
+        0,
+        Extension::RequiredCapabilities(RequiredCapabilitiesExtension::new(&required, &[], &[])),
+    );
+    Extensions::from_vec(extensions)
+}
+
+/// The trust to carry over into a policy change of `extensions`' group: `Err` if its trust
+/// is malformed (then nothing changes: fail closed), `Ok(None)` if it has none.
+pub(super) fn trust_to_carry(
+    extensions: &Extensions<GroupContext>,
+) -> Result<Option<MeetingTrust>, TrustDecodeError> {
+    extensions
+        .unknown(TRUST_EXTENSION_TYPE)
+        .map(|extension| MeetingTrust::decode(&extension.0))
+        .transpose()
+}
+
+/// What every leaf of ours supports: the meeting's two group context extensions, the
+/// member-info leaf extension of X.509 members, and both credential types.
 pub(super) fn leaf_capabilities() -> Capabilities {
     Capabilities::new(
         None,
         None,
-        Some(&[ExtensionType::Unknown(POLICY_EXTENSION_TYPE)]),
+        Some(&[
+            ExtensionType::Unknown(POLICY_EXTENSION_TYPE),
+            ExtensionType::Unknown(TRUST_EXTENSION_TYPE),
+            ExtensionType::Unknown(MEMBER_INFO_EXTENSION_TYPE),
+        ]),
         None,
-        None,
+        Some(&[CredentialType::Basic, CredentialType::X509]),
     )
 }

@@ -12,9 +12,10 @@ use openmls::prelude::{
 };
 use openmls_traits::OpenMlsProvider as _;
 
-use super::{policy_extensions, policy_of, POLICY_EXTENSION_TYPE};
+use super::{policy_extensions, policy_of, trust_of, MeetingTrust, POLICY_EXTENSION_TYPE};
 use crate::meeting_group::commit_lists::CommitLists;
 use crate::meeting_group::{GroupEvent, MeetingGroup};
+use crate::verified_identity::AnchorPin;
 
 /// What the rogue commits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,6 +45,9 @@ pub enum RogueCommit {
     /// Names itself a chair in a commit whose bytes it then garbles, so that nobody else
     /// can process it (the rogue merges its own when the server echoes it).
     Unprocessable,
+    /// (As a chair) keeps the policy but rewrites the meeting's trust: "verified members
+    /// only" lifted and an organisation pinned that the meeting did not accept.
+    RewriteTrust,
 }
 
 impl MeetingGroup {
@@ -58,6 +62,7 @@ impl MeetingGroup {
             return events;
         };
         let policy = policy_of(group.extensions());
+        let trust = trust_of(group.extensions()).unwrap_or_default();
         let mut leaf = None;
         let mut told_server = CommitLists::default();
         let mut signed_lists = None;
@@ -110,7 +115,21 @@ impl MeetingGroup {
                     Vec::new(),
                     Vec::new(),
                     Vec::new(),
-                    policy_extensions(&policy).ok(),
+                    policy_extensions(&policy, Some(&trust)).ok(),
+                )
+            }
+            RogueCommit::RewriteTrust => {
+                let Some(policy) = policy else {
+                    return events;
+                };
+                let foreign = AnchorPin::from_bytes([0x66; 32]);
+                let rewritten =
+                    MeetingTrust::new(false, trust.anchors.iter().copied().chain([foreign]));
+                (
+                    Vec::new(),
+                    Vec::new(),
+                    Vec::new(),
+                    policy_extensions(&policy, Some(&rewritten)).ok(),
                 )
             }
             RogueCommit::MalformedPolicy => {
@@ -167,13 +186,40 @@ impl MeetingGroup {
         else {
             return events;
         };
-        let owner =
-            crate::meeting_group::roster::credential_info(key_package.leaf_node().credential())
-                .participant_id;
+        let owner = crate::meeting_group::roster::leaf_info(key_package.leaf_node()).participant_id;
         let removals = vec![LeafNodeIndex::new(leaf)];
         let owner: Vec<ParticipantId> = owner.into_iter().collect();
         let lists = CommitLists::new(&owner, &owner, &[]);
         if let Ok(created) = self.create_commit(vec![key_package], removals, None, &lists) {
+            self.send_own_commit(now_ms, created, lists, Vec::new(), false, &mut events);
+        }
+        events
+    }
+
+    /// Adds the participant that published `key_package` (relayed to every member), with the
+    /// invite PSK as an honest Add carries it, whatever the meeting's trust says of its
+    /// credential: the rogue skips the verification every honest member makes.
+    pub fn rogue_add(&mut self, now_ms: u64, key_package: &[u8]) -> Vec<GroupEvent> {
+        let mut events = Vec::new();
+        if self.own_commit.is_some() || self.member_group().is_none() {
+            return events;
+        }
+        let Some(key_package) = KeyPackageIn::tls_deserialize_exact(key_package)
+            .ok()
+            .and_then(|kp| {
+                kp.validate(self.provider.crypto(), ProtocolVersion::Mls10)
+                    .ok()
+            })
+        else {
+            return events;
+        };
+        let added: Vec<ParticipantId> =
+            crate::meeting_group::roster::leaf_info(key_package.leaf_node())
+                .participant_id
+                .into_iter()
+                .collect();
+        let lists = CommitLists::new(&added, &[], &[]);
+        if let Ok(created) = self.create_commit(vec![key_package], Vec::new(), None, &lists) {
             self.send_own_commit(now_ms, created, lists, Vec::new(), false, &mut events);
         }
         events

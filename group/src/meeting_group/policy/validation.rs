@@ -22,6 +22,9 @@
 //!    authenticated data, and what the server was told: `commit_lists`) are exactly those
 //!    whose KeyPackages it adds and whose leaves it removes; it expels only participants
 //!    it removes, and only a chair expels (or a successor, its rule-breakers).
+//! 7. The meeting's trust ([`super::MeetingTrust`]) never changes, and in a "verified
+//!    members only" meeting everyone an Add brings in is verified under it (checked in
+//!    `verification`, which holds the certificates' results).
 //!
 //! The policy that governs a commit is the one of the epoch it is made in.
 
@@ -30,9 +33,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use conclave_protocol::ParticipantId;
 use openmls::prelude::{LeafNodeIndex, MlsGroup, Proposal, Sender, StagedCommit};
 
-use super::{policy_of, MeetingPolicy, POLICY_EXTENSION_TYPE};
+use super::{policy_of, MeetingPolicy, POLICY_EXTENSION_TYPE, TRUST_EXTENSION_TYPE};
 use crate::meeting_group::commit_lists::CommitLists;
-use crate::meeting_group::roster::credential_info;
+use crate::meeting_group::roster::{leaf_info, member_info};
 use crate::Fingerprint;
 
 /// The members as we see them when a commit arrives: who is in the server's room, and
@@ -90,6 +93,11 @@ pub(in crate::meeting_group) enum RuleBreak {
     /// An Add without the invite PSK: its joiners would enter an epoch that proves nothing
     /// to them (`invite_psk`).
     AddWithoutInvitePsk,
+    /// An Add, in a "verified members only" meeting, of someone whose certificate does not
+    /// verify under the meeting's trust (rule 7).
+    UnverifiedAdd,
+    /// A change of the meeting's trust, which is fixed when the meeting begins (rule 7).
+    TrustChanged,
 }
 
 /// Checks someone else's staged commit against the rules, in the epoch it was made in.
@@ -125,9 +133,12 @@ pub(in crate::meeting_group) fn check_commit(
         if Fingerprint::of_public_key(leaf.signature_key().as_slice()) != *committer_fp {
             return Err(RuleBreak::KeyChanged);
         }
+        // The credential and, for an X.509 member, the name and participant its leaf
+        // extension carries.
         let same_credential = group
             .members()
-            .any(|m| m.index == committer && m.credential == *leaf.credential());
+            .any(|m| m.index == committer && m.credential == *leaf.credential())
+            && leaf_info(leaf) == member_info(group, committer);
         if !same_credential {
             return Err(RuleBreak::CredentialChanged);
         }
@@ -177,6 +188,17 @@ pub(in crate::meeting_group) fn check_commit(
         old.clone()
     };
     let is_chair = old.is_chair(committer_fp);
+    if changes_policy {
+        let trust_bytes =
+            |extensions: &openmls::prelude::Extensions<openmls::prelude::GroupContext>| {
+                extensions
+                    .unknown(TRUST_EXTENSION_TYPE)
+                    .map(|e| e.0.clone())
+            };
+        if trust_bytes(staged.group_context().extensions()) != trust_bytes(group.extensions()) {
+            return Err(RuleBreak::TrustChanged);
+        }
+    }
 
     if !is_chair && changes_policy {
         // Only a succession lets a non-chair touch the policy.
@@ -252,7 +274,7 @@ fn check_lists(
         .add_proposals()
         .map(|add| {
             let leaf = add.add_proposal().key_package().leaf_node();
-            credential_info(leaf.credential()).participant_id
+            leaf_info(leaf).participant_id
         })
         .collect();
     let removed: Option<Vec<ParticipantId>> = removed
@@ -261,7 +283,7 @@ fn check_lists(
             group
                 .members()
                 .find(|m| m.index == *index)
-                .and_then(|m| credential_info(&m.credential).participant_id)
+                .and_then(|m| member_info(group, m.index).participant_id)
         })
         .collect();
     let (Some(added), Some(removed)) = (added, removed) else {
@@ -287,7 +309,7 @@ fn expelled_leaves(
         .filter(|index| {
             group.members().any(|m| {
                 m.index == *index
-                    && credential_info(&m.credential)
+                    && member_info(group, m.index)
                         .participant_id
                         .is_some_and(|p| lists.expelled.contains(&p))
             })

@@ -1,0 +1,272 @@
+//! Verified identities in a meeting: members whose organisation enrolled them carry the
+//! X.509 credential, and every client shows who an organisation the meeting pinned vouches
+//! for. In a "verified members only" meeting every client refuses a knock without a valid
+//! certificate from a pinned organisation (the chair cannot override it), ignores a rogue's
+//! commit that adds one anyway, and ignores any commit that rewrites the meeting's trust.
+
+// They drive the real signaling server, which is not built for the browser.
+#![cfg(not(target_arch = "wasm32"))]
+// A test: a failed unwrap is a failed test (helpers included).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::pki::TestOrganisation;
+use common::Meeting;
+use conclave_group::verified_identity::ChainRefusal;
+use conclave_group::{
+    Admission, Identity, MeetingTrust, MembershipStatus, RogueCommit, Verification,
+};
+use conclave_protocol::{close_code, ParticipantId};
+
+/// A meeting on a server that lists `ministry` and `agency`, pinning only `ministry`.
+fn meeting_pinning(
+    ministry: &TestOrganisation,
+    agency: &TestOrganisation,
+    verified_only: bool,
+) -> Meeting {
+    let mut meeting = Meeting::new();
+    meeting.organisations = vec![ministry.listed(), agency.listed()];
+    meeting.creation_trust = MeetingTrust::new(verified_only, [ministry.pin()]);
+    meeting
+}
+
+/// `name` joins with a certificate `org` issues for a fresh key (valid for `days`).
+fn join_certified(
+    meeting: &mut Meeting,
+    org: &mut TestOrganisation,
+    name: &str,
+    days: i64,
+) -> ParticipantId {
+    let identity = Identity::generate().unwrap();
+    let chain = org.issue_for(identity.public_key(), name, days);
+    meeting.join_enrolled(name, identity, Some(chain))
+}
+
+fn verification_of(
+    meeting: &Meeting,
+    viewer: ParticipantId,
+    member: ParticipantId,
+) -> Verification {
+    meeting
+        .client(viewer)
+        .group
+        .roster()
+        .members
+        .into_iter()
+        .find(|m| m.participant_id == Some(member))
+        .map(|m| m.verification)
+        .expect("a member")
+}
+
+#[test]
+fn the_roster_shows_who_a_pinned_organisation_vouches_for() {
+    let mut ministry = TestOrganisation::new("Ministry of Example");
+    let mut agency = TestOrganisation::new("Other Agency");
+    let mut meeting = meeting_pinning(&ministry, &agency, false);
+    let ada = join_certified(&mut meeting, &mut ministry, "Ada Lovelace", 30);
+    meeting.settle();
+    let bob = join_certified(&mut meeting, &mut ministry, "Bob Babbage", 30);
+    meeting.settle();
+    let cy = meeting.join("Cy typed this");
+    meeting.settle();
+    // The server lists the agency too, but the meeting did not pin it.
+    let dee = join_certified(&mut meeting, &mut agency, "Dee Agent", 30);
+    meeting.settle();
+
+    for viewer in [ada, bob, cy, dee] {
+        for (member, name) in [(ada, "Ada Lovelace"), (bob, "Bob Babbage")] {
+            let Verification::Verified(person) = verification_of(&meeting, viewer, member) else {
+                panic!("{name} verified for {viewer:?}");
+            };
+            assert_eq!(person.organisation, "Ministry of Example");
+            assert_eq!(person.name, name);
+            assert_eq!(person.role.as_deref(), Some("Delegate"));
+        }
+        assert_eq!(
+            verification_of(&meeting, viewer, cy),
+            Verification::NotVerified
+        );
+        assert_eq!(
+            verification_of(&meeting, viewer, dee),
+            Verification::Refused(ChainRefusal::UnpinnedAuthority)
+        );
+        let roster = meeting.client(viewer).group.roster();
+        assert_eq!(
+            roster.accepted_organisations,
+            vec!["Ministry of Example".to_owned()]
+        );
+        assert!(!roster.trust.unwrap().verified_only);
+    }
+}
+
+#[test]
+fn a_verified_only_meeting_refuses_every_knock_without_a_valid_certificate() {
+    let mut ministry = TestOrganisation::new("Ministry of Example");
+    let mut agency = TestOrganisation::new("Other Agency");
+    let mut meeting = meeting_pinning(&ministry, &agency, true);
+    let ada = join_certified(&mut meeting, &mut ministry, "Ada Lovelace", 30);
+    meeting.settle();
+    let bob = join_certified(&mut meeting, &mut ministry, "Bob Babbage", 30);
+    meeting.settle();
+    assert_eq!(meeting.members_seen_by(ada), vec![ada, bob]);
+
+    // Serial 3 is revoked before it knocks; serial 4 has expired.
+    let mut refused = vec![meeting.join("Cy typed this")];
+    refused.push(join_certified(&mut meeting, &mut agency, "Dee Agent", 30));
+    ministry.revoke(3);
+    meeting.organisations = vec![ministry.listed(), agency.listed()];
+    for id in [ada, bob] {
+        meeting
+            .clients
+            .get_mut(&id)
+            .unwrap()
+            .group
+            .set_organisations(meeting.organisations.clone());
+    }
+    refused.push(join_certified(
+        &mut meeting,
+        &mut ministry,
+        "Eve Revoked",
+        30,
+    ));
+    refused.push(join_certified(
+        &mut meeting,
+        &mut ministry,
+        "Fay Expired",
+        -1,
+    ));
+    meeting.advance(1_000);
+
+    for id in &refused {
+        assert_eq!(
+            meeting.client(*id).group.roster().status,
+            MembershipStatus::NotVerified,
+            "{}",
+            meeting.client(*id).name
+        );
+    }
+    for member in [ada, bob] {
+        assert_eq!(meeting.members_seen_by(member), vec![ada, bob]);
+        assert!(meeting.client(member).group.roster().knocks.is_empty());
+    }
+}
+
+#[test]
+fn the_chair_cannot_admit_an_unverified_knock() {
+    let mut ministry = TestOrganisation::new("Ministry of Example");
+    let agency = TestOrganisation::new("Other Agency");
+    let mut meeting = meeting_pinning(&ministry, &agency, true);
+    meeting.admission = Admission::ChairAdmits;
+    let ada = join_certified(&mut meeting, &mut ministry, "Ada Lovelace", 30);
+    meeting.settle();
+    let bob = join_certified(&mut meeting, &mut ministry, "Bob Babbage", 30);
+    meeting.settle();
+    // A verified knock waits for the chair, who admits it.
+    assert_eq!(meeting.client(ada).group.roster().knocks.len(), 1);
+    meeting.act(ada, |group, now| group.admit(now, bob));
+    meeting.settle();
+    assert_eq!(meeting.members_seen_by(ada), vec![ada, bob]);
+
+    let cy = meeting.join("Cy typed this");
+    meeting.settle();
+    assert!(meeting.client(ada).group.roster().knocks.is_empty());
+    meeting.act(ada, |group, now| group.admit(now, cy));
+    meeting.advance(6_000);
+    assert_eq!(meeting.members_seen_by(ada), vec![ada, bob]);
+    assert_eq!(
+        meeting.client(cy).group.roster().status,
+        MembershipStatus::NotVerified
+    );
+}
+
+#[test]
+fn a_rogue_members_add_of_an_unverified_joiner_is_ignored_and_the_rogue_expelled() {
+    let mut ministry = TestOrganisation::new("Ministry of Example");
+    let agency = TestOrganisation::new("Other Agency");
+    let mut meeting = meeting_pinning(&ministry, &agency, true);
+    let ada = join_certified(&mut meeting, &mut ministry, "Ada Lovelace", 30);
+    meeting.settle();
+    let bob = join_certified(&mut meeting, &mut ministry, "Bob Babbage", 30);
+    meeting.settle();
+    let carol = join_certified(&mut meeting, &mut ministry, "Carol Clerk", 30);
+    meeting.settle();
+    // Cy's knock is refused by everyone, but its KeyPackage reached every member.
+    let cy = meeting.join("Cy typed this");
+    meeting.settle();
+    let (_, key_package, _) = meeting.last_key_package_of(cy);
+    let epoch = meeting.client(ada).group.epoch();
+
+    // Bob skips the check every honest member makes; the chair's counter-commit waits.
+    meeting.hold_uplink_from.insert(ada);
+    let sent = meeting.client(bob).commits_sent;
+    meeting.act(bob, |group, now| group.rogue_add(now, &key_package.0));
+    assert_eq!(
+        meeting.client(bob).commits_sent,
+        sent + 1,
+        "the rogue's Add sent"
+    );
+    meeting.settle();
+    for id in [ada, carol] {
+        assert_eq!(
+            meeting.client(id).group.epoch(),
+            epoch,
+            "{}",
+            meeting.client(id).name
+        );
+        assert_eq!(meeting.client(id).group.ignored_commits(), 1);
+    }
+    meeting.release_uplink(&[ada]);
+    meeting.settle();
+    assert_eq!(
+        meeting.closed.get(&bob),
+        Some(&close_code::REMOVED),
+        "Bob expelled"
+    );
+    meeting.clients.remove(&bob);
+    meeting.clients.remove(&cy);
+    meeting.assert_converged(&[ada, carol]);
+    assert_eq!(meeting.members_seen_by(carol), vec![ada, carol]);
+}
+
+#[test]
+fn nobody_can_rewrite_the_meetings_trust_not_even_its_chair() {
+    let mut ministry = TestOrganisation::new("Ministry of Example");
+    let agency = TestOrganisation::new("Other Agency");
+    let mut meeting = meeting_pinning(&ministry, &agency, true);
+    let ada = join_certified(&mut meeting, &mut ministry, "Ada Lovelace", 30);
+    meeting.settle();
+    let bob = join_certified(&mut meeting, &mut ministry, "Bob Babbage", 30);
+    meeting.settle();
+    let epoch = meeting.client(bob).group.epoch();
+    let trust = meeting.client(bob).group.roster().trust;
+    assert!(trust.as_ref().unwrap().verified_only);
+
+    let sent = meeting.client(ada).commits_sent;
+    meeting.act(ada, |group, now| {
+        group.rogue_commit(now, RogueCommit::RewriteTrust)
+    });
+    assert_eq!(
+        meeting.client(ada).commits_sent,
+        sent + 1,
+        "the chair's rewrite sent"
+    );
+    // Bob's succession (the chair broke a rule) waits until we have looked.
+    meeting.hold_uplink_from.insert(bob);
+    meeting.settle();
+    assert_eq!(
+        meeting.client(bob).group.epoch(),
+        epoch,
+        "Bob did not follow"
+    );
+    assert_eq!(meeting.client(bob).group.ignored_commits(), 1);
+    assert_eq!(meeting.client(bob).group.roster().trust, trust);
+    meeting.release_uplink(&[bob]);
+    meeting.settle();
+    assert_eq!(
+        meeting.closed.get(&ada),
+        Some(&close_code::REMOVED),
+        "Ada expelled"
+    );
+    assert_eq!(meeting.client(bob).group.roster().trust, trust);
+}
