@@ -97,3 +97,19 @@ fn refuse_unknown_critical(
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::RevocationList;
+
+    #[test]
+    fn a_list_without_a_next_update_is_never_current() {
+        let list = RevocationList {
+            this_update: 0,
+            next_update: None,
+            revoked_serials: Vec::new(),
+        };
+        assert!(!list.is_current(0));
+        assert!(!list.is_current(u64::MAX));
+    }
+}

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use rcgen::{
     date_time_ymd, BasicConstraints, CertificateParams, CertificateRevocationListParams,
-    DistinguishedName, DnType, IsCa, Issuer, KeyIdMethod, KeyPair, KeyUsagePurpose, PublicKeyData,
-    RevokedCertParams, SanType, SerialNumber, SignatureAlgorithm,
+    CustomExtension, DistinguishedName, DnType, DnValue, IsCa, Issuer, KeyIdMethod, KeyPair,
+    KeyUsagePurpose, PublicKeyData, RevokedCertParams, SanType, SerialNumber, SignatureAlgorithm,
 };
 use time::OffsetDateTime;
 
@@ -66,6 +66,10 @@ pub(crate) struct MemberSpec {
     pub(crate) not_before: u64,
     pub(crate) not_after: u64,
     pub(crate) is_ca: bool,
+    /// The name as a PrintableString rather than a UTF8String.
+    pub(crate) name_as_printable_string: bool,
+    /// An extra extension (OID, critical), empty content.
+    pub(crate) extra_extension: Option<(&'static [u64], bool)>,
 }
 
 /// The serial every member certificate gets unless a test says otherwise (high bit set,
@@ -88,6 +92,8 @@ impl MemberSpec {
             not_before: NOW - DAY,
             not_after: NOW + 365 * DAY,
             is_ca: false,
+            name_as_printable_string: false,
+            extra_extension: None,
         }
     }
 }
@@ -159,7 +165,12 @@ impl TestCa {
         let mut params = CertificateParams::new(Vec::<String>::new()).expect("member params");
         let mut name = DistinguishedName::new();
         if let Some(common_name) = spec.name {
-            name.push(DnType::CommonName, common_name);
+            if spec.name_as_printable_string {
+                let printable = common_name.try_into().expect("printable");
+                name.push(DnType::CommonName, DnValue::PrintableString(printable));
+            } else {
+                name.push(DnType::CommonName, common_name);
+            }
         }
         if let Some(organisation) = spec.organisation {
             name.push(DnType::OrganizationName, organisation);
@@ -181,6 +192,11 @@ impl TestCa {
         params.not_after = at(spec.not_after);
         params.serial_number = Some(SerialNumber::from_slice(&spec.serial));
         params.use_authority_key_identifier_extension = true;
+        if let Some((oid, critical)) = spec.extra_extension {
+            let mut extension = CustomExtension::from_oid_content(oid, vec![0x05, 0x00]);
+            extension.set_criticality(critical);
+            params.custom_extensions.push(extension);
+        }
         let subject_key = RawPublicKey {
             bytes: spec.public_key.clone(),
             algorithm,

@@ -702,3 +702,25 @@ fn anchor_pins_read_and_print() {
     let pin = AnchorPin::from_bytes([0xab; 32]);
     assert_eq!(pin.to_string(), "abab abab abab abab");
 }
+
+#[test]
+fn a_printable_string_name_reads_as_a_utf8_one() {
+    let scenario = Scenario::with_member(|spec| spec.name_as_printable_string = true);
+    assert_eq!(
+        scenario.validate().map(|person| person.name),
+        Ok("Ada Lovelace".to_owned())
+    );
+}
+
+#[test]
+fn an_unknown_critical_extension_is_refused_and_a_non_critical_one_ignored() {
+    const UNKNOWN: &[u64] = &[1, 3, 6, 1, 4, 1, 55555, 1];
+    let scenario = Scenario::with_member(|spec| spec.extra_extension = Some((UNKNOWN, true)));
+    assert_eq!(scenario.validate(), Err(ChainRefusal::Malformed));
+    let scenario = Scenario::with_member(|spec| spec.extra_extension = Some((UNKNOWN, false)));
+    assert!(scenario.validate().is_ok());
+    // The same extension twice.
+    const KEY_USAGE: &[u64] = &[2, 5, 29, 15];
+    let scenario = Scenario::with_member(|spec| spec.extra_extension = Some((KEY_USAGE, false)));
+    assert_eq!(scenario.validate(), Err(ChainRefusal::Malformed));
+}
