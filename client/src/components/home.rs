@@ -1,4 +1,7 @@
-use conclave_group::{Admission, FrameSuite};
+use std::collections::BTreeSet;
+
+use conclave_group::verified_identity::{AnchorPin, TrustAnchor};
+use conclave_group::{Admission, FrameSuite, MeetingTrust};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -6,6 +9,7 @@ use yew::prelude::*;
 use crate::hooks::{use_app, use_translator};
 use crate::i18n::{frame_suite_message_id, Translator};
 use crate::invite::{enrollment_path_and_fragment, parse_invite_link, Invite, InviteError};
+use crate::services::organisations::fetch_organisations;
 use crate::services::rooms::{self, RoomApiError};
 use crate::services::{navigation, room_credentials, secure_random};
 use crate::state::{Action, Page};
@@ -51,6 +55,28 @@ pub fn home_page() -> Html {
     let link_input = use_node_ref();
     let suite_select = use_node_ref();
     let open_admission = use_node_ref();
+    // The organisations the server lists (pin, name), and the creator's choice of them.
+    let organisations = use_state(Vec::<(AnchorPin, String)>::new);
+    let accepted = use_state(BTreeSet::<AnchorPin>::new);
+    let verified_only = use_state(|| false);
+    {
+        let organisations = organisations.clone();
+        let accepted = accepted.clone();
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                let now_unix_secs = (js_sys::Date::now() / 1000.0) as u64;
+                let listed: Vec<(AnchorPin, String)> = fetch_organisations()
+                    .await
+                    .iter()
+                    .filter_map(|org| TrustAnchor::from_organisation(org, now_unix_secs).ok())
+                    .map(|anchor| (anchor.pin(), anchor.organisation().to_owned()))
+                    .collect();
+                // Every organisation the server lists is accepted unless unticked.
+                accepted.set(listed.iter().map(|(pin, _)| *pin).collect());
+                organisations.set(listed);
+            });
+        });
+    }
     // A portal's `#create=TOKEN` link: keep the token for this tab, out of the address bar.
     use_effect_with((), |_| room_credentials::adopt_creation_link());
     let Some(app) = app else {
@@ -71,7 +97,10 @@ pub fn home_page() -> Html {
         let open_lobby = open_lobby.clone();
         let suite_select = suite_select.clone();
         let open_admission = open_admission.clone();
+        let accepted = accepted.clone();
+        let verified_only = verified_only.clone();
         Callback::from(move |_: MouseEvent| {
+            let trust = MeetingTrust::new(*verified_only, accepted.iter().copied());
             // Only an explicit choice opens the meeting to anyone with the link.
             let admission = if open_admission
                 .cast::<HtmlInputElement>()
@@ -95,7 +124,9 @@ pub fn home_page() -> Html {
                 let created = match rooms::create_room().await {
                     Ok(room_id) => secure_random::new_invite_secret()
                         .map(|secret| {
-                            Invite::new(room_id, secret, frame_suite).with_admission(admission)
+                            Invite::new(room_id, secret, frame_suite)
+                                .with_admission(admission)
+                                .with_trust(trust)
                         })
                         .map_err(|_| CreateFailure::NoSecureRandom),
                     Err(error) => Err(CreateFailure::Room(error)),
@@ -184,6 +215,59 @@ pub fn home_page() -> Html {
                             { t.get("home-admission-help") }
                         </p>
                     </fieldset>
+                    if !organisations.is_empty() {
+                        <fieldset class="verified-choice" data-testid="verified-choice">
+                            <legend>{ t.get("home-verified-identities") }</legend>
+                            <label>
+                                <input type="checkbox" data-testid="verified-only"
+                                       checked={*verified_only}
+                                       aria-describedby="verified-help"
+                                       onchange={{
+                                           let verified_only = verified_only.clone();
+                                           Callback::from(move |event: Event| {
+                                               let checked = event
+                                                   .target_dyn_into::<HtmlInputElement>()
+                                                   .is_some_and(|input| input.checked());
+                                               verified_only.set(checked);
+                                           })
+                                       }} />
+                                { t.get("home-verified-only") }
+                            </label>
+                            { for organisations.iter().map(|(pin, name)| {
+                                let pin = *pin;
+                                let accepted_now = accepted.contains(&pin);
+                                let toggle = {
+                                    let accepted = accepted.clone();
+                                    Callback::from(move |event: Event| {
+                                        let checked = event
+                                            .target_dyn_into::<HtmlInputElement>()
+                                            .is_some_and(|input| input.checked());
+                                        let mut next = (*accepted).clone();
+                                        if checked {
+                                            next.insert(pin);
+                                        } else {
+                                            next.remove(&pin);
+                                        }
+                                        accepted.set(next);
+                                    })
+                                };
+                                html! {
+                                    <label key={pin.to_hex()}>
+                                        <input type="checkbox" data-testid="accept-organisation"
+                                               data-organisation={name.clone()}
+                                               checked={accepted_now} onchange={toggle} />
+                                        { t.with("home-accept-organisation", &[
+                                            ("organisation", crate::i18n::Arg::name(name)),
+                                            ("pin", pin.to_string().into()),
+                                        ]) }
+                                    </label>
+                                }
+                            }) }
+                            <p id="verified-help" class="hint">
+                                { t.get("home-verified-help") }
+                            </p>
+                        </fieldset>
+                    }
                 </div>
                 if let Some(failure) = &*create_error {
                     <div class="error" role="alert">

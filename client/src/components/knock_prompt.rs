@@ -6,7 +6,7 @@
 use conclave_protocol::ParticipantId;
 use yew::prelude::*;
 
-use super::sentence;
+use super::{sentence, VerificationMark};
 use crate::hooks::{use_app, use_live_announcement, use_session, use_translator};
 use crate::i18n::Arg;
 use crate::roster::lines::knock_rows;
@@ -91,6 +91,8 @@ pub fn knock_prompt() -> Html {
                         <li key={row.participant_id.0} class="knock"
                             data-testid="knock" data-display-name={row.display_name.clone()}>
                             <span class="roster-name" dir="auto">{ row.display_name.clone() }</span>
+                            { " " }
+                            <VerificationMark verification={row.verification.clone()} />
                             { " " }
                             <span class="roster-fingerprint">
                                 <span class="visually-hidden">{ t.get("knock-key") }{ " " }</span>

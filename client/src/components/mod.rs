@@ -26,6 +26,7 @@ mod sentence;
 mod shortcuts_help;
 mod technical_detail;
 mod tile;
+mod verification_mark;
 mod video_view;
 
 pub use about_build::{AboutBuild, AboutBuildButton, BuildFooter};
@@ -54,4 +55,5 @@ pub use sentence::sentence;
 pub use shortcuts_help::ShortcutsHelp;
 pub use technical_detail::TechnicalDetail;
 pub use tile::{LocalTile, RemoteTile};
+pub use verification_mark::VerificationMark;
 pub use video_view::VideoView;

@@ -1,14 +1,15 @@
 use yew::prelude::*;
 
 use super::tile::HAND_RAISED;
-use super::{sentence, MemberActions};
+use super::{sentence, MemberActions, VerificationMark};
 use crate::hooks::{use_app, use_translator};
 use crate::roster::lines::{outsider_line, roster_rows, RosterRow};
 
 /// Who holds the meeting's keys: `<section aria-label="Participants">` listing the MLS
 /// group's members, one `<li data-display-name="{credential name}">` each (name,
 /// " (you)", a "chair" badge, a raised hand and "muted" as the member said (through the
-/// group), key fingerprint, "seen before" for keys this browser met in an earlier meeting,
+/// group), whether an organisation the meeting accepts vouches for them, key fingerprint,
+/// "seen before" for keys this browser met in an earlier meeting,
 /// and for a chair looking at someone else, Remove and Make / Remove
 /// co-chair), then, if anyone in the server's room is not in the group,
 /// `<section aria-label="Not in the encrypted meeting">` listing them (named only if they
@@ -44,6 +45,27 @@ pub fn roster_panel() -> Html {
         .group
         .as_ref()
         .is_some_and(|group| group.we_are_chair());
+    // Whose certificates the meeting accepts, when it accepts any or admits only them.
+    let trust_line = meeting
+        .group
+        .as_ref()
+        .and_then(|group| group.trust.as_ref())
+        .filter(|trust| trust.verified_only || !trust.organisations.is_empty())
+        .map(|trust| {
+            let accepts = if trust.organisations.is_empty() {
+                t.get("meeting-trust-accepts-none")
+            } else {
+                t.with(
+                    "meeting-trust-accepts",
+                    &[("organisations", trust.organisations.join(", ").into())],
+                )
+            };
+            if trust.verified_only {
+                format!("{} {accepts}", t.get("meeting-trust-verified-only"))
+            } else {
+                accepts
+            }
+        });
     // (hand raised, muted) of each row: ours as we set it, others' as they said.
     let signals_of = |row: &RosterRow| {
         if row.is_self {
@@ -60,6 +82,9 @@ pub fn roster_panel() -> Html {
         <>
             <section class="card side-card roster" aria-label={t.get("roster-title")}>
                 <h2>{ t.get("roster-title") }</h2>
+                if let Some(line) = trust_line {
+                    <p class="small meeting-trust" data-testid="meeting-trust">{ line }</p>
+                }
                 if rows.is_empty() {
                     <p class="muted small">{ t.get("roster-not-in-meeting-yet") }</p>
                 } else {
@@ -82,6 +107,8 @@ pub fn roster_panel() -> Html {
                                     { " " }
                                     <span class="roster-badge muted-badge">{ t.get("roster-muted") }</span>
                                 }
+                                { " " }
+                                <VerificationMark verification={row.verification.clone()} />
                                 { " " }
                                 <span class="roster-fingerprint">{ row.fingerprint.clone() }</span>
                                 if row.seen_before {

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use conclave_group::{Admission, Fingerprint};
+use conclave_group::{Admission, Fingerprint, Verification};
 use conclave_protocol::ParticipantId;
 
 use super::{EncryptionStatus, GroupView, KnockView};
@@ -28,6 +28,8 @@ pub struct RosterRow {
     pub is_chair: bool,
     /// This browser.
     pub is_self: bool,
+    /// Whether an organisation the meeting accepts vouches for this member.
+    pub verification: Verification,
 }
 
 impl RosterRow {
@@ -54,6 +56,7 @@ pub fn roster_rows(view: &GroupView, seen_before: &HashSet<String>) -> Vec<Roste
             seen_before: !member.is_self && seen_before.contains(&member.fingerprint_hex),
             is_chair: member.is_chair,
             is_self: member.is_self,
+            verification: member.verification.clone(),
         })
         .collect()
 }
@@ -69,6 +72,8 @@ pub struct KnockRow {
     pub fingerprint: String,
     /// This browser met their key before (in an earlier meeting).
     pub seen_before: bool,
+    /// Whether an organisation the meeting accepts vouches for the knocker.
+    pub verification: Verification,
 }
 
 /// The knock prompt's rows, in the order people knocked.
@@ -80,6 +85,7 @@ pub fn knock_rows(view: &GroupView, seen_before: &HashSet<String>) -> Vec<KnockR
             display_name: knock.display_name.clone(),
             fingerprint: knock.fingerprint.clone(),
             seen_before: seen_before.contains(&knock.fingerprint_hex),
+            verification: knock.verification.clone(),
         })
         .collect()
 }
