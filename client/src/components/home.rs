@@ -67,6 +67,7 @@ pub fn home_page() -> Html {
                 let now_unix_secs = (js_sys::Date::now() / 1000.0) as u64;
                 let listed: Vec<(AnchorPin, String)> = fetch_organisations()
                     .await
+                    .unwrap_or_default()
                     .iter()
                     .filter_map(|org| TrustAnchor::from_organisation(org, now_unix_secs).ok())
                     .map(|anchor| (anchor.pin(), anchor.organisation().to_owned()))

@@ -25,10 +25,16 @@ use yew::Callback;
 use zeroize::Zeroizing;
 
 use super::now_ms;
+use super::organisations::fetch_organisations;
 use crate::roster::GroupView;
+use conclave_group::verified_identity::Organisation;
 
 /// How often the group gets `handle_timeout` (it asks for at most 500 ms).
 pub const TIMEOUT_INTERVAL_MS: u32 = 250;
+
+/// How often the organisations the server lists are fetched again during a meeting, so a
+/// revocation list renewed with a revoked member on it shows within this time.
+pub const ORGANISATIONS_REFRESH_MS: u32 = 5 * 60 * 1000;
 
 thread_local! {
     /// Whether this page rehearsed a join already ([`rehearse_join_soon`]).
@@ -73,6 +79,8 @@ struct Inner {
     group: RefCell<MeetingGroup>,
     events: KeyAgreementEvents,
     timer: RefCell<Option<Interval>>,
+    /// Fetches the server's organisations again every [`ORGANISATIONS_REFRESH_MS`].
+    organisations_timer: RefCell<Option<Interval>>,
     /// The view last reported through `changed`.
     last_view: RefCell<Option<GroupView>>,
 }
@@ -97,8 +105,23 @@ impl KeyAgreement {
             group: RefCell::new(MeetingGroup::new(identity, config)),
             events,
             timer: RefCell::new(None),
+            organisations_timer: RefCell::new(None),
             last_view: RefCell::new(None),
         });
+        let weak_inner: Weak<Inner> = Rc::downgrade(&inner);
+        let organisations_timer = Interval::new(ORGANISATIONS_REFRESH_MS, move || {
+            let weak_inner = weak_inner.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                // A failed fetch keeps what the group has (a renewed list only adds news).
+                let Some(organisations) = fetch_organisations().await else {
+                    return;
+                };
+                if let Some(inner) = weak_inner.upgrade() {
+                    KeyAgreement { inner }.set_organisations(organisations);
+                }
+            });
+        });
+        *inner.organisations_timer.borrow_mut() = Some(organisations_timer);
         let weak: Weak<Inner> = Rc::downgrade(&inner);
         let timer = Interval::new(TIMEOUT_INTERVAL_MS, move || {
             if let Some(inner) = weak.upgrade() {
@@ -142,6 +165,16 @@ impl KeyAgreement {
             .seal_meeting_message(message)?;
         self.inner.events.send.emit(sealed);
         Ok(())
+    }
+
+    /// The organisations the server lists now: every verification is made again (a
+    /// member whose certificate was revoked shows as not verified).
+    fn set_organisations(&self, organisations: Vec<Organisation>) {
+        let events = self.with_group(|group| {
+            group.set_organisations(organisations);
+            vec![GroupEvent::Changed]
+        });
+        self.carry_out(events);
     }
 
     fn on_timeout(&self) {

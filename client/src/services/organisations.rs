@@ -22,19 +22,16 @@ struct ListedOrganisation {
     revocation_list: Option<String>,
 }
 
-/// The organisations the server lists now. Any failure gives none: then nobody shows as
-/// verified, and a "verified members only" meeting admits nobody new (fail closed).
-pub async fn fetch_organisations() -> Vec<Organisation> {
-    let Ok(response) = Request::get("/organisations").send().await else {
-        return Vec::new();
-    };
+/// The organisations the server lists now; `None` if the server could not be asked or
+/// answered nonsense. A page that has none counts nobody as verified, and a "verified
+/// members only" meeting then admits nobody new (fail closed).
+pub async fn fetch_organisations() -> Option<Vec<Organisation>> {
+    let response = Request::get("/organisations").send().await.ok()?;
     if !response.ok() {
-        return Vec::new();
+        return None;
     }
-    let Ok(listed) = response.json::<Listed>().await else {
-        return Vec::new();
-    };
-    listed
+    let listed = response.json::<Listed>().await.ok()?;
+    let organisations = listed
         .organisations
         .into_iter()
         .take(MAX_ORGANISATIONS)
@@ -44,7 +41,8 @@ pub async fn fetch_organisations() -> Vec<Organisation> {
                 revocation_list: org.revocation_list.as_deref().and_then(decode_base64),
             })
         })
-        .collect()
+        .collect();
+    Some(organisations)
 }
 
 /// Standard base64 through the browser's `atob` (a "binary string": one char per byte).

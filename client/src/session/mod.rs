@@ -200,7 +200,7 @@ impl MeetingSession {
         // The organisations the server lists load beside the identity (one small GET).
         let weak = Rc::downgrade(&session.inner);
         wasm_bindgen_futures::spawn_local(async move {
-            let organisations = fetch_organisations().await;
+            let organisations = fetch_organisations().await.unwrap_or_default();
             if let Some(inner) = weak.upgrade() {
                 inner.borrow_mut().organisations = Some(organisations);
                 server::connect(&inner);
