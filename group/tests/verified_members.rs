@@ -19,19 +19,43 @@ use conclave_group::{
 };
 use conclave_protocol::{close_code, ParticipantId};
 
-/// A meeting on a server that lists `ministry` and `agency`, pinning only `ministry`.
-fn meeting_pinning(
-    ministry: &TestOrganisation,
-    agency: &TestOrganisation,
-    verified_only: bool,
-) -> Meeting {
+/// A meeting on a server that lists two organisations and pins only the ministry, which
+/// has certified Ada (the creator) and Bob, both members.
+struct Council {
+    ministry: TestOrganisation,
+    agency: TestOrganisation,
+    meeting: Meeting,
+    ada: ParticipantId,
+    bob: ParticipantId,
+}
+
+fn council(verified_only: bool) -> Council {
+    let (mut ministry, agency, mut meeting) = two_organisations_listed(verified_only);
+    let ada = join_certified(&mut meeting, &mut ministry, "Ada Lovelace", 30);
+    let bob = join_certified(&mut meeting, &mut ministry, "Bob Babbage", 30);
+    assert_eq!(meeting.members_seen_by(ada), vec![ada, bob]);
+    Council {
+        ministry,
+        agency,
+        meeting,
+        ada,
+        bob,
+    }
+}
+
+/// A server that lists a ministry and an agency, and a meeting whose creator will pin only
+/// the ministry.
+fn two_organisations_listed(verified_only: bool) -> (TestOrganisation, TestOrganisation, Meeting) {
+    let ministry = TestOrganisation::new("Ministry of Example");
+    let agency = TestOrganisation::new("Other Agency");
     let mut meeting = Meeting::new();
     meeting.organisations = vec![ministry.listed(), agency.listed()];
     meeting.creation_trust = MeetingTrust::new(verified_only, [ministry.pin()]);
-    meeting
+    (ministry, agency, meeting)
 }
 
-/// `name` joins with a certificate `org` issues for a fresh key (valid for `days`).
+/// `name` joins with a certificate `org` issues for a fresh key (valid for `days`), and the
+/// meeting settles.
 fn join_certified(
     meeting: &mut Meeting,
     org: &mut TestOrganisation,
@@ -40,7 +64,9 @@ fn join_certified(
 ) -> ParticipantId {
     let identity = Identity::generate().unwrap();
     let chain = org.issue_for(identity.public_key(), name, days);
-    meeting.join_enrolled(name, identity, Some(chain))
+    let id = meeting.join_enrolled(name, identity, Some(chain));
+    meeting.settle();
+    id
 }
 
 fn verification_of(
@@ -61,18 +87,17 @@ fn verification_of(
 
 #[test]
 fn the_roster_shows_who_a_pinned_organisation_vouches_for() {
-    let mut ministry = TestOrganisation::new("Ministry of Example");
-    let mut agency = TestOrganisation::new("Other Agency");
-    let mut meeting = meeting_pinning(&ministry, &agency, false);
-    let ada = join_certified(&mut meeting, &mut ministry, "Ada Lovelace", 30);
-    meeting.settle();
-    let bob = join_certified(&mut meeting, &mut ministry, "Bob Babbage", 30);
-    meeting.settle();
+    let Council {
+        mut agency,
+        mut meeting,
+        ada,
+        bob,
+        ..
+    } = council(false);
     let cy = meeting.join("Cy typed this");
     meeting.settle();
     // The server lists the agency too, but the meeting did not pin it.
     let dee = join_certified(&mut meeting, &mut agency, "Dee Agent", 30);
-    meeting.settle();
 
     for viewer in [ada, bob, cy, dee] {
         for (member, name) in [(ada, "Ada Lovelace"), (bob, "Bob Babbage")] {
@@ -102,14 +127,13 @@ fn the_roster_shows_who_a_pinned_organisation_vouches_for() {
 
 #[test]
 fn a_verified_only_meeting_refuses_every_knock_without_a_valid_certificate() {
-    let mut ministry = TestOrganisation::new("Ministry of Example");
-    let mut agency = TestOrganisation::new("Other Agency");
-    let mut meeting = meeting_pinning(&ministry, &agency, true);
-    let ada = join_certified(&mut meeting, &mut ministry, "Ada Lovelace", 30);
-    meeting.settle();
-    let bob = join_certified(&mut meeting, &mut ministry, "Bob Babbage", 30);
-    meeting.settle();
-    assert_eq!(meeting.members_seen_by(ada), vec![ada, bob]);
+    let Council {
+        mut ministry,
+        mut agency,
+        mut meeting,
+        ada,
+        bob,
+    } = council(true);
 
     // Serial 3 is revoked before it knocks; serial 4 has expired.
     let mut refused = vec![meeting.join("Cy typed this")];
@@ -154,14 +178,10 @@ fn a_verified_only_meeting_refuses_every_knock_without_a_valid_certificate() {
 
 #[test]
 fn the_chair_cannot_admit_an_unverified_knock() {
-    let mut ministry = TestOrganisation::new("Ministry of Example");
-    let agency = TestOrganisation::new("Other Agency");
-    let mut meeting = meeting_pinning(&ministry, &agency, true);
+    let (mut ministry, _agency, mut meeting) = two_organisations_listed(true);
     meeting.admission = Admission::ChairAdmits;
     let ada = join_certified(&mut meeting, &mut ministry, "Ada Lovelace", 30);
-    meeting.settle();
     let bob = join_certified(&mut meeting, &mut ministry, "Bob Babbage", 30);
-    meeting.settle();
     // A verified knock waits for the chair, who admits it.
     assert_eq!(meeting.client(ada).group.roster().knocks.len(), 1);
     meeting.act(ada, |group, now| group.admit(now, bob));
@@ -182,15 +202,14 @@ fn the_chair_cannot_admit_an_unverified_knock() {
 
 #[test]
 fn a_rogue_members_add_of_an_unverified_joiner_is_ignored_and_the_rogue_expelled() {
-    let mut ministry = TestOrganisation::new("Ministry of Example");
-    let agency = TestOrganisation::new("Other Agency");
-    let mut meeting = meeting_pinning(&ministry, &agency, true);
-    let ada = join_certified(&mut meeting, &mut ministry, "Ada Lovelace", 30);
-    meeting.settle();
-    let bob = join_certified(&mut meeting, &mut ministry, "Bob Babbage", 30);
-    meeting.settle();
+    let Council {
+        mut ministry,
+        mut meeting,
+        ada,
+        bob,
+        ..
+    } = council(true);
     let carol = join_certified(&mut meeting, &mut ministry, "Carol Clerk", 30);
-    meeting.settle();
     // Cy's knock is refused by everyone, but its KeyPackage reached every member.
     let cy = meeting.join("Cy typed this");
     meeting.settle();
@@ -231,13 +250,12 @@ fn a_rogue_members_add_of_an_unverified_joiner_is_ignored_and_the_rogue_expelled
 
 #[test]
 fn nobody_can_rewrite_the_meetings_trust_not_even_its_chair() {
-    let mut ministry = TestOrganisation::new("Ministry of Example");
-    let agency = TestOrganisation::new("Other Agency");
-    let mut meeting = meeting_pinning(&ministry, &agency, true);
-    let ada = join_certified(&mut meeting, &mut ministry, "Ada Lovelace", 30);
-    meeting.settle();
-    let bob = join_certified(&mut meeting, &mut ministry, "Bob Babbage", 30);
-    meeting.settle();
+    let Council {
+        mut meeting,
+        ada,
+        bob,
+        ..
+    } = council(true);
     let epoch = meeting.client(bob).group.epoch();
     let trust = meeting.client(bob).group.roster().trust;
     assert!(trust.as_ref().unwrap().verified_only);
@@ -269,4 +287,38 @@ fn nobody_can_rewrite_the_meetings_trust_not_even_its_chair() {
         "Ada expelled"
     );
     assert_eq!(meeting.client(bob).group.roster().trust, trust);
+}
+
+#[test]
+fn an_enrolled_member_cannot_claim_another_participant_in_its_leaf() {
+    let Council {
+        mut ministry,
+        mut meeting,
+        ada,
+        bob,
+        ..
+    } = council(false);
+    let carol = join_certified(&mut meeting, &mut ministry, "Carol Clerk", 30);
+    let epoch = meeting.client(carol).group.epoch();
+
+    // Bob keeps his certificate and rewrites only the leaf extension naming his participant.
+    meeting.hold_uplink_from.insert(ada);
+    meeting.act(bob, |group, now| {
+        group.rogue_commit(now, RogueCommit::ClaimParticipant(ada))
+    });
+    meeting.settle();
+    assert_eq!(
+        meeting.client(carol).group.epoch(),
+        epoch,
+        "Carol did not follow"
+    );
+    assert_eq!(meeting.client(carol).group.ignored_commits(), 1);
+    assert_eq!(meeting.members_seen_by(carol), vec![ada, bob, carol]);
+    meeting.release_uplink(&[ada]);
+    meeting.settle();
+    assert_eq!(
+        meeting.closed.get(&bob),
+        Some(&close_code::REMOVED),
+        "Bob expelled"
+    );
 }

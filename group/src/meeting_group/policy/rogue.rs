@@ -6,7 +6,7 @@
 use conclave_protocol::ParticipantId;
 use openmls::prelude::tls_codec::Deserialize as _;
 use openmls::prelude::{
-    BasicCredential, CredentialWithKey, Extension, ExtensionType, Extensions, KeyPackageIn,
+    CredentialWithKey, Extension, ExtensionType, Extensions, KeyPackageIn,
     LeafNodeIndex, LeafNodeParameters, ProtocolVersion, RequiredCapabilitiesExtension,
     UnknownExtension,
 };
@@ -76,13 +76,18 @@ impl MeetingGroup {
                 (Vec::new(), Vec::new(), Vec::new(), None)
             }
             RogueCommit::ClaimParticipant(participant) => {
+                // An enrolled member keeps its X.509 credential and rewrites only the
+                // member-info leaf extension.
                 let info = crate::credential::CredentialInfo::new("Impostor", participant);
+                let (credential, leaf_extensions) =
+                    crate::credential::own_credential(&info, self.verifier.own_chain.as_deref());
                 leaf = Some(
                     LeafNodeParameters::builder()
                         .with_credential_with_key(CredentialWithKey {
-                            credential: BasicCredential::new(info.to_identity_bytes()).into(),
+                            credential,
                             signature_key: self.identity.public_key().to_vec().into(),
                         })
+                        .with_extensions(leaf_extensions)
                         .build(),
                 );
                 (Vec::new(), Vec::new(), Vec::new(), None)
@@ -173,33 +178,25 @@ impl MeetingGroup {
         leaf: u32,
         key_package: &[u8],
     ) -> Vec<GroupEvent> {
-        let mut events = Vec::new();
-        if self.own_commit.is_some() || self.member_group().is_none() {
-            return events;
-        }
-        let Some(key_package) = KeyPackageIn::tls_deserialize_exact(key_package)
-            .ok()
-            .and_then(|kp| {
-                kp.validate(self.provider.crypto(), ProtocolVersion::Mls10)
-                    .ok()
-            })
-        else {
-            return events;
-        };
-        let owner = crate::meeting_group::roster::leaf_info(key_package.leaf_node()).participant_id;
-        let removals = vec![LeafNodeIndex::new(leaf)];
-        let owner: Vec<ParticipantId> = owner.into_iter().collect();
-        let lists = CommitLists::new(&owner, &owner, &[]);
-        if let Ok(created) = self.create_commit(vec![key_package], removals, None, &lists) {
-            self.send_own_commit(now_ms, created, lists, Vec::new(), false, &mut events);
-        }
-        events
+        self.rogue_commit_key_package(now_ms, key_package, Some(leaf))
     }
 
     /// Adds the participant that published `key_package` (relayed to every member), with the
     /// invite PSK as an honest Add carries it, whatever the meeting's trust says of its
     /// credential: the rogue skips the verification every honest member makes.
     pub fn rogue_add(&mut self, now_ms: u64, key_package: &[u8]) -> Vec<GroupEvent> {
+        self.rogue_commit_key_package(now_ms, key_package, None)
+    }
+
+    /// Commits an Add of `key_package` (checked only for its own signatures), removing the
+    /// member at `replaced` in the same commit, as long as we are a member with no commit in
+    /// flight.
+    fn rogue_commit_key_package(
+        &mut self,
+        now_ms: u64,
+        key_package: &[u8],
+        replaced: Option<u32>,
+    ) -> Vec<GroupEvent> {
         let mut events = Vec::new();
         if self.own_commit.is_some() || self.member_group().is_none() {
             return events;
@@ -213,13 +210,19 @@ impl MeetingGroup {
         else {
             return events;
         };
-        let added: Vec<ParticipantId> =
+        let owner: Vec<ParticipantId> =
             crate::meeting_group::roster::leaf_info(key_package.leaf_node())
                 .participant_id
                 .into_iter()
                 .collect();
-        let lists = CommitLists::new(&added, &[], &[]);
-        if let Ok(created) = self.create_commit(vec![key_package], Vec::new(), None, &lists) {
+        let removed = if replaced.is_some() {
+            owner.clone()
+        } else {
+            Vec::new()
+        };
+        let removals = replaced.map(LeafNodeIndex::new).into_iter().collect();
+        let lists = CommitLists::new(&owner, &removed, &[]);
+        if let Ok(created) = self.create_commit(vec![key_package], removals, None, &lists) {
             self.send_own_commit(now_ms, created, lists, Vec::new(), false, &mut events);
         }
         events
