@@ -23,7 +23,10 @@ export default defineConfig({
   globalSetup: './support/global-setup.ts',
   globalTeardown: './support/global-teardown.ts',
   use: {
-    trace: 'retain-on-failure',
+    // Kept on failure: actions, DOM snapshots, console and network. Without the screencast
+    // filmstrip, which cost about a third of the suite's CPU and wall time on two cores
+    // (BENCHMARKS.md, "Test time").
+    trace: { mode: 'retain-on-failure', screenshots: false },
     // The app's service worker pins the build it first saw (docs/RELEASES.md); only the
     // specs about that pin let it run (`pinsTheBuild`), so that every other spec loads the
     // server's files as they are and Playwright's routes see every request.
