@@ -34,8 +34,11 @@ commands:
                              unsigned (signers run `conclave-release sign`); --check
                              builds it twice from two copies and compares (~20 min)
   e2e                        build the test bundle and run only the Playwright suite
-  bench [signaling]          run the benchmarks recorded in BENCHMARKS.md (signaling:
-                             only the signaling load, Conclave beside a Node ws relay)
+  bench [signaling|verification]
+                             run the benchmarks recorded in BENCHMARKS.md (signaling:
+                             only the signaling load, Conclave beside a Node ws relay;
+                             verification: only the native cost of certificate chain
+                             validation)
 ";
 
 fn main() -> ExitCode {
@@ -48,6 +51,9 @@ fn main() -> ExitCode {
         Some("e2e") => test_suite::run_e2e_only(),
         Some("bench") if args.get(1).is_some_and(|arg| arg == "signaling") => {
             signaling_load::run(&project_root())
+        }
+        Some("bench") if args.get(1).is_some_and(|arg| arg == "verification") => {
+            test_suite::verification_benchmark(&project_root())
         }
         Some("bench") => test_suite::run_benchmarks(),
         Some("-h" | "--help" | "help") => {

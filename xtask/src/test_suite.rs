@@ -135,8 +135,26 @@ pub fn run_benchmarks() -> Result<(), Failure> {
             "add_100th_member",
         ],
     )?;
+    verification_benchmark(&root)?;
     signaling_load::run(&root)?;
     playwright(&root, &["benchmarks"])
+}
+
+/// `cargo xtask bench verification`: what chain validation of a verified identity costs
+/// natively (`validate_chain`, `TrustAnchor::from_organisation`; BENCHMARKS.md, issue 17).
+pub fn verification_benchmark(root: &Path) -> Result<(), Failure> {
+    command::step("native benchmark: certificate chain validation (verified identities)");
+    command::cargo(
+        root,
+        &[
+            "run",
+            "--release",
+            "-p",
+            "conclave-group",
+            "--example",
+            "verification_cost",
+        ],
+    )
 }
 
 /// Checks every dependency against `deny.toml`: licenses, banned crates, and sources
@@ -232,6 +250,8 @@ fn e2e(root: &Path) -> Result<(), Failure> {
 /// their features in the resolution; `--lib` keeps every library, as the tests have them.
 /// Built alone (`-p`), the server, conclave-release and conclave-verify each resolved
 /// features anew and rebuilt about 200 dependencies (BENCHMARKS.md, "Test time").
+/// `--bins` includes `conclave-admin`, the organisation CA the verified-identity
+/// scenarios run (e2e-tests/support/conclave-admin.ts).
 pub fn build_test_binaries(root: &Path) -> Result<(), Failure> {
     command::cargo(
         root,
@@ -275,7 +295,7 @@ fn type_check_www(e2e_dir: &Path) -> Result<(), Failure> {
 fn playwright(root: &Path, projects: &[&str]) -> Result<(), Failure> {
     command::step(
         "build the workspace's binaries for the suite (the signaling server with its \
-         test-only fault switch, conclave-release, conclave-verify)",
+         test-only fault switch, conclave-release, conclave-verify, conclave-admin)",
     );
     build_test_binaries(root)?;
     let www_test = root.join("target/www-test");
