@@ -35,9 +35,15 @@ const MAX_ALARMS = 50;
 const PARALLEL_FETCHES = 4;
 /** The Permissions-Policy the server sends (signaling-server/src/static_files.rs). */
 const PERMISSIONS_POLICY = 'camera=(self), microphone=(self), display-capture=(self)';
-/** Paths under these go to the server as they are (data, not code), and `/healthz`. */
+/** Paths under these go to the server as they are (data, not code). */
 const PASS_THROUGH_PREFIXES = ['/api/', '/release/'];
-const HEALTH_PATH = '/healthz';
+/**
+ * These exact paths too: readiness, and the organisations' CA certificates and revocation
+ * lists (`no-store` data the page checks itself; never kept here).
+ */
+const PASS_THROUGH_PATHS = ['/healthz', '/organisations'];
+/** Navigations answered with the pinned index.html, besides `/m/{room}`: the app's routes. */
+const PAGE_PATHS = ['/', '/enroll', '/enroll/'];
 /** Passed through as well when the pinned manifest says `test_hooks` (the Playwright build). */
 const TEST_HOOK_PREFIX = '/test/';
 
@@ -220,7 +226,7 @@ sw.addEventListener('fetch', (event) => {
     // scripts, in this origin: the app posts no forms.
     if (request.method !== 'GET') {
       event.respondWith(plainText(405, 'Conclave takes no form submissions.'));
-    } else if (path === '/' || /^\/m\/[^/]+$/.test(path)) {
+    } else if (PAGE_PATHS.includes(path) || /^\/m\/[^/]+$/.test(path)) {
       const page = servePage(event.resultingClientId);
       event.respondWith(page);
       // After the page is answered; the answer never waits for the check.
@@ -234,7 +240,7 @@ sw.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   // Only fetch() reaches the server: no script, style, worker or image from there.
   const isFetch = request.destination === '';
-  if (isFetch && (path === HEALTH_PATH || PASS_THROUGH_PREFIXES.some((prefix) => path.startsWith(prefix)))) return;
+  if (isFetch && (PASS_THROUGH_PATHS.includes(path) || PASS_THROUGH_PREFIXES.some((prefix) => path.startsWith(prefix)))) return;
   if (isFetch && path.startsWith(TEST_HOOK_PREFIX)) {
     event.respondWith(passTestHook(request));
     return;

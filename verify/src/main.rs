@@ -3,13 +3,14 @@
 //! and administrators:
 //! - the release's signatures meet the policy (a policy you trust with `--policy`, else the
 //!   server's own, which proves only that the release is consistent);
-//! - every file the manifest lists is served with its hash and size, and `/` and `/m/{id}`
-//!   serve the manifest's `index.html`;
+//! - every file the manifest lists is served with its hash and size, and `/`, `/m/{id}` and
+//!   `/enroll` serve the manifest's `index.html`;
 //! - `/sw.js` is the manifest's both as a page fetches it and as the browser's update check
 //!   does (`Service-Worker: script`), which a server could answer otherwise;
 //! - the page's Content-Security-Policy is the manifest's (an SFU's WebSocket origin in
 //!   `connect-src` aside), and no answer carries `Clear-Site-Data`, which would erase the
-//!   browsers' pinned copy (the paths a pinned page calls, `/healthz`, included);
+//!   browsers' pinned copy (the paths a pinned page calls, `/healthz` and `/organisations`,
+//!   included);
 //! - with `--build DIR`, the served manifest is byte for byte the one of a local
 //!   reproducible build (`cargo xtask release`).
 //!
@@ -38,12 +39,14 @@ const RELEASE_FILES: [&str; 3] = [
 ];
 /// A room path of the right shape: the server answers it with the app's page.
 const SOME_MEETING_PATH: &str = "/m/conclaveverify0000000";
+/// The enrollment page (its links add `#org={pin}`, which no server sees): the app's page too.
+const ENROLLMENT_PATHS: [&str; 2] = ["/enroll", "/enroll/"];
 const CLEAR_SITE_DATA: HeaderName = HeaderName::from_static("clear-site-data");
 const SERVICE_WORKER: HeaderName = HeaderName::from_static("service-worker");
 const SEC_FETCH_DEST: HeaderName = HeaderName::from_static("sec-fetch-dest");
 /// Paths the service worker lets through to the server besides `/release/`: a pinned page
 /// calls them, so their answers could erase the pinned copy too.
-const PASS_THROUGH_PATHS: [&str; 1] = ["/healthz"];
+const PASS_THROUGH_PATHS: [&str; 2] = ["/healthz", "/organisations"];
 /// The service worker's script.
 const SERVICE_WORKER_PATH: &str = "/sw.js";
 /// How many scratch folder names [`Mirror::new`] tries.
@@ -246,7 +249,7 @@ async fn verify(args: &Args) -> Result<Report, VerifyError> {
     }
 
     let page = mirror.read(INDEX_HTML).unwrap_or_default();
-    for path in ["/", SOME_MEETING_PATH] {
+    for path in ["/", SOME_MEETING_PATH].into_iter().chain(ENROLLMENT_PATHS) {
         let fetched = get(&origin, path).await?;
         report.check(
             fetched.status == StatusCode::OK && fetched.body == page,
@@ -462,6 +465,34 @@ mod tests {
 
         let (a, b) = (Mirror::new().unwrap(), Mirror::new().unwrap());
         assert_ne!(a.dir(), b.dir());
+    }
+
+    /// The strings of `const NAME = [...]` in www/sw.js.
+    fn service_worker_list(name: &str) -> Vec<String> {
+        let script =
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../www/sw.js"))
+                .unwrap();
+        let start = script
+            .find(&format!("const {name} = ["))
+            .unwrap_or_else(|| panic!("www/sw.js has no {name}"));
+        let list = &script[start..];
+        let list = &list[list.find('[').unwrap() + 1..list.find(']').unwrap()];
+        list.split(',')
+            .map(|item| item.trim().trim_matches('\'').to_owned())
+            .filter(|item| !item.is_empty())
+            .collect()
+    }
+
+    /// This tool fetches what a pinned browser would: the worker's lists and these agree.
+    #[test]
+    fn the_paths_checked_are_the_service_workers() {
+        assert_eq!(
+            service_worker_list("PASS_THROUGH_PATHS"),
+            PASS_THROUGH_PATHS
+        );
+        let mut pages = vec!["/".to_owned()];
+        pages.extend(ENROLLMENT_PATHS.map(str::to_owned));
+        assert_eq!(service_worker_list("PAGE_PATHS"), pages);
     }
 
     #[test]

@@ -213,6 +213,31 @@ test('a pinned visitor refuses an older signed release (rollback)', async ({ new
   expect(await buildShown(alice)).toBe(grouped(signedBuild));
 });
 
+test("a pinned visitor reaches the enrollment page from the pinned copy, and the server's organisations", async ({ newParticipant }) => {
+  const alice = await newParticipant('Alice', { pinsTheBuild: true });
+  await pinTheBuild(alice);
+
+  // An organisation's link too (its fragment never reaches a server or the worker).
+  for (const route of ['/enroll', '/enroll/', `/enroll#org=${'ab'.repeat(32)}`]) {
+    const response = await alice.page.goto(route);
+    expect(response?.status(), route).toBe(200);
+    expect(response?.fromServiceWorker(), route).toBe(true);
+    await expect(alice.page.getByTestId('enroll-make-request')).toBeVisible();
+  }
+  // Only the app's routes are pages: anything else under /enroll stays the worker's 404.
+  expect((await alice.page.goto('/enroll/other'))?.status()).toBe(404);
+
+  // The list is data from the server, never a pinned file.
+  await alice.page.goto('/enroll');
+  const organisations = await alice.page.evaluate(async () => {
+    const response = await fetch('/organisations');
+    return { status: response.status, type: response.headers.get('content-type'), body: await response.json() };
+  });
+  expect(organisations.status).toBe(200);
+  expect(organisations.type).toContain('application/json');
+  expect(Array.isArray(organisations.body.organisations)).toBe(true);
+});
+
 test("a form posted to the pinned origin from elsewhere loads none of the server's pages", async ({ newParticipant }) => {
   const alice = await newParticipant('Alice', { pinsTheBuild: true });
   await pinTheBuild(alice);
