@@ -59,13 +59,13 @@ export async function startRedis(): Promise<{ url: string; redis: Running }> {
 }
 
 /**
- * Starts one conclave-server on `port` sharing rooms through the Redis at `redisUrl`, with
- * `extraArgs` (a `--config` file, say), and resolves once `ready` (by default: `/healthz`
- * says ready).
+ * Starts one conclave-server on `port` sharing rooms through the Redis at `redisUrl` (null:
+ * a server on its own), with `extraArgs` (a `--config` file, say), and resolves once `ready`
+ * (by default: `/healthz` says ready).
  */
 export async function startServer(
   port: number,
-  redisUrl: string,
+  redisUrl: string | null,
   extraArgs: string[] = [],
   ready: () => Promise<boolean> = async () =>
     (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.status === 200,
@@ -74,7 +74,14 @@ export async function startServer(
   const log = fs.openSync(serverLog(port), 'a');
   const child = spawn(
     `${root}/target/debug/conclave-server`,
-    ['--listen', `127.0.0.1:${port}`, '--www-dir', `${root}/target/www-test`, '--redis-url', redisUrl, ...extraArgs],
+    [
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--www-dir',
+      `${root}/target/www-test`,
+      ...(redisUrl === null ? [] : ['--redis-url', redisUrl]),
+      ...extraArgs,
+    ],
     { stdio: ['ignore', log, log] },
   );
   await waitFor(`conclave-server on ${port}`, ready, 20_000);
