@@ -3,6 +3,10 @@
 //! (or the transaction's `complete`/`error`/`abort`) in a `Promise`; the handlers are
 //! removed once it settles.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo::timers::callback::Timeout;
 use js_sys::{Function, Promise};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -25,6 +29,12 @@ pub enum IdbError {
     #[error("another Conclave tab holds this browser's storage open; close it and reload")]
     Blocked,
 }
+
+/// How long an open waits for other connections to let an upgrade through.
+const BLOCKED_GRACE_MS: u32 = 2_000;
+
+/// What an open's promise is rejected with when its grace ran out.
+const STILL_BLOCKED: &str = "still blocked";
 
 fn failed(value: &JsValue) -> IdbError {
     IdbError::Failed(super::describe_js_error(value))
@@ -109,18 +119,37 @@ pub async fn open(
         })
     };
     request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+    let settle = Rc::new(RefCell::new(None::<Function>));
     let promise = Promise::new(&mut |resolve: Function, reject: Function| {
         request.set_onsuccess(Some(&resolve));
         request.set_onerror(Some(&reject));
-        request.set_onblocked(Some(&reject));
+        *settle.borrow_mut() = Some(reject);
     });
+    // "blocked" also comes while other connections are still closing (each closes on
+    // `versionchange`): only one that holds on for BLOCKED_GRACE_MS stops the wait.
+    let grace = Rc::new(RefCell::new(None::<Timeout>));
+    let on_blocked = {
+        let grace = grace.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            let reject = settle.borrow().clone();
+            let mut grace = grace.borrow_mut();
+            if let (Some(reject), None) = (reject, grace.as_ref()) {
+                *grace = Some(Timeout::new(BLOCKED_GRACE_MS, move || {
+                    let _ = reject.call1(&JsValue::NULL, &JsValue::from_str(STILL_BLOCKED));
+                }));
+            }
+        })
+    };
+    request.set_onblocked(Some(on_blocked.as_ref().unchecked_ref()));
     let settled = JsFuture::from(promise).await;
     request.set_onsuccess(None);
     request.set_onerror(None);
     request.set_onblocked(None);
+    drop(grace.borrow_mut().take());
+    drop(on_blocked);
     match settled {
         Ok(_) => {}
-        Err(event) if event_type(&event).as_deref() == Some("blocked") => {
+        Err(value) if value.as_string().as_deref() == Some(STILL_BLOCKED) => {
             // The request stays pending and upgrades once the other tab lets go: its
             // upgrade handler must still be there then (without one the new version
             // would be committed without its object stores).
@@ -138,11 +167,6 @@ pub async fn open(
         .map_err(|_| IdbError::Failed("open returned no database".to_owned()))?;
     close_on_version_change(&database);
     Ok(database)
-}
-
-/// The `type` of an event a promise was rejected with (`"blocked"`), if it is one.
-fn event_type(value: &JsValue) -> Option<String> {
-    value.dyn_ref::<web_sys::Event>().map(web_sys::Event::type_)
 }
 
 /// Lets a newer version of the app (another tab) upgrade the database: this connection

@@ -15,7 +15,8 @@
 //! Upgrading from version 1 creates only the missing `certificates` store: the identity
 //! and the keys met stay as they were. Every connection closes when a newer version asks
 //! for the database; an older tab that does not (version 1 builds) makes the open fail
-//! at once ([`IdbError::Blocked`]) rather than wait for it.
+//! after a short grace ([`IdbError::Blocked`]) rather than wait for it: a meeting then
+//! runs with a key in memory, and the page says so.
 //!
 //! If IndexedDB is unavailable (some private modes), the identity lives in memory for
 //! this meeting only and the page says so; nothing is marked "seen before".
@@ -467,4 +468,28 @@ async fn add_seen_key(
         .add_with_key(&entry, &JsValue::from_str(fingerprint))
         .map_err(js_failed)?;
     idb::transaction_done(&transaction).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_chain_that_checks_out_for_the_key_is_taken() {
+        let identity = Identity::generate().unwrap();
+        let now = 1_800_000_000;
+        assert_eq!(
+            certificate_for(&identity, StoredCertificate::None, now),
+            Ok(None)
+        );
+        assert_eq!(
+            certificate_for(&identity, StoredCertificate::Unreadable, now),
+            Err(ChainRefusal::Malformed)
+        );
+        let not_a_chain = StoredCertificate::Chain(vec![vec![0x30, 0x00], vec![0x30, 0x00]]);
+        assert_eq!(
+            certificate_for(&identity, not_a_chain, now),
+            Err(ChainRefusal::Malformed)
+        );
+    }
 }
