@@ -135,7 +135,7 @@ fn a_verified_only_meeting_refuses_every_knock_without_a_valid_certificate() {
         bob,
     } = council(true);
 
-    // Serial 3 is revoked before it knocks; serial 4 has expired.
+    // Eve's certificate (serial 3) is revoked before she knocks; Fay's (serial 4) expired.
     let mut refused = vec![meeting.join("Cy typed this")];
     refused.push(join_certified(&mut meeting, &mut agency, "Dee Agent", 30));
     ministry.revoke(3);
@@ -162,7 +162,8 @@ fn a_verified_only_meeting_refuses_every_knock_without_a_valid_certificate() {
     ));
     meeting.advance(1_000);
 
-    for id in &refused {
+    // Told so, for good: no certificate, an organisation the meeting did not pin, revoked.
+    for id in &refused[..3] {
         assert_eq!(
             meeting.client(*id).group.roster().status,
             MembershipStatus::NotVerified,
@@ -170,6 +171,12 @@ fn a_verified_only_meeting_refuses_every_knock_without_a_valid_certificate() {
             meeting.client(*id).name
         );
     }
+    // An expiry depends on the clock of whoever judges it: Fay is not told, only kept out.
+    let fay = refused[3];
+    assert_eq!(
+        meeting.client(fay).group.roster().status,
+        MembershipStatus::WaitingToBeAdded
+    );
     for member in [ada, bob] {
         assert_eq!(meeting.members_seen_by(member), vec![ada, bob]);
         assert!(meeting.client(member).group.roster().knocks.is_empty());
@@ -320,5 +327,66 @@ fn an_enrolled_member_cannot_claim_another_participant_in_its_leaf() {
         meeting.closed.get(&bob),
         Some(&close_code::REMOVED),
         "Bob expelled"
+    );
+}
+
+#[test]
+fn members_holding_different_revocation_lists_do_not_split_over_an_add() {
+    let Council {
+        mut ministry,
+        mut meeting,
+        ada,
+        bob,
+        ..
+    } = council(true);
+    // The server gives Bob a newer list, on which Carol's certificate (serial 3) is revoked;
+    // Ada, the lowest member, still holds the older one and adds Carol.
+    let older = ministry.listed();
+    ministry.revoke(3);
+    let newer = ministry.listed();
+    let agency = meeting.organisations[1].clone();
+    meeting
+        .clients
+        .get_mut(&bob)
+        .unwrap()
+        .group
+        .set_organisations(vec![newer, agency.clone()]);
+    meeting.organisations = vec![older, agency];
+    let carol = join_certified(&mut meeting, &mut ministry, "Carol Clerk", 30);
+
+    // Bob follows the Add rather than ignoring it (a revocation list is not the same for
+    // everyone), and marks Carol revoked on his screen.
+    assert_eq!(meeting.client(bob).group.ignored_commits(), 0);
+    meeting.assert_converged(&[ada, bob, carol]);
+    assert_eq!(
+        verification_of(&meeting, bob, carol),
+        Verification::Refused(ChainRefusal::Revoked)
+    );
+    assert!(verification_of(&meeting, ada, carol).verified().is_some());
+}
+
+#[test]
+fn a_knock_whose_certificate_is_revoked_while_it_waits_is_not_admitted() {
+    let (mut ministry, agency, mut meeting) = two_organisations_listed(true);
+    meeting.admission = Admission::ChairAdmits;
+    let ada = join_certified(&mut meeting, &mut ministry, "Ada Lovelace", 30);
+    let bob = join_certified(&mut meeting, &mut ministry, "Bob Babbage", 30);
+    assert_eq!(meeting.client(ada).group.roster().knocks.len(), 1);
+
+    // Bob's certificate (serial 2) is revoked while he waits; then the chair admits him.
+    ministry.revoke(2);
+    meeting
+        .clients
+        .get_mut(&ada)
+        .unwrap()
+        .group
+        .set_organisations(vec![ministry.listed(), agency.listed()]);
+    meeting.act(ada, |group, now| group.admit(now, bob));
+    meeting.advance(6_000);
+    assert_eq!(meeting.members_seen_by(ada), vec![ada]);
+    assert!(meeting.client(ada).group.roster().knocks.is_empty());
+    assert_eq!(
+        meeting.client(bob).group.roster().status,
+        MembershipStatus::NotVerified
     );
 }

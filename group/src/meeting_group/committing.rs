@@ -4,7 +4,7 @@
 //! commit before merging it (RFC 9420 sections 12.1, 12.4 and 14); a chair's intents in a
 //! commit that loses the race are queued again.
 
-use conclave_protocol::{Bytes, ClientMessage, KnockAnswer, ParticipantId};
+use conclave_protocol::{Bytes, ClientMessage, ParticipantId};
 use openmls::prelude::tls_codec::Deserialize as _;
 use openmls::prelude::{
     Extensions, GroupContext, KeyPackage, KeyPackageIn, LeafNodeIndex, LeafNodeParameters,
@@ -67,20 +67,14 @@ impl MeetingGroup {
             self.answer_replaced_link(from, &key_package.0, &invite_proof.0, events);
             return;
         };
-        if self.admits_only_verified()
-            && self.verify_leaf(verified.leaf_node()).verified().is_none()
-        {
+        let verification = self.verify_leaf(verified.leaf_node());
+        if self.admits_only_verified() && verification.verified().is_none() {
             // Every member refuses it; the lowest present member tells the knocker. An
             // earlier request of theirs that did verify (a certificate since revoked) goes.
             if self.pending_key_packages.remove(&from).is_some() {
                 events.push(GroupEvent::Changed);
             }
-            if self.is_lowest_present_member() {
-                events.push(GroupEvent::Send(ClientMessage::AnswerKnock {
-                    to: from,
-                    answer: KnockAnswer::NotVerified,
-                }));
-            }
+            self.answer_unverified(from, &verification, events);
             return;
         }
         if !self.pending_key_packages.contains_key(&from)

@@ -20,11 +20,12 @@ use openmls::prelude::{Credential, LeafNode, MlsGroup, StagedCommit};
 use sha2::{Digest, Sha256};
 
 use super::policy::{trust_of, MeetingTrust, RuleBreak};
-use super::MeetingGroup;
+use super::{GroupEvent, MeetingGroup};
 use crate::credential::certificate_chain;
 use crate::verified_identity::{
     validate_chain, AnchorPin, ChainRefusal, Organisation, TrustAnchor, VerifiedPerson,
 };
+use conclave_protocol::{ClientMessage, KnockAnswer, ParticipantId};
 
 /// How long a verification result (and the loaded anchors) is used before it is checked
 /// again: a certificate expiring or a renewed revocation list shows within this time.
@@ -52,6 +53,40 @@ impl Verification {
             Verification::NotVerified | Verification::Refused(_) => None,
         }
     }
+
+    /// Not verified, whatever the clock and the revocation list of whoever judges: no
+    /// certificate, or one that is malformed, of an organisation the meeting did not pin,
+    /// badly signed or for another key. Only such a refusal makes someone else's Add a
+    /// broken rule; an expiry or a revocation list depend on each member's clock and on
+    /// what the server gave it, and members who judged those differently would split.
+    fn refused_by_everyone(&self) -> bool {
+        match self {
+            Verification::Verified(_) => false,
+            Verification::NotVerified => true,
+            Verification::Refused(refusal) => !depends_on_time_or_lists(*refusal),
+        }
+    }
+
+    /// Not verified for a reason the knocker cannot wait out: everything
+    /// [`Verification::refused_by_everyone`] counts, and a revocation (signed by the CA:
+    /// whoever sees it sees the truth). The knocker is told so; an expiry or a missing or
+    /// stale revocation list only keeps it waiting (the answering member's clock or lists
+    /// may be the ones that are wrong).
+    fn refused_for_good(&self) -> bool {
+        self.refused_by_everyone() || matches!(self, Verification::Refused(ChainRefusal::Revoked))
+    }
+}
+
+/// Whether a refusal depends on the judge's clock or on the revocation list it holds.
+fn depends_on_time_or_lists(refusal: ChainRefusal) -> bool {
+    matches!(
+        refusal,
+        ChainRefusal::Expired
+            | ChainRefusal::NotYetValid
+            | ChainRefusal::Revoked
+            | ChainRefusal::RevocationListMissing
+            | ChainRefusal::RevocationListOutOfDate
+    )
 }
 
 /// What a meeting needs for verified identities.
@@ -147,11 +182,30 @@ impl Verifier {
         };
         let key = cache_key(credential, signature_key, trust);
         if let Some(cached) = self.results.borrow().get(&key) {
-            if !self.stale(cached.checked_at) {
+            let expired = cached
+                .verification
+                .verified()
+                .is_some_and(|person| self.now_unix_secs >= person.not_after_unix_secs);
+            if !self.stale(cached.checked_at) && !expired {
                 return cached.verification.clone();
             }
         }
-        let anchors = trust.map(|t| self.pinned_anchors(t)).unwrap_or_default();
+        let mut anchors = trust.map(|t| self.pinned_anchors(t)).unwrap_or_default();
+        // A pinned CA the server does not list (or whose list we could not fetch) is still
+        // the meeting's: its certificate comes with the chain, and only its revocation list
+        // is missing. So "not pinned" never depends on what the server told this member.
+        if let (Some(trust), Some(ca)) = (trust, chain.get(1)) {
+            let pin = AnchorPin::of_certificate(ca);
+            if trust.pins(&pin) && !anchors.iter().any(|anchor| anchor.pin() == pin) {
+                let unlisted = Organisation {
+                    certificate: ca.clone(),
+                    revocation_list: None,
+                };
+                if let Ok(anchor) = TrustAnchor::from_organisation(&unlisted, self.now_unix_secs) {
+                    anchors.push(anchor);
+                }
+            }
+        }
         let verification = match validate_chain(&chain, signature_key, &anchors, self.now_unix_secs)
         {
             Ok(person) => Verification::Verified(person),
@@ -172,7 +226,11 @@ impl Verifier {
     }
 
     /// The meeting's own rule for others' commits in a "verified members only" meeting:
-    /// everyone it adds is verified under the trust of the epoch it was made in.
+    /// nobody it adds is refused by everyone ([`Verification::refused_by_everyone`]) under
+    /// the trust of the epoch it was made in. A joiner whose certificate only expired or
+    /// was revoked in our view is followed (every screen then marks it not verified), so
+    /// that a server cannot split the members, or get an honest chair expelled, by giving
+    /// them different revocation lists.
     pub(super) fn check_verified_adds(
         &self,
         group: &MlsGroup,
@@ -189,7 +247,7 @@ impl Verifier {
                 leaf.signature_key().as_slice(),
                 trust.as_ref(),
             );
-            if verification.verified().is_none() {
+            if verification.refused_by_everyone() {
                 return Err(RuleBreak::UnverifiedAdd);
             }
         }
@@ -277,6 +335,48 @@ impl MeetingGroup {
         let trust = trust_of(group.extensions());
         self.verifier
             .verify(credential, signature_key, trust.as_ref())
+    }
+
+    /// In a "verified members only" meeting, drops the waiting requests that no longer
+    /// verify (a certificate that expired or was revoked while it waited), so that nobody
+    /// commits an Add others refuse. Those that cannot verify for good are told so.
+    pub(super) fn drop_unverified_knocks(&mut self, events: &mut Vec<GroupEvent>) {
+        if !self.admits_only_verified() {
+            return;
+        }
+        let unverified: Vec<ParticipantId> = self
+            .pending_key_packages
+            .iter()
+            .filter(|(_, pending)| {
+                self.verify_leaf(pending.key_package.leaf_node())
+                    .verified()
+                    .is_none()
+            })
+            .map(|(participant, _)| *participant)
+            .collect();
+        for participant in unverified {
+            if let Some(pending) = self.pending_key_packages.remove(&participant) {
+                let verification = self.verify_leaf(pending.key_package.leaf_node());
+                self.answer_unverified(participant, &verification, events);
+                events.push(GroupEvent::Changed);
+            }
+        }
+    }
+
+    /// Tells a knocker that this meeting admits only verified members, when it cannot be
+    /// verified for good and we are the lowest present member (one answer, not one each).
+    pub(super) fn answer_unverified(
+        &self,
+        knocker: ParticipantId,
+        verification: &Verification,
+        events: &mut Vec<GroupEvent>,
+    ) {
+        if verification.refused_for_good() && self.is_lowest_present_member() {
+            events.push(GroupEvent::Send(ClientMessage::AnswerKnock {
+                to: knocker,
+                answer: KnockAnswer::NotVerified,
+            }));
+        }
     }
 
     /// Whether our group admits only verified members (a group whose trust cannot be read

@@ -107,6 +107,7 @@ impl MeetingGroup {
         &mut self,
         events: &mut Vec<GroupEvent>,
     ) -> Option<CommitPlan> {
+        self.drop_unverified_knocks(events);
         let group = self.member_group()?;
         let own = group.own_leaf_index();
         let leaves: Vec<Leaf> = group
