@@ -9,6 +9,7 @@
  * becomes version 2 with the key and the keys met kept. Mesh only: the page has no media.
  */
 import { X509Certificate } from 'node:crypto';
+import { wcagViolations } from '../../fixtures/accessibility';
 import { words } from '../../fixtures/catalogue';
 import { test, expect } from '../../fixtures/meeting';
 import { OrganisationCa } from '../../support/conclave-admin';
@@ -63,6 +64,7 @@ test('a person enrolls with the link, and the certificate is kept until removed'
   await expect(status).toHaveText(verified);
   await expect(page.getByTestId('enroll-error')).toHaveCount(0);
   await expect(page.getByText(/^Valid until /)).toBeVisible();
+  expect(await wcagViolations(page)).toEqual([]);
 
   // Kept beside the key: a reload shows it first.
   await page.reload();
@@ -94,6 +96,7 @@ test('a chain issued for another browser\'s key is refused, and says why', async
   await page.getByTestId('enroll-import-button').click();
   await expect(page.getByTestId('enroll-error')).toHaveText(words('en', 'enroll-refusal-key-mismatch'));
   await expect(page.getByTestId('enroll-status')).toHaveCount(0);
+  expect(await wcagViolations(page)).toEqual([]);
 
   // Text that is no chain at all, and nothing at all.
   await page.getByTestId('enroll-import').fill('-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n');
