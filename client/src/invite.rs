@@ -38,6 +38,10 @@ const SUITE_SEPARATOR: char = '.';
 
 /// Ends the fragment of a meeting that anyone with the link may join.
 const OPEN_ADMISSION_MARKER: &str = "~open";
+/// Starts the meeting's trust in a fragment: `~trust=` then `v` (verified members only) or
+/// `a` (anyone, marked), then `.` and a pinned CA certificate's SHA-256 in base64url, for
+/// each organisation it accepts. Absent: a meeting that pins nobody and admits anyone.
+const TRUST_MARKER: &str = "~trust=";
 
 /// Path of the enrollment page.
 const ENROLLMENT_PATH: &str = "/enroll";
@@ -199,9 +203,10 @@ impl Invite {
             Admission::AnyoneWithLink => OPEN_ADMISSION_MARKER,
         };
         format!(
-            "{MEETING_PATH_PREFIX}{}#{}{suite}{admission}",
+            "{MEETING_PATH_PREFIX}{}#{}{suite}{}{admission}",
             self.room_id,
-            self.secret.to_base64url()
+            self.secret.to_base64url(),
+            trust_to_fragment(&self.trust),
         )
     }
 
@@ -238,6 +243,9 @@ pub enum InviteError {
     /// The fragment names a frame suite that is not one of RFC 9605's.
     #[error("{}", self.message_id())]
     UnknownFrameSuite,
+    /// The fragment's accepted organisations are not well formed.
+    #[error("{}", self.message_id())]
+    MalformedTrust,
 }
 
 impl InviteError {
@@ -250,6 +258,7 @@ impl InviteError {
             InviteError::MissingKey => "invite-error-missing-key",
             InviteError::MalformedKey => "invite-error-malformed-key",
             InviteError::UnknownFrameSuite => "invite-error-unknown-frame-suite",
+            InviteError::MalformedTrust => "invite-error-malformed-trust",
         }
     }
 }
@@ -364,6 +373,10 @@ fn invite_from_parts(room: &str, fragment: &str) -> Result<Invite, InviteError> 
         Some(rest) => (rest, Admission::AnyoneWithLink),
         None => (fragment, Admission::ChairAdmits),
     };
+    let (fragment, trust) = match fragment.split_once(TRUST_MARKER) {
+        Some((rest, trust)) => (rest, trust_from_fragment(trust)?),
+        None => (fragment, MeetingTrust::default()),
+    };
     let (secret, suite) = match fragment.split_once(SUITE_SEPARATOR) {
         Some((secret, suite)) => (secret, Some(suite)),
         None => (fragment, None),
@@ -373,7 +386,46 @@ fn invite_from_parts(room: &str, fragment: &str) -> Result<Invite, InviteError> 
         None => FrameSuite::default(),
         Some(text) => frame_suite_from_text(text).ok_or(InviteError::UnknownFrameSuite)?,
     };
-    Ok(Invite::new(room_id, secret, frame_suite).with_admission(admission))
+    Ok(Invite::new(room_id, secret, frame_suite)
+        .with_admission(admission)
+        .with_trust(trust))
+}
+
+/// The trust part of a fragment (empty for the default trust).
+fn trust_to_fragment(trust: &MeetingTrust) -> String {
+    if *trust == MeetingTrust::default() {
+        return String::new();
+    }
+    let mut out = String::from(TRUST_MARKER);
+    out.push(if trust.verified_only { 'v' } else { 'a' });
+    for anchor in &trust.anchors {
+        out.push('.');
+        out.push_str(&base64url_encode(anchor.as_bytes()));
+    }
+    out
+}
+
+/// Reads the trust part of a fragment strictly: one spelling per trust (anchors ascending,
+/// none twice, at most as many as a meeting pins, the default trust never written out).
+fn trust_from_fragment(text: &str) -> Result<MeetingTrust, InviteError> {
+    let mut parts = text.split('.');
+    let verified_only = match parts.next() {
+        Some("v") => true,
+        Some("a") => false,
+        _ => return Err(InviteError::MalformedTrust),
+    };
+    let anchors = parts
+        .map(|part| {
+            let bytes = base64url_decode(part).ok_or(InviteError::MalformedTrust)?;
+            let bytes: [u8; 32] = bytes.try_into().map_err(|_| InviteError::MalformedTrust)?;
+            Ok(AnchorPin::from_bytes(bytes))
+        })
+        .collect::<Result<Vec<AnchorPin>, InviteError>>()?;
+    let trust = MeetingTrust::new(verified_only, anchors.iter().copied());
+    if trust.anchors != anchors || trust == MeetingTrust::default() {
+        return Err(InviteError::MalformedTrust);
+    }
+    Ok(trust)
 }
 
 /// A suite id as written in a link: decimal, no sign, no leading zero (one spelling each).
@@ -621,6 +673,43 @@ mod tests {
     }
 
     #[test]
+    fn a_links_trust_round_trips_and_every_other_spelling_is_refused() {
+        let key = secret_text();
+        let pin = |byte: u8| AnchorPin::from_bytes([byte; 32]);
+        let plain = parse_invite_link(&format!("/m/{ROOM}#{key}.5~open")).unwrap();
+        assert_eq!(plain.trust(), &MeetingTrust::default());
+        for trust in [
+            MeetingTrust::new(true, [pin(2), pin(9)]),
+            MeetingTrust::new(false, [pin(1)]),
+            MeetingTrust::new(true, []),
+        ] {
+            let invite = plain.clone().with_trust(trust.clone());
+            let link = invite.path_and_fragment();
+            assert!(link.ends_with("~open"), "{link}");
+            let parsed = parse_invite_link(&link).unwrap();
+            assert_eq!(parsed.trust(), &trust);
+            assert_eq!(parsed, invite);
+        }
+        let p1 = base64url_encode(pin(1).as_bytes());
+        let p2 = base64url_encode(pin(2).as_bytes());
+        for bad in [
+            "~trust=".to_owned(),
+            "~trust=x".to_owned(),
+            "~trust=a".to_owned(),
+            format!("~trust=v.{p2}.{p1}"),
+            format!("~trust=v.{p1}.{p1}"),
+            format!("~trust=v.{}", &p1[..40]),
+            format!("~trust=v.{p1}."),
+        ] {
+            assert_eq!(
+                parse_invite_link(&format!("/m/{ROOM}#{key}{bad}")).err(),
+                Some(InviteError::MalformedTrust),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn an_open_meeting_says_so_after_the_key_and_suite() {
         let key = secret_text();
         let open = parse_invite_link(&format!("https://h/m/{ROOM}#{key}~open")).unwrap();
@@ -772,6 +861,10 @@ mod tests {
             (
                 InviteError::UnknownFrameSuite,
                 "That link asks for an encryption policy this app does not know. Ask for the link again.",
+            ),
+            (
+                InviteError::MalformedTrust,
+                "The organisations this link's meeting accepts are damaged. Ask for the link again.",
             ),
         ] {
             assert!(ids.iter().any(|id| id == error.message_id()), "{error:?}");

@@ -36,6 +36,7 @@ invite-error-malformed-room-id = Die Besprechungs-ID in diesem Link ist beschäd
 invite-error-missing-key = Diesem Link fehlt der Besprechungsschlüssel (der Teil nach #). Fordern Sie den vollständigen Link an.
 invite-error-malformed-key = Der Besprechungsschlüssel in diesem Link ist beschädigt oder unvollständig. Fordern Sie den Link erneut an.
 invite-error-unknown-frame-suite = Dieser Link verlangt eine Verschlüsselungsrichtlinie, die diese App nicht kennt. Fordern Sie den Link erneut an.
+invite-error-malformed-trust = Die Organisationen, die die Besprechung dieses Links akzeptiert, sind beschädigt. Fordern Sie den Link erneut an.
 
 ## Lobby: name, preview and switches before joining.
 lobby-title = Bereit zur Teilnahme?

@@ -36,6 +36,7 @@ invite-error-malformed-room-id = The meeting id in that link is damaged. Ask for
 invite-error-missing-key = This link has no meeting key (the part after #). Ask for the full link.
 invite-error-malformed-key = The meeting key in that link is damaged or incomplete. Ask for the link again.
 invite-error-unknown-frame-suite = That link asks for an encryption policy this app does not know. Ask for the link again.
+invite-error-malformed-trust = The organisations this link's meeting accepts are damaged. Ask for the link again.
 
 ## Lobby: name, preview and switches before joining.
 lobby-title = Ready to join?

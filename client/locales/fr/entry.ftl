@@ -36,6 +36,7 @@ invite-error-malformed-room-id = L’identifiant de réunion de ce lien est endo
 invite-error-missing-key = Ce lien ne contient pas de clé de réunion (la partie après #). Demandez le lien complet.
 invite-error-malformed-key = La clé de réunion de ce lien est endommagée ou incomplète. Demandez à nouveau le lien.
 invite-error-unknown-frame-suite = Ce lien demande une politique de chiffrement que cette application ne connaît pas. Demandez à nouveau le lien.
+invite-error-malformed-trust = Les organisations acceptées par la réunion de ce lien sont endommagées. Demandez à nouveau le lien.
 
 ## Lobby: name, preview and switches before joining.
 lobby-title = Prêt à participer ?

@@ -112,7 +112,7 @@ mod tests {
     use super::*;
 
     /// The variables messages may use (a message using another fails the format test).
-    const VARIABLES: [&str; 23] = [
+    const VARIABLES: [&str; 25] = [
         "name",
         "names",
         "count",
@@ -136,6 +136,8 @@ mod tests {
         "organisation",
         "role",
         "fingerprint",
+        "pin",
+        "organisations",
     ];
 
     #[test]

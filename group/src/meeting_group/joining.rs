@@ -27,9 +27,10 @@ use openmls_traits::storage::StorageProvider as _;
 use openmls_traits::OpenMlsProvider as _;
 
 use super::meeting_messages::{MESSAGE_PADDING_BYTES, PAST_EPOCHS_KEPT};
-use super::policy::{leaf_capabilities, policy_extensions, MeetingPolicy};
+use super::policy::{leaf_capabilities, policy_extensions, trust_of, MeetingPolicy};
 use super::{GroupEvent, MeetingGroup, MembershipStatus, WELCOME_TIMEOUT_MS};
 use crate::credential::{own_credential, CredentialInfo};
+use crate::verified_identity::AnchorPin;
 use crate::{GroupError, CIPHERSUITE};
 
 /// Most of our own published KeyPackages whose private keys we keep for a late Welcome.
@@ -207,8 +208,16 @@ impl MeetingGroup {
     /// extensions that go with it.
     fn credential_with_key(&self, you: ParticipantId) -> (CredentialWithKey, Extensions<LeafNode>) {
         let info = CredentialInfo::new(&self.display_name, you);
-        let (credential, leaf_extensions) =
-            own_credential(&info, self.verifier.own_chain.as_deref());
+        // Our certificate (names, role, e-mail: in clear in every KeyPackage) goes only into
+        // meetings whose link accepts our organisation.
+        let chain = self.verifier.own_chain.as_deref().filter(|chain| {
+            chain.get(1).is_some_and(|ca| {
+                self.verifier
+                    .link_trust
+                    .pins(&AnchorPin::of_certificate(ca))
+            })
+        });
+        let (credential, leaf_extensions) = own_credential(&info, chain);
         let credential = CredentialWithKey {
             credential,
             signature_key: self.identity.public_key().to_vec().into(),
@@ -241,7 +250,7 @@ impl MeetingGroup {
     fn create_group(&self, you: ParticipantId) -> Result<MlsGroup, GroupError> {
         // Epoch 0's policy: the admission the creator chose, the creator sole chair.
         let policy = MeetingPolicy::new(self.admission, self.identity.fingerprint());
-        let extensions = policy_extensions(&policy, Some(&self.verifier.creation_trust))
+        let extensions = policy_extensions(&policy, Some(&self.verifier.link_trust))
             .map_err(|_| GroupError::PolicyExtension)?;
         let (credential, leaf_extensions) = self.credential_with_key(you);
         let config = MlsGroupCreateConfig::builder()
@@ -308,6 +317,11 @@ impl MeetingGroup {
         if group.ciphersuite() != CIPHERSUITE {
             return Err(WelcomeOutcome::Refused(WelcomeRefusal::CannotOpen));
         }
+        // Its creator chose the trust in the group state, which the invite PSK does not
+        // show: it must be the one the link names.
+        if trust_of(group.extensions()).as_ref() != Some(&self.verifier.link_trust) {
+            return Err(WelcomeOutcome::Refused(WelcomeRefusal::OtherTrust));
+        }
         Ok(group)
     }
 }
@@ -324,6 +338,9 @@ pub enum WelcomeRefusal {
     /// The Welcome could not be opened with what we hold: made with another invite secret
     /// (another PSK value), or malformed.
     CannotOpen,
+    /// The group accepts other organisations, or does not admit only verified members,
+    /// while the invite link says it does.
+    OtherTrust,
 }
 
 /// What became of a Welcome we did not join by.

@@ -130,8 +130,8 @@ pub struct MeetingConfig {
     /// Who may bring new people in; used only if we start the group (the policy of a
     /// meeting we join is the group's).
     pub admission: Admission,
-    /// Our certificate chain, the server's organisations, and the trust of a meeting we
-    /// start.
+    /// Our certificate chain, the server's organisations, and the trust the invite link
+    /// names (the invite PSK and proofs are bound to it, and a meeting we start has it).
     pub verification: VerificationConfig,
 }
 
@@ -227,15 +227,16 @@ pub struct MeetingGroup {
 impl MeetingGroup {
     /// A group state machine for one meeting, not yet joined.
     pub fn new(identity: Identity, config: MeetingConfig) -> Self {
-        let invite_psk =
-            InvitePsk::derive(&config.invite_secret, &config.room_id, config.frame_suite);
+        let secret =
+            policy::bound_invite_secret(&config.invite_secret, &config.verification.meeting_trust);
+        let invite_psk = InvitePsk::derive(&secret, &config.room_id, config.frame_suite);
         let provider = OpenMlsRustCrypto::default();
         // If storing fails, openmls finds no PSK: commits that add members and every
         // Welcome then fail (closed), and nobody is added by or to this browser.
         let _ = invite_psk.store(&provider);
         MeetingGroup {
             identity,
-            proof_key: InviteProofKey::derive(&config.invite_secret, config.frame_suite),
+            proof_key: InviteProofKey::derive(&secret, config.frame_suite),
             replaced_proof_keys: Vec::new(),
             invite_psk,
             refused_welcome: None,

@@ -97,8 +97,9 @@ pub struct VerificationConfig {
     pub certificate_chain: Option<Vec<Vec<u8>>>,
     /// The organisations the server lists (CA certificates and revocation lists).
     pub organisations: Vec<Organisation>,
-    /// Used only if we start the group: the organisations it accepts and whether it admits
-    /// only their verified members.
+    /// The trust the invite link names: the organisations the meeting accepts and whether
+    /// it admits only their verified members. The invite PSK and proofs are bound to it, a
+    /// group we start has it, and a Welcome into a group with another is refused.
     pub meeting_trust: MeetingTrust,
 }
 
@@ -106,7 +107,8 @@ pub struct VerificationConfig {
 pub(super) struct Verifier {
     pub(super) own_chain: Option<Vec<Vec<u8>>>,
     organisations: Vec<Organisation>,
-    pub(super) creation_trust: MeetingTrust,
+    /// The trust the invite link names.
+    pub(super) link_trust: MeetingTrust,
     now_unix_secs: u64,
     anchors: RefCell<Option<LoadedAnchors>>,
     results: RefCell<BTreeMap<[u8; 32], CachedResult>>,
@@ -129,7 +131,7 @@ impl Verifier {
         Verifier {
             own_chain: config.certificate_chain,
             organisations: config.organisations,
-            creation_trust: config.meeting_trust,
+            link_trust: config.meeting_trust,
             now_unix_secs: 0,
             anchors: RefCell::new(None),
             results: RefCell::new(BTreeMap::new()),

@@ -52,15 +52,17 @@ impl MeetingGroup {
             return;
         }
         secret.copy_from_slice(&exported);
+        // The new link names the same trust as the old one.
+        let bound = super::bound_invite_secret(&secret, &self.verifier.link_trust);
         let replaced = std::mem::replace(
             &mut self.proof_key,
-            InviteProofKey::derive(&secret, self.frame_suite),
+            InviteProofKey::derive(&bound, self.frame_suite),
         );
         self.replaced_proof_keys.push(replaced);
         if self.replaced_proof_keys.len() > REPLACED_LINKS_KEPT {
             self.replaced_proof_keys.remove(0);
         }
-        self.invite_psk = InvitePsk::derive(&secret, &self.room_id, self.frame_suite);
+        self.invite_psk = InvitePsk::derive(&bound, &self.room_id, self.frame_suite);
         // Same PSK id, new value: storing replaces the old one.
         let _ = self.invite_psk.store(&self.provider);
         self.pending_key_packages.clear();

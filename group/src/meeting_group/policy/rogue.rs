@@ -6,9 +6,8 @@
 use conclave_protocol::ParticipantId;
 use openmls::prelude::tls_codec::Deserialize as _;
 use openmls::prelude::{
-    CredentialWithKey, Extension, ExtensionType, Extensions, KeyPackageIn,
-    LeafNodeIndex, LeafNodeParameters, ProtocolVersion, RequiredCapabilitiesExtension,
-    UnknownExtension,
+    CredentialWithKey, Extension, ExtensionType, Extensions, KeyPackageIn, LeafNodeIndex,
+    LeafNodeParameters, ProtocolVersion, RequiredCapabilitiesExtension, UnknownExtension,
 };
 use openmls_traits::OpenMlsProvider as _;
 

@@ -14,6 +14,10 @@
 //! Anything else is malformed, and a group whose trust extension is malformed verifies
 //! nobody and adds nobody (fail closed).
 
+use hkdf::Hkdf;
+use sha2::Sha256;
+use zeroize::Zeroizing;
+
 use crate::verified_identity::AnchorPin;
 
 /// The GroupContext extension type of the meeting's trust (RFC 9420 section 17.3: private use).
@@ -120,6 +124,25 @@ impl MeetingTrust {
     }
 }
 
+/// Salt of the invite secret bound to a meeting's trust.
+const BOUND_SECRET_SALT: &[u8] = b"Conclave 1.0 invite secret bound to the meeting's trust";
+
+/// The invite secret as the meeting's invite PSK and proofs use it: bound to the trust the
+/// link names (unchanged for the default trust). A group made with another trust than the
+/// link's, or a proof made from a link that names another, then fails like one made with
+/// another secret: nobody can restart a meeting of the link with its organisations or its
+/// "verified members only" left out.
+pub(crate) fn bound_invite_secret(secret: &[u8; 32], trust: &MeetingTrust) -> Zeroizing<[u8; 32]> {
+    if *trust == MeetingTrust::default() {
+        return Zeroizing::new(*secret);
+    }
+    let hkdf = Hkdf::<Sha256>::new(Some(BOUND_SECRET_SALT), secret);
+    let mut bound = Zeroizing::new([0u8; 32]);
+    // 32 bytes is far below HKDF-SHA256's limit, so expand cannot fail.
+    let _ = hkdf.expand(&trust.encode(), bound.as_mut_slice());
+    bound
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -139,6 +162,21 @@ mod tests {
         assert!(trust.pins(&pin(9)) && !trust.pins(&pin(3)));
         let plain = MeetingTrust::default();
         assert_eq!(MeetingTrust::decode(&plain.encode()).unwrap(), plain);
+    }
+
+    #[test]
+    fn the_bound_secret_is_the_links_for_the_default_trust_and_differs_for_any_other() {
+        let secret = [7u8; 32];
+        assert_eq!(
+            *bound_invite_secret(&secret, &MeetingTrust::default()),
+            secret
+        );
+        let verified = bound_invite_secret(&secret, &MeetingTrust::new(true, [pin(1)]));
+        let open = bound_invite_secret(&secret, &MeetingTrust::new(false, [pin(1)]));
+        let other_pin = bound_invite_secret(&secret, &MeetingTrust::new(true, [pin(2)]));
+        assert_ne!(*verified, secret);
+        assert_ne!(*verified, *open);
+        assert_ne!(*verified, *other_pin);
     }
 
     #[test]
