@@ -46,7 +46,7 @@ pub mod verified_identity;
 pub use error::GroupError;
 pub use frame_suite::FrameSuite;
 pub use identity::{Fingerprint, Identity};
-pub use meeting_group::policy::MAX_PINNED_ANCHORS;
+pub use meeting_group::policy::{bound_invite_secret, MAX_PINNED_ANCHORS};
 pub use meeting_group::signal_auth::{SessionDescriptionKind, SignalAuthError};
 #[cfg(feature = "test-hooks")]
 pub use meeting_group::RogueCommit;

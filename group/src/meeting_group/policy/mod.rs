@@ -29,7 +29,7 @@ pub use chair_actions::ChairAction;
 pub use codec::{Admission, MeetingPolicy, PolicyDecodeError, POLICY_EXTENSION_TYPE};
 #[cfg(feature = "test-hooks")]
 pub use rogue::RogueCommit;
-pub(crate) use trust::bound_invite_secret;
+pub use trust::bound_invite_secret;
 pub use trust::{MeetingTrust, TrustDecodeError, MAX_PINNED_ANCHORS, TRUST_EXTENSION_TYPE};
 
 pub(super) use chair_actions::ChairIntent;

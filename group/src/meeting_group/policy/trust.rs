@@ -132,7 +132,7 @@ const BOUND_SECRET_SALT: &[u8] = b"Conclave 1.0 invite secret bound to the meeti
 /// link's, or a proof made from a link that names another, then fails like one made with
 /// another secret: nobody can restart a meeting of the link with its organisations or its
 /// "verified members only" left out.
-pub(crate) fn bound_invite_secret(secret: &[u8; 32], trust: &MeetingTrust) -> Zeroizing<[u8; 32]> {
+pub fn bound_invite_secret(secret: &[u8; 32], trust: &MeetingTrust) -> Zeroizing<[u8; 32]> {
     if *trust == MeetingTrust::default() {
         return Zeroizing::new(*secret);
     }
