@@ -142,10 +142,12 @@ impl ParsedCertificate {
         self.key_usage.is_none_or(|usage| usage.crl_sign())
     }
 
-    /// Whether the certificate may sign as a member (keyUsage digitalSignature, if
-    /// restricted).
+    /// Whether the certificate may sign as a member: its keyUsage names digitalSignature
+    /// (`conclave-admin` always writes it; a certificate without one was made for
+    /// something else).
     pub(crate) fn may_sign_as_member(&self) -> bool {
-        self.key_usage.is_none_or(|usage| usage.digital_signature())
+        self.key_usage
+            .is_some_and(|usage| usage.digital_signature())
     }
 
     /// The serial number as lowercase hex, leading zero bytes dropped.
@@ -329,10 +331,12 @@ impl Extensions {
                         SubjectAltName::from_der(value).map_err(|_| ChainRefusal::Malformed)?;
                     read.email = first_email(&names)?;
                 }
-                // Understood well enough to ignore: key identifiers and extended key usage.
-                rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER
-                | rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER
-                | rfc5280::ID_CE_EXT_KEY_USAGE => {}
+                // Understood well enough to ignore: key identifiers, and a non-critical
+                // extended key usage. A critical one limits the key to purposes of another
+                // PKI (a CA shared with it must not make Conclave members by accident).
+                rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER | rfc5280::ID_CE_AUTHORITY_KEY_IDENTIFIER => {
+                }
+                rfc5280::ID_CE_EXT_KEY_USAGE if !extension.critical => {}
                 _ if extension.critical => return Err(ChainRefusal::Malformed),
                 _ => {}
             }

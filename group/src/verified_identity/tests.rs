@@ -719,6 +719,15 @@ fn an_unknown_critical_extension_is_refused_and_a_non_critical_one_ignored() {
     assert_eq!(scenario.validate(), Err(ChainRefusal::Malformed));
     let scenario = Scenario::with_member(|spec| spec.extra_extension = Some((UNKNOWN, false)));
     assert!(scenario.validate().is_ok());
+    // An extended key usage is ignored, unless critical: then it limits the key to another
+    // PKI's purposes.
+    const EXTENDED_KEY_USAGE: &[u64] = &[2, 5, 29, 37];
+    let scenario =
+        Scenario::with_member(|spec| spec.extra_extension = Some((EXTENDED_KEY_USAGE, true)));
+    assert_eq!(scenario.validate(), Err(ChainRefusal::Malformed));
+    let scenario =
+        Scenario::with_member(|spec| spec.extra_extension = Some((EXTENDED_KEY_USAGE, false)));
+    assert!(scenario.validate().is_ok());
     // The same extension twice.
     const KEY_USAGE: &[u64] = &[2, 5, 29, 15];
     let scenario = Scenario::with_member(|spec| spec.extra_extension = Some((KEY_USAGE, false)));
