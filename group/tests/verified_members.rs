@@ -13,7 +13,7 @@ mod common;
 
 use common::pki::TestOrganisation;
 use common::Meeting;
-use conclave_group::verified_identity::ChainRefusal;
+use conclave_group::verified_identity::{ChainRefusal, Organisation};
 use conclave_group::{
     Admission, Identity, MeetingTrust, MembershipStatus, RogueCommit, Verification,
 };
@@ -391,4 +391,39 @@ fn a_knock_whose_certificate_is_revoked_while_it_waits_is_not_admitted() {
         meeting.client(bob).group.roster().status,
         MembershipStatus::NotVerified
     );
+}
+
+#[test]
+fn a_server_cannot_undo_a_revocation_by_serving_the_older_list() {
+    let Council {
+        mut ministry,
+        mut meeting,
+        ada,
+        bob,
+        ..
+    } = council(false);
+    let before = ministry.listed_issued_hours_ago(2);
+    ministry.revoke(2);
+    let agency = meeting.organisations[1].clone();
+    let ada_group = &mut meeting.clients.get_mut(&ada).unwrap().group;
+    ada_group.set_organisations(vec![ministry.listed(), agency.clone()]);
+    assert_eq!(
+        verification_of(&meeting, ada, bob),
+        Verification::Refused(ChainRefusal::Revoked)
+    );
+    // The list from before the revocation (signed, still current), and then no list at all.
+    for older in [
+        before.clone(),
+        Organisation {
+            revocation_list: None,
+            ..before
+        },
+    ] {
+        let ada_group = &mut meeting.clients.get_mut(&ada).unwrap().group;
+        ada_group.set_organisations(vec![older, agency.clone()]);
+        assert_eq!(
+            verification_of(&meeting, ada, bob),
+            Verification::Refused(ChainRefusal::Revoked)
+        );
+    }
 }

@@ -288,8 +288,32 @@ impl MeetingGroup {
     }
 
     /// The organisations the server lists now (a renewed revocation list, say): every
-    /// verification is made again.
+    /// verification is made again. A revocation list never goes back: for a CA we knew, an
+    /// older list than ours (or none) leaves ours in place, so a server cannot undo a
+    /// revocation by serving the list from before it.
     pub fn set_organisations(&mut self, organisations: Vec<Organisation>) {
+        let now = self.verifier.now_unix_secs;
+        let issued_at = |org: &Organisation| {
+            TrustAnchor::from_organisation(org, now)
+                .ok()
+                .and_then(|anchor| anchor.revocation_list_issued_at())
+        };
+        let organisations: Vec<Organisation> = organisations
+            .into_iter()
+            .map(|mut listed| {
+                let known = self
+                    .verifier
+                    .organisations
+                    .iter()
+                    .find(|known| known.certificate == listed.certificate);
+                if let Some(known) = known {
+                    if issued_at(known) > issued_at(&listed) {
+                        listed.revocation_list = known.revocation_list.clone();
+                    }
+                }
+                listed
+            })
+            .collect();
         if self.verifier.organisations != organisations {
             self.verifier.organisations = organisations;
             self.verifier.forget_results();

@@ -158,6 +158,15 @@ impl TrustAnchor {
         &self.authority.der
     }
 
+    /// When the CA issued its revocation list (`thisUpdate`, Unix seconds), if it has one
+    /// that reads and that the CA signed: the newer of two lists is the one to keep.
+    pub fn revocation_list_issued_at(&self) -> Option<u64> {
+        self.revocation_list
+            .as_ref()
+            .ok()
+            .map(RevocationList::this_update)
+    }
+
     /// Whether the CA's revocation list read, is the CA's and is current at
     /// `now_unix_secs` (without one, nobody this CA vouches for is verified).
     pub fn has_current_revocation_list(&self, now_unix_secs: u64) -> bool {

@@ -71,6 +71,11 @@ impl RevocationList {
         })
     }
 
+    /// When the CA issued it (`thisUpdate`, Unix seconds).
+    pub(crate) fn this_update(&self) -> u64 {
+        self.this_update
+    }
+
     /// `thisUpdate <= now < nextUpdate`; a list without a next update is never current.
     pub(crate) fn is_current(&self, now_unix_secs: u64) -> bool {
         self.next_update

@@ -88,11 +88,17 @@ impl TestOrganisation {
         self.revoked.push(SerialNumber::from(serial));
     }
 
-    /// What a server lists for it: the CA certificate and a current revocation list.
+    /// What a server lists for it: the CA certificate and a current revocation list,
+    /// issued an hour ago.
     pub fn listed(&self) -> Organisation {
+        self.listed_issued_hours_ago(1)
+    }
+
+    /// The same with a revocation list issued `hours` ago (still current).
+    pub fn listed_issued_hours_ago(&self, hours: i64) -> Organisation {
         let now = OffsetDateTime::now_utc();
         let crl = CertificateRevocationListParams {
-            this_update: now - Duration::hours(1),
+            this_update: now - Duration::hours(hours),
             next_update: now + Duration::days(7),
             crl_number: SerialNumber::from(1u64),
             issuing_distribution_point: None,
