@@ -3,7 +3,7 @@
 //! The reducer is pure: time arrives inside actions, browser objects (media streams)
 //! are carried as values and never touched here.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use conclave_group::verified_identity::AnchorPin;
@@ -18,6 +18,7 @@ use crate::invite::{Invite, InviteError};
 use crate::media_source::MediaKind;
 use crate::meeting_messages::{apply_arrival, Arrival, ChatLog, Signals};
 use crate::notices::{CloseReason, DeviceNotice, EncryptionFailure, MeetingProblem};
+use crate::roster::lines::note_verified;
 use crate::roster::{EncryptionStatus, GroupView, MeetingClosed};
 use crate::security_code::CodeCheck;
 use crate::services::media::{Device, MediaError};
@@ -132,6 +133,9 @@ pub struct MeetingState {
     pub group_status_since_ms: f64,
     /// Fingerprints (hex) this browser had met before this meeting, as loaded at join.
     pub seen_before: HashSet<String>,
+    /// Fingerprint (hex) → the organisation that last verified it: keys seen verified
+    /// in this meeting (a later loss of verification warns).
+    pub verified_before: HashMap<String, String>,
     /// Whether this browser's key is kept for next time (`None` until loaded).
     pub key_remembered: Option<bool>,
     /// Whether the security code was checked aloud.
@@ -562,6 +566,7 @@ impl AppState {
                     .map(|member| member.fingerprint_hex.as_str())
                     .collect();
                 self.meeting.signals.retain(&present);
+                note_verified(&view, &mut self.meeting.verified_before);
                 self.meeting.group = Some(view);
             }
             Action::MarkSecurityCodeChecked => self.meeting.code_check.mark_checked(),

@@ -6,6 +6,7 @@
 use conclave_protocol::ParticipantId;
 use yew::prelude::*;
 
+use super::verification_mark::VerificationWarning;
 use super::{sentence, VerificationMark};
 use crate::hooks::{use_app, use_live_announcement, use_session, use_translator};
 use crate::i18n::Arg;
@@ -25,7 +26,11 @@ pub fn knock_prompt() -> Html {
             .as_ref()
             .filter(|group| group.we_are_chair())?;
         Some((
-            knock_rows(group, &app.meeting.seen_before),
+            knock_rows(
+                group,
+                &app.meeting.seen_before,
+                &app.meeting.verified_before,
+            ),
             group.policy.is_some_and(|policy| policy.locked),
         ))
     });
@@ -93,6 +98,7 @@ pub fn knock_prompt() -> Html {
                             <span class="roster-name" dir="auto">{ row.display_name.clone() }</span>
                             { " " }
                             <VerificationMark verification={row.verification.clone()} />
+                            <VerificationWarning was_verified_by={row.was_verified_by.clone()} />
                             { " " }
                             <span class="roster-fingerprint">
                                 <span class="visually-hidden">{ t.get("knock-key") }{ " " }</span>

@@ -1,6 +1,7 @@
 use yew::prelude::*;
 
 use super::tile::HAND_RAISED;
+use super::verification_mark::VerificationWarning;
 use super::{sentence, MemberActions, VerificationMark};
 use crate::hooks::{use_app, use_translator};
 use crate::roster::lines::{outsider_line, roster_rows, RosterRow};
@@ -24,7 +25,7 @@ pub fn roster_panel() -> Html {
     let rows = meeting
         .group
         .as_ref()
-        .map(|group| roster_rows(group, &meeting.seen_before))
+        .map(|group| roster_rows(group, &meeting.seen_before, &meeting.verified_before))
         .unwrap_or_default();
     let outsiders: Vec<(u64, String)> = meeting
         .group
@@ -109,6 +110,7 @@ pub fn roster_panel() -> Html {
                                 }
                                 { " " }
                                 <VerificationMark verification={row.verification.clone()} />
+                                <VerificationWarning was_verified_by={row.was_verified_by.clone()} />
                                 { " " }
                                 <span class="roster-fingerprint">{ row.fingerprint.clone() }</span>
                                 if row.seen_before {

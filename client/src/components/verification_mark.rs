@@ -59,6 +59,32 @@ pub fn verification_mark(props: &VerificationMarkProps) -> Html {
     }
 }
 
+/// What the warning shows.
+#[derive(Properties, PartialEq)]
+pub struct VerificationWarningProps {
+    /// The organisation that verified this key before, if it is not verified now.
+    pub was_verified_by: Option<String>,
+}
+
+/// `<span data-testid="verification-warning">` beside the mark when a key that was
+/// verified is not now; nothing otherwise.
+#[function_component(VerificationWarning)]
+pub fn verification_warning(props: &VerificationWarningProps) -> Html {
+    let t = use_translator();
+    let Some(organisation) = &props.was_verified_by else {
+        return Html::default();
+    };
+    html! {
+        <>
+            { " " }
+            <span class="verification-warning" role="status"
+                  data-testid="verification-warning">
+                { t.with("roster-was-verified", &[("organisation", Arg::name(organisation))]) }
+            </span>
+        </>
+    }
+}
+
 /// Why someone else's certificate does not count, in a few words.
 fn refusal_reason_id(refusal: ChainRefusal) -> &'static str {
     match refusal {

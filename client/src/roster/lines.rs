@@ -3,7 +3,7 @@
 //! encryption status line. Each is built from the [`GroupView`] and rendered in the
 //! page's language.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use conclave_group::{Admission, Fingerprint, Verification};
 use conclave_protocol::ParticipantId;
@@ -30,6 +30,9 @@ pub struct RosterRow {
     pub is_self: bool,
     /// Whether an organisation the meeting accepts vouches for this member.
     pub verification: Verification,
+    /// The organisation that verified this key before (earlier, or earlier in this
+    /// meeting) while it is not verified now: shown as a warning.
+    pub was_verified_by: Option<String>,
 }
 
 impl RosterRow {
@@ -45,7 +48,12 @@ impl RosterRow {
 
 /// The roster panel's rows. `seen_before` holds the fingerprints (hex) this browser
 /// had stored when it joined: keys first met in this meeting are not marked.
-pub fn roster_rows(view: &GroupView, seen_before: &HashSet<String>) -> Vec<RosterRow> {
+/// `verified_before` maps a fingerprint (hex) to the organisation that last verified it.
+pub fn roster_rows(
+    view: &GroupView,
+    seen_before: &HashSet<String>,
+    verified_before: &HashMap<String, String>,
+) -> Vec<RosterRow> {
     view.members
         .iter()
         .map(|member| RosterRow {
@@ -57,6 +65,11 @@ pub fn roster_rows(view: &GroupView, seen_before: &HashSet<String>) -> Vec<Roste
             is_chair: member.is_chair,
             is_self: member.is_self,
             verification: member.verification.clone(),
+            was_verified_by: was_verified_by(
+                &member.verification,
+                &member.fingerprint_hex,
+                verified_before,
+            ),
         })
         .collect()
 }
@@ -74,10 +87,17 @@ pub struct KnockRow {
     pub seen_before: bool,
     /// Whether an organisation the meeting accepts vouches for the knocker.
     pub verification: Verification,
+    /// The organisation that verified this key before while it is not verified now.
+    pub was_verified_by: Option<String>,
 }
 
-/// The knock prompt's rows, in the order people knocked.
-pub fn knock_rows(view: &GroupView, seen_before: &HashSet<String>) -> Vec<KnockRow> {
+/// The knock prompt's rows, in the order people knocked (`verified_before` as for
+/// [`roster_rows`]).
+pub fn knock_rows(
+    view: &GroupView,
+    seen_before: &HashSet<String>,
+    verified_before: &HashMap<String, String>,
+) -> Vec<KnockRow> {
     view.knocks
         .iter()
         .map(|knock| KnockRow {
@@ -86,8 +106,45 @@ pub fn knock_rows(view: &GroupView, seen_before: &HashSet<String>) -> Vec<KnockR
             fingerprint: knock.fingerprint.clone(),
             seen_before: seen_before.contains(&knock.fingerprint_hex),
             verification: knock.verification.clone(),
+            was_verified_by: was_verified_by(
+                &knock.verification,
+                &knock.fingerprint_hex,
+                verified_before,
+            ),
         })
         .collect()
+}
+
+/// The organisation that verified this key before, if it is not verified now: a key
+/// that lost its verification (revoked, expired, another certificate, none) is a
+/// warning, not a plain "not verified".
+pub fn was_verified_by(
+    verification: &Verification,
+    fingerprint_hex: &str,
+    verified_before: &HashMap<String, String>,
+) -> Option<String> {
+    if verification.verified().is_some() {
+        return None;
+    }
+    verified_before.get(fingerprint_hex).cloned()
+}
+
+/// Adds every member and knocker `view` shows verified to `verified_before`
+/// (fingerprint hex → organisation), so a verification lost later in this meeting warns.
+pub fn note_verified(view: &GroupView, verified_before: &mut HashMap<String, String>) {
+    let members = view
+        .members
+        .iter()
+        .map(|member| (&member.fingerprint_hex, &member.verification));
+    let knocks = view
+        .knocks
+        .iter()
+        .map(|knock| (&knock.fingerprint_hex, &knock.verification));
+    for (fingerprint, verification) in members.chain(knocks) {
+        if let Some(person) = verification.verified() {
+            verified_before.insert(fingerprint.clone(), person.organisation.clone());
+        }
+    }
 }
 
 /// The line shown for someone in the server's room who is not in the encrypted meeting.
@@ -253,7 +310,7 @@ mod tests {
             .iter()
             .map(|m| m.fingerprint_hex.clone())
             .collect();
-        let rows = roster_rows(&view, &seen);
+        let rows = roster_rows(&view, &seen, &HashMap::new());
         let summary: Vec<_> = rows
             .iter()
             .map(|row| (as_read(&row.name(english())), row.seen_before))
@@ -269,6 +326,123 @@ mod tests {
         let names: Vec<_> = rows.iter().map(|row| row.display_name.as_str()).collect();
         assert_eq!(names, ["Ada", "Grace", "Alan"], "without the (you) mark");
         assert_eq!(rows[2].fingerprint, view.members[2].fingerprint);
+    }
+
+    fn verified_by(organisation: &str, name: &str) -> Verification {
+        Verification::Verified(conclave_group::verified_identity::VerifiedPerson {
+            organisation: organisation.to_owned(),
+            name: name.to_owned(),
+            role: None,
+            email: None,
+            anchor: conclave_group::verified_identity::AnchorPin::from_bytes([1; 32]),
+            serial_hex: "01".to_owned(),
+            not_after_unix_secs: 1_900_000_000,
+        })
+    }
+
+    #[test]
+    fn a_key_verified_before_and_not_now_warns_with_its_organisation() {
+        use conclave_group::verified_identity::ChainRefusal;
+        let mut members = vec![
+            member(0, 1, "Ada", true),
+            member(1, 2, "Grace", false),
+            member(2, 3, "Alan", false),
+            member(3, 4, "Barbara", false),
+            member(4, 5, "Edsger", false),
+        ];
+        // Grace: revoked now. Alan: no certificate now. Barbara: still verified.
+        // Edsger: never verified here.
+        members[1].verification = Verification::Refused(ChainRefusal::Revoked);
+        members[3].verification = verified_by("Example Ministry", "Barbara");
+        let view = view(MembershipStatus::Member, members);
+        let before: HashMap<String, String> = ["Grace", "Alan", "Barbara"]
+            .iter()
+            .map(|name| {
+                (
+                    Fingerprint::of_public_key(name.as_bytes()).to_hex(),
+                    "Example Ministry".to_owned(),
+                )
+            })
+            .collect();
+        let rows = roster_rows(&view, &HashSet::new(), &before);
+        let warned: Vec<_> = rows
+            .iter()
+            .map(|row| (row.display_name.as_str(), row.was_verified_by.as_deref()))
+            .collect();
+        assert_eq!(
+            warned,
+            [
+                ("Ada", None),
+                ("Grace", Some("Example Ministry")),
+                ("Alan", Some("Example Ministry")),
+                ("Barbara", None),
+                ("Edsger", None),
+            ]
+        );
+        assert!(
+            roster_rows(&view, &HashSet::new(), &HashMap::new())
+                .iter()
+                .all(|row| row.was_verified_by.is_none()),
+            "nothing verified before: no warning"
+        );
+        assert_eq!(
+            as_read(&english().with(
+                "roster-was-verified",
+                &[("organisation", Arg::name("Example Ministry"))]
+            )),
+            "Warning: this key was verified by Example Ministry in an earlier meeting, and is not verified now."
+        );
+    }
+
+    #[test]
+    fn a_verification_lost_during_the_meeting_warns_on_members_and_knocks() {
+        let mut verified = view(
+            MembershipStatus::Member,
+            vec![member(0, 1, "Ada", true), member(1, 2, "Grace", false)],
+        );
+        verified.members[1].verification = verified_by("Example Ministry", "Grace");
+        let mut knocker = knock(7, "Alan");
+        knocker.verification = verified_by("Other Office", "Alan");
+        verified.knocks = GroupView::new(
+            Roster {
+                status: MembershipStatus::Member,
+                members: vec![],
+                outsiders: vec![],
+                refused_welcome: None,
+                policy: None,
+                knocks: vec![knocker, knock(8, "Mallory")],
+                trust: None,
+                accepted_organisations: vec![],
+            },
+            None,
+        )
+        .knocks;
+        let mut seen_verified = HashMap::new();
+        note_verified(&verified, &mut seen_verified);
+        assert_eq!(
+            seen_verified.len(),
+            2,
+            "Grace and Alan, not Ada nor Mallory"
+        );
+        assert!(roster_rows(&verified, &HashSet::new(), &seen_verified)
+            .iter()
+            .all(|row| row.was_verified_by.is_none()));
+
+        // The same keys a moment later, revoked: both warn.
+        let mut revoked = verified.clone();
+        revoked.members[1].verification = Verification::NotVerified;
+        for knock in &mut revoked.knocks {
+            knock.verification = Verification::NotVerified;
+        }
+        note_verified(&revoked, &mut seen_verified);
+        let rows = roster_rows(&revoked, &HashSet::new(), &seen_verified);
+        assert_eq!(rows[1].was_verified_by.as_deref(), Some("Example Ministry"));
+        let knocks = knock_rows(&revoked, &HashSet::new(), &seen_verified);
+        let warned: Vec<_> = knocks
+            .iter()
+            .map(|row| row.was_verified_by.as_deref())
+            .collect();
+        assert_eq!(warned, [Some("Other Office"), None]);
     }
 
     #[test]
@@ -327,7 +501,7 @@ mod tests {
         let seen: HashSet<String> = [Fingerprint::of_public_key(b"Grace").to_hex()]
             .into_iter()
             .collect();
-        let rows = knock_rows(&view, &seen);
+        let rows = knock_rows(&view, &seen, &HashMap::new());
         let summary: Vec<_> = rows
             .iter()
             .map(|row| {
