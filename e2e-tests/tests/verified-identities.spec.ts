@@ -9,11 +9,13 @@
  *   media still decrypts;
  * - Cyril's knock is refused (he lands on "This meeting admits verified members only") and
  *   his name never shows in a roster or a knock list;
- * - so is Dee's, although the server lists her organisation: the meeting did not pin it;
+ * - so is Dee's, although the server lists her organisation: the meeting did not pin it
+ *   (her browser does not even show her certificate to a meeting that does not accept it);
  * - with Ada gone, Bob's page refuses them alone: every member refuses, not only the one
  *   that answers;
- * - a meeting open to everyone that pins the North Ministry shows each one's mark: Ada
- *   verified, Cyril not verified (name typed by the person), Dee's certificate refused.
+ * - once the North Ministry revokes Bob, a meeting open to everyone that pins it shows each
+ *   one's mark: Ada verified, Dee not verified (name typed by the person), Bob's
+ *   certificate refused as revoked, and everyone decrypts everyone.
  *
  * The browsers, CAs and server are shared by the file's tests, which run in order.
  */
@@ -49,6 +51,8 @@ let ada: Participant;
 let bob: Participant;
 let cyril: Participant;
 let dee: Participant;
+/** The chain Bob imported (leaf, CA), which the North Ministry revokes later. */
+let bobsChain = '';
 const everyone: Participant[] = [];
 /** The verified-only meeting's invite link. */
 let invite = '';
@@ -108,13 +112,18 @@ async function createMeeting(
   await choice.getByTestId('verified-only').setChecked(trust.verifiedOnly);
   await page.getByRole('group', { name: 'Who can join' }).getByLabel(whoCanJoin).check();
   await page.getByRole('button', { name: 'New meeting' }).click();
-  await expect(page).toHaveURL(/\/m\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43}(\.[1-5])?(~open)?$/);
+  await expect(page).toHaveURL(/\/m\/[A-Za-z0-9_-]{22}#[A-Za-z0-9_-]{43}(\.[1-5])?(~trust=[av](\.[A-Za-z0-9_-]{43})*)?(~open)?$/);
   return page.url();
 }
 
 /** A verified mark's whole text: a check mark, then `verifiedText`. */
 function verifiedMark(organisation: string, member: Member): string {
   return `\u2714 ${verifiedText(organisation, member)}`;
+}
+
+/** How an invite link writes `ca`'s pin (SHA-256 of its certificate): base64url. */
+function pinInLink(ca: OrganisationCa): string {
+  return Buffer.from(ca.pin(), 'hex').toString('base64url');
 }
 
 /** `row` (a roster line or a knock row) holds a verification mark of `kind` that reads `text`. */
@@ -183,7 +192,7 @@ test.beforeAll(async ({ browser }, testInfo) => {
   cyril = await person(browser, CYRIL_NAME);
   dee = await person(browser, DEE.name);
   await enrollThroughThePage(ada.page, north, ADA);
-  await enrollThroughThePage(bob.page, north, BOB);
+  bobsChain = await enrollThroughThePage(bob.page, north, BOB);
   await enrollThroughThePage(dee.page, south, DEE);
 });
 
@@ -208,6 +217,9 @@ test.afterAll(async () => {
 
 test('in a verified-only meeting, an enrolled member knocks and every roster shows both verified by their organisation', async () => {
   invite = await createMeeting(ada, { verifiedOnly: true, accepted: [NORTH] }, 'People the chair admits');
+  // The link carries the meeting's trust: verified only, the North Ministry's pin alone.
+  expect(new URL(invite).hash).toContain(`~trust=v.${pinInLink(north)}`);
+  expect(new URL(invite).hash).not.toContain(pinInLink(south));
   await ada.join(invite);
   const trust = ada.page.getByTestId('meeting-trust');
   await expect(trust).toContainText(words('en', 'meeting-trust-verified-only'));
@@ -266,8 +278,10 @@ test('with the first member gone, the one left refuses both on its own', async (
 });
 
 test('a meeting open to everyone shows who is verified, who typed their name, and whose certificate it refuses', async () => {
+  // A new revocation list at once; the server serves it without a restart.
+  north.revoke(bobsChain);
   const open = await createMeeting(ada, { verifiedOnly: false, accepted: [NORTH] }, 'Anyone with the link');
-  const people = [ada, cyril, dee];
+  const people = [ada, bob, dee];
   for (const member of people) await member.join(open);
   const trust = ada.page.getByTestId('meeting-trust');
   await expect(trust).toContainText(words('en', 'meeting-trust-accepts', { organisations: NORTH }));
@@ -277,10 +291,10 @@ test('a meeting open to everyone shows who is verified, who typed their name, an
   for (const viewer of people) {
     await expect(viewer.roster()).toHaveCount(3);
     await expectMark(viewer.rosterMember(ADA.name), 'verified', verifiedMark(NORTH, ADA));
-    await expectMark(viewer.rosterMember(CYRIL_NAME), 'not-verified', words('en', 'roster-not-verified'));
-    // Dee's certificate is valid, but from an organisation this meeting did not pin.
-    const unpinned = words('en', 'verification-reason-unpinned');
-    await expectMark(viewer.rosterMember(DEE.name), 'refused', words('en', 'roster-verification-refused', { reason: unpinned }));
+    // Her browser keeps her certificate of an organisation this meeting does not accept to itself.
+    await expectMark(viewer.rosterMember(DEE.name), 'not-verified', words('en', 'roster-not-verified'));
+    const revoked = words('en', 'verification-reason-revoked');
+    await expectMark(viewer.rosterMember(BOB.name), 'refused', words('en', 'roster-verification-refused', { reason: revoked }));
   }
   await expectEveryoneDecrypting(people);
 });
