@@ -15,6 +15,7 @@ home-verified-identities = Verifizierte Identitäten
 home-verified-only = Nur Mitglieder, die eine akzeptierte Organisation verifiziert hat
 home-accept-organisation = Von { $organisation } verifizierte Mitglieder akzeptieren (Zertifikat { $pin })
 home-verified-help = Alle in der Besprechung sehen, für wen eine akzeptierte Organisation bürgt. Mit „nur verifizierte Mitglieder“ weist der Browser jeder teilnehmenden Person alle anderen ab, und niemand kann das während der Besprechung ändern.
+home-organisations-same-name = Zwei dieser Organisationen tragen denselben Namen: Vergleichen Sie ihre Zertifikate mit den von den Organisationen veröffentlichten, bevor Sie eine davon akzeptieren.
 home-create-failed = Die Besprechung konnte nicht gestartet werden. { $reason }
 home-no-secure-random = Dieser Browser bietet keine sicheren Zufallszahlen, deshalb kann kein Schlüssel für die Besprechung erstellt werden. Verwenden Sie einen aktuellen Browser.
 room-error-network = Der Server ist nicht erreichbar. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.

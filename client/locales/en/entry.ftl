@@ -15,6 +15,7 @@ home-verified-identities = Verified identities
 home-verified-only = Only members verified by an accepted organisation
 home-accept-organisation = Accept members verified by { $organisation } (certificate { $pin })
 home-verified-help = Everyone in the meeting sees who an accepted organisation vouches for. With "only verified members", every participant's browser refuses anyone else, and nobody can change this during the meeting.
+home-organisations-same-name = Two of these organisations have the same name: compare their certificates with the ones the organisations published before accepting either.
 home-create-failed = Could not start a meeting. { $reason }
 home-no-secure-random = This browser offers no secure random numbers, so no key can be made for the meeting. Use a current browser.
 room-error-network = The server could not be reached. Check your connection and try again.

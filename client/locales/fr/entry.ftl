@@ -15,6 +15,7 @@ home-verified-identities = Identités vérifiées
 home-verified-only = Uniquement les membres vérifiés par une organisation acceptée
 home-accept-organisation = Accepter les membres vérifiés par { $organisation } (certificat { $pin })
 home-verified-help = Chaque participant voit qui une organisation acceptée garantit. Avec « membres vérifiés uniquement », le navigateur de chaque participant refuse toute autre personne, et personne ne peut le changer pendant la réunion.
+home-organisations-same-name = Deux de ces organisations portent le même nom : comparez leurs certificats avec ceux que les organisations ont publiés avant d’accepter l’une d’elles.
 home-create-failed = Impossible de démarrer une réunion. { $reason }
 home-no-secure-random = Ce navigateur ne fournit pas de nombres aléatoires sûrs, aucune clé ne peut donc être créée pour la réunion. Utilisez un navigateur récent.
 room-error-network = Le serveur est injoignable. Vérifiez votre connexion et réessayez.

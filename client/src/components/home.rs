@@ -9,12 +9,13 @@ use yew::prelude::*;
 use crate::hooks::{use_app, use_translator};
 use crate::i18n::{frame_suite_message_id, Translator};
 use crate::invite::{enrollment_path_and_fragment, parse_invite_link, Invite, InviteError};
+use crate::services::identity_store;
 use crate::services::organisations::fetch_organisations;
 use crate::services::rooms::{self, RoomApiError};
 use crate::services::{navigation, room_credentials, secure_random};
 use crate::state::{Action, Page};
 
-use super::{BuildFooter, TechnicalDetail};
+use super::{sentence, BuildFooter, TechnicalDetail};
 
 /// Why "New meeting" did not open a lobby.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,7 +65,7 @@ pub fn home_page() -> Html {
         let accepted = accepted.clone();
         use_effect_with((), move |_| {
             spawn_local(async move {
-                let now_unix_secs = (js_sys::Date::now() / 1000.0) as u64;
+                let now_unix_secs = identity_store::now_unix_secs();
                 let listed: Vec<(AnchorPin, String)> = fetch_organisations()
                     .await
                     .unwrap_or_default()
@@ -72,8 +73,23 @@ pub fn home_page() -> Html {
                     .filter_map(|org| TrustAnchor::from_organisation(org, now_unix_secs).ok())
                     .map(|anchor| (anchor.pin(), anchor.organisation().to_owned()))
                     .collect();
-                // Every organisation the server lists is accepted unless unticked.
-                accepted.set(listed.iter().map(|(pin, _)| *pin).collect());
+                if listed.is_empty() {
+                    return;
+                }
+                // Only the organisation that enrolled this browser is accepted unless the
+                // creator ticks more: a server may list a CA of its own under a real name.
+                let own = identity_store::load_remembered_identity()
+                    .await
+                    .ok()
+                    .and_then(|loaded| loaded.certificate_chain)
+                    .and_then(|chain| chain.get(1).map(|ca| AnchorPin::of_certificate(ca)));
+                accepted.set(
+                    listed
+                        .iter()
+                        .map(|(pin, _)| *pin)
+                        .filter(|pin| Some(*pin) == own)
+                        .collect(),
+                );
                 organisations.set(listed);
             });
         });
@@ -257,13 +273,20 @@ pub fn home_page() -> Html {
                                         <input type="checkbox" data-testid="accept-organisation"
                                                data-organisation={name.clone()}
                                                checked={accepted_now} onchange={toggle} />
-                                        { t.with("home-accept-organisation", &[
+                                        { sentence(&t.with("home-accept-organisation", &[
                                             ("organisation", crate::i18n::Arg::name(name)),
                                             ("pin", pin.to_string().into()),
-                                        ]) }
+                                        ])) }
+                                        <br />
+                                        <code class="organisation-pin">{ grouped_hex(&pin) }</code>
                                     </label>
                                 }
                             }) }
+                            if has_shared_names(&organisations) {
+                                <p class="warning" role="alert">
+                                    { t.get("home-organisations-same-name") }
+                                </p>
+                            }
                             <p id="verified-help" class="hint">
                                 { t.get("home-verified-help") }
                             </p>
@@ -303,4 +326,23 @@ pub fn home_page() -> Html {
             <BuildFooter />
         </main>
     }
+}
+
+/// A CA pin in full, 64 hex digits in groups of four, for comparing with the one the
+/// organisation published.
+fn grouped_hex(pin: &AnchorPin) -> String {
+    let hex = pin.to_hex();
+    let groups: Vec<&str> = (0..hex.len())
+        .step_by(4)
+        .map(|start| &hex[start..(start + 4).min(hex.len())])
+        .collect();
+    groups.join(" ")
+}
+
+/// Whether two listed organisations go by the same name (one may be an impostor's CA).
+fn has_shared_names(organisations: &[(AnchorPin, String)]) -> bool {
+    organisations
+        .iter()
+        .enumerate()
+        .any(|(i, (_, name))| organisations[..i].iter().any(|(_, other)| other == name))
 }

@@ -5,6 +5,7 @@ use conclave_group::verified_identity::ChainRefusal;
 use conclave_group::Verification;
 use yew::prelude::*;
 
+use super::sentence;
 use crate::hooks::use_translator;
 use crate::i18n::Arg;
 
@@ -54,7 +55,7 @@ pub fn verification_mark(props: &VerificationMarkProps) -> Html {
             if kind == "verified" {
                 <span aria-hidden="true">{ "\u{2714} " }</span>
             }
-            { text }
+            { sentence(&text) }
         </span>
     }
 }
@@ -79,7 +80,7 @@ pub fn verification_warning(props: &VerificationWarningProps) -> Html {
             { " " }
             <span class="verification-warning" role="status"
                   data-testid="verification-warning">
-                { t.with("roster-was-verified", &[("organisation", Arg::name(organisation))]) }
+                { sentence(&t.with("roster-was-verified", &[("organisation", Arg::name(organisation))])) }
             </span>
         </>
     }
