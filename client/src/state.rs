@@ -321,6 +321,8 @@ pub enum Action {
         remembered: bool,
         /// Fingerprints met in earlier meetings.
         seen_before: HashSet<String>,
+        /// Fingerprints met verified in earlier meetings, and by which organisation.
+        verified_before: HashMap<String, String>,
     },
     /// The MLS group's roster, status or security code changed.
     GroupChanged {
@@ -546,9 +548,17 @@ impl AppState {
             Action::IdentityReady {
                 remembered,
                 seen_before,
+                verified_before,
             } => {
                 self.meeting.key_remembered = Some(remembered);
                 self.meeting.seen_before = seen_before;
+                // What this meeting saw verified already stays (it is newer).
+                for (fingerprint, organisation) in verified_before {
+                    self.meeting
+                        .verified_before
+                        .entry(fingerprint)
+                        .or_insert(organisation);
+                }
             }
             Action::GroupChanged { view, now_ms } => {
                 self.now_ms = self.now_ms.max(now_ms);

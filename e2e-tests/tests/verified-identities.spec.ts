@@ -297,5 +297,11 @@ test('a meeting open to everyone shows who is verified, who typed their name, an
     const revoked = words('en', 'verification-reason-revoked');
     await expectMark(viewer.rosterMember(BOB.name), 'refused', words('en', 'roster-verification-refused', { reason: revoked }));
   }
+  // Ada's browser met Bob's key verified by North in the first meeting: it warns.
+  await expect(ada.rosterMember(BOB.name).getByTestId('verification-warning')).toHaveText(
+    words('en', 'roster-was-verified', { organisation: NORTH }),
+  );
+  // Dee's browser never met it verified.
+  await expect(dee.rosterMember(BOB.name).getByTestId('verification-warning')).toHaveCount(0);
   await expectEveryoneDecrypting(people);
 });

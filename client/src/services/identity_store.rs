@@ -22,7 +22,7 @@
 //! this meeting only and the page says so; nothing is marked "seen before".
 
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use conclave_group::verified_identity::{check_issued_chain, ChainRefusal};
@@ -44,6 +44,8 @@ const SEEN_KEYS_STORE: &str = "seen_keys";
 const CERTIFICATES_STORE: &str = "certificates";
 /// The key of this browser's own entry in the identity and certificates stores.
 const IDENTITY_KEY: &str = "self";
+/// The `seen_keys` record's property naming the organisation that last verified the key.
+const VERIFIED_BY: &str = "verified_by";
 
 /// This browser's identity, ready for a meeting.
 pub struct LoadedIdentity {
@@ -61,6 +63,9 @@ pub struct LoadedIdentity {
     pub dropped_certificate: Option<ChainRefusal>,
     /// Fingerprints (hex) met in earlier meetings, as stored when this one began.
     pub seen_before: HashSet<String>,
+    /// Fingerprints (hex) met verified in earlier meetings, with the organisation that last
+    /// verified each: one not verified now is shown with a warning.
+    pub verified_before: HashMap<String, String>,
     /// Where to record the keys met in this meeting.
     pub seen_keys: SeenKeys,
 }
@@ -121,6 +126,7 @@ pub async fn load_identity() -> Result<LoadedIdentity, GroupError> {
                 certificate_chain: None,
                 dropped_certificate: None,
                 seen_before: HashSet::new(),
+                verified_before: HashMap::new(),
                 seen_keys: SeenKeys::in_memory(),
             })
         }
@@ -171,7 +177,8 @@ pub async fn load_remembered_identity() -> Result<LoadedIdentity, IdentityStoreE
         certificate_chain,
         dropped_certificate,
         seen_before: stored.seen_before.clone(),
-        seen_keys: SeenKeys::in_database(database, stored.seen_before),
+        verified_before: stored.verified_before.clone(),
+        seen_keys: SeenKeys::in_database(database, stored.seen_before, stored.verified_before),
     })
 }
 
@@ -287,6 +294,8 @@ struct Stored {
     identity: Option<Zeroizing<Vec<u8>>>,
     /// Every fingerprint met before.
     seen_before: HashSet<String>,
+    /// The fingerprints met verified before, with the organisation that last verified each.
+    verified_before: HashMap<String, String>,
     /// The certificate chain's entry.
     certificate: StoredCertificate,
 }
@@ -307,11 +316,15 @@ async fn read_stored(database: &IdbDatabase) -> Result<Stored, IdbError> {
     let keys_request = store(&transaction, SEEN_KEYS_STORE)?
         .get_all_keys()
         .map_err(js_failed)?;
+    let records_request = store(&transaction, SEEN_KEYS_STORE)?
+        .get_all()
+        .map_err(js_failed)?;
     let certificate_request = store(&transaction, CERTIFICATES_STORE)?
         .get(&JsValue::from_str(IDENTITY_KEY))
         .map_err(js_failed)?;
     let identity = idb::request_result(&identity_request).await?;
     let keys = idb::request_result(&keys_request).await?;
+    let records = idb::request_result(&records_request).await?;
     let certificate = idb::request_result(&certificate_request).await?;
 
     let identity = identity.dyn_into::<Uint8Array>().ok().map(|array| {
@@ -319,13 +332,29 @@ async fn read_stored(database: &IdbDatabase) -> Result<Stored, IdbError> {
         array.fill(0, 0, array.length());
         bytes
     });
-    let seen_before = keys
+    let keys: Vec<String> = keys
         .dyn_into::<Array>()
         .map(|keys| keys.iter().filter_map(|key| key.as_string()).collect())
         .unwrap_or_default();
+    // `getAll` and `getAllKeys` of one store in one transaction come in the same order.
+    let records: Vec<JsValue> = records
+        .dyn_into::<Array>()
+        .map(|records| records.iter().collect())
+        .unwrap_or_default();
+    let verified_before = keys
+        .iter()
+        .zip(&records)
+        .filter_map(|(key, record)| {
+            Reflect::get(record, &JsValue::from_str(VERIFIED_BY))
+                .ok()?
+                .as_string()
+                .map(|organisation| (key.clone(), organisation))
+        })
+        .collect();
     Ok(Stored {
         identity,
-        seen_before,
+        seen_before: keys.into_iter().collect(),
+        verified_before,
         certificate: StoredCertificate::from_record(&certificate),
     })
 }
@@ -397,13 +426,20 @@ fn js_failed(value: JsValue) -> IdbError {
 pub struct SeenKeys {
     database: Option<Rc<IdbDatabase>>,
     recorded: HashSet<String>,
+    /// The organisation stored as having verified each key, to write only changes.
+    verified_by: HashMap<String, String>,
 }
 
 impl SeenKeys {
-    fn in_database(database: IdbDatabase, recorded: HashSet<String>) -> Self {
+    fn in_database(
+        database: IdbDatabase,
+        recorded: HashSet<String>,
+        verified_by: HashMap<String, String>,
+    ) -> Self {
         Self {
             database: Some(Rc::new(database)),
             recorded,
+            verified_by,
         }
     }
 
@@ -411,12 +447,14 @@ impl SeenKeys {
         Self {
             database: None,
             recorded: HashSet::new(),
+            verified_by: HashMap::new(),
         }
     }
 
     /// Stores every other member of `group` not stored yet (in the background; a
     /// failed write only means the key is not marked next time).
     pub fn record_members(&mut self, group: &GroupView) {
+        self.record_verified(group);
         for member in group.remote_members() {
             if !self.recorded.insert(member.fingerprint_hex.clone()) {
                 continue;
@@ -438,6 +476,68 @@ impl SeenKeys {
             });
         }
     }
+}
+
+impl SeenKeys {
+    /// Stores, for each member verified now, the organisation that verifies it, when that
+    /// changed (a later meeting warns if the key is not verified there).
+    fn record_verified(&mut self, group: &GroupView) {
+        for member in group.remote_members() {
+            let Some(person) = member.verification.verified() else {
+                continue;
+            };
+            if self.verified_by.get(&member.fingerprint_hex) == Some(&person.organisation) {
+                continue;
+            }
+            self.verified_by
+                .insert(member.fingerprint_hex.clone(), person.organisation.clone());
+            let Some(database) = self.database.clone() else {
+                continue;
+            };
+            let fingerprint = member.fingerprint_hex.clone();
+            let display_name = member.display_name.clone();
+            let organisation = person.organisation.clone();
+            spawn_local(async move {
+                if let Err(error) =
+                    put_verified_by(&database, &fingerprint, &display_name, &organisation).await
+                {
+                    gloo::console::warn!(format!(
+                        "Conclave: could not remember a verified key: {error}"
+                    ))
+                }
+            });
+        }
+    }
+}
+
+/// Sets `verified_by` on a key's `seen_keys` record (made if missing), keeping the rest.
+async fn put_verified_by(
+    database: &IdbDatabase,
+    fingerprint: &str,
+    display_name: &str,
+    organisation: &str,
+) -> Result<(), IdbError> {
+    let transaction = database
+        .transaction_with_str_and_mode(SEEN_KEYS_STORE, IdbTransactionMode::Readwrite)
+        .map_err(js_failed)?;
+    let seen = store(&transaction, SEEN_KEYS_STORE)?;
+    let key = JsValue::from_str(fingerprint);
+    let existing = idb::request_result(&seen.get(&key).map_err(js_failed)?).await?;
+    let entry = existing
+        .dyn_into::<Object>()
+        .unwrap_or_else(|_| Object::new());
+    let set = |name: &str, value: &JsValue| {
+        Reflect::set(&entry, &JsValue::from_str(name), value).map_err(js_failed)
+    };
+    if Reflect::get(&entry, &JsValue::from_str("first_seen"))
+        .map_or(true, |value| value.is_undefined())
+    {
+        set("display_name", &JsValue::from_str(display_name))?;
+        set("first_seen", &JsValue::from_f64(js_sys::Date::now()))?;
+    }
+    set(VERIFIED_BY, &JsValue::from_str(organisation))?;
+    seen.put_with_key(&entry, &key).map_err(js_failed)?;
+    idb::transaction_done(&transaction).await
 }
 
 impl Drop for SeenKeys {

@@ -218,6 +218,7 @@ impl MeetingSession {
                     dispatcher.dispatch(Action::IdentityReady {
                         remembered: loaded.remembered,
                         seen_before: loaded.seen_before.clone(),
+                        verified_before: loaded.verified_before.clone(),
                     });
                     inner.borrow_mut().identity = Some(loaded);
                     server::connect(&inner);
