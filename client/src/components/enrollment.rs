@@ -506,7 +506,7 @@ fn key_line(t: Translator, key: &Key) -> Html {
     }
 }
 
-/// "Verified by <organisation>: <name>, <role>", the names isolated.
+/// "Verified by `<organisation>`: `<name>`, `<role>`", the names isolated.
 fn verified_text(t: Translator, person: &VerifiedPerson) -> String {
     let organisation = ("organisation", Arg::name(&person.organisation));
     let name = ("name", Arg::name(&person.name));

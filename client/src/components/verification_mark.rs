@@ -1,4 +1,4 @@
-//! The mark beside a member or a knock: "Verified by <organisation>: name, role", or "Not
+//! The mark beside a member or a knock: "Verified by `<organisation>`: name, role", or "Not
 //! verified" with why. `data-verification` says which, for tests and styles.
 
 use conclave_group::verified_identity::ChainRefusal;

@@ -235,7 +235,7 @@ pub struct Cli {
 
     /// An organisation whose members meetings may verify: its CA certificate and,
     /// optionally, its revocation list, both PEM files; repeat for each organisation
-    /// (replaces the file's [[organisation]] entries) [default: none].
+    /// (replaces the file's `[[organisation]]` entries) [default: none].
     #[arg(long = "organisation", value_name = "CA.pem[,CRL.pem]")]
     pub organisation: Vec<String>,
 }
