@@ -69,6 +69,12 @@ fn join_certified(
     id
 }
 
+/// The server's list of organisations, as `id`'s page fetches it again.
+fn give_organisations(meeting: &mut Meeting, id: ParticipantId, organisations: Vec<Organisation>) {
+    let client = meeting.clients.get_mut(&id).expect("a client");
+    client.group.set_organisations(organisations);
+}
+
 fn verification_of(
     meeting: &Meeting,
     viewer: ParticipantId,
@@ -143,12 +149,8 @@ fn a_verified_only_meeting_refuses_every_knock_without_a_valid_certificate() {
     ministry.revoke(3);
     meeting.organisations = vec![ministry.listed(), agency.listed()];
     for id in [ada, bob] {
-        meeting
-            .clients
-            .get_mut(&id)
-            .unwrap()
-            .group
-            .set_organisations(meeting.organisations.clone());
+        let organisations = meeting.organisations.clone();
+        give_organisations(&mut meeting, id, organisations);
     }
     refused.push(join_certified(
         &mut meeting,
@@ -347,12 +349,7 @@ fn members_holding_different_revocation_lists_do_not_split_over_an_add() {
     ministry.revoke(3);
     let newer = ministry.listed();
     let agency = meeting.organisations[1].clone();
-    meeting
-        .clients
-        .get_mut(&bob)
-        .unwrap()
-        .group
-        .set_organisations(vec![newer, agency.clone()]);
+    give_organisations(&mut meeting, bob, vec![newer, agency.clone()]);
     meeting.organisations = vec![older, agency];
     let carol = join_certified(&mut meeting, &mut ministry, "Carol Clerk", 30);
 
@@ -377,12 +374,7 @@ fn a_knock_whose_certificate_is_revoked_while_it_waits_is_not_admitted() {
 
     // Bob's certificate (serial 2) is revoked while he waits; then the chair admits him.
     ministry.revoke(2);
-    meeting
-        .clients
-        .get_mut(&ada)
-        .unwrap()
-        .group
-        .set_organisations(vec![ministry.listed(), agency.listed()]);
+    give_organisations(&mut meeting, ada, vec![ministry.listed(), agency.listed()]);
     meeting.act(ada, |group, now| group.admit(now, bob));
     meeting.advance(6_000);
     assert_eq!(meeting.members_seen_by(ada), vec![ada]);
@@ -405,8 +397,7 @@ fn a_server_cannot_undo_a_revocation_by_serving_the_older_list() {
     let before = ministry.listed_issued_hours_ago(2);
     ministry.revoke(2);
     let agency = meeting.organisations[1].clone();
-    let ada_group = &mut meeting.clients.get_mut(&ada).unwrap().group;
-    ada_group.set_organisations(vec![ministry.listed(), agency.clone()]);
+    give_organisations(&mut meeting, ada, vec![ministry.listed(), agency.clone()]);
     assert_eq!(
         verification_of(&meeting, ada, bob),
         Verification::Refused(ChainRefusal::Revoked)
@@ -419,8 +410,7 @@ fn a_server_cannot_undo_a_revocation_by_serving_the_older_list() {
             ..before
         },
     ] {
-        let ada_group = &mut meeting.clients.get_mut(&ada).unwrap().group;
-        ada_group.set_organisations(vec![older, agency.clone()]);
+        give_organisations(&mut meeting, ada, vec![older, agency.clone()]);
         assert_eq!(
             verification_of(&meeting, ada, bob),
             Verification::Refused(ChainRefusal::Revoked)
