@@ -335,7 +335,7 @@ fn an_enrolled_member_cannot_claim_another_participant_in_its_leaf() {
 }
 
 #[test]
-fn members_holding_different_revocation_lists_do_not_split_over_an_add() {
+fn members_holding_different_revocation_lists_do_not_split_and_the_chair_removes_the_revoked() {
     let Council {
         mut ministry,
         mut meeting,
@@ -362,6 +362,19 @@ fn members_holding_different_revocation_lists_do_not_split_over_an_add() {
         Verification::Refused(ChainRefusal::Revoked)
     );
     assert!(verification_of(&meeting, ada, carol).verified().is_some());
+
+    // Once the chair sees the revocation too, it removes Carol: a "verified members only"
+    // meeting keeps nobody whose organisation revoked them (a rogue's Add of one included).
+    let newer = ministry.listed();
+    let agency = meeting.organisations[1].clone();
+    give_organisations(&mut meeting, ada, vec![newer, agency]);
+    meeting.advance(1_000);
+    assert_eq!(meeting.members_seen_by(ada), vec![ada, bob]);
+    assert_eq!(meeting.members_seen_by(bob), vec![ada, bob]);
+    assert_eq!(
+        meeting.client(carol).group.roster().status,
+        MembershipStatus::Removed
+    );
 }
 
 #[test]

@@ -233,7 +233,7 @@ impl KeyAgreement {
             Ok(mut group) => {
                 // Certificates need the wall clock; the group's own time is the page's
                 // monotonic clock.
-                group.set_wall_clock((js_sys::Date::now() / 1000.0) as u64);
+                group.set_wall_clock(super::identity_store::now_unix_secs());
                 step(&mut group)
             }
             Err(_) => {

@@ -23,7 +23,9 @@ use openmls::prelude::{KeyPackage, LeafNodeIndex};
 
 use super::{policy_of, Admission, ChairIntent, Knock, MeetingPolicy};
 use crate::meeting_group::roster::{leaf_info, member_info};
+use crate::meeting_group::Verification;
 use crate::meeting_group::{GroupEvent, MeetingGroup};
+use crate::verified_identity::ChainRefusal;
 use crate::Fingerprint;
 
 /// What our next commit carries.
@@ -55,6 +57,8 @@ struct Leaf {
     participant_id: Option<ParticipantId>,
     fingerprint: Fingerprint,
     present: bool,
+    /// Its certificate is on its organisation's revocation list (as this member sees it).
+    revoked: bool,
 }
 
 impl MeetingGroup {
@@ -108,6 +112,7 @@ impl MeetingGroup {
         events: &mut Vec<GroupEvent>,
     ) -> Option<CommitPlan> {
         self.drop_unverified_knocks(events);
+        let verified_only = self.admits_only_verified();
         let group = self.member_group()?;
         let own = group.own_leaf_index();
         let leaves: Vec<Leaf> = group
@@ -120,6 +125,9 @@ impl MeetingGroup {
                     fingerprint: Fingerprint::of_public_key(&m.signature_key),
                     present: m.index == own
                         || participant_id.is_some_and(|p| self.presence.contains_key(&p)),
+                    revoked: verified_only
+                        && self.verify_member(group, &m.credential, &m.signature_key)
+                            == Verification::Refused(ChainRefusal::Revoked),
                 }
             })
             .collect();
@@ -215,6 +223,11 @@ impl MeetingGroup {
                     if let Some(p) = leaf.participant_id {
                         plan.expelled.push(p);
                     }
+                } else if leaf.revoked && lowest_chair && !succession && !expelling {
+                    // A "verified members only" meeting keeps nobody whose organisation
+                    // revoked them (a rogue's Add of one is followed: members' lists differ).
+                    // A chair's Remove is valid for everyone; a revocation cannot be forged.
+                    remove(&mut plan, leaf);
                 }
             }
         }
