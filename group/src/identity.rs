@@ -83,6 +83,17 @@ impl Identity {
     }
 }
 
+/// The browser's key signs its own enrollment request (proof of possession).
+impl conclave_pki::EnrollmentSigner for Identity {
+    fn public_key(&self) -> &[u8] {
+        self.key_pair.public()
+    }
+
+    fn sign(&self, message: &[u8]) -> Option<Vec<u8>> {
+        self.key_pair.sign(message).ok()
+    }
+}
+
 /// openmls' signer reports its failures as a [`SignerError`], which is not a
 /// `std::error::Error`; the same causes exist as [`CryptoError`]s, which are.
 fn signing_failure(error: SignerError) -> CryptoError {

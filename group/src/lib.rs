@@ -15,7 +15,8 @@
 //! - [`invite_psk`]: the group's proof to a joiner that it knows the invite secret (an MLS
 //!   external PSK, RFC 9420 section 8.4).
 //! - [`verified_identity`]: certificates an organisation issues for its members' keys,
-//!   checked against the CAs a meeting pins, with revocation lists (RFC 5280).
+//!   checked against the CAs a meeting pins, with revocation lists (RFC 5280); the crate
+//!   `conclave-pki`, re-exported.
 //! - `credential`, `invite_proof`: the member credential and the joiner's proof that it
 //!   knows the invite secret.
 //!
@@ -41,8 +42,8 @@ pub mod invite_psk;
 pub mod meeting_group;
 pub mod rehearsal;
 pub mod security_code;
-pub mod verified_identity;
 
+pub use conclave_pki as verified_identity;
 pub use error::GroupError;
 pub use frame_suite::FrameSuite;
 pub use identity::{Fingerprint, Identity};

@@ -21,6 +21,10 @@ const FUZZ_TARGETS: &[(&str, &[&str])] = &[
         &["header_parse", "unprotect", "frame_layout"],
     ),
     (
+        "pki/fuzz",
+        &["member_chain", "enrollment_request", "pem_chain"],
+    ),
+    (
         "release/fuzz",
         &[
             "manifest_parse",

@@ -264,7 +264,7 @@ pub fn enrollment_page(props: &EnrollmentProps) -> Html {
                 problem.set(Some(Problem::NameEmpty));
                 return;
             }
-            match enrollment_request(identity, name.trim()) {
+            match enrollment_request(identity.as_ref(), name.trim()) {
                 Ok(pem) => {
                     problem.set(None);
                     request.set(Some(pem));

@@ -88,6 +88,38 @@ impl RevocationList {
     }
 }
 
+/// When a revocation list was issued and falls due (Unix seconds).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct RevocationListDates {
+    /// `thisUpdate`.
+    pub issued_at: u64,
+    /// `nextUpdate`; a list without one is never current.
+    pub next_update: Option<u64>,
+}
+
+impl RevocationListDates {
+    /// `thisUpdate <= now < nextUpdate`.
+    pub fn is_current(&self, now_unix_secs: u64) -> bool {
+        self.next_update
+            .is_some_and(|next| self.issued_at <= now_unix_secs && now_unix_secs < next)
+    }
+}
+
+/// Checks that the CA certificate `ca_certificate` (DER) issued and signed the revocation
+/// list `list` (DER), as every member will before using it, whatever the time: what a
+/// server checks before it lists the file an organisation renewed. Returns the list's dates.
+pub fn check_revocation_list(
+    ca_certificate: &[u8],
+    list: &[u8],
+) -> Result<RevocationListDates, ChainRefusal> {
+    let authority = ParsedCertificate::read(ca_certificate)?;
+    let read = RevocationList::read(list, &authority)?;
+    Ok(RevocationListDates {
+        issued_at: read.this_update,
+        next_update: read.next_update,
+    })
+}
+
 /// Refuses a critical extension other than `understood` ones.
 fn refuse_unknown_critical(
     extensions: &[Extension],

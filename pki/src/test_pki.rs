@@ -1,6 +1,7 @@
 //! A test organisation's PKI built with rcgen: a CA, member certificates for a given public
 //! key, revocation lists. Every date is relative to [`NOW`].
 
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use rcgen::{
@@ -10,8 +11,7 @@ use rcgen::{
 };
 use time::OffsetDateTime;
 
-use super::Organisation;
-use crate::Identity;
+use super::{EnrollmentSigner, Organisation};
 
 /// The tests' clock: 2026-05-28.
 pub(crate) const NOW: u64 = 1_780_000_000;
@@ -254,9 +254,25 @@ impl TestCa {
     }
 }
 
-/// A fresh browser identity and its public key.
-pub(crate) fn member_identity() -> (Identity, Vec<u8>) {
-    let identity = Identity::generate().expect("identity");
-    let public_key = identity.key_pair.public().to_vec();
-    (identity, public_key)
+/// A member's signing key (a browser's MLS signature key in the product).
+pub(crate) struct TestMember(ed25519_dalek::SigningKey);
+
+impl EnrollmentSigner for TestMember {
+    fn public_key(&self) -> &[u8] {
+        self.0.as_ref().as_bytes()
+    }
+
+    fn sign(&self, message: &[u8]) -> Option<Vec<u8>> {
+        use ed25519_dalek::Signer as _;
+        Some(self.0.sign(message).to_bytes().to_vec())
+    }
+}
+
+/// A member key unlike every other one this test process made, and its public key.
+pub(crate) fn member_identity() -> (TestMember, Vec<u8>) {
+    static MADE: AtomicU8 = AtomicU8::new(1);
+    let seed = [MADE.fetch_add(1, Ordering::Relaxed); 32];
+    let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+    let public_key = key.verifying_key().to_bytes().to_vec();
+    (TestMember(key), public_key)
 }

@@ -1,10 +1,9 @@
 //! Enrollment: the PKCS#10 certification request (RFC 2986) a browser makes for its MLS
 //! signature key, self-signed with that key as proof of possession. The private key never
-//! leaves the [`Identity`]; the request carries the public key and the requested name
-//! (`CN`) only.
+//! leaves its [`EnrollmentSigner`]; the request carries the public key and the requested
+//! name (`CN`) only.
 
 use conclave_protocol::DisplayName;
-use openmls_traits::signatures::Signer;
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::der::asn1::{Any, BitString, SetOfVec};
 use x509_cert::der::oid::db::rfc4519;
@@ -19,7 +18,14 @@ use super::certificate::{
     SubjectNames,
 };
 use super::{ChainRefusal, MAX_OBJECT_BYTES};
-use crate::Identity;
+
+/// The key an enrollment request is for, which signs it (the browser's MLS signature key).
+pub trait EnrollmentSigner {
+    /// The Ed25519 public key (32 bytes).
+    fn public_key(&self) -> &[u8];
+    /// An Ed25519 signature of `message`, or `None` if the key cannot sign.
+    fn sign(&self, message: &[u8]) -> Option<Vec<u8>>;
+}
 
 /// Why an enrollment request could not be made or read.
 #[non_exhaustive]
@@ -37,8 +43,8 @@ pub enum EnrollmentError {
     /// The request names nobody (no `CN`, or one that cleans to nothing).
     #[error("the enrollment request names nobody")]
     MissingName,
-    /// The identity could not sign the request.
-    #[error("the identity could not sign the enrollment request")]
+    /// The key could not sign the request.
+    #[error("the key could not sign the enrollment request")]
     Signing,
 }
 
@@ -51,10 +57,10 @@ pub struct EnrollmentRequest {
     pub requested_name: String,
 }
 
-/// A PEM `CERTIFICATE REQUEST` for `identity`'s signature key, `CN` = `requested_name`
-/// (cleaned as a display name), signed with that key.
+/// A PEM `CERTIFICATE REQUEST` for `signer`'s key, `CN` = `requested_name` (cleaned as a
+/// display name), signed with that key.
 pub fn enrollment_request(
-    identity: &Identity,
+    signer: &impl EnrollmentSigner,
     requested_name: &str,
 ) -> Result<String, EnrollmentError> {
     let name = DisplayName::clean(requested_name).ok_or(EnrollmentError::MissingName)?;
@@ -63,16 +69,13 @@ pub fn enrollment_request(
         subject: common_name_only(name.as_str())?,
         public_key: SubjectPublicKeyInfoOwned {
             algorithm: ed25519_algorithm(),
-            subject_public_key: BitString::from_bytes(identity.key_pair.public())
+            subject_public_key: BitString::from_bytes(signer.public_key())
                 .map_err(|_| EnrollmentError::Malformed)?,
         },
         attributes: SetOfVec::new(),
     };
     let signed_bytes = info.to_der().map_err(|_| EnrollmentError::Malformed)?;
-    let signature = identity
-        .key_pair
-        .sign(&signed_bytes)
-        .map_err(|_| EnrollmentError::Signing)?;
+    let signature = signer.sign(&signed_bytes).ok_or(EnrollmentError::Signing)?;
     let request = CertReq {
         info,
         algorithm: ed25519_algorithm(),

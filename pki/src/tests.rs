@@ -733,3 +733,45 @@ fn an_unknown_critical_extension_is_refused_and_a_non_critical_one_ignored() {
     let scenario = Scenario::with_member(|spec| spec.extra_extension = Some((KEY_USAGE, false)));
     assert_eq!(scenario.validate(), Err(ChainRefusal::Malformed));
 }
+
+#[test]
+fn a_server_checks_a_revocation_list_against_its_ca_and_learns_its_dates() {
+    let real = TestCa::new(ORG);
+    let impostor = TestCa::new(ORG);
+    let other = TestCa::new("Other Council");
+    let list = real.revocation_list_at(&[&MEMBER_SERIAL], NOW - DAY, NOW + 7 * DAY);
+    assert_eq!(
+        check_revocation_list(&real.der, &list),
+        Ok(RevocationListDates {
+            issued_at: NOW - DAY,
+            next_update: Some(NOW + 7 * DAY),
+        })
+    );
+    // Checked whatever the time: a server reports an old list, it does not refuse it.
+    let old = real.revocation_list_at(&[], NOW - 30 * DAY, NOW - 20 * DAY);
+    let dates = check_revocation_list(&real.der, &old).expect("old but signed");
+    assert!(!dates.is_current(NOW));
+    // Another key in the same names, another organisation, a flipped bit, a truncation.
+    assert_eq!(
+        check_revocation_list(&real.der, &impostor.revocation_list(&[])),
+        Err(ChainRefusal::BadSignature)
+    );
+    assert_eq!(
+        check_revocation_list(&real.der, &other.revocation_list(&[])),
+        Err(ChainRefusal::NameMismatch)
+    );
+    for index in 0..list.len() {
+        let mut flipped = list.clone();
+        flipped[index] ^= 0x10;
+        assert!(
+            check_revocation_list(&real.der, &flipped).is_err(),
+            "byte {index}"
+        );
+    }
+    for len in 0..list.len() {
+        assert!(check_revocation_list(&real.der, &list[..len]).is_err());
+    }
+    // A list is not a CA certificate, and a CA certificate is not a list.
+    assert!(check_revocation_list(&list, &list).is_err());
+    assert!(check_revocation_list(&real.der, &real.der).is_err());
+}

@@ -22,6 +22,10 @@
 //!   to one CA and one leaf).
 //! - `pem`: chains as PEM text (RFC 7468).
 //! - `enrollment`: the PKCS#10 request a browser makes for its key (RFC 2986).
+//!
+//! The MLS group (`conclave-group`, which re-exports this crate as `verified_identity`), the
+//! CA tool (`conclave-admin`) and the server's list of organisations all read certificates
+//! with this code.
 
 mod anchor;
 mod certificate;
@@ -43,8 +47,10 @@ pub use anchor::{AnchorError, TrustAnchor};
 pub use chain::{check_issued_chain, validate_chain};
 pub use enrollment::{
     enrollment_request, read_enrollment_request, EnrollmentError, EnrollmentRequest,
+    EnrollmentSigner,
 };
 pub use pem::{chain_to_pem, parse_pem_chain};
+pub use revocation::{check_revocation_list, RevocationListDates};
 
 /// The largest certificate, revocation list or enrollment request read (DER bytes); a
 /// larger one is refused before it is parsed.
