@@ -8,10 +8,13 @@
 //! Certificates are read once, at start. A revocation list is renewed on disk by the
 //! organisation's timer, without a restart: before each answer its file's version
 //! (modification time and length) is compared with the last one examined, and a changed
-//! file is read again. A version that cannot be read, or is not one PEM `X509 CRL` block
-//! holding a CRL, is logged once (a warning) and the last good list is served instead
-//! (`null` if there never was one: clients then verify nobody of that organisation).
-//! What to serve is decided by [`RevocationListCache`], without IO; the reading is here.
+//! file is read again. A version that cannot be read, is not one PEM `X509 CRL` block, is
+//! not a list the organisation's CA signed (checked as members check it, `conclave-pki`), or
+//! was issued before the list served, is logged once (a warning) and the last good list is
+//! served instead (`null` if there never was one: clients then verify nobody of that
+//! organisation). A served list past its `nextUpdate` is logged once too: members verify
+//! nobody of the organisation until the timer renews it. What to serve is decided by
+//! [`RevocationListCache`], without IO; the reading is here.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -24,12 +27,13 @@ use axum::routing::get;
 use axum::Router;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
+use conclave_pki::{
+    check_revocation_list, AnchorError, Organisation, RevocationListDates, TrustAnchor,
+};
 use serde::Serialize;
-use x509_cert::crl::CertificateList;
-use x509_cert::der::Decode as _;
 
 use crate::config::organisations::{
-    read_limited, single_pem_block, MAX_REVOCATION_LIST_BYTES, REVOCATION_LIST_LABEL,
+    now_unix_secs, read_limited, single_pem_block, MAX_REVOCATION_LIST_BYTES, REVOCATION_LIST_LABEL,
 };
 use crate::config::OrganisationConfig;
 
@@ -56,13 +60,37 @@ pub enum FileVersion {
     },
 }
 
+/// A revocation list file's content that passed the checks: the CA signed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckedList {
+    /// The list's DER.
+    pub der: Vec<u8>,
+    /// When the CA issued it and when it falls due.
+    pub dates: RevocationListDates,
+}
+
+/// How far a list's `thisUpdate` may lie ahead of the server's clock (clocks differ a
+/// little). A list from further ahead is refused: served, it would keep out every honest
+/// list issued before that date.
+pub const LARGEST_CLOCK_SKEW_SECS: u64 = 5 * 60;
+
+/// The served list is past its `nextUpdate` (or gives none): members verify nobody of the
+/// organisation until it is renewed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OutOfDate {
+    /// The list's `nextUpdate`, if it gives one.
+    pub next_update: Option<u64>,
+}
+
 /// What is served for one revocation list, and which version of its file was examined
 /// last. No IO: the caller looks at the file and reads it.
 #[derive(Debug, Default)]
 pub struct RevocationListCache {
     examined: Option<FileVersion>,
-    /// The last good list: base64 of its DER.
-    served: Option<String>,
+    /// The last good list: base64 of its DER, and its dates.
+    served: Option<(String, RevocationListDates)>,
+    /// Whether the served list was reported as out of date already.
+    reported_out_of_date: bool,
 }
 
 impl RevocationListCache {
@@ -71,13 +99,16 @@ impl RevocationListCache {
         self.examined == Some(version)
     }
 
-    /// Takes what reading `version` of the file gave: a revocation list's DER, or why
-    /// not. Returns the problem when this version is new (so it is logged once per
-    /// change); a bad version leaves the last good list served.
+    /// Takes what reading `version` of the file gave at `now_unix_secs`: a list its CA
+    /// signed, or why not. Returns the problem when this version is new (so it is logged
+    /// once per change); a bad version, a list issued before the one served (members never
+    /// go back to an older list either) or one issued in the future leaves the last good
+    /// list served.
     pub fn examine(
         &mut self,
         version: FileVersion,
-        read: Result<Vec<u8>, String>,
+        read: Result<CheckedList, String>,
+        now_unix_secs: u64,
     ) -> Option<String> {
         if self.is_current(version) {
             // Another request examined this version meanwhile.
@@ -85,17 +116,44 @@ impl RevocationListCache {
         }
         self.examined = Some(version);
         match read {
-            Ok(der) => {
-                self.served = Some(STANDARD.encode(der));
-                None
+            Ok(list) if list.dates.issued_at > now_unix_secs.saturating_add(LARGEST_CLOCK_SKEW_SECS) => {
+                Some(format!(
+                    "it was issued in the future (thisUpdate {}, the server's clock reads {now_unix_secs}): \
+                     check the CA machine's clock",
+                    list.dates.issued_at
+                ))
             }
+            Ok(list) => match &self.served {
+                Some((_, served)) if list.dates.issued_at < served.issued_at => Some(format!(
+                    "it was issued (thisUpdate {}) before the list served now (thisUpdate {})",
+                    list.dates.issued_at, served.issued_at
+                )),
+                _ => {
+                    self.served = Some((STANDARD.encode(list.der), list.dates));
+                    self.reported_out_of_date = false;
+                    None
+                }
+            },
             Err(problem) => Some(problem),
         }
     }
 
     /// The list to serve (base64 DER), if there ever was a good one.
     pub fn served(&self) -> Option<&str> {
-        self.served.as_deref()
+        self.served.as_ref().map(|(der, _)| der.as_str())
+    }
+
+    /// The served list is out of date at `now_unix_secs`, said the first time it is found
+    /// so (until a newer list is served); `None` otherwise.
+    pub fn newly_out_of_date(&mut self, now_unix_secs: u64) -> Option<OutOfDate> {
+        let (_, dates) = self.served.as_ref()?;
+        if self.reported_out_of_date || dates.is_current(now_unix_secs) {
+            return None;
+        }
+        self.reported_out_of_date = true;
+        Some(OutOfDate {
+            next_update: dates.next_update,
+        })
     }
 }
 
@@ -113,6 +171,8 @@ struct ListedOrganisation {
 
 struct RevocationListFile {
     path: PathBuf,
+    /// The organisation's CA certificate (DER), which must have signed the list.
+    authority: Vec<u8>,
     /// Locked only to compare or update, never while reading the file.
     cache: Mutex<RevocationListCache>,
 }
@@ -142,11 +202,33 @@ impl OrganisationList {
                     revocation_list = ?organisation.revocation_list_path(),
                     "listing an organisation at GET /organisations"
                 );
+                let anchor = TrustAnchor::from_organisation(
+                    &Organisation {
+                        certificate: organisation.certificate_der().to_vec(),
+                        revocation_list: None,
+                    },
+                    now_unix_secs(),
+                );
+                // Only its dates can fail here (the rest was checked at start).
+                match anchor {
+                    Err(AnchorError::Expired) => tracing::warn!(
+                        organisation = ?organisation.organisation_name(),
+                        "the organisation's CA certificate has expired: members verify nobody \
+                         of it until it is given a new CA"
+                    ),
+                    Err(problem) => tracing::warn!(
+                        organisation = ?organisation.organisation_name(),
+                        %problem,
+                        "members verify nobody of this organisation until its CA certificate is valid"
+                    ),
+                    Ok(_) => {}
+                }
                 let revocation_list =
                     organisation
                         .revocation_list_path()
                         .map(|path| RevocationListFile {
                             path: path.to_path_buf(),
+                            authority: organisation.certificate_der().to_vec(),
                             cache: Mutex::new(RevocationListCache::default()),
                         });
                 if let Some(file) = &revocation_list {
@@ -200,17 +282,18 @@ impl RevocationListFile {
             ),
         };
         {
-            let cache = self.lock();
+            let mut cache = self.lock();
             if cache.is_current(version) {
+                self.report_out_of_date(&mut cache);
                 return cache.served().map(str::to_owned);
             }
         }
         let read = match unreadable {
             Some(problem) => Err(problem),
-            None => read_revocation_list(&self.path),
+            None => read_revocation_list(&self.path, &self.authority),
         };
         let mut cache = self.lock();
-        if let Some(problem) = cache.examine(version, read) {
+        if let Some(problem) = cache.examine(version, read, now_unix_secs()) {
             tracing::warn!(
                 path = %self.path.display(),
                 %problem,
@@ -218,7 +301,20 @@ impl RevocationListFile {
                 "an organisation's revocation list cannot be used"
             );
         }
+        self.report_out_of_date(&mut cache);
         cache.served().map(str::to_owned)
+    }
+
+    /// Logs once that the served list is past its `nextUpdate` (until a newer one comes).
+    fn report_out_of_date(&self, cache: &mut RevocationListCache) {
+        if let Some(out_of_date) = cache.newly_out_of_date(now_unix_secs()) {
+            tracing::warn!(
+                path = %self.path.display(),
+                next_update = ?out_of_date.next_update,
+                "an organisation's revocation list is out of date: members verify nobody of \
+                 the organisation until it is renewed (conclave-admin crl)"
+            );
+        }
     }
 
     /// The cache, locked. A poisoned lock is taken over: every update is one assignment.
@@ -227,14 +323,16 @@ impl RevocationListFile {
     }
 }
 
-/// The DER of the revocation list in the PEM file at `path`, or what is wrong with it.
-fn read_revocation_list(path: &Path) -> Result<Vec<u8>, String> {
+/// The revocation list in the PEM file at `path`, checked against the CA certificate
+/// `authority` (DER), or what is wrong with it.
+fn read_revocation_list(path: &Path, authority: &[u8]) -> Result<CheckedList, String> {
     let bytes = read_limited(path, MAX_REVOCATION_LIST_BYTES)?;
     let der =
         single_pem_block(&bytes, REVOCATION_LIST_LABEL).map_err(|problem| problem.to_string())?;
-    CertificateList::from_der(&der)
-        .map_err(|error| format!("the X509 CRL block is not a revocation list ({error})"))?;
-    Ok(der)
+    let dates = check_revocation_list(authority, &der).map_err(|refusal| {
+        format!("members would refuse it as the organisation's revocation list ({refusal})")
+    })?;
+    Ok(CheckedList { der, dates })
 }
 
 /// `GET /organisations`.
@@ -269,15 +367,30 @@ mod tests {
         }
     }
 
+    /// The tests' clock: later than every list they make.
+    const NOW: u64 = 1_000_000;
+
+    /// A checked list with these bytes, issued at `issued_at`, due a day later.
+    fn list(der: &[u8], issued_at: u64) -> Result<CheckedList, String> {
+        Ok(CheckedList {
+            der: der.to_vec(),
+            dates: RevocationListDates {
+                issued_at,
+                next_update: Some(issued_at + 86_400),
+            },
+        })
+    }
+
     #[test]
     fn a_new_good_version_replaces_the_served_list() {
         let mut cache = RevocationListCache::default();
         assert_eq!(cache.served(), None);
         assert!(!cache.is_current(written(3)));
-        assert_eq!(cache.examine(written(3), Ok(vec![1, 2, 3])), None);
+        assert_eq!(cache.examine(written(3), list(&[1, 2, 3], 100), NOW), None);
         assert_eq!(cache.served(), Some("AQID"));
         assert!(cache.is_current(written(3)));
-        assert_eq!(cache.examine(written(2), Ok(vec![4, 5])), None);
+        // Issued in the same second (a list renewed at once): still the newest.
+        assert_eq!(cache.examine(written(2), list(&[4, 5], 100), NOW), None);
         assert_eq!(cache.served(), Some("BAU="));
     }
 
@@ -285,18 +398,70 @@ mod tests {
     fn a_bad_version_keeps_the_last_good_list_and_is_reported_once() {
         let mut cache = RevocationListCache::default();
         assert_eq!(
-            cache.examine(written(9), Err("garbage".to_owned())),
+            cache.examine(written(9), Err("garbage".to_owned()), NOW),
             Some("garbage".to_owned())
         );
         assert_eq!(cache.served(), None, "never a good one: none served");
-        cache.examine(written(3), Ok(vec![1, 2, 3]));
+        cache.examine(written(3), list(&[1, 2, 3], 100), NOW);
         for version in [written(7), FileVersion::Unreadable] {
             assert_eq!(
-                cache.examine(version, Err("bad".to_owned())),
+                cache.examine(version, Err("bad".to_owned()), NOW),
                 Some("bad".to_owned())
             );
-            assert_eq!(cache.examine(version, Err("bad".to_owned())), None);
+            assert_eq!(cache.examine(version, Err("bad".to_owned()), NOW), None);
             assert_eq!(cache.served(), Some("AQID"));
         }
+    }
+
+    #[test]
+    fn an_older_list_never_replaces_a_newer_one() {
+        let mut cache = RevocationListCache::default();
+        cache.examine(written(3), list(&[1, 2, 3], 200), NOW);
+        let problem = cache
+            .examine(written(4), list(&[9], 199), NOW)
+            .expect("reported");
+        assert!(problem.contains("before the list served now"), "{problem}");
+        assert_eq!(cache.served(), Some("AQID"));
+        assert_eq!(cache.examine(written(5), list(&[4, 5], 300), NOW), None);
+        assert_eq!(cache.served(), Some("BAU="));
+    }
+
+    #[test]
+    fn a_served_list_past_its_next_update_is_reported_once_until_a_newer_one_comes() {
+        let mut cache = RevocationListCache::default();
+        assert_eq!(cache.newly_out_of_date(0), None, "nothing served");
+        cache.examine(written(3), list(&[1], 100), NOW);
+        assert_eq!(cache.newly_out_of_date(100 + 86_399), None, "current");
+        assert_eq!(
+            cache.newly_out_of_date(100 + 86_400),
+            Some(OutOfDate {
+                next_update: Some(100 + 86_400)
+            })
+        );
+        assert_eq!(cache.newly_out_of_date(100 + 86_401), None, "once");
+        cache.examine(written(4), list(&[2], 50_000), NOW);
+        assert_eq!(
+            cache.newly_out_of_date(200_000),
+            Some(OutOfDate {
+                next_update: Some(50_000 + 86_400)
+            })
+        );
+        assert_eq!(cache.newly_out_of_date(99), None);
+    }
+
+    #[test]
+    fn a_list_issued_in_the_future_is_refused() {
+        let mut cache = RevocationListCache::default();
+        cache.examine(written(3), list(&[1, 2, 3], 100), NOW);
+        let ahead = NOW + LARGEST_CLOCK_SKEW_SECS + 1;
+        let problem = cache
+            .examine(written(4), list(&[9], ahead), NOW)
+            .expect("reported");
+        assert!(problem.contains("issued in the future"), "{problem}");
+        assert_eq!(cache.served(), Some("AQID"));
+        // A little ahead (another machine's clock) is fine.
+        let near = NOW + LARGEST_CLOCK_SKEW_SECS;
+        assert_eq!(cache.examine(written(5), list(&[4, 5], near), NOW), None);
+        assert_eq!(cache.served(), Some("BAU="));
     }
 }

@@ -1,7 +1,8 @@
 //! Scenario: clients ask the server which organisations a meeting may verify. The server
 //! answers `GET /organisations` with each CA certificate and its revocation list (DER,
 //! base64), follows a revocation list renewed on disk without a restart, and keeps serving
-//! the last good list when the file is replaced by something that is not one.
+//! the last good list when the file is replaced by something that is not one, by a list
+//! the organisation's CA did not sign, or by an older list.
 // Test fixtures: a failed setup step should fail the test loudly.
 #![allow(clippy::unwrap_used)]
 
@@ -35,8 +36,17 @@ fn organisation_ca(organisation: &str) -> CertifiedIssuer<'static, KeyPair> {
 
 /// A revocation list of `ca` revoking `serials`: its PEM and its DER.
 fn revocation_list(ca: &CertifiedIssuer<'static, KeyPair>, serials: &[u64]) -> (String, Vec<u8>) {
+    revocation_list_issued(ca, serials, 1)
+}
+
+/// A revocation list of `ca` revoking `serials`, issued on January `day` 2026.
+fn revocation_list_issued(
+    ca: &CertifiedIssuer<'static, KeyPair>,
+    serials: &[u64],
+    day: u8,
+) -> (String, Vec<u8>) {
     let list = CertificateRevocationListParams {
-        this_update: rcgen::date_time_ymd(2026, 1, 1),
+        this_update: rcgen::date_time_ymd(2026, 1, day),
         next_update: rcgen::date_time_ymd(2026, 2, 1),
         crl_number: SerialNumber::from(serials.len() as u64 + 1),
         issuing_distribution_point: None,
@@ -184,4 +194,48 @@ async fn a_revocation_list_that_was_never_good_is_served_as_none() {
     let (first_pem, first_der) = revocation_list(&north, &[]);
     replace(&list_path, first_pem);
     assert_eq!(served_revocation_list(&server).await, Some(first_der));
+}
+
+#[tokio::test]
+async fn a_list_its_ca_did_not_sign_or_an_older_one_never_replaces_the_served_list() {
+    let north = organisation_ca("North");
+    // North's names on another key: a forger's CA, or a timer pointed at the wrong folder.
+    let impostor = organisation_ca("North");
+    let south = organisation_ca("South");
+    let dir = tempfile::tempdir().unwrap();
+    let (ca_path, list_path) = (dir.path().join("north.pem"), dir.path().join("crl.pem"));
+    let (served_pem, served_der) = revocation_list_issued(&north, &[5], 10);
+    std::fs::write(&ca_path, north.pem()).unwrap();
+    std::fs::write(&list_path, served_pem).unwrap();
+    let configured =
+        vec![OrganisationConfig::read("--organisation", &ca_path, Some(&list_path)).unwrap()];
+    let server = TestServer::start_with(|config| config.organisations = configured).await;
+    assert_eq!(
+        served_revocation_list(&server).await,
+        Some(served_der.clone())
+    );
+
+    // Each file a different length from the one before, so the server sees every replacement
+    // whatever the file system's timestamp granularity (a file's version is its mtime and
+    // length).
+    let refused = [
+        (
+            "South's list",
+            revocation_list_issued(&south, &[1, 2, 3], 20).0,
+        ),
+        (
+            "a list signed by another key in North's name",
+            revocation_list_issued(&impostor, &[1, 2], 20).0,
+        ),
+        (
+            "an older list of North's, without the revocation",
+            revocation_list_issued(&north, &[], 9).0,
+        ),
+    ];
+    let mut lengths: Vec<usize> = refused.iter().map(|(_, pem)| pem.len()).collect();
+    lengths.dedup();
+    assert_eq!(lengths.len(), refused.len(), "{lengths:?}");
+    let (newer_pem, newer_der) = revocation_list_issued(&north, &[5, 6, 7, 8], 11);
+    replace(&list_path, newer_pem);
+    assert_eq!(served_revocation_list(&server).await, Some(newer_der));
 }

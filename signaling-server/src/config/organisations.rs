@@ -9,9 +9,12 @@
 //! Checked once, at start, each refusal naming the key and the file: a certificate file
 //! holds exactly one PEM `CERTIFICATE` block that parses as X.509; at most
 //! [`MAX_ORGANISATIONS`]; no certificate twice; a revocation list file exists (its
-//! content is checked at every re-read, and a bad one never stops the server). The deep
-//! checks (Ed25519, self-signed, a CA, validity) are the clients': they are the ones who
-//! must not trust the server.
+//! content is checked at every re-read, and a bad one never stops the server). The
+//! certificate must also pass the checks every member makes of a CA (`conclave-pki`:
+//! Ed25519, self-signed, a CA, an organisation name), so an administrator hears at start
+//! of a CA that could never verify anyone. Its dates are not checked here (an expired CA
+//! is logged when listed, `crate::organisations`); members check everything again, since
+//! they must not trust the server.
 //!
 //! `--organisation` flags replace the file's entries, as `[[janus]]` entries replace
 //! `[janus]`: a list is taken whole from one place. There is no environment variable.
@@ -20,6 +23,7 @@ use std::fmt;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
+use conclave_pki::{AnchorError, Organisation, TrustAnchor};
 use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
 use x509_cert::der::asn1::ObjectIdentifier;
@@ -83,6 +87,21 @@ impl OrganisationConfig {
                 format!("{shown}: the CERTIFICATE block is not an X.509 certificate ({error})"),
             )
         })?;
+        match TrustAnchor::from_organisation(
+            &Organisation {
+                certificate: der.clone(),
+                revocation_list: None,
+            },
+            now_unix_secs(),
+        ) {
+            Ok(_) | Err(AnchorError::NotYetValid | AnchorError::Expired) => {}
+            Err(problem) => {
+                return Err(invalid(
+                    &certificate_key,
+                    format!("{shown}: {problem}, so members would verify nobody it vouches for"),
+                ))
+            }
+        }
         if let Some(path) = revocation_list {
             if !path.is_file() {
                 return Err(invalid(
@@ -341,6 +360,13 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack
         .windows(needle.len())
         .position(|window| window == needle)
+}
+
+/// The wall clock in Unix seconds (0 if it reads before 1970).
+pub(crate) fn now_unix_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
 }
 
 /// The first organisation name (O) in the certificate's subject, or empty.
