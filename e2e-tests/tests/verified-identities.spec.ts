@@ -15,7 +15,10 @@
  *   that answers;
  * - once the North Ministry revokes Bob, a meeting open to everyone that pins it shows each
  *   one's mark: Ada verified, Dee not verified (name typed by the person), Bob's
- *   certificate refused as revoked, and everyone decrypts everyone.
+ *   certificate refused as revoked, and everyone decrypts everyone;
+ * - a page whose requests for the server's organisations fail at join tries twice more (after
+ *   1 s and 3 s), then every 30 s in the meeting, and marks its members verified once one
+ *   succeeds.
  *
  * The browsers, CAs and server are shared by the file's tests, which run in order.
  */
@@ -181,6 +184,21 @@ async function expectRefusedAsNotVerified(knocker: Participant): Promise<void> {
   await expect(knocker.page.getByRole('button', { name: 'Leave' })).toHaveCount(0);
 }
 
+/**
+ * Makes `viewer`'s page fail its next `count` requests for the server's organisations (as a
+ * lost connection does); returns how many it made since.
+ */
+async function failOrganisationRequests(viewer: Participant, count: number): Promise<() => number> {
+  let requests = 0;
+  await viewer.page.unroute('**/organisations');
+  await viewer.page.route('**/organisations', async (route) => {
+    requests += 1;
+    if (requests <= count) await route.abort('connectionfailed');
+    else await route.continue();
+  });
+  return () => requests;
+}
+
 test.beforeAll(async ({ browser }, testInfo) => {
   north = OrganisationCa.create(NORTH);
   south = OrganisationCa.create(SOUTH);
@@ -304,4 +322,29 @@ test('a meeting open to everyone shows who is verified, who typed their name, an
   // Dee's browser never met it verified.
   await expect(dee.rosterMember(BOB.name).getByTestId('verification-warning')).toHaveCount(0);
   await expectEveryoneDecrypting(people);
+});
+
+test('a page whose request for the organisations fails at join tries again within seconds', async () => {
+  const meeting = await createMeeting(ada, { verifiedOnly: false, accepted: [NORTH, SOUTH] }, 'Anyone with the link');
+  await ada.join(meeting);
+  const requests = await failOrganisationRequests(dee, 2);
+  await dee.join(meeting);
+  await expectMark(dee.rosterMember(ADA.name), 'verified', verifiedMark(NORTH, ADA));
+  expect(requests(), "Dee's requests for the organisations").toBe(3);
+});
+
+test('a page that could not read the organisations at join tries again within half a minute', async () => {
+  const meeting = await createMeeting(ada, { verifiedOnly: false, accepted: [NORTH, SOUTH] }, 'Anyone with the link');
+  await ada.join(meeting);
+  const requests = await failOrganisationRequests(dee, 3);
+  await dee.join(meeting);
+  // Her page shows the meeting while the join's three tries go on (pauses of 1 s and 3 s).
+  await expect.poll(requests, { message: "Dee's requests for the organisations at join" }).toBe(3);
+  // Without the list, her page cannot check Ada's certificate.
+  const mark = dee.rosterMember(ADA.name).getByTestId('verification');
+  await expect(mark).toBeVisible();
+  await expect(mark).not.toHaveAttribute('data-verification', 'verified');
+  await expect(mark).toHaveAttribute('data-verification', 'verified', { timeout: 45_000 });
+  await expect(mark).toHaveText(verifiedMark(NORTH, ADA));
+  expect(requests(), "Dee's requests for the organisations").toBe(4);
 });

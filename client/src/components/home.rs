@@ -10,7 +10,7 @@ use crate::hooks::{use_app, use_translator};
 use crate::i18n::{frame_suite_message_id, Translator};
 use crate::invite::{enrollment_path_and_fragment, parse_invite_link, Invite, InviteError};
 use crate::services::identity_store;
-use crate::services::organisations::fetch_organisations;
+use crate::services::organisations::fetch_organisations_retrying;
 use crate::services::rooms::{self, RoomApiError};
 use crate::services::{navigation, room_credentials, secure_random};
 use crate::state::{Action, Page};
@@ -66,7 +66,7 @@ pub fn home_page() -> Html {
         use_effect_with((), move |_| {
             spawn_local(async move {
                 let now_unix_secs = identity_store::now_unix_secs();
-                let listed: Vec<(AnchorPin, String)> = fetch_organisations()
+                let listed: Vec<(AnchorPin, String)> = fetch_organisations_retrying()
                     .await
                     .unwrap_or_default()
                     .iter()

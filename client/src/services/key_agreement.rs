@@ -25,16 +25,12 @@ use yew::Callback;
 use zeroize::Zeroizing;
 
 use super::now_ms;
-use super::organisations::fetch_organisations;
+use super::organisations::OrganisationsRefresh;
 use crate::roster::GroupView;
 use conclave_group::verified_identity::Organisation;
 
 /// How often the group gets `handle_timeout` (it asks for at most 500 ms).
 pub const TIMEOUT_INTERVAL_MS: u32 = 250;
-
-/// How often the organisations the server lists are fetched again during a meeting, so a
-/// revocation list renewed with a revoked member on it shows within this time.
-pub const ORGANISATIONS_REFRESH_MS: u32 = 5 * 60 * 1000;
 
 thread_local! {
     /// Whether this page rehearsed a join already ([`rehearse_join_soon`]).
@@ -79,8 +75,8 @@ struct Inner {
     group: RefCell<MeetingGroup>,
     events: KeyAgreementEvents,
     timer: RefCell<Option<Interval>>,
-    /// Fetches the server's organisations again every [`ORGANISATIONS_REFRESH_MS`].
-    organisations_timer: RefCell<Option<Interval>>,
+    /// Fetches the server's organisations again during the meeting.
+    organisations_refresh: RefCell<Option<OrganisationsRefresh>>,
     /// The view last reported through `changed`.
     last_view: RefCell<Option<GroupView>>,
 }
@@ -100,28 +96,28 @@ fn group_now_ms() -> u64 {
 
 impl KeyAgreement {
     /// Starts the group state machine for one meeting with this browser's identity.
-    pub fn start(identity: Identity, config: MeetingConfig, events: KeyAgreementEvents) -> Self {
+    /// `organisations_fetched` says whether the organisations in `config` are the server's
+    /// list or none because it could not be read (then it is tried again soon).
+    pub fn start(
+        identity: Identity,
+        config: MeetingConfig,
+        organisations_fetched: bool,
+        events: KeyAgreementEvents,
+    ) -> Self {
         let inner = Rc::new(Inner {
             group: RefCell::new(MeetingGroup::new(identity, config)),
             events,
             timer: RefCell::new(None),
-            organisations_timer: RefCell::new(None),
+            organisations_refresh: RefCell::new(None),
             last_view: RefCell::new(None),
         });
         let weak_inner: Weak<Inner> = Rc::downgrade(&inner);
-        let organisations_timer = Interval::new(ORGANISATIONS_REFRESH_MS, move || {
-            let weak_inner = weak_inner.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                // A failed fetch keeps what the group has (a renewed list only adds news).
-                let Some(organisations) = fetch_organisations().await else {
-                    return;
-                };
-                if let Some(inner) = weak_inner.upgrade() {
-                    KeyAgreement { inner }.set_organisations(organisations);
-                }
-            });
+        let refresh = OrganisationsRefresh::start(organisations_fetched, move |organisations| {
+            if let Some(inner) = weak_inner.upgrade() {
+                KeyAgreement { inner }.set_organisations(organisations);
+            }
         });
-        *inner.organisations_timer.borrow_mut() = Some(organisations_timer);
+        *inner.organisations_refresh.borrow_mut() = Some(refresh);
         let weak: Weak<Inner> = Rc::downgrade(&inner);
         let timer = Interval::new(TIMEOUT_INTERVAL_MS, move || {
             if let Some(inner) = weak.upgrade() {

@@ -63,6 +63,16 @@ pub fn now_ms() -> f64 {
         .unwrap_or_else(js_sys::Date::now)
 }
 
+/// Resolves after `ms` milliseconds.
+pub async fn sleep_ms(ms: u32) {
+    let (done, waited) = futures_channel::oneshot::channel::<()>();
+    // Dropping a `Timeout` cancels it: keep it until it fired.
+    let _timeout = gloo::timers::callback::Timeout::new(ms, move || {
+        let _ = done.send(());
+    });
+    let _ = waited.await;
+}
+
 /// The local time of day as `HH:MM` (chat entries show it).
 pub fn local_time_label() -> String {
     let date = js_sys::Date::new_0();

@@ -2,12 +2,10 @@
 //! each with the credential [`room_credentials`] kept, if any.
 
 use conclave_protocol::{ApiError, ApiErrorCode, CreatedRoom, RoomId};
-use futures_channel::oneshot;
 use gloo::net::http::{Request, RequestBuilder, Response};
-use gloo::timers::callback::Timeout;
 
 use crate::i18n::Translator;
-use crate::services::room_credentials;
+use crate::services::{room_credentials, sleep_ms};
 
 /// Why a room could not be created or held. The page words it with
 /// [`RoomApiError::text`]; the words of the browser or server are its
@@ -152,16 +150,6 @@ fn retry_wait_ms(status: u16, retry_after: Option<&str>, retries: u32) -> Option
         .unwrap_or(1)
         .max(1);
     Some(seconds.saturating_mul(1000).min(LONGEST_RETRY_WAIT_MS))
-}
-
-/// Resolves after `ms` milliseconds.
-async fn sleep_ms(ms: u32) {
-    let (done, waited) = oneshot::channel::<()>();
-    // Dropping a `Timeout` cancels it: keep it until it fired.
-    let _timeout = Timeout::new(ms, move || {
-        let _ = done.send(());
-    });
-    let _ = waited.await;
 }
 
 /// The error an error status `response` stands for.

@@ -49,7 +49,7 @@ use crate::roster::GroupView;
 use crate::services::e2ee::{detect_transform_api, E2eeWorker};
 use crate::services::identity_store::{take_identity, LoadedIdentity, SeenKeys};
 use crate::services::key_agreement::KeyAgreement;
-use crate::services::organisations::fetch_organisations;
+use crate::services::organisations::{fetch_organisations_at_join, OrganisationsAtJoin};
 use crate::services::signaling::SignalingConnection;
 use crate::services::transport::MediaTransport;
 use crate::state::{Action, AppState};
@@ -71,7 +71,7 @@ struct SessionInner {
     /// This browser's identity, from load until the group takes it.
     identity: Option<LoadedIdentity>,
     /// The organisations the server lists, from load until the group takes them.
-    organisations: Option<Vec<conclave_group::verified_identity::Organisation>>,
+    organisations: Option<OrganisationsAtJoin>,
     seen_keys: Option<SeenKeys>,
     key_agreement: Option<KeyAgreement>,
     /// The group as last reported.
@@ -200,7 +200,7 @@ impl MeetingSession {
         // The organisations the server lists load beside the identity (one small GET).
         let weak = Rc::downgrade(&session.inner);
         wasm_bindgen_futures::spawn_local(async move {
-            let organisations = fetch_organisations().await.unwrap_or_default();
+            let organisations = fetch_organisations_at_join().await;
             if let Some(inner) = weak.upgrade() {
                 inner.borrow_mut().organisations = Some(organisations);
                 server::connect(&inner);

@@ -76,10 +76,11 @@ pub(super) fn connect(inner_rc: &Rc<RefCell<SessionInner>>) {
             admission,
             verification: VerificationConfig {
                 certificate_chain: loaded.certificate_chain,
-                organisations,
+                organisations: organisations.organisations,
                 meeting_trust,
             },
         },
+        organisations.fetched,
         KeyAgreementEvents {
             send: {
                 let weak = weak.clone();
