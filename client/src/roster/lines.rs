@@ -390,7 +390,7 @@ mod tests {
                 "roster-was-verified",
                 &[("organisation", Arg::name("Example Ministry"))]
             )),
-            "Warning: this key was verified by Example Ministry in an earlier meeting, and is not verified now."
+            "Warning: this key was verified by Example Ministry before (in this meeting or an earlier one), and is not verified now."
         );
     }
 
