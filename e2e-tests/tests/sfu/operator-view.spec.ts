@@ -33,7 +33,10 @@ test('a plain Janus subscriber receives packets, decodes nothing and sees no pla
 
   expect(view.feeds).toBe(2);
   expect(view.packetsReceived).toBeGreaterThan(100);
-  expect(view.framesDecoded).toBeLessThanOrEqual(1);
+  // At most a key frame per feed: its VP8 header (10 bytes) stays in clear for SFUs
+  // (crypto-wasm/src/codec), and libvpx may accept the noise behind it as a picture; no
+  // frame after it decodes. (A bound of 1 in all failed a run where both feeds' did.)
+  expect(view.framesDecoded).toBeLessThanOrEqual(view.feeds);
   const videoFrames = view.frames.filter((frame) => frame.kind === 'video');
   expect(videoFrames.length).toBeGreaterThan(30);
 
