@@ -46,6 +46,7 @@ use crate::rate_limits::{MessageBudgets, MessageKind, TokenBucket};
 use crate::rooms::JoinContext;
 use crate::sfu::random_room_spec;
 use crate::state::AppState;
+use crate::unix_now;
 
 /// Longest wait for one frame to be written before the peer counts as gone.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -620,14 +621,6 @@ fn writer_leave_reason(sent: Option<u16>) -> LeaveReason {
         Some(GOING_AWAY) => LeaveReason::Shutdown,
         _ => LeaveReason::Closed,
     }
-}
-
-/// Seconds since the Unix epoch (0 if the clock is before it), for TURN credentials.
-fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs())
-        .unwrap_or(0)
 }
 
 /// Whether a read failed because a frame or message exceeded the configured limit.

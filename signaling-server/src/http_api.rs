@@ -1,8 +1,6 @@
 //! The JSON API: `POST /api/rooms`, `PUT /api/rooms/{id}`; with the feature `test-hooks`,
 //! `/test/faults` and `/test/hostile` too. Health and metrics are in `monitoring`.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -12,6 +10,7 @@ use conclave_protocol::{ApiErrorCode, CreatedRoom, RoomId};
 use crate::error::{api_error, Error};
 use crate::room_creation::CreationRefused;
 use crate::state::AppState;
+use crate::unix_now;
 
 /// `POST /api/rooms`: creates an empty room with a fresh random id (201), or 503 when
 /// the server already holds its maximum number of rooms. On a server that lets only
@@ -109,14 +108,6 @@ fn creation_refused(refusal: CreationRefused) -> Response {
         header::HeaderValue::from_static("Bearer realm=\"conclave\""),
     );
     response
-}
-
-/// Seconds since the Unix epoch (0 if the clock is before it: every token then fails
-/// its `nbf` or looks too long-lived, which fails closed).
-fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs())
 }
 
 /// `GET /test/faults`: what is armed (feature `test-hooks`).

@@ -65,6 +65,15 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 /// How long shutdown waits for the SFU actor to take the last commands.
 const SFU_SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 
+/// Seconds since the Unix epoch, 0 if the clock reads before it: tokens then fail their
+/// `nbf` or look too long-lived, TURN credentials are already expired, certificates and
+/// revocation lists are judged at 1970 (each fails closed).
+pub(crate) fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs())
+}
+
 /// The whole HTTP surface, `/metrics` included.
 pub fn app(state: AppState) -> Router {
     app_with(state, true)

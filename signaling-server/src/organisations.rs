@@ -33,9 +33,10 @@ use conclave_pki::{
 use serde::Serialize;
 
 use crate::config::organisations::{
-    now_unix_secs, read_limited, single_pem_block, MAX_REVOCATION_LIST_BYTES, REVOCATION_LIST_LABEL,
+    read_limited, single_pem_block, MAX_REVOCATION_LIST_BYTES, REVOCATION_LIST_LABEL,
 };
 use crate::config::OrganisationConfig;
+use crate::unix_now;
 
 /// The route, with the organisations of `configured` (logged once here, at start).
 pub(crate) fn routes<S: Clone + Send + Sync + 'static>(
@@ -207,7 +208,7 @@ impl OrganisationList {
                         certificate: organisation.certificate_der().to_vec(),
                         revocation_list: None,
                     },
-                    now_unix_secs(),
+                    unix_now(),
                 );
                 // Only its dates can fail here (the rest was checked at start).
                 match anchor {
@@ -293,7 +294,7 @@ impl RevocationListFile {
             None => read_revocation_list(&self.path, &self.authority),
         };
         let mut cache = self.lock();
-        if let Some(problem) = cache.examine(version, read, now_unix_secs()) {
+        if let Some(problem) = cache.examine(version, read, unix_now()) {
             tracing::warn!(
                 path = %self.path.display(),
                 %problem,
@@ -307,7 +308,7 @@ impl RevocationListFile {
 
     /// Logs once that the served list is past its `nextUpdate` (until a newer one comes).
     fn report_out_of_date(&self, cache: &mut RevocationListCache) {
-        if let Some(out_of_date) = cache.newly_out_of_date(now_unix_secs()) {
+        if let Some(out_of_date) = cache.newly_out_of_date(unix_now()) {
             tracing::warn!(
                 path = %self.path.display(),
                 next_update = ?out_of_date.next_update,

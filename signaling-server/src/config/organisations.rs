@@ -23,9 +23,8 @@ use std::fmt;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use conclave_pki::{AnchorError, Organisation, TrustAnchor};
+use conclave_pki::{AnchorError, AnchorPin, Organisation, TrustAnchor};
 use serde::Deserialize;
-use sha2::{Digest as _, Sha256};
 use x509_cert::der::asn1::ObjectIdentifier;
 use x509_cert::der::{Decode as _, Encode as _};
 use x509_cert::ext::pkix::name::DirectoryString;
@@ -62,7 +61,7 @@ pub struct OrganisationConfig {
     certificate_path: PathBuf,
     certificate_der: Vec<u8>,
     name: String,
-    fingerprint: [u8; 32],
+    pin: AnchorPin,
     revocation_list_path: Option<PathBuf>,
 }
 
@@ -92,7 +91,7 @@ impl OrganisationConfig {
                 certificate: der.clone(),
                 revocation_list: None,
             },
-            now_unix_secs(),
+            crate::unix_now(),
         ) {
             Ok(_) | Err(AnchorError::NotYetValid | AnchorError::Expired) => {}
             Err(problem) => {
@@ -116,7 +115,7 @@ impl OrganisationConfig {
         Ok(Self {
             certificate_path: certificate.to_path_buf(),
             name: subject_organisation(&parsed),
-            fingerprint: Sha256::digest(&der).into(),
+            pin: AnchorPin::of_certificate(&der),
             certificate_der: der,
             revocation_list_path: revocation_list.map(Path::to_path_buf),
         })
@@ -145,10 +144,7 @@ impl OrganisationConfig {
 
     /// SHA-256 of the certificate's DER, lower-case hex: the pin a meeting uses.
     pub fn fingerprint_hex(&self) -> String {
-        self.fingerprint
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect()
+        self.pin.to_hex()
     }
 }
 
@@ -360,13 +356,6 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack
         .windows(needle.len())
         .position(|window| window == needle)
-}
-
-/// The wall clock in Unix seconds (0 if it reads before 1970).
-pub(crate) fn now_unix_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |since| since.as_secs())
 }
 
 /// The first organisation name (O) in the certificate's subject, or empty.

@@ -12,6 +12,7 @@ use rcgen::{
 
 use super::*;
 use crate::config::{Cli, Settings};
+use sha2::{Digest as _, Sha256};
 
 /// An organisation's self-signed Ed25519 CA, as conclave-admin makes it.
 fn organisation_ca(organisation: &str) -> CertifiedIssuer<'static, KeyPair> {
